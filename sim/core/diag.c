@@ -1,0 +1,84 @@
+/*
+ * Diagnostics: one-line, located error messages.
+ */
+#include "sim/core/diag.h"
+
+#include <string.h>
+
+void pcisim_diag_init(struct pcisim_diag *d, FILE *out)
+{
+	memset(d, 0, sizeof(*d));
+	d->out = out;
+}
+
+static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc loc,
+		    const char *fmt, va_list ap, char *save, size_t savelen)
+{
+	char msg[1024];
+	int n;
+	if (loc.file && loc.line)
+		n = snprintf(msg, sizeof(msg), "%s:%u:%u: %s: ", loc.file, loc.line, loc.col, what);
+	else if (loc.file)
+		n = snprintf(msg, sizeof(msg), "%s: %s: ", loc.file, what);
+	else
+		n = snprintf(msg, sizeof(msg), "pcisim: %s: ", what);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof(msg))
+		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	fprintf(d->out ? d->out : stderr, "%s\n", msg);
+	if (save && !save[0]) {
+		size_t l = strlen(msg);
+		if (l >= savelen)
+			l = savelen - 1;
+		memcpy(save, msg, l);
+		save[l] = 0;
+	}
+}
+
+int pcisim_diag_verror(struct pcisim_diag *d, struct pcisim_loc loc, const char *fmt, va_list ap)
+{
+	vreport(d, "error", loc, fmt, ap, d->first, sizeof(d->first));
+	d->errors++;
+	return -PCISIM_EINVAL;
+}
+
+int pcisim_diag_error(struct pcisim_diag *d, struct pcisim_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = pcisim_diag_verror(d, loc, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void pcisim_diag_warning(struct pcisim_diag *d, struct pcisim_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, "warning", loc, fmt, ap, NULL, 0);
+	va_end(ap);
+	d->warnings++;
+}
+
+char *pcisim_choices(char *buf, size_t n, const char *const *list)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (size_t i = 0; list && list[i]; i++) {
+		size_t l = strlen(list[i]);
+		if (used + l + 8 >= n) {
+			snprintf(buf + used, n - used, "%s...", i ? ", " : "");
+			break;
+		}
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", list[i]);
+	}
+	return buf;
+}
+
+int pcisim_err_raised(int code, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return code;
+}

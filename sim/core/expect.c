@@ -1,0 +1,424 @@
+/*
+ * The core expectation kinds: record, count, log, state; and the core actions:
+ * log, stop.
+ */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/component.h"
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+
+/* ---- matching records ---- */
+
+static bool field_matches(const struct pcisim_field *f, const struct pcisim_ynode *want)
+{
+	char got[512];
+	pcisim_field_format(f, got, sizeof(got));
+	if (!strcmp(got, want->str))
+		return true;
+	uint64_t w;
+	if (!want->quoted && f->type != PCISIM_F_STR && !pcisim_parse_u64(want->str, &w))
+		return f->u == w;
+	if (f->type == PCISIM_F_BOOL) {
+		bool b;
+		if (!pcisim_parse_bool(want->str, &b))
+			return (bool)f->u == b;
+	}
+	return false;
+}
+
+static bool record_matches(const struct pcisim_record *r, const struct pcisim_expect *e,
+			   const char *kind)
+{
+	const struct pcisim_pval *comp = pcisim_expect_param(e, "component");
+	const struct pcisim_pval *fields = pcisim_expect_param(e, "fields");
+	const struct pcisim_pval *after = pcisim_expect_param(e, "after");
+	const struct pcisim_pval *before = pcisim_expect_param(e, "before");
+	if (strcmp(r->kind, kind))
+		return false;
+	if (after && after->set && r->t < after->u)
+		return false;
+	if (before && before->set && r->t > before->u)
+		return false;
+	if (comp && comp->set) {
+		if (!r->comp_path)
+			return false;
+		const char *slash = strrchr(r->comp_path, '/');
+		const char *name = slash ? slash + 1 : r->comp_path;
+		if (strcmp(name, comp->s) && strcmp(r->comp_path, comp->s))
+			return false;
+	}
+	if (fields && fields->set) {
+		const struct pcisim_ynode *m = fields->node;
+		for (size_t i = 0; i < m->n; i++) {
+			bool ok = false;
+			for (uint32_t j = 0; j < r->nfields && !ok; j++)
+				if (!strcmp(r->fields[j].name, m->keys[i]->str))
+					ok = field_matches(&r->fields[j], m->vals[i]);
+			if (!ok)
+				return false;
+		}
+	}
+	return true;
+}
+
+static int check_kind(const char *kind, const struct pcisim_ynode *at, struct pcisim_diag *d)
+{
+	if (pcisim_record_kind_find(kind))
+		return 0;
+	const char **names = pcisim_record_kind_names();
+	char buf[1024];
+	pcisim_choices(buf, sizeof(buf), names);
+	free(names);
+	return pcisim_diag_error(d, at->loc, "unknown record kind '%s'; valid kinds: %s", kind, buf);
+}
+
+static int check_fields(const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	const struct pcisim_pval *f = pcisim_expect_param(e, "fields");
+	if (!f || !f->set)
+		return 0;
+	int rc = pcisim_yexpect(f->node, PCISIM_Y_MAP, "'fields'", d);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < f->node->n; i++)
+		if ((rc = pcisim_yexpect(f->node->vals[i], PCISIM_Y_SCALAR, "a field value", d)))
+			return rc;
+	return 0;
+}
+
+static int record_check(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	const struct pcisim_pval *k = &e->vals[0];
+	int rc = check_kind(k->s, k->node, d);
+	return rc ? rc : check_fields(e, d);
+}
+
+static void describe_filter(const struct pcisim_expect *e, const char *kind, char *buf, size_t n)
+{
+	size_t u = (size_t)snprintf(buf, n, "a '%s' record", kind);
+	const struct pcisim_pval *comp = pcisim_expect_param(e, "component");
+	const struct pcisim_pval *fields = pcisim_expect_param(e, "fields");
+	const struct pcisim_pval *after = pcisim_expect_param(e, "after");
+	const struct pcisim_pval *before = pcisim_expect_param(e, "before");
+	char t[40];
+	if (comp && comp->set && u < n)
+		u += (size_t)snprintf(buf + u, n - u, " of %s", comp->s);
+	if (fields && fields->set)
+		for (size_t i = 0; i < fields->node->n && u < n; i++)
+			u += (size_t)snprintf(buf + u, n - u, " %s=%s", fields->node->keys[i]->str,
+					      fields->node->vals[i]->str);
+	if (after && after->set && u < n)
+		u += (size_t)snprintf(buf + u, n - u, " after %s", pcisim_time_format(after->u, t, sizeof(t)));
+	if (before && before->set && u < n)
+		snprintf(buf + u, n - u, " before %s", pcisim_time_format(before->u, t, sizeof(t)));
+}
+
+static size_t count_matches(struct pcisim_sim *sim, const struct pcisim_expect *e,
+			    const char *kind, const struct pcisim_record **first)
+{
+	size_t c = 0;
+	*first = NULL;
+	if (!sim->trace)
+		return 0;
+	for (size_t i = 0; i < sim->trace->nrecs; i++)
+		if (record_matches(&sim->trace->recs[i], e, kind)) {
+			if (!c)
+				*first = &sim->trace->recs[i];
+			c++;
+		}
+	return c;
+}
+
+static bool record_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp,
+			size_t ne, char *obs, size_t no)
+{
+	const char *kind = e->vals[0].s;
+	const struct pcisim_record *first;
+	size_t c = count_matches(sim, e, kind, &first);
+	describe_filter(e, kind, exp, ne);
+	if (!c) {
+		/* Show the nearest thing: how many records of the kind there were at all. */
+		size_t any = 0;
+		for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++)
+			any += !strcmp(sim->trace->recs[i].kind, kind);
+		snprintf(obs, no, "none (%zu '%s' record%s without the filters)", any, kind,
+			 any == 1 ? "" : "s");
+		return false;
+	}
+	char line[512];
+	pcisim_record_format(first, line, sizeof(line));
+	snprintf(obs, no, "%zu, first: %s", c, line);
+	return true;
+}
+
+static bool count_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp,
+		       size_t ne, char *obs, size_t no)
+{
+	const char *kind = e->vals[0].s;
+	const struct pcisim_record *first;
+	size_t c = count_matches(sim, e, kind, &first);
+	const struct pcisim_pval *eq = pcisim_expect_param(e, "equals");
+	const struct pcisim_pval *lo = pcisim_expect_param(e, "at_least");
+	const struct pcisim_pval *hi = pcisim_expect_param(e, "at_most");
+	char filt[512];
+	describe_filter(e, kind, filt, sizeof(filt));
+	bool ok = true;
+	size_t u = 0;
+	if (eq->set) {
+		ok = ok && c == eq->u;
+		u += (size_t)snprintf(exp + u, ne - u, "exactly %llu", (unsigned long long)eq->u);
+	}
+	if (lo->set && u < ne) {
+		ok = ok && c >= lo->u;
+		u += (size_t)snprintf(exp + u, ne - u, "%sat least %llu", u ? ", " : "",
+				      (unsigned long long)lo->u);
+	}
+	if (hi->set && u < ne) {
+		ok = ok && c <= hi->u;
+		u += (size_t)snprintf(exp + u, ne - u, "%sat most %llu", u ? ", " : "",
+				      (unsigned long long)hi->u);
+	}
+	if (u < ne)
+		snprintf(exp + u, ne - u, " x %s", filt);
+	snprintf(obs, no, "%zu", c);
+	return ok;
+}
+
+static int count_check(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	int rc = record_check(sim, e, d);
+	if (rc)
+		return rc;
+	if (!pcisim_expect_param(e, "equals")->set && !pcisim_expect_param(e, "at_least")->set &&
+	    !pcisim_expect_param(e, "at_most")->set)
+		return pcisim_diag_error(d, e->loc,
+					 "expectation 'count' needs 'equals', 'at_least' or 'at_most' (an integer)");
+	return 0;
+}
+
+/* ---- log ---- */
+
+static const char *const match_choices[] = {"substring", "exact", "regex", NULL};
+
+static int log_check(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	const struct pcisim_pval *m = pcisim_expect_param(e, "match");
+	if (m->set && m->u == 2) {
+		regex_t re;
+		int rc = regcomp(&re, e->vals[0].s, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char why[256];
+			regerror(rc, &re, why, sizeof(why));
+			return pcisim_diag_error(d, e->vals[0].node->loc,
+						 "bad regular expression: %s (POSIX extended syntax)",
+						 why);
+		}
+		regfree(&re);
+	}
+	return 0;
+}
+
+static bool log_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp, size_t ne,
+		     char *obs, size_t no)
+{
+	const char *want = e->vals[0].s;
+	const struct pcisim_pval *m = pcisim_expect_param(e, "match");
+	const struct pcisim_pval *src = pcisim_expect_param(e, "source");
+	const struct pcisim_pval *absent = pcisim_expect_param(e, "absent");
+	const struct pcisim_pval *after = pcisim_expect_param(e, "after");
+	const struct pcisim_pval *before = pcisim_expect_param(e, "before");
+	unsigned mode = m->set ? (unsigned)m->u : 0;
+	bool neg = absent->set && absent->u;
+	regex_t re;
+	if (mode == 2 && regcomp(&re, want, REG_EXTENDED | REG_NOSUB))
+		mode = 0;
+	snprintf(exp, ne, "%s %s \"%s\"%s%s", neg ? "no log line" : "a log line",
+		 mode == 1 ? "equal to" : mode == 2 ? "matching" : "containing", want,
+		 src->set ? " from " : "", src->set ? src->s : "");
+	const char *found = NULL, *last = NULL;
+	size_t nlog = 0;
+	for (size_t i = 0; sim->trace && i < sim->trace->nrecs && !found; i++) {
+		const struct pcisim_record *r = &sim->trace->recs[i];
+		if (strcmp(r->kind, "log") || r->nfields < 2)
+			continue;
+		if (after->set && r->t < after->u)
+			continue;
+		if (before->set && r->t > before->u)
+			continue;
+		const char *source = r->fields[0].s, *text = r->fields[1].s;
+		if (src->set && strcmp(source, src->s))
+			continue;
+		nlog++;
+		last = text;
+		bool hit = mode == 1 ? !strcmp(text, want)
+			   : mode == 2 ? regexec(&re, text, 0, NULL, 0) == 0
+				       : strstr(text, want) != NULL;
+		if (hit)
+			found = text;
+	}
+	if (mode == 2)
+		regfree(&re);
+	if (found)
+		snprintf(obs, no, "\"%s\"", found);
+	else if (last)
+		snprintf(obs, no, "no such line among %zu (last: \"%s\")", nlog, last);
+	else
+		snprintf(obs, no, "no log lines");
+	return neg ? !found : !!found;
+}
+
+/* ---- state ---- */
+
+static struct pcisim_comp *find_any(struct pcisim_sim *sim, const char *name)
+{
+	struct pcisim_comp *c = pcisim_comp_find(sim, name);
+	if (c)
+		return c;
+	/* A removed component still answers (e.g. present: 0); take the newest of that name. */
+	for (uint32_t i = sim->ncomps; i-- > 0;)
+		if (!strcmp(sim->comps[i]->name, name) || !strcmp(sim->comps[i]->path, name))
+			return sim->comps[i];
+	return NULL;
+}
+
+static int state_check(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	struct pcisim_comp *c = find_any(sim, e->vals[0].s);
+	const struct pcisim_pval *key = pcisim_expect_param(e, "key");
+	if (!c) /* created later by a step: checked at the end */
+		return 0;
+	struct pcisim_value v;
+	if (pcisim_comp_query(c, key->s, &v) == 0)
+		return 0;
+	char buf[1024] = "present";
+	if (c->ops && c->ops->query_keys) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, sizeof(buf) - n, ", ");
+		pcisim_choices(buf + n + 2, sizeof(buf) - n - 2, c->ops->query_keys);
+	}
+	return pcisim_diag_error(d, key->node->loc, "%s (%s) has no state '%s'; valid keys: %s",
+				 c->name, c->ops ? c->ops->type : "?", key->s, buf);
+}
+
+static bool state_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp,
+		       size_t ne, char *obs, size_t no)
+{
+	const char *name = e->vals[0].s;
+	const struct pcisim_pval *key = pcisim_expect_param(e, "key");
+	const struct pcisim_pval *eq = pcisim_expect_param(e, "equals");
+	const struct pcisim_pval *mask = pcisim_expect_param(e, "mask");
+	struct pcisim_comp *c = find_any(sim, name);
+	if (mask->set)
+		snprintf(exp, ne, "%s.%s & 0x%llx == %s", name, key->s, (unsigned long long)mask->u,
+			 eq->s);
+	else
+		snprintf(exp, ne, "%s.%s == %s", name, key->s, eq->s);
+	if (!c) {
+		snprintf(obs, no, "no component '%s'", name);
+		return false;
+	}
+	struct pcisim_value v;
+	if (pcisim_comp_query(c, key->s, &v)) {
+		snprintf(obs, no, "%s has no state '%s'", name, key->s);
+		return false;
+	}
+	if (v.is_str) {
+		snprintf(obs, no, "%s", v.s);
+		return !strcmp(v.s, eq->s);
+	}
+	uint64_t got = mask->set ? v.u & mask->u : v.u;
+	snprintf(obs, no, "0x%llx (%llu)", (unsigned long long)got, (unsigned long long)got);
+	if (eq->numeric)
+		return got == eq->u;
+	bool b;
+	if (!pcisim_parse_bool(eq->s, &b))
+		return (got != 0) == b;
+	return false;
+}
+
+/* ---- tables ---- */
+
+#define FILTER_PARAMS                                                                         \
+	{"component", PCISIM_P_COMP, false, "only records of this component", NULL, 0, 0},   \
+	{"fields", PCISIM_P_NODE, false, "field values the record must have", NULL, 0, 0},   \
+	{"after", PCISIM_P_TIME, false, "only records at or after this time", NULL, 0, 0},   \
+	{"before", PCISIM_P_TIME, false, "only records at or before this time", NULL, 0, 0}
+
+static const struct pcisim_param_def record_params[] = {
+	{"record", PCISIM_P_STR, true, "record kind", NULL, 0, 0},
+	FILTER_PARAMS,
+	{0},
+};
+
+static const struct pcisim_param_def count_params[] = {
+	{"count", PCISIM_P_STR, true, "record kind", NULL, 0, 0},
+	FILTER_PARAMS,
+	{"equals", PCISIM_P_INT, false, "exact number of records", NULL, 0, 0},
+	{"at_least", PCISIM_P_INT, false, "minimum number of records", NULL, 0, 0},
+	{"at_most", PCISIM_P_INT, false, "maximum number of records", NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_param_def log_params[] = {
+	{"log", PCISIM_P_STR, true, "text of the line", NULL, 0, 0},
+	{"match", PCISIM_P_CHOICE, false, "how the text is compared", match_choices, 0, 0},
+	{"source", PCISIM_P_STR, false, "qemu, linux, pcisim, ...", NULL, 0, 0},
+	{"absent", PCISIM_P_BOOL, false, "expect that no such line appears", NULL, 0, 0},
+	{"after", PCISIM_P_TIME, false, "only lines at or after this time", NULL, 0, 0},
+	{"before", PCISIM_P_TIME, false, "only lines at or before this time", NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_param_def state_params[] = {
+	{"state", PCISIM_P_COMP, true, "component id", NULL, 0, 0},
+	{"key", PCISIM_P_STR, true, "state or register name", NULL, 0, 0},
+	{"equals", PCISIM_P_VALUE, true, "expected value", NULL, 0, 0},
+	{"mask", PCISIM_P_INT, false, "compare only these bits", NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_expect_def core_expects[] = {
+	{"record", "a trace record of a kind happened", record_params, record_check, record_eval},
+	{"count", "the number of records of a kind", count_params, count_check, count_eval},
+	{"log", "a log line was printed", log_params, log_check, log_eval},
+	{"state", "a component's state or register at the end", state_params, state_check,
+	 state_eval},
+	{0},
+};
+
+/* ---- core actions ---- */
+
+static int act_log(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	pcisim_log(sim, NULL, "scenario", "%s", pcisim_step_param(s, "text")->s);
+	return 0;
+}
+
+static int act_stop(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	pcisim_stop(sim);
+	return 0;
+}
+
+static const struct pcisim_param_def log_act_params[] = {
+	{"text", PCISIM_P_STR, true, "the line", NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_param_def no_params[] = {{0}};
+
+static const struct pcisim_action_def core_actions[] = {
+	{"log", "print a line into the timeline (a marker)", log_act_params, false, NULL, act_log},
+	{"stop", "end the run here", no_params, false, NULL, act_stop},
+	{0},
+};
+
+void pcisim_core_register(void)
+{
+	pcisim_actions_add(core_actions);
+	pcisim_expects_add(core_expects);
+}

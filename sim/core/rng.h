@@ -1,0 +1,36 @@
+/*
+ * Random streams: xoshiro256** (Blackman & Vigna) seeded through splitmix64.
+ *
+ * A stream is derived from (scenario seed, component path, purpose) by hashing the
+ * path and purpose with XXH3-64 under the seed, so adding a component or a purpose
+ * never changes the draws of another stream. Only integer arithmetic: the same seed
+ * gives the same numbers on every machine and compiler.
+ */
+#ifndef PCISIM_CORE_RNG_H
+#define PCISIM_CORE_RNG_H
+
+#include <stdint.h>
+
+struct pcisim_rng {
+	uint64_t s[4];
+};
+
+/** pcisim_rng_seed() - seed directly from a 64-bit value (through splitmix64). */
+void pcisim_rng_seed(struct pcisim_rng *r, uint64_t seed);
+
+/** pcisim_rng_stream() - the stream for (@seed, @path, @purpose); @purpose may be "". */
+void pcisim_rng_stream(struct pcisim_rng *r, uint64_t seed, const char *path, const char *purpose);
+
+/** pcisim_rng_next() - the next 64 random bits. */
+uint64_t pcisim_rng_next(struct pcisim_rng *r);
+
+/** pcisim_rng_below() - uniform in [0, n), n > 0, without modulo bias (Lemire). */
+uint64_t pcisim_rng_below(struct pcisim_rng *r, uint64_t n);
+
+/** pcisim_rng_between() - uniform in the closed interval [lo, hi]. */
+uint64_t pcisim_rng_between(struct pcisim_rng *r, uint64_t lo, uint64_t hi);
+
+/** pcisim_rng_unit() - a double in [0, 1) from the top 53 bits (benchmarks only). */
+double pcisim_rng_unit(struct pcisim_rng *r);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * Running a scenario: building the machine through the models' section handlers,
+ * checking component references, and scheduling the timeline as action events.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/component.h"
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+
+static const struct pcisim_ext_key scenario_key = {"scenario"};
+
+const struct pcisim_scenario *pcisim_sim_scenario(const struct pcisim_sim *sim)
+{
+	return pcisim_ext_get(sim, &scenario_key);
+}
+
+static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
+	const struct pcisim_step *s = &sc->steps[ev->a[0]];
+	struct pcisim_field f[16];
+	size_t n = 0;
+	f[n++] = PCISIM_FS("do", s->def->name);
+	for (size_t i = 0; i < s->nvals && n < 16; i++)
+		if (s->vals[i].set && s->vals[i].def->type != PCISIM_P_NODE)
+			f[n++] = PCISIM_FS(s->vals[i].def->name, s->vals[i].s);
+	pcisim_record(sim, NULL, "action", f, n);
+	if (s->def->run)
+		s->def->run(sim, s);
+}
+PCISIM_EVKIND(step_kind, "scenario.step", run_step);
+
+static bool name_known(const char *name, struct pcisim_sim *sim, const struct pcisim_scenario *sc)
+{
+	if (pcisim_comp_find(sim, name))
+		return true;
+	for (size_t i = 0; i < sc->nsteps; i++)
+		for (size_t j = 0; j < sc->steps[i].nvals; j++) {
+			const struct pcisim_pval *v = &sc->steps[i].vals[j];
+			if (v->set && v->def->type == PCISIM_P_NEWID && !strcmp(v->s, name))
+				return true;
+		}
+	return false;
+}
+
+static int check_refs(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+		      const struct pcisim_pval *vals, size_t n, struct pcisim_diag *d)
+{
+	for (size_t j = 0; j < n; j++) {
+		const struct pcisim_pval *v = &vals[j];
+		if (!v->set || v->def->type != PCISIM_P_COMP || name_known(v->s, sim, sc))
+			continue;
+		const char **names = pcisim_comp_names(sim);
+		char buf[1024];
+		pcisim_choices(buf, sizeof(buf), names);
+		free(names);
+		return pcisim_diag_error(d, v->node->loc,
+					 "unknown component '%s' for '%s'; valid choices: %s", v->s,
+					 v->def->name, buf[0] ? buf : "(none: the topology is empty)");
+	}
+	return 0;
+}
+
+int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d)
+{
+	static const char *const order[] = {"machine", "topology", "host"};
+	struct pcisim_ynode *nodes[] = {sc->machine, sc->topology, sc->host};
+	int rc;
+
+	pcisim_ext_set(sim, &scenario_key, sc, NULL);
+	for (size_t i = 0; i < 3; i++) {
+		const struct pcisim_section_def *def = pcisim__section_find(order[i]);
+		if (!def) {
+			if (nodes[i])
+				return pcisim_diag_error(d, nodes[i]->loc,
+							 "this build of pcisim has no model for '%s'",
+							 order[i]);
+			continue;
+		}
+		if ((rc = def->build(sim, sc, nodes[i], d)))
+			return rc;
+	}
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		struct pcisim_step *s = &sc->steps[i];
+		if ((rc = check_refs(sim, sc, s->vals, s->nvals, d)))
+			return rc;
+		if (s->def->check && (rc = s->def->check(sim, s, d)))
+			return rc;
+	}
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		struct pcisim_expect *e = &sc->expects[i];
+		if ((rc = check_refs(sim, sc, e->vals, e->nvals, d)))
+			return rc;
+		if (e->def->check && (rc = e->def->check(sim, e, d)))
+			return rc;
+	}
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		struct pcisim_step *s = &sc->steps[i];
+		s->when = choose ? choose(ctx, s) : s->at.lo;
+		if (s->when < s->at.lo || s->when > s->at.hi)
+			s->when = s->at.lo;
+		struct pcisim_event *ev = pcisim_event_new(sim, &step_kind, NULL);
+		ev->a[0] = i;
+		pcisim_post(sim, ev, s->when, PCISIM_CLASS_ACTION);
+	}
+	return 0;
+}
+
+unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+			       FILE *out, bool verbose)
+{
+	unsigned failed = 0;
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct pcisim_expect *e = &sc->expects[i];
+		char exp[1024] = "", obs[1024] = "";
+		bool ok = e->def->eval(sim, e, exp, sizeof(exp), obs, sizeof(obs));
+		if (!ok)
+			failed++;
+		if (out && (!ok || verbose))
+			fprintf(out, "%s %s:%u:%u: %s: expected %s; observed %s\n", ok ? "ok  " : "FAIL",
+				e->loc.file, e->loc.line, e->loc.col, e->def->key, exp, obs);
+	}
+	return failed;
+}

@@ -1,0 +1,646 @@
+/*
+ * The scenario loader: top-level keys, includes, timeline steps and expectations,
+ * each checked against the registered actions and expectation kinds.
+ */
+#include "sim/core/scenario.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/component.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+
+/* ---- registries ---- */
+
+static const struct pcisim_action_def *action_tables[32];
+static size_t naction_tables;
+static const struct pcisim_expect_def *expect_tables[32];
+static size_t nexpect_tables;
+static const struct pcisim_section_def *sections[8];
+static size_t nsections;
+
+void pcisim_actions_add(const struct pcisim_action_def *table)
+{
+	for (size_t i = 0; i < naction_tables; i++)
+		if (action_tables[i] == table)
+			return;
+	if (naction_tables < 32)
+		action_tables[naction_tables++] = table;
+}
+
+void pcisim_expects_add(const struct pcisim_expect_def *table)
+{
+	for (size_t i = 0; i < nexpect_tables; i++)
+		if (expect_tables[i] == table)
+			return;
+	if (nexpect_tables < 32)
+		expect_tables[nexpect_tables++] = table;
+}
+
+void pcisim_section_set(const struct pcisim_section_def *def)
+{
+	for (size_t i = 0; i < nsections; i++)
+		if (!strcmp(sections[i]->name, def->name)) {
+			sections[i] = def;
+			return;
+		}
+	if (nsections < 8)
+		sections[nsections++] = def;
+}
+
+const struct pcisim_section_def *pcisim__section_find(const char *name)
+{
+	for (size_t i = 0; i < nsections; i++)
+		if (!strcmp(sections[i]->name, name))
+			return sections[i];
+	return NULL;
+}
+
+const struct pcisim_action_def *pcisim_action_find(const char *name)
+{
+	for (size_t i = 0; i < naction_tables; i++)
+		for (const struct pcisim_action_def *a = action_tables[i]; a->name; a++)
+			if (!strcmp(a->name, name))
+				return a;
+	return NULL;
+}
+
+const struct pcisim_expect_def *pcisim_expect_def_find(const char *key)
+{
+	for (size_t i = 0; i < nexpect_tables; i++)
+		for (const struct pcisim_expect_def *e = expect_tables[i]; e->key; e++)
+			if (!strcmp(e->key, key))
+				return e;
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **pcisim_action_names(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < naction_tables; i++)
+		for (const struct pcisim_action_def *a = action_tables[i]; a->name; a++)
+			n++;
+	const char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	n = 0;
+	for (size_t i = 0; i < naction_tables; i++)
+		for (const struct pcisim_action_def *a = action_tables[i]; a->name; a++)
+			v[n++] = a->name;
+	qsort(v, n, sizeof(*v), cmp_str);
+	return v;
+}
+
+const char **pcisim_expect_keys(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nexpect_tables; i++)
+		for (const struct pcisim_expect_def *e = expect_tables[i]; e->key; e++)
+			n++;
+	const char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	n = 0;
+	for (size_t i = 0; i < nexpect_tables; i++)
+		for (const struct pcisim_expect_def *e = expect_tables[i]; e->key; e++)
+			v[n++] = e->key;
+	qsort(v, n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* ---- parameters ---- */
+
+static const char *ptype_form(const struct pcisim_param_def *p)
+{
+	switch (p->type) {
+	case PCISIM_P_STR:
+		return "a word or quoted text";
+	case PCISIM_P_INT:
+		return "an integer";
+	case PCISIM_P_BOOL:
+		return "on or off";
+	case PCISIM_P_TIME:
+		return "a duration like 10ms";
+	case PCISIM_P_CHOICE:
+		return "one of the listed choices";
+	case PCISIM_P_COMP:
+		return "a component id";
+	case PCISIM_P_NEWID:
+		return "a new component id";
+	case PCISIM_P_VALUE:
+		return "an integer or a word";
+	case PCISIM_P_NODE:
+		return "a value";
+	}
+	return "?";
+}
+
+static int parse_param(const struct pcisim_param_def *p, const struct pcisim_ynode *n,
+		       struct pcisim_pval *v, struct pcisim_diag *d)
+{
+	char what[128];
+	snprintf(what, sizeof(what), "'%s'", p->name);
+	v->def = p;
+	v->node = n;
+	v->set = true;
+	if (p->type == PCISIM_P_NODE)
+		return 0;
+	if (n->kind != PCISIM_Y_SCALAR)
+		return pcisim_diag_error(d, n->loc, "%s must be %s, not %s", what, ptype_form(p),
+					 pcisim_ykind_name(n->kind));
+	v->s = n->str;
+	switch (p->type) {
+	case PCISIM_P_INT:
+		return pcisim_yget_u64(n, what, p->lo, p->hi ? p->hi : UINT64_MAX, &v->u, d);
+	case PCISIM_P_BOOL: {
+		bool b;
+		int rc = pcisim_yget_bool(n, what, &b, d);
+		v->u = b;
+		return rc;
+	}
+	case PCISIM_P_TIME:
+		return pcisim_yget_time(n, what, &v->u, d);
+	case PCISIM_P_CHOICE: {
+		unsigned i;
+		int rc = pcisim_yget_choice(n, what, p->choices, &i, d);
+		v->u = i;
+		return rc;
+	}
+	case PCISIM_P_VALUE:
+		v->numeric = !n->quoted && pcisim_parse_u64(n->str, &v->u) == 0;
+		return 0;
+	case PCISIM_P_COMP:
+	case PCISIM_P_NEWID:
+	case PCISIM_P_STR:
+		if (!n->str[0] && p->type != PCISIM_P_STR)
+			return pcisim_diag_error(d, n->loc, "%s must not be empty", what);
+		return 0;
+	case PCISIM_P_NODE:
+		break;
+	}
+	return 0;
+}
+
+/* Parse the keys of map @m against @params; @skip names keys handled by the caller. */
+static int parse_params(struct pcisim_arena *a, const struct pcisim_ynode *m, const char *where,
+			const struct pcisim_param_def *params, const char *const *skip, bool open,
+			struct pcisim_pval **out, size_t *nout, struct pcisim_diag *d)
+{
+	size_t np = 0;
+	while (params && params[np].name)
+		np++;
+	struct pcisim_pval *vals = pcisim_arena_alloc(a, (np + 1) * sizeof(*vals));
+	for (size_t i = 0; i < np; i++)
+		vals[i].def = &params[i];
+	for (size_t k = 0; k < m->n; k++) {
+		const char *key = m->keys[k]->str;
+		bool skipped = false;
+		for (size_t j = 0; skip && skip[j]; j++)
+			if (!strcmp(skip[j], key))
+				skipped = true;
+		for (size_t j = 0; j < k; j++)
+			if (!strcmp(m->keys[j]->str, key))
+				return pcisim_diag_error(d, m->keys[k]->loc,
+							 "duplicate key '%s' in %s (first at line %u)",
+							 key, where, m->keys[j]->loc.line);
+		if (skipped)
+			continue;
+		size_t i;
+		for (i = 0; i < np; i++)
+			if (!strcmp(params[i].name, key))
+				break;
+		if (i == np) {
+			if (open)
+				continue;
+			const char **names = calloc(np + 8, sizeof(*names));
+			size_t nn = 0;
+			for (size_t j = 0; skip && skip[j]; j++)
+				names[nn++] = skip[j];
+			for (size_t j = 0; j < np; j++)
+				names[nn++] = params[j].name;
+			char buf[512];
+			pcisim_choices(buf, sizeof(buf), names);
+			free(names);
+			return pcisim_diag_error(d, m->keys[k]->loc,
+						 "unknown parameter '%s' for %s; valid parameters: %s",
+						 key, where, buf);
+		}
+		int rc = parse_param(&params[i], m->vals[k], &vals[i], d);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < np; i++)
+		if (params[i].required && !vals[i].set) {
+			char form[256];
+			if (params[i].type == PCISIM_P_CHOICE)
+				pcisim_choices(form, sizeof(form), params[i].choices);
+			else
+				snprintf(form, sizeof(form), "%s", ptype_form(&params[i]));
+			return pcisim_diag_error(d, m->loc, "%s needs '%s' (%s%s%s)", where,
+						 params[i].name,
+						 params[i].type == PCISIM_P_CHOICE ? "one of: " : "",
+						 form, params[i].help ? "" : "");
+		}
+	*out = vals;
+	*nout = np;
+	return 0;
+}
+
+static const struct pcisim_pval *find_val(const struct pcisim_pval *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].def->name, name))
+			return &v[i];
+	return NULL;
+}
+
+const struct pcisim_pval *pcisim_step_param(const struct pcisim_step *s, const char *name)
+{
+	return find_val(s->vals, s->nvals, name);
+}
+
+const struct pcisim_pval *pcisim_expect_param(const struct pcisim_expect *e, const char *name)
+{
+	return find_val(e->vals, e->nvals, name);
+}
+
+struct pcisim_comp *pcisim_step_comp(struct pcisim_sim *sim, const struct pcisim_step *s,
+				     const char *name)
+{
+	const struct pcisim_pval *v = pcisim_step_param(s, name);
+	return v && v->set ? pcisim_comp_find(sim, v->s) : NULL;
+}
+
+/* ---- loading ---- */
+
+static const char *const top_keys[] = {
+	"version", "name",  "description", "seed",   "until", "machine",
+	"topology", "host", "timeline",    "expect", "fuzz",  "include", NULL,
+};
+
+struct loader {
+	struct pcisim_scenario *sc;
+	struct pcisim_diag *d;
+	const char *stack[PCISIM_MAX_INCLUDE_DEPTH + 1];
+	unsigned depth;
+};
+
+static struct pcisim_ynode *new_node(struct pcisim_scenario *sc, enum pcisim_ykind k,
+				     struct pcisim_loc loc)
+{
+	struct pcisim_ynode *n = pcisim_arena_alloc(&sc->arena, sizeof(*n));
+	n->kind = k;
+	n->loc = loc;
+	return n;
+}
+
+/* Append the items of @src (a sequence) to the merged sequence *@dst. */
+static void seq_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
+		      const struct pcisim_ynode *src, bool src_first)
+{
+	if (!*dst) {
+		*dst = new_node(sc, PCISIM_Y_SEQ, src->loc);
+	}
+	struct pcisim_ynode *m = *dst;
+	size_t n = m->n + src->n;
+	struct pcisim_ynode **v = pcisim_arena_alloc(&sc->arena, (n + 1) * sizeof(*v));
+	if (src_first) {
+		memcpy(v, src->vals, src->n * sizeof(*v));
+		if (m->n)
+			memcpy(v + src->n, m->vals, m->n * sizeof(*v));
+	} else {
+		if (m->n)
+			memcpy(v, m->vals, m->n * sizeof(*v));
+		memcpy(v + m->n, src->vals, src->n * sizeof(*v));
+	}
+	m->vals = v;
+	m->n = n;
+}
+
+/* Merge map @src into *@dst; keys already in *@dst win when @dst_wins. */
+static void map_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
+		      const struct pcisim_ynode *src, bool dst_wins)
+{
+	if (!*dst)
+		*dst = new_node(sc, PCISIM_Y_MAP, src->loc);
+	struct pcisim_ynode *m = *dst;
+	size_t cap = m->n + src->n;
+	struct pcisim_ynode **k = pcisim_arena_alloc(&sc->arena, (cap + 1) * sizeof(*k));
+	struct pcisim_ynode **v = pcisim_arena_alloc(&sc->arena, (cap + 1) * sizeof(*v));
+	if (m->n) {
+		memcpy(k, m->keys, m->n * sizeof(*k));
+		memcpy(v, m->vals, m->n * sizeof(*v));
+	}
+	size_t n = m->n;
+	for (size_t i = 0; i < src->n; i++) {
+		size_t j;
+		for (j = 0; j < n; j++)
+			if (!strcmp(k[j]->str, src->keys[i]->str))
+				break;
+		if (j < n) {
+			if (!dst_wins)
+				v[j] = src->vals[i];
+			continue;
+		}
+		k[n] = src->keys[i];
+		v[n++] = src->vals[i];
+	}
+	m->keys = k;
+	m->vals = v;
+	m->n = n;
+}
+
+static int load_doc(struct loader *L, const char *path, const char *text, size_t len,
+		    struct pcisim_loc from, bool top);
+
+static int take_sections(struct loader *L, const struct pcisim_ynode *root, bool top)
+{
+	struct pcisim_scenario *sc = L->sc;
+	struct pcisim_diag *d = L->d;
+	int rc;
+
+	if ((rc = pcisim_ymap_check_keys(root, "a scenario", top_keys, d)))
+		return rc;
+
+	/* Includes first, so that this file's own values win. */
+	const struct pcisim_ynode *inc = pcisim_ymap_get(root, "include");
+	if (inc) {
+		const struct pcisim_ynode *const *items = NULL;
+		size_t n = 0;
+		const struct pcisim_ynode *one = inc;
+		if (inc->kind == PCISIM_Y_SEQ) {
+			items = (const struct pcisim_ynode *const *)inc->vals;
+			n = inc->n;
+		} else if (inc->kind == PCISIM_Y_SCALAR) {
+			items = &one;
+			n = 1;
+		} else {
+			return pcisim_diag_error(d, inc->loc,
+						 "'include' must be a file name or a list of file names");
+		}
+		for (size_t i = 0; i < n; i++) {
+			const char *rel;
+			if ((rc = pcisim_yget_str(items[i], "an include", &rel, d)))
+				return rc;
+			char *base = strdup(items[i]->loc.file);
+			char *dir = dirname(base);
+			char *full;
+			if (rel[0] == '/')
+				full = pcisim_arena_strdup(&sc->arena, rel);
+			else
+				full = pcisim_arena_printf(&sc->arena, "%s/%s", dir, rel);
+			free(base);
+			rc = load_doc(L, full, NULL, 0, items[i]->loc, false);
+			if (rc)
+				return rc;
+		}
+	}
+
+	for (size_t i = 0; i < root->n; i++) {
+		const char *k = root->keys[i]->str;
+		const struct pcisim_ynode *v = root->vals[i];
+		if (!strcmp(k, "include"))
+			continue;
+		if (!strcmp(k, "version")) {
+			if ((rc = pcisim_yget_u64(v, "'version'", 1, 1, &sc->version, d)))
+				return rc;
+		} else if (!strcmp(k, "name")) {
+			if ((rc = pcisim_yget_str(v, "'name'", &sc->name, d)))
+				return rc;
+		} else if (!strcmp(k, "description")) {
+			if ((rc = pcisim_yget_str(v, "'description'", &sc->description, d)))
+				return rc;
+		} else if (!strcmp(k, "seed")) {
+			if ((rc = pcisim_yget_u64(v, "'seed'", 0, UINT64_MAX, &sc->seed, d)))
+				return rc;
+			sc->has_seed = true;
+		} else if (!strcmp(k, "until")) {
+			if ((rc = pcisim_yget_time(v, "'until'", &sc->until, d)))
+				return rc;
+			sc->has_until = true;
+		} else if (!strcmp(k, "machine") || !strcmp(k, "host") || !strcmp(k, "fuzz")) {
+			char what[32];
+			snprintf(what, sizeof(what), "'%s'", k);
+			if ((rc = pcisim_yexpect(v, PCISIM_Y_MAP, what, d)))
+				return rc;
+			struct pcisim_ynode **dst = !strcmp(k, "machine") ? &sc->machine
+						    : !strcmp(k, "host")  ? &sc->host
+									  : &sc->fuzz;
+			map_merge(sc, dst, v, false);
+		} else {
+			char what[32];
+			snprintf(what, sizeof(what), "'%s'", k);
+			if ((rc = pcisim_yexpect(v, PCISIM_Y_SEQ, what, d)))
+				return rc;
+			struct pcisim_ynode **dst = !strcmp(k, "topology") ? &sc->topology
+						    : !strcmp(k, "timeline") ? &sc->timeline
+									     : &sc->expect;
+			seq_merge(sc, dst, v, false);
+		}
+	}
+	(void)top;
+	return 0;
+}
+
+static int load_doc(struct loader *L, const char *path, const char *text, size_t len,
+		    struct pcisim_loc from, bool top)
+{
+	struct pcisim_scenario *sc = L->sc;
+	struct pcisim_diag *d = L->d;
+	int rc;
+
+	if (L->depth >= PCISIM_MAX_INCLUDE_DEPTH)
+		return pcisim_diag_error(d, from, "includes nested deeper than %d files",
+					 PCISIM_MAX_INCLUDE_DEPTH);
+	for (unsigned i = 0; i < L->depth; i++)
+		if (!strcmp(L->stack[i], path))
+			return pcisim_diag_error(d, from, "'%s' includes itself (through %s)", path,
+						 L->stack[L->depth - 1]);
+
+	struct pcisim_ydoc *nd = realloc(sc->docs, (sc->ndocs + 1) * sizeof(*nd));
+	if (!nd)
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	sc->docs = nd;
+	struct pcisim_ydoc *doc = &sc->docs[sc->ndocs++];
+	if (text)
+		rc = pcisim_ydoc_parse(doc, path, text, len, d);
+	else if (!top) {
+		/* Report an unreadable include at the include line. */
+		FILE *f = fopen(path, "rb");
+		if (!f) {
+			memset(doc, 0, sizeof(*doc));
+			return pcisim_diag_error(d, from, "cannot open included file '%s'", path);
+		}
+		fclose(f);
+		rc = pcisim_ydoc_load(doc, path, d);
+	} else
+		rc = pcisim_ydoc_load(doc, path, d);
+	if (rc)
+		return rc;
+	if (top) {
+		sc->text = doc->text;
+		sc->text_len = doc->text_len;
+	}
+	const struct pcisim_ynode *root = doc->root;
+	if (!root)
+		return pcisim_diag_error(d, (struct pcisim_loc){doc->file, 1, 1},
+					 "empty scenario; expected a mapping with version, name, topology, timeline, ...");
+	if (root->kind != PCISIM_Y_MAP)
+		return pcisim_diag_error(d, root->loc,
+					 "a scenario must be a mapping (version: 1, name: ..., timeline: ...), not %s",
+					 pcisim_ykind_name(root->kind));
+	L->stack[L->depth++] = doc->file;
+	rc = take_sections(L, root, top);
+	L->depth--;
+	return rc;
+}
+
+static const char *const step_keys[] = {"at", "do", NULL};
+
+static int parse_steps(struct pcisim_scenario *sc, struct pcisim_diag *d)
+{
+	if (!sc->timeline)
+		return 0;
+	sc->steps = pcisim_arena_alloc(&sc->arena, (sc->timeline->n + 1) * sizeof(*sc->steps));
+	for (size_t i = 0; i < sc->timeline->n; i++) {
+		const struct pcisim_ynode *n = sc->timeline->vals[i];
+		struct pcisim_step *s = &sc->steps[i];
+		int rc;
+		s->index = i;
+		s->loc = n->loc;
+		s->node = n;
+		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "a timeline step", d)))
+			return rc;
+		const struct pcisim_ynode *at = pcisim_ymap_get(n, "at");
+		const struct pcisim_ynode *act = pcisim_ymap_get(n, "do");
+		if (!at)
+			return pcisim_diag_error(d, n->loc,
+						 "a timeline step needs 'at' (a time like 10ms or a range like 0ms..2s)");
+		if (!act) {
+			const char **names = pcisim_action_names();
+			char buf[1024];
+			pcisim_choices(buf, sizeof(buf), names);
+			free(names);
+			return pcisim_diag_error(d, n->loc,
+						 "a timeline step needs 'do' (an action); valid actions: %s",
+						 buf);
+		}
+		if ((rc = pcisim_yget_time_range(at, "'at'", &s->at, d)))
+			return rc;
+		s->when = s->at.lo;
+		const char *name;
+		if ((rc = pcisim_yget_str(act, "'do'", &name, d)))
+			return rc;
+		s->def = pcisim_action_find(name);
+		if (!s->def) {
+			const char **names = pcisim_action_names();
+			char buf[1024];
+			pcisim_choices(buf, sizeof(buf), names);
+			free(names);
+			return pcisim_diag_error(d, act->loc, "unknown action '%s'; valid actions: %s",
+						 name, buf);
+		}
+		char where[160];
+		snprintf(where, sizeof(where), "action '%s'", name);
+		if ((rc = parse_params(&sc->arena, n, where, s->def->params, step_keys,
+				       s->def->open_params, &s->vals, &s->nvals, d)))
+			return rc;
+	}
+	sc->nsteps = sc->timeline->n;
+	return 0;
+}
+
+static int parse_expects(struct pcisim_scenario *sc, struct pcisim_diag *d)
+{
+	if (!sc->expect)
+		return 0;
+	sc->expects = pcisim_arena_alloc(&sc->arena, (sc->expect->n + 1) * sizeof(*sc->expects));
+	for (size_t i = 0; i < sc->expect->n; i++) {
+		const struct pcisim_ynode *n = sc->expect->vals[i];
+		struct pcisim_expect *e = &sc->expects[i];
+		int rc;
+		e->index = i;
+		e->loc = n->loc;
+		e->node = n;
+		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "an expectation", d)))
+			return rc;
+		/* The kind is the first key that names a registered expectation. */
+		for (size_t k = 0; k < n->n && !e->def; k++)
+			e->def = pcisim_expect_def_find(n->keys[k]->str);
+		if (!e->def) {
+			const char **keys = pcisim_expect_keys();
+			char buf[512];
+			pcisim_choices(buf, sizeof(buf), keys);
+			free(keys);
+			return pcisim_diag_error(d, n->loc,
+						 "an expectation must start with one of: %s (found '%s')",
+						 buf, n->n ? n->keys[0]->str : "an empty mapping");
+		}
+		for (size_t k = 0; k < n->n; k++) {
+			const struct pcisim_expect_def *other = pcisim_expect_def_find(n->keys[k]->str);
+			if (other && other != e->def)
+				return pcisim_diag_error(d, n->keys[k]->loc,
+							 "one expectation per entry: '%s' and '%s' are two kinds; write them as two list items",
+							 e->def->key, other->key);
+		}
+		char where[160];
+		snprintf(where, sizeof(where), "expectation '%s'", e->def->key);
+		if ((rc = parse_params(&sc->arena, n, where, e->def->params, NULL, false, &e->vals,
+				       &e->nvals, d)))
+			return rc;
+	}
+	sc->nexpects = sc->expect->n;
+	return 0;
+}
+
+static int finish(struct pcisim_scenario *sc, struct pcisim_diag *d)
+{
+	int rc;
+	const struct pcisim_ynode *root = sc->docs[0].root;
+	if (!sc->version) {
+		return pcisim_diag_error(d, root->loc,
+					 "a scenario needs 'version: 1' (the scenario format version)");
+	}
+	if (!sc->name)
+		return pcisim_diag_error(d, root->loc, "a scenario needs a 'name'");
+	if ((rc = parse_steps(sc, d)))
+		return rc;
+	return parse_expects(sc, d);
+}
+
+int pcisim_scenario_parse(struct pcisim_scenario *sc, const char *name, const char *text,
+			  size_t len, struct pcisim_diag *d)
+{
+	memset(sc, 0, sizeof(*sc));
+	pcisim_arena_init(&sc->arena);
+	sc->path = pcisim_arena_strdup(&sc->arena, name);
+	struct loader L = {.sc = sc, .d = d};
+	int rc = load_doc(&L, sc->path, text, len, (struct pcisim_loc){sc->path, 0, 0}, true);
+	return rc ? rc : finish(sc, d);
+}
+
+int pcisim_scenario_load(struct pcisim_scenario *sc, const char *path, struct pcisim_diag *d)
+{
+	memset(sc, 0, sizeof(*sc));
+	pcisim_arena_init(&sc->arena);
+	sc->path = pcisim_arena_strdup(&sc->arena, path);
+	struct loader L = {.sc = sc, .d = d};
+	int rc = load_doc(&L, sc->path, NULL, 0, (struct pcisim_loc){sc->path, 0, 0}, true);
+	return rc ? rc : finish(sc, d);
+}
+
+void pcisim_scenario_free(struct pcisim_scenario *sc)
+{
+	for (size_t i = 0; i < sc->ndocs; i++)
+		pcisim_ydoc_free(&sc->docs[i]);
+	free(sc->docs);
+	pcisim_arena_free(&sc->arena);
+	memset(sc, 0, sizeof(*sc));
+}

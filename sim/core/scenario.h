@@ -1,0 +1,200 @@
+/*
+ * Scenarios: the YAML file a user writes, loaded and checked before anything runs.
+ *
+ * Top-level keys (docs/scenario-format.md): version, name, description, seed, until,
+ * machine, topology, host, timeline, expect, fuzz, include. The loader checks the
+ * keys and the shapes; what goes inside machine/topology/host belongs to the models,
+ * which register a section handler; timeline steps name registered actions, and
+ * expectations name registered expectation kinds. Each registered thing declares its
+ * parameters, so every parameter error is reported the same way, at file:line:col,
+ * with the expected form and the valid choices.
+ *
+ * include: a file name or a list of them, relative to the including file. Sequence
+ * sections (topology, timeline, expect) are concatenated, included files first;
+ * mapping sections (machine, host, fuzz) are merged key by key, the including file
+ * winning; scalars of the including file win.
+ */
+#ifndef PCISIM_CORE_SCENARIO_H
+#define PCISIM_CORE_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/core/diag.h"
+#include "sim/core/time.h"
+#include "sim/core/ynode.h"
+
+struct pcisim_sim;
+struct pcisim_comp;
+struct pcisim_scenario;
+
+/* ---- parameters ---- */
+
+enum pcisim_ptype {
+	PCISIM_P_STR,    /* any scalar */
+	PCISIM_P_INT,    /* integer in [lo, hi] (hi == 0 means no upper bound) */
+	PCISIM_P_BOOL,   /* on/off, true/false, yes/no */
+	PCISIM_P_TIME,   /* a duration */
+	PCISIM_P_CHOICE, /* one of choices */
+	PCISIM_P_COMP,   /* a component name: must exist when the step runs (checked at load) */
+	PCISIM_P_NEWID,  /* a new component name this step creates */
+	PCISIM_P_VALUE,  /* an integer or a word (for equals:) */
+	PCISIM_P_NODE,   /* any YAML node, checked by the owner */
+};
+
+struct pcisim_param_def {
+	const char *name;
+	enum pcisim_ptype type;
+	bool required;
+	const char *help;
+	const char *const *choices; /* PCISIM_P_CHOICE */
+	uint64_t lo, hi;            /* PCISIM_P_INT */
+};
+
+struct pcisim_pval {
+	const struct pcisim_param_def *def;
+	const struct pcisim_ynode *node; /* NULL when not given */
+	bool set;
+	uint64_t u;    /* INT, BOOL, TIME, CHOICE (index), VALUE (when numeric) */
+	const char *s; /* STR, COMP, NEWID, CHOICE, VALUE (text) */
+	bool numeric;  /* VALUE: the text parsed as an integer */
+};
+
+/* ---- timeline actions ---- */
+
+struct pcisim_step;
+
+struct pcisim_action_def {
+	const char *name; /* QEMU's QMP/HMP name where one exists; guest./host./fm./rtas. prefixes */
+	const char *help;
+	const struct pcisim_param_def *params; /* ends with {0} */
+	/* accept other keys too (e.g. device properties); the action checks them itself */
+	bool open_params;
+	/* optional extra checks at load time (after components exist) */
+	int (*check)(struct pcisim_sim *sim, const struct pcisim_step *step, struct pcisim_diag *d);
+	/* runs at the step's time; returns 0, or <0 when the command failed (it logs why) */
+	int (*run)(struct pcisim_sim *sim, const struct pcisim_step *step);
+};
+
+struct pcisim_step {
+	size_t index;
+	struct pcisim_loc loc;
+	const struct pcisim_ynode *node; /* the whole entry */
+	struct pcisim_time_range at;
+	pcisim_time when; /* the time chosen for this run */
+	const struct pcisim_action_def *def;
+	struct pcisim_pval *vals;
+	size_t nvals;
+};
+
+/** A parameter of a step (NULL if the action has no such parameter). */
+const struct pcisim_pval *pcisim_step_param(const struct pcisim_step *s, const char *name);
+/** The component a P_COMP parameter names, at run time (NULL if gone). */
+struct pcisim_comp *pcisim_step_comp(struct pcisim_sim *sim, const struct pcisim_step *s,
+				     const char *name);
+
+/* ---- expectations ---- */
+
+struct pcisim_expect;
+
+struct pcisim_expect_def {
+	const char *key; /* the key that names this kind in an expect: entry */
+	const char *help;
+	const struct pcisim_param_def *params; /* includes the key itself; ends with {0} */
+	int (*check)(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d);
+	/*
+	 * evaluate after the run: returns true when it holds; writes what was expected
+	 * and what was observed for the report.
+	 */
+	bool (*eval)(struct pcisim_sim *sim, const struct pcisim_expect *e, char *expected,
+		     size_t ne, char *observed, size_t no);
+};
+
+struct pcisim_expect {
+	size_t index;
+	struct pcisim_loc loc;
+	const struct pcisim_ynode *node;
+	const struct pcisim_expect_def *def;
+	struct pcisim_pval *vals;
+	size_t nvals;
+};
+
+const struct pcisim_pval *pcisim_expect_param(const struct pcisim_expect *e, const char *name);
+
+/* ---- sections owned by models ---- */
+
+struct pcisim_section_def {
+	const char *name; /* "machine", "topology", "host" */
+	/* build the section's part of the machine; @node may be NULL when absent */
+	int (*build)(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+		     const struct pcisim_ynode *node, struct pcisim_diag *d);
+};
+
+/* ---- registration (each layer calls these once at start-up) ---- */
+
+void pcisim_actions_add(const struct pcisim_action_def *table);      /* ends with {0} */
+void pcisim_expects_add(const struct pcisim_expect_def *table);      /* ends with {0} */
+void pcisim_section_set(const struct pcisim_section_def *def);
+const struct pcisim_action_def *pcisim_action_find(const char *name);
+const struct pcisim_expect_def *pcisim_expect_def_find(const char *key);
+/** Registered action names, sorted, NULL-terminated (free() the array). */
+const char **pcisim_action_names(void);
+const char **pcisim_expect_keys(void);
+void pcisim_core_register(void);
+/* internal: the handler registered for a section, or NULL */
+const struct pcisim_section_def *pcisim__section_find(const char *name);
+
+/* ---- the scenario ---- */
+
+#define PCISIM_MAX_INCLUDE_DEPTH 8
+
+struct pcisim_scenario {
+	struct pcisim_arena arena;
+	struct pcisim_ydoc *docs; /* [0] is the main file, then includes */
+	size_t ndocs;
+	const char *path;
+	const char *text; /* the main file's bytes */
+	size_t text_len;
+
+	uint64_t version;
+	const char *name, *description;
+	uint64_t seed;
+	bool has_seed;
+	pcisim_time until;
+	bool has_until;
+
+	/* merged sections (NULL when absent) */
+	struct pcisim_ynode *machine, *topology, *host, *timeline, *expect, *fuzz;
+
+	struct pcisim_step *steps;
+	size_t nsteps;
+	struct pcisim_expect *expects;
+	size_t nexpects;
+};
+
+/** Load and check a scenario file (and its includes). 0 or -PCISIM_EINVAL (diag written). */
+int pcisim_scenario_load(struct pcisim_scenario *sc, const char *path, struct pcisim_diag *d);
+/** The same from text in memory; @name is used in messages and for includes' base dir. */
+int pcisim_scenario_parse(struct pcisim_scenario *sc, const char *name, const char *text,
+			  size_t len, struct pcisim_diag *d);
+void pcisim_scenario_free(struct pcisim_scenario *sc);
+
+/** A callback that chooses a step's time within its range (fuzz); NULL = the lower bound. */
+typedef pcisim_time (*pcisim_time_chooser)(void *ctx, const struct pcisim_step *s);
+
+/**
+ * pcisim_scenario_instantiate() - build the machine into @sim (section handlers), check
+ * the steps' and expectations' references against it, and schedule the timeline.
+ */
+int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d);
+
+/** Evaluate every expectation; prints one line per failure to @out. Returns failures. */
+unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+			       FILE *out, bool verbose);
+
+/** The scenario being run in @sim (set by instantiate). */
+const struct pcisim_scenario *pcisim_sim_scenario(const struct pcisim_sim *sim);
+
+#endif

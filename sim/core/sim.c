@@ -1,0 +1,279 @@
+/*
+ * The engine: event pool, queue, run loop, running hash, upper-layer attachments.
+ */
+#include "sim/core/sim.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "sim/core/component.h"
+#include "sim/core/trace.h"
+
+enum { EV_FREE = 0, EV_PENDING = 1, EV_CANCELLED = 2, EV_RUNNING = 3 };
+
+#define NO_SLOT UINT32_MAX
+
+static void oom(void)
+{
+	fprintf(stderr, "pcisim: out of memory\n");
+	abort();
+}
+
+static void pool_grow(struct pcisim_sim *sim)
+{
+	uint32_t ncap = sim->pool_cap ? sim->pool_cap * 2 : 1024;
+	if (ncap > PCISIM_EVQ_SLOT_MAX + 1u) {
+		if (sim->pool_cap == PCISIM_EVQ_SLOT_MAX + 1u) {
+			fprintf(stderr, "pcisim: more than %u events pending at once\n",
+				PCISIM_EVQ_SLOT_MAX + 1u);
+			abort();
+		}
+		ncap = PCISIM_EVQ_SLOT_MAX + 1u;
+	}
+	struct pcisim_event *np = realloc(sim->pool, (size_t)ncap * sizeof(*np));
+	uint32_t *nf = realloc(sim->free_next, (size_t)ncap * sizeof(*nf));
+	if (!np || !nf)
+		oom();
+	memset(np + sim->pool_cap, 0, (size_t)(ncap - sim->pool_cap) * sizeof(*np));
+	/* Push new slots so that the lowest index is handed out first. */
+	for (uint32_t i = ncap; i-- > sim->pool_cap;) {
+		np[i].gen = 1;
+		nf[i] = sim->free_head;
+		sim->free_head = i;
+	}
+	sim->pool = np;
+	sim->free_next = nf;
+	sim->pool_cap = ncap;
+}
+
+int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *diag)
+{
+	memset(sim, 0, sizeof(*sim));
+	sim->seed = seed;
+	sim->diag = diag;
+	sim->free_head = NO_SLOT;
+	if (pcisim_evq_init(&sim->q, 1024))
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	pool_grow(sim);
+	return 0;
+}
+
+void pcisim_sim_free(struct pcisim_sim *sim)
+{
+	for (int i = PCISIM_EXT_MAX; i-- > 0;)
+		if (sim->ext[i].key && sim->ext[i].destroy)
+			sim->ext[i].destroy(sim->ext[i].val);
+	/* Destroy components newest first: children before their parents. */
+	for (uint32_t i = sim->ncomps; i-- > 0;) {
+		struct pcisim_comp *c = sim->comps[i];
+		char *name = c->name, *path = c->path;
+		if (c->ops && c->ops->destroy)
+			c->ops->destroy(c);
+		free(name);
+		free(path);
+	}
+	free(sim->comps);
+	free(sim->index);
+	if (sim->trace)
+		pcisim_trace_free(sim->trace);
+	pcisim_evq_free(&sim->q);
+	free(sim->pool);
+	free(sim->free_next);
+	memset(sim, 0, sizeof(*sim));
+}
+
+struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,
+				      struct pcisim_comp *target)
+{
+	if (sim->free_head == NO_SLOT)
+		pool_grow(sim);
+	uint32_t slot = sim->free_head;
+	sim->free_head = sim->free_next[slot];
+	struct pcisim_event *ev = &sim->pool[slot];
+	uint32_t gen = ev->gen;
+	*ev = (struct pcisim_event){.kind = kind, .target = target, .gen = gen, .state = EV_FREE};
+	if (!kind->code)
+		kind->code = pcisim_name_code(kind->name);
+	return ev;
+}
+
+static void release(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	uint32_t slot = (uint32_t)(ev - sim->pool);
+	ev->state = EV_FREE;
+	ev->ptr = NULL;
+	if (++ev->gen == 0)
+		ev->gen = 1;
+	sim->free_next[slot] = sim->free_head;
+	sim->free_head = slot;
+}
+
+pcisim_timer pcisim_post(struct pcisim_sim *sim, struct pcisim_event *ev, pcisim_time when,
+			 unsigned cls)
+{
+	assert(when >= sim->now && "event scheduled in the past");
+	assert(cls < 16);
+	uint32_t slot = (uint32_t)(ev - sim->pool);
+	if (sim->seq > PCISIM_EVQ_SEQ_MAX) {
+		fprintf(stderr, "pcisim: event sequence numbers exhausted (%llu events)\n",
+			(unsigned long long)sim->seq);
+		abort();
+	}
+	if (pcisim_evq_push(&sim->q, when, pcisim_evq_tie(cls, sim->seq++, slot)))
+		oom();
+	ev->state = EV_PENDING;
+	sim->pending++;
+	return (pcisim_timer){slot, ev->gen};
+}
+
+pcisim_timer pcisim_schedule(struct pcisim_sim *sim, pcisim_time delay, unsigned cls,
+			     struct pcisim_evkind *kind, struct pcisim_comp *target, uint64_t a0,
+			     uint64_t a1)
+{
+	struct pcisim_event *ev = pcisim_event_new(sim, kind, target);
+	ev->a[0] = a0;
+	ev->a[1] = a1;
+	return pcisim_post(sim, ev, pcisim_time_add(sim->now, delay), cls);
+}
+
+static struct pcisim_event *handle_event(const struct pcisim_sim *sim, pcisim_timer t)
+{
+	if (!t.gen || t.slot >= sim->pool_cap)
+		return NULL;
+	struct pcisim_event *ev = &sim->pool[t.slot];
+	if (ev->gen != t.gen || ev->state != EV_PENDING)
+		return NULL;
+	return ev;
+}
+
+bool pcisim_cancel(struct pcisim_sim *sim, pcisim_timer *t)
+{
+	struct pcisim_event *ev = handle_event(sim, *t);
+	*t = (pcisim_timer){0, 0};
+	if (!ev)
+		return false;
+	/* A tombstone: the key stays queued and is skipped, unhashed, when it surfaces. */
+	ev->state = EV_CANCELLED;
+	sim->pending--;
+	return true;
+}
+
+bool pcisim_pending(const struct pcisim_sim *sim, pcisim_timer t)
+{
+	return handle_event(sim, t) != NULL;
+}
+
+pcisim_time pcisim_when(const struct pcisim_sim *sim, pcisim_timer t)
+{
+	struct pcisim_event *ev = handle_event(sim, t);
+	if (!ev)
+		return PCISIM_TIME_MAX;
+	/* Rare (diagnostics only): scan the queue for the slot. */
+	for (size_t i = 0; i < sim->q.n; i++)
+		if (pcisim_evq_tie_slot(sim->q.heap[i].tie) == t.slot)
+			return sim->q.heap[i].time;
+	return PCISIM_TIME_MAX;
+}
+
+uint64_t pcisim_name_code(const char *s)
+{
+	return XXH3_64bits(s, strlen(s));
+}
+
+void pcisim_hash_fold(struct pcisim_sim *sim, const uint64_t w[7])
+{
+	unsigned char b[56];
+	for (int i = 0; i < 7; i++)
+		for (int j = 0; j < 8; j++)
+			b[i * 8 + j] = (unsigned char)(w[i] >> (8 * j));
+	sim->hash = XXH3_64bits_withSeed(b, sizeof(b), sim->hash);
+}
+
+/* Drop cancelled keys at the head so the head is a live event (or the queue is empty). */
+static void skip_tombstones(struct pcisim_sim *sim)
+{
+	const struct pcisim_evq_key *k;
+	while ((k = pcisim_evq_min(&sim->q))) {
+		struct pcisim_event *ev = &sim->pool[pcisim_evq_tie_slot(k->tie)];
+		if (ev->state != EV_CANCELLED)
+			return;
+		struct pcisim_evq_key dead;
+		pcisim_evq_pop(&sim->q, &dead);
+		release(sim, ev);
+	}
+}
+
+pcisim_time pcisim_next_time(struct pcisim_sim *sim)
+{
+	skip_tombstones(sim);
+	const struct pcisim_evq_key *k = pcisim_evq_min(&sim->q);
+	return k ? k->time : PCISIM_TIME_MAX;
+}
+
+bool pcisim_step(struct pcisim_sim *sim, pcisim_time until)
+{
+	skip_tombstones(sim);
+	const struct pcisim_evq_key *k = pcisim_evq_min(&sim->q);
+	if (!k || k->time > until)
+		return false;
+	struct pcisim_evq_key key;
+	pcisim_evq_pop(&sim->q, &key);
+	struct pcisim_event *ev = &sim->pool[pcisim_evq_tie_slot(key.tie)];
+	sim->now = key.time;
+	sim->pending--;
+	ev->state = EV_RUNNING;
+	uint64_t w[7] = {key.time, ev->kind->code, ev->target ? ev->target->id : UINT32_MAX,
+			 ev->a[0], ev->a[1], ev->a[2], ev->a[3]};
+	pcisim_hash_fold(sim, w);
+	sim->executed++;
+	ev->kind->fn(sim, ev);
+	release(sim, ev);
+	return true;
+}
+
+uint64_t pcisim_run(struct pcisim_sim *sim, pcisim_time until)
+{
+	uint64_t before = sim->executed;
+	sim->stopping = false;
+	while (!sim->stopping && pcisim_step(sim, until))
+		;
+	if (!sim->stopping && until != PCISIM_TIME_MAX && sim->now < until)
+		sim->now = until;
+	return sim->executed - before;
+}
+
+void pcisim_stop(struct pcisim_sim *sim)
+{
+	sim->stopping = true;
+}
+
+void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,
+		    void (*destroy)(void *val))
+{
+	int empty = -1;
+	for (int i = 0; i < PCISIM_EXT_MAX; i++) {
+		if (sim->ext[i].key == key) {
+			if (sim->ext[i].destroy && sim->ext[i].val != val)
+				sim->ext[i].destroy(sim->ext[i].val);
+			sim->ext[i].val = val;
+			sim->ext[i].destroy = destroy;
+			return;
+		}
+		if (!sim->ext[i].key && empty < 0)
+			empty = i;
+	}
+	assert(empty >= 0 && "too many sim extensions");
+	sim->ext[empty].key = key;
+	sim->ext[empty].val = val;
+	sim->ext[empty].destroy = destroy;
+}
+
+void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key)
+{
+	for (int i = 0; i < PCISIM_EXT_MAX; i++)
+		if (sim->ext[i].key == key)
+			return sim->ext[i].val;
+	return NULL;
+}

@@ -1,0 +1,158 @@
+/*
+ * The simulation engine: time, the event pool and queue, the component registry and
+ * the running trace hash.
+ *
+ * Events. An event is a 64-byte record in the engine's pool: its kind (a name and a
+ * handler), a target component, four 64-bit payload words that are hashed, and one
+ * pointer that is not (pointers must never reach the hash). Scheduling returns a
+ * pcisim_timer handle that can cancel it.
+ *
+ * Order and rules (tests/test_sim.c checks each):
+ *  - events fire by (time, class, sequence): at one time, lower classes first, and
+ *    within a class in the order they were scheduled;
+ *  - an event a handler schedules for "now" runs after every event already due now
+ *    in its class or a lower one (it gets a larger sequence number);
+ *  - an event scheduled in the past is an engine error (assert): models schedule at
+ *    now + delay;
+ *  - cancelling a pending event removes it (it will not run, and is not hashed);
+ *    cancelling a handle that already ran or was cancelled does nothing;
+ *  - the handler may reuse or reschedule nothing of the event it was given: the
+ *    record is freed when the handler returns.
+ *
+ * The hash. Before each event runs, the engine folds its record
+ *   (time, kind code, target id, a[0], a[1], a[2], a[3]) as seven little-endian
+ *   uint64 into hash = XXH3_64bits_withSeed(record, 56, hash);
+ * trace records fold in the same way (see trace.h). The kind code is the XXH3-64 of
+ * the kind's name, so the hash does not depend on registration order or addresses.
+ */
+#ifndef PCISIM_CORE_SIM_H
+#define PCISIM_CORE_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/core/diag.h"
+#include "sim/core/evq.h"
+#include "sim/core/rng.h"
+#include "sim/core/time.h"
+
+struct pcisim_sim;
+struct pcisim_event;
+struct pcisim_comp;
+struct pcisim_trace;
+
+typedef void (*pcisim_handler_fn)(struct pcisim_sim *sim, struct pcisim_event *ev);
+
+/** An event kind: define one static per kind with PCISIM_EVKIND. */
+struct pcisim_evkind {
+	const char *name;     /* "slot.cmd_complete": stable, it feeds the hash */
+	pcisim_handler_fn fn; /* the handler */
+	uint64_t code;        /* XXH3-64 of name, computed on first use */
+};
+#define PCISIM_EVKIND(var, kname, handler) \
+	static struct pcisim_evkind var = {.name = (kname), .fn = (handler), .code = 0}
+
+struct pcisim_event {
+	struct pcisim_evkind *kind;
+	struct pcisim_comp *target; /* may be NULL */
+	void *ptr;                  /* unhashed payload (owned by the model) */
+	uint32_t gen;               /* generation of this pool slot */
+	uint32_t state;             /* engine-private */
+	uint64_t a[4];              /* hashed payload */
+};
+
+/** Handle of a scheduled event; {0, 0} is "none". */
+typedef struct {
+	uint32_t slot, gen;
+} pcisim_timer;
+
+/* Priority classes: at one time, lower classes run first. */
+enum pcisim_class {
+	PCISIM_CLASS_HW = 4,      /* hardware state changes */
+	PCISIM_CLASS_MSG = 6,     /* message and TLP delivery */
+	PCISIM_CLASS_HOST = 8,    /* host software models */
+	PCISIM_CLASS_ACTION = 10, /* scenario timeline actions */
+	PCISIM_CLASS_LATE = 14,   /* end-of-time checks */
+};
+
+/** An opaque key for attaching state of an upper layer to a sim (pointer identity). */
+struct pcisim_ext_key {
+	const char *name;
+};
+
+#define PCISIM_EXT_MAX 16
+
+struct pcisim_sim {
+	pcisim_time now;
+	uint64_t seed;
+	uint64_t hash;     /* running hash over executed events and trace records */
+	uint64_t executed; /* events executed */
+	uint64_t seq;      /* next sequence number */
+	bool stopping;
+	struct pcisim_diag *diag; /* where model errors go */
+
+	struct pcisim_evq q;
+	struct pcisim_event *pool;
+	uint32_t *free_next; /* free list through slot indices */
+	uint32_t pool_cap, free_head, pending;
+
+	struct pcisim_comp **comps; /* by id; never reordered */
+	uint32_t ncomps, capcomps;
+	struct pcisim_comp **index; /* open-addressing table by name and by path */
+	uint32_t index_cap;
+
+	struct pcisim_trace *trace;
+
+	struct {
+		const struct pcisim_ext_key *key;
+		void *val;
+		void (*destroy)(void *val);
+	} ext[PCISIM_EXT_MAX];
+};
+
+/** pcisim_sim_init() - an empty simulation at time 0 with @seed; @diag may be NULL. */
+int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *diag);
+void pcisim_sim_free(struct pcisim_sim *sim);
+
+/** Allocate an event (zeroed); fill a[] and ptr, then pcisim_post() it. */
+struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,
+				      struct pcisim_comp *target);
+/** Queue @ev to fire at absolute time @when (>= now) in class @cls. */
+pcisim_timer pcisim_post(struct pcisim_sim *sim, struct pcisim_event *ev, pcisim_time when,
+			 unsigned cls);
+/** Shorthand: an event at now + @delay with payload words a0, a1. */
+pcisim_timer pcisim_schedule(struct pcisim_sim *sim, pcisim_time delay, unsigned cls,
+			     struct pcisim_evkind *kind, struct pcisim_comp *target, uint64_t a0,
+			     uint64_t a1);
+/** Cancel; returns true when a pending event was cancelled. Resets *@t to none. */
+bool pcisim_cancel(struct pcisim_sim *sim, pcisim_timer *t);
+/** Is the event behind @t still pending? */
+bool pcisim_pending(const struct pcisim_sim *sim, pcisim_timer t);
+/** Time of the pending event behind @t (PCISIM_TIME_MAX if none). */
+pcisim_time pcisim_when(const struct pcisim_sim *sim, pcisim_timer t);
+
+/**
+ * pcisim_run() - execute events in order until none is left, the next one lies after
+ * @until, or pcisim_stop() was called. Time then stands at @until if the queue ran
+ * past it, else at the last event. Returns the number of events executed.
+ */
+uint64_t pcisim_run(struct pcisim_sim *sim, pcisim_time until);
+/** Execute exactly one event (if any at or before @until); false when none. */
+bool pcisim_step(struct pcisim_sim *sim, pcisim_time until);
+void pcisim_stop(struct pcisim_sim *sim);
+/** Time of the next pending event, PCISIM_TIME_MAX when none. */
+pcisim_time pcisim_next_time(struct pcisim_sim *sim);
+
+/** Fold 56 bytes (7 words) into the running hash (engine and trace use this). */
+void pcisim_hash_fold(struct pcisim_sim *sim, const uint64_t w[7]);
+/** XXH3-64 of a string: the stable code of a name. */
+uint64_t pcisim_name_code(const char *s);
+
+/** Attach upper-layer state under @key (replaces); @destroy runs at sim free. */
+void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,
+		    void (*destroy)(void *val));
+void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * Trace records: what a model wants a user to see (a register change, a message, a
+ * host action, a log line), typed, in execution order, to any number of sinks.
+ *
+ * A record is (time, seq, kind, component, fields). Its kind is a dotted name
+ * ("slot.status", "pciehp.state", "log") registered with a one-line description, so
+ * expectations can name it and --help can list it. Every record is also folded into
+ * the sim's running hash (see sim.h), as
+ *   (time, XXH3(kind), component id or 2^32-1, nfields, 0, 0, 0)
+ * followed, per field, by (XXH3(name), type, value or XXH3(string), 0, 0, 0, 0).
+ *
+ * Records are kept in memory when trace->retain is set (for expectations), in an
+ * arena: strings are copied, so a model may pass temporaries.
+ */
+#ifndef PCISIM_CORE_TRACE_H
+#define PCISIM_CORE_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/core/arena.h"
+#include "sim/core/time.h"
+
+struct pcisim_sim;
+struct pcisim_comp;
+
+enum pcisim_ftype {
+	PCISIM_F_U64,
+	PCISIM_F_I64,
+	PCISIM_F_HEX,
+	PCISIM_F_STR,
+	PCISIM_F_BOOL,
+	PCISIM_F_TIME,
+};
+
+struct pcisim_field {
+	const char *name;
+	enum pcisim_ftype type;
+	uint64_t u; /* U64, I64 (as two's complement), HEX, BOOL, TIME */
+	const char *s;
+};
+
+#define PCISIM_FU(n, v) ((struct pcisim_field){.name = (n), .type = PCISIM_F_U64, .u = (uint64_t)(v)})
+#define PCISIM_FI(n, v) ((struct pcisim_field){.name = (n), .type = PCISIM_F_I64, .u = (uint64_t)(int64_t)(v)})
+#define PCISIM_FX(n, v) ((struct pcisim_field){.name = (n), .type = PCISIM_F_HEX, .u = (uint64_t)(v)})
+#define PCISIM_FS(n, v) ((struct pcisim_field){.name = (n), .type = PCISIM_F_STR, .s = (v)})
+#define PCISIM_FB(n, v) ((struct pcisim_field){.name = (n), .type = PCISIM_F_BOOL, .u = !!(v)})
+#define PCISIM_FT(n, v) ((struct pcisim_field){.name = (n), .type = PCISIM_F_TIME, .u = (uint64_t)(v)})
+
+struct pcisim_record {
+	pcisim_time t;
+	uint64_t seq; /* record number, from 0 */
+	const char *kind;
+	uint32_t comp_id; /* UINT32_MAX when the record has no component */
+	const char *comp_path;
+	uint32_t nfields;
+	struct pcisim_field *fields;
+};
+
+/** A record kind: name and one line of help. Register tables with pcisim_record_kinds_add. */
+struct pcisim_record_kind {
+	const char *name;
+	const char *help;
+};
+
+struct pcisim_sink {
+	void (*emit)(struct pcisim_sink *s, const struct pcisim_record *r);
+	void (*close)(struct pcisim_sink *s);
+	FILE *out;
+	struct pcisim_sink *next;
+};
+
+struct pcisim_trace {
+	struct pcisim_arena arena;
+	bool retain;
+	struct pcisim_record *recs;
+	size_t nrecs, caprecs;
+	uint64_t count; /* records emitted (retained or not) */
+	struct pcisim_sink *sinks;
+};
+
+void pcisim_record_kinds_add(const struct pcisim_record_kind *table); /* ends with {0} */
+const struct pcisim_record_kind *pcisim_record_kind_find(const char *name);
+/** All registered kind names, NULL-terminated, sorted (free() the array). */
+const char **pcisim_record_kind_names(void);
+
+/** Attach a trace (records are retained when @retain). The sim owns it afterwards. */
+struct pcisim_trace *pcisim_trace_attach(struct pcisim_sim *sim, bool retain);
+void pcisim_trace_free(struct pcisim_trace *t);
+void pcisim_trace_add_sink(struct pcisim_trace *t, struct pcisim_sink *s);
+
+/** The human timeline: one line per record, decoded. */
+struct pcisim_sink *pcisim_sink_timeline(FILE *out);
+/** JSON Lines, one object per record (docs/trace-format.md). */
+struct pcisim_sink *pcisim_sink_jsonl(FILE *out);
+/** Format one record as the timeline prints it (no newline). */
+void pcisim_record_format(const struct pcisim_record *r, char *buf, size_t n);
+/** Format a field value as text ("0x0040", "on", "10ms", ...). */
+void pcisim_field_format(const struct pcisim_field *f, char *buf, size_t n);
+
+/** Emit a record: hashed always; retained and sent to sinks when a trace is attached. */
+void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *kind,
+		   const struct pcisim_field *f, size_t n);
+#define PCISIM_RECORD(sim, comp, kind, ...)                                                \
+	do {                                                                               \
+		const struct pcisim_field f_[] = {__VA_ARGS__};                            \
+		pcisim_record((sim), (comp), (kind), f_, sizeof(f_) / sizeof(f_[0]));      \
+	} while (0)
+
+/**
+ * pcisim_log() - a log line as the emulated software prints it, a record of kind "log"
+ * with fields source ("qemu", "linux", "pcisim") and text.
+ */
+void pcisim_log(struct pcisim_sim *sim, struct pcisim_comp *c, const char *source,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

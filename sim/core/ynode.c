@@ -1,0 +1,449 @@
+/*
+ * YAML to located node trees through libyaml's event parser.
+ */
+#include "sim/core/ynode.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define MAX_DEPTH 64
+
+struct anchor {
+	const char *name;
+	struct pcisim_ynode *node;
+};
+
+struct builder {
+	struct pcisim_ydoc *doc;
+	yaml_parser_t parser;
+	struct pcisim_diag *d;
+	struct anchor *anchors;
+	size_t nanchors, capanchors;
+	unsigned depth;
+};
+
+const char *pcisim_ykind_name(enum pcisim_ykind k)
+{
+	switch (k) {
+	case PCISIM_Y_SCALAR:
+		return "a scalar";
+	case PCISIM_Y_MAP:
+		return "a mapping";
+	case PCISIM_Y_SEQ:
+		return "a sequence";
+	}
+	return "?";
+}
+
+static struct pcisim_loc mark_loc(struct builder *b, yaml_mark_t m)
+{
+	return (struct pcisim_loc){b->doc->file, (unsigned)m.line + 1, (unsigned)m.column + 1};
+}
+
+static int add_anchor(struct builder *b, const unsigned char *name, struct pcisim_ynode *n)
+{
+	if (!name)
+		return 0;
+	if (b->nanchors == b->capanchors) {
+		size_t nc = b->capanchors ? b->capanchors * 2 : 8;
+		struct anchor *na = realloc(b->anchors, nc * sizeof(*na));
+		if (!na)
+			return -PCISIM_ENOMEM;
+		b->anchors = na;
+		b->capanchors = nc;
+	}
+	b->anchors[b->nanchors++] =
+		(struct anchor){pcisim_arena_strdup(&b->doc->arena, (const char *)name), n};
+	return 0;
+}
+
+static int parse_error(struct builder *b)
+{
+	yaml_parser_t *p = &b->parser;
+	yaml_mark_t m = p->problem_mark;
+	const char *prob = p->problem ? p->problem : "malformed YAML";
+	if (p->context)
+		return pcisim_diag_error(b->d, mark_loc(b, m), "invalid YAML: %s %s", prob,
+					 p->context);
+	return pcisim_diag_error(b->d, mark_loc(b, m), "invalid YAML: %s", prob);
+}
+
+static int next_event(struct builder *b, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&b->parser, ev))
+		return parse_error(b);
+	return 0;
+}
+
+/* Build the node that starts with @ev (already taken from the parser). */
+static int build(struct builder *b, yaml_event_t *ev, struct pcisim_ynode **out)
+{
+	struct pcisim_arena *a = &b->doc->arena;
+	struct pcisim_ynode *n;
+	int rc = 0;
+
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		for (size_t i = b->nanchors; i-- > 0;)
+			if (!strcmp(b->anchors[i].name, (const char *)ev->data.alias.anchor)) {
+				*out = b->anchors[i].node;
+				return 0;
+			}
+		return pcisim_diag_error(b->d, mark_loc(b, ev->start_mark),
+					 "unknown YAML alias '*%s'", ev->data.alias.anchor);
+	case YAML_SCALAR_EVENT:
+		n = pcisim_arena_alloc(a, sizeof(*n));
+		n->kind = PCISIM_Y_SCALAR;
+		n->loc = mark_loc(b, ev->start_mark);
+		n->str = pcisim_arena_strndup(a, (const char *)ev->data.scalar.value,
+					      ev->data.scalar.length);
+		n->quoted = ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+			    ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ||
+			    ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+		*out = n;
+		return add_anchor(b, ev->data.scalar.anchor, n);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		break;
+	default:
+		return pcisim_diag_error(b->d, mark_loc(b, ev->start_mark), "unexpected YAML event");
+	}
+
+	bool is_map = ev->type == YAML_MAPPING_START_EVENT;
+	if (++b->depth > MAX_DEPTH)
+		return pcisim_diag_error(b->d, mark_loc(b, ev->start_mark),
+					 "YAML nested deeper than %d levels", MAX_DEPTH);
+	n = pcisim_arena_alloc(a, sizeof(*n));
+	n->kind = is_map ? PCISIM_Y_MAP : PCISIM_Y_SEQ;
+	n->loc = mark_loc(b, ev->start_mark);
+	rc = add_anchor(b, is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor, n);
+	if (rc)
+		return rc;
+
+	size_t cap = 0;
+	struct pcisim_ynode **keys = NULL, **vals = NULL;
+	for (;;) {
+		yaml_event_t e;
+		if ((rc = next_event(b, &e)))
+			goto out;
+		if (e.type == YAML_MAPPING_END_EVENT || e.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&e);
+			break;
+		}
+		struct pcisim_ynode *k = NULL, *v = NULL;
+		rc = build(b, &e, is_map ? &k : &v);
+		yaml_event_delete(&e);
+		if (rc)
+			goto out;
+		if (is_map) {
+			if (k->kind != PCISIM_Y_SCALAR) {
+				rc = pcisim_diag_error(b->d, k->loc, "mapping keys must be plain words");
+				goto out;
+			}
+			if ((rc = next_event(b, &e)))
+				goto out;
+			rc = build(b, &e, &v);
+			yaml_event_delete(&e);
+			if (rc)
+				goto out;
+		}
+		if (n->n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			struct pcisim_ynode **nv = pcisim_arena_alloc(a, nc * sizeof(*nv));
+			if (vals)
+				memcpy(nv, vals, cap * sizeof(*nv));
+			vals = nv;
+			if (is_map) {
+				struct pcisim_ynode **nk = pcisim_arena_alloc(a, nc * sizeof(*nk));
+				if (keys)
+					memcpy(nk, keys, cap * sizeof(*nk));
+				keys = nk;
+			}
+			cap = nc;
+		}
+		if (is_map)
+			keys[n->n] = k;
+		vals[n->n++] = v;
+	}
+out:
+	n->keys = keys;
+	n->vals = vals;
+	b->depth--;
+	*out = n;
+	return rc;
+}
+
+int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *text, size_t len,
+		      struct pcisim_diag *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	pcisim_arena_init(&doc->arena);
+	doc->file = pcisim_arena_strdup(&doc->arena, file);
+	doc->text = pcisim_arena_strndup(&doc->arena, text, len);
+	doc->text_len = len;
+
+	struct builder b = {.doc = doc, .d = d};
+	if (memchr(text, 0, len))
+		return pcisim_diag_error(d, (struct pcisim_loc){doc->file, 0, 0},
+					 "not a text file (contains NUL bytes)");
+	if (!yaml_parser_initialize(&b.parser))
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	yaml_parser_set_input_string(&b.parser, (const unsigned char *)doc->text, len);
+
+	int rc = 0;
+	yaml_event_t ev;
+	bool seen_doc = false;
+	for (;;) {
+		if ((rc = next_event(&b, &ev)))
+			break;
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (t == YAML_DOCUMENT_START_EVENT) {
+			if (seen_doc) {
+				rc = pcisim_diag_error(d, mark_loc(&b, ev.start_mark),
+						       "a scenario file holds one YAML document; found a second '---'");
+				yaml_event_delete(&ev);
+				break;
+			}
+			seen_doc = true;
+		} else if (t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+			   t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT) {
+			rc = build(&b, &ev, &doc->root);
+			yaml_event_delete(&ev);
+			if (rc)
+				break;
+			continue;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&b.parser);
+	free(b.anchors);
+	return rc;
+}
+
+int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_diag *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot open: %s",
+					 strerror(errno));
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			fclose(f);
+			return PCISIM_ERR(PCISIM_ENOMEM);
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (len < cap)
+			break;
+		if (cap >= (64u << 20)) {
+			free(buf);
+			fclose(f);
+			return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0},
+						 "file too large (scenarios are at most 64 MiB)");
+		}
+		cap *= 2;
+		char *nb = realloc(buf, cap);
+		if (!nb)
+			free(buf);
+		buf = nb;
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(buf);
+		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "read error");
+	}
+	int rc = pcisim_ydoc_parse(doc, path, buf, len, d);
+	free(buf);
+	return rc;
+}
+
+void pcisim_ydoc_free(struct pcisim_ydoc *doc)
+{
+	pcisim_arena_free(&doc->arena);
+	memset(doc, 0, sizeof(*doc));
+}
+
+struct pcisim_ynode *pcisim_ymap_get(const struct pcisim_ynode *m, const char *key)
+{
+	if (!m || m->kind != PCISIM_Y_MAP)
+		return NULL;
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->keys[i]->str, key))
+			return m->vals[i];
+	return NULL;
+}
+
+int pcisim_ymap_check_keys(const struct pcisim_ynode *m, const char *where,
+			   const char *const *allowed, struct pcisim_diag *d)
+{
+	char buf[512];
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->keys[i]->str;
+		bool ok = false;
+		for (size_t j = 0; allowed[j]; j++)
+			if (!strcmp(allowed[j], k))
+				ok = true;
+		if (!ok)
+			return pcisim_diag_error(d, m->keys[i]->loc,
+						 "unknown key '%s' in %s; valid keys: %s", k, where,
+						 pcisim_choices(buf, sizeof(buf), allowed));
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(m->keys[j]->str, k))
+				return pcisim_diag_error(d, m->keys[i]->loc,
+							 "duplicate key '%s' in %s (first at line %u)",
+							 k, where, m->keys[j]->loc.line);
+	}
+	return 0;
+}
+
+int pcisim_yexpect(const struct pcisim_ynode *n, enum pcisim_ykind k, const char *what,
+		   struct pcisim_diag *d)
+{
+	if (n->kind == k)
+		return 0;
+	return pcisim_diag_error(d, n->loc, "%s must be %s, not %s", what, pcisim_ykind_name(k),
+				 pcisim_ykind_name(n->kind));
+}
+
+int pcisim_yget_str(const struct pcisim_ynode *n, const char *what, const char **out,
+		    struct pcisim_diag *d)
+{
+	int rc = pcisim_yexpect(n, PCISIM_Y_SCALAR, what, d);
+	if (!rc)
+		*out = n->str;
+	return rc;
+}
+
+int pcisim_parse_u64(const char *s, uint64_t *out)
+{
+	int base = 10;
+	const char *p = s;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		base = 16, p += 2;
+	else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		base = 2, p += 2;
+	else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		base = 8, p += 2;
+	if (!*p)
+		return -1;
+	uint64_t v = 0;
+	for (; *p; p++) {
+		int dgt;
+		if (*p == '_')
+			continue;
+		if (*p >= '0' && *p <= '9')
+			dgt = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			dgt = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			dgt = *p - 'A' + 10;
+		else
+			return -1;
+		if (dgt >= base)
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)dgt) / (uint64_t)base)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)dgt;
+	}
+	*out = v;
+	return 0;
+}
+
+int pcisim_yget_u64(const struct pcisim_ynode *n, const char *what, uint64_t lo, uint64_t hi,
+		    uint64_t *out, struct pcisim_diag *d)
+{
+	const char *s;
+	int rc = pcisim_yget_str(n, what, &s, d);
+	if (rc)
+		return rc;
+	uint64_t v;
+	if (pcisim_parse_u64(s, &v))
+		return pcisim_diag_error(d, n->loc,
+					 "%s: '%s' is not an integer; expected a number such as 18 or 0x12",
+					 what, s);
+	if (v < lo || v > hi)
+		return pcisim_diag_error(d, n->loc, "%s: %s is out of range; expected %llu..%llu",
+					 what, s, (unsigned long long)lo, (unsigned long long)hi);
+	*out = v;
+	return 0;
+}
+
+int pcisim_parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"true", "on", "yes", "True", "TRUE", "On", "ON", "Yes", NULL};
+	static const char *const no[] = {"false", "off", "no", "False", "FALSE", "Off", "OFF", "No", NULL};
+	for (int i = 0; yes[i]; i++)
+		if (!strcmp(s, yes[i]))
+			return *out = true, 0;
+	for (int i = 0; no[i]; i++)
+		if (!strcmp(s, no[i]))
+			return *out = false, 0;
+	return -1;
+}
+
+int pcisim_yget_bool(const struct pcisim_ynode *n, const char *what, bool *out,
+		     struct pcisim_diag *d)
+{
+	const char *s;
+	int rc = pcisim_yget_str(n, what, &s, d);
+	if (rc)
+		return rc;
+	if (pcisim_parse_bool(s, out))
+		return pcisim_diag_error(d, n->loc,
+					 "%s: '%s' is not a boolean; valid choices: on, off, true, false",
+					 what, s);
+	return 0;
+}
+
+int pcisim_yget_time(const struct pcisim_ynode *n, const char *what, pcisim_time *out,
+		     struct pcisim_diag *d)
+{
+	const char *s, *why;
+	int rc = pcisim_yget_str(n, what, &s, d);
+	if (rc)
+		return rc;
+	if (pcisim_time_parse(s, out, &why))
+		return pcisim_diag_error(d, n->loc, "%s: bad duration '%s': %s", what, s, why);
+	return 0;
+}
+
+int pcisim_yget_time_range(const struct pcisim_ynode *n, const char *what,
+			   struct pcisim_time_range *out, struct pcisim_diag *d)
+{
+	const char *s, *why;
+	int rc = pcisim_yget_str(n, what, &s, d);
+	if (rc)
+		return rc;
+	if (pcisim_time_range_parse(s, out, &why))
+		return pcisim_diag_error(d, n->loc,
+					 "%s: bad time '%s': %s (a time like 10ms or a range like 0ms..2s)",
+					 what, s, why);
+	return 0;
+}
+
+int pcisim_yget_choice(const struct pcisim_ynode *n, const char *what, const char *const *choices,
+		       unsigned *out, struct pcisim_diag *d)
+{
+	const char *s;
+	char buf[512];
+	int rc = pcisim_yget_str(n, what, &s, d);
+	if (rc)
+		return rc;
+	for (unsigned i = 0; choices[i]; i++)
+		if (!strcmp(choices[i], s))
+			return *out = i, 0;
+	return pcisim_diag_error(d, n->loc, "%s: unknown value '%s'; valid choices: %s", what, s,
+				 pcisim_choices(buf, sizeof(buf), choices));
+}

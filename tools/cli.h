@@ -1,0 +1,34 @@
+/*
+ * The pcisim front end: shared command-line helpers and the command table.
+ */
+#ifndef PCISIM_TOOLS_CLI_H
+#define PCISIM_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/time.h"
+
+/* Exit statuses of every command. */
+enum { PCISIM_EXIT_OK = 0, PCISIM_EXIT_FAIL = 1, PCISIM_EXIT_USAGE = 2 };
+
+struct pcisim_command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* full --help text */
+	int (*main)(int argc, char **argv);
+};
+
+/** Report a command-line error ("pcisim CMD: error: ...") and return exit status 2. */
+int pcisim_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** Option value parsers: report and return -1 on bad input. */
+int pcisim_opt_u64(const char *cmd, const char *opt, const char *val, uint64_t *out);
+int pcisim_opt_time(const char *cmd, const char *opt, const char *val, pcisim_time *out);
+
+/** Register every layer's actions, expectations, record kinds and sections. */
+void pcisim_register_all(void);
+
+extern const struct pcisim_command pcisim_cmd_simulate;
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * pcisim simulate: run one scenario, print what happened, check its expectations,
+ * print the trace hash.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/component.h"
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+#include "tools/cli.h"
+
+#ifdef PCISIM_PROFILE
+#include <gperftools/profiler.h>
+#endif
+
+/* Without an 'until:' a run ends when nothing is left to do, or after this much time. */
+#define DEFAULT_UNTIL (3600 * PCISIM_S)
+
+static const char usage[] =
+	"usage: pcisim simulate FILE [OPTIONS]\n"
+	"\n"
+	"Run the scenario FILE: build its machine, play its timeline, print what happened,\n"
+	"check its expectations and print the trace hash.\n"
+	"\n"
+	"options:\n"
+	"  --seed N              use seed N instead of the scenario's\n"
+	"  --until TIME          stop at simulated TIME (e.g. 2s) instead of the scenario's\n"
+	"  --timeline            print every trace record as it happens\n"
+	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
+	"  --json                print the summary as one JSON object\n"
+	"  --quiet               print only failures and the hash\n"
+	"  --profile FILE        write a gperftools CPU profile (PCISIM_PROFILE builds)\n"
+	"\n"
+	"exit status: 0 every expectation holds, 1 one failed, 2 bad input\n";
+
+struct sim_opts {
+	const char *file;
+	uint64_t seed;
+	bool has_seed;
+	pcisim_time until;
+	bool has_until;
+	bool timeline, json, quiet;
+	const char *trace_out, *profile;
+};
+
+static int parse_args(int argc, char **argv, struct sim_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--seed")) {
+			if (pcisim_opt_u64("simulate", a, v, &o->seed))
+				return -1;
+			o->has_seed = true, i++;
+		} else if (!strcmp(a, "--until")) {
+			if (pcisim_opt_time("simulate", a, v, &o->until))
+				return -1;
+			o->has_until = true, i++;
+		} else if (!strcmp(a, "--trace-out")) {
+			if (!v)
+				return pcisim_usage_error("simulate", "option '--trace-out' needs a file name"), -1;
+			o->trace_out = v, i++;
+		} else if (!strcmp(a, "--profile")) {
+			if (!v)
+				return pcisim_usage_error("simulate", "option '--profile' needs a file name"), -1;
+			o->profile = v, i++;
+		} else if (!strcmp(a, "--timeline")) {
+			o->timeline = true;
+		} else if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--quiet")) {
+			o->quiet = true;
+		} else if (a[0] == '-' && a[1]) {
+			pcisim_usage_error("simulate",
+					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile",
+					   a);
+			return -1;
+		} else if (o->file) {
+			pcisim_usage_error("simulate", "one scenario file at a time (got '%s' and '%s')",
+					   o->file, a);
+			return -1;
+		} else {
+			o->file = a;
+		}
+	}
+	if (!o->file) {
+		pcisim_usage_error("simulate", "missing the scenario FILE");
+		return -1;
+	}
+#ifndef PCISIM_PROFILE
+	if (o->profile) {
+		pcisim_usage_error("simulate",
+				   "this build has no profiler; configure with -DPCISIM_PROFILE=ON");
+		return -1;
+	}
+#endif
+	return 0;
+}
+
+static int simulate_main(int argc, char **argv)
+{
+	struct sim_opts o;
+	if (parse_args(argc, argv, &o))
+		return PCISIM_EXIT_USAGE;
+
+	struct pcisim_diag diag;
+	pcisim_diag_init(&diag, stderr);
+	struct pcisim_scenario sc;
+	int status = PCISIM_EXIT_USAGE;
+	FILE *trace_file = NULL;
+	if (pcisim_scenario_load(&sc, o.file, &diag)) {
+		pcisim_scenario_free(&sc);
+		return PCISIM_EXIT_USAGE;
+	}
+	if (o.trace_out) {
+		trace_file = fopen(o.trace_out, "w");
+		if (!trace_file) {
+			pcisim_usage_error("simulate", "cannot write '%s'", o.trace_out);
+			pcisim_scenario_free(&sc);
+			return PCISIM_EXIT_USAGE;
+		}
+	}
+
+	uint64_t seed = o.has_seed ? o.seed : sc.seed;
+	struct pcisim_sim sim;
+	pcisim_sim_init(&sim, seed, &diag);
+	struct pcisim_trace *tr = pcisim_trace_attach(&sim, true);
+	if (o.timeline && !o.json)
+		pcisim_trace_add_sink(tr, pcisim_sink_timeline(stdout));
+	if (trace_file)
+		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
+
+	if (pcisim_scenario_instantiate(&sim, &sc, NULL, NULL, &diag))
+		goto out;
+
+	pcisim_time until = o.has_until ? o.until : sc.has_until ? sc.until : DEFAULT_UNTIL;
+#ifdef PCISIM_PROFILE
+	if (o.profile)
+		ProfilerStart(o.profile);
+#endif
+	pcisim_run(&sim, until);
+#ifdef PCISIM_PROFILE
+	if (o.profile)
+		ProfilerStop();
+#endif
+	const char *reason = sim.stopping ? "stopped" : pcisim_next_time(&sim) == PCISIM_TIME_MAX ? "idle" : "time limit";
+	PCISIM_RECORD(&sim, NULL, "sim.end", PCISIM_FU("events", sim.executed),
+		      PCISIM_FS("reason", reason));
+
+	FILE *rep = o.json ? NULL : stdout;
+	unsigned failed = pcisim_scenario_check(&sim, &sc, o.quiet ? (o.json ? NULL : stdout) : rep,
+						!o.quiet && !o.json);
+	char t[40];
+	pcisim_time_format_fixed(sim.now, t, sizeof(t));
+	if (o.json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "scenario", json_string(sc.name));
+		json_object_set_new(j, "file", json_string(o.file));
+		json_object_set_new(j, "seed", json_integer((json_int_t)seed));
+		json_object_set_new(j, "events", json_integer((json_int_t)sim.executed));
+		json_object_set_new(j, "records", json_integer((json_int_t)tr->count));
+		json_object_set_new(j, "end_ps", json_integer((json_int_t)sim.now));
+		json_object_set_new(j, "end_reason", json_string(reason));
+		json_t *ex = json_array();
+		for (size_t i = 0; i < sc.nexpects; i++) {
+			const struct pcisim_expect *e = &sc.expects[i];
+			char exp[1024] = "", obs[1024] = "";
+			bool ok = e->def->eval(&sim, e, exp, sizeof(exp), obs, sizeof(obs));
+			json_t *x = json_object();
+			json_object_set_new(x, "kind", json_string(e->def->key));
+			json_object_set_new(x, "line", json_integer(e->loc.line));
+			json_object_set_new(x, "ok", json_boolean(ok));
+			json_object_set_new(x, "expected", json_string(exp));
+			json_object_set_new(x, "observed", json_string(obs));
+			json_array_append_new(ex, x);
+		}
+		json_object_set_new(j, "expectations", ex);
+		json_object_set_new(j, "failed", json_integer(failed));
+		char h[24];
+		snprintf(h, sizeof(h), "%016llx", (unsigned long long)sim.hash);
+		json_object_set_new(j, "hash", json_string(h));
+		char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("%s\n", txt);
+		free(txt);
+		json_decref(j);
+	} else {
+		if (!o.quiet) {
+			printf("scenario %s: seed %llu, %llu events, %llu records, ended at %s s (%s)\n",
+			       sc.name, (unsigned long long)seed, (unsigned long long)sim.executed,
+			       (unsigned long long)tr->count, t, reason);
+			printf("expectations: %zu passed, %u failed\n", sc.nexpects - failed, failed);
+		}
+		printf("trace hash: %016llx\n", (unsigned long long)sim.hash);
+	}
+	status = failed ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
+out:
+	pcisim_sim_free(&sim);
+	pcisim_scenario_free(&sc);
+	if (trace_file)
+		fclose(trace_file);
+	return status;
+}
+
+const struct pcisim_command pcisim_cmd_simulate = {
+	"simulate",
+	"run a scenario, check its expectations, print the trace hash",
+	usage,
+	simulate_main,
+};
