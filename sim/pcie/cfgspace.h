@@ -1,0 +1,116 @@
+/*
+ * PCI configuration space with QEMU's per-byte masks.
+ *
+ * Each function has its config bytes (256 for PCI, 4096 for PCIe) and points at a
+ * set of masks shared by every function of the same model (copy on write: the
+ * first mask change of a function that shares them gives it a private copy), so
+ * 10,000 functions cost little beyond their config bytes.
+ *
+ *   wmask   bit is RW: a guest write takes the written value
+ *   w1cmask bit is RW1C: a guest write of 1 clears it (never also in wmask)
+ *   cmask   bit is compared on incoming migration (unless also RW or RW1C)
+ *   sticky  bit survives hot reset / FLR (RWS, RW1CS, ROS)
+ *   used    byte belongs to a capability (overlap detection)
+ *
+ * Facts: REFERENCE.md 1.1-1.3 (QEMU pci_init_cmask/wmask/w1cmask, pci_default_write_config,
+ * get_pci_config_device).
+ */
+#ifndef PCISIM_PCIE_CFGSPACE_H
+#define PCISIM_PCIE_CFGSPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCISIM_CFG_PCI_SIZE 256
+#define PCISIM_CFG_PCIE_SIZE 4096
+
+struct pcisim_cfg_masks {
+	uint32_t refs;
+	uint16_t size;
+	uint8_t *wmask, *w1cmask, *cmask, *sticky, *used;
+};
+
+struct pcisim_cfg {
+	uint8_t *bytes;
+	uint16_t size;
+	struct pcisim_cfg_masks *m;
+};
+
+/**
+ * pcisim_cfg_init() - config space of @size bytes (256 or 4096), all zero, with private
+ * masks set to QEMU's defaults for a type-0 (@bridge false) or type-1 header:
+ * cmask of IDs, revision, class, header type, capability pointer and Status.CAP_LIST;
+ * wmask of cache line size, interrupt line, Command (IO, MEM, MASTER, SERR,
+ * INTX_DISABLE) and every byte from 0x40 on; w1cmask of the Status error bits;
+ * for bridges the bus numbers, windows and Bridge Control bits.
+ */
+int pcisim_cfg_init(struct pcisim_cfg *c, uint16_t size, bool bridge);
+/** A new function's config space sharing @tmpl's masks and copying its bytes. */
+int pcisim_cfg_clone(struct pcisim_cfg *c, const struct pcisim_cfg *tmpl);
+void pcisim_cfg_free(struct pcisim_cfg *c);
+
+/* Raw access (hardware side; ignores masks). Little-endian, any alignment. */
+uint32_t pcisim_cfg_get(const struct pcisim_cfg *c, uint16_t off, unsigned len);
+void pcisim_cfg_set(struct pcisim_cfg *c, uint16_t off, uint32_t val, unsigned len);
+static inline uint8_t pcisim_cfg_get8(const struct pcisim_cfg *c, uint16_t off)
+{
+	return c->bytes[off];
+}
+static inline uint16_t pcisim_cfg_get16(const struct pcisim_cfg *c, uint16_t off)
+{
+	return (uint16_t)(c->bytes[off] | c->bytes[off + 1] << 8);
+}
+uint32_t pcisim_cfg_get32(const struct pcisim_cfg *c, uint16_t off);
+/** Set/clear bits of a register (hardware side). */
+void pcisim_cfg_setbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);
+void pcisim_cfg_clrbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);
+
+/**
+ * pcisim_cfg_write() - a guest write of @len (1, 2, 4) bytes: per byte,
+ * cfg = (cfg & ~wmask) | (val & wmask); then cfg &= ~(val & w1cmask).
+ */
+void pcisim_cfg_write(struct pcisim_cfg *c, uint16_t off, uint32_t val, unsigned len);
+/** A guest read (no side effects). Reads past the end return all ones. */
+uint32_t pcisim_cfg_read(const struct pcisim_cfg *c, uint16_t off, unsigned len);
+
+/* Masks (copy on write). Each sets the mask bits of a @len-byte register at @off. */
+enum pcisim_cfg_mask { PCISIM_WMASK, PCISIM_W1CMASK, PCISIM_CMASK, PCISIM_STICKY };
+void pcisim_cfg_mask_set(struct pcisim_cfg *c, enum pcisim_cfg_mask which, uint16_t off,
+			 unsigned len, uint32_t val);
+void pcisim_cfg_mask_or(struct pcisim_cfg *c, enum pcisim_cfg_mask which, uint16_t off,
+			unsigned len, uint32_t bits);
+void pcisim_cfg_mask_clr(struct pcisim_cfg *c, enum pcisim_cfg_mask which, uint16_t off,
+			 unsigned len, uint32_t bits);
+uint32_t pcisim_cfg_mask_get(const struct pcisim_cfg *c, enum pcisim_cfg_mask which,
+			     uint16_t off, unsigned len);
+
+/**
+ * Capabilities. pcisim_cfg_add_cap() links a standard capability (@off 0 = the first
+ * free, dword-aligned offset from 0x40 on, as QEMU's auto-placement does), makes its
+ * bytes read-only and checked (wmask 0, cmask 0xff), sets Status.CAP_LIST, and returns
+ * the offset, or 0 when it does not fit or overlaps. Extended capabilities (from 0x100)
+ * are chained in order of addition.
+ */
+uint16_t pcisim_cfg_add_cap(struct pcisim_cfg *c, uint8_t id, uint16_t off, uint16_t size);
+uint16_t pcisim_cfg_add_ext_cap(struct pcisim_cfg *c, uint16_t id, uint8_t version,
+				uint16_t off, uint16_t size);
+/** Offset of the first capability @id (0 when absent). */
+uint16_t pcisim_cfg_find_cap(const struct pcisim_cfg *c, uint8_t id);
+uint16_t pcisim_cfg_find_ext_cap(const struct pcisim_cfg *c, uint16_t id);
+
+/**
+ * pcisim_cfg_reset() - a reset of kind warm/FLR: restore every non-sticky bit that is
+ * guest-writable or RW1C to @reset_image (the bytes at realize time); sticky bits
+ * keep their value. A cold reset restores everything.
+ */
+void pcisim_cfg_reset(struct pcisim_cfg *c, const uint8_t *reset_image, bool cold);
+
+/**
+ * pcisim_cfg_load_check() - QEMU's incoming-migration check: for each byte i,
+ * (incoming[i] ^ cfg[i]) & cmask & ~wmask & ~w1cmask must be 0. Returns -1 and the
+ * first bad offset in @bad, or 0 when the bytes are compatible.
+ */
+int pcisim_cfg_load_check(const struct pcisim_cfg *c, const uint8_t *incoming, uint16_t *bad);
+
+#endif

@@ -1,0 +1,595 @@
+/*
+ * The fabric: driver registry, device creation and placement on buses, the machine
+ * and topology sections of a scenario, and enumeration (bus numbers, BDFs).
+ */
+#include "sim/pcie/fabric.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/trace.h"
+#include "sim/pcie/qemu_args.h"
+#if __has_include("sim/pcie/regs/pci.h")
+#include "sim/pcie/regs/pci.h"
+#endif
+#ifndef PCI_PRIMARY_BUS
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_PRIMARY_BUS 0x18
+#define PCI_SECONDARY_BUS 0x19
+#define PCI_SUBORDINATE_BUS 0x1a
+#endif
+
+/* ---- driver registry ---- */
+
+static const struct pcisim_driver *driver_tables[16];
+static size_t ndriver_tables;
+
+void pcisim_drivers_add(const struct pcisim_driver *table)
+{
+	for (size_t i = 0; i < ndriver_tables; i++)
+		if (driver_tables[i] == table)
+			return;
+	if (ndriver_tables < 16)
+		driver_tables[ndriver_tables++] = table;
+}
+
+const struct pcisim_driver *pcisim_driver_find(const char *name)
+{
+	for (size_t i = 0; i < ndriver_tables; i++)
+		for (const struct pcisim_driver *d = driver_tables[i]; d->name; d++)
+			if (!strcmp(d->name, name))
+				return d;
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **pcisim_driver_names(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ndriver_tables; i++)
+		for (const struct pcisim_driver *d = driver_tables[i]; d->name; d++)
+			n++;
+	const char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	n = 0;
+	for (size_t i = 0; i < ndriver_tables; i++)
+		for (const struct pcisim_driver *d = driver_tables[i]; d->name; d++)
+			if (d->kind != PCISIM_FN_HOST_BRIDGE || strcmp(d->name, "q35-host"))
+				v[n++] = d->name;
+	qsort(v, n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* Properties every device accepts (QEMU's PCIDevice and DeviceState properties). */
+static const struct pcisim_prop_def common_props[] = {
+	{"id", PCISIM_PROP_STR, "the device's name (QEMU id)", 0, 0, NULL, true},
+	{"bus", PCISIM_PROP_STR, "the bus: pcie.0, a port's id, a pxb's id", 0, 0, NULL, true},
+	{"addr", PCISIM_PROP_ADDR, "slot[.function] on the bus", 0, 0, NULL, true},
+	{"multifunction", PCISIM_PROP_BOOL, "function 0 of a multi-function device", 0, 0, NULL, true},
+	{"romfile", PCISIM_PROP_STR, "option ROM file", 0, 0, NULL, false},
+	{"rombar", PCISIM_PROP_INT, "option ROM BAR", 0, 1, NULL, false},
+	{"failover_pair_id", PCISIM_PROP_STR, "failover pair", 0, 0, NULL, false},
+	{"x-pcie-lnksta-dllla", PCISIM_PROP_BOOL, "report DLLLA on hot-plug", 0, 0, NULL, true},
+	{"x-pcie-extcap-init", PCISIM_PROP_BOOL, "extended capabilities", 0, 0, NULL, false},
+	{0},
+};
+
+/* ---- the fabric object ---- */
+
+static const struct pcisim_ext_key fabric_key = {"pcie-fabric"};
+
+static void fabric_destroy(void *p)
+{
+	struct pcisim_fabric *fab = p;
+	for (uint32_t i = 0; i < fab->nbuses; i++) {
+		free(fab->buses[i]->name);
+		free(fab->buses[i]->fns);
+		free(fab->buses[i]);
+	}
+	free(fab->buses);
+	free(fab->fns);
+	free(fab);
+}
+
+struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
+{
+	struct pcisim_fabric *fab = pcisim_ext_get(sim, &fabric_key);
+	if (fab)
+		return fab;
+	fab = calloc(1, sizeof(*fab));
+	if (!fab)
+		abort();
+	fab->sim = sim;
+	fab->machine.type = "q35";
+	fab->machine.qemu = PCISIM_QEMU(9, 2);
+	fab->machine.acpi_pcihp_bridges = true;
+	pcisim_ext_set(sim, &fabric_key, fab, fabric_destroy);
+	return fab;
+}
+
+static struct pcisim_pcibus *bus_new(struct pcisim_fabric *fab, const char *name,
+				     struct pcisim_pcifn *bridge, struct pcisim_pcifn *host,
+				     bool is_root)
+{
+	struct pcisim_pcibus *b = calloc(1, sizeof(*b));
+	if (!b)
+		abort();
+	b->name = strdup(name);
+	b->bridge = bridge;
+	b->host = host;
+	b->is_root = is_root;
+	if (fab->nbuses == fab->capbuses) {
+		fab->capbuses = fab->capbuses ? fab->capbuses * 2 : 16;
+		fab->buses = realloc(fab->buses, fab->capbuses * sizeof(*fab->buses));
+		if (!fab->buses)
+			abort();
+	}
+	fab->buses[fab->nbuses++] = b;
+	return b;
+}
+
+struct pcisim_pcibus *pcisim_fabric_find_bus(struct pcisim_fabric *fab, const char *name)
+{
+	for (uint32_t i = 0; i < fab->nbuses; i++)
+		if (!strcmp(fab->buses[i]->name, name) &&
+		    (!fab->buses[i]->bridge || !fab->buses[i]->bridge->comp.removed))
+			return fab->buses[i];
+	return NULL;
+}
+
+struct pcisim_pcifn *pcisim_fabric_find_fn(struct pcisim_fabric *fab, const char *id)
+{
+	struct pcisim_comp *c = pcisim_comp_find(fab->sim, id);
+	if (!c)
+		return NULL;
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (&fab->fns[i]->comp == c)
+			return fab->fns[i];
+	return NULL;
+}
+
+static struct pcisim_pcifn *bus_fn_at(const struct pcisim_pcibus *b, uint8_t devfn)
+{
+	for (uint16_t i = 0; i < b->nfns; i++)
+		if (b->fns[i]->devfn == devfn)
+			return b->fns[i];
+	return NULL;
+}
+
+static void bus_insert(struct pcisim_pcibus *b, struct pcisim_pcifn *fn)
+{
+	if (b->nfns == b->capfns) {
+		b->capfns = b->capfns ? b->capfns * 2 : 4;
+		b->fns = realloc(b->fns, b->capfns * sizeof(*b->fns));
+		if (!b->fns)
+			abort();
+	}
+	uint16_t i = b->nfns;
+	while (i > 0 && b->fns[i - 1]->devfn > fn->devfn) {
+		b->fns[i] = b->fns[i - 1];
+		i--;
+	}
+	b->fns[i] = fn;
+	b->nfns++;
+}
+
+static void bus_remove(struct pcisim_pcibus *b, struct pcisim_pcifn *fn)
+{
+	for (uint16_t i = 0; i < b->nfns; i++)
+		if (b->fns[i] == fn) {
+			memmove(&b->fns[i], &b->fns[i + 1], (size_t)(b->nfns - i - 1) * sizeof(*b->fns));
+			b->nfns--;
+			return;
+		}
+}
+
+char *pcisim_fn_bdf_str(const struct pcisim_pcifn *fn, char *buf, size_t n)
+{
+	if (!fn->bus)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "0000:%02x:%02x.%x", fn->bus->number, fn->devfn >> 3, fn->devfn & 7);
+	return buf;
+}
+
+/* ---- device creation ---- */
+
+static unsigned anon_counter(struct pcisim_fabric *fab, const char *driver)
+{
+	unsigned n = 0;
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (!strcmp(fab->fns[i]->drv->name, driver))
+			n++;
+	return n;
+}
+
+static void fn_comp_destroy(struct pcisim_comp *c)
+{
+	struct pcisim_pcifn *fn = pcisim_to_fn(c);
+	const struct pcisim_comp_ops *ops = fn->drv->ops;
+	if (ops && ops->destroy)
+		ops->destroy(c);
+	pcisim_cfg_free(&fn->cfg);
+	free(fn);
+}
+
+int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *props,
+			 bool hotplug, struct pcisim_pcifn **out, struct pcisim_diag *d)
+{
+	char buf[1024];
+	const struct pcisim_driver *drv = pcisim_driver_find(props->driver);
+	if (!drv) {
+		const char **names = pcisim_driver_names();
+		pcisim_choices(buf, sizeof(buf), names);
+		free(names);
+		const struct pcisim_prop *dp = NULL;
+		return pcisim_diag_error(d, dp ? dp->loc : props->loc,
+					 "unknown device driver '%s'; valid drivers: %s", props->driver,
+					 buf);
+	}
+	int rc = pcisim_props_check(props, common_props, drv->props, d);
+	if (rc)
+		return rc;
+
+	const char *id = pcisim_props_str(props, "id", NULL);
+	char anon[96];
+	if (!id) {
+		snprintf(anon, sizeof(anon), "%s#%u", drv->name, anon_counter(fab, drv->name));
+		id = anon;
+	}
+	const struct pcisim_prop *idp = pcisim_props_find(props, "id");
+	if (pcisim_comp_find(fab->sim, id))
+		return pcisim_diag_error(d, idp ? idp->loc : props->loc, "Duplicate device ID '%s'",
+					 id);
+
+	struct pcisim_pcibus *bus = NULL;
+	uint8_t devfn = 0;
+	if (drv->kind != PCISIM_FN_OTHER) {
+		const char *busname = pcisim_props_str(props, "bus", "pcie.0");
+		const struct pcisim_prop *bp = pcisim_props_find(props, "bus");
+		bus = pcisim_fabric_find_bus(fab, busname);
+		if (!bus) {
+			size_t u = 0;
+			buf[0] = 0;
+			for (uint32_t i = 0; i < fab->nbuses && u < sizeof(buf) - 64; i++)
+				if (!fab->buses[i]->bridge || !fab->buses[i]->bridge->comp.removed)
+					u += (size_t)snprintf(buf + u, sizeof(buf) - u, "%s%s",
+							      u ? ", " : "", fab->buses[i]->name);
+			return pcisim_diag_error(d, bp ? bp->loc : props->loc,
+						 "Bus '%s' not found; valid buses: %s", busname, buf);
+		}
+		if (!pcisim_props_addr(props, "addr", &devfn)) {
+			/* QEMU takes the first free slot, function 0. */
+			unsigned s;
+			for (s = 0; s < 32; s++)
+				if (!bus_fn_at(bus, (uint8_t)(s << 3)))
+					break;
+			if (s == 32)
+				return pcisim_diag_error(d, props->loc,
+							 "PCI: no slot/function available for %s, all in use or reserved",
+							 drv->name);
+			devfn = (uint8_t)(s << 3);
+		}
+		struct pcisim_pcifn *busy = bus_fn_at(bus, devfn);
+		const struct pcisim_prop *ap = pcisim_props_find(props, "addr");
+		if (busy)
+			return pcisim_diag_error(d, ap ? ap->loc : props->loc,
+						 "PCI: slot %d function %d not available for %s, in use by %s,id=%s",
+						 devfn >> 3, devfn & 7, drv->name, busy->drv->name,
+						 busy->comp.name);
+		/* Multi-function rules (QEMU pci_init_multifunction). */
+		struct pcisim_pcifn *f0 = bus_fn_at(bus, (uint8_t)(devfn & ~7));
+		bool mf = pcisim_props_bool(props, "multifunction", false);
+		if ((devfn & 7) && f0 && !pcisim_props_bool(&f0->props, "multifunction", false))
+			return pcisim_diag_error(d, ap ? ap->loc : props->loc,
+						 "PCI: single function device can't be populated in function %x.%x",
+						 devfn >> 3, devfn & 7);
+		if (!(devfn & 7) && !mf)
+			for (unsigned f = 1; f < 8; f++)
+				if (bus_fn_at(bus, (uint8_t)(devfn | f)))
+					return pcisim_diag_error(d, props->loc,
+								 "PCI: %x.0 indicates single function, but %x.%x is already populated.",
+								 devfn >> 3, devfn >> 3, f);
+		if (hotplug && !drv->hotpluggable)
+			return pcisim_diag_error(d, props->loc, "Device '%s' does not support hotplugging",
+						 drv->name);
+	}
+
+	struct pcisim_pcifn *fn = calloc(1, drv->size ? drv->size : sizeof(*fn));
+	if (!fn)
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	fn->drv = drv;
+	fn->fabric = fab;
+	fn->bus = bus;
+	fn->devfn = devfn;
+	fn->hotplugged = hotplug;
+	fn->powered = true;
+	fn->props = *props;
+	if (drv->kind != PCISIM_FN_OTHER &&
+	    (rc = pcisim_cfg_init(&fn->cfg, drv->pcie ? PCISIM_CFG_PCIE_SIZE : PCISIM_CFG_PCI_SIZE,
+				  drv->bridge))) {
+		free(fn);
+		return rc;
+	}
+	/* The component's ops come from the driver; destroy goes through the fabric. */
+	static struct pcisim_comp_ops ops_cache[64];
+	static const struct pcisim_driver *ops_drv[64];
+	const struct pcisim_comp_ops *ops = NULL;
+	for (size_t i = 0; i < 64; i++) {
+		if (ops_drv[i] == drv) {
+			ops = &ops_cache[i];
+			break;
+		}
+		if (!ops_drv[i]) {
+			ops_drv[i] = drv;
+			if (drv->ops)
+				ops_cache[i] = *drv->ops;
+			ops_cache[i].type = drv->name;
+			ops_cache[i].destroy = fn_comp_destroy;
+			ops = &ops_cache[i];
+			break;
+		}
+	}
+	if (!ops)
+		abort();
+	struct pcisim_comp *parent = NULL;
+	if (bus)
+		parent = bus->bridge ? &bus->bridge->comp : bus->host ? &bus->host->comp : NULL;
+	if ((rc = pcisim_comp_add(fab->sim, &fn->comp, parent, id, ops))) {
+		pcisim_cfg_free(&fn->cfg);
+		free(fn);
+		return pcisim_diag_error(d, props->loc, "Duplicate device ID '%s'", id);
+	}
+	if (fab->nfns == fab->capfns) {
+		fab->capfns = fab->capfns ? fab->capfns * 2 : 64;
+		fab->fns = realloc(fab->fns, fab->capfns * sizeof(*fab->fns));
+		if (!fab->fns)
+			abort();
+	}
+	fab->fns[fab->nfns++] = fn;
+	if (bus)
+		bus_insert(bus, fn);
+	if (drv->bridge || drv->kind == PCISIM_FN_HOST_BRIDGE)
+		fn->secondary = bus_new(fab, id, drv->kind == PCISIM_FN_HOST_BRIDGE ? NULL : fn,
+					drv->kind == PCISIM_FN_HOST_BRIDGE ? fn : bus ? bus->host : NULL,
+					drv->kind == PCISIM_FN_HOST_BRIDGE);
+	if (drv->realize && (rc = drv->realize(fn, d))) {
+		/* The component stays registered (ids are never reused) but is removed. */
+		pcisim_comp_remove(fab->sim, &fn->comp);
+		if (bus)
+			bus_remove(bus, fn);
+		return rc;
+	}
+	if (out)
+		*out = fn;
+	return 0;
+}
+
+void pcisim_device_destroy(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
+{
+	if (fn->comp.removed)
+		return;
+	if (fn->secondary) {
+		/* Children first, newest first. */
+		while (fn->secondary->nfns)
+			pcisim_device_destroy(fab, fn->secondary->fns[fn->secondary->nfns - 1]);
+	}
+	if (fn->bus)
+		bus_remove(fn->bus, fn);
+	pcisim_comp_remove(fab->sim, &fn->comp);
+}
+
+/* ---- config access ---- */
+
+uint32_t pcisim_fn_cfg_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
+{
+	if (fn->drv->cfg_read)
+		return fn->drv->cfg_read(fn, off, len);
+	return pcisim_cfg_read(&fn->cfg, off, len);
+}
+
+void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
+{
+	if (fn->drv->cfg_write)
+		fn->drv->cfg_write(fn, off, val, len);
+	else
+		pcisim_cfg_write(&fn->cfg, off, val, len);
+}
+
+/* ---- enumeration ---- */
+
+static uint8_t enumerate_bus(struct pcisim_pcibus *b, uint8_t number)
+{
+	uint8_t next = number;
+	b->number = number;
+	for (uint16_t i = 0; i < b->nfns; i++) {
+		struct pcisim_pcifn *fn = b->fns[i];
+		if (!fn->secondary || fn->drv->kind == PCISIM_FN_HOST_BRIDGE)
+			continue;
+		uint8_t sec = (uint8_t)(next + 1);
+		/* Linux programs primary/secondary, scans below, then sets subordinate. */
+		pcisim_cfg_set(&fn->cfg, PCI_PRIMARY_BUS, number, 1);
+		pcisim_cfg_set(&fn->cfg, PCI_SECONDARY_BUS, sec, 1);
+		pcisim_cfg_set(&fn->cfg, PCI_SUBORDINATE_BUS, 0xff, 1);
+		next = enumerate_bus(fn->secondary, sec);
+		pcisim_cfg_set(&fn->cfg, PCI_SUBORDINATE_BUS, next, 1);
+	}
+	b->subordinate = next;
+	return next;
+}
+
+void pcisim_fabric_enumerate(struct pcisim_fabric *fab)
+{
+	/* Root buses: pcie.0 first, then expander bridges in order of bus_nr. */
+	struct pcisim_pcibus *roots[64];
+	size_t nroots = 0;
+	for (uint32_t i = 0; i < fab->nbuses && nroots < 64; i++)
+		if (fab->buses[i]->is_root && !(fab->buses[i]->host && fab->buses[i]->host->comp.removed))
+			roots[nroots++] = fab->buses[i];
+	for (size_t i = 0; i < nroots; i++) {
+		struct pcisim_pcibus *b = roots[i];
+		uint8_t nr = (uint8_t)pcisim_props_u64(&b->host->props, "bus_nr", 0);
+		enumerate_bus(b, nr);
+	}
+	fab->enumerated = true;
+}
+
+/* ---- scenario sections ---- */
+
+static const char *const machine_keys[] = {"type", "qemu", "cxl", "acpi-pci-hotplug-with-bridge-support",
+					   "cxl-fmw", "vga", NULL};
+
+static int parse_version(const char *s, unsigned *out)
+{
+	unsigned maj = 0, min = 0;
+	char extra = 0;
+	int n = sscanf(s, "%u.%u%c", &maj, &min, &extra);
+	if (n < 1 || maj > 20 || min > 20)
+		return -1;
+	if (n == 3 && extra != '.')
+		return -1;
+	*out = PCISIM_QEMU(maj, min);
+	return 0;
+}
+
+static int machine_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+			 const struct pcisim_ynode *node, struct pcisim_diag *d)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	struct pcisim_machine *m = &fab->machine;
+	int rc;
+	bool acpi_set = false;
+	if (node) {
+		if ((rc = pcisim_ymap_check_keys(node, "'machine'", machine_keys, d)))
+			return rc;
+		const struct pcisim_ynode *t = pcisim_ymap_get(node, "type");
+		if (t) {
+			if ((rc = pcisim_yget_str(t, "'type'", &m->type, d)))
+				return rc;
+			if (!strcmp(m->type, "q35") || !strcmp(m->type, "pc-q35")) {
+				m->type_version = 0;
+			} else if (!strncmp(m->type, "pc-q35-", 7) &&
+				   !parse_version(m->type + 7, &m->type_version)) {
+				if (m->type_version < PCISIM_QEMU(2, 4))
+					return pcisim_diag_error(d, t->loc,
+								 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
+								 m->type);
+			} else {
+				return pcisim_diag_error(d, t->loc,
+							 "unknown machine type '%s'; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
+							 m->type);
+			}
+		}
+		const struct pcisim_ynode *q = pcisim_ymap_get(node, "qemu");
+		if (q) {
+			const char *s;
+			if ((rc = pcisim_yget_str(q, "'qemu'", &s, d)))
+				return rc;
+			if (parse_version(s, &m->qemu) || m->qemu < PCISIM_QEMU(4, 0))
+				return pcisim_diag_error(d, q->loc,
+							 "'qemu': '%s' is not a QEMU version pcisim emulates; expected MAJOR.MINOR from 4.0 on, e.g. \"7.2\" or \"8.1\" (quote it)",
+							 s);
+		}
+		const struct pcisim_ynode *c = pcisim_ymap_get(node, "cxl");
+		if (c && (rc = pcisim_yget_bool(c, "'cxl'", &m->cxl, d)))
+			return rc;
+		const struct pcisim_ynode *a = pcisim_ymap_get(node, "acpi-pci-hotplug-with-bridge-support");
+		if (a) {
+			if ((rc = pcisim_yget_bool(a, "'acpi-pci-hotplug-with-bridge-support'",
+						   &m->acpi_pcihp_bridges, d)))
+				return rc;
+			acpi_set = true;
+		}
+	}
+	if (m->type_version && m->qemu && m->type_version > m->qemu)
+		return pcisim_diag_error(d, node ? node->loc : (struct pcisim_loc){sc->path, 0, 0},
+					 "machine type %s does not exist in QEMU %u.%u", m->type,
+					 m->qemu >> 8, m->qemu & 0xff);
+	/* pc-q35-6.0 and older keep ACPI PCI hotplug on bridges off (native PCIe hotplug). */
+	if (!acpi_set)
+		m->acpi_pcihp_bridges = !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
+	/* With ACPI hotplug on bridges the root ports hide their native hotplug capability. */
+	m->hide_native_hotplug = m->acpi_pcihp_bridges;
+
+	/* The q35 root complex: the pcie.0 root bus and its fixed devices. */
+	const struct pcisim_ynode *vga = node ? pcisim_ymap_get(node, "vga") : NULL;
+	bool want_vga = true;
+	if (vga) {
+		static const char *const vga_choices[] = {"std", "none", NULL};
+		unsigned i;
+		if ((rc = pcisim_yget_choice(vga, "'vga'", vga_choices, &i, d)))
+			return rc;
+		want_vga = i == 0;
+	}
+	return pcisim_q35_create(fab, want_vga, d);
+}
+
+static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+			  const struct pcisim_ynode *node, struct pcisim_diag *d)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	int rc;
+	if (!fab->root_host && (rc = pcisim_q35_create(fab, true, d)))
+		return rc;
+	struct pcisim_arena *a = &((struct pcisim_scenario *)sc)->arena;
+	for (size_t i = 0; node && i < node->n; i++) {
+		const struct pcisim_ynode *e = node->vals[i];
+		if ((rc = pcisim_yexpect(e, PCISIM_Y_MAP, "a topology entry", d)))
+			return rc;
+		const struct pcisim_ynode *qa = pcisim_ymap_get(e, "qemu_args");
+		if (qa) {
+			if (e->n != 1)
+				return pcisim_diag_error(d, e->loc,
+							 "a 'qemu_args' entry stands alone (no other keys)");
+			if ((rc = pcisim_qemu_args_apply(fab, a, qa, d)))
+				return rc;
+			continue;
+		}
+		struct pcisim_props props;
+		if ((rc = pcisim_props_from_yaml(a, e, &props, d)))
+			return rc;
+		if ((rc = pcisim_device_create(fab, &props, false, NULL, d)))
+			return rc;
+	}
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!fn->comp.removed && fn->drv->link && (rc = fn->drv->link(fn, d)))
+			return rc;
+	}
+	pcisim_fabric_enumerate(fab);
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER) {
+			char bdf[32];
+			PCISIM_RECORD(sim, &fn->comp, "pci.device",
+				      PCISIM_FS("driver", fn->drv->name),
+				      PCISIM_FS("bdf", pcisim_fn_bdf_str(fn, bdf, sizeof(bdf))),
+				      PCISIM_FX("vendor", pcisim_cfg_get16(&fn->cfg, PCI_VENDOR_ID)),
+				      PCISIM_FX("device", pcisim_cfg_get16(&fn->cfg, PCI_DEVICE_ID)));
+		}
+	}
+	return 0;
+}
+
+static const struct pcisim_section_def machine_section = {"machine", machine_build};
+static const struct pcisim_section_def topology_section = {"topology", topology_build};
+
+static const struct pcisim_record_kind pcie_kinds[] = {
+	{"pci.device", "a PCI function exists after the machine is built (fields: driver, bdf, vendor, device)"},
+	{0},
+};
+
+void pcisim_pcie_register(void)
+{
+	pcisim_section_set(&machine_section);
+	pcisim_section_set(&topology_section);
+	pcisim_record_kinds_add(pcie_kinds);
+	pcisim_pcie_models_register();
+}

@@ -1,0 +1,167 @@
+/*
+ * The PCIe fabric: host bridges, buses, functions and the QEMU device models behind
+ * them, built from a scenario's machine: and topology: sections (QEMU -device lines
+ * in YAML form, or a qemu_args: string).
+ *
+ * Every PCI function is a component (struct pcisim_pcifn embeds struct pcisim_comp)
+ * named by its QEMU id; its parent component is the bridge or host bridge above it,
+ * so paths read "pcie.0/rp18/xhci0". A device model embeds struct pcisim_pcifn as its
+ * first member and is described by a const struct pcisim_driver (one file per model),
+ * registered in a table that maps QEMU driver names to models.
+ */
+#ifndef PCISIM_PCIE_FABRIC_H
+#define PCISIM_PCIE_FABRIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/component.h"
+#include "sim/core/diag.h"
+#include "sim/core/sim.h"
+#include "sim/core/ynode.h"
+#include "sim/pcie/cfgspace.h"
+#include "sim/pcie/props.h"
+
+struct pcisim_pcifn;
+struct pcisim_pcibus;
+struct pcisim_fabric;
+
+/* ---- the machine ---- */
+
+/** Emulated QEMU version as major << 8 | minor (7.2 = 0x0702). */
+#define PCISIM_QEMU(maj, min) ((unsigned)((maj) << 8 | (min)))
+
+struct pcisim_machine {
+	const char *type;          /* "pc-q35-6.0", "q35" (= newest), ... */
+	unsigned type_version;     /* PCISIM_QEMU() of the machine type; 0 = newest */
+	unsigned qemu;             /* PCISIM_QEMU() of the emulated QEMU binary */
+	bool cxl;                  /* cxl=on */
+	bool acpi_pcihp_bridges;   /* ICH9-LPC acpi-pci-hotplug-with-bridge-support */
+	bool hide_native_hotplug;  /* compat for pc-q35-6.1: native hotplug cap hidden */
+};
+
+/* ---- buses and functions ---- */
+
+enum pcisim_fn_kind {
+	PCISIM_FN_HOST_BRIDGE,     /* pcie.0's host bridge; pxb-pcie/pxb-cxl */
+	PCISIM_FN_ROOT_PORT,
+	PCISIM_FN_UPSTREAM_PORT,
+	PCISIM_FN_DOWNSTREAM_PORT,
+	PCISIM_FN_ENDPOINT,
+	PCISIM_FN_OTHER,           /* not on a PCI bus (i2c_mctp_cxl): a component only */
+};
+
+struct pcisim_pcibus {
+	char *name;                      /* QEMU bus name: "pcie.0", or the bridge's id */
+	struct pcisim_pcifn *bridge;     /* the bridge whose secondary bus this is; NULL for a root bus */
+	struct pcisim_pcifn *host;       /* the host bridge the bus belongs under */
+	uint8_t number;                  /* assigned by enumeration (root buses: bus_nr) */
+	uint8_t subordinate;             /* highest bus number below (enumeration) */
+	bool is_root;
+	struct pcisim_pcifn **fns;       /* functions on this bus, sorted by devfn */
+	uint16_t nfns, capfns;
+};
+
+struct pcisim_pcifn {
+	struct pcisim_comp comp;
+	const struct pcisim_driver *drv;
+	struct pcisim_fabric *fabric;
+	struct pcisim_cfg cfg;
+	struct pcisim_pcibus *bus;       /* where it sits (NULL for host bridge of pcie.0 / OTHER) */
+	struct pcisim_pcibus *secondary; /* bridges and host bridges: the bus below */
+	uint8_t devfn;
+	bool hotplugged;                 /* added by device_add (QEMU dev->hotplugged) */
+	bool powered;                    /* slot power (QEMU pci_set_power) */
+	struct pcisim_props props;       /* the properties it was created with */
+	const struct pcisim_ynode *where;/* topology entry, for messages */
+};
+
+static inline struct pcisim_pcifn *pcisim_to_fn(struct pcisim_comp *c)
+{
+	return (struct pcisim_pcifn *)c;
+}
+
+static inline uint16_t pcisim_fn_bdf(const struct pcisim_pcifn *f)
+{
+	return (uint16_t)((f->bus ? f->bus->number : 0) << 8 | f->devfn);
+}
+
+/* ---- device models ---- */
+
+struct pcisim_driver {
+	const char *name;            /* QEMU -device driver name */
+	const char *help;
+	enum pcisim_fn_kind kind;
+	size_t size;                 /* sizeof the model's struct (embeds pcisim_pcifn first) */
+	const struct pcisim_prop_def *props; /* driver-specific properties; ends with {0} */
+	bool pcie;                   /* 4 KiB config space */
+	bool bridge;                 /* type 1 header: has a secondary bus */
+	bool hotpluggable;           /* may be device_add'ed / device_del'ed */
+	/* build config space and model state from properties; <0 with a diag on error */
+	int (*realize)(struct pcisim_pcifn *fn, struct pcisim_diag *d);
+	/* after every component exists (e.g. target= references) */
+	int (*link)(struct pcisim_pcifn *fn, struct pcisim_diag *d);
+	/*
+	 * a guest config write: the model applies it (pcisim_cfg_write, or its own
+	 * rules) and reacts; NULL = plain pcisim_cfg_write.
+	 */
+	void (*cfg_write)(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
+	/* a guest config read; NULL = plain pcisim_cfg_read */
+	uint32_t (*cfg_read)(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
+	void (*reset)(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
+	/* the rest of the component ops (save/load/describe/query), all optional */
+	const struct pcisim_comp_ops *ops;
+};
+
+/** Register a table of drivers (ends with {0}). */
+void pcisim_drivers_add(const struct pcisim_driver *table);
+const struct pcisim_driver *pcisim_driver_find(const char *name);
+/** Driver names, sorted, NULL-terminated (free() the array). */
+const char **pcisim_driver_names(void);
+
+/* ---- the fabric ---- */
+
+struct pcisim_fabric {
+	struct pcisim_sim *sim;
+	struct pcisim_machine machine;
+	struct pcisim_pcifn *root_host;  /* pcie.0's host bridge */
+	struct pcisim_pcibus **buses;    /* in creation order */
+	uint32_t nbuses, capbuses;
+	struct pcisim_pcifn **fns;       /* every function and non-PCI device, creation order */
+	uint32_t nfns, capfns;
+	bool enumerated;
+};
+
+struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim);
+struct pcisim_pcibus *pcisim_fabric_find_bus(struct pcisim_fabric *fab, const char *name);
+struct pcisim_pcifn *pcisim_fabric_find_fn(struct pcisim_fabric *fab, const char *id);
+
+/**
+ * pcisim_device_create() - create a device from a driver and its properties (QEMU's
+ * -device / device_add): checks the properties, places it on its bus at addr (or the
+ * first free slot), realizes it. @hotplug marks a device_add. Errors go to @d with the
+ * location of the entry (or of the property).
+ */
+int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *props,
+			 bool hotplug, struct pcisim_pcifn **out, struct pcisim_diag *d);
+/** Unparent and remove a function (and everything below it). */
+void pcisim_device_destroy(struct pcisim_fabric *fab, struct pcisim_pcifn *fn);
+
+/** Bus numbers and BDFs as Linux enumerating depth-first would; bridge registers set. */
+void pcisim_fabric_enumerate(struct pcisim_fabric *fab);
+
+/** "0000:00:12.0"-style address into @buf. */
+char *pcisim_fn_bdf_str(const struct pcisim_pcifn *fn, char *buf, size_t n);
+
+/** A guest config access to @fn through its model's hooks. */
+uint32_t pcisim_fn_cfg_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
+void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
+
+/** Create the q35 root complex: host bridge pcie.0, MCH 00:00.0, ICH9 00:1f.x, VGA 00:01.0. */
+int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d);
+
+/** Register the device model tables (every dev_*.c). */
+void pcisim_pcie_models_register(void);
+void pcisim_pcie_register(void);
+
+#endif
