@@ -13,7 +13,11 @@
  *   used    byte belongs to a capability (overlap detection)
  *
  * Facts: REFERENCE.md 1.1-1.3 (QEMU pci_init_cmask/wmask/w1cmask, pci_default_write_config,
- * get_pci_config_device).
+ * get_pci_config_device); verified against QEMU hw/pci/pci.c, see docs/config-space.md.
+ *
+ * Ownership: pcisim_cfg_init()/pcisim_cfg_clone() allocate, pcisim_cfg_free() releases;
+ * a function owns its bytes, and the masks are freed with their last user. Out of
+ * memory while unsharing masks (a mask change) aborts: no caller could continue.
  */
 #ifndef PCISIM_PCIE_CFGSPACE_H
 #define PCISIM_PCIE_CFGSPACE_H
@@ -28,7 +32,20 @@
 struct pcisim_cfg_masks {
 	uint32_t refs;
 	uint16_t size;
+	uint16_t flags; /* PCISIM_CFG_F_*: model behaviours not visible in the bytes */
 	uint8_t *wmask, *w1cmask, *cmask, *sticky, *used;
+};
+
+/*
+ * Model flags kept with the masks (shared like them). The capability builders set
+ * them so that sim/pcie/regdesc.c can tell which QEMU behaviour a function emulates
+ * where config space itself does not say.
+ */
+enum {
+	PCISIM_CFG_F_AER_UNC_MASK = 1 << 0,   /* AER Uncorrectable Error Mask is RWS (QEMU x-pcie-err-unc-mask) */
+	PCISIM_CFG_F_PDS_UNCHECKED = 1 << 1,  /* Slot Status PDS cleared in cmask (QEMU >= 8.1) */
+	PCISIM_CFG_F_LNKCTL_RW = 1 << 2,      /* Link Control CCC|ES writable (QEMU pcie_cap_lnkctl_init) */
+	PCISIM_CFG_F_PM_STATE_RW = 1 << 3,    /* PM capability PowerState writable */
 };
 
 struct pcisim_cfg {
@@ -44,11 +61,25 @@ struct pcisim_cfg {
  * wmask of cache line size, interrupt line, Command (IO, MEM, MASTER, SERR,
  * INTX_DISABLE) and every byte from 0x40 on; w1cmask of the Status error bits;
  * for bridges the bus numbers, windows and Bridge Control bits.
+ *
+ * For bridges the bytes are not quite all zero: as QEMU's pci_init_mask_bridge(),
+ * the prefetchable base/limit report 64-bit decoding (type 01b) and the I/O
+ * base/limit 16-bit decoding, and the Header Type byte is 1.
+ * Return: 0, or -PCISIM_ENOMEM. @size other than 256/4096 is a programmer error.
  */
 int pcisim_cfg_init(struct pcisim_cfg *c, uint16_t size, bool bridge);
-/** A new function's config space sharing @tmpl's masks and copying its bytes. */
+/**
+ * pcisim_cfg_clone() - a new function's config space sharing @tmpl's masks (reference
+ * count + 1) and copying its bytes. Return: 0, or -PCISIM_ENOMEM.
+ */
 int pcisim_cfg_clone(struct pcisim_cfg *c, const struct pcisim_cfg *tmpl);
+/** pcisim_cfg_free() - release the bytes and one reference to the masks; @c becomes empty. */
 void pcisim_cfg_free(struct pcisim_cfg *c);
+/** pcisim_cfg_masks_shared() - true while @c shares its masks with another function. */
+static inline bool pcisim_cfg_masks_shared(const struct pcisim_cfg *c)
+{
+	return c->m->refs > 1;
+}
 
 /* Raw access (hardware side; ignores masks). Little-endian, any alignment. */
 uint32_t pcisim_cfg_get(const struct pcisim_cfg *c, uint16_t off, unsigned len);
@@ -74,8 +105,12 @@ void pcisim_cfg_write(struct pcisim_cfg *c, uint16_t off, uint32_t val, unsigned
 /** A guest read (no side effects). Reads past the end return all ones. */
 uint32_t pcisim_cfg_read(const struct pcisim_cfg *c, uint16_t off, unsigned len);
 
-/* Masks (copy on write). Each sets the mask bits of a @len-byte register at @off. */
-enum pcisim_cfg_mask { PCISIM_WMASK, PCISIM_W1CMASK, PCISIM_CMASK, PCISIM_STICKY };
+/*
+ * Masks (copy on write). Each sets the mask bits of a @len-byte register at @off
+ * (@len 1..4, little-endian like the register). A change that leaves the mask as it
+ * was does not unshare it. PCISIM_USED is the capability-ownership map.
+ */
+enum pcisim_cfg_mask { PCISIM_WMASK, PCISIM_W1CMASK, PCISIM_CMASK, PCISIM_STICKY, PCISIM_USED };
 void pcisim_cfg_mask_set(struct pcisim_cfg *c, enum pcisim_cfg_mask which, uint16_t off,
 			 unsigned len, uint32_t val);
 void pcisim_cfg_mask_or(struct pcisim_cfg *c, enum pcisim_cfg_mask which, uint16_t off,
@@ -84,6 +119,17 @@ void pcisim_cfg_mask_clr(struct pcisim_cfg *c, enum pcisim_cfg_mask which, uint1
 			 unsigned len, uint32_t bits);
 uint32_t pcisim_cfg_mask_get(const struct pcisim_cfg *c, enum pcisim_cfg_mask which,
 			     uint16_t off, unsigned len);
+/** pcisim_cfg_mask_fill() - set @len bytes (any length) of a mask from @off to @byte. */
+void pcisim_cfg_mask_fill(struct pcisim_cfg *c, enum pcisim_cfg_mask which, uint16_t off,
+			  unsigned len, uint8_t byte);
+/** pcisim_cfg_set_flags() / clr: set or clear PCISIM_CFG_F_* model flags (copy on write). */
+void pcisim_cfg_set_flags(struct pcisim_cfg *c, uint16_t flags);
+void pcisim_cfg_clr_flags(struct pcisim_cfg *c, uint16_t flags);
+/**
+ * pcisim_cfg_check_masks() - QEMU's write-path invariant over the whole space: no bit
+ * is both RW and RW1C. Return: 0, or -1 with the first offending byte in @bad.
+ */
+int pcisim_cfg_check_masks(const struct pcisim_cfg *c, uint16_t *bad);
 
 /**
  * Capabilities. pcisim_cfg_add_cap() links a standard capability (@off 0 = the first
@@ -91,11 +137,21 @@ uint32_t pcisim_cfg_mask_get(const struct pcisim_cfg *c, enum pcisim_cfg_mask wh
  * bytes read-only and checked (wmask 0, cmask 0xff), sets Status.CAP_LIST, and returns
  * the offset, or 0 when it does not fit or overlaps. Extended capabilities (from 0x100)
  * are chained in order of addition.
+ *
+ * Details, as QEMU's pci_add_capability(): the new capability is linked at the head
+ * of the list (Capabilities Pointer -> newest -> ... -> oldest), its w1cmask is left
+ * alone, and it owns (used mask) its size rounded up to a dword. An explicit @off
+ * must be dword-aligned and inside 0x40..0xff; any byte already owned is an overlap.
+ * Extended capabilities (PCIe config space only) start at 0x100: the first one must
+ * be there; @off 0 takes the first free dword from 0x100. The new header is
+ * @id | @version << 16 with next 0, the previous last header points to it, and the
+ * region is made read-only (wmask 0, w1cmask 0) and checked (cmask 0xff), as QEMU's
+ * pcie_add_capability(); @size must be at least 4.
  */
 uint16_t pcisim_cfg_add_cap(struct pcisim_cfg *c, uint8_t id, uint16_t off, uint16_t size);
 uint16_t pcisim_cfg_add_ext_cap(struct pcisim_cfg *c, uint16_t id, uint8_t version,
 				uint16_t off, uint16_t size);
-/** Offset of the first capability @id (0 when absent). */
+/** Offset of the first capability @id (0 when absent). Corrupt lists end the walk. */
 uint16_t pcisim_cfg_find_cap(const struct pcisim_cfg *c, uint8_t id);
 uint16_t pcisim_cfg_find_ext_cap(const struct pcisim_cfg *c, uint16_t id);
 
@@ -112,5 +168,14 @@ void pcisim_cfg_reset(struct pcisim_cfg *c, const uint8_t *reset_image, bool col
  * first bad offset in @bad, or 0 when the bytes are compatible.
  */
 int pcisim_cfg_load_check(const struct pcisim_cfg *c, const uint8_t *incoming, uint16_t *bad);
+
+/**
+ * pcisim_cfg_load_check_msg() - QEMU's message for a failed load check at byte @i,
+ * verbatim format: "%s: Bad config data: i=0x%x read: %x device: %x cmask: %x
+ * wmask: %x w1cmask:%x" with @func (NULL = "get_pci_config_device"; 2025 trees
+ * say "load_pci_config_device"). Writes at most @n bytes to @buf; returns @buf.
+ */
+char *pcisim_cfg_load_check_msg(const struct pcisim_cfg *c, const uint8_t *incoming, uint16_t i,
+				const char *func, char *buf, size_t n);
 
 #endif
