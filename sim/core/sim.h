@@ -72,6 +72,7 @@ typedef struct {
 enum pcisim_class {
 	PCISIM_CLASS_HW = 4,      /* hardware state changes */
 	PCISIM_CLASS_MSG = 6,     /* message and TLP delivery */
+	PCISIM_CLASS_IRQ = 7,     /* host interrupt handlers (hard IRQ context) */
 	PCISIM_CLASS_HOST = 8,    /* host software models */
 	PCISIM_CLASS_ACTION = 10, /* scenario timeline actions */
 	PCISIM_CLASS_LATE = 14,   /* end-of-time checks */

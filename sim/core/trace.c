@@ -20,6 +20,7 @@ static const struct pcisim_record_kind core_kinds[] = {
 	{"log", "a log line printed by emulated software (fields: source, text)"},
 	{"action", "a scenario timeline step ran (fields: do, and its parameters)"},
 	{"sim.end", "the run ended (fields: events, reason)"},
+	{"irq", "an interrupt was signalled (fields: wire, kind msg|level, delivered or level)"},
 	{0},
 };
 

@@ -1,0 +1,408 @@
+/*
+ * The host: the host: section of a scenario, boot, the PCIe port services, Linux's
+ * view of the devices (what it enumerated and bound), and config access as the CPU
+ * sees it.
+ */
+#include "sim/host/host.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/trace.h"
+#include "sim/host/pciehp.h"
+#include "sim/pcie/regs/msi.h"
+#include "sim/pcie/regs/msix.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+
+static const struct pcisim_ext_key host_key = {"host"};
+
+struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim)
+{
+	return pcisim_ext_get(sim, &host_key);
+}
+
+struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port)
+{
+	for (size_t i = 0; h && i < h->nhp; i++)
+		if (&h->hp[i]->port->fn == port)
+			return h->hp[i];
+	return NULL;
+}
+
+/* ---- config access ---- */
+
+static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
+{
+	for (uint16_t i = 0; bus && i < bus->nfns; i++)
+		if (bus->fns[i]->devfn == devfn)
+			return bus->fns[i];
+	return NULL;
+}
+
+uint32_t pcisim_host_cfg_read(struct pcisim_host *h, struct pcisim_pcibus *bus, uint8_t devfn,
+			      uint16_t off, unsigned len)
+{
+	uint32_t ones = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
+	struct pcisim_pcifn *fn = fn_at(bus, devfn);
+	/* An absent function completes as Unsupported Request; QEMU answers all ones for
+	 * a function whose slot power is off. */
+	if (!fn || !fn->powered)
+		return ones;
+	return pcisim_fn_cfg_read(fn, off, len);
+}
+
+void pcisim_host_cfg_write(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off,
+			   uint32_t val, unsigned len)
+{
+	if (!fn->powered || fn->comp.removed)
+		return;
+	pcisim_fn_cfg_write(fn, off, val, len);
+}
+
+/* ---- Linux's view of the devices ---- */
+
+static bool *visible_slot(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	uint32_t id = fn->comp.id;
+	if (id >= h->nvisible) {
+		size_t n = h->nvisible ? h->nvisible : 64;
+		while (n <= id)
+			n *= 2;
+		bool *v = realloc(h->visible, n * sizeof(*v));
+		if (!v)
+			abort();
+		memset(v + h->nvisible, 0, (n - h->nvisible) * sizeof(*v));
+		h->visible = v;
+		h->nvisible = n;
+	}
+	return &h->visible[id];
+}
+
+/* The Linux driver that binds to a QEMU device model (for the timeline). */
+static const char *linux_driver(const struct pcisim_pcifn *fn)
+{
+	static const struct {
+		const char *model, *driver;
+	} map[] = {
+		{"nec-usb-xhci", "xhci_hcd"}, {"qemu-xhci", "xhci_hcd"},  {"e1000e", "e1000e"},
+		{"e1000", "e1000"},           {"virtio-rng-pci", "virtio-pci"},
+		{"cxl-type3", "cxl_pci"},     {"cxl-type1", "cxl_pci"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i].model, fn->drv->name))
+			return map[i].driver;
+	switch (fn->drv->kind) {
+	case PCISIM_FN_ROOT_PORT:
+	case PCISIM_FN_UPSTREAM_PORT:
+	case PCISIM_FN_DOWNSTREAM_PORT:
+		return "pcieport";
+	default:
+		return NULL;
+	}
+}
+
+static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
+{
+	bool *v = visible_slot(h, fn);
+	if (*v)
+		return;
+	*v = true;
+	char bdf[32];
+	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+	pcisim_log(fn->comp.sim, &fn->comp, "linux", "pci %s: [%04x:%04x] type %02x class %#08x",
+		   bdf, pcisim_cfg_get16(&fn->cfg, PCI_VENDOR_ID), pcisim_cfg_get16(&fn->cfg, PCI_DEVICE_ID),
+		   pcisim_cfg_get8(&fn->cfg, PCI_HEADER_TYPE) & 0x7f,
+		   pcisim_cfg_get32(&fn->cfg, PCI_REVISION_ID) >> 8);
+	const char *drv = linux_driver(fn);
+	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
+		      PCISIM_FS("event", "added"), PCISIM_FS("bdf", bdf),
+		      PCISIM_FS("driver", drv ? drv : "-"), PCISIM_FS("why", why));
+}
+
+void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why)
+{
+	if (!bus)
+		return;
+	/* Below a PCIe downstream port only device 0 exists (only_one_child). */
+	bool one_child = bus->bridge && bus->bridge->drv->kind != PCISIM_FN_UPSTREAM_PORT &&
+			 bus->bridge->drv->pcie;
+	for (unsigned slot = 0; slot < 32; slot++) {
+		if (one_child && slot > 0)
+			break;
+		struct pcisim_pcifn *f0 = fn_at(bus, (uint8_t)(slot << 3));
+		if (!f0 || !f0->powered)
+			continue;
+		add_fn(h, f0, why);
+		bool multi = pcisim_cfg_get8(&f0->cfg, PCI_HEADER_TYPE) & 0x80;
+		for (unsigned f = 1; multi && f < 8; f++) {
+			struct pcisim_pcifn *fn = fn_at(bus, (uint8_t)(slot << 3 | f));
+			if (fn && fn->powered)
+				add_fn(h, fn, why);
+		}
+	}
+	for (uint16_t i = 0; i < bus->nfns; i++)
+		if (*visible_slot(h, bus->fns[i]) && bus->fns[i]->secondary)
+			pcisim_host_scan_bus(h, bus->fns[i]->secondary, why);
+}
+
+void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise)
+{
+	if (!bus)
+		return;
+	for (uint16_t i = bus->nfns; i-- > 0;) {
+		struct pcisim_pcifn *fn = bus->fns[i];
+		bool *v = visible_slot(h, fn);
+		if (!*v)
+			continue;
+		if (fn->secondary)
+			pcisim_host_remove_bus(h, fn->secondary, surprise);
+		*v = false;
+		char bdf[32];
+		pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+		const char *drv = linux_driver(fn);
+		PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
+			      PCISIM_FS("event", "removed"), PCISIM_FS("bdf", bdf),
+			      PCISIM_FS("driver", drv ? drv : "-"),
+			      PCISIM_FS("why", surprise ? "surprise removal" : "safe removal"));
+	}
+}
+
+bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus)
+{
+	for (uint16_t i = 0; bus && i < bus->nfns; i++)
+		if (*visible_slot(h, bus->fns[i]))
+			return false;
+	return true;
+}
+
+/* ---- interrupts ---- */
+
+static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_host *h = pcisim_host_of(sim);
+	struct pcisim_pcifn *port = (struct pcisim_pcifn *)ev->target;
+	if (port->comp.removed)
+		return;
+	/* The port services share the port's vector: each looks at its own status. */
+	struct pcisim_pciehp *hp = pcisim_host_pciehp(h, port);
+	if (hp)
+		pcisim_pciehp_isr(hp);
+}
+PCISIM_EVKIND(isr_kind, "host.isr", isr_event);
+
+static void port_irq(struct pcisim_irq *irq, void *ctx, int level, bool edge)
+{
+	struct pcisim_port *p = ctx;
+	if (!edge && !level)
+		return;
+	/* The CPU takes the interrupt after the access that raised it has completed. */
+	pcisim_schedule(p->fn.comp.sim, 0, PCISIM_CLASS_IRQ, &isr_kind, &p->fn.comp, 0, 0);
+}
+
+/* ---- boot ---- */
+
+void pcisim__pciehp_start(struct pcisim_pciehp *c);
+
+static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_host *h = pcisim_host_of(sim);
+	struct pcisim_fabric *fab = h->fab;
+	h->booted = true;
+	pcisim_log(sim, &h->comp, "linux", "Linux booted: pciehp %s, ACPI PCI hotplug on bridges %s",
+		   h->pciehp ? "on" : "off", h->acpi_pcihp ? "on" : "off");
+	/* Enumerate from every root bus. */
+	for (uint32_t i = 0; i < fab->nbuses; i++)
+		if (fab->buses[i]->is_root)
+			pcisim_host_scan_bus(h, fab->buses[i], "boot");
+	/* pcieport: enable MSI-X (or MSI) on every port Linux found, connect the vector. */
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !pcisim_is_port(fn) || !*visible_slot(h, fn))
+			continue;
+		struct pcisim_port *p = pcisim_to_port(fn);
+		if (p->msix) {
+			uint16_t v = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->msix + PCI_MSIX_FLAGS));
+			pcisim_host_cfg_write(h, fn, (uint16_t)(p->msix + PCI_MSIX_FLAGS),
+					      v | PCI_MSIX_FLAGS_ENABLE, 2);
+		} else if (p->msi) {
+			uint16_t v = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->msi + PCI_MSI_FLAGS));
+			pcisim_host_cfg_write(h, fn, (uint16_t)(p->msi + PCI_MSI_FLAGS),
+					      v | PCI_MSI_FLAGS_ENABLE, 2);
+		}
+		pcisim_irq_connect(&p->irq_msg, port_irq, p);
+		pcisim_irq_connect(&p->irq_intx, port_irq, p);
+		if (!h->pciehp || !p->slot.implemented)
+			continue;
+		uint32_t cap = pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP));
+		if (!(cap & PCI_EXP_SLTCAP_HPC))
+			continue;
+		struct pcisim_pciehp *c = pcisim_pciehp_probe(h, p);
+		if (!c)
+			continue;
+		struct pcisim_pciehp **n = realloc(h->hp, (h->nhp + 1) * sizeof(*n));
+		if (!n)
+			abort();
+		h->hp = n;
+		h->hp[h->nhp++] = c;
+		pcisim__pciehp_start(c);
+	}
+}
+PCISIM_EVKIND(boot_kind, "host.boot", boot);
+
+static void host_destroy(struct pcisim_comp *c)
+{
+	struct pcisim_host *h = (struct pcisim_host *)c;
+	free(h->hp);
+	free(h->visible);
+	free(h);
+}
+
+static int host_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	struct pcisim_host *h = (struct pcisim_host *)c;
+	if (!strcmp(key, "booted")) {
+		v->u = h->booted;
+		return 0;
+	}
+	return -PCISIM_ENOENT;
+}
+
+static const char *const host_keys[] = {"booted", NULL};
+static const struct pcisim_comp_ops host_ops = {
+	.type = "linux",
+	.query = host_query,
+	.query_keys = host_keys,
+	.destroy = host_destroy,
+};
+
+static const char *const host_section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot", NULL};
+
+static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+		      const struct pcisim_ynode *node, struct pcisim_diag *d)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	int rc;
+	if (!node) /* no host: section, no host software */
+		return 0;
+	if ((rc = pcisim_ymap_check_keys(node, "'host'", host_section_keys, d)))
+		return rc;
+	const struct pcisim_ynode *os = pcisim_ymap_get(node, "os");
+	if (os) {
+		static const char *const oses[] = {"linux", NULL};
+		unsigned i;
+		if ((rc = pcisim_yget_choice(os, "'os'", oses, &i, d)))
+			return rc;
+	}
+	struct pcisim_host *h = calloc(1, sizeof(*h));
+	if (!h)
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	h->fab = fab;
+	h->pciehp = true;
+	h->acpi_pcihp = fab->machine.acpi_pcihp_bridges;
+	const struct pcisim_ynode *n;
+	bool b;
+	if ((n = pcisim_ymap_get(node, "pciehp"))) {
+		if ((rc = pcisim_yget_bool(n, "'pciehp'", &b, d)))
+			goto err;
+		h->pciehp = b;
+	}
+	if ((n = pcisim_ymap_get(node, "acpi_pcihp"))) {
+		if ((rc = pcisim_yget_bool(n, "'acpi_pcihp'", &b, d)))
+			goto err;
+		h->acpi_pcihp = b;
+	}
+	if ((n = pcisim_ymap_get(node, "boot")) && (rc = pcisim_yget_time(n, "'boot'", &h->boot, d)))
+		goto err;
+	if ((rc = pcisim_comp_add(sim, &h->comp, NULL, "linux", &host_ops))) {
+		rc = pcisim_diag_error(d, node->loc, "the name 'linux' is taken by a device id");
+		goto err;
+	}
+	pcisim_ext_set(sim, &host_key, h, NULL);
+	pcisim_schedule(sim, h->boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
+	return 0;
+err:
+	free(h);
+	return rc;
+}
+
+static const struct pcisim_section_def host_section = {"host", host_build};
+
+/* ---- guest actions ---- */
+
+static struct pcisim_port *slot_port(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	struct pcisim_comp *c = pcisim_step_comp(sim, s, "slot");
+	if (!c) {
+		pcisim_log(sim, NULL, "pcisim", "%s: no component '%s'", s->def->name,
+			   pcisim_step_param(s, "slot")->s);
+		return NULL;
+	}
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, c->name);
+	if (!fn || !pcisim_is_port(fn) || !pcisim_to_port(fn)->slot.implemented) {
+		pcisim_log(sim, c, "pcisim", "%s: '%s' is not a port with a slot", s->def->name, c->name);
+		return NULL;
+	}
+	return pcisim_to_port(fn);
+}
+
+static int guest_slot_power(struct pcisim_sim *sim, const struct pcisim_step *s, bool on)
+{
+	struct pcisim_port *p = slot_port(sim, s);
+	if (!p)
+		return -1;
+	struct pcisim_host *h = pcisim_host_of(sim);
+	struct pcisim_pciehp *hp = pcisim_host_pciehp(h, &p->fn);
+	if (hp) /* echo 0|1 > /sys/bus/pci/slots/N/power */
+		return pcisim_pciehp_sysfs_power(hp, on);
+	/* No hotplug driver: the guest writes Slot Control itself (power and indicator). */
+	uint16_t off = (uint16_t)(p->exp + PCI_EXP_SLTCTL);
+	uint16_t v = pcisim_cfg_get16(&p->fn.cfg, off);
+	v &= (uint16_t)~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC);
+	v |= on ? (PCI_EXP_SLTCTL_PWR_ON | PCI_EXP_SLTCTL_PWR_IND_ON)
+		: (PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_OFF);
+	pcisim_fn_cfg_write(&p->fn, off, v, 2);
+	return 0;
+}
+
+static int act_power_off(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	return guest_slot_power(sim, s, false);
+}
+
+static int act_power_on(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	return guest_slot_power(sim, s, true);
+}
+
+static const struct pcisim_param_def slot_params[] = {
+	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_action_def host_actions[] = {
+	{"guest.slot_power_off",
+	 "the guest powers the slot off (pciehp: sysfs power 0; without pciehp: Slot Control PCC=off, PIC=off)",
+	 slot_params, false, NULL, act_power_off},
+	{"guest.slot_power_on",
+	 "the guest powers the slot on (pciehp: sysfs power 1; without pciehp: Slot Control PCC=on, PIC=on)",
+	 slot_params, false, NULL, act_power_on},
+	{0},
+};
+
+static const struct pcisim_record_kind host_kinds[] = {
+	{"pciehp.state", "a pciehp slot state change (fields: from, to, why)"},
+	{"pciehp.isr", "pciehp's interrupt handler took events (fields: events)"},
+	{"pciehp.button_work", "the 5 s attention-button work ran (fields: state)"},
+	{"linux.device", "Linux added or removed a PCI device (fields: event, bdf, driver, why)"},
+	{0},
+};
+
+void pcisim_host_register(void)
+{
+	pcisim_section_set(&host_section);
+	pcisim_actions_add(host_actions);
+	pcisim_record_kinds_add(host_kinds);
+}

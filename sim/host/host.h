@@ -1,0 +1,53 @@
+/*
+ * The host: the operating system running on the simulated machine (Linux), as the
+ * models of its drivers see it. It boots at a time set in the scenario, binds the
+ * PCIe port services (pcieport, pciehp) to the ports the fabric has, receives the
+ * ports' interrupts through their wires and runs its handlers as events.
+ *
+ * Hardware never calls into this folder: the host connects its handlers to the
+ * hardware's interrupt wires and does config accesses through the fabric.
+ */
+#ifndef PCISIM_HOST_HOST_H
+#define PCISIM_HOST_HOST_H
+
+#include <stdbool.h>
+
+#include "sim/core/component.h"
+#include "sim/core/sim.h"
+#include "sim/pcie/fabric.h"
+#include "sim/pcie/port.h"
+
+struct pcisim_pciehp;
+
+struct pcisim_host {
+	struct pcisim_comp comp; /* "linux" */
+	struct pcisim_fabric *fab;
+	bool pciehp;             /* native PCIe hotplug driver loaded */
+	bool acpi_pcihp;         /* ACPI hotplug owns bridges (native hotplug not granted) */
+	pcisim_time boot;        /* when the port services probe */
+	bool booted;
+	struct pcisim_pciehp **hp; /* one per hot-plug capable port, fabric order */
+	size_t nhp;
+	bool *visible;           /* per component id: Linux has enumerated this function */
+	size_t nvisible;
+};
+
+struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
+/** The pciehp controller of a port, NULL when pciehp does not drive it. */
+struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port);
+
+/** A config read as the CPU sees it: all ones for an absent or unpowered function. */
+uint32_t pcisim_host_cfg_read(struct pcisim_host *h, struct pcisim_pcibus *bus, uint8_t devfn,
+			      uint16_t off, unsigned len);
+void pcisim_host_cfg_write(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off,
+			   uint32_t val, unsigned len);
+
+/** Enumerate below @bus as Linux does (devfn 0 first; others only if multi-function). */
+void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why);
+/** Remove Linux's view of everything below @bus (drivers unbound). */
+void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise);
+bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
+
+void pcisim_host_register(void);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * Linux's native PCIe hot-plug driver (drivers/pci/hotplug/pciehp_*), as a model:
+ * the slot states, the two-half interrupt handling, the attention-button window,
+ * the enable and disable paths with their waits, and the Slot Control command
+ * handshake, with the kernel's timing constants (REFERENCE.md 3 and 8).
+ *
+ * Slot states (DOC: as pciehp.h documents them):
+ *  OFF         slot powered off, no device bound
+ *  BLINKINGON  attention button pressed on an empty/off slot: power on in 5 s unless pressed again
+ *  ON          slot powered on, device enumerated and bound
+ *  BLINKINGOFF attention button pressed on an occupied slot: power off in 5 s unless pressed again
+ *  POWERON     enabling: power on, wait for link and device, enumerate
+ *  POWEROFF    disabling: unbind, power off, wait 1 s
+ */
+#ifndef PCISIM_HOST_PCIEHP_H
+#define PCISIM_HOST_PCIEHP_H
+
+#include "sim/host/host.h"
+#include "sim/host/pt.h"
+
+enum pcisim_pciehp_state {
+	PCIEHP_OFF,
+	PCIEHP_BLINKINGON,
+	PCIEHP_ON,
+	PCIEHP_BLINKINGOFF,
+	PCIEHP_POWERON,
+	PCIEHP_POWEROFF,
+};
+
+/* Timing constants (Linux drivers/pci/hotplug and drivers/pci; REFERENCE.md 8). */
+#define PCIEHP_BUTTON_DELAY (5 * PCISIM_S)      /* pciehp_ctrl.c: 5 * HZ */
+#define PCIEHP_CMD_TIMEOUT (1000 * PCISIM_MS)   /* pcie_wait_cmd */
+#define PCIEHP_CMD_POLL (10 * PCISIM_MS)        /* pcie_poll_cmd */
+#define PCIEHP_POWER_OFF_WAIT (1000 * PCISIM_MS) /* remove_board / set_slot_off */
+#define PCIEHP_LINK_DETECT_WAIT (20 * PCISIM_MS) /* pcie_wait_for_link_delay */
+#define PCIEHP_LINK_POLL (1 * PCISIM_MS)
+#define PCIEHP_LINK_TIMEOUT (1000 * PCISIM_MS)  /* PCIE_LINK_RETRAIN_TIMEOUT_MS */
+#define PCIEHP_LINK_SETTLE (100 * PCISIM_MS)    /* delay after link up */
+#define PCIEHP_NO_DLLLA_WAIT (1100 * PCISIM_MS) /* ports without DLLLA reporting */
+#define PCIEHP_DEV_POLL (20 * PCISIM_MS)        /* pci_bus_check_dev */
+#define PCIEHP_DEV_TIMEOUT (1000 * PCISIM_MS)
+
+/* A software request shares the event word at a bit above Slot Status' 16 bits. */
+#define PCIEHP_DISABLE_SLOT (1u << 16)
+
+struct pcisim_pciehp {
+	struct pcisim_comp comp; /* "pciehp" under the port's path in the host */
+	struct pcisim_host *host;
+	struct pcisim_port *port;
+	enum pcisim_pciehp_state state;
+	unsigned slot_nr;
+	uint32_t slot_cap;
+	uint32_t pending_events;
+	bool ist_running;
+	bool cmd_busy;
+	pcisim_time cmd_started;
+	uint16_t slot_ctrl; /* the last value written */
+	bool power_fault_detected;
+	pcisim_timer button_work;
+	/* the IRQ thread and its procedures, one pt per nesting level */
+	struct pcisim_pt pt_ist, pt_req, pt_slot, pt_board, pt_link, pt_cmd, pt_wait;
+	uint32_t events;
+	int ret;
+	pcisim_time wake_at, deadline;
+	uint16_t cmd, mask;
+	bool cmd_wait;
+	bool safe_removal;
+	bool link_ok;
+};
+
+struct pcisim_pciehp *pcisim_pciehp_probe(struct pcisim_host *h, struct pcisim_port *port);
+/** The port's interrupt arrived: the hard-IRQ half (pciehp_isr). */
+void pcisim_pciehp_isr(struct pcisim_pciehp *c);
+/** sysfs "power" writes: 0 = disable (DISABLE_SLOT request), 1 = enable (PDC request). */
+int pcisim_pciehp_sysfs_power(struct pcisim_pciehp *c, bool on);
+const char *pcisim_pciehp_state_name(enum pcisim_pciehp_state s);
+
+#endif
