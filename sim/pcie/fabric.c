@@ -10,16 +10,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/qemu_args.h"
-#if __has_include("sim/pcie/regs/pci.h")
 #include "sim/pcie/regs/pci.h"
-#endif
-#ifndef PCI_PRIMARY_BUS
-#define PCI_VENDOR_ID 0x00
-#define PCI_DEVICE_ID 0x02
-#define PCI_PRIMARY_BUS 0x18
-#define PCI_SECONDARY_BUS 0x19
-#define PCI_SUBORDINATE_BUS 0x1a
-#endif
 
 /* ---- driver registry ---- */
 
@@ -210,6 +201,10 @@ static unsigned anon_counter(struct pcisim_fabric *fab, const char *driver)
 	return n;
 }
 
+static int fn_save(struct pcisim_comp *c, struct pcisim_blob *out);
+static int fn_load(struct pcisim_comp *c, struct pcisim_blob_reader *in, struct pcisim_diag *d);
+static void fn_describe(struct pcisim_comp *c, FILE *out);
+
 static void fn_comp_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_pcifn *fn = pcisim_to_fn(c);
@@ -302,6 +297,10 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 						 drv->name);
 	}
 
+	struct pcisim_pcifn *upstream = bus ? bus->bridge : NULL;
+	if (upstream && upstream->drv->pre_plug && (rc = upstream->drv->pre_plug(upstream, hotplug, d)))
+		return rc;
+
 	struct pcisim_pcifn *fn = calloc(1, drv->size ? drv->size : sizeof(*fn));
 	if (!fn)
 		return PCISIM_ERR(PCISIM_ENOMEM);
@@ -332,6 +331,14 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 			if (drv->ops)
 				ops_cache[i] = *drv->ops;
 			ops_cache[i].type = drv->name;
+			if (drv->kind != PCISIM_FN_OTHER) {
+				if (!ops_cache[i].save)
+					ops_cache[i].save = fn_save;
+				if (!ops_cache[i].load)
+					ops_cache[i].load = fn_load;
+				if (!ops_cache[i].describe)
+					ops_cache[i].describe = fn_describe;
+			}
 			ops_cache[i].destroy = fn_comp_destroy;
 			ops = &ops_cache[i];
 			break;
@@ -367,6 +374,8 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 			bus_remove(bus, fn);
 		return rc;
 	}
+	if (upstream && upstream->drv->plug)
+		upstream->drv->plug(upstream, fn, hotplug);
 	if (out)
 		*out = fn;
 	return 0;
@@ -401,6 +410,105 @@ void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, un
 		fn->drv->cfg_write(fn, off, val, len);
 	else
 		pcisim_cfg_write(&fn->cfg, off, val, len);
+}
+
+/* ---- reset, save, load, describe (every function) ---- */
+
+void pcisim_fn_reset_default(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
+{
+	struct pcisim_cfg *c = &fn->cfg;
+	if (!c->bytes)
+		return;
+	uint16_t cmd_bits = (uint16_t)(pcisim_cfg_mask_get(c, PCISIM_WMASK, PCI_COMMAND, 2) |
+				       pcisim_cfg_mask_get(c, PCISIM_W1CMASK, PCI_COMMAND, 2));
+	uint16_t sta_bits = (uint16_t)(pcisim_cfg_mask_get(c, PCISIM_WMASK, PCI_STATUS, 2) |
+				       pcisim_cfg_mask_get(c, PCISIM_W1CMASK, PCI_STATUS, 2));
+	pcisim_cfg_clrbits(c, PCI_COMMAND, 2, cmd_bits);
+	pcisim_cfg_clrbits(c, PCI_STATUS, 2, sta_bits);
+	pcisim_cfg_set(c, PCI_CACHE_LINE_SIZE, 0, 1);
+	pcisim_cfg_set(c, PCI_INTERRUPT_LINE, 0, 1);
+	unsigned nbars = fn->drv->bridge ? 2 : 6;
+	for (unsigned i = 0; i < nbars; i++) {
+		uint16_t off = (uint16_t)(PCI_BASE_ADDRESS_0 + 4 * i);
+		uint32_t w = pcisim_cfg_mask_get(c, PCISIM_WMASK, off, 4);
+		pcisim_cfg_clrbits(c, off, 4, w);
+	}
+	if (fn->drv->bridge && kind == PCISIM_RESET_COLD) {
+		pcisim_cfg_set(c, PCI_PRIMARY_BUS, 0, 1);
+		pcisim_cfg_set(c, PCI_SECONDARY_BUS, 0, 1);
+		pcisim_cfg_set(c, PCI_SUBORDINATE_BUS, 0, 1);
+		pcisim_cfg_clrbits(c, PCI_BRIDGE_CONTROL, 2,
+				   pcisim_cfg_mask_get(c, PCISIM_WMASK, PCI_BRIDGE_CONTROL, 2));
+	}
+}
+
+void pcisim_fabric_reset(struct pcisim_fabric *fab, enum pcisim_reset_kind kind)
+{
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || fn->drv->kind == PCISIM_FN_OTHER)
+			continue;
+		if (fn->drv->reset)
+			fn->drv->reset(fn, kind);
+		else
+			pcisim_fn_reset_default(fn, kind);
+	}
+}
+
+void pcisim_fn_save_config(struct pcisim_pcifn *fn, struct pcisim_blob *out)
+{
+	pcisim_blob_put_u16(out, fn->cfg.size);
+	pcisim_blob_put(out, fn->cfg.bytes, fn->cfg.size);
+}
+
+int pcisim_fn_load_config(struct pcisim_pcifn *fn, struct pcisim_blob_reader *in,
+			  struct pcisim_diag *d)
+{
+	uint16_t size = pcisim_blob_get_u16(in);
+	if (in->overrun || size != fn->cfg.size || in->len - in->pos < size)
+		return pcisim_diag_error(d, (struct pcisim_loc){0},
+					 "get_pci_config_device: config space size mismatch (%u, expected %u)",
+					 size, fn->cfg.size);
+	const uint8_t *incoming = in->data + in->pos;
+	in->pos += size;
+	uint16_t bad;
+	if (pcisim_cfg_load_check(&fn->cfg, incoming, &bad)) {
+		/* QEMU's message, byte for byte (hw/pci/pci.c get_pci_config_device). */
+		return pcisim_diag_error(d, (struct pcisim_loc){0},
+					 "get_pci_config_device: Bad config data: i=0x%x read: %x device: %x cmask: %x wmask: %x w1cmask:%x",
+					 bad, incoming[bad], fn->cfg.bytes[bad],
+					 pcisim_cfg_mask_get(&fn->cfg, PCISIM_CMASK, bad, 1),
+					 pcisim_cfg_mask_get(&fn->cfg, PCISIM_WMASK, bad, 1),
+					 pcisim_cfg_mask_get(&fn->cfg, PCISIM_W1CMASK, bad, 1));
+	}
+	/* Compatible: the source's bytes replace the destination's wholesale. */
+	memcpy(fn->cfg.bytes, incoming, size);
+	return 0;
+}
+
+void pcisim_fn_describe(struct pcisim_pcifn *fn, FILE *out)
+{
+	char bdf[32];
+	fprintf(out, "%s %s (%s) [%04x:%04x]%s%s\n", pcisim_fn_bdf_str(fn, bdf, sizeof(bdf)),
+		fn->comp.name, fn->drv->name, pcisim_cfg_get16(&fn->cfg, PCI_VENDOR_ID),
+		pcisim_cfg_get16(&fn->cfg, PCI_DEVICE_ID), fn->powered ? "" : " (unpowered)",
+		fn->comp.removed ? " (removed)" : "");
+}
+
+static int fn_save(struct pcisim_comp *c, struct pcisim_blob *out)
+{
+	pcisim_fn_save_config(pcisim_to_fn(c), out);
+	return 0;
+}
+
+static int fn_load(struct pcisim_comp *c, struct pcisim_blob_reader *in, struct pcisim_diag *d)
+{
+	return pcisim_fn_load_config(pcisim_to_fn(c), in, d);
+}
+
+static void fn_describe(struct pcisim_comp *c, FILE *out)
+{
+	pcisim_fn_describe(pcisim_to_fn(c), out);
 }
 
 /* ---- enumeration ---- */
@@ -563,6 +671,8 @@ static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 		if (!fn->comp.removed && fn->drv->link && (rc = fn->drv->link(fn, d)))
 			return rc;
 	}
+	/* QEMU resets the machine after creating it; firmware and Linux then number the buses. */
+	pcisim_fabric_reset(fab, PCISIM_RESET_COLD);
 	pcisim_fabric_enumerate(fab);
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];

@@ -31,6 +31,15 @@ struct pcisim_fabric;
 /** Emulated QEMU version as major << 8 | minor (7.2 = 0x0702). */
 #define PCISIM_QEMU(maj, min) ((unsigned)((maj) << 8 | (min)))
 
+/** A CXL Fixed Memory Window (QEMU -machine cxl-fmw.N.*; CXL r3.1 §9.18.1.3, CFMWS). */
+struct pcisim_cxl_fmw {
+	const char *const *targets; /* ids of the pxb-cxl host bridges, in interleave order */
+	unsigned ntargets;          /* interleave ways: 1, 2, 3, 4, 6, 8, 12 or 16 */
+	uint64_t size;              /* bytes, a multiple of 256 MiB */
+	uint64_t granularity;       /* interleave granularity in bytes, 256..16k (QEMU default 256) */
+	struct pcisim_loc loc;      /* where it was written */
+};
+
 struct pcisim_machine {
 	const char *type;          /* "pc-q35-6.0", "q35" (= newest), ... */
 	unsigned type_version;     /* PCISIM_QEMU() of the machine type; 0 = newest */
@@ -38,6 +47,8 @@ struct pcisim_machine {
 	bool cxl;                  /* cxl=on */
 	bool acpi_pcihp_bridges;   /* ICH9-LPC acpi-pci-hotplug-with-bridge-support */
 	bool hide_native_hotplug;  /* compat for pc-q35-6.1: native hotplug cap hidden */
+	const struct pcisim_cxl_fmw *cxl_fmw; /* cxl-fmw windows in index order (qemu_args.c) */
+	unsigned ncxl_fmw;
 };
 
 /* ---- buses and functions ---- */
@@ -109,6 +120,17 @@ struct pcisim_driver {
 	/* a guest config read; NULL = plain pcisim_cfg_read */
 	uint32_t (*cfg_read)(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
 	void (*reset)(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
+	/*
+	 * Hotplug handler of a bridge's secondary bus (QEMU's HotplugHandler): checks
+	 * before a child is realized, the plug callback after, and device_del's request.
+	 * Errors are QEMU monitor errors: written to @d without a location.
+	 */
+	int (*pre_plug)(struct pcisim_pcifn *bridge, bool hotplug, struct pcisim_diag *d);
+	void (*plug)(struct pcisim_pcifn *bridge, struct pcisim_pcifn *child, bool hotplug);
+	int (*unplug_request)(struct pcisim_pcifn *bridge, struct pcisim_pcifn *child,
+			      struct pcisim_diag *d);
+	/* QEMU's VMState field path printed in "Failed to load DRIVER:PATH" */
+	const char *vmsd_path;
 	/* the rest of the component ops (save/load/describe/query), all optional */
 	const struct pcisim_comp_ops *ops;
 };
@@ -152,6 +174,23 @@ void pcisim_fabric_enumerate(struct pcisim_fabric *fab);
 
 /** "0000:00:12.0"-style address into @buf. */
 char *pcisim_fn_bdf_str(const struct pcisim_pcifn *fn, char *buf, size_t n);
+
+/**
+ * pcisim_fn_reset_default() - what QEMU's pci_do_device_reset does to every function:
+ * writable and RW1C bits of Command and Status cleared, cache line size and interrupt
+ * line zeroed, BARs back to their type bits; on a cold reset bridges lose their bus
+ * numbers. Capability state is the model's (its .reset hook calls this first).
+ */
+void pcisim_fn_reset_default(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
+/** System reset of every device in creation order (QEMU's machine reset). */
+void pcisim_fabric_reset(struct pcisim_fabric *fab, enum pcisim_reset_kind kind);
+
+/** Migration: a function's config bytes, and QEMU's load check against them. */
+void pcisim_fn_save_config(struct pcisim_pcifn *fn, struct pcisim_blob *out);
+int pcisim_fn_load_config(struct pcisim_pcifn *fn, struct pcisim_blob_reader *in,
+			  struct pcisim_diag *d);
+/** A function's identity and registers for dumps. */
+void pcisim_fn_describe(struct pcisim_pcifn *fn, FILE *out);
 
 /** A guest config access to @fn through its model's hooks. */
 uint32_t pcisim_fn_cfg_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
