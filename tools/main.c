@@ -35,6 +35,11 @@ int pcisim_opt_u64(const char *cmd, const char *opt, const char *val, uint64_t *
 		pcisim_usage_error(cmd, "option '%s' needs a value (an integer)", opt);
 		return -1;
 	}
+	if (pcisim_parse_u64(val, out) && val[0] && val[strspn(val, "0123456789")] == 0) {
+		pcisim_usage_error(cmd, "option '%s': %s is too large; at most %llu", opt, val,
+				   (unsigned long long)UINT64_MAX);
+		return -1;
+	}
 	if (pcisim_parse_u64(val, out)) {
 		pcisim_usage_error(cmd, "option '%s': '%s' is not an integer; expected e.g. 42 or 0x2a",
 				   opt, val);
@@ -80,6 +85,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		fprintf(stderr, "pcisim: error: missing the COMMAND\n\n");
 		usage(stderr);
 		return PCISIM_EXIT_USAGE;
 	}
@@ -91,6 +97,13 @@ int main(int argc, char **argv)
 					fputs(commands[i]->usage, stdout);
 					return PCISIM_EXIT_OK;
 				}
+			char names[256] = "";
+			size_t u = 0;
+			for (size_t i = 0; commands[i] && u < sizeof(names); i++)
+				u += (size_t)snprintf(names + u, sizeof(names) - u, "%s%s",
+						      i ? ", " : "", commands[i]->name);
+			return pcisim_usage_error(NULL, "no help for '%s': unknown command; valid commands: %s",
+						  argv[2], names);
 		}
 		usage(stdout);
 		return PCISIM_EXIT_OK;
@@ -112,7 +125,7 @@ int main(int argc, char **argv)
 	}
 	char names[256] = "";
 	size_t u = 0;
-	for (size_t i = 0; commands[i]; i++)
+	for (size_t i = 0; commands[i] && u < sizeof(names); i++)
 		u += (size_t)snprintf(names + u, sizeof(names) - u, "%s%s", i ? ", " : "",
 				      commands[i]->name);
 	return pcisim_usage_error(NULL, "unknown command '%s'; valid commands: %s", cmd, names);

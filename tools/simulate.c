@@ -2,6 +2,7 @@
  * pcisim simulate: run one scenario, print what happened, check its expectations,
  * print the trace hash.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,8 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 		}
 	}
 	if (!o->file) {
-		pcisim_usage_error("simulate", "missing the scenario FILE");
+		pcisim_usage_error("simulate",
+				   "missing the scenario FILE; usage: pcisim simulate FILE [OPTIONS]");
 		return -1;
 	}
 #ifndef PCISIM_PROFILE
@@ -120,7 +122,8 @@ static int simulate_main(int argc, char **argv)
 	if (o.trace_out) {
 		trace_file = fopen(o.trace_out, "w");
 		if (!trace_file) {
-			pcisim_usage_error("simulate", "cannot write '%s'", o.trace_out);
+			pcisim_usage_error("simulate", "option '--trace-out': cannot write '%s': %s",
+					   o.trace_out, strerror(errno));
 			pcisim_scenario_free(&sc);
 			return PCISIM_EXIT_USAGE;
 		}

@@ -11,21 +11,46 @@ void pcisim_diag_init(struct pcisim_diag *d, FILE *out)
 	d->out = out;
 }
 
+/*
+ * Copy @src into @dst (@n bytes) with control characters written as escapes, so that
+ * one message stays one line whatever text from the input it quotes.
+ */
+static void escape_controls(char *dst, size_t n, const char *src)
+{
+	size_t u = 0;
+	for (const unsigned char *p = (const unsigned char *)src; *p && u + 5 < n; p++) {
+		if (*p >= 0x20 && *p != 0x7f) {
+			dst[u++] = (char)*p;
+			continue;
+		}
+		const char *esc = *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : *p == '\r' ? "\\r" : NULL;
+		if (esc)
+			u += (size_t)snprintf(dst + u, n - u, "%s", esc);
+		else
+			u += (size_t)snprintf(dst + u, n - u, "\\x%02x", *p);
+	}
+	dst[u] = 0;
+}
+
+static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc loc,
+		    const char *fmt, va_list ap, char *save, size_t savelen) PCISIM_PRINTF(4, 0);
+
 static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc loc,
 		    const char *fmt, va_list ap, char *save, size_t savelen)
 {
-	char msg[1024];
+	char raw[1024], msg[1536];
 	int n;
 	if (loc.file && loc.line)
-		n = snprintf(msg, sizeof(msg), "%s:%u:%u: %s: ", loc.file, loc.line, loc.col, what);
+		n = snprintf(raw, sizeof(raw), "%s:%u:%u: %s: ", loc.file, loc.line, loc.col, what);
 	else if (loc.file)
-		n = snprintf(msg, sizeof(msg), "%s: %s: ", loc.file, what);
+		n = snprintf(raw, sizeof(raw), "%s: %s: ", loc.file, what);
 	else
-		n = snprintf(msg, sizeof(msg), "pcisim: %s: ", what);
+		n = snprintf(raw, sizeof(raw), "pcisim: %s: ", what);
 	if (n < 0)
 		n = 0;
-	if ((size_t)n < sizeof(msg))
-		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	if ((size_t)n < sizeof(raw))
+		vsnprintf(raw + n, sizeof(raw) - (size_t)n, fmt, ap);
+	escape_controls(msg, sizeof(msg), raw);
 	fprintf(d->out ? d->out : stderr, "%s\n", msg);
 	if (save && !save[0]) {
 		size_t l = strlen(msg);

@@ -90,11 +90,25 @@ static int check_fields(const struct pcisim_expect *e, struct pcisim_diag *d)
 	return 0;
 }
 
+/* 'after' and 'before' must leave a window. */
+static int check_window(const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	const struct pcisim_pval *after = pcisim_expect_param(e, "after");
+	const struct pcisim_pval *before = pcisim_expect_param(e, "before");
+	if (after && before && after->set && before->set && before->u < after->u)
+		return pcisim_diag_error(d, before->node->loc,
+					 "'before: %s' is earlier than 'after: %s'; expected after <= before",
+					 before->s, after->s);
+	return 0;
+}
+
 static int record_check(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d)
 {
 	const struct pcisim_pval *k = &e->vals[0];
 	int rc = check_kind(k->s, k->node, d);
-	return rc ? rc : check_fields(e, d);
+	if (!rc)
+		rc = check_fields(e, d);
+	return rc ? rc : check_window(e, d);
 }
 
 static void describe_filter(const struct pcisim_expect *e, const char *kind, char *buf, size_t n)
@@ -193,10 +207,16 @@ static int count_check(struct pcisim_sim *sim, const struct pcisim_expect *e, st
 	int rc = record_check(sim, e, d);
 	if (rc)
 		return rc;
-	if (!pcisim_expect_param(e, "equals")->set && !pcisim_expect_param(e, "at_least")->set &&
-	    !pcisim_expect_param(e, "at_most")->set)
+	const struct pcisim_pval *eq = pcisim_expect_param(e, "equals");
+	const struct pcisim_pval *lo = pcisim_expect_param(e, "at_least");
+	const struct pcisim_pval *hi = pcisim_expect_param(e, "at_most");
+	if (!eq->set && !lo->set && !hi->set)
 		return pcisim_diag_error(d, e->loc,
 					 "expectation 'count' needs 'equals', 'at_least' or 'at_most' (an integer)");
+	if (lo->set && hi->set && hi->u < lo->u)
+		return pcisim_diag_error(d, hi->node->loc,
+					 "'at_most: %s' is below 'at_least: %s'; expected at_least <= at_most",
+					 hi->s, lo->s);
 	return 0;
 }
 
@@ -214,12 +234,12 @@ static int log_check(struct pcisim_sim *sim, const struct pcisim_expect *e, stru
 			char why[256];
 			regerror(rc, &re, why, sizeof(why));
 			return pcisim_diag_error(d, e->vals[0].node->loc,
-						 "bad regular expression: %s (POSIX extended syntax)",
-						 why);
+						 "bad regular expression '%s': %s; expected POSIX extended syntax",
+						 e->vals[0].s, why);
 		}
 		regfree(&re);
 	}
-	return 0;
+	return check_window(e, d);
 }
 
 static bool log_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp, size_t ne,

@@ -2,11 +2,16 @@
  * The scenario loader: top-level keys, includes, timeline steps and expectations,
  * each checked against the registered actions and expectation kinds.
  */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
+
 #include "sim/core/scenario.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
@@ -152,6 +157,12 @@ static int parse_param(const struct pcisim_param_def *p, const struct pcisim_yno
 	v->set = true;
 	if (p->type == PCISIM_P_NODE)
 		return 0;
+	if (n->kind != PCISIM_Y_SCALAR && p->type == PCISIM_P_CHOICE) {
+		char buf[512];
+		return pcisim_diag_error(d, n->loc, "%s must be a word, not %s; valid choices: %s",
+					 what, pcisim_ykind_name(n->kind),
+					 pcisim_choices(buf, sizeof(buf), p->choices));
+	}
 	if (n->kind != PCISIM_Y_SCALAR)
 		return pcisim_diag_error(d, n->loc, "%s must be %s, not %s", what, ptype_form(p),
 					 pcisim_ykind_name(n->kind));
@@ -160,7 +171,7 @@ static int parse_param(const struct pcisim_param_def *p, const struct pcisim_yno
 	case PCISIM_P_INT:
 		return pcisim_yget_u64(n, what, p->lo, p->hi ? p->hi : UINT64_MAX, &v->u, d);
 	case PCISIM_P_BOOL: {
-		bool b;
+		bool b = false;
 		int rc = pcisim_yget_bool(n, what, &b, d);
 		v->u = b;
 		return rc;
@@ -168,7 +179,7 @@ static int parse_param(const struct pcisim_param_def *p, const struct pcisim_yno
 	case PCISIM_P_TIME:
 		return pcisim_yget_time(n, what, &v->u, d);
 	case PCISIM_P_CHOICE: {
-		unsigned i;
+		unsigned i = 0;
 		int rc = pcisim_yget_choice(n, what, p->choices, &i, d);
 		v->u = i;
 		return rc;
@@ -219,9 +230,14 @@ static int parse_params(struct pcisim_arena *a, const struct pcisim_ynode *m, co
 		if (i == np) {
 			if (open)
 				continue;
-			const char **names = calloc(np + 8, sizeof(*names));
+			size_t nskip = 0;
+			while (skip && skip[nskip])
+				nskip++;
+			const char **names = calloc(nskip + np + 1, sizeof(*names));
+			if (!names)
+				return PCISIM_ERR(PCISIM_ENOMEM);
 			size_t nn = 0;
-			for (size_t j = 0; skip && skip[j]; j++)
+			for (size_t j = 0; j < nskip; j++)
 				names[nn++] = skip[j];
 			for (size_t j = 0; j < np; j++)
 				names[nn++] = params[j].name;
@@ -243,10 +259,10 @@ static int parse_params(struct pcisim_arena *a, const struct pcisim_ynode *m, co
 				pcisim_choices(form, sizeof(form), params[i].choices);
 			else
 				snprintf(form, sizeof(form), "%s", ptype_form(&params[i]));
-			return pcisim_diag_error(d, m->loc, "%s needs '%s' (%s%s%s)", where,
+			return pcisim_diag_error(d, m->loc, "%s needs '%s' (%s%s)", where,
 						 params[i].name,
 						 params[i].type == PCISIM_P_CHOICE ? "one of: " : "",
-						 form, params[i].help ? "" : "");
+						 form);
 		}
 	*out = vals;
 	*nout = np;
@@ -288,7 +304,8 @@ static const char *const top_keys[] = {
 struct loader {
 	struct pcisim_scenario *sc;
 	struct pcisim_diag *d;
-	const char *stack[PCISIM_MAX_INCLUDE_DEPTH + 1];
+	const char *stack[PCISIM_MAX_INCLUDE_DEPTH + 1]; /* the files being read, as named */
+	const char *canon[PCISIM_MAX_INCLUDE_DEPTH + 1]; /* the same, as real paths */
 	unsigned depth;
 };
 
@@ -312,21 +329,37 @@ static void seq_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
 	size_t n = m->n + src->n;
 	struct pcisim_ynode **v = pcisim_arena_alloc(&sc->arena, (n + 1) * sizeof(*v));
 	if (src_first) {
-		memcpy(v, src->vals, src->n * sizeof(*v));
+		if (src->n)
+			memcpy(v, src->vals, src->n * sizeof(*v));
 		if (m->n)
 			memcpy(v + src->n, m->vals, m->n * sizeof(*v));
 	} else {
 		if (m->n)
 			memcpy(v, m->vals, m->n * sizeof(*v));
-		memcpy(v + m->n, src->vals, src->n * sizeof(*v));
+		if (src->n)
+			memcpy(v + m->n, src->vals, src->n * sizeof(*v));
 	}
 	m->vals = v;
 	m->n = n;
 }
 
-/* Merge map @src into *@dst; keys already in *@dst win when @dst_wins. */
-static void map_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
-		      const struct pcisim_ynode *src, bool dst_wins)
+struct keyidx {
+	const char *key;
+	size_t i;
+};
+
+static int cmp_keyidx(const void *a, const void *b)
+{
+	return strcmp(((const struct keyidx *)a)->key, ((const struct keyidx *)b)->key);
+}
+
+/*
+ * Merge map @src into *@dst; keys already in *@dst win when @dst_wins. The keys of
+ * each map are unique (the YAML reader checks), so each key of @src is looked up
+ * among the keys *@dst had before: O((n + m) log n) for big sections.
+ */
+static int map_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
+		     const struct pcisim_ynode *src, bool dst_wins)
 {
 	if (!*dst)
 		*dst = new_node(sc, PCISIM_Y_MAP, src->loc);
@@ -334,27 +367,35 @@ static void map_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
 	size_t cap = m->n + src->n;
 	struct pcisim_ynode **k = pcisim_arena_alloc(&sc->arena, (cap + 1) * sizeof(*k));
 	struct pcisim_ynode **v = pcisim_arena_alloc(&sc->arena, (cap + 1) * sizeof(*v));
+	struct keyidx *idx = NULL;
 	if (m->n) {
 		memcpy(k, m->keys, m->n * sizeof(*k));
 		memcpy(v, m->vals, m->n * sizeof(*v));
+		idx = malloc(m->n * sizeof(*idx));
+		if (!idx)
+			return PCISIM_ERR(PCISIM_ENOMEM);
+		for (size_t i = 0; i < m->n; i++)
+			idx[i] = (struct keyidx){m->keys[i]->str, i};
+		qsort(idx, m->n, sizeof(*idx), cmp_keyidx);
 	}
 	size_t n = m->n;
 	for (size_t i = 0; i < src->n; i++) {
-		size_t j;
-		for (j = 0; j < n; j++)
-			if (!strcmp(k[j]->str, src->keys[i]->str))
-				break;
-		if (j < n) {
+		struct keyidx want = {src->keys[i]->str, 0};
+		const struct keyidx *hit =
+			idx ? bsearch(&want, idx, m->n, sizeof(*idx), cmp_keyidx) : NULL;
+		if (hit) {
 			if (!dst_wins)
-				v[j] = src->vals[i];
+				v[hit->i] = src->vals[i];
 			continue;
 		}
 		k[n] = src->keys[i];
 		v[n++] = src->vals[i];
 	}
+	free(idx);
 	m->keys = k;
 	m->vals = v;
 	m->n = n;
+	return 0;
 }
 
 static int load_doc(struct loader *L, const char *path, const char *text, size_t len,
@@ -383,16 +424,24 @@ static int take_sections(struct loader *L, const struct pcisim_ynode *root, bool
 			n = 1;
 		} else {
 			return pcisim_diag_error(d, inc->loc,
-						 "'include' must be a file name or a list of file names");
+						 "'include' must be a file name or a list of file names, not %s",
+						 pcisim_ykind_name(inc->kind));
 		}
 		for (size_t i = 0; i < n; i++) {
-			const char *rel;
-			if ((rc = pcisim_yget_str(items[i], "an include", &rel, d)))
-				return rc;
+			if (items[i]->kind != PCISIM_Y_SCALAR)
+				return pcisim_diag_error(d, items[i]->loc,
+							 "an 'include' entry must be a file name, not %s",
+							 pcisim_ykind_name(items[i]->kind));
+			const char *rel = items[i]->str;
+			if (!rel[0])
+				return pcisim_diag_error(d, items[i]->loc,
+							 "an 'include' entry must be a file name, not an empty value");
 			char *base = strdup(items[i]->loc.file);
+			if (!base)
+				return PCISIM_ERR(PCISIM_ENOMEM);
 			char *dir = dirname(base);
 			char *full;
-			if (rel[0] == '/')
+			if (rel[0] == '/' || !strcmp(dir, "."))
 				full = pcisim_arena_strdup(&sc->arena, rel);
 			else
 				full = pcisim_arena_printf(&sc->arena, "%s/%s", dir, rel);
@@ -409,11 +458,24 @@ static int take_sections(struct loader *L, const struct pcisim_ynode *root, bool
 		if (!strcmp(k, "include"))
 			continue;
 		if (!strcmp(k, "version")) {
-			if ((rc = pcisim_yget_u64(v, "'version'", 1, 1, &sc->version, d)))
-				return rc;
+			uint64_t ver;
+			if (v->kind != PCISIM_Y_SCALAR || pcisim_parse_u64(v->str, &ver) || ver != 1) {
+				char shown[48];
+				if (v->kind != PCISIM_Y_SCALAR)
+					snprintf(shown, sizeof(shown), "%s", pcisim_ykind_name(v->kind));
+				else
+					snprintf(shown, sizeof(shown), "'%.40s'", v->str);
+				return pcisim_diag_error(d, v->loc,
+							 "unsupported scenario format version %s; valid choices: 1",
+							 shown);
+			}
+			sc->version = ver;
 		} else if (!strcmp(k, "name")) {
 			if ((rc = pcisim_yget_str(v, "'name'", &sc->name, d)))
 				return rc;
+			if (!sc->name[0])
+				return pcisim_diag_error(d, v->loc,
+							 "'name' must not be empty; expected a short id like pds-migration-race");
 		} else if (!strcmp(k, "description")) {
 			if ((rc = pcisim_yget_str(v, "'description'", &sc->description, d)))
 				return rc;
@@ -433,7 +495,8 @@ static int take_sections(struct loader *L, const struct pcisim_ynode *root, bool
 			struct pcisim_ynode **dst = !strcmp(k, "machine") ? &sc->machine
 						    : !strcmp(k, "host")  ? &sc->host
 									  : &sc->fuzz;
-			map_merge(sc, dst, v, false);
+			if ((rc = map_merge(sc, dst, v, false)))
+				return rc;
 		} else {
 			char what[32];
 			snprintf(what, sizeof(what), "'%s'", k);
@@ -456,13 +519,26 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 	struct pcisim_diag *d = L->d;
 	int rc;
 
-	if (L->depth >= PCISIM_MAX_INCLUDE_DEPTH)
-		return pcisim_diag_error(d, from, "includes nested deeper than %d files",
-					 PCISIM_MAX_INCLUDE_DEPTH);
+	/* The same file under another spelling (../x, ./x, a link) is the same file. */
+	char *real = text ? NULL : realpath(path, NULL);
+	const char *canon = pcisim_arena_strdup(&sc->arena, real ? real : path);
+	free(real);
 	for (unsigned i = 0; i < L->depth; i++)
-		if (!strcmp(L->stack[i], path))
-			return pcisim_diag_error(d, from, "'%s' includes itself (through %s)", path,
-						 L->stack[L->depth - 1]);
+		if (!strcmp(L->canon[i], canon)) {
+			char chain[768];
+			size_t u = 0;
+			for (unsigned j = i; j < L->depth && u < sizeof(chain); j++)
+				u += (size_t)snprintf(chain + u, sizeof(chain) - u, "%s -> ",
+						      L->stack[j]);
+			if (u < sizeof(chain))
+				snprintf(chain + u, sizeof(chain) - u, "%s", path);
+			return pcisim_diag_error(d, from,
+						 "include cycle: %s; a file cannot include itself", chain);
+		}
+	if (L->depth >= PCISIM_MAX_INCLUDE_DEPTH)
+		return pcisim_diag_error(d, from,
+					 "includes nested too deeply: '%s' would be file %u of a chain; at most %d files",
+					 path, L->depth + 1, PCISIM_MAX_INCLUDE_DEPTH);
 
 	struct pcisim_ydoc *nd = realloc(sc->docs, (sc->ndocs + 1) * sizeof(*nd));
 	if (!nd)
@@ -473,12 +549,15 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 		rc = pcisim_ydoc_parse(doc, path, text, len, d);
 	else if (!top) {
 		/* Report an unreadable include at the include line. */
-		FILE *f = fopen(path, "rb");
-		if (!f) {
-			memset(doc, 0, sizeof(*doc));
-			return pcisim_diag_error(d, from, "cannot open included file '%s'", path);
-		}
-		fclose(f);
+		struct stat st;
+		memset(doc, 0, sizeof(*doc));
+		if (stat(path, &st))
+			return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
+						 strerror(errno));
+		if (S_ISDIR(st.st_mode))
+			return pcisim_diag_error(d, from,
+						 "cannot include '%s': it is a directory; expected a scenario file",
+						 path);
 		rc = pcisim_ydoc_load(doc, path, d);
 	} else
 		rc = pcisim_ydoc_load(doc, path, d);
@@ -492,11 +571,13 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 	if (!root)
 		return pcisim_diag_error(d, (struct pcisim_loc){doc->file, 1, 1},
 					 "empty scenario; expected a mapping with version, name, topology, timeline, ...");
+	char desc[64];
 	if (root->kind != PCISIM_Y_MAP)
 		return pcisim_diag_error(d, root->loc,
 					 "a scenario must be a mapping (version: 1, name: ..., timeline: ...), not %s",
-					 pcisim_ykind_name(root->kind));
-	L->stack[L->depth++] = doc->file;
+					 pcisim_ynode_desc(root, desc, sizeof(desc)));
+	L->stack[L->depth] = doc->file;
+	L->canon[L->depth++] = canon;
 	rc = take_sections(L, root, top);
 	L->depth--;
 	return rc;
@@ -516,8 +597,11 @@ static int parse_steps(struct pcisim_scenario *sc, struct pcisim_diag *d)
 		s->index = i;
 		s->loc = n->loc;
 		s->node = n;
-		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "a timeline step", d)))
-			return rc;
+		char desc[64];
+		if (n->kind != PCISIM_Y_MAP)
+			return pcisim_diag_error(d, n->loc,
+						 "a timeline step must be a mapping like {at: 10ms, do: ACTION, ...}, not %s",
+						 pcisim_ynode_desc(n, desc, sizeof(desc)));
 		const struct pcisim_ynode *at = pcisim_ymap_get(n, "at");
 		const struct pcisim_ynode *act = pcisim_ymap_get(n, "do");
 		if (!at)
@@ -569,8 +653,11 @@ static int parse_expects(struct pcisim_scenario *sc, struct pcisim_diag *d)
 		e->index = i;
 		e->loc = n->loc;
 		e->node = n;
-		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "an expectation", d)))
-			return rc;
+		char desc[64];
+		if (n->kind != PCISIM_Y_MAP)
+			return pcisim_diag_error(d, n->loc,
+						 "an expectation must be a mapping like {log: TEXT} or {count: KIND, equals: N}, not %s",
+						 pcisim_ynode_desc(n, desc, sizeof(desc)));
 		/* The kind is the first key that names a registered expectation. */
 		for (size_t k = 0; k < n->n && !e->def; k++)
 			e->def = pcisim_expect_def_find(n->keys[k]->str);
@@ -579,9 +666,13 @@ static int parse_expects(struct pcisim_scenario *sc, struct pcisim_diag *d)
 			char buf[512];
 			pcisim_choices(buf, sizeof(buf), keys);
 			free(keys);
-			return pcisim_diag_error(d, n->loc,
-						 "an expectation must start with one of: %s (found '%s')",
-						 buf, n->n ? n->keys[0]->str : "an empty mapping");
+			if (!n->n)
+				return pcisim_diag_error(d, n->loc,
+							 "an empty expectation; expected one of the kinds: %s",
+							 buf);
+			return pcisim_diag_error(d, n->keys[0]->loc,
+						 "unknown expectation kind '%s'; valid kinds: %s",
+						 n->keys[0]->str, buf);
 		}
 		for (size_t k = 0; k < n->n; k++) {
 			const struct pcisim_expect_def *other = pcisim_expect_def_find(n->keys[k]->str);
@@ -609,7 +700,8 @@ static int finish(struct pcisim_scenario *sc, struct pcisim_diag *d)
 					 "a scenario needs 'version: 1' (the scenario format version)");
 	}
 	if (!sc->name)
-		return pcisim_diag_error(d, root->loc, "a scenario needs a 'name'");
+		return pcisim_diag_error(d, root->loc,
+					 "a scenario needs a 'name' (a short id like pds-migration-race)");
 	if ((rc = parse_steps(sc, d)))
 		return rc;
 	return parse_expects(sc, d);
@@ -620,7 +712,7 @@ int pcisim_scenario_parse(struct pcisim_scenario *sc, const char *name, const ch
 {
 	memset(sc, 0, sizeof(*sc));
 	pcisim_arena_init(&sc->arena);
-	sc->path = pcisim_arena_strdup(&sc->arena, name);
+	sc->path = pcisim_arena_strdup(&sc->arena, name ? name : "<input>");
 	struct loader L = {.sc = sc, .d = d};
 	int rc = load_doc(&L, sc->path, text, len, (struct pcisim_loc){sc->path, 0, 0}, true);
 	return rc ? rc : finish(sc, d);

@@ -43,7 +43,13 @@ static struct pcisim_loc mark_loc(struct builder *b, yaml_mark_t m)
 	return (struct pcisim_loc){b->doc->file, (unsigned)m.line + 1, (unsigned)m.column + 1};
 }
 
-static int add_anchor(struct builder *b, const unsigned char *name, struct pcisim_ynode *n)
+/*
+ * Record anchor @name for node @n. A collection's anchor is recorded with n == NULL
+ * when the collection starts and completed when it ends (*@slot tells which entry), so
+ * that an alias inside the collection to the collection itself is seen as a cycle.
+ */
+static int add_anchor(struct builder *b, const unsigned char *name, struct pcisim_ynode *n,
+		      size_t *slot)
 {
 	if (!name)
 		return 0;
@@ -51,13 +57,50 @@ static int add_anchor(struct builder *b, const unsigned char *name, struct pcisi
 		size_t nc = b->capanchors ? b->capanchors * 2 : 8;
 		struct anchor *na = realloc(b->anchors, nc * sizeof(*na));
 		if (!na)
-			return -PCISIM_ENOMEM;
+			return PCISIM_ERR(PCISIM_ENOMEM);
 		b->anchors = na;
 		b->capanchors = nc;
 	}
+	if (slot)
+		*slot = b->nanchors;
 	b->anchors[b->nanchors++] =
 		(struct anchor){pcisim_arena_strdup(&b->doc->arena, (const char *)name), n};
 	return 0;
+}
+
+/* Byte offset of (0-based) @line, @col (in characters) in the document text, or -1. */
+static long text_offset(const struct pcisim_ydoc *doc, size_t line, size_t col)
+{
+	size_t i = 0;
+	for (size_t l = 0; l < line; l++) {
+		const char *nl = memchr(doc->text + i, '\n', doc->text_len - i);
+		if (!nl)
+			return -1;
+		i = (size_t)(nl - doc->text) + 1;
+	}
+	for (size_t c = 0; c < col; c++) {
+		if (i >= doc->text_len || doc->text[i] == '\n')
+			return -1;
+		i++;
+		while (i < doc->text_len && ((unsigned char)doc->text[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return (long)i;
+}
+
+/* Line and column (from 1) of byte @off of the document text. */
+static struct pcisim_loc offset_loc(const struct pcisim_ydoc *doc, size_t off)
+{
+	struct pcisim_loc l = {doc->file, 1, 1};
+	if (off > doc->text_len)
+		off = doc->text_len;
+	for (size_t i = 0; i < off; i++) {
+		if (doc->text[i] == '\n')
+			l.line++, l.col = 1;
+		else if (((unsigned char)doc->text[i] & 0xc0) != 0x80)
+			l.col++;
+	}
+	return l;
 }
 
 static int parse_error(struct builder *b)
@@ -65,10 +108,96 @@ static int parse_error(struct builder *b)
 	yaml_parser_t *p = &b->parser;
 	yaml_mark_t m = p->problem_mark;
 	const char *prob = p->problem ? p->problem : "malformed YAML";
-	if (p->context)
-		return pcisim_diag_error(b->d, mark_loc(b, m), "invalid YAML: %s %s", prob,
-					 p->context);
-	return pcisim_diag_error(b->d, mark_loc(b, m), "invalid YAML: %s", prob);
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	if (p->error == YAML_READER_ERROR) {
+		/* Bad bytes: libyaml gives a byte offset, not a mark. */
+		struct pcisim_loc l = offset_loc(b->doc, p->problem_offset);
+		const char *what = strstr(prob, "UTF-8") ? "not UTF-8 text" : "invalid character";
+		if (p->problem_value >= 0)
+			return pcisim_diag_error(b->d, l,
+						 "%s: %s (0x%02x); expected UTF-8 text without control characters",
+						 what, prob, (unsigned)p->problem_value);
+		return pcisim_diag_error(b->d, l,
+					 "%s: %s; expected UTF-8 text without control characters",
+					 what, prob);
+	}
+
+	/* The character the scanner stopped at, for the common mistakes. */
+	long off = text_offset(b->doc, m.line, m.column);
+	char at = off >= 0 && (size_t)off < b->doc->text_len ? b->doc->text[off] : 0;
+	if (at == '\t' && strstr(prob, "cannot start any token"))
+		return pcisim_diag_error(b->d, mark_loc(b, m),
+					 "invalid YAML: tab character in indentation; indent with spaces");
+	if (strstr(prob, "cannot start any token") && (at == '@' || at == '`' || at == '%'))
+		return pcisim_diag_error(b->d, mark_loc(b, m),
+					 "invalid YAML: '%c' cannot start a value; quote the value (\"%c...\")",
+					 at, at);
+
+	const char *hint = "";
+	if (strstr(prob, "mapping values are not allowed"))
+		hint = "; check the indentation, or quote a value that contains ': '";
+	else if (strstr(prob, "did not find expected key") ||
+		 strstr(prob, "did not find expected '-' indicator"))
+		hint = "; check the indentation: entries of one mapping or list must line up";
+	else if (strstr(prob, "could not find expected ':'"))
+		hint = "; a key needs ': ' after it, or a quote is not closed";
+
+	char ctx[160] = "";
+	if (p->context) {
+		if (p->context_mark.line != m.line || p->context_mark.column != m.column)
+			snprintf(ctx, sizeof(ctx), " %s started at line %zu, column %zu", p->context,
+				 p->context_mark.line + 1, p->context_mark.column + 1);
+		else
+			snprintf(ctx, sizeof(ctx), " %s", p->context);
+	}
+	return pcisim_diag_error(b->d, mark_loc(b, m), "invalid YAML: %s%s%s", prob, ctx, hint);
+}
+
+struct keyref {
+	const char *s;
+	size_t i;
+};
+
+static int cmp_keyref(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* YAML mapping keys are unique: report the first repeated key of map @n. */
+static int check_unique_keys(struct builder *b, const struct pcisim_ynode *n)
+{
+	size_t dup = SIZE_MAX, first = 0;
+	if (n->n < 2)
+		return 0;
+	if (n->n <= 32) {
+		for (size_t i = 1; i < n->n && dup == SIZE_MAX; i++)
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(n->keys[i]->str, n->keys[j]->str)) {
+					dup = i, first = j;
+					break;
+				}
+	} else {
+		struct keyref *r = malloc(n->n * sizeof(*r));
+		if (!r)
+			return PCISIM_ERR(PCISIM_ENOMEM);
+		for (size_t i = 0; i < n->n; i++)
+			r[i] = (struct keyref){n->keys[i]->str, i};
+		qsort(r, n->n, sizeof(*r), cmp_keyref);
+		for (size_t i = 1; i < n->n; i++)
+			if (!strcmp(r[i].s, r[i - 1].s) && (dup == SIZE_MAX || r[i].i < dup) &&
+			    (i < 2 || strcmp(r[i - 2].s, r[i].s)))
+				dup = r[i].i, first = r[i - 1].i;
+		free(r);
+	}
+	if (dup == SIZE_MAX)
+		return 0;
+	return pcisim_diag_error(b->d, n->keys[dup]->loc,
+				 "duplicate key '%s' (first at line %u, column %u); a mapping holds each key once",
+				 n->keys[dup]->str, n->keys[first]->loc.line, n->keys[first]->loc.col);
 }
 
 static int next_event(struct builder *b, yaml_event_t *ev)
@@ -89,11 +218,17 @@ static int build(struct builder *b, yaml_event_t *ev, struct pcisim_ynode **out)
 	case YAML_ALIAS_EVENT:
 		for (size_t i = b->nanchors; i-- > 0;)
 			if (!strcmp(b->anchors[i].name, (const char *)ev->data.alias.anchor)) {
+				if (!b->anchors[i].node)
+					return pcisim_diag_error(
+						b->d, mark_loc(b, ev->start_mark),
+						"YAML alias '*%s' inside the node it names; recursive structures are not allowed",
+						ev->data.alias.anchor);
 				*out = b->anchors[i].node;
 				return 0;
 			}
 		return pcisim_diag_error(b->d, mark_loc(b, ev->start_mark),
-					 "unknown YAML alias '*%s'", ev->data.alias.anchor);
+					 "unknown YAML alias '*%s'; expected the name of an anchor (&%s) defined earlier in the file",
+					 ev->data.alias.anchor, ev->data.alias.anchor);
 	case YAML_SCALAR_EVENT:
 		n = pcisim_arena_alloc(a, sizeof(*n));
 		n->kind = PCISIM_Y_SCALAR;
@@ -105,7 +240,7 @@ static int build(struct builder *b, yaml_event_t *ev, struct pcisim_ynode **out)
 			    ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 			    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
 		*out = n;
-		return add_anchor(b, ev->data.scalar.anchor, n);
+		return add_anchor(b, ev->data.scalar.anchor, n, NULL);
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		break;
@@ -114,15 +249,21 @@ static int build(struct builder *b, yaml_event_t *ev, struct pcisim_ynode **out)
 	}
 
 	bool is_map = ev->type == YAML_MAPPING_START_EVENT;
-	if (++b->depth > MAX_DEPTH)
+	if (b->depth >= MAX_DEPTH)
 		return pcisim_diag_error(b->d, mark_loc(b, ev->start_mark),
 					 "YAML nested deeper than %d levels", MAX_DEPTH);
+	b->depth++;
 	n = pcisim_arena_alloc(a, sizeof(*n));
 	n->kind = is_map ? PCISIM_Y_MAP : PCISIM_Y_SEQ;
 	n->loc = mark_loc(b, ev->start_mark);
-	rc = add_anchor(b, is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor, n);
-	if (rc)
+	size_t slot = SIZE_MAX;
+	rc = add_anchor(b, is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor,
+			NULL, &slot);
+	if (rc) {
+		b->depth--;
+		*out = n;
 		return rc;
+	}
 
 	size_t cap = 0;
 	struct pcisim_ynode **keys = NULL, **vals = NULL;
@@ -141,7 +282,14 @@ static int build(struct builder *b, yaml_event_t *ev, struct pcisim_ynode **out)
 			goto out;
 		if (is_map) {
 			if (k->kind != PCISIM_Y_SCALAR) {
-				rc = pcisim_diag_error(b->d, k->loc, "mapping keys must be plain words");
+				rc = pcisim_diag_error(b->d, k->loc,
+						       "a mapping key must be a word, not %s",
+						       pcisim_ykind_name(k->kind));
+				goto out;
+			}
+			if (!k->quoted && !strcmp(k->str, "<<")) {
+				rc = pcisim_diag_error(b->d, k->loc,
+						       "YAML merge keys ('<<') are not supported; write the keys out");
 				goto out;
 			}
 			if ((rc = next_event(b, &e)))
@@ -174,6 +322,10 @@ out:
 	n->vals = vals;
 	b->depth--;
 	*out = n;
+	if (!rc && is_map)
+		rc = check_unique_keys(b, n);
+	if (!rc && slot != SIZE_MAX)
+		b->anchors[slot].node = n;
 	return rc;
 }
 
@@ -182,14 +334,17 @@ int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *tex
 {
 	memset(doc, 0, sizeof(*doc));
 	pcisim_arena_init(&doc->arena);
-	doc->file = pcisim_arena_strdup(&doc->arena, file);
+	doc->file = pcisim_arena_strdup(&doc->arena, file ? file : "<input>");
+	if (!text)
+		text = "", len = 0;
 	doc->text = pcisim_arena_strndup(&doc->arena, text, len);
 	doc->text_len = len;
 
 	struct builder b = {.doc = doc, .d = d};
-	if (memchr(text, 0, len))
-		return pcisim_diag_error(d, (struct pcisim_loc){doc->file, 0, 0},
-					 "not a text file (contains NUL bytes)");
+	const char *nul = memchr(doc->text, 0, len);
+	if (nul)
+		return pcisim_diag_error(d, offset_loc(doc, (size_t)(nul - doc->text)),
+					 "not a text file: NUL byte; expected UTF-8 YAML text");
 	if (!yaml_parser_initialize(&b.parser))
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	yaml_parser_set_input_string(&b.parser, (const unsigned char *)doc->text, len);
@@ -231,6 +386,7 @@ int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *tex
 int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_diag *d)
 {
 	memset(doc, 0, sizeof(*doc));
+	errno = 0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot open: %s",
@@ -258,11 +414,12 @@ int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_di
 			free(buf);
 		buf = nb;
 	}
-	int err = ferror(f);
+	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (err) {
 		free(buf);
-		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "read error");
+		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot read: %s",
+					 strerror(err));
 	}
 	int rc = pcisim_ydoc_parse(doc, path, buf, len, d);
 	free(buf);
@@ -308,22 +465,45 @@ int pcisim_ymap_check_keys(const struct pcisim_ynode *m, const char *where,
 	return 0;
 }
 
+const char *pcisim_ynode_desc(const struct pcisim_ynode *n, char *buf, size_t len)
+{
+	if (n->kind != PCISIM_Y_SCALAR)
+		return pcisim_ykind_name(n->kind);
+	if (!n->str[0] && !n->quoted)
+		return "an empty value";
+	size_t l = strlen(n->str);
+	if (l > 40)
+		snprintf(buf, len, "'%.37s...'", n->str);
+	else
+		snprintf(buf, len, "'%s'", n->str);
+	return buf;
+}
+
 int pcisim_yexpect(const struct pcisim_ynode *n, enum pcisim_ykind k, const char *what,
 		   struct pcisim_diag *d)
 {
 	if (n->kind == k)
 		return 0;
+	char buf[64];
 	return pcisim_diag_error(d, n->loc, "%s must be %s, not %s", what, pcisim_ykind_name(k),
-				 pcisim_ykind_name(n->kind));
+				 pcisim_ynode_desc(n, buf, sizeof(buf)));
+}
+
+/* A scalar for @what, described as @form when it is not one. */
+static int want_scalar(const struct pcisim_ynode *n, const char *what, const char *form,
+		       const char **out, struct pcisim_diag *d)
+{
+	if (n->kind != PCISIM_Y_SCALAR)
+		return pcisim_diag_error(d, n->loc, "%s must be %s, not %s", what, form,
+					 pcisim_ykind_name(n->kind));
+	*out = n->str;
+	return 0;
 }
 
 int pcisim_yget_str(const struct pcisim_ynode *n, const char *what, const char **out,
 		    struct pcisim_diag *d)
 {
-	int rc = pcisim_yexpect(n, PCISIM_Y_SCALAR, what, d);
-	if (!rc)
-		*out = n->str;
-	return rc;
+	return want_scalar(n, what, "a word or quoted text", out, d);
 }
 
 int pcisim_parse_u64(const char *s, uint64_t *out)
@@ -336,12 +516,12 @@ int pcisim_parse_u64(const char *s, uint64_t *out)
 		base = 2, p += 2;
 	else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
 		base = 8, p += 2;
-	if (!*p)
+	if (!*p || *p == '_')
 		return -1;
 	uint64_t v = 0;
 	for (; *p; p++) {
 		int dgt;
-		if (*p == '_')
+		if (*p == '_' && p[1])
 			continue;
 		if (*p >= '0' && *p <= '9')
 			dgt = *p - '0';
@@ -364,15 +544,19 @@ int pcisim_parse_u64(const char *s, uint64_t *out)
 int pcisim_yget_u64(const struct pcisim_ynode *n, const char *what, uint64_t lo, uint64_t hi,
 		    uint64_t *out, struct pcisim_diag *d)
 {
-	const char *s;
-	int rc = pcisim_yget_str(n, what, &s, d);
+	const char *s = NULL;
+	int rc = want_scalar(n, what, "an integer", &s, d);
 	if (rc)
 		return rc;
 	uint64_t v;
-	if (pcisim_parse_u64(s, &v))
+	if (pcisim_parse_u64(s, &v)) {
+		if (s[0] >= '0' && s[0] <= '9' && s[strspn(s, "0123456789")] == 0)
+			return pcisim_diag_error(d, n->loc, "%s: %s is too large; expected %llu..%llu",
+						 what, s, (unsigned long long)lo, (unsigned long long)hi);
 		return pcisim_diag_error(d, n->loc,
 					 "%s: '%s' is not an integer; expected a number such as 18 or 0x12",
 					 what, s);
+	}
 	if (v < lo || v > hi)
 		return pcisim_diag_error(d, n->loc, "%s: %s is out of range; expected %llu..%llu",
 					 what, s, (unsigned long long)lo, (unsigned long long)hi);
@@ -396,8 +580,8 @@ int pcisim_parse_bool(const char *s, bool *out)
 int pcisim_yget_bool(const struct pcisim_ynode *n, const char *what, bool *out,
 		     struct pcisim_diag *d)
 {
-	const char *s;
-	int rc = pcisim_yget_str(n, what, &s, d);
+	const char *s = NULL;
+	int rc = want_scalar(n, what, "on or off", &s, d);
 	if (rc)
 		return rc;
 	if (pcisim_parse_bool(s, out))
@@ -410,8 +594,8 @@ int pcisim_yget_bool(const struct pcisim_ynode *n, const char *what, bool *out,
 int pcisim_yget_time(const struct pcisim_ynode *n, const char *what, pcisim_time *out,
 		     struct pcisim_diag *d)
 {
-	const char *s, *why;
-	int rc = pcisim_yget_str(n, what, &s, d);
+	const char *s = NULL, *why;
+	int rc = want_scalar(n, what, "a duration like 10ms", &s, d);
 	if (rc)
 		return rc;
 	if (pcisim_time_parse(s, out, &why))
@@ -422,14 +606,19 @@ int pcisim_yget_time(const struct pcisim_ynode *n, const char *what, pcisim_time
 int pcisim_yget_time_range(const struct pcisim_ynode *n, const char *what,
 			   struct pcisim_time_range *out, struct pcisim_diag *d)
 {
-	const char *s, *why;
-	int rc = pcisim_yget_str(n, what, &s, d);
+	const char *s = NULL, *why;
+	int rc = want_scalar(n, what, "a time like 10ms or a range like 0ms..2s", &s, d);
 	if (rc)
 		return rc;
-	if (pcisim_time_range_parse(s, out, &why))
+	if (pcisim_time_range_parse(s, out, &why)) {
+		if (!strncmp(why, "expected", 8))
+			return pcisim_diag_error(d, n->loc,
+						 "%s: bad time '%s'; expected a time like 10ms or a range like 0ms..2s (units: ps, ns, us, ms, s)",
+						 what, s);
 		return pcisim_diag_error(d, n->loc,
-					 "%s: bad time '%s': %s (a time like 10ms or a range like 0ms..2s)",
+					 "%s: bad time '%s': %s; expected a time like 10ms or a range like 0ms..2s",
 					 what, s, why);
+	}
 	return 0;
 }
 
@@ -438,9 +627,11 @@ int pcisim_yget_choice(const struct pcisim_ynode *n, const char *what, const cha
 {
 	const char *s;
 	char buf[512];
-	int rc = pcisim_yget_str(n, what, &s, d);
-	if (rc)
-		return rc;
+	if (n->kind != PCISIM_Y_SCALAR)
+		return pcisim_diag_error(d, n->loc, "%s must be a word, not %s; valid choices: %s",
+					 what, pcisim_ykind_name(n->kind),
+					 pcisim_choices(buf, sizeof(buf), choices));
+	s = n->str;
 	for (unsigned i = 0; choices[i]; i++)
 		if (!strcmp(choices[i], s))
 			return *out = i, 0;

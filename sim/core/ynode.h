@@ -47,6 +47,11 @@ int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_di
 void pcisim_ydoc_free(struct pcisim_ydoc *doc);
 
 const char *pcisim_ykind_name(enum pcisim_ykind k);
+/**
+ * pcisim_ynode_desc() - what @n is, for messages: "a mapping", "a sequence", "an empty
+ * value", or a scalar's text in quotes (shortened to 40 characters; kept in @buf).
+ */
+const char *pcisim_ynode_desc(const struct pcisim_ynode *n, char *buf, size_t len);
 
 /** Value of key @key in map @m, or NULL. */
 struct pcisim_ynode *pcisim_ymap_get(const struct pcisim_ynode *m, const char *key);
