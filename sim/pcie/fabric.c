@@ -567,86 +567,99 @@ static int parse_version(const char *s, unsigned *out)
 	return 0;
 }
 
-static int machine_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
-			 const struct pcisim_ynode *node, struct pcisim_diag *d)
+/* Read a machine: mapping into fab->machine (may be applied twice: scenario, then overrides). */
+static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *node, bool *acpi_set,
+			 struct pcisim_diag *d)
 {
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
 	struct pcisim_machine *m = &fab->machine;
 	int rc;
-	bool acpi_set = false;
-	if (node) {
-		if ((rc = pcisim_ymap_check_keys(node, "'machine'", machine_keys, d)))
+	if ((rc = pcisim_ymap_check_keys(node, "'machine'", machine_keys, d)))
+		return rc;
+	const struct pcisim_ynode *t = pcisim_ymap_get(node, "type");
+	if (t) {
+		if ((rc = pcisim_yget_str(t, "'type'", &m->type, d)))
 			return rc;
-		const struct pcisim_ynode *t = pcisim_ymap_get(node, "type");
-		if (t) {
-			if ((rc = pcisim_yget_str(t, "'type'", &m->type, d)))
-				return rc;
-			if (!strcmp(m->type, "q35") || !strcmp(m->type, "pc-q35")) {
-				m->type_version = 0;
-			} else if (!strncmp(m->type, "pc-q35-", 7) &&
-				   !parse_version(m->type + 7, &m->type_version)) {
-				if (m->type_version < PCISIM_QEMU(2, 4))
-					return pcisim_diag_error(d, t->loc,
-								 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
-								 m->type);
-			} else {
+		if (!strcmp(m->type, "q35") || !strcmp(m->type, "pc-q35")) {
+			m->type_version = 0;
+		} else if (!strncmp(m->type, "pc-q35-", 7) && !parse_version(m->type + 7, &m->type_version)) {
+			if (m->type_version < PCISIM_QEMU(2, 4))
 				return pcisim_diag_error(d, t->loc,
-							 "unknown machine type '%s'; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
+							 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
 							 m->type);
-			}
-		}
-		const struct pcisim_ynode *q = pcisim_ymap_get(node, "qemu");
-		if (q) {
-			const char *s;
-			if ((rc = pcisim_yget_str(q, "'qemu'", &s, d)))
-				return rc;
-			if (parse_version(s, &m->qemu) || m->qemu < PCISIM_QEMU(4, 0))
-				return pcisim_diag_error(d, q->loc,
-							 "'qemu': '%s' is not a QEMU version pcisim emulates; expected MAJOR.MINOR from 4.0 on, e.g. \"7.2\" or \"8.1\" (quote it)",
-							 s);
-		}
-		const struct pcisim_ynode *c = pcisim_ymap_get(node, "cxl");
-		if (c && (rc = pcisim_yget_bool(c, "'cxl'", &m->cxl, d)))
-			return rc;
-		const struct pcisim_ynode *a = pcisim_ymap_get(node, "acpi-pci-hotplug-with-bridge-support");
-		if (a) {
-			if ((rc = pcisim_yget_bool(a, "'acpi-pci-hotplug-with-bridge-support'",
-						   &m->acpi_pcihp_bridges, d)))
-				return rc;
-			acpi_set = true;
+		} else {
+			return pcisim_diag_error(d, t->loc,
+						 "unknown machine type '%s'; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
+						 m->type);
 		}
 	}
-	if (m->type_version && m->qemu && m->type_version > m->qemu)
-		return pcisim_diag_error(d, node ? node->loc : (struct pcisim_loc){sc->path, 0, 0},
-					 "machine type %s does not exist in QEMU %u.%u", m->type,
-					 m->qemu >> 8, m->qemu & 0xff);
-	/* pc-q35-6.0 and older keep ACPI PCI hotplug on bridges off (native PCIe hotplug). */
-	if (!acpi_set)
-		m->acpi_pcihp_bridges = !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
-	/* With ACPI hotplug on bridges the root ports hide their native hotplug capability. */
-	m->hide_native_hotplug = m->acpi_pcihp_bridges;
-
-	/* The q35 root complex: the pcie.0 root bus and its fixed devices. */
-	const struct pcisim_ynode *vga = node ? pcisim_ymap_get(node, "vga") : NULL;
-	bool want_vga = true;
+	const struct pcisim_ynode *q = pcisim_ymap_get(node, "qemu");
+	if (q) {
+		const char *s;
+		if ((rc = pcisim_yget_str(q, "'qemu'", &s, d)))
+			return rc;
+		if (parse_version(s, &m->qemu) || m->qemu < PCISIM_QEMU(4, 0))
+			return pcisim_diag_error(d, q->loc,
+						 "'qemu': '%s' is not a QEMU version pcisim emulates; expected MAJOR.MINOR from 4.0 on, e.g. \"7.2\" or \"8.1\" (quote it)",
+						 s);
+	}
+	const struct pcisim_ynode *c = pcisim_ymap_get(node, "cxl");
+	if (c && (rc = pcisim_yget_bool(c, "'cxl'", &m->cxl, d)))
+		return rc;
+	const struct pcisim_ynode *a = pcisim_ymap_get(node, "acpi-pci-hotplug-with-bridge-support");
+	if (a) {
+		if ((rc = pcisim_yget_bool(a, "'acpi-pci-hotplug-with-bridge-support'",
+					   &m->acpi_pcihp_bridges, d)))
+			return rc;
+		*acpi_set = true;
+	}
+	const struct pcisim_ynode *vga = pcisim_ymap_get(node, "vga");
 	if (vga) {
 		static const char *const vga_choices[] = {"std", "none", NULL};
 		unsigned i;
 		if ((rc = pcisim_yget_choice(vga, "'vga'", vga_choices, &i, d)))
 			return rc;
-		want_vga = i == 0;
+		m->no_vga = i == 1;
 	}
-	return pcisim_q35_create(fab, want_vga, d);
+	if (m->type_version && m->qemu && m->type_version > m->qemu)
+		return pcisim_diag_error(d, t ? t->loc : node->loc,
+					 "machine type %s does not exist in QEMU %u.%u", m->type,
+					 m->qemu >> 8, m->qemu & 0xff);
+	return 0;
 }
 
-static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
-			  const struct pcisim_ynode *node, struct pcisim_diag *d)
+int pcisim_fabric_build_machine(struct pcisim_sim *sim, const struct pcisim_ynode *node,
+				const struct pcisim_ynode *override, struct pcisim_diag *d)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	struct pcisim_machine *m = &fab->machine;
+	bool acpi_set = false;
+	int rc;
+	if (node && (rc = machine_parse(fab, node, &acpi_set, d)))
+		return rc;
+	if (override && (rc = machine_parse(fab, override, &acpi_set, d)))
+		return rc;
+	/* pc-q35-6.0 and older keep ACPI PCI hotplug on bridges off (native PCIe hotplug). */
+	if (!acpi_set)
+		m->acpi_pcihp_bridges = !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
+	/* With ACPI hotplug on bridges the root ports hide their native hotplug capability. */
+	m->hide_native_hotplug = m->acpi_pcihp_bridges;
+	/* The q35 root complex: the pcie.0 root bus and its fixed devices. */
+	return pcisim_q35_create(fab, !m->no_vga, d);
+}
+
+static int machine_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+			 const struct pcisim_ynode *node, struct pcisim_diag *d)
+{
+	return pcisim_fabric_build_machine(sim, node, NULL, d);
+}
+
+int pcisim_fabric_build_topology(struct pcisim_sim *sim, struct pcisim_arena *a,
+				 const struct pcisim_ynode *node, struct pcisim_diag *d)
 {
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
 	int rc;
-	if (!fab->root_host && (rc = pcisim_q35_create(fab, true, d)))
+	if (!fab->root_host && (rc = pcisim_fabric_build_machine(sim, NULL, NULL, d)))
 		return rc;
-	struct pcisim_arena *a = &((struct pcisim_scenario *)sc)->arena;
 	for (size_t i = 0; node && i < node->n; i++) {
 		const struct pcisim_ynode *e = node->vals[i];
 		if ((rc = pcisim_yexpect(e, PCISIM_Y_MAP, "a topology entry", d)))
@@ -686,6 +699,12 @@ static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 		}
 	}
 	return 0;
+}
+
+static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
+			  const struct pcisim_ynode *node, struct pcisim_diag *d)
+{
+	return pcisim_fabric_build_topology(sim, &((struct pcisim_scenario *)sc)->arena, node, d);
 }
 
 static const struct pcisim_section_def machine_section = {"machine", machine_build};

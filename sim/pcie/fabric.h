@@ -47,6 +47,7 @@ struct pcisim_machine {
 	bool cxl;                  /* cxl=on */
 	bool acpi_pcihp_bridges;   /* ICH9-LPC acpi-pci-hotplug-with-bridge-support */
 	bool hide_native_hotplug;  /* compat for pc-q35-6.1: native hotplug cap hidden */
+	bool no_vga;               /* vga: none */
 	const struct pcisim_cxl_fmw *cxl_fmw; /* cxl-fmw windows in index order (qemu_args.c) */
 	unsigned ncxl_fmw;
 };
@@ -195,6 +196,16 @@ void pcisim_fn_describe(struct pcisim_pcifn *fn, FILE *out);
 /** A guest config access to @fn through its model's hooks. */
 uint32_t pcisim_fn_cfg_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
 void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
+
+/**
+ * Build the machine (a machine: mapping, then optional overrides) and the devices of a
+ * topology: sequence into @sim: what the machine and topology sections do, reusable
+ * for a migration destination. Strings of qemu_args entries are kept in @a.
+ */
+int pcisim_fabric_build_machine(struct pcisim_sim *sim, const struct pcisim_ynode *node,
+				const struct pcisim_ynode *override, struct pcisim_diag *d);
+int pcisim_fabric_build_topology(struct pcisim_sim *sim, struct pcisim_arena *a,
+				 const struct pcisim_ynode *node, struct pcisim_diag *d);
 
 /** Create the q35 root complex: host bridge pcie.0, MCH 00:00.0, ICH9 00:1f.x, VGA 00:01.0. */
 int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d);
