@@ -86,6 +86,9 @@ static void fabric_destroy(void *p)
 	}
 	free(fab->buses);
 	free(fab->fns);
+	for (size_t i = 0; i < fab->nkept; i++)
+		free(fab->kept[i]);
+	free(fab->kept);
 	free(fab);
 }
 
@@ -124,6 +127,15 @@ static struct pcisim_pcibus *bus_new(struct pcisim_fabric *fab, const char *name
 	}
 	fab->buses[fab->nbuses++] = b;
 	return b;
+}
+
+void pcisim_fabric_keep(struct pcisim_fabric *fab, void *p)
+{
+	void **n = realloc(fab->kept, (fab->nkept + 1) * sizeof(*n));
+	if (!n)
+		abort();
+	fab->kept = n;
+	fab->kept[fab->nkept++] = p;
 }
 
 struct pcisim_pcibus *pcisim_fabric_find_bus(struct pcisim_fabric *fab, const char *name)
@@ -720,5 +732,7 @@ void pcisim_pcie_register(void)
 	pcisim_section_set(&machine_section);
 	pcisim_section_set(&topology_section);
 	pcisim_record_kinds_add(pcie_kinds);
+	pcisim_monitor_register();
+	pcisim_migration_register();
 	pcisim_pcie_models_register();
 }

@@ -153,6 +153,8 @@ struct pcisim_fabric {
 	struct pcisim_pcifn **fns;       /* every function and non-PCI device, creation order */
 	uint32_t nfns, capfns;
 	bool enumerated;
+	void **kept; /* allocations that live as long as the fabric */
+	size_t nkept;
 };
 
 struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim);
@@ -212,6 +214,10 @@ int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d
 
 /** Register the device model tables (every dev_*.c). */
 void pcisim_pcie_models_register(void);
+/** Keep @p (malloc'ed) alive until the fabric is freed. */
+void pcisim_fabric_keep(struct pcisim_fabric *fab, void *p);
+void pcisim_monitor_register(void);
+void pcisim_migration_register(void);
 void pcisim_pcie_register(void);
 
 #endif

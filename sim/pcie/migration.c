@@ -1,0 +1,270 @@
+/*
+ * Live migration as QEMU does it, reduced to what decides success: at switch-over the
+ * source saves every device's state (for PCI functions: the whole config space);
+ * the destination is a fresh machine built from its own command line (the scenario's
+ * machine and topology, or the migrate step's destination: overrides) and loads each
+ * section with QEMU's rules. The first config byte that differs under the
+ * destination's cmask (and is neither writable nor write-1-to-clear) fails the load
+ * with QEMU's messages, and the source keeps running, as it does in QEMU.
+ *
+ * After a successful migration the run continues on the source's state: the
+ * destination took exactly those bytes (QEMU copies the incoming config wholesale),
+ * so what follows is the same.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/trace.h"
+#include "sim/pcie/fabric.h"
+
+/* QEMU's device path for a PCI function: root slot.fn, then ":slot.fn" per bridge level. */
+static void dev_path(const struct pcisim_pcifn *fn, char *buf, size_t n)
+{
+	const struct pcisim_pcifn *chain[32];
+	size_t depth = 0;
+	for (const struct pcisim_pcifn *f = fn; f && f->bus && depth < 32; f = f->bus->bridge)
+		chain[depth++] = f;
+	const struct pcisim_pcifn *top = chain[depth - 1];
+	size_t u = (size_t)snprintf(buf, n, "0000:%02x:%02x.%x", top->bus->number, top->devfn >> 3,
+				    top->devfn & 7);
+	for (size_t i = depth - 1; i-- > 0 && u < n;)
+		u += (size_t)snprintf(buf + u, n - u, ":%02x.%x", chain[i]->devfn >> 3,
+				      chain[i]->devfn & 7);
+}
+
+static void section_id(const struct pcisim_pcifn *fn, char *buf, size_t n)
+{
+	char path[160];
+	dev_path(fn, path, sizeof(path));
+	snprintf(buf, n, "%s/%s", path, fn->drv->name);
+}
+
+static bool migratable(const struct pcisim_pcifn *fn)
+{
+	return !fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->bus &&
+	       fn->comp.ops && fn->comp.ops->save;
+}
+
+struct section {
+	char id[200];
+	const struct pcisim_driver *drv;
+	size_t off, len;
+};
+
+static const char *qemu_prog(unsigned qemu)
+{
+	(void)qemu;
+	return "qemu-system-x86_64";
+}
+
+static void fail_lines(struct pcisim_sim *sim, unsigned qemu, const char *first,
+		       const struct section *sec)
+{
+	const char *prog = qemu_prog(qemu);
+	pcisim_log(sim, NULL, "qemu", "%s: %s", prog, first);
+	if (sec && strstr(first, "get_pci_config_device")) {
+		pcisim_log(sim, NULL, "qemu", "%s: Failed to load PCIDevice:config", prog);
+		pcisim_log(sim, NULL, "qemu", "%s: Failed to load %s:%s", prog, sec->drv->name,
+			   sec->drv->vmsd_path ? sec->drv->vmsd_path : "parent_obj");
+	}
+	if (sec)
+		pcisim_log(sim, NULL, "qemu",
+			   "%s: error while loading state for instance 0x0 of device '%s'", prog,
+			   sec->id);
+	pcisim_log(sim, NULL, "qemu", "%s: load of migration failed: Invalid argument", prog);
+}
+
+static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	struct pcisim_fabric *src = pcisim_fabric_get(sim);
+	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
+	const struct pcisim_pval *dst_p = pcisim_step_param(s, "destination");
+	const struct pcisim_ynode *dst = dst_p && dst_p->set ? dst_p->node : NULL;
+	const struct pcisim_ynode *dst_machine = dst ? pcisim_ymap_get(dst, "machine") : NULL;
+	const struct pcisim_ynode *dst_topology = dst ? pcisim_ymap_get(dst, "topology") : NULL;
+
+	/* Save: every function, in creation order (QEMU's registration order). */
+	struct pcisim_blob stream = {0};
+	struct section *secs = calloc(src->nfns + 1, sizeof(*secs));
+	size_t nsecs = 0;
+	for (uint32_t i = 0; i < src->nfns; i++) {
+		struct pcisim_pcifn *fn = src->fns[i];
+		if (!migratable(fn))
+			continue;
+		struct section *sec = &secs[nsecs++];
+		section_id(fn, sec->id, sizeof(sec->id));
+		sec->drv = fn->drv;
+		sec->off = stream.len;
+		fn->comp.ops->save(&fn->comp, &stream);
+		sec->len = stream.len - sec->off;
+	}
+	PCISIM_RECORD(sim, NULL, "migration.saved", PCISIM_FU("sections", nsecs),
+		      PCISIM_FU("bytes", stream.len));
+
+	/* The destination: its own machine from its own command line. */
+	struct pcisim_diag dd;
+	char *dbuf = NULL;
+	size_t dlen = 0;
+	FILE *df = open_memstream(&dbuf, &dlen);
+	pcisim_diag_init(&dd, df);
+	struct pcisim_sim dsim;
+	pcisim_sim_init(&dsim, sim->seed, &dd);
+	struct pcisim_arena arena;
+	pcisim_arena_init(&arena);
+	int rc = pcisim_fabric_build_machine(&dsim, sc->machine, dst_machine, &dd);
+	if (!rc)
+		rc = pcisim_fabric_build_topology(&dsim, &arena, dst_topology ? dst_topology : sc->topology, &dd);
+	struct pcisim_fabric *dfab = pcisim_fabric_get(&dsim);
+	unsigned dqemu = dfab->machine.qemu;
+	const char *result = "completed", *reason = "";
+	char reasonbuf[512] = "";
+	if (rc) {
+		result = "failed";
+		snprintf(reasonbuf, sizeof(reasonbuf), "destination could not start: %.400s", dd.first);
+		reason = reasonbuf;
+		pcisim_log(sim, NULL, "qemu", "%s", reasonbuf);
+	}
+	for (size_t i = 0; !rc && i < nsecs; i++) {
+		struct section *sec = &secs[i];
+		struct pcisim_pcifn *target = NULL;
+		char id[200];
+		for (uint32_t j = 0; j < dfab->nfns && !target; j++) {
+			if (!migratable(dfab->fns[j]))
+				continue;
+			section_id(dfab->fns[j], id, sizeof(id));
+			if (!strcmp(id, sec->id))
+				target = dfab->fns[j];
+		}
+		if (!target) {
+			char msg[512];
+			snprintf(msg, sizeof(msg),
+				 "Unknown savevm section or instance '%s' 0. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices",
+				 sec->id);
+			fail_lines(sim, dqemu, msg, NULL);
+			result = "failed";
+			reason = "unknown section";
+			rc = -1;
+			break;
+		}
+		struct pcisim_blob_reader r;
+		pcisim_blob_reader_init(&r, stream.data + sec->off, sec->len);
+		struct pcisim_diag ld;
+		char *lbuf = NULL;
+		size_t llen = 0;
+		FILE *lf = open_memstream(&lbuf, &llen);
+		pcisim_diag_init(&ld, lf);
+		int lrc = target->comp.ops->load(&target->comp, &r, &ld);
+		fclose(lf);
+		if (lrc) {
+			const char *msg = strstr(ld.first, "error: ");
+			msg = msg ? msg + 7 : ld.first;
+			fail_lines(sim, dqemu, msg, sec);
+			snprintf(reasonbuf, sizeof(reasonbuf), "%.500s", msg);
+			reason = reasonbuf;
+			result = "failed";
+			rc = -1;
+		}
+		free(lbuf);
+	}
+	PCISIM_RECORD(sim, NULL, "migration", PCISIM_FS("result", result), PCISIM_FS("reason", reason),
+		      PCISIM_FU("sections", nsecs));
+	pcisim_sim_free(&dsim);
+	pcisim_arena_free(&arena);
+	fclose(df);
+	free(dbuf);
+	free(secs);
+	pcisim_blob_free(&stream);
+	return rc ? -1 : 0;
+}
+
+static int check_migrate(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
+{
+	const struct pcisim_pval *dst = pcisim_step_param(s, "destination");
+	static const char *const keys[] = {"machine", "topology", NULL};
+	if (!dst->set)
+		return 0;
+	int rc = pcisim_yexpect(dst->node, PCISIM_Y_MAP, "'destination'", d);
+	if (rc || (rc = pcisim_ymap_check_keys(dst->node, "'destination'", keys, d)))
+		return rc;
+	const struct pcisim_ynode *m = pcisim_ymap_get(dst->node, "machine");
+	const struct pcisim_ynode *t = pcisim_ymap_get(dst->node, "topology");
+	if (m && (rc = pcisim_yexpect(m, PCISIM_Y_MAP, "'machine'", d)))
+		return rc;
+	if (t && (rc = pcisim_yexpect(t, PCISIM_Y_SEQ, "'topology'", d)))
+		return rc;
+	/* Build the destination once now, so its errors are input errors with locations. */
+	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
+	struct pcisim_sim dsim;
+	pcisim_sim_init(&dsim, sim->seed, d);
+	struct pcisim_arena arena;
+	pcisim_arena_init(&arena);
+	rc = pcisim_fabric_build_machine(&dsim, sc->machine, m, d);
+	if (!rc)
+		rc = pcisim_fabric_build_topology(&dsim, &arena, t ? t : sc->topology, d);
+	pcisim_sim_free(&dsim);
+	pcisim_arena_free(&arena);
+	return rc;
+}
+
+/* ---- expectation: migration: completed|failed ---- */
+
+static const char *const outcomes[] = {"completed", "failed", NULL};
+
+static bool migration_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp,
+			   size_t ne, char *obs, size_t no)
+{
+	const char *want = e->vals[0].s;
+	snprintf(exp, ne, "the last migration %s", want);
+	const struct pcisim_record *last = NULL;
+	for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++)
+		if (!strcmp(sim->trace->recs[i].kind, "migration"))
+			last = &sim->trace->recs[i];
+	if (!last) {
+		snprintf(obs, no, "no migration ran");
+		return false;
+	}
+	const char *result = last->fields[0].s, *reason = last->fields[1].s;
+	char t[40];
+	snprintf(obs, no, "%s at %s s%s%s", result, pcisim_time_format_fixed(last->t, t, sizeof(t)),
+		 reason[0] ? ": " : "", reason);
+	return !strcmp(result, want);
+}
+
+static const struct pcisim_param_def migrate_params[] = {
+	{"uri", PCISIM_P_STR, false, "QMP migrate uri (accepted, not used)", NULL, 0, 0},
+	{"destination", PCISIM_P_NODE, false,
+	 "the destination's own command line: {machine: {...}, topology: [...]} (default: the scenario's)",
+	 NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_param_def migration_expect_params[] = {
+	{"migration", PCISIM_P_CHOICE, true, "completed or failed", outcomes, 0, 0},
+	{0},
+};
+
+static const struct pcisim_action_def migration_actions[] = {
+	{"migrate", "QMP migrate: save at switch-over, load into a fresh destination with QEMU's checks",
+	 migrate_params, false, check_migrate, act_migrate},
+	{0},
+};
+
+static const struct pcisim_expect_def migration_expects[] = {
+	{"migration", "the outcome of the last migration", migration_expect_params, NULL,
+	 migration_eval},
+	{0},
+};
+
+static const struct pcisim_record_kind migration_kinds[] = {
+	{"migration.saved", "the source saved its devices (fields: sections, bytes)"},
+	{"migration", "a migration ended (fields: result completed|failed, reason, sections)"},
+	{0},
+};
+
+void pcisim_migration_register(void)
+{
+	pcisim_actions_add(migration_actions);
+	pcisim_expects_add(migration_expects);
+	pcisim_record_kinds_add(migration_kinds);
+}
