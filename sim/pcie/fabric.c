@@ -10,6 +10,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/qemu_args.h"
+#include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/pci.h"
 
 /* ---- driver registry ---- */
@@ -216,6 +217,7 @@ static unsigned anon_counter(struct pcisim_fabric *fab, const char *driver)
 static int fn_save(struct pcisim_comp *c, struct pcisim_blob *out);
 static int fn_load(struct pcisim_comp *c, struct pcisim_blob_reader *in, struct pcisim_diag *d);
 static void fn_describe(struct pcisim_comp *c, FILE *out);
+static int fn_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v);
 
 static void fn_comp_destroy(struct pcisim_comp *c)
 {
@@ -350,6 +352,10 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 					ops_cache[i].load = fn_load;
 				if (!ops_cache[i].describe)
 					ops_cache[i].describe = fn_describe;
+				if (!ops_cache[i].query) {
+					ops_cache[i].query = fn_query;
+					ops_cache[i].query_keys = pcisim_regdesc_names();
+				}
 			}
 			ops_cache[i].destroy = fn_comp_destroy;
 			ops = &ops_cache[i];
@@ -521,6 +527,28 @@ static int fn_load(struct pcisim_comp *c, struct pcisim_blob_reader *in, struct 
 static void fn_describe(struct pcisim_comp *c, FILE *out)
 {
 	pcisim_fn_describe(pcisim_to_fn(c), out);
+}
+
+/* Named state of any function: its registers by name (regdesc), power, address. */
+static int fn_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	struct pcisim_pcifn *fn = pcisim_to_fn(c);
+	static char bdf[32];
+	if (!strcmp(key, "powered")) {
+		v->u = fn->powered;
+		return 0;
+	}
+	if (!strcmp(key, "bdf")) {
+		v->is_str = true;
+		v->s = pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+		return 0;
+	}
+	uint32_t val;
+	if (fn->cfg.bytes && pcisim_regdesc_read(&fn->cfg, key, &val) == 0) {
+		v->u = val;
+		return 0;
+	}
+	return -PCISIM_ENOENT;
 }
 
 /* ---- enumeration ---- */
