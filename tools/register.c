@@ -4,8 +4,12 @@
 #include "tools/cli.h"
 
 #include "sim/core/scenario.h"
+#include "sim/host/host.h"
+#include "sim/pcie/fabric.h"
 
 void pcisim_register_all(void)
 {
 	pcisim_core_register();
+	pcisim_pcie_register();
+	pcisim_host_register();
 }

@@ -377,6 +377,33 @@ static int act_power_on(struct pcisim_sim *sim, const struct pcisim_step *s)
 	return guest_slot_power(sim, s, true);
 }
 
+/* echo 1 > /sys/bus/pci/devices/BDF/remove: Linux forgets the function (and its children). */
+static int act_remove_device(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	struct pcisim_host *h = pcisim_host_of(sim);
+	struct pcisim_comp *c = pcisim_step_comp(sim, s, "id");
+	struct pcisim_pcifn *fn = c ? pcisim_fabric_find_fn(pcisim_fabric_get(sim), c->name) : NULL;
+	if (!h || !fn || !*visible_slot(h, fn)) {
+		pcisim_log(sim, c, "linux", "sysfs remove: no such device %s", pcisim_step_param(s, "id")->s);
+		return -1;
+	}
+	if (fn->secondary)
+		pcisim_host_remove_bus(h, fn->secondary, false);
+	*visible_slot(h, fn) = false;
+	char bdf[32];
+	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+	const char *drv = linux_driver(fn);
+	PCISIM_RECORD(sim, &fn->comp, "linux.device", PCISIM_FS("event", "removed"),
+		      PCISIM_FS("bdf", bdf), PCISIM_FS("driver", drv ? drv : "-"),
+		      PCISIM_FS("why", "sysfs remove"));
+	return 0;
+}
+
+static const struct pcisim_param_def id_params[] = {
+	{"id", PCISIM_P_COMP, true, "the device", NULL, 0, 0},
+	{0},
+};
+
 static const struct pcisim_param_def slot_params[] = {
 	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0},
 	{0},
@@ -389,6 +416,8 @@ static const struct pcisim_action_def host_actions[] = {
 	{"guest.slot_power_on",
 	 "the guest powers the slot on (pciehp: sysfs power 1; without pciehp: Slot Control PCC=on, PIC=on)",
 	 slot_params, false, NULL, act_power_on},
+	{"guest.remove_device", "echo 1 > /sys/bus/pci/devices/BDF/remove: Linux unbinds and forgets the device",
+	 id_params, false, NULL, act_remove_device},
 	{0},
 };
 
