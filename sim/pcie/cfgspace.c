@@ -230,6 +230,13 @@ void pcisim_cfg_clrbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32
 	pcisim_cfg_set(c, off, pcisim_cfg_get(c, off, len) & ~bits, len);
 }
 
+uint32_t pcisim_cfg_test_and_clear(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits)
+{
+	uint32_t v = pcisim_cfg_get(c, off, len);
+	pcisim_cfg_set(c, off, v & ~bits, len);
+	return v & bits;
+}
+
 /* ---- guest access ---- */
 
 void pcisim_cfg_write(struct pcisim_cfg *c, uint16_t off, uint32_t val, unsigned len)
@@ -322,6 +329,31 @@ int pcisim_cfg_check_masks(const struct pcisim_cfg *c, uint16_t *bad)
 				*bad = (uint16_t)i;
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* ---- BARs ---- */
+
+int pcisim_cfg_register_bar(struct pcisim_cfg *c, unsigned bar, uint64_t size, uint8_t type)
+{
+	bool bridge = (c->bytes[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK) == PCI_HEADER_TYPE_BRIDGE;
+	bool is64 = !(type & PCI_BASE_ADDRESS_SPACE_IO) && (type & PCI_BASE_ADDRESS_MEM_TYPE_64);
+	if (bar > PCISIM_CFG_ROM_SLOT || size < 4 || (size & (size - 1)) ||
+	    (bridge && bar >= 2 && bar != PCISIM_CFG_ROM_SLOT) ||
+	    (is64 && (bar == 5 || bar == PCISIM_CFG_ROM_SLOT || (bridge && bar == 1))))
+		return PCISIM_ERR(PCISIM_EINVAL);
+	uint16_t addr = bar == PCISIM_CFG_ROM_SLOT ? (bridge ? PCI_ROM_ADDRESS1 : PCI_ROM_ADDRESS)
+						   : (uint16_t)(PCI_BASE_ADDRESS_0 + 4 * bar);
+	uint64_t wmask = ~(size - 1);
+	if (bar == PCISIM_CFG_ROM_SLOT)
+		wmask |= PCI_ROM_ADDRESS_ENABLE;
+	le_set(c->bytes, addr, type, 4);
+	pcisim_cfg_mask_set(c, PCISIM_WMASK, addr, 4, (uint32_t)wmask);
+	pcisim_cfg_mask_set(c, PCISIM_CMASK, addr, 4, 0xffffffff);
+	if (is64) {
+		pcisim_cfg_mask_set(c, PCISIM_WMASK, (uint16_t)(addr + 4), 4, (uint32_t)(wmask >> 32));
+		pcisim_cfg_mask_set(c, PCISIM_CMASK, (uint16_t)(addr + 4), 4, 0xffffffff);
 	}
 	return 0;
 }

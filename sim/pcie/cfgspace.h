@@ -46,6 +46,9 @@ enum {
 	PCISIM_CFG_F_PDS_UNCHECKED = 1 << 1,  /* Slot Status PDS cleared in cmask (QEMU >= 8.1) */
 	PCISIM_CFG_F_LNKCTL_RW = 1 << 2,      /* Link Control CCC|ES writable (QEMU pcie_cap_lnkctl_init) */
 	PCISIM_CFG_F_PM_STATE_RW = 1 << 3,    /* PM capability PowerState writable */
+	PCISIM_CFG_F_DEVERR = 1 << 4,         /* PCIe error enables RW, DevSta RW1C (pcie_cap_deverr_init) */
+	PCISIM_CFG_F_SEC_LAT_RO = 1 << 5,     /* Secondary Latency Timer read-only (QEMU machines >= 8.2) */
+	PCISIM_CFG_F_NO_IO = 1 << 6,          /* bridge forwards no I/O: Command.IO, I/O window RO (io-reserve=0) */
 };
 
 struct pcisim_cfg {
@@ -96,6 +99,12 @@ uint32_t pcisim_cfg_get32(const struct pcisim_cfg *c, uint16_t off);
 /** Set/clear bits of a register (hardware side). */
 void pcisim_cfg_setbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);
 void pcisim_cfg_clrbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);
+/**
+ * pcisim_cfg_test_and_clear() - clear @bits of a register and return those that were
+ * set: how a write hook consumes a bit that is writable only to be seen (Initiate
+ * FLR, Slot Control EIC; QEMU pci_word_test_and_clear_mask()).
+ */
+uint32_t pcisim_cfg_test_and_clear(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);
 
 /**
  * pcisim_cfg_write() - a guest write of @len (1, 2, 4) bytes: per byte,
@@ -130,6 +139,17 @@ void pcisim_cfg_clr_flags(struct pcisim_cfg *c, uint16_t flags);
  * is both RW and RW1C. Return: 0, or -1 with the first offending byte in @bad.
  */
 int pcisim_cfg_check_masks(const struct pcisim_cfg *c, uint16_t *bad);
+
+/**
+ * pcisim_cfg_register_bar() - the register side of QEMU's pci_register_bar(): BAR
+ * @bar (0..5, or PCISIM_CFG_ROM_SLOT for the expansion ROM at 0x30, 0x38 on bridges)
+ * of @size bytes (a power of two) gets @type (PCI_BASE_ADDRESS_* bits) as its value,
+ * wmask ~(size - 1) (plus the ROM enable bit), and cmask all ones; a 64-bit memory
+ * BAR covers two dwords. Return: 0, or -PCISIM_EINVAL (bad size, a bridge BAR above
+ * 1, a 64-bit BAR 5).
+ */
+#define PCISIM_CFG_ROM_SLOT 6
+int pcisim_cfg_register_bar(struct pcisim_cfg *c, unsigned bar, uint64_t size, uint8_t type);
 
 /**
  * Capabilities. pcisim_cfg_add_cap() links a standard capability (@off 0 = the first
