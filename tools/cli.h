@@ -30,5 +30,6 @@ int pcisim_opt_time(const char *cmd, const char *opt, const char *val, pcisim_ti
 void pcisim_register_all(void);
 
 extern const struct pcisim_command pcisim_cmd_simulate;
+extern const struct pcisim_command pcisim_cmd_import_qemu;
 
 #endif

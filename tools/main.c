@@ -11,6 +11,7 @@
 
 static const struct pcisim_command *const commands[] = {
 	&pcisim_cmd_simulate,
+	&pcisim_cmd_import_qemu,
 	NULL,
 };
 

@@ -1,0 +1,2156 @@
+/*
+ * QEMU command lines: shell-like splitting of launch scripts with located words, QEMU's
+ * option table, what -device/-machine/-object/-global mean for pcisim, the `qemu_args:`
+ * topology entry, the memory-backend table and the YAML `pcisim import-qemu` writes.
+ *
+ * Splitting follows the POSIX shell's quoting rules (XCU §2.2) closely enough for
+ * launch scripts; nothing is executed: no command substitution, no globbing, no
+ * environment (only variables the script itself assigns are expanded).
+ */
+#include "sim/pcie/qemu_args.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+
+/* ------------------------------------------------------------------------------------ */
+/* QEMU's options                                                                        */
+/* ------------------------------------------------------------------------------------ */
+
+struct qemu_option {
+	const char *name;
+	bool arg;
+};
+
+/*
+ * QEMU's command-line options (qemu-options.hx, all targets), and whether each takes
+ * an argument. Options removed from QEMU over the years are kept: old scripts use them.
+ */
+static const struct qemu_option qemu_options[] = {
+	{"?", false},
+	{"D", true},
+	{"L", true},
+	{"M", true},
+	{"S", false},
+	{"accel", true},
+	{"acpitable", true},
+	{"action", true},
+	{"add-fd", true},
+	{"alt-grab", false},
+	{"append", true},
+	{"async-teardown", false},
+	{"audio", true},
+	{"audio-help", false},
+	{"audiodev", true},
+	{"bios", true},
+	{"blockdev", true},
+	{"boot", true},
+	{"bt", true},
+	{"cdrom", true},
+	{"chardev", true},
+	{"chroot", true},
+	{"compat", true},
+	{"cpu", true},
+	{"ctrl-grab", false},
+	{"curses", false},
+	{"d", true},
+	{"daemonize", false},
+	{"debugcon", true},
+	{"device", true},
+	{"dfilter", true},
+	{"display", true},
+	{"drive", true},
+	{"dtb", true},
+	{"dump-vmstate", true},
+	{"echr", true},
+	{"enable-fips", false},
+	{"enable-kvm", false},
+	{"enable-sync-profile", false},
+	{"fda", true},
+	{"fdb", true},
+	{"fsdev", true},
+	{"full-screen", false},
+	{"fw_cfg", true},
+	{"g", true},
+	{"gdb", true},
+	{"global", true},
+	{"h", false},
+	{"hda", true},
+	{"hdb", true},
+	{"hdc", true},
+	{"hdd", true},
+	{"help", false},
+	{"icount", true},
+	{"incoming", true},
+	{"initrd", true},
+	{"iscsi", true},
+	{"jitdump", false},
+	{"k", true},
+	{"kernel", true},
+	{"loadvm", true},
+	{"localtime", false},
+	{"m", true},
+	{"machine", true},
+	{"mem-path", true},
+	{"mem-prealloc", false},
+	{"mon", true},
+	{"monitor", true},
+	{"msg", true},
+	{"mtdblock", true},
+	{"name", true},
+	{"net", true},
+	{"netdev", true},
+	{"nic", true},
+	{"no-acpi", false},
+	{"no-fd-bootchk", false},
+	{"no-frame", false},
+	{"no-hpet", false},
+	{"no-kvm", false},
+	{"no-kvm-irqchip", false},
+	{"no-kvm-pit", false},
+	{"no-kvm-pit-reinjection", false},
+	{"no-quit", false},
+	{"no-reboot", false},
+	{"no-shutdown", false},
+	{"no-user-config", false},
+	{"nodefaults", false},
+	{"nodefconfig", false},
+	{"nographic", false},
+	{"numa", true},
+	{"object", true},
+	{"old-param", false},
+	{"only-migratable", false},
+	{"option-rom", true},
+	{"overcommit", true},
+	{"parallel", true},
+	{"perfmap", false},
+	{"pflash", true},
+	{"pidfile", true},
+	{"plugin", true},
+	{"portrait", false},
+	{"preconfig", false},
+	{"prom-env", true},
+	{"qmp", true},
+	{"qmp-pretty", true},
+	{"qtest", true},
+	{"qtest-log", true},
+	{"readconfig", true},
+	{"rotate", true},
+	{"rtc", true},
+	{"rtc-td-hack", false},
+	{"run-with", true},
+	{"runas", true},
+	{"s", false},
+	{"sandbox", true},
+	{"sd", true},
+	{"sdl", false},
+	{"seed", true},
+	{"semihosting", false},
+	{"semihosting-config", true},
+	{"serial", true},
+	{"set", true},
+	{"shim", true},
+	{"show-cursor", false},
+	{"singlestep", false},
+	{"smbios", true},
+	{"smp", true},
+	{"snapshot", false},
+	{"soundhw", true},
+	{"spice", true},
+	{"tb-size", true},
+	{"tpmdev", true},
+	{"trace", true},
+	{"usb", false},
+	{"usbdevice", true},
+	{"uuid", true},
+	{"version", false},
+	{"vga", true},
+	{"virtfs", true},
+	{"virtfs_synth", false},
+	{"virtioconsole", true},
+	{"vnc", true},
+	{"watchdog", true},
+	{"watchdog-action", true},
+	{"win2k-hack", false},
+	{"writeconfig", true},
+	{"xen-attach", false},
+	{"xen-domid", true},
+	{"xen-domid-restrict", false},
+	{0},
+};
+
+bool pcisim_qemu_option_known(const char *name, bool *takes_arg)
+{
+	for (const struct qemu_option *o = qemu_options; o->name; o++)
+		if (!strcmp(o->name, name)) {
+			if (takes_arg)
+				*takes_arg = o->arg;
+			return true;
+		}
+	return false;
+}
+
+/* Edit distance, for "did you mean"; names are short. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 99;
+	unsigned row[41];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j];
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static const char *option_suggest(const char *name)
+{
+	const char *best = NULL;
+	unsigned bd = 3;
+	if (strlen(name) < 3)
+		return NULL;
+	for (const struct qemu_option *o = qemu_options; o->name; o++) {
+		if (strlen(o->name) < 3)
+			continue;
+		unsigned dist = edit_distance(name, o->name);
+		if (dist < bd)
+			bd = dist, best = o->name;
+	}
+	return best;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* locations                                                                             */
+/* ------------------------------------------------------------------------------------ */
+
+/*
+ * Where the characters of the text being split are in their file. With the file's
+ * bytes at hand (a YAML scalar: block scalars drop their indentation, quoted ones their
+ * quotes), each word is found in the file from the previous one on, so the location is
+ * exact; otherwise text offsets are counted from @base (lines by newlines).
+ */
+struct srcmap {
+	const char *text;
+	struct pcisim_loc base;
+	const char *src; /* the whole file, or NULL */
+	size_t src_len;
+	size_t cursor; /* offset in src where the next search starts */
+	size_t limit;  /* searches stay before this offset */
+	unsigned cur_line, cur_col;
+	size_t cur_off; /* src offset that (cur_line, cur_col) describe */
+};
+
+static struct pcisim_loc plain_loc(const struct srcmap *m, size_t off)
+{
+	struct pcisim_loc l = m->base;
+	size_t last_nl = (size_t)-1;
+	unsigned nl = 0;
+	for (size_t i = 0; i < off && m->text[i]; i++)
+		if (m->text[i] == '\n')
+			nl++, last_nl = i;
+	if (!l.line)
+		return l;
+	l.line += nl;
+	if (nl)
+		l.col = (unsigned)(off - last_nl);
+	else
+		l.col = (l.col ? l.col : 1) + (unsigned)off;
+	return l;
+}
+
+/* Advance the (line, col) bookkeeping of the source to @to (>= cur_off). */
+static void src_advance(struct srcmap *m, size_t to)
+{
+	for (size_t i = m->cur_off; i < to; i++) {
+		if (m->src[i] == '\n')
+			m->cur_line++, m->cur_col = 1;
+		else if (((unsigned char)m->src[i] & 0xc0) != 0x80) /* columns count characters */
+			m->cur_col++;
+	}
+	m->cur_off = to;
+}
+
+static struct pcisim_loc map_loc(struct srcmap *m, size_t off)
+{
+	if (m->src) {
+		const char *s = m->text + off;
+		size_t len = 0;
+		while (len < 32 && s[len] && s[len] != '\n')
+			len++;
+		if (len) {
+			for (size_t p = m->cursor; p + len <= m->limit; p++)
+				if (m->src[p] == s[0] && !memcmp(m->src + p, s, len)) {
+					m->cursor = p;
+					src_advance(m, p);
+					return (struct pcisim_loc){m->base.file, m->cur_line, m->cur_col};
+				}
+		}
+	}
+	return plain_loc(m, off);
+}
+
+static void srcmap_plain(struct srcmap *m, const char *text, struct pcisim_loc base)
+{
+	memset(m, 0, sizeof(*m));
+	m->text = text;
+	m->base = base;
+}
+
+/* The file a YAML node was read from, when the scenario being built still has it. */
+static void srcmap_node(struct srcmap *m, struct pcisim_sim *sim, const struct pcisim_ynode *node)
+{
+	srcmap_plain(m, node->str, node->loc);
+	const struct pcisim_scenario *sc = sim ? pcisim_sim_scenario(sim) : NULL;
+	if (!sc || !node->loc.file || !node->loc.line)
+		return;
+	for (size_t i = 0; i < sc->ndocs; i++) {
+		const struct pcisim_ydoc *doc = &sc->docs[i];
+		if (!doc->text || !doc->file ||
+		    (doc->file != node->loc.file && strcmp(doc->file, node->loc.file)))
+			continue;
+		/* Offset of the node's line and column. */
+		size_t off = 0;
+		unsigned line = 1;
+		while (off < doc->text_len && line < node->loc.line)
+			if (doc->text[off++] == '\n')
+				line++;
+		if (line != node->loc.line)
+			return;
+		m->src = doc->text;
+		m->src_len = doc->text_len;
+		m->cur_off = off;
+		m->cur_line = line;
+		m->cur_col = 1;
+		unsigned col = 1;
+		while (off < doc->text_len && col < node->loc.col && doc->text[off] != '\n')
+			off++, col++;
+		src_advance(m, off);
+		m->cursor = off;
+		/* The scalar's source is its text plus indentation, quotes and escapes. */
+		size_t lines = 1;
+		for (const char *p = node->str; *p; p++)
+			lines += *p == '\n';
+		size_t lim = off + strlen(node->str) + lines * 128 + 64;
+		m->limit = lim < doc->text_len ? lim : doc->text_len;
+		if (!node->str[0])
+			m->src = NULL;
+		/* A plain-offset fallback for a quoted scalar starts after the quote. */
+		if (doc->text[off] == '"' || doc->text[off] == '\'')
+			m->base.col++;
+		return;
+	}
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* splitting                                                                             */
+/* ------------------------------------------------------------------------------------ */
+
+struct word {
+	const char *s;
+	struct pcisim_loc loc, vloc; /* of the word; of its first character (after a quote) */
+	bool sep;                    /* a command separator */
+	bool blank_only;             /* only backslash-escaped blanks */
+	bool unexpanded_var;         /* began with a $NAME the script does not set */
+};
+
+struct var {
+	const char *name, *value;
+};
+
+struct tok {
+	struct pcisim_arena *a;
+	struct pcisim_diag *d;
+	const char *text;
+	size_t len;
+	struct srcmap *map;
+	bool newline_sep; /* newlines end commands (a script) or are blanks (one command line) */
+	bool expand;      /* expand variables the script assigns */
+	struct word *w;
+	size_t n, cap;
+	size_t cmd_start;
+	struct var *vars;
+	size_t nvars, capvars;
+	/* the word being built */
+	char *buf;
+	size_t blen, bcap;
+	const char *heredoc; /* a pending here-document's delimiter */
+	bool heredoc_tabs;
+};
+
+static void buf_put(struct tok *t, char c)
+{
+	if (t->blen + 2 > t->bcap) {
+		t->bcap = t->bcap ? t->bcap * 2 : 256;
+		t->buf = realloc(t->buf, t->bcap);
+		if (!t->buf)
+			abort();
+	}
+	t->buf[t->blen++] = c;
+	t->buf[t->blen] = 0;
+}
+
+static struct word *push_word(struct tok *t)
+{
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		struct word *nw = pcisim_arena_alloc(t->a, nc * sizeof(*nw));
+		if (t->n)
+			memcpy(nw, t->w, t->n * sizeof(*nw));
+		t->w = nw;
+		t->cap = nc;
+	}
+	struct word *w = &t->w[t->n++];
+	memset(w, 0, sizeof(*w));
+	return w;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool is_name_start(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_name_char(char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* NAME=... with a shell variable name. */
+static bool is_assignment(const char *s)
+{
+	if (!is_name_start(s[0]))
+		return false;
+	size_t i = 1;
+	while (is_name_char(s[i]))
+		i++;
+	return s[i] == '=';
+}
+
+static const char *var_get(const struct tok *t, const char *name, size_t len)
+{
+	for (size_t i = t->nvars; i-- > 0;)
+		if (strlen(t->vars[i].name) == len && !memcmp(t->vars[i].name, name, len))
+			return t->vars[i].value;
+	return NULL;
+}
+
+static void var_set(struct tok *t, const char *assignment)
+{
+	const char *eq = strchr(assignment, '=');
+	if (t->nvars == t->capvars) {
+		t->capvars = t->capvars ? t->capvars * 2 : 16;
+		t->vars = realloc(t->vars, t->capvars * sizeof(*t->vars));
+		if (!t->vars)
+			abort();
+	}
+	t->vars[t->nvars].name = pcisim_arena_strndup(t->a, assignment, (size_t)(eq - assignment));
+	t->vars[t->nvars].value = pcisim_arena_strdup(t->a, eq + 1);
+	t->nvars++;
+}
+
+/* A command ended: a script's assignments (A=b, export A=b) are remembered. */
+static void end_command(struct tok *t)
+{
+	size_t i = t->cmd_start;
+	if (i < t->n && !t->w[i].sep &&
+	    (!strcmp(t->w[i].s, "export") || !strcmp(t->w[i].s, "readonly") ||
+	     !strcmp(t->w[i].s, "declare") || !strcmp(t->w[i].s, "local") ||
+	     !strcmp(t->w[i].s, "typeset"))) {
+		for (i++; i < t->n && t->w[i].s[0] == '-'; i++)
+			;
+	}
+	bool all = i < t->n;
+	for (size_t j = i; j < t->n; j++)
+		if (t->w[j].sep || !is_assignment(t->w[j].s))
+			all = false;
+	if (all && t->expand)
+		for (size_t j = i; j < t->n; j++)
+			var_set(t, t->w[j].s);
+	t->cmd_start = t->n;
+}
+
+static void push_sep(struct tok *t, size_t off, const char *what)
+{
+	end_command(t);
+	if (t->n && t->w[t->n - 1].sep)
+		return; /* one separator between commands is enough */
+	struct word *w = push_word(t);
+	w->s = what;
+	w->sep = true;
+	w->loc = w->vloc = map_loc(t->map, off);
+	t->cmd_start = t->n;
+}
+
+/* Finish the word in the buffer. */
+static void finish_word(struct tok *t, size_t off, size_t voff, bool blank_only, bool unexp)
+{
+	struct word *w = push_word(t);
+	w->s = pcisim_arena_strndup(t->a, t->buf ? t->buf : "", t->blen);
+	w->loc = map_loc(t->map, off);
+	w->vloc = voff == off ? w->loc : map_loc(t->map, voff);
+	w->blank_only = blank_only;
+	w->unexpanded_var = unexp;
+	t->blen = 0;
+	if (t->buf)
+		t->buf[0] = 0;
+}
+
+/* Skip a $( ... ) or ` ... ` group starting at @i, copying it into the word. */
+static size_t copy_group(struct tok *t, size_t i)
+{
+	const char *s = t->text;
+	if (s[i] == '`') {
+		buf_put(t, s[i++]);
+		while (i < t->len && s[i] != '`') {
+			if (s[i] == '\\' && i + 1 < t->len)
+				buf_put(t, s[i++]);
+			buf_put(t, s[i++]);
+		}
+		if (i < t->len)
+			buf_put(t, s[i++]);
+		return i;
+	}
+	int depth = 0;
+	char quote = 0;
+	while (i < t->len) {
+		char c = s[i];
+		buf_put(t, c);
+		i++;
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '\'' || c == '"')
+			quote = c;
+		else if (c == '(')
+			depth++;
+		else if (c == ')' && --depth == 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * A $NAME or ${NAME} at @i: expanded when the script set it (unquoted values are split
+ * into words at blanks), else kept as written. Returns the index after it.
+ */
+static size_t dollar(struct tok *t, size_t i, bool quoted, size_t word_off, bool *split,
+		     bool *unexp)
+{
+	const char *s = t->text;
+	size_t j = i + 1, name = 0, nlen = 0, end = 0;
+	if (j < t->len && s[j] == '(')
+		return copy_group(t, i);
+	if (j < t->len && s[j] == '{') {
+		size_t k = j + 1;
+		while (k < t->len && is_name_char(s[k]))
+			k++;
+		if (k < t->len && s[k] == '}' && k > j + 1)
+			name = j + 1, nlen = k - j - 1, end = k + 1;
+	} else if (j < t->len && is_name_start(s[j])) {
+		size_t k = j;
+		while (k < t->len && is_name_char(s[k]))
+			k++;
+		name = j, nlen = k - j, end = k;
+	}
+	const char *val = nlen && t->expand ? var_get(t, s + name, nlen) : NULL;
+	if (!val) {
+		if (!nlen) {
+			buf_put(t, '$');
+			return i + 1;
+		}
+		if (t->blen == 0)
+			*unexp = true;
+		for (size_t k = i; k < end; k++)
+			buf_put(t, s[k]);
+		return end;
+	}
+	for (const char *v = val; *v; v++) {
+		if (!quoted && (is_blank(*v) || *v == '\n')) {
+			if (t->blen)
+				finish_word(t, word_off, word_off, false, false);
+			*split = true;
+			continue;
+		}
+		buf_put(t, *v);
+	}
+	return end;
+}
+
+/* Read one word at @*ip. */
+static int read_word(struct tok *t, size_t *ip)
+{
+	const char *s = t->text;
+	size_t i = *ip, off = i, voff = i;
+	bool blank_only = true, any = false, split = false, unexp = false;
+	if (s[i] == '"' || s[i] == '\'')
+		voff = i + 1;
+	while (i < t->len) {
+		char c = s[i];
+		if (is_blank(c) || c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' ||
+		    c == ')' || c == '<' || c == '>')
+			break;
+		if (c == '\\') {
+			if (i + 1 >= t->len) {
+				i++;
+				break;
+			}
+			if (s[i + 1] == '\n') {
+				i += 2;
+				continue;
+			}
+			if (s[i + 1] == '\r' && i + 2 < t->len && s[i + 2] == '\n') {
+				i += 3;
+				continue;
+			}
+			if (!is_blank(s[i + 1]))
+				blank_only = false;
+			buf_put(t, s[i + 1]);
+			any = true;
+			i += 2;
+			continue;
+		}
+		blank_only = false;
+		any = true;
+		if (c == '\'') {
+			size_t j = i + 1;
+			while (j < t->len && s[j] != '\'')
+				j++;
+			if (j >= t->len)
+				return pcisim_diag_error(t->d, map_loc(t->map, i),
+							 "unterminated single quote; expected a closing '");
+			for (size_t k = i + 1; k < j; k++)
+				buf_put(t, s[k]);
+			i = j + 1;
+			continue;
+		}
+		if (c == '"') {
+			size_t q = i++;
+			while (i < t->len && s[i] != '"') {
+				if (s[i] == '\\' && i + 1 < t->len && strchr("$`\"\\\n", s[i + 1])) {
+					if (s[i + 1] != '\n')
+						buf_put(t, s[i + 1]);
+					i += 2;
+					continue;
+				}
+				if (s[i] == '$') {
+					i = dollar(t, i, true, off, &split, &unexp);
+					continue;
+				}
+				buf_put(t, s[i++]);
+			}
+			if (i >= t->len)
+				return pcisim_diag_error(t->d, map_loc(t->map, q),
+							 "unterminated double quote; expected a closing \"");
+			i++;
+			continue;
+		}
+		if (c == '$') {
+			i = dollar(t, i, false, off, &split, &unexp);
+			continue;
+		}
+		if (c == '`') {
+			i = copy_group(t, i);
+			continue;
+		}
+		buf_put(t, c);
+		i++;
+	}
+	*ip = i;
+	if (any && (!split || t->blen))
+		finish_word(t, off, voff, blank_only, unexp);
+	return 0;
+}
+
+/* Skip a here-document's body: the lines up to its delimiter line. @i is after a newline. */
+static size_t skip_heredoc(struct tok *t, size_t i)
+{
+	size_t dl = strlen(t->heredoc);
+	while (i < t->len) {
+		size_t e = i;
+		while (e < t->len && t->text[e] != '\n')
+			e++;
+		size_t b = i;
+		if (t->heredoc_tabs)
+			while (b < e && t->text[b] == '\t')
+				b++;
+		size_t le = e;
+		if (le > b && t->text[le - 1] == '\r')
+			le--;
+		i = e < t->len ? e + 1 : e;
+		if (le - b == dl && !memcmp(t->text + b, t->heredoc, dl))
+			break;
+	}
+	t->heredoc = NULL;
+	return i;
+}
+
+/* A redirection operator at @i (its file descriptor digits already skipped). */
+static int redirection(struct tok *t, size_t *ip)
+{
+	const char *s = t->text;
+	size_t i = *ip;
+	bool heredoc = false, tabs = false;
+	if (s[i] == '&') /* &> and &>> */
+		i++;
+	if (s[i] == '<' && i + 1 < t->len && s[i + 1] == '<') {
+		i += 2;
+		if (i < t->len && s[i] == '<') {
+			i++; /* <<< here-string */
+		} else {
+			heredoc = true;
+			if (i < t->len && s[i] == '-')
+				tabs = true, i++;
+		}
+	} else {
+		i++;
+		if (i < t->len && (s[i] == '>' || s[i] == '&' || s[i] == '|'))
+			i++;
+	}
+	while (i < t->len && is_blank(s[i]))
+		i++;
+	size_t before = t->n;
+	if (i < t->len && s[i] != '\n') {
+		int rc = read_word(t, &i);
+		if (rc)
+			return rc;
+	}
+	if (heredoc && t->n > before)
+		t->heredoc = t->w[t->n - 1].s, t->heredoc_tabs = tabs;
+	t->n = before; /* the target is not an argument */
+	*ip = i;
+	return 0;
+}
+
+static int tokenize(struct tok *t)
+{
+	const char *s = t->text;
+	size_t i = 0;
+	int rc;
+	while (i < t->len) {
+		char c = s[i];
+		if (is_blank(c)) {
+			i++;
+			continue;
+		}
+		if (c == '\\' && i + 1 < t->len && s[i + 1] == '\n') {
+			i += 2;
+			continue;
+		}
+		if (c == '\\' && i + 2 < t->len && s[i + 1] == '\r' && s[i + 2] == '\n') {
+			i += 3;
+			continue;
+		}
+		if (c == '\\' && i + 1 < t->len && is_blank(s[i + 1])) {
+			/* "\ " starting a word: a continuation whose newline was lost ("a \ -b"). */
+			i += 2;
+			continue;
+		}
+		if (c == '\n') {
+			i++;
+			if (t->heredoc)
+				i = skip_heredoc(t, i);
+			if (t->newline_sep)
+				push_sep(t, i - 1, "newline");
+			continue;
+		}
+		if (c == '#') {
+			while (i < t->len && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '&' && i + 1 < t->len && s[i + 1] == '>') {
+			if ((rc = redirection(t, &i)))
+				return rc;
+			continue;
+		}
+		if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')') {
+			size_t st = i++;
+			if ((c == '&' || c == '|' || c == ';') && i < t->len && s[i] == c)
+				i++;
+			else if (c == '|' && i < t->len && s[i] == '&')
+				i++;
+			push_sep(t, st, c == ';' ? ";" : c == '&' ? "&" : c == '|' ? "|" : "(");
+			continue;
+		}
+		if (c == '<' || c == '>') {
+			if ((rc = redirection(t, &i)))
+				return rc;
+			continue;
+		}
+		if (c >= '0' && c <= '9') {
+			size_t j = i;
+			while (j < t->len && s[j] >= '0' && s[j] <= '9')
+				j++;
+			if (j < t->len && (s[j] == '<' || s[j] == '>')) {
+				i = j;
+				if ((rc = redirection(t, &i)))
+					return rc;
+				continue;
+			}
+		}
+		if ((rc = read_word(t, &i)))
+			return rc;
+	}
+	end_command(t);
+	return 0;
+}
+
+/* Is @w the name of a QEMU binary (or a variable that holds one)? */
+static bool is_qemu_program(const struct word *w)
+{
+	if (w->sep)
+		return false;
+	const char *s = w->s;
+	if (w->unexpanded_var) {
+		for (const char *p = s; *p; p++)
+			if ((p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'e' && (p[2] | 0x20) == 'm' &&
+			    (p[3] | 0x20) == 'u')
+				return true;
+		return false;
+	}
+	const char *base = strrchr(s, '/');
+	base = base ? base + 1 : s;
+	return !strncmp(base, "qemu-system-", 12) || !strcmp(base, "qemu-kvm") ||
+	       !strcmp(base, "kvm");
+}
+
+static bool is_option_word(const struct word *w)
+{
+	return !w->sep && w->s[0] == '-' && w->s[1];
+}
+
+/*
+ * The command to read: the first that names a QEMU program followed by an option;
+ * [*start, *end) are its words after the program (*prog, or SIZE_MAX).
+ */
+static bool find_qemu_command(const struct tok *t, size_t *start, size_t *end, size_t *prog)
+{
+	size_t b = 0;
+	while (b < t->n) {
+		size_t e = b;
+		while (e < t->n && !t->w[e].sep)
+			e++;
+		for (size_t k = b; k < e; k++)
+			if (is_qemu_program(&t->w[k])) {
+				size_t o = k + 1;
+				while (o < e && t->w[o].blank_only)
+					o++;
+				if (o < e && is_option_word(&t->w[o])) {
+					*start = k + 1, *end = e, *prog = k;
+					return true;
+				}
+				break;
+			}
+		b = e + 1;
+	}
+	return false;
+}
+
+/* The first command with any words, leading NAME=value words skipped. */
+static bool first_command(const struct tok *t, size_t *start, size_t *end)
+{
+	size_t b = 0;
+	while (b < t->n) {
+		size_t e = b;
+		while (e < t->n && !t->w[e].sep)
+			e++;
+		size_t k = b;
+		while (k < e && (t->w[k].blank_only || is_assignment(t->w[k].s)))
+			k++;
+		if (k < e) {
+			*start = k, *end = e;
+			return true;
+		}
+		b = e + 1;
+	}
+	return false;
+}
+
+static int build_opts(struct tok *t, size_t start, size_t end, struct pcisim_qemu_cmdline *out)
+{
+	size_t cap = 0;
+	for (size_t i = start; i < end; i++) {
+		const struct word *w = &t->w[i];
+		if (w->blank_only)
+			continue;
+		struct pcisim_qemu_opt o = {0};
+		o.loc = w->loc;
+		if (!is_option_word(w)) {
+			/* QEMU takes a bare word as the first disk image (like -hda). */
+			o.value = w->s;
+			o.value_loc = w->vloc;
+		} else {
+			const char *name = w->s + 1;
+			if (name[0] == '-')
+				name++; /* QEMU accepts --device as -device */
+			bool arg = false;
+			if (!pcisim_qemu_option_known(name, &arg)) {
+				const char *sug = option_suggest(name);
+				if (sug)
+					return pcisim_diag_error(t->d, w->loc,
+								 "unknown option '%s': not a QEMU option; did you mean '-%s'?",
+								 w->s, sug);
+				return pcisim_diag_error(t->d, w->loc,
+							 "unknown option '%s': not a QEMU option (see qemu-system-x86_64 -help)",
+							 w->s);
+			}
+			o.name = name;
+			if (arg) {
+				size_t j = i + 1;
+				while (j < end && t->w[j].blank_only)
+					j++;
+				if (j >= end)
+					return pcisim_diag_error(t->d, w->loc,
+								 "option '%s' needs an argument (e.g. -device pcie-root-port,id=rp1)",
+								 w->s);
+				o.value = t->w[j].s;
+				o.value_loc = t->w[j].vloc;
+				i = j;
+			}
+		}
+		if (out->n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct pcisim_qemu_opt *nv = pcisim_arena_alloc(t->a, nc * sizeof(*nv));
+			if (out->n)
+				memcpy(nv, out->opts, out->n * sizeof(*nv));
+			out->opts = nv;
+			cap = nc;
+		}
+		out->opts[out->n++] = o;
+	}
+	return 0;
+}
+
+enum split_mode { SPLIT_CMDLINE, SPLIT_SCRIPT };
+
+static int split(struct pcisim_arena *a, const char *text, struct srcmap *map, enum split_mode mode,
+		 struct pcisim_qemu_cmdline *out, struct pcisim_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	struct tok t = {
+		.a = a,
+		.d = d,
+		.text = text,
+		.len = strlen(text),
+		.map = map,
+		.newline_sep = mode == SPLIT_SCRIPT,
+		.expand = mode == SPLIT_SCRIPT,
+	};
+	struct srcmap fresh = *map; /* for a second reading */
+	int rc = tokenize(&t);
+	size_t start = 0, end = 0, prog = (size_t)-1;
+	bool found = false;
+	if (!rc) {
+		found = find_qemu_command(&t, &start, &end, &prog);
+		if (!found && mode == SPLIT_SCRIPT) {
+			/* No QEMU program named: the whole text is one command line. */
+			free(t.buf);
+			free(t.vars);
+			*map = fresh;
+			return split(a, text, map, SPLIT_CMDLINE, out, d);
+		}
+		if (!found)
+			found = first_command(&t, &start, &end);
+		if (found && prog != (size_t)-1) {
+			out->program = t.w[prog].s;
+			out->program_loc = t.w[prog].loc;
+		}
+		if (found)
+			rc = build_opts(&t, start, end, out);
+	}
+	free(t.buf);
+	free(t.vars);
+	if (!rc && !out->n)
+		rc = pcisim_diag_error(d, map->base,
+				       "no QEMU options found; expected a command line such as 'qemu-system-x86_64 -machine q35 -device pcie-root-port,id=rp1'");
+	return rc;
+}
+
+int pcisim_qemu_cmdline_parse(struct pcisim_arena *a, const char *text, struct pcisim_loc loc,
+			      struct pcisim_qemu_cmdline *out, struct pcisim_diag *d)
+{
+	struct srcmap m;
+	srcmap_plain(&m, text, loc);
+	return split(a, text, &m, SPLIT_CMDLINE, out, d);
+}
+
+int pcisim_qemu_script_parse(struct pcisim_arena *a, const char *text, struct pcisim_loc loc,
+			     struct pcisim_qemu_cmdline *out, struct pcisim_diag *d)
+{
+	struct srcmap m;
+	srcmap_plain(&m, text, loc);
+	return split(a, text, &m, SPLIT_SCRIPT, out, d);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* meaning                                                                               */
+/* ------------------------------------------------------------------------------------ */
+
+/* One key=value of a -machine, -object or -global argument (QEMU keyval syntax). */
+struct kv {
+	const char *key, *value;
+	struct pcisim_loc key_loc, value_loc;
+};
+
+/*
+ * Split "first,k=v,k=v" (",," is a literal comma); a first element without '=' is the
+ * value of @implied. Columns advance from @loc along the argument.
+ */
+static int kv_split(struct pcisim_arena *a, const char *arg, struct pcisim_loc loc,
+		    const char *implied, const char *opt, struct kv **out, size_t *nout,
+		    struct pcisim_diag *d)
+{
+	size_t n = 1;
+	for (const char *p = arg; *p; p++)
+		n += *p == ',';
+	struct kv *v = pcisim_arena_alloc(a, n * sizeof(*v));
+	size_t k = 0;
+	const char *p = arg;
+	bool first = true;
+	char *buf = malloc(strlen(arg) + 1);
+	if (!buf)
+		abort();
+	while (*p) {
+		const char *st = p;
+		size_t bl = 0;
+		while (*p && !(*p == ',' && p[1] != ',')) {
+			if (*p == ',' && p[1] == ',')
+				p++;
+			buf[bl++] = *p++;
+		}
+		buf[bl] = 0;
+		if (*p == ',')
+			p++;
+		struct pcisim_loc kl = loc;
+		kl.col += (unsigned)(st - arg);
+		if (!bl) {
+			first = false;
+			continue;
+		}
+		char *eq = strchr(buf, '=');
+		if (!eq && first && implied) {
+			v[k++] = (struct kv){implied, pcisim_arena_strdup(a, buf), kl, kl};
+			first = false;
+			continue;
+		}
+		first = false;
+		if (!eq) {
+			int rc = pcisim_diag_error(d, kl, "expected key=value in %s, got '%s'", opt, buf);
+			free(buf);
+			return rc;
+		}
+		struct pcisim_loc vl = kl;
+		vl.col += (unsigned)(eq - buf) + 1;
+		v[k++] = (struct kv){pcisim_arena_strndup(a, buf, (size_t)(eq - buf)),
+				     pcisim_arena_strdup(a, eq + 1), kl, vl};
+	}
+	free(buf);
+	*out = v;
+	*nout = k;
+	return 0;
+}
+
+static void ignored_add(struct pcisim_arena *a, struct pcisim_qemu_config *c, size_t *cap,
+			const char *what, struct pcisim_loc loc)
+{
+	for (size_t i = 0; i < c->nignored; i++)
+		if (!strcmp(c->ignored[i], what))
+			return;
+	if (c->nignored == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		const char **nv = pcisim_arena_alloc(a, nc * sizeof(*nv));
+		if (c->nignored)
+			memcpy(nv, c->ignored, c->nignored * sizeof(*nv));
+		c->ignored = nv;
+		*cap = nc;
+	}
+	if (!c->nignored)
+		c->ignored_loc = loc;
+	c->ignored[c->nignored++] = pcisim_arena_strdup(a, what);
+}
+
+/* "X.Y" -> PCISIM_QEMU(X, Y); -1 when not a version. */
+static int parse_version(const char *s, unsigned *out)
+{
+	unsigned v[2] = {0, 0};
+	int k = 0;
+	const char *p = s;
+	while (k < 2) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		unsigned x = 0;
+		while (isdigit((unsigned char)*p) && x < 1000)
+			x = x * 10 + (unsigned)(*p++ - '0');
+		v[k++] = x;
+		if (*p == '.' && k < 2)
+			p++;
+		else
+			break;
+	}
+	if (*p || k != 2 || v[0] > 20 || v[1] > 20)
+		return -1;
+	*out = PCISIM_QEMU(v[0], v[1]);
+	return 0;
+}
+
+/* The machine types pcisim builds: q35 (newest), pc-q35, pc-q35-X.Y from 2.4 on. */
+static int machine_type_check(const char *type, unsigned *version, struct pcisim_loc loc,
+			      struct pcisim_diag *d)
+{
+	*version = 0;
+	if (!strcmp(type, "q35") || !strcmp(type, "pc-q35"))
+		return 0;
+	if (!strncmp(type, "pc-q35-", 7) && !parse_version(type + 7, version)) {
+		if (*version < PCISIM_QEMU(2, 4))
+			return pcisim_diag_error(d, loc,
+						 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
+						 type);
+		return 0;
+	}
+	return pcisim_diag_error(d, loc,
+				 "machine type '%s' is not modelled: pcisim builds the q35 machine; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
+				 type);
+}
+
+static int fmw_index(const char *s, const char **rest, unsigned *out)
+{
+	unsigned v = 0;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		v = v * 10 + (unsigned)(*s++ - '0');
+		if (v > 255)
+			return -1;
+	}
+	*out = v;
+	*rest = s;
+	return 0;
+}
+
+/* Windows and their targets while -machine options are read. */
+struct fmw_build {
+	struct fmw_slot {
+		bool used;
+		const char *size, *gran;
+		struct pcisim_loc loc, size_loc, gran_loc;
+		const char *targets[16];
+		struct pcisim_loc tlocs[16];
+		bool tused[16];
+	} w[16];
+};
+
+static int machine_kv(struct pcisim_arena *a, struct pcisim_qemu_config *c, size_t *igcap,
+		      struct fmw_build *fb, const struct kv *kv, struct pcisim_diag *d)
+{
+	bool b;
+	unsigned ver;
+	int rc;
+	if (!strcmp(kv->key, "type")) {
+		if ((rc = machine_type_check(kv->value, &ver, kv->value_loc, d)))
+			return rc;
+		c->machine_type = kv->value;
+		c->machine_type_loc = kv->value_loc;
+		return 0;
+	}
+	if (!strcmp(kv->key, "cxl")) {
+		if (pcisim_parse_bool(kv->value, &b))
+			return pcisim_diag_error(d, kv->value_loc,
+						 "-machine cxl: '%s' is not a boolean; valid choices: on, off",
+						 kv->value);
+		c->cxl = b;
+		c->cxl_loc = kv->value_loc;
+		return 0;
+	}
+	if (!strncmp(kv->key, "cxl-fmw.", 8)) {
+		const char *rest;
+		unsigned wi, ti;
+		if (fmw_index(kv->key + 8, &rest, &wi) || *rest != '.')
+			return pcisim_diag_error(d, kv->key_loc,
+						 "-machine %s: expected cxl-fmw.N.targets.M, cxl-fmw.N.size or cxl-fmw.N.interleave-granularity with N a window index",
+						 kv->key);
+		if (wi >= 16)
+			return pcisim_diag_error(d, kv->key_loc,
+						 "-machine %s: pcisim models at most 16 fixed memory windows (cxl-fmw.0 to cxl-fmw.15)",
+						 kv->key);
+		struct fmw_slot *w = &fb->w[wi];
+		if (!w->used)
+			w->used = true, w->loc = kv->key_loc;
+		rest++;
+		struct pcisim_loc prev = {0};
+		if (!strncmp(rest, "targets.", 8)) {
+			const char *r2;
+			if (fmw_index(rest + 8, &r2, &ti) || *r2)
+				return pcisim_diag_error(d, kv->key_loc,
+							 "-machine %s: expected cxl-fmw.%u.targets.M with M a target index",
+							 kv->key, wi);
+			if (ti >= 16)
+				return pcisim_diag_error(d, kv->key_loc,
+							 "-machine %s: a window interleaves at most 16 host bridges (targets.0 to targets.15)",
+							 kv->key);
+			if (w->tused[ti])
+				prev = w->tlocs[ti];
+			w->tused[ti] = true;
+			w->targets[ti] = kv->value;
+			w->tlocs[ti] = kv->value_loc;
+		} else if (!strcmp(rest, "size")) {
+			if (w->size)
+				prev = w->size_loc;
+			w->size = kv->value;
+			w->size_loc = kv->value_loc;
+		} else if (!strcmp(rest, "interleave-granularity")) {
+			if (w->gran)
+				prev = w->gran_loc;
+			w->gran = kv->value;
+			w->gran_loc = kv->value_loc;
+		} else {
+			return pcisim_diag_error(d, kv->key_loc,
+						 "-machine %s: unknown cxl-fmw property '%s'; valid properties: targets.M, size, interleave-granularity",
+						 kv->key, rest);
+		}
+		if (prev.line)
+			return pcisim_diag_error(d, kv->key_loc,
+						 "-machine %s is set twice (first at line %u, column %u)",
+						 kv->key, prev.line, prev.col);
+		return 0;
+	}
+	/* accel=, kernel-irqchip=, usb=, smm=, hmat=, ...: QEMU's; nothing here. */
+	char what[96];
+	snprintf(what, sizeof(what), "-machine %s", kv->key);
+	ignored_add(a, c, igcap, what, kv->key_loc);
+	return 0;
+}
+
+static bool interleave_ways_valid(unsigned n)
+{
+	/* CXL r3.1 §8.2.4.20.7: 1, 2, 4, 8, 16 and 3, 6, 12 ways. */
+	return n == 1 || n == 2 || n == 4 || n == 8 || n == 16 || n == 3 || n == 6 || n == 12;
+}
+
+static int fmw_finish(struct pcisim_arena *a, struct pcisim_qemu_config *c, struct fmw_build *fb,
+		      struct pcisim_diag *d)
+{
+	size_t n = 0;
+	while (n < 16 && fb->w[n].used)
+		n++;
+	for (size_t i = n; i < 16; i++)
+		if (fb->w[i].used)
+			return pcisim_diag_error(d, fb->w[i].loc,
+						 "-machine cxl-fmw.%zu given but cxl-fmw.%zu is missing: windows are numbered from 0 without gaps",
+						 i, n);
+	if (!n)
+		return 0;
+	c->fmw = pcisim_arena_alloc(a, n * sizeof(*c->fmw));
+	c->nfmw = n;
+	for (size_t i = 0; i < n; i++) {
+		struct fmw_slot *w = &fb->w[i];
+		struct pcisim_qemu_fmw *f = &c->fmw[i];
+		unsigned nt = 0;
+		while (nt < 16 && w->tused[nt])
+			nt++;
+		for (unsigned j = nt; j < 16; j++)
+			if (w->tused[j])
+				return pcisim_diag_error(d, w->tlocs[j],
+							 "-machine cxl-fmw.%zu.targets.%u given but cxl-fmw.%zu.targets.%u is missing: targets are numbered from 0 without gaps",
+							 i, j, i, nt);
+		if (!nt)
+			return pcisim_diag_error(d, w->loc,
+						 "-machine cxl-fmw.%zu has no targets; expected cxl-fmw.%zu.targets.0=ID of a pxb-cxl host bridge",
+						 i, i);
+		if (!interleave_ways_valid(nt))
+			return pcisim_diag_error(d, w->tlocs[nt - 1],
+						 "-machine cxl-fmw.%zu has %u targets; a window interleaves 1, 2, 3, 4, 6, 8, 12 or 16 host bridges",
+						 i, nt);
+		if (!w->size)
+			return pcisim_diag_error(d, w->loc,
+						 "-machine cxl-fmw.%zu needs a size (e.g. cxl-fmw.%zu.size=4G)",
+						 i, i);
+		uint64_t size;
+		if (pcisim_prop_parse_size(w->size, &size))
+			return pcisim_diag_error(d, w->size_loc,
+						 "-machine cxl-fmw.%zu.size: '%s' is not a size (e.g. 4G, 512M)",
+						 i, w->size);
+		if (!size || size % (256ull << 20))
+			return pcisim_diag_error(d, w->size_loc,
+						 "-machine cxl-fmw.%zu.size: %s is not a multiple of 256M (the size of a CXL fixed memory window must be)",
+						 i, w->size);
+		uint64_t gran = 256;
+		if (w->gran) {
+			if (pcisim_prop_parse_size(w->gran, &gran) || gran < 256 || gran > 16384 ||
+			    (gran & (gran - 1)))
+				return pcisim_diag_error(d, w->gran_loc,
+							 "-machine cxl-fmw.%zu.interleave-granularity: '%s' is not a valid granularity; valid choices: 256, 512, 1k, 2k, 4k, 8k, 16k",
+							 i, w->gran);
+		}
+		const char **targets = pcisim_arena_alloc(a, nt * sizeof(*targets));
+		f->target_locs = pcisim_arena_alloc(a, nt * sizeof(*f->target_locs));
+		for (unsigned j = 0; j < nt; j++) {
+			targets[j] = w->targets[j];
+			f->target_locs[j] = w->tlocs[j];
+		}
+		f->fmw.targets = targets;
+		f->fmw.ntargets = nt;
+		f->fmw.size = size;
+		f->fmw.granularity = gran;
+		f->fmw.loc = w->loc;
+		f->size_str = w->size;
+		f->granularity_str = w->gran;
+	}
+	return 0;
+}
+
+static const char *const backend_types[] = {
+	"memory-backend-ram", "memory-backend-file", "memory-backend-memfd",
+	"memory-backend-shm", "memory-backend-epc",  NULL,
+};
+
+/* Properties of QEMU's memory backends (hostmem.c and its subclasses). */
+static const char *const backend_props[] = {
+	"id", "size", "mem-path", "share", "prealloc", "prealloc-threads", "prealloc-context",
+	"policy", "host-nodes", "merge", "dump", "reserve", "discard-data", "align", "offset",
+	"pmem", "readonly", "rom", "seal", "hugetlb", "hugetlbsize",
+	"x-use-canonical-path-for-ramblock-id", "guest-memfd", NULL,
+};
+
+static int object_opt(struct pcisim_arena *a, struct pcisim_qemu_config *c, size_t *igcap,
+		      size_t *becap, const struct pcisim_qemu_opt *o, struct pcisim_diag *d)
+{
+	struct kv *kv;
+	size_t n;
+	int rc = kv_split(a, o->value, o->value_loc, "qom-type", "-object", &kv, &n, d);
+	if (rc)
+		return rc;
+	const struct kv *type = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, "qom-type"))
+			type = &kv[i];
+	if (!type || !type->value[0])
+		return pcisim_diag_error(d, o->value_loc,
+					 "-object needs a type (e.g. -object memory-backend-ram,id=mem0,size=1G)");
+	bool backend = false;
+	for (size_t i = 0; backend_types[i]; i++)
+		if (!strcmp(backend_types[i], type->value))
+			backend = true;
+	if (!backend) {
+		char what[96];
+		snprintf(what, sizeof(what), "-object %s", type->value);
+		ignored_add(a, c, igcap, what, o->loc);
+		return 0;
+	}
+	struct pcisim_qemu_backend be = {0};
+	be.type = type->value;
+	be.arg = o->value;
+	be.loc = o->value_loc;
+	const char *size = NULL;
+	struct pcisim_loc size_loc = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (&kv[i] == type)
+			continue;
+		bool ok = false;
+		for (size_t j = 0; backend_props[j]; j++)
+			if (!strcmp(backend_props[j], kv[i].key))
+				ok = true;
+		if (!ok) {
+			char buf[512];
+			return pcisim_diag_error(d, kv[i].key_loc,
+						 "unknown property '%s' for -object %s; valid properties: %s",
+						 kv[i].key, type->value,
+						 pcisim_choices(buf, sizeof(buf), backend_props));
+		}
+		if (!strcmp(kv[i].key, "id"))
+			be.id = kv[i].value, be.id_loc = kv[i].value_loc;
+		else if (!strcmp(kv[i].key, "size"))
+			size = kv[i].value, size_loc = kv[i].value_loc;
+		else if (!strcmp(kv[i].key, "mem-path"))
+			be.mem_path = kv[i].value;
+	}
+	if (!be.id || !be.id[0])
+		return pcisim_diag_error(d, o->value_loc,
+					 "-object %s needs an id (devices refer to it: memdev=ID)",
+					 type->value);
+	if (!size)
+		return pcisim_diag_error(d, o->value_loc,
+					 "-object %s,id=%s needs a size (e.g. size=4G)", type->value,
+					 be.id);
+	if (pcisim_prop_parse_size(size, &be.size) || !be.size)
+		return pcisim_diag_error(d, size_loc,
+					 "-object %s size: '%s' is not a size (e.g. 4G, 256M, 1k)",
+					 type->value, size);
+	if (!strcmp(type->value, "memory-backend-file") && !be.mem_path)
+		return pcisim_diag_error(d, o->value_loc,
+					 "-object memory-backend-file,id=%s needs mem-path=FILE", be.id);
+	for (size_t i = 0; i < c->nbackends; i++)
+		if (!strcmp(c->backends[i].id, be.id))
+			return pcisim_diag_error(d, be.id_loc,
+						 "duplicate object id '%s' (first at line %u, column %u)",
+						 be.id, c->backends[i].id_loc.line,
+						 c->backends[i].id_loc.col);
+	if (c->nbackends == *becap) {
+		size_t nc = *becap ? *becap * 2 : 8;
+		struct pcisim_qemu_backend *nv = pcisim_arena_alloc(a, nc * sizeof(*nv));
+		if (c->nbackends)
+			memcpy(nv, c->backends, c->nbackends * sizeof(*nv));
+		c->backends = nv;
+		*becap = nc;
+	}
+	c->backends[c->nbackends++] = be;
+	return 0;
+}
+
+static int global_opt(struct pcisim_arena *a, struct pcisim_qemu_config *c, size_t *igcap,
+		      const struct pcisim_qemu_opt *o, struct pcisim_diag *d)
+{
+	/* DRIVER.PROP=VALUE, or driver=DRIVER,property=PROP,value=VALUE */
+	const char *drv = NULL, *prop = NULL, *val = NULL;
+	struct pcisim_loc vloc = o->value_loc;
+	char *tmp = NULL;
+	if (strstr(o->value, "driver=") == o->value) {
+		struct kv *kv;
+		size_t n;
+		int rc = kv_split(a, o->value, o->value_loc, NULL, "-global", &kv, &n, d);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			if (!strcmp(kv[i].key, "driver"))
+				drv = kv[i].value;
+			else if (!strcmp(kv[i].key, "property"))
+				prop = kv[i].value;
+			else if (!strcmp(kv[i].key, "value"))
+				val = kv[i].value, vloc = kv[i].value_loc;
+			else
+				return pcisim_diag_error(d, kv[i].key_loc,
+							 "unknown key '%s' in -global; valid keys: driver, property, value",
+							 kv[i].key);
+		}
+	} else {
+		const char *eq = strchr(o->value, '=');
+		const char *dot = strchr(o->value, '.');
+		if (eq && dot && dot < eq) {
+			tmp = pcisim_arena_strdup(a, o->value);
+			tmp[dot - o->value] = 0;
+			tmp[eq - o->value] = 0;
+			drv = tmp;
+			prop = tmp + (dot - o->value) + 1;
+			val = tmp + (eq - o->value) + 1;
+			vloc.col += (unsigned)(eq - o->value) + 1;
+		}
+	}
+	if (!drv || !prop || !val)
+		return pcisim_diag_error(d, o->value_loc,
+					 "-global: expected DRIVER.PROPERTY=VALUE (e.g. ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off), got '%s'",
+					 o->value);
+	if (!strcmp(drv, "ICH9-LPC") && !strcmp(prop, "acpi-pci-hotplug-with-bridge-support")) {
+		bool b;
+		if (pcisim_parse_bool(val, &b))
+			return pcisim_diag_error(d, vloc,
+						 "-global %s.%s: '%s' is not a boolean; valid choices: on, off",
+						 drv, prop, val);
+		c->acpi_pcihp_bridges = b;
+		c->acpi_loc = vloc;
+		return 0;
+	}
+	char what[160];
+	snprintf(what, sizeof(what), "-global %s.%s", drv, prop);
+	ignored_add(a, c, igcap, what, o->loc);
+	return 0;
+}
+
+int pcisim_qemu_config_read(struct pcisim_arena *a, const struct pcisim_qemu_cmdline *cmd,
+			    struct pcisim_qemu_config *out, struct pcisim_diag *d)
+{
+	struct pcisim_qemu_config *c = out;
+	memset(c, 0, sizeof(*c));
+	c->cxl = -1;
+	c->acpi_pcihp_bridges = -1;
+	c->vga = -1;
+	bool nodefaults = false;
+	struct pcisim_loc nodefaults_loc = {0};
+	c->program = cmd->program;
+	c->program_loc = cmd->program_loc;
+	size_t igcap = 0, becap = 0, devcap = 0;
+	struct fmw_build *fb = calloc(1, sizeof(*fb));
+	if (!fb)
+		abort();
+	int rc = 0;
+	for (size_t i = 0; i < cmd->n && !rc; i++) {
+		const struct pcisim_qemu_opt *o = &cmd->opts[i];
+		if (!o->name) {
+			char what[160];
+			snprintf(what, sizeof(what), "disk image '%.120s'", o->value);
+			ignored_add(a, c, &igcap, what, o->loc);
+		} else if (!strcmp(o->name, "device")) {
+			struct pcisim_props p;
+			if ((rc = pcisim_props_from_string(a, o->value, o->value_loc, &p, d)))
+				break;
+			if (c->ndevices == devcap) {
+				size_t nc = devcap ? devcap * 2 : 16;
+				struct pcisim_props *nv = pcisim_arena_alloc(a, nc * sizeof(*nv));
+				if (c->ndevices)
+					memcpy(nv, c->devices, c->ndevices * sizeof(*nv));
+				c->devices = nv;
+				devcap = nc;
+			}
+			c->devices[c->ndevices++] = p;
+		} else if (!strcmp(o->name, "machine") || !strcmp(o->name, "M")) {
+			struct kv *kv;
+			size_t n;
+			if (!c->has_machine)
+				c->machine_loc = o->loc;
+			c->has_machine = true;
+			if ((rc = kv_split(a, o->value, o->value_loc, "type", "-machine", &kv, &n, d)))
+				break;
+			for (size_t k = 0; k < n && !rc; k++)
+				rc = machine_kv(a, c, &igcap, fb, &kv[k], d);
+		} else if (!strcmp(o->name, "object")) {
+			rc = object_opt(a, c, &igcap, &becap, o, d);
+		} else if (!strcmp(o->name, "global")) {
+			rc = global_opt(a, c, &igcap, o, d);
+		} else if (!strcmp(o->name, "vga")) {
+			/* Any display adapter but none sits at 00:01.0; pcisim's is the std VGA. */
+			c->vga = strcmp(o->value, "none") != 0;
+			c->vga_loc = o->value_loc;
+			if (c->vga && strcmp(o->value, "std")) {
+				char what[96];
+				snprintf(what, sizeof(what), "-vga %s", o->value);
+				ignored_add(a, c, &igcap, what, o->loc);
+			}
+		} else if (!strcmp(o->name, "nodefaults")) {
+			/* No default devices; on the PCI bus that is the VGA function. */
+			nodefaults = true;
+			nodefaults_loc = o->loc;
+		} else {
+			char what[96];
+			snprintf(what, sizeof(what), "-%s", o->name);
+			ignored_add(a, c, &igcap, what, o->loc);
+		}
+	}
+	if (nodefaults && c->vga < 0)
+		c->vga = 0, c->vga_loc = nodefaults_loc;
+	if (!rc)
+		rc = fmw_finish(a, c, fb, d);
+	free(fb);
+	return rc;
+}
+
+char *pcisim_qemu_ignored_str(const struct pcisim_qemu_config *cfg, char *buf, size_t n)
+{
+	size_t u = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < cfg->nignored && u + 8 < n; i++) {
+		int w = snprintf(buf + u, n - u, "%s%s", i ? ", " : "", cfg->ignored[i]);
+		if (w < 0 || (size_t)w >= n - u) {
+			snprintf(buf + u, n - u, ", ...");
+			break;
+		}
+		u += (size_t)w;
+	}
+	return buf;
+}
+
+/* Device properties that name a memory backend. */
+static const char *const memdev_props[] = {
+	"memdev", "volatile-memdev", "persistent-memdev", "volatile-dc-memdev", "lsa", NULL,
+};
+
+int pcisim_qemu_check_memdevs(const struct pcisim_props *p,
+			      const struct pcisim_qemu_backend *const *bes, size_t nbes,
+			      struct pcisim_diag *d)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		bool ref = false;
+		for (size_t j = 0; memdev_props[j]; j++)
+			if (!strcmp(memdev_props[j], p->v[i].name))
+				ref = true;
+		if (!ref)
+			continue;
+		bool found = false;
+		for (size_t j = 0; j < nbes && !found; j++)
+			found = !strcmp(bes[j]->id, p->v[i].value);
+		if (found)
+			continue;
+		char buf[512] = "";
+		size_t u = 0;
+		for (size_t j = 0; j < nbes && u + 4 < sizeof(buf); j++)
+			u += (size_t)snprintf(buf + u, sizeof(buf) - u, "%s%s", j ? ", " : "",
+					      bes[j]->id);
+		if (!nbes)
+			snprintf(buf, sizeof(buf),
+				 "(none: define one with -object memory-backend-ram,id=ID,size=SIZE)");
+		return pcisim_diag_error(d, p->v[i].loc,
+					 "%s property '%s': no memory backend '%s'; valid ids: %s",
+					 p->driver, p->v[i].name, p->v[i].value, buf);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the fabric                                                                            */
+/* ------------------------------------------------------------------------------------ */
+
+/* q35's display adapter: slot 1, function 0 (QEMU pc_q35.c puts VGA first on pcie.0). */
+#define PCI_DEVFN_VGA (1 << 3)
+
+/* What qemu_args entries leave with a fabric: memory backends, and memory to free. */
+struct qemu_state {
+	const struct pcisim_qemu_backend **v;
+	size_t n, cap;
+	void **owned;
+	size_t nowned;
+};
+
+static const struct pcisim_ext_key state_key = {"qemu-args"};
+
+static void state_free(void *p)
+{
+	struct qemu_state *t = p;
+	for (size_t i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
+	free(t->v);
+	free(t);
+}
+
+static struct qemu_state *state_get(struct pcisim_fabric *fab)
+{
+	struct qemu_state *t = pcisim_ext_get(fab->sim, &state_key);
+	if (t)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		abort();
+	pcisim_ext_set(fab->sim, &state_key, t, state_free);
+	return t;
+}
+
+/* Zeroed memory that lives as long as the fabric's simulation. */
+static void *state_alloc(struct pcisim_fabric *fab, size_t n)
+{
+	struct qemu_state *t = state_get(fab);
+	void **no = realloc(t->owned, (t->nowned + 1) * sizeof(*no));
+	void *p = calloc(1, n ? n : 1);
+	if (!no || !p)
+		abort();
+	t->owned = no;
+	t->owned[t->nowned++] = p;
+	return p;
+}
+
+const struct pcisim_qemu_backend *pcisim_membackend_find(struct pcisim_fabric *fab,
+							 const char *id)
+{
+	struct qemu_state *t = pcisim_ext_get(fab->sim, &state_key);
+	for (size_t i = 0; t && i < t->n; i++)
+		if (!strcmp(t->v[i]->id, id))
+			return t->v[i];
+	return NULL;
+}
+
+/* A machine setting of a qemu_args entry against the scenario's machine: section. */
+static int machine_conflict(const struct pcisim_ynode *mnode, const char *key, const char *given,
+			    struct pcisim_loc loc, struct pcisim_diag *d)
+{
+	const struct pcisim_ynode *v = mnode ? pcisim_ymap_get(mnode, key) : NULL;
+	if (!v || v->kind != PCISIM_Y_SCALAR)
+		return 0;
+	bool a, b;
+	if (!strcmp(v->str, given) ||
+	    (!pcisim_parse_bool(v->str, &a) && !pcisim_parse_bool(given, &b) && a == b))
+		return 0;
+	return pcisim_diag_error(d, loc,
+				 "qemu_args sets %s=%s but the scenario's machine: section has %s: %s (%s:%u:%u); keep one",
+				 key, given, key, v->str, v->loc.file ? v->loc.file : "", v->loc.line,
+				 v->loc.col);
+}
+
+static bool user_devices_exist(const struct pcisim_fabric *fab)
+{
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (!fab->fns[i]->comp.removed && fab->fns[i]->props.loc.line)
+			return true;
+	return false;
+}
+
+static int apply_machine(struct pcisim_fabric *fab, const struct pcisim_qemu_config *c,
+			 struct pcisim_diag *d)
+{
+	struct pcisim_machine *m = &fab->machine;
+	const struct pcisim_scenario *sc = pcisim_sim_scenario(fab->sim);
+	const struct pcisim_ynode *mnode = sc ? sc->machine : NULL;
+	int rc;
+	bool old_acpi = m->acpi_pcihp_bridges;
+	unsigned old_version = m->type_version;
+	if (c->machine_type) {
+		if ((rc = machine_conflict(mnode, "type", c->machine_type, c->machine_type_loc, d)))
+			return rc;
+		unsigned ver;
+		if ((rc = machine_type_check(c->machine_type, &ver, c->machine_type_loc, d)))
+			return rc;
+		if (ver && m->qemu && ver > m->qemu)
+			return pcisim_diag_error(d, c->machine_type_loc,
+						 "machine type %s does not exist in QEMU %u.%u (the scenario's machine: qemu:)",
+						 c->machine_type, m->qemu >> 8, m->qemu & 0xff);
+		m->type = c->machine_type;
+		m->type_version = ver;
+	}
+	if (c->cxl >= 0) {
+		if ((rc = machine_conflict(mnode, "cxl", c->cxl ? "on" : "off", c->cxl_loc, d)))
+			return rc;
+		m->cxl = c->cxl;
+	}
+	bool acpi_explicit = mnode && pcisim_ymap_get(mnode, "acpi-pci-hotplug-with-bridge-support");
+	if (c->acpi_pcihp_bridges >= 0) {
+		if ((rc = machine_conflict(mnode, "acpi-pci-hotplug-with-bridge-support",
+					   c->acpi_pcihp_bridges ? "on" : "off", c->acpi_loc, d)))
+			return rc;
+		m->acpi_pcihp_bridges = c->acpi_pcihp_bridges;
+	} else if (!acpi_explicit && c->machine_type) {
+		/* pc-q35-6.0 and older keep ACPI PCI hotplug on bridges off. */
+		m->acpi_pcihp_bridges = !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
+	}
+	m->hide_native_hotplug = m->acpi_pcihp_bridges;
+	if ((m->acpi_pcihp_bridges != old_acpi || m->type_version != old_version) &&
+	    user_devices_exist(fab))
+		return pcisim_diag_error(d, c->machine_type ? c->machine_type_loc : c->acpi_loc,
+					 "this qemu_args entry changes the machine after devices were created; put it first in topology: (or set the machine in machine:)");
+	if (c->vga >= 0 &&
+	    (rc = machine_conflict(mnode, "vga", c->vga ? "std" : "none", c->vga_loc, d)))
+		return rc;
+	if (c->vga == 0 && !m->no_vga) {
+		/* The machine was built with its VGA at 00:01.0: take it away again. */
+		if (user_devices_exist(fab))
+			return pcisim_diag_error(d, c->vga_loc,
+						 "this qemu_args entry removes the VGA device after devices were created; put it first in topology: (or write vga: none in machine:)");
+		struct pcisim_pcibus *root = pcisim_fabric_find_bus(fab, "pcie.0");
+		for (uint16_t i = 0; root && i < root->nfns; i++)
+			if (root->fns[i]->devfn == PCI_DEVFN_VGA && !root->fns[i]->props.loc.line) {
+				pcisim_device_destroy(fab, root->fns[i]);
+				break;
+			}
+		m->no_vga = true;
+	}
+	return 0;
+}
+
+/* @qw[i].target_locs[j]: where target j of window i was written (NULL: the window's place). */
+static int check_targets(struct pcisim_fabric *fab, const struct pcisim_qemu_fmw *qw,
+			 struct pcisim_diag *d)
+{
+	const struct pcisim_machine *m = &fab->machine;
+	for (unsigned i = 0; i < m->ncxl_fmw; i++) {
+		const struct pcisim_cxl_fmw *w = &m->cxl_fmw[i];
+		for (unsigned j = 0; j < w->ntargets; j++) {
+			struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, w->targets[j]);
+			if (fn && !fn->comp.removed && !strcmp(fn->drv->name, "pxb-cxl"))
+				continue;
+			char buf[512] = "";
+			size_t u = 0;
+			for (uint32_t k = 0; k < fab->nfns && u + 4 < sizeof(buf); k++)
+				if (!fab->fns[k]->comp.removed && !strcmp(fab->fns[k]->drv->name, "pxb-cxl"))
+					u += (size_t)snprintf(buf + u, sizeof(buf) - u, "%s%s",
+							      u ? ", " : "", fab->fns[k]->comp.name);
+			return pcisim_diag_error(d, qw ? qw[i].target_locs[j] : w->loc,
+						 "cxl-fmw.%u.targets.%u: could not resolve CXL fixed memory window target '%s': %s; valid targets (pxb-cxl ids): %s",
+						 i, j, w->targets[j],
+						 fn ? "it is not a pxb-cxl host bridge" : "no such device",
+						 buf[0] ? buf : "(none)");
+		}
+	}
+	return 0;
+}
+
+int pcisim_cxl_fmw_check_targets(struct pcisim_fabric *fab, struct pcisim_diag *d)
+{
+	return check_targets(fab, NULL, d);
+}
+
+int pcisim_qemu_args_apply(struct pcisim_fabric *fab, struct pcisim_arena *a,
+			   const struct pcisim_ynode *node, struct pcisim_diag *d)
+{
+	if (node->kind != PCISIM_Y_SCALAR)
+		return pcisim_diag_error(d, node->loc,
+					 "'qemu_args' must be text (QEMU options, e.g. qemu_args: \"-device pcie-root-port,id=rp1,bus=pcie.0\"), not %s",
+					 pcisim_ykind_name(node->kind));
+	struct srcmap map;
+	srcmap_node(&map, fab->sim, node);
+	struct pcisim_qemu_cmdline cmd;
+	int rc = split(a, node->str, &map, SPLIT_CMDLINE, &cmd, d);
+	if (rc)
+		return rc;
+	struct pcisim_qemu_config c;
+	if ((rc = pcisim_qemu_config_read(a, &cmd, &c, d)))
+		return rc;
+	if ((rc = apply_machine(fab, &c, d)))
+		return rc;
+
+	/* Memory backends: one namespace for the whole scenario. */
+	struct qemu_state *bt = state_get(fab);
+	for (size_t i = 0; i < c.nbackends; i++) {
+		const struct pcisim_qemu_backend *old = pcisim_membackend_find(fab, c.backends[i].id);
+		if (old)
+			return pcisim_diag_error(d, c.backends[i].id_loc,
+						 "duplicate object id '%s' (first at %s:%u:%u)",
+						 old->id, old->id_loc.file ? old->id_loc.file : "",
+						 old->id_loc.line, old->id_loc.col);
+		if (bt->n == bt->cap) {
+			bt->cap = bt->cap ? bt->cap * 2 : 8;
+			bt->v = realloc(bt->v, bt->cap * sizeof(*bt->v));
+			if (!bt->v)
+				abort();
+		}
+		bt->v[bt->n++] = &c.backends[i];
+	}
+
+	for (size_t i = 0; i < c.ndevices; i++) {
+		if ((rc = pcisim_qemu_check_memdevs(&c.devices[i], bt->v, bt->n, d)))
+			return rc;
+		if ((rc = pcisim_device_create(fab, &c.devices[i], false, NULL, d)))
+			return rc;
+	}
+
+	if (c.nfmw) {
+		struct pcisim_machine *m = &fab->machine;
+		if (m->ncxl_fmw)
+			return pcisim_diag_error(d, c.fmw[0].fmw.loc,
+						 "cxl-fmw windows are already set (at %s:%u:%u); give them in one place",
+						 m->cxl_fmw[0].loc.file ? m->cxl_fmw[0].loc.file : "",
+						 m->cxl_fmw[0].loc.line, m->cxl_fmw[0].loc.col);
+		struct pcisim_cxl_fmw *w = pcisim_arena_alloc(a, c.nfmw * sizeof(*w));
+		for (size_t i = 0; i < c.nfmw; i++)
+			w[i] = c.fmw[i].fmw;
+		m->cxl_fmw = w;
+		m->ncxl_fmw = (unsigned)c.nfmw;
+		if ((rc = check_targets(fab, c.fmw, d)))
+			return rc;
+	}
+	if (c.nignored) {
+		char buf[1024];
+		pcisim_diag_warning(d, c.ignored_loc, "ignored options: %s",
+				    pcisim_qemu_ignored_str(&c, buf, sizeof(buf)));
+	}
+	return 0;
+}
+
+int pcisim_cxl_fmw_from_yaml(struct pcisim_fabric *fab, const struct pcisim_ynode *node,
+			     struct pcisim_diag *d)
+{
+	static const char *const keys[] = {"targets", "size", "interleave-granularity", NULL};
+	int rc;
+	if (node->kind != PCISIM_Y_SEQ)
+		return pcisim_diag_error(d, node->loc,
+					 "'cxl-fmw' must be a list of windows like [{targets: [cxl.1], size: 4G, interleave-granularity: 1k}], not %s",
+					 pcisim_ykind_name(node->kind));
+	if (!node->n)
+		return 0;
+	if (node->n > 16)
+		return pcisim_diag_error(d, node->vals[16]->loc,
+					 "pcisim models at most 16 fixed memory windows");
+	struct pcisim_cxl_fmw *w = state_alloc(fab, node->n * sizeof(*w));
+	for (size_t i = 0; i < node->n; i++) {
+		const struct pcisim_ynode *e = node->vals[i];
+		if ((rc = pcisim_yexpect(e, PCISIM_Y_MAP, "a cxl-fmw window", d)) ||
+		    (rc = pcisim_ymap_check_keys(e, "a cxl-fmw window", keys, d)))
+			return rc;
+		const struct pcisim_ynode *t = pcisim_ymap_get(e, "targets");
+		const struct pcisim_ynode *s = pcisim_ymap_get(e, "size");
+		const struct pcisim_ynode *g = pcisim_ymap_get(e, "interleave-granularity");
+		if (!t || !s)
+			return pcisim_diag_error(d, e->loc,
+						 "a cxl-fmw window needs 'targets' (pxb-cxl ids) and 'size', e.g. {targets: [cxl.1], size: 4G}");
+		size_t nt = t->kind == PCISIM_Y_SEQ ? t->n : 1;
+		if (t->kind == PCISIM_Y_MAP || !interleave_ways_valid((unsigned)nt))
+			return pcisim_diag_error(d, t->loc,
+						 "'targets' must be a list of 1, 2, 3, 4, 6, 8, 12 or 16 pxb-cxl ids");
+		const char **tv = state_alloc(fab, nt * sizeof(*tv));
+		for (size_t j = 0; j < nt; j++) {
+			const struct pcisim_ynode *tn = t->kind == PCISIM_Y_SEQ ? t->vals[j] : t;
+			if ((rc = pcisim_yget_str(tn, "a cxl-fmw target", &tv[j], d)))
+				return rc;
+		}
+		const char *ss;
+		if ((rc = pcisim_yget_str(s, "'size'", &ss, d)))
+			return rc;
+		if (pcisim_prop_parse_size(ss, &w[i].size) || !w[i].size ||
+		    w[i].size % (256ull << 20))
+			return pcisim_diag_error(d, s->loc,
+						 "'size': '%s' is not a multiple of 256M (e.g. 256M, 4G)", ss);
+		w[i].granularity = 256;
+		if (g) {
+			if ((rc = pcisim_yget_str(g, "'interleave-granularity'", &ss, d)))
+				return rc;
+			uint64_t gr;
+			if (pcisim_prop_parse_size(ss, &gr) || gr < 256 || gr > 16384 || (gr & (gr - 1)))
+				return pcisim_diag_error(d, g->loc,
+							 "'interleave-granularity': '%s' is not a valid granularity; valid choices: 256, 512, 1k, 2k, 4k, 8k, 16k",
+							 ss);
+			w[i].granularity = gr;
+		}
+		w[i].targets = tv;
+		w[i].ntargets = (unsigned)nt;
+		w[i].loc = e->loc;
+	}
+	fab->machine.cxl_fmw = w;
+	fab->machine.ncxl_fmw = (unsigned)node->n;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* scenario YAML                                                                         */
+/* ------------------------------------------------------------------------------------ */
+
+/* Would YAML read @s as something else than this plain string? */
+static bool yaml_needs_quotes(const char *s)
+{
+	static const char *const words[] = {
+		"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", NULL,
+	};
+	if (!s[0])
+		return true;
+	char low[8];
+	size_t l = strlen(s);
+	if (l < sizeof(low)) {
+		for (size_t i = 0; i <= l; i++)
+			low[i] = (char)tolower((unsigned char)s[i]);
+		for (size_t i = 0; words[i]; i++)
+			if (!strcmp(low, words[i]))
+				return true;
+	}
+	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) || s[0] == ' ' || s[l - 1] == ' ')
+		return true;
+	for (const char *p = s; *p; p++) {
+		if (*p == ':' || *p == '#' || *p == ',' || *p == '[' || *p == ']' || *p == '{' ||
+		    *p == '}' || *p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			return true;
+	}
+	/* Numbers stay numbers when they mean the same: 12, 0x12. Other digit-led text
+	 * ("0.1", "0x12.0x1", "1e3", "+5") would be read as a float or misread: quote it. */
+	if (isdigit((unsigned char)s[0]) || s[0] == '+' || s[0] == '.') {
+		uint64_t v;
+		bool plain_dec = s[strspn(s, "0123456789")] == 0 && (s[0] != '0' || !s[1]);
+		bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+			   s[2 + strspn(s + 2, "0123456789abcdefABCDEF")] == 0 && s[2];
+		if ((plain_dec || hex) && !pcisim_parse_u64(s, &v))
+			return false;
+		/* Sizes like 4G or 256M start with digits and are plain strings in YAML. */
+		size_t k = strspn(s, "0123456789");
+		if (k && s[k] && strspn(s + k, "kKmMgGtTpPeEbB") == strlen(s + k) && s[0] != '0')
+			return false;
+		return true;
+	}
+	return false;
+}
+
+static void yaml_scalar(FILE *out, const char *s)
+{
+	if (!yaml_needs_quotes(s)) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* A word for a shell command line: quoted when the shell would change it. */
+static void shell_word(FILE *out, const char *s)
+{
+	bool plain = s[0] != 0;
+	for (const char *p = s; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("_@%+=:,./-", *p)))
+			plain = false;
+	if (plain) {
+		fputs(s, out);
+		return;
+	}
+	fputc('\'', out);
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*p, out);
+	}
+	fputc('\'', out);
+}
+
+static void write_device(FILE *out, const struct pcisim_props *p)
+{
+	static const char *const first[] = {"id", "bus", "addr", NULL};
+	fputs("  - {driver: ", out);
+	yaml_scalar(out, p->driver);
+	for (size_t k = 0; first[k]; k++) {
+		const struct pcisim_prop *v = pcisim_props_find(p, first[k]);
+		if (!v)
+			continue;
+		fprintf(out, ", %s: ", first[k]);
+		yaml_scalar(out, v->value);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		bool done = false;
+		for (size_t k = 0; first[k]; k++)
+			if (!strcmp(first[k], p->v[i].name))
+				done = true;
+		if (done)
+			continue;
+		fputs(", ", out);
+		yaml_scalar(out, p->v[i].name);
+		fputs(": ", out);
+		yaml_scalar(out, p->v[i].value);
+	}
+	fputs("}\n", out);
+}
+
+int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *c,
+			   const struct pcisim_qemu_yaml_opts *o)
+{
+	fprintf(out, "# A pcisim scenario written by 'pcisim import-qemu'");
+	if (o->source)
+		fprintf(out, " from %s", o->source);
+	fprintf(out, ".\n");
+	if (c->program)
+		fprintf(out, "# The QEMU command line: %s at line %u.\n", c->program, c->program_loc.line);
+	fprintf(out, "version: 1\nname: ");
+	yaml_scalar(out, o->name ? o->name : "imported");
+	fprintf(out, "\n");
+	if (o->description) {
+		fprintf(out, "description: ");
+		yaml_scalar(out, o->description);
+		fprintf(out, "\n");
+	}
+
+	/* machine: scalars in flow style; windows as a block list under it. */
+	const char *type = c->machine_type ? c->machine_type : "q35";
+	if (!c->nfmw) {
+		fprintf(out, "machine: {type: ");
+		yaml_scalar(out, type);
+		if (c->cxl >= 0)
+			fprintf(out, ", cxl: %s", c->cxl ? "on" : "off");
+		if (c->acpi_pcihp_bridges >= 0)
+			fprintf(out, ", acpi-pci-hotplug-with-bridge-support: %s",
+				c->acpi_pcihp_bridges ? "on" : "off");
+		if (c->vga >= 0)
+			fprintf(out, ", vga: %s", c->vga ? "std" : "none");
+		fprintf(out, "}\n");
+	} else {
+		fprintf(out, "machine:\n  type: ");
+		yaml_scalar(out, type);
+		fprintf(out, "\n");
+		if (c->cxl >= 0)
+			fprintf(out, "  cxl: %s\n", c->cxl ? "on" : "off");
+		if (c->acpi_pcihp_bridges >= 0)
+			fprintf(out, "  acpi-pci-hotplug-with-bridge-support: %s\n",
+				c->acpi_pcihp_bridges ? "on" : "off");
+		if (c->vga >= 0)
+			fprintf(out, "  vga: %s\n", c->vga ? "std" : "none");
+		fprintf(out, "  cxl-fmw:\n");
+		for (size_t i = 0; i < c->nfmw; i++) {
+			const struct pcisim_qemu_fmw *f = &c->fmw[i];
+			fprintf(out, "    - {targets: [");
+			for (unsigned j = 0; j < f->fmw.ntargets; j++) {
+				if (j)
+					fputs(", ", out);
+				yaml_scalar(out, f->fmw.targets[j]);
+			}
+			fprintf(out, "], size: ");
+			yaml_scalar(out, f->size_str);
+			if (f->granularity_str) {
+				fprintf(out, ", interleave-granularity: ");
+				yaml_scalar(out, f->granularity_str);
+			}
+			fprintf(out, "}\n");
+		}
+	}
+
+	if (c->nignored) {
+		char buf[2048];
+		fprintf(out, "# ignored options (accepted, not modelled): %s\n",
+			pcisim_qemu_ignored_str(c, buf, sizeof(buf)));
+	}
+	if (!c->ndevices && !c->nbackends) {
+		fprintf(out, "topology: []\n");
+	} else {
+		fprintf(out, "topology:\n");
+		if (c->nbackends) {
+			fprintf(out, "  # memory backends the devices refer to (memdev=, lsa=, ...)\n");
+			fprintf(out, "  - qemu_args: |\n");
+			for (size_t i = 0; i < c->nbackends; i++) {
+				fprintf(out, "      -object ");
+				shell_word(out, c->backends[i].arg);
+				fprintf(out, "\n");
+			}
+		}
+		for (size_t i = 0; i < c->ndevices; i++)
+			write_device(out, &c->devices[i]);
+	}
+	fprintf(out, "timeline: []\nexpect: []\n");
+	return ferror(out) ? PCISIM_ERR(PCISIM_EIO) : 0;
+}
+
+int pcisim_qemu_import(FILE *out, struct pcisim_arena *a, const char *file, const char *text,
+		       const struct pcisim_qemu_yaml_opts *o, struct pcisim_diag *d)
+{
+	struct pcisim_qemu_cmdline cmd;
+	struct pcisim_qemu_config c;
+	int rc = pcisim_qemu_script_parse(a, text, (struct pcisim_loc){file, 1, 1}, &cmd, d);
+	if (rc || (rc = pcisim_qemu_config_read(a, &cmd, &c, d)))
+		return rc;
+	const struct pcisim_qemu_backend **bes = calloc(c.nbackends + 1, sizeof(*bes));
+	if (!bes)
+		abort();
+	for (size_t i = 0; i < c.nbackends; i++)
+		bes[i] = &c.backends[i];
+	const char **names = pcisim_driver_names();
+	bool have_models = names && names[0];
+	for (size_t i = 0; i < c.ndevices && !rc; i++) {
+		rc = pcisim_qemu_check_memdevs(&c.devices[i], bes, c.nbackends, d);
+		if (!rc && have_models && !pcisim_driver_find(c.devices[i].driver)) {
+			char buf[1024];
+			rc = pcisim_diag_error(d, c.devices[i].loc,
+					       "unknown device driver '%s'; valid drivers: %s",
+					       c.devices[i].driver, pcisim_choices(buf, sizeof(buf), names));
+		}
+	}
+	free(names);
+	free(bes);
+	if (rc)
+		return rc;
+	if (!c.has_machine)
+		pcisim_diag_warning(d, cmd.program ? cmd.program_loc : (struct pcisim_loc){file, 1, 1},
+				    "no -machine option: QEMU's default machine is 'pc' (i440fx); the scenario uses q35");
+	if (c.nignored) {
+		char buf[1024];
+		pcisim_diag_warning(d, c.ignored_loc, "ignored options: %s",
+				    pcisim_qemu_ignored_str(&c, buf, sizeof(buf)));
+	}
+	return pcisim_qemu_write_yaml(out, &c, o);
+}

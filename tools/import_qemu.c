@@ -1,0 +1,188 @@
+/*
+ * pcisim import-qemu: a QEMU launch script (or pasted command line) turned into a
+ * scenario: the machine from -machine, one topology entry per -device, memory backends
+ * from -object, and a comment listing the options pcisim does not model.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/arena.h"
+#include "sim/core/diag.h"
+#include "sim/pcie/qemu_args.h"
+#include "tools/cli.h"
+
+static const char usage[] =
+	"usage: pcisim import-qemu FILE [-o OUT.yaml] [--name NAME]\n"
+	"\n"
+	"Read a QEMU launch script (FILE, or - for standard input) and write a scenario:\n"
+	"version, name, description, machine: from -machine, topology: with one entry per\n"
+	"-device (and the -object memory backends they use), an empty timeline and expect.\n"
+	"The first qemu-system-*/qemu-kvm command of the script is read; a file that names\n"
+	"no QEMU program is read whole as one command line. Options pcisim does not model\n"
+	"(-drive, -netdev, -m, -smp, ...) are listed in a comment and in one warning.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output FILE     write the scenario to FILE instead of standard output\n"
+	"  --name NAME           the scenario's name (default: FILE's name without extension)\n"
+	"\n"
+	"exit status: 0 written, 2 bad input (reported as FILE:LINE:COL: error: ...)\n";
+
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (n + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* "dir/fm-target.sh" -> "fm-target" (letters, digits, '.', '_', '-'; others become '-'). */
+static void name_from_file(const char *file, char *out, size_t n)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	size_t l = strlen(base);
+	const char *dot = strrchr(base, '.');
+	if (dot && dot != base)
+		l = (size_t)(dot - base);
+	size_t u = 0;
+	for (size_t i = 0; i < l && u + 1 < n; i++) {
+		char c = base[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '.' || c == '_' || c == '-';
+		out[u++] = ok ? c : '-';
+	}
+	out[u] = 0;
+	if (!u || !strcmp(file, "-"))
+		snprintf(out, n, "imported");
+}
+
+static int import_main(int argc, char **argv)
+{
+	const char *file = NULL, *outfile = NULL, *name = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (!v)
+				return pcisim_usage_error("import-qemu", "option '%s' needs a file name", a);
+			outfile = v, i++;
+		} else if (!strcmp(a, "--name")) {
+			if (!v || !v[0])
+				return pcisim_usage_error("import-qemu",
+							  "option '--name' needs a name (e.g. --name fm-target)");
+			name = v, i++;
+		} else if (a[0] == '-' && a[1]) {
+			return pcisim_usage_error("import-qemu",
+						  "unknown option '%s'; valid options: -o, --output, --name",
+						  a);
+		} else if (file) {
+			return pcisim_usage_error("import-qemu", "one script at a time (got '%s' and '%s')",
+						  file, a);
+		} else {
+			file = a;
+		}
+	}
+	if (!file)
+		return pcisim_usage_error("import-qemu", "missing the launch script FILE");
+
+	struct pcisim_diag diag;
+	pcisim_diag_init(&diag, stderr);
+	bool is_stdin = !strcmp(file, "-");
+	const char *shown = is_stdin ? "<stdin>" : file;
+	FILE *in = is_stdin ? stdin : fopen(file, "rb");
+	if (!in) {
+		pcisim_diag_error(&diag, (struct pcisim_loc){file, 0, 0}, "cannot open: %s",
+				  strerror(errno));
+		return PCISIM_EXIT_USAGE;
+	}
+	size_t len = 0;
+	char *text = read_all(in, &len);
+	int err = errno;
+	if (!is_stdin)
+		fclose(in);
+	if (!text) {
+		pcisim_diag_error(&diag, (struct pcisim_loc){shown, 0, 0}, "cannot read: %s",
+				  strerror(err));
+		return PCISIM_EXIT_USAGE;
+	}
+	if (strlen(text) != len) {
+		pcisim_diag_error(&diag, (struct pcisim_loc){shown, 0, 0},
+				  "not a text file (it contains NUL bytes); expected a shell script or a QEMU command line");
+		free(text);
+		return PCISIM_EXIT_USAGE;
+	}
+
+	char defname[128], desc[512], src[256];
+	name_from_file(file, defname, sizeof(defname));
+	const char *base = strrchr(shown, '/');
+	base = base ? base + 1 : shown;
+	snprintf(src, sizeof(src), "%s", base);
+	snprintf(desc, sizeof(desc), "QEMU launch command imported from %s", base);
+	struct pcisim_qemu_yaml_opts o = {name ? name : defname, desc, src};
+
+	/* Written in memory first: a bad script leaves no half-written output file. */
+	char *yaml = NULL;
+	size_t ylen = 0;
+	FILE *mem = open_memstream(&yaml, &ylen);
+	if (!mem) {
+		free(text);
+		return pcisim_usage_error("import-qemu", "out of memory");
+	}
+	struct pcisim_arena arena;
+	pcisim_arena_init(&arena);
+	int rc = pcisim_qemu_import(mem, &arena, shown, text, &o, &diag);
+	fclose(mem);
+	pcisim_arena_free(&arena);
+	free(text);
+	if (rc) {
+		free(yaml);
+		return PCISIM_EXIT_USAGE;
+	}
+	FILE *out = outfile ? fopen(outfile, "w") : stdout;
+	if (!out) {
+		free(yaml);
+		return pcisim_usage_error("import-qemu", "option '-o': cannot write '%s': %s", outfile,
+					  strerror(errno));
+	}
+	bool ok = fwrite(yaml, 1, ylen, out) == ylen;
+	if (outfile)
+		ok = (fclose(out) == 0) && ok;
+	else
+		ok = (fflush(out) == 0) && ok;
+	free(yaml);
+	if (!ok)
+		return pcisim_usage_error("import-qemu", "cannot write '%s'",
+					  outfile ? outfile : "standard output");
+	return PCISIM_EXIT_OK;
+}
+
+const struct pcisim_command pcisim_cmd_import_qemu = {
+	"import-qemu",
+	"turn a QEMU launch script's -device/-machine lines into a scenario",
+	usage,
+	import_main,
+};
