@@ -251,7 +251,7 @@ struct pcisim_qemu_port_config {
 	bool hotplug;           /* "hotplug" (default on) */
 	bool power_controller;  /* "power_controller_present" (default on) */
 	uint8_t speed, width;   /* "x-speed", "x-width" (pcie-root-port: 16 GT/s, x32) */
-	bool acs;               /* ACS at 0x148 (default on; "disable-acs" turns it off) */
+	bool acs;               /* root port ACS at 0x148 (default on; "disable-acs" turns it off) */
 	struct pcisim_res_reserve res; /* pcie-root-port *-reserve properties */
 };
 
@@ -273,8 +273,9 @@ int pcisim_caps_qemu_root_port(struct pcisim_cfg *c, const struct pcisim_qemu_po
 /**
  * pcisim_caps_qemu_downstream_port() - QEMU's xio3130-downstream (TI 104c:8233
  * rev 1): MSI 0x70 (64-bit, 1 vector), SSVID 0x80, PCIe downstream port 0x90 (Slot
- * Status 0xaa) with FLR, error reporting, slot and ARI forwarding, AER 0x100, ACS
- * 0x148. @p->speed/@p->width are used as given (QEMU has no x-speed for it).
+ * Status 0xaa) with FLR, error reporting, slot and ARI forwarding, AER 0x100 (no
+ * root registers, no ACS). @p->speed/@p->width are used as given: QEMU has no
+ * x-speed/x-width for it, so its Link Capabilities report speed and width 0.
  */
 int pcisim_caps_qemu_downstream_port(struct pcisim_cfg *c, const struct pcisim_qemu_port_config *p);
 

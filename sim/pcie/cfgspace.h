@@ -95,6 +95,7 @@ static inline uint16_t pcisim_cfg_get16(const struct pcisim_cfg *c, uint16_t off
 {
 	return (uint16_t)(c->bytes[off] | c->bytes[off + 1] << 8);
 }
+/** pcisim_cfg_get32() - the dword at @off (hardware side). */
 uint32_t pcisim_cfg_get32(const struct pcisim_cfg *c, uint16_t off);
 /** Set/clear bits of a register (hardware side). */
 void pcisim_cfg_setbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);
@@ -108,7 +109,9 @@ uint32_t pcisim_cfg_test_and_clear(struct pcisim_cfg *c, uint16_t off, unsigned 
 
 /**
  * pcisim_cfg_write() - a guest write of @len (1, 2, 4) bytes: per byte,
- * cfg = (cfg & ~wmask) | (val & wmask); then cfg &= ~(val & w1cmask).
+ * cfg = (cfg & ~wmask) | (val & wmask); then cfg &= ~(val & w1cmask). Asserts, as
+ * QEMU does, that no bit of a written byte is both RW and RW1C. No side effects:
+ * device models react afterwards, comparing with the values they read before.
  */
 void pcisim_cfg_write(struct pcisim_cfg *c, uint16_t off, uint32_t val, unsigned len);
 /** A guest read (no side effects). Reads past the end return all ones. */
