@@ -233,7 +233,11 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 		}
 		pcisim_irq_connect(&p->irq_msg, port_irq, p);
 		pcisim_irq_connect(&p->irq_intx, port_irq, p);
-		if (!h->pciehp || !p->slot.implemented)
+		/*
+		 * With ACPI PCI hotplug on bridges, firmware keeps hotplug control (_OSC does
+		 * not grant native hotplug), so pciehp does not bind; acpiphp is not modelled.
+		 */
+		if (!h->pciehp || h->acpi_pcihp || !p->slot.implemented)
 			continue;
 		uint32_t cap = pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP));
 		if (!(cap & PCI_EXP_SLTCAP_HPC))
