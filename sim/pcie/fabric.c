@@ -260,7 +260,10 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 
 	struct pcisim_pcibus *bus = NULL;
 	uint8_t devfn = 0;
-	if (drv->kind != PCISIM_FN_OTHER) {
+	/* pcie.0's own host bridge (pcisim_q35_create) sits on no bus: its bus is the root. */
+	bool root_host = drv->kind == PCISIM_FN_HOST_BRIDGE && !fab->root_host &&
+			 !pcisim_props_find(props, "bus");
+	if (drv->kind != PCISIM_FN_OTHER && !root_host) {
 		const char *busname = pcisim_props_str(props, "bus", "pcie.0");
 		const struct pcisim_prop *bp = pcisim_props_find(props, "bus");
 		bus = pcisim_fabric_find_bus(fab, busname);
@@ -681,8 +684,13 @@ int pcisim_fabric_build_machine(struct pcisim_sim *sim, const struct pcisim_ynod
 	/* pc-q35-6.0 and older keep ACPI PCI hotplug on bridges off (native PCIe hotplug). */
 	if (!acpi_set)
 		m->acpi_pcihp_bridges = !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
-	/* With ACPI hotplug on bridges the root ports hide their native hotplug capability. */
-	m->hide_native_hotplug = m->acpi_pcihp_bridges;
+	/*
+	 * With ACPI hotplug on bridges, pc_q35_init() hides the ports' native hotplug
+	 * capability unless ICH9-LPC x-keep-pci-slot-hpc, which pc_compat_6_1 turns off:
+	 * machine types up to 6.1, on binaries that have the knob (6.1 on).
+	 */
+	m->hide_native_hotplug = m->acpi_pcihp_bridges && m->qemu >= PCISIM_QEMU(6, 1) &&
+				 (m->type_version ? m->type_version : m->qemu) <= PCISIM_QEMU(6, 1);
 	/* The q35 root complex: the pcie.0 root bus and its fixed devices. */
 	return pcisim_q35_create(fab, !m->no_vga, d);
 }
@@ -729,7 +737,7 @@ int pcisim_fabric_build_topology(struct pcisim_sim *sim, struct pcisim_arena *a,
 	pcisim_fabric_enumerate(fab);
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER) {
+		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->bus) {
 			char bdf[32];
 			PCISIM_RECORD(sim, &fn->comp, "pci.device",
 				      PCISIM_FS("driver", fn->drv->name),

@@ -1,0 +1,457 @@
+/*
+ * The registry of QEMU device models (every dev_*.c table), and what the models
+ * share: the compatibility flags of the emulated QEMU version and machine type, the
+ * header fields QEMU's PCI core writes for every function (hw/pci/pci.c
+ * do_pci_register_device), the PCIe port register quirks (hw/pci/pcie_port.c
+ * pcie_port_init_reg), QEMU's (chassis, slot) registry (pcie_chassis_add_slot), link
+ * speed/width properties (hw/core/qdev-properties-system.c), and the CXL DVSEC, DSN
+ * and DOE capabilities (hw/cxl/cxl-component-utils.c cxl_component_create_dvsec,
+ * hw/pci/pcie.c pcie_dev_ser_num_init, hw/pci/pcie_doe.c pcie_doe_init).
+ */
+#include "sim/pcie/models_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/ynode.h"
+#include "sim/pcie/regs/aer.h"
+#include "sim/pcie/regs/cxl_dvsec.h"
+#include "sim/pcie/regs/doe.h"
+#include "sim/pcie/regs/dsn.h"
+#include "sim/pcie/regs/pci.h"
+
+void pcisim_pcie_models_register(void)
+{
+	pcisim_drivers_add(pcisim__q35_drivers);
+	pcisim_drivers_add(pcisim__root_port_drivers);
+	pcisim_drivers_add(pcisim__switch_drivers);
+	pcisim_drivers_add(pcisim__pxb_drivers);
+	pcisim_drivers_add(pcisim__endpoint_drivers);
+	pcisim_drivers_add(pcisim__cxl_drivers);
+}
+
+/* ---- versions and compat flags ---- */
+
+/* PCISIM_QEMU() (major << 8 | minor) to caps.h's major * 100 + minor. */
+static unsigned qemu_dec(unsigned v)
+{
+	return (v >> 8) * 100 + (v & 0xff);
+}
+
+unsigned pcisim__machine_version(const struct pcisim_machine *m)
+{
+	return m->type_version ? m->type_version : m->qemu;
+}
+
+bool pcisim__hide_native_hotplug(const struct pcisim_pcifn *fn)
+{
+	if (fn->hotplugged)
+		return false;
+	const struct pcisim_machine *m = &fn->fabric->machine;
+	/*
+	 * hw/i386/pc_q35.c pc_q35_init(): with ICH9-LPC acpi-pci-hotplug-with-bridge-support
+	 * on and x-keep-pci-slot-hpc off, every PCIE slot gets
+	 * x-do-not-expose-native-hotplug-cap=true. x-keep-pci-slot-hpc is on by default
+	 * (hw/acpi/ich9.c) and off in pc_compat_6_1, i.e. for machine types <= 6.1; the
+	 * knob exists from QEMU 6.1 on. fab->machine.hide_native_hotplug says ACPI
+	 * hotplug is on; the version test is applied here as well so the flag may mean
+	 * either.
+	 */
+	bool machine_hide = m->hide_native_hotplug && m->qemu >= PCISIM_QEMU(6, 1) &&
+			    pcisim__machine_version(m) <= PCISIM_QEMU(6, 1);
+	return pcisim_props_bool(&fn->props, "x-do-not-expose-native-hotplug-cap", machine_hide);
+}
+
+unsigned pcisim__compat(const struct pcisim_pcifn *fn)
+{
+	const struct pcisim_machine *m = &fn->fabric->machine;
+	unsigned f = pcisim_qemu_compat(qemu_dec(m->qemu), qemu_dec(pcisim__machine_version(m)));
+	f &= ~(unsigned)PCISIM_QEMU_HIDE_HPC;
+	if (pcisim__hide_native_hotplug(fn))
+		f |= PCISIM_QEMU_HIDE_HPC;
+	return f;
+}
+
+/* ---- header ---- */
+
+void pcisim__header(struct pcisim_pcifn *fn, uint16_t vendor, uint16_t device, uint8_t rev,
+		    uint32_t class24)
+{
+	struct pcisim_cfg *c = &fn->cfg;
+	pcisim_cfg_set(c, PCI_VENDOR_ID, vendor, 2);
+	pcisim_cfg_set(c, PCI_DEVICE_ID, device, 2);
+	pcisim_cfg_set(c, PCI_REVISION_ID, rev, 1);
+	pcisim_cfg_set(c, PCI_CLASS_PROG, class24, 3);
+	/* pci_init_multifunction(): "multifunction=on" sets the header type bit */
+	if (pcisim_props_bool(&fn->props, "multifunction", false))
+		pcisim_cfg_setbits(c, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_MFD);
+	if ((pcisim_cfg_get8(c, PCI_HEADER_TYPE) & PCI_HEADER_TYPE_MASK) == PCI_HEADER_TYPE_NORMAL) {
+		/* pci_set_default_subsystem_id(): PCI_SUBVENDOR_ID_REDHAT_QUMRANET:PCI_SUBDEVICE_ID_QEMU */
+		pcisim_cfg_set(c, PCI_SUBSYSTEM_VENDOR_ID, 0x1af4, 2);
+		pcisim_cfg_set(c, PCI_SUBSYSTEM_ID, 0x1100, 2);
+	}
+}
+
+void pcisim__port_init_reg(struct pcisim_pcifn *fn, unsigned compat)
+{
+	struct pcisim_cfg *c = &fn->cfg;
+	/* "Unlike pci bridge, 66MHz and fast back to back don't apply to pci express port." */
+	pcisim_cfg_set(c, PCI_STATUS, pcisim_cfg_get16(c, PCI_STATUS) & PCI_STATUS_CAP_LIST, 2);
+	pcisim_cfg_set(c, PCI_SEC_STATUS, 0, 2);
+	/* "Does not apply to PCI Express and must be hardwired to 0." */
+	pcisim_cfg_mask_clr(c, PCISIM_WMASK, PCI_BRIDGE_CONTROL, 2, PCISIM_BRIDGE_CTL_PCIE_RO);
+	/* pci_bridge_initfn(): Secondary Latency Timer RO 0 on PCIe (x-pci-express-writeable-slt-bug) */
+	if (compat & PCISIM_QEMU_SEC_LAT_RO) {
+		pcisim_cfg_mask_set(c, PCISIM_WMASK, PCI_SEC_LATENCY_TIMER, 1, 0);
+		pcisim_cfg_set_flags(c, PCISIM_CFG_F_SEC_LAT_RO);
+	}
+}
+
+bool pcisim__on_root_bus(const struct pcisim_pcifn *fn)
+{
+	return fn->bus && fn->bus->is_root;
+}
+
+int pcisim__build_failed(struct pcisim_pcifn *fn, int rc, const char *what, struct pcisim_diag *d)
+{
+	return pcisim_diag_error(d, fn->props.loc,
+				 "%s '%s': cannot build %s (error %d; a capability did not fit or overlapped)",
+				 fn->drv->name, fn->comp.name, what, rc);
+}
+
+/* ---- QEMU's (chassis, slot) registry, hw/pci/pcie_port.c ---- */
+
+/*
+ * Open addressing keyed by chassis << 16 | slot. Entries of removed ports are free
+ * again (QEMU's pcie_chassis_del_slot at unrealize). Lookups only; nothing iterates
+ * the table, so its layout cannot reach the trace.
+ */
+struct chassis_map {
+	uint32_t *keys;
+	struct pcisim_pcifn **fns;
+	uint32_t cap, n;
+};
+
+static const struct pcisim_ext_key chassis_key = {"pcie-chassis-slots"};
+
+static void chassis_destroy(void *p)
+{
+	struct chassis_map *m = p;
+	free(m->keys);
+	free(m->fns);
+	free(m);
+}
+
+static uint32_t chassis_hash(uint32_t k)
+{
+	k ^= k >> 16;
+	k *= 0x7feb352dU;
+	k ^= k >> 15;
+	return k;
+}
+
+static struct pcisim_pcifn **chassis_slot(struct chassis_map *m, uint32_t key)
+{
+	uint32_t i = chassis_hash(key) & (m->cap - 1);
+	while (m->fns[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	m->keys[i] = key;
+	return &m->fns[i];
+}
+
+static void chassis_grow(struct chassis_map *m)
+{
+	struct chassis_map old = *m;
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->keys = calloc(m->cap, sizeof(*m->keys));
+	m->fns = calloc(m->cap, sizeof(*m->fns));
+	if (!m->keys || !m->fns)
+		abort();
+	for (uint32_t i = 0; i < old.cap; i++)
+		if (old.fns[i])
+			*chassis_slot(m, old.keys[i]) = old.fns[i];
+	free(old.keys);
+	free(old.fns);
+}
+
+int pcisim__chassis_add_slot(struct pcisim_pcifn *fn, unsigned chassis, unsigned slot,
+			     struct pcisim_diag *d)
+{
+	struct pcisim_sim *sim = fn->fabric->sim;
+	struct chassis_map *m = pcisim_ext_get(sim, &chassis_key);
+	if (!m) {
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			abort();
+		pcisim_ext_set(sim, &chassis_key, m, chassis_destroy);
+	}
+	if (2 * (m->n + 1) > m->cap)
+		chassis_grow(m);
+	uint32_t key = (uint32_t)(chassis & 0xff) << 16 | (slot & 0xffff);
+	struct pcisim_pcifn **e = chassis_slot(m, key);
+	if (*e && !(*e)->comp.removed) {
+		const struct pcisim_prop *sp = pcisim_props_find(&fn->props, "slot");
+		const struct pcisim_prop *cp = pcisim_props_find(&fn->props, "chassis");
+		return pcisim_diag_error(d, sp ? sp->loc : cp ? cp->loc : fn->props.loc,
+					 "Can't add chassis slot, error -16: chassis %u slot %u is already taken by %s '%s'; each root or downstream port needs its own chassis/slot pair",
+					 chassis & 0xff, slot & 0xffff, (*e)->drv->name, (*e)->comp.name);
+	}
+	if (!*e)
+		m->n++;
+	*e = fn;
+	return 0;
+}
+
+/* ---- link speed and width properties ---- */
+
+const char *const pcisim__speed_choices[] = {"2_5", "5", "8", "16", "32", "64", NULL};
+const char *const pcisim__width_choices[] = {"1", "2", "4", "8", "12", "16", "32", NULL};
+
+uint8_t pcisim__prop_speed(const struct pcisim_props *p, const char *name, uint8_t dflt)
+{
+	const char *v = pcisim_props_str(p, name, NULL);
+	if (!v)
+		return dflt;
+	for (unsigned i = 0; pcisim__speed_choices[i]; i++)
+		if (!strcmp(v, pcisim__speed_choices[i]))
+			return (uint8_t)(PCISIM_LNK_2_5GT + i);
+	return dflt;
+}
+
+uint8_t pcisim__prop_width(const struct pcisim_props *p, const char *name, uint8_t dflt)
+{
+	const char *v = pcisim_props_str(p, name, NULL);
+	uint64_t w;
+	if (!v || pcisim_parse_u64(v, &w))
+		return dflt;
+	return (uint8_t)w;
+}
+
+/* ---- CXL DVSECs, DSN, DOE ---- */
+
+int pcisim__cxl_dvsec(struct pcisim_cfg *c, uint16_t off, uint16_t id, uint8_t rev, uint16_t len,
+		      enum pcisim__cxl_comp comp)
+{
+	uint16_t pos = pcisim_cfg_add_ext_cap(c, PCI_EXT_CAP_ID_DVSEC, PCISIM_DVSEC_VER, off, len);
+	if (!pos)
+		return PCISIM_ERR(PCISIM_EINVAL);
+	pcisim_cfg_set(c, (uint16_t)(pos + PCI_DVSEC_HEADER1),
+		       PCISIM_FIELD_PREP(PCI_DVSEC_HEADER1_VID, PCISIM_CXL_VENDOR_ID) |
+			       PCISIM_FIELD_PREP(PCI_DVSEC_HEADER1_REV, rev) |
+			       PCISIM_FIELD_PREP(PCI_DVSEC_HEADER1_LEN, len),
+		       4);
+	pcisim_cfg_set(c, (uint16_t)(pos + PCI_DVSEC_HEADER2), id, 2);
+#define W(reg, len_, v) pcisim_cfg_mask_set(c, PCISIM_WMASK, (uint16_t)(pos + (reg)), (len_), (v))
+	switch (id) {
+	case PCISIM_CXL_DVSEC_PCIE_DEVICE:
+		/* "Cntrl RW Lock", "Lock is RW Once", range bases "RW Lock" */
+		W(PCI_CXL_DEV_CTRL, 2, PCISIM_CXL_DEV_CTRL_WMASK);
+		W(PCI_CXL_DEV_CTRL2, 2, PCISIM_CXL_DEV_CTRL2_WMASK);
+		W(PCI_CXL_DEV_LOCK, 2, PCISIM_CXL_DEV_LOCK_WMASK);
+		W(PCI_CXL_DEV_RANGE1_BASE_HI, 4, 0xffffffff);
+		W(PCI_CXL_DEV_RANGE1_BASE_LO, 4, PCISIM_CXL_DEV_BASE_LO_WMASK);
+		W(PCI_CXL_DEV_RANGE2_BASE_HI, 4, 0xffffffff);
+		W(PCI_CXL_DEV_RANGE2_BASE_LO, 4, PCISIM_CXL_DEV_BASE_LO_WMASK);
+		break;
+	case PCISIM_CXL_DVSEC_PORT_EXT:
+		W(PCI_CXL_PORT_EXT_CTRL, 2, PCISIM_CXL_PORT_EXT_CTRL_WMASK);
+		W(PCI_CXL_PORT_EXT_ALT_BUS_BASE, 1, 0xff);
+		W(PCI_CXL_PORT_EXT_ALT_BUS_LIMIT, 1, 0xff);
+		W(PCI_CXL_PORT_EXT_ALT_MEM_BASE, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
+		W(PCI_CXL_PORT_EXT_ALT_MEM_LIMIT, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
+		W(PCI_CXL_PORT_EXT_ALT_PREF_BASE, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
+		W(PCI_CXL_PORT_EXT_ALT_PREF_LIMIT, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
+		W(PCI_CXL_PORT_EXT_ALT_PREF_BASE_HI, 4, 0xffffffff);
+		W(PCI_CXL_PORT_EXT_ALT_PREF_LIMIT_HI, 4, 0xffffffff);
+		break;
+	case PCISIM_CXL_DVSEC_PORT_GPF:
+		W(PCI_CXL_PORT_GPF_PHASE1_CTRL, 2, PCISIM_CXL_GPF_CTRL_WMASK);
+		W(PCI_CXL_PORT_GPF_PHASE2_CTRL, 2, PCISIM_CXL_GPF_CTRL_WMASK);
+		break;
+	case PCISIM_CXL_DVSEC_DEVICE_GPF:
+		W(PCI_CXL_DEVICE_GPF_PHASE2_DURATION, 2, PCISIM_CXL_GPF_CTRL_WMASK);
+		W(PCI_CXL_DEVICE_GPF_PHASE2_POWER, 4, 0xffffffff);
+		break;
+	case PCISIM_CXL_DVSEC_FLEXBUS_PORT:
+		/* "Registers are RO for other component types"; RW1CS status bits never set */
+		if (comp == PCISIM__CXL_ROOT_PORT)
+			W(PCI_CXL_FLEXBUS_CTRL, 1, PCISIM_CXL_FLEXBUS_CTRL_WMASK_RP);
+		else if (comp == PCISIM__CXL_DOWNSTREAM_PORT)
+			W(PCI_CXL_FLEXBUS_CTRL, 1, PCISIM_CXL_FLEXBUS_CTRL_WMASK_DSP);
+		break;
+	default:
+		break; /* Non-CXL Function Map, Register Locator: read-only */
+	}
+#undef W
+	return pos;
+}
+
+int pcisim__cxl_reg_locator(struct pcisim_cfg *c, uint16_t off, enum pcisim__cxl_comp comp,
+			    unsigned nblocks, const uint8_t *rbi, const uint8_t *bir)
+{
+	int pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_REG_LOCATOR, PCISIM_CXL_REG_LOC_DVSEC_REV,
+				    PCISIM_CXL_REG_LOC_DVSEC_LEN, comp);
+	if (pos < 0)
+		return pos;
+	for (unsigned i = 0; i < nblocks; i++)
+		pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_REG_LOC_BLOCK(i)),
+			       PCISIM_FIELD_PREP(PCI_CXL_REG_LOC_BLOCK_ID, rbi[i]) |
+				       PCISIM_FIELD_PREP(PCI_CXL_REG_LOC_BIR, bir[i]),
+			       4);
+	return pos;
+}
+
+int pcisim__cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim__cxl_comp comp)
+{
+	int pos;
+	/* CXL Extensions DVSEC for Ports, all zero */
+	if ((pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PORT_EXT, PCISIM_CXL_PORT_EXT_DVSEC_REV,
+				     PCISIM_CXL_PORT_EXT_DVSEC_LEN, comp)) < 0)
+		return pos;
+	off = (uint16_t)(off + PCISIM_CXL_PORT_EXT_DVSEC_LEN);
+	uint16_t gpf_off, fb_off;
+	if (comp == PCISIM__CXL_ROOT_PORT) {
+		gpf_off = off;
+		fb_off = (uint16_t)(off + PCISIM_CXL_PORT_GPF_DVSEC_LEN);
+	} else {
+		fb_off = off;
+		gpf_off = (uint16_t)(off + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
+	}
+	/* Flex Bus: root port "IO, Mem, non-MLD" 0x26, downstream port "Cache, IO, Mem,
+	 * non-MLD" 0x27; control IO enabled; status 0x26; Received Modified TS 0xef. */
+	uint16_t fb_cap = PCI_CXL_FLEXBUS_IO | PCI_CXL_FLEXBUS_MEM | PCI_CXL_FLEXBUS_68B_FLIT;
+	if (comp == PCISIM__CXL_DOWNSTREAM_PORT)
+		fb_cap |= PCI_CXL_FLEXBUS_CACHE;
+	for (int k = 0; k < 2; k++) {
+		bool gpf = (comp == PCISIM__CXL_ROOT_PORT) == (k == 0);
+		if (gpf) {
+			/* GPF phase 1 and 2 control: "1μs timeout" (time base 1, scale 0) */
+			if ((pos = pcisim__cxl_dvsec(c, gpf_off, PCISIM_CXL_DVSEC_PORT_GPF,
+						     PCISIM_CXL_PORT_GPF_DVSEC_REV,
+						     PCISIM_CXL_PORT_GPF_DVSEC_LEN, comp)) < 0)
+				return pos;
+			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_PORT_GPF_PHASE1_CTRL), 1, 2);
+			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_PORT_GPF_PHASE2_CTRL), 1, 2);
+		} else {
+			if ((pos = pcisim__cxl_dvsec(c, fb_off, PCISIM_CXL_DVSEC_FLEXBUS_PORT,
+						     PCISIM_CXL_FLEXBUS_DVSEC_REV,
+						     PCISIM_CXL_FLEXBUS_DVSEC_LEN, comp)) < 0)
+				return pos;
+			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CAP), fb_cap, 2);
+			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CTRL), PCI_CXL_FLEXBUS_IO, 2);
+			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_STATUS),
+				       PCI_CXL_FLEXBUS_IO | PCI_CXL_FLEXBUS_MEM | PCI_CXL_FLEXBUS_68B_FLIT, 2);
+			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_RCVD_MOD_TS), 0xef, 4);
+		}
+	}
+	off = (uint16_t)(off + PCISIM_CXL_PORT_GPF_DVSEC_LEN + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
+	static const uint8_t rbi[] = {PCISIM_CXL_RBI_COMPONENT}, bir[] = {PCISIM_CXL_COMPONENT_BAR};
+	if ((pos = pcisim__cxl_reg_locator(c, off, comp, 1, rbi, bir)) < 0)
+		return pos;
+	return off + PCISIM_CXL_REG_LOC_DVSEC_LEN;
+}
+
+int pcisim__cxl_component_bar(struct pcisim_cfg *c)
+{
+	return pcisim_cfg_register_bar(c, PCISIM_CXL_COMPONENT_BAR, PCISIM_CXL_COMPONENT_BLOCK_SIZE,
+				       PCI_BASE_ADDRESS_MEM_TYPE_64);
+}
+
+/*
+ * QEMU's pcie_add_capability() does not check for overlap, and some devices rely on
+ * that: e1000e puts its serial number at 0x140 inside AER (0x100 + 0x48), cxl-type3
+ * its DOE at 0x190 inside the Flex Bus DVSEC when sn is set. Where the bytes are
+ * free this is pcisim_cfg_add_ext_cap(); otherwise the capability is laid over the
+ * older one the way QEMU does it: linked after the last header, its bytes read-only
+ * and checked, the older capability's ownership of them left as it was.
+ */
+static uint16_t ext_cap_qemu(struct pcisim_cfg *c, uint16_t id, uint8_t ver, uint16_t off, uint16_t size)
+{
+	uint16_t pos = pcisim_cfg_add_ext_cap(c, id, ver, off, size);
+	if (pos || !off || off < PCI_CFG_SPACE_SIZE || (off & 3) || off + size > c->size)
+		return pos;
+	uint16_t last = PCI_CFG_SPACE_SIZE;
+	for (unsigned n = 0; n < 1024; n++) {
+		uint16_t next = PCI_EXT_CAP_NEXT(pcisim_cfg_get32(c, last));
+		if (!next)
+			break;
+		last = next;
+	}
+	uint32_t h = pcisim_cfg_get32(c, last);
+	if (!h)
+		return 0;
+	pcisim_cfg_set(c, last, PCISIM_FIELD_SET(PCI_EXT_CAP_NEXT_MASK, h, off), 4);
+	pcisim_cfg_set(c, off, PCISIM_EXT_CAP(id, ver, 0), 4);
+	pcisim_cfg_mask_fill(c, PCISIM_WMASK, off, size, 0);
+	pcisim_cfg_mask_fill(c, PCISIM_W1CMASK, off, size, 0);
+	pcisim_cfg_mask_fill(c, PCISIM_CMASK, off, size, 0xff);
+	pcisim_cfg_mask_fill(c, PCISIM_STICKY, off, size, 0);
+	return off;
+}
+
+int pcisim__dsn(struct pcisim_cfg *c, uint16_t off, uint64_t serial)
+{
+	uint16_t pos = ext_cap_qemu(c, PCI_EXT_CAP_ID_DSN, PCISIM_DSN_VER, off, PCISIM_DSN_SIZEOF);
+	if (!pos)
+		return PCISIM_ERR(PCISIM_EINVAL);
+	pcisim_cfg_set(c, (uint16_t)(pos + PCI_DSN_LOWER), (uint32_t)serial, 4);
+	pcisim_cfg_set(c, (uint16_t)(pos + PCI_DSN_UPPER), (uint32_t)(serial >> 32), 4);
+	return pos;
+}
+
+int pcisim__doe(struct pcisim_cfg *c, uint16_t off, bool intr, uint16_t vec)
+{
+	uint16_t pos = ext_cap_qemu(c, PCI_EXT_CAP_ID_DOE, PCISIM_DOE_VER, off, PCISIM_DOE_SIZEOF);
+	if (!pos)
+		return PCISIM_ERR(PCISIM_EINVAL);
+	/*
+	 * QEMU keeps the DOE registers out of config space and answers reads from its
+	 * DOECap (pcie_doe_read_config); the Capabilities register is constant, so it
+	 * is kept in the bytes here. The mailbox itself is not modelled: Control and
+	 * Status read 0 (not busy, no object ready).
+	 */
+	if (intr)
+		pcisim_cfg_set(c, (uint16_t)(pos + PCI_DOE_CAP),
+			       PCI_DOE_CAP_INT_SUP | PCISIM_FIELD_PREP(PCI_DOE_CAP_INT_MSG_NUM, vec), 4);
+	return pos;
+}
+
+/* ---- resource reserve properties (gen_pcie_root_port.c, cxl_root_port.c) ---- */
+
+int pcisim__res_reserve(struct pcisim_pcifn *fn, struct pcisim_res_reserve *r, struct pcisim_diag *d)
+{
+	const struct pcisim_props *p = &fn->props;
+	*r = PCISIM_RES_RESERVE_UNSET;
+	r->bus = (uint32_t)pcisim_props_u64(p, "bus-reserve", UINT32_MAX);
+	r->io = pcisim_props_u64(p, "io-reserve", UINT64_MAX);
+	r->mem = pcisim_props_u64(p, "mem-reserve", UINT64_MAX);
+	r->pref32 = pcisim_props_u64(p, "pref32-reserve", UINT64_MAX);
+	r->pref64 = pcisim_props_u64(p, "pref64-reserve", UINT64_MAX);
+	/* pci_bridge_qemu_reserve_cap_init(): the checks QEMU makes, its wording */
+	const struct pcisim_prop *v;
+	if (r->pref32 != UINT64_MAX && r->pref64 != UINT64_MAX) {
+		v = pcisim_props_find(p, "pref64-reserve");
+		return pcisim_diag_error(d, v->loc,
+					 "PCI resource reserve cap: PCI: both 32-bit and 64-bit prefetchable windows are set; give pref32-reserve or pref64-reserve, not both");
+	}
+	if (r->mem != UINT64_MAX && r->mem >= (1ull << 32)) {
+		v = pcisim_props_find(p, "mem-reserve");
+		return pcisim_diag_error(d, v->loc,
+					 "PCI resource reserve cap: mem-reserve must be less than 4G");
+	}
+	if (r->pref32 != UINT64_MAX && r->pref32 >= (1ull << 32)) {
+		v = pcisim_props_find(p, "pref32-reserve");
+		return pcisim_diag_error(d, v->loc,
+					 "PCI resource reserve cap: pref32-reserve must be less than 4G");
+	}
+	return 0;
+}
+
+void pcisim__aer_log_max(struct pcisim_pcifn *fn, uint16_t aer)
+{
+	if (!aer || pcisim_props_u64(&fn->props, "aer_log_max", PCISIM_ERR_LOG_MAX_DEFAULT))
+		return;
+	pcisim_cfg_clrbits(&fn->cfg, (uint16_t)(aer + PCI_ERR_CAP), 4, PCI_ERR_CAP_MHRC);
+	pcisim_cfg_mask_clr(&fn->cfg, PCISIM_WMASK, (uint16_t)(aer + PCI_ERR_CAP), 4, PCI_ERR_CAP_MHRE);
+	pcisim_cfg_mask_clr(&fn->cfg, PCISIM_STICKY, (uint16_t)(aer + PCI_ERR_CAP), 4, PCI_ERR_CAP_MHRE);
+}
