@@ -234,6 +234,8 @@ static int cxl_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 
 /* ---- the switch's mailbox CCI ---- */
 
+static int swcci_link(struct pcisim_pcifn *fn, struct pcisim_diag *d);
+
 static int swcci_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
 	struct pcisim_cfg *c = &fn->cfg;
@@ -255,7 +257,8 @@ static int swcci_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	static const uint8_t rbi[] = {PCISIM_CXL_RBI_DEVICE}, bir[] = {0};
 	if ((rc = pcisim__cxl_reg_locator(c, CXL_SWCCI_DVSEC_OFF, PCISIM__CXL_SWITCH_CCI, 1, rbi, bir)) < 0)
 		return pcisim__build_failed(fn, rc, "its Register Locator", d);
-	return 0;
+	/* device_add: the link pass is over, and QEMU needs the target to exist already */
+	return fn->hotplugged ? swcci_link(fn, d) : 0;
 }
 
 /* target= names the switch's upstream port (DEFINE_PROP_LINK to TYPE_CXL_USP). */
