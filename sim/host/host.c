@@ -203,8 +203,6 @@ static void port_irq(struct pcisim_irq *irq, void *ctx, int level, bool edge)
 
 /* ---- boot ---- */
 
-void pcisim__pciehp_start(struct pcisim_pciehp *c);
-
 static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	struct pcisim_host *h = pcisim_host_of(sim);
@@ -233,24 +231,9 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 		}
 		pcisim_irq_connect(&p->irq_msg, port_irq, p);
 		pcisim_irq_connect(&p->irq_intx, port_irq, p);
-		/*
-		 * With ACPI PCI hotplug on bridges, firmware keeps hotplug control (_OSC does
-		 * not grant native hotplug), so pciehp does not bind; acpiphp is not modelled.
-		 */
-		if (!h->pciehp || h->acpi_pcihp || !p->slot.implemented)
-			continue;
-		uint32_t cap = pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP));
-		if (!(cap & PCI_EXP_SLTCAP_HPC))
-			continue;
-		struct pcisim_pciehp *c = pcisim_pciehp_probe(h, p);
-		if (!c)
-			continue;
-		struct pcisim_pciehp **n = realloc(h->hp, (h->nhp + 1) * sizeof(*n));
-		if (!n)
-			abort();
-		h->hp = n;
-		h->hp[h->nhp++] = c;
-		pcisim__pciehp_start(c);
+		struct pcisim_pciehp *c = pcisim_host_pciehp(h, fn);
+		if (c)
+			pcisim_pciehp_probe(c);
 	}
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
@@ -324,6 +307,29 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		goto err;
 	}
 	pcisim_ext_set(sim, &host_key, h, NULL);
+	/*
+	 * pciehp's controllers exist from the start (so a scenario can name them); they
+	 * probe at boot. With ACPI PCI hotplug on bridges, firmware keeps hotplug control
+	 * (_OSC does not grant native hotplug), so pciehp binds nowhere; acpiphp is not
+	 * modelled.
+	 */
+	for (uint32_t i = 0; h->pciehp && !h->acpi_pcihp && i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !pcisim_is_port(fn))
+			continue;
+		struct pcisim_port *p = pcisim_to_port(fn);
+		if (!p->slot.implemented ||
+		    !(pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP)) & PCI_EXP_SLTCAP_HPC))
+			continue;
+		struct pcisim_pciehp *c = pcisim_pciehp_create(h, p);
+		if (!c)
+			continue;
+		struct pcisim_pciehp **hp = realloc(h->hp, (h->nhp + 1) * sizeof(*hp));
+		if (!hp)
+			abort();
+		h->hp = hp;
+		h->hp[h->nhp++] = c;
+	}
 	pcisim_schedule(sim, h->boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
 	return 0;
 err:

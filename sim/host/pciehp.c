@@ -571,6 +571,10 @@ static int pciehp_query(struct pcisim_comp *comp, const char *key, struct pcisim
 		v->s = state_names[c->state];
 		return 0;
 	}
+	if (!strcmp(key, "bound")) {
+		v->u = c->bound;
+		return 0;
+	}
 	if (!strcmp(key, "pending_events")) {
 		v->u = c->pending_events;
 		return 0;
@@ -590,7 +594,7 @@ static void pciehp_destroy(struct pcisim_comp *comp)
 	free(comp);
 }
 
-static const char *const pciehp_keys[] = {"state", "pending_events", NULL};
+static const char *const pciehp_keys[] = {"state", "bound", "pending_events", NULL};
 static const struct pcisim_comp_ops pciehp_ops = {
 	.type = "pciehp",
 	.describe = pciehp_describe,
@@ -599,7 +603,9 @@ static const struct pcisim_comp_ops pciehp_ops = {
 	.destroy = pciehp_destroy,
 };
 
-struct pcisim_pciehp *pcisim_pciehp_probe(struct pcisim_host *h, struct pcisim_port *port)
+static struct pcisim_evkind start_kind;
+
+struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_port *port)
 {
 	struct pcisim_pciehp *c = calloc(1, sizeof(*c));
 	if (!c)
@@ -612,6 +618,15 @@ struct pcisim_pciehp *pcisim_pciehp_probe(struct pcisim_host *h, struct pcisim_p
 	}
 	c->host = h;
 	c->port = port;
+	c->state = PCIEHP_OFF;
+	return c;
+}
+
+void pcisim_pciehp_probe(struct pcisim_pciehp *c)
+{
+	struct pcisim_host *h = c->host;
+	struct pcisim_port *port = c->port;
+	c->bound = true;
 	c->slot_cap = pcisim_cfg_get32(&port->fn.cfg, (uint16_t)(port->exp + PCI_EXP_SLTCAP));
 	c->slot_nr = PCISIM_FIELD_GET(PCI_EXP_SLTCAP_PSN, c->slot_cap);
 	uint32_t cap = c->slot_cap;
@@ -628,18 +643,17 @@ struct pcisim_pciehp *pcisim_pciehp_probe(struct pcisim_host *h, struct pcisim_p
 	c->state = pcisim_host_bus_empty(h, port->fn.secondary) ? PCIEHP_OFF : PCIEHP_ON;
 	PCISIM_RECORD(h->comp.sim, &c->comp, "pciehp.state", PCISIM_FS("from", "-"),
 		      PCISIM_FS("to", state_names[c->state]), PCISIM_FS("why", "probe"));
-	return c;
+	pcisim_schedule(sim_of(c), 0, PCISIM_CLASS_HOST, &start_kind, &c->comp, 0, 0);
 }
 
 /* The notification enable and the presence check run in the probe's thread context. */
-int pcisim__pciehp_start(struct pcisim_pciehp *c);
 static int start_thread(struct pcisim_pciehp *c);
 
 static void start_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	start_thread((struct pcisim_pciehp *)ev->target);
 }
-PCISIM_EVKIND(start_kind, "pciehp.probe", start_ev);
+static struct pcisim_evkind start_kind = {.name = "pciehp.probe", .fn = start_ev, .code = 0};
 
 static int start_thread(struct pcisim_pciehp *c)
 {
@@ -664,11 +678,5 @@ static int start_thread(struct pcisim_pciehp *c)
 	if ((occupied && (c->state == PCIEHP_OFF || c->state == PCIEHP_BLINKINGON)) ||
 	    (!occupied && (c->state == PCIEHP_ON || c->state == PCIEHP_BLINKINGOFF)))
 		request(c, PCI_EXP_SLTSTA_PDC);
-	return 0;
-}
-
-int pcisim__pciehp_start(struct pcisim_pciehp *c)
-{
-	pcisim_schedule(sim_of(c), 0, PCISIM_CLASS_HOST, &start_kind, &c->comp, 0, 0);
 	return 0;
 }

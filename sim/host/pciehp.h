@@ -51,6 +51,7 @@ struct pcisim_pciehp {
 	unsigned slot_nr;
 	uint32_t slot_cap;
 	uint32_t pending_events;
+	bool bound;        /* probed at boot */
 	bool ist_running;
 	bool cmd_busy;
 	pcisim_time cmd_started;
@@ -68,7 +69,10 @@ struct pcisim_pciehp {
 	bool link_ok;
 };
 
-struct pcisim_pciehp *pcisim_pciehp_probe(struct pcisim_host *h, struct pcisim_port *port);
+/** The driver's component for a port (made when the host is built, so scenarios can name it). */
+struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_port *port);
+/** pciehp_probe() at boot: read the slot, clear stale events, enable notifications, check presence. */
+void pcisim_pciehp_probe(struct pcisim_pciehp *c);
 /** The port's interrupt arrived: the hard-IRQ half (pciehp_isr). */
 void pcisim_pciehp_isr(struct pcisim_pciehp *c);
 /** sysfs "power" writes: 0 = disable (DISABLE_SLOT request), 1 = enable (PDC request). */
