@@ -385,6 +385,7 @@ const struct pcisim_driver pcisim__cxl_drivers[] = {
 		.hotpluggable = true,
 		.realize = ct3_realize,
 		.vmsd_path = NULL, /* vmstate_cxl_type3 is .unmigratable */
+		.unmigratable = true,
 	},
 	{
 		.name = "cxl-type1",

@@ -499,6 +499,7 @@ const struct pcisim_driver pcisim__endpoint_drivers[] = {
 		.pcie = true,
 		.hotpluggable = true,
 		.realize = nec_xhci_realize,
+		.vmsd_name = "xhci",
 		.vmsd_path = "parent_obj", /* vmstate_xhci_pci ("xhci") */
 	},
 	{
@@ -539,7 +540,12 @@ const struct pcisim_driver pcisim__endpoint_drivers[] = {
 		.pcie = true,
 		.hotpluggable = true,
 		.realize = virtio_rng_realize,
-		.vmsd_path = NULL, /* config space goes through virtio_pci_save_config, not a VMState field */
+		/*
+		 * Config space goes through virtio_pci_save_config/load_config, which apply
+		 * the same check; the failure chain names the virtio device's VMState.
+		 */
+		.vmsd_name = "virtio-rng",
+		.vmsd_path = "virtio",
 	},
 	{0},
 };

@@ -242,6 +242,7 @@ const struct pcisim_driver pcisim__root_port_drivers[] = {
 		.hotpluggable = true,
 		.realize = ioh3420_realize,
 		/* vmstate_ioh3420 ("ioh-3240-express-root-port"): the same field path */
+		.vmsd_name = "ioh-3240-express-root-port",
 		.vmsd_path = "parent_obj.parent_obj.parent_obj",
 		ROOT_PORT_HOOKS,
 	},

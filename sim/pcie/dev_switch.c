@@ -345,6 +345,7 @@ const struct pcisim_driver pcisim__switch_drivers[] = {
 		.realize = x3130_up_realize,
 		.reset = usp_reset,
 		/* vmstate_xio3130_upstream: VMSTATE_PCI_DEVICE(parent_obj.parent_obj, PCIEPort) */
+		.vmsd_name = "xio3130-express-upstream-port",
 		.vmsd_path = "parent_obj.parent_obj",
 	},
 	{
@@ -352,6 +353,7 @@ const struct pcisim_driver pcisim__switch_drivers[] = {
 		.help = "TI X3130 Downstream Port of PCI Express Switch (104c:8233; hw/pci-bridge/xio3130_downstream.c)",
 		.props = xio_down_props,
 		.realize = xio_down_realize,
+		.vmsd_name = "xio3130-express-downstream-port",
 		.vmsd_path = "parent_obj.parent_obj.parent_obj",
 		DOWNSTREAM_PORT_HOOKS,
 	},

@@ -25,6 +25,7 @@
 struct pcisim_pcifn;
 struct pcisim_pcibus;
 struct pcisim_fabric;
+struct pcisim_reset_image;
 
 /* ---- the machine ---- */
 
@@ -50,6 +51,7 @@ struct pcisim_machine {
 	bool no_vga;               /* vga: none */
 	const struct pcisim_cxl_fmw *cxl_fmw; /* cxl-fmw windows in index order (qemu_args.c) */
 	unsigned ncxl_fmw;
+	pcisim_time link_training;  /* link.c: `link_training:` Detect -> L0 time, 0 = instant (QEMU) */
 };
 
 /* ---- buses and functions ---- */
@@ -86,6 +88,8 @@ struct pcisim_pcifn {
 	bool powered;                    /* slot power (QEMU pci_set_power) */
 	struct pcisim_props props;       /* the properties it was created with */
 	const struct pcisim_ynode *where;/* topology entry, for messages */
+	pcisim_time ready_at;            /* reset.c: config requests before this complete with RRS */
+	struct pcisim_reset_image *reset_image; /* reset.c: realize-time values of resettable bits */
 };
 
 static inline struct pcisim_pcifn *pcisim_to_fn(struct pcisim_comp *c)
@@ -130,8 +134,14 @@ struct pcisim_driver {
 	void (*plug)(struct pcisim_pcifn *bridge, struct pcisim_pcifn *child, bool hotplug);
 	int (*unplug_request)(struct pcisim_pcifn *bridge, struct pcisim_pcifn *child,
 			      struct pcisim_diag *d);
-	/* QEMU's VMState field path printed in "Failed to load DRIVER:PATH" */
+	/*
+	 * Migration as QEMU does it: the VMState name and field path printed in "Failed to
+	 * load NAME:PATH" (NAME defaults to the driver name; PATH NULL = no VMState, the
+	 * device sends no section), and whether the device blocks migration altogether.
+	 */
+	const char *vmsd_name;
 	const char *vmsd_path;
+	bool unmigratable;
 	/* the rest of the component ops (save/load/describe/query), all optional */
 	const struct pcisim_comp_ops *ops;
 };

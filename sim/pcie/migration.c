@@ -43,7 +43,7 @@ static void section_id(const struct pcisim_pcifn *fn, char *buf, size_t n)
 static bool migratable(const struct pcisim_pcifn *fn)
 {
 	return !fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->bus &&
-	       fn->comp.ops && fn->comp.ops->save;
+	       fn->drv->vmsd_path && fn->comp.ops && fn->comp.ops->save;
 }
 
 struct section {
@@ -65,8 +65,9 @@ static void fail_lines(struct pcisim_sim *sim, unsigned qemu, const char *first,
 	pcisim_log(sim, NULL, "qemu", "%s: %s", prog, first);
 	if (sec && strstr(first, "get_pci_config_device")) {
 		pcisim_log(sim, NULL, "qemu", "%s: Failed to load PCIDevice:config", prog);
-		pcisim_log(sim, NULL, "qemu", "%s: Failed to load %s:%s", prog, sec->drv->name,
-			   sec->drv->vmsd_path ? sec->drv->vmsd_path : "parent_obj");
+		pcisim_log(sim, NULL, "qemu", "%s: Failed to load %s:%s", prog,
+			   sec->drv->vmsd_name ? sec->drv->vmsd_name : sec->drv->name,
+			   sec->drv->vmsd_path);
 	}
 	if (sec)
 		pcisim_log(sim, NULL, "qemu",
@@ -83,6 +84,19 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	const struct pcisim_ynode *dst = dst_p && dst_p->set ? dst_p->node : NULL;
 	const struct pcisim_ynode *dst_machine = dst ? pcisim_ymap_get(dst, "machine") : NULL;
 	const struct pcisim_ynode *dst_topology = dst ? pcisim_ymap_get(dst, "topology") : NULL;
+
+	/* A device that cannot be migrated blocks the migration before it starts. */
+	for (uint32_t i = 0; i < src->nfns; i++) {
+		struct pcisim_pcifn *fn = src->fns[i];
+		if (fn->comp.removed || !fn->drv->unmigratable)
+			continue;
+		pcisim_log(sim, &fn->comp, "qemu", "Error: State blocked by non-migratable device '%s'",
+			   fn->comp.name);
+		PCISIM_RECORD(sim, NULL, "migration", PCISIM_FS("result", "failed"),
+			      PCISIM_FS("reason", "blocked by a non-migratable device"),
+			      PCISIM_FU("sections", 0));
+		return -1;
+	}
 
 	/* Save: every function, in creation order (QEMU's registration order). */
 	struct pcisim_blob stream = {0};
