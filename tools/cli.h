@@ -31,5 +31,6 @@ void pcisim_register_all(void);
 
 extern const struct pcisim_command pcisim_cmd_simulate;
 extern const struct pcisim_command pcisim_cmd_import_qemu;
+extern const struct pcisim_command pcisim_cmd_graph;
 
 #endif

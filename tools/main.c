@@ -12,6 +12,7 @@
 static const struct pcisim_command *const commands[] = {
 	&pcisim_cmd_simulate,
 	&pcisim_cmd_import_qemu,
+	&pcisim_cmd_graph,
 	NULL,
 };
 

@@ -12,6 +12,8 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
+#include "sim/pcie/fabric.h"
+#include "sim/pcie/lspci.h"
 #include "tools/cli.h"
 
 #ifdef PCISIM_PROFILE
@@ -35,6 +37,9 @@ static const char usage[] =
 	"  --json                print the summary as one JSON object\n"
 	"  --quiet               print only failures and the hash\n"
 	"  --profile FILE        write a gperftools CPU profile (PCISIM_PROFILE builds)\n"
+	"  --lspci               after the run, print the PCI tree as 'lspci -tv' would\n"
+	"  --lspci-vvv ID        after the run, decode function ID (a QEMU id or an address\n"
+	"                        like 00:12.0) as 'lspci -vvv' would; may be repeated\n"
 	"\n"
 	"exit status: 0 every expectation holds, 1 one failed, 2 bad input\n";
 
@@ -46,6 +51,9 @@ struct sim_opts {
 	bool has_until;
 	bool timeline, json, quiet;
 	const char *trace_out, *profile;
+	bool lspci;
+	const char *lspci_vvv[16];
+	unsigned nlspci_vvv;
 };
 
 static int parse_args(int argc, char **argv, struct sim_opts *o)
@@ -76,9 +84,19 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			o->json = true;
 		} else if (!strcmp(a, "--quiet")) {
 			o->quiet = true;
+		} else if (!strcmp(a, "--lspci")) {
+			o->lspci = true;
+		} else if (!strcmp(a, "--lspci-vvv")) {
+			if (!v)
+				return pcisim_usage_error("simulate",
+							  "option '--lspci-vvv' needs a function: a QEMU id or an address like 00:12.0"),
+				       -1;
+			if (o->nlspci_vvv == 16)
+				return pcisim_usage_error("simulate", "option '--lspci-vvv': at most 16 functions"), -1;
+			o->lspci_vvv[o->nlspci_vvv++] = v, i++;
 		} else if (a[0] == '-' && a[1]) {
 			pcisim_usage_error("simulate",
-					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile",
+					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv",
 					   a);
 			return -1;
 		} else if (o->file) {
@@ -101,6 +119,30 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 		return -1;
 	}
 #endif
+	return 0;
+}
+
+/*
+ * --lspci and --lspci-vvv: the fabric after the run, as lspci shows it, into @out.
+ * Returns -1 (after saying why) when a --lspci-vvv function does not exist.
+ */
+static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *out)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	if (o->lspci)
+		pcisim_lspci_tree(fab, out);
+	for (unsigned i = 0; i < o->nlspci_vvv; i++) {
+		struct pcisim_pcifn *fn = pcisim_lspci_find(fab, o->lspci_vvv[i]);
+		if (!fn) {
+			char t[40];
+			pcisim_time_format(sim->now, t, sizeof(t));
+			fprintf(stderr,
+				"pcisim simulate: error: option '--lspci-vvv': no PCI function '%s' at %s; give a QEMU id of the topology or an address like 00:12.0\n",
+				o->lspci_vvv[i], t);
+			return -1;
+		}
+		pcisim_lspci_verbose(fn, out);
+	}
 	return 0;
 }
 
@@ -155,6 +197,17 @@ static int simulate_main(int argc, char **argv)
 	PCISIM_RECORD(&sim, NULL, "sim.end", PCISIM_FU("events", sim.executed),
 		      PCISIM_FS("reason", reason));
 
+	/* lspci output: printed here, or kept for the JSON summary */
+	char *lspci_text = NULL;
+	size_t lspci_len = 0;
+	bool lspci_bad = false;
+	if (o.lspci || o.nlspci_vvv) {
+		FILE *ls = o.json ? open_memstream(&lspci_text, &lspci_len) : stdout;
+		lspci_bad = !ls || print_lspci(&sim, &o, ls) != 0;
+		if (o.json && ls)
+			fclose(ls);
+	}
+
 	FILE *rep = o.json ? NULL : stdout;
 	unsigned failed = pcisim_scenario_check(&sim, &sc, o.quiet ? (o.json ? NULL : stdout) : rep,
 						!o.quiet && !o.json);
@@ -187,6 +240,8 @@ static int simulate_main(int argc, char **argv)
 		char h[24];
 		snprintf(h, sizeof(h), "%016llx", (unsigned long long)sim.hash);
 		json_object_set_new(j, "hash", json_string(h));
+		if (lspci_text)
+			json_object_set_new(j, "lspci", json_string(lspci_text));
 		char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", txt);
 		free(txt);
@@ -200,7 +255,8 @@ static int simulate_main(int argc, char **argv)
 		}
 		printf("trace hash: %016llx\n", (unsigned long long)sim.hash);
 	}
-	status = failed ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
+	status = lspci_bad ? PCISIM_EXIT_USAGE : failed ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
+	free(lspci_text);
 out:
 	pcisim_sim_free(&sim);
 	pcisim_scenario_free(&sc);

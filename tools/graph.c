@@ -1,0 +1,379 @@
+/*
+ * pcisim graph: the topology of a scenario as a Graphviz graph (DOT, SVG or PNG),
+ * coloured by state, optionally after running the scenario to a simulated time.
+ *
+ * One node per PCI function (removed ones are gone), labelled with its QEMU id,
+ * driver and address; host bridges are 3-D boxes. An edge runs from each bridge or
+ * host bridge to every function on the bus below it; below a root or downstream
+ * port it carries the link's speed and width from the port's Link Status. State:
+ *   red, dashed edge "link down"   Data Link Layer Link Active is 0 on a port that
+ *                                  reports it while a device is expected below
+ *                                  (one is plugged, or Presence Detect State is 1)
+ *   grey nodes, grey edge          the port's slot is powered off (Slot Control
+ *                                  Power Controller Control = 1), or the function
+ *                                  itself is unpowered
+ * A model may adjust its node through its dot_attrs operation.
+ *
+ * The graph is built with cgraph; DOT is written with agwrite (no layout, so the
+ * text depends on the topology only), SVG and PNG are laid out with dot and
+ * rendered through libgvc.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/core/component.h"
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+#include "sim/pcie/fabric.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+#include "tools/cli.h"
+
+#ifdef PCISIM_HAVE_GVC
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+#endif
+
+static const char usage[] =
+	"usage: pcisim graph FILE [-o OUT.dot|OUT.svg|OUT.png] [--at TIME] [--seed N]\n"
+	"\n"
+	"Draw the PCIe topology of the scenario FILE with Graphviz: one node per function\n"
+	"(QEMU id, driver, address), host bridges as 3-D boxes, an edge from each bridge\n"
+	"to the functions below it labelled with the link's speed and width. A link that\n"
+	"is down while a device is expected below is red; a powered-off slot and what is\n"
+	"in it are grey; removed devices are not drawn.\n"
+	"\n"
+	"options:\n"
+	"  -o FILE        write FILE; the format follows its extension: .dot (or .gv),\n"
+	"                 .svg, .png (default: DOT on standard output)\n"
+	"  --at TIME      run the scenario to simulated TIME first (e.g. 2500ms);\n"
+	"                 default: the machine as built, before any event\n"
+	"  --seed N       use seed N instead of the scenario's\n"
+	"\n"
+	"exit status: 0 written, 1 Graphviz could not render, 2 bad input\n";
+
+enum out_format { FMT_DOT, FMT_SVG, FMT_PNG };
+
+struct graph_opts {
+	const char *file, *out;
+	enum out_format fmt;
+	pcisim_time at;
+	bool has_at;
+	uint64_t seed;
+	bool has_seed;
+};
+
+static int format_of(const char *path, enum out_format *fmt)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash + 1 : path, '.');
+	if (!dot || !dot[1])
+		return pcisim_usage_error("graph",
+					  "option '-o': '%s' has no extension to tell the format; valid extensions: dot, svg, png",
+					  path),
+		       -1;
+	if (!strcasecmp(dot + 1, "dot") || !strcasecmp(dot + 1, "gv"))
+		*fmt = FMT_DOT;
+	else if (!strcasecmp(dot + 1, "svg"))
+		*fmt = FMT_SVG;
+	else if (!strcasecmp(dot + 1, "png"))
+		*fmt = FMT_PNG;
+	else
+		return pcisim_usage_error("graph",
+					  "option '-o': unknown output format '%s' of '%s'; valid extensions: dot, svg, png",
+					  dot + 1, path),
+		       -1;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct graph_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (!v)
+				return pcisim_usage_error("graph",
+							  "option '%s' needs a file name (OUT.dot, OUT.svg or OUT.png)",
+							  a),
+				       -1;
+			if (format_of(v, &o->fmt))
+				return -1;
+			o->out = v, i++;
+		} else if (!strcmp(a, "--at")) {
+			if (pcisim_opt_time("graph", a, v, &o->at))
+				return -1;
+			o->has_at = true, i++;
+		} else if (!strcmp(a, "--seed")) {
+			if (pcisim_opt_u64("graph", a, v, &o->seed))
+				return -1;
+			o->has_seed = true, i++;
+		} else if (a[0] == '-' && a[1]) {
+			return pcisim_usage_error("graph", "unknown option '%s'; valid options: -o, --at, --seed",
+						  a),
+			       -1;
+		} else if (o->file) {
+			return pcisim_usage_error("graph", "one scenario file at a time (got '%s' and '%s')",
+						  o->file, a),
+			       -1;
+		} else {
+			o->file = a;
+		}
+	}
+	if (!o->file)
+		return pcisim_usage_error("graph",
+					  "missing the scenario FILE; usage: pcisim graph FILE [-o OUT.dot|OUT.svg|OUT.png] [--at TIME]"),
+		       -1;
+	return 0;
+}
+
+#ifdef PCISIM_HAVE_GVC
+
+/* What a bridge's PCI Express capability says about the link and slot below it. */
+struct port_view {
+	bool is_port;   /* a root or downstream port: a link below */
+	bool link_down; /* DLLLA 0 where it is reported and a device is expected */
+	bool power_off; /* the slot's power controller is off */
+	char link[48];  /* "16GT/s x32" */
+};
+
+static const char *speed_name(unsigned v)
+{
+	static const char *const sp[] = {"?", "2.5GT/s", "5GT/s", "8GT/s", "16GT/s", "32GT/s", "64GT/s"};
+	return v < sizeof(sp) / sizeof(sp[0]) ? sp[v] : "?";
+}
+
+static bool has_children(const struct pcisim_pcibus *b)
+{
+	for (uint16_t i = 0; b && i < b->nfns; i++)
+		if (!b->fns[i]->comp.removed)
+			return true;
+	return false;
+}
+
+static struct port_view port_view(struct pcisim_pcifn *fn)
+{
+	struct port_view p = {0};
+	uint16_t exp = fn->cfg.bytes ? pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP) : 0;
+	if (!exp || !fn->secondary)
+		return p;
+	uint16_t flags = (uint16_t)pcisim_fn_cfg_read(fn, (uint16_t)(exp + PCI_EXP_FLAGS), 2);
+	unsigned type = PCISIM_FIELD_GET(PCI_EXP_FLAGS_TYPE, flags);
+	if (type != PCI_EXP_TYPE_ROOT_PORT && type != PCI_EXP_TYPE_DOWNSTREAM)
+		return p;
+	p.is_port = true;
+	uint32_t lnkcap = pcisim_fn_cfg_read(fn, (uint16_t)(exp + PCI_EXP_LNKCAP), 4);
+	uint16_t lnksta = (uint16_t)pcisim_fn_cfg_read(fn, (uint16_t)(exp + PCI_EXP_LNKSTA), 2);
+	bool expected = has_children(fn->secondary);
+	if (flags & PCI_EXP_FLAGS_SLOT) {
+		uint32_t sltcap = pcisim_fn_cfg_read(fn, (uint16_t)(exp + PCI_EXP_SLTCAP), 4);
+		uint16_t sltctl = (uint16_t)pcisim_fn_cfg_read(fn, (uint16_t)(exp + PCI_EXP_SLTCTL), 2);
+		uint16_t sltsta = (uint16_t)pcisim_fn_cfg_read(fn, (uint16_t)(exp + PCI_EXP_SLTSTA), 2);
+		expected = expected || (sltsta & PCI_EXP_SLTSTA_PDS);
+		p.power_off = (sltcap & PCI_EXP_SLTCAP_PCP) && (sltctl & PCI_EXP_SLTCTL_PCC);
+	}
+	p.link_down = expected && (lnkcap & PCI_EXP_LNKCAP_DLLLARC) && !(lnksta & PCI_EXP_LNKSTA_DLLLA);
+	snprintf(p.link, sizeof(p.link), "%s x%u", speed_name(lnksta & PCI_EXP_LNKSTA_CLS),
+		 PCISIM_FIELD_GET(PCI_EXP_LNKSTA_NLW, lnksta));
+	return p;
+}
+
+struct builder {
+	Agraph_t *g;
+	struct pcisim_fabric *fab;
+};
+
+static void set(void *obj, const char *name, const char *value)
+{
+	agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+static Agnode_t *add_node(struct builder *b, struct pcisim_pcifn *fn, bool unpowered)
+{
+	Agnode_t *n = agnode(b->g, fn->comp.name, 1);
+	struct pcisim_dot_attrs a;
+	memset(&a, 0, sizeof(a));
+	char bdf[32];
+	bool host = fn->drv->kind == PCISIM_FN_HOST_BRIDGE;
+	if (fn->bus)
+		snprintf(bdf, sizeof(bdf), "%02x:%02x.%u", fn->bus->number, fn->devfn >> 3, fn->devfn & 7);
+	else if (fn->secondary)
+		snprintf(bdf, sizeof(bdf), "bus %02x", fn->secondary->number);
+	else
+		snprintf(bdf, sizeof(bdf), "-");
+	snprintf(a.label, sizeof(a.label), "%s\\n%s\\n%s", fn->comp.name, fn->drv->name, bdf);
+	a.shape = host ? "box3d" : "box";
+	switch (fn->drv->kind) {
+	case PCISIM_FN_HOST_BRIDGE: a.fillcolor = "lightsteelblue"; break;
+	case PCISIM_FN_ROOT_PORT:
+	case PCISIM_FN_DOWNSTREAM_PORT:
+	case PCISIM_FN_UPSTREAM_PORT: a.fillcolor = "lightblue"; break;
+	default: a.fillcolor = "white"; break;
+	}
+	if (unpowered || !fn->powered)
+		a.fillcolor = "lightgrey";
+	if (fn->comp.ops && fn->comp.ops->dot_attrs)
+		fn->comp.ops->dot_attrs(&fn->comp, &a);
+	set(n, "label", a.label);
+	set(n, "shape", a.shape ? a.shape : "box");
+	set(n, "style", host ? "filled" : "rounded,filled");
+	set(n, "fillcolor", a.fillcolor ? a.fillcolor : "white");
+	if (unpowered || !fn->powered) {
+		set(n, "fontcolor", "gray40");
+		set(n, "color", "gray50");
+	}
+	return n;
+}
+
+static bool on_graph(const struct pcisim_pcifn *fn)
+{
+	return !fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER;
+}
+
+/* The functions on @bus below @parent (already a node), depth first. */
+static void add_bus(struct builder *b, struct pcisim_pcifn *parent, Agnode_t *pn,
+		    struct pcisim_pcibus *bus, bool unpowered)
+{
+	struct port_view pv = port_view(parent);
+	if (pv.link_down) {
+		set(pn, "color", "red");
+		set(pn, "penwidth", "2");
+	}
+	for (uint16_t i = 0; bus && i < bus->nfns; i++) {
+		struct pcisim_pcifn *fn = bus->fns[i];
+		if (!on_graph(fn))
+			continue;
+		bool off = unpowered || pv.power_off;
+		Agnode_t *n = add_node(b, fn, off);
+		Agedge_t *e = agedge(b->g, pn, n, NULL, 1);
+		if (pv.is_port) {
+			char label[96];
+			snprintf(label, sizeof(label), "%s%s", pv.link_down ? "link down" : pv.link,
+				 pv.power_off ? "\\npower off" : "");
+			set(e, "label", label);
+		}
+		if (pv.link_down) {
+			set(e, "color", "red");
+			set(e, "fontcolor", "red");
+			set(e, "style", "dashed");
+		} else if (off) {
+			set(e, "color", "gray50");
+			set(e, "fontcolor", "gray40");
+			set(e, "style", "dashed");
+		}
+		/* a pxb's root bus hangs below it; a bridge's secondary bus too */
+		if (fn->secondary)
+			add_bus(b, fn, n, fn->secondary, off);
+	}
+}
+
+static Agraph_t *build_graph(struct pcisim_fabric *fab, const char *title)
+{
+	Agraph_t *g = agopen("pcisim", Agdirected, NULL);
+	struct builder b = {g, fab};
+	agattr(g, AGRAPH, "rankdir", "LR");
+	agattr(g, AGRAPH, "label", (char *)title);
+	agattr(g, AGRAPH, "labelloc", "t");
+	agattr(g, AGRAPH, "fontname", "Helvetica");
+	agattr(g, AGNODE, "fontname", "Helvetica");
+	agattr(g, AGNODE, "fontsize", "10");
+	agattr(g, AGEDGE, "fontname", "Helvetica");
+	agattr(g, AGEDGE, "fontsize", "9");
+	/* pcie.0's host bridge is the root; expander host bridges sit on pcie.0 */
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (on_graph(fn) && fn->drv->kind == PCISIM_FN_HOST_BRIDGE && !fn->bus) {
+			Agnode_t *n = add_node(&b, fn, false);
+			add_bus(&b, fn, n, fn->secondary, false);
+		}
+	}
+	return g;
+}
+
+static int write_graph(Agraph_t *g, const struct graph_opts *o)
+{
+	FILE *out = stdout;
+	int rc = 0;
+	if (o->out && !(out = fopen(o->out, "wb"))) {
+		fprintf(stderr, "pcisim graph: error: cannot write '%s': %s\n", o->out, strerror(errno));
+		return PCISIM_EXIT_USAGE;
+	}
+	if (!o->out || o->fmt == FMT_DOT) {
+		if (agwrite(g, out))
+			rc = PCISIM_EXIT_FAIL;
+	} else {
+		GVC_t *gvc = gvContext();
+		if (!gvc || gvLayout(gvc, g, "dot") ||
+		    gvRender(gvc, g, o->fmt == FMT_SVG ? "svg" : "png", out)) {
+			fprintf(stderr, "pcisim graph: error: Graphviz could not lay out or render '%s'\n",
+				o->out);
+			rc = PCISIM_EXIT_FAIL;
+		}
+		if (gvc) {
+			gvFreeLayout(gvc, g);
+			gvFreeContext(gvc);
+		}
+	}
+	if (out != stdout && fclose(out) && !rc) {
+		fprintf(stderr, "pcisim graph: error: cannot write '%s': %s\n", o->out, strerror(errno));
+		rc = PCISIM_EXIT_FAIL;
+	}
+	if (out == stdout)
+		fflush(stdout);
+	return rc;
+}
+
+static int graph_main(int argc, char **argv)
+{
+	struct graph_opts o;
+	if (parse_args(argc, argv, &o))
+		return PCISIM_EXIT_USAGE;
+	struct pcisim_diag diag;
+	pcisim_diag_init(&diag, stderr);
+	struct pcisim_scenario sc;
+	if (pcisim_scenario_load(&sc, o.file, &diag)) {
+		pcisim_scenario_free(&sc);
+		return PCISIM_EXIT_USAGE;
+	}
+	struct pcisim_sim sim;
+	pcisim_sim_init(&sim, o.has_seed ? o.seed : sc.seed, &diag);
+	int status = PCISIM_EXIT_USAGE;
+	if (pcisim_scenario_instantiate(&sim, &sc, NULL, NULL, &diag))
+		goto out;
+	if (o.has_at)
+		pcisim_run(&sim, o.at);
+	char t[40], title[256];
+	pcisim_time_format(o.has_at ? o.at : 0, t, sizeof(t));
+	snprintf(title, sizeof(title), "%s at %s", sc.name ? sc.name : o.file, t);
+	Agraph_t *g = build_graph(pcisim_fabric_get(&sim), title);
+	status = write_graph(g, &o);
+	agclose(g);
+out:
+	pcisim_sim_free(&sim);
+	pcisim_scenario_free(&sc);
+	return status;
+}
+
+#else
+
+static int graph_main(int argc, char **argv)
+{
+	struct graph_opts o;
+	if (parse_args(argc, argv, &o))
+		return PCISIM_EXIT_USAGE;
+	return pcisim_usage_error("graph",
+				  "this build has no Graphviz; install libgraphviz-dev and reconfigure");
+}
+
+#endif
+
+const struct pcisim_command pcisim_cmd_graph = {
+	"graph",
+	"draw the topology with Graphviz (DOT, SVG, PNG), coloured by state",
+	usage,
+	graph_main,
+};
