@@ -9,9 +9,11 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/pcie/link.h"
 #include "sim/pcie/qemu_args.h"
 #include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/pcie/reset.h"
 
 /* ---- driver registry ---- */
 
@@ -70,6 +72,10 @@ static const struct pcisim_prop_def common_props[] = {
 	{"failover_pair_id", PCISIM_PROP_STR, "failover pair", 0, 0, NULL, false},
 	{"x-pcie-lnksta-dllla", PCISIM_PROP_BOOL, "report DLLLA on hot-plug", 0, 0, NULL, true},
 	{"x-pcie-extcap-init", PCISIM_PROP_BOOL, "extended capabilities", 0, 0, NULL, false},
+	/* link.c: pcisim's own, not QEMU's */
+	{"link_training", PCISIM_PROP_STR,
+	 "ports: Detect-to-L0 time of the link below (a duration, or qemu = instant; default: the machine's)",
+	 0, 0, NULL, true},
 	{0},
 };
 
@@ -388,15 +394,17 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 		fn->secondary = bus_new(fab, id, drv->kind == PCISIM_FN_HOST_BRIDGE ? NULL : fn,
 					drv->kind == PCISIM_FN_HOST_BRIDGE ? fn : bus ? bus->host : NULL,
 					drv->kind == PCISIM_FN_HOST_BRIDGE);
-	if (drv->realize && (rc = drv->realize(fn, d))) {
+	if ((drv->realize && (rc = drv->realize(fn, d))) || (rc = pcisim_link_fn_realized(fn, d))) {
 		/* The component stays registered (ids are never reused) but is removed. */
 		pcisim_comp_remove(fab->sim, &fn->comp);
 		if (bus)
 			bus_remove(bus, fn);
 		return rc;
 	}
+	pcisim_reset_fn_realized(fn); /* reset.c: realize-time values of resettable bits */
 	if (upstream && upstream->drv->plug)
 		upstream->drv->plug(upstream, fn, hotplug);
+	pcisim_link_fn_plugged(fn); /* link.c: the link above @fn trains */
 	if (out)
 		*out = fn;
 	return 0;
@@ -414,6 +422,7 @@ void pcisim_device_destroy(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
 	if (fn->bus)
 		bus_remove(fn->bus, fn);
 	pcisim_comp_remove(fab->sim, &fn->comp);
+	pcisim_link_fn_removed(fn); /* link.c: its link stops; the one above may lose its partner */
 }
 
 /* ---- config access ---- */
@@ -431,6 +440,7 @@ void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, un
 		fn->drv->cfg_write(fn, off, val, len);
 	else
 		pcisim_cfg_write(&fn->cfg, off, val, len);
+	pcisim_reset_fn_cfg_written(fn, off, len); /* reset.c: Initiate FLR, upstream-port SBR */
 }
 
 /* ---- reset, save, load, describe (every function) ---- */
@@ -595,7 +605,7 @@ void pcisim_fabric_enumerate(struct pcisim_fabric *fab)
 /* ---- scenario sections ---- */
 
 static const char *const machine_keys[] = {"type", "qemu", "cxl", "acpi-pci-hotplug-with-bridge-support",
-					   "cxl-fmw", "vga", NULL};
+					   "cxl-fmw", "vga", "link_training", NULL};
 
 static int parse_version(const char *s, unsigned *out)
 {
@@ -663,6 +673,9 @@ static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *n
 			return rc;
 		m->no_vga = i == 1;
 	}
+	const struct pcisim_ynode *lt = pcisim_ymap_get(node, "link_training"); /* link.c */
+	if (lt && (rc = pcisim_link_parse_training(lt, &m->link_training, d)))
+		return rc;
 	if (m->type_version && m->qemu && m->type_version > m->qemu)
 		return pcisim_diag_error(d, t ? t->loc : node->loc,
 					 "machine type %s does not exist in QEMU %u.%u", m->type,
@@ -770,5 +783,6 @@ void pcisim_pcie_register(void)
 	pcisim_record_kinds_add(pcie_kinds);
 	pcisim_monitor_register();
 	pcisim_migration_register();
+	pcisim_link_register();
 	pcisim_pcie_models_register();
 }

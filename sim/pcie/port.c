@@ -13,6 +13,7 @@
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/reset.h"
 
 bool pcisim_is_port(const struct pcisim_pcifn *fn)
 {
@@ -58,7 +59,11 @@ void pcisim_port_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, 
 		old_ctl = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCTL));
 		old_sta = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTSTA));
 	}
+	uint16_t old_bctl = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL);
 	pcisim_cfg_write(&fn->cfg, off, val, len);
+	/* reset.c/link.c: Secondary Bus Reset edges, Link Disable, Retrain Link (as QEMU's
+	 * pci_bridge_write_config() handles SBR before the slot hooks) */
+	pcisim_reset_port_cfg_written(p, old_bctl, off, val, len);
 	pcisim_slot_write_config(&p->slot, old_ctl, old_sta, off, val, len);
 }
 

@@ -9,6 +9,7 @@
 
 #include "sim/core/irq.h"
 #include "sim/pcie/fabric.h"
+#include "sim/pcie/link.h"
 #include "sim/pcie/slot.h"
 
 struct pcisim_port {
@@ -20,6 +21,7 @@ struct pcisim_port {
 	struct pcisim_slot slot;
 	struct pcisim_irq irq_msg; /* MSI/MSI-X messages of the port (hotplug, AER, PME) */
 	struct pcisim_irq irq_intx;
+	struct pcisim_link link;   /* link.c: the link to the component below (LTSSM, speed, width) */
 };
 
 static inline struct pcisim_port *pcisim_to_port(struct pcisim_pcifn *fn)

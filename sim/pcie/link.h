@@ -1,0 +1,189 @@
+/*
+ * PCI Express links: the point-to-point connection between a downstream-facing port
+ * (a root port or a switch downstream port) and the component below it (an endpoint,
+ * a switch's upstream port, every function of a multi-function device), with an
+ * approximate LTSSM, the negotiated speed and width, the port's Link Status, and the
+ * time a TLP takes to cross it. docs/links-and-resets.md describes the model.
+ *
+ * DOC: LTSSM states (PCIe r5.0 §4.2.5, §4.2.6; the sub-states are not modelled)
+ *  DETECT   no partner, or waiting to look for one (Detect.Quiet/Active); the
+ *           state after reset, after a partner left and after Disabled ends
+ *  POLLING  a receiver was detected: bit and symbol lock, TS1/TS2 exchange
+ *  CONFIG   Configuration: link and lane numbers, width; Link Training (LT) is 1
+ *  L0       the link is up and the Data Link Layer is active (DL_Up, DLLLA)
+ *  RECOVERY retraining from L0 (Retrain Link, speed change); DL stays up, LT is 1
+ *  HOTRESET hot reset in progress: the port's Secondary Bus Reset, or a hot reset or
+ *           link-down reset propagated from the link above a switch; DL_Down
+ *  DISABLED Link Control Link Disable is set; DL_Down until it is cleared
+ *
+ * Timing. One training time T per link (`link_training:` of the machine, or of the
+ * port as a device property; default 0 = QEMU: every transition happens at once,
+ * inside the access or command that caused it, because QEMU sets Link Status
+ * synchronously). With T > 0 each transition is an event: Detect -> Polling after
+ * T/4, Polling -> Configuration after T/2, Configuration -> L0 after the rest
+ * (T - T/4 - T/2), Recovery -> L0 after that same Configuration share, and Hot Reset
+ * lasts at least 2 ms (PCIe r5.0 §4.2.6.11, the Hot Reset timeout) and as long as
+ * the reset is held. Every transition is traced as a "link.ltssm" record (from, to,
+ * why).
+ *
+ * Registers (on the port; PCIe r5.0 §7.5.3.8): LT is 1 in Configuration and
+ * Recovery; on entering L0 Current Link Speed and Negotiated Link Width take the
+ * negotiated values (min of both ends' Link Capabilities, the speed also capped by
+ * the port's Target Link Speed); DLLLA follows DL_Up/DL_Down through the slot code
+ * (pcisim_slot_link_changed(), which raises DLLSC where Slot Control enables it),
+ * on ports where QEMU reports it (LNKCAP DLLLARC, or the device's
+ * x-pcie-lnksta-dllla, default on). With no partner the port shows its own maximum
+ * speed and width, as QEMU's pcie_sync_bridge_lnk() does.
+ */
+#ifndef PCISIM_PCIE_LINK_H
+#define PCISIM_PCIE_LINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/diag.h"
+#include "sim/core/sim.h"
+#include "sim/core/time.h"
+#include "sim/core/ynode.h"
+
+struct pcisim_port;
+struct pcisim_pcifn;
+
+enum pcisim_ltssm {
+	PCISIM_LTSSM_DETECT,
+	PCISIM_LTSSM_POLLING,
+	PCISIM_LTSSM_CONFIG,
+	PCISIM_LTSSM_L0,
+	PCISIM_LTSSM_RECOVERY,
+	PCISIM_LTSSM_HOTRESET,
+	PCISIM_LTSSM_DISABLED,
+};
+
+/* Why a link may not train (bits of struct pcisim_link.hold). */
+enum {
+	PCISIM_LINK_HOLD_SBR = 1 << 0,    /* the port's Secondary Bus Reset is set */
+	PCISIM_LINK_HOLD_PARENT = 1 << 1, /* the component above is in reset (propagated) */
+	PCISIM_LINK_HOLD_DISABLE = 1 << 2, /* Link Control Link Disable is set */
+};
+
+/* ---- timing constants (docs/links-and-resets.md gives their sources) ---- */
+
+/*
+ * Bytes a TLP gains on the wire: 8b/10b (2.5, 5 GT/s) STP 1 + sequence number 2 +
+ * LCRC 4 + END 1; 128b/130b (8 GT/s and up) STP token 4 (it carries the sequence
+ * number) + LCRC 4 (PCIe r5.0 §4.2.1.2, §4.2.2.3, §3.6.2). 8 either way.
+ */
+#define PCISIM_LINK_FRAMING_BYTES 8
+/*
+ * Fixed part of one hop: transmitter and receiver PHY pipelines, the Data Link
+ * Layer and the receiving port's routing. An approximation of the order switch
+ * vendors quote port to port (about 100-150 ns, e.g. 115 ns for a Gen5 switch).
+ */
+#define PCISIM_LINK_HOP_FIXED (100 * PCISIM_NS)
+/* Minimum time in Hot Reset before Detect, PCIe r5.0 §4.2.6.11 (timed links only). */
+#define PCISIM_LINK_HOT_RESET_TIME (2 * PCISIM_MS)
+
+struct pcisim_link {
+	struct pcisim_port *port;  /* the downstream-facing port at the upper end */
+	enum pcisim_ltssm state;
+	bool dl_up;                /* Data Link Layer up (L0, Recovery) */
+	bool partner;              /* a powered function is below */
+	uint8_t hold;              /* PCISIM_LINK_HOLD_*: training blocked */
+	uint8_t max_speed, max_width; /* the port's LNKCAP (speed code 1..6, lanes) */
+	uint8_t speed, width;      /* negotiated at the last entry to L0 */
+	pcisim_time training;      /* T: Detect -> L0; 0 = instant (QEMU) */
+	pcisim_time hop_fixed;     /* fixed per-hop latency */
+	pcisim_time hot_reset_at;  /* when HotReset was entered */
+	pcisim_time up_at;         /* when L0 was last entered from Configuration */
+	pcisim_timer timer;        /* the pending transition, if any */
+	uint32_t transitions;      /* state changes so far */
+};
+
+/** pcisim_ltssm_name() - "Detect", "Polling", "Configuration", "L0", ... */
+const char *pcisim_ltssm_name(enum pcisim_ltssm s);
+
+/** pcisim_link_speed_mts() - transfer rate of a LNKCAP/LNKSTA speed code in MT/s (0 for none). */
+unsigned pcisim_link_speed_mts(unsigned speed);
+
+/**
+ * pcisim_link_serialize_ps() - time to put @bytes (already including framing) on a
+ * link of speed code @speed and @width lanes, in picoseconds, rounded up:
+ *   ceil(ceil(bytes / width) * 8 * (den / num) * 10^6 / MT/s)
+ * with the encoding num/den = 8/10 below 8 GT/s and 128/130 from 8 GT/s on (64 GT/s
+ * flit mode counted as 1/1). A byte goes down each lane in turn, so a TLP takes
+ * ceil(bytes / width) symbol times. Speed code 0 counts as 2.5 GT/s, width 0 as x1.
+ */
+pcisim_time pcisim_link_serialize_ps(unsigned speed, unsigned width, unsigned bytes);
+
+/**
+ * pcisim_link_tlp_latency() - time for a TLP of @bytes (header, data and digest) to
+ * cross @l at its negotiated speed and width: serialization of
+ * @bytes + PCISIM_LINK_FRAMING_BYTES, plus the link's fixed per-hop latency.
+ */
+pcisim_time pcisim_link_tlp_latency(const struct pcisim_link *l, unsigned bytes);
+
+/** The link of a downstream-facing port (NULL for other functions). */
+struct pcisim_link *pcisim_link_of(struct pcisim_pcifn *port);
+/** The link between @fn and the port above it (NULL when @fn is not below a port). */
+struct pcisim_link *pcisim_link_above(struct pcisim_pcifn *fn);
+
+/** DL_Up: the link is in L0 or Recovery and TLPs cross it. */
+static inline bool pcisim_link_is_up(const struct pcisim_link *l)
+{
+	return l && l->dl_up;
+}
+
+/** Retrain Link: L0 -> Recovery -> L0 (ignored in any other state). */
+void pcisim_link_retrain(struct pcisim_link *l, const char *why);
+/**
+ * pcisim_link_hold() / pcisim_link_release() - block or unblock training for the
+ * reasons in @bits (PCISIM_LINK_HOLD_*). Holding for DISABLE takes the link to
+ * Disabled, for SBR or PARENT to Hot Reset (DL_Down); releasing the last reason
+ * goes to Detect (after the Hot Reset minimum, on timed links) and trains. The
+ * functions below are not reset here: resets are sim/pcie/reset.c's.
+ */
+void pcisim_link_hold(struct pcisim_link *l, uint8_t bits, const char *why);
+void pcisim_link_release(struct pcisim_link *l, uint8_t bits, const char *why);
+/**
+ * pcisim_link_restart() - back to Detect at once (fundamental reset, PERST#): DL_Down
+ * if it was up, then train again if a partner is there and nothing holds it.
+ */
+void pcisim_link_restart(struct pcisim_link *l, const char *why);
+
+/*
+ * Fabric hooks (sim/pcie/fabric.c and port.c call these).
+ */
+/**
+ * pcisim_link_fn_realized() - after a function's model was realized: a port gets its
+ * link (in Detect, caps from its LNKCAP, training time from its `link_training`
+ * property or the machine's). A `link_training` property on anything but a port is
+ * an error written to @d at the property. Return: 0 or -PCISIM_EINVAL.
+ */
+int pcisim_link_fn_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d);
+/** pcisim_link_fn_plugged() - after the port's plug hook: the link above @fn trains. */
+void pcisim_link_fn_plugged(struct pcisim_pcifn *fn);
+/**
+ * pcisim_link_fn_removed() - @fn left its bus: its own link stops (timer cancelled);
+ * the link above it goes to Detect when no function is left below the port.
+ */
+void pcisim_link_fn_removed(struct pcisim_pcifn *fn);
+/**
+ * pcisim_link_ctl_write() - a guest write of @val (@len bytes at @off) reached @p,
+ * masks already applied: Link Control Link Disable written 1 disables the link and
+ * written 0 enables it again; Retrain Link written 1 retrains (it always reads 0).
+ * QEMU keeps both bits read-only and ignores them; pcisim applies them and mirrors
+ * Link Disable in the register (docs/links-and-resets.md).
+ */
+void pcisim_link_ctl_write(struct pcisim_port *p, uint16_t off, uint32_t val, unsigned len);
+
+/**
+ * pcisim_link_parse_training() - a `link_training:` value: a duration ("20ms", "0")
+ * or "qemu" (instant). Return: 0 or -PCISIM_EINVAL with a located error in @d.
+ */
+int pcisim_link_parse_training(const struct pcisim_ynode *n, pcisim_time *out,
+			       struct pcisim_diag *d);
+
+/** Register the record kinds of links, resets and routed config requests. */
+void pcisim_link_register(void);
+
+#endif

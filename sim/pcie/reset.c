@@ -1,0 +1,296 @@
+/*
+ * Resets of PCI Express functions (PCIe r5.0 §6.6): what a Function Level Reset, a
+ * hot reset (Secondary Bus Reset, propagated through a switch), a link-down reset
+ * (Link Disable) and a fundamental reset do to the functions' config space, to the
+ * links below them, and to when the functions answer config requests again.
+ * reset.h lists the rules; docs/links-and-resets.md gives their sources.
+ *
+ * Config space: the bits a reset restores are found from the function's masks
+ * (wmask, w1cmask and sticky, sim/pcie/cfgspace.h). Their realize-time values are
+ * kept per function as a sparse list of (offset, byte) pairs for the bytes whose
+ * resettable bits were not all zero, so 10,000 functions cost a few hundred bytes
+ * each, not another 4 KiB.
+ */
+#include "sim/pcie/reset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/trace.h"
+#include "sim/pcie/link.h"
+#include "sim/pcie/port.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+
+struct pcisim_reset_entry {
+	uint16_t off;
+	uint8_t val;
+};
+
+struct pcisim_reset_image {
+	bool sbr;  /* Secondary Bus Reset seen set (bridges that are not ports) */
+	uint32_t n;
+	struct pcisim_reset_entry v[]; /* sorted by offset */
+};
+
+static const char *kind_name(enum pcisim_reset_kind k)
+{
+	switch (k) {
+	case PCISIM_RESET_COLD:
+		return "cold";
+	case PCISIM_RESET_WARM:
+		return "warm";
+	case PCISIM_RESET_FLR:
+		return "flr";
+	}
+	return "?";
+}
+
+static uint8_t resettable(const struct pcisim_cfg *c, unsigned i)
+{
+	const struct pcisim_cfg_masks *m = c->m;
+	return (uint8_t)(m->wmask[i] | m->w1cmask[i] | m->sticky[i]);
+}
+
+void pcisim_reset_fn_realized(struct pcisim_pcifn *fn)
+{
+	const struct pcisim_cfg *c = &fn->cfg;
+	if (!c->bytes || !fn->fabric)
+		return;
+	uint32_t n = 0;
+	for (unsigned i = 0; i < c->size; i++)
+		if (c->bytes[i] & resettable(c, i))
+			n++;
+	struct pcisim_reset_image *img = calloc(1, sizeof(*img) + n * sizeof(img->v[0]));
+	if (!img)
+		abort();
+	for (unsigned i = 0; i < c->size; i++) {
+		uint8_t v = (uint8_t)(c->bytes[i] & resettable(c, i));
+		if (v)
+			img->v[img->n++] = (struct pcisim_reset_entry){(uint16_t)i, v};
+	}
+	fn->reset_image = img;
+	pcisim_fabric_keep(fn->fabric, img);
+}
+
+static bool in_range(unsigned i, uint16_t start, unsigned len)
+{
+	return start && i >= start && i < start + len;
+}
+
+/* Put the resettable bits of @fn's config space back to their realize-time values. */
+static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
+{
+	struct pcisim_cfg *c = &fn->cfg;
+	const struct pcisim_reset_image *img = fn->reset_image;
+	if (!c->bytes || !img)
+		return;
+	const struct pcisim_cfg_masks *m = c->m;
+	uint16_t exp = pcisim_cfg_find_cap(c, PCI_CAP_ID_EXP);
+	/* The slot model owns Slot Control/Status (their reset follows presence). */
+	uint16_t slot = exp && pcisim_is_port(fn) ? (uint16_t)(exp + PCI_EXP_SLTCTL) : 0;
+	uint32_t k = 0;
+	for (unsigned i = 0; i < c->size; i++) {
+		uint8_t r = (uint8_t)(m->wmask[i] | m->w1cmask[i]);
+		if (kind == PCISIM_RESET_COLD)
+			r |= m->sticky[i];
+		else
+			r &= (uint8_t)~m->sticky[i];
+		while (k < img->n && img->v[k].off < i)
+			k++;
+		if (!r || in_range(i, slot, 4))
+			continue;
+		if (kind == PCISIM_RESET_FLR && exp) {
+			/* FLR leaves the link registers and Max_Payload_Size alone (PCIe r5.0 §6.6.2). */
+			if (in_range(i, (uint16_t)(exp + PCI_EXP_LNKCTL), 4) ||
+			    in_range(i, (uint16_t)(exp + PCI_EXP_LNKCTL2), 4))
+				continue;
+			if (i == (unsigned)(exp + PCI_EXP_DEVCTL))
+				r &= (uint8_t)~PCI_EXP_DEVCTL_PAYLOAD;
+		}
+		uint8_t dflt = k < img->n && img->v[k].off == i ? img->v[k].val : 0;
+		c->bytes[i] = (uint8_t)((c->bytes[i] & ~r) | (dflt & r));
+	}
+}
+
+/* Did the reset clear a Secondary Bus Reset or Link Disable that was in force? */
+static void sync_bridge_state(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
+{
+	if (!fn->drv->bridge || !fn->cfg.bytes)
+		return;
+	bool sbr = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL) & PCI_BRIDGE_CTL_BUS_RESET;
+	if (pcisim_is_port(fn)) {
+		struct pcisim_port *p = pcisim_to_port(fn);
+		if (!sbr && (p->link.hold & PCISIM_LINK_HOLD_SBR))
+			pcisim_link_release(&p->link, PCISIM_LINK_HOLD_SBR, "reset cleared Secondary Bus Reset");
+		if (kind != PCISIM_RESET_FLR && p->exp) {
+			/* Link Disable is mirrored by link.c outside the masks: a reset clears it. */
+			pcisim_cfg_clrbits(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_LNKCTL), 2, PCI_EXP_LNKCTL_LD);
+			pcisim_link_release(&p->link, PCISIM_LINK_HOLD_DISABLE, "reset cleared Link Disable");
+		}
+	} else if (fn->reset_image && fn->reset_image->sbr && !sbr) {
+		fn->reset_image->sbr = false;
+		if (fn->secondary)
+			pcisim_reset_component_released(fn->secondary);
+	}
+}
+
+void pcisim_reset_fn(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind, const char *why)
+{
+	if (fn->comp.removed || fn->drv->kind == PCISIM_FN_OTHER)
+		return;
+	PCISIM_RECORD(fn->comp.sim, &fn->comp, "pci.reset", PCISIM_FS("kind", kind_name(kind)),
+		      PCISIM_FS("why", why));
+	restore(fn, kind);
+	if (fn->drv->reset)
+		fn->drv->reset(fn, kind);
+	else
+		pcisim_fn_reset_default(fn, kind);
+	sync_bridge_state(fn, kind);
+}
+
+void pcisim_reset_flr(struct pcisim_pcifn *fn, const char *why)
+{
+	struct pcisim_sim *sim = fn->comp.sim;
+	pcisim_reset_fn(fn, PCISIM_RESET_FLR, why);
+	/* Software waits 100 ms after initiating an FLR (PCIe r6.0 §6.6.2, Linux pcie_flr()). */
+	fn->ready_at = pcisim_time_add(sim->now, PCISIM_RESET_READY_TIME);
+}
+
+/* Reset every function of the component on @b and, through its ports, below. */
+static void reset_component(struct pcisim_pcibus *b, enum pcisim_reset_kind kind, const char *why)
+{
+	for (uint16_t i = 0; b && i < b->nfns; i++) {
+		struct pcisim_pcifn *fn = b->fns[i];
+		if (fn->comp.removed)
+			continue;
+		/* Hold first, so the reset's clearing of LD/SBR does not start training. */
+		if (pcisim_is_port(fn))
+			pcisim_link_hold(&pcisim_to_port(fn)->link, PCISIM_LINK_HOLD_PARENT,
+					 "hot reset propagated");
+		pcisim_reset_fn(fn, kind, why);
+		fn->ready_at = PCISIM_TIME_MAX;
+		if (fn->secondary && fn->drv->kind != PCISIM_FN_HOST_BRIDGE)
+			reset_component(fn->secondary, kind, why);
+	}
+}
+
+void pcisim_reset_below(struct pcisim_port *p, enum pcisim_reset_kind kind, const char *why)
+{
+	reset_component(p->fn.secondary, kind, why);
+}
+
+void pcisim_reset_component_up(struct pcisim_pcibus *b, pcisim_time now)
+{
+	for (uint16_t i = 0; b && i < b->nfns; i++) {
+		struct pcisim_pcifn *fn = b->fns[i];
+		if (fn->comp.removed)
+			continue;
+		if (fn->ready_at == PCISIM_TIME_MAX)
+			fn->ready_at = pcisim_time_add(now, PCISIM_RESET_READY_TIME);
+		/* The component ends at its ports; a non-port bridge (a switch's upstream
+		 * port) has the rest of the component on its secondary bus. */
+		if (fn->secondary && !pcisim_is_port(fn) && fn->drv->kind != PCISIM_FN_HOST_BRIDGE)
+			pcisim_reset_component_up(fn->secondary, now);
+	}
+}
+
+void pcisim_reset_component_released(struct pcisim_pcibus *b)
+{
+	for (uint16_t i = 0; b && i < b->nfns; i++) {
+		struct pcisim_pcifn *fn = b->fns[i];
+		if (fn->comp.removed)
+			continue;
+		if (pcisim_is_port(fn))
+			pcisim_link_release(&pcisim_to_port(fn)->link, PCISIM_LINK_HOLD_PARENT,
+					    "component out of reset");
+		else if (fn->secondary && fn->drv->kind != PCISIM_FN_HOST_BRIDGE &&
+			 !(fn->reset_image && fn->reset_image->sbr))
+			pcisim_reset_component_released(fn->secondary);
+	}
+}
+
+void pcisim_reset_sbr(struct pcisim_port *p, bool asserted)
+{
+	struct pcisim_link *l = &p->link;
+	if (asserted) {
+		pcisim_link_hold(l, PCISIM_LINK_HOLD_SBR, "Secondary Bus Reset");
+		pcisim_reset_below(p, PCISIM_RESET_WARM, "secondary bus reset");
+	} else {
+		pcisim_link_release(l, PCISIM_LINK_HOLD_SBR, "Secondary Bus Reset cleared");
+	}
+}
+
+/* Secondary Bus Reset of a bridge without a link below (a switch's upstream port):
+ * the switch's internal bus and everything below it. */
+static void bridge_sbr(struct pcisim_pcifn *fn, bool asserted)
+{
+	struct pcisim_reset_image *img = fn->reset_image;
+	if (!img || img->sbr == asserted || !fn->secondary)
+		return;
+	img->sbr = asserted;
+	if (asserted) {
+		reset_component(fn->secondary, PCISIM_RESET_WARM, "secondary bus reset");
+	} else {
+		pcisim_reset_component_released(fn->secondary);
+		pcisim_reset_component_up(fn->secondary, fn->comp.sim->now);
+	}
+}
+
+void pcisim_reset_link_disable(struct pcisim_port *p, bool disabled)
+{
+	struct pcisim_link *l = &p->link;
+	if (disabled) {
+		pcisim_link_hold(l, PCISIM_LINK_HOLD_DISABLE, "Link Disable");
+		pcisim_reset_below(p, PCISIM_RESET_WARM, "link down");
+	} else {
+		pcisim_link_release(l, PCISIM_LINK_HOLD_DISABLE, "Link Disable cleared");
+	}
+}
+
+void pcisim_reset_fundamental(struct pcisim_port *p, const char *why)
+{
+	pcisim_reset_below(p, PCISIM_RESET_COLD, why);
+	pcisim_link_restart(&p->link, why);
+}
+
+/* ---- config write hooks ---- */
+
+static bool overlaps(uint16_t off, unsigned len, uint16_t reg, unsigned rlen)
+{
+	return off < reg + rlen && off + len > reg;
+}
+
+void pcisim_reset_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
+{
+	struct pcisim_cfg *c = &fn->cfg;
+	if (fn->comp.removed || !c->bytes)
+		return;
+	if (fn->drv->bridge && !pcisim_is_port(fn) && overlaps(off, len, PCI_BRIDGE_CONTROL, 2))
+		bridge_sbr(fn, pcisim_cfg_get16(c, PCI_BRIDGE_CONTROL) & PCI_BRIDGE_CTL_BUS_RESET);
+	uint16_t exp = pcisim_cfg_find_cap(c, PCI_CAP_ID_EXP);
+	if (!exp || !overlaps(off, len, (uint16_t)(exp + PCI_EXP_DEVCTL), 2))
+		return;
+	if (!(pcisim_cfg_get32(c, (uint16_t)(exp + PCI_EXP_DEVCAP)) & PCI_EXP_DEVCAP_FLR))
+		return;
+	uint16_t devctl = pcisim_cfg_get16(c, (uint16_t)(exp + PCI_EXP_DEVCTL));
+	if (!(devctl & PCI_EXP_DEVCTL_BCR_FLR))
+		return;
+	/* Initiate FLR always reads 0 (PCIe r5.0 §7.5.3.4; QEMU pcie_cap_flr_write_config). */
+	pcisim_cfg_clrbits(c, (uint16_t)(exp + PCI_EXP_DEVCTL), 2, PCI_EXP_DEVCTL_BCR_FLR);
+	pcisim_reset_flr(fn, "Initiate Function Level Reset");
+}
+
+void pcisim_reset_port_cfg_written(struct pcisim_port *p, uint16_t old_bctl, uint16_t off,
+				   uint32_t val, unsigned len)
+{
+	struct pcisim_pcifn *fn = &p->fn;
+	if (overlaps(off, len, PCI_BRIDGE_CONTROL, 2)) {
+		uint16_t bctl = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL);
+		if (~old_bctl & bctl & PCI_BRIDGE_CTL_BUS_RESET)
+			pcisim_reset_sbr(p, true);
+		else if (old_bctl & ~bctl & PCI_BRIDGE_CTL_BUS_RESET)
+			pcisim_reset_sbr(p, false);
+	}
+	pcisim_link_ctl_write(p, off, val, len);
+}

@@ -1,0 +1,357 @@
+/*
+ * Routed configuration requests (route.h): a request TLP walks from the root complex
+ * down the buses, as the bridges' Secondary/Subordinate Bus Number registers route
+ * it, one event per link it crosses; the function at the end answers (SC, UR, RRS),
+ * and the completion walks back, one event per link, to the requester's callback.
+ *
+ * Each request is a heap record on an in-flight list owned by the sim (freed with
+ * it); events carry a pointer to it (unhashed) and its tag and address (hashed).
+ */
+#include "sim/pcie/route.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/trace.h"
+#include "sim/pcie/fabric.h"
+#include "sim/pcie/link.h"
+#include "sim/pcie/port.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/reset.h"
+
+/* Links a request may cross: deeper hierarchies complete with UR at that depth. */
+#define ROUTE_MAX_LINKS 32
+
+struct route_req {
+	struct route_req *prev, *next; /* the in-flight list */
+	struct pcisim_comp *requester;
+	pcisim_cfg_done_fn done;
+	void *ctx;
+	struct pcisim_cfg_cpl cpl;
+	uint32_t wval;                 /* data of a write */
+	struct pcisim_pcibus *at;      /* the bus the request enters next */
+	uint8_t at_nr;                 /* its number, as the bridge above routed it */
+	struct pcisim_port *root_port; /* the root port it went through, if any */
+	struct pcisim_port *path[ROUTE_MAX_LINKS]; /* ports whose links it crossed, in order */
+	unsigned up;                   /* links still to cross on the way back */
+	pcisim_timer cto;
+};
+
+struct route_state {
+	struct route_req *head;
+	uint64_t next_tag;
+	unsigned in_flight;
+};
+
+static const struct pcisim_ext_key route_key = {"pcie-route"};
+
+static void route_destroy(void *p)
+{
+	struct route_state *st = p;
+	while (st->head) {
+		struct route_req *r = st->head;
+		st->head = r->next;
+		free(r);
+	}
+	free(st);
+}
+
+static struct route_state *route_state(struct pcisim_sim *sim)
+{
+	struct route_state *st = pcisim_ext_get(sim, &route_key);
+	if (st)
+		return st;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		abort();
+	pcisim_ext_set(sim, &route_key, st, route_destroy);
+	return st;
+}
+
+unsigned pcisim_cfg_in_flight(struct pcisim_sim *sim)
+{
+	struct route_state *st = pcisim_ext_get(sim, &route_key);
+	return st ? st->in_flight : 0;
+}
+
+const char *pcisim_cpl_status_name(enum pcisim_cpl_status s)
+{
+	switch (s) {
+	case PCISIM_CPL_SC:
+		return "SC";
+	case PCISIM_CPL_UR:
+		return "UR";
+	case PCISIM_CPL_RRS:
+		return "RRS";
+	case PCISIM_CPL_CTO:
+		return "CTO";
+	}
+	return "?";
+}
+
+static uint32_t all_ones(unsigned len)
+{
+	return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
+}
+
+static void bdf_str(const struct pcisim_cfg_cpl *c, char *buf, size_t n)
+{
+	snprintf(buf, n, "%02x:%02x.%x", c->bus, c->devfn >> 3, c->devfn & 7);
+}
+
+/* ---- events ---- */
+
+static void down_event(struct pcisim_sim *sim, struct pcisim_event *ev);
+static void up_event(struct pcisim_sim *sim, struct pcisim_event *ev);
+static void cto_event(struct pcisim_sim *sim, struct pcisim_event *ev);
+PCISIM_EVKIND(down_kind, "cfg.down", down_event);
+PCISIM_EVKIND(up_kind, "cfg.up", up_event);
+PCISIM_EVKIND(cto_kind, "cfg.cto", cto_event);
+
+static pcisim_timer post(struct pcisim_sim *sim, struct route_req *r, struct pcisim_evkind *kind,
+			 pcisim_time when, uint64_t hop)
+{
+	struct pcisim_event *ev = pcisim_event_new(sim, kind, r->requester);
+	ev->ptr = r;
+	ev->a[0] = r->cpl.tag;
+	ev->a[1] = (uint64_t)r->cpl.bus << 24 | (uint64_t)r->cpl.devfn << 16 | r->cpl.off;
+	ev->a[2] = hop;
+	return pcisim_post(sim, ev, when, PCISIM_CLASS_MSG);
+}
+
+/* The completion reached the root complex: trace it, hand it over, forget it. */
+static void deliver(struct pcisim_sim *sim, struct route_req *r)
+{
+	struct route_state *st = route_state(sim);
+	pcisim_cancel(sim, &r->cto);
+	r->cpl.completed = sim->now;
+	char bdf[16];
+	bdf_str(&r->cpl, bdf, sizeof(bdf));
+	PCISIM_RECORD(sim, r->requester, "cfg.completion", PCISIM_FU("tag", r->cpl.tag),
+		      PCISIM_FS("bdf", bdf), PCISIM_FX("off", r->cpl.off),
+		      PCISIM_FS("op", r->cpl.write ? "write" : "read"),
+		      PCISIM_FS("status", pcisim_cpl_status_name(r->cpl.status)),
+		      PCISIM_FX("val", r->cpl.val), PCISIM_FT("latency", r->cpl.completed - r->cpl.issued),
+		      PCISIM_FU("links", r->cpl.links));
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		st->head = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	st->in_flight--;
+	if (r->done)
+		r->done(sim, &r->cpl, r->ctx);
+	free(r);
+}
+
+/* Bytes of the completion TLP: a header, and one data DW for a successful read. */
+static unsigned cpl_bytes(const struct route_req *r)
+{
+	return PCISIM_TLP_CFG_HDR + (r->cpl.status == PCISIM_CPL_SC && !r->cpl.write ? PCISIM_TLP_DW : 0);
+}
+
+static bool crossable(const struct pcisim_port *p)
+{
+	return !p->fn.comp.removed && pcisim_link_is_up(&p->link);
+}
+
+/* A TLP of this request was lost with a link: the requester's Completion Timeout ends it. */
+static void lost(struct pcisim_sim *sim, struct route_req *r)
+{
+	r->cpl.status = PCISIM_CPL_CTO;
+	r->cpl.val = r->cpl.write ? 0 : all_ones(r->cpl.len);
+	r->cpl.completer = NULL;
+	pcisim_time when = pcisim_time_add(r->cpl.issued, PCISIM_CFG_COMPLETION_TIMEOUT);
+	r->cto = post(sim, r, &cto_kind, when > sim->now ? when : sim->now, r->up);
+}
+
+/* Cross the next link upwards, or deliver when none is left. */
+static void go_up(struct pcisim_sim *sim, struct route_req *r)
+{
+	if (!r->up) {
+		deliver(sim, r);
+		return;
+	}
+	struct pcisim_port *p = r->path[r->up - 1];
+	if (!crossable(p)) {
+		lost(sim, r);
+		return;
+	}
+	post(sim, r, &up_kind, pcisim_time_add(sim->now, pcisim_link_tlp_latency(&p->link, cpl_bytes(r))),
+	     r->up);
+}
+
+/* The request ends here with @status (from @completer; NULL = the root complex). */
+static void complete(struct pcisim_sim *sim, struct route_req *r, enum pcisim_cpl_status status,
+		     struct pcisim_pcifn *completer)
+{
+	r->cpl.status = status;
+	r->cpl.completer = completer;
+	if (r->cpl.write)
+		r->cpl.val = 0;
+	else if (status != PCISIM_CPL_SC)
+		r->cpl.val = all_ones(r->cpl.len);
+	if (status == PCISIM_CPL_RRS && !r->cpl.write && r->cpl.off == 0 && r->cpl.len >= 2 &&
+	    r->root_port && r->root_port->exp &&
+	    (pcisim_cfg_get16(&r->root_port->fn.cfg, (uint16_t)(r->root_port->exp + PCI_EXP_RTCTL)) &
+	     PCI_EXP_RTCTL_CRSSVE))
+		/* CRS Software Visibility: the root complex returns Vendor ID 0001h (PCIe r5.0 §2.3.2). */
+		r->cpl.val = (r->cpl.val & ~0xffffu) | 0x0001;
+	r->up = r->cpl.links;
+	go_up(sim, r);
+}
+
+static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *b, uint8_t devfn)
+{
+	for (uint16_t i = 0; b && i < b->nfns; i++)
+		if (b->fns[i]->devfn == devfn && !b->fns[i]->comp.removed)
+			return b->fns[i];
+	return NULL;
+}
+
+/* The request is on the target bus: the function answers. */
+static void at_target(struct pcisim_sim *sim, struct route_req *r, struct pcisim_pcibus *b)
+{
+	struct pcisim_pcifn *fn = fn_at(b, r->cpl.devfn);
+	if (!fn || !fn->powered || !fn->cfg.bytes) {
+		complete(sim, r, PCISIM_CPL_UR, b->bridge);
+		return;
+	}
+	if (!pcisim_reset_is_ready(fn, sim->now)) {
+		complete(sim, r, PCISIM_CPL_RRS, fn);
+		return;
+	}
+	if (r->cpl.write)
+		pcisim_fn_cfg_write(fn, r->cpl.off, r->wval, r->cpl.len);
+	else
+		r->cpl.val = pcisim_fn_cfg_read(fn, r->cpl.off, r->cpl.len);
+	complete(sim, r, PCISIM_CPL_SC, fn);
+}
+
+/* Route from r->at down: through bridges without a link at once, across a link as an event. */
+static void go_down(struct pcisim_sim *sim, struct route_req *r)
+{
+	for (;;) {
+		struct pcisim_pcibus *b = r->at;
+		if (!b) { /* no root bus decodes this bus number: the root complex answers */
+			complete(sim, r, PCISIM_CPL_UR, NULL);
+			return;
+		}
+		if (r->cpl.bus == r->at_nr) {
+			at_target(sim, r, b);
+			return;
+		}
+		/* Type 1: the bridge whose bus range holds the target (PCIe r5.0 §7.3.3). */
+		struct pcisim_pcifn *br = NULL;
+		uint8_t sec = 0;
+		for (uint16_t i = 0; i < b->nfns && !br; i++) {
+			struct pcisim_pcifn *f = b->fns[i];
+			if (f->comp.removed || !f->secondary || f->drv->kind == PCISIM_FN_HOST_BRIDGE ||
+			    !f->cfg.bytes)
+				continue;
+			uint8_t s = pcisim_cfg_get8(&f->cfg, PCI_SECONDARY_BUS);
+			uint8_t sub = pcisim_cfg_get8(&f->cfg, PCI_SUBORDINATE_BUS);
+			if (s && s <= r->cpl.bus && r->cpl.bus <= sub)
+				br = f, sec = s;
+		}
+		if (!br || !br->powered) {
+			complete(sim, r, PCISIM_CPL_UR, b->bridge);
+			return;
+		}
+		r->at = br->secondary;
+		r->at_nr = sec;
+		if (!pcisim_is_port(br))
+			continue;
+		struct pcisim_port *p = pcisim_to_port(br);
+		if (!pcisim_link_is_up(&p->link) || r->cpl.links == ROUTE_MAX_LINKS) {
+			/* A port whose link is down completes requests for below with UR (§2.9.1). */
+			complete(sim, r, PCISIM_CPL_UR, br);
+			return;
+		}
+		if (b->is_root && !r->root_port)
+			r->root_port = p;
+		r->path[r->cpl.links++] = p;
+		unsigned bytes = PCISIM_TLP_CFG_HDR + (r->cpl.write ? PCISIM_TLP_DW : 0);
+		post(sim, r, &down_kind, pcisim_time_add(sim->now, pcisim_link_tlp_latency(&p->link, bytes)),
+		     r->cpl.links);
+		return;
+	}
+}
+
+static void down_event(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct route_req *r = ev->ptr;
+	/* It was crossing path[links - 1]: lost if that link went down meanwhile. */
+	if (r->cpl.links && !crossable(r->path[r->cpl.links - 1])) {
+		lost(sim, r);
+		return;
+	}
+	go_down(sim, r);
+}
+
+static void up_event(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct route_req *r = ev->ptr;
+	if (!crossable(r->path[r->up - 1])) {
+		lost(sim, r);
+		return;
+	}
+	r->up--;
+	go_up(sim, r);
+}
+
+static void cto_event(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct route_req *r = ev->ptr;
+	r->cto = (pcisim_timer){0, 0};
+	deliver(sim, r);
+}
+
+/* ---- issue ---- */
+
+int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester, uint8_t bus,
+			   uint8_t devfn, uint16_t off, unsigned len, bool write, uint32_t val,
+			   pcisim_cfg_done_fn done, void *ctx)
+{
+	if ((len != 1 && len != 2 && len != 4) || off % len || off + len > PCISIM_CFG_PCIE_SIZE)
+		return PCISIM_ERR(PCISIM_EINVAL);
+	struct route_state *st = route_state(sim);
+	struct route_req *r = calloc(1, sizeof(*r));
+	if (!r)
+		abort();
+	r->requester = requester;
+	r->done = done;
+	r->ctx = ctx;
+	r->wval = write ? val & all_ones(len) : 0;
+	r->cpl.tag = ++st->next_tag;
+	r->cpl.bus = bus;
+	r->cpl.devfn = devfn;
+	r->cpl.off = off;
+	r->cpl.len = (uint8_t)len;
+	r->cpl.write = write;
+	r->cpl.issued = sim->now;
+	r->next = st->head;
+	if (st->head)
+		st->head->prev = r;
+	st->head = r;
+	st->in_flight++;
+	char bdf[16];
+	bdf_str(&r->cpl, bdf, sizeof(bdf));
+	PCISIM_RECORD(sim, requester, "cfg.request", PCISIM_FU("tag", r->cpl.tag), PCISIM_FS("bdf", bdf),
+		      PCISIM_FX("off", off), PCISIM_FU("len", len), PCISIM_FS("op", write ? "write" : "read"),
+		      PCISIM_FX("val", r->wval));
+	/* The root bus whose bus range holds @bus (pcie.0 first, then expander bridges). */
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	for (uint32_t i = 0; i < fab->nbuses && !r->at; i++) {
+		struct pcisim_pcibus *b = fab->buses[i];
+		if (b->is_root && !(b->host && b->host->comp.removed) && b->number <= bus &&
+		    bus <= (b->subordinate > b->number ? b->subordinate : b->number)) {
+			r->at = b;
+			r->at_nr = b->number;
+		}
+	}
+	post(sim, r, &down_kind, sim->now, 0);
+	return (int64_t)r->cpl.tag;
+}

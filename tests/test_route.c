@@ -1,0 +1,335 @@
+/*
+ * Routed configuration requests (sim/pcie/route.c): a read through a switch
+ * (root port -> x3130-upstream -> xio3130-downstream -> endpoint) completes after
+ * exactly the latency of its four link crossings; absent functions, buses nobody
+ * routes and unpowered slots complete as Unsupported Request with all ones; writes
+ * take effect when they arrive; a link that is down stops requests at its port.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+#include "sim/host/host.h"
+#include "sim/pcie/fabric.h"
+#include "sim/pcie/link.h"
+#include "sim/pcie/port.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/route.h"
+#include "tools/cli.h"
+
+#define NS PCISIM_NS
+#define MS PCISIM_MS
+
+/* ---- a small test bench: a scenario's machine, run by hand ---- */
+
+struct tb {
+	struct pcisim_scenario sc;
+	struct pcisim_sim sim;
+	struct pcisim_diag diag;
+	FILE *errf;
+	char *err;
+	size_t errlen;
+	int rc;
+};
+
+static struct tb *tb_new(const char *topology, const char *machine_extra)
+{
+	static bool registered;
+	if (!registered) {
+		pcisim_register_all();
+		registered = true;
+	}
+	char text[4096];
+	snprintf(text, sizeof(text),
+		 "version: 1\nname: t\nmachine: {type: q35, qemu: \"9.2\"%s}\ntopology:\n%s", machine_extra,
+		 topology);
+	struct tb *t = calloc(1, sizeof(*t));
+	t->errf = open_memstream(&t->err, &t->errlen);
+	pcisim_diag_init(&t->diag, t->errf);
+	t->rc = pcisim_scenario_parse(&t->sc, "t.yaml", text, strlen(text), &t->diag);
+	pcisim_sim_init(&t->sim, 1, &t->diag);
+	pcisim_trace_attach(&t->sim, true);
+	if (!t->rc)
+		t->rc = pcisim_scenario_instantiate(&t->sim, &t->sc, NULL, NULL, &t->diag);
+	fflush(t->errf);
+	return t;
+}
+
+static struct tb *tb_ok(const char *topology, const char *machine_extra)
+{
+	struct tb *t = tb_new(topology, machine_extra);
+	if (t->rc)
+		fail_msg("scenario did not load: %s\n%s", t->err, topology);
+	return t;
+}
+
+static void tb_free(struct tb *t)
+{
+	pcisim_sim_free(&t->sim);
+	pcisim_scenario_free(&t->sc);
+	fclose(t->errf);
+	free(t->err);
+	free(t);
+}
+
+static struct pcisim_pcifn *fn(struct tb *t, const char *id)
+{
+	struct pcisim_pcifn *f = pcisim_fabric_find_fn(pcisim_fabric_get(&t->sim), id);
+	if (!f)
+		fail_msg("no function '%s'", id);
+	return f;
+}
+
+static struct pcisim_port *port(struct tb *t, const char *id)
+{
+	struct pcisim_pcifn *f = fn(t, id);
+	assert_true(pcisim_is_port(f));
+	return pcisim_to_port(f);
+}
+
+/* ---- completions ---- */
+
+struct got {
+	unsigned n;
+	struct pcisim_cfg_cpl cpl[8];
+};
+
+static void on_cpl(struct pcisim_sim *sim, const struct pcisim_cfg_cpl *cpl, void *ctx)
+{
+	struct got *g = ctx;
+	assert_int_equal(cpl->completed, sim->now);
+	if (g->n < 8)
+		g->cpl[g->n] = *cpl;
+	g->n++;
+}
+
+/* Issue at the current time, run until it completes, return the completion. */
+static struct pcisim_cfg_cpl request(struct tb *t, const struct pcisim_pcifn *target, uint8_t devfn,
+				     uint16_t off, unsigned len, bool write, uint32_t val)
+{
+	struct got g = {0};
+	uint8_t bus = target ? target->bus->number : 0;
+	int64_t tag = pcisim_cfg_request(&t->sim, NULL, bus, devfn, off, len, write, val, on_cpl, &g);
+	assert_true(tag > 0);
+	assert_int_equal(g.n, 0); /* never from inside the call */
+	pcisim_run(&t->sim, t->sim.now + 100 * MS);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.cpl[0].tag, (uint64_t)tag);
+	return g.cpl[0];
+}
+
+/* One crossing of a 2.5 GT/s x1 link: (TLP bytes + 8 framing) * 4 ns + 100 ns. */
+static pcisim_time hop_2g5_x1(unsigned tlp_bytes)
+{
+	return (tlp_bytes + 8) * 4 * NS + 100 * NS;
+}
+
+static const char switch_topo[] =
+	"  - {driver: pcie-root-port, id: rp1, bus: pcie.0, addr: \"0x3\", chassis: 1, slot: 1}\n"
+	"  - {driver: x3130-upstream, id: up1, bus: rp1}\n"
+	"  - {driver: xio3130-downstream, id: dn1, bus: up1, chassis: 2, slot: 1}\n"
+	"  - {driver: pcisim-endpoint, id: ep1, bus: dn1, vendor-id: 0x1234, device-id: 0x5678}\n";
+
+static void test_read_through_switch(void **state)
+{
+	(void)state;
+	struct tb *t = tb_ok(switch_topo, "");
+	struct pcisim_pcifn *ep = fn(t, "ep1"), *up = fn(t, "up1"), *rp = fn(t, "rp1");
+	/* Enumeration: pcie.0 = 0, below rp1 = 1, the switch's internal bus = 2, below dn1 = 3. */
+	assert_int_equal(up->bus->number, 1);
+	assert_int_equal(ep->bus->number, 3);
+	/* Both links: rp1 (16 GT/s x32) with x3130-upstream (2.5 GT/s x1), xio3130-downstream
+	 * (LNKCAP 0: 2.5 GT/s x1) with the endpoint (2.5 GT/s x1). */
+	assert_int_equal(port(t, "rp1")->link.speed, PCISIM_LNK_2_5GT);
+	assert_int_equal(port(t, "rp1")->link.width, 1);
+	assert_int_equal(port(t, "dn1")->link.width, 1);
+	pcisim_run(&t->sim, 1 * MS);
+	pcisim_time t0 = t->sim.now;
+	assert_int_equal(t0, 1 * MS);
+
+	/*
+	 * Down: a 12-byte request crosses two links, 180 ns each; up: a 16-byte CplD,
+	 * 196 ns each. 2 * 180 + 2 * 196 = 752 ns.
+	 */
+	struct pcisim_cfg_cpl c = request(t, ep, ep->devfn, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(hop_2g5_x1(12), 180000);
+	assert_int_equal(hop_2g5_x1(16), 196000);
+	assert_int_equal(c.status, PCISIM_CPL_SC);
+	assert_int_equal(c.val, 0x56781234);
+	assert_int_equal(c.issued, t0);
+	assert_int_equal(c.completed - c.issued, 752000);
+	assert_int_equal(c.links, 2);
+	assert_ptr_equal(c.completer, ep);
+
+	/* One link to the upstream port; none to the root port itself. */
+	c = request(t, up, up->devfn, PCI_VENDOR_ID, 2, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_SC);
+	assert_int_equal(c.val, 0x104c);
+	assert_int_equal(c.completed - c.issued, hop_2g5_x1(12) + hop_2g5_x1(16));
+	c = request(t, rp, rp->devfn, PCI_VENDOR_ID, 2, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_SC);
+	assert_int_equal(c.val, 0x1b36);
+	assert_int_equal(c.completed - c.issued, 0);
+	assert_int_equal(c.links, 0);
+
+	/* The synchronous host path still answers at once. */
+	assert_int_equal(pcisim_host_cfg_read(NULL, ep->bus, ep->devfn, PCI_VENDOR_ID, 4), 0x56781234);
+
+	/* A faster link is faster: rp1 at 8 GT/s x4 with a cxl-less endpoint is still
+	 * capped by the endpoint, so check the formula on the link itself. */
+	assert_int_equal(pcisim_link_tlp_latency(&port(t, "dn1")->link, 12), hop_2g5_x1(12));
+	assert_int_equal(pcisim_cfg_in_flight(&t->sim), 0);
+	tb_free(t);
+}
+
+static void test_unsupported_request(void **state)
+{
+	(void)state;
+	struct tb *t = tb_ok(switch_topo, "");
+	struct pcisim_pcifn *ep = fn(t, "ep1");
+	/* No function 0.1 on bus 3: the request goes all the way, a 12-byte UR comes back. */
+	struct pcisim_cfg_cpl c = request(t, ep, 1, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_int_equal(c.val, 0xffffffff);
+	assert_int_equal(c.completed - c.issued, 4 * hop_2g5_x1(12));
+	assert_ptr_equal(c.completer, fn(t, "dn1"));
+	c = request(t, ep, 1, PCI_VENDOR_ID, 2, false, 0);
+	assert_int_equal(c.val, 0xffff);
+	c = request(t, ep, 1, PCI_HEADER_TYPE, 1, false, 0);
+	assert_int_equal(c.val, 0xff);
+	/* A bus number no bridge routes: the root complex answers at once. */
+	struct got g = {0};
+	assert_true(pcisim_cfg_request(&t->sim, NULL, 0x50, 0, 0, 4, false, 0, on_cpl, &g) > 0);
+	pcisim_run(&t->sim, t->sim.now + 1 * MS);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.cpl[0].status, PCISIM_CPL_UR);
+	assert_int_equal(g.cpl[0].val, 0xffffffff);
+	assert_int_equal(g.cpl[0].completed, g.cpl[0].issued);
+	assert_null(g.cpl[0].completer);
+	/* Absent device on the root bus. */
+	c = request(t, NULL, 0x1f << 3 | 7, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	/* A write to nothing completes UR without data. */
+	c = request(t, ep, 2, PCI_COMMAND, 2, true, 0xffff);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_int_equal(c.val, 0);
+	/* Bad requests are refused. */
+	assert_true(pcisim_cfg_request(&t->sim, NULL, 0, 0, 1, 2, false, 0, NULL, NULL) < 0);
+	assert_true(pcisim_cfg_request(&t->sim, NULL, 0, 0, 0, 3, false, 0, NULL, NULL) < 0);
+	assert_true(pcisim_cfg_request(&t->sim, NULL, 0, 0, 4096, 4, false, 0, NULL, NULL) < 0);
+	tb_free(t);
+}
+
+static void test_unpowered_slot(void **state)
+{
+	(void)state;
+	struct tb *t = tb_ok("  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1}\n"
+			     "  - {driver: pcisim-endpoint, id: ep1, bus: rp1}\n",
+			     "");
+	struct pcisim_port *p = port(t, "rp1");
+	struct pcisim_pcifn *ep = fn(t, "ep1");
+	/* Power off with the power indicator still on (QEMU keeps the device). */
+	uint16_t ctl = (uint16_t)(p->exp + PCI_EXP_SLTCTL);
+	uint16_t v = pcisim_cfg_get16(&p->fn.cfg, ctl);
+	v = (uint16_t)((v & ~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC)) | PCI_EXP_SLTCTL_PWR_OFF |
+		       PCI_EXP_SLTCTL_PWR_IND_ON);
+	pcisim_fn_cfg_write(&p->fn, ctl, v, 2);
+	assert_false(ep->powered);
+	assert_false(ep->comp.removed);
+	struct pcisim_cfg_cpl c = request(t, ep, 0, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_int_equal(c.val, 0xffffffff);
+	assert_int_equal(c.completed - c.issued, 2 * hop_2g5_x1(12));
+	/* Power back on: the function answers. */
+	v = (uint16_t)(v & ~PCI_EXP_SLTCTL_PCC);
+	pcisim_fn_cfg_write(&p->fn, ctl, v, 2);
+	c = request(t, ep, 0, PCI_VENDOR_ID, 2, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_SC);
+	assert_int_equal(c.val, 0x1b36);
+	tb_free(t);
+}
+
+static void test_write_arrives_later(void **state)
+{
+	(void)state;
+	struct tb *t = tb_ok(switch_topo, "");
+	struct pcisim_pcifn *ep = fn(t, "ep1");
+	pcisim_time t0 = t->sim.now;
+	struct got g = {0};
+	/* A write request carries one data DW: 16 bytes down, a 12-byte Cpl back. */
+	assert_true(pcisim_cfg_request(&t->sim, NULL, 3, 0, PCI_COMMAND, 2, true, PCI_COMMAND_MEMORY,
+				       on_cpl, &g) > 0);
+	pcisim_run(&t->sim, t0 + 2 * hop_2g5_x1(16) - 1);
+	assert_false(pcisim_cfg_get16(&ep->cfg, PCI_COMMAND) & PCI_COMMAND_MEMORY);
+	pcisim_run(&t->sim, t0 + 2 * hop_2g5_x1(16));
+	assert_true(pcisim_cfg_get16(&ep->cfg, PCI_COMMAND) & PCI_COMMAND_MEMORY);
+	assert_int_equal(g.n, 0);
+	pcisim_run(&t->sim, t0 + 10 * MS);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.cpl[0].status, PCISIM_CPL_SC);
+	assert_int_equal(g.cpl[0].completed - t0, 2 * hop_2g5_x1(16) + 2 * hop_2g5_x1(12));
+	/* Traced: one request and one completion record. */
+	unsigned req = 0, cpl = 0;
+	for (size_t i = 0; i < t->sim.trace->nrecs; i++) {
+		req += !strcmp(t->sim.trace->recs[i].kind, "cfg.request");
+		cpl += !strcmp(t->sim.trace->recs[i].kind, "cfg.completion");
+	}
+	assert_int_equal(req, 1);
+	assert_int_equal(cpl, 1);
+	tb_free(t);
+}
+
+static void test_link_down_stops_requests(void **state)
+{
+	(void)state;
+	struct tb *t = tb_ok(switch_topo, "");
+	struct pcisim_pcifn *ep = fn(t, "ep1");
+	struct pcisim_port *d = port(t, "dn1");
+	/* Link Disable on the downstream port: requests below it end there with UR. */
+	uint16_t ctl = (uint16_t)(d->exp + PCI_EXP_LNKCTL);
+	pcisim_fn_cfg_write(&d->fn, ctl, PCI_EXP_LNKCTL_LD, 2);
+	assert_int_equal(d->link.state, PCISIM_LTSSM_DISABLED);
+	struct pcisim_cfg_cpl c = request(t, ep, 0, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_ptr_equal(c.completer, &d->fn);
+	assert_int_equal(c.links, 1);
+	assert_int_equal(c.completed - c.issued, 2 * hop_2g5_x1(12));
+
+	/* A completion on its way back when a link goes down is lost: Completion Timeout. */
+	pcisim_fn_cfg_write(&d->fn, ctl, 0, 2);
+	assert_int_equal(d->link.state, PCISIM_LTSSM_L0);
+	pcisim_run(&t->sim, t->sim.now + 200 * MS); /* the endpoint is ready again */
+	struct got g = {0};
+	pcisim_time t0 = t->sim.now;
+	assert_true(pcisim_cfg_request(&t->sim, NULL, 3, 0, PCI_VENDOR_ID, 4, false, 0, on_cpl, &g) > 0);
+	pcisim_run(&t->sim, t0 + 2 * hop_2g5_x1(12)); /* the device answered */
+	pcisim_fn_cfg_write(&d->fn, ctl, PCI_EXP_LNKCTL_LD, 2);
+	pcisim_run(&t->sim, t0 + PCISIM_CFG_COMPLETION_TIMEOUT - 1);
+	assert_int_equal(g.n, 0);
+	pcisim_run(&t->sim, t0 + PCISIM_CFG_COMPLETION_TIMEOUT);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.cpl[0].status, PCISIM_CPL_CTO);
+	assert_int_equal(g.cpl[0].val, 0xffffffff);
+	tb_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_through_switch),
+		cmocka_unit_test(test_unsupported_request),
+		cmocka_unit_test(test_unpowered_slot),
+		cmocka_unit_test(test_write_arrives_later),
+		cmocka_unit_test(test_link_down_stops_requests),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
