@@ -133,6 +133,38 @@ static int parse_args(int argc, char **argv, struct graph_opts *o)
 
 #ifdef PCISIM_HAVE_GVC
 
+/*
+ * Sanitizer builds: Graphviz's renderers keep font caches (fontconfig, pango, cairo)
+ * and a few buffers for the life of the process and never free them; they are not
+ * pcisim's leaks. LeakSanitizer asks the program for its suppressions here.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PCISIM_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PCISIM_ASAN 1
+#endif
+#ifdef PCISIM_ASAN
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n"
+	       "leak:libpango\n"
+	       "leak:libcairo.so\n"
+	       "leak:libgvc.so\n"
+	       "leak:libgvplugin_\n"
+	       "leak:libglib-2.0.so\n"
+	       "leak:libgobject-2.0.so\n";
+}
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+#endif
+
 /* What a bridge's PCI Express capability says about the link and slot below it. */
 struct port_view {
 	bool is_port;   /* a root or downstream port: a link below */
