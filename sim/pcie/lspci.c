@@ -17,6 +17,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/acs.h"
 #include "sim/pcie/regs/aer.h"
+#include "sim/pcie/regs/cxl_dvsec.h"
 #include "sim/pcie/regs/dpc.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
@@ -472,6 +473,23 @@ static void cap_msix(const struct snap *s, unsigned pos, FILE *out)
 	fprintf(out, "\t\tVector table: BAR=%u offset=%08x\n", t & PCI_MSIX_TABLE_BIR,
 		t & PCI_MSIX_TABLE_OFFSET);
 	fprintf(out, "\t\tPBA: BAR=%u offset=%08x\n", p & PCI_MSIX_PBA_BIR, p & PCI_MSIX_PBA_OFFSET);
+}
+
+/* Vendor-specific capability: virtio's structures (virtio 1.1 §4.1.4) are decoded. */
+static void cap_vendor(const struct snap *s, unsigned pos, FILE *out)
+{
+	static const char *const types[] = {"<unknown>", "CommonCfg", "Notify", "ISR", "DeviceCfg"};
+	fprintf(out, "Vendor Specific Information: ");
+	if (r16(s, PCI_VENDOR_ID) != 0x1af4 || r8(s, pos + 2) < 16) {
+		fprintf(out, "Len=%02x <?>\n", r8(s, pos + 2));
+		return;
+	}
+	unsigned type = r8(s, pos + 3);
+	fprintf(out, "VirtIO: %s\n", type < 5 ? types[type] : types[0]);
+	fprintf(out, "\t\tBAR=%u offset=%08x size=%08x", r8(s, pos + 4), r32(s, pos + 8), r32(s, pos + 12));
+	if (type == 2 && r8(s, pos + 2) >= 20)
+		fprintf(out, " multiplier=%08x", r32(s, pos + 16));
+	fputc('\n', out);
 }
 
 /* Serial ATA capability (AHCI r1.3.1 §2.4): revision and where the index-data pair is. */
@@ -1082,15 +1100,152 @@ static void ext_ari(const struct snap *s, unsigned pos, FILE *out)
 		(ctl >> 4) & 7);
 }
 
+/* ---- CXL DVSECs (CXL r3.1 §8.1.3-8.1.9) ---- */
+
+static const char *cxl_time(unsigned scale)
+{
+	static const char *const u[] = {"us", "0us", "00us", "ms", "0ms", "00ms", "s", "0s"};
+	return scale < 8 ? u[scale] : "?";
+}
+
+/* "1us", "100ms": a GPF time field, base [3:0] times scale [11:8] (§8.1.6, Table 8-16). */
+static char *gpf_time(uint16_t v, char *buf, size_t n)
+{
+	unsigned base = v & 0xf, scale = (v >> 8) & 0xf;
+	if (scale < 8)
+		snprintf(buf, n, "%u%s", base, cxl_time(scale));
+	else
+		snprintf(buf, n, "%u*?", base);
+	return buf;
+}
+
+/* PCIe DVSEC for CXL Devices (§8.1.3). */
+static void dvsec_cxl_device(const struct snap *s, unsigned pos, FILE *out)
+{
+	static const char *const media[] = {"Volatile", "Non-volatile", "CDAT"};
+	static const char *const mclass[] = {"DRAM", "Storage", "CDAT"};
+	static const char *const tmo[] = {"1s", "4s", "16s", "64s", "256s"};
+	uint16_t cap = r16(s, pos + 0x0a), ctl = r16(s, pos + 0x0c), sta = r16(s, pos + 0x0e);
+	uint16_t sta2 = r16(s, pos + 0x12), cap2 = r16(s, pos + 0x16);
+	fprintf(out, "\t\tCXLCap:\tCache%c IO%c Mem%c Mem HW Init%c HDMCount %u Viral%c\n",
+		FL(cap, 0x1), FL(cap, 0x2), FL(cap, 0x4), FL(cap, 0x8), (cap >> 4) & 3, FL(cap, 0x4000));
+	fprintf(out, "\t\tCXLCtl:\tCache%c IO%c Mem%c Cache SF Cov %u Cache SF Gran %u Cache Clean%c Viral%c\n",
+		FL(ctl, 0x1), FL(ctl, 0x2), FL(ctl, 0x4), (ctl >> 3) & 0x1f, (ctl >> 8) & 7,
+		FL(ctl, 0x800), FL(ctl, 0x4000));
+	fprintf(out, "\t\tCXLSta:\tViral%c\n", FL(sta, 0x4000));
+	fprintf(out, "\t\tCXLSta2:\tResetComplete%c ResetError%c PMComplete%c\n", FL(sta2, 0x2),
+		FL(sta2, 0x4), FL(sta2, 0x8000));
+	unsigned unit = cap2 & 0xf;
+	if (!unit)
+		fprintf(out, "\t\tCache Size Not Reported\n");
+	else if (unit <= 2)
+		fprintf(out, "\t\tCache Size: %uK\n", (cap2 >> 8) * (unit == 1 ? 64 : 1024));
+	else
+		fprintf(out, "\t\tCache Size: <reserved unit>\n");
+	for (unsigned r = 0; r < 2; r++) {
+		unsigned o = pos + 0x18 + 0x10 * r;
+		uint32_t szlo = r32(s, o + 4);
+		uint64_t size = (uint64_t)r32(s, o) << 32 | (szlo & 0xf0000000u);
+		uint64_t base = (uint64_t)r32(s, o + 8) << 32 | (r32(s, o + 12) & 0xf0000000u);
+		unsigned mt = (szlo >> 2) & 7, mc = (szlo >> 5) & 7, t = (szlo >> 13) & 7;
+		fprintf(out, "\t\tRange%u: %016llx-%016llx\n", r + 1, (unsigned long long)base,
+			(unsigned long long)(base + size - 1));
+		fprintf(out, "\t\t\tValid%c Active%c Type=%s Class=%s interleave=%u timeout=%s\n",
+			FL(szlo, 0x1), FL(szlo, 0x2), mt < 3 ? media[mt] : "Reserved",
+			mc < 3 ? mclass[mc] : "Reserved", (szlo >> 8) & 0x1f, t < 5 ? tmo[t] : "Reserved");
+	}
+}
+
+/* CXL Extensions DVSEC for Ports (§8.1.5). */
+static void dvsec_cxl_port(const struct snap *s, unsigned pos, FILE *out)
+{
+	uint16_t sta = r16(s, pos + 0x0a), ctl = r16(s, pos + 0x0c);
+	fprintf(out, "\t\tCXLPortSta:\tPMComplete%c\n", FL(sta, 0x1));
+	fprintf(out, "\t\tCXLPortCtl:\tUnmaskSBR%c UnmaskLinkDisable%c AltMem%c AltBME%c ViralEnable%c\n",
+		FL(ctl, 0x1), FL(ctl, 0x2), FL(ctl, 0x4), FL(ctl, 0x8), FL(ctl, 0x4000));
+	fprintf(out, "\t\tAlternateBus:\t%02x-%02x\n", r8(s, pos + 0x0e), r8(s, pos + 0x0f));
+	/* lspci labels the Alternate Memory Base/Limit line "AlternateBus" too */
+	fprintf(out, "\t\tAlternateBus:\t%04x-%04x\n", r16(s, pos + 0x10), r16(s, pos + 0x12));
+}
+
+/* PCIe DVSEC for Flex Bus Port (§8.1.8). */
+static void dvsec_cxl_flexbus(const struct snap *s, unsigned pos, FILE *out)
+{
+	uint16_t cap = r16(s, pos + 0x0a), ctl = r16(s, pos + 0x0c), sta = r16(s, pos + 0x0e);
+	fprintf(out, "\t\tFBCap:\tCache%c IO%c Mem%c 68BFlit%c MltLogDev%c 256BFlit%c PBRFlit%c\n",
+		FL(cap, 0x1), FL(cap, 0x2), FL(cap, 0x4), FL(cap, 0x20), FL(cap, 0x40), FL(cap, 0x2000),
+		FL(cap, 0x4000));
+	fprintf(out, "\t\tFBCtl:\tCache%c IO%c Mem%c SynHdrByp%c DrftBuf%c 68BFlit%c MltLogDev%c RCD%c Retimer1%c Retimer2%c 256BFlit%c PBRFlit%c\n",
+		FL(ctl, 0x1), FL(ctl, 0x2), FL(ctl, 0x4), FL(ctl, 0x8), FL(ctl, 0x10), FL(ctl, 0x20),
+		FL(ctl, 0x40), FL(ctl, 0x80), FL(ctl, 0x100), FL(ctl, 0x200), FL(ctl, 0x2000),
+		FL(ctl, 0x4000));
+	fprintf(out, "\t\tFBSta:\tCache%c IO%c Mem%c SynHdrByp%c DrftBuf%c 68BFlit%c MltLogDev%c 256BFlit%c PBRFlit%c\n",
+		FL(sta, 0x1), FL(sta, 0x2), FL(sta, 0x4), FL(sta, 0x8), FL(sta, 0x10), FL(sta, 0x20),
+		FL(sta, 0x40), FL(sta, 0x2000), FL(sta, 0x4000));
+	fprintf(out, "\t\tFBModTS:\tReceived FB Data: %06x\n", r32(s, pos + 0x10) & 0xffffff);
+	fprintf(out, "\t\tFBCap2:\tNOPHint%c\n", FL(r32(s, pos + 0x14), 0x1));
+	fprintf(out, "\t\tFBCtl2:\tNOPHint%c\n", FL(r32(s, pos + 0x18), 0x1));
+	fprintf(out, "\t\tFBSta2:\tNOPHintInfo: %x\n", r32(s, pos + 0x1c) & 0x3);
+}
+
+/* Register Locator DVSEC (§8.1.9): the register blocks and where they are. */
+static void dvsec_cxl_reglocator(const struct snap *s, unsigned pos, unsigned len, FILE *out)
+{
+	static const char *const ids[] = {"empty", "component registers", "BAR virtualization",
+					  "CXL device registers", "CPMU registers"};
+	for (unsigned i = 0; 0x0c + 8 * (i + 1) <= len && i < 32; i++) {
+		uint32_t lo = r32(s, pos + 0x0c + 8 * i), hi = r32(s, pos + 0x10 + 8 * i);
+		unsigned id = (lo >> 8) & 0xff;
+		uint64_t off = (uint64_t)hi << 32 | (lo & 0xffff0000u);
+		if (!lo && !hi)
+			continue; /* an unused entry */
+		fprintf(out, "\t\tBlock%u: BIR: bar%u, ID: %s, offset: %016llx\n", i + 1, lo & 7,
+			id < 5 ? ids[id] : id == 0xff ? "vendor-specific registers" : "unknown",
+			(unsigned long long)off);
+	}
+}
+
 static void ext_dvsec(const struct snap *s, unsigned pos, FILE *out)
 {
 	uint32_t h1 = r32(s, pos + 4);
 	uint16_t id = r16(s, pos + 8);
+	unsigned len = h1 >> 20;
+	char b1[16], b2[16];
 	fprintf(out, "Designated Vendor-Specific: Vendor=%04x ID=%04x Rev=%u Len=%u", h1 & 0xffff, id,
-		(h1 >> 16) & 0xf, h1 >> 20);
-	if ((h1 & 0xffff) == 0x1e98)
-		fprintf(out, ": CXL");
-	fprintf(out, " <?>\n");
+		(h1 >> 16) & 0xf, len);
+	if ((h1 & 0xffff) != PCISIM_CXL_VENDOR_ID) {
+		fprintf(out, " <?>\n");
+		return;
+	}
+	fprintf(out, ": CXL\n");
+	switch (id) {
+	case 0: dvsec_cxl_device(s, pos, out); break;
+	case 3: dvsec_cxl_port(s, pos, out); break;
+	case 4:
+		fprintf(out, "\t\tGPF Phase 1 Timeout: %s\n", gpf_time(r16(s, pos + 0x0c), b1, sizeof(b1)));
+		fprintf(out, "\t\tGPF Phase 2 Timeout: %s\n", gpf_time(r16(s, pos + 0x0e), b2, sizeof(b2)));
+		break;
+	case 5:
+		fprintf(out, "\t\tGPF Phase 2 Duration: %s\n", gpf_time(r16(s, pos + 0x0a), b1, sizeof(b1)));
+		fprintf(out, "\t\tGPF Phase 2 Power: %umW\n", r32(s, pos + 0x0c));
+		break;
+	case 7: dvsec_cxl_flexbus(s, pos, out); break;
+	case 8: dvsec_cxl_reglocator(s, pos, len, out); break;
+	default: fprintf(out, "\t\t<?>\n"); break;
+	}
+}
+
+/* Data Object Exchange (PCIe r6.0 §7.9.24). */
+static void ext_doe(const struct snap *s, unsigned pos, FILE *out)
+{
+	uint32_t cap = r32(s, pos + 4), ctl = r32(s, pos + 8), sta = r32(s, pos + 12);
+	fprintf(out, "Data Object Exchange\n");
+	fprintf(out, "\t\tDOECap: IntSup%c\n", FL(cap, 0x1));
+	if (cap & 1)
+		fprintf(out, "\t\t\tInterrupt Message Number %03x\n", (cap >> 1) & 0x7ff);
+	fprintf(out, "\t\tDOECtl: IntEn%c\n", FL(ctl, 0x2));
+	fprintf(out, "\t\tDOESta: Busy%c IntSta%c Error%c ObjectReady%c\n", FL(sta, 0x1), FL(sta, 0x2),
+		FL(sta, 0x4), FL(sta, 0x80000000u));
 }
 
 static void ext_caps(const struct snap *s, unsigned type, FILE *out)
@@ -1115,7 +1270,7 @@ static void ext_caps(const struct snap *s, unsigned type, FILE *out)
 			fprintf(out, "Vendor Specific Information: ID=%04x Rev=%u Len=%03x <?>\n",
 				r16(s, pos + 4), r8(s, pos + 6) & 0xf, r16(s, pos + 6) >> 4);
 			break;
-		case PCI_EXT_CAP_ID_DOE: fprintf(out, "Data Object Exchange\n"); break;
+		case PCI_EXT_CAP_ID_DOE: ext_doe(s, pos, out); break;
 		case PCI_EXT_CAP_ID_SECPCI: fprintf(out, "Secondary PCI Express\n"); break;
 		default: fprintf(out, "Extended Capability ID %#02x\n", id); break;
 		}
@@ -1142,7 +1297,7 @@ static void std_caps(const struct snap *s, uint8_t devfn, int *exp_type, FILE *o
 			cap_express(s, pos, devfn, out);
 			break;
 		case PCI_CAP_ID_VNDR:
-			fprintf(out, "Vendor Specific Information: Len=%02x <?>\n", r8(s, pos + 2));
+			cap_vendor(s, pos, out);
 			break;
 		case PCI_CAP_ID_SATA: cap_sata(s, pos, out); break;
 		default: fprintf(out, "#%02x [%04x]\n", id, r16(s, pos + 2)); break;
