@@ -8,14 +8,15 @@
  * Config space: the bits a reset restores are found from the function's masks
  * (wmask, w1cmask and sticky, sim/pcie/cfgspace.h). Their realize-time values are
  * kept per function as a sparse list of (offset, byte) pairs for the bytes whose
- * resettable bits were not all zero, so 10,000 functions cost a few hundred bytes
- * each, not another 4 KiB.
+ * resettable bits were not all zero, in an arena freed with the sim, so 10,000
+ * functions cost a few hundred bytes each, not another 4 KiB.
  */
 #include "sim/pcie/reset.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/arena.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
@@ -46,31 +47,60 @@ static const char *kind_name(enum pcisim_reset_kind k)
 	return "?";
 }
 
-static uint8_t resettable(const struct pcisim_cfg *c, unsigned i)
+/* Reset images live in an arena of the sim's, freed with it. */
+static const struct pcisim_ext_key reset_key = {"pcie-reset"};
+
+static void store_destroy(void *p)
 {
-	const struct pcisim_cfg_masks *m = c->m;
-	return (uint8_t)(m->wmask[i] | m->w1cmask[i] | m->sticky[i]);
+	pcisim_arena_free(p);
+	free(p);
+}
+
+static struct pcisim_arena *store(struct pcisim_sim *sim)
+{
+	struct pcisim_arena *a = pcisim_ext_get(sim, &reset_key);
+	if (a)
+		return a;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		abort();
+	pcisim_arena_init(a);
+	pcisim_ext_set(sim, &reset_key, a, store_destroy);
+	return a;
+}
+
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
 void pcisim_reset_fn_realized(struct pcisim_pcifn *fn)
 {
 	const struct pcisim_cfg *c = &fn->cfg;
-	if (!c->bytes || !fn->fabric)
+	if (!c->bytes)
 		return;
+	const struct pcisim_cfg_masks *m = c->m;
+	/* Most of config space is zero: skip 8 bytes at a time (a zero test, whatever the
+	 * host's byte order), then take the bytes one by one. */
+	struct pcisim_reset_entry tmp[PCISIM_CFG_PCIE_SIZE];
 	uint32_t n = 0;
-	for (unsigned i = 0; i < c->size; i++)
-		if (c->bytes[i] & resettable(c, i))
-			n++;
-	struct pcisim_reset_image *img = calloc(1, sizeof(*img) + n * sizeof(img->v[0]));
-	if (!img)
-		abort();
-	for (unsigned i = 0; i < c->size; i++) {
-		uint8_t v = (uint8_t)(c->bytes[i] & resettable(c, i));
-		if (v)
-			img->v[img->n++] = (struct pcisim_reset_entry){(uint16_t)i, v};
+	for (unsigned i = 0; i < c->size; i += 8) {
+		if (!(load64(c->bytes + i) &
+		      (load64(m->wmask + i) | load64(m->w1cmask + i) | load64(m->sticky + i))))
+			continue;
+		for (unsigned j = i; j < i + 8; j++) {
+			uint8_t v = (uint8_t)(c->bytes[j] & (m->wmask[j] | m->w1cmask[j] | m->sticky[j]));
+			if (v)
+				tmp[n++] = (struct pcisim_reset_entry){(uint16_t)j, v};
+		}
 	}
+	struct pcisim_reset_image *img =
+		pcisim_arena_alloc(store(fn->comp.sim), sizeof(*img) + n * sizeof(img->v[0]));
+	memcpy(img->v, tmp, n * sizeof(tmp[0]));
+	img->n = n;
 	fn->reset_image = img;
-	pcisim_fabric_keep(fn->fabric, img);
 }
 
 static bool in_range(unsigned i, uint16_t start, unsigned len)
