@@ -96,6 +96,63 @@ static void pds_race_migrates_on_81(void **state)
 	done(r);
 }
 
+static void destination_decides(void **state)
+{
+	/* A 7.2 source migrating to an 8.1 destination: the destination's masks decide. */
+	struct run *r = run_fmt(
+		"version: 1\nname: d\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
+		"topology:\n  - {driver: pcie-root-port, port: 18, chassis: 19, id: rp, addr: \"0x12\"}\n"
+		"  - {driver: nec-usb-xhci, id: x, bus: rp, addr: \"0x12.0x1\"}\n"
+		"host: {os: linux}\n"
+		"timeline:\n  - {at: 3s, do: migrate, destination: {machine: {qemu: \"8.1\"}}}\n");
+	const struct pcisim_record *m = find_rec(r, "migration", NULL, NULL, NULL);
+	assert_non_null(m);
+	assert_string_equal(field(m, "result"), "completed");
+	done(r);
+	/* pc-q35-7.2: ACPI hot-plug on bridges, pciehp does not bind, nothing is unplugged. */
+	r = run_fmt(pds_fmt, "7.2", "3s");
+	done(r);
+	r = run_fmt("version: 1\nname: d\nmachine: {type: pc-q35-7.2, qemu: \"7.2\"}\n"
+		    "topology:\n  - {driver: pcie-root-port, port: 18, chassis: 19, id: rp, addr: \"0x12\"}\n"
+		    "  - {driver: nec-usb-xhci, id: x, bus: rp, addr: \"0x12.0x1\"}\n"
+		    "host: {os: linux}\n"
+		    "timeline:\n  - {at: 3s, do: migrate}\n");
+	assert_null(find_rec(r, "pci.unplug", NULL, NULL, NULL));
+	assert_null(find_rec(r, "pciehp.state", NULL, NULL, NULL));
+	m = find_rec(r, "migration", NULL, NULL, NULL);
+	assert_string_equal(field(m, "result"), "completed");
+	done(r);
+}
+
+static void link_and_surprise(void **state)
+{
+	struct run *r = run_fmt(
+		"version: 1\nname: l\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
+		"topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n  - {driver: e1000e, id: nic0, bus: rp1}\n"
+		"timeline:\n  - {at: 1s, do: set_link, id: nic0, state: off}\n"
+		"  - {at: 2s, do: set_link, id: nic0, state: on}\n"
+		"  - {at: 3s, do: surprise_remove, id: nic0}\n");
+	const struct pcisim_record *down = find_rec(r, "link.dllla", "rp1", "active", "off");
+	assert_non_null(down);
+	assert_int_equal(down->t, 1 * S);
+	/* The second "active=on": the first is the cold plug at 0. */
+	const struct pcisim_record *up = NULL;
+	for (size_t i = 0; i < r->sim.trace->nrecs; i++)
+		if (!strcmp(r->sim.trace->recs[i].kind, "link.dllla") && r->sim.trace->recs[i].t > 0 &&
+		    r->sim.trace->recs[i].fields[0].u)
+			up = up ? up : &r->sim.trace->recs[i];
+	assert_non_null(up);
+	assert_int_equal(up->t, 2 * S);
+	const struct pcisim_record *gone = find_rec(r, "pci.unplug", "nic0", NULL, NULL);
+	assert_non_null(gone);
+	assert_int_equal(gone->t, 3 * S);
+	struct pcisim_port *p = pcisim_to_port(pcisim_fabric_find_fn(pcisim_fabric_get(&r->sim), "rp1"));
+	assert_int_equal(pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_SLTSTA)) &
+				 (PCI_EXP_SLTSTA_PDS | PCI_EXP_SLTSTA_PDC),
+			 PCI_EXP_SLTSTA_PDC);
+	done(r);
+}
+
 static void untouched_machines_migrate(void **state)
 {
 	static const char *const machines[] = {
@@ -331,6 +388,8 @@ int main(void)
 		cmocka_unit_test(pds_race_before_unplug_migrates_on_72),
 		cmocka_unit_test(pds_race_migrates_on_81),
 		cmocka_unit_test(untouched_machines_migrate),
+		cmocka_unit_test(destination_decides),
+		cmocka_unit_test(link_and_surprise),
 		cmocka_unit_test(pciehp_add_remove_timing),
 		cmocka_unit_test(attention_cancel),
 		cmocka_unit_test(slot_status_bits),
