@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sim/core/trace.h"
+#include "sim/pcie/caps.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/field.h"
 #include "sim/pcie/regs/pci.h"
@@ -87,18 +88,12 @@ static struct pcisim_comp *lcomp(struct pcisim_link *l)
 	return &l->port->fn.comp;
 }
 
-static uint16_t lnksta_off(const struct pcisim_link *l)
-{
-	return (uint16_t)(l->port->exp + PCI_EXP_LNKSTA);
-}
-
 static void lnksta_update(struct pcisim_link *l, uint16_t clear, uint16_t set)
 {
 	if (!l->port->exp)
 		return;
-	struct pcisim_cfg *c = &l->port->fn.cfg;
-	uint16_t v = pcisim_cfg_get16(c, lnksta_off(l));
-	pcisim_cfg_set(c, lnksta_off(l), (uint16_t)((v & ~clear) | set), 2);
+	pcisim_cap_exp_lnk_sta_clr(&l->port->fn.cfg, l->port->exp, clear);
+	pcisim_cap_exp_lnk_sta_set(&l->port->fn.cfg, l->port->exp, set);
 }
 
 /* Show @speed and @width in Current Link Speed / Negotiated Link Width. */
@@ -440,7 +435,7 @@ void pcisim_link_fn_plugged(struct pcisim_pcifn *fn)
 	advance(l);
 	/* QEMU's slot sets DLLLA at plug; a link still training has no active DLL yet. */
 	if (!l->dl_up && l->port->exp &&
-	    (pcisim_cfg_get16(&l->port->fn.cfg, lnksta_off(l)) & PCI_EXP_LNKSTA_DLLLA)) {
+	    (pcisim_cap_exp_lnk_sta(&l->port->fn.cfg, l->port->exp) & PCI_EXP_LNKSTA_DLLLA)) {
 		lnksta_update(l, PCI_EXP_LNKSTA_DLLLA, 0);
 		PCISIM_RECORD(lsim(l), lcomp(l), "link.dllla", PCISIM_FB("active", false));
 	}
@@ -485,8 +480,7 @@ void pcisim_link_ctl_write(struct pcisim_port *p, uint16_t off, uint32_t val, un
 	struct pcisim_cfg *c = &p->fn.cfg;
 	uint16_t ctl_off = (uint16_t)(p->exp + PCI_EXP_LNKCTL);
 	/* Retrain Link always reads 0. */
-	if (pcisim_cfg_get16(c, ctl_off) & PCI_EXP_LNKCTL_RL)
-		pcisim_cfg_clrbits(c, ctl_off, 2, PCI_EXP_LNKCTL_RL);
+	pcisim_cfg_test_and_clear(c, ctl_off, 2, PCI_EXP_LNKCTL_RL);
 	bool ld = wv & PCI_EXP_LNKCTL_LD;
 	bool was = l->hold & PCISIM_LINK_HOLD_DISABLE;
 	if (ld != was) {

@@ -303,12 +303,9 @@ void pcisim_reset_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, unsigned
 		return;
 	if (!(pcisim_cfg_get32(c, (uint16_t)(exp + PCI_EXP_DEVCAP)) & PCI_EXP_DEVCAP_FLR))
 		return;
-	uint16_t devctl = pcisim_cfg_get16(c, (uint16_t)(exp + PCI_EXP_DEVCTL));
-	if (!(devctl & PCI_EXP_DEVCTL_BCR_FLR))
-		return;
 	/* Initiate FLR always reads 0 (PCIe r5.0 §7.5.3.4; QEMU pcie_cap_flr_write_config). */
-	pcisim_cfg_clrbits(c, (uint16_t)(exp + PCI_EXP_DEVCTL), 2, PCI_EXP_DEVCTL_BCR_FLR);
-	pcisim_reset_flr(fn, "Initiate Function Level Reset");
+	if (pcisim_cfg_test_and_clear(c, (uint16_t)(exp + PCI_EXP_DEVCTL), 2, PCI_EXP_DEVCTL_BCR_FLR))
+		pcisim_reset_flr(fn, "Initiate Function Level Reset");
 }
 
 void pcisim_reset_port_cfg_written(struct pcisim_port *p, uint16_t old_bctl, uint16_t off,
