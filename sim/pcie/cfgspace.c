@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "sim/core/diag.h"
 #include "sim/pcie/regs/pci.h"
 
@@ -54,6 +56,35 @@ static void masks_put(struct pcisim_cfg_masks *m)
 {
 	if (m && --m->refs == 0)
 		free(m);
+}
+
+void pcisim_cfg_masks_ref(struct pcisim_cfg_masks *m)
+{
+	m->refs++;
+}
+
+void pcisim_cfg_masks_unref(struct pcisim_cfg_masks *m)
+{
+	masks_put(m);
+}
+
+uint64_t pcisim_cfg_masks_hash(const struct pcisim_cfg_masks *m)
+{
+	return XXH3_64bits_withSeed(m->wmask, 5u * m->size, (uint64_t)m->flags << 16 | m->size);
+}
+
+bool pcisim_cfg_masks_try_share(struct pcisim_cfg *c, struct pcisim_cfg_masks *m)
+{
+	struct pcisim_cfg_masks *own = c->m;
+	if (own == m)
+		return true;
+	if (own->size != m->size || own->flags != m->flags ||
+	    memcmp(own->wmask, m->wmask, 5u * m->size))
+		return false;
+	masks_put(own);
+	m->refs++;
+	c->m = m;
+	return true;
 }
 
 /* Make @c's masks private before a change (copy on write). */

@@ -76,6 +76,17 @@ int pcisim_cfg_init(struct pcisim_cfg *c, uint16_t size, bool bridge);
  * count + 1) and copying its bytes. Return: 0, or -PCISIM_ENOMEM.
  */
 int pcisim_cfg_clone(struct pcisim_cfg *c, const struct pcisim_cfg *tmpl);
+
+/*
+ * Mask interning: functions built alike end up with identical masks; the fabric keeps
+ * one reference per distinct set and lets each new function share it.
+ */
+void pcisim_cfg_masks_ref(struct pcisim_cfg_masks *m);
+void pcisim_cfg_masks_unref(struct pcisim_cfg_masks *m);
+/** XXH3-64 over the five masks, the size and the flags. */
+uint64_t pcisim_cfg_masks_hash(const struct pcisim_cfg_masks *m);
+/** If @c's masks equal @m, drop @c's copy and share @m; true when @c now shares @m. */
+bool pcisim_cfg_masks_try_share(struct pcisim_cfg *c, struct pcisim_cfg_masks *m);
 /** pcisim_cfg_free() - release the bytes and one reference to the masks; @c becomes empty. */
 void pcisim_cfg_free(struct pcisim_cfg *c);
 /** pcisim_cfg_masks_shared() - true while @c shares its masks with another function. */

@@ -95,6 +95,10 @@ static void fabric_destroy(void *p)
 	free(fab->fns);
 	for (size_t i = 0; i < fab->nkept; i++)
 		free(fab->kept[i]);
+	for (size_t i = 0; i < fab->nmasks; i++)
+		pcisim_cfg_masks_unref(fab->masks[i]);
+	free(fab->masks);
+	free(fab->masks_hash);
 	free(fab->kept);
 	free(fab);
 }
@@ -210,6 +214,30 @@ char *pcisim_fn_bdf_str(const struct pcisim_pcifn *fn, char *buf, size_t n)
 }
 
 /* ---- device creation ---- */
+
+/*
+ * Functions of one model built with the same properties have the same masks: share
+ * one copy (copy on write keeps later changes private), so a function costs little
+ * more than its config bytes.
+ */
+static void intern_masks(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
+{
+	if (!fn->cfg.m)
+		return;
+	uint64_t h = pcisim_cfg_masks_hash(fn->cfg.m);
+	for (size_t i = 0; i < fab->nmasks; i++)
+		if (fab->masks_hash[i] == h && pcisim_cfg_masks_try_share(&fn->cfg, fab->masks[i]))
+			return;
+	struct pcisim_cfg_masks **nm = realloc(fab->masks, (fab->nmasks + 1) * sizeof(*nm));
+	uint64_t *nh = realloc(fab->masks_hash, (fab->nmasks + 1) * sizeof(*nh));
+	if (!nm || !nh)
+		abort();
+	fab->masks = nm;
+	fab->masks_hash = nh;
+	pcisim_cfg_masks_ref(fn->cfg.m);
+	fab->masks[fab->nmasks] = fn->cfg.m;
+	fab->masks_hash[fab->nmasks++] = h;
+}
 
 static unsigned anon_counter(struct pcisim_fabric *fab, const char *driver)
 {
@@ -402,6 +430,7 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 		return rc;
 	}
 	pcisim_reset_fn_realized(fn); /* reset.c: realize-time values of resettable bits */
+	intern_masks(fab, fn);
 	if (upstream && upstream->drv->plug)
 		upstream->drv->plug(upstream, fn, hotplug);
 	pcisim_link_fn_plugged(fn); /* link.c: the link above @fn trains */

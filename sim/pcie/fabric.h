@@ -163,6 +163,9 @@ struct pcisim_fabric {
 	struct pcisim_pcifn **fns;       /* every function and non-PCI device, creation order */
 	uint32_t nfns, capfns;
 	bool enumerated;
+	struct pcisim_cfg_masks **masks; /* distinct mask sets, one reference each */
+	uint64_t *masks_hash;
+	size_t nmasks;
 	void **kept; /* allocations that live as long as the fabric */
 	size_t nkept;
 };
