@@ -29,6 +29,7 @@ static const char pds_fmt[] =
 	"timeline:\n"
 	"  - {at: %s, do: migrate}\n";
 
+static struct run *run_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static struct run *run_fmt(const char *fmt, ...)
 {
 	char text[4096];

@@ -639,7 +639,12 @@ static void test_bad_files(void **state)
 		 * layers registered; here only the core did, so compare up to the list.
 		 */
 		const char *list = strstr(want, "; valid ");
+		if (!list)
+			list = strstr(want, " one of the kinds: ");
 		size_t cmp = list ? (size_t)(list - want) : wl + 1;
+		/* An expected line ending in "..." is a prefix (run_bad_inputs.sh's rule). */
+		if (!list && wl >= 3 && !strncmp(want + wl - 3, "...", 3))
+			cmp = wl - 3;
 		if (cmp > sizeof(d.first) - 1)
 			cmp = sizeof(d.first) - 1;
 		if (rc != -PCISIM_EINVAL || d.errors != 1 || strncmp(d.first, want, cmp)) {
