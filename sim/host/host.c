@@ -116,6 +116,11 @@ static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *w
 		   pcisim_cfg_get8(&fn->cfg, PCI_HEADER_TYPE) & 0x7f,
 		   pcisim_cfg_get32(&fn->cfg, PCI_REVISION_ID) >> 8);
 	const char *drv = linux_driver(fn);
+	if (drv) {
+		/* The driver's probe: pci_enable_device() and pci_set_master(). */
+		uint16_t cmd = pcisim_cfg_get16(&fn->cfg, PCI_COMMAND);
+		pcisim_host_cfg_write(h, fn, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+	}
 	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
 		      PCISIM_FS("event", "added"), PCISIM_FS("bdf", bdf),
 		      PCISIM_FS("driver", drv ? drv : "-"), PCISIM_FS("why", why));

@@ -142,10 +142,13 @@ static struct pcisim_pcibus *bus_new(struct pcisim_fabric *fab, const char *name
 
 void pcisim_fabric_keep(struct pcisim_fabric *fab, void *p)
 {
-	void **n = realloc(fab->kept, (fab->nkept + 1) * sizeof(*n));
-	if (!n)
-		abort();
-	fab->kept = n;
+	/* Grow by doubling: device_add in a long fuzz run keeps many. */
+	if ((fab->nkept & (fab->nkept - 1)) == 0) {
+		void **n = realloc(fab->kept, (fab->nkept ? fab->nkept * 2 : 8) * sizeof(*n));
+		if (!n)
+			abort();
+		fab->kept = n;
+	}
 	fab->kept[fab->nkept++] = p;
 }
 

@@ -64,6 +64,7 @@ enum {
 	PCISIM_LINK_HOLD_SBR = 1 << 0,    /* the port's Secondary Bus Reset is set */
 	PCISIM_LINK_HOLD_PARENT = 1 << 1, /* the component above is in reset (propagated) */
 	PCISIM_LINK_HOLD_DISABLE = 1 << 2, /* Link Control Link Disable is set */
+	PCISIM_LINK_HOLD_SETLINK = 1 << 3, /* the scenario's set_link took it down */
 };
 
 /* ---- timing constants (docs/links-and-resets.md gives their sources) ---- */

@@ -11,6 +11,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
+#include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
 
 /* A diag that collects one monitor error message (without a location prefix). */
@@ -182,7 +183,16 @@ static int act_set_link(struct pcisim_sim *sim, const struct pcisim_step *s)
 	}
 	bool up = pcisim_step_param(s, "state")->u == 0;
 	PCISIM_RECORD(sim, &p->fn.comp, "link.state", PCISIM_FS("state", up ? "up" : "down"));
-	pcisim_slot_link_changed(&p->slot, up);
+	/* The link goes through the LTSSM: DLLLA (and DLLSC where enabled) follow it. */
+	struct pcisim_link *l = pcisim_link_of(&p->fn);
+	if (!l) {
+		pcisim_slot_link_changed(&p->slot, up);
+		return 0;
+	}
+	if (up)
+		pcisim_link_release(l, PCISIM_LINK_HOLD_SETLINK, "set_link on");
+	else
+		pcisim_link_hold(l, PCISIM_LINK_HOLD_SETLINK, "set_link off");
 	return 0;
 }
 
