@@ -697,6 +697,9 @@ static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *n
 			return rc;
 		*acpi_set = true;
 	}
+	const struct pcisim_ynode *fmw = pcisim_ymap_get(node, "cxl-fmw");
+	if (fmw && (rc = pcisim_cxl_fmw_from_yaml(fab, fmw, d)))
+		return rc;
 	const struct pcisim_ynode *vga = pcisim_ymap_get(node, "vga");
 	if (vga) {
 		static const char *const vga_choices[] = {"std", "none", NULL};
@@ -777,6 +780,8 @@ int pcisim_fabric_build_topology(struct pcisim_sim *sim, struct pcisim_arena *a,
 		if (!fn->comp.removed && fn->drv->link && (rc = fn->drv->link(fn, d)))
 			return rc;
 	}
+	if (fab->machine.ncxl_fmw && (rc = pcisim_cxl_fmw_check_targets(fab, d)))
+		return rc;
 	/* QEMU resets the machine after creating it; firmware and Linux then number the buses. */
 	pcisim_fabric_reset(fab, PCISIM_RESET_COLD);
 	pcisim_fabric_enumerate(fab);
