@@ -6,12 +6,16 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+/* The header-only build of the same library: the 56-byte fold inlines into the loop. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "sim/core/component.h"
 #include "sim/core/trace.h"
 
-enum { EV_FREE = 0, EV_PENDING = 1, EV_CANCELLED = 2, EV_RUNNING = 3 };
+_Static_assert(sizeof(struct pcisim_event) == 1u << 6, "pool records are 64 bytes");
+
+enum { EV_FREE = 0, EV_PENDING = 1, EV_CANCELLED = 2 };
 
 #define NO_SLOT UINT32_MAX
 
@@ -46,6 +50,7 @@ static void pool_grow(struct pcisim_sim *sim)
 	sim->pool = np;
 	sim->free_next = nf;
 	sim->pool_cap = ncap;
+	pcisim_evq_set_prefetch(&sim->q, np, 6);
 }
 
 int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *diag)
@@ -84,28 +89,43 @@ void pcisim_sim_free(struct pcisim_sim *sim)
 	memset(sim, 0, sizeof(*sim));
 }
 
+/* Out of the hot path: the pool is empty (grow it), or a kind is used for the first time. */
+static __attribute__((noinline, cold)) uint32_t pool_take_grow(struct pcisim_sim *sim)
+{
+	pool_grow(sim);
+	return sim->free_head;
+}
+
+static __attribute__((noinline, cold)) void kind_init(struct pcisim_evkind *kind)
+{
+	kind->code = pcisim_name_code(kind->name);
+}
+
 struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,
 				      struct pcisim_comp *target)
 {
-	if (sim->free_head == NO_SLOT)
-		pool_grow(sim);
 	uint32_t slot = sim->free_head;
+	if (__builtin_expect(slot == NO_SLOT, 0))
+		slot = pool_take_grow(sim);
 	sim->free_head = sim->free_next[slot];
 	struct pcisim_event *ev = &sim->pool[slot];
-	uint32_t gen = ev->gen;
-	*ev = (struct pcisim_event){.kind = kind, .target = target, .gen = gen, .state = EV_FREE};
-	if (!kind->code)
-		kind->code = pcisim_name_code(kind->name);
+	ev->kind = kind;
+	ev->target = target;
+	ev->ptr = NULL;
+	ev->state = EV_FREE;
+	memset(ev->a, 0, sizeof(ev->a));
+	if (__builtin_expect(!kind->code, 0))
+		kind_init(kind);
 	return ev;
 }
 
-static void release(struct pcisim_sim *sim, struct pcisim_event *ev)
+/* Back to the free list (most recently freed first: its line is still in cache). */
+static inline void release(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	uint32_t slot = (uint32_t)(ev - sim->pool);
+	uint32_t gen = ev->gen + 1;
+	ev->gen = gen + !gen; /* never 0: {0, 0} is "no timer" */
 	ev->state = EV_FREE;
-	ev->ptr = NULL;
-	if (++ev->gen == 0)
-		ev->gen = 1;
 	sim->free_next[slot] = sim->free_head;
 	sim->free_head = slot;
 }
@@ -171,10 +191,8 @@ pcisim_time pcisim_when(const struct pcisim_sim *sim, pcisim_timer t)
 	if (!ev)
 		return PCISIM_TIME_MAX;
 	/* Rare (diagnostics only): scan the queue for the slot. */
-	for (size_t i = 0; i < sim->q.n; i++)
-		if (pcisim_evq_tie_slot(sim->q.heap[i].tie) == t.slot)
-			return sim->q.heap[i].time;
-	return PCISIM_TIME_MAX;
+	struct pcisim_evq_key k;
+	return pcisim_evq_find_slot(&sim->q, t.slot, &k) ? k.time : PCISIM_TIME_MAX;
 }
 
 uint64_t pcisim_name_code(const char *s)
@@ -182,63 +200,92 @@ uint64_t pcisim_name_code(const char *s)
 	return XXH3_64bits(s, strlen(s));
 }
 
-void pcisim_hash_fold(struct pcisim_sim *sim, const uint64_t w[7])
+/* The record as seven little-endian uint64 folded into @hash (see sim.h). */
+static inline uint64_t hash_fold7(uint64_t hash, const uint64_t w[7])
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return XXH3_64bits_withSeed(w, 56, hash); /* the words are their own bytes */
+#else
 	unsigned char b[56];
 	for (int i = 0; i < 7; i++)
 		for (int j = 0; j < 8; j++)
 			b[i * 8 + j] = (unsigned char)(w[i] >> (8 * j));
-	sim->hash = XXH3_64bits_withSeed(b, sizeof(b), sim->hash);
+	return XXH3_64bits_withSeed(b, sizeof(b), hash);
+#endif
 }
 
-/* Drop cancelled keys at the head so the head is a live event (or the queue is empty). */
-static void skip_tombstones(struct pcisim_sim *sim)
+void pcisim_hash_fold(struct pcisim_sim *sim, const uint64_t w[7])
 {
-	const struct pcisim_evq_key *k;
-	while ((k = pcisim_evq_min(&sim->q))) {
-		struct pcisim_event *ev = &sim->pool[pcisim_evq_tie_slot(k->tie)];
+	sim->hash = hash_fold7(sim->hash, w);
+}
+
+/*
+ * Drop cancelled keys at the head; the smallest live key into @key, false when the
+ * queue holds none. A tombstone's slot is released only here, so a slot is never
+ * named by two queued keys.
+ */
+static inline __attribute__((always_inline)) bool skip_tombstones(struct pcisim_sim *sim,
+								 struct pcisim_evq_key *key)
+{
+	while (pcisim_evq_peek(&sim->q, key)) {
+		struct pcisim_event *ev = &sim->pool[pcisim_evq_tie_slot(key->tie)];
 		if (ev->state != EV_CANCELLED)
-			return;
-		struct pcisim_evq_key dead;
-		pcisim_evq_pop(&sim->q, &dead);
+			return true;
+		pcisim_evq_drop_min(&sim->q);
 		release(sim, ev);
 	}
+	return false;
 }
 
 pcisim_time pcisim_next_time(struct pcisim_sim *sim)
 {
-	skip_tombstones(sim);
-	const struct pcisim_evq_key *k = pcisim_evq_min(&sim->q);
-	return k ? k->time : PCISIM_TIME_MAX;
+	struct pcisim_evq_key k;
+	return skip_tombstones(sim, &k) ? k.time : PCISIM_TIME_MAX;
+}
+
+/*
+ * Run the event behind @key, just popped (a tombstone is released unrun and unhashed:
+ * false). The handler gets a copy of the record: the slot goes back to the pool
+ * first, so the handler's own events may reuse it (and a pool that grows under the
+ * handler moves nothing the handler holds).
+ */
+static inline __attribute__((always_inline)) bool run_event(struct pcisim_sim *sim,
+							    const struct pcisim_evq_key *key)
+{
+	struct pcisim_event *slot = &sim->pool[pcisim_evq_tie_slot(key->tie)];
+	if (slot->state == EV_CANCELLED) {
+		release(sim, slot);
+		return false;
+	}
+	struct pcisim_event ev = *slot;
+	release(sim, slot);
+	pcisim_evq_prefetch_next(&sim->q); /* its record, while this handler runs */
+	sim->now = key->time;
+	sim->pending--;
+	uint64_t w[7] = {key->time, ev.kind->code, ev.target ? ev.target->id : UINT32_MAX,
+			 ev.a[0], ev.a[1], ev.a[2], ev.a[3]};
+	sim->hash = hash_fold7(sim->hash, w);
+	sim->executed++;
+	ev.kind->fn(sim, &ev);
+	return true;
 }
 
 bool pcisim_step(struct pcisim_sim *sim, pcisim_time until)
 {
-	skip_tombstones(sim);
-	const struct pcisim_evq_key *k = pcisim_evq_min(&sim->q);
-	if (!k || k->time > until)
-		return false;
 	struct pcisim_evq_key key;
-	pcisim_evq_pop(&sim->q, &key);
-	struct pcisim_event *ev = &sim->pool[pcisim_evq_tie_slot(key.tie)];
-	sim->now = key.time;
-	sim->pending--;
-	ev->state = EV_RUNNING;
-	uint64_t w[7] = {key.time, ev->kind->code, ev->target ? ev->target->id : UINT32_MAX,
-			 ev->a[0], ev->a[1], ev->a[2], ev->a[3]};
-	pcisim_hash_fold(sim, w);
-	sim->executed++;
-	ev->kind->fn(sim, ev);
-	release(sim, ev);
-	return true;
+	while (pcisim_evq_pop_until(&sim->q, until, &key))
+		if (run_event(sim, &key))
+			return true;
+	return false;
 }
 
 uint64_t pcisim_run(struct pcisim_sim *sim, pcisim_time until)
 {
 	uint64_t before = sim->executed;
+	struct pcisim_evq_key key;
 	sim->stopping = false;
-	while (!sim->stopping && pcisim_step(sim, until))
-		;
+	while (!sim->stopping && pcisim_evq_pop_until(&sim->q, until, &key))
+		run_event(sim, &key);
 	if (!sim->stopping && until != PCISIM_TIME_MAX && sim->now < until)
 		sim->now = until;
 	return sim->executed - before;
