@@ -23,11 +23,11 @@ int pcisim_time_parse(const char *s, pcisim_time *out, const char **why)
 	while (*p == ' ')
 		p++;
 	while (*p >= '0' && *p <= '9') {
-		if (whole > (UINT64_MAX - 9) / 10) {
+		if (__builtin_mul_overflow(whole, 10, &whole) ||
+		    __builtin_add_overflow(whole, (uint64_t)(*p - '0'), &whole)) {
 			*why = "duration too large (at most about 213 days)";
 			return -1;
 		}
-		whole = whole * 10 + (uint64_t)(*p - '0');
 		p++, digits++;
 	}
 	if (*p == '.') {
@@ -69,14 +69,23 @@ int pcisim_time_parse(const char *s, pcisim_time *out, const char **why)
 			return -1;
 		}
 		pcisim_time t = whole * u;
-		/* frac/frac_div * u must be a whole number of picoseconds. */
+		/*
+		 * frac / frac_div * u must be a whole number of picoseconds. Units and
+		 * frac_div are powers of ten, so divide the larger by the smaller first:
+		 * nothing overflows, and the check is exact.
+		 */
 		if (frac) {
 			uint64_t fu;
-			if (__builtin_mul_overflow(frac, u, &fu) || fu % frac_div) {
-				*why = "duration is not a whole number of picoseconds";
-				return -1;
+			if (u >= frac_div) {
+				fu = frac * (u / frac_div); /* < u: frac < frac_div */
+			} else {
+				uint64_t k = frac_div / u;
+				if (frac % k) {
+					*why = "duration is not a whole number of picoseconds";
+					return -1;
+				}
+				fu = frac / k;
 			}
-			fu /= frac_div;
 			if (t > UINT64_MAX - fu) {
 				*why = "duration too large (at most about 213 days)";
 				return -1;
