@@ -5,11 +5,13 @@
 
 #include "sim/core/scenario.h"
 #include "sim/host/host.h"
+#include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
 
 void pcisim_register_all(void)
 {
 	pcisim_core_register();
 	pcisim_pcie_register();
+	pcisim_aer_register(); /* sim/pcie/aer.c, aer_inject.c */
 	pcisim_host_register();
 }

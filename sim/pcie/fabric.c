@@ -9,6 +9,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/pcie/aer.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/qemu_args.h"
 #include "sim/pcie/regdesc.h"
@@ -472,6 +473,7 @@ void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, un
 		fn->drv->cfg_write(fn, off, val, len);
 	else
 		pcisim_cfg_write(&fn->cfg, off, val, len);
+	pcisim_aer_fn_cfg_written(fn, off, val, len); /* aer.c: queued errors (ports: port.c) */
 	pcisim_reset_fn_cfg_written(fn, off, len); /* reset.c: Initiate FLR, upstream-port SBR */
 }
 

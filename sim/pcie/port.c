@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/core/trace.h"
+#include "sim/pcie/aer.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -60,11 +61,14 @@ void pcisim_port_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, 
 		old_sta = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTSTA));
 	}
 	uint16_t old_bctl = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL);
+	uint32_t old_root_cmd = pcisim_aer_root_cmd(p); /* aer.c */
 	pcisim_cfg_write(&fn->cfg, off, val, len);
 	/* reset.c/link.c: Secondary Bus Reset edges, Link Disable, Retrain Link (as QEMU's
 	 * pci_bridge_write_config() handles SBR before the slot hooks) */
 	pcisim_reset_port_cfg_written(p, old_bctl, off, val, len);
 	pcisim_slot_write_config(&p->slot, old_ctl, old_sta, off, val, len);
+	/* aer.c: QEMU's pcie_aer_write_config, then pcie_aer_root_write_config */
+	pcisim_aer_port_cfg_written(p, old_root_cmd, off, val, len);
 }
 
 void pcisim_port_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)

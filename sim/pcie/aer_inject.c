@@ -1,0 +1,346 @@
+/*
+ * The pcie_aer_inject_error monitor command as a timeline action, with QEMU's HMP
+ * syntax (hmp-commands.hx):
+ *
+ *   pcie_aer_inject_error [-a] [-c] id error [header0 header1 header2 header3
+ *                                             [prefix0 prefix1 prefix2 prefix3]]
+ *
+ * In YAML either as keys
+ *   {do: pcie_aer_inject_error, id: nic0, error: POISON_TLP, advisory: on,
+ *    correctable: on, header: [0x40000001, 0x0000000f, 0xfee00000, 0], prefix: [...]}
+ * or as one HMP string
+ *   {do: pcie_aer_inject_error, args: "-c rp1 RCVR"}
+ *
+ * error is one of QEMU's names (pcisim_aer_names) or a raw status value (which -c
+ * makes correctable). The CXL hot-unplug guide's spellings are accepted as aliases:
+ * COR_X / UNCOR_X names (COR_INTERNAL, UNCOR_POISON_TLP, UNCOR_FLOW_CTRL, ...), its
+ * -u flag (uncorrectable: QEMU's default, nothing to do) and -f flag (QEMU has none:
+ * the Uncorrectable Error Severity register decides, as in QEMU), and its
+ * "id=X,error=Y" form. The "aer.inject" record names the canonical QEMU name and the
+ * spelling that was used. A command QEMU would refuse logs QEMU's monitor error.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/trace.h"
+#include "sim/pcie/aer.h"
+#include "sim/pcie/regs/aer.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+
+#define MAX_TOK 16
+
+struct req {
+	const char *id;
+	const char *error;
+	bool a, c, u, f;
+	unsigned nheader, nprefix;
+	uint32_t header[4], prefix[4];
+	char buf[512]; /* the HMP string's words live here */
+};
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	char *e = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &e, 0);
+	if (!*s || !e || *e || errno || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Split an HMP command line; returns 0 or a message in @msg. */
+static int parse_hmp(struct req *r, const char *args, char *msg, size_t n)
+{
+	snprintf(r->buf, sizeof(r->buf), "%s", args);
+	char *words[MAX_TOK];
+	unsigned nw = 0;
+	for (char *t = strtok(r->buf, " \t\n"); t; t = strtok(NULL, " \t\n")) {
+		if (nw == MAX_TOK) {
+			snprintf(msg, n, "too many words (at most: flags, id, error, 4 header and 4 prefix values)");
+			return -1;
+		}
+		words[nw++] = t;
+	}
+	unsigned pos = 0;
+	for (unsigned i = 0; i < nw; i++) {
+		char *w = words[i];
+		if (w[0] == '-' && w[1] && !(w[1] >= '0' && w[1] <= '9')) {
+			for (char *f = w + 1; *f; f++) {
+				switch (*f) {
+				case 'a': r->a = true; break;
+				case 'c': r->c = true; break;
+				case 'u': r->u = true; break;
+				case 'f': r->f = true; break;
+				default:
+					snprintf(msg, n, "unknown flag '-%c' in '%s'; QEMU's flags are -a (advisory non-fatal) and -c (correctable); -u and -f (the hot-unplug guide's) are accepted",
+						 *f, w);
+					return -1;
+				}
+			}
+			continue;
+		}
+		if (strchr(w, '=')) {
+			/* the guide's "id=X,error=Y" */
+			for (char *kv = strtok(w, ","); kv; kv = strtok(NULL, ",")) {
+				char *eq = strchr(kv, '=');
+				if (!eq) {
+					snprintf(msg, n, "'%s' is not key=value", kv);
+					return -1;
+				}
+				*eq = 0;
+				if (!strcmp(kv, "id"))
+					r->id = eq + 1;
+				else if (!strcmp(kv, "error") || !strcmp(kv, "error_status"))
+					r->error = eq + 1;
+				else {
+					snprintf(msg, n, "unknown key '%s'; valid keys: id, error", kv);
+					return -1;
+				}
+			}
+			/* later words continue after id and error */
+			pos = pos < 2 ? 2 : pos;
+			continue;
+		}
+		if (pos == 0 && !r->id) {
+			r->id = w;
+		} else if (pos <= 1 && !r->error) {
+			r->error = w;
+			pos = 1;
+		} else {
+			unsigned k = pos < 2 ? 0 : pos - 2;
+			uint32_t v;
+			if (!parse_u32(w, &v)) {
+				snprintf(msg, n, "'%s' is not a 32-bit number (header and prefix values are)", w);
+				return -1;
+			}
+			if (k < 4)
+				r->header[r->nheader++] = v;
+			else if (k < 8)
+				r->prefix[r->nprefix++] = v;
+			else {
+				snprintf(msg, n, "too many values after the error: 4 header and 4 prefix values at most");
+				return -1;
+			}
+		}
+		pos++;
+	}
+	if (!r->id || !r->error) {
+		snprintf(msg, n, "expected '[-a] [-c] id error [header0..3 [prefix0..3]]'");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_list(const struct pcisim_pval *v, uint32_t *out, unsigned *n, const char *what,
+		      struct pcisim_diag *d)
+{
+	*n = 0;
+	if (!v || !v->set)
+		return 0;
+	const struct pcisim_ynode *node = v->node;
+	if (node->kind != PCISIM_Y_SEQ || node->n > 4)
+		return pcisim_diag_error(d, node->loc, "'%s': expected a list of up to 4 32-bit values, e.g. [0x40000001, 0xf, 0xfee00000, 0]",
+					 what);
+	for (size_t i = 0; i < node->n; i++) {
+		uint64_t x;
+		int rc = pcisim_yget_u64(node->vals[i], what, 0, UINT32_MAX, &x, d);
+		if (rc)
+			return rc;
+		out[(*n)++] = (uint32_t)x;
+	}
+	return 0;
+}
+
+/* The request from a step; errors are located diags. */
+static int get_req(const struct pcisim_step *s, struct req *r, struct pcisim_diag *d)
+{
+	memset(r, 0, sizeof(*r));
+	const struct pcisim_pval *args = pcisim_step_param(s, "args");
+	const char *const keys[] = {"id", "error", "advisory", "correctable", "header", "prefix"};
+	if (args && args->set) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			const struct pcisim_pval *v = pcisim_step_param(s, keys[i]);
+			if (v && v->set)
+				return pcisim_diag_error(d, v->node->loc,
+							 "'args' (the HMP command line) stands alone: give '%s' inside it or drop 'args'",
+							 keys[i]);
+		}
+		char msg[256];
+		if (parse_hmp(r, args->s, msg, sizeof(msg)))
+			return pcisim_diag_error(d, args->node->loc, "pcie_aer_inject_error '%s': %s", args->s, msg);
+		if (r->nprefix && r->nheader < 4)
+			return pcisim_diag_error(d, args->node->loc, "pcie_aer_inject_error: prefix values need all 4 header values first");
+		return 0;
+	}
+	const struct pcisim_pval *id = pcisim_step_param(s, "id"), *err = pcisim_step_param(s, "error");
+	if (!id->set || !err->set)
+		return pcisim_diag_error(d, s->loc, "pcie_aer_inject_error needs 'id' and 'error' (or 'args' with the HMP command line)");
+	r->id = id->s;
+	r->error = err->s;
+	r->a = pcisim_step_param(s, "advisory")->set && pcisim_step_param(s, "advisory")->u;
+	r->c = pcisim_step_param(s, "correctable")->set && pcisim_step_param(s, "correctable")->u;
+	int rc;
+	if ((rc = parse_list(pcisim_step_param(s, "header"), r->header, &r->nheader, "header", d)) ||
+	    (rc = parse_list(pcisim_step_param(s, "prefix"), r->prefix, &r->nprefix, "prefix", d)))
+		return rc;
+	return 0;
+}
+
+static int names_list(char *buf, size_t n)
+{
+	size_t u = 0;
+	for (const struct pcisim_aer_name *e = pcisim_aer_names; e->name && u < n; e++)
+		u += (size_t)snprintf(buf + u, n - u, "%s%s", u ? ", " : "", e->name);
+	return 0;
+}
+
+static int check(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
+{
+	struct req r;
+	int rc = get_req(s, &r, d);
+	if (rc)
+		return rc;
+	uint32_t v;
+	if (!pcisim_aer_name_find(r.error, NULL) && !parse_u32(r.error, &v)) {
+		char names[1024];
+		names_list(names, sizeof(names));
+		const struct pcisim_pval *p = pcisim_step_param(s, "args");
+		if (!p || !p->set)
+			p = pcisim_step_param(s, "error");
+		return pcisim_diag_error(d, p->node->loc,
+					 "unknown error '%s'; valid choices: %s, a raw status value (e.g. 0x1000), or the hot-unplug guide's COR_X/UNCOR_X spellings of these",
+					 r.error, names);
+	}
+	return 0;
+}
+
+static void monitor_error(struct pcisim_sim *sim, unsigned qemu, const char *new_text,
+			  const char *old_text)
+{
+	/* QEMU 7.2 reworded the command's errors (Error: via hmp_handle_error). */
+	if (qemu >= PCISIM_QEMU(7, 2))
+		pcisim_log(sim, NULL, "qemu", "Error: %s", new_text);
+	else
+		pcisim_log(sim, NULL, "qemu", "%s", old_text);
+}
+
+static int run(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	/* the step was checked at load: this cannot fail, its text goes nowhere */
+	char *mbuf = NULL;
+	size_t mlen = 0;
+	FILE *mf = open_memstream(&mbuf, &mlen);
+	struct pcisim_diag quiet;
+	pcisim_diag_init(&quiet, mf);
+	struct req r;
+	int rc = get_req(s, &r, &quiet);
+	fclose(mf);
+	free(mbuf);
+	if (rc)
+		return -1; /* checked at load */
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	unsigned qemu = fab->machine.qemu;
+	char a[256], b[256];
+	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, r.id);
+	if (!fn || fn->drv->kind == PCISIM_FN_OTHER || !fn->drv->pcie ||
+	    !pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP)) {
+		snprintf(a, sizeof(a), "device '%s' is not a PCIe device", r.id);
+		if (!fn)
+			snprintf(b, sizeof(b), "id or pci device path is invalid or device not found. %s", r.id);
+		else
+			snprintf(b, sizeof(b), "the device doesn't support pci express. %s", r.id);
+		monitor_error(sim, qemu, a, b);
+		return -1;
+	}
+	bool alias = false, correctable;
+	uint32_t status;
+	const struct pcisim_aer_name *e = pcisim_aer_name_find(r.error, &alias);
+	if (e) {
+		status = e->status;
+		correctable = e->correctable; /* a name decides, -c does not matter */
+	} else if (parse_u32(r.error, &status)) {
+		correctable = r.c;
+	} else {
+		snprintf(a, sizeof(a), "invalid error status value '%s'", r.error);
+		snprintf(b, sizeof(b), "invalid error status value. \"%s\"", r.error);
+		monitor_error(sim, qemu, a, b);
+		return -1;
+	}
+	struct pcisim_aer_err err = {.status = status, .source_id = pcisim_fn_bdf(fn)};
+	if (correctable)
+		err.flags |= PCISIM_AER_ERR_IS_CORRECTABLE;
+	if (r.a)
+		err.flags |= PCISIM_AER_ERR_MAYBE_ADVISORY;
+	if (r.nheader)
+		err.flags |= PCISIM_AER_ERR_HEADER_VALID;
+	if (r.nprefix)
+		err.flags |= PCISIM_AER_ERR_TLP_PREFIX_PRESENT;
+	memcpy(err.header, r.header, sizeof(err.header));
+	memcpy(err.prefix, r.prefix, sizeof(err.prefix));
+	const char *canon = e ? e->name : pcisim_aer_status_name(status, correctable);
+	char raw[16];
+	if (!canon) {
+		snprintf(raw, sizeof(raw), "%#x", status);
+		canon = raw;
+	}
+	PCISIM_RECORD(sim, &fn->comp, "aer.inject", PCISIM_FS("error", canon),
+		      PCISIM_FS("given", alias ? r.error : "-"), PCISIM_FB("correctable", correctable),
+		      PCISIM_FB("advisory", r.a), PCISIM_FB("header", r.nheader > 0),
+		      PCISIM_FB("prefix", r.nprefix > 0));
+	if (alias)
+		pcisim_log(sim, &fn->comp, "pcisim",
+			   "pcie_aer_inject_error: '%s' is not a QEMU error name; taken as %s", r.error,
+			   canon);
+	if (r.f && !correctable) {
+		uint16_t aer = pcisim_cfg_find_ext_cap(&fn->cfg, PCI_EXT_CAP_ID_ERR);
+		bool fatal = aer ? (pcisim_cfg_get32(&fn->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER)) & status) != 0
+				 : pcisim_aer_default_severity(status) == PCISIM_AER_FATAL;
+		pcisim_log(sim, &fn->comp, "pcisim",
+			   "pcie_aer_inject_error: QEMU has no -f flag; the Uncorrectable Error Severity register decides: %s is %s here",
+			   canon, fatal ? "fatal" : "non-fatal");
+	}
+	rc = pcisim_aer_inject(fn, &err, "pcie_aer_inject_error");
+	if (rc < 0) {
+		const char *why = rc == -PCISIM_ESTATE ? "Function not implemented" : "Invalid argument";
+		snprintf(a, sizeof(a), "failed to inject error: %s", why);
+		monitor_error(sim, qemu, a, a);
+		return -1;
+	}
+	pcisim_log(sim, &fn->comp, "qemu", "OK id: %s root bus: 0000:%02x, bus: %x devfn: %x.%x", r.id,
+		   fn->bus && fn->bus->host ? (unsigned)pcisim_props_u64(&fn->bus->host->props, "bus_nr", 0) : 0,
+		   fn->bus ? fn->bus->number : 0, fn->devfn >> 3, fn->devfn & 7);
+	return 0;
+}
+
+static const struct pcisim_param_def params[] = {
+	{"id", PCISIM_P_STR, false, "the device (QEMU id)", NULL, 0, 0},
+	{"error", PCISIM_P_STR, false, "a QEMU error name (POISON_TLP, RCVR, ...) or a raw status value", NULL, 0, 0},
+	{"advisory", PCISIM_P_BOOL, false, "-a: a non-fatal error is Advisory Non-Fatal", NULL, 0, 0},
+	{"correctable", PCISIM_P_BOOL, false, "-c: a raw status value is a correctable one", NULL, 0, 0},
+	{"header", PCISIM_P_NODE, false, "header0..3: the TLP header to log", NULL, 0, 0},
+	{"prefix", PCISIM_P_NODE, false, "prefix0..3: the TLP prefixes to log", NULL, 0, 0},
+	{"args", PCISIM_P_STR, false, "the HMP command line instead: \"[-a] [-c] id error [header0..3 [prefix0..3]]\"", NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_action_def actions[] = {
+	{"pcie_aer_inject_error",
+	 "HMP pcie_aer_inject_error: log an AER error in a device and send its message (QEMU's names and flags)",
+	 params, false, check, run},
+	{0},
+};
+
+static const struct pcisim_record_kind kinds[] = {
+	{"aer.inject", "pcie_aer_inject_error ran (fields: error = QEMU's name, given = the alias used, correctable, advisory, header, prefix)"},
+	{0},
+};
+
+void pcisim_aer_inject_register(void)
+{
+	pcisim_actions_add(actions);
+	pcisim_record_kinds_add(kinds);
+}
