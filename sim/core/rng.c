@@ -15,11 +15,6 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
 void pcisim_rng_seed(struct pcisim_rng *r, uint64_t seed)
 {
 	uint64_t x = seed;
@@ -40,35 +35,6 @@ void pcisim_rng_stream(struct pcisim_rng *r, uint64_t seed, const char *path, co
 	pcisim_rng_seed(r, XXH3_64bits_withSeed(buf, lp + 1 + lu, seed));
 	if (buf != small)
 		free(buf);
-}
-
-uint64_t pcisim_rng_next(struct pcisim_rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-uint64_t pcisim_rng_below(struct pcisim_rng *r, uint64_t n)
-{
-	/* Lemire's multiply-and-reject: unbiased, one 128-bit multiply in the common case. */
-	unsigned __int128 m = (unsigned __int128)pcisim_rng_next(r) * n;
-	uint64_t l = (uint64_t)m;
-	if (l < n) {
-		uint64_t t = (0 - n) % n;
-		while (l < t) {
-			m = (unsigned __int128)pcisim_rng_next(r) * n;
-			l = (uint64_t)m;
-		}
-	}
-	return (uint64_t)(m >> 64);
 }
 
 uint64_t pcisim_rng_between(struct pcisim_rng *r, uint64_t lo, uint64_t hi)

@@ -21,11 +21,37 @@ void pcisim_rng_seed(struct pcisim_rng *r, uint64_t seed);
 /** pcisim_rng_stream() - the stream for (@seed, @path, @purpose); @purpose may be "". */
 void pcisim_rng_stream(struct pcisim_rng *r, uint64_t seed, const char *path, const char *purpose);
 
-/** pcisim_rng_next() - the next 64 random bits. */
-uint64_t pcisim_rng_next(struct pcisim_rng *r);
+/** pcisim_rng_next() - the next 64 random bits (inline: it is on every hot path). */
+static inline uint64_t pcisim_rng_next(struct pcisim_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t x = s[1] * 5;
+	uint64_t result = ((x << 7) | (x >> 57)) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = (s[3] << 45) | (s[3] >> 19);
+	return result;
+}
 
 /** pcisim_rng_below() - uniform in [0, n), n > 0, without modulo bias (Lemire). */
-uint64_t pcisim_rng_below(struct pcisim_rng *r, uint64_t n);
+static inline uint64_t pcisim_rng_below(struct pcisim_rng *r, uint64_t n)
+{
+	/* Lemire's multiply-and-reject: unbiased, one 128-bit multiply in the common case. */
+	unsigned __int128 m = (unsigned __int128)pcisim_rng_next(r) * n;
+	uint64_t l = (uint64_t)m;
+	if (l < n) {
+		uint64_t t = (0 - n) % n;
+		while (l < t) {
+			m = (unsigned __int128)pcisim_rng_next(r) * n;
+			l = (uint64_t)m;
+		}
+	}
+	return (uint64_t)(m >> 64);
+}
 
 /** pcisim_rng_between() - uniform in the closed interval [lo, hi]. */
 uint64_t pcisim_rng_between(struct pcisim_rng *r, uint64_t lo, uint64_t hi);
