@@ -32,5 +32,6 @@ void pcisim_register_all(void);
 extern const struct pcisim_command pcisim_cmd_simulate;
 extern const struct pcisim_command pcisim_cmd_import_qemu;
 extern const struct pcisim_command pcisim_cmd_graph;
+extern const struct pcisim_command pcisim_cmd_replay;
 
 #endif

@@ -13,6 +13,7 @@ static const struct pcisim_command *const commands[] = {
 	&pcisim_cmd_simulate,
 	&pcisim_cmd_import_qemu,
 	&pcisim_cmd_graph,
+	&pcisim_cmd_replay,
 	NULL,
 };
 

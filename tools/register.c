@@ -7,6 +7,7 @@
 #include "sim/host/host.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
+#include "replay/runner.h"
 
 void pcisim_register_all(void)
 {
@@ -14,4 +15,5 @@ void pcisim_register_all(void)
 	pcisim_pcie_register();
 	pcisim_aer_register(); /* sim/pcie/aer.c, aer_inject.c */
 	pcisim_host_register();
+	pcisim_replay_register();
 }

@@ -12,6 +12,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
+#include "replay/runner.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/lspci.h"
 #include "tools/cli.h"
@@ -35,6 +36,8 @@ static const char usage[] =
 	"  --timeline            print every trace record as it happens\n"
 	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
 	"  --json                print the summary as one JSON object\n"
+	"  --record FILE         record the run for 'pcisim replay' (every event, record and\n"
+	"                        choice): JSON Lines if FILE ends in .jsonl, else binary\n"
 	"  --quiet               print only failures and the hash\n"
 	"  --profile FILE        write a gperftools CPU profile (PCISIM_PROFILE builds)\n"
 	"  --lspci               after the run, print the PCI tree as 'lspci -tv' would\n"
@@ -51,6 +54,7 @@ struct sim_opts {
 	bool has_until;
 	bool timeline, json, quiet;
 	const char *trace_out, *profile;
+	const char *record;
 	bool lspci;
 	const char *lspci_vvv[16];
 	unsigned nlspci_vvv;
@@ -74,6 +78,10 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			if (!v)
 				return pcisim_usage_error("simulate", "option '--trace-out' needs a file name"), -1;
 			o->trace_out = v, i++;
+		} else if (!strcmp(a, "--record")) {
+			if (!v)
+				return pcisim_usage_error("simulate", "option '--record' needs a file name"), -1;
+			o->record = v, i++;
 		} else if (!strcmp(a, "--profile")) {
 			if (!v)
 				return pcisim_usage_error("simulate", "option '--profile' needs a file name"), -1;
@@ -96,7 +104,7 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			o->lspci_vvv[o->nlspci_vvv++] = v, i++;
 		} else if (a[0] == '-' && a[1]) {
 			pcisim_usage_error("simulate",
-					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv",
+					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --record",
 					   a);
 			return -1;
 		} else if (o->file) {
@@ -180,8 +188,17 @@ static int simulate_main(int argc, char **argv)
 	if (trace_file)
 		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
 
-	if (pcisim_scenario_instantiate(&sim, &sc, NULL, NULL, &diag))
+	struct pcisim_recorder *rec = NULL;
+	if (o.record &&
+	    !(rec = pcisim_recorder_start(&sim, &sc, o.record, pcisim_tformat_for_path(o.record), seed,
+					  o.has_until ? o.until : sc.has_until ? sc.until : DEFAULT_UNTIL,
+					  "simulate", &diag)))
 		goto out;
+	if (pcisim_scenario_instantiate(&sim, &sc, rec ? pcisim_recorder_choose : NULL, rec, &diag)) {
+		if (rec)
+			pcisim_recorder_finish(rec, NULL, &diag);
+		goto out;
+	}
 
 	pcisim_time until = o.has_until ? o.until : sc.has_until ? sc.until : DEFAULT_UNTIL;
 #ifdef PCISIM_PROFILE
@@ -196,6 +213,7 @@ static int simulate_main(int argc, char **argv)
 	const char *reason = sim.stopping ? "stopped" : pcisim_next_time(&sim) == PCISIM_TIME_MAX ? "idle" : "time limit";
 	PCISIM_RECORD(&sim, NULL, "sim.end", PCISIM_FU("events", sim.executed),
 		      PCISIM_FS("reason", reason));
+	bool record_bad = rec && pcisim_recorder_finish(rec, reason, &diag);
 
 	/* lspci output: printed here, or kept for the JSON summary */
 	char *lspci_text = NULL;
@@ -256,6 +274,8 @@ static int simulate_main(int argc, char **argv)
 		printf("trace hash: %016llx\n", (unsigned long long)sim.hash);
 	}
 	status = lspci_bad ? PCISIM_EXIT_USAGE : failed ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
+	if (record_bad)
+		status = PCISIM_EXIT_USAGE;
 	free(lspci_text);
 out:
 	pcisim_sim_free(&sim);

@@ -31,7 +31,7 @@ static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
 	if (s->def->run)
 		s->def->run(sim, s);
 }
-PCISIM_EVKIND(step_kind, "scenario.step", run_step);
+PCISIM_EVKIND_CONCURRENT(step_kind, "scenario.step", run_step);
 
 static bool name_known(const char *name, struct pcisim_sim *sim, const struct pcisim_scenario *sc)
 {

@@ -130,6 +130,23 @@ static inline void release(struct pcisim_sim *sim, struct pcisim_event *ev)
 	sim->free_head = slot;
 }
 
+/* Under a rank hook: the rank above the sequence number (see struct pcisim_hooks). */
+static __attribute__((noinline, cold)) uint64_t ranked_seq(struct pcisim_sim *sim,
+							    const struct pcisim_event *ev,
+							    pcisim_time when, unsigned cls,
+							    uint64_t seq)
+{
+	if (!sim->hooks->rank)
+		return seq;
+	if (seq >> PCISIM_RANK_SHIFT) {
+		fprintf(stderr, "pcisim: a run with a rank hook may schedule at most %llu events\n",
+			1ull << PCISIM_RANK_SHIFT);
+		abort();
+	}
+	unsigned rank = sim->hooks->rank(sim->hooks->ctx, sim, ev, when, cls);
+	return (uint64_t)(rank & PCISIM_RANK_MAX) << PCISIM_RANK_SHIFT | seq;
+}
+
 pcisim_timer pcisim_post(struct pcisim_sim *sim, struct pcisim_event *ev, pcisim_time when,
 			 unsigned cls)
 {
@@ -141,7 +158,10 @@ pcisim_timer pcisim_post(struct pcisim_sim *sim, struct pcisim_event *ev, pcisim
 			(unsigned long long)sim->seq);
 		abort();
 	}
-	if (pcisim_evq_push(&sim->q, when, pcisim_evq_tie(cls, sim->seq++, slot)))
+	uint64_t seq = sim->seq++;
+	if (__builtin_expect(sim->hooks != NULL, 0))
+		seq = ranked_seq(sim, ev, when, cls, seq);
+	if (pcisim_evq_push(&sim->q, when, pcisim_evq_tie(cls, seq, slot)))
 		oom();
 	ev->state = EV_PENDING;
 	sim->pending++;
@@ -266,6 +286,8 @@ static inline __attribute__((always_inline)) bool run_event(struct pcisim_sim *s
 			 ev.a[0], ev.a[1], ev.a[2], ev.a[3]};
 	sim->hash = hash_fold7(sim->hash, w);
 	sim->executed++;
+	if (__builtin_expect(sim->hooks != NULL, 0) && sim->hooks->event)
+		sim->hooks->event(sim->hooks->ctx, sim, &ev);
 	ev.kind->fn(sim, &ev);
 	return true;
 }

@@ -17,7 +17,9 @@
  *  - cancelling a pending event removes it (it will not run, and is not hashed);
  *    cancelling a handle that already ran or was cancelled does nothing;
  *  - the handler may reuse or reschedule nothing of the event it was given: the
- *    record is freed when the handler returns.
+ *    record is freed when the handler returns;
+ *  - with a rank hook installed (fuzz, explore; struct pcisim_hooks), events at
+ *    one time and class run by (rank, sequence) instead.
  *
  * The hash. Before each event runs, the engine folds its record
  *   (time, kind code, target id, a[0], a[1], a[2], a[3]) as seven little-endian
@@ -50,9 +52,21 @@ struct pcisim_evkind {
 	const char *name;     /* "slot.cmd_complete": stable, it feeds the hash */
 	pcisim_handler_fn fn; /* the handler */
 	uint64_t code;        /* XXH3-64 of name, computed on first use */
+	unsigned flags;       /* PCISIM_EVK_*; never hashed */
 };
 #define PCISIM_EVKIND(var, kname, handler) \
 	static struct pcisim_evkind var = {.name = (kname), .fn = (handler), .code = 0}
+
+/*
+ * PCISIM_EVK_CONCURRENT: events of this kind may run in any order among the events
+ * due at the same time in the same class (they model things that happen at once,
+ * e.g. two timeline steps at one time). Ordinary runs keep the scheduling order;
+ * fuzz and explore install a rank hook (struct pcisim_hooks) that permutes them.
+ */
+#define PCISIM_EVK_CONCURRENT 1u
+#define PCISIM_EVKIND_CONCURRENT(var, kname, handler)                                       \
+	static struct pcisim_evkind var = {.name = (kname), .fn = (handler), .code = 0,      \
+					   .flags = PCISIM_EVK_CONCURRENT}
 
 struct pcisim_event {
 	struct pcisim_evkind *kind;
@@ -76,6 +90,36 @@ enum pcisim_class {
 	PCISIM_CLASS_HOST = 8,    /* host software models */
 	PCISIM_CLASS_ACTION = 10, /* scenario timeline actions */
 	PCISIM_CLASS_LATE = 14,   /* end-of-time checks */
+};
+
+/*
+ * Hooks for recording, replaying, fuzzing and exploring a run (replay/ installs them).
+ * sim->hooks is NULL in ordinary runs, and then nothing here changes a run or its
+ * hash. Every member may be NULL.
+ *
+ * - event: called for each executed event after its record was folded into the hash
+ *   and before its handler runs (sim->now is its time).
+ * - rank: called for each posted event; returns its rank, 0..PCISIM_RANK_MAX. Among
+ *   the events due at the same time in the same class, lower ranks run first, equal
+ *   ranks in scheduling order. Rank 0 for every event is the ordinary order (the
+ *   queue keys are then bit for bit those of a run without hooks). With a rank hook
+ *   a run may schedule at most 2^PCISIM_RANK_SHIFT events (the rank takes the top
+ *   bits of the sequence number in the key; see evq.h). The hook decides which
+ *   events it perturbs (fuzz: kinds flagged PCISIM_EVK_CONCURRENT) and must record
+ *   its answers so that a replay gives the same ranks (replay/ does).
+ * - jitter: the value of a model latency declared with pcisim_jitter().
+ */
+#define PCISIM_RANK_BITS 8
+#define PCISIM_RANK_MAX ((1u << PCISIM_RANK_BITS) - 1)
+#define PCISIM_RANK_SHIFT (PCISIM_EVQ_SEQ_BITS - PCISIM_RANK_BITS)
+
+struct pcisim_hooks {
+	void *ctx;
+	void (*event)(void *ctx, struct pcisim_sim *sim, const struct pcisim_event *ev);
+	unsigned (*rank)(void *ctx, struct pcisim_sim *sim, const struct pcisim_event *ev,
+			 pcisim_time when, unsigned cls);
+	pcisim_time (*jitter)(void *ctx, struct pcisim_sim *sim, struct pcisim_comp *c,
+			      const char *site, pcisim_time nominal, pcisim_time lo, pcisim_time hi);
 };
 
 /** An opaque key for attaching state of an upper layer to a sim (pointer identity). */
@@ -105,6 +149,7 @@ struct pcisim_sim {
 	uint32_t index_cap;
 
 	struct pcisim_trace *trace;
+	const struct pcisim_hooks *hooks; /* NULL: an ordinary run (see struct pcisim_hooks) */
 
 	struct {
 		const struct pcisim_ext_key *key;
@@ -150,6 +195,22 @@ pcisim_time pcisim_next_time(struct pcisim_sim *sim);
 void pcisim_hash_fold(struct pcisim_sim *sim, const uint64_t w[7]);
 /** XXH3-64 of a string: the stable code of a name. */
 uint64_t pcisim_name_code(const char *s);
+
+/**
+ * pcisim_jitter() - a model latency that may vary within declared bounds: @nominal
+ * (what ordinary runs use, so their traces do not change) and the closed interval
+ * [@lo, @hi] it may take under fuzz (lo <= nominal <= hi). @site is a stable name
+ * ("pciehp.link_wait"); fuzz draws a value and records it, replay re-applies it.
+ */
+static inline pcisim_time pcisim_jitter(struct pcisim_sim *sim, struct pcisim_comp *c,
+					const char *site, pcisim_time nominal, pcisim_time lo,
+					pcisim_time hi)
+{
+	if (__builtin_expect(!sim->hooks || !sim->hooks->jitter, 1))
+		return nominal;
+	pcisim_time v = sim->hooks->jitter(sim->hooks->ctx, sim, c, site, nominal, lo, hi);
+	return v < lo || v > hi ? nominal : v;
+}
 
 /** Attach upper-layer state under @key (replaces); @destroy runs at sim free. */
 void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,

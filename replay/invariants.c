@@ -1,0 +1,126 @@
+/*
+ * Invariants: what every run must satisfy, whatever its scenario expects. fuzz and
+ * explore check them after every run; replay reports them with the recorded verdict.
+ *
+ * Built in (docs/fuzz.md):
+ *  - migration-completes: every migration the run started completed (the PDS race is
+ *    a migration that fails);
+ *  - slot-settled: when a run goes idle, no pciehp controller is left in a transient
+ *    state (BLINKINGON, BLINKINGOFF, POWERON, POWEROFF): nothing more would happen, so
+ *    the slot would stay half-way for ever.
+ * Models whose runs have further obligations (I/O requests accounted for, AER
+ * recoveries completed) add tables with pcisim_invariants_add().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay/runner.h"
+#include "sim/core/component.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+
+static const struct pcisim_invariant *tables[16];
+static size_t ntables;
+
+void pcisim_invariants_add(const struct pcisim_invariant *table)
+{
+	for (size_t i = 0; i < ntables; i++)
+		if (tables[i] == table)
+			return;
+	if (ntables < sizeof(tables) / sizeof(tables[0]))
+		tables[ntables++] = table;
+}
+
+const struct pcisim_invariant *pcisim_invariant_find(const char *name)
+{
+	for (size_t i = 0; i < ntables; i++)
+		for (const struct pcisim_invariant *v = tables[i]; v->name; v++)
+			if (!strcmp(v->name, name))
+				return v;
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **pcisim_invariant_names(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ntables; i++)
+		for (const struct pcisim_invariant *v = tables[i]; v->name; v++)
+			n++;
+	const char **out = calloc(n + 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	n = 0;
+	for (size_t i = 0; i < ntables; i++)
+		for (const struct pcisim_invariant *v = tables[i]; v->name; v++)
+			out[n++] = v->name;
+	qsort(out, n, sizeof(*out), cmp_str);
+	return out;
+}
+
+/* ---- built-in invariants ---- */
+
+static const char *field_str(const struct pcisim_record *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->nfields; i++)
+		if (!strcmp(r->fields[i].name, name) && r->fields[i].type == PCISIM_F_STR)
+			return r->fields[i].s;
+	return NULL;
+}
+
+static bool migration_completes(struct pcisim_sim *sim, const char *end_reason, char *where,
+				size_t nw, char *what, size_t nwhat)
+{
+	for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++) {
+		const struct pcisim_record *r = &sim->trace->recs[i];
+		if (strcmp(r->kind, "migration"))
+			continue;
+		const char *result = field_str(r, "result");
+		if (result && !strcmp(result, "completed"))
+			continue;
+		const char *why = field_str(r, "reason");
+		snprintf(where, nw, "migration");
+		snprintf(what, nwhat, "%s: %s", result ? result : "?", why && why[0] ? why : "(no reason)");
+		return false;
+	}
+	return true;
+}
+
+static bool slot_settled(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,
+			 char *what, size_t nwhat)
+{
+	static const char *const transient[] = {"BLINKINGON", "BLINKINGOFF", "POWERON", "POWEROFF", NULL};
+	if (strcmp(end_reason, "idle"))
+		return true;
+	for (uint32_t i = 0; i < sim->ncomps; i++) {
+		struct pcisim_comp *c = sim->comps[i];
+		if (c->removed || !c->ops || !c->ops->type || strcmp(c->ops->type, "pciehp"))
+			continue;
+		struct pcisim_value v;
+		if (pcisim_comp_query(c, "state", &v) || !v.is_str)
+			continue;
+		for (size_t k = 0; transient[k]; k++)
+			if (!strcmp(v.s, transient[k])) {
+				snprintf(where, nw, "%s", c->name);
+				snprintf(what, nwhat, "left in %s with nothing left to run", v.s);
+				return false;
+			}
+	}
+	return true;
+}
+
+static const struct pcisim_invariant builtin[] = {
+	{"migration-completes", "every migration the run started completed", migration_completes,
+	 "{migration: completed}"},
+	{"slot-settled", "an idle run leaves no pciehp slot in a transient state", slot_settled, NULL},
+	{0},
+};
+
+void pcisim_replay_register(void)
+{
+	pcisim_invariants_add(builtin);
+}

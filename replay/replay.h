@@ -1,0 +1,47 @@
+/*
+ * pcisim replay: re-execute a recorded run from the scenario and choices its trace
+ * embeds, check every event, record and choice against the recording, and report the
+ * first divergence beside the expected item with the items that led to it. With
+ * overrides (--set machine.qemu=8.1) the same inputs run under a changed model and
+ * the report says whether the recorded failure still happens. Also: the whole state
+ * at a time (--until T --dump), and a comparison of two traces (--diff).
+ */
+#ifndef PCISIM_REPLAY_REPLAY_H
+#define PCISIM_REPLAY_REPLAY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "replay/runner.h"
+#include "replay/tracefile.h"
+
+/* Outcomes (the command's exit status). */
+enum {
+	PCISIM_REPLAY_OK = 0,     /* identical; or, with overrides, the recorded failure is gone */
+	PCISIM_REPLAY_DIFFERS = 1, /* diverged; or, with overrides, the failure still happens */
+	PCISIM_REPLAY_ERROR = 2,  /* the trace or an override is bad (diag written) */
+};
+
+struct pcisim_replay_opts {
+	const char *const *sets; /* KEY=VALUE overrides: run the inputs under a changed model */
+	size_t nsets;
+	unsigned context;  /* items shown before a divergence (default 8) */
+	bool has_until;    /* stop at @until (with @dump: print the state there) */
+	pcisim_time until;
+	bool dump;
+	bool json;         /* one JSON object instead of text */
+	FILE *out;
+};
+
+/** Replay @t (read with pcisim_tfile_read). Returns PCISIM_REPLAY_*. */
+int pcisim_replay(const struct pcisim_tfile *t, const struct pcisim_replay_opts *o,
+		  struct pcisim_diag *d);
+
+/** Compare two traces item by item; PCISIM_REPLAY_OK when they say the same. */
+int pcisim_trace_diff(const struct pcisim_tfile *a, const struct pcisim_tfile *b,
+		      unsigned context, FILE *out);
+
+/** Print every component's state and the pending events of @sim (replay --dump). */
+void pcisim_dump_state(struct pcisim_sim *sim, FILE *out);
+
+#endif

@@ -1,0 +1,682 @@
+/*
+ * Running a scenario under control: the choice policy behind the engine's hooks, the
+ * items a run produces, its verdict, scenario overrides and embedded scenarios.
+ */
+/* mkdtemp() is XSI. */
+#define _XOPEN_SOURCE 700
+
+#include "replay/runner.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "sim/core/component.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+
+static void oom(void)
+{
+	fprintf(stderr, "pcisim: out of memory\n");
+	abort();
+}
+
+void pcisim_run_spec_init(struct pcisim_run_spec *s, struct pcisim_scenario *sc)
+{
+	memset(s, 0, sizeof(*s));
+	s->sc = sc;
+	s->seed = sc->seed;
+	s->until = sc->has_until ? sc->until : PCISIM_DEFAULT_UNTIL;
+	s->policy = PCISIM_POLICY_DEFAULT;
+	s->invariants = true;
+}
+
+/* ---- the run's context ---- */
+
+struct runctx {
+	const struct pcisim_run_spec *s;
+	struct pcisim_run_result *res;
+	struct pcisim_scenario *sc; /* the scenario run (a subset of s->sc's steps) */
+	const size_t *orig;         /* step index in the run -> index in s->sc */
+	struct pcisim_sim *sim;
+	struct pcisim_hooks hooks;
+	size_t rank_cur, jitter_cur; /* REPLAY cursors into s->replay */
+	size_t capchoices;
+	bool emit;
+};
+
+static void emit(struct runctx *c, const struct pcisim_titem *it)
+{
+	if (c->s->w)
+		pcisim_twriter_item(c->s->w, it);
+	if (c->s->on_item)
+		c->s->on_item(c->s->item_ctx, it);
+}
+
+static void add_choice(struct runctx *c, const struct pcisim_titem *it)
+{
+	struct pcisim_run_result *r = c->res;
+	if (r->nchoices == c->capchoices) {
+		c->capchoices = c->capchoices ? c->capchoices * 2 : 16;
+		struct pcisim_titem *nv = realloc(r->choices, c->capchoices * sizeof(*nv));
+		if (!nv)
+			oom();
+		r->choices = nv;
+	}
+	struct pcisim_titem *k = &r->choices[r->nchoices++];
+	*k = *it;
+	k->kind = it->kind ? pcisim_arena_strdup(&r->arena, it->kind) : NULL;
+	k->comp = it->comp ? pcisim_arena_strdup(&r->arena, it->comp) : NULL;
+	emit(c, it);
+}
+
+/* The next recorded choice of kind @ch at or after *@cur (REPLAY), or NULL. */
+static const struct pcisim_titem *next_recorded(struct runctx *c, uint8_t ch, size_t *cur)
+{
+	const struct pcisim_run_spec *s = c->s;
+	while (*cur < s->nreplay) {
+		const struct pcisim_titem *it = &s->replay[(*cur)++];
+		if (it->type == PCISIM_TI_CHOICE && it->choice == ch)
+			return it;
+	}
+	return NULL;
+}
+
+static pcisim_time choose_step(void *ctx, const struct pcisim_step *st)
+{
+	struct runctx *c = ctx;
+	const struct pcisim_run_spec *s = c->s;
+	size_t oi = c->orig ? c->orig[st->index] : st->index;
+	pcisim_time t = st->at.lo;
+	if (s->step_at && s->step_at[oi] != PCISIM_TIME_MAX) {
+		t = s->step_at[oi];
+	} else if (s->policy == PCISIM_POLICY_RANDOM && st->at.hi > st->at.lo) {
+		t = pcisim_rng_between((struct pcisim_rng *)&s->rng, st->at.lo, st->at.hi);
+	} else if (s->policy == PCISIM_POLICY_REPLAY) {
+		bool found = false;
+		for (size_t i = 0; i < s->nreplay && !found; i++) {
+			const struct pcisim_titem *it = &s->replay[i];
+			if (it->type == PCISIM_TI_CHOICE && it->choice == PCISIM_CH_STEP &&
+			    it->a[0] == st->index) {
+				t = it->a[1];
+				found = true;
+			}
+		}
+		if (!found && st->at.hi > st->at.lo)
+			c->res->replay_short = true;
+	}
+	if (t < st->at.lo || t > st->at.hi)
+		t = st->at.lo;
+	c->res->step_at[oi] = t;
+	if (st->at.hi > st->at.lo) {
+		struct pcisim_titem it = {.type = PCISIM_TI_CHOICE, .choice = PCISIM_CH_STEP,
+					  .t = c->sim->now, .kind = st->def->name};
+		it.a[0] = st->index;
+		it.a[1] = t;
+		add_choice(c, &it);
+	}
+	return t;
+}
+
+static unsigned rank_hook(void *ctx, struct pcisim_sim *sim, const struct pcisim_event *ev,
+			  pcisim_time when, unsigned cls)
+{
+	struct runctx *c = ctx;
+	const struct pcisim_run_spec *s = c->s;
+	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT))
+		return 0;
+	unsigned r = 0;
+	if (s->policy == PCISIM_POLICY_RANDOM) {
+		r = (unsigned)pcisim_rng_below((struct pcisim_rng *)&s->rng, PCISIM_RANK_MAX + 1);
+	} else if (s->policy == PCISIM_POLICY_REPLAY) {
+		const struct pcisim_titem *it = next_recorded(c, PCISIM_CH_RANK, &c->rank_cur);
+		if (it && !strcmp(it->kind, ev->kind->name) && it->a[1] <= PCISIM_RANK_MAX)
+			r = (unsigned)it->a[1];
+		else
+			c->res->replay_short = true;
+	}
+	struct pcisim_titem it = {.type = PCISIM_TI_CHOICE, .choice = PCISIM_CH_RANK, .t = sim->now,
+				  .kind = ev->kind->name, .comp = ev->target ? ev->target->path : NULL};
+	it.a[0] = when;
+	it.a[1] = r;
+	it.a[2] = cls;
+	add_choice(c, &it);
+	return r;
+}
+
+static pcisim_time jitter_hook(void *ctx, struct pcisim_sim *sim, struct pcisim_comp *comp,
+			       const char *site, pcisim_time nominal, pcisim_time lo, pcisim_time hi)
+{
+	struct runctx *c = ctx;
+	const struct pcisim_run_spec *s = c->s;
+	pcisim_time v = nominal;
+	if (s->policy == PCISIM_POLICY_RANDOM && s->jitter && hi > lo) {
+		v = pcisim_rng_between((struct pcisim_rng *)&s->rng, lo, hi);
+	} else if (s->policy == PCISIM_POLICY_REPLAY) {
+		const struct pcisim_titem *it = next_recorded(c, PCISIM_CH_JITTER, &c->jitter_cur);
+		if (it && !strcmp(it->kind, site) && it->a[1] >= lo && it->a[1] <= hi)
+			v = it->a[1];
+		else
+			c->res->replay_short = true;
+	}
+	struct pcisim_titem it = {.type = PCISIM_TI_CHOICE, .choice = PCISIM_CH_JITTER, .t = sim->now,
+				  .kind = site, .comp = comp ? comp->path : NULL};
+	it.a[0] = nominal;
+	it.a[1] = v;
+	it.a[2] = lo;
+	it.a[3] = hi;
+	add_choice(c, &it);
+	return v;
+}
+
+static void event_hook(void *ctx, struct pcisim_sim *sim, const struct pcisim_event *ev)
+{
+	struct runctx *c = ctx;
+	struct pcisim_titem it = {.type = PCISIM_TI_EVENT, .t = sim->now, .kind = ev->kind->name,
+				  .comp = ev->target ? ev->target->path : NULL};
+	memcpy(it.a, ev->a, sizeof(it.a));
+	emit(c, &it);
+}
+
+struct item_sink {
+	struct pcisim_sink sink;
+	struct runctx *c;
+};
+
+static void record_emit(struct pcisim_sink *s, const struct pcisim_record *r)
+{
+	struct runctx *c = ((struct item_sink *)s)->c;
+	struct pcisim_titem it = {.type = PCISIM_TI_RECORD, .t = r->t, .kind = r->kind,
+				  .comp = r->comp_path, .nfields = r->nfields, .fields = r->fields};
+	emit(c, &it);
+}
+
+/* ---- the verdict ---- */
+
+struct strvec {
+	char **v;
+	size_t n, cap;
+};
+
+static void sv_add(struct strvec *s, char *x)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		char **nv = realloc(s->v, s->cap * sizeof(*nv));
+		if (!nv)
+			oom();
+		s->v = nv;
+	}
+	s->v[s->n++] = x;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void verdict(struct runctx *c, const char *reason)
+{
+	const struct pcisim_run_spec *s = c->s;
+	struct pcisim_run_result *r = c->res;
+	struct pcisim_sim *sim = c->sim;
+	struct pcisim_scenario *sc = c->sc;
+	struct strvec sig = {0}, fail = {0};
+	const char *inv_exp[64];
+	size_t ninv_exp = 0;
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct pcisim_expect *e = &sc->expects[i];
+		char exp[1024] = "", obs[1024] = "";
+		bool ok = e->def->eval(sim, e, exp, sizeof(exp), obs, sizeof(obs));
+		if (s->report && (!ok || s->verbose_report))
+			fprintf(s->report, "%s %s:%u:%u: %s: expected %s; observed %s\n", ok ? "ok  " : "FAIL",
+				e->loc.file, e->loc.line, e->loc.col, e->def->key, exp, obs);
+		if (ok)
+			continue;
+		r->failed++;
+		sv_add(&sig, pcisim_arena_printf(&r->arena, "expect %s@%u", e->def->key, e->loc.line));
+		sv_add(&fail, pcisim_arena_printf(&r->arena, "expectation %s (line %u): expected %s; observed %s",
+						  e->def->key, e->loc.line, exp, obs));
+	}
+	if (s->invariants) {
+		const char **all = NULL;
+		const struct pcisim_invariant *const *invs = s->invs;
+		const struct pcisim_invariant *buf[64];
+		if (!invs) {
+			all = pcisim_invariant_names();
+			size_t n = 0;
+			for (size_t i = 0; all && all[i] && n < 63; i++)
+				buf[n++] = pcisim_invariant_find(all[i]);
+			buf[n] = NULL;
+			invs = buf;
+		}
+		for (size_t i = 0; invs[i]; i++) {
+			char where[256] = "", what[768] = "";
+			if (invs[i]->check(sim, reason, where, sizeof(where), what, sizeof(what)))
+				continue;
+			r->violations++;
+			sv_add(&sig, pcisim_arena_printf(&r->arena, "invariant %s@%s: %s", invs[i]->name, where, what));
+			sv_add(&fail, pcisim_arena_printf(&r->arena, "invariant %s violated at %s: %s",
+							  invs[i]->name, where, what));
+			if (invs[i]->as_expect && ninv_exp < 64)
+				inv_exp[ninv_exp++] = invs[i]->as_expect;
+		}
+		free(all);
+	}
+	if (sig.n)
+		qsort(sig.v, sig.n, sizeof(*sig.v), cmp_str);
+	size_t len = 1;
+	for (size_t i = 0; i < sig.n; i++)
+		len += strlen(sig.v[i]) + 3;
+	r->signature = malloc(len);
+	if (!r->signature)
+		oom();
+	r->signature[0] = 0;
+	for (size_t i = 0; i < sig.n; i++) {
+		if (i)
+			strcat(r->signature, " | ");
+		strcat(r->signature, sig.v[i]);
+	}
+	free(sig.v);
+	r->failures = fail.v;
+	r->nfailures = fail.n;
+	if (ninv_exp) {
+		r->inv_expect = pcisim_arena_alloc(&r->arena, ninv_exp * sizeof(*r->inv_expect));
+		memcpy(r->inv_expect, inv_exp, ninv_exp * sizeof(*inv_exp));
+		r->ninv_expect = ninv_exp;
+	}
+}
+
+/* Attach the run's sinks and hooks to @sim and write the header (before instantiate). */
+static void ctx_start(struct runctx *c, struct pcisim_sim *sim)
+{
+	const struct pcisim_run_spec *s = c->s;
+	c->sim = sim;
+	c->emit = s->w || s->on_item;
+	struct pcisim_trace *tr = sim->trace ? sim->trace : pcisim_trace_attach(sim, true);
+	if (c->emit) {
+		struct item_sink *is = calloc(1, sizeof(*is));
+		if (!is)
+			oom();
+		is->sink.emit = record_emit;
+		is->c = c;
+		pcisim_trace_add_sink(tr, &is->sink);
+	}
+	c->hooks.ctx = c;
+	bool ranked = (s->policy == PCISIM_POLICY_RANDOM || s->policy == PCISIM_POLICY_REPLAY) && s->order;
+	bool jit = (s->policy == PCISIM_POLICY_RANDOM && s->jitter) || s->policy == PCISIM_POLICY_REPLAY;
+	if (c->emit)
+		c->hooks.event = event_hook;
+	if (ranked)
+		c->hooks.rank = rank_hook;
+	if (jit)
+		c->hooks.jitter = jitter_hook;
+	if (c->hooks.event || c->hooks.rank || c->hooks.jitter)
+		sim->hooks = &c->hooks;
+	if (s->w && s->hdr)
+		pcisim_twriter_header(s->w, s->hdr);
+}
+
+/* After the sim.end record: the verdict, the end item; the hooks come off. */
+static void ctx_finish(struct runctx *c, const char *reason)
+{
+	const struct pcisim_run_spec *s = c->s;
+	struct pcisim_run_result *res = c->res;
+	struct pcisim_sim *sim = c->sim;
+	res->reason = reason;
+	verdict(c, reason);
+	res->hash = sim->hash;
+	res->events = sim->executed;
+	res->records = sim->trace->count;
+	res->now = sim->now;
+	if (s->w) {
+		struct pcisim_tend e = {.events = res->events, .records = res->records, .hash = res->hash,
+					.now = res->now, .reason = reason, .failed = res->failed,
+					.signature = res->signature,
+					.failures = (const char *const *)res->failures,
+					.nfailures = res->nfailures};
+		pcisim_twriter_end(s->w, &e);
+	}
+	sim->hooks = NULL;
+}
+
+static void result_init(struct pcisim_run_result *res, const struct pcisim_scenario *sc)
+{
+	memset(res, 0, sizeof(*res));
+	pcisim_arena_init(&res->arena);
+	res->reason = "";
+	res->step_at = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*res->step_at));
+	for (size_t i = 0; i < sc->nsteps; i++)
+		res->step_at[i] = PCISIM_TIME_MAX;
+}
+
+int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_result *res,
+			struct pcisim_diag *d)
+{
+	struct pcisim_scenario *sc = s->sc;
+	result_init(res, sc);
+
+	/* A subset of the steps runs as a scenario of its own (sharing everything else). */
+	struct pcisim_scenario sub;
+	size_t *orig = NULL;
+	struct pcisim_scenario *run_sc = sc;
+	if (s->step_on) {
+		sub = *sc;
+		sub.steps = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*sub.steps));
+		orig = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*orig));
+		sub.nsteps = 0;
+		for (size_t i = 0; i < sc->nsteps; i++)
+			if (s->step_on[i]) {
+				orig[sub.nsteps] = i;
+				sub.steps[sub.nsteps] = sc->steps[i];
+				sub.steps[sub.nsteps].index = sub.nsteps;
+				sub.nsteps++;
+			}
+		run_sc = &sub;
+	}
+
+	struct pcisim_sim sim;
+	struct runctx c = {.s = s, .res = res, .sc = run_sc, .orig = orig};
+	pcisim_sim_init(&sim, s->seed, d);
+	pcisim_trace_attach(&sim, true);
+	ctx_start(&c, &sim);
+	/* The chooser always runs: it reports the times chosen in res->step_at. */
+	res->rc = pcisim_scenario_instantiate(&sim, run_sc, choose_step, &c, d);
+	if (res->rc) {
+		sim.hooks = NULL;
+		pcisim_sim_free(&sim);
+		res->signature = strdup("");
+		return res->rc;
+	}
+	pcisim_run(&sim, s->until);
+	const char *reason = sim.stopping ? "stopped"
+			     : pcisim_next_time(&sim) == PCISIM_TIME_MAX ? "idle"
+									  : "time limit";
+	PCISIM_RECORD(&sim, NULL, "sim.end", PCISIM_FU("events", sim.executed),
+		      PCISIM_FS("reason", reason));
+	ctx_finish(&c, reason);
+	if (s->at_end)
+		s->at_end(s->end_ctx, &sim);
+	pcisim_sim_free(&sim);
+	return 0;
+}
+
+/* ---- recording a run driven by someone else (simulate --record) ---- */
+
+struct pcisim_recorder {
+	struct runctx c;
+	struct pcisim_run_spec spec;
+	struct pcisim_run_result res;
+	struct pcisim_theader h;
+	struct pcisim_tinclude *incs;
+	char *path;
+};
+
+struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+					      const char *path, enum pcisim_tformat f,
+					      uint64_t seed, pcisim_time until, const char *origin,
+					      struct pcisim_diag *d)
+{
+	char err[512];
+	struct pcisim_recorder *r = calloc(1, sizeof(*r));
+	if (!r)
+		oom();
+	pcisim_run_spec_init(&r->spec, sc);
+	r->spec.seed = seed;
+	r->spec.until = until;
+	r->spec.w = pcisim_twriter_open(path, f, err, sizeof(err));
+	if (!r->spec.w) {
+		pcisim_diag_error(d, (struct pcisim_loc){0}, "option '--record': %s", err);
+		free(r);
+		return NULL;
+	}
+	r->incs = calloc(sc->ndocs + 1, sizeof(*r->incs));
+	r->path = strdup(path);
+	if (!r->incs || !r->path)
+		oom();
+	pcisim_theader_for(&r->h, sc, seed, until, NULL, 0, origin, r->incs);
+	r->spec.hdr = &r->h;
+	result_init(&r->res, sc);
+	r->c = (struct runctx){.s = &r->spec, .res = &r->res, .sc = sc};
+	ctx_start(&r->c, sim);
+	return r;
+}
+
+pcisim_time pcisim_recorder_choose(void *rec, const struct pcisim_step *s)
+{
+	return choose_step(&((struct pcisim_recorder *)rec)->c, s);
+}
+
+int pcisim_recorder_finish(struct pcisim_recorder *r, const char *reason, struct pcisim_diag *d)
+{
+	char err[512];
+	int rc = 0;
+	if (reason)
+		ctx_finish(&r->c, reason);
+	else if (r->c.sim)
+		r->c.sim->hooks = NULL;
+	if (pcisim_twriter_close(r->spec.w, err, sizeof(err))) {
+		pcisim_diag_error(d, (struct pcisim_loc){r->path, 0, 0}, "%s", err);
+		rc = -1;
+	}
+	if (!reason)
+		unlink(r->path); /* the run never started: no trace */
+	pcisim_run_result_free(&r->res);
+	free(r->incs);
+	free(r->path);
+	free(r);
+	return rc;
+}
+
+void pcisim_run_result_free(struct pcisim_run_result *res)
+{
+	free(res->signature);
+	free(res->failures);
+	free(res->choices);
+	pcisim_arena_free(&res->arena);
+	memset(res, 0, sizeof(*res));
+}
+
+/* ---- scenarios in traces ---- */
+
+uint64_t pcisim_scenario_digest(const struct pcisim_scenario *sc)
+{
+	uint64_t h = XXH3_64bits(sc->text ? sc->text : "", sc->text_len);
+	for (size_t i = 1; i < sc->ndocs; i++)
+		h = XXH3_64bits_withSeed(sc->docs[i].text, sc->docs[i].text_len, h);
+	return h;
+}
+
+static uint64_t header_digest(const struct pcisim_theader *h)
+{
+	uint64_t x = XXH3_64bits(h->text ? h->text : "", h->text_len);
+	for (size_t i = 0; i < h->nincs; i++)
+		x = XXH3_64bits_withSeed(h->incs[i].text, h->incs[i].len, x);
+	return x;
+}
+
+void pcisim_theader_for(struct pcisim_theader *h, const struct pcisim_scenario *sc, uint64_t seed,
+			pcisim_time until, const char *const *sets, size_t nsets, const char *origin,
+			struct pcisim_tinclude *incs)
+{
+	memset(h, 0, sizeof(*h));
+	h->format = PCISIM_TRACE_FORMAT;
+	h->pcisim_version = PCISIM_VERSION;
+	h->origin = origin;
+	h->name = sc->name;
+	h->path = sc->path;
+	h->text = sc->text;
+	h->text_len = sc->text_len;
+	for (size_t i = 1; i < sc->ndocs; i++)
+		incs[i - 1] = (struct pcisim_tinclude){sc->docs[i].file, sc->docs[i].text,
+						       sc->docs[i].text_len};
+	h->incs = incs;
+	h->nincs = sc->ndocs ? sc->ndocs - 1 : 0;
+	h->digest = pcisim_scenario_digest(sc);
+	h->seed = seed;
+	h->until = until;
+	h->sets = sets;
+	h->nsets = nsets;
+}
+
+static int write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	size_t w = fwrite(text, 1, len, f);
+	return fclose(f) || w != len ? -1 : 0;
+}
+
+int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_theader *h,
+				const char *trace_name, struct pcisim_diag *d)
+{
+	struct pcisim_loc at0 = {trace_name, 0, 0};
+	memset(sc, 0, sizeof(*sc));
+	pcisim_arena_init(&sc->arena);
+	if (header_digest(h) != h->digest)
+		return pcisim_diag_error(d, at0,
+					 "offset 0: the embedded scenario does not match its digest %016" PRIx64
+					 "; the trace was edited or damaged",
+					 h->digest);
+	const char *path = h->path && h->path[0] ? h->path : "scenario.yaml";
+	if (!h->nincs) {
+		pcisim_arena_free(&sc->arena);
+		return pcisim_scenario_parse(sc, path, h->text, h->text_len, d);
+	}
+	/* Includes are read from files: lay them out in a directory of their own. */
+	char dir[] = "/tmp/pcisim-replay-XXXXXX";
+	if (!mkdtemp(dir))
+		return pcisim_diag_error(d, at0, "cannot create a temporary directory: %s", strerror(errno));
+	char *pc = strdup(path), *pc2 = strdup(path);
+	if (!pc || !pc2)
+		oom();
+	const char *base = dirname(pc);
+	size_t bl = strlen(base);
+	char main_path[4096];
+	snprintf(main_path, sizeof(main_path), "%s/%s", dir, basename(pc2));
+	int rc = 0;
+	char **written = calloc(h->nincs + 1, sizeof(*written));
+	if (!written)
+		oom();
+	for (size_t i = 0; i < h->nincs && !rc; i++) {
+		const char *f = h->incs[i].file;
+		const char *rel = f;
+		if (strcmp(base, ".") && !strncmp(f, base, bl) && f[bl] == '/')
+			rel = f + bl + 1;
+		if (rel[0] == '/' || strstr(rel, "..") || strchr(rel, '/')) {
+			rc = pcisim_diag_error(d, at0,
+					       "offset 0: the trace embeds '%s', which is not beside the scenario file; pcisim replay can only lay out includes from the scenario's own directory",
+					       f);
+			break;
+		}
+		char p[4096];
+		snprintf(p, sizeof(p), "%s/%s", dir, rel);
+		if (write_file(p, h->incs[i].text, h->incs[i].len))
+			rc = pcisim_diag_error(d, at0, "cannot write '%s': %s", p, strerror(errno));
+		else
+			written[i] = strdup(p);
+	}
+	if (!rc && write_file(main_path, h->text, h->text_len))
+		rc = pcisim_diag_error(d, at0, "cannot write '%s': %s", main_path, strerror(errno));
+	if (!rc) {
+		pcisim_arena_free(&sc->arena);
+		rc = pcisim_scenario_load(sc, main_path, d);
+	}
+	for (size_t i = 0; i < h->nincs; i++) {
+		if (written[i])
+			unlink(written[i]);
+		free(written[i]);
+	}
+	free(written);
+	unlink(main_path);
+	rmdir(dir);
+	free(pc);
+	free(pc2);
+	return rc;
+}
+
+/* ---- overrides ---- */
+
+int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d)
+{
+	struct pcisim_loc at = {"--set", 0, 0};
+	const char *eq = strchr(kv, '=');
+	if (!eq || eq == kv)
+		return pcisim_diag_error(d, at,
+					 "'%s' is not KEY=VALUE; expected e.g. machine.qemu=8.1, seed=2 or until=10s",
+					 kv);
+	char key[128];
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - kv) < 127 ? (int)(eq - kv) : 127, kv);
+	const char *val = eq + 1;
+	if (!strcmp(key, "seed")) {
+		if (pcisim_parse_u64(val, &sc->seed))
+			return pcisim_diag_error(d, at, "seed=%s: expected an integer", val);
+		sc->has_seed = true;
+		return 0;
+	}
+	if (!strcmp(key, "until")) {
+		const char *why;
+		if (pcisim_time_parse(val, &sc->until, &why))
+			return pcisim_diag_error(d, at, "until=%s: bad duration: %s", val, why);
+		sc->has_until = true;
+		return 0;
+	}
+	char *dot = strchr(key, '.');
+	static const char *const sections[] = {"machine", "host", "fuzz", NULL};
+	struct pcisim_ynode **secs[] = {&sc->machine, &sc->host, &sc->fuzz};
+	size_t si = 3;
+	if (dot) {
+		*dot = 0;
+		for (si = 0; si < 3; si++)
+			if (!strcmp(sections[si], key))
+				break;
+	}
+	if (!dot || si == 3 || !dot[1])
+		return pcisim_diag_error(d, at,
+					 "unknown key '%.*s'; valid keys: seed, until, machine.KEY, host.KEY, fuzz.KEY",
+					 (int)(eq - kv), kv);
+	const char *sub = dot + 1;
+	struct pcisim_ynode **m = secs[si];
+	if (!*m) {
+		*m = pcisim_arena_alloc(&sc->arena, sizeof(**m));
+		(*m)->kind = PCISIM_Y_MAP;
+		(*m)->loc = at;
+	}
+	struct pcisim_ynode *map = *m;
+	struct pcisim_ynode *v = pcisim_arena_alloc(&sc->arena, sizeof(*v));
+	v->kind = PCISIM_Y_SCALAR;
+	v->str = pcisim_arena_strdup(&sc->arena, val);
+	v->loc = (struct pcisim_loc){"--set", 1, (unsigned)(eq - kv) + 2};
+	struct pcisim_ynode **keys = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*keys));
+	struct pcisim_ynode **vals = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*vals));
+	if (map->n) {
+		memcpy(keys, map->keys, map->n * sizeof(*keys));
+		memcpy(vals, map->vals, map->n * sizeof(*vals));
+	}
+	size_t i;
+	for (i = 0; i < map->n; i++)
+		if (!strcmp(keys[i]->str, sub))
+			break;
+	if (i < map->n) {
+		if (vals[i]->kind == PCISIM_Y_SCALAR)
+			v->quoted = vals[i]->quoted;
+		vals[i] = v;
+	} else {
+		struct pcisim_ynode *k = pcisim_arena_alloc(&sc->arena, sizeof(*k));
+		k->kind = PCISIM_Y_SCALAR;
+		k->str = pcisim_arena_strdup(&sc->arena, sub);
+		k->loc = (struct pcisim_loc){"--set", 1, 1};
+		keys[map->n] = k;
+		vals[map->n] = v;
+		map->n++;
+	}
+	map->keys = keys;
+	map->vals = vals;
+	return 0;
+}

@@ -1,0 +1,159 @@
+/*
+ * One run of a scenario under control: where its choices come from (the scenario's
+ * lower bounds, a random stream, a recorded trace, or explicit values), what it
+ * records (a trace file, items handed to a callback), and what it concludes
+ * (expectations and invariants, a failure signature). simulate --record, replay,
+ * fuzz and explore all run scenarios through here, in the same order of calls as
+ * `pcisim simulate`, so a run without perturbation gives simulate's trace hash.
+ *
+ * Choices. A ranged step's time (at: 0s..5s) is one choice per step; the rank of
+ * an event whose kind is flagged PCISIM_EVK_CONCURRENT is one choice per such event
+ * (sim.h, struct pcisim_hooks); a latency declared with pcisim_jitter() is one
+ * choice per call. Each is recorded as a choice item, and replay feeds them back:
+ * step times by step index, ranks and jitter in the order they were asked for.
+ */
+#ifndef PCISIM_REPLAY_RUNNER_H
+#define PCISIM_REPLAY_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "replay/tracefile.h"
+#include "sim/core/rng.h"
+#include "sim/core/scenario.h"
+
+/* Without an 'until:' a run ends when nothing is left to do, or after this much time. */
+#define PCISIM_DEFAULT_UNTIL (3600 * PCISIM_S)
+
+/* Where a run's choices come from. */
+enum pcisim_policy {
+	PCISIM_POLICY_DEFAULT, /* lower bounds, scheduling order, nominal latencies */
+	PCISIM_POLICY_RANDOM,  /* uniform draws from a stream (fuzz) */
+	PCISIM_POLICY_REPLAY,  /* the choice items of a recorded run */
+};
+
+struct pcisim_invariant;
+
+struct pcisim_run_spec {
+	struct pcisim_scenario *sc;
+	uint64_t seed;
+	pcisim_time until;
+	enum pcisim_policy policy;
+	struct pcisim_rng rng;   /* RANDOM */
+	bool order;              /* RANDOM: permute concurrent events (rank hook) */
+	bool jitter;             /* RANDOM: draw declared latencies */
+	const struct pcisim_titem *replay; /* REPLAY: items of a trace (non-choices skipped) */
+	size_t nreplay;
+	/* Per step (sc->nsteps entries): a forced time, or PCISIM_TIME_MAX for the policy's. */
+	const pcisim_time *step_at;
+	/* Per step: false leaves the step out of the run (minimisation); NULL = all in. */
+	const bool *step_on;
+	/* Outputs. */
+	struct pcisim_twriter *w; /* every item, header and end (the header from @hdr) */
+	const struct pcisim_theader *hdr;
+	void (*on_item)(void *ctx, const struct pcisim_titem *it); /* every item, as it happens */
+	void *item_ctx;
+	bool invariants;     /* check invariants too (default on via pcisim_run_spec_init) */
+	const struct pcisim_invariant *const *invs; /* which ones, NULL-terminated; NULL = all */
+	/* Called after the verdict, before the sim is freed (dumps, state hashes). */
+	void (*at_end)(void *ctx, struct pcisim_sim *sim);
+	void *end_ctx;
+	FILE *report;        /* expectation lines as simulate prints them (NULL = none) */
+	bool verbose_report; /* print passing expectations too */
+};
+
+struct pcisim_run_result {
+	int rc; /* 0, or <0 when the scenario could not be instantiated (diag written) */
+	uint64_t hash, events, records;
+	pcisim_time now;
+	const char *reason; /* idle, stopped, time limit (static) */
+	unsigned failed;     /* expectations that failed */
+	unsigned violations; /* invariants that did not hold */
+	char *signature;     /* "" when everything held (malloc'ed) */
+	char **failures;     /* one line per failed expectation or invariant */
+	size_t nfailures;
+	pcisim_time *step_at; /* the time each step ran at (sc->nsteps; TIME_MAX = left out) */
+	struct pcisim_titem *choices; /* every choice the run made (strings static or kept by the run) */
+	size_t nchoices;
+	const char **inv_expect; /* as_expect of each violated invariant that has one */
+	size_t ninv_expect;
+	bool replay_short; /* REPLAY: the recorded choices ran out or did not match */
+	struct pcisim_arena arena; /* strings of choices and failures */
+};
+
+void pcisim_run_spec_init(struct pcisim_run_spec *s, struct pcisim_scenario *sc);
+/** Run once; fills @res (free it with pcisim_run_result_free). Returns res->rc. */
+int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_result *res,
+			struct pcisim_diag *d);
+void pcisim_run_result_free(struct pcisim_run_result *res);
+
+/* ---- recording a run that someone else drives (simulate --record) ---- */
+
+struct pcisim_recorder;
+
+/**
+ * pcisim_recorder_start() - record the run in @sim (fresh, trace attached) of @sc into
+ * @path: attaches the hooks and writes the header. Call before instantiate, and pass
+ * pcisim_recorder_choose with the recorder to it. NULL (diag written) when @path
+ * cannot be written.
+ */
+struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+					      const char *path, enum pcisim_tformat f,
+					      uint64_t seed, pcisim_time until, const char *origin,
+					      struct pcisim_diag *d);
+pcisim_time pcisim_recorder_choose(void *rec, const struct pcisim_step *s);
+/**
+ * pcisim_recorder_finish() - after the sim.end record: the verdict and the end item;
+ * closes the file and frees @r. A NULL @reason means the run never started (the
+ * file is removed). Returns 0, or -1 when writing failed (diag written).
+ */
+int pcisim_recorder_finish(struct pcisim_recorder *r, const char *reason, struct pcisim_diag *d);
+
+/* ---- scenarios in traces ---- */
+
+/** XXH3-64 of the scenario's text, chained over its includes' texts. */
+uint64_t pcisim_scenario_digest(const struct pcisim_scenario *sc);
+/** A header describing @sc run with @seed, @until and overrides @sets. */
+void pcisim_theader_for(struct pcisim_theader *h, const struct pcisim_scenario *sc, uint64_t seed,
+			pcisim_time until, const char *const *sets, size_t nsets, const char *origin,
+			struct pcisim_tinclude *incs /* room for sc->ndocs entries */);
+/**
+ * pcisim_scenario_from_header() - load the scenario a trace embeds (its includes
+ * are written to a temporary directory and read from there). Checks the digest.
+ */
+int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_theader *h,
+				const char *trace_name, struct pcisim_diag *d);
+
+/**
+ * pcisim_scenario_set() - apply one KEY=VALUE override: seed=N, until=TIME, or
+ * SECTION.KEY=VALUE for the machine, host and fuzz mappings (machine.qemu=8.1).
+ */
+int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d);
+
+/* ---- invariants ---- */
+
+/**
+ * An invariant: a property every run must have, checked after the run. @check
+ * returns true when it holds, else says where it broke (@where: a component, or the
+ * record that shows it) and what happened (@what). @as_expect, when not NULL, is an
+ * expectation in YAML flow form that fails when the invariant is violated, so that a
+ * reproducer scenario fails under `pcisim simulate` too.
+ */
+struct pcisim_invariant {
+	const char *name;
+	const char *help;
+	bool (*check)(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,
+		      char *what, size_t nwhat);
+	const char *as_expect;
+};
+
+/** Register a table (ends with {0}); the built-in ones are registered at start-up. */
+void pcisim_invariants_add(const struct pcisim_invariant *table);
+const struct pcisim_invariant *pcisim_invariant_find(const char *name);
+/** Names of every invariant, NULL-terminated (free() the array). */
+const char **pcisim_invariant_names(void);
+/** Register the built-in invariants and record kinds of this layer. */
+void pcisim_replay_register(void);
+
+#endif

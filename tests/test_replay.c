@@ -1,0 +1,332 @@
+/*
+ * Recording and replay: every shipped scenario recorded in both forms replays
+ * identically with simulate's trace hash; the forms convert into each other; a
+ * changed model diverges at the right item; --set machine.qemu=8.1 removes the PDS
+ * failure; --until --dump and --diff; and the corpus of corrupt traces in
+ * tests/corrupt gives one clean error naming the offset, exit status 2.
+ */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <glob.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "replay/replay.h"
+#include "replay/runner.h"
+#include "replay/tracefile.h"
+#include "scenario_util.h"
+
+static char tmpdir[] = "/tmp/pcisim-test-replay-XXXXXX";
+
+static int setup(void **state)
+{
+	pcisim_register_all();
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The trace hash `pcisim simulate` gives (the same calls, no hooks). */
+static uint64_t simulate_hash(struct pcisim_scenario *sc)
+{
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_sim sim;
+	pcisim_sim_init(&sim, sc->seed, &d);
+	pcisim_trace_attach(&sim, true);
+	assert_int_equal(pcisim_scenario_instantiate(&sim, sc, NULL, NULL, &d), 0);
+	pcisim_run(&sim, sc->has_until ? sc->until : PCISIM_DEFAULT_UNTIL);
+	const char *reason = sim.stopping ? "stopped"
+			     : pcisim_next_time(&sim) == PCISIM_TIME_MAX ? "idle"
+									  : "time limit";
+	PCISIM_RECORD(&sim, NULL, "sim.end", PCISIM_FU("events", sim.executed),
+		      PCISIM_FS("reason", reason));
+	uint64_t h = sim.hash;
+	pcisim_sim_free(&sim);
+	return h;
+}
+
+/* Record @path's run into @out in form @f; returns the run's hash. */
+static uint64_t record(const char *path, const char *out, enum pcisim_tformat f)
+{
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_scenario sc;
+	assert_int_equal(pcisim_scenario_load(&sc, path, &d), 0);
+	char err[256];
+	struct pcisim_run_spec spec;
+	pcisim_run_spec_init(&spec, &sc);
+	struct pcisim_tinclude incs[16];
+	struct pcisim_theader h;
+	pcisim_theader_for(&h, &sc, spec.seed, spec.until, NULL, 0, "test", incs);
+	spec.hdr = &h;
+	spec.w = pcisim_twriter_open(out, f, err, sizeof(err));
+	assert_non_null(spec.w);
+	struct pcisim_run_result res;
+	assert_int_equal(pcisim_run_scenario(&spec, &res, &d), 0);
+	assert_int_equal(pcisim_twriter_close(spec.w, err, sizeof(err)), 0);
+	uint64_t hash = res.hash;
+	assert_true(hash == simulate_hash(&sc));
+	pcisim_run_result_free(&res);
+	pcisim_scenario_free(&sc);
+	return hash;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	char chunk[4096];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, got, m);
+	fclose(f);
+	fclose(m);
+	*len = n;
+	return buf;
+}
+
+/* Replay @t with @o; the output in *@text (free it). */
+static int replay_capture(const struct pcisim_tfile *t, struct pcisim_replay_opts *o, char **text)
+{
+	size_t n;
+	FILE *m = open_memstream(text, &n);
+	o->out = m;
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	int rc = pcisim_replay(t, o, &d);
+	fclose(m);
+	return rc;
+}
+
+static void every_scenario_replays(void **state)
+{
+	glob_t g;
+	assert_int_equal(glob(PCISIM_SOURCE_DIR "/scenarios/*.yaml", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 6);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char j[512], b[512], j2[512];
+		snprintf(j, sizeof(j), "%s/s%zu.jsonl", tmpdir, i);
+		snprintf(b, sizeof(b), "%s/s%zu.pctrace", tmpdir, i);
+		snprintf(j2, sizeof(j2), "%s/s%zu-again.jsonl", tmpdir, i);
+		uint64_t hj = record(g.gl_pathv[i], j, PCISIM_TF_JSONL);
+		uint64_t hb = record(g.gl_pathv[i], b, PCISIM_TF_BINARY);
+		assert_true(hj == hb);
+		const char *files[] = {j, b};
+		for (int k = 0; k < 2; k++) {
+			struct pcisim_diag d;
+			pcisim_diag_init(&d, stderr);
+			struct pcisim_tfile t;
+			assert_int_equal(pcisim_tfile_read(&t, files[k], &d), 0);
+			assert_true(t.end.hash == hj);
+			struct pcisim_replay_opts o = {0};
+			char *out;
+			int rc = replay_capture(&t, &o, &out);
+			if (rc)
+				fail_msg("%s (%s) did not replay:\n%s", g.gl_pathv[i], files[k], out);
+			assert_non_null(strstr(out, "identical"));
+			free(out);
+			/* binary -> JSON Lines gives the same bytes as recording JSON Lines */
+			if (k == 1) {
+				char err[256];
+				assert_int_equal(pcisim_tfile_write(&t, j2, PCISIM_TF_JSONL, err, sizeof(err)), 0);
+				size_t l1, l2;
+				char *a = slurp(j, &l1), *c = slurp(j2, &l2);
+				assert_int_equal(l1, l2);
+				assert_memory_equal(a, c, l1);
+				free(a);
+				free(c);
+			}
+			pcisim_tfile_free(&t);
+		}
+	}
+	globfree(&g);
+}
+
+/* The index of the first item of the recorded run that a QEMU 8.1 model changes. */
+static size_t first_failure_line(const struct pcisim_tfile *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pcisim_titem *it = &t->items[i];
+		if (it->type == PCISIM_TI_RECORD && !strcmp(it->kind, "log") && it->t == 3 * PCISIM_S &&
+		    it->nfields == 2 && strstr(it->fields[1].s, "Bad config data"))
+			return i;
+	}
+	fail_msg("no 'Bad config data' line in the recording");
+	return 0;
+}
+
+static void changed_model_diverges_at_the_right_item(void **state)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/race.jsonl", tmpdir);
+	record(PCISIM_SOURCE_DIR "/scenarios/pds-migration-race.yaml", path, PCISIM_TF_JSONL);
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_tfile t;
+	assert_int_equal(pcisim_tfile_read(&t, path, &d), 0);
+	size_t want = first_failure_line(&t);
+	/* The same recording checked against a model that behaves differently. */
+	static const char *const sets[] = {"machine.qemu=8.1"};
+	t.h.sets = sets;
+	t.h.nsets = 1;
+	struct pcisim_replay_opts o = {.context = 3};
+	char *out;
+	assert_int_equal(replay_capture(&t, &o, &out), PCISIM_REPLAY_DIFFERS);
+	char head[128];
+	snprintf(head, sizeof(head), "diverged at item #%zu of %zu (line %zu)", want, t.n, want + 2);
+	if (!strstr(out, head))
+		fail_msg("expected '%s' in:\n%s", head, out);
+	assert_non_null(strstr(out, "the 3 recorded items before it"));
+	assert_non_null(strstr(out, "expected:"));
+	assert_non_null(strstr(out, "Bad config data"));
+	assert_non_null(strstr(out, "replayed:"));
+	assert_non_null(strstr(out, "result=completed"));
+	free(out);
+	pcisim_tfile_free(&t);
+}
+
+static void set_qemu_81_removes_the_pds_failure(void **state)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/race.pctrace", tmpdir);
+	record(PCISIM_SOURCE_DIR "/scenarios/pds-migration-race.yaml", path, PCISIM_TF_BINARY);
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_tfile t;
+	assert_int_equal(pcisim_tfile_read(&t, path, &d), 0);
+	assert_non_null(strstr(t.end.signature, "invariant migration-completes"));
+	const char *fixed[] = {"machine.qemu=8.1"};
+	struct pcisim_replay_opts o = {.sets = fixed, .nsets = 1};
+	char *out;
+	assert_int_equal(replay_capture(&t, &o, &out), PCISIM_REPLAY_OK);
+	assert_non_null(strstr(out, "verdict: the recorded failure no longer happens"));
+	free(out);
+	const char *same[] = {"machine.qemu=7.2"};
+	o = (struct pcisim_replay_opts){.sets = same, .nsets = 1};
+	assert_int_equal(replay_capture(&t, &o, &out), PCISIM_REPLAY_DIFFERS);
+	assert_non_null(strstr(out, "verdict: the recorded failure still happens"));
+	free(out);
+	pcisim_tfile_free(&t);
+}
+
+/* Run the pcisim binary; its exit status, stdout+stderr in *@out. */
+static int run_cli(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run_cli(char **out, const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = snprintf(cmd, sizeof(cmd), "%s ", PCISIM_BINARY);
+	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t len;
+	FILE *m = open_memstream(out, &len);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), p)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(m);
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void cli_record_replay_dump_diff(void **state)
+{
+	char *out;
+	assert_int_equal(run_cli(&out, "simulate %s/scenarios/pds-migration-race.yaml --quiet --record %s/cli.pctrace",
+				 PCISIM_SOURCE_DIR, tmpdir), 0);
+	free(out);
+	assert_int_equal(run_cli(&out, "simulate %s/scenarios/pds-migration-fixed.yaml --quiet --record %s/fixed.jsonl",
+				 PCISIM_SOURCE_DIR, tmpdir), 0);
+	free(out);
+	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace", tmpdir), 0);
+	assert_non_null(strstr(out, "identical"));
+	free(out);
+	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace --set machine.qemu=8.1", tmpdir), 0);
+	assert_non_null(strstr(out, "no longer happens"));
+	free(out);
+	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace --until 2.5s --dump", tmpdir), 0);
+	assert_non_null(strstr(out, "state at 2.500000000 s"));
+	assert_non_null(strstr(out, "pciehp Slot(0): state OFF"));
+	assert_non_null(strstr(out, "pending events (2)"));
+	assert_non_null(strstr(out, "scenario.step"));
+	free(out);
+	assert_int_equal(run_cli(&out, "replay --diff %s/cli.pctrace %s/cli.pctrace", tmpdir, tmpdir), 0);
+	free(out);
+	assert_int_equal(run_cli(&out, "replay --diff %s/cli.pctrace %s/fixed.jsonl", tmpdir, tmpdir), 1);
+	assert_non_null(strstr(out, "scenarios differ"));
+	free(out);
+	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace --set nosuch=1", tmpdir), 2);
+	assert_non_null(strstr(out, "unknown key 'nosuch'"));
+	free(out);
+	assert_int_equal(run_cli(&out, "replay %s/does-not-exist", tmpdir), 2);
+	free(out);
+}
+
+static void corrupt_corpus_gives_clean_errors(void **state)
+{
+	FILE *f = fopen(PCISIM_SOURCE_DIR "/tests/corrupt/expect.txt", "r");
+	assert_non_null(f);
+	char line[1024];
+	unsigned n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		char *tab = strchr(line, '\t');
+		assert_non_null(tab);
+		*tab = 0;
+		char *out;
+		int rc = run_cli(&out, "replay %s/tests/corrupt/%s", PCISIM_SOURCE_DIR, line);
+		if (rc != 2 || !strstr(out, tab + 1) || !strstr(out, "error: offset "))
+			fail_msg("%s: exit %d, expected 2 and '%s' in:\n%s", line, rc, tab + 1, out);
+		/* exactly one line: one error, nothing else */
+		assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+		free(out);
+		n++;
+	}
+	fclose(f);
+	/* every file of the corpus is listed */
+	DIR *dir = opendir(PCISIM_SOURCE_DIR "/tests/corrupt");
+	assert_non_null(dir);
+	unsigned files = 0;
+	for (struct dirent *e; (e = readdir(dir));)
+		if (e->d_name[0] != '.' && strcmp(e->d_name, "expect.txt") && !strstr(e->d_name, ".c") &&
+		    !strstr(e->d_name, ".md") && !strstr(e->d_name, ".py"))
+			files++;
+	closedir(dir);
+	assert_int_equal(files, n);
+	assert_true(n >= 30);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_scenario_replays),
+		cmocka_unit_test(changed_model_diverges_at_the_right_item),
+		cmocka_unit_test(set_qemu_81_removes_the_pds_failure),
+		cmocka_unit_test(cli_record_replay_dump_diff),
+		cmocka_unit_test(corrupt_corpus_gives_clean_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
