@@ -4,6 +4,7 @@
 #include "tools/cli.h"
 
 #include "sim/core/scenario.h"
+#include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
@@ -15,5 +16,6 @@ void pcisim_register_all(void)
 	pcisim_pcie_register();
 	pcisim_aer_register(); /* sim/pcie/aer.c, aer_inject.c */
 	pcisim_host_register();
+	pcisim_host_aer_register(); /* sim/host/aer.c */
 	pcisim_replay_register();
 }

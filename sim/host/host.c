@@ -10,6 +10,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/host/aer.h"
 #include "sim/host/pciehp.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
@@ -174,6 +175,16 @@ void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bo
 	}
 }
 
+bool pcisim_host_visible(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	return h && !fn->comp.removed && *visible_slot(h, fn);
+}
+
+const char *pcisim_host_linux_driver(const struct pcisim_pcifn *fn)
+{
+	return linux_driver(fn);
+}
+
 bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus)
 {
 	for (uint16_t i = 0; bus && i < bus->nfns; i++)
@@ -194,6 +205,7 @@ static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
 	struct pcisim_pciehp *hp = pcisim_host_pciehp(h, port);
 	if (hp)
 		pcisim_pciehp_isr(hp);
+	pcisim_host_aer_isr(h, port); /* aer.c: the AER service looks at Root Error Status */
 }
 PCISIM_EVKIND(isr_kind, "host.isr", isr_event);
 
@@ -240,12 +252,14 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 		if (c)
 			pcisim_pciehp_probe(c);
 	}
+	pcisim_host_aer_boot(h); /* aer.c: reporting enables, the AER service's probe */
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
 
 static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
+	pcisim_host_aer_free(h); /* aer.c */
 	free(h->hp);
 	free(h->visible);
 	free(h);
@@ -269,7 +283,9 @@ static const struct pcisim_comp_ops host_ops = {
 	.destroy = host_destroy,
 };
 
-static const char *const host_section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot", NULL};
+static const char *const host_section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
+						/* aer.c */
+						"aer", "drivers", "aer_reset_on_need_reset", NULL};
 
 static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		      const struct pcisim_ynode *node, struct pcisim_diag *d)
@@ -312,6 +328,8 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		goto err;
 	}
 	pcisim_ext_set(sim, &host_key, h, NULL);
+	if ((rc = pcisim_host_aer_build(h, node, d))) /* aer.c: aer, drivers, ... */
+		return rc;
 	/*
 	 * pciehp's controllers exist from the start (so a scenario can name them); they
 	 * probe at boot. With ACPI PCI hotplug on bridges, firmware keeps hotplug control

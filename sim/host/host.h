@@ -18,6 +18,8 @@
 #include "sim/pcie/port.h"
 
 struct pcisim_pciehp;
+struct pcisim_host_aer;
+struct pcisim_host_io;
 
 struct pcisim_host {
 	struct pcisim_comp comp; /* "linux" */
@@ -30,6 +32,8 @@ struct pcisim_host {
 	size_t nhp;
 	bool *visible;           /* per component id: Linux has enumerated this function */
 	size_t nvisible;
+	struct pcisim_host_aer *aer; /* sim/host/aer.c: the AER service (host: aer: on) */
+	struct pcisim_host_io *io;   /* sim/host/io.c: I/O workloads */
 };
 
 struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
@@ -47,6 +51,11 @@ void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, cons
 /** Remove Linux's view of everything below @bus (drivers unbound). */
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise);
 bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
+
+/** Has Linux enumerated @fn (and not removed it)? */
+bool pcisim_host_visible(struct pcisim_host *h, const struct pcisim_pcifn *fn);
+/** The Linux driver bound to @fn's model ("e1000e", "pcieport"), NULL for none. */
+const char *pcisim_host_linux_driver(const struct pcisim_pcifn *fn);
 
 void pcisim_host_register(void);
 

@@ -1,0 +1,1151 @@
+/*
+ * Linux's AER service and pcie_do_recovery() as a model (aer.h has the rules): the
+ * boot-time setup, the root port's interrupt and its FIFO, the thread that finds the
+ * error sources and logs them as Linux prints them, correctable error clearing, and
+ * the recovery sequence with the drivers' votes, the secondary bus reset and
+ * Linux's waits after it, as protothreads in simulated time.
+ */
+#include "sim/host/aer.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/trace.h"
+#include "sim/host/pciehp.h"
+#include "sim/host/pt.h"
+#include "sim/pcie/aer.h"
+#include "sim/pcie/caps.h"
+#include "sim/pcie/link.h"
+#include "sim/pcie/regs/aer.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/reset.h"
+
+/* ---- timing (Linux drivers/pci/pci.c, pci.h; REFERENCE.md 8) ---- */
+
+#define AER_SBR_HOLD (2 * PCISIM_MS)          /* pci_reset_secondary_bus(): msleep(2) */
+#define AER_LINK_DETECT_WAIT (20 * PCISIM_MS) /* pcie_wait_for_link_delay(): 20 ms before polling */
+#define AER_LINK_POLL (1 * PCISIM_MS)
+#define AER_LINK_TIMEOUT (1000 * PCISIM_MS)   /* PCIE_LINK_RETRAIN_TIMEOUT_MS */
+#define AER_RESET_DELAY (100 * PCISIM_MS)     /* PCIE_RESET_CONFIG_DEVICE_WAIT_MS / d3cold_delay */
+#define AER_RESET_WAIT (1000 * PCISIM_MS)     /* PCI_RESET_WAIT: pci_dev_wait at <= 5 GT/s */
+#define AER_READY_POLL (60000 * PCISIM_MS)    /* PCIE_RESET_READY_POLL_MS */
+#define AER_FIFO 128                          /* AER_ERROR_SOURCES_MAX */
+#define AER_MAX_MULTI 5                       /* AER_MAX_MULTI_ERR_DEVICES */
+#define AER_MAX_DEVS 64                       /* functions below one port that pcisim walks */
+
+/* ---- per-driver behaviour ---- */
+
+struct drv_cfg {
+	const char *id;
+	enum pcisim_ers error_detected, mmio_enabled, slot_reset;
+	bool resume;
+	bool reads_device;
+	bool cor_error_detected;
+	pcisim_time cb_time;
+};
+
+static const char *const ers_names[] = {
+	[PCISIM_ERS_ABSENT] = "absent",
+	[PCISIM_ERS_NONE] = "none",
+	[PCISIM_ERS_CAN_RECOVER] = "can_recover",
+	[PCISIM_ERS_NEED_RESET] = "need_reset",
+	[PCISIM_ERS_DISCONNECT] = "disconnect",
+	[PCISIM_ERS_RECOVERED] = "recovered",
+	[PCISIM_ERS_NO_AER_DRIVER] = "no_aer_driver",
+};
+
+const char *pcisim_ers_name(enum pcisim_ers r)
+{
+	return r <= PCISIM_ERS_NO_AER_DRIVER ? ers_names[r] : "?";
+}
+
+enum pcisim_ers pcisim_ers_merge(enum pcisim_ers orig, enum pcisim_ers vote)
+{
+	/* drivers/pci/pcie/err.c merge_result() */
+	if (vote == PCISIM_ERS_NO_AER_DRIVER)
+		return PCISIM_ERS_NO_AER_DRIVER;
+	if (vote == PCISIM_ERS_NONE)
+		return orig;
+	switch (orig) {
+	case PCISIM_ERS_CAN_RECOVER:
+	case PCISIM_ERS_RECOVERED:
+		return vote;
+	case PCISIM_ERS_DISCONNECT:
+		return vote == PCISIM_ERS_NEED_RESET ? PCISIM_ERS_NEED_RESET : orig;
+	default:
+		return orig;
+	}
+}
+
+/* ---- the service's state ---- */
+
+struct esrc {
+	uint32_t status, id;
+};
+
+/* Saved config of the functions below (pci_bus_save_and_disable / pci_bus_restore). */
+struct saved {
+	uint16_t cmd, devctl, bctl;
+	uint32_t umask, usev, cmask, cap;
+};
+
+struct rp_service {
+	struct pcisim_comp comp; /* "aer:<root port>" */
+	struct pcisim_host_aer *ha;
+	struct pcisim_port *port;
+	bool bound;
+	struct esrc fifo[AER_FIFO];
+	unsigned head, n;
+	uint64_t fifo_overflows;
+	/* the thread and its procedures */
+	struct pcisim_pt pt_thread, pt_one, pt_rec, pt_walk, pt_reset, pt_wait;
+	bool running;
+	pcisim_time wake_at, deadline, step;
+	struct esrc cur;
+	/* aer_err_info */
+	int sev; /* PCISIM_AER_* class of the part being handled */
+	uint16_t id;
+	bool multi;
+	struct pcisim_pcifn *edev[AER_MAX_MULTI];
+	unsigned nedev, ei;
+	/* pcie_do_recovery */
+	struct pcisim_pcifn *rdev, *bridge;
+	bool frozen;
+	enum pcisim_ers status;
+	struct pcisim_pcifn *devs[AER_MAX_DEVS];
+	unsigned ndevs, wi;
+	int cb; /* which callback the walk broadcasts */
+	int reset_rc;
+	/* the reset */
+	struct saved saved[AER_MAX_DEVS];
+	pcisim_time reset_start;
+	uint16_t saved_sltctl;
+	bool hp_masked;
+	/* counters */
+	uint64_t cor, nonfatal, fatal, recoveries, recovered, failed;
+	const char *last;
+};
+
+struct pcisim_host_aer {
+	struct pcisim_host *h;
+	bool on;
+	bool reset_on_need_reset; /* Linux commit d0a2dee7d4 (2025) */
+	struct drv_cfg *drv;
+	size_t ndrv;
+	struct rp_service **svc;
+	size_t nsvc;
+	uint8_t *io; /* enum pcisim_io_state by component id (0 = normal) */
+	size_t nio;
+	/* saved config of functions across a reset (pci_save_state / restore) */
+};
+
+static struct pcisim_host_aer *ha_of(struct pcisim_host *h)
+{
+	return h ? h->aer : NULL;
+}
+
+static struct pcisim_sim *sim_of(struct rp_service *s)
+{
+	return s->comp.sim;
+}
+
+#define NOW(s) (sim_of(s)->now)
+
+/* ---- Linux's view of a function ---- */
+
+static const char *linux_drv(const struct pcisim_pcifn *fn)
+{
+	const char *d = pcisim_host_linux_driver(fn);
+	return d ? d : "pci";
+}
+
+static void dev_log(struct pcisim_pcifn *fn, struct pcisim_comp *c, const char *fmt, ...)
+	PCISIM_PRINTF(3, 4);
+static void dev_log(struct pcisim_pcifn *fn, struct pcisim_comp *c, const char *fmt, ...)
+{
+	char msg[512], bdf[32];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pcisim_log(fn->comp.sim, c ? c : &fn->comp, "linux", "%s %s: %s", linux_drv(fn),
+		   pcisim_fn_bdf_str(fn, bdf, sizeof(bdf)), msg);
+}
+
+uint32_t pcisim_host_dev_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
+{
+	uint32_t ones = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
+	if (!fn || fn->comp.removed || !fn->powered)
+		return ones;
+	struct pcisim_link *l = pcisim_link_above(fn);
+	if (l && !pcisim_link_is_up(l))
+		return ones;
+	if (!pcisim_reset_is_ready(fn, fn->comp.sim->now))
+		return ones;
+	return pcisim_fn_cfg_read(fn, off, len);
+}
+
+static uint16_t exp_of(struct pcisim_pcifn *fn)
+{
+	return pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
+}
+
+static uint16_t aer_of(struct pcisim_pcifn *fn)
+{
+	return pcisim_cfg_find_ext_cap(&fn->cfg, PCI_EXT_CAP_ID_ERR);
+}
+
+static uint32_t rd(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
+{
+	return pcisim_host_dev_read(fn, off, len);
+}
+
+static void wr(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off, uint32_t v, unsigned len)
+{
+	struct pcisim_link *l = pcisim_link_above(fn);
+	if (l && !pcisim_link_is_up(l))
+		return; /* a write to a function behind a down link goes nowhere */
+	pcisim_host_cfg_write(h, fn, off, v, len);
+}
+
+/* ---- I/O state ---- */
+
+static uint8_t *io_slot(struct pcisim_host_aer *ha, const struct pcisim_pcifn *fn)
+{
+	uint32_t id = fn->comp.id;
+	if (id >= ha->nio) {
+		size_t n = ha->nio ? ha->nio : 64;
+		while (n <= id)
+			n *= 2;
+		uint8_t *v = realloc(ha->io, n);
+		if (!v)
+			abort();
+		memset(v + ha->nio, 0, n - ha->nio);
+		ha->io = v;
+		ha->nio = n;
+	}
+	return &ha->io[id];
+}
+
+enum pcisim_io_state pcisim_host_aer_io_state(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	struct pcisim_host_aer *ha = ha_of(h);
+	if (!ha || fn->comp.id >= ha->nio || !ha->io[fn->comp.id])
+		return PCISIM_IO_NORMAL;
+	return (enum pcisim_io_state)ha->io[fn->comp.id];
+}
+
+static const char *io_name(enum pcisim_io_state s)
+{
+	return s == PCISIM_IO_FROZEN ? "frozen" : s == PCISIM_IO_PERM_FAILURE ? "perm_failure" : "normal";
+}
+
+/* pci_dev_set_io_state(): perm_failure is absorbing. */
+static bool set_io(struct pcisim_host_aer *ha, struct pcisim_pcifn *fn, enum pcisim_io_state s)
+{
+	uint8_t *v = io_slot(ha, fn);
+	enum pcisim_io_state old = *v ? (enum pcisim_io_state)*v : PCISIM_IO_NORMAL;
+	if (old == PCISIM_IO_PERM_FAILURE)
+		return s == PCISIM_IO_PERM_FAILURE;
+	if (old != s)
+		PCISIM_RECORD(fn->comp.sim, &fn->comp, "aer.io_state", PCISIM_FS("from", io_name(old)),
+			      PCISIM_FS("to", io_name(s)));
+	*v = (uint8_t)s;
+	return true;
+}
+
+bool pcisim_host_aer_recovering(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	struct pcisim_host_aer *ha = ha_of(h);
+	for (size_t i = 0; ha && i < ha->nsvc; i++) {
+		struct rp_service *s = ha->svc[i];
+		if (!s->bridge)
+			continue;
+		for (unsigned j = 0; j < s->ndevs; j++)
+			if (s->devs[j] == fn)
+				return true;
+	}
+	return false;
+}
+
+/* ---- drivers ---- */
+
+static struct drv_cfg default_cfg(const struct pcisim_pcifn *fn)
+{
+	struct drv_cfg c = {.reads_device = true};
+	const char *d = pcisim_host_linux_driver(fn);
+	if (d && !strcmp(d, "pcieport")) {
+		/* drivers/pci/pcie/portdrv.c pcie_portdrv_err_handler */
+		c.error_detected = PCISIM_ERS_CAN_RECOVER; /* NEED_RESET when frozen (below) */
+		c.mmio_enabled = PCISIM_ERS_RECOVERED;
+		c.slot_reset = PCISIM_ERS_RECOVERED;
+		c.resume = true;
+		c.reads_device = false;
+	} else if (d && !strcmp(d, "e1000e")) {
+		/* drivers/net/ethernet/intel/e1000e/netdev.c e1000_err_handler */
+		c.error_detected = PCISIM_ERS_NEED_RESET;
+		c.slot_reset = PCISIM_ERS_RECOVERED;
+		c.resume = true;
+	}
+	return c;
+}
+
+static struct drv_cfg drv_of(struct pcisim_host_aer *ha, const struct pcisim_pcifn *fn)
+{
+	for (size_t i = 0; i < ha->ndrv; i++)
+		if (!strcmp(ha->drv[i].id, fn->comp.name))
+			return ha->drv[i];
+	return default_cfg(fn);
+}
+
+static bool is_pcieport(const struct pcisim_pcifn *fn)
+{
+	const char *d = pcisim_host_linux_driver(fn);
+	return d && !strcmp(d, "pcieport");
+}
+
+/* ---- the thread's plumbing ---- */
+
+static int thread(struct rp_service *s);
+
+static void run_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct rp_service *s = (struct rp_service *)ev->target;
+	thread(s);
+}
+PCISIM_EVKIND(run_kind, "aer.run", run_ev);
+
+static void poke(struct rp_service *s, pcisim_time delay)
+{
+	pcisim_schedule(sim_of(s), delay, PCISIM_CLASS_HOST, &run_kind, &s->comp, 0, 0);
+}
+
+#define PT_SLEEP(pt, s, d)                                                                 \
+	do {                                                                               \
+		(s)->wake_at = NOW(s) + (d);                                               \
+		poke((s), (d));                                                            \
+		PT_WAIT_UNTIL((pt), NOW(s) >= (s)->wake_at);                               \
+	} while (0)
+
+static struct pcisim_host *host_of(struct rp_service *s)
+{
+	return s->ha->h;
+}
+
+/* ---- finding the error sources (find_source_device, is_error_source) ---- */
+
+static void add_below(struct pcisim_host *h, struct pcisim_pcibus *b, struct pcisim_pcifn **v,
+		      unsigned *n)
+{
+	/* pci_walk_bus(): each function, then the bus below it (depth first) */
+	for (uint16_t i = 0; b && i < b->nfns; i++) {
+		struct pcisim_pcifn *f = b->fns[i];
+		if (f->comp.removed || !pcisim_host_visible(h, f))
+			continue;
+		if (*n < AER_MAX_DEVS)
+			v[(*n)++] = f;
+		if (f->secondary)
+			add_below(h, f->secondary, v, n);
+	}
+}
+
+static bool is_error_source(struct rp_service *s, struct pcisim_pcifn *dev)
+{
+	if ((s->id >> 8) != 0) {
+		if (s->id == pcisim_fn_bdf(dev))
+			return true;
+		if (!s->multi)
+			return false;
+	}
+	uint16_t exp = exp_of(dev), aer = aer_of(dev);
+	if (!exp || !(rd(dev, (uint16_t)(exp + PCI_EXP_DEVCTL), 2) & PCISIM_EXP_DEVCTL_ERR_EN) || !aer)
+		return false;
+	uint32_t st, mask;
+	if (s->sev == PCISIM_AER_COR) {
+		st = rd(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4);
+		mask = rd(dev, (uint16_t)(aer + PCI_ERR_COR_MASK), 4);
+	} else {
+		st = rd(dev, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), 4);
+		mask = rd(dev, (uint16_t)(aer + PCI_ERR_UNCOR_MASK), 4);
+	}
+	return (st & ~mask) != 0 && st != 0xffffffffu;
+}
+
+static bool find_source(struct rp_service *s)
+{
+	struct pcisim_pcifn *v[AER_MAX_DEVS + 1];
+	unsigned n = 0;
+	v[n++] = &s->port->fn;
+	add_below(host_of(s), s->port->fn.secondary, v, &n);
+	s->nedev = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!is_error_source(s, v[i]))
+			continue;
+		if (s->nedev == AER_MAX_MULTI)
+			break;
+		s->edev[s->nedev++] = v[i];
+		if (!s->multi)
+			break;
+	}
+	if (!s->nedev) {
+		dev_log(&s->port->fn, &s->comp, "AER: can't find device of ID%04x", s->id);
+		return false;
+	}
+	return true;
+}
+
+static const char *sev_string(int sev)
+{
+	return sev == PCISIM_AER_COR ? "Correctable" : sev == PCISIM_AER_FATAL ? "Uncorrectable (Fatal)"
+									 : "Uncorrectable (Non-Fatal)";
+}
+
+/* aer_get_device_error_info() + aer_print_error(); returns the unmasked status. */
+static uint32_t print_error(struct rp_service *s, struct pcisim_pcifn *dev)
+{
+	uint16_t aer = aer_of(dev);
+	int type = pcisim_cap_exp_type(&dev->cfg);
+	uint32_t st = 0, mask = 0;
+	if (!aer)
+		return 0;
+	if (s->sev == PCISIM_AER_COR) {
+		st = rd(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4);
+		mask = rd(dev, (uint16_t)(aer + PCI_ERR_COR_MASK), 4);
+	} else if (type == PCI_EXP_TYPE_ROOT_PORT || type == PCI_EXP_TYPE_DOWNSTREAM ||
+		   s->sev == PCISIM_AER_NONFATAL) {
+		/* the link is still healthy for I/O reads */
+		st = rd(dev, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), 4);
+		mask = rd(dev, (uint16_t)(aer + PCI_ERR_UNCOR_MASK), 4);
+	}
+	if (!st) {
+		dev_log(dev, &s->comp, "AER: PCIe Bus Error: severity=%s, type=Inaccessible, (Unregistered Agent ID)",
+			sev_string(s->sev));
+		return 0;
+	}
+	/* AER_GET_LAYER_ERROR() */
+	const char *layer = "Transaction Layer";
+	if (s->sev == PCISIM_AER_COR && (st & PCI_ERR_COR_RCVR))
+		layer = "Physical Layer";
+	else if (s->sev == PCISIM_AER_COR
+			 ? (st & (PCI_ERR_COR_BAD_TLP | PCI_ERR_COR_BAD_DLLP | PCI_ERR_COR_REP_ROLL |
+				  PCI_ERR_COR_REP_TIMER))
+			 : (st & PCI_ERR_UNC_DLP))
+		layer = "Data Link Layer";
+	dev_log(dev, &s->comp, "AER: PCIe Bus Error: severity=%s, type=%s", sev_string(s->sev), layer);
+	dev_log(dev, &s->comp, "AER:   device [%04x:%04x] error status/mask=%08x/%08x",
+		pcisim_cfg_get16(&dev->cfg, PCI_VENDOR_ID), pcisim_cfg_get16(&dev->cfg, PCI_DEVICE_ID), st,
+		mask);
+	return st & ~mask;
+}
+
+/* ---- callbacks ---- */
+
+enum { CB_DETECTED, CB_MMIO, CB_SLOT_RESET, CB_RESUME };
+static const char *const cb_names[] = {"error_detected", "mmio_enabled", "slot_reset", "resume"};
+
+/* The vote of @dev's driver for callback @cb (after its callback time). */
+static enum pcisim_ers vote_of(struct rp_service *s, struct pcisim_pcifn *dev, int cb)
+{
+	struct pcisim_host_aer *ha = s->ha;
+	struct drv_cfg c = drv_of(ha, dev);
+	bool has_driver = pcisim_host_linux_driver(dev) != NULL || c.id != NULL;
+	enum pcisim_ers v = PCISIM_ERS_ABSENT;
+	switch (cb) {
+	case CB_DETECTED:
+		/* report_error_detected() */
+		if (!set_io(ha, dev, s->frozen ? PCISIM_IO_FROZEN : PCISIM_IO_NORMAL) || !has_driver ||
+		    !c.error_detected) {
+			if (dev->drv->bridge) {
+				v = PCISIM_ERS_NONE;
+			} else {
+				v = PCISIM_ERS_NO_AER_DRIVER;
+				dev_log(dev, &s->comp, "AER: Can't recover (no error_detected callback)");
+			}
+			return v;
+		}
+		v = c.error_detected;
+		if (is_pcieport(dev) && s->frozen && v == PCISIM_ERS_CAN_RECOVER && !c.id)
+			v = PCISIM_ERS_NEED_RESET;
+		break;
+	case CB_MMIO:
+		v = c.mmio_enabled;
+		break;
+	case CB_SLOT_RESET:
+		v = c.slot_reset;
+		break;
+	case CB_RESUME:
+		set_io(ha, dev, PCISIM_IO_NORMAL);
+		return c.resume ? PCISIM_ERS_RECOVERED : PCISIM_ERS_ABSENT;
+	}
+	/* a driver that reads its device and gets all ones finds it gone (in
+	 * error_detected only when the channel is not frozen: drivers keep off then) */
+	if (v && c.reads_device && (cb != CB_DETECTED || !s->frozen) &&
+	    rd(dev, PCI_VENDOR_ID, 2) == 0xffff) {
+		dev_log(dev, &s->comp, "AER: %s: device reads all ones", cb_names[cb]);
+		v = PCISIM_ERS_DISCONNECT;
+	}
+	return v;
+}
+
+static pcisim_time cb_time(struct rp_service *s, struct pcisim_pcifn *dev, int cb)
+{
+	struct drv_cfg c = drv_of(s->ha, dev);
+	bool has = cb == CB_DETECTED ? c.error_detected != 0 : cb == CB_MMIO ? c.mmio_enabled != 0
+							  : cb == CB_SLOT_RESET ? c.slot_reset != 0
+										: c.resume;
+	return has ? c.cb_time : 0;
+}
+
+/* pci_walk_bridge(bridge, report_*): broadcast s->cb to every device below. */
+static int walk(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_walk;
+	PT_BEGIN(pt);
+	for (s->wi = 0; s->wi < s->ndevs; s->wi++) {
+		if (s->devs[s->wi]->comp.removed)
+			continue;
+		s->step = cb_time(s, s->devs[s->wi], s->cb);
+		if (s->step)
+			PT_SLEEP(pt, s, s->step);
+		{
+			struct pcisim_pcifn *dev = s->devs[s->wi];
+			enum pcisim_ers v = vote_of(s, dev, s->cb);
+			if (s->cb == CB_RESUME) {
+				if (v)
+					PCISIM_RECORD(sim_of(s), &dev->comp, "aer.callback",
+						      PCISIM_FS("callback", "resume"), PCISIM_FS("vote", "-"),
+						      PCISIM_FS("status", pcisim_ers_name(s->status)));
+				continue;
+			}
+			if (!v)
+				continue;
+			enum pcisim_ers m = pcisim_ers_merge(s->status, v);
+			PCISIM_RECORD(sim_of(s), &dev->comp, "aer.callback",
+				      PCISIM_FS("callback", cb_names[s->cb]), PCISIM_FS("vote", pcisim_ers_name(v)),
+				      PCISIM_FS("status", pcisim_ers_name(m)));
+			s->status = m;
+		}
+	}
+	PT_END(pt);
+}
+
+#define BROADCAST(pt, s, which)                                                            \
+	do {                                                                               \
+		(s)->cb = (which);                                                         \
+		PT_CALL((pt), &(s)->pt_walk, walk(s));                                     \
+	} while (0)
+
+/* ---- the link reset (aer_root_reset -> pci_bus_error_reset) ---- */
+
+static bool port_fast(struct pcisim_port *p)
+{
+	uint32_t lnkcap = pcisim_cfg_get32(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKCAP));
+	return (lnkcap & PCI_EXP_LNKCAP_SLS) > PCI_EXP_LNKCAP_SLS_5_0GB;
+}
+
+static bool port_dllla_reporting(struct pcisim_port *p)
+{
+	return pcisim_cfg_get32(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKCAP)) & PCI_EXP_LNKCAP_DLLLARC;
+}
+
+static bool link_active(struct pcisim_port *p)
+{
+	return pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKSTA)) & PCI_EXP_LNKSTA_DLLLA;
+}
+
+/* the first function below answers (pci_dev_wait reads PCI_COMMAND) */
+static bool child_ready(struct pcisim_port *p)
+{
+	struct pcisim_pcibus *b = p->fn.secondary;
+	if (!b || !b->nfns)
+		return true; /* nothing to wait for */
+	return rd(b->fns[0], PCI_COMMAND, 2) != 0xffff;
+}
+
+
+static void save_state(struct rp_service *s)
+{
+	for (unsigned i = 0; i < s->ndevs; i++) {
+		struct pcisim_pcifn *f = s->devs[i];
+		struct saved *v = &s->saved[i];
+		uint16_t exp = exp_of(f), aer = aer_of(f);
+		v->cmd = pcisim_cfg_get16(&f->cfg, PCI_COMMAND);
+		v->devctl = exp ? pcisim_cfg_get16(&f->cfg, (uint16_t)(exp + PCI_EXP_DEVCTL)) : 0;
+		v->bctl = f->drv->bridge ? pcisim_cfg_get16(&f->cfg, PCI_BRIDGE_CONTROL) : 0;
+		if (aer) {
+			v->umask = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_MASK));
+			v->usev = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER));
+			v->cmask = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_COR_MASK));
+			v->cap = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_CAP));
+		}
+	}
+}
+
+static void restore_state(struct rp_service *s)
+{
+	struct pcisim_host *h = host_of(s);
+	for (unsigned i = 0; i < s->ndevs; i++) {
+		struct pcisim_pcifn *f = s->devs[i];
+		struct saved *v = &s->saved[i];
+		if (f->comp.removed)
+			continue;
+		uint16_t exp = exp_of(f), aer = aer_of(f);
+		if (aer) {
+			wr(h, f, (uint16_t)(aer + PCI_ERR_UNCOR_MASK), v->umask, 4);
+			wr(h, f, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER), v->usev, 4);
+			wr(h, f, (uint16_t)(aer + PCI_ERR_COR_MASK), v->cmask, 4);
+			wr(h, f, (uint16_t)(aer + PCI_ERR_CAP), v->cap & (PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE | PCI_ERR_CAP_MHRE), 4);
+		}
+		if (exp)
+			wr(h, f, (uint16_t)(exp + PCI_EXP_DEVCTL), v->devctl & (uint16_t)~PCI_EXP_DEVCTL_BCR_FLR, 2);
+		if (f->drv->bridge)
+			wr(h, f, PCI_BRIDGE_CONTROL, v->bctl & (uint16_t)~PCI_BRIDGE_CTL_BUS_RESET, 2);
+		wr(h, f, PCI_COMMAND, v->cmd, 2);
+	}
+}
+
+static int link_reset(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_reset;
+	struct pcisim_host *h = host_of(s);
+	PT_BEGIN(pt);
+	{
+		struct pcisim_port *rp = s->port;
+		struct pcisim_port *b = pcisim_to_port(s->bridge);
+		/* aer_root_reset(): the root port stops interrupting for messages */
+		uint32_t cmd = pcisim_cfg_get32(&rp->fn.cfg, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND));
+		wr(h, &rp->fn, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND), cmd & ~(uint32_t)PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
+		PCISIM_RECORD(sim_of(s), &b->fn.comp, "aer.reset", PCISIM_FS("event", "secondary bus reset"),
+			      PCISIM_FS("why", "link reset for recovery"));
+		save_state(s);
+		/* pciehp_reset_slot(): link and presence events masked across the reset */
+		s->hp_masked = false;
+		if (pcisim_host_pciehp(h, &b->fn)) {
+			uint16_t off = (uint16_t)(b->exp + PCI_EXP_SLTCTL);
+			s->saved_sltctl = pcisim_cfg_get16(&b->fn.cfg, off);
+			wr(h, &b->fn, off, s->saved_sltctl & (uint16_t)~(PCI_EXP_SLTCTL_DLLSCE | PCI_EXP_SLTCTL_PDCE), 2);
+			s->hp_masked = true;
+		}
+		uint16_t bctl = pcisim_cfg_get16(&b->fn.cfg, PCI_BRIDGE_CONTROL);
+		wr(h, &b->fn, PCI_BRIDGE_CONTROL, bctl | PCI_BRIDGE_CTL_BUS_RESET, 2);
+	}
+	PT_SLEEP(pt, s, AER_SBR_HOLD);
+	{
+		struct pcisim_port *b = pcisim_to_port(s->bridge);
+		uint16_t bctl = pcisim_cfg_get16(&b->fn.cfg, PCI_BRIDGE_CONTROL);
+		wr(h, &b->fn, PCI_BRIDGE_CONTROL, bctl & (uint16_t)~PCI_BRIDGE_CTL_BUS_RESET, 2);
+	}
+	/* pci_bridge_wait_for_secondary_bus() */
+	s->reset_rc = 0;
+	s->reset_start = NOW(s);
+	if (!port_fast(pcisim_to_port(s->bridge))) {
+		PT_SLEEP(pt, s, AER_RESET_DELAY);
+		s->deadline = NOW(s) + AER_RESET_WAIT - AER_RESET_DELAY;
+	} else {
+		if (!port_dllla_reporting(pcisim_to_port(s->bridge))) {
+			PT_SLEEP(pt, s, AER_LINK_TIMEOUT + AER_RESET_DELAY);
+		} else {
+			PT_SLEEP(pt, s, AER_LINK_DETECT_WAIT);
+			s->deadline = NOW(s) + AER_LINK_TIMEOUT;
+			while (!link_active(pcisim_to_port(s->bridge))) {
+				if (NOW(s) >= s->deadline) {
+					dev_log(s->bridge, &s->comp, "Data Link Layer Link Active not set in 1000 msec");
+					s->reset_rc = -1;
+					goto done;
+				}
+				PT_SLEEP(pt, s, AER_LINK_POLL);
+			}
+			PT_SLEEP(pt, s, AER_RESET_DELAY);
+		}
+		s->deadline = NOW(s) + AER_READY_POLL - AER_RESET_DELAY;
+	}
+	/* pci_dev_wait(): 1, 2, 4, ... ms between reads of Command */
+	s->step = 1 * PCISIM_MS;
+	while (!child_ready(pcisim_to_port(s->bridge))) {
+		if (NOW(s) >= s->deadline) {
+			dev_log(s->bridge->secondary->fns[0], &s->comp, "not ready %llums after bus reset; giving up",
+				(unsigned long long)((NOW(s) - s->reset_start) / PCISIM_MS));
+			s->reset_rc = -1;
+			goto done;
+		}
+		PT_SLEEP(pt, s, s->step);
+		s->step *= 2;
+	}
+done:
+	{
+		struct pcisim_port *rp = s->port;
+		struct pcisim_port *b = pcisim_to_port(s->bridge);
+		restore_state(s);
+		if (s->hp_masked) {
+			wr(h, &b->fn, (uint16_t)(b->exp + PCI_EXP_SLTSTA), PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC, 2);
+			wr(h, &b->fn, (uint16_t)(b->exp + PCI_EXP_SLTCTL), s->saved_sltctl, 2);
+		}
+		dev_log(&b->fn, &s->comp, "AER: %s Port link has been reset (%d)",
+			b->fn.drv->kind == PCISIM_FN_ROOT_PORT ? "Root" : "Downstream", s->reset_rc);
+		/* Root Error Status cleared, the command on again */
+		uint32_t st = pcisim_cfg_get32(&rp->fn.cfg, (uint16_t)(rp->aer + PCI_ERR_ROOT_STATUS));
+		wr(h, &rp->fn, (uint16_t)(rp->aer + PCI_ERR_ROOT_STATUS), st, 4);
+		uint32_t cmd = pcisim_cfg_get32(&rp->fn.cfg, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND));
+		wr(h, &rp->fn, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND), cmd | PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
+		PCISIM_RECORD(sim_of(s), &b->fn.comp, "aer.reset", PCISIM_FS("event", s->reset_rc ? "failed" : "done"),
+			      PCISIM_FS("why", "link reset for recovery"));
+	}
+	PT_END(pt);
+}
+
+/* ---- pcie_do_recovery() ---- */
+
+static void finish(struct rp_service *s, bool ok)
+{
+	struct pcisim_host *h = host_of(s);
+	if (ok) {
+		/* pcie_clear_device_status() and pci_aer_clear_nonfatal_status() of the
+		 * function that reported the error (Linux 6.x; 5.x cleared the bridge's) */
+		struct pcisim_pcifn *b = s->rdev;
+		uint16_t exp = exp_of(b), aer = aer_of(b);
+		if (exp)
+			wr(h, b, (uint16_t)(exp + PCI_EXP_DEVSTA), rd(b, (uint16_t)(exp + PCI_EXP_DEVSTA), 2), 2);
+		if (aer) {
+			uint32_t st = rd(b, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), 4);
+			uint32_t sev = rd(b, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER), 4);
+			if (st != 0xffffffffu && (st & ~sev))
+				wr(h, b, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), st & ~sev, 4);
+		}
+		dev_log(s->bridge, &s->comp, "AER: device recovery successful");
+		s->recovered++;
+		s->last = "recovered";
+	} else {
+		dev_log(s->bridge, &s->comp, "AER: device recovery failed");
+		/* the drivers stay stopped: pcisim counts their functions as disconnected */
+		for (unsigned i = 0; i < s->ndevs; i++)
+			if (!s->devs[i]->drv->bridge)
+				set_io(s->ha, s->devs[i], PCISIM_IO_PERM_FAILURE);
+		s->failed++;
+		s->last = "failed";
+	}
+	PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.recovery", PCISIM_FS("event", ok ? "recovered" : "failed"),
+		      PCISIM_FS("state", s->frozen ? "frozen" : "normal"),
+		      PCISIM_FS("status", pcisim_ers_name(s->status)));
+	s->bridge = NULL;
+	s->ndevs = 0;
+}
+
+static int recovery(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_rec;
+	PT_BEGIN(pt);
+	{
+		struct pcisim_pcifn *dev = s->rdev;
+		int type = pcisim_cap_exp_type(&dev->cfg);
+		s->bridge = (type == PCI_EXP_TYPE_ROOT_PORT || type == PCI_EXP_TYPE_DOWNSTREAM)
+				    ? dev
+				    : (dev->bus ? dev->bus->bridge : NULL);
+		if (!s->bridge || !pcisim_is_port(s->bridge)) {
+			dev_log(dev, &s->comp, "AER: no downstream port above: recovery not possible");
+			s->bridge = NULL;
+			PT_EXIT(pt);
+		}
+		s->ndevs = 0;
+		add_below(host_of(s), s->bridge->secondary, s->devs, &s->ndevs);
+		s->status = PCISIM_ERS_CAN_RECOVER;
+		s->recoveries++;
+		PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.recovery", PCISIM_FS("event", "start"),
+			      PCISIM_FS("state", s->frozen ? "frozen" : "normal"),
+			      PCISIM_FS("status", "can_recover"));
+	}
+	BROADCAST(pt, s, CB_DETECTED);
+	if (s->frozen && !s->ha->reset_on_need_reset) {
+		PT_CALL(pt, &s->pt_reset, link_reset(s));
+		if (s->reset_rc) {
+			dev_log(s->bridge, &s->comp, "AER: subordinate device reset failed");
+			finish(s, false);
+			PT_EXIT(pt);
+		}
+	}
+	if (s->status == PCISIM_ERS_CAN_RECOVER) {
+		s->status = PCISIM_ERS_RECOVERED;
+		BROADCAST(pt, s, CB_MMIO);
+	}
+	if (s->ha->reset_on_need_reset && (s->status == PCISIM_ERS_NEED_RESET || s->frozen)) {
+		PT_CALL(pt, &s->pt_reset, link_reset(s));
+		if (s->reset_rc) {
+			dev_log(s->bridge, &s->comp, "AER: subordinate device reset failed");
+			finish(s, false);
+			PT_EXIT(pt);
+		}
+	}
+	if (s->status == PCISIM_ERS_NEED_RESET) {
+		s->status = PCISIM_ERS_RECOVERED;
+		BROADCAST(pt, s, CB_SLOT_RESET);
+	}
+	if (s->status != PCISIM_ERS_RECOVERED) {
+		finish(s, false);
+		PT_EXIT(pt);
+	}
+	BROADCAST(pt, s, CB_RESUME);
+	finish(s, true);
+	PT_END(pt);
+}
+
+/* ---- aer_isr_one_error() ---- */
+
+static void print_port_info(struct rp_service *s)
+{
+	dev_log(&s->port->fn, &s->comp, "AER: %s%s error received: 0000:%02x:%02x.%d",
+		s->multi ? "Multiple " : "", sev_string(s->sev), s->id >> 8, (s->id >> 3) & 0x1f, s->id & 7);
+}
+
+/* handle_error_source() of s->edev[s->ei] */
+static int one_error(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_one;
+	struct pcisim_host *h = host_of(s);
+	PT_BEGIN(pt);
+	if (s->cur.status & PCI_ERR_ROOT_COR_RCV) {
+		s->id = (uint16_t)(s->cur.id & 0xffff);
+		s->sev = PCISIM_AER_COR;
+		s->multi = s->cur.status & PCI_ERR_ROOT_MULTI_COR_RCV;
+		s->cor++;
+		print_port_info(s);
+		if (find_source(s)) {
+			for (unsigned i = 0; i < s->nedev; i++)
+				print_error(s, s->edev[i]);
+			for (unsigned i = 0; i < s->nedev; i++) {
+				struct pcisim_pcifn *dev = s->edev[i];
+				uint16_t aer = aer_of(dev), exp = exp_of(dev);
+				uint32_t st = aer ? rd(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4) : 0;
+				if (aer)
+					wr(h, dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), st, 4);
+				struct drv_cfg c = drv_of(s->ha, dev);
+				if (c.cor_error_detected)
+					PCISIM_RECORD(sim_of(s), &dev->comp, "aer.callback",
+						      PCISIM_FS("callback", "cor_error_detected"),
+						      PCISIM_FS("vote", "-"), PCISIM_FS("status", "-"));
+				if (exp)
+					wr(h, dev, (uint16_t)(exp + PCI_EXP_DEVSTA),
+					   rd(dev, (uint16_t)(exp + PCI_EXP_DEVSTA), 2), 2);
+			}
+		}
+	}
+	if (!(s->cur.status & PCI_ERR_ROOT_UNCOR_RCV))
+		PT_EXIT(pt);
+	s->id = (uint16_t)(s->cur.id >> 16);
+	s->sev = (s->cur.status & PCI_ERR_ROOT_FATAL_RCV) ? PCISIM_AER_FATAL : PCISIM_AER_NONFATAL;
+	s->multi = s->cur.status & PCI_ERR_ROOT_MULTI_UNCOR_RCV;
+	if (s->sev == PCISIM_AER_FATAL)
+		s->fatal++;
+	else
+		s->nonfatal++;
+	print_port_info(s);
+	if (!find_source(s))
+		PT_EXIT(pt);
+	for (unsigned i = 0; i < s->nedev; i++)
+		print_error(s, s->edev[i]);
+	for (s->ei = 0; s->ei < s->nedev; s->ei++) {
+		s->rdev = s->edev[s->ei];
+		s->frozen = s->sev == PCISIM_AER_FATAL;
+		PT_CALL(pt, &s->pt_rec, recovery(s));
+	}
+	PT_END(pt);
+}
+
+/* aer_isr(): the IRQ thread of one root port's service. */
+static int thread(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_thread;
+	PT_BEGIN(pt);
+	for (;;) {
+		s->running = false;
+		PT_WAIT_UNTIL(pt, s->n > 0);
+		s->running = true;
+		s->cur = s->fifo[s->head];
+		s->head = (s->head + 1) % AER_FIFO;
+		s->n--;
+		PT_CALL(pt, &s->pt_one, one_error(s));
+	}
+	PT_END(pt);
+}
+
+/* ---- the interrupt (aer_irq) ---- */
+
+static struct rp_service *svc_of(struct pcisim_host_aer *ha, const struct pcisim_pcifn *port)
+{
+	for (size_t i = 0; ha && i < ha->nsvc; i++)
+		if (&ha->svc[i]->port->fn == port)
+			return ha->svc[i];
+	return NULL;
+}
+
+void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port)
+{
+	struct rp_service *s = svc_of(ha_of(h), port);
+	if (!s || !s->bound)
+		return;
+	struct pcisim_port *p = s->port;
+	uint32_t st = rd(port, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS), 4);
+	if (st == 0xffffffffu || !(st & (PCI_ERR_ROOT_UNCOR_RCV | PCI_ERR_ROOT_COR_RCV |
+					 PCI_ERR_ROOT_MULTI_COR_RCV | PCI_ERR_ROOT_MULTI_UNCOR_RCV)))
+		return; /* IRQ_NONE: not ours (pciehp shares the vector) */
+	uint32_t id = rd(port, (uint16_t)(p->aer + PCI_ERR_ROOT_ERR_SRC), 4);
+	wr(h, port, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS), st, 4);
+	PCISIM_RECORD(sim_of(s), &s->comp, "aer.isr", PCISIM_FX("status", st), PCISIM_FX("source_id", id),
+		      PCISIM_FU("queued", s->n));
+	if (s->n == AER_FIFO) {
+		s->fifo_overflows++;
+		return; /* kfifo_put failed: IRQ_HANDLED, the error is not processed */
+	}
+	s->fifo[(s->head + s->n) % AER_FIFO] = (struct esrc){st & 0x7f, id};
+	s->n++;
+	poke(s, 0);
+}
+
+/* ---- boot ---- */
+
+static void setup_fn(struct pcisim_host *h, struct pcisim_pcifn *fn)
+{
+	/* SeaBIOS pci_bios_init_device(): I/O, memory and SERR# enabled */
+	uint16_t cmd = pcisim_cfg_get16(&fn->cfg, PCI_COMMAND);
+	wr(h, fn, PCI_COMMAND, cmd | PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_SERR, 2);
+	/* Linux pci_configure_serr() */
+	if (fn->drv->bridge) {
+		uint16_t b = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL);
+		wr(h, fn, PCI_BRIDGE_CONTROL, b | PCI_BRIDGE_CTL_SERR, 2);
+	}
+	/* pci_aer_init(): clear AER status, enable reporting */
+	uint16_t aer = aer_of(fn), exp = exp_of(fn);
+	if (!aer || !exp)
+		return;
+	int type = pcisim_cap_exp_type(&fn->cfg);
+	if (type == PCI_EXP_TYPE_ROOT_PORT)
+		wr(h, fn, (uint16_t)(aer + PCI_ERR_ROOT_STATUS), rd(fn, (uint16_t)(aer + PCI_ERR_ROOT_STATUS), 4), 4);
+	wr(h, fn, (uint16_t)(aer + PCI_ERR_COR_STATUS), rd(fn, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4), 4);
+	wr(h, fn, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), rd(fn, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), 4), 4);
+	uint16_t dc = pcisim_cfg_get16(&fn->cfg, (uint16_t)(exp + PCI_EXP_DEVCTL));
+	wr(h, fn, (uint16_t)(exp + PCI_EXP_DEVCTL), dc | PCISIM_EXP_DEVCTL_ERR_EN, 2);
+}
+
+static void probe(struct rp_service *s)
+{
+	struct pcisim_host *h = host_of(s);
+	struct pcisim_port *p = s->port;
+	struct pcisim_pcifn *fn = &p->fn;
+	/* aer_enable_rootport() */
+	uint16_t ds = (uint16_t)rd(fn, (uint16_t)(p->exp + PCI_EXP_DEVSTA), 2);
+	wr(h, fn, (uint16_t)(p->exp + PCI_EXP_DEVSTA), ds, 2);
+	uint16_t rc = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCTL));
+	wr(h, fn, (uint16_t)(p->exp + PCI_EXP_RTCTL),
+	   rc & (uint16_t)~(PCI_EXP_RTCTL_SECEE | PCI_EXP_RTCTL_SENFEE | PCI_EXP_RTCTL_SEFEE), 2);
+	static const uint16_t regs[] = {PCI_ERR_ROOT_STATUS, PCI_ERR_COR_STATUS, PCI_ERR_UNCOR_STATUS};
+	for (size_t i = 0; i < 3; i++)
+		wr(h, fn, (uint16_t)(p->aer + regs[i]), rd(fn, (uint16_t)(p->aer + regs[i]), 4), 4);
+	uint32_t cmd = pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->aer + PCI_ERR_ROOT_COMMAND));
+	wr(h, fn, (uint16_t)(p->aer + PCI_ERR_ROOT_COMMAND), cmd | PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
+	s->bound = true;
+	dev_log(fn, &s->comp, "AER: enabled with IRQ %u", 24 + fn->comp.id);
+}
+
+static int svc_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	struct rp_service *s = (struct rp_service *)c;
+	static const struct {
+		const char *k;
+		size_t off;
+	} nums[] = {
+		{"cor", offsetof(struct rp_service, cor)},
+		{"nonfatal", offsetof(struct rp_service, nonfatal)},
+		{"fatal", offsetof(struct rp_service, fatal)},
+		{"recoveries", offsetof(struct rp_service, recoveries)},
+		{"recovered", offsetof(struct rp_service, recovered)},
+		{"failed", offsetof(struct rp_service, failed)},
+		{"fifo_overflows", offsetof(struct rp_service, fifo_overflows)},
+	};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		if (!strcmp(key, nums[i].k)) {
+			memcpy(&v->u, (const char *)s + nums[i].off, sizeof(uint64_t));
+			return 0;
+		}
+	if (!strcmp(key, "bound")) {
+		v->u = s->bound;
+		return 0;
+	}
+	if (!strcmp(key, "queued")) {
+		v->u = s->n;
+		return 0;
+	}
+	if (!strcmp(key, "last")) {
+		v->is_str = true;
+		v->s = s->last ? s->last : "-";
+		return 0;
+	}
+	if (!strcmp(key, "state")) {
+		v->is_str = true;
+		v->s = s->bridge ? "recovering" : s->running ? "busy" : "idle";
+		return 0;
+	}
+	return -PCISIM_ENOENT;
+}
+
+static void svc_destroy(struct pcisim_comp *c)
+{
+	free(c);
+}
+
+static const char *const svc_keys[] = {"state", "bound", "queued", "last", "cor", "nonfatal",
+				       "fatal", "recoveries", "recovered", "failed", "fifo_overflows",
+				       NULL};
+static const struct pcisim_comp_ops svc_ops = {
+	.type = "aer",
+	.query = svc_query,
+	.query_keys = svc_keys,
+	.destroy = svc_destroy,
+};
+
+void pcisim_host_aer_boot(struct pcisim_host *h)
+{
+	struct pcisim_host_aer *ha = ha_of(h);
+	if (!ha || !ha->on)
+		return;
+	struct pcisim_fabric *fab = h->fab;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->cfg.bytes &&
+		    pcisim_host_visible(h, fn))
+			setup_fn(h, fn);
+	}
+	for (size_t i = 0; i < ha->nsvc; i++)
+		if (!ha->svc[i]->port->fn.comp.removed && pcisim_host_visible(h, &ha->svc[i]->port->fn))
+			probe(ha->svc[i]);
+}
+
+/* ---- the host: section ---- */
+
+const char *const pcisim_host_aer_keys[] = {"aer", "drivers", "aer_reset_on_need_reset", NULL};
+
+static const char *const ers_choices[] = {"absent", "none", "can_recover", "need_reset",
+					  "disconnect", "recovered", "no_aer_driver", NULL};
+static const char *const drv_keys[] = {"error_detected", "mmio_enabled", "slot_reset", "resume",
+				       "callback_time", "reads_device", "cor_error_detected", NULL};
+
+static int parse_driver(struct pcisim_host_aer *ha, const struct pcisim_ynode *k,
+			const struct pcisim_ynode *v, struct pcisim_diag *d)
+{
+	int rc;
+	if ((rc = pcisim_yexpect(v, PCISIM_Y_MAP, "a driver's behaviour (error_detected, slot_reset, ...)", d)) ||
+	    (rc = pcisim_ymap_check_keys(v, "a driver entry", drv_keys, d)))
+		return rc;
+	struct pcisim_fabric *fab = ha->h->fab;
+	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, k->str);
+	if (!fn)
+		return pcisim_diag_error(d, k->loc, "'drivers': no device '%s' in the topology", k->str);
+	struct drv_cfg c = default_cfg(fn);
+	c.id = k->str;
+	/* an entry describes the driver from scratch: callbacks it does not list are absent */
+	c.error_detected = c.mmio_enabled = c.slot_reset = PCISIM_ERS_ABSENT;
+	c.resume = false;
+	c.reads_device = true;
+	const struct pcisim_ynode *n;
+	unsigned idx;
+	static const char *const cbs[] = {"error_detected", "mmio_enabled", "slot_reset"};
+	enum pcisim_ers *dst[] = {&c.error_detected, &c.mmio_enabled, &c.slot_reset};
+	for (int i = 0; i < 3; i++)
+		if ((n = pcisim_ymap_get(v, cbs[i]))) {
+			if ((rc = pcisim_yget_choice(n, cbs[i], ers_choices, &idx, d)))
+				return rc;
+			*dst[i] = (enum pcisim_ers)idx;
+		}
+	if ((n = pcisim_ymap_get(v, "resume")) && (rc = pcisim_yget_bool(n, "'resume'", &c.resume, d)))
+		return rc;
+	if ((n = pcisim_ymap_get(v, "reads_device")) &&
+	    (rc = pcisim_yget_bool(n, "'reads_device'", &c.reads_device, d)))
+		return rc;
+	if ((n = pcisim_ymap_get(v, "cor_error_detected")) &&
+	    (rc = pcisim_yget_bool(n, "'cor_error_detected'", &c.cor_error_detected, d)))
+		return rc;
+	if ((n = pcisim_ymap_get(v, "callback_time")) &&
+	    (rc = pcisim_yget_time(n, "'callback_time'", &c.cb_time, d)))
+		return rc;
+	struct drv_cfg *nv = realloc(ha->drv, (ha->ndrv + 1) * sizeof(*nv));
+	if (!nv)
+		abort();
+	ha->drv = nv;
+	ha->drv[ha->ndrv++] = c;
+	return 0;
+}
+
+int pcisim_host_aer_build(struct pcisim_host *h, const struct pcisim_ynode *node, struct pcisim_diag *d)
+{
+	struct pcisim_host_aer *ha = calloc(1, sizeof(*ha));
+	if (!ha)
+		abort();
+	ha->h = h;
+	h->aer = ha;
+	int rc;
+	const struct pcisim_ynode *n;
+	if ((n = pcisim_ymap_get(node, "aer")) && (rc = pcisim_yget_bool(n, "'aer'", &ha->on, d)))
+		return rc;
+	if ((n = pcisim_ymap_get(node, "aer_reset_on_need_reset")) &&
+	    (rc = pcisim_yget_bool(n, "'aer_reset_on_need_reset'", &ha->reset_on_need_reset, d)))
+		return rc;
+	if ((n = pcisim_ymap_get(node, "drivers"))) {
+		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "a mapping of device ids to driver behaviour", d)))
+			return rc;
+		for (size_t i = 0; i < n->n; i++)
+			if ((rc = parse_driver(ha, n->keys[i], n->vals[i], d)))
+				return rc;
+	}
+	if (!ha->on)
+		return 0;
+	/* the service's component per root port with AER (scenarios can name them) */
+	struct pcisim_fabric *fab = h->fab;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || fn->drv->kind != PCISIM_FN_ROOT_PORT || !pcisim_is_port(fn) ||
+		    !pcisim_to_port(fn)->aer)
+			continue;
+		struct rp_service *s = calloc(1, sizeof(*s));
+		if (!s)
+			abort();
+		char name[160];
+		snprintf(name, sizeof(name), "aer:%s", fn->comp.name);
+		if (pcisim_comp_add(h->comp.sim, &s->comp, &h->comp, name, &svc_ops)) {
+			free(s);
+			continue;
+		}
+		s->ha = ha;
+		s->port = pcisim_to_port(fn);
+		struct rp_service **v = realloc(ha->svc, (ha->nsvc + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		ha->svc = v;
+		ha->svc[ha->nsvc++] = s;
+	}
+	return 0;
+}
+
+void pcisim_host_aer_free(struct pcisim_host *h)
+{
+	struct pcisim_host_aer *ha = ha_of(h);
+	if (!ha)
+		return;
+	free(ha->drv);
+	free(ha->svc);
+	free(ha->io);
+	free(ha);
+	h->aer = NULL;
+}
+
+static const struct pcisim_record_kind kinds[] = {
+	{"aer.isr", "the AER service's interrupt handler queued an error source (fields: status, source_id, queued)"},
+	{"aer.callback", "a driver's error recovery callback returned (fields: callback, vote, status = merged result)"},
+	{"aer.recovery", "pcie_do_recovery() started or ended (fields: event: start/recovered/failed, state, status)"},
+	{"aer.reset", "the AER service reset a link for recovery (fields: event, why)"},
+	{"aer.io_state", "Linux's channel state of a function changed (fields: from, to)"},
+	{0},
+};
+
+void pcisim_host_aer_register(void)
+{
+	pcisim_record_kinds_add(kinds);
+}
