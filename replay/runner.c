@@ -365,18 +365,20 @@ int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_resul
 	struct pcisim_scenario sub;
 	size_t *orig = NULL;
 	struct pcisim_scenario *run_sc = sc;
-	if (s->step_on) {
+	if (s->step_on || s->step_order) {
 		sub = *sc;
 		sub.steps = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*sub.steps));
 		orig = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*orig));
 		sub.nsteps = 0;
-		for (size_t i = 0; i < sc->nsteps; i++)
-			if (s->step_on[i]) {
+		for (size_t k = 0; k < sc->nsteps; k++) {
+			size_t i = s->step_order ? s->step_order[k] : k;
+			if (!s->step_on || s->step_on[i]) {
 				orig[sub.nsteps] = i;
 				sub.steps[sub.nsteps] = sc->steps[i];
 				sub.steps[sub.nsteps].index = sub.nsteps;
 				sub.nsteps++;
 			}
+		}
 		run_sc = &sub;
 	}
 

@@ -49,6 +49,12 @@ struct pcisim_run_spec {
 	const pcisim_time *step_at;
 	/* Per step: false leaves the step out of the run (minimisation); NULL = all in. */
 	const bool *step_on;
+	/*
+	 * The steps in this order (indices into sc->steps, each once; NULL = file order):
+	 * steps due at the same time run in this order, as they would in a scenario file
+	 * written in it (a reproducer of a failure that needed an order of steps).
+	 */
+	const size_t *step_order;
 	/* Outputs. */
 	struct pcisim_twriter *w; /* every item, header and end (the header from @hdr) */
 	const struct pcisim_theader *hdr;

@@ -33,5 +33,7 @@ extern const struct pcisim_command pcisim_cmd_simulate;
 extern const struct pcisim_command pcisim_cmd_import_qemu;
 extern const struct pcisim_command pcisim_cmd_graph;
 extern const struct pcisim_command pcisim_cmd_replay;
+extern const struct pcisim_command pcisim_cmd_fuzz;
+extern const struct pcisim_command pcisim_cmd_fuzz_merge;
 
 #endif

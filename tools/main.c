@@ -14,6 +14,8 @@ static const struct pcisim_command *const commands[] = {
 	&pcisim_cmd_import_qemu,
 	&pcisim_cmd_graph,
 	&pcisim_cmd_replay,
+	&pcisim_cmd_fuzz,
+	&pcisim_cmd_fuzz_merge,
 	NULL,
 };
 

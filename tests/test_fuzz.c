@@ -1,0 +1,299 @@
+/*
+ * Fuzz campaigns: with a fixed campaign seed, pcisim fuzz finds the PDS race in
+ * scenarios/pds-migration-fuzz.yaml, minimises it to at most two timeline steps, and
+ * writes a reproducer that fails under simulate and a trace that replays (and passes
+ * under machine.qemu=8.1); the 8.1 model gives no failure at all; campaigns are
+ * deterministic whatever the number of worker processes, and shards merged with
+ * fuzz-merge equal the whole campaign; an order among simultaneous steps is found and
+ * written into the reproducer's timeline; bad fuzz: sections are located errors.
+ */
+#define _XOPEN_SOURCE 700
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "replay/fuzz.h"
+#include "scenario_util.h"
+
+#define FUZZ_SCENARIO PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml"
+
+static char tmpdir[] = "/tmp/pcisim-test-fuzz-XXXXXX";
+
+static int setup(void **state)
+{
+	pcisim_register_all();
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int run_cli(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run_cli(char **out, const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = snprintf(cmd, sizeof(cmd), "%s ", PCISIM_BINARY);
+	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t len;
+	FILE *m = open_memstream(out, &len);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), p)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(m);
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Run a campaign in this process; the JSON summary (decref it). */
+static json_t *campaign(const char *file, struct pcisim_fuzz_opts *o, int want_rc)
+{
+	char *txt = NULL;
+	size_t len;
+	o->out = open_memstream(&txt, &len);
+	o->json = true;
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	int rc = pcisim_fuzz(file, o, &d);
+	fclose(o->out);
+	if (rc != want_rc)
+		fail_msg("fuzz %s returned %d, expected %d:\n%s", file, rc, want_rc, txt);
+	json_error_t je;
+	json_t *j = json_loads(txt, 0, &je);
+	if (!j)
+		fail_msg("not JSON (%s):\n%s", je.text, txt);
+	free(txt);
+	return j;
+}
+
+static json_int_t jint(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
+static void finds_the_pds_race_and_minimises_it(void **state)
+{
+	char out[512];
+	snprintf(out, sizeof(out), "%s/pds", tmpdir);
+	struct pcisim_fuzz_opts o = {.runs = 200, .has_runs = true, .seed = 1, .has_seed = true,
+				     .jobs = 1, .out_dir = out};
+	json_t *j = campaign(FUZZ_SCENARIO, &o, 1);
+	assert_int_equal(jint(j, "runs"), 200);
+	json_t *sigs = json_object_get(j, "signatures");
+	assert_int_equal(json_array_size(sigs), 1);
+	json_t *s = json_array_get(sigs, 0);
+	const char *sig = json_string_value(json_object_get(s, "signature"));
+	assert_non_null(strstr(sig, "expect migration@"));
+	assert_non_null(strstr(sig, "invariant migration-completes@migration: failed: get_pci_config_device: Bad config data: i=0x6e"));
+	/* About 3 in 5 runs migrate after 2.12 s of 5 s. */
+	assert_in_range(jint(s, "runs"), 80, 160);
+	assert_int_equal(jint(s, "steps"), 3);
+	assert_in_range(jint(s, "steps_minimised"), 1, 2);
+	assert_true(json_is_true(json_object_get(s, "reproducer_fails")));
+	const char *steps = json_string_value(json_object_get(s, "reproducer_steps"));
+	assert_non_null(strstr(steps, "do: migrate"));
+	const char *dir = json_string_value(json_object_get(s, "dir"));
+
+	/* The reproducer fails under simulate, at a time after QEMU's unplug. */
+	char *txt;
+	assert_int_equal(run_cli(&txt, "simulate %s/repro.yaml", dir), 1);
+	assert_non_null(strstr(txt, "FAIL"));
+	assert_non_null(strstr(txt, "expected the last migration completed; observed failed"));
+	free(txt);
+	/* The failing run replays identically, and passes under the fixed model. */
+	assert_int_equal(run_cli(&txt, "replay %s/trace.jsonl", dir), 0);
+	assert_non_null(strstr(txt, "identical"));
+	free(txt);
+	assert_int_equal(run_cli(&txt, "replay %s/trace.jsonl --set machine.qemu=8.1", dir), 0);
+	assert_non_null(strstr(txt, "the recorded failure no longer happens"));
+	free(txt);
+	assert_int_equal(run_cli(&txt, "replay %s/repro.jsonl", dir), 0);
+	free(txt);
+	json_decref(j);
+}
+
+static void qemu_81_has_no_failure(void **state)
+{
+	static const char *const sets[] = {"machine.qemu=8.1"};
+	struct pcisim_fuzz_opts o = {.runs = 300, .has_runs = true, .seed = 7, .has_seed = true,
+				     .jobs = 1, .sets = sets, .nsets = 1};
+	json_t *j = campaign(FUZZ_SCENARIO, &o, 0);
+	assert_int_equal(jint(j, "runs"), 300);
+	assert_int_equal(jint(j, "failing_runs"), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "signatures")), 0);
+	json_decref(j);
+}
+
+/* (runs, failing, first run of the signature) of a summary */
+static void key(json_t *j, json_int_t k[3])
+{
+	k[0] = jint(j, "runs");
+	k[1] = jint(j, "failing_runs");
+	json_t *s = json_array_get(json_object_get(j, "signatures"), 0);
+	k[2] = s ? jint(s, "first_run") : -1;
+}
+
+static void deterministic_across_jobs_and_shards(void **state)
+{
+	json_int_t a[3], b[3], m[3];
+	struct pcisim_fuzz_opts o = {.runs = 600, .has_runs = true, .seed = 3, .has_seed = true, .jobs = 1};
+	json_t *one = campaign(FUZZ_SCENARIO, &o, 1);
+	key(one, a);
+	o = (struct pcisim_fuzz_opts){.runs = 600, .has_runs = true, .seed = 3, .has_seed = true, .jobs = 2};
+	json_t *two = campaign(FUZZ_SCENARIO, &o, 1);
+	key(two, b);
+	assert_memory_equal(a, b, sizeof(a));
+	/* Three shards with their own output directories, then merged. */
+	char *txt;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(run_cli(&txt, "fuzz %s --runs 600 --seed 3 --shard %d/3 --out %s/shard%d --no-minimise --quiet",
+					 FUZZ_SCENARIO, i, tmpdir, i), 1);
+		free(txt);
+	}
+	assert_int_equal(run_cli(&txt, "fuzz-merge %s/shard0 %s/shard1 %s/shard2 --out %s/merged --json",
+				 tmpdir, tmpdir, tmpdir, tmpdir), 1);
+	json_t *merged = json_loads(strchr(txt, '{'), JSON_DISABLE_EOF_CHECK, NULL);
+	assert_non_null(merged);
+	free(txt);
+	key(merged, m);
+	assert_memory_equal(a, m, sizeof(a));
+	assert_int_equal(jint(merged, "shards"), 3);
+	char path[600];
+	json_t *s = json_array_get(json_object_get(merged, "signatures"), 0);
+	snprintf(path, sizeof(path), "%s/repro.yaml", json_string_value(json_object_get(s, "dir")));
+	assert_int_equal(access(path, R_OK), 0);
+	/* Shards of different campaigns do not merge. */
+	assert_int_equal(run_cli(&txt, "fuzz %s --runs 10 --seed 4 --out %s/other --no-minimise --quiet",
+				 FUZZ_SCENARIO, tmpdir), 1);
+	free(txt);
+	assert_int_equal(run_cli(&txt, "fuzz-merge %s/shard0 %s/other", tmpdir, tmpdir), 2);
+	assert_non_null(strstr(txt, "not shards of one campaign"));
+	free(txt);
+	json_decref(one);
+	json_decref(two);
+	json_decref(merged);
+}
+
+static const char order_scenario[] =
+	"version: 1\n"
+	"name: order-race\n"
+	"seed: 1\n"
+	"timeline:\n"
+	"  - {at: 1ms, do: log, text: noise}\n"
+	"  - {at: 2ms, do: log, text: A}\n"
+	"  - {at: 2ms, do: stop}\n"
+	"expect:\n"
+	"  - log: A\n";
+
+static void an_order_of_simultaneous_steps_is_found_and_written_down(void **state)
+{
+	char file[512], out[512];
+	snprintf(file, sizeof(file), "%s/order.yaml", tmpdir);
+	snprintf(out, sizeof(out), "%s/order", tmpdir);
+	FILE *f = fopen(file, "w");
+	fputs(order_scenario, f);
+	fclose(f);
+	char *txt;
+	/* simulate runs them in file order: the line appears */
+	assert_int_equal(run_cli(&txt, "simulate %s --quiet", file), 0);
+	free(txt);
+	struct pcisim_fuzz_opts o = {.runs = 64, .has_runs = true, .seed = 1, .has_seed = true,
+				     .jobs = 1, .out_dir = out, .no_minimise = true};
+	json_t *j = campaign(file, &o, 1);
+	json_t *s = json_array_get(json_object_get(j, "signatures"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "signature")), "expect log@9");
+	assert_in_range(jint(s, "runs"), 16, 48);
+	assert_true(json_is_true(json_object_get(s, "reproducer_fails")));
+	/* the reproducer has the stop before the line */
+	char path[600];
+	snprintf(path, sizeof(path), "%s/repro.yaml", json_string_value(json_object_get(s, "dir")));
+	size_t n = 0;
+	char *yaml = NULL;
+	FILE *m = open_memstream(&yaml, &n);
+	f = fopen(path, "r");
+	char buf[512];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(f);
+	fclose(m);
+	char *stop = strstr(yaml, "do: stop"), *a = strstr(yaml, "text: A");
+	assert_non_null(stop);
+	assert_non_null(a);
+	assert_true(stop < a);
+	free(yaml);
+	json_decref(j);
+}
+
+static void bad_fuzz_sections_are_located_errors(void **state)
+{
+	char file[512];
+	snprintf(file, sizeof(file), "%s/bad.yaml", tmpdir);
+	static const struct {
+		const char *fuzz, *msg;
+	} cases[] = {
+		{"{invariants: [no-such]}", ":10:21: error: unknown invariant 'no-such'; valid names: migration-completes, slot-settled"},
+		{"{runs: 0}", ":10:14: error: 'runs': 0 is out of range"},
+		{"{colour: red}", ":10:8: error: unknown key 'colour' in 'fuzz'; valid keys: runs, seed, order, jitter, minimise, invariants"},
+		{"{order: maybe}", ":10:15: error: 'order': 'maybe' is not a boolean"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *f = fopen(file, "w");
+		fprintf(f, "%sfuzz: %s\n", order_scenario, cases[i].fuzz);
+		fclose(f);
+		char *txt;
+		int rc = run_cli(&txt, "fuzz %s --runs 5", file);
+		if (rc != 2 || !strstr(txt, cases[i].msg))
+			fail_msg("fuzz: %s: exit %d, expected 2 and '%s' in:\n%s", cases[i].fuzz, rc, cases[i].msg, txt);
+		free(txt);
+	}
+	char *txt;
+	assert_int_equal(run_cli(&txt, "fuzz %s --runs 5 --time 1s", FUZZ_SCENARIO), 2);
+	free(txt);
+	assert_int_equal(run_cli(&txt, "fuzz %s --shard 3/3", FUZZ_SCENARIO), 2);
+	assert_non_null(strstr(txt, "0 <= i < N"));
+	free(txt);
+}
+
+static void a_time_budget_ends_the_campaign(void **state)
+{
+	char *txt;
+	assert_int_equal(run_cli(&txt, "fuzz %s --time 200ms --json --quiet", FUZZ_SCENARIO), 1);
+	json_t *j = json_loads(txt, 0, NULL);
+	assert_non_null(j);
+	assert_true(jint(j, "runs") > 50);
+	assert_true(json_real_value(json_object_get(j, "seconds")) < 2.0);
+	json_decref(j);
+	free(txt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(finds_the_pds_race_and_minimises_it),
+		cmocka_unit_test(qemu_81_has_no_failure),
+		cmocka_unit_test(deterministic_across_jobs_and_shards),
+		cmocka_unit_test(an_order_of_simultaneous_steps_is_found_and_written_down),
+		cmocka_unit_test(bad_fuzz_sections_are_located_errors),
+		cmocka_unit_test(a_time_budget_ends_the_campaign),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
