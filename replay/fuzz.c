@@ -50,6 +50,9 @@ static double now_s(void)
 
 static const char *const fuzz_keys[] = {"runs", "seed", "order", "jitter", "minimise", "invariants", NULL};
 
+static int fuzz_section(const struct pcisim_ynode *f, struct pcisim_fuzz_config *cfg,
+			struct pcisim_diag *d);
+
 int pcisim_fuzz_config(const struct pcisim_scenario *sc, struct pcisim_fuzz_config *cfg,
 		       struct pcisim_diag *d)
 {
@@ -58,8 +61,26 @@ int pcisim_fuzz_config(const struct pcisim_scenario *sc, struct pcisim_fuzz_conf
 	cfg->seed = 1;
 	cfg->order = cfg->jitter = cfg->minimise = true;
 	const struct pcisim_ynode *f = sc->fuzz;
-	if (!f)
-		return 0;
+	int rc = f ? fuzz_section(f, cfg, d) : 0;
+	if (!rc && !cfg->invs) {
+		/* every invariant, resolved once for the whole campaign */
+		const char **names = pcisim_invariant_names();
+		size_t n = 0;
+		while (names && names[n])
+			n++;
+		cfg->invs = calloc(n + 1, sizeof(*cfg->invs));
+		if (!cfg->invs)
+			oom();
+		for (size_t i = 0; i < n; i++)
+			cfg->invs[i] = pcisim_invariant_find(names[i]);
+		free(names);
+	}
+	return rc;
+}
+
+static int fuzz_section(const struct pcisim_ynode *f, struct pcisim_fuzz_config *cfg,
+			struct pcisim_diag *d)
+{
 	int rc;
 	if ((rc = pcisim_ymap_check_keys(f, "'fuzz'", fuzz_keys, d)))
 		return rc;

@@ -1,0 +1,112 @@
+/*
+ * Fuzz throughput: complete runs per second on one core of the PDS race with an
+ * unscripted migration time (scenarios/pds-migration-fuzz.yaml: machine build, boot,
+ * pciehp, the migration with its destination, expectations and invariants, per run),
+ * and the wall time from a campaign's start until the PDS failure is first found.
+ * Each figure is the median of 5 repetitions (the time to the first failure over 5
+ * campaign seeds).
+ *
+ * usage: bench_fuzz [SCENARIO] [RUNS]   (from the project root; default
+ *        scenarios/pds-migration-fuzz.yaml and 5000 runs per repetition)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "replay/runner.h"
+#include "sim/core/scenario.h"
+#include "tools/cli.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Run r of campaign @seed, as pcisim fuzz makes it; true when it failed. */
+static bool one_run(struct pcisim_scenario *sc, uint64_t seed, uint64_t r, struct pcisim_diag *d,
+		    bool *pds)
+{
+	struct pcisim_run_spec spec;
+	pcisim_run_spec_init(&spec, sc);
+	spec.policy = PCISIM_POLICY_RANDOM;
+	char purpose[32];
+	snprintf(purpose, sizeof(purpose), "run %" PRIu64, r);
+	pcisim_rng_stream(&spec.rng, seed, "fuzz", purpose);
+	spec.order = spec.jitter = true;
+	struct pcisim_run_result res;
+	if (pcisim_run_scenario(&spec, &res, d)) {
+		fprintf(stderr, "bench_fuzz: the scenario does not run\n");
+		exit(2);
+	}
+	bool failed = res.signature[0] != 0;
+	*pds = strstr(res.signature, "Bad config data: i=0x6e") != NULL;
+	pcisim_run_result_free(&res);
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : "scenarios/pds-migration-fuzz.yaml";
+	uint64_t runs = argc > 2 ? strtoull(argv[2], NULL, 10) : 5000;
+	/* As pcisim fuzz does: keep freed memory in the heap (every run frees and takes back
+	 * the same large blocks; returning them to the kernel costs page faults). */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	pcisim_register_all();
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+
+	/* Time to the first PDS failure, from a cold start (load included), 5 seeds. */
+	double first[5];
+	uint64_t first_run[5];
+	for (int k = 0; k < 5; k++) {
+		double t0 = now_s();
+		struct pcisim_scenario sc;
+		if (pcisim_scenario_load(&sc, path, &d))
+			return 2;
+		uint64_t r = 0;
+		bool pds = false;
+		while (!(one_run(&sc, 1000 + (uint64_t)k, r, &d, &pds) && pds))
+			r++;
+		first[k] = now_s() - t0;
+		first_run[k] = r;
+		pcisim_scenario_free(&sc);
+	}
+
+	/* Throughput: complete runs per second, one core. */
+	struct pcisim_scenario sc;
+	if (pcisim_scenario_load(&sc, path, &d))
+		return 2;
+	double rate[5];
+	uint64_t failed = 0;
+	for (int k = 0; k < 5; k++) {
+		double t0 = now_s();
+		failed = 0;
+		for (uint64_t r = 0; r < runs; r++) {
+			bool pds;
+			failed += one_run(&sc, 1, r, &d, &pds);
+		}
+		rate[k] = (double)runs / (now_s() - t0);
+		printf("repetition %d: %" PRIu64 " runs in %.3f s: %.0f runs/s (%" PRIu64 " failing); first PDS failure after %.3f ms (run %" PRIu64 ", campaign seed %d)\n",
+		       k + 1, runs, (double)runs / rate[k], rate[k], failed, first[k] * 1e3, first_run[k], 1000 + k);
+	}
+	pcisim_scenario_free(&sc);
+	qsort(rate, 5, sizeof(double), cmp_d);
+	qsort(first, 5, sizeof(double), cmp_d);
+	printf("scenario: %s\n", path);
+	printf("median: %.0f complete runs/s on one core\n", rate[2]);
+	printf("median: PDS failure first found after %.3f ms of wall time\n", first[2] * 1e3);
+	return 0;
+}
