@@ -1,7 +1,8 @@
 /*
  * Hot-plug slots, Linux pciehp and migration, end to end: every slot bit's access
- * rule, QEMU's unplug rules, pciehp's timing to the picosecond, the PDS race failing
- * on QEMU 7.2 and migrating on 8.1, and untouched machines always migrating.
+ * rule, QEMU's unplug rules, pciehp's timing to the picosecond (its sleeps plus the
+ * round trips of its routed config accesses), the PDS race failing on QEMU 7.2 and
+ * migrating on 8.1, and untouched machines always migrating.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/pcie_cap.h"
 
+#define NS PCISIM_NS
 #define MS PCISIM_MS
 #define S PCISIM_S
 
@@ -66,8 +68,17 @@ static void pds_race_fails_on_72(void **state)
 	struct run *r = run_fmt(pds_fmt, "7.2", "3s");
 	const struct pcisim_record *unplug = find_rec(r, "pci.unplug", "nex-usb-xhci0", NULL, NULL);
 	assert_non_null(unplug);
-	/* 20 ms + 100 ms link, 1 s of Vendor ID polls, power off, 1 s wait, indicator off. */
-	assert_int_equal(unplug->t, 2120 * MS);
+	/*
+	 * 20 ms + 100 ms link, 1 s of Vendor ID polls, power off, 1 s wait, indicator off:
+	 * 2.120 s of sleeps, plus the time the config accesses take. pciehp's accesses to
+	 * the root port's own registers cross no link and cost nothing; each of the 50
+	 * Vendor ID reads of devfn 0 below it (pci_bus_check_dev: 50 tries, 20 ms apart)
+	 * crosses the root port's 2.5 GT/s x1 link and comes back as a 12-byte UR: a
+	 * 12-byte request down and a 12-byte completion up, (12 + 8) * 4 ns + 100 ns =
+	 * 180 ns each way, 360 ns per read. 2.120 s + 50 * 360 ns = 2.120018 s.
+	 */
+	assert_int_equal(unplug->t, 2120 * MS + 50 * 360 * NS);
+	assert_int_equal(unplug->t, 2120018000000ull);
 	const struct pcisim_record *m = find_rec(r, "migration", NULL, NULL, NULL);
 	assert_non_null(m);
 	assert_string_equal(field(m, "result"), "failed");
@@ -195,7 +206,13 @@ static void pciehp_add_remove_timing(void **state)
 	struct run *r = run_fmt("%s", addremove);
 	const struct pcisim_record *added = find_rec(r, "linux.device", "nic1", "event", "added");
 	assert_non_null(added);
-	assert_int_equal(added->t, 1 * S + 20 * MS + 100 * MS);
+	/*
+	 * 20 ms + 100 ms for the link, then one Vendor ID read of the e1000e, found at
+	 * once: it crosses rp2's 2.5 GT/s x1 link, a 12-byte request down (180 ns) and a
+	 * 16-byte CplD back ((16 + 8) * 4 ns + 100 ns = 196 ns); accesses to rp2's own
+	 * registers cross no link and cost nothing. 1.120 s + 376 ns.
+	 */
+	assert_int_equal(added->t, 1 * S + 20 * MS + 100 * MS + 376 * NS);
 	const struct pcisim_record *blink = find_rec(r, "pciehp.state", "rp2", "to", "BLINKINGOFF");
 	assert_non_null(blink);
 	assert_int_equal(blink->t, 5 * S);

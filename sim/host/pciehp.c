@@ -1,8 +1,11 @@
 /*
  * Linux pciehp as a model: written from the behaviour described in REFERENCE.md 3
  * (pciehp_ctrl.c, pciehp_hpc.c, pciehp_core.c): the same states, messages, order of
- * register writes and waits. The IRQ thread is a protothread (pt.h); every sleep and
- * every wait for Command Completed suspends it in simulated time.
+ * register writes and waits. The IRQ thread is a protothread (pt.h); every sleep,
+ * every wait for Command Completed and every config access (a routed request that
+ * costs its round trip through the fabric) suspends it in simulated time. The
+ * hard-IRQ half and the end of the probe are protothreads of their own, with their
+ * own accesses (docs/hotplug.md, "Config accesses travel the fabric").
  */
 #include "sim/host/pciehp.h"
 
@@ -60,20 +63,33 @@ static void set_state(struct pcisim_pciehp *c, enum pcisim_pciehp_state s, const
 
 /* ---- register access ---- */
 
+/*
+ * Every access of the driver is a routed config request (pt.h): the procedure that
+ * makes it suspends until the completion is back, and reads the data from the access
+ * struct afterwards. The port's own registers are at the port's BDF; a root port is
+ * on a root bus, so its round trip crosses no link and costs nothing, while a switch
+ * downstream port's crosses every link above its switch.
+ */
 static uint16_t expo(struct pcisim_pciehp *c, uint16_t reg)
 {
 	return (uint16_t)(c->port->exp + reg);
 }
 
-static uint16_t rd16(struct pcisim_pciehp *c, uint16_t reg)
+static uint8_t port_bus(struct pcisim_pciehp *c)
 {
-	struct pcisim_pcifn *fn = &c->port->fn;
-	return (uint16_t)pcisim_host_cfg_read(c->host, fn->bus, fn->devfn, expo(c, reg), 2);
+	return c->port->fn.bus ? c->port->fn.bus->number : 0;
 }
 
-static void wr16(struct pcisim_pciehp *c, uint16_t reg, uint16_t v)
+/* pcie_capability_read_word(port, reg) into (a)->val */
+#define RD16(pt, c, a, reg) PT_CFG_READ((pt), (a), port_bus(c), (c)->port->fn.devfn, expo((c), (reg)), 2)
+/* pcie_capability_write_word(port, reg, v) */
+#define WR16(pt, c, a, reg, v)                                                             \
+	PT_CFG_WRITE((pt), (a), port_bus(c), (c)->port->fn.devfn, expo((c), (reg)), 2, (v))
+
+/* PCI_POSSIBLE_ERROR() of a 16-bit read */
+static bool no_response(uint32_t v16)
 {
-	pcisim_host_cfg_write(c->host, &c->port->fn, expo(c, reg), v, 2);
+	return (v16 & 0xffff) == 0xffff;
 }
 
 /* ---- running the thread ---- */
@@ -94,6 +110,12 @@ PCISIM_EVKIND(run_kind, "pciehp.run", run_thread);
 static void poke(struct pcisim_pciehp *c, pcisim_time delay)
 {
 	pcisim_schedule(sim_of(c), delay, PCISIM_CLASS_HOST, &run_kind, &c->comp, 0, 0);
+}
+
+/* The thread's config access completed: it continues at once, in the completion's event. */
+static void ist_wake(void *ctx)
+{
+	ist(ctx);
 }
 
 #define NOW(c) (sim_of(c)->now)
@@ -133,15 +155,23 @@ static int wait_cmd(struct pcisim_pciehp *c, struct pcisim_pt *pt)
 		poke(c, c->deadline - NOW(c));
 		PT_WAIT_UNTIL(pt, cmd_done(c));
 	} else {
+		/* pcie_poll_cmd(): read, sleep 10 ms, count the time left down by 10 ms. */
+		c->left = c->deadline - NOW(c);
 		for (;;) {
-			if (rd16(c, PCI_EXP_SLTSTA) & PCI_EXP_SLTSTA_CC) {
-				wr16(c, PCI_EXP_SLTSTA, PCI_EXP_SLTSTA_CC);
+			RD16(pt, c, &c->cfg, PCI_EXP_SLTSTA);
+			if (no_response(c->cfg.val)) {
+				hp_log(c, "pcie_poll_cmd: no response from device");
+				break;
+			}
+			if (c->cfg.val & PCI_EXP_SLTSTA_CC) {
+				WR16(pt, c, &c->cfg, PCI_EXP_SLTSTA, PCI_EXP_SLTSTA_CC);
 				c->cmd_busy = false;
 				break;
 			}
-			if (NOW(c) >= c->deadline)
-				break;
 			PT_SLEEP(pt, c, PCIEHP_CMD_POLL);
+			if (c->left < PCIEHP_CMD_POLL)
+				break;
+			c->left -= PCIEHP_CMD_POLL;
 		}
 	}
 	if (c->cmd_busy) {
@@ -158,18 +188,15 @@ static int write_cmd(struct pcisim_pciehp *c)
 	struct pcisim_pt *pt = &c->pt_cmd;
 	PT_BEGIN(pt);
 	PT_CALL(pt, &c->pt_wait, wait_cmd(c, &c->pt_wait));
-	{
-		uint16_t v = rd16(c, PCI_EXP_SLTCTL);
-		if (v == 0xffff) {
-			hp_log(c, "pcie_do_write_cmd: no response from device");
-			PT_EXIT(pt);
-		}
-		v = (uint16_t)((v & ~c->mask) | (c->cmd & c->mask));
-		c->cmd_busy = true;
-		c->slot_ctrl = v;
-		wr16(c, PCI_EXP_SLTCTL, v);
-		c->cmd_started = NOW(c);
+	RD16(pt, c, &c->cfg, PCI_EXP_SLTCTL);
+	if (no_response(c->cfg.val)) {
+		hp_log(c, "pcie_do_write_cmd: no response from device");
+		PT_EXIT(pt);
 	}
+	c->cmd_busy = true;
+	c->slot_ctrl = (uint16_t)((c->cfg.val & ~c->mask) | (c->cmd & c->mask));
+	WR16(pt, c, &c->cfg, PCI_EXP_SLTCTL, c->slot_ctrl);
+	c->cmd_started = NOW(c);
 	if (c->cmd_wait)
 		PT_CALL(pt, &c->pt_wait, wait_cmd(c, &c->pt_wait));
 	PT_END(pt);
@@ -215,25 +242,29 @@ static uint16_t ind_cmd(uint16_t pwr, uint16_t attn, uint16_t *mask)
 
 /* ---- presence and link ---- */
 
-static bool card_present(struct pcisim_pciehp *c)
+/* pciehp_card_present() from a Slot Status value: 1, 0, or -1 (no response). */
+static int present_of(uint32_t sltsta)
 {
-	return rd16(c, PCI_EXP_SLTSTA) & PCI_EXP_SLTSTA_PDS;
+	return no_response(sltsta) ? -1 : !!(sltsta & PCI_EXP_SLTSTA_PDS);
 }
 
-static bool link_active(struct pcisim_pciehp *c)
+/* pciehp_check_link_active() from a Link Status value: 1, 0, or -1 (no response). */
+static int link_of(uint32_t lnksta)
 {
-	return rd16(c, PCI_EXP_LNKSTA) & PCI_EXP_LNKSTA_DLLLA;
+	return no_response(lnksta) ? -1 : !!(lnksta & PCI_EXP_LNKSTA_DLLLA);
 }
 
-static bool power_on(struct pcisim_pciehp *c)
+/*
+ * pci_bus_read_dev_vendor_id(bus, devfn, &l, 0) on a read dword: broken or empty
+ * slots answer all ones, 0, 0000ffff or ffff0000; a Vendor ID of 0001h is an RRS
+ * completion under CRS Software Visibility, and with a timeout of 0 (pciehp's) it
+ * counts as not found.
+ */
+static bool vendor_found(uint32_t l)
 {
-	return !(rd16(c, PCI_EXP_SLTCTL) & PCI_EXP_SLTCTL_PCC);
-}
-
-static bool device_answers(struct pcisim_pciehp *c)
-{
-	uint32_t v = pcisim_host_cfg_read(c->host, c->port->fn.secondary, 0, PCI_VENDOR_ID, 4);
-	return v != 0xffffffffu && (v & 0xffff) != 0xffff && (v & 0xffff) != 0;
+	if (l == 0xffffffffu || l == 0 || l == 0x0000ffffu || l == 0xffff0000u)
+		return false;
+	return (l & 0xffff) != 0x0001;
 }
 
 /* pciehp_check_link_status(): wait for the link and for the device to answer. */
@@ -242,43 +273,58 @@ static int check_link_status(struct pcisim_pciehp *c)
 	struct pcisim_pt *pt = &c->pt_link;
 	PT_BEGIN(pt);
 	c->link_ok = false;
-	if (!(pcisim_cfg_get32(&c->port->fn.cfg, expo(c, PCI_EXP_LNKCAP)) & PCI_EXP_LNKCAP_DLLLARC)) {
+	if (!c->link_active_reporting) {
 		PT_SLEEP(pt, c, PCIEHP_NO_DLLLA_WAIT);
 	} else {
+		/* pcie_wait_for_link_delay(): 20 ms, then pcie_wait_for_link_status():
+		 * do { read Link Status; done if DLLLA; msleep(1) } while (before the deadline). */
 		PT_SLEEP(pt, c, PCIEHP_LINK_DETECT_WAIT);
 		c->deadline = NOW(c) + PCIEHP_LINK_TIMEOUT;
-		while (!link_active(c)) {
+		for (;;) {
+			RD16(pt, c, &c->cfg, PCI_EXP_LNKSTA);
+			if (c->cfg.val & PCI_EXP_LNKSTA_DLLLA)
+				break;
+			PT_SLEEP(pt, c, PCIEHP_LINK_POLL);
 			if (NOW(c) >= c->deadline) {
 				hp_log(c, "Slot(%u): No link", c->slot_nr);
 				c->ret = -1;
 				PT_EXIT(pt);
 			}
-			PT_SLEEP(pt, c, PCIEHP_LINK_POLL);
 		}
 		PT_SLEEP(pt, c, PCIEHP_LINK_SETTLE);
 	}
-	/* pci_bus_check_dev(): Vendor ID of devfn 0, every 20 ms for up to 1 s. */
-	c->deadline = NOW(c) + PCIEHP_DEV_TIMEOUT;
+	/*
+	 * pci_bus_check_dev(): the Vendor ID of devfn 0 below, then msleep(20) while the
+	 * 1000 ms budget, counted down by 20 per try, lasts: 50 reads at most, however
+	 * long each read takes.
+	 */
+	c->found = false;
+	c->left = PCIEHP_DEV_TIMEOUT;
 	for (;;) {
-		if (device_answers(c))
+		PT_CFG_READ(pt, &c->cfg, c->port->fn.secondary ? c->port->fn.secondary->number : 0, 0,
+			    PCI_VENDOR_ID, 4);
+		if (vendor_found(c->cfg.val)) {
+			c->found = true;
 			break;
-		if (NOW(c) + PCIEHP_DEV_POLL >= c->deadline) {
-			PT_SLEEP(pt, c, PCIEHP_DEV_POLL);
-			hp_log(c, "Slot(%u): No device found", c->slot_nr);
-			c->ret = -1;
-			PT_EXIT(pt);
 		}
 		PT_SLEEP(pt, c, PCIEHP_DEV_POLL);
+		c->left -= PCIEHP_DEV_POLL;
+		if (!c->left)
+			break;
 	}
 	/* Device found: ignore link or presence changes up to now. */
-	c->pending_events &= ~(PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC);
-	{
-		uint16_t lnk = rd16(c, PCI_EXP_LNKSTA);
-		if ((lnk & PCI_EXP_LNKSTA_LT) || !(lnk & PCI_EXP_LNKSTA_NLW)) {
-			hp_log(c, "Slot(%u): Cannot train link: status %#06x", c->slot_nr, lnk);
-			c->ret = -1;
-			PT_EXIT(pt);
-		}
+	if (c->found)
+		c->pending_events &= ~(PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC);
+	RD16(pt, c, &c->cfg, PCI_EXP_LNKSTA);
+	if ((c->cfg.val & PCI_EXP_LNKSTA_LT) || !(c->cfg.val & PCI_EXP_LNKSTA_NLW)) {
+		hp_log(c, "Slot(%u): Cannot train link: status %#06x", c->slot_nr, c->cfg.val);
+		c->ret = -1;
+		PT_EXIT(pt);
+	}
+	if (!c->found) {
+		hp_log(c, "Slot(%u): No device found", c->slot_nr);
+		c->ret = -1;
+		PT_EXIT(pt);
 	}
 	c->ret = 0;
 	c->link_ok = true;
@@ -304,6 +350,7 @@ static int board_added(struct pcisim_pciehp *c)
 		c->ret = -1;
 		goto err_exit;
 	}
+	/* pciehp_configure_device(): enumeration and driver probe, instant (host.c). */
 	pcisim_host_scan_bus(c->host, c->port->fn.secondary, "pciehp enable");
 	SET_INDICATORS(c, pt, PCI_EXP_SLTCTL_PWR_IND_ON, PCI_EXP_SLTCTL_ATTN_IND_OFF);
 	c->ret = 0;
@@ -339,8 +386,12 @@ static int enable_slot(struct pcisim_pciehp *c)
 {
 	struct pcisim_pt *pt = &c->pt_slot;
 	PT_BEGIN(pt);
-	if ((c->slot_cap & PCI_EXP_SLTCAP_PCP) && power_on(c) &&
-	    !pcisim_host_bus_empty(c->host, c->port->fn.secondary)) {
+	c->power = false;
+	if (c->slot_cap & PCI_EXP_SLTCAP_PCP) { /* pciehp_get_power_status() */
+		RD16(pt, c, &c->cfg, PCI_EXP_SLTCTL);
+		c->power = !(c->cfg.val & PCI_EXP_SLTCTL_PCC);
+	}
+	if (c->power && !pcisim_host_bus_empty(c->host, c->port->fn.secondary)) {
 		hp_log(c, "Slot(%u): Already enabled", c->slot_nr);
 		c->ret = 0;
 	} else {
@@ -357,7 +408,12 @@ static int disable_slot(struct pcisim_pciehp *c)
 {
 	struct pcisim_pt *pt = &c->pt_slot;
 	PT_BEGIN(pt);
-	if ((c->slot_cap & PCI_EXP_SLTCAP_PCP) && !power_on(c)) {
+	c->power = true;
+	if (c->slot_cap & PCI_EXP_SLTCAP_PCP) { /* pciehp_get_power_status() */
+		RD16(pt, c, &c->cfg, PCI_EXP_SLTCTL);
+		c->power = !(c->cfg.val & PCI_EXP_SLTCTL_PCC);
+	}
+	if (!c->power) {
 		hp_log(c, "Slot(%u): Already disabled", c->slot_nr);
 		c->ret = -1;
 	} else {
@@ -446,24 +502,26 @@ static int handle_presence_or_link_change(struct pcisim_pciehp *c)
 		c->safe_removal = false;
 		PT_CALL(pt, &c->pt_slot, disable_slot(c));
 	}
-	{
-		bool present = card_present(c), link = link_active(c);
-		if (!present && !link) {
-			if (c->state == PCIEHP_BLINKINGON) {
-				pcisim_cancel(sim_of(c), &c->button_work);
-				set_state(c, PCIEHP_OFF, "card not present");
-			}
-			PT_EXIT(pt);
+	/* Turn the slot on if it is occupied or the link is up. */
+	RD16(pt, c, &c->cfg, PCI_EXP_SLTSTA);
+	c->present = present_of(c->cfg.val);
+	RD16(pt, c, &c->cfg, PCI_EXP_LNKSTA);
+	c->link = link_of(c->cfg.val);
+	if (c->present <= 0 && c->link <= 0) {
+		if (c->state == PCIEHP_BLINKINGON) {
+			pcisim_cancel(sim_of(c), &c->button_work);
+			set_state(c, PCIEHP_OFF, "card not present");
 		}
-		if (c->state != PCIEHP_BLINKINGON && c->state != PCIEHP_OFF)
-			PT_EXIT(pt);
-		pcisim_cancel(sim_of(c), &c->button_work);
-		set_state(c, PCIEHP_POWERON, present ? "card present" : "link up");
-		if (present)
-			hp_log(c, "Slot(%u): Card present", c->slot_nr);
-		if (link)
-			hp_log(c, "Slot(%u): Link Up", c->slot_nr);
+		PT_EXIT(pt);
 	}
+	if (c->state != PCIEHP_BLINKINGON && c->state != PCIEHP_OFF)
+		PT_EXIT(pt);
+	pcisim_cancel(sim_of(c), &c->button_work);
+	set_state(c, PCIEHP_POWERON, c->present > 0 ? "card present" : "link up");
+	if (c->present > 0)
+		hp_log(c, "Slot(%u): Card present", c->slot_nr);
+	if (c->link > 0)
+		hp_log(c, "Slot(%u): Link Up", c->slot_nr);
 	PT_CALL(pt, &c->pt_slot, enable_slot(c));
 	PT_END(pt);
 }
@@ -494,41 +552,81 @@ static int ist(struct pcisim_pciehp *c)
 	PT_END(pt);
 }
 
-/* pciehp_isr(): read Slot Status, write the event bits back, hand them to the thread. */
-void pcisim_pciehp_isr(struct pcisim_pciehp *c)
+/* ---- the hard-IRQ half ---- */
+
+/*
+ * pciehp_isr(): read Slot Status, write the event bits back, re-read while MSI is on
+ * (a port interrupts again only after all event bits were zero), hand Command
+ * Completed to the waiter and the rest to the thread. Modelled as a protothread so
+ * that each access takes its round trip and reads Slot Status as it is when the read
+ * arrives at the port: the CPU taking the interrupt stalls on each access, and what
+ * the thread does meanwhile (another CPU) goes on.
+ */
+static int isr_thread(struct pcisim_pciehp *c)
 {
-	uint32_t events = 0;
-	bool msi = c->port->msix || c->port->msi;
+	struct pcisim_pt *pt = &c->pt_isr;
+	PT_BEGIN(pt);
+	c->isr_events = 0;
+	/* Interrupts only when enabled in Slot Control (PCIe r4.0 §6.7.3.4): IRQ_NONE. */
+	if (!(c->slot_ctrl & PCI_EXP_SLTCTL_HPIE))
+		PT_EXIT(pt);
 	for (;;) {
-		uint16_t status = rd16(c, PCI_EXP_SLTSTA);
-		if (status == 0xffff)
-			return;
-		status &= SLTSTA_EVENTS;
+		RD16(pt, c, &c->isr_cfg, PCI_EXP_SLTSTA);
+		if (no_response(c->isr_cfg.val)) {
+			hp_log(c, "pciehp_isr: no response from device");
+			PT_EXIT(pt);
+		}
+		c->isr_status = (uint16_t)(c->isr_cfg.val & SLTSTA_EVENTS);
 		if (c->power_fault_detected)
-			status &= (uint16_t)~PCI_EXP_SLTSTA_PFD;
-		else if (status & PCI_EXP_SLTSTA_PFD)
+			c->isr_status &= (uint16_t)~PCI_EXP_SLTSTA_PFD;
+		else if (c->isr_status & PCI_EXP_SLTSTA_PFD)
 			c->power_fault_detected = true;
-		events |= status;
-		if (!status)
+		c->isr_events |= c->isr_status;
+		if (!c->isr_status)
 			break;
-		wr16(c, PCI_EXP_SLTSTA, status);
-		/* With MSI a port interrupts again only after all event bits were zero. */
-		if (!msi)
+		WR16(pt, c, &c->isr_cfg, PCI_EXP_SLTSTA, c->isr_status);
+		if (!c->port->msix && !c->port->msi)
 			break;
 	}
-	if (!events)
-		return;
-	char names[64];
-	PCISIM_RECORD(sim_of(c), &c->comp, "pciehp.isr",
-		      PCISIM_FS("events", pcisim_slot_sta_names((uint16_t)events, names, sizeof(names))));
-	if (events & PCI_EXP_SLTSTA_CC) {
+	if (!c->isr_events)
+		PT_EXIT(pt);
+	{
+		char names[64];
+		PCISIM_RECORD(sim_of(c), &c->comp, "pciehp.isr",
+			      PCISIM_FS("events", pcisim_slot_sta_names((uint16_t)c->isr_events, names,
+									sizeof(names))));
+	}
+	if (c->isr_events & PCI_EXP_SLTSTA_CC) {
 		c->cmd_busy = false;
 		poke(c, 0);
-		events &= ~(uint32_t)PCI_EXP_SLTSTA_CC;
-		if (!events)
-			return;
+		c->isr_events &= ~(uint32_t)PCI_EXP_SLTSTA_CC;
 	}
-	request(c, events);
+	if (c->isr_events)
+		request(c, c->isr_events);
+	PT_END(pt);
+}
+
+/* Run the handler; again if the vector fired while it ran (handle_edge_irq's IRQS_PENDING). */
+static void isr_run(void *ctx)
+{
+	struct pcisim_pciehp *c = ctx;
+	c->isr_running = true;
+	while (isr_thread(c) == PT_DONE) {
+		if (!c->isr_again) {
+			c->isr_running = false;
+			return;
+		}
+		c->isr_again = false;
+	}
+}
+
+void pcisim_pciehp_isr(struct pcisim_pciehp *c)
+{
+	if (c->isr_running) {
+		c->isr_again = true;
+		return;
+	}
+	isr_run(c);
 }
 
 int pcisim_pciehp_sysfs_power(struct pcisim_pciehp *c, bool on)
@@ -604,6 +702,7 @@ static const struct pcisim_comp_ops pciehp_ops = {
 };
 
 static struct pcisim_evkind start_kind;
+static void probe_wake(void *ctx);
 
 struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_port *port)
 {
@@ -619,6 +718,9 @@ struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_
 	c->host = h;
 	c->port = port;
 	c->state = PCIEHP_OFF;
+	pcisim_host_cfg_init(&c->cfg, h->comp.sim, &c->comp, ist_wake, c);
+	pcisim_host_cfg_init(&c->isr_cfg, h->comp.sim, &c->comp, isr_run, c);
+	pcisim_host_cfg_init(&c->probe_cfg, h->comp.sim, &c->comp, probe_wake, c);
 	return c;
 }
 
@@ -638,15 +740,22 @@ void pcisim_pciehp_probe(struct pcisim_pciehp *c)
 	       cap & PCI_EXP_SLTCAP_PIP ? '+' : '-', cap & PCI_EXP_SLTCAP_HPC ? '+' : '-',
 	       cap & PCI_EXP_SLTCAP_HPS ? '+' : '-', cap & PCI_EXP_SLTCAP_EIP ? '+' : '-',
 	       cap & PCI_EXP_SLTCAP_NCCS ? '+' : '-', lnkcap & PCI_EXP_LNKCAP_DLLLARC ? '+' : '-');
-	/* pcie_init(): clear stale events; the state from what Linux enumerated below. */
-	wr16(c, PCI_EXP_SLTSTA, SLTSTA_EVENTS | PCI_EXP_SLTSTA_MRLSC);
+	c->link_active_reporting = lnkcap & PCI_EXP_LNKCAP_DLLLARC;
+	/*
+	 * pcie_init(): clear stale events; the state from what Linux enumerated below.
+	 * Part of boot, so synchronous (host.c); the rest of the probe is routed.
+	 */
+	pcisim_host_cfg_write(h, &port->fn, expo(c, PCI_EXP_SLTSTA), SLTSTA_EVENTS | PCI_EXP_SLTSTA_MRLSC, 2);
 	c->state = pcisim_host_bus_empty(h, port->fn.secondary) ? PCIEHP_OFF : PCIEHP_ON;
 	PCISIM_RECORD(h->comp.sim, &c->comp, "pciehp.state", PCISIM_FS("from", "-"),
 		      PCISIM_FS("to", state_names[c->state]), PCISIM_FS("why", "probe"));
 	pcisim_schedule(sim_of(c), 0, PCISIM_CLASS_HOST, &start_kind, &c->comp, 0, 0);
 }
 
-/* The notification enable and the presence check run in the probe's thread context. */
+/*
+ * The notification enable and the presence check run in the probe's context (a
+ * thread of their own, with their own config accesses).
+ */
 static int start_thread(struct pcisim_pciehp *c);
 
 static void start_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
@@ -655,28 +764,45 @@ static void start_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 }
 static struct pcisim_evkind start_kind = {.name = "pciehp.probe", .fn = start_ev, .code = 0};
 
+static void probe_wake(void *ctx)
+{
+	start_thread(ctx);
+}
+
 static int start_thread(struct pcisim_pciehp *c)
 {
-	/* pcie_enable_notification(): DLLSCE always, ABPE or PDCE, HPIE, CCIE. */
-	uint16_t cmd = PCI_EXP_SLTCTL_DLLSCE;
-	cmd |= (c->slot_cap & PCI_EXP_SLTCAP_ABP) ? PCI_EXP_SLTCTL_ABPE : PCI_EXP_SLTCTL_PDCE;
-	cmd |= PCI_EXP_SLTCTL_HPIE;
-	if (!(c->slot_cap & PCI_EXP_SLTCAP_NCCS))
-		cmd |= PCI_EXP_SLTCTL_CCIE;
-	/* The first command has nothing to wait for: write it directly. */
-	uint16_t mask = PCI_EXP_SLTCTL_PDCE | PCI_EXP_SLTCTL_ABPE | PCI_EXP_SLTCTL_PFDE |
-			PCI_EXP_SLTCTL_MRLSCE | PCI_EXP_SLTCTL_CCIE | PCI_EXP_SLTCTL_HPIE |
-			PCI_EXP_SLTCTL_DLLSCE;
-	uint16_t v = rd16(c, PCI_EXP_SLTCTL);
-	v = (uint16_t)((v & ~mask) | (cmd & mask));
-	c->cmd_busy = true;
-	c->slot_ctrl = v;
-	wr16(c, PCI_EXP_SLTCTL, v);
-	c->cmd_started = NOW(c);
+	struct pcisim_pt *pt = &c->pt_probe;
+	PT_BEGIN(pt);
+	/*
+	 * pcie_enable_notification(): DLLSCE always, ABPE or PDCE, HPIE, CCIE, written as
+	 * pcie_write_cmd_nowait(); the first command has nothing to wait for.
+	 */
+	RD16(pt, c, &c->probe_cfg, PCI_EXP_SLTCTL);
+	if (no_response(c->probe_cfg.val)) {
+		hp_log(c, "pcie_do_write_cmd: no response from device");
+	} else {
+		uint16_t cmd = PCI_EXP_SLTCTL_DLLSCE | PCI_EXP_SLTCTL_HPIE;
+		cmd |= (c->slot_cap & PCI_EXP_SLTCAP_ABP) ? PCI_EXP_SLTCTL_ABPE : PCI_EXP_SLTCTL_PDCE;
+		if (!(c->slot_cap & PCI_EXP_SLTCAP_NCCS))
+			cmd |= PCI_EXP_SLTCTL_CCIE;
+		uint16_t mask = PCI_EXP_SLTCTL_PDCE | PCI_EXP_SLTCTL_ABPE | PCI_EXP_SLTCTL_PFDE |
+				PCI_EXP_SLTCTL_MRLSCE | PCI_EXP_SLTCTL_CCIE | PCI_EXP_SLTCTL_HPIE |
+				PCI_EXP_SLTCTL_DLLSCE;
+		c->cmd_busy = true;
+		c->slot_ctrl = (uint16_t)((c->probe_cfg.val & ~mask) | (cmd & mask));
+		WR16(pt, c, &c->probe_cfg, PCI_EXP_SLTCTL, c->slot_ctrl);
+		c->cmd_started = NOW(c);
+	}
 	/* pciehp_check_presence(): bring up an occupied slot, bring down an empty one. */
-	bool occupied = card_present(c) || link_active(c);
-	if ((occupied && (c->state == PCIEHP_OFF || c->state == PCIEHP_BLINKINGON)) ||
-	    (!occupied && (c->state == PCIEHP_ON || c->state == PCIEHP_BLINKINGOFF)))
+	/* pciehp_card_present_or_link_active(): presence, and only if not present the link */
+	RD16(pt, c, &c->probe_cfg, PCI_EXP_SLTSTA);
+	c->probe_occupied = present_of(c->probe_cfg.val);
+	if (!c->probe_occupied) {
+		RD16(pt, c, &c->probe_cfg, PCI_EXP_LNKSTA);
+		c->probe_occupied = link_of(c->probe_cfg.val);
+	}
+	if ((c->probe_occupied > 0 && (c->state == PCIEHP_OFF || c->state == PCIEHP_BLINKINGON)) ||
+	    (!c->probe_occupied && (c->state == PCIEHP_ON || c->state == PCIEHP_BLINKINGOFF)))
 		request(c, PCI_EXP_SLTSTA_PDC);
-	return 0;
+	PT_END(pt);
 }

@@ -58,22 +58,43 @@ struct pcisim_pciehp {
 	uint16_t slot_ctrl; /* the last value written */
 	bool power_fault_detected;
 	pcisim_timer button_work;
+	bool link_active_reporting; /* LNKCAP DLLLARC (Linux reads it at enumeration) */
 	/* the IRQ thread and its procedures, one pt per nesting level */
 	struct pcisim_pt pt_ist, pt_req, pt_slot, pt_board, pt_link, pt_cmd, pt_wait;
+	struct pcisim_host_cfg cfg; /* the IRQ thread's config accesses */
 	uint32_t events;
 	int ret;
 	pcisim_time wake_at, deadline;
+	pcisim_time left;   /* pci_bus_check_dev(), pcie_poll_cmd(): time left, counted by steps */
 	uint16_t cmd, mask;
 	bool cmd_wait;
 	bool safe_removal;
 	bool link_ok;
+	bool found;         /* pci_bus_check_dev() found the device */
+	bool power;         /* pciehp_get_power_status() */
+	int present, link;  /* pciehp_card_present(), pciehp_check_link_active(): 1, 0, -1 = no response */
+	/* the rest of the probe (notification enable, presence check), in the probe's context */
+	struct pcisim_pt pt_probe;
+	struct pcisim_host_cfg probe_cfg;
+	int probe_occupied;
+	/* the hard-IRQ half, pciehp_isr(): a CPU stalled on its own accesses */
+	struct pcisim_pt pt_isr;
+	struct pcisim_host_cfg isr_cfg;
+	bool isr_running;   /* the handler is under way */
+	bool isr_again;     /* the vector fired meanwhile: run the handler again (handle_edge_irq) */
+	uint16_t isr_status;
+	uint32_t isr_events;
 };
 
 /** The driver's component for a port (made when the host is built, so scenarios can name it). */
 struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_port *port);
 /** pciehp_probe() at boot: read the slot, clear stale events, enable notifications, check presence. */
 void pcisim_pciehp_probe(struct pcisim_pciehp *c);
-/** The port's interrupt arrived: the hard-IRQ half (pciehp_isr). */
+/**
+ * The port's interrupt arrived: the hard-IRQ half (pciehp_isr). It runs as a
+ * protothread whose config accesses take their round trips; an interrupt that arrives
+ * while it runs makes it run once more when it is done.
+ */
 void pcisim_pciehp_isr(struct pcisim_pciehp *c);
 /** sysfs "power" writes: 0 = disable (DISABLE_SLOT request), 1 = enable (PDC request). */
 int pcisim_pciehp_sysfs_power(struct pcisim_pciehp *c, bool on);
