@@ -52,7 +52,8 @@ void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, cons
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise);
 bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
 
-/** Has Linux enumerated @fn (and not removed it)? */
+/** Has Linux enumerated @fn (and not removed it)? (Linux's view: a surprise-removed
+ * function stays visible until a driver notices.) */
 bool pcisim_host_visible(struct pcisim_host *h, const struct pcisim_pcifn *fn);
 /** The Linux driver bound to @fn's model ("e1000e", "pcieport"), NULL for none. */
 const char *pcisim_host_linux_driver(const struct pcisim_pcifn *fn);
