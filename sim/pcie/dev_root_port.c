@@ -51,6 +51,26 @@ static void port_done(struct pcisim_pcifn *fn)
 	pcisim_port_realize_common(p);
 }
 
+/*
+ * rp_reset_hold(): after the port and bridge resets QEMU disables the bridge windows
+ * (pci_bridge_disable_base_limit): every base above its limit, the prefetchable
+ * upper halves zero. Firmware reprograms them; until then a guest reads I/O base
+ * 0xf0, memory base 0xfff0 and prefetchable base 0xfff1 (64-bit type bit kept).
+ */
+static void rp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
+{
+	struct pcisim_cfg *c = &fn->cfg;
+	pcisim_port_reset(fn, kind);
+	pcisim_cfg_setbits(c, PCI_IO_BASE, 1, 0xf0);
+	pcisim_cfg_clrbits(c, PCI_IO_LIMIT, 1, 0xf0);
+	pcisim_cfg_setbits(c, PCI_MEMORY_BASE, 2, 0xfff0);
+	pcisim_cfg_clrbits(c, PCI_MEMORY_LIMIT, 2, 0xfff0);
+	pcisim_cfg_setbits(c, PCI_PREF_MEMORY_BASE, 2, 0xfff0);
+	pcisim_cfg_clrbits(c, PCI_PREF_MEMORY_LIMIT, 2, 0xfff0);
+	pcisim_cfg_set(c, PCI_PREF_BASE_UPPER32, 0, 4);
+	pcisim_cfg_set(c, PCI_PREF_LIMIT_UPPER32, 0, 4);
+}
+
 /* ---- pcie-root-port ---- */
 
 static int gen_rp_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
@@ -220,7 +240,7 @@ static const struct pcisim_prop_def cxl_rp_props[] = {
 /* The hooks every root port shares (port.c). */
 #define ROOT_PORT_HOOKS                                        \
 	.kind = PCISIM_FN_ROOT_PORT, .size = sizeof(struct pcisim_port), .pcie = true, \
-	.bridge = true, .cfg_write = pcisim_port_cfg_write, .reset = pcisim_port_reset, \
+	.bridge = true, .cfg_write = pcisim_port_cfg_write, .reset = rp_reset,          \
 	.pre_plug = pcisim_port_pre_plug, .plug = pcisim_port_plug,    \
 	.unplug_request = pcisim_port_unplug_request, .ops = &pcisim_port_ops
 
