@@ -16,8 +16,10 @@
  *    now + delay;
  *  - cancelling a pending event removes it (it will not run, and is not hashed);
  *    cancelling a handle that already ran or was cancelled does nothing;
- *  - the handler may reuse or reschedule nothing of the event it was given: the
- *    record is freed when the handler returns;
+ *  - a handler gets a copy of its event: the pool slot is already free (and may be
+ *    reused by the first event the handler schedules), so keep nothing of it;
+ *  - a pointer from pcisim_event_new() is valid only until the next allocation
+ *    (the pool may grow): fill it and post it at once;
  *  - with a rank hook installed (fuzz, explore; struct pcisim_hooks), events at
  *    one time and class run by (rank, sequence) instead.
  *
@@ -181,8 +183,9 @@ pcisim_time pcisim_when(const struct pcisim_sim *sim, pcisim_timer t);
 
 /**
  * pcisim_run() - execute events in order until none is left, the next one lies after
- * @until, or pcisim_stop() was called. Time then stands at @until if the queue ran
- * past it, else at the last event. Returns the number of events executed.
+ * @until, or pcisim_stop() was called. Unless stopped, time then stands at @until
+ * (also when the queue emptied earlier); a stopped run stands at its last event.
+ * Returns the number of events executed.
  */
 uint64_t pcisim_run(struct pcisim_sim *sim, pcisim_time until);
 /** Execute exactly one event (if any at or before @until); false when none. */
