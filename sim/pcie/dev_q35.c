@@ -9,12 +9,16 @@
  * Facts, from QEMU's sources:
  *  - hw/pci-host/q35.c: MCH 8086:29c0 (PCI_DEVICE_ID_INTEL_Q35_MCH), revision
  *    MCH_HOST_BRIDGE_REVISION_DEFAULT 0, class 0600, at devfn 0 of "pcie.0".
- *  - hw/i386/pc_q35.c pc_q35_init(): ICH9-LPC created multifunction at 1f.0, AHCI
- *    at 1f.2 and SMBus at 1f.3; the VGA from -vga std (the default) at 00:01.0
- *    (pcie.0's first free slot after the MCH).
+ *  - hw/i386/pc_q35.c pc_q35_init(): ICH9-LPC, AHCI (1f.2) and SMBus (1f.3) all
+ *    created multifunction (header type 0x80); the VGA from -vga std (the default)
+ *    at 00:01.0 (pcie.0's first free slot after the MCH).
+ *  - reset values, read from QEMU 7.2 by tests/qemu-diff: MCH GGC 0x0010, SMRAM
+ *    0x02, ESMRAMC 0x38; LPC PMBASE 0x00000001, PIRQ[A-H] routes 0x80; AHCI address
+ *    map 0x40 (0x90), SATA capability revision 0x10 and BARLOC 0x48; SMBus pin A,
+ *    its I/O BAR 4 of 64 bytes.
  *  - include/hw/southbridge/ich9.h: ICH9 LPC 8086:2918 (PCI_DEVICE_ID_INTEL_ICH9_8),
  *    ICH9_A2_LPC_REVISION 2, class 0601 (ISA bridge); SMBus 8086:2930
- *    (PCI_DEVICE_ID_INTEL_ICH9_6), revision 2, class 0c05, I/O BAR 4 (32 bytes).
+ *    (PCI_DEVICE_ID_INTEL_ICH9_6), revision 2, class 0c05, I/O BAR 4.
  *  - hw/ide/ich.c: ich9-ahci 8086:2922, revision 2, class 010601 (SATA, AHCI 1.0),
  *    SATA capability 0xa8, MSI 0x80 (1 vector, 64-bit), I/O BAR 4 (index/data
  *    pair, 32 bytes), AHCI memory BAR 5 (4 KiB).
@@ -27,6 +31,19 @@
 
 #include "sim/pcie/models_int.h"
 #include "sim/pcie/regs/pci.h"
+
+/* Reset values of the chipset registers a guest sees before firmware touches them. */
+#define MCH_HOST_BRIDGE_GGC 0x50
+#define MCH_HOST_BRIDGE_GGC_DEFAULT 0x0010
+#define MCH_HOST_BRIDGE_SMRAM 0x9d
+#define MCH_HOST_BRIDGE_SMRAM_DEFAULT 0x02 /* C_BASE_SEG */
+#define MCH_HOST_BRIDGE_ESMRAMC 0x9e
+#define MCH_HOST_BRIDGE_ESMRAMC_DEFAULT 0x38 /* SM_CACHE | SM_L1 | SM_L2 */
+#define ICH9_LPC_PMBASE 0x40
+#define ICH9_LPC_PMBASE_RTE 0x1 /* resource type: I/O */
+#define ICH9_LPC_PIRQA_ROUT 0x60
+#define ICH9_LPC_PIRQE_ROUT 0x68
+#define ICH9_LPC_PIRQ_ROUT_DEFAULT 0x80 /* IRQEN: routing disabled */
 
 /* The fabric whose fixed functions pcisim_q35_create() is creating (see builtin_only). */
 static const struct pcisim_fabric *q35_building;
@@ -53,6 +70,10 @@ static int mch_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	if (rc)
 		return rc;
 	pcisim__header(fn, 0x8086, 0x29c0, 0, 0x060000);
+	/* mch_reset(): GGC, SMRAM and ESMRAMC defaults */
+	pcisim_cfg_set(&fn->cfg, MCH_HOST_BRIDGE_GGC, MCH_HOST_BRIDGE_GGC_DEFAULT, 2);
+	pcisim_cfg_set(&fn->cfg, MCH_HOST_BRIDGE_SMRAM, MCH_HOST_BRIDGE_SMRAM_DEFAULT, 1);
+	pcisim_cfg_set(&fn->cfg, MCH_HOST_BRIDGE_ESMRAMC, MCH_HOST_BRIDGE_ESMRAMC_DEFAULT, 1);
 	return 0;
 }
 
@@ -75,12 +96,22 @@ static int lpc_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	if (rc)
 		return rc;
 	pcisim__header(fn, 0x8086, 0x2918, 2, 0x060100);
+	/* ich9_lpc_reset(): PMBASE says I/O space; every PIRQ route disabled (0x80) */
+	pcisim_cfg_set(&fn->cfg, ICH9_LPC_PMBASE, ICH9_LPC_PMBASE_RTE, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		pcisim_cfg_set(&fn->cfg, (uint16_t)(ICH9_LPC_PIRQA_ROUT + i), ICH9_LPC_PIRQ_ROUT_DEFAULT, 1);
+		pcisim_cfg_set(&fn->cfg, (uint16_t)(ICH9_LPC_PIRQE_ROUT + i), ICH9_LPC_PIRQ_ROUT_DEFAULT, 1);
+	}
 	return 0;
 }
 
 #define ICH9_SATA_CAP_OFFSET 0xa8
 #define ICH9_SATA_CAP_SIZE 8
+#define ICH9_SATA_CAP_BAR 0x48 /* BAR 4 (BARLOC 8), offset 0 */
+#define ICH9_SATA_MAP 0x90
+#define ICH9_SATA_MAP_AHCI 0x40
 #define ICH9_MSI_CAP_OFFSET 0x80
+#define ICH9_SMB_BAR_SIZE 64
 
 static int ahci_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
@@ -89,8 +120,13 @@ static int ahci_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	pcisim_cfg_set(c, PCI_INTERRUPT_PIN, 1, 1);
 	int rc;
 	/* SATA Capability (PCI_CAP_ID_SATA): added first, then MSI (head of the list) */
-	if (!pcisim_cfg_add_cap(c, PCI_CAP_ID_SATA, ICH9_SATA_CAP_OFFSET, ICH9_SATA_CAP_SIZE))
+	uint16_t sata = pcisim_cfg_add_cap(c, PCI_CAP_ID_SATA, ICH9_SATA_CAP_OFFSET, ICH9_SATA_CAP_SIZE);
+	if (!sata)
 		return pcisim__build_failed(fn, -PCISIM_EINVAL, "its SATA capability", d);
+	/* SATA capability revision 1.0; index/data pair at offset 0 of BAR 4 (BARLOC 8) */
+	pcisim_cfg_set(c, (uint16_t)(sata + 2), 0x0010, 2);
+	pcisim_cfg_set(c, (uint16_t)(sata + 4), ICH9_SATA_CAP_BAR, 4);
+	pcisim_cfg_set(c, ICH9_SATA_MAP, ICH9_SATA_MAP_AHCI, 1); /* address map: AHCI mode */
 	if ((rc = pcisim_cap_msi_init(c, ICH9_MSI_CAP_OFFSET, 1, true, false)) < 0 ||
 	    (rc = pcisim_cfg_register_bar(c, 4, 32, PCI_BASE_ADDRESS_SPACE_IO)) < 0 ||
 	    (rc = pcisim_cfg_register_bar(c, 5, 4096, 0)) < 0)
@@ -104,7 +140,8 @@ static int smbus_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	if (rc)
 		return rc;
 	pcisim__header(fn, 0x8086, 0x2930, 2, 0x0c0500);
-	if ((rc = pcisim_cfg_register_bar(&fn->cfg, 4, 32, PCI_BASE_ADDRESS_SPACE_IO)) < 0)
+	pcisim_cfg_set(&fn->cfg, PCI_INTERRUPT_PIN, 1, 1);
+	if ((rc = pcisim_cfg_register_bar(&fn->cfg, 4, ICH9_SMB_BAR_SIZE, PCI_BASE_ADDRESS_SPACE_IO)) < 0)
 		return pcisim__build_failed(fn, rc, "its BAR", d);
 	return 0;
 }
@@ -144,8 +181,8 @@ int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d
 	if ((rc = builtin(fab, "mch", "q35.mch", "0.0", false, NULL, d)) ||
 	    (vga && (rc = builtin(fab, "VGA", "q35.vga", "1.0", false, NULL, d))) ||
 	    (rc = builtin(fab, "ICH9-LPC", "q35.lpc", "1f.0", true, NULL, d)) ||
-	    (rc = builtin(fab, "ich9-ahci", "q35.sata", "1f.2", false, NULL, d)) ||
-	    (rc = builtin(fab, "ICH9-SMB", "q35.smbus", "1f.3", false, NULL, d)))
+	    (rc = builtin(fab, "ich9-ahci", "q35.sata", "1f.2", true, NULL, d)) ||
+	    (rc = builtin(fab, "ICH9-SMB", "q35.smbus", "1f.3", true, NULL, d)))
 		goto out;
 out:
 	q35_building = NULL;
