@@ -177,6 +177,10 @@ static pcisim_time jitter_hook(void *ctx, struct pcisim_sim *sim, struct pcisim_
 static void event_hook(void *ctx, struct pcisim_sim *sim, const struct pcisim_event *ev)
 {
 	struct runctx *c = ctx;
+	if (c->s->on_event)
+		c->s->on_event(c->s->event_ctx, sim, ev);
+	if (!c->emit)
+		return;
 	struct pcisim_titem it = {.type = PCISIM_TI_EVENT, .t = sim->now, .kind = ev->kind->name,
 				  .comp = ev->target ? ev->target->path : NULL};
 	memcpy(it.a, ev->a, sizeof(it.a));
@@ -310,7 +314,7 @@ static void ctx_start(struct runctx *c, struct pcisim_sim *sim)
 	c->hooks.ctx = c;
 	bool ranked = (s->policy == PCISIM_POLICY_RANDOM || s->policy == PCISIM_POLICY_REPLAY) && s->order;
 	bool jit = (s->policy == PCISIM_POLICY_RANDOM && s->jitter) || s->policy == PCISIM_POLICY_REPLAY;
-	if (c->emit)
+	if (c->emit || s->on_event)
 		c->hooks.event = event_hook;
 	if (ranked)
 		c->hooks.rank = rank_hook;

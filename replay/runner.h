@@ -34,6 +34,8 @@ enum pcisim_policy {
 };
 
 struct pcisim_invariant;
+struct pcisim_event;
+struct pcisim_sim;
 
 struct pcisim_run_spec {
 	struct pcisim_scenario *sc;
@@ -60,6 +62,9 @@ struct pcisim_run_spec {
 	const struct pcisim_theader *hdr;
 	void (*on_item)(void *ctx, const struct pcisim_titem *it); /* every item, as it happens */
 	void *item_ctx;
+	/* Before each event runs (sim->now is its time; explore hashes states here). */
+	void (*on_event)(void *ctx, struct pcisim_sim *sim, const struct pcisim_event *ev);
+	void *event_ctx;
 	bool invariants;     /* check invariants too (default on via pcisim_run_spec_init) */
 	const struct pcisim_invariant *const *invs; /* which ones, NULL-terminated; NULL = all */
 	/* Called after the verdict, before the sim is freed (dumps, state hashes). */

@@ -6,6 +6,8 @@
  * deterministic whatever the number of worker processes, and shards merged with
  * fuzz-merge equal the whole campaign; an order among simultaneous steps is found and
  * written into the reproducer's timeline; bad fuzz: sections are located errors.
+ * pcisim explore proves the QEMU 8.1 variant clean, finds the 7.2 failure, and finds
+ * a failure that needs one order of two steps at the same time.
  */
 #define _XOPEN_SOURCE 700
 #include <jansson.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "replay/explore.h"
 #include "replay/fuzz.h"
 #include "scenario_util.h"
 
@@ -285,6 +288,100 @@ static void a_time_budget_ends_the_campaign(void **state)
 	free(txt);
 }
 
+static json_t *explore(const char *file, struct pcisim_explore_opts *o, int want_rc)
+{
+	char *txt = NULL;
+	size_t len;
+	o->out = open_memstream(&txt, &len);
+	o->json = true;
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	int rc = pcisim_explore(file, o, &d);
+	fclose(o->out);
+	if (rc != want_rc)
+		fail_msg("explore %s returned %d, expected %d:\n%s", file, rc, want_rc, txt);
+	json_t *j = json_loads(txt, 0, NULL);
+	if (!j)
+		fail_msg("not JSON:\n%s", txt);
+	free(txt);
+	return j;
+}
+
+static void explore_proves_81_clean_and_finds_the_72_failure(void **state)
+{
+	static const char *const sets[] = {"machine.qemu=8.1"};
+	struct pcisim_explore_opts o = {.sets = sets, .nsets = 1};
+	json_t *j = explore(FUZZ_SCENARIO, &o, 0);
+	assert_true(json_is_true(json_object_get(j, "exhaustive")));
+	assert_int_equal(jint(j, "failing_schedules"), 0);
+	assert_int_equal(jint(j, "ranged_steps"), 1);
+	/* every distinct migration time: the run's event times and the gaps between them */
+	assert_true(jint(j, "schedules") > 100);
+	json_decref(j);
+
+	char out[512];
+	snprintf(out, sizeof(out), "%s/explore72", tmpdir);
+	o = (struct pcisim_explore_opts){.out_dir = out};
+	j = explore(FUZZ_SCENARIO, &o, 1);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "signature")),
+			       "invariant migration-completes@migration: failed: get_pci_config_device"));
+	json_t *sched = json_object_get(j, "schedule");
+	assert_int_equal(json_array_size(sched), 3);
+	/* The migration fails only once QEMU has unplugged the device at 2.12 s. */
+	json_t *mig = NULL;
+	size_t i;
+	json_t *e;
+	json_array_foreach(sched, i, e)
+	if (!strcmp(json_string_value(json_object_get(e, "do")), "migrate"))
+		mig = e;
+	assert_non_null(mig);
+	pcisim_time t;
+	const char *why;
+	assert_int_equal(pcisim_time_parse(json_string_value(json_object_get(mig, "at")), &t, &why), 0);
+	assert_true(t >= 2120 * PCISIM_MS && t < 2200 * PCISIM_MS);
+	assert_true(json_is_true(json_object_get(j, "reproducer_fails")));
+	char *txt;
+	assert_int_equal(run_cli(&txt, "simulate %s/repro.yaml --quiet", out), 1);
+	free(txt);
+	json_decref(j);
+	/* The same through the command line, with its exit status. */
+	assert_int_equal(run_cli(&txt, "explore %s --set machine.qemu=8.1", FUZZ_SCENARIO), 0);
+	assert_non_null(strstr(txt, "no failing schedule exists"));
+	free(txt);
+	assert_int_equal(run_cli(&txt, "explore %s --max-runs 5", FUZZ_SCENARIO), 0);
+	assert_non_null(strstr(txt, "not exhaustive"));
+	free(txt);
+}
+
+static const char explore_order_scenario[] =
+	"version: 1\n"
+	"name: explore-order\n"
+	"seed: 1\n"
+	"timeline:\n"
+	"  - {at: 2ms, do: log, text: A}\n"
+	"  - {at: 2ms..5ms, do: stop}\n"
+	"expect:\n"
+	"  - log: A\n";
+
+static void explore_finds_an_order_of_same_time_steps(void **state)
+{
+	char file[512];
+	snprintf(file, sizeof(file), "%s/explore-order.yaml", tmpdir);
+	FILE *f = fopen(file, "w");
+	fputs(explore_order_scenario, f);
+	fclose(f);
+	/* Only a stop at exactly 2 ms, run before the log step, loses the line. */
+	struct pcisim_explore_opts o = {.all = true};
+	json_t *j = explore(file, &o, 1);
+	assert_int_equal(jint(j, "failing_schedules"), 1);
+	json_t *sched = json_object_get(j, "schedule");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(sched, 0), "do")), "stop");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(sched, 0), "at")), "2ms");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(sched, 1), "do")), "log");
+	assert_true(json_is_true(json_object_get(j, "exhaustive")));
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +391,8 @@ int main(void)
 		cmocka_unit_test(an_order_of_simultaneous_steps_is_found_and_written_down),
 		cmocka_unit_test(bad_fuzz_sections_are_located_errors),
 		cmocka_unit_test(a_time_budget_ends_the_campaign),
+		cmocka_unit_test(explore_proves_81_clean_and_finds_the_72_failure),
+		cmocka_unit_test(explore_finds_an_order_of_same_time_steps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -35,5 +35,6 @@ extern const struct pcisim_command pcisim_cmd_graph;
 extern const struct pcisim_command pcisim_cmd_replay;
 extern const struct pcisim_command pcisim_cmd_fuzz;
 extern const struct pcisim_command pcisim_cmd_fuzz_merge;
+extern const struct pcisim_command pcisim_cmd_explore;
 
 #endif

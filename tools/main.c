@@ -16,6 +16,7 @@ static const struct pcisim_command *const commands[] = {
 	&pcisim_cmd_replay,
 	&pcisim_cmd_fuzz,
 	&pcisim_cmd_fuzz_merge,
+	&pcisim_cmd_explore,
 	NULL,
 };
 
