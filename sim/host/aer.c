@@ -437,6 +437,15 @@ static uint32_t print_error(struct rp_service *s, struct pcisim_pcifn *dev)
 	dev_log(dev, &s->comp, "AER:   device [%04x:%04x] error status/mask=%08x/%08x",
 		pcisim_cfg_get16(&dev->cfg, PCI_VENDOR_ID), pcisim_cfg_get16(&dev->cfg, PCI_DEVICE_ID), st,
 		mask);
+	/* AER_LOG_TLP_MASKS: the errors that log a TLP header (dword reads, as Linux) */
+	uint32_t tlp = PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_ECRC | PCI_ERR_UNC_UNSUP |
+		       PCI_ERR_UNC_COMP_ABORT | PCI_ERR_UNC_UNX_COMP | PCI_ERR_UNC_MALF_TLP;
+	if (s->sev != PCISIM_AER_COR && (st & tlp)) {
+		uint32_t dw[4];
+		for (unsigned i = 0; i < 4; i++)
+			dw[i] = rd(dev, (uint16_t)(aer + PCI_ERR_HEADER_LOG + 4 * i), 4);
+		dev_log(dev, &s->comp, "AER:   TLP Header: %08x %08x %08x %08x", dw[0], dw[1], dw[2], dw[3]);
+	}
 	return st & ~mask;
 }
 

@@ -43,6 +43,7 @@ enum io_reason {
 	R_LOST,
 	R_POISONED,
 	R_DEVICE_RESET,
+	R_GONE,
 	R_N,
 };
 static const char *const reason_names[] = {
@@ -56,6 +57,7 @@ static const char *const reason_names[] = {
 	[R_LOST] = "lost in flight: link down",
 	[R_POISONED] = "poisoned",
 	[R_DEVICE_RESET] = "device in reset",
+	[R_GONE] = "device gone",
 };
 
 /* One request on its way: what it must find unchanged when it arrives. */
@@ -382,6 +384,23 @@ static void issue(struct workload *w)
 		}
 		break;
 	case OP_DMA_READ:
+	case OP_DMA_WRITE:
+		if (fn->comp.removed) {
+			/* the device vanished: it does no DMA any more */
+			p->live = false;
+			w->live--;
+			end_err(w, n, R_GONE);
+			return;
+		}
+		if (w->op == OP_DMA_WRITE) {
+			if (!ready || ur) {
+				p->live = false;
+				w->live--;
+				end_err(w, n, ur ? R_DROP_LINK : R_DEVICE_RESET);
+				return;
+			}
+			break;
+		}
 		if (!ready) {
 			p->live = false;
 			w->live--;
@@ -391,14 +410,6 @@ static void issue(struct workload *w)
 		if (ur) {
 			/* the request cannot leave: the device waits for its completion */
 			start_cto(w, p, fn);
-			return;
-		}
-		break;
-	case OP_DMA_WRITE:
-		if (!ready || ur) {
-			p->live = false;
-			w->live--;
-			end_err(w, n, ur ? R_DROP_LINK : R_DEVICE_RESET);
 			return;
 		}
 		break;

@@ -34,6 +34,8 @@
  *    MMIO, the device for DMA) logs Completion Timeout. With Completion Timeout
  *    Disable it stays in flight;
  *  - "lost in flight: link down": a posted write on a link that went down;
+ *  - "device in reset": DMA from a function that is in reset; "device gone": DMA
+ *    from a function that was removed (the driver still thinks it is there);
  *  - "poisoned": every poison_every-th request carries poisoned data; its receiver
  *    (the device for MMIO writes and DMA read data, the root port otherwise) logs
  *    Poisoned TLP Received.

@@ -18,6 +18,10 @@
  * the Uncorrectable Error Severity register decides, as in QEMU), and its
  * "id=X,error=Y" form. The "aer.inject" record names the canonical QEMU name and the
  * spelling that was used. A command QEMU would refuse logs QEMU's monitor error.
+ *
+ * pcisim's own keys: repeat (run the command N times) and every (the time between
+ * runs), what a shell loop around the monitor does in the guide; each run is
+ * another command with its own records.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -228,7 +232,40 @@ static void monitor_error(struct pcisim_sim *sim, unsigned qemu, const char *new
 		pcisim_log(sim, NULL, "qemu", "%s", old_text);
 }
 
+static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s);
+
+static void repeat_ev(struct pcisim_sim *sim, struct pcisim_event *ev);
+PCISIM_EVKIND(repeat_kind, "aer.inject_repeat", repeat_ev);
+
+static void schedule_next(struct pcisim_sim *sim, const struct pcisim_step *s, uint64_t left)
+{
+	if (!left)
+		return;
+	const struct pcisim_pval *every = pcisim_step_param(s, "every");
+	struct pcisim_event *ev = pcisim_event_new(sim, &repeat_kind, NULL);
+	ev->ptr = (void *)s;
+	ev->a[0] = left;
+	ev->a[1] = s->index;
+	pcisim_post(sim, ev, pcisim_time_add(sim->now, every->set ? every->u : 0), PCISIM_CLASS_ACTION);
+}
+
+static void repeat_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	const struct pcisim_step *s = ev->ptr;
+	run_once(sim, s);
+	schedule_next(sim, s, ev->a[0] - 1);
+}
+
 static int run(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	const struct pcisim_pval *rep = pcisim_step_param(s, "repeat");
+	int rc = run_once(sim, s);
+	if (rep->set && rep->u > 1)
+		schedule_next(sim, s, rep->u - 1);
+	return rc;
+}
+
+static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
 	/* the step was checked at load: this cannot fail, its text goes nowhere */
 	char *mbuf = NULL;
@@ -324,6 +361,8 @@ static const struct pcisim_param_def params[] = {
 	{"header", PCISIM_P_NODE, false, "header0..3: the TLP header to log", NULL, 0, 0},
 	{"prefix", PCISIM_P_NODE, false, "prefix0..3: the TLP prefixes to log", NULL, 0, 0},
 	{"args", PCISIM_P_STR, false, "the HMP command line instead: \"[-a] [-c] id error [header0..3 [prefix0..3]]\"", NULL, 0, 0},
+	{"repeat", PCISIM_P_INT, false, "pcisim: run the command this many times (default 1)", NULL, 1, 10000000},
+	{"every", PCISIM_P_TIME, false, "pcisim: time between the repeated commands (default 0)", NULL, 0, 0},
 	{0},
 };
 
