@@ -33,6 +33,10 @@
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
 
+#ifdef PCISIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
 static void oom(void)
 {
 	fprintf(stderr, "pcisim: out of memory\n");
@@ -154,6 +158,7 @@ struct sig {
 
 struct campaign {
 	const struct pcisim_fuzz_opts *o;
+	int ranks; /* MPI ranks (1 without MPI) */
 	struct pcisim_scenario *sc;
 	struct pcisim_fuzz_config cfg;
 	const struct pcisim_invariant *const *invs;
@@ -667,8 +672,11 @@ static json_t *summary_json(const struct campaign *c, double elapsed, const char
 	json_object_set_new(j, "campaign_seed", json_integer((json_int_t)c->seed));
 	json_object_set_new(j, "campaign_runs", json_integer((json_int_t)c->runs));
 	char shard[64];
-	snprintf(shard, sizeof(shard), "%" PRIu64 "/%" PRIu64, c->shard_i, c->shard_n);
+	snprintf(shard, sizeof(shard), "%" PRIu64 "/%" PRIu64, c->o->shard_n ? c->o->shard_i : 0,
+		 c->o->shard_n ? c->o->shard_n : 1);
 	json_object_set_new(j, "shard", json_string(shard));
+	if (c->ranks > 1)
+		json_object_set_new(j, "mpi_ranks", json_integer(c->ranks));
 	json_object_set_new(j, "runs", json_integer((json_int_t)c->done));
 	json_object_set_new(j, "failing_runs", json_integer((json_int_t)c->failed));
 	json_object_set_new(j, "seconds", json_real(elapsed));
@@ -705,8 +713,10 @@ static void print_summary(const struct campaign *c, double elapsed, FILE *out)
 {
 	fprintf(out, "fuzz %s: %" PRIu64 " runs in %.2f s (%.0f runs/s), campaign seed %" PRIu64, c->sc->name,
 		c->done, elapsed, elapsed > 0 ? (double)c->done / elapsed : 0.0, c->seed);
-	if (c->shard_n > 1)
-		fprintf(out, ", shard %" PRIu64 "/%" PRIu64, c->shard_i, c->shard_n);
+	if (c->o->shard_n > 1)
+		fprintf(out, ", shard %" PRIu64 "/%" PRIu64, c->o->shard_i, c->o->shard_n);
+	if (c->ranks > 1)
+		fprintf(out, ", %d MPI ranks", c->ranks);
 	fprintf(out, "\n");
 	if (!c->nsigs) {
 		fprintf(out, "no failures: every run met its expectations and the invariants\n");
@@ -735,6 +745,83 @@ static void print_summary(const struct campaign *c, double elapsed, FILE *out)
 	}
 }
 
+#ifdef PCISIM_HAVE_MPI
+/*
+ * Rank 0 gathers every rank's totals and signature table (count, first run, time
+ * found, text); true on the other ranks, which then stop.
+ */
+static bool mpi_gather(struct campaign *c)
+{
+	int rank;
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	unsigned long long mine[2] = {c->done, c->failed}, sum[2] = {0, 0};
+	MPI_Reduce(mine, sum, 2, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	for (size_t i = 0; i < c->nsigs; i++) {
+		const struct sig *s = &c->sigs[i];
+		uint32_t n = (uint32_t)strlen(s->text);
+		fwrite(&s->count, 8, 1, m);
+		fwrite(&s->first_run, 8, 1, m);
+		fwrite(&s->found_after, sizeof(double), 1, m);
+		fwrite(&n, 4, 1, m);
+		fwrite(s->text, 1, n, m);
+	}
+	fclose(m);
+	int mylen = (int)len, *lens = NULL, *offs = NULL, total = 0;
+	if (!rank) {
+		lens = calloc((size_t)c->ranks, sizeof(*lens));
+		offs = calloc((size_t)c->ranks, sizeof(*offs));
+		if (!lens || !offs)
+			oom();
+	}
+	MPI_Gather(&mylen, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD);
+	char *all = NULL;
+	if (!rank) {
+		for (int r = 0; r < c->ranks; r++) {
+			offs[r] = total;
+			total += lens[r];
+		}
+		all = malloc((size_t)total + 1);
+		if (!all)
+			oom();
+	}
+	MPI_Gatherv(buf, mylen, MPI_CHAR, all, lens, offs, MPI_CHAR, 0, MPI_COMM_WORLD);
+	free(buf);
+	if (rank) {
+		free(all);
+		return true;
+	}
+	/* Rank 0's own table is in the buffer too: start from nothing. */
+	for (size_t i = 0; i < c->nsigs; i++)
+		free(c->sigs[i].text);
+	c->nsigs = 0;
+	c->done = sum[0];
+	c->failed = sum[1];
+	for (size_t p = 0; p + 28 <= (size_t)total;) {
+		uint64_t count, first;
+		double after;
+		uint32_t n;
+		memcpy(&count, all + p, 8);
+		memcpy(&first, all + p + 8, 8);
+		memcpy(&after, all + p + 16, 8);
+		memcpy(&n, all + p + 24, 4);
+		char *text = strndup(all + p + 28, n);
+		if (!text)
+			oom();
+		struct sig *s = sig_add(c, text, first, after);
+		s->count += count;
+		free(text);
+		p += 28 + n;
+	}
+	free(all);
+	free(lens);
+	free(offs);
+	return false;
+}
+#endif
+
 int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisim_diag *d)
 {
 	struct pcisim_scenario sc;
@@ -742,8 +829,19 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 		pcisim_scenario_free(&sc);
 		return 2;
 	}
-	struct campaign c = {.o = o, .sc = &sc};
+	struct campaign c = {.o = o, .sc = &sc, .ranks = 1};
 	int rc = 2;
+#ifdef PCISIM_HAVE_MPI
+	int rank = 0;
+	if (o->mpi) {
+		int inited = 0;
+		MPI_Initialized(&inited);
+		if (!inited)
+			MPI_Init(NULL, NULL);
+		MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+		MPI_Comm_size(MPI_COMM_WORLD, &c.ranks);
+	}
+#endif
 	for (size_t i = 0; i < o->nsets; i++)
 		if (pcisim_scenario_set(&sc, o->sets[i], d))
 			goto out;
@@ -755,6 +853,13 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 	c.shard_n = o->shard_n ? o->shard_n : 1;
 	c.shard_i = o->shard_i;
 	c.progress = o->progress;
+#ifdef PCISIM_HAVE_MPI
+	/* Rank k of R: every R-th run of this process's share. */
+	c.shard_i += c.shard_n * (uint64_t)rank;
+	c.shard_n *= (uint64_t)c.ranks;
+	if (rank)
+		c.progress = false;
+#endif
 	/* One run first: input errors (bad references) are reported once, here. */
 	{
 		struct pcisim_run_spec spec;
@@ -765,15 +870,21 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 		if (r0)
 			goto out;
 	}
+#ifdef PCISIM_HAVE_MPI
+	if (o->mpi)
+		MPI_Barrier(MPI_COMM_WORLD);
+#endif
 	c.t0 = now_s();
 	c.deadline = o->seconds > 0 ? c.t0 + o->seconds : 0;
 	unsigned jobs = o->jobs ? o->jobs : 1;
-	if (o->mpi_reduce) {
+	if (o->mpi) {
 		run_inline(&c, d);
-		if (o->mpi_reduce(o->mpi_ctx, (struct pcisim_fuzz_opts *)o, &c)) {
+#ifdef PCISIM_HAVE_MPI
+		if (mpi_gather(&c)) {
 			rc = 0; /* not rank 0: rank 0 reports */
 			goto out;
 		}
+#endif
 	} else if (jobs > 1) {
 		run_workers(&c, jobs, d);
 	} else {
@@ -815,6 +926,10 @@ out:
 	free(c.sigs);
 	pcisim_fuzz_config_free(&c.cfg);
 	pcisim_scenario_free(&sc);
+#ifdef PCISIM_HAVE_MPI
+	if (o->mpi)
+		MPI_Finalize();
+#endif
 	return rc;
 }
 

@@ -37,9 +37,12 @@ struct pcisim_fuzz_opts {
 	const char *const *sets; /* KEY=VALUE overrides */
 	size_t nsets;
 	FILE *out;          /* the summary (default stdout) */
-	/* Set by the MPI driver: this process is rank @rank of @nranks. */
-	int (*mpi_reduce)(void *ctx, struct pcisim_fuzz_opts *o, void *campaign);
-	void *mpi_ctx;
+	/*
+	 * One campaign across the ranks of mpirun (builds with PCISIM_MPI): rank k of R
+	 * takes every R-th run of this process's share; rank 0 gathers the counts and
+	 * signatures, saves the failures and reports; the other ranks print nothing.
+	 */
+	bool mpi;
 };
 
 /** The campaign settings a scenario's fuzz: section gives (checked, located errors). */

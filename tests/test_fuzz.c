@@ -382,6 +382,41 @@ static void explore_finds_an_order_of_same_time_steps(void **state)
 	json_decref(j);
 }
 
+#ifdef PCISIM_HAVE_MPI
+/* One campaign across two MPI ranks gives what one process gives. */
+static void mpi_campaign_equals_one_process(void **state)
+{
+	json_int_t a[3], b[3];
+	struct pcisim_fuzz_opts o = {.runs = 600, .has_runs = true, .seed = 3, .has_seed = true, .jobs = 1,
+				     .no_minimise = true};
+	json_t *one = campaign(FUZZ_SCENARIO, &o, 1);
+	key(one, a);
+	char cmd[2048], *txt = NULL;
+	snprintf(cmd, sizeof(cmd),
+		 "mpirun --allow-run-as-root --oversubscribe -n 2 %s fuzz %s --mpi --runs 600 --seed 3 --no-minimise --quiet --json --out %s/mpi 2>/dev/null",
+		 PCISIM_BINARY, FUZZ_SCENARIO, tmpdir);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t len;
+	FILE *m = open_memstream(&txt, &len);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), p)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(m);
+	pclose(p);
+	json_t *two = json_loads(strchr(txt, '{'), JSON_DISABLE_EOF_CHECK, NULL);
+	if (!two)
+		fail_msg("no JSON summary from mpirun:\n%s", txt);
+	free(txt);
+	key(two, b);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_int_equal(jint(two, "mpi_ranks"), 2);
+	json_decref(one);
+	json_decref(two);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +428,9 @@ int main(void)
 		cmocka_unit_test(a_time_budget_ends_the_campaign),
 		cmocka_unit_test(explore_proves_81_clean_and_finds_the_72_failure),
 		cmocka_unit_test(explore_finds_an_order_of_same_time_steps),
+#ifdef PCISIM_HAVE_MPI
+		cmocka_unit_test(mpi_campaign_equals_one_process),
+#endif
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

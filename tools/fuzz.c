@@ -11,11 +11,6 @@
 #include "replay/fuzz.h"
 #include "tools/cli.h"
 
-#ifdef PCISIM_HAVE_MPI
-int pcisim_fuzz_mpi_init(int *argc, char ***argv, struct pcisim_fuzz_opts *o);
-void pcisim_fuzz_mpi_finish(void);
-#endif
-
 static const char usage[] =
 	"usage: pcisim fuzz FILE [--runs N | --time T] [--seed S] [--jobs J] [--shard i/N]\n"
 	"                        [--out DIR] [--json] [OPTIONS]\n"
@@ -160,16 +155,9 @@ static int fuzz_main(int argc, char **argv)
 	struct pcisim_diag diag;
 	pcisim_diag_init(&diag, stderr);
 #ifdef PCISIM_HAVE_MPI
-	if (mpi) {
-		if (o.jobs > 1)
-			return pcisim_usage_error("fuzz", "options '--mpi' and '--jobs' do not go together: one process per rank");
-		int mrc = pcisim_fuzz_mpi_init(&argc, &argv, &o);
-		if (mrc)
-			return mrc;
-		int rc = pcisim_fuzz(file, &o, &diag);
-		pcisim_fuzz_mpi_finish();
-		return rc;
-	}
+	if (mpi && o.jobs > 1)
+		return pcisim_usage_error("fuzz", "options '--mpi' and '--jobs' do not go together: one process per rank");
+	o.mpi = mpi;
 #endif
 	return pcisim_fuzz(file, &o, &diag);
 }
