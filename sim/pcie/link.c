@@ -114,10 +114,27 @@ static struct pcisim_pcifn *partner_fn(const struct pcisim_link *l)
 	return NULL;
 }
 
+/*
+ * The function whose Link Capabilities the port's Link Status shows: function 0 of
+ * device 0, the only one QEMU's pcie_sync_bridge_lnk() looks at (bus->devices[0]).
+ * A card whose functions sit elsewhere (the PDS report's xhci at 0x12.0x1) trains
+ * the link at its own speed (TLP latency), but the register shows the port's maximum,
+ * as in QEMU.
+ */
+static struct pcisim_pcifn *status_fn(const struct pcisim_link *l)
+{
+	struct pcisim_pcibus *b = l->port->fn.secondary;
+	for (uint16_t i = 0; b && i < b->nfns; i++)
+		if (!b->fns[i]->comp.removed && b->fns[i]->devfn == 0)
+			return b->fns[i];
+	return NULL;
+}
+
 /* Speed and width both ends support: min of the LNKCAPs, the speed also capped by the
  * port's Target Link Speed (PCIe r5.0 §4.2.6.3, §7.5.3.19). A missing field counts as
  * 2.5 GT/s x1, as QEMU's pcie_sync_bridge_lnk() does. */
-static void negotiate(struct pcisim_link *l)
+static void negotiate_with(struct pcisim_link *l, struct pcisim_pcifn *dev, unsigned *speed_out,
+			   unsigned *width_out)
 {
 	struct pcisim_cfg *c = &l->port->fn.cfg;
 	unsigned speed = l->max_speed, width = l->max_width;
@@ -130,7 +147,6 @@ static void negotiate(struct pcisim_link *l)
 				speed = tls;
 		}
 	}
-	struct pcisim_pcifn *dev = partner_fn(l);
 	uint16_t dexp = dev && dev->cfg.bytes ? pcisim_cfg_find_cap(&dev->cfg, PCI_CAP_ID_EXP) : 0;
 	if (dexp) {
 		uint32_t cap = pcisim_cfg_get32(&dev->cfg, (uint16_t)(dexp + PCI_EXP_LNKCAP));
@@ -141,8 +157,24 @@ static void negotiate(struct pcisim_link *l)
 		speed = ds < speed ? ds : speed;
 		width = dw < width ? dw : width;
 	}
+	*speed_out = speed;
+	*width_out = width;
+}
+
+static void negotiate(struct pcisim_link *l)
+{
+	unsigned speed, width;
+	negotiate_with(l, partner_fn(l), &speed, &width);
 	l->speed = (uint8_t)speed;
 	l->width = (uint8_t)width;
+}
+
+/* Current Link Speed and Negotiated Link Width as QEMU shows them (status_fn()). */
+static void lnksta_show_speed(struct pcisim_link *l)
+{
+	unsigned speed, width;
+	negotiate_with(l, status_fn(l), &speed, &width);
+	lnksta_set_speed(l, speed, width);
 }
 
 /* Does the port report DLLLA? QEMU's rule (slot.c): LNKCAP DLLLARC, or the device's
@@ -169,7 +201,7 @@ static void dl_up(struct pcisim_link *l)
 	l->dl_up = true;
 	l->up_at = sim->now;
 	negotiate(l);
-	lnksta_set_speed(l, l->speed, l->width);
+	lnksta_show_speed(l);
 	PCISIM_RECORD(sim, lcomp(l), "link.status", PCISIM_FS("speed", speed_name(l->speed)),
 		      PCISIM_FU("width", l->width));
 	if (reports_dllla(l))
@@ -178,10 +210,13 @@ static void dl_up(struct pcisim_link *l)
 		pcisim_reset_component_up(l->port->fn.secondary, sim->now);
 }
 
+/* Set while the partner leaves: QEMU's DLLLA then changes only where its slot says. */
+static bool partner_leaving;
+
 static void dl_down(struct pcisim_link *l)
 {
 	l->dl_up = false;
-	if (reports_dllla(l))
+	if (reports_dllla(l) && !partner_leaving)
 		pcisim_slot_link_changed(&l->port->slot, false);
 }
 
@@ -420,7 +455,7 @@ int pcisim_link_fn_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	l->max_width = (uint8_t)(w ? w : 1);
 	/* No partner yet: the port shows its own maximum, as QEMU's pcie_sync_bridge_lnk(). */
 	negotiate(l);
-	lnksta_set_speed(l, l->speed, l->width);
+	lnksta_show_speed(l);
 	return 0;
 }
 
@@ -450,7 +485,17 @@ void pcisim_link_fn_removed(struct pcisim_pcifn *fn)
 	if (!l || l->port->fn.comp.removed || partner_fn(l))
 		return;
 	l->partner = false;
+	/*
+	 * On an instant (QEMU) link DLLLA is the slot's business, as in QEMU: cleared by
+	 * an unplug through the slot (slot.c do_unplug), kept when a function goes
+	 * without it (device_del of a function other than 0 with no function 0, an
+	 * ACPI eject). A link with a training time drops it.
+	 */
+	partner_leaving = l->training == 0;
 	pcisim_link_restart(l, "partner removed");
+	partner_leaving = false;
+	/* No card: the port shows its own maximum again (pcie_sync_bridge_lnk()). */
+	lnksta_show_speed(l);
 }
 
 /* The bits a write of @len bytes at @off puts into the @rlen-byte register at @reg. */

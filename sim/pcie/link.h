@@ -32,8 +32,11 @@
  * the port's Target Link Speed); DLLLA follows DL_Up/DL_Down through the slot code
  * (pcisim_slot_link_changed(), which raises DLLSC where Slot Control enables it),
  * on ports where QEMU reports it (LNKCAP DLLLARC, or the device's
- * x-pcie-lnksta-dllla, default on). With no partner the port shows its own maximum
- * speed and width, as QEMU's pcie_sync_bridge_lnk() does.
+ * x-pcie-lnksta-dllla, default on), except that on an instant link a partner leaving
+ * does not clear DLLLA: as in QEMU the slot does that when it unplugs (slot.c).
+ * The register's speed and width follow function 0 of device 0 below the port, as
+ * QEMU's pcie_sync_bridge_lnk() does; with none (an empty slot, or a card whose
+ * functions sit elsewhere) the port shows its own maximum speed and width.
  */
 #ifndef PCISIM_PCIE_LINK_H
 #define PCISIM_PCIE_LINK_H
