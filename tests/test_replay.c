@@ -319,6 +319,117 @@ static void corrupt_corpus_gives_clean_errors(void **state)
 	assert_true(n >= 30);
 }
 
+/*
+ * A model with a declared latency and a concurrent event kind, registered by the
+ * test: test.kick schedules test.arrive after pcisim_jitter(1 ms within 0..10 ms)
+ * and two test.tick events at one time and class, which record their order.
+ */
+static void arrive(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	PCISIM_RECORD(sim, NULL, "log", PCISIM_FS("source", "test"), PCISIM_FS("text", "arrived"));
+}
+PCISIM_EVKIND(arrive_kind, "test.arrive", arrive);
+
+static void tick(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	PCISIM_RECORD(sim, NULL, "log", PCISIM_FS("source", "test"),
+		      PCISIM_FS("text", ev->a[0] ? "tick B" : "tick A"));
+}
+PCISIM_EVKIND_CONCURRENT(tick_kind, "test.tick", tick);
+
+static int act_kick(struct pcisim_sim *sim, const struct pcisim_step *st)
+{
+	pcisim_time d = pcisim_jitter(sim, NULL, "test.delay", PCISIM_MS, 0, 10 * PCISIM_MS);
+	pcisim_schedule(sim, d, PCISIM_CLASS_HW, &arrive_kind, NULL, 0, 0);
+	pcisim_schedule(sim, PCISIM_MS, PCISIM_CLASS_HOST, &tick_kind, NULL, 0, 0);
+	pcisim_schedule(sim, PCISIM_MS, PCISIM_CLASS_HOST, &tick_kind, NULL, 1, 0);
+	return 0;
+}
+
+static const struct pcisim_param_def no_params[] = {{0}};
+static const struct pcisim_action_def test_actions[] = {
+	{"test.kick", "schedule a jittered arrival and two concurrent ticks", no_params, false, NULL, act_kick},
+	{0},
+};
+
+static const char hooks_scenario[] =
+	"version: 1\n"
+	"name: hooks\n"
+	"seed: 1\n"
+	"timeline:\n"
+	"  - {at: 1ms..3ms, do: test.kick}\n"
+	"expect:\n"
+	"  - log: arrived\n";
+
+/* The first tick's text. */
+static void first_tick(void *ctx, const struct pcisim_titem *it)
+{
+	char *first = ctx;
+	if (!first[0] && it->type == PCISIM_TI_RECORD && it->nfields == 2 && it->fields[1].s &&
+	    !strncmp(it->fields[1].s, "tick", 4))
+		snprintf(first, 16, "%s", it->fields[1].s);
+}
+
+static void jitter_and_ranks_are_recorded_and_replayed(void **state)
+{
+	pcisim_actions_add(test_actions);
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_scenario sc;
+	assert_int_equal(pcisim_scenario_parse(&sc, "hooks.yaml", hooks_scenario, strlen(hooks_scenario), &d), 0);
+	/* Without a policy: nominal latency, scheduling order, simulate's hash. */
+	struct pcisim_run_spec spec;
+	pcisim_run_spec_init(&spec, &sc);
+	struct pcisim_run_result res;
+	assert_int_equal(pcisim_run_scenario(&spec, &res, &d), 0);
+	assert_true(res.hash == simulate_hash(&sc));
+	assert_int_equal(res.nchoices, 1); /* the step's time only */
+	pcisim_run_result_free(&res);
+	/* Random runs: some draw another latency, some run tick B first; each replays. */
+	unsigned b_first = 0, late = 0;
+	for (uint64_t r = 0; r < 16; r++) {
+		char path[512], err[256];
+		snprintf(path, sizeof(path), "%s/hooks%llu.%s", tmpdir, (unsigned long long)r,
+			 r & 1 ? "jsonl" : "pctrace");
+		pcisim_run_spec_init(&spec, &sc);
+		spec.policy = PCISIM_POLICY_RANDOM;
+		pcisim_rng_stream(&spec.rng, 42, "test", path);
+		spec.order = spec.jitter = true;
+		struct pcisim_tinclude incs[2];
+		struct pcisim_theader h;
+		pcisim_theader_for(&h, &sc, spec.seed, spec.until, NULL, 0, "test", incs);
+		h.flags = PCISIM_TH_RANKED;
+		spec.hdr = &h;
+		spec.w = pcisim_twriter_open(path, pcisim_tformat_for_path(path), err, sizeof(err));
+		assert_non_null(spec.w);
+		char first[16] = "";
+		spec.on_item = first_tick;
+		spec.item_ctx = first;
+		assert_int_equal(pcisim_run_scenario(&spec, &res, &d), 0);
+		assert_int_equal(pcisim_twriter_close(spec.w, err, sizeof(err)), 0);
+		/* step + jitter + 3 ranks (the step and the two ticks) */
+		assert_int_equal(res.nchoices, 5);
+		assert_int_equal(res.failed, 0);
+		b_first += !strcmp(first, "tick B");
+		for (size_t i = 0; i < res.nchoices; i++)
+			if (res.choices[i].choice == PCISIM_CH_JITTER && res.choices[i].a[1] != PCISIM_MS)
+				late++;
+		pcisim_run_result_free(&res);
+		struct pcisim_tfile t;
+		assert_int_equal(pcisim_tfile_read(&t, path, &d), 0);
+		struct pcisim_replay_opts o = {0};
+		char *out;
+		int rc = replay_capture(&t, &o, &out);
+		if (rc)
+			fail_msg("run %llu did not replay:\n%s", (unsigned long long)r, out);
+		free(out);
+		pcisim_tfile_free(&t);
+	}
+	assert_true(b_first > 0 && b_first < 16);
+	assert_true(late > 8);
+	pcisim_scenario_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +438,7 @@ int main(void)
 		cmocka_unit_test(set_qemu_81_removes_the_pds_failure),
 		cmocka_unit_test(cli_record_replay_dump_diff),
 		cmocka_unit_test(corrupt_corpus_gives_clean_errors),
+		cmocka_unit_test(jitter_and_ranks_are_recorded_and_replayed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
