@@ -296,6 +296,39 @@ static void reset_fails(void **state)
 	done(r);
 }
 
+/* Passthrough: the three vfio remedies (aer-passthrough-slides.txt). */
+static void vfio_remedies(void **state)
+{
+	static const char fmt[] =
+		"version: 1\nname: v\nmachine: {type: q35, qemu: \"8.1\"}\n"
+		"topology:\n"
+		"  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
+		"  - {driver: pcisim-endpoint, id: nic0, bus: rp1}\n"
+		"host: {os: linux, aer: on, vfio_remedy: %s, drivers: {nic0: {vfio: on, guest: "
+		"{error_detected: need_reset, slot_reset: recovered, resume: on, callback_time: 5ms}}}}\n"
+		"timeline:\n"
+		"  - {at: 1s, do: pcie_aer_inject_error, id: nic0, error: DLP}\n"
+		"expect:\n"
+		"  - {state: \"guest:nic0\", key: last, equals: %s}\n"
+		"  - {state: \"aer:rp1\", key: last, equals: recovered}\n";
+	static const struct {
+		const char *remedy, *guest;
+		unsigned sbr, flr, all_ones;
+	} v[] = {
+		{"none", "failed", 2, 0, 1},            /* two link resets, invalid reads */
+		{"skip_host_reset", "recovered", 0, 1, 0}, /* the guest's FLR only */
+		{"serialize", "recovered", 2, 0, 0},    /* two resets, one after the other */
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct run *r = go(fmt, v[i].remedy, v[i].guest);
+		assert_int_equal(r->failed, 0);
+		assert_int_equal(count(r, "pci.reset", "kind", "warm"), v[i].sbr);
+		assert_int_equal(count(r, "pci.reset", "kind", "flr"), v[i].flr);
+		assert_int_equal(find_log(r, "device reads all ones") != NULL, v[i].all_ones);
+		done(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +340,7 @@ int main(void)
 		cmocka_unit_test(multifunction_votes),
 		cmocka_unit_test(correctable_cleared),
 		cmocka_unit_test(reset_fails),
+		cmocka_unit_test(vfio_remedies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,20 @@ struct drv_cfg {
 	bool reads_device;
 	bool cor_error_detected;
 	pcisim_time cb_time;
+	/* passthrough: vfio-pci in the host, the guest's driver below */
+	bool vfio;
+	struct {
+		enum pcisim_ers error_detected, mmio_enabled, slot_reset;
+		bool resume;
+		pcisim_time cb_time;
+	} guest;
 };
+
+/* How vfio's error forwarding and the guest's link reset are handled (aer.h). */
+enum vfio_remedy { VFIO_NONE, VFIO_SKIP_HOST_RESET, VFIO_SERIALIZE };
+static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", NULL};
+
+struct guest_rec;
 
 static const char *const ers_names[] = {
 	[PCISIM_ERS_ABSENT] = "absent",
@@ -138,7 +151,10 @@ struct pcisim_host_aer {
 	size_t nsvc;
 	uint8_t *io; /* enum pcisim_io_state by component id (0 = normal) */
 	size_t nio;
-	/* saved config of functions across a reset (pci_save_state / restore) */
+	enum vfio_remedy remedy;
+	pcisim_time vfio_notify; /* eventfd -> QEMU -> the guest's virtual AER interrupt */
+	struct guest_rec **guests;
+	size_t nguests;
 };
 
 static struct pcisim_host_aer *ha_of(struct pcisim_host *h)
@@ -451,6 +467,8 @@ static uint32_t print_error(struct rp_service *s, struct pcisim_pcifn *dev)
 
 /* ---- callbacks ---- */
 
+static void guest_signal(struct rp_service *s, struct pcisim_pcifn *dev);
+
 enum { CB_DETECTED, CB_MMIO, CB_SLOT_RESET, CB_RESUME };
 static const char *const cb_names[] = {"error_detected", "mmio_enabled", "slot_reset", "resume"};
 
@@ -463,6 +481,12 @@ static enum pcisim_ers vote_of(struct rp_service *s, struct pcisim_pcifn *dev, i
 	enum pcisim_ers v = PCISIM_ERS_ABSENT;
 	switch (cb) {
 	case CB_DETECTED:
+		if (c.vfio) {
+			/* vfio_pci_core_aer_err_detected(): signal the user (QEMU), vote
+			 * CAN_RECOVER; the guest's own driver recovers the device */
+			guest_signal(s, dev);
+			return PCISIM_ERS_CAN_RECOVER;
+		}
 		/* report_error_detected() */
 		if (!set_io(ha, dev, s->frozen ? PCISIM_IO_FROZEN : PCISIM_IO_NORMAL) || !has_driver ||
 		    !c.error_detected) {
@@ -479,12 +503,14 @@ static enum pcisim_ers vote_of(struct rp_service *s, struct pcisim_pcifn *dev, i
 			v = PCISIM_ERS_NEED_RESET;
 		break;
 	case CB_MMIO:
-		v = c.mmio_enabled;
+		v = c.vfio ? PCISIM_ERS_ABSENT : c.mmio_enabled;
 		break;
 	case CB_SLOT_RESET:
-		v = c.slot_reset;
+		v = c.vfio ? PCISIM_ERS_ABSENT : c.slot_reset;
 		break;
 	case CB_RESUME:
+		if (c.vfio)
+			return PCISIM_ERS_ABSENT;
 		set_io(ha, dev, PCISIM_IO_NORMAL);
 		return c.resume ? PCISIM_ERS_RECOVERED : PCISIM_ERS_ABSENT;
 	}
@@ -501,6 +527,8 @@ static enum pcisim_ers vote_of(struct rp_service *s, struct pcisim_pcifn *dev, i
 static pcisim_time cb_time(struct rp_service *s, struct pcisim_pcifn *dev, int cb)
 {
 	struct drv_cfg c = drv_of(s->ha, dev);
+	if (c.vfio)
+		return 0;
 	bool has = cb == CB_DETECTED ? c.error_detected != 0 : cb == CB_MMIO ? c.mmio_enabled != 0
 							  : cb == CB_SLOT_RESET ? c.slot_reset != 0
 										: c.resume;
@@ -704,6 +732,244 @@ done:
 	PT_END(pt);
 }
 
+
+/* ---- passthrough: vfio-pci in the host, the guest's AER recovery ---- */
+
+/*
+ * A guest's recovery of a passed-through function (aer-passthrough-slides.txt): QEMU
+ * injects the error into the guest's virtual root port; the guest's AER service runs
+ * pcie_do_recovery(frozen) with the guest driver's callbacks. Its config and MMIO
+ * accesses reach the physical function through vfio (all ones while the function is
+ * in reset or its link is down). Its link reset is a Secondary Bus Reset of the
+ * virtual root port, which QEMU translates into a reset of the physical device: a
+ * bus reset of the physical port (a second link reset, "Problem C"), or an FLR with
+ * the remedy. The guest's own waits are those of Linux on the virtual port (QEMU's
+ * pcie-root-port: 16 GT/s with DLLLA reporting, the link instantly up): 2 ms of
+ * SBR, 20 ms, 100 ms, then pci_dev_wait on the device through vfio.
+ */
+struct guest_rec {
+	struct pcisim_comp comp; /* "guest:<id>" */
+	struct pcisim_host_aer *ha;
+	struct pcisim_pcifn *fn;
+	struct drv_cfg cfg;
+	struct pcisim_pt pt;
+	bool pending;  /* signalled, not started */
+	bool running;
+	bool deferred; /* serialize: signal after the host's recovery */
+	enum pcisim_ers status;
+	pcisim_time wake_at, deadline, step;
+	uint64_t recovered, failed;
+	const char *last;
+};
+
+static int guest_thread(struct guest_rec *g);
+
+static void guest_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	guest_thread((struct guest_rec *)ev->target);
+}
+PCISIM_EVKIND(guest_kind, "aer.guest_run", guest_ev);
+
+static void guest_poke(struct guest_rec *g, pcisim_time d)
+{
+	pcisim_schedule(g->comp.sim, d, PCISIM_CLASS_HOST, &guest_kind, &g->comp, 0, 0);
+}
+
+#define G_NOW(g) ((g)->comp.sim->now)
+#define G_SLEEP(pt, g, d)                                                                  \
+	do {                                                                               \
+		(g)->wake_at = G_NOW(g) + (d);                                             \
+		guest_poke((g), (d));                                                      \
+		PT_WAIT_UNTIL((pt), G_NOW(g) >= (g)->wake_at);                             \
+	} while (0)
+
+static void guest_log(struct guest_rec *g, const char *fmt, ...) PCISIM_PRINTF(2, 3);
+static void guest_log(struct guest_rec *g, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pcisim_log(g->comp.sim, &g->comp, "guest", "%s", msg);
+}
+
+static struct guest_rec *guest_of(struct pcisim_host_aer *ha, const struct pcisim_pcifn *fn)
+{
+	for (size_t i = 0; ha && i < ha->nguests; i++)
+		if (ha->guests[i]->fn == fn)
+			return ha->guests[i];
+	return NULL;
+}
+
+static void guest_start(struct guest_rec *g, const char *why)
+{
+	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest signalled"),
+		      PCISIM_FS("why", why));
+	g->pending = true;
+	g->wake_at = G_NOW(g) + g->ha->vfio_notify;
+	guest_poke(g, g->ha->vfio_notify);
+}
+
+static void guest_signal(struct rp_service *s, struct pcisim_pcifn *dev)
+{
+	struct guest_rec *g = guest_of(s->ha, dev);
+	if (!g)
+		return;
+	if (s->ha->remedy == VFIO_SERIALIZE) {
+		g->deferred = true;
+		PCISIM_RECORD(sim_of(s), &dev->comp, "aer.vfio", PCISIM_FS("event", "signal deferred"),
+			      PCISIM_FS("why", "serialize: after the host's recovery"));
+		return;
+	}
+	guest_start(g, "vfio-pci error_detected");
+}
+
+/* The host's Secondary Bus Reset of @b on behalf of vfio (a hot reset). */
+static void sbr_set(struct pcisim_host *h, struct pcisim_port *b, bool on)
+{
+	uint16_t bctl = pcisim_cfg_get16(&b->fn.cfg, PCI_BRIDGE_CONTROL);
+	bctl = on ? (uint16_t)(bctl | PCI_BRIDGE_CTL_BUS_RESET) : (uint16_t)(bctl & ~PCI_BRIDGE_CTL_BUS_RESET);
+	wr(h, &b->fn, PCI_BRIDGE_CONTROL, bctl, 2);
+}
+
+/* A guest driver callback's vote: it reads its device through vfio. */
+static enum pcisim_ers guest_vote(struct guest_rec *g, int cb, enum pcisim_ers v)
+{
+	if (v && rd(g->fn, PCI_VENDOR_ID, 2) == 0xffff) {
+		guest_log(g, "pci 0000:01:00.0: AER: %s: device reads all ones", cb_names[cb]);
+		v = PCISIM_ERS_DISCONNECT;
+	}
+	if (v) {
+		enum pcisim_ers m = pcisim_ers_merge(g->status, v);
+		PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.callback", PCISIM_FS("callback", cb_names[cb]),
+			      PCISIM_FS("vote", pcisim_ers_name(v)), PCISIM_FS("status", pcisim_ers_name(m)),
+			      PCISIM_FS("domain", "guest"));
+		g->status = m;
+	}
+	return v;
+}
+
+static void guest_finish(struct guest_rec *g, bool ok)
+{
+	struct pcisim_host_aer *ha = g->ha;
+	if (ok) {
+		set_io(ha, g->fn, PCISIM_IO_NORMAL);
+		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery successful");
+		g->recovered++;
+		g->last = "recovered";
+	} else {
+		set_io(ha, g->fn, PCISIM_IO_PERM_FAILURE);
+		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery failed");
+		g->failed++;
+		g->last = "failed";
+	}
+	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.recovery", PCISIM_FS("event", ok ? "recovered" : "failed"),
+		      PCISIM_FS("state", "frozen"), PCISIM_FS("status", pcisim_ers_name(g->status)),
+		      PCISIM_FS("domain", "guest"));
+	g->running = false;
+}
+
+static int guest_thread(struct guest_rec *g)
+{
+	struct pcisim_pt *pt = &g->pt;
+	struct pcisim_host *h = g->ha->h;
+	PT_BEGIN(pt);
+	for (;;) {
+		PT_WAIT_UNTIL(pt, g->pending && G_NOW(g) >= g->wake_at);
+		g->pending = false;
+		g->running = true;
+		g->status = PCISIM_ERS_CAN_RECOVER;
+		guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0");
+		PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.recovery", PCISIM_FS("event", "start"),
+			      PCISIM_FS("state", "frozen"), PCISIM_FS("status", "can_recover"),
+			      PCISIM_FS("domain", "guest"));
+		set_io(g->ha, g->fn, PCISIM_IO_FROZEN);
+		if (g->cfg.guest.error_detected)
+			G_SLEEP(pt, g, g->cfg.guest.cb_time);
+		if (!guest_vote(g, CB_DETECTED, g->cfg.guest.error_detected) && !g->cfg.guest.error_detected) {
+			g->status = PCISIM_ERS_NO_AER_DRIVER;
+		}
+		/* the guest's link reset: SBR of its virtual root port, translated by QEMU */
+		if (g->ha->remedy == VFIO_SKIP_HOST_RESET) {
+			PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as FLR"),
+				      PCISIM_FS("why", "remedy: a virtual link reset resets only the device"));
+			pcisim_reset_flr(g->fn, "vfio: the guest's link reset");
+		} else if (g->fn->bus && g->fn->bus->bridge && pcisim_is_port(g->fn->bus->bridge)) {
+			PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as host bus reset"),
+				      PCISIM_FS("why", "vfio-pci translates the guest's link reset"));
+			sbr_set(h, pcisim_to_port(g->fn->bus->bridge), true);
+		}
+		G_SLEEP(pt, g, AER_SBR_HOLD);
+		if (g->ha->remedy != VFIO_SKIP_HOST_RESET && g->fn->bus && g->fn->bus->bridge &&
+		    pcisim_is_port(g->fn->bus->bridge))
+			sbr_set(h, pcisim_to_port(g->fn->bus->bridge), false);
+		/* Linux's waits on the virtual port, then pci_dev_wait through vfio */
+		G_SLEEP(pt, g, AER_LINK_DETECT_WAIT + AER_RESET_DELAY);
+		g->deadline = G_NOW(g) + AER_READY_POLL - AER_RESET_DELAY;
+		g->step = 1 * PCISIM_MS;
+		while (rd(g->fn, PCI_COMMAND, 2) == 0xffff && G_NOW(g) < g->deadline) {
+			G_SLEEP(pt, g, g->step);
+			g->step *= 2;
+		}
+		guest_log(g, "pcieport 0000:00:1c.0: AER: Root Port link has been reset (0)");
+		if (g->status == PCISIM_ERS_CAN_RECOVER) {
+			g->status = PCISIM_ERS_RECOVERED;
+			if (g->cfg.guest.mmio_enabled) {
+				G_SLEEP(pt, g, g->cfg.guest.cb_time);
+				guest_vote(g, CB_MMIO, g->cfg.guest.mmio_enabled);
+			}
+		}
+		if (g->status == PCISIM_ERS_NEED_RESET) {
+			g->status = PCISIM_ERS_RECOVERED;
+			if (g->cfg.guest.slot_reset) {
+				G_SLEEP(pt, g, g->cfg.guest.cb_time);
+				guest_vote(g, CB_SLOT_RESET, g->cfg.guest.slot_reset);
+			}
+		}
+		if (g->status != PCISIM_ERS_RECOVERED) {
+			guest_finish(g, false);
+			continue;
+		}
+		if (g->cfg.guest.resume)
+			G_SLEEP(pt, g, g->cfg.guest.cb_time);
+		guest_finish(g, true);
+	}
+	PT_END(pt);
+}
+
+static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	struct guest_rec *g = (struct guest_rec *)c;
+	if (!strcmp(key, "recovered")) {
+		v->u = g->recovered;
+		return 0;
+	}
+	if (!strcmp(key, "failed")) {
+		v->u = g->failed;
+		return 0;
+	}
+	if (!strcmp(key, "last") || !strcmp(key, "state")) {
+		v->is_str = true;
+		v->s = !strcmp(key, "state") ? (g->running ? "recovering" : "idle") : g->last ? g->last : "-";
+		return 0;
+	}
+	return -PCISIM_ENOENT;
+}
+
+static void guest_destroy(struct pcisim_comp *c)
+{
+	free(c);
+}
+
+static const char *const guest_keys[] = {"state", "last", "recovered", "failed", NULL};
+static const struct pcisim_comp_ops guest_ops = {
+	.type = "guest-aer",
+	.query = guest_query,
+	.query_keys = guest_keys,
+	.destroy = guest_destroy,
+};
+
 /* ---- pcie_do_recovery() ---- */
 
 static void finish(struct rp_service *s, bool ok)
@@ -737,8 +1003,28 @@ static void finish(struct rp_service *s, bool ok)
 	PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.recovery", PCISIM_FS("event", ok ? "recovered" : "failed"),
 		      PCISIM_FS("state", s->frozen ? "frozen" : "normal"),
 		      PCISIM_FS("status", pcisim_ers_name(s->status)));
+	for (unsigned i = 0; i < s->ndevs; i++) {
+		struct guest_rec *g = guest_of(s->ha, s->devs[i]);
+		if (g && g->deferred) {
+			g->deferred = false;
+			guest_start(g, "serialize: the host's recovery is over");
+		}
+	}
 	s->bridge = NULL;
 	s->ndevs = 0;
+}
+
+static bool all_vfio(struct rp_service *s)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->ndevs; i++) {
+		if (s->devs[i]->drv->bridge)
+			continue;
+		if (!drv_of(s->ha, s->devs[i]).vfio)
+			return false;
+		n++;
+	}
+	return n > 0;
 }
 
 static int recovery(struct rp_service *s)
@@ -765,6 +1051,11 @@ static int recovery(struct rp_service *s)
 			      PCISIM_FS("status", "can_recover"));
 	}
 	BROADCAST(pt, s, CB_DETECTED);
+	if (s->frozen && s->ha->remedy == VFIO_SKIP_HOST_RESET && all_vfio(s)) {
+		/* the slides' workable version: the host leaves the link reset to the guest */
+		dev_log(s->bridge, &s->comp, "AER: link reset skipped: the guest resets its device (vfio)");
+		s->frozen = false;
+	}
 	if (s->frozen && !s->ha->reset_on_need_reset) {
 		PT_CALL(pt, &s->pt_reset, link_reset(s));
 		if (s->reset_rc) {
@@ -1030,12 +1321,16 @@ void pcisim_host_aer_boot(struct pcisim_host *h)
 
 /* ---- the host: section ---- */
 
-const char *const pcisim_host_aer_keys[] = {"aer", "drivers", "aer_reset_on_need_reset", NULL};
+const char *const pcisim_host_aer_keys[] = {"aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
+					    "vfio_notify", NULL};
 
 static const char *const ers_choices[] = {"absent", "none", "can_recover", "need_reset",
 					  "disconnect", "recovered", "no_aer_driver", NULL};
 static const char *const drv_keys[] = {"error_detected", "mmio_enabled", "slot_reset", "resume",
-				       "callback_time", "reads_device", "cor_error_detected", NULL};
+				       "callback_time", "reads_device", "cor_error_detected", "vfio",
+				       "guest", NULL};
+static const char *const guest_drv_keys[] = {"error_detected", "mmio_enabled", "slot_reset",
+					     "resume", "callback_time", NULL};
 
 static int parse_driver(struct pcisim_host_aer *ha, const struct pcisim_ynode *k,
 			const struct pcisim_ynode *v, struct pcisim_diag *d)
@@ -1075,6 +1370,29 @@ static int parse_driver(struct pcisim_host_aer *ha, const struct pcisim_ynode *k
 	if ((n = pcisim_ymap_get(v, "callback_time")) &&
 	    (rc = pcisim_yget_time(n, "'callback_time'", &c.cb_time, d)))
 		return rc;
+	if ((n = pcisim_ymap_get(v, "vfio")) && (rc = pcisim_yget_bool(n, "'vfio'", &c.vfio, d)))
+		return rc;
+	const struct pcisim_ynode *gn = pcisim_ymap_get(v, "guest");
+	if (gn && !c.vfio)
+		return pcisim_diag_error(d, gn->loc, "'guest' describes the guest's driver of a passed-through device: set 'vfio: on'");
+	if (gn) {
+		if ((rc = pcisim_yexpect(gn, PCISIM_Y_MAP, "the guest driver's behaviour", d)) ||
+		    (rc = pcisim_ymap_check_keys(gn, "'guest'", guest_drv_keys, d)))
+			return rc;
+		enum pcisim_ers *gdst[] = {&c.guest.error_detected, &c.guest.mmio_enabled, &c.guest.slot_reset};
+		for (int i = 0; i < 3; i++)
+			if ((n = pcisim_ymap_get(gn, cbs[i]))) {
+				if ((rc = pcisim_yget_choice(n, cbs[i], ers_choices, &idx, d)))
+					return rc;
+				*gdst[i] = (enum pcisim_ers)idx;
+			}
+		if ((n = pcisim_ymap_get(gn, "resume")) &&
+		    (rc = pcisim_yget_bool(n, "'resume'", &c.guest.resume, d)))
+			return rc;
+		if ((n = pcisim_ymap_get(gn, "callback_time")) &&
+		    (rc = pcisim_yget_time(n, "'callback_time'", &c.guest.cb_time, d)))
+			return rc;
+	}
 	struct drv_cfg *nv = realloc(ha->drv, (ha->ndrv + 1) * sizeof(*nv));
 	if (!nv)
 		abort();
@@ -1097,6 +1415,16 @@ int pcisim_host_aer_build(struct pcisim_host *h, const struct pcisim_ynode *node
 	if ((n = pcisim_ymap_get(node, "aer_reset_on_need_reset")) &&
 	    (rc = pcisim_yget_bool(n, "'aer_reset_on_need_reset'", &ha->reset_on_need_reset, d)))
 		return rc;
+	ha->vfio_notify = 1 * PCISIM_MS;
+	if ((n = pcisim_ymap_get(node, "vfio_remedy"))) {
+		unsigned idx;
+		if ((rc = pcisim_yget_choice(n, "'vfio_remedy'", remedy_choices, &idx, d)))
+			return rc;
+		ha->remedy = (enum vfio_remedy)idx;
+	}
+	if ((n = pcisim_ymap_get(node, "vfio_notify")) &&
+	    (rc = pcisim_yget_time(n, "'vfio_notify'", &ha->vfio_notify, d)))
+		return rc;
 	if ((n = pcisim_ymap_get(node, "drivers"))) {
 		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "a mapping of device ids to driver behaviour", d)))
 			return rc;
@@ -1106,6 +1434,28 @@ int pcisim_host_aer_build(struct pcisim_host *h, const struct pcisim_ynode *node
 	}
 	if (!ha->on)
 		return 0;
+	for (size_t i = 0; i < ha->ndrv; i++) {
+		if (!ha->drv[i].vfio)
+			continue;
+		struct guest_rec *g = calloc(1, sizeof(*g));
+		if (!g)
+			abort();
+		char name[160];
+		snprintf(name, sizeof(name), "guest:%s", ha->drv[i].id);
+		if (pcisim_comp_add(h->comp.sim, &g->comp, &h->comp, name, &guest_ops)) {
+			free(g);
+			continue;
+		}
+		g->ha = ha;
+		g->fn = pcisim_fabric_find_fn(h->fab, ha->drv[i].id);
+		g->cfg = ha->drv[i];
+		struct guest_rec **gv = realloc(ha->guests, (ha->nguests + 1) * sizeof(*gv));
+		if (!gv)
+			abort();
+		ha->guests = gv;
+		ha->guests[ha->nguests++] = g;
+		guest_poke(g, 0); /* the thread waits for a signal */
+	}
 	/* the service's component per root port with AER (scenarios can name them) */
 	struct pcisim_fabric *fab = h->fab;
 	for (uint32_t i = 0; i < fab->nfns; i++) {
@@ -1140,6 +1490,7 @@ void pcisim_host_aer_free(struct pcisim_host *h)
 		return;
 	free(ha->drv);
 	free(ha->svc);
+	free(ha->guests);
 	free(ha->io);
 	free(ha);
 	h->aer = NULL;
@@ -1151,6 +1502,7 @@ static const struct pcisim_record_kind kinds[] = {
 	{"aer.recovery", "pcie_do_recovery() started or ended (fields: event: start/recovered/failed, state, status)"},
 	{"aer.reset", "the AER service reset a link for recovery (fields: event, why)"},
 	{"aer.io_state", "Linux's channel state of a function changed (fields: from, to)"},
+	{"aer.vfio", "vfio-pci forwarded an error to the guest, or translated its link reset (fields: event, why)"},
 	{0},
 };
 
