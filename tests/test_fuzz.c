@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -382,6 +383,38 @@ static void explore_finds_an_order_of_same_time_steps(void **state)
 	json_decref(j);
 }
 
+/* A model that dies (an assertion) when a step runs late: workers report it. */
+static int act_crash(struct pcisim_sim *sim, const struct pcisim_step *st)
+{
+	if (sim->now > 5 * PCISIM_MS) {
+		signal(SIGABRT, SIG_DFL);
+		abort();
+	}
+	return 0;
+}
+
+static const struct pcisim_param_def no_params[] = {{0}};
+static const struct pcisim_action_def crash_actions[] = {
+	{"test.crash_late", "abort the process after 5 ms", no_params, false, NULL, act_crash},
+	{0},
+};
+
+static void a_worker_killed_by_a_model_is_a_failure(void **state)
+{
+	pcisim_actions_add(crash_actions);
+	char file[512];
+	snprintf(file, sizeof(file), "%s/crash.yaml", tmpdir);
+	FILE *f = fopen(file, "w");
+	fputs("version: 1\nname: crash\ntimeline:\n  - {at: 0ms..10ms, do: test.crash_late}\n", f);
+	fclose(f);
+	struct pcisim_fuzz_opts o = {.runs = 100, .has_runs = true, .seed = 1, .has_seed = true, .jobs = 2};
+	json_t *j = campaign(file, &o, 1);
+	json_t *s = json_array_get(json_object_get(j, "signatures"), 0);
+	const char *sig = json_string_value(json_object_get(s, "signature"));
+	assert_non_null(strstr(sig, "crash: a model stopped the run with signal 6"));
+	json_decref(j);
+}
+
 #ifdef PCISIM_HAVE_MPI
 /* One campaign across two MPI ranks gives what one process gives. */
 static void mpi_campaign_equals_one_process(void **state)
@@ -428,6 +461,7 @@ int main(void)
 		cmocka_unit_test(a_time_budget_ends_the_campaign),
 		cmocka_unit_test(explore_proves_81_clean_and_finds_the_72_failure),
 		cmocka_unit_test(explore_finds_an_order_of_same_time_steps),
+		cmocka_unit_test(a_worker_killed_by_a_model_is_a_failure),
 #ifdef PCISIM_HAVE_MPI
 		cmocka_unit_test(mpi_campaign_equals_one_process),
 #endif
