@@ -19,7 +19,6 @@
 
 struct pcisim_pciehp;
 struct pcisim_host_aer;
-struct pcisim_host_io;
 
 struct pcisim_host {
 	struct pcisim_comp comp; /* "linux" */
@@ -33,7 +32,6 @@ struct pcisim_host {
 	bool *visible;           /* per component id: Linux has enumerated this function */
 	size_t nvisible;
 	struct pcisim_host_aer *aer; /* sim/host/aer.c: the AER service (host: aer: on) */
-	struct pcisim_host_io *io;   /* sim/host/io.c: I/O workloads */
 };
 
 struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
