@@ -15,6 +15,7 @@
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/reset.h"
 
 #define HP_EV_SUPPORTED (PCI_EXP_SLTSTA_ABP | PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_CC)
 #define SLTSTA_EVENTS                                                                         \
@@ -183,6 +184,11 @@ static void slot_event(struct pcisim_slot *s, uint16_t ev, const char *why)
 
 /* ---- power ---- */
 
+/*
+ * QEMU pcie_cap_update_power() -> pci_set_power(): a function that loses power is
+ * reset (pci_device_reset()), so it comes back with its reset values; an unpowered
+ * function answers config reads with all ones and ignores writes (host.c).
+ */
 static void update_power(struct pcisim_slot *s)
 {
 	uint32_t cap = pcisim_cfg_get32(cfg(s), exp_off(s, PCI_EXP_SLTCAP));
@@ -193,6 +199,8 @@ static void update_power(struct pcisim_slot *s)
 		if (f->powered != power) {
 			f->powered = power;
 			PCISIM_RECORD(f->comp.sim, &f->comp, "pci.power", PCISIM_FB("on", power));
+			if (!power)
+				pcisim_reset_fn(f, PCISIM_RESET_COLD, "slot power off");
 		}
 	}
 }
