@@ -10,6 +10,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
@@ -165,6 +166,8 @@ static int act_surprise_remove(struct pcisim_sim *sim, const struct pcisim_step 
 		return -1;
 	}
 	pcisim_slot_surprise_remove(&p->slot);
+	/* The link went down without the port asking: Surprise Down where reported. */
+	pcisim_aer_link_down(p);
 	return 0;
 }
 
@@ -191,8 +194,10 @@ static int act_set_link(struct pcisim_sim *sim, const struct pcisim_step *s)
 	}
 	if (up)
 		pcisim_link_release(l, PCISIM_LINK_HOLD_SETLINK, "set_link on");
-	else
+	else {
 		pcisim_link_hold(l, PCISIM_LINK_HOLD_SETLINK, "set_link off");
+		pcisim_aer_link_down(p);
+	}
 	return 0;
 }
 
