@@ -142,6 +142,44 @@ static bool dllla_applies(struct pcisim_slot *s, struct pcisim_pcifn *child)
 	return dev_flag || (lnkcap & PCI_EXP_LNKCAP_DLLLARC);
 }
 
+/* ---- who handles hot-plug below the port ---- */
+
+/*
+ * With ICH9-LPC acpi-pci-hotplug-with-bridge-support on (q35 machine types from 6.1),
+ * QEMU's ACPI hot-plug (hw/acpi/pcihp.c) takes over the secondary bus of every bridge
+ * cold-plugged on a bus it already handles, starting with pcie.0: the port's own
+ * pcie_cap_slot_*() callbacks then never run for that bus, so a device there sets no
+ * PDS, DLLLA or events, and device_del asks the guest through ACPI instead of the
+ * attention button. A port with hotplug=off gets no handler at all ("Bus ... does
+ * not support hotplugging"). A hot-plugged bridge keeps its own (native) handler, and
+ * so does everything cold-plugged below a bus ACPI does not handle.
+ */
+enum handler { NATIVE, ACPI, NONE };
+
+static enum handler bus_handler(const struct pcisim_pcifn *bridge)
+{
+	const struct pcisim_fabric *fab = bridge->fabric;
+	if (!fab || !fab->machine.acpi_pcihp_bridges || bridge->hotplugged || !bridge->bus)
+		return NATIVE;
+	const struct pcisim_pcibus *up = bridge->bus;
+	if (up->is_root ? up->host != fab->root_host : !up->bridge || bus_handler(up->bridge) != ACPI)
+		return NATIVE; /* plugged without ACPI's callback: keeps its own */
+	if (pcisim_is_port(bridge) && !pcisim_props_bool(&bridge->props, "hotplug", true))
+		return NONE;
+	return ACPI;
+}
+
+bool pcisim_slot_native(const struct pcisim_slot *s)
+{
+	return bus_handler(&s->port->fn) == NATIVE;
+}
+
+static int no_hotplug(struct pcisim_slot *s, struct pcisim_diag *d)
+{
+	return pcisim_diag_error(d, (struct pcisim_loc){0}, "Bus '%s' does not support hotplugging",
+				 s->port->fn.comp.name);
+}
+
 /* ---- the hot-plug interrupt ---- */
 
 static bool compute_hpev(struct pcisim_slot *s)
@@ -336,7 +374,10 @@ void pcisim_slot_write_config(struct pcisim_slot *s, uint16_t old_ctl, uint16_t 
 
 int pcisim_slot_pre_plug(struct pcisim_slot *s, bool hotplug, struct pcisim_diag *d)
 {
-	if (!s->implemented)
+	enum handler h = bus_handler(&s->port->fn);
+	if (h == NONE && hotplug)
+		return no_hotplug(s, d);
+	if (!s->implemented || h != NATIVE)
 		return 0;
 	uint32_t cap = pcisim_cfg_get32(cfg(s), exp_off(s, PCI_EXP_SLTCAP));
 	if (hotplug && !(cap & PCI_EXP_SLTCAP_HPC))
@@ -352,6 +393,20 @@ int pcisim_slot_pre_plug(struct pcisim_slot *s, bool hotplug, struct pcisim_diag
 void pcisim_slot_plug(struct pcisim_slot *s, struct pcisim_pcifn *child, bool hotplug)
 {
 	if (!s->implemented)
+		return;
+	enum handler h = bus_handler(&s->port->fn);
+	if (h == ACPI && hotplug) {
+		/* acpi_pcihp_device_plug_cb(): pcie_cap_slot_enable_power(), nothing else. */
+		uint32_t cap = pcisim_cfg_get32(cfg(s), exp_off(s, PCI_EXP_SLTCAP));
+		uint16_t old = get_ctl(s);
+		if (cap & PCI_EXP_SLTCAP_PCP) {
+			pcisim_cfg_clrbits(cfg(s), exp_off(s, PCI_EXP_SLTCTL), 2, PCI_EXP_SLTCTL_PCC);
+			trace_ctl(s, old, get_ctl(s), "ACPI hot plug: slot power on");
+			update_power(s);
+		}
+		return;
+	}
+	if (h != NATIVE)
 		return;
 	if (!hotplug) {
 		set_sta(s, get_sta(s) | PCI_EXP_SLTSTA_PDS, "cold plug");
@@ -375,6 +430,25 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 {
 	struct pcisim_sim *sim = s->port->fn.comp.sim;
 	uint32_t cap = pcisim_cfg_get32(cfg(s), exp_off(s, PCI_EXP_SLTCAP));
+	enum handler h = bus_handler(&s->port->fn);
+	if (h == NONE)
+		return no_hotplug(s, d);
+	if (h == ACPI) {
+		/*
+		 * acpi_pcihp_device_unplug_request_cb(): the request goes to the guest as an
+		 * ACPI event; the device stays until the guest ejects it (not modelled). The
+		 * request is pending for good before QEMU 8.1, 1 ms from 8.1 on ("acpi:
+		 * pcihp: allow repeating hot-unplug requests", April 2023).
+		 */
+		s->pending_deleted = true;
+		s->pending_deleted_expires =
+			s->port->fn.fabric->machine.qemu >= PCISIM_QEMU(8, 1)
+				? pcisim_time_add(sim->now, PCISIM_MS)
+				: PCISIM_TIME_MAX;
+		PCISIM_RECORD(sim, &child->comp, "slot.event", PCISIM_FS("events", "-"),
+			      PCISIM_FS("why", "ACPI unplug request to the guest"));
+		return 0;
+	}
 	if (!s->implemented || !(cap & PCI_EXP_SLTCAP_HPC))
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
 					 "Hot-unplug failed: unsupported by the port device '%s'",

@@ -50,6 +50,14 @@ void pcisim_slot_post_load(struct pcisim_slot *s);
 /** Link up/down below the slot (set_link): DLLLA and, where enabled, DLLSC. */
 void pcisim_slot_link_changed(struct pcisim_slot *s, bool up);
 
+/**
+ * pcisim_slot_native() - does the port's own slot handle hot-plug on its secondary
+ * bus (QEMU's pcie_cap_slot_*)? False where ACPI hot-plug on bridges took the bus
+ * over (q35 machine types from 6.1) or the port has hotplug=off under it; then plug
+ * and unplug leave the slot registers alone.
+ */
+bool pcisim_slot_native(const struct pcisim_slot *s);
+
 /** Decode Slot Status / Slot Control bits by name ("PDS|PDC"), into @buf. */
 char *pcisim_slot_sta_names(uint16_t v, char *buf, size_t n);
 char *pcisim_slot_ctl_names(uint16_t v, char *buf, size_t n);
