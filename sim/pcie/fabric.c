@@ -315,6 +315,13 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 			return pcisim_diag_error(d, bp ? bp->loc : props->loc,
 						 "Bus '%s' not found; valid buses: %s", busname, buf);
 		}
+		/*
+		 * The bus's hot-plug handler is asked first (QEMU device_set_realized():
+		 * hotplug_handler_pre_plug() before the device's realize checks its address).
+		 */
+		struct pcisim_pcifn *up = bus->bridge;
+		if (up && up->drv->pre_plug && (rc = up->drv->pre_plug(up, hotplug, d)))
+			return rc;
 		if (!pcisim_props_addr(props, "addr", &devfn)) {
 			/* QEMU takes the first free slot, function 0. */
 			unsigned s;
@@ -353,8 +360,6 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 	}
 
 	struct pcisim_pcifn *upstream = bus ? bus->bridge : NULL;
-	if (upstream && upstream->drv->pre_plug && (rc = upstream->drv->pre_plug(upstream, hotplug, d)))
-		return rc;
 
 	struct pcisim_pcifn *fn = calloc(1, drv->size ? drv->size : sizeof(*fn));
 	if (!fn)
