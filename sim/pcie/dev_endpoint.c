@@ -30,7 +30,7 @@
  *    it stays a transitional conventional PCI device: 1af4:1005 rev 0, subsystem
  *    1af4:0004, legacy I/O BAR 0. Then the vendor capabilities (common, ISR, device,
  *    notify in 64-bit prefetchable BAR 4 of 16 KiB, and the PCI cfg window) and
- *    MSI-X in an exclusive BAR 1. hw/virtio/virtio-rng-pci.c: class ff00, vectors 2
+ *    MSI-X in an exclusive BAR 1. hw/virtio/virtio-rng-pci.c: class 00ff, vectors 2
  *    (hw_compat_7_1 sets 0: machine types < 7.2 have no MSI-X).
  *  - hw/pci/pcie.c pcie_endpoint_cap_init(): a Root Complex Integrated Endpoint
  *    when on a root bus, else an Endpoint; v2 unless x-pcie-extcap-init=off.
@@ -158,6 +158,23 @@ static int qemu_xhci_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 
 /* ---- NICs ---- */
 
+/*
+ * pci_add_option_rom(): the romfile (default per model; romfile="" for none) becomes
+ * an expansion ROM BAR of the file's size rounded up to a power of two, unless
+ * rombar=0. The iPXE ROMs QEMU 7.2 ships for the Intel NICs (efi-e1000e.rom,
+ * efi-e1000.rom) give 256 KiB BARs (read from QEMU 7.2 by tests/qemu-diff).
+ */
+#define NIC_ROM_SIZE (256 << 10)
+
+static int option_rom(struct pcisim_pcifn *fn, const char *dflt, struct pcisim_diag *d)
+{
+	const char *file = pcisim_props_str(&fn->props, "romfile", dflt);
+	if (!file || !file[0] || !pcisim_props_u64(&fn->props, "rombar", 1))
+		return 0;
+	int rc = pcisim_cfg_register_bar(&fn->cfg, PCISIM_CFG_ROM_SLOT, NIC_ROM_SIZE, 0);
+	return rc < 0 ? pcisim__build_failed(fn, rc, "its option ROM BAR", d) : 0;
+}
+
 /* qemu_macaddr_default_if_unset(): 52:54:00:12:34:56 + the index of NICs without mac=. */
 static void nic_mac(struct pcisim_pcifn *fn, uint8_t mac[6])
 {
@@ -250,7 +267,7 @@ static int e1000e_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		       0xffull << 32 | (uint64_t)m[2] << 40 | (uint64_t)m[1] << 48 | (uint64_t)m[0] << 56;
 	if ((rc = pcisim__dsn(c, E1000E_DSN_OFF, dsn)) < 0)
 		return pcisim__build_failed(fn, rc, "its serial number capability", d);
-	return 0;
+	return option_rom(fn, "efi-e1000e.rom", d);
 }
 
 static int e1000_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
@@ -267,7 +284,7 @@ static int e1000_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	if ((rc = pcisim_cfg_register_bar(c, 0, 0x20000, 0)) < 0 ||
 	    (rc = pcisim_cfg_register_bar(c, 1, 0x40, PCI_BASE_ADDRESS_SPACE_IO)) < 0)
 		return pcisim__build_failed(fn, rc, "its BARs", d);
-	return 0;
+	return option_rom(fn, "efi-e1000.rom", d);
 }
 
 /* ---- virtio-rng-pci ---- */
@@ -285,6 +302,12 @@ static int virtio_cap(struct pcisim_cfg *c, uint8_t type, uint8_t len, uint8_t b
 	pcisim_cfg_set(c, (uint16_t)(pos + VIRTIO_PCI_CAP_LENGTH), length, 4);
 	return pos;
 }
+
+/*
+ * virtio-rng-pci's class_id is PCI_CLASS_OTHERS (0xff) as a 16-bit class: base class
+ * 0x00 (unclassified), subclass 0xff, so the class code reads 00ff00.
+ */
+#define VIRTIO_RNG_CLASS 0x00ff00
 
 static int virtio_rng_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
@@ -313,12 +336,12 @@ static int virtio_rng_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	uint64_t vectors = pcisim_props_u64(pr, "vectors", mver >= PCISIM_QEMU(7, 2) ? 2 : 0);
 	if (legacy) {
 		pcisim__header(fn, PCISIM_VENDOR_ID_REDHAT_QUMRANET,
-			       PCISIM_VIRTIO_DEV_ID_RNG_LEGACY, 0, 0xff0000);
+			       PCISIM_VIRTIO_DEV_ID_RNG_LEGACY, 0, VIRTIO_RNG_CLASS);
 		pcisim_cfg_set(c, PCI_SUBSYSTEM_VENDOR_ID, PCISIM_VENDOR_ID_REDHAT_QUMRANET, 2);
 		pcisim_cfg_set(c, PCI_SUBSYSTEM_ID, PCISIM_VIRTIO_ID_RNG, 2);
 	} else {
 		pcisim__header(fn, PCISIM_VENDOR_ID_REDHAT_QUMRANET,
-			       PCISIM_VIRTIO_DEV_ID_MODERN_BASE + PCISIM_VIRTIO_ID_RNG, 1, 0xff0000);
+			       PCISIM_VIRTIO_DEV_ID_MODERN_BASE + PCISIM_VIRTIO_ID_RNG, 1, VIRTIO_RNG_CLASS);
 	}
 	pcisim_cfg_set(c, PCI_INTERRUPT_PIN, 1, 1);
 	if (express) {
