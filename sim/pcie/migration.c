@@ -17,6 +17,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
+#include "sim/pcie/regs/pci.h"
 
 /* QEMU's device path for a PCI function: root slot.fn, then ":slot.fn" per bridge level. */
 static void dev_path(const struct pcisim_pcifn *fn, char *buf, size_t n)
@@ -51,6 +52,51 @@ struct section {
 	const struct pcisim_driver *drv;
 	size_t off, len;
 };
+
+/*
+ * An option ROM is RAM in QEMU (pci_add_option_rom(): a ROM memory region named
+ * "<type>.rom", its RAMBlock id prefixed with the device's path). The RAM section
+ * comes first in the stream, and a destination without the block refuses it before
+ * any device is loaded. A function has one when its expansion ROM BAR is writable.
+ */
+static bool has_rom(const struct pcisim_pcifn *fn)
+{
+	if (!fn->cfg.bytes)
+		return false;
+	uint16_t off = fn->drv->bridge ? PCI_ROM_ADDRESS1 : PCI_ROM_ADDRESS;
+	return (pcisim_cfg_mask_get(&fn->cfg, PCISIM_WMASK, off, 4) & ~(uint32_t)PCI_ROM_ADDRESS_ENABLE) != 0;
+}
+
+static void rom_block(const struct pcisim_pcifn *fn, char *buf, size_t n)
+{
+	char path[160];
+	dev_path(fn, path, sizeof(path));
+	snprintf(buf, n, "%s/%s.rom", path, fn->drv->name);
+}
+
+/* The first ROM block the source sends that the destination lacks, or NULL. */
+static const struct pcisim_pcifn *missing_rom(const struct pcisim_fabric *src,
+					      const struct pcisim_fabric *dst, char *id, size_t n)
+{
+	for (uint32_t i = 0; i < src->nfns; i++) {
+		const struct pcisim_pcifn *fn = src->fns[i];
+		if (fn->comp.removed || !fn->bus || !has_rom(fn))
+			continue;
+		rom_block(fn, id, n);
+		bool found = false;
+		for (uint32_t j = 0; j < dst->nfns && !found; j++) {
+			const struct pcisim_pcifn *d = dst->fns[j];
+			char did[200];
+			if (d->comp.removed || !d->bus || !has_rom(d))
+				continue;
+			rom_block(d, did, sizeof(did));
+			found = !strcmp(did, id);
+		}
+		if (!found)
+			return fn;
+	}
+	return NULL;
+}
 
 static const char *qemu_prog(unsigned qemu)
 {
@@ -138,6 +184,17 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		snprintf(reasonbuf, sizeof(reasonbuf), "destination could not start: %.400s", dd.first);
 		reason = reasonbuf;
 		pcisim_log(sim, NULL, "qemu", "%s", reasonbuf);
+	}
+	char block[200];
+	if (!rc && missing_rom(src, dfab, block, sizeof(block))) {
+		static const struct section ram = {.id = "ram"};
+		char msg[320];
+		snprintf(msg, sizeof(msg), "Unknown ramblock \"%s\", cannot accept migration", block);
+		fail_lines(sim, dqemu, msg, &ram);
+		snprintf(reasonbuf, sizeof(reasonbuf), "%.500s", msg);
+		reason = reasonbuf;
+		result = "failed";
+		rc = -1;
 	}
 	for (size_t i = 0; !rc && i < nsecs; i++) {
 		struct section *sec = &secs[i];
