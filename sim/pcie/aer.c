@@ -16,6 +16,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/pcie/caps.h"
+#include "sim/pcie/dpc.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/aer.h"
@@ -571,6 +572,15 @@ static void msg_arrive(struct pcisim_sim *sim, struct pcisim_event *ev)
 		trace_msg(next, &m, "lost", "the link went down while the message crossed it");
 		return;
 	}
+	/* dpc.c: a port with DPC enabled may contain the link on ERR_NONFATAL/ERR_FATAL
+	 * received from below; the message is then discarded (PCIe r5.0 §6.2.10). */
+	if (is_uncor(&m) && pcisim_is_port(next) &&
+	    pcisim_dpc_error(pcisim_to_port(next), m.sev == PCISIM_AER_FATAL ? PCISIM_DPC_FATAL : PCISIM_DPC_NONFATAL,
+			     m.sev == PCISIM_AER_FATAL, m.source_id)) {
+		s->stats.dropped++;
+		trace_msg(next, &m, "dropped", "discarded by DPC (containment)");
+		return;
+	}
 	msg_walk(next, &m);
 }
 PCISIM_EVKIND(arrive_kind, "aer.msg_arrive", msg_arrive);
@@ -658,6 +668,8 @@ struct inject {
 	const char *logged; /* what happened in the log */
 	const char *nomsg;  /* why no message, or NULL */
 	enum pcisim_aer_sev sev;
+	bool uncor_unmasked; /* an unmasked uncorrectable error was logged (DPC may trigger) */
+	bool fatal;
 };
 
 static void set_devsta(struct inject *in)
@@ -704,10 +716,12 @@ static bool inject_uncor(struct inject *in, bool fatal)
 	if (in->ur)
 		in->devsta |= PCI_EXP_DEVSTA_URD;
 	/*
-	 * QEMU stores Device Status with a 32-bit write here, which also zeroes Link
-	 * Capabilities [15:0] (Max Link Speed/Width, ASPM); pcisim keeps them (docs/aer.md).
+	 * QEMU stores Device Status with a 32-bit write here (pci_set_long()), which also
+	 * zeroes Link Capabilities [15:0]: Max Link Speed, Max Link Width, ASPM Support,
+	 * L0s Exit Latency. Every QEMU version pcisim emulates does it (still in 2024
+	 * trees; seen in 7.2 by tests/qemu-diff); pcisim does the same (docs/aer.md).
 	 */
-	set_devsta(in);
+	pcisim_cfg_set(&in->fn->cfg, (uint16_t)(in->exp + PCI_EXP_DEVSTA), in->devsta, 4);
 	if (in->aer) {
 		if (rd32(fn, in->aer, PCI_ERR_UNCOR_MASK) & in->status) {
 			setbits32(fn, in->aer, PCI_ERR_UNCOR_STATUS, in->status);
@@ -717,6 +731,8 @@ static bool inject_uncor(struct inject *in, bool fatal)
 		in->overflow = record_error(fn, in->aer, in->err, &in->logged) < 0;
 		setbits32(fn, in->aer, PCI_ERR_UNCOR_STATUS, in->status);
 	}
+	in->uncor_unmasked = true;
+	in->fatal = fatal;
 	uint16_t cmd = pcisim_cfg_get16(&fn->cfg, PCI_COMMAND);
 	bool serr = cmd & PCI_COMMAND_SERR;
 	if (in->ur && !(in->devctl & PCI_EXP_DEVCTL_URRE) && !serr) {
@@ -768,6 +784,13 @@ int pcisim_aer_inject(struct pcisim_pcifn *fn, const struct pcisim_aer_err *err,
 			kind = fatal ? "uncorrectable fatal" : "uncorrectable non-fatal";
 			send = inject_uncor(&in, fatal);
 		}
+	}
+	/* dpc.c: a port's own unmasked uncorrectable error may trigger its DPC; the
+	 * error is then contained and sends no message. */
+	if (in.uncor_unmasked && pcisim_is_port(fn) &&
+	    pcisim_dpc_error(pcisim_to_port(fn), PCISIM_DPC_UNCOR, in.fatal, pcisim_fn_bdf(fn))) {
+		send = false;
+		in.nomsg = "contained by DPC";
 	}
 	struct aer_state *s = state(fn->comp.sim);
 	s->stats.errors++;
@@ -832,10 +855,23 @@ void pcisim_aer_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val,
 		l->num = 0; /* MHRE may have been cleared: the queue goes */
 }
 
+/*
+ * Models whose QEMU config_write hook does not call pcie_aer_write_config(): a guest
+ * clearing the first error's status bit leaves First Error Pointer and Header Log as
+ * they were (e1000e_write_config(), virtio_write_config(); seen in QEMU 7.2 by
+ * tests/qemu-diff for e1000e).
+ */
+static bool aer_write_hook(const struct pcisim_pcifn *fn)
+{
+	return strcmp(fn->drv->name, "e1000e") && strncmp(fn->drv->name, "virtio-", 7);
+}
+
 void pcisim_aer_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
 {
 	if (pcisim_is_port(fn) && fn->drv->cfg_write == pcisim_port_cfg_write)
 		return; /* port.c calls the hooks in QEMU's order */
+	if (!aer_write_hook(fn))
+		return;
 	pcisim_aer_cfg_written(fn, off, val, len);
 }
 
@@ -883,4 +919,5 @@ void pcisim_aer_register(void)
 {
 	pcisim_record_kinds_add(aer_kinds);
 	pcisim_aer_inject_register();
+	pcisim_dpc_register();
 }
