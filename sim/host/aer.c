@@ -16,8 +16,10 @@
 #include "sim/host/pt.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/caps.h"
+#include "sim/pcie/dpc.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/regs/aer.h"
+#include "sim/pcie/regs/dpc.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
@@ -139,12 +141,22 @@ struct rp_service {
 	/* counters */
 	uint64_t cor, nonfatal, fatal, recoveries, recovered, failed;
 	const char *last;
+	/* the DPC service of the same port (drivers/pci/pcie/dpc.c), `dpc: on` */
+	uint16_t dpc;          /* DPC capability offset, 0: none */
+	bool dpc_bound;
+	bool dpc_pending;      /* dpc_irq woke the thread */
+	bool dpc_mode;         /* the recovery running is dpc_handler's (reset: dpc_reset_link) */
+	bool dpc_recovering;   /* PCI_DPC_RECOVERING */
+	bool dpc_recovered;    /* PCI_DPC_RECOVERED */
+	const char *reset_type; /* "bus reset" or "DPC" (pci_bridge_wait_for_secondary_bus) */
+	uint64_t dpc_events, dpc_recoveries_ok;
 };
 
 struct pcisim_host_aer {
 	struct pcisim_host *h;
 	bool on;
 	bool reset_on_need_reset; /* Linux commit d0a2dee7d4 (2025) */
+	bool dpc;                 /* Linux's DPC service binds to root ports with DPC */
 	struct drv_cfg *drv;
 	size_t ndrv;
 	struct rp_service **svc;
@@ -643,6 +655,50 @@ static void restore_state(struct rp_service *s)
 	}
 }
 
+/* pci_bridge_wait_for_secondary_bus(s->bridge, s->reset_type); s->reset_rc: 0 or -1 */
+static int wait_secondary_bus(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_wait;
+	PT_BEGIN(pt);
+	s->reset_rc = 0;
+	s->reset_start = NOW(s);
+	if (!port_fast(pcisim_to_port(s->bridge))) {
+		PT_SLEEP(pt, s, AER_RESET_DELAY);
+		s->deadline = NOW(s) + AER_RESET_WAIT - AER_RESET_DELAY;
+	} else {
+		if (!port_dllla_reporting(pcisim_to_port(s->bridge))) {
+			PT_SLEEP(pt, s, AER_LINK_TIMEOUT + AER_RESET_DELAY);
+		} else {
+			PT_SLEEP(pt, s, AER_LINK_DETECT_WAIT);
+			s->deadline = NOW(s) + AER_LINK_TIMEOUT;
+			while (!link_active(pcisim_to_port(s->bridge))) {
+				if (NOW(s) >= s->deadline) {
+					dev_log(s->bridge, &s->comp, "Data Link Layer Link Active not set in 1000 msec");
+					s->reset_rc = -1;
+					goto done;
+				}
+				PT_SLEEP(pt, s, AER_LINK_POLL);
+			}
+			PT_SLEEP(pt, s, AER_RESET_DELAY);
+		}
+		s->deadline = NOW(s) + AER_READY_POLL - AER_RESET_DELAY;
+	}
+	/* pci_dev_wait(): 1, 2, 4, ... ms between reads of Command */
+	s->step = 1 * PCISIM_MS;
+	while (!child_ready(pcisim_to_port(s->bridge))) {
+		if (NOW(s) >= s->deadline) {
+			dev_log(s->bridge->secondary->fns[0], &s->comp, "not ready %llums after %s; giving up",
+				(unsigned long long)((NOW(s) - s->reset_start) / PCISIM_MS), s->reset_type);
+			s->reset_rc = -1;
+			goto done;
+		}
+		PT_SLEEP(pt, s, s->step);
+		s->step *= 2;
+	}
+done:
+	PT_END(pt);
+}
+
 static int link_reset(struct rp_service *s)
 {
 	struct pcisim_pt *pt = &s->pt_reset;
@@ -674,43 +730,8 @@ static int link_reset(struct rp_service *s)
 		uint16_t bctl = pcisim_cfg_get16(&b->fn.cfg, PCI_BRIDGE_CONTROL);
 		wr(h, &b->fn, PCI_BRIDGE_CONTROL, bctl & (uint16_t)~PCI_BRIDGE_CTL_BUS_RESET, 2);
 	}
-	/* pci_bridge_wait_for_secondary_bus() */
-	s->reset_rc = 0;
-	s->reset_start = NOW(s);
-	if (!port_fast(pcisim_to_port(s->bridge))) {
-		PT_SLEEP(pt, s, AER_RESET_DELAY);
-		s->deadline = NOW(s) + AER_RESET_WAIT - AER_RESET_DELAY;
-	} else {
-		if (!port_dllla_reporting(pcisim_to_port(s->bridge))) {
-			PT_SLEEP(pt, s, AER_LINK_TIMEOUT + AER_RESET_DELAY);
-		} else {
-			PT_SLEEP(pt, s, AER_LINK_DETECT_WAIT);
-			s->deadline = NOW(s) + AER_LINK_TIMEOUT;
-			while (!link_active(pcisim_to_port(s->bridge))) {
-				if (NOW(s) >= s->deadline) {
-					dev_log(s->bridge, &s->comp, "Data Link Layer Link Active not set in 1000 msec");
-					s->reset_rc = -1;
-					goto done;
-				}
-				PT_SLEEP(pt, s, AER_LINK_POLL);
-			}
-			PT_SLEEP(pt, s, AER_RESET_DELAY);
-		}
-		s->deadline = NOW(s) + AER_READY_POLL - AER_RESET_DELAY;
-	}
-	/* pci_dev_wait(): 1, 2, 4, ... ms between reads of Command */
-	s->step = 1 * PCISIM_MS;
-	while (!child_ready(pcisim_to_port(s->bridge))) {
-		if (NOW(s) >= s->deadline) {
-			dev_log(s->bridge->secondary->fns[0], &s->comp, "not ready %llums after bus reset; giving up",
-				(unsigned long long)((NOW(s) - s->reset_start) / PCISIM_MS));
-			s->reset_rc = -1;
-			goto done;
-		}
-		PT_SLEEP(pt, s, s->step);
-		s->step *= 2;
-	}
-done:
+	s->reset_type = "bus reset";
+	PT_CALL(pt, &s->pt_wait, wait_secondary_bus(s));
 	{
 		struct pcisim_port *rp = s->port;
 		struct pcisim_port *b = pcisim_to_port(s->bridge);
@@ -732,6 +753,62 @@ done:
 	PT_END(pt);
 }
 
+
+/* ---- DPC (drivers/pci/pcie/dpc.c) ---- */
+
+static void setup_fn(struct pcisim_host *h, struct pcisim_pcifn *fn);
+
+/*
+ * dpc_reset_link(): the hardware has already taken the link down. Wait until Data
+ * Link Layer Link Active is clear (pcie_wait_for_link(pdev, false): read at once,
+ * then every 1 ms up to 1000 ms; without DLLLA reporting 1000 + 100 ms), write 1 to
+ * DPC Trigger Status (the port leaves containment, the link trains), then
+ * pci_bridge_wait_for_secondary_bus(pdev, "DPC") as after a bus reset. PCI_DPC_RECOVERING
+ * is set throughout, PCI_DPC_RECOVERED on success. The link-down reset lost the
+ * config of the functions below: pcisim restores what Linux set at boot (the
+ * drivers' pci_restore_state() in slot_reset).
+ */
+static int dpc_reset_link(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_reset;
+	struct pcisim_host *h = host_of(s);
+	PT_BEGIN(pt);
+	s->dpc_recovering = true;
+	s->dpc_recovered = false;
+	PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.reset", PCISIM_FS("event", "dpc wait link down"),
+		      PCISIM_FS("why", "dpc_reset_link"));
+	if (!port_dllla_reporting(s->port)) {
+		PT_SLEEP(pt, s, AER_LINK_TIMEOUT + AER_RESET_DELAY);
+	} else {
+		s->deadline = NOW(s) + AER_LINK_TIMEOUT;
+		while (link_active(s->port)) {
+			if (NOW(s) >= s->deadline) {
+				dev_log(&s->port->fn, &s->comp, "Data Link Layer Link Active not cleared in 1000 msec");
+				break;
+			}
+			PT_SLEEP(pt, s, AER_LINK_POLL);
+		}
+	}
+	PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.reset", PCISIM_FS("event", "dpc clear trigger status"),
+		      PCISIM_FS("why", "dpc_reset_link"));
+	wr(h, &s->port->fn, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_TRIGGER, 2);
+	s->reset_type = "DPC";
+	PT_CALL(pt, &s->pt_wait, wait_secondary_bus(s));
+	if (!s->reset_rc)
+		for (unsigned i = 0; i < s->ndevs; i++)
+			if (!s->devs[i]->comp.removed)
+				setup_fn(h, s->devs[i]);
+	s->dpc_recovered = !s->reset_rc;
+	s->dpc_recovering = false;
+	PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.reset", PCISIM_FS("event", s->reset_rc ? "failed" : "done"),
+		      PCISIM_FS("why", "dpc_reset_link"));
+	PT_END(pt);
+}
+
+static int link_or_dpc_reset(struct rp_service *s)
+{
+	return s->dpc_mode ? dpc_reset_link(s) : link_reset(s);
+}
 
 /* ---- passthrough: vfio-pci in the host, the guest's AER recovery ---- */
 
@@ -1057,7 +1134,7 @@ static int recovery(struct rp_service *s)
 		s->frozen = false;
 	}
 	if (s->frozen && !s->ha->reset_on_need_reset) {
-		PT_CALL(pt, &s->pt_reset, link_reset(s));
+		PT_CALL(pt, &s->pt_reset, link_or_dpc_reset(s));
 		if (s->reset_rc) {
 			dev_log(s->bridge, &s->comp, "AER: subordinate device reset failed");
 			finish(s, false);
@@ -1069,7 +1146,7 @@ static int recovery(struct rp_service *s)
 		BROADCAST(pt, s, CB_MMIO);
 	}
 	if (s->ha->reset_on_need_reset && (s->status == PCISIM_ERS_NEED_RESET || s->frozen)) {
-		PT_CALL(pt, &s->pt_reset, link_reset(s));
+		PT_CALL(pt, &s->pt_reset, link_or_dpc_reset(s));
 		if (s->reset_rc) {
 			dev_log(s->bridge, &s->comp, "AER: subordinate device reset failed");
 			finish(s, false);
@@ -1151,15 +1228,64 @@ static int one_error(struct rp_service *s)
 	PT_END(pt);
 }
 
-/* aer_isr(): the IRQ thread of one root port's service. */
+/* dpc_process_error(): what Linux prints about the containment event */
+static void dpc_process_error(struct rp_service *s)
+{
+	struct pcisim_pcifn *fn = &s->port->fn;
+	struct pcisim_host *h = host_of(s);
+	uint16_t st = (uint16_t)rd(fn, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), 2);
+	uint16_t src = (uint16_t)rd(fn, (uint16_t)(s->dpc + PCI_EXP_DPC_SOURCE_ID), 2);
+	dev_log(fn, &s->comp, "DPC: containment event, status:%#06x source:%#06x", st, src);
+	unsigned reason = st & PCI_EXP_DPC_STATUS_TRIGGER_RSN;
+	unsigned ext = st & PCI_EXP_DPC_STATUS_TRIGGER_RSN_EXT;
+	dev_log(fn, &s->comp, "DPC: %s detected",
+		reason == PCI_EXP_DPC_STATUS_TRIGGER_RSN_UNCOR	      ? "unmasked uncorrectable error"
+		: reason == PCI_EXP_DPC_STATUS_TRIGGER_RSN_NFE	      ? "ERR_NONFATAL"
+		: reason == PCI_EXP_DPC_STATUS_TRIGGER_RSN_FE	      ? "ERR_FATAL"
+		: ext == PCI_EXP_DPC_STATUS_TRIGGER_RSN_RP_PIO	      ? "RP PIO error"
+		: ext == PCI_EXP_DPC_STATUS_TRIGGER_RSN_SW_TRIGGER ? "software trigger"
+								      : "reserved error");
+	if (reason == PCI_EXP_DPC_STATUS_TRIGGER_RSN_UNCOR && s->port->aer) {
+		/* aer_print_error(), pci_aer_clear_nonfatal_status/fatal_status() */
+		print_error(s, fn);
+		uint32_t u = rd(fn, (uint16_t)(s->port->aer + PCI_ERR_UNCOR_STATUS), 4);
+		if (u != 0xffffffffu && u)
+			wr(h, fn, (uint16_t)(s->port->aer + PCI_ERR_UNCOR_STATUS), u, 4);
+	}
+}
+
+/* dpc_handler(): pcie_do_recovery(pdev, pci_channel_io_frozen, dpc_reset_link) */
+static int dpc_handler(struct rp_service *s)
+{
+	struct pcisim_pt *pt = &s->pt_one;
+	PT_BEGIN(pt);
+	s->dpc_events++;
+	dpc_process_error(s);
+	s->rdev = &s->port->fn;
+	s->frozen = true;
+	s->dpc_mode = true;
+	PT_CALL(pt, &s->pt_rec, recovery(s));
+	s->dpc_mode = false;
+	if (s->dpc_recovered)
+		s->dpc_recoveries_ok++;
+	PT_END(pt);
+}
+
+/* aer_isr(): the IRQ thread of one root port's service (and dpc_handler: pcisim runs
+ * the DPC service's thread here too, one after the other). */
 static int thread(struct rp_service *s)
 {
 	struct pcisim_pt *pt = &s->pt_thread;
 	PT_BEGIN(pt);
 	for (;;) {
 		s->running = false;
-		PT_WAIT_UNTIL(pt, s->n > 0);
+		PT_WAIT_UNTIL(pt, s->n > 0 || s->dpc_pending);
 		s->running = true;
+		if (s->dpc_pending) {
+			s->dpc_pending = false;
+			PT_CALL(pt, &s->pt_one, dpc_handler(s));
+			continue;
+		}
 		s->cur = s->fifo[s->head];
 		s->head = (s->head + 1) % AER_FIFO;
 		s->n--;
@@ -1184,6 +1310,18 @@ void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port)
 	if (!s || !s->bound)
 		return;
 	struct pcisim_port *p = s->port;
+	if (s->dpc_bound) {
+		/* dpc_irq(): Interrupt Status, written back; the thread when Trigger Status */
+		uint16_t ds = (uint16_t)rd(port, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), 2);
+		if (ds != 0xffff && (ds & PCI_EXP_DPC_STATUS_INTERRUPT)) {
+			wr(h, port, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_INTERRUPT, 2);
+			PCISIM_RECORD(sim_of(s), &s->comp, "aer.dpc_isr", PCISIM_FX("status", ds));
+			if (ds & PCI_EXP_DPC_STATUS_TRIGGER) {
+				s->dpc_pending = true;
+				poke(s, 0);
+			}
+		}
+	}
 	uint32_t st = rd(port, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS), 4);
 	if (st == 0xffffffffu || !(st & (PCI_ERR_ROOT_UNCOR_RCV | PCI_ERR_ROOT_COR_RCV |
 					 PCI_ERR_ROOT_MULTI_COR_RCV | PCI_ERR_ROOT_MULTI_UNCOR_RCV)))
@@ -1244,6 +1382,22 @@ static void probe(struct rp_service *s)
 	wr(h, fn, (uint16_t)(p->aer + PCI_ERR_ROOT_COMMAND), cmd | PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
 	s->bound = true;
 	dev_log(fn, &s->comp, "AER: enabled with IRQ %u", 24 + fn->comp.id);
+	/* dpc_probe(): trigger on ERR_FATAL, interrupt enabled */
+	s->dpc = s->ha->dpc ? pcisim_dpc_off(p) : 0;
+	if (s->dpc) {
+		uint16_t off = (uint16_t)(s->dpc + PCI_EXP_DPC_CTL);
+		uint16_t ctl = pcisim_cfg_get16(&fn->cfg, off);
+		ctl = (uint16_t)((ctl & ~PCI_EXP_DPC_CTL_EN_MASK) | PCI_EXP_DPC_CTL_EN_FATAL | PCI_EXP_DPC_CTL_INT_EN);
+		wr(h, fn, off, ctl, 2);
+		uint16_t cap = pcisim_cfg_get16(&fn->cfg, (uint16_t)(s->dpc + PCI_EXP_DPC_CAP));
+		s->dpc_bound = true;
+		dev_log(fn, &s->comp, "DPC: enabled with IRQ %u", 24 + fn->comp.id);
+		dev_log(fn, &s->comp,
+			"DPC: error containment capabilities: Int Msg #%u, RPExt%c PoisonedTLP%c SwTrigger%c RP PIO Log %u, DL_ActiveErr%c",
+			cap & PCI_EXP_DPC_IRQ, cap & PCI_EXP_DPC_CAP_RP_EXT ? '+' : '-',
+			cap & PCI_EXP_DPC_CAP_POISONED_TLP ? '+' : '-', cap & PCI_EXP_DPC_CAP_SW_TRIGGER ? '+' : '-',
+			(cap & PCI_EXP_DPC_RP_PIO_LOG_SIZE) >> 8, cap & PCI_EXP_DPC_CAP_DL_ACTIVE ? '+' : '-');
+	}
 }
 
 static int svc_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
@@ -1260,12 +1414,18 @@ static int svc_query(struct pcisim_comp *c, const char *key, struct pcisim_value
 		{"recovered", offsetof(struct rp_service, recovered)},
 		{"failed", offsetof(struct rp_service, failed)},
 		{"fifo_overflows", offsetof(struct rp_service, fifo_overflows)},
+		{"dpc_events", offsetof(struct rp_service, dpc_events)},
+		{"dpc_recovered", offsetof(struct rp_service, dpc_recoveries_ok)},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		if (!strcmp(key, nums[i].k)) {
 			memcpy(&v->u, (const char *)s + nums[i].off, sizeof(uint64_t));
 			return 0;
 		}
+	if (!strcmp(key, "dpc_bound")) {
+		v->u = s->dpc_bound;
+		return 0;
+	}
 	if (!strcmp(key, "bound")) {
 		v->u = s->bound;
 		return 0;
@@ -1294,7 +1454,7 @@ static void svc_destroy(struct pcisim_comp *c)
 
 static const char *const svc_keys[] = {"state", "bound", "queued", "last", "cor", "nonfatal",
 				       "fatal", "recoveries", "recovered", "failed", "fifo_overflows",
-				       NULL};
+				       "dpc_bound", "dpc_events", "dpc_recovered", NULL};
 static const struct pcisim_comp_ops svc_ops = {
 	.type = "aer",
 	.query = svc_query,
@@ -1322,7 +1482,7 @@ void pcisim_host_aer_boot(struct pcisim_host *h)
 /* ---- the host: section ---- */
 
 const char *const pcisim_host_aer_keys[] = {"aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
-					    "vfio_notify", NULL};
+					    "vfio_notify", "dpc", NULL};
 
 static const char *const ers_choices[] = {"absent", "none", "can_recover", "need_reset",
 					  "disconnect", "recovered", "no_aer_driver", NULL};
@@ -1412,6 +1572,12 @@ int pcisim_host_aer_build(struct pcisim_host *h, const struct pcisim_ynode *node
 	const struct pcisim_ynode *n;
 	if ((n = pcisim_ymap_get(node, "aer")) && (rc = pcisim_yget_bool(n, "'aer'", &ha->on, d)))
 		return rc;
+	if ((n = pcisim_ymap_get(node, "dpc"))) {
+		if ((rc = pcisim_yget_bool(n, "'dpc'", &ha->dpc, d)))
+			return rc;
+		if (ha->dpc && !ha->on)
+			return pcisim_diag_error(d, n->loc, "'dpc: on' needs 'aer: on' (Linux's DPC service requires native AER)");
+	}
 	if ((n = pcisim_ymap_get(node, "aer_reset_on_need_reset")) &&
 	    (rc = pcisim_yget_bool(n, "'aer_reset_on_need_reset'", &ha->reset_on_need_reset, d)))
 		return rc;
@@ -1502,6 +1668,7 @@ static const struct pcisim_record_kind kinds[] = {
 	{"aer.recovery", "pcie_do_recovery() started or ended (fields: event: start/recovered/failed, state, status)"},
 	{"aer.reset", "the AER service reset a link for recovery (fields: event, why)"},
 	{"aer.io_state", "Linux's channel state of a function changed (fields: from, to)"},
+	{"aer.dpc_isr", "the DPC service's interrupt handler saw DPC Interrupt Status (fields: status)"},
 	{"aer.vfio", "vfio-pci forwarded an error to the guest, or translated its link reset (fields: event, why)"},
 	{0},
 };

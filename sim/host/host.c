@@ -464,7 +464,7 @@ static const struct pcisim_comp_ops host_ops = {
 static const char *const host_section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
 						/* aer.c */
 						"aer", "drivers", "aer_reset_on_need_reset",
-						"vfio_remedy", "vfio_notify", NULL};
+						"vfio_remedy", "vfio_notify", "dpc", NULL};
 
 static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		      const struct pcisim_ynode *node, struct pcisim_diag *d)

@@ -501,6 +501,7 @@ static bool port_msi_enabled(struct pcisim_port *p)
 static void root_notify(struct pcisim_port *p)
 {
 	pcisim_port_notify(p, true);
+	pcisim_port_intx_status(p);
 }
 
 /* QEMU pcie_aer_msg_root_port(). */
@@ -896,8 +897,10 @@ void pcisim_aer_port_cfg_written(struct pcisim_port *p, uint32_t old_root_cmd, u
 	uint32_t enabled = status_to_cmd(root_status);
 	uint32_t root_cmd = rd32(fn, p->aer, PCI_ERR_ROOT_COMMAND);
 	if (!port_msi_enabled(p)) {
-		if (pcisim_cfg_get8(&fn->cfg, PCI_INTERRUPT_PIN))
+		if (pcisim_cfg_get8(&fn->cfg, PCI_INTERRUPT_PIN)) {
 			pcisim_irq_set(fn->comp.sim, &p->irq_intx, (root_cmd & enabled) != 0);
+			pcisim_port_intx_status(p);
+		}
 		return;
 	}
 	if ((old_root_cmd & enabled) || !(root_cmd & enabled))

@@ -93,6 +93,12 @@ static int gen_rp_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	if ((rc = pcisim_caps_qemu_root_port(&fn->cfg, &pc)) < 0)
 		return pcisim__build_failed(fn, rc, "its capabilities", d);
 	pcisim__aer_log_max(fn, 0x100);
+	/* pcisim extension: QEMU's ports have no DPC (sim/pcie/dpc.h) */
+	if (pcisim_props_bool(pr, "dpc", false)) {
+		struct pcisim_dpc_config dc = {.msg_nr = 0}; /* the port's one MSI-X vector */
+		if ((rc = pcisim_cap_dpc_init(&fn->cfg, &dc)) < 0)
+			return pcisim__build_failed(fn, rc, "its DPC capability", d);
+	}
 	port_done(fn);
 	return 0;
 }
@@ -212,6 +218,9 @@ static const struct pcisim_prop_def gen_rp_props[] = {
 	{"aer", PCISIM_PROP_BOOL,
 	 "accepted for launch scripts that give it; QEMU's pcie-root-port always has AER at 0x100 and has no such property (default on)",
 	 0, 0, NULL, false},
+	{"dpc", PCISIM_PROP_BOOL,
+	 "pcisim extension, not in QEMU: a Downstream Port Containment capability (ext cap 0x1d, after ACS) that contains the link on uncorrectable errors (default off, as QEMU's ports have no DPC; docs/aer.md)",
+	 0, 0, NULL, true},
 	{0},
 };
 

@@ -10,6 +10,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/pcie/aer.h"
+#include "sim/pcie/dpc.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -62,6 +63,7 @@ void pcisim_port_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, 
 	}
 	uint16_t old_bctl = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL);
 	uint32_t old_root_cmd = pcisim_aer_root_cmd(p); /* aer.c */
+	uint16_t old_dpc_sta = pcisim_dpc_status(p);    /* dpc.c */
 	pcisim_cfg_write(&fn->cfg, off, val, len);
 	/* reset.c/link.c: Secondary Bus Reset edges, Link Disable, Retrain Link (as QEMU's
 	 * pci_bridge_write_config() handles SBR before the slot hooks) */
@@ -69,6 +71,8 @@ void pcisim_port_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, 
 	pcisim_slot_write_config(&p->slot, old_ctl, old_sta, off, val, len);
 	/* aer.c: QEMU's pcie_aer_write_config, then pcie_aer_root_write_config */
 	pcisim_aer_port_cfg_written(p, old_root_cmd, off, val, len);
+	/* dpc.c: Trigger Status cleared releases containment; Software Trigger */
+	pcisim_dpc_port_cfg_written(p, old_dpc_sta, off, val, len);
 }
 
 void pcisim_port_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
