@@ -16,6 +16,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/pcie/caps.h"
+#include "sim/pcie/dpc.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/aer.h"
@@ -500,6 +501,7 @@ static bool port_msi_enabled(struct pcisim_port *p)
 static void root_notify(struct pcisim_port *p)
 {
 	pcisim_port_notify(p, true);
+	pcisim_port_intx_status(p);
 }
 
 /* QEMU pcie_aer_msg_root_port(). */
@@ -569,6 +571,15 @@ static void msg_arrive(struct pcisim_sim *sim, struct pcisim_event *ev)
 	if (next->comp.removed || !pcisim_link_is_up(l) || l->transitions != (uint32_t)ev->a[2]) {
 		s->stats.lost++;
 		trace_msg(next, &m, "lost", "the link went down while the message crossed it");
+		return;
+	}
+	/* dpc.c: a port with DPC enabled may contain the link on ERR_NONFATAL/ERR_FATAL
+	 * received from below; the message is then discarded (PCIe r5.0 §6.2.10). */
+	if (is_uncor(&m) && pcisim_is_port(next) &&
+	    pcisim_dpc_error(pcisim_to_port(next), m.sev == PCISIM_AER_FATAL ? PCISIM_DPC_FATAL : PCISIM_DPC_NONFATAL,
+			     m.sev == PCISIM_AER_FATAL, m.source_id)) {
+		s->stats.dropped++;
+		trace_msg(next, &m, "dropped", "discarded by DPC (containment)");
 		return;
 	}
 	msg_walk(next, &m);
@@ -658,6 +669,8 @@ struct inject {
 	const char *logged; /* what happened in the log */
 	const char *nomsg;  /* why no message, or NULL */
 	enum pcisim_aer_sev sev;
+	bool uncor_unmasked; /* an unmasked uncorrectable error was logged (DPC may trigger) */
+	bool fatal;
 };
 
 static void set_devsta(struct inject *in)
@@ -719,6 +732,8 @@ static bool inject_uncor(struct inject *in, bool fatal)
 		in->overflow = record_error(fn, in->aer, in->err, &in->logged) < 0;
 		setbits32(fn, in->aer, PCI_ERR_UNCOR_STATUS, in->status);
 	}
+	in->uncor_unmasked = true;
+	in->fatal = fatal;
 	uint16_t cmd = pcisim_cfg_get16(&fn->cfg, PCI_COMMAND);
 	bool serr = cmd & PCI_COMMAND_SERR;
 	if (in->ur && !(in->devctl & PCI_EXP_DEVCTL_URRE) && !serr) {
@@ -770,6 +785,13 @@ int pcisim_aer_inject(struct pcisim_pcifn *fn, const struct pcisim_aer_err *err,
 			kind = fatal ? "uncorrectable fatal" : "uncorrectable non-fatal";
 			send = inject_uncor(&in, fatal);
 		}
+	}
+	/* dpc.c: a port's own unmasked uncorrectable error may trigger its DPC; the
+	 * error is then contained and sends no message. */
+	if (in.uncor_unmasked && pcisim_is_port(fn) &&
+	    pcisim_dpc_error(pcisim_to_port(fn), PCISIM_DPC_UNCOR, in.fatal, pcisim_fn_bdf(fn))) {
+		send = false;
+		in.nomsg = "contained by DPC";
 	}
 	struct aer_state *s = state(fn->comp.sim);
 	s->stats.errors++;
@@ -875,8 +897,10 @@ void pcisim_aer_port_cfg_written(struct pcisim_port *p, uint32_t old_root_cmd, u
 	uint32_t enabled = status_to_cmd(root_status);
 	uint32_t root_cmd = rd32(fn, p->aer, PCI_ERR_ROOT_COMMAND);
 	if (!port_msi_enabled(p)) {
-		if (pcisim_cfg_get8(&fn->cfg, PCI_INTERRUPT_PIN))
+		if (pcisim_cfg_get8(&fn->cfg, PCI_INTERRUPT_PIN)) {
 			pcisim_irq_set(fn->comp.sim, &p->irq_intx, (root_cmd & enabled) != 0);
+			pcisim_port_intx_status(p);
+		}
 		return;
 	}
 	if ((old_root_cmd & enabled) || !(root_cmd & enabled))
@@ -898,4 +922,5 @@ void pcisim_aer_register(void)
 {
 	pcisim_record_kinds_add(aer_kinds);
 	pcisim_aer_inject_register();
+	pcisim_dpc_register();
 }
