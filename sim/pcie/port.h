@@ -10,6 +10,7 @@
 #include "sim/core/irq.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
+#include "sim/pcie/regs/pci.h"
 #include "sim/pcie/slot.h"
 
 struct pcisim_port {
@@ -34,6 +35,19 @@ bool pcisim_is_port(const struct pcisim_pcifn *fn);
 
 /** Common realize tail: interrupts and the slot (after the capabilities are built). */
 void pcisim_port_realize_common(struct pcisim_port *p);
+
+/**
+ * pcisim_port_intx_status() - QEMU's pci_irq_handler(): Status Interrupt Status shows
+ * the function's INTx level (whether or not Command INTx Disable masks the pin).
+ * Callers run it after every change of @p->irq_intx.
+ */
+static inline void pcisim_port_intx_status(struct pcisim_port *p)
+{
+	if (p->irq_intx.level)
+		pcisim_cfg_setbits(&p->fn.cfg, PCI_STATUS, 2, PCI_STATUS_INTERRUPT);
+	else
+		pcisim_cfg_clrbits(&p->fn.cfg, PCI_STATUS, 2, PCI_STATUS_INTERRUPT);
+}
 
 /** Signal the port's interrupt as QEMU does: MSI-X if enabled, else MSI, else INTx level. */
 void pcisim_port_notify(struct pcisim_port *p, bool level);

@@ -196,14 +196,17 @@ static void event_notify(struct pcisim_slot *s)
 	if (prev == s->hpev_notified)
 		return;
 	pcisim_port_notify(s->port, s->hpev_notified);
+	pcisim_port_intx_status(s->port);
 }
 
 /* QEMU hotplug_event_clear: deassert INTx when nothing is pending any more. */
 static void event_clear(struct pcisim_slot *s)
 {
 	s->hpev_notified = compute_hpev(s);
-	if (!s->hpev_notified)
+	if (!s->hpev_notified) {
 		pcisim_irq_set(s->port->fn.comp.sim, &s->port->irq_intx, 0);
+		pcisim_port_intx_status(s->port);
+	}
 }
 
 /* QEMU pcie_cap_slot_event: set event bits; notify unless they were all set already. */
