@@ -1,0 +1,686 @@
+#!/usr/bin/env python3
+"""qdiff: differential tests of pcisim against the real qemu-system-x86_64 (QEMU 7.2).
+
+For each case (cases.py) the harness starts QEMU with no guest (-accel tcg -S
+-nodefaults, the case's machine and -device lines), acts as firmware (MMCONFIG, bus
+numbers, the ports' MSI/MSI-X) and as guest (config writes, pciehp's sequences, AER
+clears), and runs the case's monitor commands; after every step it reads every
+function's whole configuration space, the ports' interrupt messages and the monitor's
+answers. Then it plays exactly the same configuration accesses and monitor commands in
+pcisim (qdiff-pcisim, in-process) and compares, step by step, every register regs.py
+names, every other config byte, the interrupts, the monitor's error lines, and for
+migrations the outcome and QEMU's error lines verbatim.
+
+  qdiff.py --pcisim BUILD/tests/qdiff-pcisim [--group G] [--case NAME] [--doc docs/fidelity.md]
+
+Exit status: 0 every case agrees (or is pending), 1 a difference, 2 a harness error,
+77 skipped (qemu-system-x86_64 is not installed, or every selected case is pending).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cases as C  # noqa: E402
+import regs as R  # noqa: E402
+from qemu import QEMU, Qemu, QemuError  # noqa: E402
+
+SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+RAM_MSI = 0x00200000   # RAM where the ports' MSI/MSI-X messages land (one dword per port)
+BAR_BASE = 0xc0000000  # where the firmware puts the ports' MSI-X BARs (q35's PCI hole)
+STEP_MS = 10           # pcisim plays step i at i * 10 ms (QEMU has no time: its CPUs are stopped)
+
+# The q35 functions every machine has, by pcisim id and address.
+BUILTINS = {"q35.mch": (0, 0x00), "q35.lpc": (0, 0xf8), "q35.sata": (0, 0xfa),
+            "q35.smbus": (0, 0xfb)}
+
+
+def machine_version(machine):
+    v = machine.rsplit("-", 1)[-1]
+    major, minor = v.split(".")
+    return int(major), int(minor)
+
+
+def acpi_bridge_hotplug(case):
+    if C.ACPI_OFF in case["globals"]:
+        return False
+    return machine_version(case["machine"]) >= (6, 1)
+
+
+def device_arg(d):
+    return ",".join([d["driver"]] + ["%s=%s" % (k, v) for k, v in d.items() if k != "driver"])
+
+
+class Pending(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- the QEMU side
+
+
+class QemuRun:
+    """Plays a case on QEMU and records every access, so pcisim can replay it."""
+
+    def __init__(self, case, workdir):
+        self.case = case
+        self.workdir = workdir
+        self.script = []     # ("at", ms) | ("cfgw", bus, devfn, off, len, val) | ("dump", label)
+        self.dumps = []
+        self.addr = {}       # id -> (bus, devfn)
+        self.msi = {}        # port id -> RAM address of its message
+        self.intx = case.get("irq") == "intx"
+        self.mon_steps = []  # the timeline steps for pcisim, in order
+        self.q = None
+
+    # -- access helpers, recorded --
+
+    def write(self, bus, devfn, off, size, val, record=True):
+        self.q.cfg_write(bus, devfn, off, size, val)
+        if record:
+            self.script.append(("cfgw", bus, devfn, off, size, val))
+
+    def cfg(self, dev_id):
+        bus, devfn = self.addr[dev_id]
+        return self.q.cfg_dump(bus, devfn)
+
+    def reg(self, dev_id, name):
+        cfg = self.cfg(dev_id)
+        r = R.decode(cfg).get(name)
+        if not r:
+            raise QemuError("%s has no register %s" % (dev_id, name))
+        return r
+
+    def write_reg(self, dev_id, name, value=None, set_=0, clear=0, off=None, width=None):
+        if name is None:  # a raw offset: works on a function that answers all ones too
+            bus, devfn = self.addr[dev_id]
+            cur = self.q.cfg_read(bus, devfn, off, width)
+        else:
+            off, width, cur = self.reg(dev_id, name)
+        if value is None:
+            value = (cur & ~clear) | set_
+        bus, devfn = self.addr[dev_id]
+        self.write(bus, devfn, off, min(width, 4), value)
+        return value
+
+    # -- firmware --
+
+    def refresh_addresses(self):
+        def walk(devs):
+            for d in devs:
+                if d.get("qdev_id"):
+                    self.addr[d["qdev_id"]] = (d["bus"], d["slot"] << 3 | d["function"])
+                br = d.get("pci_bridge")
+                if br:
+                    walk(br.get("devices", []))
+        for b in self.q.qmp("query-pci")["return"]:
+            walk(b["devices"])
+
+    def number_buses(self):
+        """Depth-first, as SeaBIOS and Linux do: primary, secondary, subordinate 0xff,
+        scan below, then the real subordinate."""
+        nxt = [0]
+
+        def scan(bus):
+            for devfn in range(256):
+                v = self.q.cfg_read(bus, devfn, 0, 4)
+                if v == 0xffffffff:
+                    continue
+                if (self.q.cfg_read(bus, devfn, 0x0e, 1) & 0x7f) != 1:
+                    continue
+                nxt[0] += 1
+                sec = nxt[0]
+                self.write(bus, devfn, 0x18, 4, (0xff << 16) | (sec << 8) | bus)
+                scan(sec)
+                self.write(bus, devfn, 0x18, 4, (nxt[0] << 16) | (sec << 8) | bus)
+        scan(0)
+
+    def setup_interrupts(self):
+        """MSI-X or MSI of every port pointed at a RAM word; bus mastering on every bridge."""
+        ports = []
+        for dev_id, (bus, devfn) in sorted(self.addr.items(), key=lambda kv: kv[1]):
+            cfg = self.q.cfg_dump(bus, devfn)
+            if R._get(cfg, 0, 2) == 0xffff or (cfg[0x0e] & 0x7f) != 1:
+                continue
+            cmd = R._get(cfg, 4, 2)
+            self.write(bus, devfn, 0x04, 2, cmd | 0x0006)  # memory space, bus master
+            regs = R.decode(cfg)
+            ptype = (regs["exp_flags"][2] >> 4) & 0xf if "exp_flags" in regs else 0
+            if ptype in (4, 6):
+                ports.append((dev_id, bus, devfn, cfg))
+        if self.intx:
+            self.q.qt("irq_intercept_in /machine/q35/ioapic")
+            return
+        for k, (dev_id, bus, devfn, cfg) in enumerate(ports):
+            found = {i: o for kind, i, o in R.caps(cfg) if kind == "cap"}
+            land = RAM_MSI + 16 * k
+            data = 0x4100 + k
+            if R.CAP_MSIX in found:
+                cap = found[R.CAP_MSIX]
+                tbl = R._get(cfg, cap + 4, 4)
+                bir, toff = tbl & 7, tbl & ~7
+                bar = BAR_BASE + k * 0x100000
+                boff = 0x10 + 4 * bir
+                self.write(bus, devfn, boff, 4, bar)
+                if (R._get(cfg, boff, 4) & 6) == 4:
+                    self.write(bus, devfn, boff + 4, 4, 0)
+                self.write(bus, devfn, cap + 2, 2, 0x8000)  # MSI-X enable
+                entry = bar + toff
+                self.q.writel(entry, land)
+                self.q.writel(entry + 4, 0)
+                self.q.writel(entry + 8, data)
+                self.q.writel(entry + 12, 0)  # unmasked
+                self.msi[dev_id] = land
+            elif R.CAP_MSI in found:
+                cap = found[R.CAP_MSI]
+                flags = R._get(cfg, cap + 2, 2)
+                self.write(bus, devfn, cap + 4, 4, land)
+                if flags & 0x80:
+                    self.write(bus, devfn, cap + 8, 4, 0)
+                    self.write(bus, devfn, cap + 12, 2, data)
+                else:
+                    self.write(bus, devfn, cap + 8, 2, data)
+                self.write(bus, devfn, cap + 2, 2, (flags & ~0x70) | 1)  # one vector, enabled
+                self.msi[dev_id] = land
+
+    # -- observing --
+
+    def ids(self):
+        out = [d["id"] for d in self.case["devices"]]
+        out += [i for i in self.addr if i not in out and i not in BUILTINS]
+        if self.case.get("builtins"):
+            out += list(BUILTINS)
+        return out
+
+    def dump(self, label, q=None, monitor=None, migration=None):
+        q = q or self.q
+        fns = {}
+        for dev_id in self.ids():
+            if dev_id not in self.addr:
+                continue
+            bus, devfn = self.addr[dev_id]
+            fns[dev_id] = {"bus": bus, "devfn": devfn, "cfg": q.cfg_dump(bus, devfn).hex()}
+        irq = {}
+        for port, land in self.msi.items():
+            irq[port] = q.readl(land) != 0
+            q.writel(land, 0)
+        intx = None
+        if self.intx:
+            level = {}
+            for line in q.irq_lines:
+                what, n = line.split()[1:3]
+                level[int(n)] = what == "raise"
+            intx = any(level.values())
+        self.dumps.append({"label": label, "fns": fns, "irq": irq, "intx": intx,
+                           "monitor": monitor, "migration": migration})
+        self.script.append(("settle",))
+        self.script.append(("dump", label))
+
+    # -- steps --
+
+    def run_step(self, i, step):
+        do = step["do"]
+        self.script.append(("at", STEP_MS * i))
+        if do == "write":
+            reg = step.get("reg") or "config[0x%x]" % step["off"]
+            label = "%s %s" % (step["dev"], reg)
+            v = self.write_reg(step["dev"], step.get("reg"), step.get("value"), step.get("set", 0),
+                               step.get("clear", 0), step.get("off"), step.get("len"))
+            label += "=0x%x" % v
+            if step.get("reg") == "sltctl":
+                label += " (%s)" % R.sltctl_text(v)
+            self.dump("%d:write %s" % (i, label))
+        elif do == "hmp":
+            out = self.q.hmp(step["cmd"]).strip()
+            self.refresh_addresses()
+            self.mon_steps.append((i, step))
+            self.dump("%d:%s" % (i, step["cmd"]), monitor=out)
+        elif do == "migrate":
+            self.mon_steps.append((i, step))
+            self.migrate(i)
+        elif do == "guest":
+            for phase_label, writes in getattr(self, "guest_" + step["fn"])(step):
+                for dev_id, name, value in writes:
+                    if isinstance(name, tuple):  # ("raw", offset, width)
+                        self.write_reg(dev_id, None, value, off=name[1], width=name[2])
+                    else:
+                        self.write_reg(dev_id, name, value)
+                self.dump("%d:guest %s" % (i, phase_label))
+        else:
+            raise QemuError("unknown step %r" % step)
+
+    def migrate(self, i):
+        path = os.path.join(self.workdir, self.case["name"] + ".migstream")
+        r = self.q.qmp("migrate", uri="exec:cat > " + path)
+        if "error" in r:
+            raise QemuError("migrate: %s" % r["error"]["desc"])
+        deadline = time.monotonic() + 30
+        while True:
+            st = self.q.qmp("query-migrate")["return"].get("status")
+            if st in ("completed", "failed", "cancelled"):
+                break
+            if time.monotonic() > deadline:
+                raise QemuError("source migration did not finish (%s)" % st)
+            time.sleep(0.02)
+        if st != "completed":
+            raise QemuError("the source could not save its state: %s" % st)
+        devices = [device_arg(d) for d in self.case["devices"]]
+        dst = Qemu(self.workdir, self.case["name"] + "-dst", self.case["machine"], devices,
+                   self.case["globals"], incoming="exec:cat " + path)
+        result = None
+        deadline = time.monotonic() + 30
+        while result is None:
+            st = None
+            if dst.alive():
+                try:
+                    st = dst.qmp("query-migrate")["return"].get("status")
+                except (QemuError, OSError, ValueError):
+                    st = None
+            if st == "completed":
+                result = "completed"
+            elif st == "failed" or dst.wait_exit(0.05) is not None:
+                result = "failed"
+                dst.wait_exit(10)
+            elif time.monotonic() > deadline:
+                raise QemuError("destination did not finish loading")
+        stderr = dst.stderr()
+        # lines the source printed as well are start-up noise ("nic ... has no peer")
+        noise = set(self.q.stderr().splitlines())
+        lines = [ln for ln in stderr.splitlines() if ln.strip() and ln not in noise]
+        mig = {"result": result, "lines": lines}
+        if result == "completed":
+            self.dump("%d:migrate (the destination's registers)" % i, q=dst, migration=mig)
+        else:
+            self.dump("%d:migrate" % i, migration=mig)
+        dst.quit()
+        os.unlink(path)
+
+    # -- guest behaviours --
+
+    def guest_pciehp_probe(self, step):
+        """Linux pciehp at boot (pciehp_probe, pcie_init, pcie_enable_notification,
+        pciehp_check_presence, board_added): only where it binds."""
+        port = step["port"]
+        sltcap = self.reg(port, "sltcap")[2]
+        if not sltcap & 0x40:
+            yield "pciehp does not bind (no HPC in Slot Capabilities)", []
+            return
+        if acpi_bridge_hotplug(self.case):
+            yield "pciehp does not bind (ACPI hot-plug on bridges keeps control)", []
+            return
+        # Clear stale events; enable DLLSCE|ABPE|HPIE|CCIE (masking PDCE, PFDE, MRLSCE).
+        yield "clear stale events", [(port, "sltsta", C.PCIEHP_EVENTS)]
+        ctl = self.reg(port, "sltctl")[2]
+        ctl = (ctl & ~0x103f) | C.ENABLES
+        yield "enable notification", [(port, "sltctl", ctl)]
+        yield "clear CC", [(port, "sltsta", 0x0010)]
+        sta = self.reg(port, "sltsta")[2]
+        ctl = self.reg(port, "sltctl")[2]
+        if not (sta & 0x40) or not (ctl & C.SLTCTL_PCC):
+            return
+        # Present but powered off: board_added() powers on, blinks, looks for devfn 0.
+        ctl &= ~C.SLTCTL_PCC
+        yield "power on", [(port, "sltctl", ctl)]
+        yield "clear CC", [(port, "sltsta", 0x0010)]
+        ctl = (ctl & ~C.SLTCTL_PIC) | C.PIC_BLINK
+        yield "power indicator blink", [(port, "sltctl", ctl)]
+        yield "clear CC", [(port, "sltsta", 0x0010)]
+        sec = self.reg(port, "bus_numbers")[2] >> 8 & 0xff
+        if self.q.cfg_read(sec, 0, 0, 4) != 0xffffffff:
+            ctl = (ctl & ~C.SLTCTL_PIC) | C.PIC_ON
+            yield "device found: power indicator on", [(port, "sltctl", ctl)]
+            yield "clear CC", [(port, "sltsta", 0x0010)]
+            return
+        # "No device found": power off, 1 s, indicators (power off, attention on).
+        ctl |= C.SLTCTL_PCC
+        yield "no device found: power off", [(port, "sltctl", ctl)]
+        yield "clear CC", [(port, "sltsta", 0x0010)]
+        ctl = (ctl & ~(C.SLTCTL_PIC | 0x00c0)) | C.PIC_OFF | C.AIC_ON
+        yield "power indicator off, attention on", [(port, "sltctl", ctl)]
+        sta = self.reg(port, "sltsta")[2]
+        yield "clear events", [(port, "sltsta", sta & 0x011f)]
+
+    def guest_size_bars(self, step):
+        """Firmware sizing every BAR and expansion ROM: all ones written, read back
+        (compared), then the old values written back."""
+        saved = []
+        for dev_id in self.ids():
+            if dev_id not in self.addr:
+                continue
+            cfg = self.cfg(dev_id)
+            if R._get(cfg, 0, 2) == 0xffff:
+                continue
+            type1 = (cfg[0x0e] & 0x7f) == 1
+            offs = [0x10, 0x14] + ([] if type1 else [0x18, 0x1c, 0x20, 0x24])
+            offs.append(0x38 if type1 else 0x30)
+            for off in offs:
+                saved.append((dev_id, off, R._get(cfg, off, 4)))
+        yield "BARs written with all ones", [(d, ("raw", off, 4), 0xffffffff) for d, off, _ in saved]
+        yield "BARs restored", [(d, ("raw", off, 4), v) for d, off, v in saved]
+
+    def guest_aer_enable(self, step):
+        """Error reporting enables on the path: Device Control (devctl), Command SERR#
+        and Bridge Control SERR (serr), Root Error Command (rootcmd)."""
+        which = step.get("which", ["devctl", "serr", "rootcmd"])
+        writes = []
+        for d in step["devs"]:
+            if "serr" in which:
+                writes.append((d, "command", self.reg(d, "command")[2] | 0x0100))
+                if "bridge_control" in R.decode(self.cfg(d)):
+                    writes.append((d, "bridge_control", self.reg(d, "bridge_control")[2] | 0x0002))
+            if "devctl" in which:
+                writes.append((d, "devctl", self.reg(d, "devctl")[2] | 0x000f))
+        if "rootcmd" in which:
+            writes.append((step["root"], "aer_rootcmd", 0x7))
+        yield "AER enables " + "+".join(which), writes
+
+    def guest_aer_clear(self, step):
+        writes = []
+        for d in step["devs"]:
+            regs = R.decode(self.cfg(d))
+            for name in ("aer_uncsta", "aer_corsta", "devsta", "status", "secondary_status",
+                         "aer_rootsta"):
+                if name in regs and regs[name][2]:
+                    writes.append((d, name, regs[name][2]))
+        yield "clear error status", writes
+
+    # -- the whole case --
+
+    def run(self):
+        c = self.case
+        devices = [device_arg(d) for d in c["devices"]]
+        self.q = Qemu(self.workdir, c["name"], c["machine"], devices, c["globals"])
+        try:
+            self.qemu_version = self.q.version
+            self.q.enable_mmcfg()
+            # the same two writes to the MCH for pcisim (which has no MMCONFIG window)
+            self.script += [("cfgw", 0, 0, 0x64, 4, 0), ("cfgw", 0, 0, 0x60, 4, 0xb0000001)]
+            self.number_buses()
+            self.refresh_addresses()
+            for k, (bus, devfn) in BUILTINS.items():
+                if c.get("builtins"):
+                    self.addr[k] = (bus, devfn)
+            self.setup_interrupts()
+            self.dump("0:boot (after firmware)")
+            for i, step in enumerate(c["steps"], 1):
+                self.run_step(i, step)
+        finally:
+            self.q.quit()
+
+
+# ---------------------------------------------------------------- the pcisim side
+
+
+def yaml_str(v):
+    return json.dumps(str(v))
+
+
+def hmp_to_action(cmd):
+    """A monitor command as pcisim's timeline action (a YAML flow mapping)."""
+    words = cmd.split()
+    if words[0] == "device_del":
+        return "{do: device_del, id: %s}" % yaml_str(words[1])
+    if words[0] == "device_add":
+        parts = words[1].split(",")
+        kv = ["driver: %s" % yaml_str(parts[0])]
+        for p in parts[1:]:
+            k, v = p.split("=", 1)
+            kv.append("%s: %s" % (k, yaml_str(v)))
+        return "{do: device_add, %s}" % ", ".join(kv)
+    if words[0] == "pcie_aer_inject_error":
+        return "{do: pcie_aer_inject_error, args: %s}" % yaml_str(" ".join(words[1:]))
+    raise ValueError("no pcisim action for %r" % cmd)
+
+
+def pcisim_scenario(case, run):
+    lines = ["version: 1", "name: qdiff-%s" % case["name"], "seed: 1"]
+    m = ["type: %s" % case["machine"], 'qemu: "7.2"', "vga: none"]
+    if C.ACPI_OFF in case["globals"]:
+        m.append("acpi-pci-hotplug-with-bridge-support: off")
+    lines.append("machine: {%s}" % ", ".join(m))
+    lines.append("topology:")
+    for d in case["devices"]:
+        lines.append("  - {%s}" % ", ".join("%s: %s" % (k, yaml_str(v)) for k, v in d.items()))
+    if run.mon_steps:
+        lines.append("timeline:")
+        for i, step in run.mon_steps:
+            act = "{do: migrate}" if step["do"] == "migrate" else hmp_to_action(step["cmd"])
+            lines.append("  - {at: %dms, %s" % (STEP_MS * i, act[1:]))
+    return "\n".join(lines) + "\n"
+
+
+def pcisim_steps(run):
+    out = []
+    for s in run.script:
+        if s[0] == "cfgw":
+            out.append("cfgw %d 0x%x 0x%x %d 0x%x" % s[1:])
+        elif s[0] == "at":
+            out.append("at %d" % s[1])
+        elif s[0] == "settle":
+            out.append("settle")
+        else:
+            out.append("dump %s" % s[1].replace(" ", "_"))
+    return "\n".join(out) + "\n"
+
+
+def run_pcisim(case, run, helper, workdir):
+    scen = os.path.join(workdir, case["name"] + ".yaml")
+    steps = os.path.join(workdir, case["name"] + ".steps")
+    with open(scen, "w") as f:
+        f.write(pcisim_scenario(case, run))
+    with open(steps, "w") as f:
+        f.write(pcisim_steps(run))
+    p = subprocess.run([helper, scen, steps], capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        if "pcie_aer_inject_error" in p.stderr and case["group"] == "aer":
+            raise Pending("pcisim has no pcie_aer_inject_error action (AER model not on main)")
+        raise QemuError("qdiff-pcisim failed on %s:\n%s" % (scen, p.stderr))
+    return [json.loads(ln) for ln in p.stdout.splitlines() if ln.startswith("{")]
+
+
+# ---------------------------------------------------------------- comparing
+
+
+class Diff:
+    def __init__(self, step, what, qemu, pcisim, known=None):
+        self.step, self.what, self.qemu, self.pcisim, self.known = step, what, qemu, pcisim, known
+
+    def text(self):
+        return "%s: %s: QEMU %s, pcisim %s" % (self.step, self.what, self.qemu, self.pcisim)
+
+
+def compare(case, run, sim_dumps):
+    diffs = []
+    stats = {"steps": 0, "registers": 0, "bytes": 0, "names": set()}
+    if len(sim_dumps) != len(run.dumps):
+        diffs.append(Diff("-", "number of steps", len(run.dumps), len(sim_dumps)))
+        return diffs, stats
+    prev_msg = {}
+    for qd, sd in zip(run.dumps, sim_dumps):
+        label = qd["label"]
+        stats["steps"] += 1
+        for dev_id, qf in qd["fns"].items():
+            qcfg = bytes.fromhex(qf["cfg"])
+            sf = sd["fns"].get(dev_id)
+            if sf is None:
+                diffs.append(Diff(label, "%s exists" % dev_id, "yes", "no"))
+                continue
+            scfg = bytes.fromhex(sf["cfg"])
+            qpresent = R._get(qcfg, 0, 2) != 0xffff
+            spresent = R._get(scfg, 0, 2) != 0xffff
+            if qpresent != spresent:
+                diffs.append(Diff(label, "%s answers config reads" % dev_id,
+                                  "yes" if qpresent else "no (all ones)",
+                                  "yes" if spresent else "no (all ones)"))
+                continue
+            if not qpresent:
+                continue
+            if (qf["bus"], qf["devfn"]) != (sf["bus"], sf["devfn"]):
+                diffs.append(Diff(label, "%s address" % dev_id,
+                                  "%02x:%02x.%x" % (qf["bus"], qf["devfn"] >> 3, qf["devfn"] & 7),
+                                  "%02x:%02x.%x" % (sf["bus"], sf["devfn"] >> 3, sf["devfn"] & 7)))
+            qr, sr = R.decode(qcfg), R.decode(scfg)
+            for name in sorted(set(qr) | set(sr)):
+                stats["registers"] += 1
+                stats["names"].add(name)
+                qv = qr.get(name, (None, None, None))[2]
+                sv = sr.get(name, (None, None, None))[2]
+                if qv != sv:
+                    if name == "capabilities":
+                        diffs.append(Diff(label, "%s capability list" % dev_id, qv or "-", sv or "-"))
+                    else:
+                        diffs.append(Diff(label, "%s %s" % (dev_id, name), R.describe(name, qv),
+                                          R.describe(name, sv), known_reason(case, name, qv, sv)))
+            named = R.named_bytes(qr) | R.named_bytes(sr)
+            other = [o for o in range(min(len(qcfg), len(scfg))) if o not in named]
+            stats["bytes"] += len(other)
+            bad = [o for o in other if qcfg[o] != scfg[o]]
+            for start, end in runs(bad):
+                diffs.append(Diff(label, "%s config[0x%x..0x%x] (%s)" % (
+                    dev_id, start, end, R.cap_at(qcfg, start)),
+                    qcfg[start:end + 1].hex(), scfg[start:end + 1].hex()))
+        for port, delivered in qd["irq"].items():
+            cnt = sd["irq"].get(port, {}).get("msg", 0)
+            sim_delivered = cnt > prev_msg.get(port, 0)
+            prev_msg[port] = cnt
+            stats["registers"] += 1
+            if delivered != sim_delivered:
+                diffs.append(Diff(label, "%s interrupt message" % port,
+                                  "sent" if delivered else "none",
+                                  "sent" if sim_delivered else "none"))
+        for port, e in sd["irq"].items():
+            if port not in qd["irq"]:
+                prev_msg[port] = e.get("msg", 0)
+        if qd["intx"] is not None:
+            sim_level = any(e.get("intx") for e in sd["irq"].values())
+            stats["registers"] += 1
+            if qd["intx"] != sim_level:
+                diffs.append(Diff(label, "INTx", "asserted" if qd["intx"] else "deasserted",
+                                  "asserted" if sim_level else "deasserted"))
+        sim_errors = [t for src, t in sd["log"] if src == "qemu" and t.startswith("Error: ")]
+        if qd["monitor"] is not None:
+            q_errors = [ln for ln in qd["monitor"].splitlines() if ln.startswith("Error: ")]
+            if q_errors != sim_errors:
+                diffs.append(Diff(label, "monitor errors", q_errors or "none", sim_errors or "none"))
+        if qd["migration"] is not None:
+            qm = qd["migration"]
+            sm = sd.get("migration") or {}
+            if qm["result"] != sm.get("result"):
+                diffs.append(Diff(label, "migration outcome", qm["result"], sm.get("result")))
+            sim_lines = [t for src, t in sd["log"] if src == "qemu" and not t.startswith("Error: ")]
+            if qm["lines"] != sim_lines:
+                diffs.append(Diff(label, "migration error lines", qm["lines"], sim_lines))
+    return diffs, stats
+
+
+def known_reason(case, name, qv, sv):
+    """Why a register difference is one pcisim keeps on purpose (cases.KNOWN), or None."""
+    if qv is None or sv is None:
+        return None
+    for k in C.KNOWN:
+        if k["reg"] == name and not ((qv ^ sv) & ~k["bits"]) and k["when"](case):
+            return k["why"]
+    return None
+
+
+def runs(offsets):
+    out = []
+    for o in offsets:
+        if out and o == out[-1][1] + 1:
+            out[-1][1] = o
+        else:
+            out.append([o, o])
+    return [tuple(r) for r in out]
+
+
+# ---------------------------------------------------------------- main
+
+
+def run_case(case, helper, workdir):
+    t0 = time.monotonic()
+    res = {"case": case, "diffs": [], "status": "agree", "stats": None, "error": None,
+           "migration": None}
+    try:
+        run = QemuRun(case, workdir)
+        run.run()
+        sim = run_pcisim(case, run, helper, workdir)
+        diffs, stats = compare(case, run, sim)
+        res["diffs"], res["stats"] = diffs, stats
+        res["qemu_version"] = run.qemu_version
+        for d in run.dumps:
+            if d["migration"]:
+                res["migration"] = d["migration"]
+        want = case.get("qemu_migration")
+        if want and (res["migration"] or {}).get("result") != want:
+            # the issue's premise about QEMU itself does not hold: say so loudly
+            res["diffs"].append(Diff("-", "QEMU's own migration outcome (expected %s)" % want,
+                                     (res["migration"] or {}).get("result"), "-"))
+        if any(not d.known for d in diffs):
+            res["status"] = "differ"
+        elif diffs:
+            res["status"] = "agree (known differences)"
+    except Pending as e:
+        res["status"], res["error"] = "pending", str(e)
+    except (QemuError, OSError, subprocess.SubprocessError) as e:
+        res["status"], res["error"] = "error", str(e)
+    res["seconds"] = time.monotonic() - t0
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pcisim", required=True, help="the qdiff-pcisim helper")
+    ap.add_argument("--group", action="append", help="hotplug, migration or aer (default all)")
+    ap.add_argument("--case", action="append", help="run only these cases")
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--doc", help="write docs/fidelity.md from the results")
+    ap.add_argument("--max-diffs", type=int, default=40, help="differences printed per case")
+    a = ap.parse_args()
+
+    if not shutil.which(QEMU):
+        print("qemu-diff: SKIPPED: %s not found on PATH (install Debian's qemu-system-x86; "
+              "run `ctest -LE qemu-diff` to leave these tests out)" % QEMU)
+        return SKIP
+    selected = [c for c in C.CASES
+                if (not a.group or c["group"] in a.group) and (not a.case or c["name"] in a.case)]
+    if not selected:
+        print("qemu-diff: no case selected")
+        return 2
+    workdir = a.workdir or os.path.join(os.getcwd(), "qemu-diff-work")
+    os.makedirs(workdir, exist_ok=True)
+    results = []
+    for case in selected:
+        res = run_case(case, a.pcisim, workdir)
+        results.append(res)
+        st = res["stats"]
+        extra = ""
+        if st:
+            extra = " (%d steps, %d register comparisons, %d other bytes)" % (
+                st["steps"], st["registers"], st["bytes"])
+        print("%-28s %-8s %5.2fs%s" % (case["name"], res["status"], res["seconds"], extra))
+        if res["error"]:
+            print("    " + res["error"].replace("\n", "\n    "))
+        shown = [d for d in res["diffs"] if not d.known][:a.max_diffs]
+        for d in shown:
+            print("    " + d.text())
+        rest = len([d for d in res["diffs"] if not d.known]) - len(shown)
+        if rest > 0:
+            print("    ... and %d more" % rest)
+    if a.doc:
+        import report
+        report.write(a.doc, results)
+    statuses = [r["status"] for r in results]
+    if any(s in ("differ", "error") for s in statuses):
+        return 1
+    if all(s == "pending" for s in statuses):
+        print("qemu-diff: SKIPPED: every selected case is pending: %s" % results[0]["error"])
+        return SKIP
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+/*
+ * qdiff-pcisim: the pcisim side of the QEMU differential harness (qdiff.py).
+ *
+ * Builds a scenario's machine and topology in-process, exactly as `pcisim simulate`
+ * does, then plays a step script read from a file and, after every step, prints what
+ * the CPU would see: the configuration space of every function, read through
+ * pcisim_host_cfg_read() at the function's bus/devfn (all ones once a function is
+ * gone or unpowered), the ports' interrupt counters, and the log lines and migration
+ * outcome the step produced. The harness does the same on a real QEMU and compares.
+ *
+ * Usage: qdiff-pcisim SCENARIO.yaml STEPS
+ *
+ * STEPS, one command a line ('#' starts a comment):
+ *   at MS                       play the scenario's timeline up to MS milliseconds
+ *                               (the harness puts each monitor command at its own MS)
+ *   settle                      let what the step set going finish: run 100 us further
+ *                               (messages crossing links, instant in QEMU, take time here)
+ *   cfgw BUS DEVFN OFF LEN VAL  a config write as the CPU does it (numbers in C syntax)
+ *   cfgr BUS DEVFN OFF LEN      a config read as the CPU does it (printed)
+ *   dump LABEL                  print the state (one JSON object on one line)
+ *
+ * Output: JSON Lines on stdout, {"dump": LABEL, "fns": {...}, "irq": {...}, "log": [...],
+ * "migration": ...} or {"cfgr": VALUE}. Exit 0, or 2 when the scenario does not load.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+#include "sim/host/host.h"
+#include "sim/pcie/fabric.h"
+#include "sim/pcie/port.h"
+#include "tools/cli.h"
+
+/* Every function ever seen, by id, with the address it had when first seen. */
+struct seen {
+	char *id;
+	const char *driver;
+	uint8_t bus, devfn;
+	uint16_t size;
+};
+
+static struct seen *seen;
+static size_t nseen, capseen;
+static size_t log_pos;
+
+static bool is_pci_fn(const struct pcisim_pcifn *fn)
+{
+	return !fn->comp.removed && fn->bus && fn->drv->kind != PCISIM_FN_OTHER &&
+	       fn->drv->kind != PCISIM_FN_HOST_BRIDGE;
+}
+
+static void note_functions(struct pcisim_fabric *fab)
+{
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!is_pci_fn(fn))
+			continue;
+		bool known = false;
+		for (size_t j = 0; j < nseen && !known; j++)
+			known = !strcmp(seen[j].id, fn->comp.name);
+		if (known)
+			continue;
+		if (nseen == capseen) {
+			capseen = capseen ? 2 * capseen : 32;
+			seen = realloc(seen, capseen * sizeof(*seen));
+			if (!seen)
+				abort();
+		}
+		seen[nseen++] = (struct seen){strdup(fn->comp.name), fn->drv->name, fn->bus->number,
+					      fn->devfn, fn->cfg.size};
+	}
+}
+
+static struct pcisim_pcibus *bus_by_number(struct pcisim_fabric *fab, uint8_t nr)
+{
+	for (uint32_t i = 0; i < fab->nbuses; i++) {
+		struct pcisim_pcibus *b = fab->buses[i];
+		if (b->bridge && b->bridge->comp.removed)
+			continue;
+		if (b->host && b->host->comp.removed)
+			continue;
+		if (b->number == nr)
+			return b;
+	}
+	return NULL;
+}
+
+static struct pcisim_pcifn *fn_at(struct pcisim_fabric *fab, uint8_t bus, uint8_t devfn)
+{
+	struct pcisim_pcibus *b = bus_by_number(fab, bus);
+	for (uint16_t i = 0; b && i < b->nfns; i++)
+		if (b->fns[i]->devfn == devfn && !b->fns[i]->comp.removed)
+			return b->fns[i];
+	return NULL;
+}
+
+static uint32_t cpu_read(struct pcisim_sim *sim, uint8_t bus, uint8_t devfn, uint16_t off,
+			 unsigned len)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	struct pcisim_pcibus *b = bus_by_number(fab, bus);
+	if (!b)
+		return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
+	struct pcisim_pcifn *fn = fn_at(fab, bus, devfn);
+	if (fn && off + len > fn->cfg.size)
+		return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
+	return pcisim_host_cfg_read(pcisim_host_of(sim), b, devfn, off, len);
+}
+
+static void dump(struct pcisim_sim *sim, const char *label)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	note_functions(fab);
+	json_t *o = json_object();
+	json_object_set_new(o, "dump", json_string(label));
+	json_object_set_new(o, "time_ps", json_integer((json_int_t)sim->now));
+	json_t *fns = json_object();
+	char *hex = malloc(2 * PCISIM_CFG_PCIE_SIZE + 1);
+	for (size_t i = 0; i < nseen; i++) {
+		struct seen *s = &seen[i];
+		struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, s->id);
+		bool present = fn && is_pci_fn(fn);
+		uint8_t bus = present ? fn->bus->number : s->bus, devfn = present ? fn->devfn : s->devfn;
+		for (uint16_t off = 0; off < s->size; off += 4) {
+			uint32_t v = cpu_read(sim, bus, devfn, off, 4);
+			for (unsigned k = 0; k < 4; k++)
+				snprintf(hex + 2 * (off + k), 3, "%02x", (v >> (8 * k)) & 0xff);
+		}
+		json_t *f = json_object();
+		json_object_set_new(f, "driver", json_string(s->driver));
+		json_object_set_new(f, "bus", json_integer(bus));
+		json_object_set_new(f, "devfn", json_integer(devfn));
+		json_object_set_new(f, "present", json_boolean(present));
+		json_object_set_new(f, "powered", json_boolean(present && fn->powered));
+		json_object_set_new(f, "cfg", json_string(hex));
+		json_object_set_new(fns, s->id, f);
+	}
+	free(hex);
+	json_object_set_new(o, "fns", fns);
+	/* The ports' interrupts: messages sent so far, and the INTx level. */
+	json_t *irq = json_object();
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!is_pci_fn(fn) || !pcisim_is_port(fn))
+			continue;
+		struct pcisim_port *p = pcisim_to_port(fn);
+		json_t *e = json_object();
+		json_object_set_new(e, "msg", json_integer((json_int_t)p->irq_msg.count));
+		json_object_set_new(e, "intx", json_integer(p->irq_intx.level));
+		json_object_set_new(irq, fn->comp.name, e);
+	}
+	json_object_set_new(o, "irq", irq);
+	/* What the step logged (QEMU's monitor errors and migration lines are source "qemu"). */
+	json_t *log = json_array();
+	json_t *mig = json_null();
+	for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++) {
+		const struct pcisim_record *r = &sim->trace->recs[i];
+		if (!strcmp(r->kind, "migration")) {
+			json_decref(mig);
+			mig = json_pack("{s:s, s:s}", "result", r->fields[0].s, "reason", r->fields[1].s);
+		}
+		if (i < log_pos || strcmp(r->kind, "log"))
+			continue;
+		json_array_append_new(log, json_pack("[s, s]", r->fields[0].s, r->fields[1].s));
+	}
+	log_pos = sim->trace ? sim->trace->nrecs : 0;
+	json_object_set_new(o, "log", log);
+	json_object_set_new(o, "migration", mig);
+	char *text = json_dumps(o, JSON_COMPACT);
+	printf("%s\n", text);
+	fflush(stdout);
+	free(text);
+	json_decref(o);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: qdiff-pcisim SCENARIO.yaml STEPS\n");
+		return 2;
+	}
+	pcisim_register_all();
+	struct pcisim_diag diag;
+	pcisim_diag_init(&diag, stderr);
+	struct pcisim_scenario sc;
+	struct pcisim_sim sim;
+	int rc = pcisim_scenario_load(&sc, argv[1], &diag);
+	pcisim_sim_init(&sim, rc ? 1 : sc.seed, &diag);
+	pcisim_trace_attach(&sim, true);
+	if (rc || pcisim_scenario_instantiate(&sim, &sc, NULL, NULL, &diag)) {
+		fprintf(stderr, "qdiff-pcisim: %s does not load\n", argv[1]);
+		return 2;
+	}
+	FILE *f = fopen(argv[2], "r");
+	if (!f) {
+		perror(argv[2]);
+		return 2;
+	}
+	note_functions(pcisim_fabric_get(&sim));
+	char line[512];
+	unsigned lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = 0;
+		char cmd[16], label[256];
+		long a[5];
+		if (sscanf(line, "%15s", cmd) != 1)
+			continue;
+		if (!strcmp(cmd, "at") && sscanf(line, "%*s %li", &a[0]) == 1) {
+			pcisim_run(&sim, (pcisim_time)a[0] * PCISIM_MS);
+		} else if (!strcmp(cmd, "settle")) {
+			pcisim_run(&sim, sim.now + 100 * PCISIM_US);
+		} else if (!strcmp(cmd, "cfgw") &&
+			   sscanf(line, "%*s %li %li %li %li %li", &a[0], &a[1], &a[2], &a[3], &a[4]) == 5) {
+			struct pcisim_pcifn *fn =
+				fn_at(pcisim_fabric_get(&sim), (uint8_t)a[0], (uint8_t)a[1]);
+			if (fn && a[2] + a[3] <= fn->cfg.size)
+				pcisim_host_cfg_write(pcisim_host_of(&sim), fn, (uint16_t)a[2],
+						      (uint32_t)a[4], (unsigned)a[3]);
+		} else if (!strcmp(cmd, "cfgr") &&
+			   sscanf(line, "%*s %li %li %li %li", &a[0], &a[1], &a[2], &a[3]) == 4) {
+			uint32_t v = cpu_read(&sim, (uint8_t)a[0], (uint8_t)a[1], (uint16_t)a[2],
+					      (unsigned)a[3]);
+			printf("{\"cfgr\": %u}\n", v);
+		} else if (!strcmp(cmd, "dump") && sscanf(line, "%*s %255s", label) == 1) {
+			dump(&sim, label);
+		} else {
+			fprintf(stderr, "%s:%u: not a step: %s", argv[2], lineno, line);
+			return 2;
+		}
+	}
+	fclose(f);
+	pcisim_sim_free(&sim);
+	pcisim_scenario_free(&sc);
+	for (size_t i = 0; i < nseen; i++)
+		free(seen[i].id);
+	free(seen);
+	return 0;
+}
