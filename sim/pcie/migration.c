@@ -34,11 +34,13 @@ static void dev_path(const struct pcisim_pcifn *fn, char *buf, size_t n)
 				      chain[i]->devfn & 7);
 }
 
+/* The savevm section id: the device's path and its VMState's name (which is not always
+ * the driver's: "0000:00:05.0/ioh-3240-express-root-port" for an ioh3420). */
 static void section_id(const struct pcisim_pcifn *fn, char *buf, size_t n)
 {
 	char path[160];
 	dev_path(fn, path, sizeof(path));
-	snprintf(buf, n, "%s/%s", path, fn->drv->name);
+	snprintf(buf, n, "%s/%s", path, fn->drv->vmsd_name ? fn->drv->vmsd_name : fn->drv->name);
 }
 
 static bool migratable(const struct pcisim_pcifn *fn)
