@@ -465,8 +465,21 @@ void pcisim_device_destroy(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
 
 /* ---- config access ---- */
 
+/*
+ * QEMU pci_host_config_read/write_common(): a hot-plugged function other than 0 is not
+ * exposed while function 0 of its device is absent (a multi-function card is plugged
+ * function 0 last): reads give all ones, writes are dropped.
+ */
+static bool fn_hidden(const struct pcisim_pcifn *fn)
+{
+	return fn->hotplugged && (fn->devfn & 7) && fn->bus &&
+	       !bus_fn_at(fn->bus, (uint8_t)(fn->devfn & ~7));
+}
+
 uint32_t pcisim_fn_cfg_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
 {
+	if (fn_hidden(fn))
+		return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
 	if (fn->drv->cfg_read)
 		return fn->drv->cfg_read(fn, off, len);
 	return pcisim_cfg_read(&fn->cfg, off, len);
@@ -474,6 +487,8 @@ uint32_t pcisim_fn_cfg_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
 
 void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
 {
+	if (fn_hidden(fn))
+		return;
 	if (fn->drv->cfg_write)
 		fn->drv->cfg_write(fn, off, val, len);
 	else
