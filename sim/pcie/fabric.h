@@ -85,6 +85,8 @@ struct pcisim_pcifn {
 	struct pcisim_pcibus *secondary; /* bridges and host bridges: the bus below */
 	uint8_t devfn;
 	bool hotplugged;                 /* added by device_add (QEMU dev->hotplugged) */
+	bool unplug_pending;             /* device_del asked (QEMU dev->pending_deleted_event) */
+	pcisim_time unplug_pending_until; /* ... and refuses another until then (expires_ms) */
 	bool powered;                    /* slot power (QEMU pci_set_power) */
 	struct pcisim_props props;       /* the properties it was created with */
 	const struct pcisim_ynode *where;/* topology entry, for messages */

@@ -130,8 +130,8 @@ static int act_device_del(struct pcisim_sim *sim, const struct pcisim_step *s)
 	struct monitor_err e;
 	err_open(&e);
 	struct pcisim_pcifn *up = fn->bus ? fn->bus->bridge : NULL;
-	if (up && pcisim_is_port(up) && pcisim_to_port(up)->slot.pending_deleted &&
-	    sim->now < pcisim_to_port(up)->slot.pending_deleted_expires) {
+	/* QEMU qdev_unplug(): the request is pending per device. */
+	if (fn->unplug_pending && sim->now < fn->unplug_pending_until) {
 		pcisim_diag_error(&e.d, (struct pcisim_loc){0},
 				  "Device %s is already in the process of unplug", fn->comp.name);
 	} else if (!up || !up->drv->unplug_request) {

@@ -317,7 +317,6 @@ static void do_unplug(struct pcisim_slot *s, const char *why)
 			      PCISIM_FS("why", why));
 		pcisim_device_destroy(f->fabric, f);
 	}
-	s->pending_deleted = false;
 	set_sta(s, (uint16_t)(get_sta(s) & ~PCI_EXP_SLTSTA_PDS), why);
 	if (dllla)
 		set_lnksta_dllla(s, false);
@@ -443,8 +442,8 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 		 * request is pending for good before QEMU 8.1, 1 ms from 8.1 on ("acpi:
 		 * pcihp: allow repeating hot-unplug requests", April 2023).
 		 */
-		s->pending_deleted = true;
-		s->pending_deleted_expires =
+		child->unplug_pending = true;
+		child->unplug_pending_until =
 			s->port->fn.fabric->machine.qemu >= PCISIM_QEMU(8, 1)
 				? pcisim_time_add(sim->now, PCISIM_MS)
 				: PCISIM_TIME_MAX;
@@ -463,8 +462,8 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 	if ((ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_BLINK)
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
 					 "Hot-unplug failed: guest is busy (power indicator blinking)");
-	s->pending_deleted = true;
-	s->pending_deleted_expires = pcisim_time_add(sim->now, PCISIM_SLOT_PENDING_DELETE);
+	child->unplug_pending = true;
+	child->unplug_pending_until = pcisim_time_add(sim->now, PCISIM_SLOT_PENDING_DELETE);
 	/* A function other than 0 with function 0 absent: a cancelled multi-function add. */
 	struct pcisim_pcibus *b = s->port->fn.secondary;
 	bool fn0 = false;

@@ -24,11 +24,10 @@ struct pcisim_slot {
 	struct pcisim_port *port;
 	bool implemented;
 	bool hpev_notified;           /* QEMU dev->exp.hpev_notified */
-	pcisim_time pending_deleted_expires; /* device_del pending window (5 s) */
-	bool pending_deleted;
 };
 
-/** 5 s: QEMU's pending_deleted_expires_ms for a device_del awaiting the guest. */
+/** 5 s: QEMU's pending_deleted_expires_ms for a device_del awaiting the guest (kept per
+ * device, in struct pcisim_pcifn, as QEMU keeps it in the DeviceState). */
 #define PCISIM_SLOT_PENDING_DELETE (5 * PCISIM_S)
 
 void pcisim_slot_init(struct pcisim_slot *s, struct pcisim_port *p);
