@@ -386,9 +386,10 @@ int pcisim_slot_pre_plug(struct pcisim_slot *s, bool hotplug, struct pcisim_diag
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
 					 "Hot-plug failed: unsupported by the port device '%s'",
 					 s->port->fn.comp.name);
+	/* pcie_cap_slot_plug_common(): error_setg_errno(EBUSY), so strerror follows */
 	if (get_sta(s) & PCI_EXP_SLTSTA_EIS)
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
-					 "%s: slot is electromechanically locked", s->port->fn.comp.name);
+					 "slot is electromechanically locked: Device or resource busy");
 	return 0;
 }
 
@@ -455,9 +456,10 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
 					 "Hot-unplug failed: unsupported by the port device '%s'",
 					 s->port->fn.comp.name);
+	/* pcie_cap_slot_plug_common(): error_setg_errno(EBUSY), so strerror follows */
 	if (get_sta(s) & PCI_EXP_SLTSTA_EIS)
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
-					 "%s: slot is electromechanically locked", s->port->fn.comp.name);
+					 "slot is electromechanically locked: Device or resource busy");
 	uint16_t ctl = get_ctl(s);
 	if ((ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_BLINK)
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
