@@ -33,67 +33,12 @@
 #include "sim/pcie/reset.h"
 #include "tools/cli.h"
 
+#include "testbench.h"
+
 #define NS PCISIM_NS
 #define MS PCISIM_MS
 
 /* ---- test bench: a machine built from a scenario, driven by hand ---- */
-
-struct tb {
-	struct pcisim_scenario sc;
-	struct pcisim_sim sim;
-	struct pcisim_diag diag;
-	FILE *errf;
-	char *err;
-	size_t errlen;
-	int rc;
-};
-
-static struct tb *tb_text(const char *text)
-{
-	static bool registered;
-	if (!registered) {
-		pcisim_register_all();
-		registered = true;
-	}
-	struct tb *t = calloc(1, sizeof(*t));
-	t->errf = open_memstream(&t->err, &t->errlen);
-	pcisim_diag_init(&t->diag, t->errf);
-	t->rc = pcisim_scenario_parse(&t->sc, "t.yaml", text, strlen(text), &t->diag);
-	pcisim_sim_init(&t->sim, 1, &t->diag);
-	pcisim_trace_attach(&t->sim, true);
-	if (!t->rc)
-		t->rc = pcisim_scenario_instantiate(&t->sim, &t->sc, NULL, NULL, &t->diag);
-	fflush(t->errf);
-	return t;
-}
-
-static struct tb *tb_new(const char *qemu, const char *topology)
-{
-	char text[4096];
-	snprintf(text, sizeof(text), "version: 1\nname: t\nmachine: {type: q35, qemu: \"%s\"}\ntopology:\n%s",
-		 qemu, topology);
-	struct tb *t = tb_text(text);
-	if (t->rc)
-		fail_msg("bench did not build: %s", t->diag.first);
-	return t;
-}
-
-static void tb_free(struct tb *t)
-{
-	pcisim_sim_free(&t->sim);
-	pcisim_scenario_free(&t->sc);
-	fclose(t->errf);
-	free(t->err);
-	free(t);
-}
-
-static struct pcisim_pcifn *fn(struct tb *t, const char *id)
-{
-	struct pcisim_pcifn *f = pcisim_fabric_find_fn(pcisim_fabric_get(&t->sim), id);
-	if (!f)
-		fail_msg("no device %s", id);
-	return f;
-}
 
 static uint16_t aer(struct pcisim_pcifn *f)
 {
@@ -136,7 +81,7 @@ static void set_devctl(struct pcisim_pcifn *f, uint16_t bits)
 static void enable_all(struct tb *t, const char *const *ids)
 {
 	for (; *ids; ids++) {
-		struct pcisim_pcifn *f = fn(t, *ids);
+		struct pcisim_pcifn *f = tb_fn(t, *ids);
 		wr(f, PCI_COMMAND, PCI_COMMAND_SERR, 2);
 		set_devctl(f, PCISIM_EXP_DEVCTL_ERR_EN);
 		if (f->drv->bridge)
@@ -157,17 +102,6 @@ static int inject(struct pcisim_pcifn *f, uint32_t status, bool cor)
 	return pcisim_aer_inject(f, &e, "test");
 }
 
-static const char *field(const struct pcisim_record *rec, const char *name)
-{
-	static char buf[256];
-	for (uint32_t i = 0; i < rec->nfields; i++)
-		if (!strcmp(rec->fields[i].name, name)) {
-			pcisim_field_format(&rec->fields[i], buf, sizeof(buf));
-			return buf;
-		}
-	return "";
-}
-
 /* The last record of @kind (of a component whose path contains @comp). */
 static const struct pcisim_record *last_rec(struct tb *t, const char *kind, const char *comp)
 {
@@ -177,17 +111,6 @@ static const struct pcisim_record *last_rec(struct tb *t, const char *kind, cons
 			return r;
 	}
 	return NULL;
-}
-
-static unsigned count_rec(struct tb *t, const char *kind, const char *f, const char *v)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < t->sim.trace->nrecs; i++) {
-		const struct pcisim_record *r = &t->sim.trace->recs[i];
-		if (!strcmp(r->kind, kind) && (!f || !strcmp(field(r, f), v)))
-			n++;
-	}
-	return n;
 }
 
 static const char ep_topo[] =
@@ -250,9 +173,9 @@ static void name_table(void **state)
 static void every_name_logs_and_reports(void **state)
 {
 	for (size_t i = 0; i < NNAMES; i++) {
-		struct tb *t = tb_new("8.1", ep_topo);
+		struct tb *t = tb_ok("8.1", ep_topo, "");
 		enable_all(t, ep_path);
-		struct pcisim_pcifn *ep = fn(t, "ep"), *rp = fn(t, "rp1");
+		struct pcisim_pcifn *ep = tb_fn(t, "ep"), *rp = tb_fn(t, "rp1");
 		wr_areg(ep, PCI_ERR_UNCOR_MASK, 0);
 		wr_areg(ep, PCI_ERR_COR_MASK, 0);
 		assert_int_equal(inject(ep, names[i].bit, names[i].cor), 0);
@@ -358,8 +281,8 @@ static void truth_table(void **state)
 	}
 	assert_int_equal(rows, 4 * 2 * 16 * 2);
 	/* And the same rows through a real injection at the source. */
-	struct tb *t = tb_new("8.1", ep_topo);
-	struct pcisim_pcifn *ep = fn(t, "ep");
+	struct tb *t = tb_ok("8.1", ep_topo, "");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep");
 	static const uint32_t bits[] = {PCI_ERR_COR_RCVR, PCI_ERR_UNC_POISON_TLP, PCI_ERR_UNC_DLP,
 					PCI_ERR_UNC_UNSUP};
 	for (unsigned cls = 0; cls < 4; cls++)
@@ -375,7 +298,7 @@ static void truth_table(void **state)
 					int want = expected_msg(cor, fatal, ur, m, (uint16_t)dc, serr);
 					const char *msg = want == 1 ? "ERR_COR" : want == 2 ? "ERR_NONFATAL"
 									   : want == 4 ? "ERR_FATAL" : "none";
-					assert_string_equal(field(r, "msg"), msg);
+					assert_string_equal(tb_field(r, "msg"), msg);
 					/* status is logged whatever the masks and enables say */
 					assert_true(areg(ep, cor ? PCI_ERR_COR_STATUS : PCI_ERR_UNCOR_STATUS) & bits[cls]);
 					wr_areg(ep, PCI_ERR_COR_STATUS, 0xffffffff);
@@ -388,9 +311,9 @@ static void truth_table(void **state)
 
 static void masked_logs_not_sends(void **state)
 {
-	struct tb *t = tb_new("8.1", ep_topo);
+	struct tb *t = tb_ok("8.1", ep_topo, "");
 	enable_all(t, ep_path);
-	struct pcisim_pcifn *ep = fn(t, "ep"), *rp = fn(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep"), *rp = tb_fn(t, "rp1");
 	/* QEMU >= 8.0's default mask: INTN and TLP_PRF_BLOCKED */
 	assert_int_equal(areg(ep, PCI_ERR_UNCOR_MASK), PCI_ERR_UNC_INTN | PCI_ERR_UNC_TLPPRE);
 	assert_int_equal(areg(ep, PCI_ERR_COR_MASK), 0xe000);
@@ -405,7 +328,7 @@ static void masked_logs_not_sends(void **state)
 	assert_int_equal(xreg(ep, PCI_EXP_DEVSTA) & PCISIM_EXP_DEVSTA_ERR,
 			 PCI_EXP_DEVSTA_FED | PCI_EXP_DEVSTA_CED);
 	assert_int_equal(areg(rp, PCI_ERR_ROOT_STATUS) & 0x7f, 0);
-	assert_int_equal(count_rec(t, "aer.msg", NULL, NULL), 0);
+	assert_int_equal(tb_count(t, "aer.msg", NULL, NULL), 0);
 	assert_int_equal(pcisim_aer_stats(&t->sim).sent, 0);
 	assert_int_equal(pcisim_to_port(rp)->irq_msg.count, 0);
 	tb_free(t);
@@ -415,13 +338,13 @@ static void masked_logs_not_sends(void **state)
 
 static void root_status_sequences(void **state)
 {
-	struct tb *t = tb_new("8.1",
+	struct tb *t = tb_ok("8.1",
 			      "  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 			      "  - {driver: pcisim-endpoint, id: ep, bus: rp1, addr: \"0.0\", multifunction: on}\n"
-			      "  - {driver: pcisim-endpoint, id: ep1, bus: rp1, addr: \"0.1\"}\n");
+			      "  - {driver: pcisim-endpoint, id: ep1, bus: rp1, addr: \"0.1\"}\n", "");
 	static const char *const ids[] = {"ep", "ep1", "rp1", NULL};
 	enable_all(t, ids);
-	struct pcisim_pcifn *ep = fn(t, "ep"), *ep1 = fn(t, "ep1"), *rp = fn(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep"), *ep1 = tb_fn(t, "ep1"), *rp = tb_fn(t, "rp1");
 	struct pcisim_port *p = pcisim_to_port(rp);
 #define RS() (areg(rp, PCI_ERR_ROOT_STATUS) & 0x7f)
 #define SRC() areg(rp, PCI_ERR_ROOT_ERR_SRC)
@@ -491,15 +414,15 @@ static void root_status_sequences(void **state)
 static void qemu_versions(void **state)
 {
 	for (int v = 0; v < 2; v++) {
-		struct tb *t = tb_new(v ? "8.0" : "7.2", ep_topo);
+		struct tb *t = tb_ok(v ? "8.0" : "7.2", ep_topo, "");
 		enable_all(t, ep_path);
-		struct pcisim_pcifn *ep = fn(t, "ep"), *rp = fn(t, "rp1");
+		struct pcisim_pcifn *ep = tb_fn(t, "ep"), *rp = tb_fn(t, "rp1");
 		inject(ep, PCI_ERR_COR_RCVR, true);
 		pcisim_run(&t->sim, 1 * MS);
 		/* 7.2 drops every ERR_COR at the source's own gate */
 		assert_int_equal(areg(rp, PCI_ERR_ROOT_STATUS) & 0x7f, v ? PCI_ERR_ROOT_COR_RCV : 0);
 		if (!v)
-			assert_string_equal(field(last_rec(t, "aer.msg", "ep"), "reason"),
+			assert_string_equal(tb_field(last_rec(t, "aer.msg", "ep"), "reason"),
 					    "QEMU < 8.0 forwards no ERR_COR");
 		wr_areg(rp, PCI_ERR_ROOT_STATUS, 0x7f);
 		/* Command SERR# off on the endpoint, Device Control enables on */
@@ -515,7 +438,7 @@ static void qemu_versions(void **state)
 		inject(ep, PCI_ERR_UNC_POISON_TLP, false);
 		pcisim_run(&t->sim, 3 * MS);
 		assert_int_equal(areg(rp, PCI_ERR_ROOT_STATUS) & 0x7f, 0);
-		assert_string_equal(field(last_rec(t, "aer.msg", "rp1"), "reason"), "Device Control NFERE off");
+		assert_string_equal(tb_field(last_rec(t, "aer.msg", "rp1"), "reason"), "Device Control NFERE off");
 		/* Signaled System Error was set by the root port's gate on the way */
 		assert_true(pcisim_cfg_get16(&rp->cfg, PCI_STATUS) & PCI_STATUS_SIG_SYSTEM_ERROR);
 		/* Bridge Control SERR# Enable off: dropped, Received System Error set */
@@ -525,7 +448,7 @@ static void qemu_versions(void **state)
 		pcisim_run(&t->sim, 4 * MS);
 		assert_int_equal(areg(rp, PCI_ERR_ROOT_STATUS) & 0x7f, 0);
 		assert_true(pcisim_cfg_get16(&rp->cfg, PCI_SEC_STATUS) & PCI_SEC_STATUS_RCV_SYSTEM_ERROR);
-		assert_string_equal(field(last_rec(t, "aer.msg", "rp1"), "reason"),
+		assert_string_equal(tb_field(last_rec(t, "aer.msg", "rp1"), "reason"),
 				    "Bridge Control SERR# Enable off");
 		struct pcisim_aer_stats st = pcisim_aer_stats(&t->sim);
 		assert_int_equal(st.sent, st.delivered + st.dropped + st.lost + st.in_flight);
@@ -537,9 +460,9 @@ static void qemu_versions(void **state)
 
 static void advisory_nonfatal(void **state)
 {
-	struct tb *t = tb_new("8.1", ep_topo);
+	struct tb *t = tb_ok("8.1", ep_topo, "");
 	enable_all(t, ep_path);
-	struct pcisim_pcifn *ep = fn(t, "ep"), *rp = fn(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep"), *rp = tb_fn(t, "rp1");
 	wr_areg(ep, PCI_ERR_COR_MASK, 0); /* unmask ADV_NONFATAL */
 	struct pcisim_aer_err e = {.status = PCI_ERR_UNC_POISON_TLP, .source_id = pcisim_fn_bdf(ep),
 				   .flags = PCISIM_AER_ERR_MAYBE_ADVISORY};
@@ -566,9 +489,9 @@ static uint16_t e2_src(struct pcisim_pcifn *f)
 
 static void header_log_and_mhr(void **state)
 {
-	struct tb *t = tb_new("8.1", ep_topo);
+	struct tb *t = tb_ok("8.1", ep_topo, "");
 	enable_all(t, ep_path);
-	struct pcisim_pcifn *ep = fn(t, "ep");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep");
 	uint16_t a = aer(ep);
 	struct pcisim_aer_err e = {.status = PCI_ERR_UNC_MALF_TLP, .source_id = pcisim_fn_bdf(ep),
 				   .flags = PCISIM_AER_ERR_HEADER_VALID,
@@ -588,7 +511,7 @@ static void header_log_and_mhr(void **state)
 	assert_false(areg(ep, PCI_ERR_CAP) & PCI_ERR_CAP_MHRC);
 	/* Multiple Header Recording on the root port (aer_log_max 8): the second error
 	 * it detects itself is queued */
-	struct pcisim_pcifn *rp = fn(t, "rp1");
+	struct pcisim_pcifn *rp = tb_fn(t, "rp1");
 	a = aer(rp);
 	assert_true(areg(rp, PCI_ERR_CAP) & PCI_ERR_CAP_MHRC);
 	wr_areg(rp, PCI_ERR_CAP, PCI_ERR_CAP_MHRE);
@@ -597,7 +520,7 @@ static void header_log_and_mhr(void **state)
 	struct pcisim_aer_err e2 = {.status = PCI_ERR_UNC_ECRC, .source_id = e2_src(rp),
 				    .flags = PCISIM_AER_ERR_HEADER_VALID, .header = {0xaabbccdd, 0, 0, 0}};
 	pcisim_aer_inject(rp, &e2, "test");
-	assert_string_equal(field(last_rec(t, "aer.error", "rp1"), "log"), "queued");
+	assert_string_equal(tb_field(last_rec(t, "aer.error", "rp1"), "log"), "queued");
 	assert_int_equal(areg(rp, PCI_ERR_CAP) & PCI_ERR_CAP_FEP_MASK, 18);
 	/* while the first error's bit is set, clearing a queued one is undone */
 	wr_areg(rp, PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_ECRC);
@@ -614,8 +537,8 @@ static void header_log_and_mhr(void **state)
 	for (int i = 0; i < 10; i++)
 		pcisim_aer_inject(rp, &e, "test");
 	assert_true(areg(rp, PCI_ERR_COR_STATUS) & PCI_ERR_COR_LOG_OVER);
-	assert_int_equal(count_rec(t, "aer.error", "log", "log overflow"), 1);
-	assert_int_equal(count_rec(t, "aer.error", "name", "HL_OVERFLOW"), 1);
+	assert_int_equal(tb_count(t, "aer.error", "log", "log overflow"), 1);
+	assert_int_equal(tb_count(t, "aer.error", "name", "HL_OVERFLOW"), 1);
 	/* MHRE off: the queue goes, the next clear empties the log */
 	wr_areg(rp, PCI_ERR_CAP, 0);
 	wr_areg(rp, PCI_ERR_UNCOR_STATUS, 0xffffffff);
@@ -628,9 +551,9 @@ static void header_log_and_mhr(void **state)
 
 static void sticky_across_resets(void **state)
 {
-	struct tb *t = tb_new("8.1", ep_topo);
+	struct tb *t = tb_ok("8.1", ep_topo, "");
 	enable_all(t, ep_path);
-	struct pcisim_pcifn *ep = fn(t, "ep"), *rp = fn(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep"), *rp = tb_fn(t, "rp1");
 	inject(ep, PCI_ERR_UNC_POISON_TLP, false);
 	inject(ep, PCI_ERR_COR_BAD_TLP, true);
 	wr_areg(ep, PCI_ERR_UNCOR_SEVER, PCISIM_ERR_UNC_SEVERITY_DEFAULT | PCI_ERR_UNC_ECRC);
@@ -669,9 +592,9 @@ static const char *const sw_path[] = {"ep", "dn", "up", "rp1", NULL};
 
 static void switch_hops_and_latency(void **state)
 {
-	struct tb *t = tb_new("8.1", sw_topo);
+	struct tb *t = tb_ok("8.1", sw_topo, "");
 	enable_all(t, sw_path);
-	struct pcisim_pcifn *ep = fn(t, "ep"), *dn = fn(t, "dn"), *rp = fn(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep"), *dn = tb_fn(t, "dn"), *rp = tb_fn(t, "rp1");
 	pcisim_run(&t->sim, 10 * MS);
 	pcisim_time t0 = t->sim.now;
 	inject(ep, PCI_ERR_UNC_POISON_TLP, false);
@@ -682,13 +605,13 @@ static void switch_hops_and_latency(void **state)
 	assert_int_equal(areg(rp, PCI_ERR_ROOT_ERR_SRC) >> 16, pcisim_fn_bdf(ep));
 	/* delivered after the two links' latencies for a 16-byte message */
 	const struct pcisim_record *d = last_rec(t, "aer.msg", "rp1");
-	assert_string_equal(field(d, "result"), "delivered");
+	assert_string_equal(tb_field(d, "result"), "delivered");
 	pcisim_time lat = pcisim_link_tlp_latency(pcisim_link_of(dn), 16) +
 			  pcisim_link_tlp_latency(pcisim_link_of(rp), 16);
 	assert_int_equal(d->t - t0, lat);
 	assert_true(lat > 0);
 	/* every hop shows: sent at ep, forwarded by ep (link), dn (switch), up (link) */
-	assert_int_equal(count_rec(t, "aer.msg", "result", "forwarded"), 3);
+	assert_int_equal(tb_count(t, "aer.msg", "result", "forwarded"), 3);
 	/* the downstream port's link down: lost, accounted (the link-down reset cleared
 	 * the endpoint's enables: set them again) */
 	pcisim_reset_link_disable(pcisim_to_port(dn), true);
@@ -696,8 +619,8 @@ static void switch_hops_and_latency(void **state)
 	wr(ep, PCI_COMMAND, PCI_COMMAND_SERR, 2);
 	inject(ep, PCI_ERR_UNC_POISON_TLP, false);
 	pcisim_run(&t->sim, 12 * MS);
-	assert_string_equal(field(last_rec(t, "aer.msg", "dn/ep"), "result"), "lost");
-	assert_string_equal(field(last_rec(t, "aer.msg", "dn/ep"), "reason"), "the link above is down");
+	assert_string_equal(tb_field(last_rec(t, "aer.msg", "dn/ep"), "result"), "lost");
+	assert_string_equal(tb_field(last_rec(t, "aer.msg", "dn/ep"), "reason"), "the link above is down");
 	/* in flight when the link goes down: lost too */
 	pcisim_reset_link_disable(pcisim_to_port(dn), false);
 	pcisim_run(&t->sim, 20 * MS);
@@ -706,7 +629,7 @@ static void switch_hops_and_latency(void **state)
 	inject(ep, PCI_ERR_COR_RCVR, true);
 	pcisim_reset_link_disable(pcisim_to_port(dn), true);
 	pcisim_run(&t->sim, 21 * MS);
-	assert_string_equal(field(last_rec(t, "aer.msg", NULL), "reason"),
+	assert_string_equal(tb_field(last_rec(t, "aer.msg", NULL), "reason"),
 			    "the link went down while the message crossed it");
 	struct pcisim_aer_stats st = pcisim_aer_stats(&t->sim);
 	assert_int_equal(st.sent, 3);
@@ -739,12 +662,12 @@ static void action_forms(void **state)
 		"  - {at: 9ms, do: pcie_aer_inject_error, args: \"-a ep ECRC 0x40000001 0 0 0\"}\n");
 	assert_int_equal(t->rc, 0);
 	pcisim_run(&t->sim, 1000 * MS);
-	struct pcisim_pcifn *ep = fn(t, "ep");
-	assert_int_equal(count_rec(t, "aer.inject", "error", "POISON_TLP"), 1);
-	assert_int_equal(count_rec(t, "aer.inject", "given", "UNCOR_POISON_TLP"), 1);
-	assert_int_equal(count_rec(t, "aer.inject", "given", "COR_INTERNAL"), 1);
-	assert_int_equal(count_rec(t, "aer.inject", "error", "INTERNAL"), 1);
-	assert_int_equal(count_rec(t, "aer.inject", "error", "BAD_TLP"), 1); /* -c 0x40 */
+	struct pcisim_pcifn *ep = tb_fn(t, "ep");
+	assert_int_equal(tb_count(t, "aer.inject", "error", "POISON_TLP"), 1);
+	assert_int_equal(tb_count(t, "aer.inject", "given", "UNCOR_POISON_TLP"), 1);
+	assert_int_equal(tb_count(t, "aer.inject", "given", "COR_INTERNAL"), 1);
+	assert_int_equal(tb_count(t, "aer.inject", "error", "INTERNAL"), 1);
+	assert_int_equal(tb_count(t, "aer.inject", "error", "BAD_TLP"), 1); /* -c 0x40 */
 	assert_true(areg(ep, PCI_ERR_COR_STATUS) & (PCI_ERR_COR_RCVR | PCI_ERR_COR_INTERNAL | PCI_ERR_COR_BAD_TLP));
 	assert_true(areg(ep, PCI_ERR_UNCOR_STATUS) & (PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_ECRC));
 	/* the raw value with two bits and the two bad devices: QEMU's errors (>= 7.2) */

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scenario_util.h"
+#include "testbench.h"
 #include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/pcie/aer.h"
@@ -36,58 +36,12 @@
 #define MS PCISIM_MS
 #define S PCISIM_S
 
-static const char *field(const struct pcisim_record *rec, const char *name)
+static struct pcisim_port *port(struct tb *r)
 {
-	static char buf[256];
-	for (uint32_t i = 0; i < rec->nfields; i++)
-		if (!strcmp(rec->fields[i].name, name)) {
-			pcisim_field_format(&rec->fields[i], buf, sizeof(buf));
-			return buf;
-		}
-	return "";
+	return pcisim_to_port(tb_fn(r, "rp1"));
 }
 
-static unsigned count(struct run *r, const char *kind)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < r->sim.trace->nrecs; i++)
-		if (!strcmp(r->sim.trace->recs[i].kind, kind))
-			n++;
-	return n;
-}
-
-/* Load and build a scenario; run it until @until (0: not at all). */
-static struct run *load(pcisim_time until, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static struct run *load(pcisim_time until, const char *fmt, ...)
-{
-	char text[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	struct run *r = calloc(1, sizeof(*r));
-	if (run_text(r, text, until))
-		fail_msg("scenario did not load: %s\n%s", r->diag.first, text);
-	return r;
-}
-
-static void done(struct run *r)
-{
-	run_free(r);
-	free(r);
-}
-
-static struct pcisim_pcifn *fn(struct run *r, const char *id)
-{
-	return pcisim_fabric_find_fn(pcisim_fabric_get(&r->sim), id);
-}
-
-static struct pcisim_port *port(struct run *r)
-{
-	return pcisim_to_port(fn(r, "rp1"));
-}
-
-static uint16_t dpc16(struct run *r, uint16_t reg)
+static uint16_t dpc16(struct tb *r, uint16_t reg)
 {
 	struct pcisim_port *p = port(r);
 	return pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(pcisim_dpc_off(p) + reg));
@@ -101,9 +55,9 @@ static const char manual_fmt[] =
 	"  - {driver: pcisim-endpoint, id: nic0, bus: rp1}\n"
 	"host: {os: linux, pciehp: off, aer: on}\n";
 
-static void inject(struct run *r, const char *id, uint32_t status)
+static void inject(struct tb *r, const char *id, uint32_t status)
 {
-	struct pcisim_pcifn *f = fn(r, id);
+	struct pcisim_pcifn *f = tb_fn(r, id);
 	struct pcisim_aer_err e = {.status = status, .source_id = pcisim_fn_bdf(f)};
 	assert_int_equal(pcisim_aer_inject(f, &e, "test"), 0);
 }
@@ -156,7 +110,7 @@ static void truth_table_fabric(void **state)
 	};
 	for (uint16_t en = 0; en < 4; en++)
 		for (unsigned c = 0; c < 4; c++) {
-			struct run *r = load(1 * S, manual_fmt);
+			struct tb *r = tb_runf(1 * S, manual_fmt);
 			struct pcisim_port *p = port(r);
 			uint16_t dpc = pcisim_dpc_off(p);
 			assert_true(dpc >= 0x100);
@@ -168,19 +122,19 @@ static void truth_table_fabric(void **state)
 			if (trig != want[en][c])
 				fail_msg("Trigger Enable %u, %s %#x: triggered %d, want %d", en, col[c].id,
 					 col[c].status, trig, want[en][c]);
-			assert_int_equal(count(r, "dpc.trigger"), want[en][c] ? 1 : 0);
+			assert_int_equal(tb_count(r, "dpc.trigger", NULL, NULL), want[en][c] ? 1 : 0);
 			if (trig) {
 				uint16_t st = dpc16(r, PCI_EXP_DPC_STATUS);
 				assert_int_equal((st & PCI_EXP_DPC_STATUS_TRIGGER_RSN) >> 1, col[c].reason);
-				assert_int_equal(dpc16(r, PCI_EXP_DPC_SOURCE_ID), pcisim_fn_bdf(fn(r, col[c].id)));
+				assert_int_equal(dpc16(r, PCI_EXP_DPC_SOURCE_ID), pcisim_fn_bdf(tb_fn(r, col[c].id)));
 				assert_int_equal(p->link.state, PCISIM_LTSSM_DISABLED);
 				/* the AER service saw no uncorrectable message */
-				assert_null(find_rec(r, "aer.isr", NULL, NULL, NULL));
+				assert_null(tb_find_rec(r, "aer.isr", NULL, NULL, NULL));
 			} else if (!strcmp(col[c].id, "nic0")) {
 				/* not contained: the message reached Root Error Status */
-				assert_non_null(find_rec(r, "aer.msg", NULL, "result", "delivered"));
+				assert_non_null(tb_find_rec(r, "aer.msg", NULL, "result", "delivered"));
 			}
-			done(r);
+			tb_free(r);
 		}
 }
 
@@ -195,10 +149,10 @@ static void got_cpl(struct pcisim_sim *sim, const struct pcisim_cfg_cpl *cpl, vo
 static void registers_containment_release(void **state)
 {
 	(void)state;
-	struct run *r = load(1 * S, manual_fmt);
+	struct tb *r = tb_runf(1 * S, manual_fmt);
 	struct pcisim_port *p = port(r);
 	uint16_t dpc = pcisim_dpc_off(p);
-	struct pcisim_pcifn *nic = fn(r, "nic0");
+	struct pcisim_pcifn *nic = tb_fn(r, "nic0");
 	struct pcisim_host *h = pcisim_host_of(&r->sim);
 	uint16_t vid = (uint16_t)pcisim_host_cfg_read(h, nic->bus, nic->devfn, PCI_VENDOR_ID, 2);
 	assert_int_not_equal(vid, 0xffff);
@@ -214,18 +168,18 @@ static void registers_containment_release(void **state)
 	assert_int_equal(pcisim_fn_bdf(nic), 0x0100);
 	/* the message was discarded: Root Error Status unchanged */
 	assert_int_equal(pcisim_cfg_get32(&p->fn.cfg, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS)), root_before);
-	assert_non_null(find_rec(r, "aer.msg", "rp1", "reason", "discarded by DPC (containment)"));
+	assert_non_null(tb_find_rec(r, "aer.msg", "rp1", "reason", "discarded by DPC (containment)"));
 	/* the interrupt went out (MSI-X through the port's wire) */
-	const struct pcisim_record *trig = find_rec(r, "dpc.trigger", "rp1", "reason", "ERR_FATAL");
+	const struct pcisim_record *trig = tb_find_rec(r, "dpc.trigger", "rp1", "reason", "ERR_FATAL");
 	assert_non_null(trig);
-	const struct pcisim_record *irq = find_rec(r, "irq", "rp1", "delivered", "on");
+	const struct pcisim_record *irq = tb_find_rec(r, "irq", "rp1", "delivered", "on");
 	assert_non_null(irq);
 	assert_true(irq->t == trig->t && irq->seq > trig->seq);
 	/* containment: link Disabled, DLLLA clear, nic0 took a link-down reset */
 	assert_int_equal(p->link.state, PCISIM_LTSSM_DISABLED);
 	assert_true(p->link.hold & PCISIM_LINK_HOLD_DPC);
 	assert_false(pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKSTA)) & PCI_EXP_LNKSTA_DLLLA);
-	assert_non_null(find_rec(r, "pci.reset", "nic0", "why", "link down (DPC containment)"));
+	assert_non_null(tb_find_rec(r, "pci.reset", "nic0", "why", "link down (DPC containment)"));
 	/* a config read below returns all ones: as a driver sees it, and as a routed
 	 * request, which the port completes with Unsupported Request */
 	assert_int_equal(pcisim_host_dev_read(nic, PCI_VENDOR_ID, 2), 0xffff);
@@ -243,13 +197,13 @@ static void registers_containment_release(void **state)
 	assert_int_equal(p->link.state, PCISIM_LTSSM_DISABLED);
 	/* a second fatal error while contained: discarded, registers unchanged */
 	inject(r, "rp1", PCI_ERR_UNC_DLP);
-	assert_int_equal(count(r, "dpc.trigger"), 1);
-	assert_int_equal(count(r, "dpc.discard"), 1);
+	assert_int_equal(tb_count(r, "dpc.trigger", NULL, NULL), 1);
+	assert_int_equal(tb_count(r, "dpc.discard", NULL, NULL), 1);
 	assert_int_equal(dpc16(r, PCI_EXP_DPC_SOURCE_ID), 0x0100);
 	/* release: Trigger Status written 1; the (instant) link trains at once */
 	pcisim_fn_cfg_write(&p->fn, (uint16_t)(dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_TRIGGER, 2);
 	assert_false(dpc16(r, PCI_EXP_DPC_STATUS) & PCI_EXP_DPC_STATUS_TRIGGER);
-	assert_non_null(find_rec(r, "dpc.release", "rp1", NULL, NULL));
+	assert_non_null(tb_find_rec(r, "dpc.release", "rp1", NULL, NULL));
 	assert_int_equal(p->link.state, PCISIM_LTSSM_L0);
 	assert_int_equal(p->link.hold, 0);
 	assert_true(pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKSTA)) & PCI_EXP_LNKSTA_DLLLA);
@@ -261,14 +215,14 @@ static void registers_containment_release(void **state)
 	pcisim_run(&r->sim, up + 100 * MS);
 	assert_true(pcisim_reset_is_ready(nic, r->sim.now));
 	assert_int_equal(pcisim_host_dev_read(nic, PCI_VENDOR_ID, 2), vid);
-	done(r);
+	tb_free(r);
 }
 
 /* Link Disable set by the guest during containment survives the release. */
 static void release_keeps_link_disable(void **state)
 {
 	(void)state;
-	struct run *r = load(1 * S, manual_fmt);
+	struct tb *r = tb_runf(1 * S, manual_fmt);
 	struct pcisim_port *p = port(r);
 	uint16_t dpc = pcisim_dpc_off(p);
 	pcisim_fn_cfg_write(&p->fn, (uint16_t)(p->exp + PCI_EXP_LNKCTL), PCI_EXP_LNKCTL_LD, 2);
@@ -280,7 +234,7 @@ static void release_keeps_link_disable(void **state)
 	pcisim_fn_cfg_write(&p->fn, (uint16_t)(dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_TRIGGER, 2);
 	assert_int_equal(p->link.state, PCISIM_LTSSM_DISABLED);
 	assert_int_equal(p->link.hold, PCISIM_LINK_HOLD_DISABLE);
-	done(r);
+	tb_free(r);
 }
 
 /* ---- Linux ---- */
@@ -298,51 +252,51 @@ static const char linux_fmt[] =
 static void linux_recovery_timing(void **state)
 {
 	(void)state;
-	struct run *r = load(3 * S, linux_fmt, ", dpc: on", "on");
+	struct tb *r = tb_runf(3 * S, linux_fmt, ", dpc: on", "on");
 	struct pcisim_port *p = port(r);
 	/* dpc_probe(): Trigger Enable 01b (ERR_FATAL) and DPC Interrupt Enable */
 	assert_int_equal(dpc16(r, PCI_EXP_DPC_CTL), PCI_EXP_DPC_CTL_EN_FATAL | PCI_EXP_DPC_CTL_INT_EN);
-	assert_non_null(find_log(r, "DPC: enabled with IRQ"));
-	const struct pcisim_record *trig = find_rec(r, "dpc.trigger", "rp1", NULL, NULL);
+	assert_non_null(tb_find_log(r, "DPC: enabled with IRQ"));
+	const struct pcisim_record *trig = tb_find_rec(r, "dpc.trigger", "rp1", NULL, NULL);
 	assert_non_null(trig);
 	pcisim_time t0 = trig->t;
 	/* the ERR_FATAL crossed the link: 1 s plus its TLP latency */
 	assert_true(t0 > 1 * S && t0 < 1 * S + 1 * MS);
-	const struct pcisim_record *isr = find_rec(r, "aer.dpc_isr", NULL, NULL, NULL);
+	const struct pcisim_record *isr = tb_find_rec(r, "aer.dpc_isr", NULL, NULL, NULL);
 	assert_non_null(isr);
 	assert_true(isr->t == t0);
-	assert_string_equal(field(isr, "status"), "0xd");
+	assert_string_equal(tb_field(isr, "status"), "0xd");
 	/* dpc_process_error() reads after dpc_irq cleared Interrupt Status */
-	assert_non_null(find_log(r, "DPC: containment event, status:0x0005 source:0x0100"));
-	assert_non_null(find_log(r, "DPC: ERR_FATAL detected"));
+	assert_non_null(tb_find_log(r, "DPC: containment event, status:0x0005 source:0x0100"));
+	assert_non_null(tb_find_log(r, "DPC: ERR_FATAL detected"));
 	/* error_detected(frozen): 5 ms */
-	const struct pcisim_record *ed = find_rec(r, "aer.callback", "nic0", "callback", "error_detected");
+	const struct pcisim_record *ed = tb_find_rec(r, "aer.callback", "nic0", "callback", "error_detected");
 	assert_non_null(ed);
 	assert_true(ed->t == t0 + 5 * MS);
 	/* dpc_reset_link(): the link is already down: Trigger Status cleared at once */
-	const struct pcisim_record *rel = find_rec(r, "dpc.release", "rp1", NULL, NULL);
+	const struct pcisim_record *rel = tb_find_rec(r, "dpc.release", "rp1", NULL, NULL);
 	assert_non_null(rel);
 	assert_true(rel->t == t0 + 5 * MS);
 	/* pci_bridge_wait_for_secondary_bus() at 16 GT/s: 20 ms, DLLLA (up), 100 ms,
 	 * then pci_dev_wait: nic0 is ready 100 ms after its link came up */
-	const struct pcisim_record *rd = find_rec(r, "aer.reset", "rp1", "event", "done");
+	const struct pcisim_record *rd = tb_find_rec(r, "aer.reset", "rp1", "event", "done");
 	assert_non_null(rd);
 	assert_true(rd->t == t0 + 5 * MS + 20 * MS + 100 * MS);
-	const struct pcisim_record *sr = find_rec(r, "aer.callback", "nic0", "callback", "slot_reset");
+	const struct pcisim_record *sr = tb_find_rec(r, "aer.callback", "nic0", "callback", "slot_reset");
 	assert_non_null(sr);
 	assert_true(sr->t == rd->t + 5 * MS);
-	const struct pcisim_record *ok = find_rec(r, "aer.recovery", "rp1", "event", "recovered");
+	const struct pcisim_record *ok = tb_find_rec(r, "aer.recovery", "rp1", "event", "recovered");
 	assert_non_null(ok);
 	assert_true(ok->t == sr->t + 5 * MS);
-	assert_non_null(find_log(r, "AER: device recovery successful"));
+	assert_non_null(tb_find_log(r, "AER: device recovery successful"));
 	/* no secondary bus reset: DPC's link reset only */
-	assert_null(find_rec(r, "aer.reset", NULL, "event", "secondary bus reset"));
+	assert_null(tb_find_rec(r, "aer.reset", NULL, "event", "secondary bus reset"));
 	assert_int_equal(p->link.state, PCISIM_LTSSM_L0);
 	assert_int_equal(dpc16(r, PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_TRIGGER_RSN_FE);
 	/* Linux's config is back on nic0 (SERR#, reporting enables) */
-	struct pcisim_pcifn *nic = fn(r, "nic0");
+	struct pcisim_pcifn *nic = tb_fn(r, "nic0");
 	assert_true(pcisim_cfg_get16(&nic->cfg, PCI_COMMAND) & PCI_COMMAND_SERR);
-	done(r);
+	tb_free(r);
 }
 
 /* A slow link (50 ms of training): dpc_reset_link's DLLLA poll waits for it. */
@@ -351,18 +305,18 @@ static void linux_recovery_slow_link(void **state)
 	(void)state;
 	/* trained links at boot (Linux writes nothing through a link still training),
 	 * then 50 ms of training from 0.5 s on */
-	struct run *r = load(S / 2, linux_fmt, ", dpc: on", "on");
+	struct tb *r = tb_runf(S / 2, linux_fmt, ", dpc: on", "on");
 	port(r)->link.training = 50 * MS;
 	pcisim_run(&r->sim, 3 * S);
-	const struct pcisim_record *rel = find_rec(r, "dpc.release", "rp1", NULL, NULL);
+	const struct pcisim_record *rel = tb_find_rec(r, "dpc.release", "rp1", NULL, NULL);
 	assert_non_null(rel);
 	/* 20 ms, then DLLLA polled every 1 ms until the link is up 50 ms after the
 	 * release (the poll at 50 ms sees it), then 100 ms */
-	const struct pcisim_record *rd = find_rec(r, "aer.reset", "rp1", "event", "done");
+	const struct pcisim_record *rd = tb_find_rec(r, "aer.reset", "rp1", "event", "done");
 	assert_non_null(rd);
 	assert_true(rd->t == rel->t + 50 * MS + 100 * MS);
-	assert_non_null(find_rec(r, "aer.recovery", "rp1", "event", "recovered"));
-	done(r);
+	assert_non_null(tb_find_rec(r, "aer.recovery", "rp1", "event", "recovered"));
+	tb_free(r);
 }
 
 /* dpc: off: Linux leaves DPC disabled; AER's own recovery (secondary bus reset) runs. */
@@ -370,18 +324,18 @@ static void dpc_off_runs_aer(void **state)
 {
 	(void)state;
 	for (int i = 0; i < 2; i++) {
-		struct run *r = load(3 * S, linux_fmt, i ? "" : ", dpc: on", "off");
+		struct tb *r = tb_runf(3 * S, linux_fmt, i ? "" : ", dpc: on", "off");
 		if (!i)
 			assert_int_equal(dpc16(r, PCI_EXP_DPC_CTL), 0);
 		else
 			assert_int_equal(pcisim_dpc_off(port(r)), 0);
-		assert_int_equal(count(r, "dpc.trigger"), 0);
-		assert_non_null(find_rec(r, "aer.isr", NULL, NULL, NULL));
-		assert_non_null(find_log(r, "AER: Uncorrectable (Fatal) error received: 0000:01:00.0"));
-		assert_non_null(find_rec(r, "aer.reset", "rp1", "event", "secondary bus reset"));
-		assert_non_null(find_rec(r, "aer.recovery", "rp1", "event", "recovered"));
-		assert_null(find_log(r, "DPC:"));
-		done(r);
+		assert_int_equal(tb_count(r, "dpc.trigger", NULL, NULL), 0);
+		assert_non_null(tb_find_rec(r, "aer.isr", NULL, NULL, NULL));
+		assert_non_null(tb_find_log(r, "AER: Uncorrectable (Fatal) error received: 0000:01:00.0"));
+		assert_non_null(tb_find_rec(r, "aer.reset", "rp1", "event", "secondary bus reset"));
+		assert_non_null(tb_find_rec(r, "aer.recovery", "rp1", "event", "recovered"));
+		assert_null(tb_find_log(r, "DPC:"));
+		tb_free(r);
 	}
 }
 
@@ -389,19 +343,19 @@ static void dpc_off_runs_aer(void **state)
 static void config_checks(void **state)
 {
 	(void)state;
-	struct run r;
-	assert_int_not_equal(run_text(&r,
+	struct tb r;
+	assert_int_not_equal(tb_run_text(&r,
 				      "version: 1\nname: d\nmachine: {type: q35}\n"
 				      "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 				      "host: {os: linux, dpc: on}\n",
 				      1 * S),
 			     0);
 	assert_non_null(strstr(r.diag.first, "needs 'aer: on'"));
-	run_free(&r);
-	struct run *q = load(1 * S, "version: 1\nname: d\nmachine: {type: q35}\n"
+	tb_fini(&r);
+	struct tb *q = tb_runf(1 * S, "version: 1\nname: d\nmachine: {type: q35}\n"
 				    "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n");
 	assert_int_equal(pcisim_dpc_off(port(q)), 0);
-	done(q);
+	tb_free(q);
 }
 
 int main(void)

@@ -23,7 +23,7 @@
 
 #include "replay/explore.h"
 #include "replay/fuzz.h"
-#include "scenario_util.h"
+#include "testbench.h"
 
 #define FUZZ_SCENARIO PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml"
 
@@ -31,38 +31,12 @@ static char tmpdir[] = "/tmp/pcisim-test-fuzz-XXXXXX";
 
 static int setup(void **state)
 {
-	pcisim_register_all();
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return tb_tmpdir_setup(tmpdir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static int run_cli(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run_cli(char **out, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = snprintf(cmd, sizeof(cmd), "%s ", PCISIM_BINARY);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t len;
-	FILE *m = open_memstream(out, &len);
-	char buf[4096];
-	size_t got;
-	while ((got = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, got, m);
-	fclose(m);
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return tb_tmpdir_teardown(tmpdir);
 }
 
 /* Run a campaign in this process; the JSON summary (decref it). */
@@ -118,18 +92,18 @@ static void finds_the_pds_race_and_minimises_it(void **state)
 
 	/* The reproducer fails under simulate, at a time after QEMU's unplug. */
 	char *txt;
-	assert_int_equal(run_cli(&txt, "simulate %s/repro.yaml", dir), 1);
+	assert_int_equal(tb_cli(&txt, "simulate %s/repro.yaml", dir), 1);
 	assert_non_null(strstr(txt, "FAIL"));
 	assert_non_null(strstr(txt, "expected the last migration completed; observed failed"));
 	free(txt);
 	/* The failing run replays identically, and passes under the fixed model. */
-	assert_int_equal(run_cli(&txt, "replay %s/trace.jsonl", dir), 0);
+	assert_int_equal(tb_cli(&txt, "replay %s/trace.jsonl", dir), 0);
 	assert_non_null(strstr(txt, "identical"));
 	free(txt);
-	assert_int_equal(run_cli(&txt, "replay %s/trace.jsonl --set machine.qemu=8.1", dir), 0);
+	assert_int_equal(tb_cli(&txt, "replay %s/trace.jsonl --set machine.qemu=8.1", dir), 0);
 	assert_non_null(strstr(txt, "the recorded failure no longer happens"));
 	free(txt);
-	assert_int_equal(run_cli(&txt, "replay %s/repro.jsonl", dir), 0);
+	assert_int_equal(tb_cli(&txt, "replay %s/repro.jsonl", dir), 0);
 	free(txt);
 	json_decref(j);
 }
@@ -168,11 +142,11 @@ static void deterministic_across_jobs_and_shards(void **state)
 	/* Three shards with their own output directories, then merged. */
 	char *txt;
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(run_cli(&txt, "fuzz %s --runs 600 --seed 3 --shard %d/3 --out %s/shard%d --no-minimise --quiet",
+		assert_int_equal(tb_cli(&txt, "fuzz %s --runs 600 --seed 3 --shard %d/3 --out %s/shard%d --no-minimise --quiet",
 					 FUZZ_SCENARIO, i, tmpdir, i), 1);
 		free(txt);
 	}
-	assert_int_equal(run_cli(&txt, "fuzz-merge %s/shard0 %s/shard1 %s/shard2 --out %s/merged --json",
+	assert_int_equal(tb_cli(&txt, "fuzz-merge %s/shard0 %s/shard1 %s/shard2 --out %s/merged --json",
 				 tmpdir, tmpdir, tmpdir, tmpdir), 1);
 	json_t *merged = json_loads(strchr(txt, '{'), JSON_DISABLE_EOF_CHECK, NULL);
 	assert_non_null(merged);
@@ -185,10 +159,10 @@ static void deterministic_across_jobs_and_shards(void **state)
 	snprintf(path, sizeof(path), "%s/repro.yaml", json_string_value(json_object_get(s, "dir")));
 	assert_int_equal(access(path, R_OK), 0);
 	/* Shards of different campaigns do not merge. */
-	assert_int_equal(run_cli(&txt, "fuzz %s --runs 10 --seed 4 --out %s/other --no-minimise --quiet",
+	assert_int_equal(tb_cli(&txt, "fuzz %s --runs 10 --seed 4 --out %s/other --no-minimise --quiet",
 				 FUZZ_SCENARIO, tmpdir), 1);
 	free(txt);
-	assert_int_equal(run_cli(&txt, "fuzz-merge %s/shard0 %s/other", tmpdir, tmpdir), 2);
+	assert_int_equal(tb_cli(&txt, "fuzz-merge %s/shard0 %s/other", tmpdir, tmpdir), 2);
 	assert_non_null(strstr(txt, "not shards of one campaign"));
 	free(txt);
 	json_decref(one);
@@ -217,7 +191,7 @@ static void an_order_of_simultaneous_steps_is_found_and_written_down(void **stat
 	fclose(f);
 	char *txt;
 	/* simulate runs them in file order: the line appears */
-	assert_int_equal(run_cli(&txt, "simulate %s --quiet", file), 0);
+	assert_int_equal(tb_cli(&txt, "simulate %s --quiet", file), 0);
 	free(txt);
 	struct pcisim_fuzz_opts o = {.runs = 64, .has_runs = true, .seed = 1, .has_seed = true,
 				     .jobs = 1, .out_dir = out, .no_minimise = true};
@@ -264,15 +238,15 @@ static void bad_fuzz_sections_are_located_errors(void **state)
 		fprintf(f, "%sfuzz: %s\n", order_scenario, cases[i].fuzz);
 		fclose(f);
 		char *txt;
-		int rc = run_cli(&txt, "fuzz %s --runs 5", file);
+		int rc = tb_cli(&txt, "fuzz %s --runs 5", file);
 		if (rc != 2 || !strstr(txt, cases[i].msg))
 			fail_msg("fuzz: %s: exit %d, expected 2 and '%s' in:\n%s", cases[i].fuzz, rc, cases[i].msg, txt);
 		free(txt);
 	}
 	char *txt;
-	assert_int_equal(run_cli(&txt, "fuzz %s --runs 5 --time 1s", FUZZ_SCENARIO), 2);
+	assert_int_equal(tb_cli(&txt, "fuzz %s --runs 5 --time 1s", FUZZ_SCENARIO), 2);
 	free(txt);
-	assert_int_equal(run_cli(&txt, "fuzz %s --shard 3/3", FUZZ_SCENARIO), 2);
+	assert_int_equal(tb_cli(&txt, "fuzz %s --shard 3/3", FUZZ_SCENARIO), 2);
 	assert_non_null(strstr(txt, "0 <= i < N"));
 	free(txt);
 }
@@ -280,7 +254,7 @@ static void bad_fuzz_sections_are_located_errors(void **state)
 static void a_time_budget_ends_the_campaign(void **state)
 {
 	char *txt;
-	assert_int_equal(run_cli(&txt, "fuzz %s --time 200ms --json --quiet", FUZZ_SCENARIO), 1);
+	assert_int_equal(tb_cli(&txt, "fuzz %s --time 200ms --json --quiet", FUZZ_SCENARIO), 1);
 	json_t *j = json_loads(txt, 0, NULL);
 	assert_non_null(j);
 	assert_true(jint(j, "runs") > 50);
@@ -342,14 +316,14 @@ static void explore_proves_81_clean_and_finds_the_72_failure(void **state)
 	assert_true(t >= 2120 * PCISIM_MS && t < 2200 * PCISIM_MS);
 	assert_true(json_is_true(json_object_get(j, "reproducer_fails")));
 	char *txt;
-	assert_int_equal(run_cli(&txt, "simulate %s/repro.yaml --quiet", out), 1);
+	assert_int_equal(tb_cli(&txt, "simulate %s/repro.yaml --quiet", out), 1);
 	free(txt);
 	json_decref(j);
 	/* The same through the command line, with its exit status. */
-	assert_int_equal(run_cli(&txt, "explore %s --set machine.qemu=8.1", FUZZ_SCENARIO), 0);
+	assert_int_equal(tb_cli(&txt, "explore %s --set machine.qemu=8.1", FUZZ_SCENARIO), 0);
 	assert_non_null(strstr(txt, "no failing schedule exists"));
 	free(txt);
-	assert_int_equal(run_cli(&txt, "explore %s --max-runs 5", FUZZ_SCENARIO), 0);
+	assert_int_equal(tb_cli(&txt, "explore %s --max-runs 5", FUZZ_SCENARIO), 0);
 	assert_non_null(strstr(txt, "not exhaustive"));
 	free(txt);
 }

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "scenario_util.h"
+#include "testbench.h"
 #include "sim/host/pt.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
@@ -38,35 +38,16 @@
 #define H12 (180 * NS)
 #define H16 (196 * NS)
 
-static struct run *load(const char *topology, const char *extra)
+static struct tb *load(const char *topology, const char *extra)
 {
-	char text[4096];
-	snprintf(text, sizeof(text),
-		 "version: 1\nname: hcfg\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\ntopology:\n%s%s",
-		 topology, extra);
-	struct run *r = calloc(1, sizeof(*r));
 	/* Build the machine and run to 1 ms; the tests drive it from there. */
-	if (run_text(r, text, 1 * MS))
-		fail_msg("scenario did not load: %s\n%s", r->err, text);
+	struct tb *r = tb_runf(1 * MS, "version: 1\nname: hcfg\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\ntopology:\n%s%s",
+			       topology, extra);
 	assert_int_equal(r->sim.now, 1 * MS);
 	return r;
 }
 
-static void done(struct run *r)
-{
-	run_free(r);
-	free(r);
-}
-
-static struct pcisim_pcifn *fn(struct run *r, const char *id)
-{
-	struct pcisim_pcifn *f = pcisim_fabric_find_fn(pcisim_fabric_get(&r->sim), id);
-	if (!f)
-		fail_msg("no function '%s'", id);
-	return f;
-}
-
-static unsigned count_cpl(struct run *r, const char *status)
+static unsigned count_cpl(struct tb *r, const char *status)
 {
 	unsigned n = 0;
 	for (size_t i = 0; i < r->sim.trace->nrecs; i++) {
@@ -78,18 +59,6 @@ static unsigned count_cpl(struct run *r, const char *status)
 				n++;
 	}
 	return n;
-}
-
-/* The field @name of @rec as its trace text ("" when absent). */
-static const char *field(const struct pcisim_record *rec, const char *name)
-{
-	static char buf[128];
-	for (uint32_t i = 0; i < rec->nfields; i++)
-		if (!strcmp(rec->fields[i].name, name)) {
-			pcisim_field_format(&rec->fields[i], buf, sizeof(buf));
-			return buf;
-		}
-	return "";
 }
 
 /* ---- a test thread: one protothread with a config access ---- */
@@ -152,7 +121,7 @@ static void thread_destroy(struct pcisim_comp *c)
 
 static const struct pcisim_comp_ops thread_ops = {.type = "test-thread", .destroy = thread_destroy};
 
-static struct thread *thread_new(struct run *r, enum op op)
+static struct thread *thread_new(struct tb *r, enum op op)
 {
 	struct thread *t = calloc(1, sizeof(*t));
 	static unsigned n;
@@ -165,7 +134,7 @@ static struct thread *thread_new(struct run *r, enum op op)
 }
 
 /* Start @t now and run until it is done (or @limit passes). */
-static void thread_go(struct run *r, struct thread *t, pcisim_time limit)
+static void thread_go(struct tb *r, struct thread *t, pcisim_time limit)
 {
 	assert_int_equal(thread_run(t), PT_WAITING); /* an access never completes inside its call */
 	while (!t->done && r->sim.now < limit && pcisim_step(&r->sim, limit))
@@ -173,7 +142,7 @@ static void thread_go(struct run *r, struct thread *t, pcisim_time limit)
 	assert_true(t->done);
 }
 
-static struct thread *read_now(struct run *r, uint8_t bus, uint8_t devfn, uint16_t off, unsigned len)
+static struct thread *read_now(struct tb *r, uint8_t bus, uint8_t devfn, uint16_t off, unsigned len)
 {
 	struct thread *t = thread_new(r, OP_READ);
 	t->bus = bus;
@@ -197,8 +166,8 @@ static const char two_levels[] =
 static void read_behind_two_switches(void **state)
 {
 	(void)state;
-	struct run *r = load(two_levels, "");
-	struct pcisim_pcifn *ep = fn(r, "ep1"), *dn2 = fn(r, "dn2");
+	struct tb *r = load(two_levels, "");
+	struct pcisim_pcifn *ep = tb_fn(r, "ep1"), *dn2 = tb_fn(r, "dn2");
 	/* Buses: pcie.0 0, rp1 -> 1 (up1), up1 -> 2 (dn1), dn1 -> 3 (up2), up2 -> 4 (dn2), dn2 -> 5. */
 	assert_int_equal(ep->bus->number, 5);
 	/*
@@ -218,11 +187,11 @@ static void read_behind_two_switches(void **state)
 	assert_int_equal(t2->finished - t2->started, 752 * NS);
 	assert_int_equal(t2->val, 0x104c);
 	/* A root port's register: no link, no time (the root complex adds none). */
-	struct thread *t3 = read_now(r, 0, fn(r, "rp1")->devfn, PCI_VENDOR_ID, 2);
+	struct thread *t3 = read_now(r, 0, tb_fn(r, "rp1")->devfn, PCI_VENDOR_ID, 2);
 	assert_int_equal(t3->finished, t3->started);
 	assert_int_equal(t3->val, 0x1b36);
 	assert_int_equal(pcisim_cfg_in_flight(&r->sim), 0);
-	done(r);
+	tb_free(r);
 }
 
 /* ---- Unsupported Request ---- */
@@ -230,7 +199,7 @@ static void read_behind_two_switches(void **state)
 static void absent_devfn_reads_all_ones(void **state)
 {
 	(void)state;
-	struct run *r = load(two_levels, "");
+	struct tb *r = load(two_levels, "");
 	/*
 	 * devfn 0.1 on bus 5: dn2 forwards the request onto its link, nothing answers
 	 * there, and a 12-byte UR comes back: 6 * H12 = 1080 ns.
@@ -247,7 +216,7 @@ static void absent_devfn_reads_all_ones(void **state)
 	assert_int_equal(t->a.status, PCISIM_CPL_UR);
 	assert_int_equal(t->val, 0xffffffff);
 	assert_int_equal(t->finished, t->started);
-	done(r);
+	tb_free(r);
 }
 
 /* ---- RRS during an FLR ---- */
@@ -259,8 +228,8 @@ static const char rp_ep[] =
 static void flr_read_reissued_until_ready(void **state)
 {
 	(void)state;
-	struct run *r = load(rp_ep, "");
-	struct pcisim_pcifn *ep = fn(r, "ep1");
+	struct tb *r = load(rp_ep, "");
+	struct pcisim_pcifn *ep = tb_fn(r, "ep1");
 	struct thread *t = thread_new(r, OP_FLR_READ);
 	t->fn = ep;
 	thread_go(r, t, 2 * S);
@@ -300,21 +269,21 @@ static void flr_read_reissued_until_ready(void **state)
 	assert_int_equal(t->val, 0xffffffff);
 	assert_int_equal(t->a.reissues, 1000);
 	assert_int_equal(t->finished - t->started, 1000 * (1 * MS + 2 * H12) + 2 * H12);
-	done(r);
+	tb_free(r);
 }
 
-static void set_crs_sv(struct run *r)
+static void set_crs_sv(struct tb *r)
 {
 	/* Root Control CRS SV by hand: QEMU's root ports neither offer nor allow it. */
-	struct pcisim_port *rp = pcisim_to_port(fn(r, "rp1"));
+	struct pcisim_port *rp = pcisim_to_port(tb_fn(r, "rp1"));
 	pcisim_cfg_setbits(&rp->fn.cfg, (uint16_t)(rp->exp + PCI_EXP_RTCTL), 2, PCI_EXP_RTCTL_CRSSVE);
 }
 
 static void crs_sv_dev_wait_backs_off(void **state)
 {
 	(void)state;
-	struct run *r = load(rp_ep, "");
-	struct pcisim_pcifn *ep = fn(r, "ep1");
+	struct tb *r = load(rp_ep, "");
+	struct pcisim_pcifn *ep = tb_fn(r, "ep1");
 	set_crs_sv(r);
 	struct thread *t = thread_new(r, OP_FLR_WAIT);
 	t->fn = ep;
@@ -336,16 +305,16 @@ static void crs_sv_dev_wait_backs_off(void **state)
 	assert_int_equal(t->finished, t1 + 127 * MS + 2896 * NS);
 	assert_int_equal(t->a.reissues, 0);
 	assert_int_equal(count_cpl(r, "RRS"), 7);
-	assert_null(find_log(r, "after FLR")); /* done within PCI_RESET_WAIT: no message */
-	done(r);
+	assert_null(tb_find_log(r, "after FLR")); /* done within PCI_RESET_WAIT: no message */
+	tb_free(r);
 }
 
 static void dev_wait_slow_function(void **state)
 {
 	(void)state;
 	/* A function that takes 3 s after its FLR (a test hook: ready_at set by hand). */
-	struct run *r = load(rp_ep, "");
-	struct pcisim_pcifn *ep = fn(r, "ep1");
+	struct tb *r = load(rp_ep, "");
+	struct pcisim_pcifn *ep = tb_fn(r, "ep1");
 	set_crs_sv(r);
 	struct thread *t = thread_new(r, OP_FLR_WAIT);
 	t->fn = ep;
@@ -364,10 +333,10 @@ static void dev_wait_slow_function(void **state)
 	 */
 	assert_int_equal(t->w.ret, 0);
 	assert_int_equal(t->w.reads, 13);
-	assert_non_null(find_log(r, "pci 0000:01:00.0: not ready 1023ms after FLR; waiting"));
-	assert_non_null(find_log(r, "pci 0000:01:00.0: not ready 2047ms after FLR; waiting"));
-	assert_null(find_log(r, "not ready 511ms"));
-	assert_non_null(find_log(r, "pci 0000:01:00.0: ready 4095ms after FLR"));
+	assert_non_null(tb_find_log(r, "pci 0000:01:00.0: not ready 1023ms after FLR; waiting"));
+	assert_non_null(tb_find_log(r, "pci 0000:01:00.0: not ready 2047ms after FLR; waiting"));
+	assert_null(tb_find_log(r, "not ready 511ms"));
+	assert_non_null(tb_find_log(r, "pci 0000:01:00.0: ready 4095ms after FLR"));
 	assert_int_equal(t->finished, t1 + 12 * 2 * H12 + 4095 * MS + H12 + H16);
 
 	/* Never ready: 17 reads, then the next sleep (65536 ms) would pass 60 s. */
@@ -382,9 +351,9 @@ static void dev_wait_slow_function(void **state)
 	assert_true(t->done);
 	assert_int_equal(t->w.ret, -1);
 	assert_int_equal(t->w.reads, 17);
-	assert_non_null(find_log(r, "pci 0000:01:00.0: not ready 65535ms after FLR; giving up"));
+	assert_non_null(tb_find_log(r, "pci 0000:01:00.0: not ready 65535ms after FLR; giving up"));
 	assert_int_equal(t->finished, s + H16 + H12 + 17 * 2 * H12 + 65535 * MS);
-	done(r);
+	tb_free(r);
 }
 
 /* ---- pciehp below a switch: every access takes its round trip ---- */
@@ -392,18 +361,14 @@ static void dev_wait_slow_function(void **state)
 static void pciehp_enable_below_switch(void **state)
 {
 	(void)state;
-	struct run *r = calloc(1, sizeof(*r));
-	int rc = run_text(r,
-			  "version: 1\nname: sw\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
-			  "topology:\n"
-			  "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, addr: \"0x3\", chassis: 1, slot: 1}\n"
-			  "  - {driver: x3130-upstream, id: up1, bus: rp1}\n"
-			  "  - {driver: xio3130-downstream, id: dn1, bus: up1, chassis: 2, slot: 1}\n"
-			  "host: {os: linux, pciehp: on}\n"
-			  "timeline:\n  - {at: 1s, do: device_add, driver: e1000e, id: nic1, bus: dn1}\n",
-			  3 * S);
-	if (rc)
-		fail_msg("scenario did not load: %s", r->err);
+	struct tb *r = tb_runf(3 * S,
+				"version: 1\nname: sw\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
+				"topology:\n"
+				"  - {driver: pcie-root-port, id: rp1, bus: pcie.0, addr: \"0x3\", chassis: 1, slot: 1}\n"
+				"  - {driver: x3130-upstream, id: up1, bus: rp1}\n"
+				"  - {driver: xio3130-downstream, id: dn1, bus: up1, chassis: 2, slot: 1}\n"
+				"host: {os: linux, pciehp: on}\n"
+				"timeline:\n  - {at: 1s, do: device_add, driver: e1000e, id: nic1, bus: dn1}\n");
 	/*
 	 * Every access of pciehp:dn1 to dn1's registers crosses the rp1-up1 link: 376 ns
 	 * (H12 + H16 for a read and for a write alike). The e1000e's Vendor ID crosses
@@ -411,7 +376,7 @@ static void pciehp_enable_below_switch(void **state)
 	 *  pciehp_isr: read Slot Status, write it back, read again (MSI): T0 + 1128 ns.
 	 */
 	pcisim_time T0 = 1 * S, acc = H12 + H16;
-	const struct pcisim_record *isr = find_rec(r, "pciehp.isr", "dn1", "events", "ABP|PDC");
+	const struct pcisim_record *isr = tb_find_rec(r, "pciehp.isr", "dn1", "events", "ABP|PDC");
 	assert_non_null(isr);
 	assert_int_equal(isr->t, T0 + 3 * acc);
 	/*
@@ -424,7 +389,7 @@ static void pciehp_enable_below_switch(void **state)
 	 * T0 + 4708 ns, when the thread goes on: the blink command (no wait; 2 accesses)
 	 * ends at T0 + 5460 ns.
 	 */
-	const struct pcisim_record *poweron = find_rec(r, "pciehp.state", "dn1", "to", "POWERON");
+	const struct pcisim_record *poweron = tb_find_rec(r, "pciehp.state", "dn1", "to", "POWERON");
 	assert_non_null(poweron);
 	assert_int_equal(poweron->t, T0 + 7 * acc);
 	/* The handler's runs after T0 (the probe's at boot come first). */
@@ -445,15 +410,15 @@ static void pciehp_enable_below_switch(void **state)
 	 * Vendor ID of devfn 0 (752 ns), found; Link Status (376 ns); enumerate:
 	 *   T0 + 5460 ns + 1100 ms + 752 ns + 376 ns = T0 + 1100 ms + 6588 ns.
 	 */
-	const struct pcisim_record *added = find_rec(r, "linux.device", "nic1", "event", "added");
+	const struct pcisim_record *added = tb_find_rec(r, "linux.device", "nic1", "event", "added");
 	assert_non_null(added);
 	assert_int_equal(added->t, T0 + 5460 * NS + 1100 * MS + 2 * acc + acc);
 	assert_int_equal(added->t, 2100 * MS + 6588 * NS);
 	/* Indicators on (read, write): ON at T0 + 1100 ms + 7340 ns. */
-	const struct pcisim_record *on = find_rec(r, "pciehp.state", "dn1", "to", "ON");
+	const struct pcisim_record *on = tb_find_rec(r, "pciehp.state", "dn1", "to", "ON");
 	assert_non_null(on);
 	assert_int_equal(on->t, added->t + 2 * acc);
-	done(r);
+	tb_free(r);
 }
 
 static void isr_stalls_and_runs_again(void **state)
@@ -468,19 +433,15 @@ static void isr_stalls_and_runs_again(void **state)
 	 * meanwhile runs the handler again at once (handle_edge_irq): its read finds
 	 * nothing (Slot Status 0x40, PDS only) and it returns.
 	 */
-	struct run *r = calloc(1, sizeof(*r));
-	int rc = run_text(r,
-			  "version: 1\nname: sw\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
-			  "topology:\n"
-			  "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, addr: \"0x3\", chassis: 1, slot: 1}\n"
-			  "  - {driver: x3130-upstream, id: up1, bus: rp1}\n"
-			  "  - {driver: xio3130-downstream, id: dn1, bus: up1, chassis: 2, slot: 1}\n"
-			  "host: {os: linux, pciehp: on}\n"
-			  "timeline:\n  - {at: 1s, do: device_add, driver: e1000e, id: nic1, bus: dn1}\n"
-			  "  - {at: 1000000600ns, do: guest.press_attention_button, slot: dn1}\n",
-			  3 * S);
-	if (rc)
-		fail_msg("scenario did not load: %s", r->err);
+	struct tb *r = tb_runf(3 * S,
+				"version: 1\nname: sw\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
+				"topology:\n"
+				"  - {driver: pcie-root-port, id: rp1, bus: pcie.0, addr: \"0x3\", chassis: 1, slot: 1}\n"
+				"  - {driver: x3130-upstream, id: up1, bus: rp1}\n"
+				"  - {driver: xio3130-downstream, id: dn1, bus: up1, chassis: 2, slot: 1}\n"
+				"host: {os: linux, pciehp: on}\n"
+				"timeline:\n  - {at: 1s, do: device_add, driver: e1000e, id: nic1, bus: dn1}\n"
+				"  - {at: 1000000600ns, do: guest.press_attention_button, slot: dn1}\n");
 	pcisim_time T0 = 1 * S;
 	unsigned nisr = 0, sltsta_reads = 0;
 	for (size_t i = 0; i < r->sim.trace->nrecs; i++) {
@@ -489,11 +450,11 @@ static void isr_stalls_and_runs_again(void **state)
 			continue;
 		if (!strcmp(rec->kind, "pciehp.isr"))
 			nisr++;
-		if (!strcmp(rec->kind, "cfg.completion") && !strcmp(field(rec, "off"), "0xaa") &&
-		    !strcmp(field(rec, "op"), "read"))
+		if (!strcmp(rec->kind, "cfg.completion") && !strcmp(tb_field(rec, "off"), "0xaa") &&
+		    !strcmp(tb_field(rec, "op"), "read"))
 			sltsta_reads++;
 	}
-	const struct pcisim_record *isr = find_rec(r, "pciehp.isr", "dn1", "events", "ABP|PDC");
+	const struct pcisim_record *isr = tb_find_rec(r, "pciehp.isr", "dn1", "events", "ABP|PDC");
 	assert_non_null(isr);
 	assert_int_equal(isr->t, T0 + 1880 * NS);
 	assert_int_equal(nisr, 1);
@@ -503,14 +464,14 @@ static void isr_stalls_and_runs_again(void **state)
 	for (size_t i = 0; i < r->sim.trace->nrecs; i++) {
 		const struct pcisim_record *rec = &r->sim.trace->recs[i];
 		if (rec->t == T0 + 2256 * NS && !strcmp(rec->kind, "cfg.completion") &&
-		    !strcmp(field(rec, "off"), "0xaa") && !strcmp(field(rec, "val"), "0x40"))
+		    !strcmp(tb_field(rec, "off"), "0xaa") && !strcmp(tb_field(rec, "val"), "0x40"))
 			again = rec;
 	}
 	assert_non_null(again);
 	/* One button press: "will power on", and the enable proceeds as before. */
-	assert_non_null(find_log(r, "Slot(1): Button press: will power on in 5 sec"));
-	assert_non_null(find_rec(r, "linux.device", "nic1", "event", "added"));
-	done(r);
+	assert_non_null(tb_find_log(r, "Slot(1): Button press: will power on in 5 sec"));
+	assert_non_null(tb_find_rec(r, "linux.device", "nic1", "event", "added"));
+	tb_free(r);
 }
 
 int main(void)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "scenario_util.h"
+#include "testbench.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/pcie_cap.h"
@@ -31,42 +31,10 @@ static const char pds_fmt[] =
 	"timeline:\n"
 	"  - {at: %s, do: migrate}\n";
 
-static struct run *run_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static struct run *run_fmt(const char *fmt, ...)
-{
-	char text[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	struct run *r = calloc(1, sizeof(*r));
-	int rc = run_text(r, text, 20 * S);
-	if (rc)
-		fail_msg("scenario did not load: %s\n%s", r->diag.first, text);
-	return r;
-}
-
-static void done(struct run *r)
-{
-	run_free(r);
-	free(r);
-}
-
-static const char *field(const struct pcisim_record *rec, const char *name)
-{
-	static char buf[256];
-	for (uint32_t i = 0; i < rec->nfields; i++)
-		if (!strcmp(rec->fields[i].name, name)) {
-			pcisim_field_format(&rec->fields[i], buf, sizeof(buf));
-			return buf;
-		}
-	return "";
-}
-
 static void pds_race_fails_on_72(void **state)
 {
-	struct run *r = run_fmt(pds_fmt, "7.2", "3s");
-	const struct pcisim_record *unplug = find_rec(r, "pci.unplug", "nex-usb-xhci0", NULL, NULL);
+	struct tb *r = tb_runf(20 * S, pds_fmt, "7.2", "3s");
+	const struct pcisim_record *unplug = tb_find_rec(r, "pci.unplug", "nex-usb-xhci0", NULL, NULL);
 	assert_non_null(unplug);
 	/*
 	 * 20 ms + 100 ms link, 1 s of Vendor ID polls, power off, 1 s wait, indicator off:
@@ -79,72 +47,72 @@ static void pds_race_fails_on_72(void **state)
 	 */
 	assert_int_equal(unplug->t, 2120 * MS + 50 * 360 * NS);
 	assert_int_equal(unplug->t, 2120018000000ull);
-	const struct pcisim_record *m = find_rec(r, "migration", NULL, NULL, NULL);
+	const struct pcisim_record *m = tb_find_rec(r, "migration", NULL, NULL, NULL);
 	assert_non_null(m);
-	assert_string_equal(field(m, "result"), "failed");
-	assert_non_null(find_log(r, "qemu-system-x86_64: get_pci_config_device: Bad config data: i=0x6e read: 0 device: 40 cmask: ff wmask: 0 w1cmask:19"));
-	assert_non_null(find_log(r, "Failed to load pcie-root-port:parent_obj.parent_obj.parent_obj"));
-	assert_non_null(find_log(r, "error while loading state for instance 0x0 of device '0000:00:12.0/pcie-root-port'"));
-	done(r);
+	assert_string_equal(tb_field(m, "result"), "failed");
+	assert_non_null(tb_find_log(r, "qemu-system-x86_64: get_pci_config_device: Bad config data: i=0x6e read: 0 device: 40 cmask: ff wmask: 0 w1cmask:19"));
+	assert_non_null(tb_find_log(r, "Failed to load pcie-root-port:parent_obj.parent_obj.parent_obj"));
+	assert_non_null(tb_find_log(r, "error while loading state for instance 0x0 of device '0000:00:12.0/pcie-root-port'"));
+	tb_free(r);
 }
 
 static void pds_race_before_unplug_migrates_on_72(void **state)
 {
 	/* The race: migrating before the guest's power-off completes succeeds. */
-	struct run *r = run_fmt(pds_fmt, "7.2", "2s");
-	const struct pcisim_record *m = find_rec(r, "migration", NULL, NULL, NULL);
+	struct tb *r = tb_runf(20 * S, pds_fmt, "7.2", "2s");
+	const struct pcisim_record *m = tb_find_rec(r, "migration", NULL, NULL, NULL);
 	assert_non_null(m);
-	assert_string_equal(field(m, "result"), "completed");
-	done(r);
+	assert_string_equal(tb_field(m, "result"), "completed");
+	tb_free(r);
 }
 
 static void pds_race_migrates_on_81(void **state)
 {
-	struct run *r = run_fmt(pds_fmt, "8.1", "3s");
-	const struct pcisim_record *m = find_rec(r, "migration", NULL, NULL, NULL);
+	struct tb *r = tb_runf(20 * S, pds_fmt, "8.1", "3s");
+	const struct pcisim_record *m = tb_find_rec(r, "migration", NULL, NULL, NULL);
 	assert_non_null(m);
-	assert_string_equal(field(m, "result"), "completed");
-	assert_null(find_log(r, "Bad config data"));
-	done(r);
+	assert_string_equal(tb_field(m, "result"), "completed");
+	assert_null(tb_find_log(r, "Bad config data"));
+	tb_free(r);
 }
 
 static void destination_decides(void **state)
 {
 	/* A 7.2 source migrating to an 8.1 destination: the destination's masks decide. */
-	struct run *r = run_fmt(
+	struct tb *r = tb_runf(20 * S, 
 		"version: 1\nname: d\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
 		"topology:\n  - {driver: pcie-root-port, port: 18, chassis: 19, id: rp, addr: \"0x12\"}\n"
 		"  - {driver: nec-usb-xhci, id: x, bus: rp, addr: \"0x12.0x1\"}\n"
 		"host: {os: linux}\n"
 		"timeline:\n  - {at: 3s, do: migrate, destination: {machine: {qemu: \"8.1\"}}}\n");
-	const struct pcisim_record *m = find_rec(r, "migration", NULL, NULL, NULL);
+	const struct pcisim_record *m = tb_find_rec(r, "migration", NULL, NULL, NULL);
 	assert_non_null(m);
-	assert_string_equal(field(m, "result"), "completed");
-	done(r);
+	assert_string_equal(tb_field(m, "result"), "completed");
+	tb_free(r);
 	/* pc-q35-7.2: ACPI hot-plug on bridges, pciehp does not bind, nothing is unplugged. */
-	r = run_fmt(pds_fmt, "7.2", "3s");
-	done(r);
-	r = run_fmt("version: 1\nname: d\nmachine: {type: pc-q35-7.2, qemu: \"7.2\"}\n"
+	r = tb_runf(20 * S, pds_fmt, "7.2", "3s");
+	tb_free(r);
+	r = tb_runf(20 * S, "version: 1\nname: d\nmachine: {type: pc-q35-7.2, qemu: \"7.2\"}\n"
 		    "topology:\n  - {driver: pcie-root-port, port: 18, chassis: 19, id: rp, addr: \"0x12\"}\n"
 		    "  - {driver: nec-usb-xhci, id: x, bus: rp, addr: \"0x12.0x1\"}\n"
 		    "host: {os: linux}\n"
 		    "timeline:\n  - {at: 3s, do: migrate}\n");
-	assert_null(find_rec(r, "pci.unplug", NULL, NULL, NULL));
-	assert_null(find_rec(r, "pciehp.state", NULL, NULL, NULL));
-	m = find_rec(r, "migration", NULL, NULL, NULL);
-	assert_string_equal(field(m, "result"), "completed");
-	done(r);
+	assert_null(tb_find_rec(r, "pci.unplug", NULL, NULL, NULL));
+	assert_null(tb_find_rec(r, "pciehp.state", NULL, NULL, NULL));
+	m = tb_find_rec(r, "migration", NULL, NULL, NULL);
+	assert_string_equal(tb_field(m, "result"), "completed");
+	tb_free(r);
 }
 
 static void link_and_surprise(void **state)
 {
-	struct run *r = run_fmt(
+	struct tb *r = tb_runf(20 * S, 
 		"version: 1\nname: l\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
 		"topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n  - {driver: e1000e, id: nic0, bus: rp1}\n"
 		"timeline:\n  - {at: 1s, do: set_link, id: nic0, state: off}\n"
 		"  - {at: 2s, do: set_link, id: nic0, state: on}\n"
 		"  - {at: 3s, do: surprise_remove, id: nic0}\n");
-	const struct pcisim_record *down = find_rec(r, "link.dllla", "rp1", "active", "off");
+	const struct pcisim_record *down = tb_find_rec(r, "link.dllla", "rp1", "active", "off");
 	assert_non_null(down);
 	assert_int_equal(down->t, 1 * S);
 	/* The second "active=on": the first is the cold plug at 0. */
@@ -155,14 +123,14 @@ static void link_and_surprise(void **state)
 			up = up ? up : &r->sim.trace->recs[i];
 	assert_non_null(up);
 	assert_int_equal(up->t, 2 * S);
-	const struct pcisim_record *gone = find_rec(r, "pci.unplug", "nic0", NULL, NULL);
+	const struct pcisim_record *gone = tb_find_rec(r, "pci.unplug", "nic0", NULL, NULL);
 	assert_non_null(gone);
 	assert_int_equal(gone->t, 3 * S);
 	struct pcisim_port *p = pcisim_to_port(pcisim_fabric_find_fn(pcisim_fabric_get(&r->sim), "rp1"));
 	assert_int_equal(pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_SLTSTA)) &
 				 (PCI_EXP_SLTSTA_PDS | PCI_EXP_SLTSTA_PDC),
 			 PCI_EXP_SLTSTA_PDC);
-	done(r);
+	tb_free(r);
 }
 
 static void untouched_machines_migrate(void **state)
@@ -181,15 +149,15 @@ static void untouched_machines_migrate(void **state)
 	};
 	for (size_t m = 0; m < sizeof(machines) / sizeof(machines[0]); m++)
 		for (size_t t = 0; t < sizeof(topologies) / sizeof(topologies[0]); t++) {
-			struct run *r = run_fmt("version: 1\nname: untouched\nmachine: %s\ntopology: %s\n"
+			struct tb *r = tb_runf(20 * S, "version: 1\nname: untouched\nmachine: %s\ntopology: %s\n"
 						"timeline:\n  - {at: 1ms, do: migrate}\n",
 						machines[m], topologies[t]);
-			const struct pcisim_record *rec = find_rec(r, "migration", NULL, NULL, NULL);
+			const struct pcisim_record *rec = tb_find_rec(r, "migration", NULL, NULL, NULL);
 			assert_non_null(rec);
-			if (strcmp(field(rec, "result"), "completed"))
+			if (strcmp(tb_field(rec, "result"), "completed"))
 				fail_msg("machine %s topology %s: %s", machines[m], topologies[t],
-					 field(rec, "reason"));
-			done(r);
+					 tb_field(rec, "reason"));
+			tb_free(r);
 		}
 }
 
@@ -203,8 +171,8 @@ static const char addremove[] =
 
 static void pciehp_add_remove_timing(void **state)
 {
-	struct run *r = run_fmt("%s", addremove);
-	const struct pcisim_record *added = find_rec(r, "linux.device", "nic1", "event", "added");
+	struct tb *r = tb_runf(20 * S, "%s", addremove);
+	const struct pcisim_record *added = tb_find_rec(r, "linux.device", "nic1", "event", "added");
 	assert_non_null(added);
 	/*
 	 * 20 ms + 100 ms for the link, then one Vendor ID read of the e1000e, found at
@@ -213,56 +181,56 @@ static void pciehp_add_remove_timing(void **state)
 	 * registers cross no link and cost nothing. 1.120 s + 376 ns.
 	 */
 	assert_int_equal(added->t, 1 * S + 20 * MS + 100 * MS + 376 * NS);
-	const struct pcisim_record *blink = find_rec(r, "pciehp.state", "rp2", "to", "BLINKINGOFF");
+	const struct pcisim_record *blink = tb_find_rec(r, "pciehp.state", "rp2", "to", "BLINKINGOFF");
 	assert_non_null(blink);
 	assert_int_equal(blink->t, 5 * S);
-	const struct pcisim_record *removed = find_rec(r, "linux.device", "nic1", "event", "removed");
+	const struct pcisim_record *removed = tb_find_rec(r, "linux.device", "nic1", "event", "removed");
 	assert_non_null(removed);
 	assert_int_equal(removed->t, 10 * S);
-	const struct pcisim_record *unplug = find_rec(r, "pci.unplug", "nic1", NULL, NULL);
+	const struct pcisim_record *unplug = tb_find_rec(r, "pci.unplug", "nic1", NULL, NULL);
 	assert_non_null(unplug);
 	assert_int_equal(unplug->t, 11 * S);
-	assert_non_null(find_log(r, "Slot(2): Button press: will power on in 5 sec"));
-	assert_non_null(find_log(r, "Slot(2): Card present"));
-	done(r);
+	assert_non_null(tb_find_log(r, "Slot(2): Button press: will power on in 5 sec"));
+	assert_non_null(tb_find_log(r, "Slot(2): Card present"));
+	tb_free(r);
 }
 
 static void attention_cancel(void **state)
 {
-	struct run *r = run_fmt(
+	struct tb *r = tb_runf(20 * S, 
 		"version: 1\nname: ab\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
 		"topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n  - {driver: e1000e, id: nic0, bus: rp1}\n"
 		"host: {os: linux}\n"
 		"timeline:\n  - {at: 1s, do: guest.press_attention_button, slot: rp1}\n"
 		"  - {at: 5999ms, do: guest.press_attention_button, slot: rp1}\n");
-	assert_non_null(find_log(r, "Slot(1): Action canceled due to button press"));
-	assert_null(find_rec(r, "pci.unplug", NULL, NULL, NULL));
-	assert_null(find_rec(r, "pciehp.button_work", NULL, NULL, NULL));
-	done(r);
+	assert_non_null(tb_find_log(r, "Slot(1): Action canceled due to button press"));
+	assert_null(tb_find_rec(r, "pci.unplug", NULL, NULL, NULL));
+	assert_null(tb_find_rec(r, "pciehp.button_work", NULL, NULL, NULL));
+	tb_free(r);
 	/* One millisecond later the work has already run: no cancel. */
-	r = run_fmt("version: 1\nname: ab\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
+	r = tb_runf(20 * S, "version: 1\nname: ab\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
 		    "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n  - {driver: e1000e, id: nic0, bus: rp1}\n"
 		    "host: {os: linux}\n"
 		    "timeline:\n  - {at: 1s, do: guest.press_attention_button, slot: rp1}\n"
 		    "  - {at: 6001ms, do: guest.press_attention_button, slot: rp1}\n");
-	const struct pcisim_record *bw = find_rec(r, "pciehp.button_work", NULL, NULL, NULL);
+	const struct pcisim_record *bw = tb_find_rec(r, "pciehp.button_work", NULL, NULL, NULL);
 	assert_non_null(bw);
 	assert_int_equal(bw->t, 6 * S);
-	assert_null(find_log(r, "Action canceled"));
-	done(r);
+	assert_null(tb_find_log(r, "Action canceled"));
+	tb_free(r);
 }
 
 /* ---- slot register semantics, without a guest ---- */
 
-static struct run *bare_port(const char *extra)
+static struct tb *bare_port(const char *extra)
 {
-	return run_fmt("version: 1\nname: bare\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
+	return tb_runf(20 * S, "version: 1\nname: bare\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
 		       "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1%s}\n"
 		       "  - {driver: e1000e, id: nic0, bus: rp1}\n",
 		       extra);
 }
 
-static struct pcisim_port *port_of(struct run *r, const char *id)
+static struct pcisim_port *port_of(struct tb *r, const char *id)
 {
 	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(&r->sim), id);
 	assert_non_null(fn);
@@ -291,7 +259,7 @@ static void wr_sta(struct pcisim_port *p, uint16_t v)
 
 static void slot_status_bits(void **state)
 {
-	struct run *r = bare_port("");
+	struct tb *r = bare_port("");
 	struct pcisim_port *p = port_of(r, "rp1");
 	assert_int_equal(p->exp, 0x54);
 	/* Cold plug: present, nothing pending. */
@@ -323,12 +291,12 @@ static void slot_status_bits(void **state)
 	wr_ctl(p, PCI_EXP_SLTCTL_DLLSCE | PCI_EXP_SLTCTL_PFDE | PCI_EXP_SLTCTL_MRLSCE |
 		      PCI_EXP_SLTCTL_PWR_IND_ON | PCI_EXP_SLTCTL_ATTN_IND_OFF);
 	assert_int_equal(sltctl(p), PCI_EXP_SLTCTL_PWR_IND_ON | PCI_EXP_SLTCTL_ATTN_IND_OFF);
-	done(r);
+	tb_free(r);
 }
 
 static void unplug_on_power_and_indicator_off(void **state)
 {
-	struct run *r = bare_port("");
+	struct tb *r = bare_port("");
 	struct pcisim_port *p = port_of(r, "rp1");
 	/* Power off alone does not detach. */
 	wr_ctl(p, PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_BLINK | PCI_EXP_SLTCTL_ATTN_IND_OFF);
@@ -340,19 +308,19 @@ static void unplug_on_power_and_indicator_off(void **state)
 	assert_false(sltsta(p) & PCI_EXP_SLTSTA_PDS);
 	assert_true(sltsta(p) & PCI_EXP_SLTSTA_PDC);
 	assert_false(pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKSTA)) & PCI_EXP_LNKSTA_DLLLA);
-	done(r);
+	tb_free(r);
 }
 
 static void device_del_rules(void **state)
 {
 	/* A port with hotplug=off refuses device_del with QEMU's message. */
-	struct run *r = run_fmt("version: 1\nname: d\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
+	struct tb *r = tb_runf(20 * S, "version: 1\nname: d\nmachine: {type: pc-q35-6.0, qemu: \"7.2\"}\n"
 				"topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1, hotplug: off}\n"
 				"  - {driver: e1000e, id: nic0, bus: rp1}\n"
 				"timeline:\n  - {at: 1s, do: device_del, id: nic0}\n"
 				"  - {at: 2s, do: device_add, driver: e1000e, id: nic1, bus: rp1, addr: \"0.1\"}\n");
-	assert_non_null(find_log(r, "Error: Hot-unplug failed: unsupported by the port device 'rp1'"));
-	done(r);
+	assert_non_null(tb_find_log(r, "Error: Hot-unplug failed: unsupported by the port device 'rp1'"));
+	tb_free(r);
 	/* Without a guest: device_del presses the button; while the indicator blinks it refuses. */
 	r = bare_port("");
 	struct pcisim_port *p = port_of(r, "rp1");
@@ -378,12 +346,12 @@ static void device_del_rules(void **state)
 	free(buf);
 	assert_null(pcisim_fabric_find_fn(pcisim_fabric_get(&r->sim), "nic0"));
 	assert_false(sltsta(p) & PCI_EXP_SLTSTA_PDS);
-	done(r);
+	tb_free(r);
 }
 
 static void hotplug_interrupt(void **state)
 {
-	struct run *r = bare_port("");
+	struct tb *r = bare_port("");
 	struct pcisim_port *p = port_of(r, "rp1");
 	unsigned long long before = p->irq_msg.count + p->irq_intx.count;
 	/* Enable ABP events and the hot-plug interrupt, then press the button. */
@@ -396,7 +364,7 @@ static void hotplug_interrupt(void **state)
 	/* Clearing ABP drops the pending condition. */
 	wr_sta(p, PCI_EXP_SLTSTA_ABP);
 	assert_false(p->slot.hpev_notified);
-	done(r);
+	tb_free(r);
 }
 
 int main(void)

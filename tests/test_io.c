@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scenario_util.h"
+#include "testbench.h"
 #include "sim/host/io.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
@@ -26,27 +26,7 @@
 #define US PCISIM_US
 #define S PCISIM_S
 
-static struct run *go(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static struct run *go(const char *fmt, ...)
-{
-	char text[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	struct run *r = calloc(1, sizeof(*r));
-	if (run_text(r, text, 0))
-		fail_msg("scenario did not load: %s\n%s", r->diag.first, text);
-	return r;
-}
-
-static void done(struct run *r)
-{
-	run_free(r);
-	free(r);
-}
-
-static struct pcisim_io_counts counts(struct run *r, const char *name)
+static struct pcisim_io_counts counts(struct tb *r, const char *name)
 {
 	struct pcisim_io_counts c = {0};
 	assert_true(pcisim_io_counts(&r->sim, name, &c));
@@ -83,7 +63,7 @@ static void completion_timeouts(void **state)
 
 static void healthy_reads_and_latency(void **state)
 {
-	struct run *r = go(base, "2s", "off",
+	struct tb *r = tb_runf(0, base, "2s", "off",
 			   "  - {at: 1s, do: io_start, name: r, id: dev, op: mmio_read, rate: 1000, count: 100, size: 64}\n"
 			   "  - {at: 1s, do: io_start, name: w, id: dev, op: dma_write, interval: 10us, count: 50}\n");
 	struct pcisim_io_counts c = counts(r, "r");
@@ -93,8 +73,8 @@ static void healthy_reads_and_latency(void **state)
 	c = counts(r, "w");
 	assert_int_equal(c.completed, 50);
 	/* no request recorded an error; the last read ended 99 ms after the first began */
-	assert_null(find_rec(r, "io.error", NULL, NULL, NULL));
-	const struct pcisim_record *stop = find_rec(r, "io.stop", NULL, "io", "r");
+	assert_null(tb_find_rec(r, "io.error", NULL, NULL, NULL));
+	const struct pcisim_record *stop = tb_find_rec(r, "io.stop", NULL, "io", "r");
 	assert_non_null(stop);
 	assert_int_equal(stop->t, 1 * S + 99 * MS);
 	/* the round trip: request header down, completion with 64 bytes up, one link */
@@ -102,13 +82,13 @@ static void healthy_reads_and_latency(void **state)
 	pcisim_time rt = pcisim_link_tlp_latency(pcisim_link_of(rp), 16) +
 			 pcisim_link_tlp_latency(pcisim_link_of(rp), 12 + 64);
 	assert_true(rt > 100 * PCISIM_NS && rt < 10 * US);
-	done(r);
+	tb_free(r);
 }
 
 /* Reads to a downed link: UR at once; writes dropped; DMA reads time out. */
 static void downed_link(void **state)
 {
-	struct run *r = go(base, "3s", "off",
+	struct tb *r = tb_runf(0, base, "3s", "off",
 			   "  - {at: 1s, do: io_start, name: rd, id: dev, op: mmio_read, rate: 100}\n"
 			   "  - {at: 1s, do: io_start, name: wr, id: dev, op: mmio_write, rate: 100}\n"
 			   "  - {at: 1s, do: io_start, name: dma, id: dev, op: dma_read, rate: 100}\n"
@@ -124,37 +104,37 @@ static void downed_link(void **state)
 	c = counts(r, "wr");
 	assert_true(pcisim_io_reason_count(&r->sim, "wr", "dropped: link down") > 0);
 	counts(r, "dma");
-	done(r);
+	tb_free(r);
 }
 
 /* In flight when the link goes down: Completion Timeout from Device Control 2. */
 static void in_flight_timeout(void **state)
 {
-	struct run *r = go(base, "3s", "off",
+	struct tb *r = tb_runf(0, base, "3s", "off",
 			   "  - {at: 1s, do: io_start, name: rd, id: dev, op: mmio_read, interval: 100ns, count: 3}\n"
 			   "  - {at: 1000000100ns, do: surprise_remove, id: dev}\n");
 	struct pcisim_io_counts c = counts(r, "rd");
 	assert_int_equal(c.issued, 3);
 	assert_int_equal(pcisim_io_reason_count(&r->sim, "rd", "completion timeout"), 2);
-	const struct pcisim_record *e = find_rec(r, "io.error", NULL, "reason", "completion timeout");
+	const struct pcisim_record *e = tb_find_rec(r, "io.error", NULL, "reason", "completion timeout");
 	assert_non_null(e);
 	assert_int_equal(e->t, 1 * S + 50 * MS); /* the root port's default range */
 	/* the requester (the root port) logged it */
-	const struct pcisim_record *a = find_rec(r, "aer.error", "rp1", "name", "COMP_TIME");
+	const struct pcisim_record *a = tb_find_rec(r, "aer.error", "rp1", "name", "COMP_TIME");
 	assert_non_null(a);
-	done(r);
+	tb_free(r);
 }
 
 /* Poisoned data: every 4th MMIO write; the device logs Poisoned TLP Received. */
 static void poisoned(void **state)
 {
-	struct run *r = go(base, "2s", "off",
+	struct tb *r = tb_runf(0, base, "2s", "off",
 			   "  - {at: 1s, do: io_start, name: w, id: dev, op: mmio_write, rate: 1000, count: 40, poison_every: 4}\n");
 	struct pcisim_io_counts c = counts(r, "w");
 	assert_int_equal(c.completed, 30);
 	assert_int_equal(pcisim_io_reason_count(&r->sim, "w", "poisoned"), 10);
-	assert_non_null(find_rec(r, "aer.error", "dev", "name", "POISON_TLP"));
-	done(r);
+	assert_non_null(tb_find_rec(r, "aer.error", "dev", "name", "POISON_TLP"));
+	tb_free(r);
 }
 
 /* device_del during I/O: QEMU presses the attention button, pciehp waits 5 s, then
@@ -164,7 +144,7 @@ static void poisoned(void **state)
  * DLLSCE read-only.) */
 static void removed_during_io(void **state)
 {
-	struct run *r = go(base, "12s", "on",
+	struct tb *r = tb_runf(0, base, "12s", "on",
 			   "  - {at: 1s, do: io_start, name: rd, id: dev, op: mmio_read, rate: 1000}\n"
 			   "  - {at: 2s, do: device_del, id: dev}\n"
 			   "  - {at: 10s, do: io_stop, name: rd}\n"
@@ -176,26 +156,26 @@ static void removed_during_io(void **state)
 			   "  - {io: rd}\n");
 	assert_int_equal(r->failed, 0);
 	counts(r, "rd");
-	done(r);
+	tb_free(r);
 }
 
 static void bad_expectations(void **state)
 {
-	struct run r;
-	int rc = run_text(&r,
+	struct tb r;
+	int rc = tb_run_text(&r,
 			  "version: 1\nname: b\ntopology:\n  - {driver: pcisim-endpoint, id: dev}\n"
 			  "timeline:\n  - {at: 1s, do: io_start, name: x, id: dev, op: mmio_read}\n",
 			  1 * S);
 	assert_int_not_equal(rc, 0);
 	assert_non_null(strstr(r.diag.first, "'rate'"));
-	run_free(&r);
-	rc = run_text(&r,
+	tb_fini(&r);
+	rc = tb_run_text(&r,
 		      "version: 1\nname: b\ntopology:\n  - {driver: pcisim-endpoint, id: dev}\n"
 		      "expect:\n  - {io: x, key: nope, equals: 1}\n",
 		      1 * S);
 	assert_int_not_equal(rc, 0);
 	assert_non_null(strstr(r.diag.first, "unknown io key 'nope'"));
-	run_free(&r);
+	tb_fini(&r);
 }
 
 int main(void)

@@ -22,90 +22,14 @@
 #include "sim/pcie/regs/pcie_cap.h"
 #include "tools/cli.h"
 
+#include "testbench.h"
+
 #define NS PCISIM_NS
 #define MS PCISIM_MS
-
-/* ---- a small test bench: a scenario's machine, run by hand ---- */
-
-struct tb {
-	struct pcisim_scenario sc;
-	struct pcisim_sim sim;
-	struct pcisim_diag diag;
-	FILE *errf;
-	char *err;
-	size_t errlen;
-	int rc;
-};
-
-static struct tb *tb_new(const char *topology, const char *machine_extra)
-{
-	static bool registered;
-	if (!registered) {
-		pcisim_register_all();
-		registered = true;
-	}
-	char text[4096];
-	snprintf(text, sizeof(text),
-		 "version: 1\nname: t\nmachine: {type: q35, qemu: \"9.2\"%s}\ntopology:\n%s", machine_extra,
-		 topology);
-	struct tb *t = calloc(1, sizeof(*t));
-	t->errf = open_memstream(&t->err, &t->errlen);
-	pcisim_diag_init(&t->diag, t->errf);
-	t->rc = pcisim_scenario_parse(&t->sc, "t.yaml", text, strlen(text), &t->diag);
-	pcisim_sim_init(&t->sim, 1, &t->diag);
-	pcisim_trace_attach(&t->sim, true);
-	if (!t->rc)
-		t->rc = pcisim_scenario_instantiate(&t->sim, &t->sc, NULL, NULL, &t->diag);
-	fflush(t->errf);
-	return t;
-}
-
-static struct tb *tb_ok(const char *topology, const char *machine_extra)
-{
-	struct tb *t = tb_new(topology, machine_extra);
-	if (t->rc)
-		fail_msg("scenario did not load: %s\n%s", t->err, topology);
-	return t;
-}
-
-static void tb_free(struct tb *t)
-{
-	pcisim_sim_free(&t->sim);
-	pcisim_scenario_free(&t->sc);
-	fclose(t->errf);
-	free(t->err);
-	free(t);
-}
-
-static struct pcisim_pcifn *fn(struct tb *t, const char *id)
-{
-	struct pcisim_pcifn *f = pcisim_fabric_find_fn(pcisim_fabric_get(&t->sim), id);
-	if (!f)
-		fail_msg("no function '%s'", id);
-	return f;
-}
-
-static struct pcisim_port *port(struct tb *t, const char *id)
-{
-	struct pcisim_pcifn *f = fn(t, id);
-	assert_true(pcisim_is_port(f));
-	return pcisim_to_port(f);
-}
 
 static uint16_t lnksta(struct pcisim_port *p)
 {
 	return pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKSTA));
-}
-
-static const char *field(const struct pcisim_record *rec, const char *name)
-{
-	static char buf[256];
-	for (uint32_t i = 0; i < rec->nfields; i++)
-		if (!strcmp(rec->fields[i].name, name)) {
-			pcisim_field_format(&rec->fields[i], buf, sizeof(buf));
-			return buf;
-		}
-	return "";
 }
 
 /* The @n-th (from 0) "link.ltssm" record of @comp, or NULL. */
@@ -135,8 +59,8 @@ static void expect_transition(struct tb *t, const char *comp, unsigned n, const 
 	const struct pcisim_record *r = ltssm_rec(t, comp, n);
 	if (!r)
 		fail_msg("%s: no LTSSM transition #%u", comp, n);
-	assert_string_equal(field(r, "from"), from);
-	assert_string_equal(field(r, "to"), to);
+	assert_string_equal(tb_field(r, "from"), from);
+	assert_string_equal(tb_field(r, "to"), to);
 	assert_int_equal(r->t, at);
 }
 
@@ -189,8 +113,8 @@ static const char rp_ep[] =
 static void test_ltssm_20ms(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(rp_ep, ", link_training: 20ms");
-	struct pcisim_port *p = port(t, "rp1");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_training: 20ms");
+	struct pcisim_port *p = tb_port(t, "rp1");
 	assert_int_equal(p->link.training, 20 * MS);
 	/* Training starts at power-on (time 0): Detect 5 ms, Polling 10 ms, Configuration 5 ms. */
 	assert_int_equal(p->link.state, PCISIM_LTSSM_DETECT);
@@ -215,7 +139,7 @@ static void test_ltssm_20ms(void **state)
 	expect_transition(t, "rp1", 0, "Detect", "Polling", 5 * MS);
 	expect_transition(t, "rp1", 1, "Polling", "Configuration", 15 * MS);
 	expect_transition(t, "rp1", 2, "Configuration", "L0", 20 * MS);
-	assert_string_equal(field(ltssm_rec(t, "rp1", 0), "why"), "receiver detected");
+	assert_string_equal(tb_field(ltssm_rec(t, "rp1", 0), "why"), "receiver detected");
 
 	/* Retrain Link: L0 -> Recovery (LT) -> L0 after the Configuration share, 5 ms. */
 	pcisim_time t0 = t->sim.now;
@@ -238,8 +162,8 @@ static void test_ltssm_instant(void **state)
 {
 	(void)state;
 	/* Default: QEMU's instant training, the whole sequence at time 0, no events. */
-	struct tb *t = tb_ok(rp_ep, "");
-	struct pcisim_port *p = port(t, "rp1");
+	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct pcisim_port *p = tb_port(t, "rp1");
 	assert_int_equal(p->link.training, 0);
 	assert_int_equal(p->link.state, PCISIM_LTSSM_L0);
 	assert_true(lnksta(p) & PCI_EXP_LNKSTA_DLLLA);
@@ -260,38 +184,38 @@ static void test_training_options(void **state)
 {
 	(void)state;
 	/* A port's own link_training beats the machine's; "qemu" is instant. */
-	struct tb *t = tb_ok("  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1, link_training: 4ms}\n"
+	struct tb *t = tb_ok("9.2", "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1, link_training: 4ms}\n"
 			     "  - {driver: pcie-root-port, id: rp2, bus: pcie.0, chassis: 1, slot: 2, link_training: qemu}\n"
 			     "  - {driver: pcie-root-port, id: rp3, bus: pcie.0, chassis: 1, slot: 3}\n"
 			     "  - {driver: pcisim-endpoint, id: ep1, bus: rp1}\n"
 			     "  - {driver: pcisim-endpoint, id: ep2, bus: rp2}\n"
 			     "  - {driver: pcisim-endpoint, id: ep3, bus: rp3}\n",
 			     ", link_training: 8ms");
-	assert_int_equal(port(t, "rp1")->link.training, 4 * MS);
-	assert_int_equal(port(t, "rp2")->link.training, 0);
-	assert_int_equal(port(t, "rp3")->link.training, 8 * MS);
-	assert_int_equal(port(t, "rp2")->link.state, PCISIM_LTSSM_L0);
+	assert_int_equal(tb_port(t, "rp1")->link.training, 4 * MS);
+	assert_int_equal(tb_port(t, "rp2")->link.training, 0);
+	assert_int_equal(tb_port(t, "rp3")->link.training, 8 * MS);
+	assert_int_equal(tb_port(t, "rp2")->link.state, PCISIM_LTSSM_L0);
 	pcisim_run(&t->sim, 4 * MS);
-	assert_int_equal(port(t, "rp1")->link.state, PCISIM_LTSSM_L0);
-	assert_int_equal(port(t, "rp3")->link.state, PCISIM_LTSSM_POLLING);
+	assert_int_equal(tb_port(t, "rp1")->link.state, PCISIM_LTSSM_L0);
+	assert_int_equal(tb_port(t, "rp3")->link.state, PCISIM_LTSSM_POLLING);
 	pcisim_run(&t->sim, 8 * MS);
-	assert_int_equal(port(t, "rp3")->link.state, PCISIM_LTSSM_L0);
+	assert_int_equal(tb_port(t, "rp3")->link.state, PCISIM_LTSSM_L0);
 	/* Training times are durations: the T/4, T/2 split keeps whole picoseconds. */
 	expect_transition(t, "rp1", 0, "Detect", "Polling", 1 * MS);
 	expect_transition(t, "rp1", 1, "Polling", "Configuration", 3 * MS);
 	tb_free(t);
 
 	/* Bad values are located errors. */
-	t = tb_new("  - {driver: pcie-root-port, id: rp1, bus: pcie.0, link_training: soon}\n", "");
+	t = tb_new("9.2", "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, link_training: soon}\n", "");
 	assert_int_not_equal(t->rc, 0);
 	assert_non_null(strstr(t->err, "t.yaml:5:"));
 	assert_non_null(strstr(t->err, "'link_training': 'soon' is not a duration"));
 	tb_free(t);
-	t = tb_new("  - {driver: pcisim-endpoint, id: ep1, bus: pcie.0, link_training: 1ms}\n", "");
+	t = tb_new("9.2", "  - {driver: pcisim-endpoint, id: ep1, bus: pcie.0, link_training: 1ms}\n", "");
 	assert_int_not_equal(t->rc, 0);
 	assert_non_null(strstr(t->err, "'link_training' applies to root and downstream ports"));
 	tb_free(t);
-	t = tb_new("  - {driver: pcie-root-port, id: rp1, bus: pcie.0}\n", ", link_training: fast");
+	t = tb_new("9.2", "  - {driver: pcie-root-port, id: rp1, bus: pcie.0}\n", ", link_training: fast");
 	assert_int_not_equal(t->rc, 0);
 	assert_non_null(strstr(t->err, "t.yaml:3:"));
 	assert_non_null(strstr(t->err, "link_training"));
@@ -303,7 +227,7 @@ static void test_training_options(void **state)
 static void test_link_status_fields(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1, x-speed: \"8\", x-width: \"4\"}\n"
+	struct tb *t = tb_ok("9.2", "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1, x-speed: \"8\", x-width: \"4\"}\n"
 			     "  - {driver: pcisim-endpoint, id: ep1, bus: rp1}\n"
 			     "  - {driver: pcie-root-port, id: rp2, bus: pcie.0, chassis: 1, slot: 2, x-speed: \"8\", x-width: \"4\"}\n"
 			     "  - {driver: pcie-root-port, id: rp3, bus: pcie.0, chassis: 1, slot: 3}\n"
@@ -312,8 +236,8 @@ static void test_link_status_fields(void **state)
 			     "  - {driver: pcisim-endpoint, id: ep3, bus: dn3}\n",
 			     ", link_training: 20ms");
 	/* rp1: 8 GT/s x4 against an endpoint that offers 2.5 GT/s x1 (QEMU's default). */
-	struct pcisim_port *p1 = port(t, "rp1"), *p2 = port(t, "rp2"), *p3 = port(t, "rp3");
-	struct pcisim_port *d3 = port(t, "dn3");
+	struct pcisim_port *p1 = tb_port(t, "rp1"), *p2 = tb_port(t, "rp2"), *p3 = tb_port(t, "rp3");
+	struct pcisim_port *d3 = tb_port(t, "dn3");
 	/* Before training: the port's own maximum (QEMU with nothing below). */
 	assert_int_equal(PCISIM_FIELD_GET(PCI_EXP_LNKSTA_CLS, lnksta(p2)), PCISIM_LNK_8GT);
 	assert_int_equal(PCISIM_FIELD_GET(PCI_EXP_LNKSTA_NLW, lnksta(p2)), 4);
@@ -342,8 +266,8 @@ static void test_link_status_fields(void **state)
 	for (size_t i = 0; i < t->sim.trace->nrecs; i++) {
 		const struct pcisim_record *r = &t->sim.trace->recs[i];
 		if (!strcmp(r->kind, "link.status") && strstr(r->comp_path, "rp1")) {
-			assert_string_equal(field(r, "speed"), "2.5GT/s");
-			assert_string_equal(field(r, "width"), "1");
+			assert_string_equal(tb_field(r, "speed"), "2.5GT/s");
+			assert_string_equal(tb_field(r, "width"), "1");
 			assert_int_equal(r->t, 20 * MS);
 			seen = true;
 		}
@@ -356,9 +280,9 @@ static void test_hotplug_and_removal(void **state)
 {
 	(void)state;
 	/* A hot-added device trains; when it leaves, the link drops to Detect. */
-	struct tb *t = tb_ok("  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1}\n",
+	struct tb *t = tb_ok("9.2", "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1}\n",
 			     ", link_training: 20ms");
-	struct pcisim_port *p = port(t, "rp1");
+	struct pcisim_port *p = tb_port(t, "rp1");
 	pcisim_run(&t->sim, 1 * MS);
 	assert_int_equal(p->link.state, PCISIM_LTSSM_DETECT);
 	struct pcisim_props props = {.driver = "pcisim-endpoint"};
@@ -379,7 +303,7 @@ static void test_hotplug_and_removal(void **state)
 	assert_false(pcisim_link_is_up(&p->link));
 	const struct pcisim_record *r = ltssm_rec(t, "rp1", 3);
 	assert_non_null(r);
-	assert_string_equal(field(r, "why"), "partner removed");
+	assert_string_equal(tb_field(r, "why"), "partner removed");
 	tb_free(t);
 }
 

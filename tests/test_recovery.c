@@ -18,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scenario_util.h"
+#include "testbench.h"
 #include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
@@ -28,53 +28,6 @@
 
 #define MS PCISIM_MS
 #define S PCISIM_S
-
-static const char *field(const struct pcisim_record *rec, const char *name)
-{
-	static char buf[256];
-	for (uint32_t i = 0; i < rec->nfields; i++)
-		if (!strcmp(rec->fields[i].name, name)) {
-			pcisim_field_format(&rec->fields[i], buf, sizeof(buf));
-			return buf;
-		}
-	return "";
-}
-
-static unsigned count(struct run *r, const char *kind, const char *f, const char *v)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < r->sim.trace->nrecs; i++) {
-		const struct pcisim_record *rec = &r->sim.trace->recs[i];
-		if (!strcmp(rec->kind, kind) && (!f || !strcmp(field(rec, f), v)))
-			n++;
-	}
-	return n;
-}
-
-static struct run *go(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static struct run *go(const char *fmt, ...)
-{
-	char text[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	struct run *r = calloc(1, sizeof(*r));
-	if (run_text(r, text, 30 * S))
-		fail_msg("scenario did not load: %s\n%s", r->diag.first, text);
-	return r;
-}
-
-static void done(struct run *r)
-{
-	run_free(r);
-	free(r);
-}
-
-static struct pcisim_pcifn *fn(struct run *r, const char *id)
-{
-	return pcisim_fabric_find_fn(pcisim_fabric_get(&r->sim), id);
-}
 
 /* ---- merge_result() ---- */
 
@@ -127,23 +80,23 @@ struct outcome {
 
 static void outcome_case(const struct outcome *o, const char *extra)
 {
-	struct run *r = go(one_fmt, extra, o->drv, o->error);
+	struct tb *r = tb_runf(30 * S, one_fmt, extra, o->drv, o->error);
 	const struct pcisim_record *end = NULL;
 	for (size_t i = 0; i < r->sim.trace->nrecs; i++) {
 		const struct pcisim_record *rec = &r->sim.trace->recs[i];
-		if (!strcmp(rec->kind, "aer.recovery") && strcmp(field(rec, "event"), "start"))
+		if (!strcmp(rec->kind, "aer.recovery") && strcmp(tb_field(rec, "event"), "start"))
 			end = rec;
 	}
 	if (!end)
 		fail_msg("no recovery end for {%s} %s", o->drv, o->error);
-	if (strcmp(field(end, "event"), o->result))
-		fail_msg("{%s} %s: %s, expected %s", o->drv, o->error, field(end, "event"), o->result);
-	assert_int_equal(count(r, "aer.callback", NULL, NULL), o->callbacks);
-	assert_int_equal(count(r, "aer.reset", "event", "secondary bus reset"), o->resets);
+	if (strcmp(tb_field(end, "event"), o->result))
+		fail_msg("{%s} %s: %s, expected %s", o->drv, o->error, tb_field(end, "event"), o->result);
+	assert_int_equal(tb_count(r, "aer.callback", NULL, NULL), o->callbacks);
+	assert_int_equal(tb_count(r, "aer.reset", "event", "secondary bus reset"), o->resets);
 	struct pcisim_host *h = pcisim_host_of(&r->sim);
-	enum pcisim_io_state io = pcisim_host_aer_io_state(h, fn(r, "nic0"));
+	enum pcisim_io_state io = pcisim_host_aer_io_state(h, tb_fn(r, "nic0"));
 	assert_int_equal(io, strcmp(o->result, "failed") ? PCISIM_IO_NORMAL : PCISIM_IO_PERM_FAILURE);
-	done(r);
+	tb_free(r);
 }
 
 static void nonfatal_outcomes(void **state)
@@ -203,24 +156,24 @@ static void reset_on_need_reset(void **state)
  * Reset, 20 ms before polling DLLLA, 100 ms after it, the device ready. */
 static void fatal_timing(void **state)
 {
-	struct run *r = go(one_fmt, "", "error_detected: need_reset, slot_reset: recovered, resume: on", "FCP");
-	const struct pcisim_record *deliv = find_rec(r, "aer.msg", "rp1", "result", "delivered");
+	struct tb *r = tb_runf(30 * S, one_fmt, "", "error_detected: need_reset, slot_reset: recovered, resume: on", "FCP");
+	const struct pcisim_record *deliv = tb_find_rec(r, "aer.msg", "rp1", "result", "delivered");
 	assert_non_null(deliv);
 	pcisim_time t0 = deliv->t;
 	assert_true(t0 > 1 * S && t0 < 1 * S + 1 * MS); /* one link's latency */
-	const struct pcisim_record *sbr = find_rec(r, "aer.reset", "rp1", "event", "secondary bus reset");
+	const struct pcisim_record *sbr = tb_find_rec(r, "aer.reset", "rp1", "event", "secondary bus reset");
 	assert_int_equal(sbr->t, t0 + 5 * MS);
-	const struct pcisim_record *rst = find_rec(r, "pci.reset", "nic0", "kind", "warm");
+	const struct pcisim_record *rst = tb_find_rec(r, "pci.reset", "nic0", "kind", "warm");
 	assert_int_equal(rst->t, t0 + 5 * MS);
-	const struct pcisim_record *rdone = find_rec(r, "aer.reset", "rp1", "event", "done");
+	const struct pcisim_record *rdone = tb_find_rec(r, "aer.reset", "rp1", "event", "done");
 	assert_int_equal(rdone->t, t0 + 5 * MS + 2 * MS + 20 * MS + 100 * MS);
-	const struct pcisim_record *ok = find_rec(r, "aer.recovery", "rp1", "event", "recovered");
+	const struct pcisim_record *ok = tb_find_rec(r, "aer.recovery", "rp1", "event", "recovered");
 	assert_int_equal(ok->t, rdone->t + 5 * MS + 5 * MS);
-	assert_non_null(find_log(r, "pcieport 0000:00:02.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0"));
-	assert_non_null(find_log(r, "pcieport 0000:00:02.0: AER: Root Port link has been reset (0)"));
-	assert_non_null(find_log(r, "pcieport 0000:00:02.0: AER: device recovery successful"));
+	assert_non_null(tb_find_log(r, "pcieport 0000:00:02.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0"));
+	assert_non_null(tb_find_log(r, "pcieport 0000:00:02.0: AER: Root Port link has been reset (0)"));
+	assert_non_null(tb_find_log(r, "pcieport 0000:00:02.0: AER: device recovery successful"));
 	/* the reset restored the reporting enables; Root Error Status is clear */
-	struct pcisim_pcifn *nic = fn(r, "nic0"), *rp = fn(r, "rp1");
+	struct pcisim_pcifn *nic = tb_fn(r, "nic0"), *rp = tb_fn(r, "rp1");
 	uint16_t exp = pcisim_cfg_find_cap(&nic->cfg, PCI_CAP_ID_EXP);
 	assert_int_equal(pcisim_cfg_get16(&nic->cfg, (uint16_t)(exp + PCI_EXP_DEVCTL)) & PCISIM_EXP_DEVCTL_ERR_EN,
 			 PCISIM_EXP_DEVCTL_ERR_EN);
@@ -230,7 +183,7 @@ static void fatal_timing(void **state)
 	/* the fatal status is sticky: it survived the reset (Linux clears non-fatal only) */
 	uint16_t naer = pcisim_cfg_find_ext_cap(&nic->cfg, PCI_EXT_CAP_ID_ERR);
 	assert_int_equal(pcisim_cfg_get32(&nic->cfg, (uint16_t)(naer + PCI_ERR_UNCOR_STATUS)), PCI_ERR_UNC_FCP);
-	done(r);
+	tb_free(r);
 }
 
 /* Several functions vote; the service's component counts. */
@@ -247,35 +200,35 @@ static void multifunction_votes(void **state)
 		"  - {at: 1s, do: pcie_aer_inject_error, id: f0, error: %s}\n"
 		"expect:\n"
 		"  - {state: aer:rp1, key: last, equals: %s}\n";
-	struct run *r = go(fmt, "error_detected: need_reset, slot_reset: recovered, resume: on",
+	struct tb *r = tb_runf(30 * S, fmt, "error_detected: need_reset, slot_reset: recovered, resume: on",
 			   "error_detected: can_recover, mmio_enabled: recovered, resume: on", "POISON_TLP",
 			   "recovered");
 	assert_int_equal(r->failed, 0);
 	/* CAN_RECOVER + NEED_RESET = NEED_RESET: no mmio_enabled, both get slot_reset */
-	assert_int_equal(count(r, "aer.callback", "callback", "mmio_enabled"), 0);
-	assert_int_equal(count(r, "aer.callback", "callback", "slot_reset"), 1);
-	assert_int_equal(count(r, "aer.callback", "callback", "error_detected"), 2);
-	done(r);
-	r = go(fmt, "error_detected: need_reset, slot_reset: recovered, resume: on", "error_detected: absent",
+	assert_int_equal(tb_count(r, "aer.callback", "callback", "mmio_enabled"), 0);
+	assert_int_equal(tb_count(r, "aer.callback", "callback", "slot_reset"), 1);
+	assert_int_equal(tb_count(r, "aer.callback", "callback", "error_detected"), 2);
+	tb_free(r);
+	r = tb_runf(30 * S, fmt, "error_detected: need_reset, slot_reset: recovered, resume: on", "error_detected: absent",
 	       "DLP", "failed");
 	assert_int_equal(r->failed, 0);
 	/* both functions were reset by the one link reset */
-	assert_int_equal(count(r, "pci.reset", "kind", "warm"), 2);
-	done(r);
+	assert_int_equal(tb_count(r, "pci.reset", "kind", "warm"), 2);
+	tb_free(r);
 }
 
 /* Correctable: logged, cleared in the device, no recovery. */
 static void correctable_cleared(void **state)
 {
-	struct run *r = go(one_fmt, "", "error_detected: need_reset, cor_error_detected: on", "RCVR");
-	struct pcisim_pcifn *nic = fn(r, "nic0");
+	struct tb *r = tb_runf(30 * S, one_fmt, "", "error_detected: need_reset, cor_error_detected: on", "RCVR");
+	struct pcisim_pcifn *nic = tb_fn(r, "nic0");
 	uint16_t aer = pcisim_cfg_find_ext_cap(&nic->cfg, PCI_EXT_CAP_ID_ERR);
 	assert_int_equal(pcisim_cfg_get32(&nic->cfg, (uint16_t)(aer + PCI_ERR_COR_STATUS)), 0);
-	assert_int_equal(count(r, "aer.recovery", NULL, NULL), 0);
-	assert_int_equal(count(r, "aer.callback", "callback", "cor_error_detected"), 1);
-	assert_non_null(find_log(r, "AER: Correctable error received: 0000:01:00.0"));
-	assert_non_null(find_log(r, "AER: PCIe Bus Error: severity=Correctable, type=Physical Layer"));
-	done(r);
+	assert_int_equal(tb_count(r, "aer.recovery", NULL, NULL), 0);
+	assert_int_equal(tb_count(r, "aer.callback", "callback", "cor_error_detected"), 1);
+	assert_non_null(tb_find_log(r, "AER: Correctable error received: 0000:01:00.0"));
+	assert_non_null(tb_find_log(r, "AER: PCIe Bus Error: severity=Correctable, type=Physical Layer"));
+	tb_free(r);
 }
 
 /* The link never comes back: "Data Link Layer Link Active not set", reset failed. */
@@ -290,10 +243,10 @@ static void reset_fails(void **state)
 		"timeline:\n"
 		"  - {at: 1s, do: pcie_aer_inject_error, id: nic0, error: FCP}\n"
 		"  - {at: 1001ms, do: surprise_remove, id: nic0}\n";
-	struct run *r = go("%s", fmt);
-	assert_non_null(find_log(r, "AER: subordinate device reset failed"));
-	assert_non_null(find_log(r, "AER: device recovery failed"));
-	done(r);
+	struct tb *r = tb_runf(30 * S, "%s", fmt);
+	assert_non_null(tb_find_log(r, "AER: subordinate device reset failed"));
+	assert_non_null(tb_find_log(r, "AER: device recovery failed"));
+	tb_free(r);
 }
 
 /* Passthrough: the three vfio remedies (aer-passthrough-slides.txt). */
@@ -320,12 +273,12 @@ static void vfio_remedies(void **state)
 		{"serialize", "recovered", 2, 0, 0},    /* two resets, one after the other */
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		struct run *r = go(fmt, v[i].remedy, v[i].guest);
+		struct tb *r = tb_runf(30 * S, fmt, v[i].remedy, v[i].guest);
 		assert_int_equal(r->failed, 0);
-		assert_int_equal(count(r, "pci.reset", "kind", "warm"), v[i].sbr);
-		assert_int_equal(count(r, "pci.reset", "kind", "flr"), v[i].flr);
-		assert_int_equal(find_log(r, "device reads all ones") != NULL, v[i].all_ones);
-		done(r);
+		assert_int_equal(tb_count(r, "pci.reset", "kind", "warm"), v[i].sbr);
+		assert_int_equal(tb_count(r, "pci.reset", "kind", "flr"), v[i].flr);
+		assert_int_equal(tb_find_log(r, "device reads all ones") != NULL, v[i].all_ones);
+		tb_free(r);
 	}
 }
 

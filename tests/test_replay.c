@@ -20,23 +20,18 @@
 #include "replay/replay.h"
 #include "replay/runner.h"
 #include "replay/tracefile.h"
-#include "scenario_util.h"
+#include "testbench.h"
 
 static char tmpdir[] = "/tmp/pcisim-test-replay-XXXXXX";
 
 static int setup(void **state)
 {
-	pcisim_register_all();
-	if (!mkdtemp(tmpdir))
-		return -1;
-	return 0;
+	return tb_tmpdir_setup(tmpdir);
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tb_tmpdir_teardown(tmpdir);
 }
 
 /* The trace hash `pcisim simulate` gives (the same calls, no hooks). */
@@ -226,60 +221,36 @@ static void set_qemu_81_removes_the_pds_failure(void **state)
 	pcisim_tfile_free(&t);
 }
 
-/* Run the pcisim binary; its exit status, stdout+stderr in *@out. */
-static int run_cli(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run_cli(char **out, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = snprintf(cmd, sizeof(cmd), "%s ", PCISIM_BINARY);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t len;
-	FILE *m = open_memstream(out, &len);
-	char buf[4096];
-	size_t got;
-	while ((got = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, got, m);
-	fclose(m);
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void cli_record_replay_dump_diff(void **state)
 {
 	char *out;
-	assert_int_equal(run_cli(&out, "simulate %s/scenarios/pds-migration-race.yaml --quiet --record %s/cli.pctrace",
+	assert_int_equal(tb_cli(&out, "simulate %s/scenarios/pds-migration-race.yaml --quiet --record %s/cli.pctrace",
 				 PCISIM_SOURCE_DIR, tmpdir), 0);
 	free(out);
-	assert_int_equal(run_cli(&out, "simulate %s/scenarios/pds-migration-fixed.yaml --quiet --record %s/fixed.jsonl",
+	assert_int_equal(tb_cli(&out, "simulate %s/scenarios/pds-migration-fixed.yaml --quiet --record %s/fixed.jsonl",
 				 PCISIM_SOURCE_DIR, tmpdir), 0);
 	free(out);
-	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace", tmpdir), 0);
+	assert_int_equal(tb_cli(&out, "replay %s/cli.pctrace", tmpdir), 0);
 	assert_non_null(strstr(out, "identical"));
 	free(out);
-	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace --set machine.qemu=8.1", tmpdir), 0);
+	assert_int_equal(tb_cli(&out, "replay %s/cli.pctrace --set machine.qemu=8.1", tmpdir), 0);
 	assert_non_null(strstr(out, "no longer happens"));
 	free(out);
-	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace --until 2.5s --dump", tmpdir), 0);
+	assert_int_equal(tb_cli(&out, "replay %s/cli.pctrace --until 2.5s --dump", tmpdir), 0);
 	assert_non_null(strstr(out, "state at 2.500000000 s"));
 	assert_non_null(strstr(out, "pciehp Slot(0): state OFF"));
 	assert_non_null(strstr(out, "pending events (2)"));
 	assert_non_null(strstr(out, "scenario.step"));
 	free(out);
-	assert_int_equal(run_cli(&out, "replay --diff %s/cli.pctrace %s/cli.pctrace", tmpdir, tmpdir), 0);
+	assert_int_equal(tb_cli(&out, "replay --diff %s/cli.pctrace %s/cli.pctrace", tmpdir, tmpdir), 0);
 	free(out);
-	assert_int_equal(run_cli(&out, "replay --diff %s/cli.pctrace %s/fixed.jsonl", tmpdir, tmpdir), 1);
+	assert_int_equal(tb_cli(&out, "replay --diff %s/cli.pctrace %s/fixed.jsonl", tmpdir, tmpdir), 1);
 	assert_non_null(strstr(out, "scenarios differ"));
 	free(out);
-	assert_int_equal(run_cli(&out, "replay %s/cli.pctrace --set nosuch=1", tmpdir), 2);
+	assert_int_equal(tb_cli(&out, "replay %s/cli.pctrace --set nosuch=1", tmpdir), 2);
 	assert_non_null(strstr(out, "unknown key 'nosuch'"));
 	free(out);
-	assert_int_equal(run_cli(&out, "replay %s/does-not-exist", tmpdir), 2);
+	assert_int_equal(tb_cli(&out, "replay %s/does-not-exist", tmpdir), 2);
 	free(out);
 }
 
@@ -297,7 +268,7 @@ static void corrupt_corpus_gives_clean_errors(void **state)
 		assert_non_null(tab);
 		*tab = 0;
 		char *out;
-		int rc = run_cli(&out, "replay %s/tests/corrupt/%s", PCISIM_SOURCE_DIR, line);
+		int rc = tb_cli(&out, "replay %s/tests/corrupt/%s", PCISIM_SOURCE_DIR, line);
 		if (rc != 2 || !strstr(out, tab + 1) || !strstr(out, "error: offset "))
 			fail_msg("%s: exit %d, expected 2 and '%s' in:\n%s", line, rc, tab + 1, out);
 		/* exactly one line: one error, nothing else */

@@ -27,75 +27,10 @@
 #include "sim/pcie/route.h"
 #include "tools/cli.h"
 
+#include "testbench.h"
+
 #define NS PCISIM_NS
 #define MS PCISIM_MS
-
-/* ---- a small test bench: a scenario's machine, run by hand ---- */
-
-struct tb {
-	struct pcisim_scenario sc;
-	struct pcisim_sim sim;
-	struct pcisim_diag diag;
-	FILE *errf;
-	char *err;
-	size_t errlen;
-	int rc;
-};
-
-static struct tb *tb_new(const char *topology, const char *machine_extra)
-{
-	static bool registered;
-	if (!registered) {
-		pcisim_register_all();
-		registered = true;
-	}
-	char text[4096];
-	snprintf(text, sizeof(text),
-		 "version: 1\nname: t\nmachine: {type: q35, qemu: \"9.2\"%s}\ntopology:\n%s", machine_extra,
-		 topology);
-	struct tb *t = calloc(1, sizeof(*t));
-	t->errf = open_memstream(&t->err, &t->errlen);
-	pcisim_diag_init(&t->diag, t->errf);
-	t->rc = pcisim_scenario_parse(&t->sc, "t.yaml", text, strlen(text), &t->diag);
-	pcisim_sim_init(&t->sim, 1, &t->diag);
-	pcisim_trace_attach(&t->sim, true);
-	if (!t->rc)
-		t->rc = pcisim_scenario_instantiate(&t->sim, &t->sc, NULL, NULL, &t->diag);
-	fflush(t->errf);
-	return t;
-}
-
-static struct tb *tb_ok(const char *topology, const char *machine_extra)
-{
-	struct tb *t = tb_new(topology, machine_extra);
-	if (t->rc)
-		fail_msg("scenario did not load: %s\n%s", t->err, topology);
-	return t;
-}
-
-static void tb_free(struct tb *t)
-{
-	pcisim_sim_free(&t->sim);
-	pcisim_scenario_free(&t->sc);
-	fclose(t->errf);
-	free(t->err);
-	free(t);
-}
-
-static struct pcisim_pcifn *fn(struct tb *t, const char *id)
-{
-	struct pcisim_pcifn *f = pcisim_fabric_find_fn(pcisim_fabric_get(&t->sim), id);
-	if (!f)
-		fail_msg("no function '%s'", id);
-	return f;
-}
-
-static struct pcisim_port *port(struct tb *t, const char *id)
-{
-	struct pcisim_pcifn *f = fn(t, id);
-	assert_true(pcisim_is_port(f));
-	return pcisim_to_port(f);
-}
 
 /* ---- helpers ---- */
 
@@ -125,11 +60,6 @@ static struct pcisim_cfg_cpl request_at(struct tb *t, pcisim_time at, const stru
 		;
 	assert_int_equal(g.n, 1);
 	return g.cpl;
-}
-
-static pcisim_time hop_2g5_x1(unsigned tlp_bytes)
-{
-	return (tlp_bytes + 8) * 4 * NS + 100 * NS;
 }
 
 static unsigned count_resets(struct tb *t, const char *comp, const char *kind)
@@ -219,8 +149,8 @@ static const char rp_ep[] =
 static void test_flr_rrs_then_ready(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(rp_ep, "");
-	struct pcisim_pcifn *ep = fn(t, "ep1"), *ep2 = fn(t, "ep2");
+	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1"), *ep2 = tb_fn(t, "ep2");
 	uint16_t exp = exp_of(ep);
 	assert_true(pcisim_cfg_get32(&ep->cfg, (uint16_t)(exp + PCI_EXP_DEVCAP)) & PCI_EXP_DEVCAP_FLR);
 	dirty(ep);
@@ -230,7 +160,7 @@ static void test_flr_rrs_then_ready(void **state)
 	struct pcisim_cfg_cpl c = request_at(t, t0, ep, (uint16_t)(exp + PCI_EXP_DEVCTL), 2, true,
 					     PCI_EXP_DEVCTL_BCR_FLR);
 	assert_int_equal(c.status, PCISIM_CPL_SC);
-	pcisim_time flr = t0 + hop_2g5_x1(16);
+	pcisim_time flr = t0 + tb_hop_2g5_x1(16);
 	pcisim_time ready = flr + 100 * MS;
 	assert_int_equal(ep->ready_at, ready);
 	assert_int_equal(count_resets(t, "ep1", "flr"), 1);
@@ -244,7 +174,7 @@ static void test_flr_rrs_then_ready(void **state)
 	c = request_at(t, flr + 10 * MS, ep, PCI_VENDOR_ID, 4, false, 0);
 	assert_int_equal(c.status, PCISIM_CPL_RRS);
 	assert_int_equal(c.val, 0xffffffff);
-	assert_int_equal(c.completed - c.issued, 2 * hop_2g5_x1(12)); /* a Cpl without data back */
+	assert_int_equal(c.completed - c.issued, 2 * tb_hop_2g5_x1(12)); /* a Cpl without data back */
 	assert_ptr_equal(c.completer, ep);
 	/* A write in reset is not done. */
 	c = request_at(t, flr + 20 * MS, ep, PCI_COMMAND, 2, true, PCI_COMMAND_MEMORY);
@@ -256,7 +186,7 @@ static void test_flr_rrs_then_ready(void **state)
 
 	/* CRS Software Visibility (Root Control; set by hand, QEMU keeps it read-only):
 	 * a Vendor ID read completes 0001h. */
-	struct pcisim_port *rp = port(t, "rp1");
+	struct pcisim_port *rp = tb_port(t, "rp1");
 	pcisim_cfg_setbits(&rp->fn.cfg, (uint16_t)(rp->exp + PCI_EXP_RTCTL), 2, PCI_EXP_RTCTL_CRSSVE);
 	c = request_at(t, flr + 40 * MS, ep, PCI_VENDOR_ID, 4, false, 0);
 	assert_int_equal(c.status, PCISIM_CPL_RRS);
@@ -267,10 +197,10 @@ static void test_flr_rrs_then_ready(void **state)
 	/* Two reads in flight: one arrives a picosecond before the function is ready (RRS),
 	 * the other exactly 100 ms after the FLR (success). */
 	struct got early = {0}, on_time = {0};
-	pcisim_run(&t->sim, ready - hop_2g5_x1(12) - 1);
+	pcisim_run(&t->sim, ready - tb_hop_2g5_x1(12) - 1);
 	assert_true(pcisim_cfg_request(&t->sim, NULL, ep->bus->number, ep->devfn, PCI_DEVICE_ID, 2, false,
 				       0, on_cpl, &early) > 0);
-	pcisim_run(&t->sim, ready - hop_2g5_x1(12));
+	pcisim_run(&t->sim, ready - tb_hop_2g5_x1(12));
 	assert_true(pcisim_cfg_request(&t->sim, NULL, ep->bus->number, ep->devfn, PCI_VENDOR_ID, 2, false,
 				       0, on_cpl, &on_time) > 0);
 	pcisim_run(&t->sim, ready + 1 * MS);
@@ -279,7 +209,7 @@ static void test_flr_rrs_then_ready(void **state)
 	assert_int_equal(on_time.n, 1);
 	assert_int_equal(on_time.cpl.status, PCISIM_CPL_SC);
 	assert_int_equal(on_time.cpl.val, 0x1b36);
-	assert_int_equal(on_time.cpl.completed, ready + hop_2g5_x1(16));
+	assert_int_equal(on_time.cpl.completed, ready + tb_hop_2g5_x1(16));
 	tb_free(t);
 }
 
@@ -288,9 +218,9 @@ static void test_flr_rrs_then_ready(void **state)
 static void test_sbr_resets_children_keeps_sticky(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(rp_ep, "");
-	struct pcisim_port *rp = port(t, "rp1");
-	struct pcisim_pcifn *ep = fn(t, "ep1"), *ep2 = fn(t, "ep2");
+	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct pcisim_port *rp = tb_port(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1"), *ep2 = tb_fn(t, "ep2");
 	dirty(ep);
 	dirty(ep2);
 	pcisim_run(&t->sim, 1 * MS);
@@ -326,9 +256,9 @@ static void test_sbr_timed_link(void **state)
 {
 	(void)state;
 	/* With a 20 ms training time: Hot Reset lasts at least 2 ms, then 20 ms of training. */
-	struct tb *t = tb_ok(rp_ep, ", link_training: 20ms");
-	struct pcisim_port *rp = port(t, "rp1");
-	struct pcisim_pcifn *ep = fn(t, "ep1");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_training: 20ms");
+	struct pcisim_port *rp = tb_port(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	pcisim_run(&t->sim, 100 * MS);
 	assert_int_equal(rp->link.state, PCISIM_LTSSM_L0);
 	bctl_write(&rp->fn, PCI_BRIDGE_CTL_BUS_RESET, 0);
@@ -355,9 +285,9 @@ static const char switch_topo[] =
 static void test_hot_reset_through_switch(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(switch_topo, "");
-	struct pcisim_port *rp = port(t, "rp1"), *dn = port(t, "dn1");
-	struct pcisim_pcifn *up = fn(t, "up1"), *ep = fn(t, "ep1");
+	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct pcisim_port *rp = tb_port(t, "rp1"), *dn = tb_port(t, "dn1");
+	struct pcisim_pcifn *up = tb_fn(t, "up1"), *ep = tb_fn(t, "ep1");
 	dirty(ep);
 	pcisim_run(&t->sim, 1 * MS);
 	bctl_write(&rp->fn, PCI_BRIDGE_CTL_BUS_RESET, 0);
@@ -383,7 +313,7 @@ static void test_hot_reset_through_switch(void **state)
 	pcisim_fn_cfg_write(&dn->fn, PCI_PRIMARY_BUS, 0x030302, 4);
 	c = request_at(t, 151 * MS, ep, PCI_VENDOR_ID, 2, false, 0);
 	assert_int_equal(c.status, PCISIM_CPL_SC);
-	assert_int_equal(c.completed - c.issued, 2 * hop_2g5_x1(12) + 2 * hop_2g5_x1(16));
+	assert_int_equal(c.completed - c.issued, 2 * tb_hop_2g5_x1(12) + 2 * tb_hop_2g5_x1(16));
 
 	/* Secondary Bus Reset of the switch's upstream port: its downstream ports and below. */
 	pcisim_time t1 = t->sim.now;
@@ -404,9 +334,9 @@ static void test_hot_reset_through_switch(void **state)
 static void test_link_disable_clears_dllla(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(rp_ep, "");
-	struct pcisim_port *rp = port(t, "rp1");
-	struct pcisim_pcifn *ep = fn(t, "ep1");
+	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct pcisim_port *rp = tb_port(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	uint16_t lnksta_off = (uint16_t)(rp->exp + PCI_EXP_LNKSTA);
 	uint16_t lnkctl_off = (uint16_t)(rp->exp + PCI_EXP_LNKCTL);
 	uint16_t sltsta_off = (uint16_t)(rp->exp + PCI_EXP_SLTSTA);
@@ -449,9 +379,9 @@ static void test_link_disable_clears_dllla(void **state)
 static void test_fundamental_reset_clears_sticky(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(rp_ep, "");
-	struct pcisim_port *rp = port(t, "rp1");
-	struct pcisim_pcifn *ep = fn(t, "ep1");
+	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct pcisim_port *rp = tb_port(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	dirty(ep);
 	pcisim_run(&t->sim, 1 * MS);
 	pcisim_reset_fundamental(rp, "PERST#");

@@ -26,75 +26,10 @@
 #include "sim/pcie/route.h"
 #include "tools/cli.h"
 
+#include "testbench.h"
+
 #define NS PCISIM_NS
 #define MS PCISIM_MS
-
-/* ---- a small test bench: a scenario's machine, run by hand ---- */
-
-struct tb {
-	struct pcisim_scenario sc;
-	struct pcisim_sim sim;
-	struct pcisim_diag diag;
-	FILE *errf;
-	char *err;
-	size_t errlen;
-	int rc;
-};
-
-static struct tb *tb_new(const char *topology, const char *machine_extra)
-{
-	static bool registered;
-	if (!registered) {
-		pcisim_register_all();
-		registered = true;
-	}
-	char text[4096];
-	snprintf(text, sizeof(text),
-		 "version: 1\nname: t\nmachine: {type: q35, qemu: \"9.2\"%s}\ntopology:\n%s", machine_extra,
-		 topology);
-	struct tb *t = calloc(1, sizeof(*t));
-	t->errf = open_memstream(&t->err, &t->errlen);
-	pcisim_diag_init(&t->diag, t->errf);
-	t->rc = pcisim_scenario_parse(&t->sc, "t.yaml", text, strlen(text), &t->diag);
-	pcisim_sim_init(&t->sim, 1, &t->diag);
-	pcisim_trace_attach(&t->sim, true);
-	if (!t->rc)
-		t->rc = pcisim_scenario_instantiate(&t->sim, &t->sc, NULL, NULL, &t->diag);
-	fflush(t->errf);
-	return t;
-}
-
-static struct tb *tb_ok(const char *topology, const char *machine_extra)
-{
-	struct tb *t = tb_new(topology, machine_extra);
-	if (t->rc)
-		fail_msg("scenario did not load: %s\n%s", t->err, topology);
-	return t;
-}
-
-static void tb_free(struct tb *t)
-{
-	pcisim_sim_free(&t->sim);
-	pcisim_scenario_free(&t->sc);
-	fclose(t->errf);
-	free(t->err);
-	free(t);
-}
-
-static struct pcisim_pcifn *fn(struct tb *t, const char *id)
-{
-	struct pcisim_pcifn *f = pcisim_fabric_find_fn(pcisim_fabric_get(&t->sim), id);
-	if (!f)
-		fail_msg("no function '%s'", id);
-	return f;
-}
-
-static struct pcisim_port *port(struct tb *t, const char *id)
-{
-	struct pcisim_pcifn *f = fn(t, id);
-	assert_true(pcisim_is_port(f));
-	return pcisim_to_port(f);
-}
 
 /* ---- completions ---- */
 
@@ -127,12 +62,6 @@ static struct pcisim_cfg_cpl request(struct tb *t, const struct pcisim_pcifn *ta
 	return g.cpl[0];
 }
 
-/* One crossing of a 2.5 GT/s x1 link: (TLP bytes + 8 framing) * 4 ns + 100 ns. */
-static pcisim_time hop_2g5_x1(unsigned tlp_bytes)
-{
-	return (tlp_bytes + 8) * 4 * NS + 100 * NS;
-}
-
 static const char switch_topo[] =
 	"  - {driver: pcie-root-port, id: rp1, bus: pcie.0, addr: \"0x3\", chassis: 1, slot: 1}\n"
 	"  - {driver: x3130-upstream, id: up1, bus: rp1}\n"
@@ -142,16 +71,16 @@ static const char switch_topo[] =
 static void test_read_through_switch(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(switch_topo, "");
-	struct pcisim_pcifn *ep = fn(t, "ep1"), *up = fn(t, "up1"), *rp = fn(t, "rp1");
+	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1"), *up = tb_fn(t, "up1"), *rp = tb_fn(t, "rp1");
 	/* Enumeration: pcie.0 = 0, below rp1 = 1, the switch's internal bus = 2, below dn1 = 3. */
 	assert_int_equal(up->bus->number, 1);
 	assert_int_equal(ep->bus->number, 3);
 	/* Both links: rp1 (16 GT/s x32) with x3130-upstream (2.5 GT/s x1), xio3130-downstream
 	 * (LNKCAP 0: 2.5 GT/s x1) with the endpoint (2.5 GT/s x1). */
-	assert_int_equal(port(t, "rp1")->link.speed, PCISIM_LNK_2_5GT);
-	assert_int_equal(port(t, "rp1")->link.width, 1);
-	assert_int_equal(port(t, "dn1")->link.width, 1);
+	assert_int_equal(tb_port(t, "rp1")->link.speed, PCISIM_LNK_2_5GT);
+	assert_int_equal(tb_port(t, "rp1")->link.width, 1);
+	assert_int_equal(tb_port(t, "dn1")->link.width, 1);
 	pcisim_run(&t->sim, 1 * MS);
 	pcisim_time t0 = t->sim.now;
 	assert_int_equal(t0, 1 * MS);
@@ -161,8 +90,8 @@ static void test_read_through_switch(void **state)
 	 * 196 ns each. 2 * 180 + 2 * 196 = 752 ns.
 	 */
 	struct pcisim_cfg_cpl c = request(t, ep, ep->devfn, PCI_VENDOR_ID, 4, false, 0);
-	assert_int_equal(hop_2g5_x1(12), 180000);
-	assert_int_equal(hop_2g5_x1(16), 196000);
+	assert_int_equal(tb_hop_2g5_x1(12), 180000);
+	assert_int_equal(tb_hop_2g5_x1(16), 196000);
 	assert_int_equal(c.status, PCISIM_CPL_SC);
 	assert_int_equal(c.val, 0x56781234);
 	assert_int_equal(c.issued, t0);
@@ -174,7 +103,7 @@ static void test_read_through_switch(void **state)
 	c = request(t, up, up->devfn, PCI_VENDOR_ID, 2, false, 0);
 	assert_int_equal(c.status, PCISIM_CPL_SC);
 	assert_int_equal(c.val, 0x104c);
-	assert_int_equal(c.completed - c.issued, hop_2g5_x1(12) + hop_2g5_x1(16));
+	assert_int_equal(c.completed - c.issued, tb_hop_2g5_x1(12) + tb_hop_2g5_x1(16));
 	c = request(t, rp, rp->devfn, PCI_VENDOR_ID, 2, false, 0);
 	assert_int_equal(c.status, PCISIM_CPL_SC);
 	assert_int_equal(c.val, 0x1b36);
@@ -186,7 +115,7 @@ static void test_read_through_switch(void **state)
 
 	/* A faster link is faster: rp1 at 8 GT/s x4 with a cxl-less endpoint is still
 	 * capped by the endpoint, so check the formula on the link itself. */
-	assert_int_equal(pcisim_link_tlp_latency(&port(t, "dn1")->link, 12), hop_2g5_x1(12));
+	assert_int_equal(pcisim_link_tlp_latency(&tb_port(t, "dn1")->link, 12), tb_hop_2g5_x1(12));
 	assert_int_equal(pcisim_cfg_in_flight(&t->sim), 0);
 	tb_free(t);
 }
@@ -194,14 +123,14 @@ static void test_read_through_switch(void **state)
 static void test_unsupported_request(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(switch_topo, "");
-	struct pcisim_pcifn *ep = fn(t, "ep1");
+	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	/* No function 0.1 on bus 3: the request goes all the way, a 12-byte UR comes back. */
 	struct pcisim_cfg_cpl c = request(t, ep, 1, PCI_VENDOR_ID, 4, false, 0);
 	assert_int_equal(c.status, PCISIM_CPL_UR);
 	assert_int_equal(c.val, 0xffffffff);
-	assert_int_equal(c.completed - c.issued, 4 * hop_2g5_x1(12));
-	assert_ptr_equal(c.completer, fn(t, "dn1"));
+	assert_int_equal(c.completed - c.issued, 4 * tb_hop_2g5_x1(12));
+	assert_ptr_equal(c.completer, tb_fn(t, "dn1"));
 	c = request(t, ep, 1, PCI_VENDOR_ID, 2, false, 0);
 	assert_int_equal(c.val, 0xffff);
 	c = request(t, ep, 1, PCI_HEADER_TYPE, 1, false, 0);
@@ -232,11 +161,11 @@ static void test_unsupported_request(void **state)
 static void test_unpowered_slot(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1}\n"
+	struct tb *t = tb_ok("9.2", "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1}\n"
 			     "  - {driver: pcisim-endpoint, id: ep1, bus: rp1}\n",
 			     "");
-	struct pcisim_port *p = port(t, "rp1");
-	struct pcisim_pcifn *ep = fn(t, "ep1");
+	struct pcisim_port *p = tb_port(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	/* Power off with the power indicator still on (QEMU keeps the device). */
 	uint16_t ctl = (uint16_t)(p->exp + PCI_EXP_SLTCTL);
 	uint16_t v = pcisim_cfg_get16(&p->fn.cfg, ctl);
@@ -248,7 +177,7 @@ static void test_unpowered_slot(void **state)
 	struct pcisim_cfg_cpl c = request(t, ep, 0, PCI_VENDOR_ID, 4, false, 0);
 	assert_int_equal(c.status, PCISIM_CPL_UR);
 	assert_int_equal(c.val, 0xffffffff);
-	assert_int_equal(c.completed - c.issued, 2 * hop_2g5_x1(12));
+	assert_int_equal(c.completed - c.issued, 2 * tb_hop_2g5_x1(12));
 	/* Power back on: the function answers. */
 	v = (uint16_t)(v & ~PCI_EXP_SLTCTL_PCC);
 	pcisim_fn_cfg_write(&p->fn, ctl, v, 2);
@@ -261,22 +190,22 @@ static void test_unpowered_slot(void **state)
 static void test_write_arrives_later(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(switch_topo, "");
-	struct pcisim_pcifn *ep = fn(t, "ep1");
+	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	pcisim_time t0 = t->sim.now;
 	struct got g = {0};
 	/* A write request carries one data DW: 16 bytes down, a 12-byte Cpl back. */
 	assert_true(pcisim_cfg_request(&t->sim, NULL, 3, 0, PCI_COMMAND, 2, true, PCI_COMMAND_MEMORY,
 				       on_cpl, &g) > 0);
-	pcisim_run(&t->sim, t0 + 2 * hop_2g5_x1(16) - 1);
+	pcisim_run(&t->sim, t0 + 2 * tb_hop_2g5_x1(16) - 1);
 	assert_false(pcisim_cfg_get16(&ep->cfg, PCI_COMMAND) & PCI_COMMAND_MEMORY);
-	pcisim_run(&t->sim, t0 + 2 * hop_2g5_x1(16));
+	pcisim_run(&t->sim, t0 + 2 * tb_hop_2g5_x1(16));
 	assert_true(pcisim_cfg_get16(&ep->cfg, PCI_COMMAND) & PCI_COMMAND_MEMORY);
 	assert_int_equal(g.n, 0);
 	pcisim_run(&t->sim, t0 + 10 * MS);
 	assert_int_equal(g.n, 1);
 	assert_int_equal(g.cpl[0].status, PCISIM_CPL_SC);
-	assert_int_equal(g.cpl[0].completed - t0, 2 * hop_2g5_x1(16) + 2 * hop_2g5_x1(12));
+	assert_int_equal(g.cpl[0].completed - t0, 2 * tb_hop_2g5_x1(16) + 2 * tb_hop_2g5_x1(12));
 	/* Traced: one request and one completion record. */
 	unsigned req = 0, cpl = 0;
 	for (size_t i = 0; i < t->sim.trace->nrecs; i++) {
@@ -291,9 +220,9 @@ static void test_write_arrives_later(void **state)
 static void test_link_down_stops_requests(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok(switch_topo, "");
-	struct pcisim_pcifn *ep = fn(t, "ep1");
-	struct pcisim_port *d = port(t, "dn1");
+	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
+	struct pcisim_port *d = tb_port(t, "dn1");
 	/* Link Disable on the downstream port: requests below it end there with UR. */
 	uint16_t ctl = (uint16_t)(d->exp + PCI_EXP_LNKCTL);
 	pcisim_fn_cfg_write(&d->fn, ctl, PCI_EXP_LNKCTL_LD, 2);
@@ -302,7 +231,7 @@ static void test_link_down_stops_requests(void **state)
 	assert_int_equal(c.status, PCISIM_CPL_UR);
 	assert_ptr_equal(c.completer, &d->fn);
 	assert_int_equal(c.links, 1);
-	assert_int_equal(c.completed - c.issued, 2 * hop_2g5_x1(12));
+	assert_int_equal(c.completed - c.issued, 2 * tb_hop_2g5_x1(12));
 
 	/* A completion on its way back when a link goes down is lost: Completion Timeout. */
 	pcisim_fn_cfg_write(&d->fn, ctl, 0, 2);
@@ -311,7 +240,7 @@ static void test_link_down_stops_requests(void **state)
 	struct got g = {0};
 	pcisim_time t0 = t->sim.now;
 	assert_true(pcisim_cfg_request(&t->sim, NULL, 3, 0, PCI_VENDOR_ID, 4, false, 0, on_cpl, &g) > 0);
-	pcisim_run(&t->sim, t0 + 2 * hop_2g5_x1(12)); /* the device answered */
+	pcisim_run(&t->sim, t0 + 2 * tb_hop_2g5_x1(12)); /* the device answered */
 	pcisim_fn_cfg_write(&d->fn, ctl, PCI_EXP_LNKCTL_LD, 2);
 	pcisim_run(&t->sim, t0 + PCISIM_CFG_COMPLETION_TIMEOUT - 1);
 	assert_int_equal(g.n, 0);
@@ -322,7 +251,7 @@ static void test_link_down_stops_requests(void **state)
 
 	/* A request on a link when it goes down is lost too. */
 	pcisim_fn_cfg_write(&d->fn, ctl, 0, 2);
-	struct pcisim_port *rp = port(t, "rp1");
+	struct pcisim_port *rp = tb_port(t, "rp1");
 	pcisim_run(&t->sim, t->sim.now + 200 * MS);
 	struct got g2 = {0};
 	t0 = t->sim.now;
@@ -339,7 +268,7 @@ static void test_link_down_stops_requests(void **state)
 
 static uint64_t hashed_run(void)
 {
-	struct tb *t = tb_ok(switch_topo, ", link_training: 1ms");
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_training: 1ms");
 	struct got g = {0};
 	pcisim_run(&t->sim, 2 * MS);
 	pcisim_cfg_request(&t->sim, NULL, 3, 0, PCI_VENDOR_ID, 4, false, 0, on_cpl, &g);
