@@ -695,7 +695,7 @@ static int wait_secondary_bus(struct rp_service *s)
 		PT_SLEEP(pt, s, s->step);
 		s->step *= 2;
 	}
-done:
+done:;
 	PT_END(pt);
 }
 
