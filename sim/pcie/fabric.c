@@ -267,6 +267,14 @@ static void fn_comp_destroy(struct pcisim_comp *c)
 	free(fn);
 }
 
+static int check_id(struct pcisim_fabric *fab, const char *id, struct pcisim_loc loc,
+		    struct pcisim_diag *d)
+{
+	if (pcisim_comp_find(fab->sim, id))
+		return pcisim_diag_error(d, loc, "Duplicate device ID '%s'", id);
+	return 0;
+}
+
 int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *props,
 			 bool hotplug, struct pcisim_pcifn **out, struct pcisim_diag *d)
 {
@@ -292,9 +300,8 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 		id = anon;
 	}
 	const struct pcisim_prop *idp = pcisim_props_find(props, "id");
-	if (pcisim_comp_find(fab->sim, id))
-		return pcisim_diag_error(d, idp ? idp->loc : props->loc, "Duplicate device ID '%s'",
-					 id);
+	/* QEMU's qdev_device_add() looks the bus up before it sets the id. */
+	bool id_checked = false;
 
 	struct pcisim_pcibus *bus = NULL;
 	uint8_t devfn = 0;
@@ -312,9 +319,16 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 				if (!fab->buses[i]->bridge || !fab->buses[i]->bridge->comp.removed)
 					u += (size_t)snprintf(buf + u, sizeof(buf) - u, "%s%s",
 							      u ? ", " : "", fab->buses[i]->name);
+			/* device_add answers as QEMU's monitor does; a topology names the choices */
+			if (hotplug)
+				return pcisim_diag_error(d, bp ? bp->loc : props->loc,
+							 "Bus '%s' not found", busname);
 			return pcisim_diag_error(d, bp ? bp->loc : props->loc,
 						 "Bus '%s' not found; valid buses: %s", busname, buf);
 		}
+		if ((rc = check_id(fab, id, idp ? idp->loc : props->loc, d)))
+			return rc;
+		id_checked = true;
 		/*
 		 * The bus's hot-plug handler is asked first (QEMU device_set_realized():
 		 * hotplug_handler_pre_plug() before the device's realize checks its address).
@@ -359,6 +373,8 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 						 drv->name);
 	}
 
+	if (!id_checked && (rc = check_id(fab, id, idp ? idp->loc : props->loc, d)))
+		return rc;
 	struct pcisim_pcifn *upstream = bus ? bus->bridge : NULL;
 
 	struct pcisim_pcifn *fn = calloc(1, drv->size ? drv->size : sizeof(*fn));
