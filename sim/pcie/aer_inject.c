@@ -225,8 +225,12 @@ static int check(struct pcisim_sim *sim, const struct pcisim_step *s, struct pci
 static void monitor_error(struct pcisim_sim *sim, unsigned qemu, const char *new_text,
 			  const char *old_text)
 {
-	/* QEMU 7.2 reworded the command's errors (Error: via hmp_handle_error). */
-	if (qemu >= PCISIM_QEMU(7, 2))
+	/*
+	 * Later QEMU reworded the command's errors (Error: via hmp_handle_error); 7.2 still
+	 * prints the old texts without "Error:" (seen by tests/qemu-diff). pcisim takes
+	 * 8.0, where the PCI HMP commands moved to hw/pci/pci-hmp-cmds.c, for the change.
+	 */
+	if (qemu >= PCISIM_QEMU(8, 0))
 		pcisim_log(sim, NULL, "qemu", "Error: %s", new_text);
 	else
 		pcisim_log(sim, NULL, "qemu", "%s", old_text);
