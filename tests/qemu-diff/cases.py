@@ -99,11 +99,14 @@ ACPI_OFF = "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
 
 
 def case(name, group, title, machine, devices, steps, globals_=(), why="", builtins=False,
-         irq="msi", qemu_migration=None):
-    """qemu_migration: the outcome the issue says QEMU 7.2 has (checked on QEMU itself)."""
+         irq="msi", qemu_migration=None, known=()):
+    """qemu_migration: the outcome the issue says QEMU 7.2 has (checked on QEMU itself).
+    known: differences pcisim keeps on purpose in this case, as KNOWN entries below
+    (with "dev" naming the function; "bits" None = any bits)."""
     return {"name": name, "group": group, "title": title, "machine": machine,
             "devices": devices, "steps": steps, "globals": list(globals_), "why": why,
-            "builtins": builtins, "irq": irq, "qemu_migration": qemu_migration}
+            "builtins": builtins, "irq": irq, "qemu_migration": qemu_migration,
+            "known": list(known)}
 
 
 CASES = []
@@ -184,6 +187,78 @@ CASES.append(case(
      w("rp1", "sltsta", 0x0001),
      w("rp1", "sltctl", clear=0x0020)],           # HPIE off: a CC event stays silent
     irq="intx"))
+
+CASES.append(case(
+    "link-control", "hotplug",
+    "Link Control on a root port: Link Disable, Retrain Link, and Bridge Control Secondary Bus Reset",
+    "pc-q35-6.0", ONE_SLOT,
+    [w("nic1", "command", 0x0006),
+     w("rp1", "lnkctl", set=0x0010),              # Link Disable
+     w("rp1", "lnkctl", clear=0x0010),
+     w("rp1", "lnkctl", set=0x0020),              # Retrain Link
+     w("rp1", "bridge_control", set=0x0040),      # Secondary Bus Reset asserted
+     w("rp1", "bridge_control", clear=0x0040)],
+    known=[
+        {"dev": "rp1", "reg": "lnkctl", "bits": 0x0010,
+         "why": "QEMU keeps Link Control's Link Disable and Retrain Link read-only on its "
+                "ports (only CCC and ES are writable); pcisim's link model applies the "
+                "specification (docs/links-and-resets.md 1.3), so a write of Link Disable "
+                "takes the link down."},
+        {"dev": "rp1", "reg": "lnksta", "bits": 0x2000,
+         "why": "pcisim's link drops Data Link Layer Link Active while Link Disable or "
+                "Secondary Bus Reset holds it down; QEMU changes DLLLA only in its slot's "
+                "plug and unplug callbacks (docs/links-and-resets.md)."},
+        {"dev": "nic1", "reg": "command", "bits": None,
+         "why": "The link-down reset pcisim gives the component below a disabled link "
+                "(QEMU has no Link Disable, so the device keeps its Command register)."},
+    ]))
+
+CASES.append(case(
+    "interlock", "hotplug",
+    "the electromechanical interlock engaged: device_del and device_add refused; released again",
+    "pc-q35-6.0", ONE_SLOT + EMPTY_SLOT,
+    [w("rp1", "sltctl", set=0x0800),              # EIC: EIS on
+     hmp("device_del nic1"),
+     w("rp2", "sltctl", set=0x0800),
+     hmp("device_add e1000e,id=nic2,bus=rp2"),
+     w("rp2", "sltctl", set=0x0800),              # EIS off again
+     hmp("device_add e1000e,id=nic2,bus=rp2")]))
+
+CASES.append(case(
+    "monitor-errors", "hotplug",
+    "monitor commands QEMU refuses: their error lines (an unknown id or error name is an "
+    "input error in a pcisim scenario, so not here)",
+    "pc-q35-6.0",
+    ONE_SLOT + EMPTY_SLOT + [dev("pcie-root-port", id="rp8", chassis=8, slot=8, addr="0x7"),
+                             dev("e1000", id="nic8", bus="rp8")],
+    [hmp("device_add e1000e,id=nic9,bus=rp1"),
+     hmp("device_add e1000e,id=nic9,bus=nope"),
+     hmp("device_add e1000e,id=nic1,bus=rp2"),
+     hmp("pcie_aer_inject_error nic8 POISON_TLP"),
+     hmp("pcie_aer_inject_error rp1 0x3")]))
+
+CASES.append(case(
+    "flr", "hotplug",
+    "Function Level Reset of a virtio-rng-pci behind a root port: what the reset keeps",
+    "pc-q35-6.0",
+    [dev("pcie-root-port", id="rp1", chassis=1, slot=1, addr="0x2"),
+     dev("virtio-rng-pci", id="rng1", bus="rp1")],
+    [w("rng1", "command", 0x0146),
+     w("rng1", "devctl", set=0x000f),
+     w("rng1", "devctl", set=0x8000)]))          # Initiate FLR
+
+CASES.append(case(
+    "multifunction-hotplug", "hotplug",
+    "device_add of function 1 before function 0: hidden until function 0 arrives, then one slot event",
+    "pc-q35-6.0", EMPTY_SLOT,
+    [guest("pciehp_probe", port="rp2"),
+     hmp("device_add e1000e,id=nic21,bus=rp2,addr=0x0.0x1"),
+     hmp("device_add e1000e,id=nic20,bus=rp2,addr=0x0.0x0,multifunction=on"),
+     w("rp2", "sltsta", 0x0009),
+     w("rp2", "sltctl", clear=SLTCTL_PCC | SLTCTL_PIC, set=PIC_ON),
+     w("rp2", "sltsta", 0x0010),
+     hmp("device_del nic21"),
+     hmp("device_del nic20")]))
 
 # ---- device_del / device_add ----
 
@@ -317,6 +392,19 @@ CASES.append(case(
     "PDS race, pc-q35-7.2 with acpi-pci-hotplug-with-bridge-support=off: fails", "pc-q35-7.2",
     REPORT, [guest("pciehp_probe", port="pcie-root-port18"), MIGRATE], globals_=[ACPI_OFF],
     why=PDS_WHY_FAIL, qemu_migration="failed"))
+CASES.append(case(
+    "pds-race-ioh3420", "migration",
+    "the PDS race on an ioh3420 root port (pc-q35-6.0): its own VMState name and Slot Status offset",
+    "pc-q35-6.0",
+    [dev("ioh3420", id="rp5", chassis=5, slot=5, addr="0x5"),
+     dev("nec-usb-xhci", id="xhci5", bus="rp5", addr="0x0.0x1")],
+    [guest("pciehp_probe", port="rp5"), MIGRATE], why=PDS_WHY_FAIL, qemu_migration="failed"))
+CASES.append(case(
+    "pds-race-switch", "migration",
+    "the PDS race below a switch downstream port (xio3130-downstream, pc-q35-6.0)",
+    "pc-q35-6.0",
+    SWITCH_SLOT[:3] + [dev("nec-usb-xhci", id="xhci4", bus="dn4", addr="0x0.0x1")],
+    [guest("pciehp_probe", port="dn4"), MIGRATE], why=PDS_WHY_FAIL, qemu_migration="failed"))
 CASES.append(case(
     "migrate-untouched", "migration",
     "migration of an untouched machine with occupied and empty slots and a switch",

@@ -535,7 +535,8 @@ def compare(case, run, sim_dumps):
                         diffs.append(Diff(label, "%s capability list" % dev_id, qv or "-", sv or "-"))
                     else:
                         diffs.append(Diff(label, "%s %s" % (dev_id, name), R.describe(name, qv),
-                                          R.describe(name, sv), known_reason(case, name, qv, sv)))
+                                          R.describe(name, sv),
+                                          known_reason(case, dev_id, name, qv, sv)))
             named = R.named_bytes(qr) | R.named_bytes(sr)
             other = [o for o in range(min(len(qcfg), len(scfg))) if o not in named]
             stats["bytes"] += len(other)
@@ -562,11 +563,13 @@ def compare(case, run, sim_dumps):
             if qd["intx"] != sim_level:
                 diffs.append(Diff(label, "INTx", "asserted" if qd["intx"] else "deasserted",
                                   "asserted" if sim_level else "deasserted"))
-        sim_errors = [t for src, t in sd["log"] if src == "qemu" and t.startswith("Error: ")]
         if qd["monitor"] is not None:
-            q_errors = [ln for ln in qd["monitor"].splitlines() if ln.startswith("Error: ")]
-            if q_errors != sim_errors:
-                diffs.append(Diff(label, "monitor errors", q_errors or "none", sim_errors or "none"))
+            # everything the monitor printed, as pcisim logs it (source "qemu")
+            q_lines = [ln.strip() for ln in qd["monitor"].splitlines() if ln.strip()]
+            sim_lines = [t for src, t in sd["log"] if src == "qemu"]
+            stats["registers"] += 1
+            if q_lines != sim_lines:
+                diffs.append(Diff(label, "monitor output", q_lines or "none", sim_lines or "none"))
         if qd["migration"] is not None:
             qm = qd["migration"]
             sm = sd.get("migration") or {}
@@ -578,12 +581,17 @@ def compare(case, run, sim_dumps):
     return diffs, stats
 
 
-def known_reason(case, name, qv, sv):
-    """Why a register difference is one pcisim keeps on purpose (cases.KNOWN), or None."""
+def known_reason(case, dev_id, name, qv, sv):
+    """Why a register difference is one pcisim keeps on purpose (cases.KNOWN and the
+    case's own known entries), or None."""
     if qv is None or sv is None:
         return None
     for k in C.KNOWN:
         if k["reg"] == name and not ((qv ^ sv) & ~k["bits"]) and k["when"](case):
+            return k["why"]
+    for k in case.get("known", ()):
+        if k["dev"] == dev_id and k["reg"] == name and (
+                k["bits"] is None or not ((qv ^ sv) & ~k["bits"])):
             return k["why"]
     return None
 

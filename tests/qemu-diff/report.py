@@ -67,11 +67,11 @@ def known_table(results):
             if d.known:
                 seen.setdefault(d.known, set()).add(r["case"]["name"])
     if not seen:
-        return "None: every compared value is equal.\n"
+        return "None: every compared value is equal."
     out = []
     for why, names in seen.items():
         out.append("- %s Cases: %s." % (why, ", ".join("`%s`" % n for n in sorted(names))))
-    return "\n".join(out) + "\n"
+    return "\n".join(out)
 
 
 def totals(results):
