@@ -892,7 +892,8 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 	}
 	double elapsed = now_s() - c.t0;
 	progress(&c, true);
-	qsort(c.sigs, c.nsigs, sizeof(*c.sigs), cmp_sig);
+	if (c.nsigs)
+		qsort(c.sigs, c.nsigs, sizeof(*c.sigs), cmp_sig);
 	if (o->out_dir) {
 		if (mkdir_p(o->out_dir)) {
 			pcisim_diag_error(d, (struct pcisim_loc){o->out_dir, 0, 0},
