@@ -8,7 +8,7 @@ clears), and runs the case's monitor commands; after every step it reads every
 function's whole configuration space, the ports' interrupt messages and the monitor's
 answers. Then it plays exactly the same configuration accesses and monitor commands in
 pcisim (qdiff-pcisim, in-process) and compares, step by step, every register regs.py
-names, every other config byte, the interrupts, the monitor's error lines, and for
+names, every other config byte, the interrupts, the monitor's output, and for
 migrations the outcome and QEMU's error lines verbatim.
 
   qdiff.py --pcisim BUILD/tests/qdiff-pcisim [--group G] [--case NAME] [--doc docs/fidelity.md]
@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -645,7 +646,8 @@ def main():
     ap.add_argument("--pcisim", required=True, help="the qdiff-pcisim helper")
     ap.add_argument("--group", action="append", help="hotplug, migration or aer (default all)")
     ap.add_argument("--case", action="append", help="run only these cases")
-    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--workdir", default=None,
+                    help="where QEMU's sockets, logs and the pcisim scenarios go (default: a new temporary directory)")
     ap.add_argument("--doc", help="write docs/fidelity.md from the results")
     ap.add_argument("--max-diffs", type=int, default=40, help="differences printed per case")
     a = ap.parse_args()
@@ -659,7 +661,7 @@ def main():
     if not selected:
         print("qemu-diff: no case selected")
         return 2
-    workdir = a.workdir or os.path.join(os.getcwd(), "qemu-diff-work")
+    workdir = a.workdir or tempfile.mkdtemp(prefix="qemu-diff-")
     os.makedirs(workdir, exist_ok=True)
     results = []
     for case in selected:
@@ -683,6 +685,11 @@ def main():
         import report
         report.write(a.doc, results)
     statuses = [r["status"] for r in results]
+    if not a.workdir:
+        if any(s in ("differ", "error") for s in statuses):
+            print("qemu-diff: QEMU's logs and the pcisim scenarios are in %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     if any(s in ("differ", "error") for s in statuses):
         return 1
     if all(s == "pending" for s in statuses):

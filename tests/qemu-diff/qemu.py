@@ -14,8 +14,10 @@ QEMU runs with TCG and its CPUs stopped (-S). Two channels:
 import json
 import os
 import select
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 QEMU = "qemu-system-x86_64"
@@ -32,10 +34,10 @@ class Qemu:
         self.name = name
         self.timeout = timeout
         os.makedirs(workdir, exist_ok=True)
-        self.qmp_path = os.path.join(workdir, name + ".qmp")
+        # unix socket paths are short (108 bytes): the socket lives in its own /tmp dir
+        self.sockdir = tempfile.mkdtemp(prefix="qd")
+        self.qmp_path = os.path.join(self.sockdir, "qmp")
         self.stderr_path = os.path.join(workdir, name + ".stderr")
-        if os.path.exists(self.qmp_path):
-            os.unlink(self.qmp_path)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(self.qmp_path)
         listener.listen(1)
@@ -213,3 +215,4 @@ class Qemu:
         except OSError:
             pass
         self.errf.close()
+        shutil.rmtree(self.sockdir, ignore_errors=True)
