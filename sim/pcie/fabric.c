@@ -96,6 +96,7 @@ static void fabric_destroy(void *p)
 	free(fab->fns);
 	for (size_t i = 0; i < fab->nkept; i++)
 		free(fab->kept[i]);
+	pcisim_arena_free(&fab->arena);
 	for (size_t i = 0; i < fab->nmasks; i++)
 		pcisim_cfg_masks_unref(fab->masks[i]);
 	free(fab->masks);
@@ -840,7 +841,10 @@ int pcisim_fabric_build_topology(struct pcisim_sim *sim, struct pcisim_arena *a,
 static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			  const struct pcisim_ynode *node, struct pcisim_diag *d)
 {
-	return pcisim_fabric_build_topology(sim, &((struct pcisim_scenario *)sc)->arena, node, d);
+	/* Properties live as long as the devices: in the fabric's arena, not the scenario's
+	 * (one scenario serves many runs in fuzz and explore). */
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	return pcisim_fabric_build_topology(sim, &fab->arena, node, d);
 }
 
 static const struct pcisim_section_def machine_section = {"machine", machine_build};

@@ -168,6 +168,7 @@ struct pcisim_fabric {
 	struct pcisim_cfg_masks **masks; /* distinct mask sets, one reference each */
 	uint64_t *masks_hash;
 	size_t nmasks;
+	struct pcisim_arena arena; /* device properties and other per-run strings */
 	void **kept; /* allocations that live as long as the fabric */
 	size_t nkept;
 };
