@@ -52,7 +52,7 @@ static double now_s(void)
 
 /* ---- the scenario's fuzz: section ---- */
 
-static const char *const fuzz_keys[] = {"runs", "seed", "order", "jitter", "minimise", "invariants", NULL};
+static const char *const fuzz_keys[] = {"runs", "seed", "order", "jitter", "minimise", "invariants", "faults", NULL};
 
 static int fuzz_section(const struct pcisim_ynode *f, struct pcisim_fuzz_config *cfg,
 			struct pcisim_diag *d);
@@ -95,8 +95,23 @@ static int fuzz_section(const struct pcisim_ynode *f, struct pcisim_fuzz_config 
 		return rc;
 	if ((v = pcisim_ymap_get(f, "order")) && (rc = pcisim_yget_bool(v, "'order'", &cfg->order, d)))
 		return rc;
-	if ((v = pcisim_ymap_get(f, "jitter")) && (rc = pcisim_yget_bool(v, "'jitter'", &cfg->jitter, d)))
-		return rc;
+	if ((v = pcisim_ymap_get(f, "jitter"))) {
+		/* on, off, or N%: at most N percent off each declared latency's nominal value */
+		size_t l = v->kind == PCISIM_Y_SCALAR ? strlen(v->str) : 0;
+		if (l >= 2 && v->str[l - 1] == '%') {
+			char num[32];
+			uint64_t pct = 0;
+			snprintf(num, sizeof(num), "%.*s", (int)(l - 1), v->str);
+			if (l - 1 >= sizeof(num) || pcisim_parse_u64(num, &pct) || pct < 1 || pct > 1000)
+				return pcisim_diag_error(d, v->loc,
+							 "'jitter' must be on, off or a percentage 1%%..1000%%, not '%s'",
+							 v->str);
+			cfg->jitter = true;
+			cfg->jitter_pct = (unsigned)pct;
+		} else if ((rc = pcisim_yget_bool(v, "'jitter' (on, off or a percentage like 10%)", &cfg->jitter, d))) {
+			return rc;
+		}
+	}
 	if ((v = pcisim_ymap_get(f, "minimise")) &&
 	    (rc = pcisim_yget_bool(v, "'minimise'", &cfg->minimise, d)))
 		return rc;
@@ -217,6 +232,7 @@ static void run_spec(struct campaign *c, struct pcisim_run_spec *spec, uint64_t 
 	pcisim_rng_stream(&spec->rng, c->seed, "fuzz", purpose);
 	spec->order = c->cfg.order;
 	spec->jitter = c->cfg.jitter;
+	spec->jitter_pct = c->cfg.jitter_pct;
 	spec->invs = c->invs;
 }
 
@@ -596,7 +612,7 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 	struct pcisim_tinclude incs[16];
 	struct pcisim_theader h;
 	pcisim_theader_for(&h, c->sc, spec.seed, spec.until, o->sets, o->nsets, origin, incs);
-	h.flags = spec.order ? PCISIM_TH_RANKED : 0;
+	h.flags = (spec.order ? PCISIM_TH_RANKED : 0) | (spec.jitter ? PCISIM_TH_JITTER : 0);
 	spec.hdr = &h;
 	spec.w = pcisim_twriter_open(file, PCISIM_TF_JSONL, err, sizeof(err));
 	struct pcisim_run_result res;
@@ -618,9 +634,11 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 		m.order = calloc(c->sc->nsteps + 1, sizeof(*m.order));
 		if (!m.keep || !m.at || !m.order)
 			oom();
-		for (size_t i = 0; i < c->sc->nsteps; i++)
-			m.keep[i] = true, m.at[i] = res.step_at[i], m.order[i] = order[i];
-		m.nkept = c->sc->nsteps;
+		for (size_t i = 0; i < c->sc->nsteps; i++) {
+			m.keep[i] = !c->sc->steps[i].fault || res.step_at[i] != PCISIM_TIME_MAX;
+			m.at[i] = res.step_at[i], m.order[i] = order[i];
+			m.nkept += m.keep[i];
+		}
 		m.reproduced = true;
 	}
 	free(order);
@@ -651,8 +669,12 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 		if (!m.keep[i])
 			continue;
 		char t[40];
-		fprintf(mf, "%s{at: %s, do: %s}", first ? "" : ", ", pcisim_time_format(m.at[i], t, sizeof(t)),
-			c->sc->steps[i].def->name);
+		const struct pcisim_step *st = &c->sc->steps[i];
+		const struct pcisim_pval *sid = pcisim_step_param(st, "id");
+		fprintf(mf, "%s{at: %s, do: %s%s%s}", first ? "" : ", ", pcisim_time_format(m.at[i], t, sizeof(t)),
+			st->def->name, sid && sid->set ? ", id: " : "", sid && sid->set ? sid->s : "");
+		if (st->fault)
+			fprintf(mf, " (fault %s@%u)", st->def->name, st->loc.line);
 		first = false;
 	}
 	fclose(mf);

@@ -49,6 +49,7 @@ struct pcisim_fuzz_opts {
 struct pcisim_fuzz_config {
 	uint64_t runs, seed;
 	bool order, jitter, minimise;
+	unsigned jitter_pct; /* jitter: N% (0 = each model's declared bounds) */
 	const struct pcisim_invariant **invs; /* NULL-terminated; NULL = every invariant */
 };
 int pcisim_fuzz_config(const struct pcisim_scenario *sc, struct pcisim_fuzz_config *cfg,

@@ -80,10 +80,15 @@ void pcisim_step_order(const struct pcisim_scenario *sc, const pcisim_time *at,
 	if (!rank)
 		oom();
 	/* Steps are posted in file order, one rank choice each when ranks were drawn. */
+	/* (faults left out of the run, at PCISIM_TIME_MAX, were not posted) */
 	for (size_t i = 0; i < nchoices && k < n; i++)
 		if (choices[i].type == PCISIM_TI_CHOICE && choices[i].choice == PCISIM_CH_RANK &&
-		    !strcmp(choices[i].kind, "scenario.step"))
-			rank[k++] = (unsigned)choices[i].a[1];
+		    !strcmp(choices[i].kind, "scenario.step")) {
+			while (k < n && at[k] == PCISIM_TIME_MAX)
+				k++;
+			if (k < n)
+				rank[k++] = (unsigned)choices[i].a[1];
+		}
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	sort_at = at;
@@ -115,15 +120,17 @@ void pcisim_minimise(struct pcisim_scenario *sc, uint64_t seed, pcisim_time unti
 	if (!out->keep || !out->at || !on || !c || !sub)
 		oom();
 	memcpy(out->at, at_in, n * sizeof(*out->at));
-	size_t nc = n;
+	/* The steps of the failing run: every timeline step, the faults it enabled. */
+	size_t nc = 0;
 	for (size_t i = 0; i < n; i++)
-		c[i] = i;
+		if (!sc->steps[i].fault || out->at[i] != PCISIM_TIME_MAX)
+			c[nc++] = i;
 	if (!test_set(&m, c, nc, on, out->at)) {
 		/* Not reproducible with forced times alone (it needs an order or a latency). */
 		out->reproduced = false;
-		for (size_t i = 0; i < n; i++)
-			out->keep[i] = true;
-		out->nkept = n;
+		for (size_t i = 0; i < nc; i++)
+			out->keep[c[i]] = true;
+		out->nkept = nc;
 		goto done;
 	}
 	out->reproduced = true;
@@ -367,13 +374,18 @@ int pcisim_write_reproducer(const struct pcisim_scenario *sc, const bool *keep,
 		size_t i = order ? order[j] : j;
 		if (keep && !keep[i])
 			continue;
+		if (sc->steps[i].fault && (!at || at[i] == PCISIM_TIME_MAX))
+			continue; /* a fault the run left out */
 		const struct pcisim_ynode *s = sc->steps[i].node;
 		bool flow = all_scalars(s);
 		yaml_mapping_start_event_initialize(&x, NULL, NULL, 1,
 						    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
 		ev(&m, &x);
 		for (size_t k = 0; k < s->n; k++) {
-			node(&m, s->keys[k], flow);
+			if (sc->steps[i].fault && !strcmp(s->keys[k]->str, "kind"))
+				scalar(&m, "do", false); /* a fault becomes an ordinary step */
+			else
+				node(&m, s->keys[k], flow);
 			if (!strcmp(s->keys[k]->str, "at"))
 				scalar(&m, pcisim_time_format(at ? at[i] : sc->steps[i].at.lo, buf, sizeof(buf)),
 				       false);

@@ -87,12 +87,56 @@ static const struct pcisim_titem *next_recorded(struct runctx *c, uint8_t ch, si
 	return NULL;
 }
 
+/*
+ * A fault of the fuzz: menu: in or out of this run, and when. Forced times (the
+ * minimiser) put it in; RANDOM enables it with probability 1/2 (swarm testing) and
+ * draws its time; REPLAY takes the recorded choice; DEFAULT (simulate) leaves it out.
+ * Every fault makes a step choice, at = PCISIM_TIME_MAX when left out.
+ */
+static pcisim_time choose_fault(struct runctx *c, const struct pcisim_step *st, size_t oi)
+{
+	const struct pcisim_run_spec *s = c->s;
+	pcisim_time t = PCISIM_TIME_MAX;
+	if (s->step_at && s->step_at[oi] != PCISIM_TIME_MAX) {
+		t = s->step_at[oi];
+	} else if (s->policy == PCISIM_POLICY_RANDOM) {
+		struct pcisim_rng *rng = (struct pcisim_rng *)&s->rng;
+		if (pcisim_rng_below(rng, 2))
+			t = st->at.hi > st->at.lo ? pcisim_rng_between(rng, st->at.lo, st->at.hi) : st->at.lo;
+	} else if (s->policy == PCISIM_POLICY_REPLAY) {
+		bool found = false;
+		for (size_t i = 0; i < s->nreplay && !found; i++) {
+			const struct pcisim_titem *it = &s->replay[i];
+			if (it->type == PCISIM_TI_CHOICE && it->choice == PCISIM_CH_STEP &&
+			    it->a[0] == st->index) {
+				t = it->a[1];
+				found = true;
+			}
+		}
+		if (!found)
+			c->res->replay_short = true;
+	} else {
+		return PCISIM_TIME_MAX; /* an ordinary run: no faults, no choice */
+	}
+	if (t != PCISIM_TIME_MAX && (t < st->at.lo || t > st->at.hi))
+		t = st->at.lo;
+	c->res->step_at[oi] = t;
+	struct pcisim_titem it = {.type = PCISIM_TI_CHOICE, .choice = PCISIM_CH_STEP,
+				  .t = c->sim->now, .kind = st->def->name};
+	it.a[0] = st->index;
+	it.a[1] = t;
+	add_choice(c, &it);
+	return t;
+}
+
 static pcisim_time choose_step(void *ctx, const struct pcisim_step *st)
 {
 	struct runctx *c = ctx;
 	const struct pcisim_run_spec *s = c->s;
 	size_t oi = c->orig ? c->orig[st->index] : st->index;
 	pcisim_time t = st->at.lo;
+	if (st->fault)
+		return choose_fault(c, st, oi);
 	if (s->step_at && s->step_at[oi] != PCISIM_TIME_MAX) {
 		t = s->step_at[oi];
 	} else if (s->policy == PCISIM_POLICY_RANDOM && st->at.hi > st->at.lo) {
@@ -156,7 +200,14 @@ static pcisim_time jitter_hook(void *ctx, struct pcisim_sim *sim, struct pcisim_
 	const struct pcisim_run_spec *s = c->s;
 	pcisim_time v = nominal;
 	if (s->policy == PCISIM_POLICY_RANDOM && s->jitter && hi > lo) {
-		v = pcisim_rng_between((struct pcisim_rng *)&s->rng, lo, hi);
+		pcisim_time dlo = lo, dhi = hi;
+		if (s->jitter_pct) {
+			/* the campaign's bound: at most jitter_pct percent either side of nominal */
+			pcisim_time dev = nominal / 100 * s->jitter_pct + nominal % 100 * s->jitter_pct / 100;
+			dlo = nominal - dev > lo && nominal >= dev ? nominal - dev : lo;
+			dhi = pcisim_time_add(nominal, dev) < hi ? pcisim_time_add(nominal, dev) : hi;
+		}
+		v = dhi > dlo ? pcisim_rng_between((struct pcisim_rng *)&s->rng, dlo, dhi) : nominal;
 	} else if (s->policy == PCISIM_POLICY_REPLAY) {
 		const struct pcisim_titem *it = next_recorded(c, PCISIM_CH_JITTER, &c->jitter_cur);
 		if (it && !strcmp(it->kind, site) && it->a[1] >= lo && it->a[1] <= hi)
@@ -313,7 +364,7 @@ static void ctx_start(struct runctx *c, struct pcisim_sim *sim)
 	}
 	c->hooks.ctx = c;
 	bool ranked = (s->policy == PCISIM_POLICY_RANDOM || s->policy == PCISIM_POLICY_REPLAY) && s->order;
-	bool jit = (s->policy == PCISIM_POLICY_RANDOM && s->jitter) || s->policy == PCISIM_POLICY_REPLAY;
+	bool jit = (s->policy == PCISIM_POLICY_RANDOM || s->policy == PCISIM_POLICY_REPLAY) && s->jitter;
 	if (c->emit || s->on_event)
 		c->hooks.event = event_hook;
 	if (ranked)

@@ -44,7 +44,8 @@ struct pcisim_run_spec {
 	enum pcisim_policy policy;
 	struct pcisim_rng rng;   /* RANDOM */
 	bool order;              /* RANDOM: permute concurrent events (rank hook) */
-	bool jitter;             /* RANDOM: draw declared latencies */
+	bool jitter;             /* RANDOM: draw declared latencies; REPLAY: give them back */
+	unsigned jitter_pct;     /* RANDOM: at most this many percent off nominal (0 = the model's bounds) */
 	const struct pcisim_titem *replay; /* REPLAY: items of a trace (non-choices skipped) */
 	size_t nreplay;
 	/* Per step (sc->nsteps entries): a forced time, or PCISIM_TIME_MAX for the policy's. */

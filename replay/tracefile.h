@@ -66,6 +66,7 @@ struct pcisim_tinclude {
 
 /* Header flags. */
 #define PCISIM_TH_RANKED 1u /* a rank hook was installed (concurrent events permuted) */
+#define PCISIM_TH_JITTER 2u /* a jitter hook was installed (declared latencies drawn) */
 
 struct pcisim_theader {
 	unsigned format;            /* PCISIM_TRACE_FORMAT */

@@ -181,6 +181,7 @@ int pcisim_replay(const struct pcisim_tfile *t, const struct pcisim_replay_opts 
 	spec.until = o.has_until ? o.until : t->h.until;
 	spec.policy = PCISIM_POLICY_REPLAY;
 	spec.order = (t->h.flags & PCISIM_TH_RANKED) != 0;
+	spec.jitter = (t->h.flags & PCISIM_TH_JITTER) != 0;
 	spec.replay = t->items;
 	spec.nreplay = t->n;
 	spec.on_item = on_item;

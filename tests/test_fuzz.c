@@ -221,6 +221,119 @@ static void an_order_of_simultaneous_steps_is_found_and_written_down(void **stat
 	json_decref(j);
 }
 
+/* A machine whose only failure is a fault of the menu: a surprise removal. */
+static const char fault_scenario[] =
+	"version: 1\n"
+	"name: fault-menu\n"
+	"seed: 1\n"
+	"until: 3s\n"
+	"machine: {type: q35, qemu: \"8.1\"}\n"
+	"topology:\n"
+	"  - {driver: pcie-root-port, id: rp2, chassis: 0, slot: 1}\n"
+	"  - {driver: pcisim-endpoint, id: nic1, bus: rp2}\n"
+	"host: {os: linux, pciehp: on}\n"
+	"timeline:\n"
+	"  - {at: 1s, do: io_start, name: rx, id: nic1, op: dma_read, rate: 1000, size: 1500}\n"
+	"  - {at: 2s, do: io_stop, name: rx}\n"
+	"expect:\n"
+	"  - {count: pci.unplug, equals: 0}\n"
+	"fuzz:\n"
+	"  jitter: 10%\n"
+	"  faults:\n";
+
+static char *slurp(const char *path)
+{
+	size_t n = 0;
+	char *txt = NULL, buf[512];
+	FILE *m = open_memstream(&txt, &n), *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(f);
+	fclose(m);
+	return txt;
+}
+
+static void a_fault_menu_finds_a_failure_that_needs_a_fault(void **state)
+{
+	char file[512], out[512];
+	snprintf(file, sizeof(file), "%s/faults.yaml", tmpdir);
+	snprintf(out, sizeof(out), "%s/faults", tmpdir);
+	FILE *f = fopen(file, "w");
+	fprintf(f, "%s%s", fault_scenario,
+		"    - {kind: log, text: \"an operator looks\", at: 0s..3s}\n"
+		"    - {kind: surprise_remove, id: nic1, at: 0s..1500ms}\n");
+	fclose(f);
+	char *txt;
+	/* simulate ignores the menu: no fault, no failure */
+	assert_int_equal(tb_cli(&txt, "simulate %s --quiet", file), 0);
+	free(txt);
+	struct pcisim_fuzz_opts o = {.runs = 40, .has_runs = true, .seed = 1, .has_seed = true,
+				     .jobs = 1, .out_dir = out};
+	json_t *j = campaign(file, &o, 1);
+	json_t *sigs = json_object_get(j, "signatures");
+	assert_int_equal(json_array_size(sigs), 1);
+	json_t *s = json_array_get(sigs, 0);
+	assert_string_equal(json_string_value(json_object_get(s, "signature")), "expect count@14");
+	/* swarm: about half the runs enable the removal */
+	assert_in_range(jint(s, "runs"), 8, 32);
+	assert_int_equal(jint(s, "steps_minimised"), 1);
+	const char *kept = json_string_value(json_object_get(s, "reproducer_steps"));
+	assert_non_null(strstr(kept, "do: surprise_remove, id: nic1}"));
+	assert_non_null(strstr(kept, "(fault surprise_remove@19)"));
+	assert_true(json_is_true(json_object_get(s, "reproducer_fails")));
+	/* the reproducer has the fault as an ordinary step, and fails under simulate */
+	char path[700];
+	snprintf(path, sizeof(path), "%s/repro.yaml", json_string_value(json_object_get(s, "dir")));
+	char *yaml = slurp(path);
+	assert_non_null(strstr(yaml, "{do: surprise_remove, id: nic1, at: "));
+	assert_null(strstr(yaml, "kind:"));
+	assert_null(strstr(yaml, "\nfuzz:"));
+	free(yaml);
+	assert_int_equal(tb_cli(&txt, "simulate %s --quiet", path), 1);
+	free(txt);
+	/* the faulted run replays identically, its fault choices recorded */
+	snprintf(path, sizeof(path), "%s/trace.jsonl", json_string_value(json_object_get(s, "dir")));
+	yaml = slurp(path);
+	assert_non_null(strstr(yaml, "\"choice\":\"step\",\"step\":3,\"do\":\"surprise_remove\""));
+	free(yaml);
+	assert_int_equal(tb_cli(&txt, "replay %s", path), 0);
+	assert_non_null(strstr(txt, "identical"));
+	free(txt);
+	json_decref(j);
+	/* without the removal on the menu nothing fails */
+	f = fopen(file, "w");
+	fprintf(f, "%s%s", fault_scenario, "    - {kind: log, text: \"an operator looks\", at: 0s..3s}\n");
+	fclose(f);
+	o.out_dir = NULL;
+	j = campaign(file, &o, 0);
+	assert_int_equal(json_array_size(json_object_get(j, "signatures")), 0);
+	json_decref(j);
+}
+
+static void jittered_hops_are_recorded_and_replayed(void **state)
+{
+	/* a run with declared latencies drawn (link.hop, within +10%) replays exactly */
+	char out[512];
+	snprintf(out, sizeof(out), "%s/jitter", tmpdir);
+	static const char *const sets[] = {"fuzz.jitter=10%"};
+	struct pcisim_fuzz_opts o = {.runs = 8, .has_runs = true, .seed = 3, .has_seed = true,
+				     .jobs = 1, .out_dir = out, .no_minimise = true, .sets = sets, .nsets = 1};
+	json_t *j = campaign(FUZZ_SCENARIO, &o, 1);
+	json_t *s = json_array_get(json_object_get(j, "signatures"), 0);
+	char path[700];
+	snprintf(path, sizeof(path), "%s/trace.jsonl", json_string_value(json_object_get(s, "dir")));
+	char *txt = slurp(path);
+	char *jit = strstr(txt, "\"choice\":\"jitter\",\"site\":\"link.hop\"");
+	assert_non_null(jit);
+	free(txt);
+	assert_int_equal(tb_cli(&txt, "replay %s", path), 0);
+	assert_non_null(strstr(txt, "identical"));
+	free(txt);
+	json_decref(j);
+}
+
 static void bad_fuzz_sections_are_located_errors(void **state)
 {
 	char file[512];
@@ -230,8 +343,15 @@ static void bad_fuzz_sections_are_located_errors(void **state)
 	} cases[] = {
 		{"{invariants: [no-such]}", ":10:21: error: unknown invariant 'no-such'; valid names: migration-completes, slot-settled"},
 		{"{runs: 0}", ":10:14: error: 'runs': 0 is out of range"},
-		{"{colour: red}", ":10:8: error: unknown key 'colour' in 'fuzz'; valid keys: runs, seed, order, jitter, minimise, invariants"},
+		{"{colour: red}", ":10:8: error: unknown key 'colour' in 'fuzz'; valid keys: runs, seed, order, jitter, minimise, invariants, faults"},
 		{"{order: maybe}", ":10:15: error: 'order': 'maybe' is not a boolean"},
+		{"{jitter: 0%}", ":10:16: error: 'jitter' must be on, off or a percentage 1%..1000%, not '0%'"},
+		{"{faults: [{kind: no_such, at: 1s}]}", ":10:24: error: unknown fault kind 'no_such'; valid kinds (the timeline's actions): "},
+		{"{faults: [{kind: log, at: 1s, colour: red}]}", ":10:37: error: unknown parameter 'colour' for fault 'log'; valid parameters: at, kind, text"},
+		{"{faults: [{at: 1s}]}", ":10:17: error: a fault needs 'kind' (a fault kind: any timeline action); valid kinds: "},
+		{"{faults: [{kind: log, text: x}]}", ":10:17: error: a fault needs 'at'"},
+		{"{faults: [{kind: surprise_remove, id: nope, at: 1s}]}", ": error: unknown component 'nope' for 'id'"},
+		{"{faults: log}", ":10:16: error: 'faults' must be a list of faults"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		FILE *f = fopen(file, "w");
@@ -431,6 +551,8 @@ int main(void)
 		cmocka_unit_test(qemu_81_has_no_failure),
 		cmocka_unit_test(deterministic_across_jobs_and_shards),
 		cmocka_unit_test(an_order_of_simultaneous_steps_is_found_and_written_down),
+		cmocka_unit_test(a_fault_menu_finds_a_failure_that_needs_a_fault),
+		cmocka_unit_test(jittered_hops_are_recorded_and_replayed),
 		cmocka_unit_test(bad_fuzz_sections_are_located_errors),
 		cmocka_unit_test(a_time_budget_ends_the_campaign),
 		cmocka_unit_test(explore_proves_81_clean_and_finds_the_72_failure),

@@ -369,7 +369,7 @@ static void jitter_and_ranks_are_recorded_and_replayed(void **state)
 		struct pcisim_tinclude incs[2];
 		struct pcisim_theader h;
 		pcisim_theader_for(&h, &sc, spec.seed, spec.until, NULL, 0, "test", incs);
-		h.flags = PCISIM_TH_RANKED;
+		h.flags = PCISIM_TH_RANKED | PCISIM_TH_JITTER;
 		spec.hdr = &h;
 		spec.w = pcisim_twriter_open(path, pcisim_tformat_for_path(path), err, sizeof(err));
 		assert_non_null(spec.w);

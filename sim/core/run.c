@@ -100,7 +100,9 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 	}
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		struct pcisim_step *s = &sc->steps[i];
-		s->when = choose ? choose(ctx, s) : s->at.lo;
+		s->when = choose ? choose(ctx, s) : s->fault ? PCISIM_TIME_MAX : s->at.lo;
+		if (s->fault && s->when == PCISIM_TIME_MAX)
+			continue; /* a fault this run leaves out */
 		if (s->when < s->at.lo || s->when > s->at.hi)
 			s->when = s->at.lo;
 		struct pcisim_event *ev = pcisim_event_new(sim, &step_kind, NULL);

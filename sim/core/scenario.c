@@ -584,60 +584,92 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 }
 
 static const char *const step_keys[] = {"at", "do", NULL};
+static const char *const fault_keys[] = {"at", "kind", NULL};
+
+/* One timeline step, or (@fault) one entry of fuzz: faults: with kind: for do:. */
+static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
+		      struct pcisim_step *s, bool fault, struct pcisim_diag *d)
+{
+	int rc;
+	const char *what = fault ? "a fault" : "a timeline step";
+	const char *akey = fault ? "kind" : "do";
+	s->loc = n->loc;
+	s->node = n;
+	s->fault = fault;
+	char desc[64];
+	if (n->kind != PCISIM_Y_MAP)
+		return pcisim_diag_error(d, n->loc, "%s must be a mapping like {at: 10ms, %s: ACTION, ...}, not %s",
+					 what, akey, pcisim_ynode_desc(n, desc, sizeof(desc)));
+	const struct pcisim_ynode *at = pcisim_ymap_get(n, "at");
+	const struct pcisim_ynode *act = pcisim_ymap_get(n, akey);
+	if (!at)
+		return pcisim_diag_error(d, n->loc, "%s needs 'at' (a time like 10ms or a range like 0ms..2s)",
+					 what);
+	if (!act) {
+		const char **names = pcisim_action_names();
+		char buf[1024];
+		pcisim_choices(buf, sizeof(buf), names);
+		free(names);
+		return pcisim_diag_error(d, n->loc, "%s needs '%s' (%s); valid %s: %s", what, akey,
+					 fault ? "a fault kind: any timeline action" : "an action",
+					 fault ? "kinds" : "actions", buf);
+	}
+	if (fault && pcisim_ymap_get(n, "do"))
+		return pcisim_diag_error(d, pcisim_ymap_get(n, "do")->loc,
+					 "a fault names its action with 'kind', not 'do'");
+	if ((rc = pcisim_yget_time_range(at, "'at'", &s->at, d)))
+		return rc;
+	s->when = s->at.lo;
+	const char *name;
+	char kq[16];
+	snprintf(kq, sizeof(kq), "'%s'", akey);
+	if ((rc = pcisim_yget_str(act, kq, &name, d)))
+		return rc;
+	s->def = pcisim_action_find(name);
+	if (!s->def) {
+		const char **names = pcisim_action_names();
+		char buf[1024];
+		pcisim_choices(buf, sizeof(buf), names);
+		free(names);
+		if (fault)
+			return pcisim_diag_error(d, act->loc,
+						 "unknown fault kind '%s'; valid kinds (the timeline's actions): %s",
+						 name, buf);
+		return pcisim_diag_error(d, act->loc, "unknown action '%s'; valid actions: %s", name,
+					 buf);
+	}
+	char where[160];
+	snprintf(where, sizeof(where), "%s '%s'", fault ? "fault" : "action", name);
+	return parse_params(&sc->arena, n, where, s->def->params, fault ? fault_keys : step_keys,
+			    s->def->open_params, &s->vals, &s->nvals, d);
+}
 
 static int parse_steps(struct pcisim_scenario *sc, struct pcisim_diag *d)
 {
-	if (!sc->timeline)
-		return 0;
-	sc->steps = pcisim_arena_alloc(&sc->arena, (sc->timeline->n + 1) * sizeof(*sc->steps));
-	for (size_t i = 0; i < sc->timeline->n; i++) {
-		const struct pcisim_ynode *n = sc->timeline->vals[i];
-		struct pcisim_step *s = &sc->steps[i];
-		int rc;
-		s->index = i;
-		s->loc = n->loc;
-		s->node = n;
+	size_t nt = sc->timeline ? sc->timeline->n : 0, nf = 0;
+	const struct pcisim_ynode *faults = sc->fuzz && sc->fuzz->kind == PCISIM_Y_MAP
+						    ? pcisim_ymap_get(sc->fuzz, "faults")
+						    : NULL;
+	if (faults) {
 		char desc[64];
-		if (n->kind != PCISIM_Y_MAP)
-			return pcisim_diag_error(d, n->loc,
-						 "a timeline step must be a mapping like {at: 10ms, do: ACTION, ...}, not %s",
-						 pcisim_ynode_desc(n, desc, sizeof(desc)));
-		const struct pcisim_ynode *at = pcisim_ymap_get(n, "at");
-		const struct pcisim_ynode *act = pcisim_ymap_get(n, "do");
-		if (!at)
-			return pcisim_diag_error(d, n->loc,
-						 "a timeline step needs 'at' (a time like 10ms or a range like 0ms..2s)");
-		if (!act) {
-			const char **names = pcisim_action_names();
-			char buf[1024];
-			pcisim_choices(buf, sizeof(buf), names);
-			free(names);
-			return pcisim_diag_error(d, n->loc,
-						 "a timeline step needs 'do' (an action); valid actions: %s",
-						 buf);
-		}
-		if ((rc = pcisim_yget_time_range(at, "'at'", &s->at, d)))
-			return rc;
-		s->when = s->at.lo;
-		const char *name;
-		if ((rc = pcisim_yget_str(act, "'do'", &name, d)))
-			return rc;
-		s->def = pcisim_action_find(name);
-		if (!s->def) {
-			const char **names = pcisim_action_names();
-			char buf[1024];
-			pcisim_choices(buf, sizeof(buf), names);
-			free(names);
-			return pcisim_diag_error(d, act->loc, "unknown action '%s'; valid actions: %s",
-						 name, buf);
-		}
-		char where[160];
-		snprintf(where, sizeof(where), "action '%s'", name);
-		if ((rc = parse_params(&sc->arena, n, where, s->def->params, step_keys,
-				       s->def->open_params, &s->vals, &s->nvals, d)))
+		if (faults->kind != PCISIM_Y_SEQ)
+			return pcisim_diag_error(d, faults->loc,
+						 "'faults' must be a list of faults like {kind: surprise_remove, id: DEV, at: 0s..5s}, not %s",
+						 pcisim_ynode_desc(faults, desc, sizeof(desc)));
+		nf = faults->n;
+	}
+	if (!nt && !nf)
+		return 0;
+	sc->steps = pcisim_arena_alloc(&sc->arena, (nt + nf + 1) * sizeof(*sc->steps));
+	for (size_t i = 0; i < nt + nf; i++) {
+		int rc;
+		sc->steps[i].index = i;
+		if ((rc = parse_step(sc, i < nt ? sc->timeline->vals[i] : faults->vals[i - nt],
+				     &sc->steps[i], i >= nt, d)))
 			return rc;
 	}
-	sc->nsteps = sc->timeline->n;
+	sc->nsteps = nt + nf;
+	sc->nfaults = nf;
 	return 0;
 }
 

@@ -84,6 +84,13 @@ struct pcisim_step {
 	struct pcisim_time_range at;
 	pcisim_time when; /* the time chosen for this run */
 	const struct pcisim_action_def *def;
+	/*
+	 * A fault from the fuzz: section's faults: menu (kind: ACTION instead of do:).
+	 * Fault steps follow the timeline's steps in sc->steps. They run only when a
+	 * time chooser enables them (fuzz, replay of a fuzz run, a minimiser's forced
+	 * time): ordinary runs (simulate) leave them out.
+	 */
+	bool fault;
 	struct pcisim_pval *vals;
 	size_t nvals;
 };
@@ -167,8 +174,9 @@ struct pcisim_scenario {
 	/* merged sections (NULL when absent) */
 	struct pcisim_ynode *machine, *topology, *host, *timeline, *expect, *fuzz;
 
-	struct pcisim_step *steps;
-	size_t nsteps;
+	struct pcisim_step *steps; /* the timeline's steps, then the fuzz: faults: menu */
+	size_t nsteps;             /* both */
+	size_t nfaults;            /* of which the last nfaults are fault steps */
 	struct pcisim_expect *expects;
 	size_t nexpects;
 };
@@ -180,7 +188,11 @@ int pcisim_scenario_parse(struct pcisim_scenario *sc, const char *name, const ch
 			  size_t len, struct pcisim_diag *d);
 void pcisim_scenario_free(struct pcisim_scenario *sc);
 
-/** A callback that chooses a step's time within its range (fuzz); NULL = the lower bound. */
+/**
+ * A callback that chooses a step's time within its range (fuzz); NULL = the lower bound.
+ * For a fault step (step->fault) it may return PCISIM_TIME_MAX: the fault is left out
+ * of the run (without a chooser every fault is left out).
+ */
 typedef pcisim_time (*pcisim_time_chooser)(void *ctx, const struct pcisim_step *s);
 
 /**

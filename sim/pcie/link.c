@@ -76,6 +76,19 @@ pcisim_time pcisim_link_tlp_latency(const struct pcisim_link *l, unsigned bytes)
 	       l->hop_fixed;
 }
 
+/* defined below */
+static struct pcisim_comp *lcomp(struct pcisim_link *l);
+
+pcisim_time pcisim_link_hop_latency(struct pcisim_sim *sim, struct pcisim_link *l, unsigned bytes)
+{
+	pcisim_time nom = pcisim_link_tlp_latency(l, bytes);
+	if (!sim->hooks || !sim->hooks->jitter)
+		return nom;
+	return pcisim_jitter(sim, lcomp(l), "link.hop", nom, nom,
+			     nom + nom / 100 * PCISIM_LINK_HOP_JITTER_PCT +
+				     nom % 100 * PCISIM_LINK_HOP_JITTER_PCT / 100);
+}
+
 /* ---- registers ---- */
 
 static struct pcisim_sim *lsim(const struct pcisim_link *l)

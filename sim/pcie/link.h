@@ -126,6 +126,20 @@ pcisim_time pcisim_link_serialize_ps(unsigned speed, unsigned width, unsigned by
  */
 pcisim_time pcisim_link_tlp_latency(const struct pcisim_link *l, unsigned bytes);
 
+/*
+ * The declared bound of a hop's latency: a TLP may take up to this many percent
+ * longer than pcisim_link_tlp_latency() (replay buffers, flow-control credits, the
+ * other traffic on the link). Only fuzz draws it (site "link.hop").
+ */
+#define PCISIM_LINK_HOP_JITTER_PCT 50
+/**
+ * pcisim_link_hop_latency() - the time a TLP of @bytes takes to cross @l in this
+ * run: pcisim_link_tlp_latency() in ordinary runs; under a jitter hook (fuzz) a
+ * value in [nominal, nominal + PCISIM_LINK_HOP_JITTER_PCT%] through pcisim_jitter(),
+ * recorded so that replay gives it back.
+ */
+pcisim_time pcisim_link_hop_latency(struct pcisim_sim *sim, struct pcisim_link *l, unsigned bytes);
+
 /** The link of a downstream-facing port (NULL for other functions). */
 struct pcisim_link *pcisim_link_of(struct pcisim_pcifn *port);
 /** The link between @fn and the port above it (NULL when @fn is not below a port). */

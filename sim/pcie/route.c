@@ -179,7 +179,7 @@ static void go_up(struct pcisim_sim *sim, struct route_req *r)
 		lost(sim, r);
 		return;
 	}
-	post(sim, r, &up_kind, pcisim_time_add(sim->now, pcisim_link_tlp_latency(&p->link, cpl_bytes(r))),
+	post(sim, r, &up_kind, pcisim_time_add(sim->now, pcisim_link_hop_latency(sim, &p->link, cpl_bytes(r))),
 	     r->up);
 }
 
@@ -274,7 +274,7 @@ static void go_down(struct pcisim_sim *sim, struct route_req *r)
 			r->root_port = p;
 		r->path[r->cpl.links++] = p;
 		unsigned bytes = PCISIM_TLP_CFG_HDR + (r->cpl.write ? PCISIM_TLP_DW : 0);
-		post(sim, r, &down_kind, pcisim_time_add(sim->now, pcisim_link_tlp_latency(&p->link, bytes)),
+		post(sim, r, &down_kind, pcisim_time_add(sim->now, pcisim_link_hop_latency(sim, &p->link, bytes)),
 		     r->cpl.links);
 		return;
 	}
