@@ -8,8 +8,10 @@
  *  - slot-settled: when a run goes idle, no pciehp controller is left in a transient
  *    state (BLINKINGON, BLINKINGOFF, POWERON, POWEROFF): nothing more would happen, so
  *    the slot would stay half-way for ever.
- * Models whose runs have further obligations (I/O requests accounted for, AER
- * recoveries completed) add tables with pcisim_invariants_add().
+ *  - io-accounted: every I/O request is completed, errored with its reason, or still
+ *    in flight (sim/host/io.c keeps the identity; a request lost is a model bug);
+ *  - recoveries-complete: when a run goes idle, no AER or DPC recovery is half-way.
+ * Other models add tables with pcisim_invariants_add().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,9 @@
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
+#include "sim/host/aer.h"
+#include "sim/host/host.h"
+#include "sim/host/io.h"
 
 static const struct pcisim_invariant *tables[16];
 static size_t ntables;
@@ -113,10 +118,41 @@ static bool slot_settled(struct pcisim_sim *sim, const char *end_reason, char *w
 	return true;
 }
 
+static bool io_accounted(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,
+			 char *what, size_t nwhat)
+{
+	if (pcisim_io_check(sim, what, nwhat))
+		return true;
+	snprintf(where, nw, "io");
+	return false;
+}
+
+static bool recoveries_complete(struct pcisim_sim *sim, const char *end_reason, char *where,
+				size_t nw, char *what, size_t nwhat)
+{
+	struct pcisim_host *h = pcisim_host_of(sim);
+	if (!h || strcmp(end_reason, "idle"))
+		return true;
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !pcisim_host_aer_recovering(h, fn))
+			continue;
+		snprintf(where, nw, "%s", fn->comp.name);
+		snprintf(what, nwhat, "error recovery still running with nothing left to run");
+		return false;
+	}
+	return true;
+}
+
 static const struct pcisim_invariant builtin[] = {
 	{"migration-completes", "every migration the run started completed", migration_completes,
 	 "{migration: completed}"},
 	{"slot-settled", "an idle run leaves no pciehp slot in a transient state", slot_settled, NULL},
+	{"io-accounted", "every I/O request is completed, errored with a reason, or in flight",
+	 io_accounted, NULL},
+	{"recoveries-complete", "an idle run leaves no AER/DPC recovery half-way", recoveries_complete,
+	 NULL},
 	{0},
 };
 
