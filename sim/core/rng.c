@@ -43,8 +43,3 @@ uint64_t pcisim_rng_between(struct pcisim_rng *r, uint64_t lo, uint64_t hi)
 		return pcisim_rng_next(r);
 	return lo + pcisim_rng_below(r, hi - lo + 1);
 }
-
-double pcisim_rng_unit(struct pcisim_rng *r)
-{
-	return (double)(pcisim_rng_next(r) >> 11) * 0x1.0p-53;
-}

@@ -57,6 +57,9 @@ static inline uint64_t pcisim_rng_below(struct pcisim_rng *r, uint64_t n)
 uint64_t pcisim_rng_between(struct pcisim_rng *r, uint64_t lo, uint64_t hi);
 
 /** pcisim_rng_unit() - a double in [0, 1) from the top 53 bits (benchmarks only). */
-double pcisim_rng_unit(struct pcisim_rng *r);
+static inline double pcisim_rng_unit(struct pcisim_rng *r)
+{
+	return (double)(pcisim_rng_next(r) >> 11) * 0x1.0p-53;
+}
 
 #endif
