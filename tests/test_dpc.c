@@ -49,7 +49,7 @@ static uint16_t dpc16(struct tb *r, uint16_t reg)
 
 /* Linux's DPC service off: the test programs DPC Control itself. */
 static const char manual_fmt[] =
-	"version: 1\nname: d\nmachine: {type: q35, qemu: \"8.1\"}\n"
+	"version: 1\nname: d\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
 	"topology:\n"
 	"  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1, dpc: on}\n"
 	"  - {driver: pcisim-endpoint, id: nic0, bus: rp1}\n"
@@ -240,7 +240,7 @@ static void release_keeps_link_disable(void **state)
 /* ---- Linux ---- */
 
 static const char linux_fmt[] =
-	"version: 1\nname: d\nmachine: {type: q35, qemu: \"8.1\"}\n"
+	"version: 1\nname: d\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
 	"topology:\n"
 	"  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1%s}\n"
 	"  - {driver: pcisim-endpoint, id: nic0, bus: rp1}\n"
@@ -345,14 +345,14 @@ static void config_checks(void **state)
 	(void)state;
 	struct tb r;
 	assert_int_not_equal(tb_run_text(&r,
-				      "version: 1\nname: d\nmachine: {type: q35}\n"
+				      "version: 1\nname: d\nmachine: {type: q35, link_model: spec}\n"
 				      "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 				      "host: {os: linux, dpc: on}\n",
 				      1 * S),
 			     0);
 	assert_non_null(strstr(r.diag.first, "needs 'aer: on'"));
 	tb_fini(&r);
-	struct tb *q = tb_runf(1 * S, "version: 1\nname: d\nmachine: {type: q35}\n"
+	struct tb *q = tb_runf(1 * S, "version: 1\nname: d\nmachine: {type: q35, link_model: spec}\n"
 				    "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n");
 	assert_int_equal(pcisim_dpc_off(port(q)), 0);
 	tb_free(q);

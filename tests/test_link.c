@@ -113,7 +113,7 @@ static const char rp_ep[] =
 static void test_ltssm_20ms(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", rp_ep, ", link_training: 20ms");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_training: 20ms, link_model: spec");
 	struct pcisim_port *p = tb_port(t, "rp1");
 	assert_int_equal(p->link.training, 20 * MS);
 	/* Training starts at power-on (time 0): Detect 5 ms, Polling 10 ms, Configuration 5 ms. */
@@ -162,7 +162,7 @@ static void test_ltssm_instant(void **state)
 {
 	(void)state;
 	/* Default: QEMU's instant training, the whole sequence at time 0, no events. */
-	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_model: spec");
 	struct pcisim_port *p = tb_port(t, "rp1");
 	assert_int_equal(p->link.training, 0);
 	assert_int_equal(p->link.state, PCISIM_LTSSM_L0);
@@ -234,7 +234,7 @@ static void test_link_status_fields(void **state)
 			     "  - {driver: x3130-upstream, id: up3, bus: rp3}\n"
 			     "  - {driver: xio3130-downstream, id: dn3, bus: up3, chassis: 3, slot: 1}\n"
 			     "  - {driver: pcisim-endpoint, id: ep3, bus: dn3}\n",
-			     ", link_training: 20ms");
+			     ", link_training: 20ms, link_model: spec");
 	/* rp1: 8 GT/s x4 against an endpoint that offers 2.5 GT/s x1 (QEMU's default). */
 	struct pcisim_port *p1 = tb_port(t, "rp1"), *p2 = tb_port(t, "rp2"), *p3 = tb_port(t, "rp3");
 	struct pcisim_port *d3 = tb_port(t, "dn3");
@@ -281,7 +281,7 @@ static void test_hotplug_and_removal(void **state)
 	(void)state;
 	/* A hot-added device trains; when it leaves, the link drops to Detect. */
 	struct tb *t = tb_ok("9.2", "  - {driver: pcie-root-port, id: rp1, bus: pcie.0, chassis: 1, slot: 1}\n",
-			     ", link_training: 20ms");
+			     ", link_training: 20ms, link_model: spec");
 	struct pcisim_port *p = tb_port(t, "rp1");
 	pcisim_run(&t->sim, 1 * MS);
 	assert_int_equal(p->link.state, PCISIM_LTSSM_DETECT);

@@ -62,7 +62,7 @@ static void merge_table(void **state)
 /* ---- outcomes ---- */
 
 static const char one_fmt[] =
-	"version: 1\nname: r\nmachine: {type: q35, qemu: \"8.1\"}\n"
+	"version: 1\nname: r\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
 	"topology:\n"
 	"  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 	"  - {driver: pcisim-endpoint, id: nic0, bus: rp1}\n"
@@ -190,7 +190,7 @@ static void fatal_timing(void **state)
 static void multifunction_votes(void **state)
 {
 	static const char fmt[] =
-		"version: 1\nname: r\nmachine: {type: q35, qemu: \"8.1\"}\n"
+		"version: 1\nname: r\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
 		"topology:\n"
 		"  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 		"  - {driver: pcisim-endpoint, id: f0, bus: rp1, addr: \"0.0\", multifunction: on}\n"
@@ -235,7 +235,7 @@ static void correctable_cleared(void **state)
 static void reset_fails(void **state)
 {
 	static const char fmt[] =
-		"version: 1\nname: r\nmachine: {type: q35, qemu: \"8.1\"}\n"
+		"version: 1\nname: r\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
 		"topology:\n"
 		"  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 		"  - {driver: pcisim-endpoint, id: nic0, bus: rp1}\n"
@@ -253,7 +253,7 @@ static void reset_fails(void **state)
 static void vfio_remedies(void **state)
 {
 	static const char fmt[] =
-		"version: 1\nname: v\nmachine: {type: q35, qemu: \"8.1\"}\n"
+		"version: 1\nname: v\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
 		"topology:\n"
 		"  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 		"  - {driver: pcisim-endpoint, id: nic0, bus: rp1}\n"

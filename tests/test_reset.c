@@ -149,7 +149,7 @@ static const char rp_ep[] =
 static void test_flr_rrs_then_ready(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_model: spec");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1"), *ep2 = tb_fn(t, "ep2");
 	uint16_t exp = exp_of(ep);
 	assert_true(pcisim_cfg_get32(&ep->cfg, (uint16_t)(exp + PCI_EXP_DEVCAP)) & PCI_EXP_DEVCAP_FLR);
@@ -218,7 +218,7 @@ static void test_flr_rrs_then_ready(void **state)
 static void test_sbr_resets_children_keeps_sticky(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_model: spec");
 	struct pcisim_port *rp = tb_port(t, "rp1");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1"), *ep2 = tb_fn(t, "ep2");
 	dirty(ep);
@@ -256,7 +256,7 @@ static void test_sbr_timed_link(void **state)
 {
 	(void)state;
 	/* With a 20 ms training time: Hot Reset lasts at least 2 ms, then 20 ms of training. */
-	struct tb *t = tb_ok("9.2", rp_ep, ", link_training: 20ms");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_training: 20ms, link_model: spec");
 	struct pcisim_port *rp = tb_port(t, "rp1");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	pcisim_run(&t->sim, 100 * MS);
@@ -285,7 +285,7 @@ static const char switch_topo[] =
 static void test_hot_reset_through_switch(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_model: spec");
 	struct pcisim_port *rp = tb_port(t, "rp1"), *dn = tb_port(t, "dn1");
 	struct pcisim_pcifn *up = tb_fn(t, "up1"), *ep = tb_fn(t, "ep1");
 	dirty(ep);
@@ -334,7 +334,7 @@ static void test_hot_reset_through_switch(void **state)
 static void test_link_disable_clears_dllla(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_model: spec");
 	struct pcisim_port *rp = tb_port(t, "rp1");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	uint16_t lnksta_off = (uint16_t)(rp->exp + PCI_EXP_LNKSTA);
@@ -374,12 +374,98 @@ static void test_link_disable_clears_dllla(void **state)
 	tb_free(t);
 }
 
+/* ---- link_model qemu (the default): QEMU 7.2's links ---- */
+
+static void test_qemu_link_disable_read_only(void **state)
+{
+	(void)state;
+	/* ACPI hot-plug on bridges off: the native slot sets DLLLA. */
+	struct tb *t = tb_ok("9.2", rp_ep, ", acpi-pci-hotplug-with-bridge-support: false");
+	struct pcisim_port *rp = tb_port(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
+	uint16_t lnksta_off = (uint16_t)(rp->exp + PCI_EXP_LNKSTA);
+	uint16_t lnkctl_off = (uint16_t)(rp->exp + PCI_EXP_LNKCTL);
+	/* QEMU: Link Disable and Retrain Link are read-only. */
+	assert_int_equal(pcisim_cfg_mask_get(&rp->fn.cfg, PCISIM_WMASK, lnkctl_off, 2) &
+				 (PCI_EXP_LNKCTL_LD | PCI_EXP_LNKCTL_RL),
+			 0);
+	assert_true(pcisim_cfg_get16(&rp->fn.cfg, lnksta_off) & PCI_EXP_LNKSTA_DLLLA);
+	dirty(ep);
+	pcisim_run(&t->sim, 1 * MS);
+	unsigned transitions = rp->link.transitions;
+	pcisim_fn_cfg_write(&rp->fn, lnkctl_off, PCI_EXP_LNKCTL_LD, 2);
+	assert_int_equal(rp->link.state, PCISIM_LTSSM_L0);
+	assert_false(pcisim_cfg_get16(&rp->fn.cfg, lnkctl_off) & PCI_EXP_LNKCTL_LD);
+	assert_true(pcisim_cfg_get16(&rp->fn.cfg, lnksta_off) & PCI_EXP_LNKSTA_DLLLA);
+	assert_int_equal(count_resets(t, "ep1", "warm"), 0);
+	/* Retrain Link does nothing either. */
+	pcisim_fn_cfg_write(&rp->fn, lnkctl_off, PCI_EXP_LNKCTL_RL, 2);
+	assert_int_equal(rp->link.transitions, transitions);
+	assert_int_equal(rp->link.state, PCISIM_LTSSM_L0);
+	tb_free(t);
+}
+
+static void test_qemu_sbr_keeps_dllla(void **state)
+{
+	(void)state;
+	struct tb *t = tb_ok("9.2", rp_ep, ", acpi-pci-hotplug-with-bridge-support: false");
+	struct pcisim_port *rp = tb_port(t, "rp1");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1"), *ep2 = tb_fn(t, "ep2");
+	uint16_t lnksta_off = (uint16_t)(rp->exp + PCI_EXP_LNKSTA);
+	dirty(ep);
+	pcisim_run(&t->sim, 1 * MS);
+	unsigned transitions = rp->link.transitions, dllla_recs = tb_count(t, "link.dllla", NULL, NULL);
+	bctl_write(&rp->fn, PCI_BRIDGE_CTL_BUS_RESET, 0);
+	/* The functions below are reset, the link stays up with DLLLA set. */
+	assert_int_equal(count_resets(t, "ep1", "warm"), 1);
+	assert_int_equal(count_resets(t, "ep2", "warm"), 1);
+	expect_sticky_kept(ep);
+	assert_int_equal(rp->link.state, PCISIM_LTSSM_L0);
+	assert_int_equal(rp->link.transitions, transitions);
+	assert_true(pcisim_cfg_get16(&rp->fn.cfg, lnksta_off) & PCI_EXP_LNKSTA_DLLLA);
+	/* In reset: RRS, not UR. */
+	struct pcisim_cfg_cpl c = request_at(t, 2 * MS, ep, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_RRS);
+	/* Cleared: ready 100 ms later, as with the spec's instant link. */
+	pcisim_run(&t->sim, 3 * MS);
+	bctl_write(&rp->fn, 0, PCI_BRIDGE_CTL_BUS_RESET);
+	assert_int_equal(rp->link.state, PCISIM_LTSSM_L0);
+	assert_true(pcisim_cfg_get16(&rp->fn.cfg, lnksta_off) & PCI_EXP_LNKSTA_DLLLA);
+	assert_int_equal(ep->ready_at, 3 * MS + 100 * MS);
+	assert_int_equal(ep2->ready_at, 3 * MS + 100 * MS);
+	c = request_at(t, 50 * MS, ep, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_RRS);
+	c = request_at(t, 103 * MS, ep2, PCI_VENDOR_ID, 2, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_SC);
+	assert_int_equal(tb_count(t, "link.dllla", NULL, NULL), dllla_recs); /* never changed */
+	assert_int_equal(rp->link.transitions, transitions);
+	tb_free(t);
+}
+
+static void test_qemu_no_dllla_on_acpi_ports(void **state)
+{
+	(void)state;
+	/* q35 9.2: ACPI hot-plug handles pcie.0's ports; QEMU never sets DLLLA there. */
+	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct pcisim_port *rp = tb_port(t, "rp1");
+	assert_int_equal(rp->link.state, PCISIM_LTSSM_L0);
+	assert_false(pcisim_cfg_get16(&rp->fn.cfg, (uint16_t)(rp->exp + PCI_EXP_LNKSTA)) & PCI_EXP_LNKSTA_DLLLA);
+	tb_free(t);
+	t = tb_ok("9.2", rp_ep, ", link_model: spec");
+	rp = tb_port(t, "rp1");
+	assert_true(pcisim_cfg_get16(&rp->fn.cfg, (uint16_t)(rp->exp + PCI_EXP_LNKSTA)) & PCI_EXP_LNKSTA_DLLLA);
+	tb_free(t);
+	t = tb_new("9.2", rp_ep, ", link_model: specification");
+	assert_int_not_equal(t->rc, 0);
+	tb_free(t);
+}
+
 /* ---- fundamental reset ---- */
 
 static void test_fundamental_reset_clears_sticky(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", rp_ep, "");
+	struct tb *t = tb_ok("9.2", rp_ep, ", link_model: spec");
 	struct pcisim_port *rp = tb_port(t, "rp1");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	dirty(ep);
@@ -402,6 +488,9 @@ int main(void)
 		cmocka_unit_test(test_hot_reset_through_switch),
 		cmocka_unit_test(test_link_disable_clears_dllla),
 		cmocka_unit_test(test_fundamental_reset_clears_sticky),
+		cmocka_unit_test(test_qemu_link_disable_read_only),
+		cmocka_unit_test(test_qemu_sbr_keeps_dllla),
+		cmocka_unit_test(test_qemu_no_dllla_on_acpi_ports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

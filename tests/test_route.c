@@ -71,7 +71,7 @@ static const char switch_topo[] =
 static void test_read_through_switch(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_model: spec");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1"), *up = tb_fn(t, "up1"), *rp = tb_fn(t, "rp1");
 	/* Enumeration: pcie.0 = 0, below rp1 = 1, the switch's internal bus = 2, below dn1 = 3. */
 	assert_int_equal(up->bus->number, 1);
@@ -123,7 +123,7 @@ static void test_read_through_switch(void **state)
 static void test_unsupported_request(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_model: spec");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	/* No function 0.1 on bus 3: the request goes all the way, a 12-byte UR comes back. */
 	struct pcisim_cfg_cpl c = request(t, ep, 1, PCI_VENDOR_ID, 4, false, 0);
@@ -190,7 +190,7 @@ static void test_unpowered_slot(void **state)
 static void test_write_arrives_later(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_model: spec");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	pcisim_time t0 = t->sim.now;
 	struct got g = {0};
@@ -220,7 +220,7 @@ static void test_write_arrives_later(void **state)
 static void test_link_down_stops_requests(void **state)
 {
 	(void)state;
-	struct tb *t = tb_ok("9.2", switch_topo, "");
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_model: spec");
 	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
 	struct pcisim_port *d = tb_port(t, "dn1");
 	/* Link Disable on the downstream port: requests below it end there with UR. */
@@ -268,7 +268,7 @@ static void test_link_down_stops_requests(void **state)
 
 static uint64_t hashed_run(void)
 {
-	struct tb *t = tb_ok("9.2", switch_topo, ", link_training: 1ms");
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_training: 1ms, link_model: spec");
 	struct got g = {0};
 	pcisim_run(&t->sim, 2 * MS);
 	pcisim_cfg_request(&t->sim, NULL, 3, 0, PCI_VENDOR_ID, 4, false, 0, on_cpl, &g);

@@ -676,7 +676,7 @@ void pcisim_fabric_enumerate(struct pcisim_fabric *fab)
 /* ---- scenario sections ---- */
 
 static const char *const machine_keys[] = {"type", "qemu", "cxl", "acpi-pci-hotplug-with-bridge-support",
-					   "cxl-fmw", "vga", "link_training", NULL};
+					   "cxl-fmw", "vga", "link_training", "link_model", NULL};
 
 static int parse_version(const char *s, unsigned *out)
 {
@@ -750,6 +750,14 @@ static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *n
 	const struct pcisim_ynode *lt = pcisim_ymap_get(node, "link_training"); /* link.c */
 	if (lt && (rc = pcisim_link_parse_training(lt, &m->link_training, d)))
 		return rc;
+	const struct pcisim_ynode *lm = pcisim_ymap_get(node, "link_model"); /* link.c */
+	if (lm) {
+		static const char *const lm_choices[] = {"qemu", "spec", NULL};
+		unsigned i;
+		if ((rc = pcisim_yget_choice(lm, "'link_model'", lm_choices, &i, d)))
+			return rc;
+		m->link_spec = i == 1;
+	}
 	if (m->type_version && m->qemu && m->type_version > m->qemu)
 		return pcisim_diag_error(d, t ? t->loc : node->loc,
 					 "machine type %s does not exist in QEMU %u.%u", m->type,

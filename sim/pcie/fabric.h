@@ -52,6 +52,7 @@ struct pcisim_machine {
 	const struct pcisim_cxl_fmw *cxl_fmw; /* cxl-fmw windows in index order (qemu_args.c) */
 	unsigned ncxl_fmw;
 	pcisim_time link_training;  /* link.c: `link_training:` Detect -> L0 time, 0 = instant (QEMU) */
+	bool link_spec;             /* link.c: `link_model: spec` (default qemu) */
 };
 
 /* ---- buses and functions ---- */

@@ -191,10 +191,14 @@ static void lnksta_show_speed(struct pcisim_link *l)
 }
 
 /* Does the port report DLLLA? QEMU's rule (slot.c): LNKCAP DLLLARC, or the device's
- * x-pcie-lnksta-dllla (default on). */
+ * x-pcie-lnksta-dllla (default on); under link_model qemu only where the native slot
+ * handles hot-plug (QEMU's ACPI hot-plug never sets it). */
 static bool reports_dllla(struct pcisim_link *l)
 {
 	if (!l->port->exp)
+		return false;
+	/* link_model qemu: only the native slot callbacks set DLLLA, never ACPI hot-plug. */
+	if (!l->spec && !pcisim_slot_native(&l->port->slot))
 		return false;
 	uint32_t cap = pcisim_cfg_get32(&l->port->fn.cfg, (uint16_t)(l->port->exp + PCI_EXP_LNKCAP));
 	if (cap & PCI_EXP_LNKCAP_DLLLARC)
@@ -219,7 +223,8 @@ static void dl_up(struct pcisim_link *l)
 		      PCISIM_FU("width", l->width));
 	if (reports_dllla(l))
 		pcisim_slot_link_changed(&l->port->slot, true);
-	if (l->port->fn.secondary)
+	/* A link trained under a (link_model qemu) hot reset hold: the release readies it. */
+	if (l->port->fn.secondary && !l->hold)
 		pcisim_reset_component_up(l->port->fn.secondary, sim->now);
 }
 
@@ -258,6 +263,17 @@ static void set_state(struct pcisim_link *l, enum pcisim_ltssm new, const char *
 		pcisim_reset_component_released(l->port->fn.secondary);
 }
 
+/*
+ * Holds that take the link down. Under link_model qemu a hot reset (the port's
+ * Secondary Bus Reset, or one propagated from above) resets the functions below but
+ * leaves the link in L0 with DLLLA set, as QEMU does; the hold is only recorded.
+ */
+#define SOFT_HOLDS ((uint8_t)(PCISIM_LINK_HOLD_SBR | PCISIM_LINK_HOLD_PARENT))
+static uint8_t hard_hold(const struct pcisim_link *l)
+{
+	return l->spec ? l->hold : (uint8_t)(l->hold & ~SOFT_HOLDS);
+}
+
 /* The state a held link sits in. */
 static enum pcisim_ltssm held_state(const struct pcisim_link *l)
 {
@@ -275,7 +291,7 @@ static bool next_step(const struct pcisim_link *l, pcisim_time now, enum pcisim_
 	pcisim_time t_detect = t / 4, t_polling = t / 2, t_config = t - t_detect - t_polling;
 	switch (l->state) {
 	case PCISIM_LTSSM_DETECT:
-		if (l->hold || !l->partner)
+		if (hard_hold(l) || !l->partner)
 			return false;
 		*next = PCISIM_LTSSM_POLLING, *delay = t_detect, *why = "receiver detected";
 		return true;
@@ -290,7 +306,7 @@ static bool next_step(const struct pcisim_link *l, pcisim_time now, enum pcisim_
 		return true;
 	case PCISIM_LTSSM_HOTRESET:
 	case PCISIM_LTSSM_DISABLED:
-		if (l->hold) {
+		if (hard_hold(l)) {
 			if (held_state(l) == l->state)
 				return false;
 			/* Link Disable cleared while a hot reset still holds it. */
@@ -372,6 +388,8 @@ void pcisim_link_hold(struct pcisim_link *l, uint8_t bits, const char *why)
 	if (!l || !l->port)
 		return;
 	l->hold |= bits;
+	if (!l->spec && !(bits & ~SOFT_HOLDS))
+		return; /* link_model qemu: the link stays as it is */
 	pcisim_cancel(lsim(l), &l->timer);
 	enum pcisim_ltssm target = held_state(l);
 	if (l->state != target && !(target == PCISIM_LTSSM_HOTRESET && l->state == PCISIM_LTSSM_DISABLED))
@@ -385,6 +403,13 @@ void pcisim_link_release(struct pcisim_link *l, uint8_t bits, const char *why)
 		return;
 	(void)why;
 	l->hold &= (uint8_t)~bits;
+	/* link_model qemu: a hot reset ends with the link still up; the component below
+	 * is out of reset now (what Detect and L0 would do). */
+	if (!l->spec && (bits & SOFT_HOLDS) && !(l->hold & SOFT_HOLDS) && l->dl_up &&
+	    l->port->fn.secondary) {
+		pcisim_reset_component_released(l->port->fn.secondary);
+		pcisim_reset_component_up(l->port->fn.secondary, lsim(l)->now);
+	}
 	advance(l);
 }
 
@@ -457,6 +482,12 @@ int pcisim_link_fn_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	l->state = PCISIM_LTSSM_DETECT;
 	l->hop_fixed = PCISIM_LINK_HOP_FIXED;
 	l->training = fn->fabric ? fn->fabric->machine.link_training : 0;
+	l->spec = fn->fabric && fn->fabric->machine.link_spec;
+	/* link_model spec: Link Disable and Retrain Link are RW (PCIe r5.0 §7.5.3.7); QEMU
+	 * leaves them read-only (pcie_cap_lnkctl_init(): CCC and ES only). */
+	if (l->spec && p->exp)
+		pcisim_cfg_mask_or(&fn->cfg, PCISIM_WMASK, (uint16_t)(p->exp + PCI_EXP_LNKCTL), 2,
+				   PCI_EXP_LNKCTL_LD | PCI_EXP_LNKCTL_RL);
 	if (prop) {
 		int rc = training_from_prop(prop, &l->training, d);
 		if (rc)
@@ -537,6 +568,8 @@ void pcisim_link_ctl_write(struct pcisim_port *p, uint16_t off, uint32_t val, un
 		return;
 	struct pcisim_cfg *c = &p->fn.cfg;
 	uint16_t ctl_off = (uint16_t)(p->exp + PCI_EXP_LNKCTL);
+	/* Only writable bits act (link_model qemu: LD and RL are read-only). */
+	wv &= pcisim_cfg_mask_get(c, PCISIM_WMASK, ctl_off, 1);
 	/* Retrain Link always reads 0. */
 	pcisim_cfg_test_and_clear(c, ctl_off, 2, PCI_EXP_LNKCTL_RL);
 	bool ld = wv & PCI_EXP_LNKCTL_LD;

@@ -96,6 +96,8 @@ struct pcisim_link {
 	uint8_t max_speed, max_width; /* the port's LNKCAP (speed code 1..6, lanes) */
 	uint8_t speed, width;      /* negotiated at the last entry to L0 */
 	pcisim_time training;      /* T: Detect -> L0; 0 = instant (QEMU) */
+	bool spec;                 /* link_model spec; else qemu: LD/RL read-only, hot resets
+				    * keep the link in L0, no DLLLA on ACPI-handled ports */
 	pcisim_time hop_fixed;     /* fixed per-hop latency */
 	pcisim_time hot_reset_at;  /* when HotReset was entered */
 	pcisim_time up_at;         /* when L0 was last entered from Configuration */

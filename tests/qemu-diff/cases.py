@@ -197,21 +197,7 @@ CASES.append(case(
      w("rp1", "lnkctl", clear=0x0010),
      w("rp1", "lnkctl", set=0x0020),              # Retrain Link
      w("rp1", "bridge_control", set=0x0040),      # Secondary Bus Reset asserted
-     w("rp1", "bridge_control", clear=0x0040)],
-    known=[
-        {"dev": "rp1", "reg": "lnkctl", "bits": 0x0010,
-         "why": "QEMU keeps Link Control's Link Disable and Retrain Link read-only on its "
-                "ports (only CCC and ES are writable); pcisim's link model applies the "
-                "specification (docs/links-and-resets.md 1.3), so a write of Link Disable "
-                "takes the link down."},
-        {"dev": "rp1", "reg": "lnksta", "bits": 0x2000,
-         "why": "pcisim's link drops Data Link Layer Link Active while Link Disable or "
-                "Secondary Bus Reset holds it down; QEMU changes DLLLA only in its slot's "
-                "plug and unplug callbacks (docs/links-and-resets.md)."},
-        {"dev": "nic1", "reg": "command", "bits": None,
-         "why": "The link-down reset pcisim gives the component below a disabled link "
-                "(QEMU has no Link Disable, so the device keeps its Command register)."},
-    ]))
+     w("rp1", "bridge_control", clear=0x0040)]))
 
 CASES.append(case(
     "interlock", "hotplug",
@@ -507,12 +493,7 @@ def _acpi(case):
     return (major, minor) >= (6, 1)
 
 
-KNOWN = [
-    {"reg": "lnksta", "bits": 0x2000, "when": _acpi,
-     "why": "QEMU 7.2 never sets Data Link Layer Link Active on ports whose bus ACPI "
-            "hot-plug handles (only the native slot callbacks set it); pcisim's link "
-            "model still reports it there, because Linux's recovery (AER, DPC, "
-            "secondary bus reset) waits for it on ports faster than 5 GT/s and the "
-            "link, reset and recovery models on the default machine rely on that. "
-            "Pending a decision by those models' owners."},
-]
+# link_model qemu (pcisim's default) took away the last ones: DLLLA on ports ACPI
+# hot-plug handles, and Link Control's Link Disable / Retrain Link with the DLLLA drop
+# on Link Disable and Secondary Bus Reset (docs/links-and-resets.md 1.3, 6).
+KNOWN = []
