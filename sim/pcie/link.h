@@ -37,6 +37,12 @@
  * The register's speed and width follow function 0 of device 0 below the port, as
  * QEMU's pcie_sync_bridge_lnk() does; with none (an empty slot, or a card whose
  * functions sit elsewhere) the port shows its own maximum speed and width.
+ *
+ * Two models (the machine's `link_model:`). `qemu`, the default: as QEMU's ports,
+ * Link Disable and Retrain Link are not writable, a Secondary Bus Reset resets the
+ * functions below but keeps the link in L0 with DLLLA set, and ports whose bus ACPI
+ * PCI hot-plug handles never show DLLLA. `spec`: the specification's link, where
+ * Link Disable, Retrain Link and Secondary Bus Reset move the LTSSM as described above.
  */
 #ifndef PCISIM_PCIE_LINK_H
 #define PCISIM_PCIE_LINK_H
