@@ -246,12 +246,8 @@ static const struct pcisim_prop_def cxl_rp_props[] = {
 	{0},
 };
 
-/* The hooks every root port shares (port.c). */
-#define ROOT_PORT_HOOKS                                        \
-	.kind = PCISIM_FN_ROOT_PORT, .size = sizeof(struct pcisim_port), .pcie = true, \
-	.bridge = true, .cfg_write = pcisim_port_cfg_write, .reset = rp_reset,          \
-	.pre_plug = pcisim_port_pre_plug, .plug = pcisim_port_plug,    \
-	.unplug_request = pcisim_port_unplug_request, .ops = &pcisim_port_ops
+/* The hooks every root port shares (port.c); root ports reset through rp_reset. */
+#define ROOT_PORT_HOOKS PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_ROOT_PORT, rp_reset)
 
 const struct pcisim_driver pcisim__root_port_drivers[] = {
 	{

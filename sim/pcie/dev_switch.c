@@ -328,10 +328,7 @@ static const struct pcisim_prop_def swcci_props[] = {
 };
 
 #define DOWNSTREAM_PORT_HOOKS                                                          \
-	.kind = PCISIM_FN_DOWNSTREAM_PORT, .size = sizeof(struct pcisim_port), .pcie = true, \
-	.bridge = true, .hotpluggable = true, .cfg_write = pcisim_port_cfg_write,       \
-	.reset = pcisim_port_reset, .pre_plug = pcisim_port_pre_plug, .plug = pcisim_port_plug, \
-	.unplug_request = pcisim_port_unplug_request, .ops = &pcisim_port_ops
+	PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_DOWNSTREAM_PORT, pcisim_port_reset), .hotpluggable = true
 
 const struct pcisim_driver pcisim__switch_drivers[] = {
 	{
