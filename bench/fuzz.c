@@ -19,7 +19,7 @@
 
 #include "replay/runner.h"
 #include "sim/core/scenario.h"
-#include "tools/cli.h"
+#include "replay/register.h"
 
 static double now_s(void)
 {

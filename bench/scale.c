@@ -45,7 +45,8 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/pcie/fabric.h"
-#include "tools/cli.h"
+#include "sim/qemu/machine.h"
+#include "replay/register.h"
 
 #define N_ROOT_PORTS 16
 #define N_DOWNSTREAM 12
@@ -128,7 +129,7 @@ static int build(struct pcisim_sim *sim, struct pcisim_arena *a, unsigned ari_fn
 	struct devspec s;
 	unsigned line = 1;
 	int rc;
-	if ((rc = pcisim_fabric_build_machine(sim, NULL, NULL, d)))
+	if ((rc = pcisim_machine_build(sim, NULL, NULL, d)))
 		return rc;
 	for (unsigned r = 0; r < N_ROOT_PORTS; r++) {
 		spec_init(&s, a, "pcie-root-port", line++);

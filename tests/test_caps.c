@@ -22,6 +22,7 @@
 
 #include "sim/core/diag.h"
 #include "sim/pcie/caps.h"
+#include "sim/qemu/compat.h"
 #include "sim/pcie/cfgspace.h"
 #include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/acs.h"
@@ -33,8 +34,8 @@
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/regs/pm.h"
 
-#define QEMU_7_2 pcisim_qemu_compat(702, 600) /* pc-q35-6.0 on 7.2, as in the bug */
-#define QEMU_8_1 pcisim_qemu_compat(801, 801)
+#define QEMU_7_2 pcisim_qemu_compat(PCISIM_QEMU(7, 2), PCISIM_QEMU(6, 0)) /* pc-q35-6.0 on 7.2, as in the bug */
+#define QEMU_8_1 pcisim_qemu_compat(PCISIM_QEMU(8, 1), PCISIM_QEMU(8, 1))
 
 /* ---- building functions ---- */
 
@@ -196,7 +197,7 @@ static unsigned check_all_regs(struct pcisim_cfg *c, const char *who)
 static void test_every_bit_root_port(void **state)
 {
 	(void)state;
-	unsigned qemus[] = {QEMU_7_2, QEMU_8_1, pcisim_qemu_compat(1000, 0), pcisim_qemu_compat(502, 502)};
+	unsigned qemus[] = {QEMU_7_2, QEMU_8_1, pcisim_qemu_compat(PCISIM_QEMU(10, 0), 0), pcisim_qemu_compat(PCISIM_QEMU(5, 2), PCISIM_QEMU(5, 2))};
 	for (unsigned i = 0; i < sizeof(qemus) / sizeof(qemus[0]); i++) {
 		struct pcisim_cfg c;
 		build_rp(&c, qemus[i]);
@@ -355,7 +356,7 @@ static void test_root_port_layout(void **state)
 	/* 8.1 machine: Secondary Latency Timer still writable (fixed for 8.2+) */
 	assert_int_equal(pcisim_cfg_mask_get(&c, PCISIM_WMASK, PCI_SEC_LATENCY_TIMER, 1), 0xff);
 	pcisim_cfg_free(&c);
-	build_rp(&c, pcisim_qemu_compat(900, 900));
+	build_rp(&c, pcisim_qemu_compat(PCISIM_QEMU(9, 0), PCISIM_QEMU(9, 0)));
 	assert_int_equal(pcisim_cfg_mask_get(&c, PCISIM_WMASK, PCI_SEC_LATENCY_TIMER, 1), 0);
 	pcisim_cfg_free(&c);
 }
@@ -472,12 +473,12 @@ static void test_dllla_rule(void **state)
 		{QEMU_8_1, PCISIM_LNK_16GT, 32, PCI_EXP_LNKCAP_DLLLARC | PCI_EXP_LNKCAP_LBNC, 0},
 		{QEMU_8_1, PCISIM_LNK_5GT, 1, PCI_EXP_LNKCAP_DLLLARC | PCI_EXP_LNKCAP_LBNC, 0},
 		/* before 6.0 DLLLA was hardwired with DLLLARC */
-		{pcisim_qemu_compat(502, 502), PCISIM_LNK_8GT, 4, PCI_EXP_LNKCAP_DLLLARC | PCI_EXP_LNKCAP_LBNC,
+		{pcisim_qemu_compat(PCISIM_QEMU(5, 2), PCISIM_QEMU(5, 2)), PCISIM_LNK_8GT, 4, PCI_EXP_LNKCAP_DLLLARC | PCI_EXP_LNKCAP_LBNC,
 		 PCI_EXP_LNKSTA_DLLLA},
 		/* 2.5 GT/s: not "for compatibility"; LBNC only when wider than x1 */
 		{QEMU_8_1, PCISIM_LNK_2_5GT, 1, 0, 0},
 		{QEMU_8_1, PCISIM_LNK_2_5GT, 4, PCI_EXP_LNKCAP_LBNC, 0},
-		{pcisim_qemu_compat(502, 502), PCISIM_LNK_2_5GT, 1, 0, 0},
+		{pcisim_qemu_compat(PCISIM_QEMU(5, 2), PCISIM_QEMU(5, 2)), PCISIM_LNK_2_5GT, 1, 0, 0},
 	};
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct pcisim_cfg c;
@@ -615,28 +616,28 @@ static void test_aer_defaults(void **state)
 	assert_int_equal(pcisim_cfg_mask_get(&c, PCISIM_WMASK, a + PCI_ERR_UNCOR_MASK, 4), 0);
 	pcisim_cfg_free(&c);
 	/* a 7.2 binary gets the mask only... never: it predates it; 8.0 on an 8.0 machine does */
-	assert_false(pcisim_qemu_compat(702, 0) & PCISIM_QEMU_AER_UNC_MASK);
-	assert_true(pcisim_qemu_compat(800, 0) & PCISIM_QEMU_AER_UNC_MASK);
-	assert_false(pcisim_qemu_compat(900, 702) & PCISIM_QEMU_AER_UNC_MASK);
+	assert_false(pcisim_qemu_compat(PCISIM_QEMU(7, 2), 0) & PCISIM_QEMU_AER_UNC_MASK);
+	assert_true(pcisim_qemu_compat(PCISIM_QEMU(8, 0), 0) & PCISIM_QEMU_AER_UNC_MASK);
+	assert_false(pcisim_qemu_compat(PCISIM_QEMU(9, 0), PCISIM_QEMU(7, 2)) & PCISIM_QEMU_AER_UNC_MASK);
 }
 
 static void test_qemu_compat(void **state)
 {
 	(void)state;
-	unsigned f72 = pcisim_qemu_compat(702, 600);
+	unsigned f72 = pcisim_qemu_compat(PCISIM_QEMU(7, 2), PCISIM_QEMU(6, 0));
 	assert_false(f72 & PCISIM_QEMU_PDS_UNCHECKED);
 	assert_true(f72 & PCISIM_QEMU_DLLLA_AT_PLUG);
 	assert_false(f72 & PCISIM_QEMU_SEC_LAT_RO);
-	unsigned f81 = pcisim_qemu_compat(801, 600);
+	unsigned f81 = pcisim_qemu_compat(PCISIM_QEMU(8, 1), PCISIM_QEMU(6, 0));
 	assert_true(f81 & PCISIM_QEMU_PDS_UNCHECKED); /* a binary fix, whatever the machine */
 	assert_false(f81 & PCISIM_QEMU_AER_UNC_MASK);
-	assert_true(pcisim_qemu_compat(601, 601) & PCISIM_QEMU_HIDE_HPC);
-	assert_false(pcisim_qemu_compat(700, 600) & PCISIM_QEMU_HIDE_HPC);
-	assert_true(pcisim_qemu_compat(902, 0) & PCISIM_QEMU_EXT_TAG);
-	assert_false(pcisim_qemu_compat(902, 901) & PCISIM_QEMU_EXT_TAG);
+	assert_true(pcisim_qemu_compat(PCISIM_QEMU(6, 1), PCISIM_QEMU(6, 1)) & PCISIM_QEMU_HIDE_HPC);
+	assert_false(pcisim_qemu_compat(PCISIM_QEMU(7, 0), PCISIM_QEMU(6, 0)) & PCISIM_QEMU_HIDE_HPC);
+	assert_true(pcisim_qemu_compat(PCISIM_QEMU(9, 2), 0) & PCISIM_QEMU_EXT_TAG);
+	assert_false(pcisim_qemu_compat(PCISIM_QEMU(9, 2), PCISIM_QEMU(9, 1)) & PCISIM_QEMU_EXT_TAG);
 	/* 6.1 machine: no native hot-plug capability, I/O reserve added */
 	struct pcisim_cfg c;
-	build_rp(&c, pcisim_qemu_compat(601, 601));
+	build_rp(&c, pcisim_qemu_compat(PCISIM_QEMU(6, 1), PCISIM_QEMU(6, 1)));
 	assert_int_equal(pcisim_cap_exp_slot_cap(&c, 0) & (PCI_EXP_SLTCAP_HPC | PCI_EXP_SLTCAP_HPS), 0);
 	uint16_t v = pcisim_cfg_find_cap(&c, PCI_CAP_ID_VNDR);
 	assert_int_equal(v, 0x90);
@@ -645,7 +646,7 @@ static void test_qemu_compat(void **state)
 	assert_int_equal(pcisim_cfg_get8(&c, v + PCISIM_REDHAT_CAP_LEN), 32);
 	pcisim_cfg_free(&c);
 	/* 9.2+: Extended Tag */
-	build_rp(&c, pcisim_qemu_compat(902, 902));
+	build_rp(&c, pcisim_qemu_compat(PCISIM_QEMU(9, 2), PCISIM_QEMU(9, 2)));
 	assert_true(pcisim_cfg_get32(&c, 0x54 + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_EXT_TAG);
 	pcisim_cfg_free(&c);
 }

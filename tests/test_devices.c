@@ -18,10 +18,12 @@
 #include "sim/core/sim.h"
 #include "sim/core/ynode.h"
 #include "sim/pcie/fabric.h"
+#include "sim/qemu/machine.h"
+#include "replay/register.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/acs.h"
 #include "sim/pcie/regs/aer.h"
-#include "sim/pcie/regs/cxl_dvsec.h"
+#include "sim/cxl/cxl_dvsec.h"
 #include "sim/pcie/regs/doe.h"
 #include "sim/pcie/regs/dsn.h"
 #include "sim/pcie/regs/msi.h"
@@ -46,8 +48,7 @@ static int setup(void **state)
 {
 	static int registered;
 	if (!registered) {
-		pcisim_core_register();
-		pcisim_pcie_register();
+		pcisim_register_all();
 		registered = 1;
 	}
 	(void)state;
@@ -64,7 +65,7 @@ static struct m *machine(const char *yaml)
 	pcisim_arena_init(&m->arena);
 	assert_int_equal(pcisim_sim_init(&m->sim, 1, &m->diag), 0);
 	assert_int_equal(pcisim_ydoc_parse(&m->doc, "machine.yaml", yaml, strlen(yaml), &m->diag), 0);
-	int rc = pcisim_fabric_build_machine(&m->sim, m->doc.root, NULL, &m->diag);
+	int rc = pcisim_machine_build(&m->sim, m->doc.root, NULL, &m->diag);
 	if (rc)
 		fail_msg("machine %s: %s", yaml, m->diag.first);
 	m->fab = pcisim_fabric_get(&m->sim);

@@ -20,7 +20,7 @@
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/field.h"
 #include "sim/pcie/regs/pcie_cap.h"
-#include "tools/cli.h"
+#include "replay/register.h"
 
 #include "testbench.h"
 

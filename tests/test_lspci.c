@@ -24,11 +24,12 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/pcie/caps.h"
+#include "sim/qemu/compat.h"
 #include "sim/pcie/fabric.h"
-#include "sim/pcie/lspci.h"
+#include "tools/lspci.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
-#include "tools/cli.h"
+#include "replay/register.h"
 
 struct loaded {
 	struct pcisim_scenario sc;
@@ -197,7 +198,7 @@ static void vvv_dpc_and_bits(void **state)
 	(void)state;
 	struct pcisim_cfg c;
 	assert_int_equal(pcisim_cfg_init(&c, PCISIM_CFG_PCIE_SIZE, true), 0);
-	struct pcisim_qemu_port_config p = pcisim_qemu_port_defaults(pcisim_qemu_compat(702, 600));
+	struct pcisim_qemu_port_config p = pcisim_qemu_port_defaults(pcisim_qemu_compat(PCISIM_QEMU(7, 2), PCISIM_QEMU(6, 0)));
 	p.slot = 7;
 	assert_int_equal(pcisim_caps_qemu_root_port(&c, &p), 0);
 	struct pcisim_dpc_config dc = {.rp_ext = true, .rp_pio_log_size = 4, .poisoned_tlp = true,

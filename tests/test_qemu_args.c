@@ -21,8 +21,8 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/pcie/fabric.h"
-#include "sim/pcie/qemu_args.h"
-#include "tools/cli.h"
+#include "sim/qemu/qemu_args.h"
+#include "replay/register.h"
 
 static struct pcisim_arena arena;
 static char diagbuf[8192];
@@ -895,7 +895,7 @@ static void test_apply_pds_lines(void **state)
 	struct pcisim_fabric *fab = pcisim_fabric_get(&sim);
 	assert_string_equal(fab->machine.type, "pc-q35-6.0");
 	assert_false(fab->machine.acpi_pcihp_bridges);
-	assert_false(fab->machine.hide_native_hotplug);
+	assert_false(pcisim_machine_has(&fab->machine, PCISIM_QEMU_HIDE_HPC));
 	struct pcisim_pcifn *rp = pcisim_fabric_find_fn(fab, "pcie-root-port18");
 	struct pcisim_pcifn *x = pcisim_fabric_find_fn(fab, "nex-usb-xhci0");
 	assert_non_null(rp);

@@ -25,7 +25,7 @@
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
 #include "sim/pcie/route.h"
-#include "tools/cli.h"
+#include "replay/register.h"
 
 #include "testbench.h"
 

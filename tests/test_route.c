@@ -24,7 +24,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/route.h"
-#include "tools/cli.h"
+#include "replay/register.h"
 
 #include "testbench.h"
 

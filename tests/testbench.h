@@ -46,7 +46,7 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
-#include "tools/cli.h"
+#include "replay/register.h"
 
 struct tb {
 	struct pcisim_scenario sc;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "replay/register.h"
 #include "sim/core/time.h"
 
 /* Exit statuses of every command. */
@@ -26,8 +27,6 @@ int pcisim_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int pcisim_opt_u64(const char *cmd, const char *opt, const char *val, uint64_t *out);
 int pcisim_opt_time(const char *cmd, const char *opt, const char *val, pcisim_time *out);
 
-/** Register every layer's actions, expectations, record kinds and sections. */
-void pcisim_register_all(void);
 
 extern const struct pcisim_command pcisim_cmd_simulate;
 extern const struct pcisim_command pcisim_cmd_import_qemu;

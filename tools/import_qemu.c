@@ -10,7 +10,7 @@
 
 #include "sim/core/arena.h"
 #include "sim/core/diag.h"
-#include "sim/pcie/qemu_args.h"
+#include "sim/qemu/qemu_args.h"
 #include "tools/cli.h"
 
 static const char usage[] =

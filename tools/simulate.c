@@ -14,7 +14,7 @@
 #include "sim/core/trace.h"
 #include "replay/runner.h"
 #include "sim/pcie/fabric.h"
-#include "sim/pcie/lspci.h"
+#include "tools/lspci.h"
 #include "tools/cli.h"
 
 #ifdef PCISIM_PROFILE

@@ -422,12 +422,11 @@ static bool msg_vbridge(struct pcisim_pcifn *dev, const struct aer_msg *m)
 /* QEMU pcie_aer_msg_alldev(), by emulated version; *why gets the reason for a drop. */
 static bool msg_alldev(struct pcisim_pcifn *dev, const struct aer_msg *m, const char **why)
 {
-	unsigned qemu = dev->fabric->machine.qemu;
 	uint16_t exp = exp_off(dev);
 	uint16_t devctl = pcisim_cfg_get16(&dev->cfg, (uint16_t)(exp + PCI_EXP_DEVCTL));
 	bool serr = pcisim_cfg_get16(&dev->cfg, PCI_COMMAND) & PCI_COMMAND_SERR;
 	bool pass;
-	if (qemu >= PCISIM_QEMU(8, 0)) {
+	if (pcisim_machine_has(&dev->fabric->machine, PCISIM_QEMU_AER_MSG_DEVCTL)) {
 		pass = (is_uncor(m) && serr) ||
 		       (m->sev == PCISIM_AER_NONFATAL && (devctl & PCI_EXP_DEVCTL_NFERE)) ||
 		       (m->sev == PCISIM_AER_COR && (devctl & PCI_EXP_DEVCTL_CERE)) ||
@@ -867,7 +866,7 @@ static bool aer_write_hook(const struct pcisim_pcifn *fn)
 	return strcmp(fn->drv->name, "e1000e") && strncmp(fn->drv->name, "virtio-", 7);
 }
 
-void pcisim_aer_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
+static void aer_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
 {
 	if (pcisim_is_port(fn) && fn->drv->cfg_write == pcisim_port_cfg_write)
 		return; /* port.c calls the hooks in QEMU's order */
@@ -918,9 +917,16 @@ static const struct pcisim_record_kind aer_kinds[] = {
 	{0},
 };
 
+/* Queued errors move into the header log when the guest clears the status (for
+ * ports, port.c's write path does the same). */
+static const struct pcisim_fabric_hooks aer_hooks = {
+	.name = "aer",
+	.cfg_written = aer_fn_cfg_written,
+};
+
 void pcisim_aer_register(void)
 {
 	pcisim_record_kinds_add(aer_kinds);
-	pcisim_aer_inject_register();
+	pcisim_fabric_hooks_add(&aer_hooks);
 	pcisim_dpc_register();
 }

@@ -159,12 +159,6 @@ void pcisim_aer_link_down(struct pcisim_port *p);
  * errors' status bits are set again; with MHRE off the queue is dropped.
  */
 void pcisim_aer_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
-/**
- * pcisim_aer_fn_cfg_written() - the same, from the fabric's generic write path for
- * functions that are not port models (port.c calls the two hooks itself, in QEMU's
- * order: bridge, slot, AER, AER root).
- */
-void pcisim_aer_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
 /** pcisim_aer_root_cmd() - @p's Root Error Command (0 without AER root registers). */
 uint32_t pcisim_aer_root_cmd(struct pcisim_port *p);
 /**
@@ -192,7 +186,5 @@ struct pcisim_aer_stats pcisim_aer_stats(struct pcisim_sim *sim);
 
 /** pcisim_aer_register() - record kinds of the AER model. */
 void pcisim_aer_register(void);
-/** pcisim_aer_inject_register() - the pcie_aer_inject_error action (aer_inject.c). */
-void pcisim_aer_inject_register(void);
 
 #endif

@@ -20,26 +20,6 @@
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/regs/pm.h"
 
-unsigned pcisim_qemu_compat(unsigned binary, unsigned machine)
-{
-	unsigned f = 0;
-	if (!machine || machine > binary)
-		machine = binary;
-	if (binary >= 801)
-		f |= PCISIM_QEMU_PDS_UNCHECKED;
-	if (binary >= 800 && machine >= 800)
-		f |= PCISIM_QEMU_AER_UNC_MASK;
-	if (binary >= 902 && machine >= 902)
-		f |= PCISIM_QEMU_EXT_TAG;
-	if (binary >= 802 && machine >= 802)
-		f |= PCISIM_QEMU_SEC_LAT_RO;
-	if (binary >= 600)
-		f |= PCISIM_QEMU_DLLLA_AT_PLUG;
-	if (binary >= 601 && machine == 601)
-		f |= PCISIM_QEMU_HIDE_HPC;
-	return f;
-}
-
 /* ---- small helpers: registers and masks relative to a capability ---- */
 
 static void set16(struct pcisim_cfg *c, uint16_t pos, uint16_t reg, uint32_t v)

@@ -19,7 +19,7 @@
  * to the sticky mask (PCIe r5.0 §7.4). Builders return the capability offset, or a
  * negative PCISIM_E* (the capability did not fit, overlapped, or had bad
  * parameters). Which QEMU version's behaviour is built is chosen by PCISIM_QEMU_*
- * flags (pcisim_qemu_compat()). Facts and what was verified: docs/config-space.md.
+ * flags (sim/pcie/machine.h, worked out by sim/qemu/compat.c). Facts and what was verified: docs/config-space.md.
  */
 #ifndef PCISIM_PCIE_CAPS_H
 #define PCISIM_PCIE_CAPS_H
@@ -28,37 +28,8 @@
 #include <stdint.h>
 
 #include "sim/pcie/cfgspace.h"
+#include "sim/pcie/machine.h" /* PCISIM_QEMU_* */
 #include "sim/pcie/regs/pcie_cap.h" /* enum pcisim_link_speed, PCI_EXP_TYPE_* */
-
-/*
- * QEMU behaviours that changed between versions and that show in config space.
- * A flag set means the newer behaviour. Some follow the QEMU binary, others the
- * machine type (compat properties), as noted.
- */
-enum {
-	/* binary >= 8.1 (commit 625b370c45f4): Slot Status PDS not compared on migration */
-	PCISIM_QEMU_PDS_UNCHECKED = 1 << 0,
-	/* binary and machine >= 8.0 (x-pcie-err-unc-mask, hw_compat_7_2 turns it off):
-	 * AER Uncorrectable Error Mask writable, default INTN|TLPPRE */
-	PCISIM_QEMU_AER_UNC_MASK = 1 << 1,
-	/* binary and machine >= 9.2 (x-pcie-ext-tag, hw_compat_9_1): DEVCAP Extended Tag */
-	PCISIM_QEMU_EXT_TAG = 1 << 2,
-	/* binary and machine >= 8.2 (x-pci-express-writeable-slt-bug, hw_compat_8_1):
-	 * Secondary Latency Timer read-only on PCIe bridges */
-	PCISIM_QEMU_SEC_LAT_RO = 1 << 3,
-	/* binary >= 6.0 ("pcie: don't set link state active if the slot is empty"):
-	 * Link Status DLLLA is set by plug, not hardwired at init when speed > 2.5 GT/s */
-	PCISIM_QEMU_DLLLA_AT_PLUG = 1 << 4,
-	/* machine pc-q35-6.1 only (x-do-not-expose-native-hotplug-cap): no HPS/HPC */
-	PCISIM_QEMU_HIDE_HPC = 1 << 5,
-};
-
-/**
- * pcisim_qemu_compat() - the PCISIM_QEMU_* flags of a QEMU @binary run with a
- * @machine type; versions are major * 100 + minor (7.2 -> 702, pc-q35-6.0 -> 600).
- * @machine 0 means the binary's own latest machine type.
- */
-unsigned pcisim_qemu_compat(unsigned binary, unsigned machine);
 
 /* ---- small standard capabilities ---- */
 

@@ -40,7 +40,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/pcie/models_int.h"
+#include "sim/pcie/models.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
@@ -313,7 +313,6 @@ static int virtio_rng_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
 	const struct pcisim_props *pr = &fn->props;
 	const struct pcisim_machine *mach = &fn->fabric->machine;
-	unsigned mver = pcisim__machine_version(mach);
 	/* virtio_pci_realize(): pcie_port = PCIe bus and not a root bus */
 	bool pcie_port = !pcisim__on_root_bus(fn);
 	int dl = prop_ooa(pr, "disable-legacy", -1);
@@ -332,8 +331,9 @@ static int virtio_rng_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 			return rc;
 	}
 	struct pcisim_cfg *c = &fn->cfg;
-	bool post_2_10 = mver >= PCISIM_QEMU(2, 11); /* hw_compat_2_10 turns the x-pcie-*-init off */
-	uint64_t vectors = pcisim_props_u64(pr, "vectors", mver >= PCISIM_QEMU(7, 2) ? 2 : 0);
+	bool post_2_10 = pcisim_machine_has(mach, PCISIM_QEMU_VIRTIO_PCIE_INIT);
+	uint64_t vectors = pcisim_props_u64(pr, "vectors",
+					    pcisim_machine_has(mach, PCISIM_QEMU_VIRTIO_RNG_VECTORS) ? 2 : 0);
 	if (legacy) {
 		pcisim__header(fn, PCISIM_VENDOR_ID_REDHAT_QUMRANET,
 			       PCISIM_VIRTIO_DEV_ID_RNG_LEGACY, 0, VIRTIO_RNG_CLASS);
@@ -358,8 +358,7 @@ static int virtio_rng_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 			.pmc = PCISIM_PM_CAP_VER_1_2, /* "complies with revision 1.2" */
 			.state_rw = pcisim_props_bool(pr, "x-pcie-pm-init", post_2_10),
 			.no_soft_reset = pcisim_props_bool(pr, "x-pcie-pm-no-soft-reset",
-							   mver >= PCISIM_QEMU(9, 1) &&
-								   mach->qemu >= PCISIM_QEMU(9, 1)),
+							   pcisim_machine_has(mach, PCISIM_QEMU_PM_NO_SOFT_RESET)),
 		};
 		if ((rc = pcisim_cap_pm_init(c, 0, &pm)) < 0)
 			return pcisim__build_failed(fn, rc, "its PM capability", d);

@@ -1,7 +1,7 @@
 /*
  * QEMU's PCI Express switch ports: the TI XIO3130 pair (x3130-upstream,
- * xio3130-downstream), the emulated CXL switch (cxl-upstream, cxl-downstream) and
- * the CXL switch's mailbox CCI function (cxl-switch-mailbox-cci). Downstream ports
+ * xio3130-downstream), and what the CXL switch ports (sim/cxl/switch.c) share with
+ * them. Downstream ports
  * are struct pcisim_port (a hot-plug slot, port.c); upstream ports and the CCI are
  * plain functions. Capabilities are built in the order and at the offsets of each
  * realize function.
@@ -15,26 +15,12 @@
  *    0x100; no ACS and no x-speed/x-width (LNKCAP speed and width stay 0 as QEMU
  *    leaves them); power_controller_present; VMState path
  *    parent_obj.parent_obj.parent_obj.
- *  - hw/pci-bridge/cxl_upstream.c: 19e5:a128 rev 0; MSI 0x70 (2 vectors, 64-bit,
- *    masking), PCIe upstream 0x90 (FLR, error reporting), AER 0x100, Device Serial
- *    Number 0x148 when sn is set, DVSECs from 0x154 (port extensions with PM init
- *    complete, Flex Bus, Register Locator), component registers in 64-bit BAR 0, a
- *    DOE mailbox (CDAT, interrupt vector 1) after the DVSECs; x-speed 32, x-width 16.
- *  - hw/pci-bridge/cxl_downstream.c: 19e5:a129 rev 0; MSI 0x70 (1 vector, 64-bit,
- *    masking), PCIe downstream 0x90 (FLR, error reporting, slot, ARI forwarding), AER
- *    0x100, DVSECs from 0x148 (extensions, Flex Bus, GPF, Register Locator),
- *    component registers in BAR 0; x-speed 64, x-width 16; no
- *    power_controller_present property, so no power controller; no VMState.
- *  - hw/cxl/switch-mailbox-cci.c: 19e5:a123 rev 0, class 0c0b00; PCIe endpoint 0x80,
- *    the CXL device registers (mailbox) in 64-bit BAR 0, Register Locator 0x100;
- *    target= must be a cxl-upstream ("Target not set" without it).
  */
 #include <string.h>
 
-#include "sim/pcie/models_int.h"
+#include "sim/pcie/models.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/aer.h"
-#include "sim/pcie/regs/cxl_dvsec.h"
 #include "sim/pcie/regs/dsn.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
@@ -43,13 +29,8 @@
 #define SW_SSVID_OFF 0x80 /* XIO3130_SSVID_OFFSET */
 #define SW_EXP_OFF 0x90   /* XIO3130_EXP_OFFSET, CXL_*_PORT_(PCIE_CAP|EXP)_OFFSET */
 #define SW_AER_OFF 0x100
-#define CXL_USP_SN_OFF (SW_AER_OFF + PCISIM_ERR_SIZEOF)        /* CXL_UPSTREAM_PORT_SN_OFFSET */
-#define CXL_USP_DVSEC_OFF (CXL_USP_SN_OFF + PCISIM_DSN_SIZEOF)  /* CXL_UPSTREAM_PORT_DVSEC_OFFSET */
-#define CXL_DSP_DVSEC_OFF (SW_AER_OFF + PCISIM_ERR_SIZEOF)      /* CXL_DOWNSTREAM_PORT_DVSEC_OFFSET */
-#define CXL_SWCCI_EXP_OFF 0x80
-#define CXL_SWCCI_DVSEC_OFF 0x100
 
-static int build_aer(struct pcisim_pcifn *fn, unsigned compat, struct pcisim_diag *d)
+int pcisim__switch_aer(struct pcisim_pcifn *fn, unsigned compat, struct pcisim_diag *d)
 {
 	struct pcisim_aer_config a = {
 		.offset = SW_AER_OFF,
@@ -61,7 +42,7 @@ static int build_aer(struct pcisim_pcifn *fn, unsigned compat, struct pcisim_dia
 }
 
 /* xio3130_upstream_reset / cxl_usp_reset: bridge reset, error reporting enables off. */
-static void usp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
+void pcisim__usp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 {
 	pcisim_fn_reset_default(fn, kind);
 	uint16_t exp = pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
@@ -91,71 +72,18 @@ static int x3130_up_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	};
 	if ((rc = pcisim_cap_exp_init(c, &x)) < 0)
 		return pcisim__build_failed(fn, rc, "its PCI Express capability", d);
-	return build_aer(fn, compat, d);
-}
-
-static int cxl_up_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
-{
-	struct pcisim_cfg *c = &fn->cfg;
-	const struct pcisim_props *pr = &fn->props;
-	unsigned compat = pcisim__compat(fn);
-	int rc;
-	pcisim__header(fn, 0x19e5, 0xa128, 0, PCI_CLASS_BRIDGE_PCI << 8);
-	pcisim__port_init_reg(fn, compat);
-	if ((rc = pcisim_cap_msi_init(c, SW_MSI_OFF, 2, true, true)) < 0)
-		return pcisim__build_failed(fn, rc, "its MSI capability", d);
-	struct pcisim_exp_config x = {
-		.type = PCI_EXP_TYPE_UPSTREAM,
-		.offset = SW_EXP_OFF,
-		.port = (uint8_t)pcisim_props_u64(pr, "port", 0),
-		/* cxl_usp_reset: pcie_cap_fill_link_ep_usp(d, width, speed) */
-		.speed = pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_32GT),
-		.width = pcisim__prop_width(pr, "x-width", 16),
-		.flr = true,
-		.deverr = true,
-		.qemu = compat,
-	};
-	if ((rc = pcisim_cap_exp_init(c, &x)) < 0)
-		return pcisim__build_failed(fn, rc, "its PCI Express capability", d);
-	if ((rc = build_aer(fn, compat, d)))
-		return rc;
-	uint64_t sn = pcisim_props_u64(pr, "sn", PCISIM__SN_UNSET);
-	if (sn != PCISIM__SN_UNSET && (rc = pcisim__dsn(c, CXL_USP_SN_OFF, sn)) < 0)
-		return pcisim__build_failed(fn, rc, "its serial number capability", d);
-	/* build_dvsecs(): extensions ("Port Power Management Init Complete"), Flex Bus
-	 * ("Cache, IO, Mem, non-MLD", all enabled), Register Locator */
-	uint16_t off = CXL_USP_DVSEC_OFF;
-	int pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PORT_EXT, PCISIM_CXL_PORT_EXT_DVSEC_REV,
-				    PCISIM_CXL_PORT_EXT_DVSEC_LEN, PCISIM__CXL_UPSTREAM_PORT);
-	if (pos < 0)
-		return pcisim__build_failed(fn, pos, "its CXL DVSECs", d);
-	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_PORT_EXT_STATUS), PCI_CXL_PORT_EXT_STATUS_PM_INIT, 2);
-	off = (uint16_t)(off + PCISIM_CXL_PORT_EXT_DVSEC_LEN);
-	pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_FLEXBUS_PORT, PCISIM_CXL_FLEXBUS_DVSEC_REV,
-				PCISIM_CXL_FLEXBUS_DVSEC_LEN, PCISIM__CXL_UPSTREAM_PORT);
-	if (pos < 0)
-		return pcisim__build_failed(fn, pos, "its CXL DVSECs", d);
-	uint16_t cim = PCI_CXL_FLEXBUS_CACHE | PCI_CXL_FLEXBUS_IO | PCI_CXL_FLEXBUS_MEM |
-		       PCI_CXL_FLEXBUS_68B_FLIT;
-	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CAP), cim, 2);
-	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CTRL), cim, 2);
-	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_STATUS), cim & ~PCI_CXL_FLEXBUS_CACHE, 2);
-	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_RCVD_MOD_TS), 0xef, 4);
-	off = (uint16_t)(off + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
-	static const uint8_t rbi[] = {PCISIM_CXL_RBI_COMPONENT}, bir[] = {PCISIM_CXL_COMPONENT_BAR};
-	if ((pos = pcisim__cxl_reg_locator(c, off, PCISIM__CXL_UPSTREAM_PORT, 1, rbi, bir)) < 0 ||
-	    (pos = pcisim__cxl_component_bar(c)) < 0)
-		return pcisim__build_failed(fn, pos, "its CXL DVSECs", d);
-	off = (uint16_t)(off + PCISIM_CXL_REG_LOC_DVSEC_LEN);
-	/* pcie_doe_init(d, &usp->doe_cdat, cxl_cstate->dvsec_offset, ..., true, 1) */
-	if ((pos = pcisim__doe(c, off, true, 1)) < 0)
-		return pcisim__build_failed(fn, pos, "its DOE mailbox", d);
-	return 0;
+	return pcisim__switch_aer(fn, compat, d);
 }
 
 /* ---- downstream ports ---- */
 
-static void dsp_done(struct pcisim_pcifn *fn)
+int pcisim__slot_register(struct pcisim_pcifn *fn, struct pcisim_diag *d)
+{
+	return pcisim__chassis_add_slot(fn, (unsigned)pcisim_props_u64(&fn->props, "chassis", 0),
+					(unsigned)pcisim_props_u64(&fn->props, "slot", 0), d);
+}
+
+void pcisim__dsp_done(struct pcisim_pcifn *fn)
 {
 	struct pcisim_port *p = pcisim_to_port(fn);
 	p->exp = pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
@@ -163,12 +91,6 @@ static void dsp_done(struct pcisim_pcifn *fn)
 	p->msix = 0;
 	p->msi = pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_MSI);
 	pcisim_port_realize_common(p);
-}
-
-static int slot_register(struct pcisim_pcifn *fn, struct pcisim_diag *d)
-{
-	return pcisim__chassis_add_slot(fn, (unsigned)pcisim_props_u64(&fn->props, "chassis", 0),
-					(unsigned)pcisim_props_u64(&fn->props, "slot", 0), d);
 }
 
 static int xio_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
@@ -184,105 +106,14 @@ static int xio_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	pc.width = 0;
 	pc.acs = false; /* xio3130_downstream_realize() adds no ACS */
 	int rc;
-	if ((rc = slot_register(fn, d)))
+	if ((rc = pcisim__slot_register(fn, d)))
 		return rc;
 	pcisim__header(fn, PCISIM_VENDOR_ID_TI, PCISIM_DEVICE_ID_TI_XIO3130D, 1, PCI_CLASS_BRIDGE_PCI << 8);
 	if ((rc = pcisim_caps_qemu_downstream_port(&fn->cfg, &pc)) < 0)
 		return pcisim__build_failed(fn, rc, "its capabilities", d);
 	pcisim__aer_log_max(fn, SW_AER_OFF);
-	dsp_done(fn);
+	pcisim__dsp_done(fn);
 	return 0;
-}
-
-static int cxl_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
-{
-	struct pcisim_cfg *c = &fn->cfg;
-	const struct pcisim_props *pr = &fn->props;
-	unsigned compat = pcisim__compat(fn);
-	int rc;
-	if ((rc = slot_register(fn, d)))
-		return rc;
-	pcisim__header(fn, 0x19e5, 0xa129, 0, PCI_CLASS_BRIDGE_PCI << 8);
-	pcisim__port_init_reg(fn, compat);
-	if ((rc = pcisim_cap_msi_init(c, SW_MSI_OFF, 1, true, true)) < 0)
-		return pcisim__build_failed(fn, rc, "its MSI capability", d);
-	struct pcisim_exp_config x = {
-		.type = PCI_EXP_TYPE_DOWNSTREAM,
-		.offset = SW_EXP_OFF,
-		.port = (uint8_t)pcisim_props_u64(pr, "port", 0),
-		.speed = pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_64GT),
-		.width = pcisim__prop_width(pr, "x-width", 16),
-		.slot = true,
-		.slot_nr = (uint16_t)pcisim_props_u64(pr, "slot", 0),
-		.hotplug = pcisim_props_bool(pr, "hotplug", true),
-		.power_controller = false, /* QEMU_PCIE_SLTCAP_PCP is not a cxl-downstream property */
-		.flr = true,
-		.deverr = true,
-		.arifwd = true,
-		.qemu = compat,
-	};
-	if ((rc = pcisim_cap_exp_init(c, &x)) < 0)
-		return pcisim__build_failed(fn, rc, "its PCI Express capability", d);
-	if ((rc = build_aer(fn, compat, d)))
-		return rc;
-	if ((rc = pcisim__cxl_port_dvsecs(c, CXL_DSP_DVSEC_OFF, PCISIM__CXL_DOWNSTREAM_PORT)) < 0 ||
-	    (rc = pcisim__cxl_component_bar(c)) < 0)
-		return pcisim__build_failed(fn, rc, "its CXL DVSECs", d);
-	dsp_done(fn);
-	return 0;
-}
-
-/* ---- the switch's mailbox CCI ---- */
-
-static int swcci_link(struct pcisim_pcifn *fn, struct pcisim_diag *d);
-
-static int swcci_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
-{
-	struct pcisim_cfg *c = &fn->cfg;
-	if (!pcisim_props_find(&fn->props, "target"))
-		return pcisim_diag_error(d, fn->props.loc,
-					 "cxl-switch-mailbox-cci: Target not set; give target=ID of the switch's cxl-upstream port");
-	int rc;
-	/* "Serial bus, CXL Switch CCI" */
-	pcisim__header(fn, 0x19e5, 0xa123, 0, 0x0c0b00);
-	struct pcisim_exp_config x = {
-		.type = pcisim__on_root_bus(fn) ? PCI_EXP_TYPE_RC_END : PCI_EXP_TYPE_ENDPOINT,
-		.offset = CXL_SWCCI_EXP_OFF,
-		.qemu = pcisim__compat(fn),
-	};
-	if ((rc = pcisim_cap_exp_init(c, &x)) < 0)
-		return pcisim__build_failed(fn, rc, "its PCI Express capability", d);
-	if ((rc = pcisim_cfg_register_bar(c, 0, PCISIM_CXL_DEVICE_REGS_SIZE, PCI_BASE_ADDRESS_MEM_TYPE_64)) < 0)
-		return pcisim__build_failed(fn, rc, "its mailbox BAR", d);
-	static const uint8_t rbi[] = {PCISIM_CXL_RBI_DEVICE}, bir[] = {0};
-	if ((rc = pcisim__cxl_reg_locator(c, CXL_SWCCI_DVSEC_OFF, PCISIM__CXL_SWITCH_CCI, 1, rbi, bir)) < 0)
-		return pcisim__build_failed(fn, rc, "its Register Locator", d);
-	/* device_add: the link pass is over, and QEMU needs the target to exist already */
-	return fn->hotplugged ? swcci_link(fn, d) : 0;
-}
-
-/* target= names the switch's upstream port (DEFINE_PROP_LINK to TYPE_CXL_USP). */
-static int swcci_link(struct pcisim_pcifn *fn, struct pcisim_diag *d)
-{
-	const struct pcisim_prop *t = pcisim_props_find(&fn->props, "target");
-	struct pcisim_fabric *fab = fn->fabric;
-	struct pcisim_pcifn *tf = pcisim_fabric_find_fn(fab, t->value);
-	if (tf && !strcmp(tf->drv->name, "cxl-upstream"))
-		return 0;
-	char ids[512];
-	size_t u = 0;
-	ids[0] = 0;
-	for (uint32_t i = 0; i < fab->nfns && u < sizeof(ids) - 64; i++)
-		if (!fab->fns[i]->comp.removed && !strcmp(fab->fns[i]->drv->name, "cxl-upstream"))
-			u += (size_t)snprintf(ids + u, sizeof(ids) - u, "%s%s", u ? ", " : "",
-					      fab->fns[i]->comp.name);
-	if (tf)
-		return pcisim_diag_error(d, t->loc,
-					 "cxl-switch-mailbox-cci target '%s' is a %s, not a cxl-upstream port; valid targets: %s",
-					 t->value, tf->drv->name, u ? ids : "none (no cxl-upstream exists)");
-	return pcisim_diag_error(d, t->loc,
-				 "cxl-switch-mailbox-cci target '%s' names no device; valid targets: %s",
-				 t->value, u ? ids : "none (no cxl-upstream exists)");
 }
 
 /* ---- properties and the table ---- */
@@ -299,37 +130,6 @@ static const struct pcisim_prop_def xio_down_props[] = {
 	{0},
 };
 
-static const struct pcisim_prop_def cxl_up_props[] = {
-	PCISIM__PROPS_PCIE_PORT,
-	{"sn", PCISIM_PROP_INT, "serial number: a Device Serial Number capability at 0x148 (default none)",
-	 0, 0, NULL, true},
-	{"cdat", PCISIM_PROP_STR, "CDAT table file served through DOE (default: built in)", 0, 0, NULL,
-	 false},
-	{"x-speed", PCISIM_PROP_CHOICE, "link speed in GT/s (default 32)", 0, 0, pcisim__speed_choices,
-	 true},
-	{"x-width", PCISIM_PROP_CHOICE, "link width in lanes (default 16)", 0, 0, pcisim__width_choices,
-	 true},
-	{0},
-};
-
-static const struct pcisim_prop_def cxl_down_props[] = {
-	PCISIM__PROPS_PCIE_PORT,
-	PCISIM__PROPS_PCIE_SLOT,
-	{"x-speed", PCISIM_PROP_CHOICE, "maximum link speed in GT/s (default 64)", 0, 0,
-	 pcisim__speed_choices, true},
-	{"x-width", PCISIM_PROP_CHOICE, "maximum link width in lanes (default 16)", 0, 0,
-	 pcisim__width_choices, true},
-	{0},
-};
-
-static const struct pcisim_prop_def swcci_props[] = {
-	{"target", PCISIM_PROP_STR, "id of the switch's cxl-upstream port (required)", 0, 0, NULL, true},
-	{0},
-};
-
-#define DOWNSTREAM_PORT_HOOKS                                                          \
-	PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_DOWNSTREAM_PORT, pcisim_port_reset), .hotpluggable = true
-
 const struct pcisim_driver pcisim__switch_drivers[] = {
 	{
 		.name = "x3130-upstream",
@@ -340,7 +140,7 @@ const struct pcisim_driver pcisim__switch_drivers[] = {
 		.bridge = true,
 		.hotpluggable = true,
 		.realize = x3130_up_realize,
-		.reset = usp_reset,
+		.reset = pcisim__usp_reset,
 		/* vmstate_xio3130_upstream: VMSTATE_PCI_DEVICE(parent_obj.parent_obj, PCIEPort) */
 		.vmsd_name = "xio3130-express-upstream-port",
 		.vmsd_path = "parent_obj.parent_obj",
@@ -352,37 +152,7 @@ const struct pcisim_driver pcisim__switch_drivers[] = {
 		.realize = xio_down_realize,
 		.vmsd_name = "xio3130-express-downstream-port",
 		.vmsd_path = "parent_obj.parent_obj.parent_obj",
-		DOWNSTREAM_PORT_HOOKS,
-	},
-	{
-		.name = "cxl-upstream",
-		.help = "CXL Switch Upstream Port (19e5:a128; hw/pci-bridge/cxl_upstream.c)",
-		.kind = PCISIM_FN_UPSTREAM_PORT,
-		.props = cxl_up_props,
-		.pcie = true,
-		.bridge = true,
-		.hotpluggable = true,
-		.realize = cxl_up_realize,
-		.reset = usp_reset,
-		.vmsd_path = NULL, /* no VMStateDescription in QEMU */
-	},
-	{
-		.name = "cxl-downstream",
-		.help = "CXL Switch Downstream Port (19e5:a129; hw/pci-bridge/cxl_downstream.c)",
-		.props = cxl_down_props,
-		.realize = cxl_down_realize,
-		.vmsd_path = NULL, /* no VMStateDescription in QEMU */
-		DOWNSTREAM_PORT_HOOKS,
-	},
-	{
-		.name = "cxl-switch-mailbox-cci",
-		.help = "CXL Switch Mailbox CCI (19e5:a123; hw/cxl/switch-mailbox-cci.c)",
-		.kind = PCISIM_FN_ENDPOINT,
-		.props = swcci_props,
-		.pcie = true,
-		.hotpluggable = true,
-		.realize = swcci_realize,
-		.link = swcci_link,
+		PCISIM__DOWNSTREAM_PORT_HOOKS,
 	},
 	{0},
 };

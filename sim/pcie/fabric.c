@@ -11,23 +11,89 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/link.h"
-#include "sim/pcie/qemu_args.h"
+#include "sim/qemu/qemu_args.h"
 #include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
 
 /* ---- driver registry ---- */
 
-static const struct pcisim_driver *driver_tables[16];
-static size_t ndriver_tables;
+/* Tables in registration order; grows as layers register (never drops one). */
+static const struct pcisim_driver **driver_tables;
+static size_t ndriver_tables, capdriver_tables;
 
 void pcisim_drivers_add(const struct pcisim_driver *table)
 {
 	for (size_t i = 0; i < ndriver_tables; i++)
 		if (driver_tables[i] == table)
 			return;
-	if (ndriver_tables < 16)
-		driver_tables[ndriver_tables++] = table;
+	if (ndriver_tables == capdriver_tables) {
+		size_t cap = capdriver_tables ? capdriver_tables * 2 : 16;
+		const struct pcisim_driver **v = realloc(driver_tables, cap * sizeof(*v));
+		if (!v)
+			abort();
+		driver_tables = v;
+		capdriver_tables = cap;
+	}
+	driver_tables[ndriver_tables++] = table;
+}
+
+/* ---- feature hooks ---- */
+
+static const struct pcisim_fabric_hooks **hooks;
+static size_t nhooks, caphooks;
+
+void pcisim_fabric_hooks_add(const struct pcisim_fabric_hooks *h)
+{
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i] == h)
+			return;
+	if (nhooks == caphooks) {
+		size_t cap = caphooks ? caphooks * 2 : 8;
+		const struct pcisim_fabric_hooks **v = realloc(hooks, cap * sizeof(*v));
+		if (!v)
+			abort();
+		hooks = v;
+		caphooks = cap;
+	}
+	hooks[nhooks++] = h;
+}
+
+static int hooks_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
+{
+	int rc;
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i]->realized && (rc = hooks[i]->realized(fn, d)))
+			return rc;
+	return 0;
+}
+
+static void hooks_plugged(struct pcisim_pcifn *fn)
+{
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i]->plugged)
+			hooks[i]->plugged(fn);
+}
+
+static void hooks_removed(struct pcisim_pcifn *fn)
+{
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i]->removed)
+			hooks[i]->removed(fn);
+}
+
+static void hooks_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
+{
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i]->cfg_written)
+			hooks[i]->cfg_written(fn, off, val, len);
+}
+
+static void hooks_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
+{
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i]->reset)
+			hooks[i]->reset(fn, kind);
 }
 
 const struct pcisim_driver *pcisim_driver_find(const char *name)
@@ -102,7 +168,31 @@ static void fabric_destroy(void *p)
 	free(fab->masks);
 	free(fab->masks_hash);
 	free(fab->kept);
+	free(fab->machine.backends);
 	free(fab);
+}
+
+/* ---- what the machine publishes ---- */
+
+const struct pcisim_membackend *pcisim_machine_backend(const struct pcisim_machine *m,
+						       const char *id)
+{
+	for (size_t i = 0; i < m->nbackends; i++)
+		if (!strcmp(m->backends[i].id, id))
+			return &m->backends[i];
+	return NULL;
+}
+
+void pcisim_machine_add_backend(struct pcisim_machine *m, const struct pcisim_membackend *b)
+{
+	if ((m->nbackends & (m->nbackends - 1)) == 0) {
+		struct pcisim_membackend *v =
+			realloc(m->backends, (m->nbackends ? m->nbackends * 2 : 4) * sizeof(*v));
+		if (!v)
+			abort();
+		m->backends = v;
+	}
+	m->backends[m->nbackends++] = *b;
 }
 
 struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
@@ -114,9 +204,8 @@ struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
 	if (!fab)
 		abort();
 	fab->sim = sim;
+	/* The machine's settings are the machine layer's to fill (sim/qemu/machine.c). */
 	fab->machine.type = "q35";
-	fab->machine.qemu = PCISIM_QEMU(9, 2);
-	fab->machine.acpi_pcihp_bridges = true;
 	pcisim_ext_set(sim, &fabric_key, fab, fabric_destroy);
 	return fab;
 }
@@ -448,18 +537,17 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 		fn->secondary = bus_new(fab, id, drv->kind == PCISIM_FN_HOST_BRIDGE ? NULL : fn,
 					drv->kind == PCISIM_FN_HOST_BRIDGE ? fn : bus ? bus->host : NULL,
 					drv->kind == PCISIM_FN_HOST_BRIDGE);
-	if ((drv->realize && (rc = drv->realize(fn, d))) || (rc = pcisim_link_fn_realized(fn, d))) {
+	if ((drv->realize && (rc = drv->realize(fn, d))) || (rc = hooks_realized(fn, d))) {
 		/* The component stays registered (ids are never reused) but is removed. */
 		pcisim_comp_remove(fab->sim, &fn->comp);
 		if (bus)
 			bus_remove(bus, fn);
 		return rc;
 	}
-	pcisim_reset_fn_realized(fn); /* reset.c: realize-time values of resettable bits */
 	intern_masks(fab, fn);
 	if (upstream && upstream->drv->plug)
 		upstream->drv->plug(upstream, fn, hotplug);
-	pcisim_link_fn_plugged(fn); /* link.c: the link above @fn trains */
+	hooks_plugged(fn);
 	if (out)
 		*out = fn;
 	return 0;
@@ -477,7 +565,7 @@ void pcisim_device_destroy(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
 	if (fn->bus)
 		bus_remove(fn->bus, fn);
 	pcisim_comp_remove(fab->sim, &fn->comp);
-	pcisim_link_fn_removed(fn); /* link.c: its link stops; the one above may lose its partner */
+	hooks_removed(fn);
 }
 
 /* ---- config access ---- */
@@ -510,8 +598,7 @@ void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, un
 		fn->drv->cfg_write(fn, off, val, len);
 	else
 		pcisim_cfg_write(&fn->cfg, off, val, len);
-	pcisim_aer_fn_cfg_written(fn, off, val, len); /* aer.c: queued errors (ports: port.c) */
-	pcisim_reset_fn_cfg_written(fn, off, len); /* reset.c: Initiate FLR, upstream-port SBR */
+	hooks_cfg_written(fn, off, val, len);
 }
 
 /* ---- reset, save, load, describe (every function) ---- */
@@ -554,6 +641,7 @@ void pcisim_fabric_reset(struct pcisim_fabric *fab, enum pcisim_reset_kind kind)
 			fn->drv->reset(fn, kind);
 		else
 			pcisim_fn_reset_default(fn, kind);
+		hooks_reset(fn, kind);
 	}
 }
 
@@ -673,191 +761,6 @@ void pcisim_fabric_enumerate(struct pcisim_fabric *fab)
 	fab->enumerated = true;
 }
 
-/* ---- scenario sections ---- */
-
-static const char *const machine_keys[] = {"type", "qemu", "cxl", "acpi-pci-hotplug-with-bridge-support",
-					   "cxl-fmw", "vga", "link_training", "link_model", NULL};
-
-static int parse_version(const char *s, unsigned *out)
-{
-	unsigned maj = 0, min = 0;
-	char extra = 0;
-	int n = sscanf(s, "%u.%u%c", &maj, &min, &extra);
-	if (n < 1 || maj > 20 || min > 20)
-		return -1;
-	if (n == 3 && extra != '.')
-		return -1;
-	*out = PCISIM_QEMU(maj, min);
-	return 0;
-}
-
-/* Read a machine: mapping into fab->machine (may be applied twice: scenario, then overrides). */
-static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *node, bool *acpi_set,
-			 struct pcisim_diag *d)
-{
-	struct pcisim_machine *m = &fab->machine;
-	int rc;
-	if ((rc = pcisim_ymap_check_keys(node, "'machine'", machine_keys, d)))
-		return rc;
-	const struct pcisim_ynode *t = pcisim_ymap_get(node, "type");
-	if (t) {
-		if ((rc = pcisim_yget_str(t, "'type'", &m->type, d)))
-			return rc;
-		if (!strcmp(m->type, "q35") || !strcmp(m->type, "pc-q35")) {
-			m->type_version = 0;
-		} else if (!strncmp(m->type, "pc-q35-", 7) && !parse_version(m->type + 7, &m->type_version)) {
-			if (m->type_version < PCISIM_QEMU(2, 4))
-				return pcisim_diag_error(d, t->loc,
-							 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
-							 m->type);
-		} else {
-			return pcisim_diag_error(d, t->loc,
-						 "unknown machine type '%s'; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
-						 m->type);
-		}
-	}
-	const struct pcisim_ynode *q = pcisim_ymap_get(node, "qemu");
-	if (q) {
-		const char *s;
-		if ((rc = pcisim_yget_str(q, "'qemu'", &s, d)))
-			return rc;
-		if (parse_version(s, &m->qemu) || m->qemu < PCISIM_QEMU(4, 0))
-			return pcisim_diag_error(d, q->loc,
-						 "'qemu': '%s' is not a QEMU version pcisim emulates; expected MAJOR.MINOR from 4.0 on, e.g. \"7.2\" or \"8.1\" (quote it)",
-						 s);
-	}
-	const struct pcisim_ynode *c = pcisim_ymap_get(node, "cxl");
-	if (c && (rc = pcisim_yget_bool(c, "'cxl'", &m->cxl, d)))
-		return rc;
-	const struct pcisim_ynode *a = pcisim_ymap_get(node, "acpi-pci-hotplug-with-bridge-support");
-	if (a) {
-		if ((rc = pcisim_yget_bool(a, "'acpi-pci-hotplug-with-bridge-support'",
-					   &m->acpi_pcihp_bridges, d)))
-			return rc;
-		*acpi_set = true;
-	}
-	const struct pcisim_ynode *fmw = pcisim_ymap_get(node, "cxl-fmw");
-	if (fmw && (rc = pcisim_cxl_fmw_from_yaml(fab, fmw, d)))
-		return rc;
-	const struct pcisim_ynode *vga = pcisim_ymap_get(node, "vga");
-	if (vga) {
-		static const char *const vga_choices[] = {"std", "none", NULL};
-		unsigned i;
-		if ((rc = pcisim_yget_choice(vga, "'vga'", vga_choices, &i, d)))
-			return rc;
-		m->no_vga = i == 1;
-	}
-	const struct pcisim_ynode *lt = pcisim_ymap_get(node, "link_training"); /* link.c */
-	if (lt && (rc = pcisim_link_parse_training(lt, &m->link_training, d)))
-		return rc;
-	const struct pcisim_ynode *lm = pcisim_ymap_get(node, "link_model"); /* link.c */
-	if (lm) {
-		static const char *const lm_choices[] = {"qemu", "spec", NULL};
-		unsigned i;
-		if ((rc = pcisim_yget_choice(lm, "'link_model'", lm_choices, &i, d)))
-			return rc;
-		m->link_spec = i == 1;
-	}
-	if (m->type_version && m->qemu && m->type_version > m->qemu)
-		return pcisim_diag_error(d, t ? t->loc : node->loc,
-					 "machine type %s does not exist in QEMU %u.%u", m->type,
-					 m->qemu >> 8, m->qemu & 0xff);
-	return 0;
-}
-
-int pcisim_fabric_build_machine(struct pcisim_sim *sim, const struct pcisim_ynode *node,
-				const struct pcisim_ynode *override, struct pcisim_diag *d)
-{
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	struct pcisim_machine *m = &fab->machine;
-	bool acpi_set = false;
-	int rc;
-	if (node && (rc = machine_parse(fab, node, &acpi_set, d)))
-		return rc;
-	if (override && (rc = machine_parse(fab, override, &acpi_set, d)))
-		return rc;
-	/* pc-q35-6.0 and older keep ACPI PCI hotplug on bridges off (native PCIe hotplug). */
-	if (!acpi_set)
-		m->acpi_pcihp_bridges = !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
-	/*
-	 * With ACPI hotplug on bridges, pc_q35_init() hides the ports' native hotplug
-	 * capability unless ICH9-LPC x-keep-pci-slot-hpc, which pc_compat_6_1 turns off:
-	 * machine types up to 6.1, on binaries that have the knob (6.1 on).
-	 */
-	m->hide_native_hotplug = m->acpi_pcihp_bridges && m->qemu >= PCISIM_QEMU(6, 1) &&
-				 (m->type_version ? m->type_version : m->qemu) <= PCISIM_QEMU(6, 1);
-	/* The q35 root complex: the pcie.0 root bus and its fixed devices. */
-	return pcisim_q35_create(fab, !m->no_vga, d);
-}
-
-static int machine_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
-			 const struct pcisim_ynode *node, struct pcisim_diag *d)
-{
-	return pcisim_fabric_build_machine(sim, node, NULL, d);
-}
-
-int pcisim_fabric_build_topology(struct pcisim_sim *sim, struct pcisim_arena *a,
-				 const struct pcisim_ynode *node, struct pcisim_diag *d)
-{
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	int rc;
-	if (!fab->root_host && (rc = pcisim_fabric_build_machine(sim, NULL, NULL, d)))
-		return rc;
-	for (size_t i = 0; node && i < node->n; i++) {
-		const struct pcisim_ynode *e = node->vals[i];
-		if ((rc = pcisim_yexpect(e, PCISIM_Y_MAP, "a topology entry", d)))
-			return rc;
-		const struct pcisim_ynode *qa = pcisim_ymap_get(e, "qemu_args");
-		if (qa) {
-			if (e->n != 1)
-				return pcisim_diag_error(d, e->loc,
-							 "a 'qemu_args' entry stands alone (no other keys)");
-			if ((rc = pcisim_qemu_args_apply(fab, a, qa, d)))
-				return rc;
-			continue;
-		}
-		struct pcisim_props props;
-		if ((rc = pcisim_props_from_yaml(a, e, &props, d)))
-			return rc;
-		if ((rc = pcisim_device_create(fab, &props, false, NULL, d)))
-			return rc;
-	}
-	for (uint32_t i = 0; i < fab->nfns; i++) {
-		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->drv->link && (rc = fn->drv->link(fn, d)))
-			return rc;
-	}
-	if (fab->machine.ncxl_fmw && (rc = pcisim_cxl_fmw_check_targets(fab, d)))
-		return rc;
-	/* QEMU resets the machine after creating it; firmware and Linux then number the buses. */
-	pcisim_fabric_reset(fab, PCISIM_RESET_COLD);
-	pcisim_fabric_enumerate(fab);
-	for (uint32_t i = 0; i < fab->nfns; i++) {
-		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->bus) {
-			char bdf[32];
-			PCISIM_RECORD(sim, &fn->comp, "pci.device",
-				      PCISIM_FS("driver", fn->drv->name),
-				      PCISIM_FS("bdf", pcisim_fn_bdf_str(fn, bdf, sizeof(bdf))),
-				      PCISIM_FX("vendor", pcisim_cfg_get16(&fn->cfg, PCI_VENDOR_ID)),
-				      PCISIM_FX("device", pcisim_cfg_get16(&fn->cfg, PCI_DEVICE_ID)));
-		}
-	}
-	return 0;
-}
-
-static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
-			  const struct pcisim_ynode *node, struct pcisim_diag *d)
-{
-	/* Properties live as long as the devices: in the fabric's arena, not the scenario's
-	 * (one scenario serves many runs in fuzz and explore). */
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	return pcisim_fabric_build_topology(sim, &fab->arena, node, d);
-}
-
-static const struct pcisim_section_def machine_section = {"machine", machine_build};
-static const struct pcisim_section_def topology_section = {"topology", topology_build};
-
 static const struct pcisim_record_kind pcie_kinds[] = {
 	{"pci.device", "a PCI function exists after the machine is built (fields: driver, bdf, vendor, device)"},
 	{0},
@@ -865,11 +768,14 @@ static const struct pcisim_record_kind pcie_kinds[] = {
 
 void pcisim_pcie_register(void)
 {
-	pcisim_section_set(&machine_section);
-	pcisim_section_set(&topology_section);
 	pcisim_record_kinds_add(pcie_kinds);
-	pcisim_monitor_register();
-	pcisim_migration_register();
+	/*
+	 * The features that follow every function, in the order the fabric calls them:
+	 * a port's link exists before reset.c records realize-time values; AER sees a
+	 * config write before reset.c acts on Initiate FLR or Secondary Bus Reset in it.
+	 */
 	pcisim_link_register();
+	pcisim_aer_register();
+	pcisim_reset_register();
 	pcisim_pcie_models_register();
 }

@@ -20,40 +20,13 @@
 #include "sim/core/sim.h"
 #include "sim/core/ynode.h"
 #include "sim/pcie/cfgspace.h"
+#include "sim/pcie/machine.h"
 #include "sim/pcie/props.h"
 
 struct pcisim_pcifn;
 struct pcisim_pcibus;
 struct pcisim_fabric;
 struct pcisim_reset_image;
-
-/* ---- the machine ---- */
-
-/** Emulated QEMU version as major << 8 | minor (7.2 = 0x0702). */
-#define PCISIM_QEMU(maj, min) ((unsigned)((maj) << 8 | (min)))
-
-/** A CXL Fixed Memory Window (QEMU -machine cxl-fmw.N.*; CXL r3.1 §9.18.1.3, CFMWS). */
-struct pcisim_cxl_fmw {
-	const char *const *targets; /* ids of the pxb-cxl host bridges, in interleave order */
-	unsigned ntargets;          /* interleave ways: 1, 2, 3, 4, 6, 8, 12 or 16 */
-	uint64_t size;              /* bytes, a multiple of 256 MiB */
-	uint64_t granularity;       /* interleave granularity in bytes, 256..16k (QEMU default 256) */
-	struct pcisim_loc loc;      /* where it was written */
-};
-
-struct pcisim_machine {
-	const char *type;          /* "pc-q35-6.0", "q35" (= newest), ... */
-	unsigned type_version;     /* PCISIM_QEMU() of the machine type; 0 = newest */
-	unsigned qemu;             /* PCISIM_QEMU() of the emulated QEMU binary */
-	bool cxl;                  /* cxl=on */
-	bool acpi_pcihp_bridges;   /* ICH9-LPC acpi-pci-hotplug-with-bridge-support */
-	bool hide_native_hotplug;  /* compat for pc-q35-6.1: native hotplug cap hidden */
-	bool no_vga;               /* vga: none */
-	const struct pcisim_cxl_fmw *cxl_fmw; /* cxl-fmw windows in index order (qemu_args.c) */
-	unsigned ncxl_fmw;
-	pcisim_time link_training;  /* link.c: `link_training:` Detect -> L0 time, 0 = instant (QEMU) */
-	bool link_spec;             /* link.c: `link_model: spec` (default qemu) */
-};
 
 /* ---- buses and functions ---- */
 
@@ -155,6 +128,33 @@ const struct pcisim_driver *pcisim_driver_find(const char *name);
 /** Driver names, sorted, NULL-terminated (free() the array). */
 const char **pcisim_driver_names(void);
 
+/* ---- feature hooks ---- */
+
+/**
+ * struct pcisim_fabric_hooks - a feature that follows every function's life (links,
+ * resets, AER; later HDM decoders, EEH). The fabric calls every registered feature,
+ * in registration order, at each point; a NULL member is skipped. A new feature
+ * registers its hooks from its own register function: fabric.c names no feature.
+ *
+ * @realized:   after the model's realize, before the bus's plug handler; an error
+ *              undoes the creation (the component stays registered, removed)
+ * @plugged:    after the bus's plug handler ran (the function is on its bus)
+ * @removed:    the function left its bus (device_del completed, surprise removal)
+ * @cfg_written: after every guest config write the model applied
+ * @reset:      after the model's system reset (pcisim_fabric_reset)
+ */
+struct pcisim_fabric_hooks {
+	const char *name;
+	int (*realized)(struct pcisim_pcifn *fn, struct pcisim_diag *d);
+	void (*plugged)(struct pcisim_pcifn *fn);
+	void (*removed)(struct pcisim_pcifn *fn);
+	void (*cfg_written)(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
+	void (*reset)(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
+};
+
+/** Register a feature's hooks (once; a second call with the same table is ignored). */
+void pcisim_fabric_hooks_add(const struct pcisim_fabric_hooks *h);
+
 /* ---- the fabric ---- */
 
 struct pcisim_fabric {
@@ -216,25 +216,10 @@ void pcisim_fn_describe(struct pcisim_pcifn *fn, FILE *out);
 uint32_t pcisim_fn_cfg_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
 void pcisim_fn_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
 
-/**
- * Build the machine (a machine: mapping, then optional overrides) and the devices of a
- * topology: sequence into @sim: what the machine and topology sections do, reusable
- * for a migration destination. Strings of qemu_args entries are kept in @a.
- */
-int pcisim_fabric_build_machine(struct pcisim_sim *sim, const struct pcisim_ynode *node,
-				const struct pcisim_ynode *override, struct pcisim_diag *d);
-int pcisim_fabric_build_topology(struct pcisim_sim *sim, struct pcisim_arena *a,
-				 const struct pcisim_ynode *node, struct pcisim_diag *d);
-
-/** Create the q35 root complex: host bridge pcie.0, MCH 00:00.0, ICH9 00:1f.x, VGA 00:01.0. */
-int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d);
-
 /** Register the device model tables (every dev_*.c). */
 void pcisim_pcie_models_register(void);
 /** Keep @p (malloc'ed) alive until the fabric is freed. */
 void pcisim_fabric_keep(struct pcisim_fabric *fab, void *p);
-void pcisim_monitor_register(void);
-void pcisim_migration_register(void);
 void pcisim_pcie_register(void);
 
 #endif

@@ -465,7 +465,7 @@ int pcisim_link_parse_training(const struct pcisim_ynode *n, pcisim_time *out, s
 	return pcisim_yget_time(n, "'link_training' (a duration such as 20ms, or qemu)", out, d);
 }
 
-int pcisim_link_fn_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
+static int link_fn_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
 	const struct pcisim_prop *prop = pcisim_props_find(&fn->props, "link_training");
 	if (!pcisim_is_port(fn)) {
@@ -503,7 +503,7 @@ int pcisim_link_fn_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	return 0;
 }
 
-void pcisim_link_fn_plugged(struct pcisim_pcifn *fn)
+static void link_fn_plugged(struct pcisim_pcifn *fn)
 {
 	struct pcisim_link *l = pcisim_link_above(fn);
 	/* As QEMU's hot-plug, a card shows up with its function 0 (functions > 0 may be
@@ -520,7 +520,7 @@ void pcisim_link_fn_plugged(struct pcisim_pcifn *fn)
 	}
 }
 
-void pcisim_link_fn_removed(struct pcisim_pcifn *fn)
+static void link_fn_removed(struct pcisim_pcifn *fn)
 {
 	struct pcisim_link *own = pcisim_link_of(fn);
 	if (own)
@@ -597,7 +597,17 @@ static const struct pcisim_record_kind link_kinds[] = {
 	{0},
 };
 
+/* A port gets its link when realized; the link above a function trains when it is
+ * plugged and stops when it leaves (the one above may lose its partner). */
+static const struct pcisim_fabric_hooks link_hooks = {
+	.name = "link",
+	.realized = link_fn_realized,
+	.plugged = link_fn_plugged,
+	.removed = link_fn_removed,
+};
+
 void pcisim_link_register(void)
 {
 	pcisim_record_kinds_add(link_kinds);
+	pcisim_fabric_hooks_add(&link_hooks);
 }

@@ -180,20 +180,6 @@ void pcisim_link_restart(struct pcisim_link *l, const char *why);
  * Fabric hooks (sim/pcie/fabric.c and port.c call these).
  */
 /**
- * pcisim_link_fn_realized() - after a function's model was realized: a port gets its
- * link (in Detect, caps from its LNKCAP, training time from its `link_training`
- * property or the machine's). A `link_training` property on anything but a port is
- * an error written to @d at the property. Return: 0 or -PCISIM_EINVAL.
- */
-int pcisim_link_fn_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d);
-/** pcisim_link_fn_plugged() - after the port's plug hook: the link above @fn trains. */
-void pcisim_link_fn_plugged(struct pcisim_pcifn *fn);
-/**
- * pcisim_link_fn_removed() - @fn left its bus: its own link stops (timer cancelled);
- * the link above it goes to Detect when no function is left below the port.
- */
-void pcisim_link_fn_removed(struct pcisim_pcifn *fn);
-/**
  * pcisim_link_ctl_write() - a guest write of @val (@len bytes at @off) reached @p,
  * masks already applied: Link Control Link Disable written 1 disables the link and
  * written 0 enables it again; Retrain Link written 1 retrains (it always reads 0).

@@ -8,65 +8,39 @@
  * and DOE capabilities (hw/cxl/cxl-component-utils.c cxl_component_create_dvsec,
  * hw/pci/pcie.c pcie_dev_ser_num_init, hw/pci/pcie_doe.c pcie_doe_init).
  */
-#include "sim/pcie/models_int.h"
+#include "sim/pcie/models.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/core/ynode.h"
 #include "sim/pcie/regs/aer.h"
-#include "sim/pcie/regs/cxl_dvsec.h"
+#include "sim/cxl/cxl_dvsec.h"
 #include "sim/pcie/regs/doe.h"
 #include "sim/pcie/regs/dsn.h"
 #include "sim/pcie/regs/pci.h"
 
 void pcisim_pcie_models_register(void)
 {
-	pcisim_drivers_add(pcisim__q35_drivers);
 	pcisim_drivers_add(pcisim__root_port_drivers);
 	pcisim_drivers_add(pcisim__switch_drivers);
-	pcisim_drivers_add(pcisim__pxb_drivers);
 	pcisim_drivers_add(pcisim__endpoint_drivers);
-	pcisim_drivers_add(pcisim__cxl_drivers);
 }
 
-/* ---- versions and compat flags ---- */
-
-/* PCISIM_QEMU() (major << 8 | minor) to caps.h's major * 100 + minor. */
-static unsigned qemu_dec(unsigned v)
-{
-	return (v >> 8) * 100 + (v & 0xff);
-}
-
-unsigned pcisim__machine_version(const struct pcisim_machine *m)
-{
-	return m->type_version ? m->type_version : m->qemu;
-}
+/* ---- compat flags ---- */
 
 bool pcisim__hide_native_hotplug(const struct pcisim_pcifn *fn)
 {
 	if (fn->hotplugged)
 		return false;
-	const struct pcisim_machine *m = &fn->fabric->machine;
-	/*
-	 * hw/i386/pc_q35.c pc_q35_init(): with ICH9-LPC acpi-pci-hotplug-with-bridge-support
-	 * on and x-keep-pci-slot-hpc off, every PCIE slot gets
-	 * x-do-not-expose-native-hotplug-cap=true. x-keep-pci-slot-hpc is on by default
-	 * (hw/acpi/ich9.c) and off in pc_compat_6_1, i.e. for machine types <= 6.1; the
-	 * knob exists from QEMU 6.1 on. fab->machine.hide_native_hotplug says ACPI
-	 * hotplug is on; the version test is applied here as well so the flag may mean
-	 * either.
-	 */
-	bool machine_hide = m->hide_native_hotplug && m->qemu >= PCISIM_QEMU(6, 1) &&
-			    pcisim__machine_version(m) <= PCISIM_QEMU(6, 1);
+	/* The machine's default (sim/qemu/compat.c); an explicit property wins. */
+	bool machine_hide = pcisim_machine_has(&fn->fabric->machine, PCISIM_QEMU_HIDE_HPC);
 	return pcisim_props_bool(&fn->props, "x-do-not-expose-native-hotplug-cap", machine_hide);
 }
 
 unsigned pcisim__compat(const struct pcisim_pcifn *fn)
 {
-	const struct pcisim_machine *m = &fn->fabric->machine;
-	unsigned f = pcisim_qemu_compat(qemu_dec(m->qemu), qemu_dec(pcisim__machine_version(m)));
-	f &= ~(unsigned)PCISIM_QEMU_HIDE_HPC;
+	unsigned f = fn->fabric->machine.compat & ~(unsigned)PCISIM_QEMU_HIDE_HPC;
 	if (pcisim__hide_native_hotplug(fn))
 		f |= PCISIM_QEMU_HIDE_HPC;
 	return f;
@@ -227,135 +201,7 @@ uint8_t pcisim__prop_width(const struct pcisim_props *p, const char *name, uint8
 	return (uint8_t)w;
 }
 
-/* ---- CXL DVSECs, DSN, DOE ---- */
-
-int pcisim__cxl_dvsec(struct pcisim_cfg *c, uint16_t off, uint16_t id, uint8_t rev, uint16_t len,
-		      enum pcisim__cxl_comp comp)
-{
-	uint16_t pos = pcisim_cfg_add_ext_cap(c, PCI_EXT_CAP_ID_DVSEC, PCISIM_DVSEC_VER, off, len);
-	if (!pos)
-		return PCISIM_ERR(PCISIM_EINVAL);
-	pcisim_cfg_set(c, (uint16_t)(pos + PCI_DVSEC_HEADER1),
-		       PCISIM_FIELD_PREP(PCI_DVSEC_HEADER1_VID, PCISIM_CXL_VENDOR_ID) |
-			       PCISIM_FIELD_PREP(PCI_DVSEC_HEADER1_REV, rev) |
-			       PCISIM_FIELD_PREP(PCI_DVSEC_HEADER1_LEN, len),
-		       4);
-	pcisim_cfg_set(c, (uint16_t)(pos + PCI_DVSEC_HEADER2), id, 2);
-#define W(reg, len_, v) pcisim_cfg_mask_set(c, PCISIM_WMASK, (uint16_t)(pos + (reg)), (len_), (v))
-	switch (id) {
-	case PCISIM_CXL_DVSEC_PCIE_DEVICE:
-		/* "Cntrl RW Lock", "Lock is RW Once", range bases "RW Lock" */
-		W(PCI_CXL_DEV_CTRL, 2, PCISIM_CXL_DEV_CTRL_WMASK);
-		W(PCI_CXL_DEV_CTRL2, 2, PCISIM_CXL_DEV_CTRL2_WMASK);
-		W(PCI_CXL_DEV_LOCK, 2, PCISIM_CXL_DEV_LOCK_WMASK);
-		W(PCI_CXL_DEV_RANGE1_BASE_HI, 4, 0xffffffff);
-		W(PCI_CXL_DEV_RANGE1_BASE_LO, 4, PCISIM_CXL_DEV_BASE_LO_WMASK);
-		W(PCI_CXL_DEV_RANGE2_BASE_HI, 4, 0xffffffff);
-		W(PCI_CXL_DEV_RANGE2_BASE_LO, 4, PCISIM_CXL_DEV_BASE_LO_WMASK);
-		break;
-	case PCISIM_CXL_DVSEC_PORT_EXT:
-		W(PCI_CXL_PORT_EXT_CTRL, 2, PCISIM_CXL_PORT_EXT_CTRL_WMASK);
-		W(PCI_CXL_PORT_EXT_ALT_BUS_BASE, 1, 0xff);
-		W(PCI_CXL_PORT_EXT_ALT_BUS_LIMIT, 1, 0xff);
-		W(PCI_CXL_PORT_EXT_ALT_MEM_BASE, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
-		W(PCI_CXL_PORT_EXT_ALT_MEM_LIMIT, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
-		W(PCI_CXL_PORT_EXT_ALT_PREF_BASE, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
-		W(PCI_CXL_PORT_EXT_ALT_PREF_LIMIT, 2, PCISIM_CXL_PORT_EXT_WINDOW_WMASK);
-		W(PCI_CXL_PORT_EXT_ALT_PREF_BASE_HI, 4, 0xffffffff);
-		W(PCI_CXL_PORT_EXT_ALT_PREF_LIMIT_HI, 4, 0xffffffff);
-		break;
-	case PCISIM_CXL_DVSEC_PORT_GPF:
-		W(PCI_CXL_PORT_GPF_PHASE1_CTRL, 2, PCISIM_CXL_GPF_CTRL_WMASK);
-		W(PCI_CXL_PORT_GPF_PHASE2_CTRL, 2, PCISIM_CXL_GPF_CTRL_WMASK);
-		break;
-	case PCISIM_CXL_DVSEC_DEVICE_GPF:
-		W(PCI_CXL_DEVICE_GPF_PHASE2_DURATION, 2, PCISIM_CXL_GPF_CTRL_WMASK);
-		W(PCI_CXL_DEVICE_GPF_PHASE2_POWER, 4, 0xffffffff);
-		break;
-	case PCISIM_CXL_DVSEC_FLEXBUS_PORT:
-		/* "Registers are RO for other component types"; RW1CS status bits never set */
-		if (comp == PCISIM__CXL_ROOT_PORT)
-			W(PCI_CXL_FLEXBUS_CTRL, 1, PCISIM_CXL_FLEXBUS_CTRL_WMASK_RP);
-		else if (comp == PCISIM__CXL_DOWNSTREAM_PORT)
-			W(PCI_CXL_FLEXBUS_CTRL, 1, PCISIM_CXL_FLEXBUS_CTRL_WMASK_DSP);
-		break;
-	default:
-		break; /* Non-CXL Function Map, Register Locator: read-only */
-	}
-#undef W
-	return pos;
-}
-
-int pcisim__cxl_reg_locator(struct pcisim_cfg *c, uint16_t off, enum pcisim__cxl_comp comp,
-			    unsigned nblocks, const uint8_t *rbi, const uint8_t *bir)
-{
-	int pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_REG_LOCATOR, PCISIM_CXL_REG_LOC_DVSEC_REV,
-				    PCISIM_CXL_REG_LOC_DVSEC_LEN, comp);
-	if (pos < 0)
-		return pos;
-	for (unsigned i = 0; i < nblocks; i++)
-		pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_REG_LOC_BLOCK(i)),
-			       PCISIM_FIELD_PREP(PCI_CXL_REG_LOC_BLOCK_ID, rbi[i]) |
-				       PCISIM_FIELD_PREP(PCI_CXL_REG_LOC_BIR, bir[i]),
-			       4);
-	return pos;
-}
-
-int pcisim__cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim__cxl_comp comp)
-{
-	int pos;
-	/* CXL Extensions DVSEC for Ports, all zero */
-	if ((pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PORT_EXT, PCISIM_CXL_PORT_EXT_DVSEC_REV,
-				     PCISIM_CXL_PORT_EXT_DVSEC_LEN, comp)) < 0)
-		return pos;
-	off = (uint16_t)(off + PCISIM_CXL_PORT_EXT_DVSEC_LEN);
-	uint16_t gpf_off, fb_off;
-	if (comp == PCISIM__CXL_ROOT_PORT) {
-		gpf_off = off;
-		fb_off = (uint16_t)(off + PCISIM_CXL_PORT_GPF_DVSEC_LEN);
-	} else {
-		fb_off = off;
-		gpf_off = (uint16_t)(off + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
-	}
-	/* Flex Bus: root port "IO, Mem, non-MLD" 0x26, downstream port "Cache, IO, Mem,
-	 * non-MLD" 0x27; control IO enabled; status 0x26; Received Modified TS 0xef. */
-	uint16_t fb_cap = PCI_CXL_FLEXBUS_IO | PCI_CXL_FLEXBUS_MEM | PCI_CXL_FLEXBUS_68B_FLIT;
-	if (comp == PCISIM__CXL_DOWNSTREAM_PORT)
-		fb_cap |= PCI_CXL_FLEXBUS_CACHE;
-	for (int k = 0; k < 2; k++) {
-		bool gpf = (comp == PCISIM__CXL_ROOT_PORT) == (k == 0);
-		if (gpf) {
-			/* GPF phase 1 and 2 control: "1μs timeout" (time base 1, scale 0) */
-			if ((pos = pcisim__cxl_dvsec(c, gpf_off, PCISIM_CXL_DVSEC_PORT_GPF,
-						     PCISIM_CXL_PORT_GPF_DVSEC_REV,
-						     PCISIM_CXL_PORT_GPF_DVSEC_LEN, comp)) < 0)
-				return pos;
-			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_PORT_GPF_PHASE1_CTRL), 1, 2);
-			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_PORT_GPF_PHASE2_CTRL), 1, 2);
-		} else {
-			if ((pos = pcisim__cxl_dvsec(c, fb_off, PCISIM_CXL_DVSEC_FLEXBUS_PORT,
-						     PCISIM_CXL_FLEXBUS_DVSEC_REV,
-						     PCISIM_CXL_FLEXBUS_DVSEC_LEN, comp)) < 0)
-				return pos;
-			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CAP), fb_cap, 2);
-			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CTRL), PCI_CXL_FLEXBUS_IO, 2);
-			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_STATUS),
-				       PCI_CXL_FLEXBUS_IO | PCI_CXL_FLEXBUS_MEM | PCI_CXL_FLEXBUS_68B_FLIT, 2);
-			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_RCVD_MOD_TS), 0xef, 4);
-		}
-	}
-	off = (uint16_t)(off + PCISIM_CXL_PORT_GPF_DVSEC_LEN + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
-	static const uint8_t rbi[] = {PCISIM_CXL_RBI_COMPONENT}, bir[] = {PCISIM_CXL_COMPONENT_BAR};
-	if ((pos = pcisim__cxl_reg_locator(c, off, comp, 1, rbi, bir)) < 0)
-		return pos;
-	return off + PCISIM_CXL_REG_LOC_DVSEC_LEN;
-}
-
-int pcisim__cxl_component_bar(struct pcisim_cfg *c)
-{
-	return pcisim_cfg_register_bar(c, PCISIM_CXL_COMPONENT_BAR, PCISIM_CXL_COMPONENT_BLOCK_SIZE,
-				       PCI_BASE_ADDRESS_MEM_TYPE_64);
-}
+/* ---- DSN, DOE ---- */
 
 /*
  * QEMU's pcie_add_capability() does not check for overlap, and some devices rely on

@@ -76,7 +76,7 @@ static uint64_t load64(const uint8_t *p)
 	return v;
 }
 
-void pcisim_reset_fn_realized(struct pcisim_pcifn *fn)
+static void reset_fn_realized(struct pcisim_pcifn *fn)
 {
 	const struct pcisim_cfg *c = &fn->cfg;
 	if (!c->bytes)
@@ -291,7 +291,7 @@ static bool overlaps(uint16_t off, unsigned len, uint16_t reg, unsigned rlen)
 	return off < reg + rlen && off + len > reg;
 }
 
-void pcisim_reset_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
+static void reset_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
 {
 	struct pcisim_cfg *c = &fn->cfg;
 	if (fn->comp.removed || !c->bytes)
@@ -320,4 +320,28 @@ void pcisim_reset_port_cfg_written(struct pcisim_port *p, uint16_t old_bctl, uin
 			pcisim_reset_sbr(p, false);
 	}
 	pcisim_link_ctl_write(p, off, val, len);
+}
+
+static int reset_hook_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
+{
+	reset_fn_realized(fn);
+	return 0;
+}
+
+static void reset_hook_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
+{
+	reset_fn_cfg_written(fn, off, len);
+}
+
+/* Realize-time values of the resettable bits; Initiate FLR and the upstream port's
+ * Secondary Bus Reset written by the guest. */
+static const struct pcisim_fabric_hooks reset_hooks = {
+	.name = "reset",
+	.realized = reset_hook_realized,
+	.cfg_written = reset_hook_cfg_written,
+};
+
+void pcisim_reset_register(void)
+{
+	pcisim_fabric_hooks_add(&reset_hooks);
 }

@@ -98,14 +98,6 @@ static inline bool pcisim_reset_is_ready(const struct pcisim_pcifn *fn, pcisim_t
 /*
  * Fabric hooks.
  */
-/** pcisim_reset_fn_realized() - remember @fn's realize-time values of resettable bits. */
-void pcisim_reset_fn_realized(struct pcisim_pcifn *fn);
-/**
- * pcisim_reset_fn_cfg_written() - after every guest config write to @fn (the model's
- * masks and hooks applied): an Initiate FLR bit the write left set in Device Control
- * of a function with DEVCAP FLR is consumed (it reads 0) and starts an FLR.
- */
-void pcisim_reset_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
 /**
  * pcisim_reset_port_cfg_written() - after the masks of a guest write to port @p were
  * applied (before the slot's hook): a change of Bridge Control Secondary Bus Reset
@@ -114,5 +106,8 @@ void pcisim_reset_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, unsigned
  */
 void pcisim_reset_port_cfg_written(struct pcisim_port *p, uint16_t old_bctl, uint16_t off,
 				   uint32_t val, unsigned len);
+
+/** pcisim_reset_register() - the reset feature's fabric hooks. */
+void pcisim_reset_register(void);
 
 #endif

@@ -445,7 +445,7 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 		 */
 		child->unplug_pending = true;
 		child->unplug_pending_until =
-			s->port->fn.fabric->machine.qemu >= PCISIM_QEMU(8, 1)
+			pcisim_machine_has(&s->port->fn.fabric->machine, PCISIM_QEMU_ACPI_UNPLUG_REPEAT)
 				? pcisim_time_add(sim->now, PCISIM_MS)
 				: PCISIM_TIME_MAX;
 		PCISIM_RECORD(sim, &child->comp, "slot.event", PCISIM_FS("events", "-"),

@@ -33,7 +33,7 @@
 #include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
-#include "tools/cli.h"
+#include "replay/register.h"
 
 /* Every function ever seen, by id, with the address it had when first seen. */
 struct seen {

@@ -7,7 +7,9 @@
  * launch scripts; nothing is executed: no command substitution, no globbing, no
  * environment (only variables the script itself assigns are expanded).
  */
-#include "sim/pcie/qemu_args.h"
+#include "sim/qemu/qemu_args.h"
+
+#include "sim/qemu/compat.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -1091,43 +1093,19 @@ static void ignored_add(struct pcisim_arena *a, struct pcisim_qemu_config *c, si
 	c->ignored[c->nignored++] = pcisim_arena_strdup(a, what);
 }
 
-/* "X.Y" -> PCISIM_QEMU(X, Y); -1 when not a version. */
-static int parse_version(const char *s, unsigned *out)
-{
-	unsigned v[2] = {0, 0};
-	int k = 0;
-	const char *p = s;
-	while (k < 2) {
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		unsigned x = 0;
-		while (isdigit((unsigned char)*p) && x < 1000)
-			x = x * 10 + (unsigned)(*p++ - '0');
-		v[k++] = x;
-		if (*p == '.' && k < 2)
-			p++;
-		else
-			break;
-	}
-	if (*p || k != 2 || v[0] > 20 || v[1] > 20)
-		return -1;
-	*out = PCISIM_QEMU(v[0], v[1]);
-	return 0;
-}
-
 /* The machine types pcisim builds: q35 (newest), pc-q35, pc-q35-X.Y from 2.4 on. */
 static int machine_type_check(const char *type, unsigned *version, struct pcisim_loc loc,
 			      struct pcisim_diag *d)
 {
-	*version = 0;
-	if (!strcmp(type, "q35") || !strcmp(type, "pc-q35"))
+	switch (pcisim_qemu_machine_type_parse(type, version)) {
+	case PCISIM_MACHINE_TYPE_OK:
 		return 0;
-	if (!strncmp(type, "pc-q35-", 7) && !parse_version(type + 7, version)) {
-		if (*version < PCISIM_QEMU(2, 4))
-			return pcisim_diag_error(d, loc,
-						 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
-						 type);
-		return 0;
+	case PCISIM_MACHINE_TYPE_TOO_OLD:
+		return pcisim_diag_error(d, loc,
+					 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
+					 type);
+	default:
+		break;
 	}
 	return pcisim_diag_error(d, loc,
 				 "machine type '%s' is not modelled: pcisim builds the q35 machine; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
@@ -1706,7 +1684,7 @@ static int apply_machine(struct pcisim_fabric *fab, const struct pcisim_qemu_con
 		unsigned ver;
 		if ((rc = machine_type_check(c->machine_type, &ver, c->machine_type_loc, d)))
 			return rc;
-		if (ver && m->qemu && ver > m->qemu)
+		if (!pcisim_qemu_machine_type_exists(m->qemu, ver))
 			return pcisim_diag_error(d, c->machine_type_loc,
 						 "machine type %s does not exist in QEMU %u.%u (the scenario's machine: qemu:)",
 						 c->machine_type, m->qemu >> 8, m->qemu & 0xff);
@@ -1725,10 +1703,9 @@ static int apply_machine(struct pcisim_fabric *fab, const struct pcisim_qemu_con
 			return rc;
 		m->acpi_pcihp_bridges = c->acpi_pcihp_bridges;
 	} else if (!acpi_explicit && c->machine_type) {
-		/* pc-q35-6.0 and older keep ACPI PCI hotplug on bridges off. */
-		m->acpi_pcihp_bridges = !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
+		m->acpi_pcihp_bridges = pcisim_qemu_acpi_pcihp_bridges_default(m);
 	}
-	m->hide_native_hotplug = m->acpi_pcihp_bridges;
+	pcisim_qemu_compat_update(m);
 	if ((m->acpi_pcihp_bridges != old_acpi || m->type_version != old_version) &&
 	    user_devices_exist(fab))
 		return pcisim_diag_error(d, c->machine_type ? c->machine_type_loc : c->acpi_loc,
@@ -1819,6 +1796,9 @@ int pcisim_qemu_args_apply(struct pcisim_fabric *fab, struct pcisim_arena *a,
 				abort();
 		}
 		bt->v[bt->n++] = &c.backends[i];
+		/* what the devices see (cxl-type3's memdev sizes) */
+		struct pcisim_membackend mb = {c.backends[i].id, c.backends[i].size, c.backends[i].id_loc};
+		pcisim_machine_add_backend(&fab->machine, &mb);
 	}
 
 	for (size_t i = 0; i < c.ndevices; i++) {

@@ -20,7 +20,8 @@
  * The pxb-cxl host bridge's CHBS component registers (ACPI CEDT) are not config
  * space and are sim/cxl's.
  */
-#include "sim/pcie/models_int.h"
+#include "sim/pcie/models.h"
+#include "sim/qemu/machine.h"
 #include "sim/pcie/regs/pci.h"
 
 #define PCISIM_DEVICE_ID_REDHAT_PXB_PCIE 0x000b /* QEMU include/hw/pci/pci_ids.h */
@@ -91,7 +92,7 @@ static const struct pcisim_prop_def pxb_cxl_props[] = {
 	{0},
 };
 
-const struct pcisim_driver pcisim__pxb_drivers[] = {
+const struct pcisim_driver pcisim_pxb_drivers[] = {
 	{
 		.name = "pxb-pcie",
 		.help = "PCI Express Expander Bridge (1b36:000b; hw/pci-bridge/pci_expander_bridge.c)",

@@ -17,8 +17,8 @@
  * as lspci -nn does, "Device [1b36:000d]". Facts about the capability layouts:
  * sim/pcie/regs/ (one header per capability). Output conventions: docs/lspci-and-graph.md.
  */
-#ifndef PCISIM_PCIE_LSPCI_H
-#define PCISIM_PCIE_LSPCI_H
+#ifndef PCISIM_TOOLS_LSPCI_H
+#define PCISIM_TOOLS_LSPCI_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -18,6 +18,7 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/qemu/machine.h"
 
 /* QEMU's device path for a PCI function: root slot.fn, then ":slot.fn" per bridge level. */
 static void dev_path(const struct pcisim_pcifn *fn, char *buf, size_t n)
@@ -174,9 +175,9 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	pcisim_sim_init(&dsim, sim->seed, &dd);
 	struct pcisim_arena arena;
 	pcisim_arena_init(&arena);
-	int rc = pcisim_fabric_build_machine(&dsim, sc->machine, dst_machine, &dd);
+	int rc = pcisim_machine_build(&dsim, sc->machine, dst_machine, &dd);
 	if (!rc)
-		rc = pcisim_fabric_build_topology(&dsim, &arena, dst_topology ? dst_topology : sc->topology, &dd);
+		rc = pcisim_topology_build(&dsim, &arena, dst_topology ? dst_topology : sc->topology, &dd);
 	struct pcisim_fabric *dfab = pcisim_fabric_get(&dsim);
 	unsigned dqemu = dfab->machine.qemu;
 	const char *result = "completed", *reason = "";
@@ -272,9 +273,9 @@ static int check_migrate(struct pcisim_sim *sim, const struct pcisim_step *s, st
 	pcisim_sim_init(&dsim, sim->seed, d);
 	struct pcisim_arena arena;
 	pcisim_arena_init(&arena);
-	rc = pcisim_fabric_build_machine(&dsim, sc->machine, m, d);
+	rc = pcisim_machine_build(&dsim, sc->machine, m, d);
 	if (!rc)
-		rc = pcisim_fabric_build_topology(&dsim, &arena, t ? t : sc->topology, d);
+		rc = pcisim_topology_build(&dsim, &arena, t ? t : sc->topology, d);
 	pcisim_sim_free(&dsim);
 	pcisim_arena_free(&arena);
 	return rc;

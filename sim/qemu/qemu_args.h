@@ -10,8 +10,8 @@
  *   config -> fabric (pcisim_qemu_args_apply) or -> YAML (pcisim_qemu_write_yaml)
  * Every option, value and property keeps the file:line:col where it was written.
  */
-#ifndef PCISIM_PCIE_QEMU_ARGS_H
-#define PCISIM_PCIE_QEMU_ARGS_H
+#ifndef PCISIM_QEMU_QEMU_ARGS_H
+#define PCISIM_QEMU_QEMU_ARGS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +20,7 @@
 #include "sim/core/arena.h"
 #include "sim/core/diag.h"
 #include "sim/core/ynode.h"
+#include "sim/cxl/fmw.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/props.h"
 

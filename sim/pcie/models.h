@@ -5,22 +5,20 @@
  * register quirks, QEMU's (chassis, slot) registry, link speed/width properties,
  * and the CXL DVSEC, DSN and DOE capabilities of the CXL models.
  */
-#ifndef PCISIM_PCIE_MODELS_INT_H
-#define PCISIM_PCIE_MODELS_INT_H
+#ifndef PCISIM_PCIE_MODELS_H
+#define PCISIM_PCIE_MODELS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/pcie/caps.h"
 #include "sim/pcie/fabric.h"
+#include "sim/pcie/port.h"
 
 /* The model tables, one per dev_*.c, registered by pcisim_pcie_models_register(). */
-extern const struct pcisim_driver pcisim__q35_drivers[];
 extern const struct pcisim_driver pcisim__root_port_drivers[];
 extern const struct pcisim_driver pcisim__switch_drivers[];
-extern const struct pcisim_driver pcisim__pxb_drivers[];
 extern const struct pcisim_driver pcisim__endpoint_drivers[];
-extern const struct pcisim_driver pcisim__cxl_drivers[];
 
 /* Stringify a number for a property's help ("(default " PCISIM__STR(16) ")"). */
 #define PCISIM__XSTR(x) #x
@@ -76,12 +74,6 @@ int pcisim__res_reserve(struct pcisim_pcifn *fn, struct pcisim_res_reserve *r, s
 #define PCISIM__SN_UNSET UINT64_MAX
 
 /**
- * pcisim__machine_version() - the machine type version in effect, as PCISIM_QEMU():
- * the type's own (pc-q35-6.0) or, for "q35", the binary's.
- */
-unsigned pcisim__machine_version(const struct pcisim_machine *m);
-
-/**
  * pcisim__hide_native_hotplug() - does QEMU give @fn (a slot) no HPS/HPC? True when
  * the port's x-do-not-expose-native-hotplug-cap is on, which pc_q35_init() sets for
  * every PCIE slot when ICH9-LPC has ACPI hotplug on bridges and x-keep-pci-slot-hpc is
@@ -91,9 +83,8 @@ unsigned pcisim__machine_version(const struct pcisim_machine *m);
 bool pcisim__hide_native_hotplug(const struct pcisim_pcifn *fn);
 
 /**
- * pcisim__compat() - the PCISIM_QEMU_* flags to build @fn with: pcisim_qemu_compat()
- * of the machine's binary and type (converted from PCISIM_QEMU() to the major * 100 +
- * minor form caps.h takes), with PCISIM_QEMU_HIDE_HPC set exactly when
+ * pcisim__compat() - the PCISIM_QEMU_* flags to build @fn with: the machine's
+ * (sim/qemu/compat.c), with PCISIM_QEMU_HIDE_HPC set exactly when
  * pcisim__hide_native_hotplug() says so.
  */
 unsigned pcisim__compat(const struct pcisim_pcifn *fn);
@@ -145,42 +136,45 @@ uint8_t pcisim__prop_width(const struct pcisim_props *p, const char *name, uint8
 /** A builder's failure as a located error naming the device (they report no text). */
 int pcisim__build_failed(struct pcisim_pcifn *fn, int rc, const char *what, struct pcisim_diag *d);
 
-/* ---- CXL ---- */
+/* ---- what the port models share (dev_root_port.c, dev_switch.c; sim/cxl's ports) ---- */
 
-/* QEMU's enum reg_type: which component a DVSEC belongs to (it picks the masks). */
-enum pcisim__cxl_comp {
-	PCISIM__CXL_ROOT_PORT,
-	PCISIM__CXL_UPSTREAM_PORT,
-	PCISIM__CXL_DOWNSTREAM_PORT,
-	PCISIM__CXL_TYPE3,
-	PCISIM__CXL_TYPE1,
-	PCISIM__CXL_SWITCH_CCI,
+/** QEMU pcie_chassis_add_slot() for @fn's chassis= and slot= properties. */
+int pcisim__slot_register(struct pcisim_pcifn *fn, struct pcisim_diag *d);
+/** A switch port's AER capability at 0x100 (aer_log_max from the properties). */
+int pcisim__switch_aer(struct pcisim_pcifn *fn, unsigned compat, struct pcisim_diag *d);
+/** xio3130_upstream_reset / cxl_usp_reset: bridge reset, error reporting enables off. */
+void pcisim__usp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
+/** A downstream port's capability offsets found and its slot set up (port.c). */
+void pcisim__dsp_done(struct pcisim_pcifn *fn);
+/** The driver hooks of every hot-pluggable downstream port. */
+#define PCISIM__DOWNSTREAM_PORT_HOOKS                                                  \
+	PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_DOWNSTREAM_PORT, pcisim_port_reset), .hotpluggable = true
+
+/*
+ * rp_realize() with a model's class hooks (ioh3420, cxl-rp): the fixed offsets and
+ * defaults of the model, and @extend for what a subclass adds after ACS (cxl-rp: the
+ * resource-reserve capability, its DVSECs and the component BAR). @res_reserve: the
+ * *-reserve properties are read (and checked) first.
+ */
+struct pcisim__rp_model {
+	uint16_t vendor, device;
+	uint8_t rev;
+	uint8_t exp_off;      /* rpc->exp_offset, 0 = first free */
+	uint16_t acs_off;     /* rpc->acs_offset, 0 = none */
+	uint8_t speed, width; /* defaults (no x-speed property: rp_instance_post_init) */
+	bool speed_props;     /* x-speed / x-width properties override speed and width */
+	bool res_reserve;
+	bool ssvid_first_free;
+	int (*extend)(struct pcisim_pcifn *fn, const struct pcisim_res_reserve *res,
+		      struct pcisim_diag *d);
 };
+int pcisim__rp_realize(struct pcisim_pcifn *fn, const struct pcisim__rp_model *m,
+		       struct pcisim_diag *d);
+/** rp_reset_hold(): port reset, then the bridge windows disabled. */
+void pcisim__rp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
+/** The driver hooks every root port shares (port.c). */
+#define PCISIM__ROOT_PORT_HOOKS PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_ROOT_PORT, pcisim__rp_reset)
 
-/**
- * pcisim__cxl_dvsec() - QEMU cxl_component_create_dvsec(): a DVSEC at @off of @len
- * bytes (CXL vendor ID, @id, @rev), read-only except the bits QEMU makes writable for
- * that DVSEC and component. The caller fills the body. Return: @off or negative
- * PCISIM_E*.
- */
-int pcisim__cxl_dvsec(struct pcisim_cfg *c, uint16_t off, uint16_t id, uint8_t rev, uint16_t len,
-		      enum pcisim__cxl_comp comp);
-/**
- * pcisim__cxl_port_dvsecs() - the four DVSECs of a CXL root or downstream port from
- * @off, in QEMU's order for it (cxl_root_port.c / cxl_downstream.c build_dvsecs):
- * extensions, GPF and Flex Bus (root port: ext, GPF, Flex Bus; downstream: ext, Flex
- * Bus, GPF), then the Register Locator pointing at the component registers in BAR 0.
- * Return: the offset after the last one, or negative PCISIM_E*.
- */
-int pcisim__cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim__cxl_comp comp);
-/**
- * pcisim__cxl_reg_locator() - a Register Locator DVSEC at @off listing @n register
- * blocks: block i is of kind @rbi[i] (PCISIM_CXL_RBI_*) at offset 0 of BAR @bir[i].
- */
-int pcisim__cxl_reg_locator(struct pcisim_cfg *c, uint16_t off, enum pcisim__cxl_comp comp,
-			    unsigned n, const uint8_t *rbi, const uint8_t *bir);
-/** The component register block: 64 KiB, 64-bit memory BAR 0 (pci_register_bar). */
-int pcisim__cxl_component_bar(struct pcisim_cfg *c);
 /** Device Serial Number capability (pcie_dev_ser_num_init). */
 int pcisim__dsn(struct pcisim_cfg *c, uint16_t off, uint64_t serial);
 /** DOE mailbox capability (pcie_doe_init) with its interrupt message @vec. */

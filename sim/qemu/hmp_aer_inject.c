@@ -33,6 +33,7 @@
 #include "sim/pcie/regs/aer.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/qemu/machine.h"
 
 #define MAX_TOK 16
 
@@ -222,15 +223,11 @@ static int check(struct pcisim_sim *sim, const struct pcisim_step *s, struct pci
 	return 0;
 }
 
-static void monitor_error(struct pcisim_sim *sim, unsigned qemu, const char *new_text,
+static void monitor_error(struct pcisim_sim *sim, unsigned compat, const char *new_text,
 			  const char *old_text)
 {
-	/*
-	 * Later QEMU reworded the command's errors (Error: via hmp_handle_error); 7.2 still
-	 * prints the old texts without "Error:" (seen by tests/qemu-diff). pcisim takes
-	 * 8.0, where the PCI HMP commands moved to hw/pci/pci-hmp-cmds.c, for the change.
-	 */
-	if (qemu >= PCISIM_QEMU(8, 0))
+	/* Later QEMU reworded the command's errors (sim/qemu/compat.c). */
+	if (compat & PCISIM_QEMU_HMP_ERROR_PREFIX)
 		pcisim_log(sim, NULL, "qemu", "Error: %s", new_text);
 	else
 		pcisim_log(sim, NULL, "qemu", "%s", old_text);
@@ -284,7 +281,7 @@ static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 	if (rc)
 		return -1; /* checked at load */
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	unsigned qemu = fab->machine.qemu;
+	unsigned compat = fab->machine.compat;
 	char a[256], b[256];
 	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, r.id);
 	if (!fn || fn->drv->kind == PCISIM_FN_OTHER || !fn->drv->pcie ||
@@ -294,7 +291,7 @@ static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 			snprintf(b, sizeof(b), "id or pci device path is invalid or device not found. %s", r.id);
 		else
 			snprintf(b, sizeof(b), "the device doesn't support pci express. %s", r.id);
-		monitor_error(sim, qemu, a, b);
+		monitor_error(sim, compat, a, b);
 		return -1;
 	}
 	bool alias = false, correctable;
@@ -308,7 +305,7 @@ static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 	} else {
 		snprintf(a, sizeof(a), "invalid error status value '%s'", r.error);
 		snprintf(b, sizeof(b), "invalid error status value. \"%s\"", r.error);
-		monitor_error(sim, qemu, a, b);
+		monitor_error(sim, compat, a, b);
 		return -1;
 	}
 	struct pcisim_aer_err err = {.status = status, .source_id = pcisim_fn_bdf(fn)};
@@ -348,7 +345,7 @@ static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 	if (rc < 0) {
 		const char *why = rc == -PCISIM_ESTATE ? "Function not implemented" : "Invalid argument";
 		snprintf(a, sizeof(a), "failed to inject error: %s", why);
-		monitor_error(sim, qemu, a, a);
+		monitor_error(sim, compat, a, a);
 		return -1;
 	}
 	pcisim_log(sim, &fn->comp, "qemu", "OK id: %s root bus: 0000:%02x, bus: %x devfn: %x.%x", r.id,

@@ -29,7 +29,8 @@
  */
 #include <stdlib.h>
 
-#include "sim/pcie/models_int.h"
+#include "sim/pcie/models.h"
+#include "sim/qemu/machine.h"
 #include "sim/pcie/regs/pci.h"
 
 /* Reset values of the chipset registers a guest sees before firmware touches them. */
@@ -205,7 +206,7 @@ static const struct pcisim_prop_def vga_props[] = {
 	{0},
 };
 
-const struct pcisim_driver pcisim__q35_drivers[] = {
+const struct pcisim_driver pcisim_q35_drivers[] = {
 	{
 		.name = "q35-host",
 		.help = "q35 PCIe host bridge: the root bus pcie.0 (hw/pci-host/q35.c; part of the machine)",

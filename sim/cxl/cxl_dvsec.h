@@ -10,8 +10,8 @@
  * (hw/cxl/cxl-component-utils.c cxl_component_create_dvsec()); names QEMU or pcisim
  * invented carry a PCISIM_ prefix.
  */
-#ifndef PCISIM_PCIE_REGS_CXL_DVSEC_H
-#define PCISIM_PCIE_REGS_CXL_DVSEC_H
+#ifndef PCISIM_CXL_DVSEC_REGS_H
+#define PCISIM_CXL_DVSEC_REGS_H
 
 #include "sim/pcie/regs/field.h"
 

@@ -14,6 +14,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
+#include "sim/qemu/machine.h"
 
 /* A diag that collects one monitor error message (without a location prefix). */
 struct monitor_err {
@@ -260,7 +261,6 @@ static const struct pcisim_record_kind monitor_kinds[] = {
 	{0},
 };
 
-void pcisim_monitor_register(void);
 void pcisim_monitor_register(void)
 {
 	pcisim_actions_add(monitor_actions);

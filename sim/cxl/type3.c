@@ -40,9 +40,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/pcie/models_int.h"
-#include "sim/pcie/qemu_args.h"
-#include "sim/pcie/regs/cxl_dvsec.h"
+#include "sim/cxl/cxl.h"
+#include "sim/cxl/dvsec.h"
+#include "sim/pcie/models.h"
+#include "sim/cxl/cxl_dvsec.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 
@@ -62,7 +63,7 @@ static uint64_t backend_size(struct pcisim_pcifn *fn, const char *prop)
 	const char *id = pcisim_props_str(&fn->props, prop, NULL);
 	if (!id)
 		return 0;
-	const struct pcisim_qemu_backend *b = pcisim_membackend_find(fn->fabric, id);
+	const struct pcisim_membackend *b = pcisim_machine_backend(&fn->fabric->machine, id);
 	return b ? b->size : 0;
 }
 
@@ -114,8 +115,8 @@ static int ct3_check_memory(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 static int device_dvsecs(struct pcisim_pcifn *fn, uint16_t off, bool type1, uint16_t doe_off)
 {
 	struct pcisim_cfg *c = &fn->cfg;
-	enum pcisim__cxl_comp comp = type1 ? PCISIM__CXL_TYPE1 : PCISIM__CXL_TYPE3;
-	int pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PCIE_DEVICE, PCISIM_CXL_DEVICE_DVSEC_REV,
+	enum pcisim_cxl_comp comp = type1 ? PCISIM_CXL_COMP_TYPE1 : PCISIM_CXL_COMP_TYPE3;
+	int pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PCIE_DEVICE, PCISIM_CXL_DEVICE_DVSEC_REV,
 				    PCISIM_CXL_DEVICE_DVSEC_LEN, comp);
 	if (pos < 0)
 		return pos;
@@ -147,11 +148,11 @@ static int device_dvsecs(struct pcisim_pcifn *fn, uint16_t off, bool type1, uint
 
 	uint8_t rbi[2] = {PCISIM_CXL_RBI_COMPONENT, PCISIM_CXL_RBI_DEVICE};
 	uint8_t bir[2] = {PCISIM_CXL_COMPONENT_BAR, PCISIM_CXL_DEVICE_BAR};
-	if ((pos = pcisim__cxl_reg_locator(c, off, comp, type1 ? 1 : 2, rbi, bir)) < 0)
+	if ((pos = pcisim_cxl_reg_locator(c, off, comp, type1 ? 1 : 2, rbi, bir)) < 0)
 		return pos;
 	off = (uint16_t)(off + PCISIM_CXL_REG_LOC_DVSEC_LEN);
 
-	if ((pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_DEVICE_GPF, PCISIM_CXL_DEVICE_GPF_DVSEC_REV,
+	if ((pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_DEVICE_GPF, PCISIM_CXL_DEVICE_GPF_DVSEC_REV,
 				     PCISIM_CXL_DEVICE_GPF_DVSEC_LEN, comp)) < 0)
 		return pos;
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_DEVICE_GPF_PHASE2_DURATION), 0x603, 2); /* 3 seconds */
@@ -163,7 +164,7 @@ static int device_dvsecs(struct pcisim_pcifn *fn, uint16_t off, bool type1, uint
 	uint16_t len = PCISIM_CXL_FLEXBUS_DVSEC_LEN;
 	if (doe_off > off && doe_off < off + len)
 		len = (uint16_t)(doe_off - off);
-	if ((pos = pcisim__cxl_dvsec(c, off, PCISIM_CXL_DVSEC_FLEXBUS_PORT, PCISIM_CXL_FLEXBUS_DVSEC_REV, len,
+	if ((pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_FLEXBUS_PORT, PCISIM_CXL_FLEXBUS_DVSEC_REV, len,
 				     comp)) < 0)
 		return pos;
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_DVSEC_HEADER1),
@@ -210,7 +211,7 @@ static int cxl_dev_realize(struct pcisim_pcifn *fn, bool type1, struct pcisim_di
 	}
 	if ((rc = device_dvsecs(fn, off, type1, type1 ? 0 : CT3_DOE_OFF)) < 0)
 		return pcisim__build_failed(fn, rc, "its CXL DVSECs", d);
-	if ((rc = pcisim__cxl_component_bar(c)) < 0 ||
+	if ((rc = pcisim_cxl_component_bar(c)) < 0 ||
 	    (!type1 && (rc = pcisim_cfg_register_bar(c, PCISIM_CXL_DEVICE_BAR, PCISIM_CXL_DEVICE_REGS_SIZE,
 						     PCI_BASE_ADDRESS_MEM_TYPE_64)) < 0))
 		return pcisim__build_failed(fn, rc, "its register block BARs", d);
@@ -375,7 +376,7 @@ static const struct pcisim_prop_def mctp_props[] = {
 	{0},
 };
 
-const struct pcisim_driver pcisim__cxl_drivers[] = {
+const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 	{
 		.name = "cxl-type3",
 		.help = "CXL Memory Device (Type 3) (8086:0d93; hw/mem/cxl_type3.c)",

@@ -8,7 +8,7 @@
  * capability (PCIe r5.0 §7.5-7.9); the text conventions are written down in
  * docs/lspci-and-graph.md.
  */
-#include "sim/pcie/lspci.h"
+#include "tools/lspci.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/acs.h"
 #include "sim/pcie/regs/aer.h"
-#include "sim/pcie/regs/cxl_dvsec.h"
+#include "sim/cxl/cxl_dvsec.h"
 #include "sim/pcie/regs/dpc.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"

@@ -1,0 +1,11 @@
+/*
+ * The CXL layer's registration.
+ */
+#include "sim/cxl/cxl.h"
+
+void pcisim_cxl_register(void)
+{
+	pcisim_drivers_add(pcisim_cxl_root_port_drivers);
+	pcisim_drivers_add(pcisim_cxl_switch_drivers);
+	pcisim_drivers_add(pcisim_cxl_type3_drivers);
+}

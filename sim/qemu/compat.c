@@ -1,0 +1,137 @@
+/*
+ * QEMU's behaviour by version and machine type. Every rule names the commit or compat
+ * table it comes from; docs/fidelity.md lists which were checked against a real QEMU.
+ */
+#include "sim/qemu/compat.h"
+
+#include <ctype.h>
+#include <string.h>
+
+int pcisim_qemu_version_parse(const char *s, unsigned *out)
+{
+	unsigned v[3] = {0, 0, 0};
+	int k = 0;
+	const char *p = s;
+	while (k < 3) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		unsigned x = 0;
+		while (isdigit((unsigned char)*p) && x < 1000)
+			x = x * 10 + (unsigned)(*p++ - '0');
+		v[k++] = x;
+		if (*p == '.' && k < 3)
+			p++;
+		else
+			break;
+	}
+	if (*p || k < 2 || v[0] > 20 || v[1] > 20)
+		return -1;
+	*out = PCISIM_QEMU(v[0], v[1]);
+	return 0;
+}
+
+enum pcisim_machine_type_rc pcisim_qemu_machine_type_parse(const char *type, unsigned *version)
+{
+	*version = 0;
+	if (!strcmp(type, "q35") || !strcmp(type, "pc-q35"))
+		return PCISIM_MACHINE_TYPE_OK;
+	/* pc-q35-X.Y: no micro version in machine type names */
+	if (strncmp(type, "pc-q35-", 7) || pcisim_qemu_version_parse(type + 7, version) ||
+	    strchr(strchr(type + 7, '.') + 1, '.')) {
+		*version = 0;
+		return PCISIM_MACHINE_TYPE_UNKNOWN;
+	}
+	if (*version < PCISIM_Q35_OLDEST)
+		return PCISIM_MACHINE_TYPE_TOO_OLD;
+	return PCISIM_MACHINE_TYPE_OK;
+}
+
+bool pcisim_qemu_version_supported(unsigned version)
+{
+	return version >= PCISIM_QEMU_OLDEST;
+}
+
+bool pcisim_qemu_machine_type_exists(unsigned qemu, unsigned type)
+{
+	return !type || !qemu || type <= qemu;
+}
+
+unsigned pcisim_qemu_machine_version(const struct pcisim_machine *m)
+{
+	return m->type_version && m->type_version <= m->qemu ? m->type_version : m->qemu;
+}
+
+bool pcisim_qemu_acpi_pcihp_bridges_default(const struct pcisim_machine *m)
+{
+	/* hw/i386/pc.c pc_compat_6_0: ICH9-LPC acpi-pci-hotplug-with-bridge-support=off */
+	return !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
+}
+
+void pcisim_qemu_machine_defaults(struct pcisim_machine *m)
+{
+	m->type = "q35";
+	m->type_version = 0;
+	m->qemu = PCISIM_QEMU_NEWEST;
+	m->acpi_pcihp_bridges = true;
+	pcisim_qemu_compat_update(m);
+}
+
+void pcisim_qemu_compat_update(struct pcisim_machine *m)
+{
+	unsigned bin = m->qemu, mt = pcisim_qemu_machine_version(m);
+	unsigned f = 0;
+	/* 625b370c45f4 (8.1): "pcie: Don't compare Slot Status PDS on migration" */
+	if (bin >= PCISIM_QEMU(8, 1))
+		f |= PCISIM_QEMU_PDS_UNCHECKED;
+	/* x-pcie-err-unc-mask (8.0), off in hw_compat_7_2 */
+	if (bin >= PCISIM_QEMU(8, 0) && mt >= PCISIM_QEMU(8, 0))
+		f |= PCISIM_QEMU_AER_UNC_MASK;
+	/* x-pcie-ext-tag (9.2), off in hw_compat_9_1 */
+	if (bin >= PCISIM_QEMU(9, 2) && mt >= PCISIM_QEMU(9, 2))
+		f |= PCISIM_QEMU_EXT_TAG;
+	/* x-pci-express-writeable-slt-bug (8.2), on in hw_compat_8_1 */
+	if (bin >= PCISIM_QEMU(8, 2) && mt >= PCISIM_QEMU(8, 2))
+		f |= PCISIM_QEMU_SEC_LAT_RO;
+	/* 6.0: "pcie: don't set link state active if the slot is empty" */
+	if (bin >= PCISIM_QEMU(6, 0))
+		f |= PCISIM_QEMU_DLLLA_AT_PLUG;
+	/*
+	 * hw/i386/pc_q35.c pc_q35_init(): with ACPI hot-plug on bridges and ICH9-LPC
+	 * x-keep-pci-slot-hpc off, every PCIe slot gets x-do-not-expose-native-hotplug-cap.
+	 * The knob exists from 6.1 on and pc_compat_6_1 turns it off: machine types up to
+	 * 6.1 on binaries from 6.1 (6.0 had no such type, so this is pc-q35-6.1 in practice
+	 * plus older types on 6.1+ binaries with ACPI bridges forced on).
+	 */
+	if (m->acpi_pcihp_bridges && bin >= PCISIM_QEMU(6, 1) && mt <= PCISIM_QEMU(6, 1))
+		f |= PCISIM_QEMU_HIDE_HPC;
+	/* 8.0: pcie_aer_msg_alldev() also passes messages on Device Control's enables */
+	if (bin >= PCISIM_QEMU(8, 0))
+		f |= PCISIM_QEMU_AER_MSG_DEVCTL;
+	/*
+	 * pcie_aer_inject_error's errors: 7.2 prints the old texts (tests/qemu-diff); the
+	 * PCI HMP commands moved to hw/pci/pci-hmp-cmds.c with "Error:" texts in 8.0.
+	 */
+	if (bin >= PCISIM_QEMU(8, 0))
+		f |= PCISIM_QEMU_HMP_ERROR_PREFIX;
+	/* 8.1, "acpi: pcihp: allow repeating hot-unplug requests" (April 2023) */
+	if (bin >= PCISIM_QEMU(8, 1))
+		f |= PCISIM_QEMU_ACPI_UNPLUG_REPEAT;
+	/* hw_compat_2_10 turns virtio's x-pcie-*-init off */
+	if (mt >= PCISIM_QEMU(2, 11))
+		f |= PCISIM_QEMU_VIRTIO_PCIE_INIT;
+	/* virtio-rng-pci vectors: 2 from 7.2's machine types (hw_compat_7_1 keeps 0) */
+	if (mt >= PCISIM_QEMU(7, 2))
+		f |= PCISIM_QEMU_VIRTIO_RNG_VECTORS;
+	/* x-pcie-pm-no-soft-reset (9.1), off in hw_compat_9_0 */
+	if (bin >= PCISIM_QEMU(9, 1) && mt >= PCISIM_QEMU(9, 1))
+		f |= PCISIM_QEMU_PM_NO_SOFT_RESET;
+	m->compat = f;
+}
+
+unsigned pcisim_qemu_compat(unsigned qemu, unsigned type)
+{
+	struct pcisim_machine m = {.type = "q35", .type_version = type, .qemu = qemu};
+	m.acpi_pcihp_bridges = pcisim_qemu_acpi_pcihp_bridges_default(&m);
+	pcisim_qemu_compat_update(&m);
+	return m.compat;
+}

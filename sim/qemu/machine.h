@@ -1,0 +1,43 @@
+/*
+ * The QEMU machine: the machine: and topology: sections, the q35 root complex, and
+ * the registration of everything that belongs to the QEMU process (monitor commands,
+ * migration, HMP error injection, the q35 and pxb built-ins, the machine types).
+ */
+#ifndef PCISIM_QEMU_MACHINE_H
+#define PCISIM_QEMU_MACHINE_H
+
+#include <stdbool.h>
+
+#include "sim/core/arena.h"
+#include "sim/core/diag.h"
+#include "sim/core/sim.h"
+#include "sim/core/ynode.h"
+#include "sim/pcie/fabric.h"
+
+/**
+ * Build the machine (a machine: mapping, then optional overrides) and the devices of a
+ * topology: sequence into @sim: what the machine and topology sections do, reusable
+ * for a migration destination. Strings of qemu_args entries are kept in @a.
+ */
+int pcisim_machine_build(struct pcisim_sim *sim, const struct pcisim_ynode *node,
+			 const struct pcisim_ynode *override, struct pcisim_diag *d);
+int pcisim_topology_build(struct pcisim_sim *sim, struct pcisim_arena *a,
+			  const struct pcisim_ynode *node, struct pcisim_diag *d);
+
+/** Create the q35 root complex: host bridge pcie.0, MCH 00:00.0, ICH9 00:1f.x, VGA 00:01.0. */
+int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d);
+
+/** The machine: and topology: sections (machine.c). */
+void pcisim_machine_register(void);
+/** Monitor actions: device_add, device_del, set_link, ... (monitor.c). */
+void pcisim_monitor_register(void);
+/** migrate and the migration expectation (migration.c). */
+void pcisim_migration_register(void);
+/** pcie_aer_inject_error (hmp_aer_inject.c). */
+void pcisim_aer_inject_register(void);
+/** The q35 built-ins and pxb expander bridges. */
+void pcisim_qemu_models_register(void);
+/** Everything above, in that order. */
+void pcisim_qemu_register(void);
+
+#endif
