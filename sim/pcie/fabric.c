@@ -1,20 +1,15 @@
 /*
- * The fabric: driver registry, device creation and placement on buses, the machine
- * and topology sections of a scenario, and enumeration (bus numbers, BDFs).
+ * The fabric: driver registry, feature hooks, device creation and placement on buses,
+ * config access, reset and migration of every function, and enumeration (bus numbers,
+ * BDFs). The machine and topology sections that fill it are sim/qemu/machine.c's.
  */
 #include "sim/pcie/fabric.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/core/scenario.h"
-#include "sim/core/trace.h"
-#include "sim/pcie/aer.h"
-#include "sim/pcie/link.h"
-#include "sim/qemu/qemu_args.h"
 #include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/pci.h"
-#include "sim/pcie/reset.h"
 
 /* ---- driver registry ---- */
 
@@ -759,23 +754,4 @@ void pcisim_fabric_enumerate(struct pcisim_fabric *fab)
 		enumerate_bus(b, nr);
 	}
 	fab->enumerated = true;
-}
-
-static const struct pcisim_record_kind pcie_kinds[] = {
-	{"pci.device", "a PCI function exists after the machine is built (fields: driver, bdf, vendor, device)"},
-	{0},
-};
-
-void pcisim_pcie_register(void)
-{
-	pcisim_record_kinds_add(pcie_kinds);
-	/*
-	 * The features that follow every function, in the order the fabric calls them:
-	 * a port's link exists before reset.c records realize-time values; AER sees a
-	 * config write before reset.c acts on Initiate FLR or Secondary Bus Reset in it.
-	 */
-	pcisim_link_register();
-	pcisim_aer_register();
-	pcisim_reset_register();
-	pcisim_pcie_models_register();
 }

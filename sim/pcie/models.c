@@ -4,9 +4,9 @@
  * header fields QEMU's PCI core writes for every function (hw/pci/pci.c
  * do_pci_register_device), the PCIe port register quirks (hw/pci/pcie_port.c
  * pcie_port_init_reg), QEMU's (chassis, slot) registry (pcie_chassis_add_slot), link
- * speed/width properties (hw/core/qdev-properties-system.c), and the CXL DVSEC, DSN
- * and DOE capabilities (hw/cxl/cxl-component-utils.c cxl_component_create_dvsec,
- * hw/pci/pcie.c pcie_dev_ser_num_init, hw/pci/pcie_doe.c pcie_doe_init).
+ * speed/width properties (hw/core/qdev-properties-system.c), and the DSN and DOE
+ * capabilities (hw/pci/pcie.c pcie_dev_ser_num_init, hw/pci/pcie_doe.c pcie_doe_init).
+ * The CXL DVSECs are sim/cxl/dvsec.c's.
  */
 #include "sim/pcie/models.h"
 
@@ -15,7 +15,6 @@
 
 #include "sim/core/ynode.h"
 #include "sim/pcie/regs/aer.h"
-#include "sim/cxl/cxl_dvsec.h"
 #include "sim/pcie/regs/doe.h"
 #include "sim/pcie/regs/dsn.h"
 #include "sim/pcie/regs/pci.h"

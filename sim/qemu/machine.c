@@ -180,8 +180,14 @@ static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 static const struct pcisim_section_def machine_section = {"machine", machine_build};
 static const struct pcisim_section_def topology_section = {"topology", topology_build};
 
+static const struct pcisim_record_kind machine_kinds[] = {
+	{"pci.device", "a PCI function exists after the machine is built (fields: driver, bdf, vendor, device)"},
+	{0},
+};
+
 void pcisim_machine_register(void)
 {
+	pcisim_record_kinds_add(machine_kinds);
 	pcisim_section_set(&machine_section);
 	pcisim_section_set(&topology_section);
 }
