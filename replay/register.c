@@ -11,6 +11,7 @@
 #include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
+#include "sim/mctp/mctp.h"
 #include "sim/pcie/fabric.h"
 #include "sim/qemu/machine.h"
 
@@ -19,6 +20,7 @@ void pcisim_register_all(void)
 	pcisim_core_register();
 	pcisim_pcie_register();
 	pcisim_cxl_register();
+	pcisim_mctp_register();
 	pcisim_qemu_register();
 	pcisim_host_register();
 	pcisim_host_aer_register(); /* sim/host/aer.c */

@@ -20,6 +20,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/qemu/machine.h"
 #include "replay/register.h"
+#include "sim/mctp/i2c.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/acs.h"
 #include "sim/pcie/regs/aer.h"
@@ -103,12 +104,9 @@ static void dev(struct m *m, const char *arg)
 /* The topology builder's last steps: the link pass, then enumeration. */
 static int finish(struct m *m)
 {
-	for (uint32_t i = 0; i < m->fab->nfns; i++) {
-		struct pcisim_pcifn *fn = m->fab->fns[i];
-		int rc;
-		if (!fn->comp.removed && fn->drv->link && (rc = fn->drv->link(fn, &m->diag)))
-			return rc;
-	}
+	int rc = pcisim_fabric_link(m->fab, &m->diag);
+	if (rc)
+		return rc;
 	pcisim_fabric_enumerate(m->fab);
 	return 0;
 }
@@ -496,6 +494,24 @@ static void fm_rfc_topology(void **state)
 	assert_int_equal(bdf(fn(m, "swport1")), BDF(14, 1, 0));
 	assert_int_equal(rd(rp, PCI_SUBORDINATE_BUS, 1), 17);
 
+	/* the MCTP endpoints sit on an I2C bus of their own, not among the PCI functions */
+	for (uint32_t i = 0; i < m->fab->nfns; i++)
+		assert_string_not_equal(m->fab->fns[i]->drv->name, "i2c_mctp_cxl");
+	uint32_t nb;
+	struct pcisim_i2c_bus *const *buses = pcisim_i2c_buses(m->fab, &nb);
+	assert_int_equal(nb, 1);
+	assert_string_equal(buses[0]->comp.name, "aspeed.i2c.bus.0");
+	assert_int_equal(buses[0]->ndevs, 2);
+	struct pcisim_i2c_dev *ep = pcisim_i2c_dev_at(buses[0], 6);
+	assert_non_null(ep);
+	assert_string_equal(ep->comp.name, "i2c_mctp_cxl#1");
+	assert_string_equal(ep->comp.path, "aspeed.i2c.bus.0/i2c_mctp_cxl#1");
+	assert_ptr_equal(pcisim_comp_find(&m->sim, "i2c_mctp_cxl#0"), &pcisim_i2c_dev_at(buses[0], 4)->comp);
+	assert_null(pcisim_i2c_dev_at(buses[0], 5));
+	/* QEMU's i2c_mctp_cxl cannot be device_add'ed */
+	assert_int_not_equal(dev_try(m, "i2c_mctp_cxl,bus=aspeed.i2c.bus.0,address=8,target=us0", true), 0);
+	assert_non_null(strstr(m->diag.first, "Device 'i2c_mctp_cxl' does not support hotplugging"));
+
 	/* the upstream port: serial number 0x148, DVSECs 0x154, DOE after them */
 	uint16_t ext[12];
 	ext_list(us, ext, 12);
@@ -686,6 +702,13 @@ static void errors(void **state)
 	expect_error("{type: q35, cxl: on}",
 		     (const char *const[]){"i2c_mctp_cxl,bus=pcie.0,target=rp", NULL},
 		     "'pcie.0' is not an I2C bus; valid buses: aspeed.i2c.bus.N");
+	expect_error("{type: q35, cxl: on}",
+		     (const char *const[]){"pxb-cxl,bus_nr=12,id=cxl.1",
+					   "cxl-rp,bus=cxl.1,id=rp,chassis=0,slot=2",
+					   "cxl-upstream,bus=rp,id=us0",
+					   "i2c_mctp_cxl,bus=aspeed.i2c.bus.0,address=4,target=us0",
+					   "i2c_mctp_cxl,bus=aspeed.i2c.bus.0,address=4,target=us0", NULL},
+		     "i2c_mctp_cxl: I2C address 0x04 on aspeed.i2c.bus.0 is already used by 'i2c_mctp_cxl#0'");
 	expect_error("{type: q35}", (const char *const[]){"pxb-cxl,bus_nr=12,id=cxl.1", NULL},
 		     "Machine does not have cxl=on");
 	expect_error("{type: q35}",

@@ -263,7 +263,7 @@ static Agnode_t *add_node(struct builder *b, struct pcisim_pcifn *fn, bool unpow
 
 static bool on_graph(const struct pcisim_pcifn *fn)
 {
-	return !fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER;
+	return !fn->comp.removed;
 }
 
 /* The functions on @bus below @parent (already a node), depth first. */

@@ -1416,7 +1416,7 @@ void pcisim_lspci_verbose(struct pcisim_pcifn *fn, FILE *out)
  */
 static bool on_pci(struct pcisim_pcifn *fn)
 {
-	if (!fn->bus || fn->comp.removed || !fn->cfg.bytes || fn->drv->kind == PCISIM_FN_OTHER)
+	if (!fn->bus || fn->comp.removed || !fn->cfg.bytes)
 		return false;
 	uint16_t v = (uint16_t)pcisim_fn_cfg_read(fn, PCI_VENDOR_ID, 2);
 	return v != 0xffff && v != 0x0000;

@@ -1,9 +1,8 @@
 /*
  * CXL devices: QEMU's cxl-type3 memory expander (with persistent, volatile and
  * dynamic capacity memory), a CXL type 1 accelerator (cxl-type1: not in QEMU, the
- * local device of the hot-unplug guide in seeds/; see REFERENCE.md's opening notes)
- * and i2c_mctp_cxl, the MCTP-over-I2C endpoint that gives a Fabric Manager a CCI on
- * a switch or a type 3 device. This file builds what config space shows: the PCIe
+ * local device of the hot-unplug guide in seeds/; see REFERENCE.md's opening notes).
+ * This file builds what config space shows: the PCIe
  * capability, the CXL DVSECs and the BARs of the component and device register
  * blocks; the register blocks themselves, the mailbox, CDAT and MCTP are sim/cxl and
  * sim/mctp's.
@@ -32,10 +31,6 @@
  *    backend size a multiple of num-dc-regions x 256 MiB; at most 8 DC regions;
  *  - allow-fm-attach and mctp-buf-init come from the FM emulation RFC (seeds/
  *    fm-emulation-rfc.txt): accepted, not modelled.
- * hw/cxl/i2c_mctp_cxl.c: an I2C slave (bus=, address=) whose target= must be a
- * cxl-upstream or cxl-type3 ("Unhandled target type for CXL MCTP EP"); qmp= and
- * mctp-msg-forward= are the RFC's forwarding to another VM (the device then needs
- * qmp= and a type 3 target).
  */
 #include <stdio.h>
 #include <string.h>
@@ -236,94 +231,6 @@ static int ct1_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	return cxl_dev_realize(fn, true, d);
 }
 
-/* ---- i2c_mctp_cxl ---- */
-
-static int bus_is_aspeed_i2c(const char *s)
-{
-	static const char prefix[] = "aspeed.i2c.bus.";
-	if (strncmp(s, prefix, sizeof(prefix) - 1))
-		return 0;
-	s += sizeof(prefix) - 1;
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
-static int mctp_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
-{
-	const struct pcisim_props *pr = &fn->props;
-	const struct pcisim_prop *bus = pcisim_props_find(pr, "bus");
-	if (!bus)
-		return pcisim_diag_error(d, fn->props.loc,
-					 "No 'i2c-bus' bus found for device 'i2c_mctp_cxl': give bus=aspeed.i2c.bus.N");
-	if (!bus_is_aspeed_i2c(bus->value))
-		return pcisim_diag_error(d, bus->loc,
-					 "i2c_mctp_cxl: '%s' is not an I2C bus; valid buses: aspeed.i2c.bus.N (N = 0, 1, ...)",
-					 bus->value);
-	if (!pcisim_props_find(pr, "target"))
-		return pcisim_diag_error(d, fn->props.loc,
-					 "i2c_mctp_cxl needs target=: the id of a cxl-upstream or cxl-type3 device");
-	bool fwd = pcisim_props_bool(pr, "mctp-msg-forward", false);
-	if (fwd && !pcisim_props_find(pr, "qmp")) {
-		const struct pcisim_prop *f = pcisim_props_find(pr, "mctp-msg-forward");
-		return pcisim_diag_error(d, f->loc,
-					 "i2c_mctp_cxl: mctp-msg-forward=on needs qmp=HOST:PORT, the QMP socket of the VM that owns the device");
-	}
-	/* Two I2C slaves cannot answer at one address on one bus. */
-	unsigned addr = (unsigned)pcisim_props_u64(pr, "address", 0);
-	struct pcisim_fabric *fab = fn->fabric;
-	for (uint32_t i = 0; i < fab->nfns; i++) {
-		struct pcisim_pcifn *o = fab->fns[i];
-		if (o == fn || o->comp.removed || o->drv != fn->drv)
-			continue;
-		if (!strcmp(pcisim_props_str(&o->props, "bus", ""), bus->value) &&
-		    pcisim_props_u64(&o->props, "address", 0) == addr) {
-			const struct pcisim_prop *a = pcisim_props_find(pr, "address");
-			return pcisim_diag_error(d, a ? a->loc : fn->props.loc,
-						 "i2c_mctp_cxl: I2C address 0x%02x on %s is already used by '%s'",
-						 addr, bus->value, o->comp.name);
-		}
-	}
-	return 0;
-}
-
-/* target= must name a CXL switch upstream port or a type 3 device (checked once every
- * device exists: QEMU resolves the link when the option is parsed, so it must come first). */
-static int mctp_link(struct pcisim_pcifn *fn, struct pcisim_diag *d)
-{
-	struct pcisim_fabric *fab = fn->fabric;
-	const struct pcisim_prop *t = pcisim_props_find(&fn->props, "target");
-	struct pcisim_pcifn *tf = pcisim_fabric_find_fn(fab, t->value);
-	bool fwd = pcisim_props_bool(&fn->props, "mctp-msg-forward", false);
-	if (tf && (!strcmp(tf->drv->name, "cxl-type3") || (!fwd && !strcmp(tf->drv->name, "cxl-upstream"))))
-		return 0;
-	char ids[512];
-	size_t u = 0;
-	ids[0] = 0;
-	for (uint32_t i = 0; i < fab->nfns && u < sizeof(ids) - 64; i++) {
-		struct pcisim_pcifn *o = fab->fns[i];
-		if (o->comp.removed)
-			continue;
-		if (!strcmp(o->drv->name, "cxl-type3") || (!fwd && !strcmp(o->drv->name, "cxl-upstream")))
-			u += (size_t)snprintf(ids + u, sizeof(ids) - u, "%s%s", u ? ", " : "", o->comp.name);
-	}
-	const char *valid = u ? ids : "none (no cxl-upstream or cxl-type3 exists)";
-	if (!tf)
-		return pcisim_diag_error(d, t->loc,
-					 "i2c_mctp_cxl target '%s' names no device; valid targets: %s", t->value,
-					 valid);
-	if (fwd && !strcmp(tf->drv->name, "cxl-upstream"))
-		return pcisim_diag_error(d, t->loc,
-					 "i2c_mctp_cxl target '%s': mctp-msg-forward works for cxl-type3 targets only; valid targets: %s",
-					 t->value, valid);
-	return pcisim_diag_error(d, t->loc,
-				 "i2c_mctp_cxl target '%s' is a %s: Unhandled target type for CXL MCTP EP; valid targets: %s",
-				 t->value, tf->drv->name, valid);
-}
-
 /* ---- properties and the table ---- */
 
 #define CXL_LINK_PROPS                                                                          \
@@ -364,18 +271,6 @@ static const struct pcisim_prop_def ct1_props[] = {
 	{0},
 };
 
-static const struct pcisim_prop_def mctp_props[] = {
-	{"bus", PCISIM_PROP_STR, "the I2C bus: aspeed.i2c.bus.N (required)", 0, 0, NULL, true},
-	{"address", PCISIM_PROP_INT, "7-bit I2C address (default 0)", 0, 0x7f, NULL, true},
-	{"target", PCISIM_PROP_STR, "id of the cxl-upstream or cxl-type3 the CCI belongs to (required)", 0, 0,
-	 NULL, true},
-	{"qmp", PCISIM_PROP_STR, "HOST:PORT of the target VM's QMP, for mctp-msg-forward (FM emulation RFC)", 0,
-	 0, NULL, false},
-	{"mctp-msg-forward", PCISIM_PROP_BOOL,
-	 "forward FM-API requests to the VM at qmp= (FM emulation RFC; default off)", 0, 0, NULL, false},
-	{0},
-};
-
 const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 	{
 		.name = "cxl-type3",
@@ -396,14 +291,6 @@ const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 		.pcie = true,
 		.hotpluggable = true,
 		.realize = ct1_realize,
-	},
-	{
-		.name = "i2c_mctp_cxl",
-		.help = "MCTP over I2C endpoint with a CXL CCI (hw/cxl/i2c_mctp_cxl.c)",
-		.kind = PCISIM_FN_OTHER,
-		.props = mctp_props,
-		.realize = mctp_realize,
-		.link = mctp_link,
 	},
 	{0},
 };

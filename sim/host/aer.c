@@ -1470,7 +1470,7 @@ void pcisim_host_aer_boot(struct pcisim_host *h)
 	struct pcisim_fabric *fab = h->fab;
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->cfg.bytes &&
+		if (!fn->comp.removed && fn->cfg.bytes &&
 		    pcisim_host_visible(h, fn))
 			setup_fn(h, fn);
 	}

@@ -33,6 +33,27 @@ void pcisim_drivers_add(const struct pcisim_driver *table)
 	driver_tables[ndriver_tables++] = table;
 }
 
+/* ---- buses that are not PCI ---- */
+
+static const struct pcisim_bus_kind **bus_kinds;
+static size_t nbus_kinds, capbus_kinds;
+
+void pcisim_bus_kind_add(const struct pcisim_bus_kind *k)
+{
+	for (size_t i = 0; i < nbus_kinds; i++)
+		if (bus_kinds[i] == k)
+			return;
+	if (nbus_kinds == capbus_kinds) {
+		size_t cap = capbus_kinds ? capbus_kinds * 2 : 4;
+		const struct pcisim_bus_kind **v = realloc(bus_kinds, cap * sizeof(*v));
+		if (!v)
+			abort();
+		bus_kinds = v;
+		capbus_kinds = cap;
+	}
+	bus_kinds[nbus_kinds++] = k;
+}
+
 /* ---- feature hooks ---- */
 
 static const struct pcisim_fabric_hooks **hooks;
@@ -328,12 +349,16 @@ static void intern_masks(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
 	fab->masks_hash[fab->nmasks++] = h;
 }
 
+/* QEMU names a device without id= after its driver and how many came before it, on
+ * any bus: count every component of that model (PCI or not, removed ones too). */
 static unsigned anon_counter(struct pcisim_fabric *fab, const char *driver)
 {
 	unsigned n = 0;
-	for (uint32_t i = 0; i < fab->nfns; i++)
-		if (!strcmp(fab->fns[i]->drv->name, driver))
+	for (uint32_t i = 0; i < fab->sim->ncomps; i++) {
+		const struct pcisim_comp *c = fab->sim->comps[i];
+		if (c->ops && c->ops->type && !strcmp(c->ops->type, driver))
 			n++;
+	}
 	return n;
 }
 
@@ -358,6 +383,52 @@ static int check_id(struct pcisim_fabric *fab, const char *id, struct pcisim_loc
 	if (pcisim_comp_find(fab->sim, id))
 		return pcisim_diag_error(d, loc, "Duplicate device ID '%s'", id);
 	return 0;
+}
+
+/*
+ * The component ops of a driver's functions: the driver's own, completed with the
+ * fabric's defaults (config space save/load, describe, registers by name); destroy
+ * goes through the fabric. Built once per driver and kept for the process (drivers
+ * are static tables), in a list that grows.
+ */
+static const struct pcisim_comp_ops *fn_ops(const struct pcisim_driver *drv)
+{
+	static struct {
+		const struct pcisim_driver *drv;
+		struct pcisim_comp_ops *ops;
+	} *cache;
+	static size_t n, cap;
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].drv == drv)
+			return cache[i].ops;
+	if (n == cap) {
+		cap = cap ? cap * 2 : 32;
+		void *v = realloc(cache, cap * sizeof(*cache));
+		if (!v)
+			abort();
+		cache = v;
+	}
+	struct pcisim_comp_ops *ops = calloc(1, sizeof(*ops));
+	if (!ops)
+		abort();
+	if (drv->ops)
+		*ops = *drv->ops;
+	ops->type = drv->name;
+	if (!ops->save)
+		ops->save = fn_save;
+	if (!ops->load)
+		ops->load = fn_load;
+	if (!ops->describe)
+		ops->describe = fn_describe;
+	if (!ops->query) {
+		ops->query = fn_query;
+		ops->query_keys = pcisim_regdesc_names();
+	}
+	ops->destroy = fn_comp_destroy;
+	cache[n].drv = drv;
+	cache[n].ops = ops;
+	n++;
+	return ops;
 }
 
 int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *props,
@@ -385,6 +456,16 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 		id = anon;
 	}
 	const struct pcisim_prop *idp = pcisim_props_find(props, "id");
+	if (drv->bus_kind) {
+		if (hotplug)
+			return pcisim_diag_error(d, props->loc, "Device '%s' does not support hotplugging",
+						 drv->name);
+		if ((rc = check_id(fab, id, idp ? idp->loc : props->loc, d)))
+			return rc;
+		if (out)
+			*out = NULL;
+		return drv->bus_kind->create(fab, drv, props, id, hotplug, d);
+	}
 	/* QEMU's qdev_device_add() looks the bus up before it sets the id. */
 	bool id_checked = false;
 
@@ -393,7 +474,7 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 	/* pcie.0's own host bridge (pcisim_q35_create) sits on no bus: its bus is the root. */
 	bool root_host = drv->kind == PCISIM_FN_HOST_BRIDGE && !fab->root_host &&
 			 !pcisim_props_find(props, "bus");
-	if (drv->kind != PCISIM_FN_OTHER && !root_host) {
+	if (!root_host) {
 		const char *busname = pcisim_props_str(props, "bus", "pcie.0");
 		const struct pcisim_prop *bp = pcisim_props_find(props, "bus");
 		bus = pcisim_fabric_find_bus(fab, busname);
@@ -472,45 +553,12 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 	fn->hotplugged = hotplug;
 	fn->powered = true;
 	fn->props = *props;
-	if (drv->kind != PCISIM_FN_OTHER &&
-	    (rc = pcisim_cfg_init(&fn->cfg, drv->pcie ? PCISIM_CFG_PCIE_SIZE : PCISIM_CFG_PCI_SIZE,
+	if ((rc = pcisim_cfg_init(&fn->cfg, drv->pcie ? PCISIM_CFG_PCIE_SIZE : PCISIM_CFG_PCI_SIZE,
 				  drv->bridge))) {
 		free(fn);
 		return rc;
 	}
-	/* The component's ops come from the driver; destroy goes through the fabric. */
-	static struct pcisim_comp_ops ops_cache[64];
-	static const struct pcisim_driver *ops_drv[64];
-	const struct pcisim_comp_ops *ops = NULL;
-	for (size_t i = 0; i < 64; i++) {
-		if (ops_drv[i] == drv) {
-			ops = &ops_cache[i];
-			break;
-		}
-		if (!ops_drv[i]) {
-			ops_drv[i] = drv;
-			if (drv->ops)
-				ops_cache[i] = *drv->ops;
-			ops_cache[i].type = drv->name;
-			if (drv->kind != PCISIM_FN_OTHER) {
-				if (!ops_cache[i].save)
-					ops_cache[i].save = fn_save;
-				if (!ops_cache[i].load)
-					ops_cache[i].load = fn_load;
-				if (!ops_cache[i].describe)
-					ops_cache[i].describe = fn_describe;
-				if (!ops_cache[i].query) {
-					ops_cache[i].query = fn_query;
-					ops_cache[i].query_keys = pcisim_regdesc_names();
-				}
-			}
-			ops_cache[i].destroy = fn_comp_destroy;
-			ops = &ops_cache[i];
-			break;
-		}
-	}
-	if (!ops)
-		abort();
+	const struct pcisim_comp_ops *ops = fn_ops(drv);
 	struct pcisim_comp *parent = NULL;
 	if (bus)
 		parent = bus->bridge ? &bus->bridge->comp : bus->host ? &bus->host->comp : NULL;
@@ -545,6 +593,20 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 	hooks_plugged(fn);
 	if (out)
 		*out = fn;
+	return 0;
+}
+
+int pcisim_fabric_link(struct pcisim_fabric *fab, struct pcisim_diag *d)
+{
+	int rc;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!fn->comp.removed && fn->drv->link && (rc = fn->drv->link(fn, d)))
+			return rc;
+	}
+	for (size_t i = 0; i < nbus_kinds; i++)
+		if (bus_kinds[i]->link && (rc = bus_kinds[i]->link(fab, d)))
+			return rc;
 	return 0;
 }
 
@@ -630,7 +692,7 @@ void pcisim_fabric_reset(struct pcisim_fabric *fab, enum pcisim_reset_kind kind)
 {
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
-		if (fn->comp.removed || fn->drv->kind == PCISIM_FN_OTHER)
+		if (fn->comp.removed)
 			continue;
 		if (fn->drv->reset)
 			fn->drv->reset(fn, kind);
@@ -700,14 +762,13 @@ static void fn_describe(struct pcisim_comp *c, FILE *out)
 static int fn_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
 {
 	struct pcisim_pcifn *fn = pcisim_to_fn(c);
-	static char bdf[32];
 	if (!strcmp(key, "powered")) {
 		v->u = fn->powered;
 		return 0;
 	}
 	if (!strcmp(key, "bdf")) {
 		v->is_str = true;
-		v->s = pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+		v->s = pcisim_fn_bdf_str(fn, fn->query_str, sizeof(fn->query_str));
 		return 0;
 	}
 	uint32_t val;
@@ -742,14 +803,11 @@ static uint8_t enumerate_bus(struct pcisim_pcibus *b, uint8_t number)
 
 void pcisim_fabric_enumerate(struct pcisim_fabric *fab)
 {
-	/* Root buses: pcie.0 first, then expander bridges in order of bus_nr. */
-	struct pcisim_pcibus *roots[64];
-	size_t nroots = 0;
-	for (uint32_t i = 0; i < fab->nbuses && nroots < 64; i++)
-		if (fab->buses[i]->is_root && !(fab->buses[i]->host && fab->buses[i]->host->comp.removed))
-			roots[nroots++] = fab->buses[i];
-	for (size_t i = 0; i < nroots; i++) {
-		struct pcisim_pcibus *b = roots[i];
+	/* Root buses in creation order: pcie.0 first, then the expander bridges. */
+	for (uint32_t i = 0; i < fab->nbuses; i++) {
+		struct pcisim_pcibus *b = fab->buses[i];
+		if (!b->is_root || (b->host && b->host->comp.removed))
+			continue;
 		uint8_t nr = (uint8_t)pcisim_props_u64(&b->host->props, "bus_nr", 0);
 		enumerate_bus(b, nr);
 	}

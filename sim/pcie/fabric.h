@@ -36,7 +36,6 @@ enum pcisim_fn_kind {
 	PCISIM_FN_UPSTREAM_PORT,
 	PCISIM_FN_DOWNSTREAM_PORT,
 	PCISIM_FN_ENDPOINT,
-	PCISIM_FN_OTHER,           /* not on a PCI bus (i2c_mctp_cxl): a component only */
 };
 
 struct pcisim_pcibus {
@@ -55,7 +54,7 @@ struct pcisim_pcifn {
 	const struct pcisim_driver *drv;
 	struct pcisim_fabric *fabric;
 	struct pcisim_cfg cfg;
-	struct pcisim_pcibus *bus;       /* where it sits (NULL for host bridge of pcie.0 / OTHER) */
+	struct pcisim_pcibus *bus;       /* where it sits (NULL for the host bridge of pcie.0) */
 	struct pcisim_pcibus *secondary; /* bridges and host bridges: the bus below */
 	uint8_t devfn;
 	bool hotplugged;                 /* added by device_add (QEMU dev->hotplugged) */
@@ -66,6 +65,7 @@ struct pcisim_pcifn {
 	const struct pcisim_ynode *where;/* topology entry, for messages */
 	pcisim_time ready_at;            /* reset.c: config requests before this complete with RRS */
 	struct pcisim_reset_image *reset_image; /* reset.c: realize-time values of resettable bits */
+	char query_str[16];              /* the text a string query ("bdf") answers with */
 };
 
 static inline struct pcisim_pcifn *pcisim_to_fn(struct pcisim_comp *c)
@@ -79,6 +79,8 @@ static inline uint16_t pcisim_fn_bdf(const struct pcisim_pcifn *f)
 }
 
 /* ---- device models ---- */
+
+struct pcisim_bus_kind;
 
 struct pcisim_driver {
 	const char *name;            /* QEMU -device driver name */
@@ -120,7 +122,36 @@ struct pcisim_driver {
 	bool unmigratable;
 	/* the rest of the component ops (save/load/describe/query), all optional */
 	const struct pcisim_comp_ops *ops;
+	/*
+	 * A device that is not a PCI function (an I2C endpoint, later a memory backend or
+	 * a Fabric Manager host): the kind of bus it sits on creates it, and @model is
+	 * that bus kind's description of the device. Everything above but name, help and
+	 * props is then unused. NULL: a PCI function.
+	 */
+	const struct pcisim_bus_kind *bus_kind;
+	const void *model;
 };
+
+/**
+ * struct pcisim_bus_kind - a kind of bus other than PCI (QEMU's bus types: "i2c-bus").
+ * Its devices are components of their own, not PCI functions: the fabric checks the
+ * common properties and the id, then hands the device over.
+ *
+ * @create: a device of @drv named @id on the bus its properties name; 0, or an error
+ *          located in @d
+ * @link:   after every device of a topology exists: the cross-references (target=)
+ *          of this kind's devices
+ */
+struct pcisim_bus_kind {
+	const char *name;
+	int (*create)(struct pcisim_fabric *fab, const struct pcisim_driver *drv,
+		      const struct pcisim_props *props, const char *id, bool hotplug,
+		      struct pcisim_diag *d);
+	int (*link)(struct pcisim_fabric *fab, struct pcisim_diag *d);
+};
+
+/** Register a bus kind (once; its link runs after the PCI functions', in this order). */
+void pcisim_bus_kind_add(const struct pcisim_bus_kind *k);
 
 /** Register a table of drivers (ends with {0}). */
 void pcisim_drivers_add(const struct pcisim_driver *table);
@@ -163,7 +194,7 @@ struct pcisim_fabric {
 	struct pcisim_pcifn *root_host;  /* pcie.0's host bridge */
 	struct pcisim_pcibus **buses;    /* in creation order */
 	uint32_t nbuses, capbuses;
-	struct pcisim_pcifn **fns;       /* every function and non-PCI device, creation order */
+	struct pcisim_pcifn **fns;       /* every PCI function, creation order */
 	uint32_t nfns, capfns;
 	bool enumerated;
 	struct pcisim_cfg_masks **masks; /* distinct mask sets, one reference each */
@@ -186,6 +217,11 @@ struct pcisim_pcifn *pcisim_fabric_find_fn(struct pcisim_fabric *fab, const char
  */
 int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *props,
 			 bool hotplug, struct pcisim_pcifn **out, struct pcisim_diag *d);
+/**
+ * pcisim_fabric_link() - after a topology's devices exist: every driver's link (target=
+ * references) in creation order, then every bus kind's.
+ */
+int pcisim_fabric_link(struct pcisim_fabric *fab, struct pcisim_diag *d);
 /** Unparent and remove a function (and everything below it). */
 void pcisim_device_destroy(struct pcisim_fabric *fab, struct pcisim_pcifn *fn);
 

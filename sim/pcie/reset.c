@@ -167,7 +167,7 @@ static void sync_bridge_state(struct pcisim_pcifn *fn, enum pcisim_reset_kind ki
 
 void pcisim_reset_fn(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind, const char *why)
 {
-	if (fn->comp.removed || fn->drv->kind == PCISIM_FN_OTHER)
+	if (fn->comp.removed)
 		return;
 	PCISIM_RECORD(fn->comp.sim, &fn->comp, "pci.reset", PCISIM_FS("kind", kind_name(kind)),
 		      PCISIM_FS("why", why));

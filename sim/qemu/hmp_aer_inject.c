@@ -284,7 +284,7 @@ static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 	unsigned compat = fab->machine.compat;
 	char a[256], b[256];
 	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, r.id);
-	if (!fn || fn->drv->kind == PCISIM_FN_OTHER || !fn->drv->pcie ||
+	if (!fn || !fn->drv->pcie ||
 	    !pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP)) {
 		snprintf(a, sizeof(a), "device '%s' is not a PCIe device", r.id);
 		if (!fn)

@@ -144,11 +144,8 @@ int pcisim_topology_build(struct pcisim_sim *sim, struct pcisim_arena *a,
 		if ((rc = pcisim_device_create(fab, &props, false, NULL, d)))
 			return rc;
 	}
-	for (uint32_t i = 0; i < fab->nfns; i++) {
-		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->drv->link && (rc = fn->drv->link(fn, d)))
-			return rc;
-	}
+	if ((rc = pcisim_fabric_link(fab, d)))
+		return rc;
 	if (fab->machine.ncxl_fmw && (rc = pcisim_cxl_fmw_check_targets(fab, d)))
 		return rc;
 	/* QEMU resets the machine after creating it; firmware and Linux then number the buses. */
@@ -156,7 +153,7 @@ int pcisim_topology_build(struct pcisim_sim *sim, struct pcisim_arena *a,
 	pcisim_fabric_enumerate(fab);
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->bus) {
+		if (!fn->comp.removed && fn->bus) {
 			char bdf[32];
 			PCISIM_RECORD(sim, &fn->comp, "pci.device",
 				      PCISIM_FS("driver", fn->drv->name),

@@ -46,7 +46,7 @@ static void section_id(const struct pcisim_pcifn *fn, char *buf, size_t n)
 
 static bool migratable(const struct pcisim_pcifn *fn)
 {
-	return !fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->bus &&
+	return !fn->comp.removed && fn->bus &&
 	       fn->drv->vmsd_path && fn->comp.ops && fn->comp.ops->save;
 }
 

@@ -49,7 +49,7 @@ static size_t log_pos;
 
 static bool is_pci_fn(const struct pcisim_pcifn *fn)
 {
-	return !fn->comp.removed && fn->bus && fn->drv->kind != PCISIM_FN_OTHER &&
+	return !fn->comp.removed && fn->bus &&
 	       fn->drv->kind != PCISIM_FN_HOST_BRIDGE;
 }
 

@@ -1,0 +1,255 @@
+/*
+ * I2C buses and their devices (sim/mctp/i2c.h).
+ */
+#include "sim/mctp/i2c.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/sim.h"
+
+/* The buses of one simulation, kept with it. */
+struct i2c_state {
+	struct pcisim_i2c_bus **buses;
+	uint32_t nbuses, capbuses;
+};
+
+static const struct pcisim_ext_key i2c_key = {"i2c-buses"};
+
+static void state_free(void *p)
+{
+	struct i2c_state *st = p;
+	free(st->buses);
+	free(st);
+}
+
+static struct i2c_state *state_get(struct pcisim_sim *sim)
+{
+	struct i2c_state *st = pcisim_ext_get(sim, &i2c_key);
+	if (st)
+		return st;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		abort();
+	pcisim_ext_set(sim, &i2c_key, st, state_free);
+	return st;
+}
+
+struct pcisim_i2c_bus *const *pcisim_i2c_buses(struct pcisim_fabric *fab, uint32_t *n)
+{
+	struct i2c_state *st = pcisim_ext_get(fab->sim, &i2c_key);
+	*n = st ? st->nbuses : 0;
+	return st ? st->buses : NULL;
+}
+
+struct pcisim_i2c_dev *pcisim_i2c_dev_at(const struct pcisim_i2c_bus *bus, uint8_t addr)
+{
+	for (uint32_t i = 0; i < bus->ndevs; i++)
+		if (!bus->devs[i]->comp.removed && bus->devs[i]->addr == addr)
+			return bus->devs[i];
+	return NULL;
+}
+
+/* ---- components ---- */
+
+static void bus_destroy(struct pcisim_comp *c)
+{
+	struct pcisim_i2c_bus *b = (struct pcisim_i2c_bus *)c;
+	free(b->devs);
+	free(b);
+}
+
+static void bus_describe(struct pcisim_comp *c, FILE *out)
+{
+	const struct pcisim_i2c_bus *b = (const struct pcisim_i2c_bus *)c;
+	fprintf(out, "%s (i2c-bus): %u device(s)\n", c->name, b->ndevs);
+}
+
+static const struct pcisim_comp_ops bus_ops = {
+	.type = "i2c-bus",
+	.describe = bus_describe,
+	.destroy = bus_destroy,
+};
+
+static void dev_destroy(struct pcisim_comp *c)
+{
+	free(c);
+}
+
+static void dev_describe(struct pcisim_comp *c, FILE *out)
+{
+	const struct pcisim_i2c_dev *dev = (const struct pcisim_i2c_dev *)c;
+	fprintf(out, "%s (%s) at 0x%02x on %s\n", c->name, dev->drv->name, dev->addr,
+		dev->bus->comp.name);
+}
+
+static int dev_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	const struct pcisim_i2c_dev *dev = (const struct pcisim_i2c_dev *)c;
+	if (!strcmp(key, "address")) {
+		v->u = dev->addr;
+		return 0;
+	}
+	if (!strcmp(key, "bus")) {
+		v->is_str = true;
+		v->s = dev->bus->comp.name;
+		return 0;
+	}
+	return -PCISIM_ENOENT;
+}
+
+static const char *const dev_query_keys[] = {"address", "bus", NULL};
+
+/*
+ * One ops table per driver (the component's type is the driver's name, as for PCI
+ * functions): built once per driver, kept for the process, in a list that grows.
+ */
+static const struct pcisim_comp_ops *dev_ops(const struct pcisim_driver *drv)
+{
+	static struct {
+		const struct pcisim_driver *drv;
+		struct pcisim_comp_ops *ops;
+	} *cache;
+	static size_t n, cap;
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].drv == drv)
+			return cache[i].ops;
+	if (n == cap) {
+		cap = cap ? cap * 2 : 8;
+		void *v = realloc(cache, cap * sizeof(*cache));
+		if (!v)
+			abort();
+		cache = v;
+	}
+	struct pcisim_comp_ops *ops = calloc(1, sizeof(*ops));
+	if (!ops)
+		abort();
+	ops->type = drv->name;
+	ops->describe = dev_describe;
+	ops->query = dev_query;
+	ops->query_keys = dev_query_keys;
+	ops->destroy = dev_destroy;
+	cache[n].drv = drv;
+	cache[n].ops = ops;
+	n++;
+	return ops;
+}
+
+/* ---- the bus kind ---- */
+
+/* QEMU's names for the BMC's I2C buses: aspeed.i2c.bus.N. */
+static bool bus_name_valid(const char *s)
+{
+	static const char prefix[] = "aspeed.i2c.bus.";
+	if (strncmp(s, prefix, sizeof(prefix) - 1))
+		return false;
+	s += sizeof(prefix) - 1;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static struct pcisim_i2c_bus *bus_get(struct pcisim_fabric *fab, const char *name,
+				      struct pcisim_diag *d, struct pcisim_loc loc)
+{
+	struct i2c_state *st = state_get(fab->sim);
+	for (uint32_t i = 0; i < st->nbuses; i++)
+		if (!strcmp(st->buses[i]->comp.name, name))
+			return st->buses[i];
+	struct pcisim_i2c_bus *b = calloc(1, sizeof(*b));
+	if (!b)
+		abort();
+	if (pcisim_comp_add(fab->sim, &b->comp, NULL, name, &bus_ops)) {
+		free(b);
+		pcisim_diag_error(d, loc, "'%s' names an I2C bus, but a device already has that id",
+				  name);
+		return NULL;
+	}
+	if (st->nbuses == st->capbuses) {
+		st->capbuses = st->capbuses ? st->capbuses * 2 : 4;
+		st->buses = realloc(st->buses, st->capbuses * sizeof(*st->buses));
+		if (!st->buses)
+			abort();
+	}
+	st->buses[st->nbuses++] = b;
+	return b;
+}
+
+static int i2c_create(struct pcisim_fabric *fab, const struct pcisim_driver *drv,
+		      const struct pcisim_props *props, const char *id, bool hotplug,
+		      struct pcisim_diag *d)
+{
+	const struct pcisim_i2c_model *m = drv->model;
+	const struct pcisim_prop *bp = pcisim_props_find(props, "bus");
+	if (!bp)
+		return pcisim_diag_error(d, props->loc,
+					 "No 'i2c-bus' bus found for device '%s': give bus=aspeed.i2c.bus.N",
+					 drv->name);
+	if (!bus_name_valid(bp->value))
+		return pcisim_diag_error(d, bp->loc,
+					 "%s: '%s' is not an I2C bus; valid buses: aspeed.i2c.bus.N (N = 0, 1, ...)",
+					 drv->name, bp->value);
+	unsigned addr = (unsigned)pcisim_props_u64(props, "address", 0);
+	struct pcisim_i2c_bus *bus = bus_get(fab, bp->value, d, bp->loc);
+	if (!bus)
+		return PCISIM_ERR(PCISIM_EINVAL);
+	struct pcisim_i2c_dev *dev = calloc(1, m && m->size ? m->size : sizeof(*dev));
+	if (!dev)
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	dev->drv = drv;
+	dev->fabric = fab;
+	dev->bus = bus;
+	dev->addr = (uint8_t)addr;
+	dev->props = *props;
+	int rc;
+	if (m && m->realize && (rc = m->realize(dev, d))) {
+		free(dev);
+		return rc;
+	}
+	/* Two devices cannot answer at one address on one bus. */
+	struct pcisim_i2c_dev *o = pcisim_i2c_dev_at(bus, dev->addr);
+	if (o) {
+		const struct pcisim_prop *a = pcisim_props_find(props, "address");
+		free(dev);
+		return pcisim_diag_error(d, a ? a->loc : props->loc,
+					 "%s: I2C address 0x%02x on %s is already used by '%s'", drv->name,
+					 addr, bus->comp.name, o->comp.name);
+	}
+	if ((rc = pcisim_comp_add(fab->sim, &dev->comp, &bus->comp, id, dev_ops(drv)))) {
+		free(dev);
+		return pcisim_diag_error(d, props->loc, "Duplicate device ID '%s'", id);
+	}
+	if (bus->ndevs == bus->capdevs) {
+		bus->capdevs = bus->capdevs ? bus->capdevs * 2 : 4;
+		bus->devs = realloc(bus->devs, bus->capdevs * sizeof(*bus->devs));
+		if (!bus->devs)
+			abort();
+	}
+	bus->devs[bus->ndevs++] = dev;
+	return 0;
+}
+
+static int i2c_link(struct pcisim_fabric *fab, struct pcisim_diag *d)
+{
+	uint32_t nb;
+	struct pcisim_i2c_bus *const *buses = pcisim_i2c_buses(fab, &nb);
+	int rc;
+	for (uint32_t i = 0; i < nb; i++)
+		for (uint32_t j = 0; j < buses[i]->ndevs; j++) {
+			struct pcisim_i2c_dev *dev = buses[i]->devs[j];
+			const struct pcisim_i2c_model *m = dev->drv->model;
+			if (!dev->comp.removed && m && m->link && (rc = m->link(dev, d)))
+				return rc;
+		}
+	return 0;
+}
+
+const struct pcisim_bus_kind pcisim_i2c_bus_kind = {
+	.name = "i2c-bus",
+	.create = i2c_create,
+	.link = i2c_link,
+};

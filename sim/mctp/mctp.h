@@ -1,0 +1,15 @@
+/*
+ * MCTP and what it carries between a Fabric Manager and CXL devices: the I2C buses
+ * (i2c.h) and the MCTP-over-I2C endpoints on them. Registered by pcisim_mctp_register().
+ */
+#ifndef PCISIM_MCTP_MCTP_H
+#define PCISIM_MCTP_MCTP_H
+
+#include "sim/pcie/fabric.h"
+
+extern const struct pcisim_driver pcisim_mctp_drivers[]; /* i2c_mctp_cxl.c */
+
+/** Register the I2C bus kind and the MCTP device models. */
+void pcisim_mctp_register(void);
+
+#endif
