@@ -30,22 +30,6 @@ int pcisim_qemu_version_parse(const char *s, unsigned *out)
 	return 0;
 }
 
-enum pcisim_machine_type_rc pcisim_qemu_machine_type_parse(const char *type, unsigned *version)
-{
-	*version = 0;
-	if (!strcmp(type, "q35") || !strcmp(type, "pc-q35"))
-		return PCISIM_MACHINE_TYPE_OK;
-	/* pc-q35-X.Y: no micro version in machine type names */
-	if (strncmp(type, "pc-q35-", 7) || pcisim_qemu_version_parse(type + 7, version) ||
-	    strchr(strchr(type + 7, '.') + 1, '.')) {
-		*version = 0;
-		return PCISIM_MACHINE_TYPE_UNKNOWN;
-	}
-	if (*version < PCISIM_Q35_OLDEST)
-		return PCISIM_MACHINE_TYPE_TOO_OLD;
-	return PCISIM_MACHINE_TYPE_OK;
-}
-
 bool pcisim_qemu_version_supported(unsigned version)
 {
 	return version >= PCISIM_QEMU_OLDEST;

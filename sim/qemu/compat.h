@@ -10,23 +10,14 @@
 #include <stdbool.h>
 
 #include "sim/pcie/machine.h"
+#include "sim/qemu/machine_type.h"
 
 /* The QEMU versions pcisim emulates: 4.0 up to the newest it knows. */
 #define PCISIM_QEMU_OLDEST PCISIM_QEMU(4, 0)
 #define PCISIM_QEMU_NEWEST PCISIM_QEMU(9, 2)
-/* The oldest q35 machine type QEMU has. */
-#define PCISIM_Q35_OLDEST PCISIM_QEMU(2, 4)
 
 /** "X.Y" (or "X.Y.Z": the micro version is ignored) -> PCISIM_QEMU(X, Y); -1 otherwise. */
 int pcisim_qemu_version_parse(const char *s, unsigned *out);
-
-enum pcisim_machine_type_rc {
-	PCISIM_MACHINE_TYPE_OK = 0,
-	PCISIM_MACHINE_TYPE_UNKNOWN = -1, /* not q35, pc-q35 or pc-q35-X.Y */
-	PCISIM_MACHINE_TYPE_TOO_OLD = -2, /* pc-q35-X.Y older than pc-q35-2.4 */
-};
-/** A machine type name -> its version (0 for q35 / pc-q35: the binary's newest). */
-enum pcisim_machine_type_rc pcisim_qemu_machine_type_parse(const char *type, unsigned *version);
 
 /** Is @version a QEMU binary pcisim emulates? */
 bool pcisim_qemu_version_supported(unsigned version);

@@ -13,6 +13,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
 #include "sim/qemu/compat.h"
+#include "sim/qemu/machine_type.h"
 #include "sim/qemu/qemu_args.h"
 
 static const char *const machine_keys[] = {"type", "qemu", "cxl", "acpi-pci-hotplug-with-bridge-support",
@@ -30,18 +31,19 @@ static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *n
 	if (t) {
 		if ((rc = pcisim_yget_str(t, "'type'", &m->type, d)))
 			return rc;
-		switch (pcisim_qemu_machine_type_parse(m->type, &m->type_version)) {
-		case PCISIM_MACHINE_TYPE_OK:
-			break;
-		case PCISIM_MACHINE_TYPE_TOO_OLD:
+		enum pcisim_machine_type_rc mrc;
+		const struct pcisim_machine_type *mt =
+			pcisim_machine_type_find(m->type, &m->type_version, &mrc);
+		char choices[256];
+		if (mrc == PCISIM_MACHINE_TYPE_TOO_OLD)
 			return pcisim_diag_error(d, t->loc,
-						 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
-						 m->type);
-		default:
-			return pcisim_diag_error(d, t->loc,
-						 "unknown machine type '%s'; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
-						 m->type);
-		}
+						 "machine type '%s' is older than any %s type QEMU has (%s-%u.%u)",
+						 m->type, mt->aliases[0], mt->family, mt->oldest >> 8,
+						 mt->oldest & 0xff);
+		if (!mt)
+			return pcisim_diag_error(d, t->loc, "unknown machine type '%s'; valid choices: %s",
+						 m->type,
+						 pcisim_machine_type_choices(choices, sizeof(choices)));
 	}
 	const struct pcisim_ynode *q = pcisim_ymap_get(node, "qemu");
 	if (q) {
@@ -108,8 +110,11 @@ int pcisim_machine_build(struct pcisim_sim *sim, const struct pcisim_ynode *node
 	if (!acpi_set)
 		m->acpi_pcihp_bridges = pcisim_qemu_acpi_pcihp_bridges_default(m);
 	pcisim_qemu_compat_update(m);
-	/* The q35 root complex: the pcie.0 root bus and its fixed devices. */
-	return pcisim_q35_create(fab, !m->no_vga, d);
+	/* The machine type's root complex and fixed devices (q35: pcie.0, MCH, ICH9, VGA). */
+	enum pcisim_machine_type_rc mrc;
+	unsigned v;
+	const struct pcisim_machine_type *mt = pcisim_machine_type_find(m->type, &v, &mrc);
+	return mt->create(fab, d);
 }
 
 static int machine_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,

@@ -19,6 +19,8 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/qemu/machine.h"
+#include "sim/qemu/compat.h"
+#include "sim/qemu/machine_type.h"
 
 /* QEMU's device path for a PCI function: root slot.fn, then ":slot.fn" per bridge level. */
 static void dev_path(const struct pcisim_pcifn *fn, char *buf, size_t n)
@@ -101,16 +103,24 @@ static const struct pcisim_pcifn *missing_rom(const struct pcisim_fabric *src,
 	return NULL;
 }
 
-static const char *qemu_prog(unsigned qemu)
+/* The program the machine type runs on: its messages start with the program's name. */
+static const char *qemu_prog(const struct pcisim_machine *m)
 {
-	(void)qemu;
-	return "qemu-system-x86_64";
+	enum pcisim_machine_type_rc rc;
+	unsigned v;
+	const struct pcisim_machine_type *t = pcisim_machine_type_find(m->type, &v, &rc);
+	if (!t) { /* a machine that failed to build: the default machine's program */
+		struct pcisim_machine def = {0};
+		pcisim_qemu_machine_defaults(&def);
+		t = pcisim_machine_type_find(def.type, &v, &rc);
+	}
+	return t->program;
 }
 
-static void fail_lines(struct pcisim_sim *sim, unsigned qemu, const char *first,
+static void fail_lines(struct pcisim_sim *sim, const struct pcisim_machine *m, const char *first,
 		       const struct section *sec)
 {
-	const char *prog = qemu_prog(qemu);
+	const char *prog = qemu_prog(m);
 	pcisim_log(sim, NULL, "qemu", "%s: %s", prog, first);
 	if (sec && strstr(first, "get_pci_config_device")) {
 		pcisim_log(sim, NULL, "qemu", "%s: Failed to load PCIDevice:config", prog);
@@ -179,7 +189,6 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	if (!rc)
 		rc = pcisim_topology_build(&dsim, &arena, dst_topology ? dst_topology : sc->topology, &dd);
 	struct pcisim_fabric *dfab = pcisim_fabric_get(&dsim);
-	unsigned dqemu = dfab->machine.qemu;
 	const char *result = "completed", *reason = "";
 	char reasonbuf[512] = "";
 	if (rc) {
@@ -193,7 +202,7 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		static const struct section ram = {.id = "ram"};
 		char msg[320];
 		snprintf(msg, sizeof(msg), "Unknown ramblock \"%s\", cannot accept migration", block);
-		fail_lines(sim, dqemu, msg, &ram);
+		fail_lines(sim, &dfab->machine, msg, &ram);
 		snprintf(reasonbuf, sizeof(reasonbuf), "%.500s", msg);
 		reason = reasonbuf;
 		result = "failed";
@@ -215,7 +224,7 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 			snprintf(msg, sizeof(msg),
 				 "Unknown savevm section or instance '%s' 0. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices",
 				 sec->id);
-			fail_lines(sim, dqemu, msg, NULL);
+			fail_lines(sim, &dfab->machine, msg, NULL);
 			result = "failed";
 			reason = "unknown section";
 			rc = -1;
@@ -233,7 +242,7 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		if (lrc) {
 			const char *msg = strstr(ld.first, "error: ");
 			msg = msg ? msg + 7 : ld.first;
-			fail_lines(sim, dqemu, msg, sec);
+			fail_lines(sim, &dfab->machine, msg, sec);
 			snprintf(reasonbuf, sizeof(reasonbuf), "%.500s", msg);
 			reason = reasonbuf;
 			result = "failed";
