@@ -1,5 +1,5 @@
 /*
- * lspci output (sim/pcie/lspci.c): the tree of the PDS race scenario's machine and of
+ * lspci output (tools/lspci.c): the tree of the PDS race scenario's machine and of
  * the FM emulation RFC's CXL switch, and one pcie-root-port decoded in full, each
  * compared with a checked-in golden file (tests/golden/lspci-*.txt); then single
  * decoders on hand-built config spaces (DPC, which no QEMU port has; names of
