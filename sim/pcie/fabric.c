@@ -11,7 +11,6 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/link.h"
-#include "sim/qemu/qemu_args.h"
 #include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"

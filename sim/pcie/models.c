@@ -15,7 +15,6 @@
 
 #include "sim/core/ynode.h"
 #include "sim/pcie/regs/aer.h"
-#include "sim/cxl/cxl_dvsec.h"
 #include "sim/pcie/regs/doe.h"
 #include "sim/pcie/regs/dsn.h"
 #include "sim/pcie/regs/pci.h"
