@@ -22,6 +22,7 @@
 
 #include "sim/core/diag.h"
 #include "sim/pcie/caps.h"
+#include "sim/pcie/caps_qemu.h"
 #include "sim/qemu/compat.h"
 #include "sim/pcie/cfgspace.h"
 #include "sim/pcie/regdesc.h"
