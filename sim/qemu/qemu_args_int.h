@@ -23,13 +23,13 @@ int pcisim__qemu_cmdline_parse_node(struct pcisim_arena *a, struct pcisim_sim *s
 				    struct pcisim_qemu_cmdline *out, struct pcisim_diag *d);
 
 /*
- * qemu_args.c: is @type a machine type pcisim builds (q35, pc-q35, pc-q35-X.Y from 2.4)?
+ * config.c: is @type a machine type pcisim builds (q35, pc-q35, pc-q35-X.Y from 2.4)?
  * Sets *@version; otherwise a located error listing the valid choices.
  */
 int pcisim__qemu_machine_type_check(const char *type, unsigned *version, struct pcisim_loc loc,
 				    struct pcisim_diag *d);
 
-/* qemu_args.c: may a CXL fixed memory window interleave @n ways (1, 2, 3, 4, 6, 8, 12, 16)? */
+/* config.c: may a CXL fixed memory window interleave @n ways (1, 2, 3, 4, 6, 8, 12, 16)? */
 bool pcisim__qemu_interleave_ways_valid(unsigned n);
 
 #endif
