@@ -14,7 +14,7 @@
 const char *pcisim__qemu_option_suggest(const char *name);
 
 /*
- * qemu_args.c: pcisim_qemu_cmdline_parse() of a `qemu_args:` scalar. When @sim's scenario
+ * cmdline.c: pcisim_qemu_cmdline_parse() of a `qemu_args:` scalar. When @sim's scenario
  * still holds the file @node was read from, each word is located in that file exactly
  * (block scalars drop indentation, quoted ones their quotes and escapes).
  */

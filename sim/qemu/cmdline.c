@@ -1,7 +1,8 @@
 /*
- * QEMU command lines: shell-like splitting of launch scripts with located words, QEMU's
- * option table, what -device/-machine/-object/-global mean for pcisim, the `qemu_args:`
- * topology entry, the memory-backend table and the YAML `pcisim import-qemu` writes.
+ * QEMU command lines split into options: shell-like splitting of a command line or a
+ * launch script into located words, then the words into options by QEMU's option
+ * table (options.c). Each word keeps the file:line:col where it was written, also
+ * inside a YAML scalar of a scenario file.
  *
  * Splitting follows the POSIX shell's quoting rules (XCU §2.2) closely enough for
  * launch scripts; nothing is executed: no command substitution, no globbing, no
