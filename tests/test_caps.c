@@ -1,5 +1,5 @@
 /*
- * Capability builders and register descriptors (sim/pcie/caps.c, regdesc.c).
+ * Capability builders and register descriptors (sim/pcie/caps.c, caps_qemu.c, regdesc.c).
  *
  * The central check walks every register descriptor that a function has and
  * compares every bit with the built config space: its RW/RW1C/RO class through
