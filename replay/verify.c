@@ -3,7 +3,7 @@
  * recorded one at the same position; the first difference is reported with the
  * recorded items before it. Under overrides the verdicts are compared instead.
  */
-#include "replay/replay.h"
+#include "replay/verify.h"
 
 #include <inttypes.h>
 #include <jansson.h>

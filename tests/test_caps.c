@@ -1,5 +1,5 @@
 /*
- * Capability builders and register descriptors (sim/pcie/caps.c, regdesc.c).
+ * Capability builders and register descriptors (sim/pcie/caps.c, caps_qemu.c, regdesc.c).
  *
  * The central check walks every register descriptor that a function has and
  * compares every bit with the built config space: its RW/RW1C/RO class through
@@ -22,6 +22,7 @@
 
 #include "sim/core/diag.h"
 #include "sim/pcie/caps.h"
+#include "sim/pcie/caps_qemu.h"
 #include "sim/qemu/compat.h"
 #include "sim/pcie/cfgspace.h"
 #include "sim/pcie/regdesc.h"

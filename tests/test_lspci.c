@@ -24,6 +24,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/pcie/caps.h"
+#include "sim/pcie/caps_qemu.h"
 #include "sim/qemu/compat.h"
 #include "sim/pcie/fabric.h"
 #include "tools/lspci.h"

@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "replay/replay.h"
 #include "replay/runner.h"
 #include "replay/tracefile.h"
+#include "replay/verify.h"
 #include "testbench.h"
 
 static char tmpdir[] = "/tmp/pcisim-test-replay-XXXXXX";

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "replay/replay.h"
+#include "replay/verify.h"
 #include "tools/cli.h"
 
 static const char usage[] =

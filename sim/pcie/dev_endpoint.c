@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/pcie/caps_qemu.h"
 #include "sim/pcie/models.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"

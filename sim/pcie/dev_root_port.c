@@ -23,6 +23,7 @@
  * The AER message number of ioh3420 (and cxl-rp) follows the MSI vectors the guest
  * enables (rp_aer_vector_update); at realize it is 0.
  */
+#include "sim/pcie/caps_qemu.h"
 #include "sim/pcie/models.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/acs.h"

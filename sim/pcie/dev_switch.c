@@ -18,6 +18,7 @@
  */
 #include <string.h>
 
+#include "sim/pcie/caps_qemu.h"
 #include "sim/pcie/models.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/aer.h"

@@ -3,18 +3,12 @@
  * share: the compatibility flags of the emulated QEMU version and machine type, the
  * header fields QEMU's PCI core writes for every function (hw/pci/pci.c
  * do_pci_register_device), the PCIe port register quirks (hw/pci/pcie_port.c
- * pcie_port_init_reg), QEMU's (chassis, slot) registry (pcie_chassis_add_slot), link
- * speed/width properties (hw/core/qdev-properties-system.c), and the DSN and DOE
- * capabilities (hw/pci/pcie.c pcie_dev_ser_num_init, hw/pci/pcie_doe.c pcie_doe_init).
- * The CXL DVSECs are sim/cxl/dvsec.c's.
+ * pcie_port_init_reg), and the DSN and DOE capabilities (hw/pci/pcie.c
+ * pcie_dev_ser_num_init, hw/pci/pcie_doe.c pcie_doe_init). The properties the models
+ * share are in model_props.c, QEMU's (chassis, slot) registry in chassis.c.
  */
 #include "sim/pcie/models.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-#include "sim/core/ynode.h"
-#include "sim/pcie/regs/aer.h"
 #include "sim/pcie/regs/doe.h"
 #include "sim/pcie/regs/dsn.h"
 #include "sim/pcie/regs/pci.h"
@@ -92,114 +86,6 @@ int pcisim__build_failed(struct pcisim_pcifn *fn, int rc, const char *what, stru
 				 fn->drv->name, fn->comp.name, what, rc);
 }
 
-/* ---- QEMU's (chassis, slot) registry, hw/pci/pcie_port.c ---- */
-
-/*
- * Open addressing keyed by chassis << 16 | slot. Entries of removed ports are free
- * again (QEMU's pcie_chassis_del_slot at unrealize). Lookups only; nothing iterates
- * the table, so its layout cannot reach the trace.
- */
-struct chassis_map {
-	uint32_t *keys;
-	struct pcisim_pcifn **fns;
-	uint32_t cap, n;
-};
-
-static const struct pcisim_ext_key chassis_key = {"pcie-chassis-slots"};
-
-static void chassis_destroy(void *p)
-{
-	struct chassis_map *m = p;
-	free(m->keys);
-	free(m->fns);
-	free(m);
-}
-
-static uint32_t chassis_hash(uint32_t k)
-{
-	k ^= k >> 16;
-	k *= 0x7feb352dU;
-	k ^= k >> 15;
-	return k;
-}
-
-static struct pcisim_pcifn **chassis_slot(struct chassis_map *m, uint32_t key)
-{
-	uint32_t i = chassis_hash(key) & (m->cap - 1);
-	while (m->fns[i] && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	m->keys[i] = key;
-	return &m->fns[i];
-}
-
-static void chassis_grow(struct chassis_map *m)
-{
-	struct chassis_map old = *m;
-	m->cap = old.cap ? old.cap * 2 : 64;
-	m->keys = calloc(m->cap, sizeof(*m->keys));
-	m->fns = calloc(m->cap, sizeof(*m->fns));
-	if (!m->keys || !m->fns)
-		abort();
-	for (uint32_t i = 0; i < old.cap; i++)
-		if (old.fns[i])
-			*chassis_slot(m, old.keys[i]) = old.fns[i];
-	free(old.keys);
-	free(old.fns);
-}
-
-int pcisim__chassis_add_slot(struct pcisim_pcifn *fn, unsigned chassis, unsigned slot,
-			     struct pcisim_diag *d)
-{
-	struct pcisim_sim *sim = fn->fabric->sim;
-	struct chassis_map *m = pcisim_ext_get(sim, &chassis_key);
-	if (!m) {
-		m = calloc(1, sizeof(*m));
-		if (!m)
-			abort();
-		pcisim_ext_set(sim, &chassis_key, m, chassis_destroy);
-	}
-	if (2 * (m->n + 1) > m->cap)
-		chassis_grow(m);
-	uint32_t key = (uint32_t)(chassis & 0xff) << 16 | (slot & 0xffff);
-	struct pcisim_pcifn **e = chassis_slot(m, key);
-	if (*e && !(*e)->comp.removed) {
-		const struct pcisim_prop *sp = pcisim_props_find(&fn->props, "slot");
-		const struct pcisim_prop *cp = pcisim_props_find(&fn->props, "chassis");
-		return pcisim_diag_error(d, sp ? sp->loc : cp ? cp->loc : fn->props.loc,
-					 "Can't add chassis slot, error -16: chassis %u slot %u is already taken by %s '%s'; each root or downstream port needs its own chassis/slot pair",
-					 chassis & 0xff, slot & 0xffff, (*e)->drv->name, (*e)->comp.name);
-	}
-	if (!*e)
-		m->n++;
-	*e = fn;
-	return 0;
-}
-
-/* ---- link speed and width properties ---- */
-
-const char *const pcisim__speed_choices[] = {"2_5", "5", "8", "16", "32", "64", NULL};
-const char *const pcisim__width_choices[] = {"1", "2", "4", "8", "12", "16", "32", NULL};
-
-uint8_t pcisim__prop_speed(const struct pcisim_props *p, const char *name, uint8_t dflt)
-{
-	const char *v = pcisim_props_str(p, name, NULL);
-	if (!v)
-		return dflt;
-	for (unsigned i = 0; pcisim__speed_choices[i]; i++)
-		if (!strcmp(v, pcisim__speed_choices[i]))
-			return (uint8_t)(PCISIM_LNK_2_5GT + i);
-	return dflt;
-}
-
-uint8_t pcisim__prop_width(const struct pcisim_props *p, const char *name, uint8_t dflt)
-{
-	const char *v = pcisim_props_str(p, name, NULL);
-	uint64_t w;
-	if (!v || pcisim_parse_u64(v, &w))
-		return dflt;
-	return (uint8_t)w;
-}
-
 /* ---- DSN, DOE ---- */
 
 /*
@@ -259,44 +145,4 @@ int pcisim__doe(struct pcisim_cfg *c, uint16_t off, bool intr, uint16_t vec)
 		pcisim_cfg_set(c, (uint16_t)(pos + PCI_DOE_CAP),
 			       PCI_DOE_CAP_INT_SUP | PCISIM_FIELD_PREP(PCI_DOE_CAP_INT_MSG_NUM, vec), 4);
 	return pos;
-}
-
-/* ---- resource reserve properties (gen_pcie_root_port.c, cxl_root_port.c) ---- */
-
-int pcisim__res_reserve(struct pcisim_pcifn *fn, struct pcisim_res_reserve *r, struct pcisim_diag *d)
-{
-	const struct pcisim_props *p = &fn->props;
-	*r = PCISIM_RES_RESERVE_UNSET;
-	r->bus = (uint32_t)pcisim_props_u64(p, "bus-reserve", UINT32_MAX);
-	r->io = pcisim_props_u64(p, "io-reserve", UINT64_MAX);
-	r->mem = pcisim_props_u64(p, "mem-reserve", UINT64_MAX);
-	r->pref32 = pcisim_props_u64(p, "pref32-reserve", UINT64_MAX);
-	r->pref64 = pcisim_props_u64(p, "pref64-reserve", UINT64_MAX);
-	/* pci_bridge_qemu_reserve_cap_init(): the checks QEMU makes, its wording */
-	const struct pcisim_prop *v;
-	if (r->pref32 != UINT64_MAX && r->pref64 != UINT64_MAX) {
-		v = pcisim_props_find(p, "pref64-reserve");
-		return pcisim_diag_error(d, v->loc,
-					 "PCI resource reserve cap: PCI: both 32-bit and 64-bit prefetchable windows are set; give pref32-reserve or pref64-reserve, not both");
-	}
-	if (r->mem != UINT64_MAX && r->mem >= (1ull << 32)) {
-		v = pcisim_props_find(p, "mem-reserve");
-		return pcisim_diag_error(d, v->loc,
-					 "PCI resource reserve cap: mem-reserve must be less than 4G");
-	}
-	if (r->pref32 != UINT64_MAX && r->pref32 >= (1ull << 32)) {
-		v = pcisim_props_find(p, "pref32-reserve");
-		return pcisim_diag_error(d, v->loc,
-					 "PCI resource reserve cap: pref32-reserve must be less than 4G");
-	}
-	return 0;
-}
-
-void pcisim__aer_log_max(struct pcisim_pcifn *fn, uint16_t aer)
-{
-	if (!aer || pcisim_props_u64(&fn->props, "aer_log_max", PCISIM_ERR_LOG_MAX_DEFAULT))
-		return;
-	pcisim_cfg_clrbits(&fn->cfg, (uint16_t)(aer + PCI_ERR_CAP), 4, PCI_ERR_CAP_MHRC);
-	pcisim_cfg_mask_clr(&fn->cfg, PCISIM_WMASK, (uint16_t)(aer + PCI_ERR_CAP), 4, PCI_ERR_CAP_MHRE);
-	pcisim_cfg_mask_clr(&fn->cfg, PCISIM_STICKY, (uint16_t)(aer + PCI_ERR_CAP), 4, PCI_ERR_CAP_MHRE);
 }

@@ -1,9 +1,12 @@
 /*
- * Internal to the QEMU device models (sim/pcie/dev_*.c): what several of them share
- * and nothing else needs. The machine's QEMU version and the compatibility flags a
- * function is built with, the header fields every PCI function has, the PCIe port
- * register quirks, QEMU's (chassis, slot) registry, link speed/width properties,
- * and the CXL DVSEC, DSN and DOE capabilities of the CXL models.
+ * Internal to the QEMU device models (sim/pcie/dev_*.c, and the models of sim/cxl and
+ * sim/qemu built like them): what several of them share and nothing else needs.
+ *   models.c       the model tables' registration, the compatibility flags a function
+ *                  is built with, the header fields every PCI function has, the PCIe
+ *                  port register quirks, the DSN and DOE capabilities
+ *   model_props.c  properties several models read: link speed/width, *-reserve,
+ *                  aer_log_max
+ *   chassis.c      QEMU's (chassis, slot) registry
  */
 #ifndef PCISIM_PCIE_MODELS_H
 #define PCISIM_PCIE_MODELS_H
@@ -64,14 +67,7 @@ extern const struct pcisim_driver pcisim__endpoint_drivers[];
 	{"pref64-reserve", PCISIM_PROP_SIZE, "64-bit prefetchable memory to reserve (default unset)", 0, \
 	 0, NULL, true}
 
-/**
- * pcisim__res_reserve() - the *-reserve properties of @fn (unset = all ones), checked
- * as pci_bridge_qemu_reserve_cap_init() does; a bad combination is a located error.
- */
-int pcisim__res_reserve(struct pcisim_pcifn *fn, struct pcisim_res_reserve *r, struct pcisim_diag *d);
-
-/* QEMU's "unset" for 64-bit serial numbers (IEEE RA null EUI-64, cxl_type3.c UI64_NULL). */
-#define PCISIM__SN_UNSET UINT64_MAX
+/* ---- compatibility flags, header and port registers (models.c) ---- */
 
 /**
  * pcisim__hide_native_hotplug() - does QEMU give @fn (a slot) no HPS/HPC? True when
@@ -107,23 +103,13 @@ void pcisim__header(struct pcisim_pcifn *fn, uint16_t vendor, uint16_t device, u
  */
 void pcisim__port_init_reg(struct pcisim_pcifn *fn, unsigned compat);
 
-/**
- * pcisim__aer_log_max() - apply aer_log_max=0 to the AER capability at @aer: no
- * Multiple Header Recording (pcie_aer_init() offers it only with a log). Builders
- * that take no log size build it with the default of 8.
- */
-void pcisim__aer_log_max(struct pcisim_pcifn *fn, uint16_t aer);
-
 /** Is @fn on a root bus (pcie.0 or an expander bridge's)? QEMU pci_bus_is_root(). */
 bool pcisim__on_root_bus(const struct pcisim_pcifn *fn);
 
-/**
- * pcisim__chassis_add_slot() - QEMU pcie_chassis_add_slot(): every PCIe slot (root
- * and downstream ports) needs its own (chassis, slot) pair. Records @fn's pair, or
- * reports QEMU's "Can't add chassis slot, error -16" naming the port that has it.
- */
-int pcisim__chassis_add_slot(struct pcisim_pcifn *fn, unsigned chassis, unsigned slot,
-			     struct pcisim_diag *d);
+/** A builder's failure as a located error naming the device (they report no text). */
+int pcisim__build_failed(struct pcisim_pcifn *fn, int rc, const char *what, struct pcisim_diag *d);
+
+/* ---- properties several models share (model_props.c) ---- */
 
 /* QEMU's PCIELinkSpeed / PCIELinkWidth property values (qdev-properties-system.c). */
 extern const char *const pcisim__speed_choices[];
@@ -133,8 +119,31 @@ uint8_t pcisim__prop_speed(const struct pcisim_props *p, const char *name, uint8
 /** x-width as a lane count (@dflt when absent). */
 uint8_t pcisim__prop_width(const struct pcisim_props *p, const char *name, uint8_t dflt);
 
-/** A builder's failure as a located error naming the device (they report no text). */
-int pcisim__build_failed(struct pcisim_pcifn *fn, int rc, const char *what, struct pcisim_diag *d);
+/**
+ * pcisim__res_reserve() - the *-reserve properties of @fn (unset = all ones), checked
+ * as pci_bridge_qemu_reserve_cap_init() does; a bad combination is a located error.
+ */
+int pcisim__res_reserve(struct pcisim_pcifn *fn, struct pcisim_res_reserve *r, struct pcisim_diag *d);
+
+/**
+ * pcisim__aer_log_max() - apply aer_log_max=0 to the AER capability at @aer: no
+ * Multiple Header Recording (pcie_aer_init() offers it only with a log). Builders
+ * that take no log size build it with the default of 8.
+ */
+void pcisim__aer_log_max(struct pcisim_pcifn *fn, uint16_t aer);
+
+/* QEMU's "unset" for 64-bit serial numbers (IEEE RA null EUI-64, cxl_type3.c UI64_NULL). */
+#define PCISIM__SN_UNSET UINT64_MAX
+
+/* ---- QEMU's (chassis, slot) registry (chassis.c) ---- */
+
+/**
+ * pcisim__chassis_add_slot() - QEMU pcie_chassis_add_slot(): every PCIe slot (root
+ * and downstream ports) needs its own (chassis, slot) pair. Records @fn's pair, or
+ * reports QEMU's "Can't add chassis slot, error -16" naming the port that has it.
+ */
+int pcisim__chassis_add_slot(struct pcisim_pcifn *fn, unsigned chassis, unsigned slot,
+			     struct pcisim_diag *d);
 
 /* ---- what the port models share (dev_root_port.c, dev_switch.c; sim/cxl's ports) ---- */
 
@@ -174,6 +183,8 @@ int pcisim__rp_realize(struct pcisim_pcifn *fn, const struct pcisim__rp_model *m
 void pcisim__rp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
 /** The driver hooks every root port shares (port.c). */
 #define PCISIM__ROOT_PORT_HOOKS PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_ROOT_PORT, pcisim__rp_reset)
+
+/* ---- extended capabilities QEMU may lay over others (models.c) ---- */
 
 /** Device Serial Number capability (pcie_dev_ser_num_init). */
 int pcisim__dsn(struct pcisim_cfg *c, uint16_t off, uint64_t serial);

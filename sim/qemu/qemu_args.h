@@ -4,11 +4,14 @@
  * (`pcisim import-qemu`). Options pcisim does not model are accepted and listed.
  *
  * Three steps, each usable alone:
- *   text  -> struct pcisim_qemu_cmdline  shell-like splitting, QEMU's option table
+ *   text  -> struct pcisim_qemu_cmdline  shell-like splitting (cmdline.c), QEMU's
+ *                                        option table (options.c)
  *   cmdline -> struct pcisim_qemu_config what the options mean (devices, machine, memory
- *                                        backends, ignored options), checked
- *   config -> fabric (pcisim_qemu_args_apply) or -> YAML (pcisim_qemu_write_yaml)
+ *                                        backends, ignored options), checked (config.c)
+ *   config -> fabric (pcisim_qemu_args_apply, apply.c) or -> YAML
+ *             (pcisim_qemu_write_yaml, import_yaml.c)
  * Every option, value and property keeps the file:line:col where it was written.
+ * What these files share among themselves only is in qemu_args_int.h.
  */
 #ifndef PCISIM_QEMU_QEMU_ARGS_H
 #define PCISIM_QEMU_QEMU_ARGS_H
@@ -24,7 +27,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/props.h"
 
-/* ---- splitting ---- */
+/* ---- splitting (cmdline.c, options.c) ---- */
 
 /** One option of a command line, with where it was written. */
 struct pcisim_qemu_opt {
@@ -77,7 +80,7 @@ int pcisim_qemu_script_parse(struct pcisim_arena *a, const char *text, struct pc
 /** Is -@name a QEMU option? *@takes_arg (may be NULL) says whether it takes an argument. */
 bool pcisim_qemu_option_known(const char *name, bool *takes_arg);
 
-/* ---- meaning ---- */
+/* ---- meaning (config.c) ---- */
 
 /** One -machine cxl-fmw.N window, as written (sizes also kept as text for YAML output). */
 struct pcisim_qemu_fmw {
@@ -138,7 +141,16 @@ int pcisim_qemu_config_read(struct pcisim_arena *a, const struct pcisim_qemu_cmd
 /** "ignored options: -drive, -netdev, ..." into @buf (for a warning or a comment). */
 char *pcisim_qemu_ignored_str(const struct pcisim_qemu_config *cfg, char *buf, size_t n);
 
-/* ---- the fabric ---- */
+/**
+ * pcisim_qemu_check_memdevs() - the memory-backend properties of a device (memdev,
+ * volatile-memdev, persistent-memdev, volatile-dc-memdev, lsa) must name a backend in
+ * @bes[@nbes]; otherwise a located error naming the valid ids.
+ */
+int pcisim_qemu_check_memdevs(const struct pcisim_props *p,
+			      const struct pcisim_qemu_backend *const *bes, size_t nbes,
+			      struct pcisim_diag *d);
+
+/* ---- the fabric (apply.c) ---- */
 
 /**
  * pcisim_qemu_args_apply() - a `qemu_args:` topology entry (a scalar node): applies its
@@ -156,15 +168,6 @@ const struct pcisim_qemu_backend *pcisim_membackend_find(struct pcisim_fabric *f
 							 const char *id);
 
 /**
- * pcisim_qemu_check_memdevs() - the memory-backend properties of a device (memdev,
- * volatile-memdev, persistent-memdev, volatile-dc-memdev, lsa) must name a backend in
- * @bes[@nbes]; otherwise a located error naming the valid ids.
- */
-int pcisim_qemu_check_memdevs(const struct pcisim_props *p,
-			      const struct pcisim_qemu_backend *const *bes, size_t nbes,
-			      struct pcisim_diag *d);
-
-/**
  * pcisim_cxl_fmw_from_yaml() - the machine: section's cxl-fmw list, as import-qemu
  * writes it: [{targets: [cxl.1, ...], size: 4G, interleave-granularity: 1k}, ...];
  * sets fab->machine.cxl_fmw. The targets are checked by pcisim_cxl_fmw_check_targets().
@@ -174,7 +177,7 @@ int pcisim_cxl_fmw_from_yaml(struct pcisim_fabric *fab, const struct pcisim_ynod
 /** Every cxl-fmw target must be a pxb-cxl device (QEMU resolves them at machine done). */
 int pcisim_cxl_fmw_check_targets(struct pcisim_fabric *fab, struct pcisim_diag *d);
 
-/* ---- scenario YAML ---- */
+/* ---- scenario YAML (import_yaml.c) ---- */
 
 struct pcisim_qemu_yaml_opts {
 	const char *name;        /* the scenario's name: */

@@ -6,8 +6,8 @@
  * the report says whether the recorded failure still happens. Also: the whole state
  * at a time (--until T --dump), and a comparison of two traces (--diff).
  */
-#ifndef PCISIM_REPLAY_REPLAY_H
-#define PCISIM_REPLAY_REPLAY_H
+#ifndef PCISIM_REPLAY_VERIFY_H
+#define PCISIM_REPLAY_VERIFY_H
 
 #include <stdbool.h>
 #include <stdio.h>
