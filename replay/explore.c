@@ -405,7 +405,9 @@ static bool write_failure(struct xp *x, const char *dir, char *repro, size_t nre
 	if (pcisim_scenario_load(&sc, repro, x->d) == 0) {
 		struct pcisim_run_spec spec;
 		pcisim_run_spec_init(&spec, &sc);
-		struct pcisim_tinclude incs[8];
+		struct pcisim_tinclude *incs = calloc(sc.ndocs + 1, sizeof(*incs));
+		if (!incs)
+			oom();
 		struct pcisim_theader h;
 		char err[256], trace[1100];
 		snprintf(trace, sizeof(trace), "%s/repro.jsonl", dir);
@@ -417,6 +419,7 @@ static bool write_failure(struct xp *x, const char *dir, char *repro, size_t nre
 		if (spec.w)
 			pcisim_twriter_close(spec.w, err, sizeof(err));
 		pcisim_run_result_free(&res);
+		free(incs);
 	}
 	pcisim_scenario_free(&sc);
 	return fails;
