@@ -369,18 +369,35 @@ static int mkdir_p(const char *path)
 	return stat(tmp, &st) || !S_ISDIR(st.st_mode) ? -1 : 0;
 }
 
-static const struct pcisim_scenario *sort_sc;
+/* A step's place in the exploration order: fixed steps first, then by time, then file order. */
+struct step_key {
+	bool ranged;
+	pcisim_time lo;
+	size_t i;
+};
 
 static int cmp_steps(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	bool rx = sort_sc->steps[x].at.lo != sort_sc->steps[x].at.hi;
-	bool ry = sort_sc->steps[y].at.lo != sort_sc->steps[y].at.hi;
-	if (rx != ry)
-		return rx ? 1 : -1; /* fixed steps first: they are on from the start */
-	if (sort_sc->steps[x].at.lo != sort_sc->steps[y].at.lo)
-		return sort_sc->steps[x].at.lo < sort_sc->steps[y].at.lo ? -1 : 1;
-	return x < y ? -1 : x > y;
+	const struct step_key *x = a, *y = b;
+	if (x->ranged != y->ranged)
+		return x->ranged ? 1 : -1; /* fixed steps first: they are on from the start */
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* @order: the steps of @sc in exploration order (a total order: no two keys tie). */
+static void step_order(const struct pcisim_scenario *sc, size_t *order)
+{
+	struct step_key *k = calloc(sc->nsteps + 1, sizeof(*k));
+	if (!k)
+		oom();
+	for (size_t i = 0; i < sc->nsteps; i++)
+		k[i] = (struct step_key){sc->steps[i].at.lo != sc->steps[i].at.hi, sc->steps[i].at.lo, i};
+	qsort(k, sc->nsteps, sizeof(*k), cmp_steps);
+	for (size_t i = 0; i < sc->nsteps; i++)
+		order[i] = k[i].i;
+	free(k);
 }
 
 /* Write the reproducer of the failing schedule and record its run; true when it fails. */
@@ -405,7 +422,9 @@ static bool write_failure(struct xp *x, const char *dir, char *repro, size_t nre
 	if (pcisim_scenario_load(&sc, repro, x->d) == 0) {
 		struct pcisim_run_spec spec;
 		pcisim_run_spec_init(&spec, &sc);
-		struct pcisim_tinclude incs[8];
+		struct pcisim_tinclude *incs = calloc(sc.ndocs + 1, sizeof(*incs));
+		if (!incs)
+			oom();
 		struct pcisim_theader h;
 		char err[256], trace[1100];
 		snprintf(trace, sizeof(trace), "%s/repro.jsonl", dir);
@@ -417,6 +436,7 @@ static bool write_failure(struct xp *x, const char *dir, char *repro, size_t nre
 		if (spec.w)
 			pcisim_twriter_close(spec.w, err, sizeof(err));
 		pcisim_run_result_free(&res);
+		free(incs);
 	}
 	pcisim_scenario_free(&sc);
 	return fails;
@@ -459,8 +479,7 @@ int pcisim_explore(const char *path, const struct pcisim_explore_opts *o_in,
 		x.at[i] = x.ranged[i] ? PCISIM_TIME_MAX : sc.steps[i].at.lo;
 		k0 += !x.ranged[i];
 	}
-	sort_sc = &sc;
-	qsort(x.order, x.n, sizeof(*x.order), cmp_steps);
+	step_order(&sc, x.order);
 	/* One plain run first: input errors are reported once, here. */
 	{
 		struct pcisim_run_spec spec;

@@ -539,10 +539,18 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0777) && errno != EEXIST ? -1 : 0;
 }
 
-/* The signature's parts that are violated invariants with an expectation form. */
-static size_t inv_expects(const char *signature, const char **out, size_t max)
+/*
+ * The signature's parts that are violated invariants with an expectation form, into
+ * *@out (malloc'ed, room for every part; free() it).
+ */
+static size_t inv_expects(const char *signature, const char ***out)
 {
-	size_t n = 0;
+	size_t n = 0, parts = 1;
+	for (const char *p = signature; (p = strstr(p, " | ")); p += 3)
+		parts++;
+	*out = calloc(parts, sizeof(**out));
+	if (!*out)
+		oom();
 	bool any_expect = false;
 	for (const char *p = signature; *p;) {
 		const char *e = strstr(p, " | ");
@@ -554,8 +562,8 @@ static size_t inv_expects(const char *signature, const char **out, size_t max)
 			size_t nl = strcspn(p + 10, "@");
 			snprintf(name, sizeof(name), "%.*s", (int)(nl < 127 ? nl : 127), p + 10);
 			const struct pcisim_invariant *inv = pcisim_invariant_find(name);
-			if (inv && inv->as_expect && n < max)
-				out[n++] = inv->as_expect;
+			if (inv && inv->as_expect)
+				(*out)[n++] = inv->as_expect;
 		}
 		p = e ? e + 3 : p + len;
 	}
@@ -570,7 +578,9 @@ static bool repro_fails(const char *path, const char *trace, struct pcisim_diag 
 	if (pcisim_scenario_load(&sc, path, d) == 0) {
 		struct pcisim_run_spec spec;
 		pcisim_run_spec_init(&spec, &sc);
-		struct pcisim_tinclude incs[8];
+		struct pcisim_tinclude *incs = calloc(sc.ndocs + 1, sizeof(*incs));
+		if (!incs)
+			oom();
 		struct pcisim_theader h;
 		char err[256];
 		pcisim_theader_for(&h, &sc, spec.seed, spec.until, NULL, 0, "pcisim fuzz reproducer", incs);
@@ -581,6 +591,7 @@ static bool repro_fails(const char *path, const char *trace, struct pcisim_diag 
 		if (spec.w)
 			pcisim_twriter_close(spec.w, err, sizeof(err));
 		pcisim_run_result_free(&res);
+		free(incs);
 	}
 	pcisim_scenario_free(&sc);
 	return fails;
@@ -609,7 +620,9 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 		 s->first_run, c->seed);
 	struct pcisim_run_spec spec;
 	run_spec(c, &spec, s->first_run);
-	struct pcisim_tinclude incs[16];
+	struct pcisim_tinclude *incs = calloc(c->sc->ndocs + 1, sizeof(*incs));
+	if (!incs)
+		oom();
 	struct pcisim_theader h;
 	pcisim_theader_for(&h, c->sc, spec.seed, spec.until, o->sets, o->nsets, origin, incs);
 	h.flags = (spec.order ? PCISIM_TH_RANKED : 0) | (spec.jitter ? PCISIM_TH_JITTER : 0);
@@ -619,6 +632,7 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 	pcisim_run_scenario(&spec, &res, d);
 	if (spec.w)
 		pcisim_twriter_close(spec.w, err, sizeof(err));
+	free(incs);
 	/* Minimise to the fewest steps, then write the reproducer. */
 	struct pcisim_minimised m;
 	size_t *order = calloc(c->sc->nsteps + 1, sizeof(*order));
@@ -645,8 +659,8 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 	s->steps_after = m.nkept;
 	s->minimise_runs = m.runs;
 	s->reproduced = m.reproduced;
-	const char *ie[16];
-	size_t nie = inv_expects(s->text, ie, 16);
+	const char **ie;
+	size_t nie = inv_expects(s->text, &ie);
 	char comment[2048];
 	snprintf(comment, sizeof(comment),
 		 "Reproducer of %s found by pcisim fuzz: run %" PRIu64 " of campaign seed %" PRIu64
@@ -658,6 +672,7 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 		pcisim_diag_error(d, (struct pcisim_loc){file, 0, 0}, "cannot write the reproducer");
 	char rtrace[700];
 	snprintf(rtrace, sizeof(rtrace), "%s/repro.jsonl", s->dir);
+	free(ie);
 	s->repro_fails = repro_fails(file, rtrace, d);
 	/* The kept steps, for the summary. */
 	char *txt = NULL;

@@ -18,22 +18,24 @@
 
 #include "replay/runner.h"
 #include "sim/core/component.h"
+#include "sim/core/grow.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 #include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
 
-static const struct pcisim_invariant *tables[16];
-static size_t ntables;
+/* Tables in registration order; grows, never drops one. */
+static const struct pcisim_invariant **tables;
+static size_t ntables, captables;
 
 void pcisim_invariants_add(const struct pcisim_invariant *table)
 {
 	for (size_t i = 0; i < ntables; i++)
 		if (tables[i] == table)
 			return;
-	if (ntables < sizeof(tables) / sizeof(tables[0]))
-		tables[ntables++] = table;
+	tables = pcisim_grow(tables, &captables, ntables + 1, sizeof(*tables));
+	tables[ntables++] = table;
 }
 
 const struct pcisim_invariant *pcisim_invariant_find(const char *name)

@@ -59,17 +59,21 @@ static bool test_set(struct mini *m, const size_t *set, size_t n, bool *on, cons
 	return still_fails(m, on, at);
 }
 
-static const pcisim_time *sort_at;
-static const unsigned *sort_rank;
+/* A step's place in the run: by time, then rank, then file order (no two keys tie). */
+struct step_key {
+	pcisim_time at;
+	unsigned rank;
+	size_t i;
+};
 
 static int cmp_step(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	if (sort_at[x] != sort_at[y])
-		return sort_at[x] < sort_at[y] ? -1 : 1;
-	if (sort_rank[x] != sort_rank[y])
-		return sort_rank[x] < sort_rank[y] ? -1 : 1;
-	return x < y ? -1 : x > y;
+	const struct step_key *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 void pcisim_step_order(const struct pcisim_scenario *sc, const pcisim_time *at,
@@ -89,11 +93,15 @@ void pcisim_step_order(const struct pcisim_scenario *sc, const pcisim_time *at,
 			if (k < n)
 				rank[k++] = (unsigned)choices[i].a[1];
 		}
+	struct step_key *keys = calloc(n + 1, sizeof(*keys));
+	if (!keys)
+		oom();
 	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	sort_at = at;
-	sort_rank = rank;
-	qsort(order, n, sizeof(*order), cmp_step);
+		keys[i] = (struct step_key){at[i], rank[i], i};
+	qsort(keys, n, sizeof(*keys), cmp_step);
+	for (size_t i = 0; i < n; i++)
+		order[i] = keys[i].i;
+	free(keys);
 	free(rank);
 }
 

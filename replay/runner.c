@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "sim/core/component.h"
+#include "sim/core/grow.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 
@@ -282,8 +283,8 @@ static void verdict(struct runctx *c, const char *reason)
 	struct pcisim_sim *sim = c->sim;
 	struct pcisim_scenario *sc = c->sc;
 	struct strvec sig = {0}, fail = {0};
-	const char *inv_exp[64];
-	size_t ninv_exp = 0;
+	const char **inv_exp = NULL; /* as_expect of each violated invariant that has one */
+	size_t ninv_exp = 0, capinv_exp = 0;
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct pcisim_expect *e = &sc->expects[i];
 		char exp[1024] = "", obs[1024] = "";
@@ -301,14 +302,19 @@ static void verdict(struct runctx *c, const char *reason)
 	if (s->invariants) {
 		const char **all = NULL;
 		const struct pcisim_invariant *const *invs = s->invs;
-		const struct pcisim_invariant *buf[64];
+		const struct pcisim_invariant **every = NULL;
 		if (!invs) {
+			/* every registered invariant, by name */
 			all = pcisim_invariant_names();
 			size_t n = 0;
-			for (size_t i = 0; all && all[i] && n < 63; i++)
-				buf[n++] = pcisim_invariant_find(all[i]);
-			buf[n] = NULL;
-			invs = buf;
+			while (all && all[n])
+				n++;
+			every = calloc(n + 1, sizeof(*every));
+			if (!every)
+				oom();
+			for (size_t i = 0; i < n; i++)
+				every[i] = pcisim_invariant_find(all[i]);
+			invs = every;
 		}
 		for (size_t i = 0; invs[i]; i++) {
 			char where[256] = "", what[768] = "";
@@ -318,9 +324,12 @@ static void verdict(struct runctx *c, const char *reason)
 			sv_add(&sig, pcisim_arena_printf(&r->arena, "invariant %s@%s: %s", invs[i]->name, where, what));
 			sv_add(&fail, pcisim_arena_printf(&r->arena, "invariant %s violated at %s: %s",
 							  invs[i]->name, where, what));
-			if (invs[i]->as_expect && ninv_exp < 64)
+			if (invs[i]->as_expect) {
+				inv_exp = pcisim_grow(inv_exp, &capinv_exp, ninv_exp + 1, sizeof(*inv_exp));
 				inv_exp[ninv_exp++] = invs[i]->as_expect;
+			}
 		}
+		free(every);
 		free(all);
 	}
 	if (sig.n)
@@ -345,6 +354,7 @@ static void verdict(struct runctx *c, const char *reason)
 		memcpy(r->inv_expect, inv_exp, ninv_exp * sizeof(*inv_exp));
 		r->ninv_expect = ninv_exp;
 	}
+	free(inv_exp);
 }
 
 /* Attach the run's sinks and hooks to @sim and write the header (before instantiate). */

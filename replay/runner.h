@@ -160,7 +160,11 @@ struct pcisim_invariant {
 	const char *as_expect;
 };
 
-/** Register a table (ends with {0}); the built-in ones are registered at start-up. */
+/**
+ * Register a table (ends with {0}); the built-in ones are registered at start-up. Any
+ * number of tables, in registration order (a name in two tables is found in the
+ * first); the same table registered again changes nothing.
+ */
 void pcisim_invariants_add(const struct pcisim_invariant *table);
 const struct pcisim_invariant *pcisim_invariant_find(const char *name);
 /** Names of every invariant, NULL-terminated (free() the array). */

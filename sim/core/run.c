@@ -2,6 +2,7 @@
  * Running a scenario: building the machine through the models' section handlers,
  * checking component references, and scheduling the timeline as action events.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +22,19 @@ static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
 	const struct pcisim_step *s = &sc->steps[ev->a[0]];
-	struct pcisim_field f[16];
+	/* "do", then every parameter given (a YAML node parameter is its owner's business) */
+	struct pcisim_field *f = malloc((1 + s->nvals) * sizeof(*f));
+	if (!f) {
+		fprintf(stderr, "pcisim: out of memory\n");
+		abort();
+	}
 	size_t n = 0;
 	f[n++] = PCISIM_FS("do", s->def->name);
-	for (size_t i = 0; i < s->nvals && n < 16; i++)
+	for (size_t i = 0; i < s->nvals; i++)
 		if (s->vals[i].set && s->vals[i].def->type != PCISIM_P_NODE)
 			f[n++] = PCISIM_FS(s->vals[i].def->name, s->vals[i].s);
 	pcisim_record(sim, NULL, "action", f, n);
+	free(f);
 	if (s->def->run)
 		s->def->run(sim, s);
 }

@@ -14,25 +14,32 @@
 #include <sys/stat.h>
 
 #include "sim/core/component.h"
+#include "sim/core/grow.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 
 /* ---- registries ---- */
 
-static const struct pcisim_action_def *action_tables[32];
-static size_t naction_tables;
-static const struct pcisim_expect_def *expect_tables[32];
-static size_t nexpect_tables;
-static const struct pcisim_section_def *sections[8];
-static size_t nsections;
+/*
+ * Each registry keeps its tables in registration order (lookups take the first match,
+ * so the order decides between two tables that define the same name) and grows as
+ * layers register: none has a limit.
+ */
+static const struct pcisim_action_def **action_tables;
+static size_t naction_tables, capaction_tables;
+static const struct pcisim_expect_def **expect_tables;
+static size_t nexpect_tables, capexpect_tables;
+static const struct pcisim_section_def **sections;
+static size_t nsections, capsections;
 
 void pcisim_actions_add(const struct pcisim_action_def *table)
 {
 	for (size_t i = 0; i < naction_tables; i++)
 		if (action_tables[i] == table)
 			return;
-	if (naction_tables < 32)
-		action_tables[naction_tables++] = table;
+	action_tables = pcisim_grow(action_tables, &capaction_tables, naction_tables + 1,
+				    sizeof(*action_tables));
+	action_tables[naction_tables++] = table;
 }
 
 void pcisim_expects_add(const struct pcisim_expect_def *table)
@@ -40,19 +47,21 @@ void pcisim_expects_add(const struct pcisim_expect_def *table)
 	for (size_t i = 0; i < nexpect_tables; i++)
 		if (expect_tables[i] == table)
 			return;
-	if (nexpect_tables < 32)
-		expect_tables[nexpect_tables++] = table;
+	expect_tables = pcisim_grow(expect_tables, &capexpect_tables, nexpect_tables + 1,
+				    sizeof(*expect_tables));
+	expect_tables[nexpect_tables++] = table;
 }
 
 void pcisim_section_set(const struct pcisim_section_def *def)
 {
+	/* A section of the same name is replaced in its place. */
 	for (size_t i = 0; i < nsections; i++)
 		if (!strcmp(sections[i]->name, def->name)) {
 			sections[i] = def;
 			return;
 		}
-	if (nsections < 8)
-		sections[nsections++] = def;
+	sections = pcisim_grow(sections, &capsections, nsections + 1, sizeof(*sections));
+	sections[nsections++] = def;
 }
 
 const struct pcisim_section_def *pcisim__section_find(const char *name)

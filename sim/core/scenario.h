@@ -140,6 +140,12 @@ struct pcisim_section_def {
 
 /* ---- registration (each layer calls these once at start-up) ---- */
 
+/*
+ * The registries take any number of tables and keep them in registration order (a
+ * name defined by two tables is found in the first); registering the same table again
+ * changes nothing. pcisim_section_set() replaces the handler of a section of the same
+ * name in its place, else appends one.
+ */
 void pcisim_actions_add(const struct pcisim_action_def *table);      /* ends with {0} */
 void pcisim_expects_add(const struct pcisim_expect_def *table);      /* ends with {0} */
 void pcisim_section_set(const struct pcisim_section_def *def);

@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include "sim/core/component.h"
+#include "sim/core/grow.h"
 #include "sim/core/trace.h"
 
 _Static_assert(sizeof(struct pcisim_event) == 1u << 6, "pool records are 64 bytes");
@@ -67,9 +68,10 @@ int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *d
 
 void pcisim_sim_free(struct pcisim_sim *sim)
 {
-	for (int i = PCISIM_EXT_MAX; i-- > 0;)
-		if (sim->ext[i].key && sim->ext[i].destroy)
+	for (size_t i = sim->nexts; i-- > 0;)
+		if (sim->ext[i].destroy)
 			sim->ext[i].destroy(sim->ext[i].val);
+	free(sim->ext);
 	/* Destroy components newest first: children before their parents. */
 	for (uint32_t i = sim->ncomps; i-- > 0;) {
 		struct pcisim_comp *c = sim->comps[i];
@@ -321,8 +323,7 @@ void pcisim_stop(struct pcisim_sim *sim)
 void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,
 		    void (*destroy)(void *val))
 {
-	int empty = -1;
-	for (int i = 0; i < PCISIM_EXT_MAX; i++) {
+	for (size_t i = 0; i < sim->nexts; i++)
 		if (sim->ext[i].key == key) {
 			if (sim->ext[i].destroy && sim->ext[i].val != val)
 				sim->ext[i].destroy(sim->ext[i].val);
@@ -330,18 +331,13 @@ void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, vo
 			sim->ext[i].destroy = destroy;
 			return;
 		}
-		if (!sim->ext[i].key && empty < 0)
-			empty = i;
-	}
-	assert(empty >= 0 && "too many sim extensions");
-	sim->ext[empty].key = key;
-	sim->ext[empty].val = val;
-	sim->ext[empty].destroy = destroy;
+	sim->ext = pcisim_grow(sim->ext, &sim->capexts, sim->nexts + 1, sizeof(*sim->ext));
+	sim->ext[sim->nexts++] = (struct pcisim_ext){key, val, destroy};
 }
 
 void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key)
 {
-	for (int i = 0; i < PCISIM_EXT_MAX; i++)
+	for (size_t i = 0; i < sim->nexts; i++)
 		if (sim->ext[i].key == key)
 			return sim->ext[i].val;
 	return NULL;

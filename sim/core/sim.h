@@ -129,8 +129,6 @@ struct pcisim_ext_key {
 	const char *name;
 };
 
-#define PCISIM_EXT_MAX 16
-
 struct pcisim_sim {
 	pcisim_time now;
 	uint64_t seed;
@@ -153,11 +151,13 @@ struct pcisim_sim {
 	struct pcisim_trace *trace;
 	const struct pcisim_hooks *hooks; /* NULL: an ordinary run (see struct pcisim_hooks) */
 
-	struct {
+	/* upper-layer state (pcisim_ext_set), in the order the keys were first set */
+	struct pcisim_ext {
 		const struct pcisim_ext_key *key;
 		void *val;
 		void (*destroy)(void *val);
-	} ext[PCISIM_EXT_MAX];
+	} *ext;
+	size_t nexts, capexts;
 };
 
 /** pcisim_sim_init() - an empty simulation at time 0 with @seed; @diag may be NULL. */
@@ -215,7 +215,11 @@ static inline pcisim_time pcisim_jitter(struct pcisim_sim *sim, struct pcisim_co
 	return v < lo || v > hi ? nominal : v;
 }
 
-/** Attach upper-layer state under @key (replaces); @destroy runs at sim free. */
+/**
+ * Attach upper-layer state under @key (replaces the value of a key already set, running
+ * the old value's destroy); @destroy runs at sim free, newest key first. Any number of
+ * keys.
+ */
 void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,
 		    void (*destroy)(void *val));
 void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key);

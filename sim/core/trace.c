@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "sim/core/component.h"
+#include "sim/core/grow.h"
 #include "sim/core/sim.h"
 
 /* ---- record kinds ---- */
 
-static const struct pcisim_record_kind *kind_tables[32];
-static size_t nkind_tables;
+/* Tables in registration order (the core's first); grows, never drops one. */
+static const struct pcisim_record_kind **kind_tables;
+static size_t nkind_tables, capkind_tables;
 
 static const struct pcisim_record_kind core_kinds[] = {
 	{"log", "a log line printed by emulated software (fields: source, text)"},
@@ -24,10 +26,16 @@ static const struct pcisim_record_kind core_kinds[] = {
 	{0},
 };
 
+static void kind_tables_append(const struct pcisim_record_kind *table)
+{
+	kind_tables = pcisim_grow(kind_tables, &capkind_tables, nkind_tables + 1, sizeof(*kind_tables));
+	kind_tables[nkind_tables++] = table;
+}
+
 static void ensure_core(void)
 {
 	if (!nkind_tables)
-		kind_tables[nkind_tables++] = core_kinds;
+		kind_tables_append(core_kinds);
 }
 
 void pcisim_record_kinds_add(const struct pcisim_record_kind *table)
@@ -36,8 +44,7 @@ void pcisim_record_kinds_add(const struct pcisim_record_kind *table)
 	for (size_t i = 0; i < nkind_tables; i++)
 		if (kind_tables[i] == table)
 			return;
-	if (nkind_tables < sizeof(kind_tables) / sizeof(kind_tables[0]))
-		kind_tables[nkind_tables++] = table;
+	kind_tables_append(table);
 }
 
 const struct pcisim_record_kind *pcisim_record_kind_find(const char *name)

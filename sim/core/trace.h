@@ -81,6 +81,10 @@ struct pcisim_trace {
 	struct pcisim_sink *sinks;
 };
 
+/*
+ * Any number of tables, kept in registration order after the core's own (a name in two
+ * tables is found in the first); the same table registered again changes nothing.
+ */
 void pcisim_record_kinds_add(const struct pcisim_record_kind *table); /* ends with {0} */
 const struct pcisim_record_kind *pcisim_record_kind_find(const char *name);
 /** All registered kind names, NULL-terminated, sorted (free() the array). */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/grow.h"
 #include "sim/core/trace.h"
 #include "sim/host/pciehp.h"
 #include "sim/host/pt.h"
@@ -35,7 +36,6 @@
 #define AER_READY_POLL (60000 * PCISIM_MS)    /* PCIE_RESET_READY_POLL_MS */
 #define AER_FIFO 128                          /* AER_ERROR_SOURCES_MAX */
 #define AER_MAX_MULTI 5                       /* AER_MAX_MULTI_ERR_DEVICES */
-#define AER_MAX_DEVS 64                       /* functions below one port that pcisim walks */
 
 /* ---- per-driver behaviour ---- */
 
@@ -129,12 +129,16 @@ struct rp_service {
 	struct pcisim_pcifn *rdev, *bridge;
 	bool frozen;
 	enum pcisim_ers status;
-	struct pcisim_pcifn *devs[AER_MAX_DEVS];
+	struct pcisim_pcifn **devs; /* the functions below the bridge (pci_walk_bus order) */
 	unsigned ndevs, wi;
+	size_t capdevs;
+	struct pcisim_pcifn **scan; /* find_source()'s list (kept between errors) */
+	size_t capscan;
 	int cb; /* which callback the walk broadcasts */
 	int reset_rc;
 	/* the reset */
-	struct saved saved[AER_MAX_DEVS];
+	struct saved *saved; /* per devs[] entry */
+	size_t capsaved;
 	pcisim_time reset_start;
 	uint16_t saved_sltctl;
 	bool hp_masked;
@@ -364,18 +368,24 @@ static struct pcisim_host *host_of(struct rp_service *s)
 
 /* ---- finding the error sources (find_source_device, is_error_source) ---- */
 
-static void add_below(struct pcisim_host *h, struct pcisim_pcibus *b, struct pcisim_pcifn **v,
-		      unsigned *n)
+/* Append @f to the list *@v of *@n functions (room for *@cap). */
+static void fn_push(struct pcisim_pcifn ***v, unsigned *n, size_t *cap, struct pcisim_pcifn *f)
+{
+	*v = pcisim_grow(*v, cap, (size_t)*n + 1, sizeof(**v));
+	(*v)[(*n)++] = f;
+}
+
+static void add_below(struct pcisim_host *h, struct pcisim_pcibus *b, struct pcisim_pcifn ***v,
+		      unsigned *n, size_t *cap)
 {
 	/* pci_walk_bus(): each function, then the bus below it (depth first) */
 	for (uint16_t i = 0; b && i < b->nfns; i++) {
 		struct pcisim_pcifn *f = b->fns[i];
 		if (f->comp.removed || !pcisim_host_visible(h, f))
 			continue;
-		if (*n < AER_MAX_DEVS)
-			v[(*n)++] = f;
+		fn_push(v, n, cap, f);
 		if (f->secondary)
-			add_below(h, f->secondary, v, n);
+			add_below(h, f->secondary, v, n, cap);
 	}
 }
 
@@ -403,10 +413,10 @@ static bool is_error_source(struct rp_service *s, struct pcisim_pcifn *dev)
 
 static bool find_source(struct rp_service *s)
 {
-	struct pcisim_pcifn *v[AER_MAX_DEVS + 1];
 	unsigned n = 0;
-	v[n++] = &s->port->fn;
-	add_below(host_of(s), s->port->fn.secondary, v, &n);
+	fn_push(&s->scan, &n, &s->capscan, &s->port->fn);
+	add_below(host_of(s), s->port->fn.secondary, &s->scan, &n, &s->capscan);
+	struct pcisim_pcifn **v = s->scan;
 	s->nedev = 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (!is_error_source(s, v[i]))
@@ -616,6 +626,9 @@ static bool child_ready(struct pcisim_port *p)
 
 static void save_state(struct rp_service *s)
 {
+	size_t had = s->capsaved;
+	s->saved = pcisim_grow(s->saved, &s->capsaved, s->ndevs, sizeof(*s->saved));
+	memset(s->saved + had, 0, (s->capsaved - had) * sizeof(*s->saved));
 	for (unsigned i = 0; i < s->ndevs; i++) {
 		struct pcisim_pcifn *f = s->devs[i];
 		struct saved *v = &s->saved[i];
@@ -1120,7 +1133,7 @@ static int recovery(struct rp_service *s)
 			PT_EXIT(pt);
 		}
 		s->ndevs = 0;
-		add_below(host_of(s), s->bridge->secondary, s->devs, &s->ndevs);
+		add_below(host_of(s), s->bridge->secondary, &s->devs, &s->ndevs, &s->capdevs);
 		s->status = PCISIM_ERS_CAN_RECOVER;
 		s->recoveries++;
 		PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.recovery", PCISIM_FS("event", "start"),
@@ -1449,7 +1462,11 @@ static int svc_query(struct pcisim_comp *c, const char *key, struct pcisim_value
 
 static void svc_destroy(struct pcisim_comp *c)
 {
-	free(c);
+	struct rp_service *s = (struct rp_service *)c;
+	free(s->devs);
+	free(s->scan);
+	free(s->saved);
+	free(s);
 }
 
 static const char *const svc_keys[] = {"state", "bound", "queued", "last", "cor", "nonfatal",

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/grow.h"
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/host/aer.h"
@@ -27,7 +28,6 @@
 /* TLP sizes (PCIe r5.0 §2.2): a 4-DW memory request header, a 3-DW completion header. */
 #define IO_REQ_HDR 16
 #define IO_CPL_HDR 12
-#define IO_MAX_HOPS 16
 
 enum io_op { OP_MMIO_READ, OP_MMIO_WRITE, OP_DMA_READ, OP_DMA_WRITE };
 static const char *const op_names[] = {"mmio_read", "mmio_write", "dma_read", "dma_write", NULL};
@@ -60,13 +60,19 @@ static const char *const reason_names[] = {
 	[R_GONE] = "device gone",
 };
 
+/* A link on a request's path, and its state changes when the request was issued. */
+struct io_hop {
+	struct pcisim_link *link;
+	uint32_t transitions;
+};
+
 /* One request on its way: what it must find unchanged when it arrives. */
 struct pending {
 	uint64_t n;
 	pcisim_time issued;
+	struct io_hop *hop; /* the links to the root complex, the lowest first; kept with the slot */
 	unsigned nhops;
-	struct pcisim_link *hop[IO_MAX_HOPS];
-	uint32_t transitions[IO_MAX_HOPS];
+	size_t caphops;
 	pcisim_time ready_at;
 	bool poisoned;
 	pcisim_timer timer;
@@ -101,6 +107,8 @@ static void state_destroy(void *p)
 	struct io_state *s = p;
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->w[i]->name);
+		for (size_t j = 0; j < s->w[i]->npend; j++)
+			free(s->w[i]->pend[j].hop);
 		free(s->w[i]->pend);
 		free(s->w[i]);
 	}
@@ -157,36 +165,45 @@ pcisim_time pcisim_io_completion_timeout(uint16_t devctl2)
 
 /* ---- the path ---- */
 
-/* The links from @fn up to the root complex, the lowest first; the root port in *rp. */
-static unsigned path(struct pcisim_pcifn *fn, struct pcisim_link **hop, struct pcisim_pcifn **rp)
+/* The root port above @fn (NULL when none). */
+static struct pcisim_pcifn *root_port_of(struct pcisim_pcifn *fn)
 {
-	unsigned n = 0;
-	*rp = NULL;
+	struct pcisim_pcifn *rp = NULL;
+	for (struct pcisim_pcifn *f = fn; f && f->bus; f = f->bus->bridge)
+		if (f->bus->bridge && f->bus->bridge->drv->kind == PCISIM_FN_ROOT_PORT)
+			rp = f->bus->bridge;
+	return rp;
+}
+
+/* The links from @fn up to the root complex into @p, the lowest first, with their
+ * state changes so far. */
+static void path(struct pcisim_pcifn *fn, struct pending *p)
+{
+	p->nhops = 0;
 	for (struct pcisim_pcifn *f = fn; f && f->bus; f = f->bus->bridge) {
 		struct pcisim_link *l = pcisim_link_above(f);
-		if (l && n < IO_MAX_HOPS)
-			hop[n++] = l;
-		if (f->bus->bridge && f->bus->bridge->drv->kind == PCISIM_FN_ROOT_PORT)
-			*rp = f->bus->bridge;
+		if (!l)
+			continue;
+		p->hop = pcisim_grow(p->hop, &p->caphops, (size_t)p->nhops + 1, sizeof(*p->hop));
+		p->hop[p->nhops++] = (struct io_hop){l, l->transitions};
 	}
-	return n;
 }
 
 /* The function that completes a request where the path is broken: the port above
  * the first down link from the root. */
-static struct pcisim_pcifn *ur_completer(struct pcisim_link **hop, unsigned n)
+static struct pcisim_pcifn *ur_completer(const struct io_hop *hop, unsigned n)
 {
 	for (unsigned i = n; i-- > 0;)
-		if (!pcisim_link_is_up(hop[i]))
-			return &hop[i]->port->fn;
+		if (!pcisim_link_is_up(hop[i].link))
+			return &hop[i].link->port->fn;
 	return NULL;
 }
 
-static pcisim_time one_way(struct pcisim_link **hop, unsigned n, unsigned bytes)
+static pcisim_time one_way(const struct io_hop *hop, unsigned n, unsigned bytes)
 {
 	pcisim_time t = 0;
 	for (unsigned i = 0; i < n; i++)
-		t += pcisim_link_tlp_latency(hop[i], bytes);
+		t += pcisim_link_tlp_latency(hop[i].link, bytes);
 	return t;
 }
 
@@ -225,7 +242,9 @@ static struct pending *pend_new(struct workload *w)
 		if (!w->pend)
 			abort();
 	}
-	return &w->pend[w->npend++];
+	struct pending *p = &w->pend[w->npend++];
+	memset(p, 0, sizeof(*p)); /* a new slot: no hop list yet */
+	return p;
 }
 
 static struct pending *pend_find(struct workload *w, uint64_t n)
@@ -255,10 +274,7 @@ static void cto_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 		return;
 	p->live = false;
 	w->live--;
-	struct pcisim_link *hop[IO_MAX_HOPS];
-	struct pcisim_pcifn *rp;
-	path(w->fn, hop, &rp);
-	struct pcisim_pcifn *req = requester(w, rp);
+	struct pcisim_pcifn *req = requester(w, root_port_of(w->fn));
 	if (req && !req->comp.removed)
 		pcisim_aer_detect(req, PCI_ERR_UNC_COMP_TIME, false, false, "completion timeout");
 	end_err(w, ev->a[0], R_CTO);
@@ -284,7 +300,7 @@ static void start_cto(struct workload *w, struct pending *p, struct pcisim_pcifn
 static bool path_intact(struct pending *p)
 {
 	for (unsigned i = 0; i < p->nhops; i++)
-		if (!pcisim_link_is_up(p->hop[i]) || p->hop[i]->transitions != p->transitions[i])
+		if (!pcisim_link_is_up(p->hop[i].link) || p->hop[i].link->transitions != p->hop[i].transitions)
 			return false;
 	return true;
 }
@@ -295,9 +311,7 @@ static void done_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 	struct pending *p = pend_find(w, ev->a[0]);
 	if (!p)
 		return;
-	struct pcisim_link *hop[IO_MAX_HOPS];
-	struct pcisim_pcifn *rp;
-	path(w->fn, hop, &rp);
+	struct pcisim_pcifn *rp = root_port_of(w->fn);
 	bool intact = !w->fn->comp.removed && path_intact(p) && w->fn->ready_at == p->ready_at;
 	if (!intact) {
 		if (is_read(w->op)) {
@@ -345,20 +359,23 @@ static void issue(struct workload *w)
 		return;
 	}
 	struct pending *p = pend_new(w);
+	/* A reused slot keeps its hop list's memory. */
+	struct io_hop *hop = p->hop;
+	size_t caphops = p->caphops;
 	memset(p, 0, sizeof(*p));
+	p->hop = hop;
+	p->caphops = caphops;
 	p->n = n;
 	p->issued = sim->now;
-	struct pcisim_pcifn *rp;
-	p->nhops = path(fn, p->hop, &rp);
-	for (unsigned i = 0; i < p->nhops; i++)
-		p->transitions[i] = p->hop[i]->transitions;
+	path(fn, p);
+	struct pcisim_pcifn *rp = root_port_of(fn);
 	p->ready_at = fn->ready_at;
 	p->poisoned = w->poison_every && n % w->poison_every == 0;
 	p->live = true;
 	w->live++;
 	struct pcisim_pcifn *ur = ur_completer(p->hop, p->nhops);
 	if (fn->comp.removed && !ur && p->nhops)
-		ur = &p->hop[0]->port->fn; /* gone: the port above answers */
+		ur = &p->hop[0].link->port->fn; /* gone: the port above answers */
 	bool ready = !fn->comp.removed && pcisim_reset_is_ready(fn, sim->now) && fn->powered;
 	switch (w->op) {
 	case OP_MMIO_READ:

@@ -197,6 +197,9 @@ struct pcisim_fabric {
 	struct pcisim_pcifn **fns;       /* every PCI function, creation order */
 	uint32_t nfns, capfns;
 	bool enumerated;
+	/* set while the machine type creates its own fixed functions (QEMU's board code,
+	 * pcisim_q35_create()): drivers that -device cannot name check it */
+	bool machine_init;
 	struct pcisim_cfg_masks **masks; /* distinct mask sets, one reference each */
 	uint64_t *masks_hash;
 	size_t nmasks;

@@ -228,17 +228,21 @@ static void dl_up(struct pcisim_link *l)
 		pcisim_reset_component_up(l->port->fn.secondary, sim->now);
 }
 
-/* Set while the partner leaves: QEMU's DLLLA then changes only where its slot says. */
-static bool partner_leaving;
-
-static void dl_down(struct pcisim_link *l)
+/*
+ * The Data Link Layer goes down. @partner_leaving: the link goes down because the
+ * function below leaves an instant (QEMU) link; QEMU's DLLLA then changes only where
+ * its slot says (link_fn_removed()).
+ */
+static void dl_down(struct pcisim_link *l, bool partner_leaving)
 {
 	l->dl_up = false;
 	if (reports_dllla(l) && !partner_leaving)
 		pcisim_slot_link_changed(&l->port->slot, false);
 }
 
-static void set_state(struct pcisim_link *l, enum pcisim_ltssm new, const char *why)
+/* A transition to @new (@partner_leaving: see dl_down()). */
+static void change_state(struct pcisim_link *l, enum pcisim_ltssm new, const char *why,
+			 bool partner_leaving)
 {
 	enum pcisim_ltssm old = l->state;
 	if (old == new)
@@ -257,10 +261,15 @@ static void set_state(struct pcisim_link *l, enum pcisim_ltssm new, const char *
 	if (up && !l->dl_up)
 		dl_up(l);
 	else if (!up && l->dl_up)
-		dl_down(l);
+		dl_down(l, partner_leaving);
 	/* Out of Hot Reset / Disabled (or restarted): the component below is out of reset. */
 	if (new == PCISIM_LTSSM_DETECT && l->port->fn.secondary)
 		pcisim_reset_component_released(l->port->fn.secondary);
+}
+
+static void set_state(struct pcisim_link *l, enum pcisim_ltssm new, const char *why)
+{
+	change_state(l, new, why, false);
 }
 
 /*
@@ -413,16 +422,22 @@ void pcisim_link_release(struct pcisim_link *l, uint8_t bits, const char *why)
 	advance(l);
 }
 
-void pcisim_link_restart(struct pcisim_link *l, const char *why)
+/* pcisim_link_restart(); @partner_leaving: see dl_down(). */
+static void restart(struct pcisim_link *l, const char *why, bool partner_leaving)
 {
 	if (!l || !l->port)
 		return;
 	pcisim_cancel(lsim(l), &l->timer);
 	if (l->state != PCISIM_LTSSM_DETECT)
-		set_state(l, PCISIM_LTSSM_DETECT, why);
+		change_state(l, PCISIM_LTSSM_DETECT, why, partner_leaving);
 	else if (l->port->fn.secondary)
 		pcisim_reset_component_released(l->port->fn.secondary);
 	advance(l);
+}
+
+void pcisim_link_restart(struct pcisim_link *l, const char *why)
+{
+	restart(l, why, false);
 }
 
 /* ---- lookup ---- */
@@ -535,9 +550,7 @@ static void link_fn_removed(struct pcisim_pcifn *fn)
 	 * without it (device_del of a function other than 0 with no function 0, an
 	 * ACPI eject). A link with a training time drops it.
 	 */
-	partner_leaving = l->training == 0;
-	pcisim_link_restart(l, "partner removed");
-	partner_leaving = false;
+	restart(l, "partner removed", l->training == 0);
 	/* No card: the port shows its own maximum again (pcie_sync_bridge_lnk()). */
 	lnksta_show_speed(l);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/grow.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
@@ -19,9 +20,6 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
-
-/* Links a request may cross: deeper hierarchies complete with UR at that depth. */
-#define ROUTE_MAX_LINKS 32
 
 struct route_req {
 	struct route_req *prev, *next; /* the in-flight list */
@@ -33,7 +31,8 @@ struct route_req {
 	struct pcisim_pcibus *at;      /* the bus the request enters next */
 	uint8_t at_nr;                 /* its number, as the bridge above routed it */
 	struct pcisim_port *root_port; /* the root port it went through, if any */
-	struct pcisim_port *path[ROUTE_MAX_LINKS]; /* ports whose links it crossed, in order */
+	struct pcisim_port **path;     /* ports whose links it crossed, in order (cpl.links) */
+	size_t cappath;
 	unsigned up;                   /* links still to cross on the way back */
 	pcisim_timer cto;
 };
@@ -52,6 +51,7 @@ static void route_destroy(void *p)
 	while (st->head) {
 		struct route_req *r = st->head;
 		st->head = r->next;
+		free(r->path);
 		free(r);
 	}
 	free(st);
@@ -143,6 +143,7 @@ static void deliver(struct pcisim_sim *sim, struct route_req *r)
 	st->in_flight--;
 	if (r->done)
 		r->done(sim, &r->cpl, r->ctx);
+	free(r->path);
 	free(r);
 }
 
@@ -265,13 +266,14 @@ static void go_down(struct pcisim_sim *sim, struct route_req *r)
 		if (!pcisim_is_port(br))
 			continue;
 		struct pcisim_port *p = pcisim_to_port(br);
-		if (!pcisim_link_is_up(&p->link) || r->cpl.links == ROUTE_MAX_LINKS) {
+		if (!pcisim_link_is_up(&p->link)) {
 			/* A port whose link is down completes requests for below with UR (§2.9.1). */
 			complete(sim, r, PCISIM_CPL_UR, br);
 			return;
 		}
 		if (b->is_root && !r->root_port)
 			r->root_port = p;
+		r->path = pcisim_grow(r->path, &r->cappath, (size_t)r->cpl.links + 1, sizeof(*r->path));
 		r->path[r->cpl.links++] = p;
 		unsigned bytes = PCISIM_TLP_CFG_HDR + (r->cpl.write ? PCISIM_TLP_DW : 0);
 		post(sim, r, &down_kind, pcisim_time_add(sim->now, pcisim_link_hop_latency(sim, &p->link, bytes)),

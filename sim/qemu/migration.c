@@ -22,19 +22,20 @@
 #include "sim/qemu/compat.h"
 #include "sim/qemu/machine_type.h"
 
-/* QEMU's device path for a PCI function: root slot.fn, then ":slot.fn" per bridge level. */
-static void dev_path(const struct pcisim_pcifn *fn, char *buf, size_t n)
+/*
+ * QEMU's device path for a PCI function (on a bus): root slot.fn, then ":slot.fn" per
+ * bridge level, at any depth. Returns the length it needed (as snprintf).
+ */
+static size_t dev_path(const struct pcisim_pcifn *fn, char *buf, size_t n)
 {
-	const struct pcisim_pcifn *chain[32];
-	size_t depth = 0;
-	for (const struct pcisim_pcifn *f = fn; f && f->bus && depth < 32; f = f->bus->bridge)
-		chain[depth++] = f;
-	const struct pcisim_pcifn *top = chain[depth - 1];
-	size_t u = (size_t)snprintf(buf, n, "0000:%02x:%02x.%x", top->bus->number, top->devfn >> 3,
-				    top->devfn & 7);
-	for (size_t i = depth - 1; i-- > 0 && u < n;)
-		u += (size_t)snprintf(buf + u, n - u, ":%02x.%x", chain[i]->devfn >> 3,
-				      chain[i]->devfn & 7);
+	const struct pcisim_pcifn *up = fn->bus->bridge;
+	if (!up || !up->bus)
+		return (size_t)snprintf(buf, n, "0000:%02x:%02x.%x", fn->bus->number, fn->devfn >> 3,
+					fn->devfn & 7);
+	size_t u = dev_path(up, buf, n);
+	if (u < n)
+		u += (size_t)snprintf(buf + u, n - u, ":%02x.%x", fn->devfn >> 3, fn->devfn & 7);
+	return u;
 }
 
 /* The savevm section id: the device's path and its VMState's name (which is not always

@@ -67,10 +67,13 @@ static int act_device_add(struct pcisim_sim *sim, const struct pcisim_step *s)
 	const struct pcisim_ynode *n = s->node;
 	/* The step's other keys are the device's properties, as in QMP device_add. */
 	struct pcisim_props props = {0};
-	struct pcisim_prop v[64];
+	/* Properties live in the scenario; the device keeps a pointer to them. */
+	struct pcisim_prop *v = calloc(n->n + 1, sizeof(*v));
+	if (!v)
+		abort();
 	props.loc = n->loc;
 	props.v = v;
-	for (size_t i = 0; i < n->n && props.n < 64; i++) {
+	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i]->str;
 		bool skip = false;
 		for (size_t j = 0; step_keys[j]; j++)
@@ -86,17 +89,11 @@ static int act_device_add(struct pcisim_sim *sim, const struct pcisim_step *s)
 	struct monitor_err e;
 	err_open(&e);
 	struct pcisim_pcifn *fn = NULL;
-	/* Properties live in the scenario; the device keeps a pointer to them. */
-	struct pcisim_prop *keep = calloc(props.n + 1, sizeof(*keep));
-	if (!keep)
-		abort();
-	memcpy(keep, v, props.n * sizeof(*keep));
-	props.v = keep;
 	int rc = pcisim_device_create(fab, &props, true, &fn, &e.d);
 	if (rc || !fn)
-		free(keep);
+		free(v);
 	else
-		pcisim_fabric_keep(fab, keep);
+		pcisim_fabric_keep(fab, v);
 	if (err_close(&e, sim, NULL))
 		return -1;
 	char bdf[32];

@@ -46,12 +46,10 @@
 #define ICH9_LPC_PIRQE_ROUT 0x68
 #define ICH9_LPC_PIRQ_ROUT_DEFAULT 0x80 /* IRQEN: routing disabled */
 
-/* The fabric whose fixed functions pcisim_q35_create() is creating (see builtin_only). */
-static const struct pcisim_fabric *q35_building;
-
+/* The machine's own functions: created by pcisim_q35_create() only, never by -device. */
 static int builtin_only(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
-	if (q35_building == fn->fabric)
+	if (fn->fabric && fn->fabric->machine_init)
 		return 0;
 	return pcisim_diag_error(d, fn->props.loc,
 				 "Parameter 'driver' expects a pluggable device type: '%s' is part of the q35 machine and cannot be added with -device",
@@ -175,7 +173,7 @@ int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d
 		return 0;
 	struct pcisim_pcifn *host = NULL;
 	int rc;
-	q35_building = fab;
+	fab->machine_init = true;
 	if ((rc = builtin(fab, "q35-host", "pcie.0", NULL, false, &host, d)))
 		goto out;
 	fab->root_host = host;
@@ -186,7 +184,7 @@ int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d
 	    (rc = builtin(fab, "ICH9-SMB", "q35.smbus", "1f.3", true, NULL, d)))
 		goto out;
 out:
-	q35_building = NULL;
+	fab->machine_init = false;
 	return rc;
 }
 
