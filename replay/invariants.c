@@ -24,6 +24,7 @@
 #include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
+#include "sim/qemu/migration.h"
 
 /* Tables in registration order; grows, never drops one. */
 static const struct pcisim_invariant **tables;
@@ -71,30 +72,15 @@ const char **pcisim_invariant_names(void)
 
 /* ---- built-in invariants ---- */
 
-static const char *field_str(const struct pcisim_record *r, const char *name)
-{
-	for (uint32_t i = 0; i < r->nfields; i++)
-		if (!strcmp(r->fields[i].name, name) && r->fields[i].type == PCISIM_F_STR)
-			return r->fields[i].s;
-	return NULL;
-}
-
 static bool migration_completes(struct pcisim_sim *sim, const char *end_reason, char *where,
 				size_t nw, char *what, size_t nwhat)
 {
-	for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++) {
-		const struct pcisim_record *r = &sim->trace->recs[i];
-		if (strcmp(r->kind, "migration"))
-			continue;
-		const char *result = field_str(r, "result");
-		if (result && !strcmp(result, "completed"))
-			continue;
-		const char *why = field_str(r, "reason");
-		snprintf(where, nw, "migration");
-		snprintf(what, nwhat, "%s: %s", result ? result : "?", why && why[0] ? why : "(no reason)");
-		return false;
-	}
-	return true;
+	const struct pcisim_migration_outcome *f = pcisim_migration_first_failure(sim);
+	if (!f)
+		return true;
+	snprintf(where, nw, "migration");
+	snprintf(what, nwhat, "failed: %s", f->reason[0] ? f->reason : "(no reason)");
+	return false;
 }
 
 static bool slot_settled(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,

@@ -363,7 +363,7 @@ static void ctx_start(struct runctx *c, struct pcisim_sim *sim)
 	const struct pcisim_run_spec *s = c->s;
 	c->sim = sim;
 	c->emit = s->w || s->on_item;
-	struct pcisim_trace *tr = sim->trace ? sim->trace : pcisim_trace_attach(sim, true);
+	struct pcisim_trace *tr = sim->trace ? sim->trace : pcisim_trace_attach(sim, false);
 	if (c->emit) {
 		struct item_sink *is = calloc(1, sizeof(*is));
 		if (!is)
@@ -450,7 +450,7 @@ int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_resul
 	struct pcisim_sim sim;
 	struct runctx c = {.s = s, .res = res, .sc = run_sc, .orig = orig};
 	pcisim_sim_init(&sim, s->seed, d);
-	pcisim_trace_attach(&sim, true);
+	pcisim_trace_attach(&sim, false);
 	ctx_start(&c, &sim);
 	/* The chooser always runs: it reports the times chosen in res->step_at. */
 	res->rc = pcisim_scenario_instantiate(&sim, run_sc, choose_step, &c, d);

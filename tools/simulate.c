@@ -182,7 +182,7 @@ static int simulate_main(int argc, char **argv)
 	uint64_t seed = o.has_seed ? o.seed : sc.seed;
 	struct pcisim_sim sim;
 	pcisim_sim_init(&sim, seed, &diag);
-	struct pcisim_trace *tr = pcisim_trace_attach(&sim, true);
+	struct pcisim_trace *tr = pcisim_trace_attach(&sim, false);
 	if (o.timeline && !o.json)
 		pcisim_trace_add_sink(tr, pcisim_sink_timeline(stdout));
 	if (trace_file)

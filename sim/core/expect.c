@@ -131,41 +131,48 @@ static void describe_filter(const struct pcisim_expect *e, const char *kind, cha
 		snprintf(buf + u, n - u, " before %s", pcisim_time_format(before->u, t, sizeof(t)));
 }
 
-static size_t count_matches(struct pcisim_sim *sim, const struct pcisim_expect *e,
-			    const char *kind, const struct pcisim_record **first)
+/* What a record or count expectation saw of the run (its per-run state). */
+struct match_state {
+	uint64_t matches; /* records that passed every filter */
+	uint64_t any;     /* records of the kind, whatever the filters */
+	char first[512];  /* the first match, formatted */
+};
+
+static void match_observe(const struct pcisim_expect *e, void *state, const struct pcisim_record *r)
 {
-	size_t c = 0;
-	*first = NULL;
-	if (!sim->trace)
-		return 0;
-	for (size_t i = 0; i < sim->trace->nrecs; i++)
-		if (record_matches(&sim->trace->recs[i], e, kind)) {
-			if (!c)
-				*first = &sim->trace->recs[i];
-			c++;
-		}
-	return c;
+	struct match_state *m = state;
+	const char *kind = e->vals[0].s;
+	if (strcmp(r->kind, kind))
+		return;
+	m->any++;
+	if (!record_matches(r, e, kind))
+		return;
+	if (!m->matches)
+		pcisim_record_format(r, m->first, sizeof(m->first));
+	m->matches++;
+}
+
+static const struct match_state no_match;
+
+static const struct match_state *match_state(struct pcisim_sim *sim, const struct pcisim_expect *e)
+{
+	const struct match_state *m = pcisim_expect_state(sim, e);
+	return m ? m : &no_match;
 }
 
 static bool record_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp,
 			size_t ne, char *obs, size_t no)
 {
 	const char *kind = e->vals[0].s;
-	const struct pcisim_record *first;
-	size_t c = count_matches(sim, e, kind, &first);
+	const struct match_state *m = match_state(sim, e);
 	describe_filter(e, kind, exp, ne);
-	if (!c) {
+	if (!m->matches) {
 		/* Show the nearest thing: how many records of the kind there were at all. */
-		size_t any = 0;
-		for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++)
-			any += !strcmp(sim->trace->recs[i].kind, kind);
-		snprintf(obs, no, "none (%zu '%s' record%s without the filters)", any, kind,
-			 any == 1 ? "" : "s");
+		snprintf(obs, no, "none (%llu '%s' record%s without the filters)",
+			 (unsigned long long)m->any, kind, m->any == 1 ? "" : "s");
 		return false;
 	}
-	char line[512];
-	pcisim_record_format(first, line, sizeof(line));
-	snprintf(obs, no, "%zu, first: %s", c, line);
+	snprintf(obs, no, "%llu, first: %s", (unsigned long long)m->matches, m->first);
 	return true;
 }
 
@@ -173,8 +180,7 @@ static bool count_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, ch
 		       size_t ne, char *obs, size_t no)
 {
 	const char *kind = e->vals[0].s;
-	const struct pcisim_record *first;
-	size_t c = count_matches(sim, e, kind, &first);
+	uint64_t c = match_state(sim, e)->matches;
 	const struct pcisim_pval *eq = pcisim_expect_param(e, "equals");
 	const struct pcisim_pval *lo = pcisim_expect_param(e, "at_least");
 	const struct pcisim_pval *hi = pcisim_expect_param(e, "at_most");
@@ -198,7 +204,7 @@ static bool count_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, ch
 	}
 	if (u < ne)
 		snprintf(exp + u, ne - u, " x %s", filt);
-	snprintf(obs, no, "%zu", c);
+	snprintf(obs, no, "%llu", (unsigned long long)c);
 	return ok;
 }
 
@@ -242,53 +248,80 @@ static int log_check(struct pcisim_sim *sim, const struct pcisim_expect *e, stru
 	return check_window(e, d);
 }
 
+/* What a log expectation saw: the first line that matched, or the last one seen. */
+struct log_state {
+	bool found;
+	bool re_ready, re_bad;
+	regex_t re;        /* match: regex, compiled on the first log record */
+	uint64_t nlog;     /* lines that passed the source and time filters, up to the match */
+	char line[1024];   /* the matching line, else the last line seen */
+};
+
+static void log_observe(const struct pcisim_expect *e, void *state, const struct pcisim_record *r)
+{
+	struct log_state *ls = state;
+	if (ls->found || strcmp(r->kind, "log") || r->nfields < 2)
+		return;
+	const char *want = e->vals[0].s;
+	const struct pcisim_pval *m = pcisim_expect_param(e, "match");
+	const struct pcisim_pval *src = pcisim_expect_param(e, "source");
+	const struct pcisim_pval *after = pcisim_expect_param(e, "after");
+	const struct pcisim_pval *before = pcisim_expect_param(e, "before");
+	if (after->set && r->t < after->u)
+		return;
+	if (before->set && r->t > before->u)
+		return;
+	const char *source = r->fields[0].s, *text = r->fields[1].s;
+	if (src->set && strcmp(source, src->s))
+		return;
+	unsigned mode = m->set ? (unsigned)m->u : 0;
+	if (mode == 2 && !ls->re_ready && !ls->re_bad) {
+		/* log_check compiled it once already; a failure here falls back to substring */
+		if (regcomp(&ls->re, want, REG_EXTENDED | REG_NOSUB))
+			ls->re_bad = true;
+		else
+			ls->re_ready = true;
+	}
+	if (mode == 2 && ls->re_bad)
+		mode = 0;
+	ls->nlog++;
+	snprintf(ls->line, sizeof(ls->line), "%s", text);
+	ls->found = mode == 1 ? !strcmp(text, want)
+		    : mode == 2 ? regexec(&ls->re, text, 0, NULL, 0) == 0
+				: strstr(text, want) != NULL;
+}
+
+static void log_state_free(const struct pcisim_expect *e, void *state)
+{
+	struct log_state *ls = state;
+	if (ls->re_ready)
+		regfree(&ls->re);
+}
+
 static bool log_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp, size_t ne,
 		     char *obs, size_t no)
 {
+	static const struct log_state none;
 	const char *want = e->vals[0].s;
 	const struct pcisim_pval *m = pcisim_expect_param(e, "match");
 	const struct pcisim_pval *src = pcisim_expect_param(e, "source");
 	const struct pcisim_pval *absent = pcisim_expect_param(e, "absent");
-	const struct pcisim_pval *after = pcisim_expect_param(e, "after");
-	const struct pcisim_pval *before = pcisim_expect_param(e, "before");
+	const struct log_state *ls = pcisim_expect_state(sim, e);
+	if (!ls)
+		ls = &none;
 	unsigned mode = m->set ? (unsigned)m->u : 0;
 	bool neg = absent->set && absent->u;
-	regex_t re;
-	if (mode == 2 && regcomp(&re, want, REG_EXTENDED | REG_NOSUB))
-		mode = 0;
 	snprintf(exp, ne, "%s %s \"%s\"%s%s", neg ? "no log line" : "a log line",
 		 mode == 1 ? "equal to" : mode == 2 ? "matching" : "containing", want,
 		 src->set ? " from " : "", src->set ? src->s : "");
-	const char *found = NULL, *last = NULL;
-	size_t nlog = 0;
-	for (size_t i = 0; sim->trace && i < sim->trace->nrecs && !found; i++) {
-		const struct pcisim_record *r = &sim->trace->recs[i];
-		if (strcmp(r->kind, "log") || r->nfields < 2)
-			continue;
-		if (after->set && r->t < after->u)
-			continue;
-		if (before->set && r->t > before->u)
-			continue;
-		const char *source = r->fields[0].s, *text = r->fields[1].s;
-		if (src->set && strcmp(source, src->s))
-			continue;
-		nlog++;
-		last = text;
-		bool hit = mode == 1 ? !strcmp(text, want)
-			   : mode == 2 ? regexec(&re, text, 0, NULL, 0) == 0
-				       : strstr(text, want) != NULL;
-		if (hit)
-			found = text;
-	}
-	if (mode == 2)
-		regfree(&re);
-	if (found)
-		snprintf(obs, no, "\"%s\"", found);
-	else if (last)
-		snprintf(obs, no, "no such line among %zu (last: \"%s\")", nlog, last);
+	if (ls->found)
+		snprintf(obs, no, "\"%s\"", ls->line);
+	else if (ls->nlog)
+		snprintf(obs, no, "no such line among %llu (last: \"%s\")",
+			 (unsigned long long)ls->nlog, ls->line);
 	else
 		snprintf(obs, no, "no log lines");
-	return neg ? !found : !!found;
+	return neg ? !ls->found : ls->found;
 }
 
 /* ---- state ---- */
@@ -402,11 +435,14 @@ static const struct pcisim_param_def state_params[] = {
 };
 
 static const struct pcisim_expect_def core_expects[] = {
-	{"record", "a trace record of a kind happened", record_params, record_check, record_eval},
-	{"count", "the number of records of a kind", count_params, count_check, count_eval},
-	{"log", "a log line was printed", log_params, log_check, log_eval},
+	{"record", "a trace record of a kind happened", record_params, record_check, record_eval,
+	 sizeof(struct match_state), match_observe, NULL},
+	{"count", "the number of records of a kind", count_params, count_check, count_eval,
+	 sizeof(struct match_state), match_observe, NULL},
+	{"log", "a log line was printed", log_params, log_check, log_eval, sizeof(struct log_state),
+	 log_observe, log_state_free},
 	{"state", "a component's state or register at the end", state_params, state_check,
-	 state_eval},
+	 state_eval, 0, NULL, NULL},
 	{0},
 };
 

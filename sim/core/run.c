@@ -71,6 +71,84 @@ static int check_refs(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 	return 0;
 }
 
+/* ---- expectations that watch the run ---- */
+
+/* The per-run states of a scenario's expectations (a sim extension). */
+struct expect_run {
+	const struct pcisim_scenario *sc;
+	void **states; /* [sc->nexpects], NULL where the kind keeps none */
+};
+
+/* The sink on the run's trace that feeds them; the trace frees it. */
+struct expect_sink {
+	struct pcisim_sink sink; /* first: the trace frees it as a sink */
+	struct expect_run *run;
+};
+
+static const struct pcisim_ext_key expect_run_key = {"expect-run"};
+
+static void expect_sink_emit(struct pcisim_sink *s, const struct pcisim_record *r)
+{
+	struct expect_run *x = ((struct expect_sink *)s)->run;
+	for (size_t i = 0; i < x->sc->nexpects; i++) {
+		const struct pcisim_expect *e = &x->sc->expects[i];
+		if (e->def->observe)
+			e->def->observe(e, x->states[i], r);
+	}
+}
+
+static void expect_run_free(void *p)
+{
+	struct expect_run *x = p;
+	for (size_t i = 0; i < x->sc->nexpects; i++) {
+		const struct pcisim_expect *e = &x->sc->expects[i];
+		if (x->states[i] && e->def->state_free)
+			e->def->state_free(e, x->states[i]);
+		free(x->states[i]);
+	}
+	free(x->states);
+	free(x);
+}
+
+/*
+ * Give every expectation its per-run state and let those that watch records see the
+ * run's records through a sink on the sim's trace (one that stores no records is
+ * attached when the caller attached none). The sim frees the states before the trace
+ * and its sinks (pcisim_sim_free), and nothing is emitted in between.
+ */
+static void expect_run_start(struct pcisim_sim *sim, const struct pcisim_scenario *sc)
+{
+	bool watch = false;
+	for (size_t i = 0; i < sc->nexpects; i++)
+		watch = watch || sc->expects[i].def->state_size;
+	if (!watch)
+		return;
+	struct expect_run *x = calloc(1, sizeof(*x));
+	struct expect_sink *es = calloc(1, sizeof(*es));
+	if (!x || !es || !(x->states = calloc(sc->nexpects, sizeof(*x->states))))
+		abort();
+	x->sc = sc;
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		size_t n = sc->expects[i].def->state_size;
+		if (n && !(x->states[i] = calloc(1, n)))
+			abort();
+	}
+	es->run = x;
+	es->sink.emit = expect_sink_emit;
+	if (!sim->trace)
+		pcisim_trace_attach(sim, false);
+	pcisim_trace_add_sink(sim->trace, &es->sink);
+	pcisim_ext_set(sim, &expect_run_key, x, expect_run_free);
+}
+
+void *pcisim_expect_state(struct pcisim_sim *sim, const struct pcisim_expect *e)
+{
+	struct expect_run *x = pcisim_ext_get(sim, &expect_run_key);
+	if (!x || e->index >= x->sc->nexpects || &x->sc->expects[e->index] != e)
+		return NULL;
+	return x->states[e->index];
+}
+
 int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d)
 {
@@ -105,6 +183,7 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 		if (e->def->check && (rc = e->def->check(sim, e, d)))
 			return rc;
 	}
+	expect_run_start(sim, sc);
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		struct pcisim_step *s = &sc->steps[i];
 		s->when = choose ? choose(ctx, s) : s->fault ? PCISIM_TIME_MAX : s->at.lo;

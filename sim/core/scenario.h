@@ -104,6 +104,7 @@ struct pcisim_comp *pcisim_step_comp(struct pcisim_sim *sim, const struct pcisim
 /* ---- expectations ---- */
 
 struct pcisim_expect;
+struct pcisim_record;
 
 struct pcisim_expect_def {
 	const char *key; /* the key that names this kind in an expect: entry */
@@ -116,6 +117,17 @@ struct pcisim_expect_def {
 	 */
 	bool (*eval)(struct pcisim_sim *sim, const struct pcisim_expect *e, char *expected,
 		     size_t ne, char *observed, size_t no);
+	/*
+	 * Expectations about records see them as they are made, not from a stored list
+	 * (a run's memory does not grow with its length): @observe gets every record of
+	 * the run with this expectation's per-run state (@state_size bytes, zeroed when
+	 * the scenario is instantiated; pcisim_expect_state() gives it to @eval), and
+	 * copies what it keeps (the record's strings do not outlive the call).
+	 * @state_free releases what observe allocated inside the state. All optional.
+	 */
+	size_t state_size;
+	void (*observe)(const struct pcisim_expect *e, void *state, const struct pcisim_record *r);
+	void (*state_free)(const struct pcisim_expect *e, void *state);
 };
 
 struct pcisim_expect {
@@ -128,6 +140,8 @@ struct pcisim_expect {
 };
 
 const struct pcisim_pval *pcisim_expect_param(const struct pcisim_expect *e, const char *name);
+/** The per-run state of @e in @sim (NULL when its kind keeps none). */
+void *pcisim_expect_state(struct pcisim_sim *sim, const struct pcisim_expect *e);
 
 /* ---- sections owned by models ---- */
 

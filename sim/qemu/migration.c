@@ -19,6 +19,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/qemu/machine.h"
+#include "sim/qemu/migration.h"
 #include "sim/qemu/compat.h"
 #include "sim/qemu/machine_type.h"
 
@@ -136,6 +137,62 @@ static void fail_lines(struct pcisim_sim *sim, const struct pcisim_machine *m, c
 	pcisim_log(sim, NULL, "qemu", "%s: load of migration failed: Invalid argument", prog);
 }
 
+/* ---- outcomes ---- */
+
+/* The migrations of a run: the last and the first that did not complete. */
+struct migration_log {
+	struct pcisim_migration_outcome last, first_failure;
+	unsigned n;
+};
+
+static const struct pcisim_ext_key migration_log_key = {"migration-log"};
+
+static void migration_log_free(void *p)
+{
+	free(p);
+}
+
+static void outcome_set(struct pcisim_migration_outcome *o, pcisim_time t, const char *result,
+			const char *reason)
+{
+	o->t = t;
+	o->completed = !strcmp(result, "completed");
+	snprintf(o->reason, sizeof(o->reason), "%s", reason);
+}
+
+/* A migration ended: its record, and what expectations and invariants ask later. */
+static void migration_ended(struct pcisim_sim *sim, const char *result, const char *reason,
+			    uint64_t sections)
+{
+	PCISIM_RECORD(sim, NULL, "migration", PCISIM_FS("result", result), PCISIM_FS("reason", reason),
+		      PCISIM_FU("sections", sections));
+	struct migration_log *ml = pcisim_ext_get(sim, &migration_log_key);
+	if (!ml) {
+		if (!(ml = calloc(1, sizeof(*ml))))
+			abort();
+		pcisim_ext_set(sim, &migration_log_key, ml, migration_log_free);
+	}
+	outcome_set(&ml->last, sim->now, result, reason);
+	if (!ml->last.completed && !ml->first_failure.happened) {
+		ml->first_failure = ml->last;
+		ml->first_failure.happened = true;
+	}
+	ml->last.happened = true;
+	ml->n++;
+}
+
+const struct pcisim_migration_outcome *pcisim_migration_last(struct pcisim_sim *sim)
+{
+	const struct migration_log *ml = pcisim_ext_get(sim, &migration_log_key);
+	return ml ? &ml->last : NULL;
+}
+
+const struct pcisim_migration_outcome *pcisim_migration_first_failure(struct pcisim_sim *sim)
+{
+	const struct migration_log *ml = pcisim_ext_get(sim, &migration_log_key);
+	return ml && ml->first_failure.happened ? &ml->first_failure : NULL;
+}
+
 static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
 	struct pcisim_fabric *src = pcisim_fabric_get(sim);
@@ -152,9 +209,7 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 			continue;
 		pcisim_log(sim, &fn->comp, "qemu", "Error: State blocked by non-migratable device '%s'",
 			   fn->comp.name);
-		PCISIM_RECORD(sim, NULL, "migration", PCISIM_FS("result", "failed"),
-			      PCISIM_FS("reason", "blocked by a non-migratable device"),
-			      PCISIM_FU("sections", 0));
+		migration_ended(sim, "failed", "blocked by a non-migratable device", 0);
 		return -1;
 	}
 
@@ -251,8 +306,7 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		}
 		free(lbuf);
 	}
-	PCISIM_RECORD(sim, NULL, "migration", PCISIM_FS("result", result), PCISIM_FS("reason", reason),
-		      PCISIM_FU("sections", nsecs));
+	migration_ended(sim, result, reason, nsecs);
 	pcisim_sim_free(&dsim);
 	pcisim_arena_free(&arena);
 	fclose(df);
@@ -300,18 +354,15 @@ static bool migration_eval(struct pcisim_sim *sim, const struct pcisim_expect *e
 {
 	const char *want = e->vals[0].s;
 	snprintf(exp, ne, "the last migration %s", want);
-	const struct pcisim_record *last = NULL;
-	for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++)
-		if (!strcmp(sim->trace->recs[i].kind, "migration"))
-			last = &sim->trace->recs[i];
+	const struct pcisim_migration_outcome *last = pcisim_migration_last(sim);
 	if (!last) {
 		snprintf(obs, no, "no migration ran");
 		return false;
 	}
-	const char *result = last->fields[0].s, *reason = last->fields[1].s;
+	const char *result = last->completed ? "completed" : "failed";
 	char t[40];
 	snprintf(obs, no, "%s at %s s%s%s", result, pcisim_time_format_fixed(last->t, t, sizeof(t)),
-		 reason[0] ? ": " : "", reason);
+		 last->reason[0] ? ": " : "", last->reason);
 	return !strcmp(result, want);
 }
 
@@ -336,7 +387,7 @@ static const struct pcisim_action_def migration_actions[] = {
 
 static const struct pcisim_expect_def migration_expects[] = {
 	{"migration", "the outcome of the last migration", migration_expect_params, NULL,
-	 migration_eval},
+	 migration_eval, 0, NULL, NULL},
 	{0},
 };
 
