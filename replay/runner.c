@@ -460,7 +460,18 @@ int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_resul
 		res->signature = strdup("");
 		return res->rc;
 	}
+	sim.watchdog = s->watchdog;
 	pcisim_run(&sim, s->until);
+	if (sim.stopped_by) {
+		/* an unfinished run has no verdict */
+		res->stopped_by = pcisim_arena_strdup(&res->arena, sim.stopped_by);
+		res->events = sim.executed;
+		res->now = sim.now;
+		sim.hooks = NULL;
+		pcisim_sim_free(&sim);
+		res->signature = strdup("");
+		return res->rc;
+	}
 	const char *reason = sim.stopping ? "stopped"
 			     : pcisim_next_time(&sim) == PCISIM_TIME_MAX ? "idle"
 									  : "time limit";
@@ -512,6 +523,11 @@ struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pci
 	r->c = (struct runctx){.s = &r->spec, .res = &r->res, .sc = sc};
 	ctx_start(&r->c, sim);
 	return r;
+}
+
+uint64_t pcisim_recorder_bytes(const struct pcisim_recorder *r)
+{
+	return r ? pcisim_twriter_bytes(r->spec.w) : 0;
 }
 
 pcisim_time pcisim_recorder_choose(void *rec, const struct pcisim_step *s)

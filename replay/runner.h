@@ -73,6 +73,7 @@ struct pcisim_run_spec {
 	void *end_ctx;
 	FILE *report;        /* expectation lines as simulate prints them (NULL = none) */
 	bool verbose_report; /* print passing expectations too */
+	const struct pcisim_watchdog *watchdog; /* bounds on the run (NULL = none) */
 };
 
 struct pcisim_run_result {
@@ -91,6 +92,7 @@ struct pcisim_run_result {
 	const char **inv_expect; /* as_expect of each violated invariant that has one */
 	size_t ninv_expect;
 	bool replay_short; /* REPLAY: the recorded choices ran out or did not match */
+	const char *stopped_by; /* a bound of the watchdog stopped the run (in @arena), else NULL */
 	struct pcisim_arena arena; /* strings of choices and failures */
 };
 
@@ -121,6 +123,8 @@ pcisim_time pcisim_recorder_choose(void *rec, const struct pcisim_step *s);
  * file is removed). Returns 0, or -1 when writing failed (diag written).
  */
 int pcisim_recorder_finish(struct pcisim_recorder *r, const char *reason, struct pcisim_diag *d);
+/** Bytes the recorder wrote so far. */
+uint64_t pcisim_recorder_bytes(const struct pcisim_recorder *r);
 
 /* ---- scenarios in traces ---- */
 

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <xxhash.h>
 #include <zstd.h>
 
@@ -1498,4 +1499,10 @@ bool pcisim_titem_equal(const struct pcisim_titem *a, const struct pcisim_titem 
 			return false;
 	}
 	return true;
+}
+
+uint64_t pcisim_twriter_bytes(const struct pcisim_twriter *w)
+{
+	off_t pos = w && w->out ? ftello(w->out) : -1;
+	return pos > 0 ? (uint64_t)pos : 0;
 }

@@ -115,6 +115,8 @@ void pcisim_twriter_item(struct pcisim_twriter *w, const struct pcisim_titem *it
 void pcisim_twriter_end(struct pcisim_twriter *w, const struct pcisim_tend *e);
 /** Flush and close; 0, or -1 when a write failed (reason in @err). */
 int pcisim_twriter_close(struct pcisim_twriter *w, char *err, size_t nerr);
+/** Bytes written to the trace file so far (0 when it is not a regular file). */
+uint64_t pcisim_twriter_bytes(const struct pcisim_twriter *w);
 
 /* ---- reading ---- */
 

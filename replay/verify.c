@@ -190,9 +190,20 @@ int pcisim_replay(const struct pcisim_tfile *t, const struct pcisim_replay_opts 
 		spec.at_end = dump_at_end;
 		spec.end_ctx = out;
 	}
+	spec.watchdog = o.watchdog;
 	struct pcisim_run_result res;
 	if (pcisim_run_scenario(&spec, &res, d)) {
 		pcisim_run_result_free(&res);
+		goto out;
+	}
+	if (res.stopped_by) {
+		char when[40];
+		pcisim_time_format(res.now, when, sizeof(when));
+		pcisim_diag_error(d, (struct pcisim_loc){t->name, 0, 0},
+				  "the replay stopped at %s after %llu events: %s; raise it (--max-events, --max-memory, --max-output), or give 0 for none",
+				  when, (unsigned long long)res.events, res.stopped_by);
+		pcisim_run_result_free(&res);
+		rc = PCISIM_REPLAY_LIMIT;
 		goto out;
 	}
 	if (!v.diverged && !o.has_until && v.k < t->n) {

@@ -20,6 +20,7 @@ enum {
 	PCISIM_REPLAY_OK = 0,     /* identical; or, with overrides, the recorded failure is gone */
 	PCISIM_REPLAY_DIFFERS = 1, /* diverged; or, with overrides, the failure still happens */
 	PCISIM_REPLAY_ERROR = 2,  /* the trace or an override is bad (diag written) */
+	PCISIM_REPLAY_LIMIT = 3,  /* a bound of o->watchdog stopped the run (diag written) */
 };
 
 struct pcisim_replay_opts {
@@ -31,6 +32,7 @@ struct pcisim_replay_opts {
 	bool dump;
 	bool json;         /* one JSON object instead of text */
 	FILE *out;
+	const struct pcisim_watchdog *watchdog; /* bounds on the replayed run (NULL = none) */
 };
 
 /** Replay @t (read with pcisim_tfile_read). Returns PCISIM_REPLAY_*. */

@@ -8,6 +8,7 @@
 
 #include "replay/verify.h"
 #include "tools/cli.h"
+#include "tools/limits.h"
 
 static const char usage[] =
 	"usage: pcisim replay TRACE [OPTIONS]\n"
@@ -30,9 +31,11 @@ static const char usage[] =
 	"                    ends in .jsonl, else binary) after reading it\n"
 	"  --json            print the result as one JSON object\n"
 	"  --diff A B        compare two traces item by item\n"
+	PCISIM_LIMITS_HELP
 	"\n"
 	"exit status: 0 identical (with --set: the recorded failure no longer happens),\n"
-	"1 diverged (with --set: it still happens), 2 bad input or a corrupt trace\n";
+	"1 diverged (with --set: it still happens), 2 bad input or a corrupt trace,\n"
+	"3 a limit stopped the replay\n";
 
 static int replay_main(int argc, char **argv)
 {
@@ -40,10 +43,17 @@ static int replay_main(int argc, char **argv)
 	const char *file = NULL, *diff_a = NULL, *diff_b = NULL, *convert = NULL;
 	const char *sets[64];
 	size_t nsets = 0;
+	struct pcisim_limits limits;
+	pcisim_limits_init(&limits);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--set")) {
+		int lim = pcisim_limits_option("replay", a, v, &limits);
+		if (lim < 0)
+			return PCISIM_EXIT_USAGE;
+		if (lim) {
+			i++;
+		} else if (!strcmp(a, "--set")) {
 			if (!v || !strchr(v, '='))
 				return pcisim_usage_error("replay",
 							  "option '--set' needs KEY=VALUE, e.g. machine.qemu=8.1");
@@ -73,7 +83,7 @@ static int replay_main(int argc, char **argv)
 			diff_a = argv[i + 1], diff_b = argv[i + 2], i += 2;
 		} else if (a[0] == '-' && a[1]) {
 			return pcisim_usage_error("replay",
-						  "unknown option '%s'; valid options: --set, --context, --until, --dump, --convert, --json, --diff",
+						  "unknown option '%s'; valid options: --set, --context, --until, --dump, --convert, --json, --diff, --max-events, --max-memory, --max-output",
 						  a);
 		} else if (file) {
 			return pcisim_usage_error("replay", "one trace at a time (got '%s' and '%s')", file, a);
@@ -121,6 +131,7 @@ static int replay_main(int argc, char **argv)
 			printf("wrote %s (%s, %zu items)\n", convert,
 			       pcisim_tformat_for_path(convert) == PCISIM_TF_JSONL ? "JSON Lines" : "binary", t.n);
 	} else {
+		o.watchdog = pcisim_limits_watchdog(&limits);
 		rc = pcisim_replay(&t, &o, &diag);
 	}
 	pcisim_tfile_free(&t);

@@ -16,6 +16,7 @@
 #include "sim/pcie/fabric.h"
 #include "tools/lspci.h"
 #include "tools/cli.h"
+#include "tools/limits.h"
 
 #ifdef PCISIM_PROFILE
 #include <gperftools/profiler.h>
@@ -43,8 +44,10 @@ static const char usage[] =
 	"  --lspci               after the run, print the PCI tree as 'lspci -tv' would\n"
 	"  --lspci-vvv ID        after the run, decode function ID (a QEMU id or an address\n"
 	"                        like 00:12.0) as 'lspci -vvv' would; may be repeated\n"
+	PCISIM_LIMITS_HELP
 	"\n"
-	"exit status: 0 every expectation holds, 1 one failed, 2 bad input\n";
+	"exit status: 0 every expectation holds, 1 one failed, 2 bad input, 3 a limit\n"
+	"stopped the run\n";
 
 struct sim_opts {
 	const char *file;
@@ -58,15 +61,22 @@ struct sim_opts {
 	bool lspci;
 	const char *lspci_vvv[16];
 	unsigned nlspci_vvv;
+	struct pcisim_limits limits;
 };
 
 static int parse_args(int argc, char **argv, struct sim_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	pcisim_limits_init(&o->limits);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--seed")) {
+		int lim = pcisim_limits_option("simulate", a, v, &o->limits);
+		if (lim < 0)
+			return -1;
+		if (lim) {
+			i++;
+		} else if (!strcmp(a, "--seed")) {
 			if (pcisim_opt_u64("simulate", a, v, &o->seed))
 				return -1;
 			o->has_seed = true, i++;
@@ -104,7 +114,7 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			o->lspci_vvv[o->nlspci_vvv++] = v, i++;
 		} else if (a[0] == '-' && a[1]) {
 			pcisim_usage_error("simulate",
-					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --record",
+					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --record, --max-events, --max-memory, --max-output",
 					   a);
 			return -1;
 		} else if (o->file) {
@@ -154,6 +164,11 @@ static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *o
 	return 0;
 }
 
+static uint64_t recorder_bytes(void *rec)
+{
+	return pcisim_recorder_bytes(rec);
+}
+
 static int simulate_main(int argc, char **argv)
 {
 	struct sim_opts o;
@@ -201,6 +216,9 @@ static int simulate_main(int argc, char **argv)
 	}
 
 	pcisim_time until = o.has_until ? o.until : sc.has_until ? sc.until : DEFAULT_UNTIL;
+	o.limits.output_bytes = recorder_bytes;
+	o.limits.output_ctx = rec;
+	pcisim_limits_arm(&o.limits, &sim);
 #ifdef PCISIM_PROFILE
 	if (o.profile)
 		ProfilerStart(o.profile);
@@ -210,6 +228,13 @@ static int simulate_main(int argc, char **argv)
 	if (o.profile)
 		ProfilerStop();
 #endif
+	if ((status = pcisim_limits_report("simulate", &o.limits, &sim))) {
+		/* an unfinished run: no verdict; a recording keeps what it has, marked so */
+		if (rec)
+			pcisim_recorder_finish(rec, sim.stopped_by, &diag);
+		goto out;
+	}
+	status = PCISIM_EXIT_USAGE;
 	const char *reason = sim.stopping ? "stopped" : pcisim_next_time(&sim) == PCISIM_TIME_MAX ? "idle" : "time limit";
 	PCISIM_RECORD(&sim, NULL, "sim.end", PCISIM_FU("events", sim.executed),
 		      PCISIM_FS("reason", reason));

@@ -303,13 +303,46 @@ bool pcisim_step(struct pcisim_sim *sim, pcisim_time until)
 	return false;
 }
 
+static void watch_next(struct pcisim_sim *sim, const struct pcisim_watchdog *w)
+{
+	uint64_t next = w->every ? sim->executed + w->every : UINT64_MAX;
+	if (w->max_events && w->max_events < next)
+		next = w->max_events;
+	sim->next_watch = next;
+}
+
+static void watch(struct pcisim_sim *sim, const struct pcisim_watchdog *w)
+{
+	if (w->max_events && sim->executed >= w->max_events)
+		sim->stopped_by = "event limit";
+	else if (w->check)
+		sim->stopped_by = w->check(w->ctx, sim);
+	if (sim->stopped_by)
+		sim->stopping = true;
+	watch_next(sim, w);
+}
+
 uint64_t pcisim_run(struct pcisim_sim *sim, pcisim_time until)
 {
 	uint64_t before = sim->executed;
 	struct pcisim_evq_key key;
 	sim->stopping = false;
-	while (!sim->stopping && pcisim_evq_pop_until(&sim->q, until, &key))
-		run_event(sim, &key);
+	const struct pcisim_watchdog *w = sim->watchdog;
+	if (!w) {
+		while (!sim->stopping && pcisim_evq_pop_until(&sim->q, until, &key))
+			run_event(sim, &key);
+	} else {
+		/* The same loop with a look at the bounds every w->every events. */
+		if (!sim->next_watch)
+			watch_next(sim, w);
+		while (!sim->stopping && !sim->stopped_by && pcisim_evq_pop_until(&sim->q, until, &key)) {
+			run_event(sim, &key);
+			if (sim->executed >= sim->next_watch)
+				watch(sim, w);
+		}
+		if (sim->stopped_by)
+			return sim->executed - before; /* the clock stays where the run stopped */
+	}
 	if (!sim->stopping && until != PCISIM_TIME_MAX && sim->now < until)
 		sim->now = until;
 	return sim->executed - before;

@@ -124,6 +124,20 @@ struct pcisim_hooks {
 			      const char *site, pcisim_time nominal, pcisim_time lo, pcisim_time hi);
 };
 
+/**
+ * struct pcisim_watchdog - bounds a front end puts on a run, so that no input can
+ * exhaust the machine: the run stops after @max_events events (0: no bound), and
+ * every @every events @check (optional) may stop it for a reason of its own (memory,
+ * output size), returning why, or NULL to go on. A stopped run has stopped_by set.
+ * The model never sees the watchdog: it decides only whether the run goes on.
+ */
+struct pcisim_watchdog {
+	uint64_t max_events;
+	uint64_t every;
+	const char *(*check)(void *ctx, struct pcisim_sim *sim);
+	void *ctx;
+};
+
 /** An opaque key for attaching state of an upper layer to a sim (pointer identity). */
 struct pcisim_ext_key {
 	const char *name;
@@ -150,6 +164,9 @@ struct pcisim_sim {
 
 	struct pcisim_trace *trace;
 	const struct pcisim_hooks *hooks; /* NULL: an ordinary run (see struct pcisim_hooks) */
+	const struct pcisim_watchdog *watchdog; /* NULL: unbounded (see struct pcisim_watchdog) */
+	uint64_t next_watch;    /* executed count of the watchdog's next look */
+	const char *stopped_by; /* why the watchdog stopped the run, else NULL */
 
 	/* upper-layer state (pcisim_ext_set), in the order the keys were first set */
 	struct pcisim_ext {

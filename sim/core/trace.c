@@ -108,6 +108,14 @@ void pcisim_trace_free(struct pcisim_trace *t)
 	free(t);
 }
 
+uint64_t pcisim_trace_bytes(const struct pcisim_trace *t)
+{
+	uint64_t n = 0;
+	for (const struct pcisim_sink *s = t->sinks; s; s = s->next)
+		n += s->bytes;
+	return n;
+}
+
 void pcisim_trace_add_sink(struct pcisim_trace *t, struct pcisim_sink *s)
 {
 	struct pcisim_sink **p = &t->sinks;
@@ -240,7 +248,9 @@ static void timeline_emit(struct pcisim_sink *s, const struct pcisim_record *r)
 {
 	char buf[2048];
 	pcisim_record_format(r, buf, sizeof(buf));
-	fprintf(s->out, "%s\n", buf);
+	int n = fprintf(s->out, "%s\n", buf);
+	if (n > 0)
+		s->bytes += (uint64_t)n;
 }
 
 struct pcisim_sink *pcisim_sink_timeline(FILE *out)
@@ -300,7 +310,9 @@ static void jsonl_emit(struct pcisim_sink *s, const struct pcisim_record *r)
 	json_t *o = pcisim_record_json(r);
 	char *txt = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (txt) {
-		fprintf(s->out, "%s\n", txt);
+		int n = fprintf(s->out, "%s\n", txt);
+		if (n > 0)
+			s->bytes += (uint64_t)n;
 		free(txt);
 	}
 	json_decref(o);

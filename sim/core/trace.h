@@ -69,6 +69,7 @@ struct pcisim_sink {
 	void (*emit)(struct pcisim_sink *s, const struct pcisim_record *r);
 	void (*close)(struct pcisim_sink *s);
 	FILE *out;
+	uint64_t bytes; /* what it wrote so far (the built-in sinks count; others may) */
 	struct pcisim_sink *next;
 };
 
@@ -119,5 +120,8 @@ void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *ki
  */
 void pcisim_log(struct pcisim_sim *sim, struct pcisim_comp *c, const char *source,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/** Bytes the trace's sinks wrote so far (for an output-size bound). */
+uint64_t pcisim_trace_bytes(const struct pcisim_trace *t);
 
 #endif
