@@ -185,6 +185,26 @@ static void test_split_lines_comments_env(void **state)
 	check_opt(&c, 0, "device", "e1000", 2, 1, 2, 9);
 }
 
+/* Columns count characters, as the YAML loader's do: an 'é' (two bytes) is one column. */
+static void test_split_columns_count_characters(void **state)
+{
+	(void)state;
+	struct pcisim_qemu_cmdline c;
+	struct pcisim_qemu_config cfg;
+	assert_int_equal(parse_script("qemu-system-x86_64 -append \"caf\xc3\xa9\" "
+				      "-device e1000,romfile=\xc3\xa9,colour=x\n", &c),
+			 0);
+	check_opt(&c, 1, "device", "e1000,romfile=\xc3\xa9,colour=x", 1, 35, 1, 43);
+	assert_int_equal(pcisim_qemu_config_read(&arena, &c, &cfg, &diag), 0);
+	const struct pcisim_prop *colour = pcisim_props_find(&cfg.devices[0], "colour");
+	assert_non_null(colour);
+	assert_int_equal(colour->key_loc.col, 59);
+	assert_int_equal(colour->loc.col, 66);
+	assert_int_equal(parse_cmdline("-machine q35,f\xc3\xa9" "e=1,cxl=x", &c), 0);
+	assert_int_not_equal(pcisim_qemu_config_read(&arena, &c, &cfg, &diag), 0);
+	check_error("t.sh:1:24", "-machine cxl: 'x' is not a boolean");
+}
+
 static void test_split_command_ends(void **state)
 {
 	(void)state;
@@ -1006,6 +1026,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_split_words_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_quotes_and_escapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_lines_comments_env, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_columns_count_characters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_command_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_flattened_continuations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_first_qemu, setup, teardown),
