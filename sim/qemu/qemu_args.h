@@ -9,7 +9,8 @@
  *   cmdline -> struct pcisim_qemu_config what the options mean (devices, machine, memory
  *                                        backends, ignored options), checked (config.c)
  *   config -> fabric (pcisim_qemu_args_apply, apply.c) or -> YAML
- *             (pcisim_qemu_write_yaml, import_yaml.c)
+ *             (pcisim_qemu_write_yaml, import_yaml.c), after import built it into
+ *             a scratch simulation (pcisim_qemu_config_build, apply.c)
  * Every option, value and property keeps the file:line:col where it was written.
  * What these files share among themselves only is in qemu_args_int.h.
  */
@@ -26,6 +27,8 @@
 #include "sim/cxl/fmw.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/props.h"
+
+struct pcisim_sim;
 
 /* ---- splitting (cmdline.c, options.c) ---- */
 
@@ -162,6 +165,18 @@ int pcisim_qemu_check_memdevs(const struct pcisim_props *p,
  */
 int pcisim_qemu_args_apply(struct pcisim_fabric *fab, struct pcisim_arena *a,
 			   const struct pcisim_ynode *node, struct pcisim_diag *d);
+
+/**
+ * pcisim_qemu_config_build() - build the machine and devices @c describes into the empty
+ * simulation @sim, as `pcisim simulate` builds the scenario pcisim_qemu_write_yaml()
+ * writes for @c: the machine (type in the newest QEMU pcisim emulates, cxl, ACPI hot-plug
+ * on bridges, VGA, cxl-fmw windows), the memory backends, the devices in order (memdev
+ * references, driver, properties, bus, addr, slot), the links, the window targets, then
+ * the reset and enumeration. Every error is located where @c's option was written (the
+ * launch script). The device models must be registered (pcisim_register_all()).
+ */
+int pcisim_qemu_config_build(struct pcisim_sim *sim, const struct pcisim_qemu_config *c,
+			     struct pcisim_diag *d);
 
 /** A memory backend registered by a qemu_args entry, or NULL. */
 const struct pcisim_qemu_backend *pcisim_membackend_find(struct pcisim_fabric *fab,
