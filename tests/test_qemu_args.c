@@ -817,7 +817,103 @@ static void test_import_cli(void **state)
 	char yaml[64];
 	snprintf(yaml, sizeof(yaml), "%s.yaml", tmp);
 	assert_null(fopen(yaml, "r")); /* nothing written on error */
+
+	/* An error only building the devices finds: the same, located in the script. */
+	f = fopen(tmp, "w");
+	fputs("qemu-system-x86_64 -machine q35 \\\n   -device e1000,colour=red\n", f);
+	fclose(f);
+	p = popen(cmd, "r");
+	assert_non_null(fgets(line, sizeof(line), p));
+	st = pclose(p);
+	assert_int_equal(WEXITSTATUS(st), 2);
+	snprintf(where, sizeof(where),
+		 "%s:2:18: error: unknown property 'colour' for device 'e1000'; valid properties: ", tmp);
+	if (strncmp(line, where, strlen(where)))
+		fail_msg("got: %s", line);
+	assert_null(fopen(yaml, "r"));
 	remove(tmp);
+}
+
+/* The first error is exactly @want ("..." at its end: @want's beginning; lists grow). */
+static void check_first(const char *want)
+{
+	assert_int_equal(diag.errors, 1);
+	size_t wl = strlen(want);
+	bool prefix = wl > 3 && !strcmp(want + wl - 3, "...");
+	if (prefix ? strncmp(diag.first, want, wl - 3) : strcmp(diag.first, want))
+		fail_msg("expected: %s\n     got: %s", want, diag.first);
+}
+
+/* pcisim_qemu_import() of @script (named x.sh): its return code, the YAML in *@yaml. */
+static int import_text(const char *script, char **yaml)
+{
+	size_t len = 0;
+	*yaml = NULL;
+	FILE *out = open_memstream(yaml, &len);
+	struct pcisim_qemu_yaml_opts o = {"x", "d", "x.sh"};
+	diag.errors = 0, diag.first[0] = 0;
+	int rc = pcisim_qemu_import(out, &arena, "x.sh", script, &o, &diag);
+	fclose(out);
+	return rc;
+}
+
+/*
+ * What simulate would refuse in the scenario, import refuses in the script: every error
+ * of building the machine and its devices, at the line and column of the launch script,
+ * and nothing is written.
+ */
+static void test_import_checks_as_simulate(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *script, *want;
+	} cases[] = {
+		/* an unknown property (docs/qemu-import.md: an error listing the valid ones) */
+		{"qemu-system-x86_64 -machine q35 -device e1000,colour=red\n",
+		 "x.sh:1:47: error: unknown property 'colour' for device 'e1000'; valid properties: mac, netdev, ..."},
+		{"qemu-system-x86_64 -machine q35 -device nosuch,id=n\n",
+		 "x.sh:1:41: error: unknown device driver 'nosuch'; valid drivers: ..."},
+		/* buses: unknown, or created later on the command line (QEMU reads in order) */
+		{"qemu-system-x86_64 -machine q35 -device e1000,bus=nobus\n",
+		 "x.sh:1:51: error: Bus 'nobus' not found; valid buses: pcie.0"},
+		{"qemu-system-x86_64 -machine q35 \\\n  -device e1000,bus=rp1 \\\n  -device pcie-root-port,id=rp1,chassis=1\n",
+		 "x.sh:2:21: error: Bus 'rp1' not found; valid buses: pcie.0"},
+		/* addresses: malformed, taken, single-function rules */
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=zz\n",
+		 "x.sh:1:52: error: e1000 property 'addr': 'zz' is not a PCI address; expected slot[.function] with slot 0..0x1f and function 0..7 (e.g. 0x12 or 0x12.0x1)"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=3 -device e1000,addr=3\n",
+		 "x.sh:1:73: error: PCI: slot 3 function 0 not available for e1000, in use by e1000,id=e1000#0"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=1\n",
+		 "x.sh:1:52: error: PCI: slot 1 function 0 not available for e1000, in use by VGA,id=q35.vga"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=4 -device e1000,addr=4.1\n",
+		 "x.sh:1:73: error: PCI: single function device can't be populated in function 4.1"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,id=n -device e1000,id=n\n",
+		 "x.sh:1:69: error: Duplicate device ID 'n'"},
+		/* the machine type must exist in the QEMU the scenario emulates */
+		{"qemu-system-x86_64 -machine pc-q35-10.0 -device e1000\n",
+		 "x.sh:1:29: error: machine type pc-q35-10.0 does not exist in QEMU 9.2, the newest QEMU pcisim emulates; valid choices: q35, pc-q35-X.Y up to pc-q35-9.2"},
+		/* memory backends and CXL fixed memory windows */
+		{"qemu-system-x86_64 -machine q35,cxl=on -device cxl-type3,memdev=nope\n",
+		 "x.sh:1:65: error: cxl-type3 property 'memdev': no memory backend 'nope'; valid ids: (none: define one with -object memory-backend-ram,id=ID,size=SIZE)"},
+		{"qemu-system-x86_64 -machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G \\\n"
+		 "  -device pxb-cxl,id=cxl.2,bus=pcie.0,bus_nr=12\n",
+		 "x.sh:1:60: error: cxl-fmw.0.targets.0: could not resolve CXL fixed memory window target 'cxl.1': no such device; valid targets (pxb-cxl ids): cxl.2"},
+		{"qemu-system-x86_64 -machine q35,cxl=on,cxl-fmw.0.targets.0=rp1,cxl-fmw.0.size=4G \\\n"
+		 "  -device pcie-root-port,id=rp1,chassis=1\n",
+		 "x.sh:1:60: error: cxl-fmw.0.targets.0: could not resolve CXL fixed memory window target 'rp1': it is not a pxb-cxl host bridge; valid targets (pxb-cxl ids): (none)"},
+		/* columns count characters, as in YAML: the é before the error is one */
+		{"qemu-system-x86_64 -append \"caf\xc3\xa9\" -machine q35 -device e1000,colour=red\n",
+		 "x.sh:1:62: error: unknown property 'colour' for device 'e1000'; valid properties: ..."},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *yaml;
+		int rc = import_text(cases[i].script, &yaml);
+		if (!rc)
+			fail_msg("accepted: %s", cases[i].script);
+		check_first(cases[i].want);
+		assert_int_equal(yaml[0], 0); /* nothing written */
+		free(yaml);
+	}
 }
 
 /* The machine: section's cxl-fmw list as import-qemu writes it. */
@@ -1045,6 +1141,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_yaml_quoting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_cli, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_checks_as_simulate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cxl_fmw_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_pds_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_nodefaults, setup, teardown),

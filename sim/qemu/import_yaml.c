@@ -1,13 +1,17 @@
 /*
  * pcisim import-qemu: a QEMU command line written out as scenario YAML (machine:,
  * topology: with the memory backends and one entry per -device), with the ignored
- * options as a comment.
+ * options as a comment. Before anything is written, the command line is built into a
+ * scratch simulation as `pcisim simulate` will build the scenario, so that every error
+ * is reported in the launch script.
  */
 #include "sim/qemu/qemu_args.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/core/sim.h"
 
 /* Would YAML read @s as something else than this plain string? */
 static bool yaml_needs_quotes(const char *s)
@@ -215,24 +219,12 @@ int pcisim_qemu_import(FILE *out, struct pcisim_arena *a, const char *file, cons
 	int rc = pcisim_qemu_script_parse(a, text, (struct pcisim_loc){file, 1, 1}, &cmd, d);
 	if (rc || (rc = pcisim_qemu_config_read(a, &cmd, &c, d)))
 		return rc;
-	const struct pcisim_qemu_backend **bes = calloc(c.nbackends + 1, sizeof(*bes));
-	if (!bes)
-		abort();
-	for (size_t i = 0; i < c.nbackends; i++)
-		bes[i] = &c.backends[i];
-	const char **names = pcisim_driver_names();
-	bool have_models = names && names[0];
-	for (size_t i = 0; i < c.ndevices && !rc; i++) {
-		rc = pcisim_qemu_check_memdevs(&c.devices[i], bes, c.nbackends, d);
-		if (!rc && have_models && !pcisim_driver_find(c.devices[i].driver)) {
-			char buf[1024];
-			rc = pcisim_diag_error(d, c.devices[i].loc,
-					       "unknown device driver '%s'; valid drivers: %s",
-					       c.devices[i].driver, pcisim_choices(buf, sizeof(buf), names));
-		}
-	}
-	free(names);
-	free(bes);
+	/* What simulate will do with the scenario, done now, so errors point into the script. */
+	struct pcisim_sim sim;
+	if ((rc = pcisim_sim_init(&sim, 0, d)))
+		return rc;
+	rc = pcisim_qemu_config_build(&sim, &c, d);
+	pcisim_sim_free(&sim);
 	if (rc)
 		return rc;
 	if (!c.has_machine)

@@ -206,9 +206,12 @@ int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *cfg,
 
 /**
  * pcisim_qemu_import() - import-qemu's whole job: @text (the launch script, read from
- * @file) to scenario YAML on @out. Memory-backend references are checked, and the
- * drivers too when device models are registered. Errors are located in @file;
- * the ignored options are reported as one warning.
+ * @file) to scenario YAML on @out. Before anything is written, the machine and devices
+ * are built into a scratch simulation with pcisim_qemu_config_build(), so that whatever
+ * `pcisim simulate` would refuse in the scenario (drivers, properties, buses, addresses,
+ * ids, memory backends, cxl-fmw targets, the machine type) is refused here. Errors are
+ * located in @file and nothing is written to @out; the ignored options are reported as
+ * one warning. The device models must be registered (pcisim_register_all()).
  */
 int pcisim_qemu_import(FILE *out, struct pcisim_arena *a, const char *file, const char *text,
 		       const struct pcisim_qemu_yaml_opts *o, struct pcisim_diag *d);
