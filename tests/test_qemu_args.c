@@ -338,11 +338,14 @@ static void test_split_truncations(void **state)
 	free(text);
 }
 
-/* Random byte edits (shell metacharacters mostly): no crash, one located error at most. */
+/*
+ * Random byte edits (shell metacharacters mostly, and bytes YAML cannot hold raw): no
+ * crash, one located error at most.
+ */
 static void test_split_mutations(void **state)
 {
 	(void)state;
-	static const char alphabet[] = "\\'\"$`#;&|<>(){}=,.- \n\tabc019";
+	static const char alphabet[] = "\\'\"$`#;&|<>(){}=,.- \n\tabc019\xe9\x85\x01\x7f:[]";
 	char *text = slurp("tests/golden/fm-target.sh");
 	size_t len = strlen(text);
 	uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -901,6 +904,13 @@ static void test_import_checks_as_simulate(void **state)
 		{"qemu-system-x86_64 -machine q35,cxl=on,cxl-fmw.0.targets.0=rp1,cxl-fmw.0.size=4G \\\n"
 		 "  -device pcie-root-port,id=rp1,chassis=1\n",
 		 "x.sh:1:60: error: cxl-fmw.0.targets.0: could not resolve CXL fixed memory window target 'rp1': it is not a pxb-cxl host bridge; valid targets (pxb-cxl ids): (none)"},
+		/* bytes that are not UTF-8 cannot be written into a scenario */
+		{"qemu-system-x86_64 -machine q35 -device e1000,id=caf\xe9\n",
+		 "x.sh:1:53: error: not UTF-8 text: byte 0xe9 in e1000 property 'id'; expected UTF-8 text, as a scenario is (convert the script, e.g. iconv -f LATIN1 -t UTF-8)"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,romfile=\xc3\xa9t\xe9.rom\n",
+		 "x.sh:1:57: error: not UTF-8 text: byte 0xe9 in e1000 property 'romfile'; expected UTF-8 text, as a scenario is (convert the script, e.g. iconv -f LATIN1 -t UTF-8)"},
+		{"qemu-system-x86_64 -machine q35 \\\n  -object memory-backend-file,id=m,size=1G,mem-path=/tmp/\xff\n",
+		 "x.sh:2:58: error: not UTF-8 text: byte 0xff in -object memory-backend-file; expected UTF-8 text, as a scenario is (convert the script, e.g. iconv -f LATIN1 -t UTF-8)"},
 		/* columns count characters, as in YAML: the é before the error is one */
 		{"qemu-system-x86_64 -append \"caf\xc3\xa9\" -machine q35 -device e1000,colour=red\n",
 		 "x.sh:1:62: error: unknown property 'colour' for device 'e1000'; valid properties: ..."},
@@ -914,6 +924,105 @@ static void test_import_checks_as_simulate(void **state)
 		assert_int_equal(yaml[0], 0); /* nothing written */
 		free(yaml);
 	}
+}
+
+/* @yaml loads and instantiates as simulate would load it; the scenario is kept in @sc. */
+static void load_yaml(const char *yaml, struct pcisim_scenario *sc, struct pcisim_sim *sim)
+{
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, diagf);
+	if (pcisim_scenario_parse(sc, "x.yaml", yaml, strlen(yaml), &d))
+		fail_msg("does not load: %s\n%s", d.first, yaml);
+	pcisim_sim_init(sim, 1, &d);
+	if (pcisim_scenario_instantiate(sim, sc, NULL, NULL, &d))
+		fail_msg("does not instantiate: %s\n%s", d.first, yaml);
+}
+
+/*
+ * Text from the script that reaches a comment (the ignored options, the program, the
+ * script's name) is one line whatever it holds: a quoted newline in an argument used
+ * to end the comment and inject keys (seed:, timeline:) into the scenario.
+ */
+static void test_import_comments_escaped(void **state)
+{
+	(void)state;
+	const char *script =
+		"qemu-system-x86_64 -machine 'q35,acc\xe2\x80\xa8" "el=kvm' -vga \"qxl\nseed: 5\" \\\n"
+		"  -device e1000 \"disk\ntimeline: [x]\" -global 'e1000.x\xe9=1' -name \"a\tb\"\n";
+	char *yaml = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&yaml, &len);
+	struct pcisim_qemu_yaml_opts o = {"x", "d", "x\n\xe9.sh"};
+	assert_int_equal(pcisim_qemu_import(out, &arena, "x.sh", script, &o, &diag), 0);
+	fclose(out);
+	const char *want =
+		"# A pcisim scenario written by 'pcisim import-qemu' from x\\n\\xe9.sh.\n"
+		"# The QEMU command line: qemu-system-x86_64 at line 1.\n"
+		"version: 1\n"
+		"name: x\n"
+		"description: d\n"
+		"machine: {type: q35, vga: std}\n"
+		"# ignored options (accepted, not modelled): -machine acc\\xe2\\x80\\xa8el, "
+		"-vga qxl\\nseed: 5, disk image 'disk\\ntimeline: [x]', -global e1000.x\\xe9, -name\n"
+		"topology:\n"
+		"  - {driver: e1000}\n"
+		"timeline: []\n"
+		"expect: []\n";
+	assert_string_equal(yaml, want);
+	/* the warning on standard error escapes the same characters */
+	assert_string_equal(diagbuf,
+			    "x.sh:1:34: warning: ignored options: -machine acc\\xe2\\x80\\xa8el, "
+			    "-vga qxl\\nseed: 5, disk image 'disk\\ntimeline: [x]', -global e1000.x\\xe9, -name\n");
+	struct pcisim_scenario sc;
+	struct pcisim_sim sim;
+	load_yaml(yaml, &sc, &sim);
+	assert_false(sc.has_seed);
+	assert_int_equal(sc.nsteps, 0);
+	pcisim_sim_free(&sim);
+	pcisim_scenario_free(&sc);
+	free(yaml);
+}
+
+/*
+ * Values holding what YAML cannot hold raw (newlines, tabs, control characters, the
+ * line separators NEL, LS and PS, the BOM, U+FFFE) are double-quoted with escapes, and
+ * the devices of the loaded scenario have exactly the values of the command line.
+ */
+static void test_import_values_round_trip(void **state)
+{
+	(void)state;
+	static const char romfile[] = "a\nb: c\tq\r\x7f\x01\xe2\x80\xa8x\xc2\x85y\xef\xbb\xbfz\xef\xbf\xbe";
+	static const char mem_path[] = "/tmp/a\nb\xe2\x80\xa9 c'd";
+	char script[512];
+	snprintf(script, sizeof(script),
+		 "qemu-system-x86_64 -machine q35,cxl=on -device \"e1000,romfile=%s\" \\\n"
+		 "  -object \"memory-backend-file,id=m0,size=256M,mem-path=%s\" \\\n"
+		 "  -device \"e1000,id=a b:#c\\\\d\\\"e,netdev= lead\" \\\n"
+		 "  -device pxb-cxl,id=cxl.1,bus=pcie.0,bus_nr=12 -device cxl-rp,id=rp0,bus=cxl.1,chassis=0,slot=2 \\\n"
+		 "  -device cxl-type3,bus=rp0,volatile-memdev=m0,id=t3\n",
+		 romfile, mem_path);
+	char *yaml;
+	if (import_text(script, &yaml))
+		fail_msg("%s", diag.first);
+	struct pcisim_scenario sc;
+	struct pcisim_sim sim;
+	load_yaml(yaml, &sc, &sim);
+	struct pcisim_fabric *fab = pcisim_fabric_get(&sim);
+	struct pcisim_pcifn *nic = pcisim_fabric_find_fn(fab, "e1000#0");
+	assert_non_null(nic);
+	assert_string_equal(pcisim_props_str(&nic->props, "romfile", ""), romfile);
+	struct pcisim_pcifn *n2 = pcisim_fabric_find_fn(fab, "a b:#c\\d\"e");
+	assert_non_null(n2);
+	assert_string_equal(pcisim_props_str(&n2->props, "netdev", ""), " lead");
+	const struct pcisim_qemu_backend *be = pcisim_membackend_find(fab, "m0");
+	assert_non_null(be);
+	assert_string_equal(be->mem_path, mem_path);
+	assert_non_null(pcisim_fabric_find_fn(fab, "t3"));
+	/* the backends' qemu_args entry is double-quoted: a block line cannot hold a newline */
+	assert_non_null(strstr(yaml, "  - qemu_args: \"-object 'memory-backend-file,id=m0,size=256M,mem-path=/tmp/a\\nb\\u2029 c'\\\\''d'\\n\"\n"));
+	pcisim_sim_free(&sim);
+	pcisim_scenario_free(&sc);
+	free(yaml);
 }
 
 /* The machine: section's cxl-fmw list as import-qemu writes it. */
@@ -1142,6 +1251,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_checks_as_simulate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_comments_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_values_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cxl_fmw_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_pds_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_nodefaults, setup, teardown),

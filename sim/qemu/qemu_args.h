@@ -200,18 +200,26 @@ struct pcisim_qemu_yaml_opts {
 	const char *source;      /* the script's file name, for the header comment */
 };
 
-/** Write a scenario (version, name, description, machine, topology, timeline, expect). */
+/**
+ * pcisim_qemu_write_yaml() - write a scenario (version, name, description, machine,
+ * topology, timeline, expect). Comments stay one line: line breaks, control characters
+ * and bytes that are not UTF-8 in the text they quote are written as \n, \t, \r, \xNN.
+ * Values YAML would misread or cannot hold raw are double-quoted with YAML escapes.
+ * Values are expected to be UTF-8 (pcisim_qemu_import checks); a byte that is not is
+ * written as the text \xNN.
+ */
 int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *cfg,
 			   const struct pcisim_qemu_yaml_opts *o);
 
 /**
  * pcisim_qemu_import() - import-qemu's whole job: @text (the launch script, read from
- * @file) to scenario YAML on @out. Before anything is written, the machine and devices
- * are built into a scratch simulation with pcisim_qemu_config_build(), so that whatever
- * `pcisim simulate` would refuse in the scenario (drivers, properties, buses, addresses,
- * ids, memory backends, cxl-fmw targets, the machine type) is refused here. Errors are
- * located in @file and nothing is written to @out; the ignored options are reported as
- * one warning. The device models must be registered (pcisim_register_all()).
+ * @file) to scenario YAML on @out. Before anything is written, every value that goes
+ * into the scenario must be UTF-8, and the machine and devices are built into a scratch
+ * simulation with pcisim_qemu_config_build(), so that whatever `pcisim simulate` would
+ * refuse in the scenario (drivers, properties, buses, addresses, ids, memory backends,
+ * cxl-fmw targets, the machine type) is refused here. Errors are located in @file and
+ * nothing is written to @out; the ignored options are reported as one warning. The
+ * device models must be registered (pcisim_register_all()).
  */
 int pcisim_qemu_import(FILE *out, struct pcisim_arena *a, const char *file, const char *text,
 		       const struct pcisim_qemu_yaml_opts *o, struct pcisim_diag *d);
