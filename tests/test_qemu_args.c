@@ -23,6 +23,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/qemu/qemu_args.h"
 #include "replay/register.h"
+#include "tools/cli.h"
 
 static struct pcisim_arena arena;
 static char diagbuf[8192];
@@ -340,7 +341,7 @@ static void test_split_truncations(void **state)
 
 /*
  * Random byte edits (shell metacharacters mostly, and bytes YAML cannot hold raw): no
- * crash, one located error at most.
+ * crash, one located error at most, and what is written loads as simulate loads it.
  */
 static void test_split_mutations(void **state)
 {
@@ -361,14 +362,19 @@ static void test_split_mutations(void **state)
 		struct pcisim_diag d;
 		pcisim_diag_init(&d, diagf);
 		struct pcisim_qemu_yaml_opts o = {"m", NULL, NULL};
-		FILE *out = fopen("/dev/null", "w");
+		char *yaml = NULL;
+		size_t ylen = 0;
+		FILE *out = open_memstream(&yaml, &ylen);
 		int rc = pcisim_qemu_import(out, &a, "m.sh", m, &o, &d);
 		fclose(out);
 		if (rc) {
 			assert_int_equal(d.errors, 1);
 			assert_int_equal(strncmp(d.first, "m.sh:", 5), 0);
 			assert_non_null(strstr(d.first, ": error: "));
+		} else if (pcisim_import_qemu_verify(yaml, ylen, "m.yaml", "m.sh", stderr)) {
+			fail_msg("import wrote a scenario that does not load; script:\n%s", m);
 		}
+		free(yaml);
 		pcisim_arena_free(&a);
 		free(m);
 	}
@@ -1025,6 +1031,34 @@ static void test_import_values_round_trip(void **state)
 	free(yaml);
 }
 
+/* import-qemu's last guard: YAML that does not load is an internal error, never written. */
+static void test_import_verify(void **state)
+{
+	(void)state;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&msg, &len);
+	static const char good[] = "version: 1\nname: g\ntopology:\n  - {driver: e1000}\n";
+	assert_int_equal(pcisim_import_qemu_verify(good, strlen(good), "g.yaml", "g.sh", err), 0);
+	static const char bad[] = "version: 1\nname: b\ntopology:\n  - {driver: e1000, colour: red}\n";
+	assert_int_equal(pcisim_import_qemu_verify(bad, strlen(bad), "b.yaml", "b.sh", err), 2);
+	static const char broken[] = "version: 1\nname: b\n# x\nseed: 5\nfoo: bar\n";
+	assert_int_equal(pcisim_import_qemu_verify(broken, strlen(broken), "<stdout>", "c.sh", err), 2);
+	fclose(err);
+	assert_string_equal(msg,
+			    "pcisim import-qemu: internal error: the scenario written for b.sh does not load "
+			    "(b.yaml:4:21: error: unknown property 'colour' for device 'e1000'; valid properties: "
+			    "mac, netdev, bootindex, autonegotiation, mitigation, extra_mac_registers, "
+			    "migrate_tso_props, init-vet, id, bus, addr, multifunction, romfile, rombar, "
+			    "failover_pair_id, x-pcie-lnksta-dllla, x-pcie-extcap-init, link_training); nothing "
+			    "was written. Please report this with the launch script.\n"
+			    "pcisim import-qemu: internal error: the scenario written for c.sh does not load "
+			    "(<stdout>:5:1: error: unknown key 'foo' in a scenario; valid keys: version, name, "
+			    "description, seed, until, machine, topology, host, timeline, expect, fuzz, include); "
+			    "nothing was written. Please report this with the launch script.\n");
+	free(msg);
+}
+
 /* The machine: section's cxl-fmw list as import-qemu writes it. */
 static void test_cxl_fmw_yaml(void **state)
 {
@@ -1253,6 +1287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_checks_as_simulate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_comments_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_values_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cxl_fmw_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_pds_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_nodefaults, setup, teardown),

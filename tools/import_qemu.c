@@ -2,6 +2,11 @@
  * pcisim import-qemu: a QEMU launch script (or pasted command line) turned into a
  * scenario: the machine from -machine, one topology entry per -device, memory backends
  * from -object, and a comment listing the options pcisim does not model.
+ *
+ * Nothing is written unless the scenario loads: the command line is built as simulate
+ * builds it (pcisim_qemu_import, errors in the script), and the YAML written is then
+ * loaded back and instantiated (pcisim_import_qemu_verify, import_verify.c) before it
+ * leaves memory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +31,10 @@ static const char usage[] =
 	"options:\n"
 	"  -o, --output FILE     write the scenario to FILE instead of standard output\n"
 	"  --name NAME           the scenario's name (default: FILE's name without extension)\n"
+	"\n"
+	"The command line is checked as 'pcisim simulate' will check the scenario (drivers,\n"
+	"properties, buses, addresses, memory backends, CXL windows): errors are reported\n"
+	"in FILE, and nothing is written unless the scenario loads.\n"
 	"\n"
 	"exit status: 0 written, 2 bad input (reported as FILE:LINE:COL: error: ...)\n";
 
@@ -159,6 +168,10 @@ static int import_main(int argc, char **argv)
 	pcisim_arena_free(&arena);
 	free(text);
 	if (rc) {
+		free(yaml);
+		return PCISIM_EXIT_USAGE;
+	}
+	if (pcisim_import_qemu_verify(yaml, ylen, outfile ? outfile : "<stdout>", shown, stderr)) {
 		free(yaml);
 		return PCISIM_EXIT_USAGE;
 	}
