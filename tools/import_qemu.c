@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/core/arena.h"
 #include "sim/core/diag.h"
@@ -186,10 +187,16 @@ static int import_main(int argc, char **argv)
 		ok = (fclose(out) == 0) && ok;
 	else
 		ok = (fflush(out) == 0) && ok;
+	int werr = errno;
 	free(yaml);
-	if (!ok)
-		return pcisim_usage_error("import-qemu", "cannot write '%s'",
-					  outfile ? outfile : "standard output");
+	if (!ok) {
+		/* No half-written scenario is left behind (a regular file only: not /dev/...). */
+		struct stat st;
+		if (outfile && !stat(outfile, &st) && S_ISREG(st.st_mode))
+			remove(outfile);
+		return pcisim_usage_error("import-qemu", "cannot write '%s': %s",
+					  outfile ? outfile : "standard output", strerror(werr));
+	}
 	return PCISIM_EXIT_OK;
 }
 
