@@ -677,6 +677,50 @@ static void random_text(struct pcisim_rng *r, char *buf, size_t len)
 			     : alphabet[pcisim_rng_below(r, sizeof(alphabet) - 1)];
 }
 
+/* Text in messages: UTF-8 decoding, locations along a text, one line per message. */
+static void test_diag_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		size_t len;
+		uint32_t cp;
+	} dec[] = {
+		{"a", 1, 'a'},          {"\xc3\xa9", 2, 0xe9},   {"\xe2\x80\xa8", 3, 0x2028},
+		{"\xf0\x9f\x98\x80", 4, 0x1f600},
+		{"\xe9t", 0, 0},        /* Latin-1 */
+		{"\xc0\xaf", 0, 0},     /* overlong */
+		{"\xed\xa0\x80", 0, 0}, /* a surrogate */
+		{"\xf4\x90\x80\x80", 0, 0}, /* above U+10FFFF */
+		{"\xe2\x80", 0, 0},     /* cut short by the NUL */
+		{"", 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(dec) / sizeof(dec[0]); i++) {
+		uint32_t cp = 0;
+		assert_int_equal(pcisim_utf8_decode(dec[i].s, &cp), dec[i].len);
+		if (dec[i].len)
+			assert_int_equal(cp, dec[i].cp);
+	}
+	static const char text[] = "ab\xc3\xa9" "c\nxy";
+	struct pcisim_loc l = pcisim_loc_advance((struct pcisim_loc){"f", 3, 7}, text, 5);
+	assert_int_equal(l.line, 3);
+	assert_int_equal(l.col, 11); /* a, b, é, c: four characters in five bytes */
+	l = pcisim_loc_advance((struct pcisim_loc){"f", 3, 7}, text, 7);
+	assert_int_equal(l.line, 4);
+	assert_int_equal(l.col, 2);
+	l = pcisim_loc_advance((struct pcisim_loc){"f", 0, 0}, text, 7);
+	assert_int_equal(l.line, 0);
+
+	char buf[512];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, f);
+	pcisim_diag_error(&d, (struct pcisim_loc){"f", 1, 2}, "'%s'",
+			  "a\nb\tc\x01\xe9\xc2\x85\xe2\x80\xa8\xc3\xa9");
+	fclose(f);
+	assert_string_equal(buf, "f:1:2: error: 'a\\nb\\tc\\x01\\xe9\\xc2\\x85\\xe2\\x80\\xa8\xc3\xa9'\n");
+}
+
 static void test_random_bytes(void **state)
 {
 	(void)state;
@@ -759,6 +803,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_include_merge, make_tmpdir, drop_tmpdir),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_diag_text),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_random_mutations),
 	};

@@ -23,6 +23,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/qemu/qemu_args.h"
 #include "replay/register.h"
+#include "tools/cli.h"
 
 static struct pcisim_arena arena;
 static char diagbuf[8192];
@@ -185,6 +186,26 @@ static void test_split_lines_comments_env(void **state)
 	check_opt(&c, 0, "device", "e1000", 2, 1, 2, 9);
 }
 
+/* Columns count characters, as the YAML loader's do: an 'é' (two bytes) is one column. */
+static void test_split_columns_count_characters(void **state)
+{
+	(void)state;
+	struct pcisim_qemu_cmdline c;
+	struct pcisim_qemu_config cfg;
+	assert_int_equal(parse_script("qemu-system-x86_64 -append \"caf\xc3\xa9\" "
+				      "-device e1000,romfile=\xc3\xa9,colour=x\n", &c),
+			 0);
+	check_opt(&c, 1, "device", "e1000,romfile=\xc3\xa9,colour=x", 1, 35, 1, 43);
+	assert_int_equal(pcisim_qemu_config_read(&arena, &c, &cfg, &diag), 0);
+	const struct pcisim_prop *colour = pcisim_props_find(&cfg.devices[0], "colour");
+	assert_non_null(colour);
+	assert_int_equal(colour->key_loc.col, 59);
+	assert_int_equal(colour->loc.col, 66);
+	assert_int_equal(parse_cmdline("-machine q35,f\xc3\xa9" "e=1,cxl=x", &c), 0);
+	assert_int_not_equal(pcisim_qemu_config_read(&arena, &c, &cfg, &diag), 0);
+	check_error("t.sh:1:24", "-machine cxl: 'x' is not a boolean");
+}
+
 static void test_split_command_ends(void **state)
 {
 	(void)state;
@@ -318,11 +339,14 @@ static void test_split_truncations(void **state)
 	free(text);
 }
 
-/* Random byte edits (shell metacharacters mostly): no crash, one located error at most. */
+/*
+ * Random byte edits (shell metacharacters mostly, and bytes YAML cannot hold raw): no
+ * crash, one located error at most, and what is written loads as simulate loads it.
+ */
 static void test_split_mutations(void **state)
 {
 	(void)state;
-	static const char alphabet[] = "\\'\"$`#;&|<>(){}=,.- \n\tabc019";
+	static const char alphabet[] = "\\'\"$`#;&|<>(){}=,.- \n\tabc019\xe9\x85\x01\x7f:[]";
 	char *text = slurp("tests/golden/fm-target.sh");
 	size_t len = strlen(text);
 	uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -338,14 +362,19 @@ static void test_split_mutations(void **state)
 		struct pcisim_diag d;
 		pcisim_diag_init(&d, diagf);
 		struct pcisim_qemu_yaml_opts o = {"m", NULL, NULL};
-		FILE *out = fopen("/dev/null", "w");
+		char *yaml = NULL;
+		size_t ylen = 0;
+		FILE *out = open_memstream(&yaml, &ylen);
 		int rc = pcisim_qemu_import(out, &a, "m.sh", m, &o, &d);
 		fclose(out);
 		if (rc) {
 			assert_int_equal(d.errors, 1);
 			assert_int_equal(strncmp(d.first, "m.sh:", 5), 0);
 			assert_non_null(strstr(d.first, ": error: "));
+		} else if (pcisim_import_qemu_verify(yaml, ylen, "m.yaml", "m.sh", stderr)) {
+			fail_msg("import wrote a scenario that does not load; script:\n%s", m);
 		}
+		free(yaml);
 		pcisim_arena_free(&a);
 		free(m);
 	}
@@ -797,7 +826,237 @@ static void test_import_cli(void **state)
 	char yaml[64];
 	snprintf(yaml, sizeof(yaml), "%s.yaml", tmp);
 	assert_null(fopen(yaml, "r")); /* nothing written on error */
+
+	/* An error only building the devices finds: the same, located in the script. */
+	f = fopen(tmp, "w");
+	fputs("qemu-system-x86_64 -machine q35 \\\n   -device e1000,colour=red\n", f);
+	fclose(f);
+	p = popen(cmd, "r");
+	assert_non_null(fgets(line, sizeof(line), p));
+	st = pclose(p);
+	assert_int_equal(WEXITSTATUS(st), 2);
+	snprintf(where, sizeof(where),
+		 "%s:2:18: error: unknown property 'colour' for device 'e1000'; valid properties: ", tmp);
+	if (strncmp(line, where, strlen(where)))
+		fail_msg("got: %s", line);
+	assert_null(fopen(yaml, "r"));
 	remove(tmp);
+}
+
+/* The first error is exactly @want ("..." at its end: @want's beginning; lists grow). */
+static void check_first(const char *want)
+{
+	assert_int_equal(diag.errors, 1);
+	size_t wl = strlen(want);
+	bool prefix = wl > 3 && !strcmp(want + wl - 3, "...");
+	if (prefix ? strncmp(diag.first, want, wl - 3) : strcmp(diag.first, want))
+		fail_msg("expected: %s\n     got: %s", want, diag.first);
+}
+
+/* pcisim_qemu_import() of @script (named x.sh): its return code, the YAML in *@yaml. */
+static int import_text(const char *script, char **yaml)
+{
+	size_t len = 0;
+	*yaml = NULL;
+	FILE *out = open_memstream(yaml, &len);
+	struct pcisim_qemu_yaml_opts o = {"x", "d", "x.sh"};
+	diag.errors = 0, diag.first[0] = 0;
+	int rc = pcisim_qemu_import(out, &arena, "x.sh", script, &o, &diag);
+	fclose(out);
+	return rc;
+}
+
+/*
+ * What simulate would refuse in the scenario, import refuses in the script: every error
+ * of building the machine and its devices, at the line and column of the launch script,
+ * and nothing is written.
+ */
+static void test_import_checks_as_simulate(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *script, *want;
+	} cases[] = {
+		/* an unknown property (docs/qemu-import.md: an error listing the valid ones) */
+		{"qemu-system-x86_64 -machine q35 -device e1000,colour=red\n",
+		 "x.sh:1:47: error: unknown property 'colour' for device 'e1000'; valid properties: mac, netdev, ..."},
+		{"qemu-system-x86_64 -machine q35 -device nosuch,id=n\n",
+		 "x.sh:1:41: error: unknown device driver 'nosuch'; valid drivers: ..."},
+		/* buses: unknown, or created later on the command line (QEMU reads in order) */
+		{"qemu-system-x86_64 -machine q35 -device e1000,bus=nobus\n",
+		 "x.sh:1:51: error: Bus 'nobus' not found; valid buses: pcie.0"},
+		{"qemu-system-x86_64 -machine q35 \\\n  -device e1000,bus=rp1 \\\n  -device pcie-root-port,id=rp1,chassis=1\n",
+		 "x.sh:2:21: error: Bus 'rp1' not found; valid buses: pcie.0"},
+		/* addresses: malformed, taken, single-function rules */
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=zz\n",
+		 "x.sh:1:52: error: e1000 property 'addr': 'zz' is not a PCI address; expected slot[.function] with slot 0..0x1f and function 0..7 (e.g. 0x12 or 0x12.0x1)"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=3 -device e1000,addr=3\n",
+		 "x.sh:1:73: error: PCI: slot 3 function 0 not available for e1000, in use by e1000,id=e1000#0"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=1\n",
+		 "x.sh:1:52: error: PCI: slot 1 function 0 not available for e1000, in use by VGA,id=q35.vga"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,addr=4 -device e1000,addr=4.1\n",
+		 "x.sh:1:73: error: PCI: single function device can't be populated in function 4.1"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,id=n -device e1000,id=n\n",
+		 "x.sh:1:69: error: Duplicate device ID 'n'"},
+		/* the machine type must exist in the QEMU the scenario emulates */
+		{"qemu-system-x86_64 -machine pc-q35-10.0 -device e1000\n",
+		 "x.sh:1:29: error: machine type pc-q35-10.0 does not exist in QEMU 9.2, the newest QEMU pcisim emulates; valid choices: q35, pc-q35-X.Y up to pc-q35-9.2"},
+		/* memory backends and CXL fixed memory windows */
+		{"qemu-system-x86_64 -machine q35,cxl=on -device cxl-type3,memdev=nope\n",
+		 "x.sh:1:65: error: cxl-type3 property 'memdev': no memory backend 'nope'; valid ids: (none: define one with -object memory-backend-ram,id=ID,size=SIZE)"},
+		{"qemu-system-x86_64 -machine q35,cxl=on,cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G \\\n"
+		 "  -device pxb-cxl,id=cxl.2,bus=pcie.0,bus_nr=12\n",
+		 "x.sh:1:60: error: cxl-fmw.0.targets.0: could not resolve CXL fixed memory window target 'cxl.1': no such device; valid targets (pxb-cxl ids): cxl.2"},
+		{"qemu-system-x86_64 -machine q35,cxl=on,cxl-fmw.0.targets.0=rp1,cxl-fmw.0.size=4G \\\n"
+		 "  -device pcie-root-port,id=rp1,chassis=1\n",
+		 "x.sh:1:60: error: cxl-fmw.0.targets.0: could not resolve CXL fixed memory window target 'rp1': it is not a pxb-cxl host bridge; valid targets (pxb-cxl ids): (none)"},
+		/* bytes that are not UTF-8 cannot be written into a scenario */
+		{"qemu-system-x86_64 -machine q35 -device e1000,id=caf\xe9\n",
+		 "x.sh:1:53: error: not UTF-8 text: byte 0xe9 in e1000 property 'id'; expected UTF-8 text, as a scenario is (convert the script, e.g. iconv -f LATIN1 -t UTF-8)"},
+		{"qemu-system-x86_64 -machine q35 -device e1000,romfile=\xc3\xa9t\xe9.rom\n",
+		 "x.sh:1:57: error: not UTF-8 text: byte 0xe9 in e1000 property 'romfile'; expected UTF-8 text, as a scenario is (convert the script, e.g. iconv -f LATIN1 -t UTF-8)"},
+		{"qemu-system-x86_64 -machine q35 \\\n  -object memory-backend-file,id=m,size=1G,mem-path=/tmp/\xff\n",
+		 "x.sh:2:58: error: not UTF-8 text: byte 0xff in -object memory-backend-file; expected UTF-8 text, as a scenario is (convert the script, e.g. iconv -f LATIN1 -t UTF-8)"},
+		/* columns count characters, as in YAML: the é before the error is one */
+		{"qemu-system-x86_64 -append \"caf\xc3\xa9\" -machine q35 -device e1000,colour=red\n",
+		 "x.sh:1:62: error: unknown property 'colour' for device 'e1000'; valid properties: ..."},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *yaml;
+		int rc = import_text(cases[i].script, &yaml);
+		if (!rc)
+			fail_msg("accepted: %s", cases[i].script);
+		check_first(cases[i].want);
+		assert_int_equal(yaml[0], 0); /* nothing written */
+		free(yaml);
+	}
+}
+
+/* @yaml loads and instantiates as simulate would load it; the scenario is kept in @sc. */
+static void load_yaml(const char *yaml, struct pcisim_scenario *sc, struct pcisim_sim *sim)
+{
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, diagf);
+	if (pcisim_scenario_parse(sc, "x.yaml", yaml, strlen(yaml), &d))
+		fail_msg("does not load: %s\n%s", d.first, yaml);
+	pcisim_sim_init(sim, 1, &d);
+	if (pcisim_scenario_instantiate(sim, sc, NULL, NULL, &d))
+		fail_msg("does not instantiate: %s\n%s", d.first, yaml);
+}
+
+/*
+ * Text from the script that reaches a comment (the ignored options, the program, the
+ * script's name) is one line whatever it holds: a quoted newline in an argument used
+ * to end the comment and inject keys (seed:, timeline:) into the scenario.
+ */
+static void test_import_comments_escaped(void **state)
+{
+	(void)state;
+	const char *script =
+		"qemu-system-x86_64 -machine 'q35,acc\xe2\x80\xa8" "el=kvm' -vga \"qxl\nseed: 5\" \\\n"
+		"  -device e1000 \"disk\ntimeline: [x]\" -global 'e1000.x\xe9=1' -name \"a\tb\"\n";
+	char *yaml = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&yaml, &len);
+	struct pcisim_qemu_yaml_opts o = {"x", "d", "x\n\xe9.sh"};
+	assert_int_equal(pcisim_qemu_import(out, &arena, "x.sh", script, &o, &diag), 0);
+	fclose(out);
+	const char *want =
+		"# A pcisim scenario written by 'pcisim import-qemu' from x\\n\\xe9.sh.\n"
+		"# The QEMU command line: qemu-system-x86_64 at line 1.\n"
+		"version: 1\n"
+		"name: x\n"
+		"description: d\n"
+		"machine: {type: q35, vga: std}\n"
+		"# ignored options (accepted, not modelled): -machine acc\\xe2\\x80\\xa8el, "
+		"-vga qxl\\nseed: 5, disk image 'disk\\ntimeline: [x]', -global e1000.x\\xe9, -name\n"
+		"topology:\n"
+		"  - {driver: e1000}\n"
+		"timeline: []\n"
+		"expect: []\n";
+	assert_string_equal(yaml, want);
+	/* the warning on standard error escapes the same characters */
+	assert_string_equal(diagbuf,
+			    "x.sh:1:34: warning: ignored options: -machine acc\\xe2\\x80\\xa8el, "
+			    "-vga qxl\\nseed: 5, disk image 'disk\\ntimeline: [x]', -global e1000.x\\xe9, -name\n");
+	struct pcisim_scenario sc;
+	struct pcisim_sim sim;
+	load_yaml(yaml, &sc, &sim);
+	assert_false(sc.has_seed);
+	assert_int_equal(sc.nsteps, 0);
+	pcisim_sim_free(&sim);
+	pcisim_scenario_free(&sc);
+	free(yaml);
+}
+
+/*
+ * Values holding what YAML cannot hold raw (newlines, tabs, control characters, the
+ * line separators NEL, LS and PS, the BOM, U+FFFE) are double-quoted with escapes, and
+ * the devices of the loaded scenario have exactly the values of the command line.
+ */
+static void test_import_values_round_trip(void **state)
+{
+	(void)state;
+	static const char romfile[] = "a\nb: c\tq\r\x7f\x01\xe2\x80\xa8x\xc2\x85y\xef\xbb\xbfz\xef\xbf\xbe";
+	static const char mem_path[] = "/tmp/a\nb\xe2\x80\xa9 c'd";
+	char script[512];
+	snprintf(script, sizeof(script),
+		 "qemu-system-x86_64 -machine q35,cxl=on -device \"e1000,romfile=%s\" \\\n"
+		 "  -object \"memory-backend-file,id=m0,size=256M,mem-path=%s\" \\\n"
+		 "  -device \"e1000,id=a b:#c\\\\d\\\"e,netdev= lead\" \\\n"
+		 "  -device pxb-cxl,id=cxl.1,bus=pcie.0,bus_nr=12 -device cxl-rp,id=rp0,bus=cxl.1,chassis=0,slot=2 \\\n"
+		 "  -device cxl-type3,bus=rp0,volatile-memdev=m0,id=t3\n",
+		 romfile, mem_path);
+	char *yaml;
+	if (import_text(script, &yaml))
+		fail_msg("%s", diag.first);
+	struct pcisim_scenario sc;
+	struct pcisim_sim sim;
+	load_yaml(yaml, &sc, &sim);
+	struct pcisim_fabric *fab = pcisim_fabric_get(&sim);
+	struct pcisim_pcifn *nic = pcisim_fabric_find_fn(fab, "e1000#0");
+	assert_non_null(nic);
+	assert_string_equal(pcisim_props_str(&nic->props, "romfile", ""), romfile);
+	struct pcisim_pcifn *n2 = pcisim_fabric_find_fn(fab, "a b:#c\\d\"e");
+	assert_non_null(n2);
+	assert_string_equal(pcisim_props_str(&n2->props, "netdev", ""), " lead");
+	const struct pcisim_qemu_backend *be = pcisim_membackend_find(fab, "m0");
+	assert_non_null(be);
+	assert_string_equal(be->mem_path, mem_path);
+	assert_non_null(pcisim_fabric_find_fn(fab, "t3"));
+	/* the backends' qemu_args entry is double-quoted: a block line cannot hold a newline */
+	assert_non_null(strstr(yaml, "  - qemu_args: \"-object 'memory-backend-file,id=m0,size=256M,mem-path=/tmp/a\\nb\\u2029 c'\\\\''d'\\n\"\n"));
+	pcisim_sim_free(&sim);
+	pcisim_scenario_free(&sc);
+	free(yaml);
+}
+
+/* import-qemu's last guard: YAML that does not load is an internal error, never written. */
+static void test_import_verify(void **state)
+{
+	(void)state;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&msg, &len);
+	static const char good[] = "version: 1\nname: g\ntopology:\n  - {driver: e1000}\n";
+	assert_int_equal(pcisim_import_qemu_verify(good, strlen(good), "g.yaml", "g.sh", err), 0);
+	static const char bad[] = "version: 1\nname: b\ntopology:\n  - {driver: e1000, colour: red}\n";
+	assert_int_equal(pcisim_import_qemu_verify(bad, strlen(bad), "b.yaml", "b.sh", err), 2);
+	static const char broken[] = "version: 1\nname: b\n# x\nseed: 5\nfoo: bar\n";
+	assert_int_equal(pcisim_import_qemu_verify(broken, strlen(broken), "<stdout>", "c.sh", err), 2);
+	fclose(err);
+	assert_string_equal(msg,
+			    "pcisim import-qemu: internal error: the scenario written for b.sh does not load "
+			    "(b.yaml:4:21: error: unknown property 'colour' for device 'e1000'; valid properties: "
+			    "mac, netdev, bootindex, autonegotiation, mitigation, extra_mac_registers, "
+			    "migrate_tso_props, init-vet, id, bus, addr, multifunction, romfile, rombar, "
+			    "failover_pair_id, x-pcie-lnksta-dllla, x-pcie-extcap-init, link_training); nothing "
+			    "was written. Please report this with the launch script.\n"
+			    "pcisim import-qemu: internal error: the scenario written for c.sh does not load "
+			    "(<stdout>:5:1: error: unknown key 'foo' in a scenario; valid keys: version, name, "
+			    "description, seed, until, machine, topology, host, timeline, expect, fuzz, include); "
+			    "nothing was written. Please report this with the launch script.\n");
+	free(msg);
 }
 
 /* The machine: section's cxl-fmw list as import-qemu writes it. */
@@ -1006,6 +1265,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_split_words_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_quotes_and_escapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_lines_comments_env, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_columns_count_characters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_command_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_flattened_continuations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_script_first_qemu, setup, teardown),
@@ -1024,6 +1284,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_yaml_quoting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_cli, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_checks_as_simulate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_comments_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_values_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cxl_fmw_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_pds_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_nodefaults, setup, teardown),

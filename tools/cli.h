@@ -5,7 +5,9 @@
 #define PCISIM_TOOLS_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "replay/register.h"
 #include "sim/core/time.h"
@@ -27,6 +29,14 @@ int pcisim_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int pcisim_opt_u64(const char *cmd, const char *opt, const char *val, uint64_t *out);
 int pcisim_opt_time(const char *cmd, const char *opt, const char *val, pcisim_time *out);
 
+/**
+ * pcisim_import_qemu_verify() - import-qemu's last check: the scenario @yaml (@len
+ * bytes, named @name in messages) loads and instantiates as `pcisim simulate` would.
+ * Returns PCISIM_EXIT_OK, or writes one line to @err, an internal error naming the
+ * launch script @script and the first load error, and returns PCISIM_EXIT_USAGE.
+ */
+int pcisim_import_qemu_verify(const char *yaml, size_t len, const char *name,
+			      const char *script, FILE *err);
 
 extern const struct pcisim_command pcisim_cmd_simulate;
 extern const struct pcisim_command pcisim_cmd_import_qemu;

@@ -2,11 +2,17 @@
  * pcisim import-qemu: a QEMU launch script (or pasted command line) turned into a
  * scenario: the machine from -machine, one topology entry per -device, memory backends
  * from -object, and a comment listing the options pcisim does not model.
+ *
+ * Nothing is written unless the scenario loads: the command line is built as simulate
+ * builds it (pcisim_qemu_import, errors in the script), and the YAML written is then
+ * loaded back and instantiated (pcisim_import_qemu_verify, import_verify.c) before it
+ * leaves memory.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/core/arena.h"
 #include "sim/core/diag.h"
@@ -26,6 +32,10 @@ static const char usage[] =
 	"options:\n"
 	"  -o, --output FILE     write the scenario to FILE instead of standard output\n"
 	"  --name NAME           the scenario's name (default: FILE's name without extension)\n"
+	"\n"
+	"The command line is checked as 'pcisim simulate' will check the scenario (drivers,\n"
+	"properties, buses, addresses, memory backends, CXL windows): errors are reported\n"
+	"in FILE, and nothing is written unless the scenario loads.\n"
 	"\n"
 	"exit status: 0 written, 2 bad input (reported as FILE:LINE:COL: error: ...)\n";
 
@@ -162,6 +172,10 @@ static int import_main(int argc, char **argv)
 		free(yaml);
 		return PCISIM_EXIT_USAGE;
 	}
+	if (pcisim_import_qemu_verify(yaml, ylen, outfile ? outfile : "<stdout>", shown, stderr)) {
+		free(yaml);
+		return PCISIM_EXIT_USAGE;
+	}
 	FILE *out = outfile ? fopen(outfile, "w") : stdout;
 	if (!out) {
 		free(yaml);
@@ -173,10 +187,16 @@ static int import_main(int argc, char **argv)
 		ok = (fclose(out) == 0) && ok;
 	else
 		ok = (fflush(out) == 0) && ok;
+	int werr = errno;
 	free(yaml);
-	if (!ok)
-		return pcisim_usage_error("import-qemu", "cannot write '%s'",
-					  outfile ? outfile : "standard output");
+	if (!ok) {
+		/* No half-written scenario is left behind (a regular file only: not /dev/...). */
+		struct stat st;
+		if (outfile && !stat(outfile, &st) && S_ISREG(st.st_mode))
+			remove(outfile);
+		return pcisim_usage_error("import-qemu", "cannot write '%s': %s",
+					  outfile ? outfile : "standard output", strerror(werr));
+	}
 	return PCISIM_EXIT_OK;
 }
 

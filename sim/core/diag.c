@@ -3,6 +3,7 @@
  */
 #include "sim/core/diag.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 void pcisim_diag_init(struct pcisim_diag *d, FILE *out)
@@ -11,23 +12,63 @@ void pcisim_diag_init(struct pcisim_diag *d, FILE *out)
 	d->out = out;
 }
 
+size_t pcisim_utf8_decode(const char *s, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	uint32_t c, min;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return p[0] ? 1 : 0;
+	}
+	if ((p[0] & 0xe0) == 0xc0)
+		n = 2, c = p[0] & 0x1f, min = 0x80;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3, c = p[0] & 0x0f, min = 0x800;
+	else if ((p[0] & 0xf8) == 0xf0)
+		n = 4, c = p[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
 /*
- * Copy @src into @dst (@n bytes) with control characters written as escapes, so that
- * one message stays one line whatever text from the input it quotes.
+ * Copy @src into @dst (@n bytes) with control characters (C0, DEL, C1), the line and
+ * paragraph separators and bytes that are not UTF-8 written as escapes, so that one
+ * message stays one line of text whatever the input it quotes holds.
  */
 static void escape_controls(char *dst, size_t n, const char *src)
 {
 	size_t u = 0;
-	for (const unsigned char *p = (const unsigned char *)src; *p && u + 5 < n; p++) {
-		if (*p >= 0x20 && *p != 0x7f) {
-			dst[u++] = (char)*p;
+	const char *p = src;
+	while (*p && u + 5 < n) {
+		uint32_t cp = 0;
+		size_t l = pcisim_utf8_decode(p, &cp);
+		bool ctl = !l || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+			   cp == 0x2028 || cp == 0x2029;
+		if (!ctl) {
+			if (u + l + 1 > n)
+				break;
+			memcpy(dst + u, p, l);
+			u += l, p += l;
 			continue;
 		}
-		const char *esc = *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : *p == '\r' ? "\\r" : NULL;
-		if (esc)
+		const char *esc = cp == '\n' ? "\\n" : cp == '\t' ? "\\t" : cp == '\r' ? "\\r" : NULL;
+		if (l && esc) {
 			u += (size_t)snprintf(dst + u, n - u, "%s", esc);
-		else
-			u += (size_t)snprintf(dst + u, n - u, "\\x%02x", *p);
+			p += l;
+			continue;
+		}
+		for (size_t i = 0; i < (l ? l : 1) && u + 5 < n; i++)
+			u += (size_t)snprintf(dst + u, n - u, "\\x%02x", (unsigned char)*p++);
 	}
 	dst[u] = 0;
 }
@@ -84,6 +125,21 @@ void pcisim_diag_warning(struct pcisim_diag *d, struct pcisim_loc loc, const cha
 	vreport(d, "warning", loc, fmt, ap, NULL, 0);
 	va_end(ap);
 	d->warnings++;
+}
+
+struct pcisim_loc pcisim_loc_advance(struct pcisim_loc loc, const char *s, size_t n)
+{
+	if (!loc.line)
+		return loc;
+	if (!loc.col)
+		loc.col = 1;
+	for (size_t i = 0; i < n && s[i]; i++) {
+		if (s[i] == '\n')
+			loc.line++, loc.col = 1;
+		else if (((unsigned char)s[i] & 0xc0) != 0x80)
+			loc.col++;
+	}
+	return loc;
 }
 
 char *pcisim_choices(char *buf, size_t n, const char *const *list)

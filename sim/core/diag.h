@@ -14,6 +14,8 @@
 #define PCISIM_CORE_DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define PCISIM_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -33,6 +35,20 @@ struct pcisim_loc {
 	const char *file;
 	unsigned line, col;
 };
+
+/**
+ * pcisim_loc_advance() - where the byte @n bytes into @s is, @s being text written at
+ * @loc: a newline starts the next line at column 1; columns count characters (UTF-8
+ * lead bytes), as the YAML loader's do. An unknown @loc (line 0) stays unknown.
+ */
+struct pcisim_loc pcisim_loc_advance(struct pcisim_loc loc, const char *s, size_t n);
+
+/**
+ * pcisim_utf8_decode() - the UTF-8 sequence @s starts with (RFC 3629: shortest form,
+ * no surrogates, at most U+10FFFF): its length in bytes (1 to 4) with the code point in
+ * *@cp, or 0 when @s does not start a valid sequence (also at its terminating NUL).
+ */
+size_t pcisim_utf8_decode(const char *s, uint32_t *cp);
 
 struct pcisim_diag {
 	FILE *out;       /* where messages go; NULL = stderr */

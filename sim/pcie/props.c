@@ -72,8 +72,7 @@ int pcisim_props_from_string(struct pcisim_arena *a, const char *arg, struct pci
 			p++;
 		}
 		buf[n] = 0;
-		struct pcisim_loc kl = loc;
-		kl.col += (unsigned)(start - arg);
+		struct pcisim_loc kl = pcisim_loc_advance(loc, arg, (size_t)(start - arg));
 		if (*p == ',')
 			p++;
 		if (!n) /* a trailing or doubled comma, as in "multifunction=on," */
@@ -88,8 +87,8 @@ int pcisim_props_from_string(struct pcisim_arena *a, const char *arg, struct pci
 		if (!eq)
 			return pcisim_diag_error(d, kl, "expected key=value in -device, got '%s'", buf);
 		*eq = 0;
-		struct pcisim_loc vl = kl;
-		vl.col += (unsigned)(eq - buf) + 1;
+		struct pcisim_loc vl = pcisim_loc_advance(kl, buf, (size_t)(eq - buf));
+		vl.col++; /* the '=' */
 		if (!strcmp(buf, "driver")) {
 			out->driver = pcisim_arena_strdup(a, eq + 1);
 			continue;

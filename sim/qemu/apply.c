@@ -2,7 +2,8 @@
  * The `qemu_args:` topology entry applied to the fabric: its -machine, -global and
  * -vga settings checked against the scenario's machine: section, its memory backends
  * registered for the whole scenario, its devices created, its cxl-fmw windows and
- * their targets checked; and the machine: section's cxl-fmw list.
+ * their targets checked; the machine: section's cxl-fmw list; and a whole command line
+ * built into an empty simulation, as import-qemu checks what it is about to write.
  */
 #include "sim/qemu/qemu_args.h"
 
@@ -12,6 +13,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/qemu/compat.h"
+#include "sim/qemu/machine_type.h"
 #include "sim/qemu/qemu_args_int.h"
 
 /* q35's display adapter: slot 1, function 0 (QEMU pc_q35.c puts VGA first on pcie.0). */
@@ -190,6 +192,48 @@ int pcisim_cxl_fmw_check_targets(struct pcisim_fabric *fab, struct pcisim_diag *
 	return check_targets(fab, NULL, d);
 }
 
+/* Register @c's memory backends: one namespace for the whole scenario. */
+static int add_backends(struct pcisim_fabric *fab, const struct pcisim_qemu_config *c,
+			struct pcisim_diag *d)
+{
+	struct qemu_state *bt = state_get(fab);
+	for (size_t i = 0; i < c->nbackends; i++) {
+		const struct pcisim_qemu_backend *old = pcisim_membackend_find(fab, c->backends[i].id);
+		if (old)
+			return pcisim_diag_error(d, c->backends[i].id_loc,
+						 "duplicate object id '%s' (first at %s:%u:%u)",
+						 old->id, old->id_loc.file ? old->id_loc.file : "",
+						 old->id_loc.line, old->id_loc.col);
+		if (bt->n == bt->cap) {
+			bt->cap = bt->cap ? bt->cap * 2 : 8;
+			bt->v = realloc(bt->v, bt->cap * sizeof(*bt->v));
+			if (!bt->v)
+				abort();
+		}
+		bt->v[bt->n++] = &c->backends[i];
+		/* what the devices see (cxl-type3's memdev sizes) */
+		struct pcisim_membackend mb = {c->backends[i].id, c->backends[i].size,
+					       c->backends[i].id_loc};
+		pcisim_machine_add_backend(&fab->machine, &mb);
+	}
+	return 0;
+}
+
+/* Create @c's devices in command-line order, their memory backends checked first. */
+static int create_devices(struct pcisim_fabric *fab, const struct pcisim_qemu_config *c,
+			  struct pcisim_diag *d)
+{
+	struct qemu_state *bt = state_get(fab);
+	int rc;
+	for (size_t i = 0; i < c->ndevices; i++) {
+		if ((rc = pcisim_qemu_check_memdevs(&c->devices[i], bt->v, bt->n, d)))
+			return rc;
+		if ((rc = pcisim_device_create(fab, &c->devices[i], false, NULL, d)))
+			return rc;
+	}
+	return 0;
+}
+
 int pcisim_qemu_args_apply(struct pcisim_fabric *fab, struct pcisim_arena *a,
 			   const struct pcisim_ynode *node, struct pcisim_diag *d)
 {
@@ -204,36 +248,9 @@ int pcisim_qemu_args_apply(struct pcisim_fabric *fab, struct pcisim_arena *a,
 	struct pcisim_qemu_config c;
 	if ((rc = pcisim_qemu_config_read(a, &cmd, &c, d)))
 		return rc;
-	if ((rc = apply_machine(fab, &c, d)))
+	if ((rc = apply_machine(fab, &c, d)) || (rc = add_backends(fab, &c, d)) ||
+	    (rc = create_devices(fab, &c, d)))
 		return rc;
-
-	/* Memory backends: one namespace for the whole scenario. */
-	struct qemu_state *bt = state_get(fab);
-	for (size_t i = 0; i < c.nbackends; i++) {
-		const struct pcisim_qemu_backend *old = pcisim_membackend_find(fab, c.backends[i].id);
-		if (old)
-			return pcisim_diag_error(d, c.backends[i].id_loc,
-						 "duplicate object id '%s' (first at %s:%u:%u)",
-						 old->id, old->id_loc.file ? old->id_loc.file : "",
-						 old->id_loc.line, old->id_loc.col);
-		if (bt->n == bt->cap) {
-			bt->cap = bt->cap ? bt->cap * 2 : 8;
-			bt->v = realloc(bt->v, bt->cap * sizeof(*bt->v));
-			if (!bt->v)
-				abort();
-		}
-		bt->v[bt->n++] = &c.backends[i];
-		/* what the devices see (cxl-type3's memdev sizes) */
-		struct pcisim_membackend mb = {c.backends[i].id, c.backends[i].size, c.backends[i].id_loc};
-		pcisim_machine_add_backend(&fab->machine, &mb);
-	}
-
-	for (size_t i = 0; i < c.ndevices; i++) {
-		if ((rc = pcisim_qemu_check_memdevs(&c.devices[i], bt->v, bt->n, d)))
-			return rc;
-		if ((rc = pcisim_device_create(fab, &c.devices[i], false, NULL, d)))
-			return rc;
-	}
 
 	if (c.nfmw) {
 		struct pcisim_machine *m = &fab->machine;
@@ -255,6 +272,60 @@ int pcisim_qemu_args_apply(struct pcisim_fabric *fab, struct pcisim_arena *a,
 		pcisim_diag_warning(d, c.ignored_loc, "ignored options: %s",
 				    pcisim_qemu_ignored_str(&c, buf, sizeof(buf)));
 	}
+	return 0;
+}
+
+int pcisim_qemu_config_build(struct pcisim_sim *sim, const struct pcisim_qemu_config *c,
+			     struct pcisim_diag *d)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	struct pcisim_machine *m = &fab->machine;
+	int rc;
+	if (fab->root_host || fab->nfns)
+		return PCISIM_ERR(PCISIM_ESTATE); /* not an empty simulation */
+
+	/* The machine: section import writes (machine.c): settings first, then the machine. */
+	pcisim_qemu_machine_defaults(m);
+	if (c->machine_type) {
+		unsigned ver;
+		if ((rc = pcisim__qemu_machine_type_check(c->machine_type, &ver,
+							  c->machine_type_loc, d)))
+			return rc;
+		if (!pcisim_qemu_machine_type_exists(m->qemu, ver))
+			return pcisim_diag_error(d, c->machine_type_loc,
+						 "machine type %s does not exist in QEMU %u.%u, the newest QEMU pcisim emulates; valid choices: q35, pc-q35-X.Y up to pc-q35-%u.%u",
+						 c->machine_type, m->qemu >> 8, m->qemu & 0xff,
+						 m->qemu >> 8, m->qemu & 0xff);
+		m->type = c->machine_type;
+		m->type_version = ver;
+	}
+	if (c->cxl >= 0)
+		m->cxl = c->cxl;
+	m->no_vga = c->vga == 0;
+	if (c->nfmw) {
+		struct pcisim_cxl_fmw *w = state_alloc(fab, c->nfmw * sizeof(*w));
+		for (size_t i = 0; i < c->nfmw; i++)
+			w[i] = c->fmw[i].fmw;
+		m->cxl_fmw = w;
+		m->ncxl_fmw = (unsigned)c->nfmw;
+	}
+	m->acpi_pcihp_bridges = c->acpi_pcihp_bridges >= 0 ? c->acpi_pcihp_bridges != 0
+							   : pcisim_qemu_acpi_pcihp_bridges_default(m);
+	pcisim_qemu_compat_update(m);
+	enum pcisim_machine_type_rc mrc;
+	unsigned v;
+	const struct pcisim_machine_type *mt = pcisim_machine_type_find(m->type, &v, &mrc);
+	if (!mt)
+		return PCISIM_ERR(PCISIM_EINVAL); /* checked above */
+	if ((rc = mt->create(fab, d)))
+		return rc;
+
+	/* The topology: section import writes: backends, devices, links, window targets. */
+	if ((rc = add_backends(fab, c, d)) || (rc = create_devices(fab, c, d)) ||
+	    (rc = pcisim_fabric_link(fab, d)) || (rc = check_targets(fab, c->fmw, d)))
+		return rc;
+	pcisim_fabric_reset(fab, PCISIM_RESET_COLD);
+	pcisim_fabric_enumerate(fab);
 	return 0;
 }
 

@@ -40,20 +40,7 @@ struct srcmap {
 
 static struct pcisim_loc plain_loc(const struct srcmap *m, size_t off)
 {
-	struct pcisim_loc l = m->base;
-	size_t last_nl = (size_t)-1;
-	unsigned nl = 0;
-	for (size_t i = 0; i < off && m->text[i]; i++)
-		if (m->text[i] == '\n')
-			nl++, last_nl = i;
-	if (!l.line)
-		return l;
-	l.line += nl;
-	if (nl)
-		l.col = (unsigned)(off - last_nl);
-	else
-		l.col = (l.col ? l.col : 1) + (unsigned)off;
-	return l;
+	return pcisim_loc_advance(m->base, m->text, off);
 }
 
 /* Advance the (line, col) bookkeeping of the source to @to (>= cur_off). */

@@ -48,8 +48,7 @@ static int kv_split(struct pcisim_arena *a, const char *arg, struct pcisim_loc l
 		buf[bl] = 0;
 		if (*p == ',')
 			p++;
-		struct pcisim_loc kl = loc;
-		kl.col += (unsigned)(st - arg);
+		struct pcisim_loc kl = pcisim_loc_advance(loc, arg, (size_t)(st - arg));
 		if (!bl) {
 			first = false;
 			continue;
@@ -66,8 +65,7 @@ static int kv_split(struct pcisim_arena *a, const char *arg, struct pcisim_loc l
 			free(buf);
 			return rc;
 		}
-		struct pcisim_loc vl = kl;
-		vl.col += (unsigned)(eq - buf) + 1;
+		struct pcisim_loc vl = pcisim_loc_advance(kl, buf, (size_t)(eq - buf) + 1);
 		v[k++] = (struct kv){pcisim_arena_strndup(a, buf, (size_t)(eq - buf)),
 				     pcisim_arena_strdup(a, eq + 1), kl, vl};
 	}
@@ -434,7 +432,7 @@ static int global_opt(struct pcisim_arena *a, struct pcisim_qemu_config *c, size
 			drv = tmp;
 			prop = tmp + (dot - o->value) + 1;
 			val = tmp + (eq - o->value) + 1;
-			vloc.col += (unsigned)(eq - o->value) + 1;
+			vloc = pcisim_loc_advance(vloc, o->value, (size_t)(eq - o->value) + 1);
 		}
 	}
 	if (!drv || !prop || !val)

@@ -9,7 +9,8 @@
  *   cmdline -> struct pcisim_qemu_config what the options mean (devices, machine, memory
  *                                        backends, ignored options), checked (config.c)
  *   config -> fabric (pcisim_qemu_args_apply, apply.c) or -> YAML
- *             (pcisim_qemu_write_yaml, import_yaml.c)
+ *             (pcisim_qemu_write_yaml, import_yaml.c), after import built it into
+ *             a scratch simulation (pcisim_qemu_config_build, apply.c)
  * Every option, value and property keeps the file:line:col where it was written.
  * What these files share among themselves only is in qemu_args_int.h.
  */
@@ -26,6 +27,8 @@
 #include "sim/cxl/fmw.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/props.h"
+
+struct pcisim_sim;
 
 /* ---- splitting (cmdline.c, options.c) ---- */
 
@@ -163,6 +166,18 @@ int pcisim_qemu_check_memdevs(const struct pcisim_props *p,
 int pcisim_qemu_args_apply(struct pcisim_fabric *fab, struct pcisim_arena *a,
 			   const struct pcisim_ynode *node, struct pcisim_diag *d);
 
+/**
+ * pcisim_qemu_config_build() - build the machine and devices @c describes into the empty
+ * simulation @sim, as `pcisim simulate` builds the scenario pcisim_qemu_write_yaml()
+ * writes for @c: the machine (type in the newest QEMU pcisim emulates, cxl, ACPI hot-plug
+ * on bridges, VGA, cxl-fmw windows), the memory backends, the devices in order (memdev
+ * references, driver, properties, bus, addr, slot), the links, the window targets, then
+ * the reset and enumeration. Every error is located where @c's option was written (the
+ * launch script). The device models must be registered (pcisim_register_all()).
+ */
+int pcisim_qemu_config_build(struct pcisim_sim *sim, const struct pcisim_qemu_config *c,
+			     struct pcisim_diag *d);
+
 /** A memory backend registered by a qemu_args entry, or NULL. */
 const struct pcisim_qemu_backend *pcisim_membackend_find(struct pcisim_fabric *fab,
 							 const char *id);
@@ -185,15 +200,26 @@ struct pcisim_qemu_yaml_opts {
 	const char *source;      /* the script's file name, for the header comment */
 };
 
-/** Write a scenario (version, name, description, machine, topology, timeline, expect). */
+/**
+ * pcisim_qemu_write_yaml() - write a scenario (version, name, description, machine,
+ * topology, timeline, expect). Comments stay one line: line breaks, control characters
+ * and bytes that are not UTF-8 in the text they quote are written as \n, \t, \r, \xNN.
+ * Values YAML would misread or cannot hold raw are double-quoted with YAML escapes.
+ * Values are expected to be UTF-8 (pcisim_qemu_import checks); a byte that is not is
+ * written as the text \xNN.
+ */
 int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *cfg,
 			   const struct pcisim_qemu_yaml_opts *o);
 
 /**
  * pcisim_qemu_import() - import-qemu's whole job: @text (the launch script, read from
- * @file) to scenario YAML on @out. Memory-backend references are checked, and the
- * drivers too when device models are registered. Errors are located in @file;
- * the ignored options are reported as one warning.
+ * @file) to scenario YAML on @out. Before anything is written, every value that goes
+ * into the scenario must be UTF-8, and the machine and devices are built into a scratch
+ * simulation with pcisim_qemu_config_build(), so that whatever `pcisim simulate` would
+ * refuse in the scenario (drivers, properties, buses, addresses, ids, memory backends,
+ * cxl-fmw targets, the machine type) is refused here. Errors are located in @file and
+ * nothing is written to @out; the ignored options are reported as one warning. The
+ * device models must be registered (pcisim_register_all()).
  */
 int pcisim_qemu_import(FILE *out, struct pcisim_arena *a, const char *file, const char *text,
 		       const struct pcisim_qemu_yaml_opts *o, struct pcisim_diag *d);
