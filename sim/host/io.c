@@ -23,11 +23,11 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
+#include "sim/pcie/route.h"
 
 /* TLP sizes (PCIe r5.0 §2.2): a 4-DW memory request header, a 3-DW completion header. */
 #define IO_REQ_HDR 16
 #define IO_CPL_HDR 12
-#define IO_MAX_HOPS 16
 
 enum io_op { OP_MMIO_READ, OP_MMIO_WRITE, OP_DMA_READ, OP_DMA_WRITE };
 static const char *const op_names[] = {"mmio_read", "mmio_write", "dma_read", "dma_write", NULL};
@@ -64,9 +64,8 @@ static const char *const reason_names[] = {
 struct pending {
 	uint64_t n;
 	pcisim_time issued;
-	unsigned nhops;
-	struct pcisim_link *hop[IO_MAX_HOPS];
-	uint32_t transitions[IO_MAX_HOPS];
+	struct pcisim_route_path path; /* the links it crosses (route.h) */
+	uint32_t transitions[PCISIM_ROUTE_MAX_LINKS]; /* each link's, at issue */
 	pcisim_time ready_at;
 	bool poisoned;
 	pcisim_timer timer;
@@ -157,37 +156,16 @@ pcisim_time pcisim_io_completion_timeout(uint16_t devctl2)
 
 /* ---- the path ---- */
 
-/* The links from @fn up to the root complex, the lowest first; the root port in *rp. */
-static unsigned path(struct pcisim_pcifn *fn, struct pcisim_link **hop, struct pcisim_pcifn **rp)
+/*
+ * The links between the root complex and the device, and their latencies, are
+ * route.c's (pcisim_route_path_of(), pcisim_route_path_latency()), as for
+ * configuration requests; the root port in the path is the MMIO requester.
+ */
+static struct pcisim_pcifn *root_port_of(struct pcisim_pcifn *fn)
 {
-	unsigned n = 0;
-	*rp = NULL;
-	for (struct pcisim_pcifn *f = fn; f && f->bus; f = f->bus->bridge) {
-		struct pcisim_link *l = pcisim_link_above(f);
-		if (l && n < IO_MAX_HOPS)
-			hop[n++] = l;
-		if (f->bus->bridge && f->bus->bridge->drv->kind == PCISIM_FN_ROOT_PORT)
-			*rp = f->bus->bridge;
-	}
-	return n;
-}
-
-/* The function that completes a request where the path is broken: the port above
- * the first down link from the root. */
-static struct pcisim_pcifn *ur_completer(struct pcisim_link **hop, unsigned n)
-{
-	for (unsigned i = n; i-- > 0;)
-		if (!pcisim_link_is_up(hop[i]))
-			return &hop[i]->port->fn;
-	return NULL;
-}
-
-static pcisim_time one_way(struct pcisim_link **hop, unsigned n, unsigned bytes)
-{
-	pcisim_time t = 0;
-	for (unsigned i = 0; i < n; i++)
-		t += pcisim_link_tlp_latency(hop[i], bytes);
-	return t;
+	struct pcisim_route_path path;
+	pcisim_route_path_of(fn, &path);
+	return path.root_port ? &path.root_port->fn : NULL;
 }
 
 static uint16_t devctl2(struct pcisim_pcifn *f)
@@ -255,10 +233,7 @@ static void cto_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 		return;
 	p->live = false;
 	w->live--;
-	struct pcisim_link *hop[IO_MAX_HOPS];
-	struct pcisim_pcifn *rp;
-	path(w->fn, hop, &rp);
-	struct pcisim_pcifn *req = requester(w, rp);
+	struct pcisim_pcifn *req = requester(w, root_port_of(w->fn));
 	if (req && !req->comp.removed)
 		pcisim_aer_detect(req, PCI_ERR_UNC_COMP_TIME, false, false, "completion timeout");
 	end_err(w, ev->a[0], R_CTO);
@@ -283,8 +258,8 @@ static void start_cto(struct workload *w, struct pending *p, struct pcisim_pcifn
 
 static bool path_intact(struct pending *p)
 {
-	for (unsigned i = 0; i < p->nhops; i++)
-		if (!pcisim_link_is_up(p->hop[i]) || p->hop[i]->transitions != p->transitions[i])
+	for (unsigned i = 0; i < p->path.n; i++)
+		if (!pcisim_link_is_up(p->path.link[i]) || p->path.link[i]->transitions != p->transitions[i])
 			return false;
 	return true;
 }
@@ -295,9 +270,7 @@ static void done_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 	struct pending *p = pend_find(w, ev->a[0]);
 	if (!p)
 		return;
-	struct pcisim_link *hop[IO_MAX_HOPS];
-	struct pcisim_pcifn *rp;
-	path(w->fn, hop, &rp);
+	struct pcisim_pcifn *rp = root_port_of(w->fn);
 	bool intact = !w->fn->comp.removed && path_intact(p) && w->fn->ready_at == p->ready_at;
 	if (!intact) {
 		if (is_read(w->op)) {
@@ -348,17 +321,21 @@ static void issue(struct workload *w)
 	memset(p, 0, sizeof(*p));
 	p->n = n;
 	p->issued = sim->now;
-	struct pcisim_pcifn *rp;
-	p->nhops = path(fn, p->hop, &rp);
-	for (unsigned i = 0; i < p->nhops; i++)
-		p->transitions[i] = p->hop[i]->transitions;
+	if (!pcisim_route_path_of(fn, &p->path)) {
+		/* deeper than any request is routed: as a config request, it is unsupported */
+		end_err(w, n, R_UR);
+		return;
+	}
+	struct pcisim_pcifn *rp = p->path.root_port ? &p->path.root_port->fn : NULL;
+	for (unsigned i = 0; i < p->path.n; i++)
+		p->transitions[i] = p->path.link[i]->transitions;
 	p->ready_at = fn->ready_at;
 	p->poisoned = w->poison_every && n % w->poison_every == 0;
 	p->live = true;
 	w->live++;
-	struct pcisim_pcifn *ur = ur_completer(p->hop, p->nhops);
-	if (fn->comp.removed && !ur && p->nhops)
-		ur = &p->hop[0]->port->fn; /* gone: the port above answers */
+	struct pcisim_pcifn *ur = pcisim_route_path_ur_completer(&p->path);
+	if (fn->comp.removed && !ur && p->path.n)
+		ur = &p->path.link[p->path.n - 1]->port->fn; /* gone: the port above answers */
 	bool ready = !fn->comp.removed && pcisim_reset_is_ready(fn, sim->now) && fn->powered;
 	switch (w->op) {
 	case OP_MMIO_READ:
@@ -417,13 +394,12 @@ static void issue(struct workload *w)
 	pcisim_time t;
 	switch (w->op) {
 	case OP_MMIO_READ:
-		t = one_way(p->hop, p->nhops, IO_REQ_HDR) + one_way(p->hop, p->nhops, IO_CPL_HDR + w->size);
-		break;
 	case OP_DMA_READ:
-		t = one_way(p->hop, p->nhops, IO_REQ_HDR) + one_way(p->hop, p->nhops, IO_CPL_HDR + w->size);
+		t = pcisim_route_path_latency(&p->path, IO_REQ_HDR) +
+		    pcisim_route_path_latency(&p->path, IO_CPL_HDR + w->size);
 		break;
 	default:
-		t = one_way(p->hop, p->nhops, IO_REQ_HDR + w->size);
+		t = pcisim_route_path_latency(&p->path, IO_REQ_HDR + w->size);
 		break;
 	}
 	struct pcisim_event *ev = pcisim_event_new(sim, &done_kind, &fn->comp);
