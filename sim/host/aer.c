@@ -3,7 +3,8 @@
  * boot-time setup, the root port's interrupt and its FIFO, the thread that finds the
  * error sources and logs them as Linux prints them, correctable error clearing, and
  * the recovery sequence with the drivers' votes, the secondary bus reset and
- * Linux's waits after it, as protothreads in simulated time.
+ * Linux's waits after it, as protothreads in simulated time. Config accesses are
+ * instant (cfg.h: boot, error handling, vfio).
  */
 #include "sim/host/aer.h"
 
@@ -12,12 +13,12 @@
 #include <string.h>
 
 #include "sim/core/trace.h"
+#include "sim/host/cfg.h"
 #include "sim/host/pciehp.h"
 #include "sim/host/pt.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/caps.h"
 #include "sim/pcie/dpc.h"
-#include "sim/pcie/link.h"
 #include "sim/pcie/regs/aer.h"
 #include "sim/pcie/regs/dpc.h"
 #include "sim/pcie/regs/pci.h"
@@ -202,19 +203,6 @@ static void dev_log(struct pcisim_pcifn *fn, struct pcisim_comp *c, const char *
 		   pcisim_fn_bdf_str(fn, bdf, sizeof(bdf)), msg);
 }
 
-uint32_t pcisim_host_dev_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
-{
-	uint32_t ones = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
-	if (!fn || fn->comp.removed || !fn->powered)
-		return ones;
-	struct pcisim_link *l = pcisim_link_above(fn);
-	if (l && !pcisim_link_is_up(l))
-		return ones;
-	if (!pcisim_reset_is_ready(fn, fn->comp.sim->now))
-		return ones;
-	return pcisim_fn_cfg_read(fn, off, len);
-}
-
 static uint16_t exp_of(struct pcisim_pcifn *fn)
 {
 	return pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
@@ -227,15 +215,12 @@ static uint16_t aer_of(struct pcisim_pcifn *fn)
 
 static uint32_t rd(struct pcisim_pcifn *fn, uint16_t off, unsigned len)
 {
-	return pcisim_host_dev_read(fn, off, len);
+	return pcisim_host_cfg_read_instant(fn, off, len, PCISIM_INSTANT_ERROR_HANDLING);
 }
 
-static void wr(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off, uint32_t v, unsigned len)
+static void wr(struct pcisim_pcifn *fn, uint16_t off, uint32_t v, unsigned len)
 {
-	struct pcisim_link *l = pcisim_link_above(fn);
-	if (l && !pcisim_link_is_up(l))
-		return; /* a write to a function behind a down link goes nowhere */
-	pcisim_host_cfg_write(h, fn, off, v, len);
+	pcisim_host_cfg_write_instant(fn, off, v, len, PCISIM_INSTANT_ERROR_HANDLING);
 }
 
 /* ---- I/O state ---- */
@@ -588,20 +573,22 @@ static int walk(struct rp_service *s)
 
 /* ---- the link reset (aer_root_reset -> pci_bus_error_reset) ---- */
 
+/* Faster than 5 GT/s (pcie_get_speed_cap()): Link Capabilities' maximum. */
 static bool port_fast(struct pcisim_port *p)
 {
-	uint32_t lnkcap = pcisim_cfg_get32(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKCAP));
+	uint32_t lnkcap = rd(&p->fn, (uint16_t)(p->exp + PCI_EXP_LNKCAP), 4);
 	return (lnkcap & PCI_EXP_LNKCAP_SLS) > PCI_EXP_LNKCAP_SLS_5_0GB;
 }
 
 static bool port_dllla_reporting(struct pcisim_port *p)
 {
+	/* Linux's dev->link_active_reporting: Link Capabilities, cached at enumeration (cfg.h) */
 	return pcisim_cfg_get32(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKCAP)) & PCI_EXP_LNKCAP_DLLLARC;
 }
 
 static bool link_active(struct pcisim_port *p)
 {
-	return pcisim_cfg_get16(&p->fn.cfg, (uint16_t)(p->exp + PCI_EXP_LNKSTA)) & PCI_EXP_LNKSTA_DLLLA;
+	return rd(&p->fn, (uint16_t)(p->exp + PCI_EXP_LNKSTA), 2) & PCI_EXP_LNKSTA_DLLLA;
 }
 
 /* the first function below answers (pci_dev_wait reads PCI_COMMAND) */
@@ -620,21 +607,20 @@ static void save_state(struct rp_service *s)
 		struct pcisim_pcifn *f = s->devs[i];
 		struct saved *v = &s->saved[i];
 		uint16_t exp = exp_of(f), aer = aer_of(f);
-		v->cmd = pcisim_cfg_get16(&f->cfg, PCI_COMMAND);
-		v->devctl = exp ? pcisim_cfg_get16(&f->cfg, (uint16_t)(exp + PCI_EXP_DEVCTL)) : 0;
-		v->bctl = f->drv->bridge ? pcisim_cfg_get16(&f->cfg, PCI_BRIDGE_CONTROL) : 0;
+		v->cmd = (uint16_t)rd(f, PCI_COMMAND, 2);
+		v->devctl = exp ? (uint16_t)rd(f, (uint16_t)(exp + PCI_EXP_DEVCTL), 2) : 0;
+		v->bctl = f->drv->bridge ? (uint16_t)rd(f, PCI_BRIDGE_CONTROL, 2) : 0;
 		if (aer) {
-			v->umask = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_MASK));
-			v->usev = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER));
-			v->cmask = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_COR_MASK));
-			v->cap = pcisim_cfg_get32(&f->cfg, (uint16_t)(aer + PCI_ERR_CAP));
+			v->umask = rd(f, (uint16_t)(aer + PCI_ERR_UNCOR_MASK), 4);
+			v->usev = rd(f, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER), 4);
+			v->cmask = rd(f, (uint16_t)(aer + PCI_ERR_COR_MASK), 4);
+			v->cap = rd(f, (uint16_t)(aer + PCI_ERR_CAP), 4);
 		}
 	}
 }
 
 static void restore_state(struct rp_service *s)
 {
-	struct pcisim_host *h = host_of(s);
 	for (unsigned i = 0; i < s->ndevs; i++) {
 		struct pcisim_pcifn *f = s->devs[i];
 		struct saved *v = &s->saved[i];
@@ -642,16 +628,16 @@ static void restore_state(struct rp_service *s)
 			continue;
 		uint16_t exp = exp_of(f), aer = aer_of(f);
 		if (aer) {
-			wr(h, f, (uint16_t)(aer + PCI_ERR_UNCOR_MASK), v->umask, 4);
-			wr(h, f, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER), v->usev, 4);
-			wr(h, f, (uint16_t)(aer + PCI_ERR_COR_MASK), v->cmask, 4);
-			wr(h, f, (uint16_t)(aer + PCI_ERR_CAP), v->cap & (PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE | PCI_ERR_CAP_MHRE), 4);
+			wr(f, (uint16_t)(aer + PCI_ERR_UNCOR_MASK), v->umask, 4);
+			wr(f, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER), v->usev, 4);
+			wr(f, (uint16_t)(aer + PCI_ERR_COR_MASK), v->cmask, 4);
+			wr(f, (uint16_t)(aer + PCI_ERR_CAP), v->cap & (PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE | PCI_ERR_CAP_MHRE), 4);
 		}
 		if (exp)
-			wr(h, f, (uint16_t)(exp + PCI_EXP_DEVCTL), v->devctl & (uint16_t)~PCI_EXP_DEVCTL_BCR_FLR, 2);
+			wr(f, (uint16_t)(exp + PCI_EXP_DEVCTL), v->devctl & (uint16_t)~PCI_EXP_DEVCTL_BCR_FLR, 2);
 		if (f->drv->bridge)
-			wr(h, f, PCI_BRIDGE_CONTROL, v->bctl & (uint16_t)~PCI_BRIDGE_CTL_BUS_RESET, 2);
-		wr(h, f, PCI_COMMAND, v->cmd, 2);
+			wr(f, PCI_BRIDGE_CONTROL, v->bctl & (uint16_t)~PCI_BRIDGE_CTL_BUS_RESET, 2);
+		wr(f, PCI_COMMAND, v->cmd, 2);
 	}
 }
 
@@ -708,8 +694,8 @@ static int link_reset(struct rp_service *s)
 		struct pcisim_port *rp = s->port;
 		struct pcisim_port *b = pcisim_to_port(s->bridge);
 		/* aer_root_reset(): the root port stops interrupting for messages */
-		uint32_t cmd = pcisim_cfg_get32(&rp->fn.cfg, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND));
-		wr(h, &rp->fn, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND), cmd & ~(uint32_t)PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
+		uint16_t rcmd = (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND);
+		wr(&rp->fn, rcmd, rd(&rp->fn, rcmd, 4) & ~(uint32_t)PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
 		PCISIM_RECORD(sim_of(s), &b->fn.comp, "aer.reset", PCISIM_FS("event", "secondary bus reset"),
 			      PCISIM_FS("why", "link reset for recovery"));
 		save_state(s);
@@ -717,18 +703,17 @@ static int link_reset(struct rp_service *s)
 		s->hp_masked = false;
 		if (pcisim_host_pciehp(h, &b->fn)) {
 			uint16_t off = (uint16_t)(b->exp + PCI_EXP_SLTCTL);
-			s->saved_sltctl = pcisim_cfg_get16(&b->fn.cfg, off);
-			wr(h, &b->fn, off, s->saved_sltctl & (uint16_t)~(PCI_EXP_SLTCTL_DLLSCE | PCI_EXP_SLTCTL_PDCE), 2);
+			s->saved_sltctl = (uint16_t)rd(&b->fn, off, 2);
+			wr(&b->fn, off, s->saved_sltctl & (uint16_t)~(PCI_EXP_SLTCTL_DLLSCE | PCI_EXP_SLTCTL_PDCE), 2);
 			s->hp_masked = true;
 		}
-		uint16_t bctl = pcisim_cfg_get16(&b->fn.cfg, PCI_BRIDGE_CONTROL);
-		wr(h, &b->fn, PCI_BRIDGE_CONTROL, bctl | PCI_BRIDGE_CTL_BUS_RESET, 2);
+		wr(&b->fn, PCI_BRIDGE_CONTROL, rd(&b->fn, PCI_BRIDGE_CONTROL, 2) | PCI_BRIDGE_CTL_BUS_RESET, 2);
 	}
 	PT_SLEEP(pt, s, AER_SBR_HOLD);
 	{
 		struct pcisim_port *b = pcisim_to_port(s->bridge);
-		uint16_t bctl = pcisim_cfg_get16(&b->fn.cfg, PCI_BRIDGE_CONTROL);
-		wr(h, &b->fn, PCI_BRIDGE_CONTROL, bctl & (uint16_t)~PCI_BRIDGE_CTL_BUS_RESET, 2);
+		wr(&b->fn, PCI_BRIDGE_CONTROL, rd(&b->fn, PCI_BRIDGE_CONTROL, 2) & (uint16_t)~PCI_BRIDGE_CTL_BUS_RESET,
+		   2);
 	}
 	s->reset_type = "bus reset";
 	PT_CALL(pt, &s->pt_wait, wait_secondary_bus(s));
@@ -737,16 +722,16 @@ static int link_reset(struct rp_service *s)
 		struct pcisim_port *b = pcisim_to_port(s->bridge);
 		restore_state(s);
 		if (s->hp_masked) {
-			wr(h, &b->fn, (uint16_t)(b->exp + PCI_EXP_SLTSTA), PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC, 2);
-			wr(h, &b->fn, (uint16_t)(b->exp + PCI_EXP_SLTCTL), s->saved_sltctl, 2);
+			wr(&b->fn, (uint16_t)(b->exp + PCI_EXP_SLTSTA), PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_DLLSC, 2);
+			wr(&b->fn, (uint16_t)(b->exp + PCI_EXP_SLTCTL), s->saved_sltctl, 2);
 		}
 		dev_log(&b->fn, &s->comp, "AER: %s Port link has been reset (%d)",
 			b->fn.drv->kind == PCISIM_FN_ROOT_PORT ? "Root" : "Downstream", s->reset_rc);
 		/* Root Error Status cleared, the command on again */
-		uint32_t st = pcisim_cfg_get32(&rp->fn.cfg, (uint16_t)(rp->aer + PCI_ERR_ROOT_STATUS));
-		wr(h, &rp->fn, (uint16_t)(rp->aer + PCI_ERR_ROOT_STATUS), st, 4);
-		uint32_t cmd = pcisim_cfg_get32(&rp->fn.cfg, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND));
-		wr(h, &rp->fn, (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND), cmd | PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
+		uint16_t rsta = (uint16_t)(rp->aer + PCI_ERR_ROOT_STATUS);
+		wr(&rp->fn, rsta, rd(&rp->fn, rsta, 4), 4);
+		uint16_t rcmd = (uint16_t)(rp->aer + PCI_ERR_ROOT_COMMAND);
+		wr(&rp->fn, rcmd, rd(&rp->fn, rcmd, 4) | PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
 		PCISIM_RECORD(sim_of(s), &b->fn.comp, "aer.reset", PCISIM_FS("event", s->reset_rc ? "failed" : "done"),
 			      PCISIM_FS("why", "link reset for recovery"));
 	}
@@ -756,7 +741,7 @@ static int link_reset(struct rp_service *s)
 
 /* ---- DPC (drivers/pci/pcie/dpc.c) ---- */
 
-static void setup_fn(struct pcisim_host *h, struct pcisim_pcifn *fn);
+static void setup_fn(struct pcisim_pcifn *fn, enum pcisim_host_instant why);
 
 /*
  * dpc_reset_link(): the hardware has already taken the link down. Wait until Data
@@ -771,7 +756,6 @@ static void setup_fn(struct pcisim_host *h, struct pcisim_pcifn *fn);
 static int dpc_reset_link(struct rp_service *s)
 {
 	struct pcisim_pt *pt = &s->pt_reset;
-	struct pcisim_host *h = host_of(s);
 	PT_BEGIN(pt);
 	s->dpc_recovering = true;
 	s->dpc_recovered = false;
@@ -791,13 +775,13 @@ static int dpc_reset_link(struct rp_service *s)
 	}
 	PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.reset", PCISIM_FS("event", "dpc clear trigger status"),
 		      PCISIM_FS("why", "dpc_reset_link"));
-	wr(h, &s->port->fn, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_TRIGGER, 2);
+	wr(&s->port->fn, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_TRIGGER, 2);
 	s->reset_type = "DPC";
 	PT_CALL(pt, &s->pt_wait, wait_secondary_bus(s));
 	if (!s->reset_rc)
 		for (unsigned i = 0; i < s->ndevs; i++)
 			if (!s->devs[i]->comp.removed)
-				setup_fn(h, s->devs[i]);
+				setup_fn(s->devs[i], PCISIM_INSTANT_ERROR_HANDLING);
 	s->dpc_recovered = !s->reset_rc;
 	s->dpc_recovering = false;
 	PCISIM_RECORD(sim_of(s), &s->bridge->comp, "aer.reset", PCISIM_FS("event", s->reset_rc ? "failed" : "done"),
@@ -902,18 +886,24 @@ static void guest_signal(struct rp_service *s, struct pcisim_pcifn *dev)
 	guest_start(g, "vfio-pci error_detected");
 }
 
-/* The host's Secondary Bus Reset of @b on behalf of vfio (a hot reset). */
-static void sbr_set(struct pcisim_host *h, struct pcisim_port *b, bool on)
+/* The guest's view of its device, through vfio. */
+static uint32_t guest_rd(struct guest_rec *g, uint16_t off, unsigned len)
 {
-	uint16_t bctl = pcisim_cfg_get16(&b->fn.cfg, PCI_BRIDGE_CONTROL);
+	return pcisim_host_cfg_read_instant(g->fn, off, len, PCISIM_INSTANT_VFIO);
+}
+
+/* The host's Secondary Bus Reset of @b on behalf of vfio (a hot reset). */
+static void sbr_set(struct pcisim_port *b, bool on)
+{
+	uint16_t bctl = (uint16_t)pcisim_host_cfg_read_instant(&b->fn, PCI_BRIDGE_CONTROL, 2, PCISIM_INSTANT_VFIO);
 	bctl = on ? (uint16_t)(bctl | PCI_BRIDGE_CTL_BUS_RESET) : (uint16_t)(bctl & ~PCI_BRIDGE_CTL_BUS_RESET);
-	wr(h, &b->fn, PCI_BRIDGE_CONTROL, bctl, 2);
+	pcisim_host_cfg_write_instant(&b->fn, PCI_BRIDGE_CONTROL, bctl, 2, PCISIM_INSTANT_VFIO);
 }
 
 /* A guest driver callback's vote: it reads its device through vfio. */
 static enum pcisim_ers guest_vote(struct guest_rec *g, int cb, enum pcisim_ers v)
 {
-	if (v && rd(g->fn, PCI_VENDOR_ID, 2) == 0xffff) {
+	if (v && guest_rd(g, PCI_VENDOR_ID, 2) == 0xffff) {
 		guest_log(g, "pci 0000:01:00.0: AER: %s: device reads all ones", cb_names[cb]);
 		v = PCISIM_ERS_DISCONNECT;
 	}
@@ -950,7 +940,6 @@ static void guest_finish(struct guest_rec *g, bool ok)
 static int guest_thread(struct guest_rec *g)
 {
 	struct pcisim_pt *pt = &g->pt;
-	struct pcisim_host *h = g->ha->h;
 	PT_BEGIN(pt);
 	for (;;) {
 		PT_WAIT_UNTIL(pt, g->pending && G_NOW(g) >= g->wake_at);
@@ -975,17 +964,17 @@ static int guest_thread(struct guest_rec *g)
 		} else if (g->fn->bus && g->fn->bus->bridge && pcisim_is_port(g->fn->bus->bridge)) {
 			PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as host bus reset"),
 				      PCISIM_FS("why", "vfio-pci translates the guest's link reset"));
-			sbr_set(h, pcisim_to_port(g->fn->bus->bridge), true);
+			sbr_set(pcisim_to_port(g->fn->bus->bridge), true);
 		}
 		G_SLEEP(pt, g, AER_SBR_HOLD);
 		if (g->ha->remedy != VFIO_SKIP_HOST_RESET && g->fn->bus && g->fn->bus->bridge &&
 		    pcisim_is_port(g->fn->bus->bridge))
-			sbr_set(h, pcisim_to_port(g->fn->bus->bridge), false);
+			sbr_set(pcisim_to_port(g->fn->bus->bridge), false);
 		/* Linux's waits on the virtual port, then pci_dev_wait through vfio */
 		G_SLEEP(pt, g, AER_LINK_DETECT_WAIT + AER_RESET_DELAY);
 		g->deadline = G_NOW(g) + AER_READY_POLL - AER_RESET_DELAY;
 		g->step = 1 * PCISIM_MS;
-		while (rd(g->fn, PCI_COMMAND, 2) == 0xffff && G_NOW(g) < g->deadline) {
+		while (guest_rd(g, PCI_COMMAND, 2) == 0xffff && G_NOW(g) < g->deadline) {
 			G_SLEEP(pt, g, g->step);
 			g->step *= 2;
 		}
@@ -1051,19 +1040,18 @@ static const struct pcisim_comp_ops guest_ops = {
 
 static void finish(struct rp_service *s, bool ok)
 {
-	struct pcisim_host *h = host_of(s);
 	if (ok) {
 		/* pcie_clear_device_status() and pci_aer_clear_nonfatal_status() of the
 		 * function that reported the error (Linux 6.x; 5.x cleared the bridge's) */
 		struct pcisim_pcifn *b = s->rdev;
 		uint16_t exp = exp_of(b), aer = aer_of(b);
 		if (exp)
-			wr(h, b, (uint16_t)(exp + PCI_EXP_DEVSTA), rd(b, (uint16_t)(exp + PCI_EXP_DEVSTA), 2), 2);
+			wr(b, (uint16_t)(exp + PCI_EXP_DEVSTA), rd(b, (uint16_t)(exp + PCI_EXP_DEVSTA), 2), 2);
 		if (aer) {
 			uint32_t st = rd(b, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), 4);
 			uint32_t sev = rd(b, (uint16_t)(aer + PCI_ERR_UNCOR_SEVER), 4);
 			if (st != 0xffffffffu && (st & ~sev))
-				wr(h, b, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), st & ~sev, 4);
+				wr(b, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), st & ~sev, 4);
 		}
 		dev_log(s->bridge, &s->comp, "AER: device recovery successful");
 		s->recovered++;
@@ -1178,7 +1166,6 @@ static void print_port_info(struct rp_service *s)
 static int one_error(struct rp_service *s)
 {
 	struct pcisim_pt *pt = &s->pt_one;
-	struct pcisim_host *h = host_of(s);
 	PT_BEGIN(pt);
 	if (s->cur.status & PCI_ERR_ROOT_COR_RCV) {
 		s->id = (uint16_t)(s->cur.id & 0xffff);
@@ -1194,14 +1181,14 @@ static int one_error(struct rp_service *s)
 				uint16_t aer = aer_of(dev), exp = exp_of(dev);
 				uint32_t st = aer ? rd(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4) : 0;
 				if (aer)
-					wr(h, dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), st, 4);
+					wr(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), st, 4);
 				struct drv_cfg c = drv_of(s->ha, dev);
 				if (c.cor_error_detected)
 					PCISIM_RECORD(sim_of(s), &dev->comp, "aer.callback",
 						      PCISIM_FS("callback", "cor_error_detected"),
 						      PCISIM_FS("vote", "-"), PCISIM_FS("status", "-"));
 				if (exp)
-					wr(h, dev, (uint16_t)(exp + PCI_EXP_DEVSTA),
+					wr(dev, (uint16_t)(exp + PCI_EXP_DEVSTA),
 					   rd(dev, (uint16_t)(exp + PCI_EXP_DEVSTA), 2), 2);
 			}
 		}
@@ -1232,7 +1219,6 @@ static int one_error(struct rp_service *s)
 static void dpc_process_error(struct rp_service *s)
 {
 	struct pcisim_pcifn *fn = &s->port->fn;
-	struct pcisim_host *h = host_of(s);
 	uint16_t st = (uint16_t)rd(fn, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), 2);
 	uint16_t src = (uint16_t)rd(fn, (uint16_t)(s->dpc + PCI_EXP_DPC_SOURCE_ID), 2);
 	dev_log(fn, &s->comp, "DPC: containment event, status:%#06x source:%#06x", st, src);
@@ -1250,7 +1236,7 @@ static void dpc_process_error(struct rp_service *s)
 		print_error(s, fn);
 		uint32_t u = rd(fn, (uint16_t)(s->port->aer + PCI_ERR_UNCOR_STATUS), 4);
 		if (u != 0xffffffffu && u)
-			wr(h, fn, (uint16_t)(s->port->aer + PCI_ERR_UNCOR_STATUS), u, 4);
+			wr(fn, (uint16_t)(s->port->aer + PCI_ERR_UNCOR_STATUS), u, 4);
 	}
 }
 
@@ -1314,7 +1300,7 @@ void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port)
 		/* dpc_irq(): Interrupt Status, written back; the thread when Trigger Status */
 		uint16_t ds = (uint16_t)rd(port, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), 2);
 		if (ds != 0xffff && (ds & PCI_EXP_DPC_STATUS_INTERRUPT)) {
-			wr(h, port, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_INTERRUPT, 2);
+			wr(port, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), PCI_EXP_DPC_STATUS_INTERRUPT, 2);
 			PCISIM_RECORD(sim_of(s), &s->comp, "aer.dpc_isr", PCISIM_FX("status", ds));
 			if (ds & PCI_EXP_DPC_STATUS_TRIGGER) {
 				s->dpc_pending = true;
@@ -1327,7 +1313,7 @@ void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port)
 					 PCI_ERR_ROOT_MULTI_COR_RCV | PCI_ERR_ROOT_MULTI_UNCOR_RCV)))
 		return; /* IRQ_NONE: not ours (pciehp shares the vector) */
 	uint32_t id = rd(port, (uint16_t)(p->aer + PCI_ERR_ROOT_ERR_SRC), 4);
-	wr(h, port, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS), st, 4);
+	wr(port, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS), st, 4);
 	PCISIM_RECORD(sim_of(s), &s->comp, "aer.isr", PCISIM_FX("status", st), PCISIM_FX("source_id", id),
 		      PCISIM_FU("queued", s->n));
 	if (s->n == AER_FIFO) {
@@ -1341,55 +1327,64 @@ void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port)
 
 /* ---- boot ---- */
 
-static void setup_fn(struct pcisim_host *h, struct pcisim_pcifn *fn)
+/* What firmware and Linux set on @fn at boot for error reporting (instant, for @why). */
+static void setup_fn(struct pcisim_pcifn *fn, enum pcisim_host_instant why)
 {
 	/* SeaBIOS pci_bios_init_device(): I/O, memory and SERR# enabled */
-	uint16_t cmd = pcisim_cfg_get16(&fn->cfg, PCI_COMMAND);
-	wr(h, fn, PCI_COMMAND, cmd | PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_SERR, 2);
+	uint16_t cmd = (uint16_t)pcisim_host_cfg_read_instant(fn, PCI_COMMAND, 2, why);
+	pcisim_host_cfg_write_instant(fn, PCI_COMMAND, cmd | PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_SERR,
+				      2, why);
 	/* Linux pci_configure_serr() */
 	if (fn->drv->bridge) {
-		uint16_t b = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL);
-		wr(h, fn, PCI_BRIDGE_CONTROL, b | PCI_BRIDGE_CTL_SERR, 2);
+		uint16_t b = (uint16_t)pcisim_host_cfg_read_instant(fn, PCI_BRIDGE_CONTROL, 2, why);
+		pcisim_host_cfg_write_instant(fn, PCI_BRIDGE_CONTROL, b | PCI_BRIDGE_CTL_SERR, 2, why);
 	}
 	/* pci_aer_init(): clear AER status, enable reporting */
 	uint16_t aer = aer_of(fn), exp = exp_of(fn);
 	if (!aer || !exp)
 		return;
-	int type = pcisim_cap_exp_type(&fn->cfg);
-	if (type == PCI_EXP_TYPE_ROOT_PORT)
-		wr(h, fn, (uint16_t)(aer + PCI_ERR_ROOT_STATUS), rd(fn, (uint16_t)(aer + PCI_ERR_ROOT_STATUS), 4), 4);
-	wr(h, fn, (uint16_t)(aer + PCI_ERR_COR_STATUS), rd(fn, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4), 4);
-	wr(h, fn, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), rd(fn, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS), 4), 4);
-	uint16_t dc = pcisim_cfg_get16(&fn->cfg, (uint16_t)(exp + PCI_EXP_DEVCTL));
-	wr(h, fn, (uint16_t)(exp + PCI_EXP_DEVCTL), dc | PCISIM_EXP_DEVCTL_ERR_EN, 2);
+	static const uint16_t status[] = {PCI_ERR_ROOT_STATUS, PCI_ERR_COR_STATUS, PCI_ERR_UNCOR_STATUS};
+	/* Root Error Status only on a root port */
+	for (size_t i = pcisim_cap_exp_type(&fn->cfg) == PCI_EXP_TYPE_ROOT_PORT ? 0 : 1;
+	     i < sizeof(status) / sizeof(status[0]); i++) {
+		uint16_t off = (uint16_t)(aer + status[i]);
+		pcisim_host_cfg_write_instant(fn, off, pcisim_host_cfg_read_instant(fn, off, 4, why), 4, why);
+	}
+	uint16_t dc = (uint16_t)pcisim_host_cfg_read_instant(fn, (uint16_t)(exp + PCI_EXP_DEVCTL), 2, why);
+	pcisim_host_cfg_write_instant(fn, (uint16_t)(exp + PCI_EXP_DEVCTL), dc | PCISIM_EXP_DEVCTL_ERR_EN, 2, why);
 }
 
 static void probe(struct rp_service *s)
 {
-	struct pcisim_host *h = host_of(s);
+	const enum pcisim_host_instant why = PCISIM_INSTANT_BOOT;
 	struct pcisim_port *p = s->port;
 	struct pcisim_pcifn *fn = &p->fn;
 	/* aer_enable_rootport() */
-	uint16_t ds = (uint16_t)rd(fn, (uint16_t)(p->exp + PCI_EXP_DEVSTA), 2);
-	wr(h, fn, (uint16_t)(p->exp + PCI_EXP_DEVSTA), ds, 2);
-	uint16_t rc = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCTL));
-	wr(h, fn, (uint16_t)(p->exp + PCI_EXP_RTCTL),
-	   rc & (uint16_t)~(PCI_EXP_RTCTL_SECEE | PCI_EXP_RTCTL_SENFEE | PCI_EXP_RTCTL_SEFEE), 2);
+	uint16_t off = (uint16_t)(p->exp + PCI_EXP_DEVSTA);
+	pcisim_host_cfg_write_instant(fn, off, pcisim_host_cfg_read_instant(fn, off, 2, why), 2, why);
+	off = (uint16_t)(p->exp + PCI_EXP_RTCTL);
+	uint16_t rc = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, why);
+	pcisim_host_cfg_write_instant(fn, off,
+				      rc & (uint16_t)~(PCI_EXP_RTCTL_SECEE | PCI_EXP_RTCTL_SENFEE | PCI_EXP_RTCTL_SEFEE),
+				      2, why);
 	static const uint16_t regs[] = {PCI_ERR_ROOT_STATUS, PCI_ERR_COR_STATUS, PCI_ERR_UNCOR_STATUS};
-	for (size_t i = 0; i < 3; i++)
-		wr(h, fn, (uint16_t)(p->aer + regs[i]), rd(fn, (uint16_t)(p->aer + regs[i]), 4), 4);
-	uint32_t cmd = pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->aer + PCI_ERR_ROOT_COMMAND));
-	wr(h, fn, (uint16_t)(p->aer + PCI_ERR_ROOT_COMMAND), cmd | PCISIM_ERR_ROOT_CMD_EN_MASK, 4);
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		off = (uint16_t)(p->aer + regs[i]);
+		pcisim_host_cfg_write_instant(fn, off, pcisim_host_cfg_read_instant(fn, off, 4, why), 4, why);
+	}
+	off = (uint16_t)(p->aer + PCI_ERR_ROOT_COMMAND);
+	uint32_t cmd = pcisim_host_cfg_read_instant(fn, off, 4, why);
+	pcisim_host_cfg_write_instant(fn, off, cmd | PCISIM_ERR_ROOT_CMD_EN_MASK, 4, why);
 	s->bound = true;
 	dev_log(fn, &s->comp, "AER: enabled with IRQ %u", 24 + fn->comp.id);
 	/* dpc_probe(): trigger on ERR_FATAL, interrupt enabled */
 	s->dpc = s->ha->dpc ? pcisim_dpc_off(p) : 0;
 	if (s->dpc) {
-		uint16_t off = (uint16_t)(s->dpc + PCI_EXP_DPC_CTL);
-		uint16_t ctl = pcisim_cfg_get16(&fn->cfg, off);
+		off = (uint16_t)(s->dpc + PCI_EXP_DPC_CTL);
+		uint16_t ctl = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, why);
 		ctl = (uint16_t)((ctl & ~PCI_EXP_DPC_CTL_EN_MASK) | PCI_EXP_DPC_CTL_EN_FATAL | PCI_EXP_DPC_CTL_INT_EN);
-		wr(h, fn, off, ctl, 2);
-		uint16_t cap = pcisim_cfg_get16(&fn->cfg, (uint16_t)(s->dpc + PCI_EXP_DPC_CAP));
+		pcisim_host_cfg_write_instant(fn, off, ctl, 2, why);
+		uint16_t cap = (uint16_t)pcisim_host_cfg_read_instant(fn, (uint16_t)(s->dpc + PCI_EXP_DPC_CAP), 2, why);
 		s->dpc_bound = true;
 		dev_log(fn, &s->comp, "DPC: enabled with IRQ %u", 24 + fn->comp.id);
 		dev_log(fn, &s->comp,
@@ -1472,7 +1467,7 @@ void pcisim_host_aer_boot(struct pcisim_host *h)
 		struct pcisim_pcifn *fn = fab->fns[i];
 		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->cfg.bytes &&
 		    pcisim_host_visible(h, fn))
-			setup_fn(h, fn);
+			setup_fn(fn, PCISIM_INSTANT_BOOT);
 	}
 	for (size_t i = 0; i < ha->nsvc; i++)
 		if (!ha->svc[i]->port->fn.comp.removed && pcisim_host_visible(h, &ha->svc[i]->port->fn))

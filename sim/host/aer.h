@@ -100,12 +100,6 @@ void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port);
 enum pcisim_io_state pcisim_host_aer_io_state(struct pcisim_host *h, const struct pcisim_pcifn *fn);
 /** Is a recovery running for the subtree that holds @fn? */
 bool pcisim_host_aer_recovering(struct pcisim_host *h, const struct pcisim_pcifn *fn);
-/**
- * pcisim_host_dev_read() - a read as a driver's access sees it: all ones when the
- * function is gone, unpowered, behind a link that is not up, or not ready after a
- * reset (Configuration Request Retry Status, completed as all ones to the CPU).
- */
-uint32_t pcisim_host_dev_read(struct pcisim_pcifn *fn, uint16_t off, unsigned len);
 void pcisim_host_aer_register(void);
 void pcisim_host_aer_free(struct pcisim_host *h);
 

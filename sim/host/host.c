@@ -1,7 +1,7 @@
 /*
  * The host: the host: section of a scenario, boot, the PCIe port services, Linux's
- * view of the devices (what it enumerated and bound), and config access as the CPU
- * sees it.
+ * view of the devices (what it enumerated and bound). Config accesses go through
+ * cfg.h.
  */
 #include "sim/host/host.h"
 
@@ -12,8 +12,8 @@
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/host/aer.h"
+#include "sim/host/cfg.h"
 #include "sim/host/pciehp.h"
-#include "sim/host/pt.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -34,202 +34,12 @@ struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pci
 	return NULL;
 }
 
-/* ---- config access ---- */
-
 static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
 {
 	for (uint16_t i = 0; bus && i < bus->nfns; i++)
 		if (bus->fns[i]->devfn == devfn)
 			return bus->fns[i];
 	return NULL;
-}
-
-/*
- * The synchronous accesses: instant, QEMU's view. Only boot uses them (enumeration,
- * the drivers' probe writes, pcieport's MSI-X/MSI enable, pciehp_probe's pcie_init);
- * boot happens before any scenario action, and enumeration after a hot-add
- * (pcisim_host_scan_bus() from pciehp) is modelled as instant as well.
- */
-uint32_t pcisim_host_cfg_read(struct pcisim_host *h, struct pcisim_pcibus *bus, uint8_t devfn,
-			      uint16_t off, unsigned len)
-{
-	uint32_t ones = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
-	struct pcisim_pcifn *fn = fn_at(bus, devfn);
-	/* An absent function completes as Unsupported Request; QEMU answers all ones for
-	 * a function whose slot power is off. */
-	if (!fn || !fn->powered)
-		return ones;
-	return pcisim_fn_cfg_read(fn, off, len);
-}
-
-void pcisim_host_cfg_write(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off,
-			   uint32_t val, unsigned len)
-{
-	if (!fn->powered || fn->comp.removed)
-		return;
-	pcisim_fn_cfg_write(fn, off, val, len);
-}
-
-/*
- * The routed accesses of host threads (pt.h: PT_CFG_READ, PT_CFG_WRITE): one
- * pcisim_cfg_request() per attempt; the root complex re-issues RRS that software
- * cannot see (pt.h explains the model).
- */
-static void host_cfg_issue(struct pcisim_host_cfg *a);
-
-static void reissue_event(struct pcisim_sim *sim, struct pcisim_event *ev)
-{
-	struct pcisim_host_cfg *a = ev->ptr;
-	a->reissue = (pcisim_timer){0, 0};
-	a->reissues++;
-	host_cfg_issue(a);
-}
-PCISIM_EVKIND(reissue_kind, "host.cfg_reissue", reissue_event);
-
-/* An RRS completion the CPU sees: a Vendor ID read under CRS Software Visibility (0001h). */
-static bool rrs_visible(const struct pcisim_cfg_cpl *cpl)
-{
-	return !cpl->write && cpl->off == 0 && cpl->len >= 2 && (cpl->val & 0xffff) == 0x0001;
-}
-
-static void host_cfg_done(struct pcisim_sim *sim, const struct pcisim_cfg_cpl *cpl, void *ctx)
-{
-	struct pcisim_host_cfg *a = ctx;
-	a->status = cpl->status;
-	a->val = cpl->val;
-	if (cpl->status == PCISIM_CPL_RRS && !rrs_visible(cpl) &&
-	    sim->now - a->issued < PCISIM_HOST_RRS_GIVE_UP) {
-		/* The root complex re-issues it as a new request (PCIe r5.0 §2.3.2). */
-		struct pcisim_event *ev = pcisim_event_new(sim, &reissue_kind, a->requester);
-		ev->ptr = a;
-		ev->a[0] = (uint64_t)a->bus << 24 | (uint64_t)a->devfn << 16 | a->off;
-		ev->a[1] = a->reissues;
-		a->reissue = pcisim_post(sim, ev, pcisim_time_add(sim->now, PCISIM_HOST_RRS_REISSUE),
-					 PCISIM_CLASS_MSG);
-		return;
-	}
-	a->busy = false;
-	a->completed = sim->now;
-	if (a->wake)
-		a->wake(a->ctx);
-}
-
-static void host_cfg_issue(struct pcisim_host_cfg *a)
-{
-	int64_t tag = pcisim_cfg_request(a->sim, a->requester, a->bus, a->devfn, a->off, a->len,
-					 a->write, a->wval, host_cfg_done, a);
-	assert(tag > 0);
-	if (tag <= 0) { /* a malformed access: completes at once, as a UR would */
-		a->status = PCISIM_CPL_UR;
-		a->val = a->write ? 0 : a->len == 4 ? 0xffffffffu : (1u << (8 * a->len)) - 1;
-		a->busy = false;
-		a->completed = a->sim->now;
-	}
-}
-
-void pcisim_host_cfg_init(struct pcisim_host_cfg *a, struct pcisim_sim *sim,
-			  struct pcisim_comp *requester, void (*wake)(void *ctx), void *ctx)
-{
-	memset(a, 0, sizeof(*a));
-	a->sim = sim;
-	a->requester = requester;
-	a->wake = wake;
-	a->ctx = ctx;
-}
-
-void pcisim_host_cfg_start(struct pcisim_host_cfg *a, uint8_t bus, uint8_t devfn, uint16_t off,
-			   unsigned len, bool write, uint32_t val)
-{
-	assert(!a->busy);
-	a->busy = true;
-	a->write = write;
-	a->bus = bus;
-	a->devfn = devfn;
-	a->off = off;
-	a->len = (uint8_t)len;
-	a->wval = val;
-	a->reissues = 0;
-	a->issued = a->sim->now;
-	host_cfg_issue(a);
-}
-
-static void host_sleep_event(struct pcisim_sim *sim, struct pcisim_event *ev)
-{
-	struct pcisim_host_cfg *a = ev->ptr;
-	a->sleep = (pcisim_timer){0, 0};
-	if (a->wake)
-		a->wake(a->ctx);
-}
-PCISIM_EVKIND(host_sleep_kind, "host.msleep", host_sleep_event);
-
-void pcisim_host_cfg_sleep(struct pcisim_host_cfg *a, pcisim_time d)
-{
-	struct pcisim_event *ev = pcisim_event_new(a->sim, &host_sleep_kind, a->requester);
-	ev->ptr = a;
-	ev->a[0] = d;
-	a->wake_at = pcisim_time_add(a->sim->now, d);
-	pcisim_cancel(a->sim, &a->sleep);
-	a->sleep = pcisim_post(a->sim, ev, a->wake_at, PCISIM_CLASS_HOST);
-}
-
-/* Linux's root->config_rrs_sv: Root Control CRS SV of the root port above @fn (set at boot). */
-static bool rrs_sv(const struct pcisim_pcifn *fn)
-{
-	while (fn->bus && !fn->bus->is_root && fn->bus->bridge)
-		fn = fn->bus->bridge;
-	if (fn->drv->kind != PCISIM_FN_ROOT_PORT || !pcisim_is_port(fn))
-		return false;
-	const struct pcisim_port *p = pcisim_to_port((struct pcisim_pcifn *)fn);
-	return p->exp && (pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCTL)) &
-			  PCI_EXP_RTCTL_CRSSVE);
-}
-
-static void dev_log(struct pcisim_host_dev_wait *w, const char *what)
-{
-	char bdf[32];
-	pcisim_fn_bdf_str(w->fn, bdf, sizeof(bdf));
-	pcisim_log(w->acc->sim, &w->fn->comp, "linux", "pci %s: %s %ums after %s%s", bdf,
-		   what, w->delay - 1, w->reset_type,
-		   !strcmp(what, "ready") ? "" : w->delay > w->timeout_ms ? "; giving up" : "; waiting");
-}
-
-/* pci_dev_wait() (drivers/pci/pci.c) */
-int pcisim_host_dev_wait(struct pcisim_host_dev_wait *w)
-{
-	struct pcisim_pt *pt = &w->pt;
-	struct pcisim_host_cfg *a = w->acc;
-	PT_BEGIN(pt);
-	w->delay = 1;
-	w->reads = 0;
-	for (;;) {
-		if (w->fn->comp.removed) { /* pci_dev_is_disconnected(): not waiting */
-			w->ret = -1;
-			PT_EXIT(pt);
-		}
-		w->reads++;
-		if (rrs_sv(w->fn)) {
-			PT_CFG_READ(pt, a, w->fn->bus->number, w->fn->devfn, PCI_VENDOR_ID, 4);
-			if ((a->val & 0xffff) != 0x0001)
-				break;
-		} else {
-			PT_CFG_READ(pt, a, w->fn->bus->number, w->fn->devfn, PCI_COMMAND, 4);
-			if (a->val != 0xffffffffu)
-				break;
-		}
-		if (w->delay > w->timeout_ms) {
-			dev_log(w, "not ready");
-			w->ret = -1;
-			PT_EXIT(pt);
-		}
-		if (w->delay > PCISIM_HOST_RESET_WAIT_MS)
-			dev_log(w, "not ready");
-		PT_HOST_SLEEP(pt, a, (pcisim_time)w->delay * PCISIM_MS);
-		w->delay *= 2;
-	}
-	if (w->delay > PCISIM_HOST_RESET_WAIT_MS)
-		dev_log(w, "ready");
-	w->ret = 0;
-	PT_END(pt);
 }
 
 /* ---- Linux's view of the devices ---- */
@@ -282,15 +92,18 @@ static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *w
 	*v = true;
 	char bdf[32];
 	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+	/* pci_scan_device() and pci_setup_device(): the function's identity */
+	uint32_t ids = pcisim_host_cfg_read_instant(fn, PCI_VENDOR_ID, 4, PCISIM_INSTANT_ENUMERATION);
+	uint8_t hdr = (uint8_t)pcisim_host_cfg_read_instant(fn, PCI_HEADER_TYPE, 1, PCISIM_INSTANT_ENUMERATION);
+	uint32_t class = pcisim_host_cfg_read_instant(fn, PCI_REVISION_ID, 4, PCISIM_INSTANT_ENUMERATION) >> 8;
 	pcisim_log(fn->comp.sim, &fn->comp, "linux", "pci %s: [%04x:%04x] type %02x class %#08x",
-		   bdf, pcisim_cfg_get16(&fn->cfg, PCI_VENDOR_ID), pcisim_cfg_get16(&fn->cfg, PCI_DEVICE_ID),
-		   pcisim_cfg_get8(&fn->cfg, PCI_HEADER_TYPE) & 0x7f,
-		   pcisim_cfg_get32(&fn->cfg, PCI_REVISION_ID) >> 8);
+		   bdf, ids & 0xffff, ids >> 16, hdr & 0x7f, class);
 	const char *drv = linux_driver(fn);
 	if (drv) {
 		/* The driver's probe: pci_enable_device() and pci_set_master(). */
-		uint16_t cmd = pcisim_cfg_get16(&fn->cfg, PCI_COMMAND);
-		pcisim_host_cfg_write(h, fn, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+		uint16_t cmd = (uint16_t)pcisim_host_cfg_read_instant(fn, PCI_COMMAND, 2, PCISIM_INSTANT_ENUMERATION);
+		pcisim_host_cfg_write_instant(fn, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2,
+					      PCISIM_INSTANT_ENUMERATION);
 	}
 	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
 		      PCISIM_FS("event", "added"), PCISIM_FS("bdf", bdf),
@@ -311,7 +124,7 @@ void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, cons
 		if (!f0 || !f0->powered)
 			continue;
 		add_fn(h, f0, why);
-		bool multi = pcisim_cfg_get8(&f0->cfg, PCI_HEADER_TYPE) & 0x80;
+		bool multi = pcisim_host_cfg_read_instant(f0, PCI_HEADER_TYPE, 1, PCISIM_INSTANT_ENUMERATION) & 0x80;
 		for (unsigned f = 1; multi && f < 8; f++) {
 			struct pcisim_pcifn *fn = fn_at(bus, (uint8_t)(slot << 3 | f));
 			if (fn && fn->powered)
@@ -410,19 +223,21 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 		/* pci_enable_rrs_sv(): CRS Software Visibility where a root port offers it
 		 * (QEMU's do not: RTCAP CRSVIS is 0). */
 		if (fn->drv->kind == PCISIM_FN_ROOT_PORT && p->exp &&
-		    (pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCAP)) & PCI_EXP_RTCAP_CRSVIS)) {
-			uint16_t rt = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCTL));
-			pcisim_host_cfg_write(h, fn, (uint16_t)(p->exp + PCI_EXP_RTCTL),
-					      rt | PCI_EXP_RTCTL_CRSSVE, 2);
+		    (pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCAP), 2, PCISIM_INSTANT_BOOT) &
+		     PCI_EXP_RTCAP_CRSVIS)) {
+			uint16_t rt = (uint16_t)pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL), 2,
+									     PCISIM_INSTANT_BOOT);
+			pcisim_host_cfg_write_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL),
+						      rt | PCI_EXP_RTCTL_CRSSVE, 2, PCISIM_INSTANT_BOOT);
 		}
 		if (p->msix) {
-			uint16_t v = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->msix + PCI_MSIX_FLAGS));
-			pcisim_host_cfg_write(h, fn, (uint16_t)(p->msix + PCI_MSIX_FLAGS),
-					      v | PCI_MSIX_FLAGS_ENABLE, 2);
+			uint16_t off = (uint16_t)(p->msix + PCI_MSIX_FLAGS);
+			uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
+			pcisim_host_cfg_write_instant(fn, off, v | PCI_MSIX_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
 		} else if (p->msi) {
-			uint16_t v = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->msi + PCI_MSI_FLAGS));
-			pcisim_host_cfg_write(h, fn, (uint16_t)(p->msi + PCI_MSI_FLAGS),
-					      v | PCI_MSI_FLAGS_ENABLE, 2);
+			uint16_t off = (uint16_t)(p->msi + PCI_MSI_FLAGS);
+			uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
+			pcisim_host_cfg_write_instant(fn, off, v | PCI_MSI_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
 		}
 		pcisim_irq_connect(&p->irq_msg, port_irq, p);
 		pcisim_irq_connect(&p->irq_intx, port_irq, p);
@@ -520,6 +335,7 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		if (fn->comp.removed || !pcisim_is_port(fn))
 			continue;
 		struct pcisim_port *p = pcisim_to_port(fn);
+		/* Known before boot from the hardware's description (no access: nothing runs yet). */
 		if (!p->slot.implemented ||
 		    !(pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP)) & PCI_EXP_SLTCAP_HPC))
 			continue;
@@ -571,11 +387,11 @@ static int guest_slot_power(struct pcisim_sim *sim, const struct pcisim_step *s,
 		return pcisim_pciehp_sysfs_power(hp, on);
 	/* No hotplug driver: the guest writes Slot Control itself (power and indicator). */
 	uint16_t off = (uint16_t)(p->exp + PCI_EXP_SLTCTL);
-	uint16_t v = pcisim_cfg_get16(&p->fn.cfg, off);
+	uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(&p->fn, off, 2, PCISIM_INSTANT_GUEST_ACTION);
 	v &= (uint16_t)~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC);
 	v |= on ? (PCI_EXP_SLTCTL_PWR_ON | PCI_EXP_SLTCTL_PWR_IND_ON)
 		: (PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_OFF);
-	pcisim_fn_cfg_write(&p->fn, off, v, 2);
+	pcisim_host_cfg_write_instant(&p->fn, off, v, 2, PCISIM_INSTANT_GUEST_ACTION);
 	return 0;
 }
 

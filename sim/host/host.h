@@ -5,7 +5,7 @@
  * ports' interrupts through their wires and runs its handlers as events.
  *
  * Hardware never calls into this folder: the host connects its handlers to the
- * hardware's interrupt wires and does config accesses through the fabric.
+ * hardware's interrupt wires and makes its config accesses through sim/host/cfg.h.
  */
 #ifndef PCISIM_HOST_HOST_H
 #define PCISIM_HOST_HOST_H
@@ -37,12 +37,6 @@ struct pcisim_host {
 struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
 /** The pciehp controller of a port, NULL when pciehp does not drive it. */
 struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port);
-
-/** A config read as the CPU sees it: all ones for an absent or unpowered function. */
-uint32_t pcisim_host_cfg_read(struct pcisim_host *h, struct pcisim_pcibus *bus, uint8_t devfn,
-			      uint16_t off, unsigned len);
-void pcisim_host_cfg_write(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off,
-			   uint32_t val, unsigned len);
 
 /** Enumerate below @bus as Linux does (devfn 0 first; others only if multi-function). */
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why);

@@ -729,10 +729,11 @@ void pcisim_pciehp_probe(struct pcisim_pciehp *c)
 	struct pcisim_host *h = c->host;
 	struct pcisim_port *port = c->port;
 	c->bound = true;
-	c->slot_cap = pcisim_cfg_get32(&port->fn.cfg, (uint16_t)(port->exp + PCI_EXP_SLTCAP));
+	/* pcie_init(): part of boot, so instant (cfg.h); the rest of the probe is routed. */
+	c->slot_cap = pcisim_host_cfg_read_instant(&port->fn, expo(c, PCI_EXP_SLTCAP), 4, PCISIM_INSTANT_BOOT);
 	c->slot_nr = PCISIM_FIELD_GET(PCI_EXP_SLTCAP_PSN, c->slot_cap);
 	uint32_t cap = c->slot_cap;
-	uint32_t lnkcap = pcisim_cfg_get32(&port->fn.cfg, (uint16_t)(port->exp + PCI_EXP_LNKCAP));
+	uint32_t lnkcap = pcisim_host_cfg_read_instant(&port->fn, expo(c, PCI_EXP_LNKCAP), 4, PCISIM_INSTANT_BOOT);
 	hp_log(c,
 	       "Slot #%u AttnBtn%c PwrCtrl%c MRL%c AttnInd%c PwrInd%c HotPlug%c Surprise%c Interlock%c NoCompl%c IbPresDis- LLActRep%c",
 	       c->slot_nr, cap & PCI_EXP_SLTCAP_ABP ? '+' : '-', cap & PCI_EXP_SLTCAP_PCP ? '+' : '-',
@@ -741,11 +742,9 @@ void pcisim_pciehp_probe(struct pcisim_pciehp *c)
 	       cap & PCI_EXP_SLTCAP_HPS ? '+' : '-', cap & PCI_EXP_SLTCAP_EIP ? '+' : '-',
 	       cap & PCI_EXP_SLTCAP_NCCS ? '+' : '-', lnkcap & PCI_EXP_LNKCAP_DLLLARC ? '+' : '-');
 	c->link_active_reporting = lnkcap & PCI_EXP_LNKCAP_DLLLARC;
-	/*
-	 * pcie_init(): clear stale events; the state from what Linux enumerated below.
-	 * Part of boot, so synchronous (host.c); the rest of the probe is routed.
-	 */
-	pcisim_host_cfg_write(h, &port->fn, expo(c, PCI_EXP_SLTSTA), SLTSTA_EVENTS | PCI_EXP_SLTSTA_MRLSC, 2);
+	/* Clear stale events; the state from what Linux enumerated below. */
+	pcisim_host_cfg_write_instant(&port->fn, expo(c, PCI_EXP_SLTSTA), SLTSTA_EVENTS | PCI_EXP_SLTSTA_MRLSC, 2,
+				      PCISIM_INSTANT_BOOT);
 	c->state = pcisim_host_bus_empty(h, port->fn.secondary) ? PCIEHP_OFF : PCIEHP_ON;
 	PCISIM_RECORD(h->comp.sim, &c->comp, "pciehp.state", PCISIM_FS("from", "-"),
 		      PCISIM_FS("to", state_names[c->state]), PCISIM_FS("why", "probe"));

@@ -32,10 +32,9 @@
  *
  * pcisim_cfg_access_now() is the same rule without the journey: every routing
  * decision taken at the current time, the access done at once, nothing traced. It
- * is for the host's accesses that are modelled as instant; their outcomes are those
- * a request issued now would get if no link or function changed while it travelled.
- * (The host's synchronous pcisim_host_cfg_read() in sim/host/host.c is still QEMU's
- * instant access without a journey or RRS.)
+ * is for the host's accesses that are modelled as instant (sim/host/cfg.h says which
+ * and why); their outcomes are those a request issued now would get if no link or
+ * function changed while it travelled.
  *
  * Other requests (memory reads and writes, messages) cross the same links:
  * pcisim_route_path_of() gives the links between the root complex and a function,
