@@ -38,28 +38,6 @@
 #define AER_MAX_MULTI 5                       /* AER_MAX_MULTI_ERR_DEVICES */
 #define AER_MAX_DEVS 64                       /* functions below one port that pcisim walks */
 
-/* ---- per-driver behaviour ---- */
-
-struct drv_cfg {
-	const char *id;
-	enum pcisim_ers error_detected, mmio_enabled, slot_reset;
-	bool resume;
-	bool reads_device;
-	bool cor_error_detected;
-	pcisim_time cb_time;
-	/* passthrough: vfio-pci in the host, the guest's driver below */
-	bool vfio;
-	struct {
-		enum pcisim_ers error_detected, mmio_enabled, slot_reset;
-		bool resume;
-		pcisim_time cb_time;
-	} guest;
-};
-
-/* How vfio's error forwarding and the guest's link reset are handled (aer.h). */
-enum vfio_remedy { VFIO_NONE, VFIO_SKIP_HOST_RESET, VFIO_SERIALIZE };
-static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", NULL};
-
 struct guest_rec;
 
 static const char *const ers_names[] = {
@@ -155,17 +133,10 @@ struct rp_service {
 
 struct pcisim_host_aer {
 	struct pcisim_host *h;
-	bool on;
-	bool reset_on_need_reset; /* Linux commit d0a2dee7d4 (2025) */
-	bool dpc;                 /* Linux's DPC service binds to root ports with DPC */
-	struct drv_cfg *drv;
-	size_t ndrv;
 	struct rp_service **svc;
 	size_t nsvc;
 	uint8_t *io; /* enum pcisim_io_state by component id (0 = normal) */
 	size_t nio;
-	enum vfio_remedy remedy;
-	pcisim_time vfio_notify; /* eventfd -> QEMU -> the guest's virtual AER interrupt */
 	struct guest_rec **guests;
 	size_t nguests;
 };
@@ -285,9 +256,9 @@ bool pcisim_host_aer_recovering(struct pcisim_host *h, const struct pcisim_pcifn
 
 /* ---- drivers ---- */
 
-static struct drv_cfg default_cfg(const struct pcisim_pcifn *fn)
+static struct pcisim_host_drv default_cfg(const struct pcisim_pcifn *fn)
 {
-	struct drv_cfg c = {.reads_device = true};
+	struct pcisim_host_drv c = {.reads_device = true};
 	const char *d = pcisim_host_linux_driver(fn);
 	if (d && !strcmp(d, "pcieport")) {
 		/* drivers/pci/pcie/portdrv.c pcie_portdrv_err_handler */
@@ -305,12 +276,10 @@ static struct drv_cfg default_cfg(const struct pcisim_pcifn *fn)
 	return c;
 }
 
-static struct drv_cfg drv_of(struct pcisim_host_aer *ha, const struct pcisim_pcifn *fn)
+static struct pcisim_host_drv drv_of(struct pcisim_host_aer *ha, const struct pcisim_pcifn *fn)
 {
-	for (size_t i = 0; i < ha->ndrv; i++)
-		if (!strcmp(ha->drv[i].id, fn->comp.name))
-			return ha->drv[i];
-	return default_cfg(fn);
+	const struct pcisim_host_drv *c = pcisim_host_config_driver(&ha->h->cfg, fn->comp.name);
+	return c ? *c : default_cfg(fn);
 }
 
 static bool is_pcieport(const struct pcisim_pcifn *fn)
@@ -473,7 +442,7 @@ static const char *const cb_names[] = {"error_detected", "mmio_enabled", "slot_r
 static enum pcisim_ers vote_of(struct rp_service *s, struct pcisim_pcifn *dev, int cb)
 {
 	struct pcisim_host_aer *ha = s->ha;
-	struct drv_cfg c = drv_of(ha, dev);
+	struct pcisim_host_drv c = drv_of(ha, dev);
 	bool has_driver = pcisim_host_linux_driver(dev) != NULL || c.id != NULL;
 	enum pcisim_ers v = PCISIM_ERS_ABSENT;
 	switch (cb) {
@@ -523,7 +492,7 @@ static enum pcisim_ers vote_of(struct rp_service *s, struct pcisim_pcifn *dev, i
 
 static pcisim_time cb_time(struct rp_service *s, struct pcisim_pcifn *dev, int cb)
 {
-	struct drv_cfg c = drv_of(s->ha, dev);
+	struct pcisim_host_drv c = drv_of(s->ha, dev);
 	if (c.vfio)
 		return 0;
 	bool has = cb == CB_DETECTED ? c.error_detected != 0 : cb == CB_MMIO ? c.mmio_enabled != 0
@@ -812,7 +781,7 @@ struct guest_rec {
 	struct pcisim_comp comp; /* "guest:<id>" */
 	struct pcisim_host_aer *ha;
 	struct pcisim_pcifn *fn;
-	struct drv_cfg cfg;
+	struct pcisim_host_drv cfg;
 	struct pcisim_pt pt;
 	bool pending;  /* signalled, not started */
 	bool running;
@@ -868,8 +837,8 @@ static void guest_start(struct guest_rec *g, const char *why)
 	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest signalled"),
 		      PCISIM_FS("why", why));
 	g->pending = true;
-	g->wake_at = G_NOW(g) + g->ha->vfio_notify;
-	guest_poke(g, g->ha->vfio_notify);
+	g->wake_at = G_NOW(g) + g->ha->h->cfg.vfio_notify;
+	guest_poke(g, g->ha->h->cfg.vfio_notify);
 }
 
 static void guest_signal(struct rp_service *s, struct pcisim_pcifn *dev)
@@ -877,7 +846,7 @@ static void guest_signal(struct rp_service *s, struct pcisim_pcifn *dev)
 	struct guest_rec *g = guest_of(s->ha, dev);
 	if (!g)
 		return;
-	if (s->ha->remedy == VFIO_SERIALIZE) {
+	if (s->ha->h->cfg.vfio_remedy == PCISIM_VFIO_SERIALIZE) {
 		g->deferred = true;
 		PCISIM_RECORD(sim_of(s), &dev->comp, "aer.vfio", PCISIM_FS("event", "signal deferred"),
 			      PCISIM_FS("why", "serialize: after the host's recovery"));
@@ -957,7 +926,7 @@ static int guest_thread(struct guest_rec *g)
 			g->status = PCISIM_ERS_NO_AER_DRIVER;
 		}
 		/* the guest's link reset: SBR of its virtual root port, translated by QEMU */
-		if (g->ha->remedy == VFIO_SKIP_HOST_RESET) {
+		if (g->ha->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET) {
 			PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as FLR"),
 				      PCISIM_FS("why", "remedy: a virtual link reset resets only the device"));
 			pcisim_reset_flr(g->fn, "vfio: the guest's link reset");
@@ -967,7 +936,7 @@ static int guest_thread(struct guest_rec *g)
 			sbr_set(pcisim_to_port(g->fn->bus->bridge), true);
 		}
 		G_SLEEP(pt, g, AER_SBR_HOLD);
-		if (g->ha->remedy != VFIO_SKIP_HOST_RESET && g->fn->bus && g->fn->bus->bridge &&
+		if (g->ha->h->cfg.vfio_remedy != PCISIM_VFIO_SKIP_HOST_RESET && g->fn->bus && g->fn->bus->bridge &&
 		    pcisim_is_port(g->fn->bus->bridge))
 			sbr_set(pcisim_to_port(g->fn->bus->bridge), false);
 		/* Linux's waits on the virtual port, then pci_dev_wait through vfio */
@@ -1116,12 +1085,12 @@ static int recovery(struct rp_service *s)
 			      PCISIM_FS("status", "can_recover"));
 	}
 	BROADCAST(pt, s, CB_DETECTED);
-	if (s->frozen && s->ha->remedy == VFIO_SKIP_HOST_RESET && all_vfio(s)) {
+	if (s->frozen && s->ha->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET && all_vfio(s)) {
 		/* the slides' workable version: the host leaves the link reset to the guest */
 		dev_log(s->bridge, &s->comp, "AER: link reset skipped: the guest resets its device (vfio)");
 		s->frozen = false;
 	}
-	if (s->frozen && !s->ha->reset_on_need_reset) {
+	if (s->frozen && !s->ha->h->cfg.reset_on_need_reset) {
 		PT_CALL(pt, &s->pt_reset, link_or_dpc_reset(s));
 		if (s->reset_rc) {
 			dev_log(s->bridge, &s->comp, "AER: subordinate device reset failed");
@@ -1133,7 +1102,7 @@ static int recovery(struct rp_service *s)
 		s->status = PCISIM_ERS_RECOVERED;
 		BROADCAST(pt, s, CB_MMIO);
 	}
-	if (s->ha->reset_on_need_reset && (s->status == PCISIM_ERS_NEED_RESET || s->frozen)) {
+	if (s->ha->h->cfg.reset_on_need_reset && (s->status == PCISIM_ERS_NEED_RESET || s->frozen)) {
 		PT_CALL(pt, &s->pt_reset, link_or_dpc_reset(s));
 		if (s->reset_rc) {
 			dev_log(s->bridge, &s->comp, "AER: subordinate device reset failed");
@@ -1182,7 +1151,7 @@ static int one_error(struct rp_service *s)
 				uint32_t st = aer ? rd(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4) : 0;
 				if (aer)
 					wr(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), st, 4);
-				struct drv_cfg c = drv_of(s->ha, dev);
+				struct pcisim_host_drv c = drv_of(s->ha, dev);
 				if (c.cor_error_detected)
 					PCISIM_RECORD(sim_of(s), &dev->comp, "aer.callback",
 						      PCISIM_FS("callback", "cor_error_detected"),
@@ -1378,7 +1347,7 @@ static void probe(struct rp_service *s)
 	s->bound = true;
 	dev_log(fn, &s->comp, "AER: enabled with IRQ %u", 24 + fn->comp.id);
 	/* dpc_probe(): trigger on ERR_FATAL, interrupt enabled */
-	s->dpc = s->ha->dpc ? pcisim_dpc_off(p) : 0;
+	s->dpc = s->ha->h->cfg.dpc ? pcisim_dpc_off(p) : 0;
 	if (s->dpc) {
 		off = (uint16_t)(s->dpc + PCI_EXP_DPC_CTL);
 		uint16_t ctl = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, why);
@@ -1460,7 +1429,7 @@ static const struct pcisim_comp_ops svc_ops = {
 void pcisim_host_aer_boot(struct pcisim_host *h)
 {
 	struct pcisim_host_aer *ha = ha_of(h);
-	if (!ha || !ha->on)
+	if (!ha)
 		return;
 	struct pcisim_fabric *fab = h->fab;
 	for (uint32_t i = 0; i < fab->nfns; i++) {
@@ -1474,142 +1443,33 @@ void pcisim_host_aer_boot(struct pcisim_host *h)
 			probe(ha->svc[i]);
 }
 
-/* ---- the host: section ---- */
+/* ---- building ---- */
 
-const char *const pcisim_host_aer_keys[] = {"aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
-					    "vfio_notify", "dpc", NULL};
-
-static const char *const ers_choices[] = {"absent", "none", "can_recover", "need_reset",
-					  "disconnect", "recovered", "no_aer_driver", NULL};
-static const char *const drv_keys[] = {"error_detected", "mmio_enabled", "slot_reset", "resume",
-				       "callback_time", "reads_device", "cor_error_detected", "vfio",
-				       "guest", NULL};
-static const char *const guest_drv_keys[] = {"error_detected", "mmio_enabled", "slot_reset",
-					     "resume", "callback_time", NULL};
-
-static int parse_driver(struct pcisim_host_aer *ha, const struct pcisim_ynode *k,
-			const struct pcisim_ynode *v, struct pcisim_diag *d)
+int pcisim_host_aer_build(struct pcisim_host *h, struct pcisim_diag *d)
 {
-	int rc;
-	if ((rc = pcisim_yexpect(v, PCISIM_Y_MAP, "a driver's behaviour (error_detected, slot_reset, ...)", d)) ||
-	    (rc = pcisim_ymap_check_keys(v, "a driver entry", drv_keys, d)))
-		return rc;
-	struct pcisim_fabric *fab = ha->h->fab;
-	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, k->str);
-	if (!fn)
-		return pcisim_diag_error(d, k->loc, "'drivers': no device '%s' in the topology", k->str);
-	struct drv_cfg c = default_cfg(fn);
-	c.id = k->str;
-	/* an entry describes the driver from scratch: callbacks it does not list are absent */
-	c.error_detected = c.mmio_enabled = c.slot_reset = PCISIM_ERS_ABSENT;
-	c.resume = false;
-	c.reads_device = true;
-	const struct pcisim_ynode *n;
-	unsigned idx;
-	static const char *const cbs[] = {"error_detected", "mmio_enabled", "slot_reset"};
-	enum pcisim_ers *dst[] = {&c.error_detected, &c.mmio_enabled, &c.slot_reset};
-	for (int i = 0; i < 3; i++)
-		if ((n = pcisim_ymap_get(v, cbs[i]))) {
-			if ((rc = pcisim_yget_choice(n, cbs[i], ers_choices, &idx, d)))
-				return rc;
-			*dst[i] = (enum pcisim_ers)idx;
-		}
-	if ((n = pcisim_ymap_get(v, "resume")) && (rc = pcisim_yget_bool(n, "'resume'", &c.resume, d)))
-		return rc;
-	if ((n = pcisim_ymap_get(v, "reads_device")) &&
-	    (rc = pcisim_yget_bool(n, "'reads_device'", &c.reads_device, d)))
-		return rc;
-	if ((n = pcisim_ymap_get(v, "cor_error_detected")) &&
-	    (rc = pcisim_yget_bool(n, "'cor_error_detected'", &c.cor_error_detected, d)))
-		return rc;
-	if ((n = pcisim_ymap_get(v, "callback_time")) &&
-	    (rc = pcisim_yget_time(n, "'callback_time'", &c.cb_time, d)))
-		return rc;
-	if ((n = pcisim_ymap_get(v, "vfio")) && (rc = pcisim_yget_bool(n, "'vfio'", &c.vfio, d)))
-		return rc;
-	const struct pcisim_ynode *gn = pcisim_ymap_get(v, "guest");
-	if (gn && !c.vfio)
-		return pcisim_diag_error(d, gn->loc, "'guest' describes the guest's driver of a passed-through device: set 'vfio: on'");
-	if (gn) {
-		if ((rc = pcisim_yexpect(gn, PCISIM_Y_MAP, "the guest driver's behaviour", d)) ||
-		    (rc = pcisim_ymap_check_keys(gn, "'guest'", guest_drv_keys, d)))
-			return rc;
-		enum pcisim_ers *gdst[] = {&c.guest.error_detected, &c.guest.mmio_enabled, &c.guest.slot_reset};
-		for (int i = 0; i < 3; i++)
-			if ((n = pcisim_ymap_get(gn, cbs[i]))) {
-				if ((rc = pcisim_yget_choice(n, cbs[i], ers_choices, &idx, d)))
-					return rc;
-				*gdst[i] = (enum pcisim_ers)idx;
-			}
-		if ((n = pcisim_ymap_get(gn, "resume")) &&
-		    (rc = pcisim_yget_bool(n, "'resume'", &c.guest.resume, d)))
-			return rc;
-		if ((n = pcisim_ymap_get(gn, "callback_time")) &&
-		    (rc = pcisim_yget_time(n, "'callback_time'", &c.guest.cb_time, d)))
-			return rc;
-	}
-	struct drv_cfg *nv = realloc(ha->drv, (ha->ndrv + 1) * sizeof(*nv));
-	if (!nv)
-		abort();
-	ha->drv = nv;
-	ha->drv[ha->ndrv++] = c;
-	return 0;
-}
-
-int pcisim_host_aer_build(struct pcisim_host *h, const struct pcisim_ynode *node, struct pcisim_diag *d)
-{
+	if (!h->cfg.aer)
+		return 0;
 	struct pcisim_host_aer *ha = calloc(1, sizeof(*ha));
 	if (!ha)
 		abort();
 	ha->h = h;
 	h->aer = ha;
-	int rc;
-	const struct pcisim_ynode *n;
-	if ((n = pcisim_ymap_get(node, "aer")) && (rc = pcisim_yget_bool(n, "'aer'", &ha->on, d)))
-		return rc;
-	if ((n = pcisim_ymap_get(node, "dpc"))) {
-		if ((rc = pcisim_yget_bool(n, "'dpc'", &ha->dpc, d)))
-			return rc;
-		if (ha->dpc && !ha->on)
-			return pcisim_diag_error(d, n->loc, "'dpc: on' needs 'aer: on' (Linux's DPC service requires native AER)");
-	}
-	if ((n = pcisim_ymap_get(node, "aer_reset_on_need_reset")) &&
-	    (rc = pcisim_yget_bool(n, "'aer_reset_on_need_reset'", &ha->reset_on_need_reset, d)))
-		return rc;
-	ha->vfio_notify = 1 * PCISIM_MS;
-	if ((n = pcisim_ymap_get(node, "vfio_remedy"))) {
-		unsigned idx;
-		if ((rc = pcisim_yget_choice(n, "'vfio_remedy'", remedy_choices, &idx, d)))
-			return rc;
-		ha->remedy = (enum vfio_remedy)idx;
-	}
-	if ((n = pcisim_ymap_get(node, "vfio_notify")) &&
-	    (rc = pcisim_yget_time(n, "'vfio_notify'", &ha->vfio_notify, d)))
-		return rc;
-	if ((n = pcisim_ymap_get(node, "drivers"))) {
-		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "a mapping of device ids to driver behaviour", d)))
-			return rc;
-		for (size_t i = 0; i < n->n; i++)
-			if ((rc = parse_driver(ha, n->keys[i], n->vals[i], d)))
-				return rc;
-	}
-	if (!ha->on)
-		return 0;
-	for (size_t i = 0; i < ha->ndrv; i++) {
-		if (!ha->drv[i].vfio)
+	for (size_t i = 0; i < h->cfg.ndrivers; i++) {
+		const struct pcisim_host_drv *drv = &h->cfg.drivers[i];
+		if (!drv->vfio)
 			continue;
 		struct guest_rec *g = calloc(1, sizeof(*g));
 		if (!g)
 			abort();
 		char name[160];
-		snprintf(name, sizeof(name), "guest:%s", ha->drv[i].id);
+		snprintf(name, sizeof(name), "guest:%s", drv->id);
 		if (pcisim_comp_add(h->comp.sim, &g->comp, &h->comp, name, &guest_ops)) {
 			free(g);
 			continue;
 		}
 		g->ha = ha;
-		g->fn = pcisim_fabric_find_fn(h->fab, ha->drv[i].id);
-		g->cfg = ha->drv[i];
+		g->fn = pcisim_fabric_find_fn(h->fab, drv->id);
+		g->cfg = *drv;
 		struct guest_rec **gv = realloc(ha->guests, (ha->nguests + 1) * sizeof(*gv));
 		if (!gv)
 			abort();
@@ -1649,7 +1509,6 @@ void pcisim_host_aer_free(struct pcisim_host *h)
 	struct pcisim_host_aer *ha = ha_of(h);
 	if (!ha)
 		return;
-	free(ha->drv);
 	free(ha->svc);
 	free(ha->guests);
 	free(ha->io);

@@ -39,7 +39,7 @@
  * callback (every driver model does, `reads_device: on`) and gets all ones votes
  * DISCONNECT, as drivers do when the device is gone.
  *
- * Drivers are set per device in the scenario:
+ * Drivers are set per device in the scenario (read by host_section.c):
  *   host: {aer: on, drivers: {nic0: {error_detected: need_reset, mmio_enabled: none,
  *          slot_reset: recovered, resume: on, callback_time: 5ms}}}
  * Results: none, can_recover, need_reset, disconnect, recovered, no_aer_driver, or
@@ -58,19 +58,8 @@
 #include <stdbool.h>
 
 #include "sim/core/diag.h"
-#include "sim/core/ynode.h"
 #include "sim/host/host.h"
-
-/* include/linux/pci.h pci_ers_result (PCI_ERS_RESULT_*); 0 = no such callback */
-enum pcisim_ers {
-	PCISIM_ERS_ABSENT = 0,
-	PCISIM_ERS_NONE = 1,
-	PCISIM_ERS_CAN_RECOVER = 2,
-	PCISIM_ERS_NEED_RESET = 3,
-	PCISIM_ERS_DISCONNECT = 4,
-	PCISIM_ERS_RECOVERED = 5,
-	PCISIM_ERS_NO_AER_DRIVER = 6,
-};
+#include "sim/host/host_section.h"
 
 /* pci_channel_state_t, plus pcisim's "disconnected" after a failed recovery */
 enum pcisim_io_state {
@@ -85,13 +74,10 @@ const char *pcisim_ers_name(enum pcisim_ers r);
 enum pcisim_ers pcisim_ers_merge(enum pcisim_ers orig, enum pcisim_ers vote);
 
 /**
- * pcisim_host_aer_build() - the AER keys of the host: section (aer, drivers,
- * aer_reset_on_need_reset, vfio_remedy): read and checked; located errors in @d.
+ * pcisim_host_aer_build() - with `aer: on`, the service's components (one per root
+ * port with AER, and the guests of passed-through functions), from h->cfg.
  */
-int pcisim_host_aer_build(struct pcisim_host *h, const struct pcisim_ynode *node,
-			  struct pcisim_diag *d);
-/** Keys the AER service adds to host: (NULL-terminated). */
-extern const char *const pcisim_host_aer_keys[];
+int pcisim_host_aer_build(struct pcisim_host *h, struct pcisim_diag *d);
 /** pcisim_host_aer_boot() - at Linux boot: the setup above and the service's probe. */
 void pcisim_host_aer_boot(struct pcisim_host *h);
 /** pcisim_host_aer_isr() - a root port's interrupt reached the AER service. */

@@ -1,5 +1,5 @@
 /*
- * The host: the host: section of a scenario, boot, the PCIe port services, Linux's
+ * The host: its component, boot, the PCIe port services, Linux's
  * view of the devices (what it enumerated and bound). Config accesses go through
  * cfg.h.
  */
@@ -209,7 +209,7 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 	struct pcisim_fabric *fab = h->fab;
 	h->booted = true;
 	pcisim_log(sim, &h->comp, "linux", "Linux booted: pciehp %s, ACPI PCI hotplug on bridges %s",
-		   h->pciehp ? "on" : "off", h->acpi_pcihp ? "on" : "off");
+		   h->cfg.pciehp ? "on" : "off", h->cfg.acpi_pcihp ? "on" : "off");
 	/* Enumerate from every root bus. */
 	for (uint32_t i = 0; i < fab->nbuses; i++)
 		if (fab->buses[i]->is_root)
@@ -253,6 +253,7 @@ static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
 	pcisim_host_aer_free(h); /* aer.c */
+	free(h->cfg.drivers);
 	free(h->hp);
 	free(h->visible);
 	free(h);
@@ -276,53 +277,30 @@ static const struct pcisim_comp_ops host_ops = {
 	.destroy = host_destroy,
 };
 
-static const char *const host_section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
-						/* aer.c */
-						"aer", "drivers", "aer_reset_on_need_reset",
-						"vfio_remedy", "vfio_notify", "dpc", NULL};
-
-static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
-		      const struct pcisim_ynode *node, struct pcisim_diag *d)
+struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
+				       struct pcisim_loc loc, struct pcisim_diag *d)
 {
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	int rc;
-	if (!node) /* no host: section, no host software */
-		return 0;
-	if ((rc = pcisim_ymap_check_keys(node, "'host'", host_section_keys, d)))
-		return rc;
-	const struct pcisim_ynode *os = pcisim_ymap_get(node, "os");
-	if (os) {
-		static const char *const oses[] = {"linux", NULL};
-		unsigned i;
-		if ((rc = pcisim_yget_choice(os, "'os'", oses, &i, d)))
-			return rc;
-	}
 	struct pcisim_host *h = calloc(1, sizeof(*h));
 	if (!h)
-		return PCISIM_ERR(PCISIM_ENOMEM);
-	h->fab = fab;
-	h->pciehp = true;
-	h->acpi_pcihp = fab->machine.acpi_pcihp_bridges;
-	const struct pcisim_ynode *n;
-	bool b;
-	if ((n = pcisim_ymap_get(node, "pciehp"))) {
-		if ((rc = pcisim_yget_bool(n, "'pciehp'", &b, d)))
-			goto err;
-		h->pciehp = b;
+		abort();
+	h->fab = pcisim_fabric_get(sim);
+	h->cfg = *cfg;
+	if (pcisim_comp_add(sim, &h->comp, NULL, "linux", &host_ops)) {
+		pcisim_diag_error(d, loc, "the name 'linux' is taken by a device id");
+		free(h);
+		return NULL;
 	}
-	if ((n = pcisim_ymap_get(node, "acpi_pcihp"))) {
-		if ((rc = pcisim_yget_bool(n, "'acpi_pcihp'", &b, d)))
-			goto err;
-		h->acpi_pcihp = b;
-	}
-	if ((n = pcisim_ymap_get(node, "boot")) && (rc = pcisim_yget_time(n, "'boot'", &h->boot, d)))
-		goto err;
-	if ((rc = pcisim_comp_add(sim, &h->comp, NULL, "linux", &host_ops))) {
-		rc = pcisim_diag_error(d, node->loc, "the name 'linux' is taken by a device id");
-		goto err;
-	}
+	cfg->drivers = NULL; /* the host's now */
+	cfg->ndrivers = 0;
 	pcisim_ext_set(sim, &host_key, h, NULL);
-	if ((rc = pcisim_host_aer_build(h, node, d))) /* aer.c: aer, drivers, ... */
+	return h;
+}
+
+int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d)
+{
+	struct pcisim_fabric *fab = h->fab;
+	int rc;
+	if ((rc = pcisim_host_aer_build(h, d))) /* aer.c */
 		return rc;
 	/*
 	 * pciehp's controllers exist from the start (so a scenario can name them); they
@@ -330,7 +308,7 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 	 * (_OSC does not grant native hotplug), so pciehp binds nowhere; acpiphp is not
 	 * modelled.
 	 */
-	for (uint32_t i = 0; h->pciehp && !h->acpi_pcihp && i < fab->nfns; i++) {
+	for (uint32_t i = 0; h->cfg.pciehp && !h->cfg.acpi_pcihp && i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
 		if (fn->comp.removed || !pcisim_is_port(fn))
 			continue;
@@ -348,14 +326,9 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		h->hp = hp;
 		h->hp[h->nhp++] = c;
 	}
-	pcisim_schedule(sim, h->boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
+	pcisim_schedule(h->comp.sim, h->cfg.boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
 	return 0;
-err:
-	free(h);
-	return rc;
 }
-
-static const struct pcisim_section_def host_section = {"host", host_build};
 
 /* ---- guest actions ---- */
 
@@ -459,7 +432,7 @@ static const struct pcisim_record_kind host_kinds[] = {
 
 void pcisim_host_register(void)
 {
-	pcisim_section_set(&host_section);
+	pcisim_host_section_register();
 	pcisim_actions_add(host_actions);
 	pcisim_record_kinds_add(host_kinds);
 }

@@ -14,6 +14,7 @@
 
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
+#include "sim/host/host_section.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 
@@ -23,9 +24,7 @@ struct pcisim_host_aer;
 struct pcisim_host {
 	struct pcisim_comp comp; /* "linux" */
 	struct pcisim_fabric *fab;
-	bool pciehp;             /* native PCIe hotplug driver loaded */
-	bool acpi_pcihp;         /* ACPI hotplug owns bridges (native hotplug not granted) */
-	pcisim_time boot;        /* when the port services probe */
+	struct pcisim_host_config cfg; /* the host: section (host_section.c) */
 	bool booted;
 	struct pcisim_pciehp **hp; /* one per hot-plug capable port, fabric order */
 	size_t nhp;
@@ -35,6 +34,15 @@ struct pcisim_host {
 };
 
 struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
+/**
+ * pcisim_host_create() - the host of @sim from its host: section (@cfg, taken over:
+ * the drivers array belongs to the host afterwards): its component "linux".
+ * Error (located at @loc): the name is taken by a device id.
+ */
+struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
+				       struct pcisim_loc loc, struct pcisim_diag *d);
+/** pcisim_host_start() - build the port services and schedule Linux's boot. */
+int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d);
 /** The pciehp controller of a port, NULL when pciehp does not drive it. */
 struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port);
 
