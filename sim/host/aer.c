@@ -143,7 +143,7 @@ struct pcisim_host_aer {
 
 static struct pcisim_host_aer *ha_of(struct pcisim_host *h)
 {
-	return h ? h->aer : NULL;
+	return pcisim_port_service_data(h, &pcisim_aer_service);
 }
 
 static struct pcisim_sim *sim_of(struct rp_service *s)
@@ -670,7 +670,7 @@ static int link_reset(struct rp_service *s)
 		save_state(s);
 		/* pciehp_reset_slot(): link and presence events masked across the reset */
 		s->hp_masked = false;
-		if (pcisim_host_pciehp(h, &b->fn)) {
+		if (pcisim_pciehp_of(h, &b->fn)) {
 			uint16_t off = (uint16_t)(b->exp + PCI_EXP_SLTCTL);
 			s->saved_sltctl = (uint16_t)rd(&b->fn, off, 2);
 			wr(&b->fn, off, s->saved_sltctl & (uint16_t)~(PCI_EXP_SLTCTL_DLLSCE | PCI_EXP_SLTCTL_PDCE), 2);
@@ -1259,12 +1259,13 @@ static struct rp_service *svc_of(struct pcisim_host_aer *ha, const struct pcisim
 	return NULL;
 }
 
-void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port)
+/* The port's interrupt: dpc_irq() when the DPC service is bound, then aer_irq(). */
+static void svc_irq(struct pcisim_host *h, void *data, struct pcisim_port *p)
 {
-	struct rp_service *s = svc_of(ha_of(h), port);
+	struct pcisim_pcifn *port = &p->fn;
+	struct rp_service *s = svc_of(data, port);
 	if (!s || !s->bound)
 		return;
-	struct pcisim_port *p = s->port;
 	if (s->dpc_bound) {
 		/* dpc_irq(): Interrupt Status, written back; the thread when Trigger Status */
 		uint16_t ds = (uint16_t)rd(port, (uint16_t)(s->dpc + PCI_EXP_DPC_STATUS), 2);
@@ -1280,7 +1281,7 @@ void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port)
 	uint32_t st = rd(port, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS), 4);
 	if (st == 0xffffffffu || !(st & (PCI_ERR_ROOT_UNCOR_RCV | PCI_ERR_ROOT_COR_RCV |
 					 PCI_ERR_ROOT_MULTI_COR_RCV | PCI_ERR_ROOT_MULTI_UNCOR_RCV)))
-		return; /* IRQ_NONE: not ours (pciehp shares the vector) */
+		return; /* IRQ_NONE: not ours (pciehp and DPC share the vector) */
 	uint32_t id = rd(port, (uint16_t)(p->aer + PCI_ERR_ROOT_ERR_SRC), 4);
 	wr(port, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS), st, 4);
 	PCISIM_RECORD(sim_of(s), &s->comp, "aer.isr", PCISIM_FX("status", st), PCISIM_FX("source_id", id),
@@ -1426,34 +1427,18 @@ static const struct pcisim_comp_ops svc_ops = {
 	.destroy = svc_destroy,
 };
 
-void pcisim_host_aer_boot(struct pcisim_host *h)
-{
-	struct pcisim_host_aer *ha = ha_of(h);
-	if (!ha)
-		return;
-	struct pcisim_fabric *fab = h->fab;
-	for (uint32_t i = 0; i < fab->nfns; i++) {
-		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->cfg.bytes &&
-		    pcisim_host_visible(h, fn))
-			setup_fn(fn, PCISIM_INSTANT_BOOT);
-	}
-	for (size_t i = 0; i < ha->nsvc; i++)
-		if (!ha->svc[i]->port->fn.comp.removed && pcisim_host_visible(h, &ha->svc[i]->port->fn))
-			probe(ha->svc[i]);
-}
+/* ---- the port service ---- */
 
-/* ---- building ---- */
-
-int pcisim_host_aer_build(struct pcisim_host *h, struct pcisim_diag *d)
+static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *d)
 {
+	*data = NULL;
 	if (!h->cfg.aer)
 		return 0;
 	struct pcisim_host_aer *ha = calloc(1, sizeof(*ha));
 	if (!ha)
 		abort();
 	ha->h = h;
-	h->aer = ha;
+	*data = ha;
 	for (size_t i = 0; i < h->cfg.ndrivers; i++) {
 		const struct pcisim_host_drv *drv = &h->cfg.drivers[i];
 		if (!drv->vfio)
@@ -1504,16 +1489,38 @@ int pcisim_host_aer_build(struct pcisim_host *h, struct pcisim_diag *d)
 	return 0;
 }
 
-void pcisim_host_aer_free(struct pcisim_host *h)
+/* What firmware and Linux set on every function Linux enumerated (pci_aer_init()). */
+static void svc_init_fn(struct pcisim_host *h, void *data, struct pcisim_pcifn *fn)
 {
-	struct pcisim_host_aer *ha = ha_of(h);
-	if (!ha)
-		return;
+	setup_fn(fn, PCISIM_INSTANT_BOOT);
+}
+
+/* aer_probe(), and dpc_probe() where the DPC service is on */
+static void svc_probe(struct pcisim_host *h, void *data, struct pcisim_port *p)
+{
+	struct rp_service *s = svc_of(data, &p->fn);
+	if (s)
+		probe(s);
+}
+
+/*
+ * aer_remove() and dpc_remove(): the services let go of the port. Their disable
+ * writes are not modelled: the port is leaving Linux's view.
+ */
+static void svc_remove(struct pcisim_host *h, void *data, struct pcisim_port *p)
+{
+	struct rp_service *s = svc_of(data, &p->fn);
+	if (s)
+		s->bound = s->dpc_bound = false;
+}
+
+static void svc_free(struct pcisim_host *h, void *data)
+{
+	struct pcisim_host_aer *ha = data;
 	free(ha->svc);
 	free(ha->guests);
 	free(ha->io);
 	free(ha);
-	h->aer = NULL;
 }
 
 static const struct pcisim_record_kind kinds[] = {
@@ -1527,7 +1534,14 @@ static const struct pcisim_record_kind kinds[] = {
 	{0},
 };
 
-void pcisim_host_aer_register(void)
-{
-	pcisim_record_kinds_add(kinds);
-}
+const struct pcisim_port_service pcisim_aer_service = {
+	.name = "aer",
+	.round = PCISIM_PORTSVC_AFTER_INIT,
+	.kinds = kinds,
+	.build = svc_build,
+	.init_fn = svc_init_fn,
+	.probe = svc_probe,
+	.irq = svc_irq,
+	.remove = svc_remove,
+	.free = svc_free,
+};

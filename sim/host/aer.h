@@ -60,6 +60,7 @@
 #include "sim/core/diag.h"
 #include "sim/host/host.h"
 #include "sim/host/host_section.h"
+#include "sim/host/portdrv.h"
 
 /* pci_channel_state_t, plus pcisim's "disconnected" after a failed recovery */
 enum pcisim_io_state {
@@ -74,19 +75,16 @@ const char *pcisim_ers_name(enum pcisim_ers r);
 enum pcisim_ers pcisim_ers_merge(enum pcisim_ers orig, enum pcisim_ers vote);
 
 /**
- * pcisim_host_aer_build() - with `aer: on`, the service's components (one per root
- * port with AER, and the guests of passed-through functions), from h->cfg.
+ * The port service (sim/host/portdrv.h), with Linux's DPC service (`dpc: on`) that
+ * shares its thread and its component. build: with `aer: on`, a component per root
+ * port with AER and a guest per passed-through function; init_fn: the setup above
+ * on every function; probe: aer_probe() (and dpc_probe()); irq: dpc_irq() and
+ * aer_irq(); remove: both let go of the port.
  */
-int pcisim_host_aer_build(struct pcisim_host *h, struct pcisim_diag *d);
-/** pcisim_host_aer_boot() - at Linux boot: the setup above and the service's probe. */
-void pcisim_host_aer_boot(struct pcisim_host *h);
-/** pcisim_host_aer_isr() - a root port's interrupt reached the AER service. */
-void pcisim_host_aer_isr(struct pcisim_host *h, struct pcisim_pcifn *port);
+extern const struct pcisim_port_service pcisim_aer_service;
 /** The I/O state Linux has for @fn (NORMAL when AER never touched it). */
 enum pcisim_io_state pcisim_host_aer_io_state(struct pcisim_host *h, const struct pcisim_pcifn *fn);
 /** Is a recovery running for the subtree that holds @fn? */
 bool pcisim_host_aer_recovering(struct pcisim_host *h, const struct pcisim_pcifn *fn);
-void pcisim_host_aer_register(void);
-void pcisim_host_aer_free(struct pcisim_host *h);
 
 #endif

@@ -1,19 +1,19 @@
 /*
- * The host: its component, boot, the PCIe port services, Linux's
- * view of the devices (what it enumerated and bound). Config accesses go through
- * cfg.h.
+ * The host: its component, Linux's view of the devices (what it enumerated and
+ * bound), boot (enumeration, pcieport, the port services
+ * through the table in portdrv.c), the ports' interrupts, and the guest actions.
+ * The host: section is read by host_section.c, config accesses go through cfg.h.
  */
 #include "sim/host/host.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer.h"
 #include "sim/host/cfg.h"
 #include "sim/host/pciehp.h"
+#include "sim/host/portdrv.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -26,14 +26,6 @@ struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim)
 	return pcisim_ext_get(sim, &host_key);
 }
 
-struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port)
-{
-	for (size_t i = 0; h && i < h->nhp; i++)
-		if (&h->hp[i]->port->fn == port)
-			return h->hp[i];
-	return NULL;
-}
-
 static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
 {
 	for (uint16_t i = 0; bus && i < bus->nfns; i++)
@@ -44,21 +36,26 @@ static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
 
 /* ---- Linux's view of the devices ---- */
 
+/* A per-component-id array of @size-byte entries, grown (zeroed) to hold @id. */
+static void *grow_by_id(void *v, size_t *n, size_t size, uint32_t id)
+{
+	if (id < *n)
+		return v;
+	size_t nn = *n ? *n : 64;
+	while (nn <= id)
+		nn *= 2;
+	char *nv = realloc(v, nn * size);
+	if (!nv)
+		abort();
+	memset(nv + *n * size, 0, (nn - *n) * size);
+	*n = nn;
+	return nv;
+}
+
 static bool *visible_slot(struct pcisim_host *h, const struct pcisim_pcifn *fn)
 {
-	uint32_t id = fn->comp.id;
-	if (id >= h->nvisible) {
-		size_t n = h->nvisible ? h->nvisible : 64;
-		while (n <= id)
-			n *= 2;
-		bool *v = realloc(h->visible, n * sizeof(*v));
-		if (!v)
-			abort();
-		memset(v + h->nvisible, 0, (n - h->nvisible) * sizeof(*v));
-		h->visible = v;
-		h->nvisible = n;
-	}
-	return &h->visible[id];
+	h->visible = grow_by_id(h->visible, &h->nvisible, sizeof(*h->visible), fn->comp.id);
+	return &h->visible[fn->comp.id];
 }
 
 /* The Linux driver that binds to a QEMU device model (for the timeline). */
@@ -136,25 +133,30 @@ void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, cons
 			pcisim_host_scan_bus(h, bus->fns[i]->secondary, why);
 }
 
+/* Linux forgets @fn: its driver (and, for a port, pcieport's services) unbinds. */
+static void forget_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
+{
+	*visible_slot(h, fn) = false;
+	if (pcisim_is_port(fn))
+		pcisim_port_services_remove(h, pcisim_to_port(fn));
+	char bdf[32];
+	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+	const char *drv = linux_driver(fn);
+	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device", PCISIM_FS("event", "removed"),
+		      PCISIM_FS("bdf", bdf), PCISIM_FS("driver", drv ? drv : "-"), PCISIM_FS("why", why));
+}
+
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise)
 {
 	if (!bus)
 		return;
 	for (uint16_t i = bus->nfns; i-- > 0;) {
 		struct pcisim_pcifn *fn = bus->fns[i];
-		bool *v = visible_slot(h, fn);
-		if (!*v)
+		if (!*visible_slot(h, fn))
 			continue;
 		if (fn->secondary)
 			pcisim_host_remove_bus(h, fn->secondary, surprise);
-		*v = false;
-		char bdf[32];
-		pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
-		const char *drv = linux_driver(fn);
-		PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
-			      PCISIM_FS("event", "removed"), PCISIM_FS("bdf", bdf),
-			      PCISIM_FS("driver", drv ? drv : "-"),
-			      PCISIM_FS("why", surprise ? "surprise removal" : "safe removal"));
+		forget_fn(h, fn, surprise ? "surprise removal" : "safe removal");
 	}
 }
 
@@ -185,10 +187,7 @@ static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
 	if (port->comp.removed)
 		return;
 	/* The port services share the port's vector: each looks at its own status. */
-	struct pcisim_pciehp *hp = pcisim_host_pciehp(h, port);
-	if (hp)
-		pcisim_pciehp_isr(hp);
-	pcisim_host_aer_isr(h, port); /* aer.c: the AER service looks at Root Error Status */
+	pcisim_port_services_irq(h, pcisim_to_port(port));
 }
 PCISIM_EVKIND(isr_kind, "host.isr", isr_event);
 
@@ -203,6 +202,38 @@ static void port_irq(struct pcisim_irq *irq, void *ctx, int level, bool edge)
 
 /* ---- boot ---- */
 
+static bool bound_port(struct pcisim_host *h, struct pcisim_pcifn *fn)
+{
+	return !fn->comp.removed && pcisim_is_port(fn) && *visible_slot(h, fn);
+}
+
+/* pcieport's probe: the port's vector enabled and connected (and CRS SV on a root port). */
+static void pcieport_probe(struct pcisim_host *h, struct pcisim_port *p)
+{
+	struct pcisim_pcifn *fn = &p->fn;
+	/* pci_enable_rrs_sv(): CRS Software Visibility where a root port offers it
+	 * (QEMU's do not: RTCAP CRSVIS is 0). */
+	if (fn->drv->kind == PCISIM_FN_ROOT_PORT && p->exp &&
+	    (pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCAP), 2, PCISIM_INSTANT_BOOT) &
+	     PCI_EXP_RTCAP_CRSVIS)) {
+		uint16_t rt = (uint16_t)pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL), 2,
+								     PCISIM_INSTANT_BOOT);
+		pcisim_host_cfg_write_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL), rt | PCI_EXP_RTCTL_CRSSVE,
+					      2, PCISIM_INSTANT_BOOT);
+	}
+	if (p->msix) {
+		uint16_t off = (uint16_t)(p->msix + PCI_MSIX_FLAGS);
+		uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
+		pcisim_host_cfg_write_instant(fn, off, v | PCI_MSIX_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
+	} else if (p->msi) {
+		uint16_t off = (uint16_t)(p->msi + PCI_MSI_FLAGS);
+		uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
+		pcisim_host_cfg_write_instant(fn, off, v | PCI_MSI_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
+	}
+	pcisim_irq_connect(&p->irq_msg, port_irq, p);
+	pcisim_irq_connect(&p->irq_intx, port_irq, p);
+}
+
 static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	struct pcisim_host *h = pcisim_host_of(sim);
@@ -214,47 +245,34 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 	for (uint32_t i = 0; i < fab->nbuses; i++)
 		if (fab->buses[i]->is_root)
 			pcisim_host_scan_bus(h, fab->buses[i], "boot");
-	/* pcieport: enable MSI-X (or MSI) on every port Linux found, connect the vector. */
+	/* pcieport binds every port Linux found; the first round of services with it. */
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
-		if (fn->comp.removed || !pcisim_is_port(fn) || !*visible_slot(h, fn))
+		if (!bound_port(h, fn))
 			continue;
-		struct pcisim_port *p = pcisim_to_port(fn);
-		/* pci_enable_rrs_sv(): CRS Software Visibility where a root port offers it
-		 * (QEMU's do not: RTCAP CRSVIS is 0). */
-		if (fn->drv->kind == PCISIM_FN_ROOT_PORT && p->exp &&
-		    (pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCAP), 2, PCISIM_INSTANT_BOOT) &
-		     PCI_EXP_RTCAP_CRSVIS)) {
-			uint16_t rt = (uint16_t)pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL), 2,
-									     PCISIM_INSTANT_BOOT);
-			pcisim_host_cfg_write_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL),
-						      rt | PCI_EXP_RTCTL_CRSSVE, 2, PCISIM_INSTANT_BOOT);
-		}
-		if (p->msix) {
-			uint16_t off = (uint16_t)(p->msix + PCI_MSIX_FLAGS);
-			uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
-			pcisim_host_cfg_write_instant(fn, off, v | PCI_MSIX_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
-		} else if (p->msi) {
-			uint16_t off = (uint16_t)(p->msi + PCI_MSI_FLAGS);
-			uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
-			pcisim_host_cfg_write_instant(fn, off, v | PCI_MSI_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
-		}
-		pcisim_irq_connect(&p->irq_msg, port_irq, p);
-		pcisim_irq_connect(&p->irq_intx, port_irq, p);
-		struct pcisim_pciehp *c = pcisim_host_pciehp(h, fn);
-		if (c)
-			pcisim_pciehp_probe(c);
+		pcieport_probe(h, pcisim_to_port(fn));
+		pcisim_port_services_probe(h, pcisim_to_port(fn), PCISIM_PORTSVC_WITH_PCIEPORT);
 	}
-	pcisim_host_aer_boot(h); /* aer.c: reporting enables, the AER service's probe */
+	/* The services' part of every function's setup, then their second round. */
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!fn->comp.removed && fn->drv->kind != PCISIM_FN_OTHER && fn->cfg.bytes &&
+		    *visible_slot(h, fn))
+			pcisim_port_services_init_fn(h, fn);
+	}
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (bound_port(h, fab->fns[i]))
+			pcisim_port_services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
+
+/* ---- the component ---- */
 
 static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
-	pcisim_host_aer_free(h); /* aer.c */
+	pcisim_port_services_free(h);
 	free(h->cfg.drivers);
-	free(h->hp);
 	free(h->visible);
 	free(h);
 }
@@ -298,34 +316,9 @@ struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_hos
 
 int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d)
 {
-	struct pcisim_fabric *fab = h->fab;
-	int rc;
-	if ((rc = pcisim_host_aer_build(h, d))) /* aer.c */
+	int rc = pcisim_port_services_build(h, d);
+	if (rc)
 		return rc;
-	/*
-	 * pciehp's controllers exist from the start (so a scenario can name them); they
-	 * probe at boot. With ACPI PCI hotplug on bridges, firmware keeps hotplug control
-	 * (_OSC does not grant native hotplug), so pciehp binds nowhere; acpiphp is not
-	 * modelled.
-	 */
-	for (uint32_t i = 0; h->cfg.pciehp && !h->cfg.acpi_pcihp && i < fab->nfns; i++) {
-		struct pcisim_pcifn *fn = fab->fns[i];
-		if (fn->comp.removed || !pcisim_is_port(fn))
-			continue;
-		struct pcisim_port *p = pcisim_to_port(fn);
-		/* Known before boot from the hardware's description (no access: nothing runs yet). */
-		if (!p->slot.implemented ||
-		    !(pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP)) & PCI_EXP_SLTCAP_HPC))
-			continue;
-		struct pcisim_pciehp *c = pcisim_pciehp_create(h, p);
-		if (!c)
-			continue;
-		struct pcisim_pciehp **hp = realloc(h->hp, (h->nhp + 1) * sizeof(*hp));
-		if (!hp)
-			abort();
-		h->hp = hp;
-		h->hp[h->nhp++] = c;
-	}
 	pcisim_schedule(h->comp.sim, h->cfg.boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
 	return 0;
 }
@@ -355,7 +348,7 @@ static int guest_slot_power(struct pcisim_sim *sim, const struct pcisim_step *s,
 	if (!p)
 		return -1;
 	struct pcisim_host *h = pcisim_host_of(sim);
-	struct pcisim_pciehp *hp = pcisim_host_pciehp(h, &p->fn);
+	struct pcisim_pciehp *hp = pcisim_pciehp_of(h, &p->fn);
 	if (hp) /* echo 0|1 > /sys/bus/pci/slots/N/power */
 		return pcisim_pciehp_sysfs_power(hp, on);
 	/* No hotplug driver: the guest writes Slot Control itself (power and indicator). */
@@ -390,13 +383,7 @@ static int act_remove_device(struct pcisim_sim *sim, const struct pcisim_step *s
 	}
 	if (fn->secondary)
 		pcisim_host_remove_bus(h, fn->secondary, false);
-	*visible_slot(h, fn) = false;
-	char bdf[32];
-	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
-	const char *drv = linux_driver(fn);
-	PCISIM_RECORD(sim, &fn->comp, "linux.device", PCISIM_FS("event", "removed"),
-		      PCISIM_FS("bdf", bdf), PCISIM_FS("driver", drv ? drv : "-"),
-		      PCISIM_FS("why", "sysfs remove"));
+	forget_fn(h, fn, "sysfs remove");
 	return 0;
 }
 
@@ -423,9 +410,6 @@ static const struct pcisim_action_def host_actions[] = {
 };
 
 static const struct pcisim_record_kind host_kinds[] = {
-	{"pciehp.state", "a pciehp slot state change (fields: from, to, why)"},
-	{"pciehp.isr", "pciehp's interrupt handler took events (fields: events)"},
-	{"pciehp.button_work", "the 5 s attention-button work ran (fields: state)"},
 	{"linux.device", "Linux added or removed a PCI device (fields: event, bdf, driver, why)"},
 	{0},
 };
@@ -435,4 +419,5 @@ void pcisim_host_register(void)
 	pcisim_host_section_register();
 	pcisim_actions_add(host_actions);
 	pcisim_record_kinds_add(host_kinds);
+	pcisim_port_services_register();
 }

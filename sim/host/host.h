@@ -1,8 +1,12 @@
 /*
  * The host: the operating system running on the simulated machine (Linux), as the
- * models of its drivers see it. It boots at a time set in the scenario, binds the
- * PCIe port services (pcieport, pciehp) to the ports the fabric has, receives the
- * ports' interrupts through their wires and runs its handlers as events.
+ * models of its drivers see it. It boots at a time set in the scenario, enumerates
+ * the fabric, binds pcieport and the PCIe port services (sim/host/portdrv.h: pciehp,
+ * AER, DPC) to the ports, receives the ports' interrupts through their wires and
+ * hands them to the services bound to the port.
+ *
+ * It keeps Linux's view of the devices apart from the fabric: which functions Linux
+ * has enumerated (and not removed).
  *
  * Hardware never calls into this folder: the host connects its handlers to the
  * hardware's interrupt wires and makes its config accesses through sim/host/cfg.h.
@@ -11,6 +15,7 @@
 #define PCISIM_HOST_HOST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
@@ -18,22 +23,18 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 
-struct pcisim_pciehp;
-struct pcisim_host_aer;
-
 struct pcisim_host {
 	struct pcisim_comp comp; /* "linux" */
 	struct pcisim_fabric *fab;
-	struct pcisim_host_config cfg; /* the host: section (host_section.c) */
+	struct pcisim_host_config cfg; /* the host: section */
 	bool booted;
-	struct pcisim_pciehp **hp; /* one per hot-plug capable port, fabric order */
-	size_t nhp;
 	bool *visible;           /* per component id: Linux has enumerated this function */
 	size_t nvisible;
-	struct pcisim_host_aer *aer; /* sim/host/aer.c: the AER service (host: aer: on) */
+	void **svc;              /* per port service, in portdrv.c's table order: its state (NULL: not loaded) */
 };
 
 struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
+
 /**
  * pcisim_host_create() - the host of @sim from its host: section (@cfg, taken over:
  * the drivers array belongs to the host afterwards): its component "linux".
@@ -43,12 +44,10 @@ struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_hos
 				       struct pcisim_loc loc, struct pcisim_diag *d);
 /** pcisim_host_start() - build the port services and schedule Linux's boot. */
 int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d);
-/** The pciehp controller of a port, NULL when pciehp does not drive it. */
-struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port);
 
 /** Enumerate below @bus as Linux does (devfn 0 first; others only if multi-function). */
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why);
-/** Remove Linux's view of everything below @bus (drivers unbound). */
+/** Remove Linux's view of everything below @bus (drivers and port services unbound). */
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise);
 bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
 

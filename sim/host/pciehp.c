@@ -620,7 +620,7 @@ static void isr_run(void *ctx)
 	}
 }
 
-void pcisim_pciehp_isr(struct pcisim_pciehp *c)
+static void pciehp_isr(struct pcisim_pciehp *c)
 {
 	if (c->isr_running) {
 		c->isr_again = true;
@@ -704,7 +704,7 @@ static const struct pcisim_comp_ops pciehp_ops = {
 static struct pcisim_evkind start_kind;
 static void probe_wake(void *ctx);
 
-struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_port *port)
+static struct pcisim_pciehp *create(struct pcisim_host *h, struct pcisim_port *port)
 {
 	struct pcisim_pciehp *c = calloc(1, sizeof(*c));
 	if (!c)
@@ -724,7 +724,8 @@ struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_
 	return c;
 }
 
-void pcisim_pciehp_probe(struct pcisim_pciehp *c)
+/* pciehp_probe() */
+static void probe(struct pcisim_pciehp *c)
 {
 	struct pcisim_host *h = c->host;
 	struct pcisim_port *port = c->port;
@@ -805,3 +806,106 @@ static int start_thread(struct pcisim_pciehp *c)
 		request(c, PCI_EXP_SLTSTA_PDC);
 	PT_END(pt);
 }
+
+/* ---- the port service ---- */
+
+/* The controllers, in fabric order of their ports. */
+struct pciehp_data {
+	struct pcisim_pciehp **c;
+	size_t n;
+};
+
+struct pcisim_pciehp *pcisim_pciehp_of(struct pcisim_host *h, const struct pcisim_pcifn *port)
+{
+	struct pciehp_data *d = pcisim_port_service_data(h, &pcisim_pciehp_service);
+	for (size_t i = 0; d && i < d->n; i++)
+		if (&d->c[i]->port->fn == port)
+			return d->c[i];
+	return NULL;
+}
+
+/*
+ * With ACPI PCI hotplug on bridges, firmware keeps hotplug control (_OSC does not
+ * grant native hotplug), so pciehp binds nowhere; acpiphp is not modelled.
+ */
+static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *diag)
+{
+	*data = NULL;
+	if (!h->cfg.pciehp || h->cfg.acpi_pcihp)
+		return 0;
+	struct pciehp_data *d = calloc(1, sizeof(*d));
+	if (!d)
+		abort();
+	*data = d;
+	struct pcisim_fabric *fab = h->fab;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !pcisim_is_port(fn))
+			continue;
+		struct pcisim_port *p = pcisim_to_port(fn);
+		/* Known before boot from the hardware's description (no access: nothing runs yet). */
+		if (!p->slot.implemented ||
+		    !(pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP)) & PCI_EXP_SLTCAP_HPC))
+			continue;
+		struct pcisim_pciehp *c = create(h, p);
+		if (!c)
+			continue;
+		struct pcisim_pciehp **v = realloc(d->c, (d->n + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		d->c = v;
+		d->c[d->n++] = c;
+	}
+	return 0;
+}
+
+static void svc_probe(struct pcisim_host *h, void *data, struct pcisim_port *port)
+{
+	struct pcisim_pciehp *c = pcisim_pciehp_of(h, &port->fn);
+	if (c)
+		probe(c);
+}
+
+static void svc_irq(struct pcisim_host *h, void *data, struct pcisim_port *port)
+{
+	struct pcisim_pciehp *c = pcisim_pciehp_of(h, &port->fn);
+	if (c && c->bound)
+		pciehp_isr(c);
+}
+
+/*
+ * pciehp_remove(): the controller lets go of the port. Its notification disable
+ * (pcie_shutdown_notification()) is not modelled: the port is going away from
+ * Linux's view, and nothing in pcisim reads its Slot Control on pciehp's behalf.
+ */
+static void svc_remove(struct pcisim_host *h, void *data, struct pcisim_port *port)
+{
+	struct pcisim_pciehp *c = pcisim_pciehp_of(h, &port->fn);
+	if (c)
+		c->bound = false;
+}
+
+static void svc_free(struct pcisim_host *h, void *data)
+{
+	struct pciehp_data *d = data;
+	free(d->c); /* the controllers are components: the sim frees them */
+	free(d);
+}
+
+static const struct pcisim_record_kind pciehp_kinds[] = {
+	{"pciehp.state", "a pciehp slot state change (fields: from, to, why)"},
+	{"pciehp.isr", "pciehp's interrupt handler took events (fields: events)"},
+	{"pciehp.button_work", "the 5 s attention-button work ran (fields: state)"},
+	{0},
+};
+
+const struct pcisim_port_service pcisim_pciehp_service = {
+	.name = "pciehp",
+	.round = PCISIM_PORTSVC_WITH_PCIEPORT,
+	.kinds = pciehp_kinds,
+	.build = svc_build,
+	.probe = svc_probe,
+	.irq = svc_irq,
+	.remove = svc_remove,
+	.free = svc_free,
+};
