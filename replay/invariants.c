@@ -20,7 +20,7 @@
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer.h"
+#include "sim/host/aer_service.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
 

@@ -1,6 +1,6 @@
 /*
  * Downstream Port Containment (sim/pcie/dpc.c) and Linux's DPC service
- * (sim/host/aer.c): the trigger truth table (DPC Trigger Enable x what reached
+ * (sim/host/dpc_service.c): the trigger truth table (DPC Trigger Enable x what reached
  * the port), the registers after a trigger, containment (a config read below
  * returns all ones), the release when Trigger Status is cleared, Linux's recovery
  * with its exact times, and AER's own recovery when the host's DPC service is off.

@@ -1,5 +1,5 @@
 /*
- * Linux AER recovery (sim/host/aer.c): Linux's merge_result() over every pair of
+ * Linux AER recovery (sim/host/aer_recovery.c): Linux's merge_result() over every pair of
  * votes, the outcome of pcie_do_recovery() for each driver result of each callback,
  * for non-fatal and fatal errors, with several functions voting, the link reset and
  * Linux's waits after it (times to the picosecond), a reset that fails, correctable
@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "testbench.h"
-#include "sim/host/aer.h"
+#include "sim/host/aer_recovery.h"
 #include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/aer.h"
@@ -94,7 +94,7 @@ static void outcome_case(const struct outcome *o, const char *extra)
 	assert_int_equal(tb_count(r, "aer.callback", NULL, NULL), o->callbacks);
 	assert_int_equal(tb_count(r, "aer.reset", "event", "secondary bus reset"), o->resets);
 	struct pcisim_host *h = pcisim_host_of(&r->sim);
-	enum pcisim_io_state io = pcisim_host_aer_io_state(h, tb_fn(r, "nic0"));
+	enum pcisim_io_state io = pcisim_host_io_state(h, tb_fn(r, "nic0"));
 	assert_int_equal(io, strcmp(o->result, "failed") ? PCISIM_IO_NORMAL : PCISIM_IO_PERM_FAILURE);
 	tb_free(r);
 }

@@ -1,6 +1,6 @@
 /*
- * The host: its component, Linux's view of the devices (what it enumerated and
- * bound), boot (enumeration, pcieport, the port services
+ * The host: its component, Linux's view of the devices (what it enumerated and bound,
+ * and each function's channel state), boot (enumeration, pcieport, the port services
  * through the table in portdrv.c), the ports' interrupts, and the guest actions.
  * The host: section is read by host_section.c, config accesses go through cfg.h.
  */
@@ -11,9 +11,11 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/host/aer_recovery.h"
 #include "sim/host/cfg.h"
 #include "sim/host/pciehp.h"
 #include "sim/host/portdrv.h"
+#include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -178,6 +180,34 @@ bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus)
 	return true;
 }
 
+/* ---- the channel state (pci_dev->error_state) ---- */
+
+const char *pcisim_io_state_name(enum pcisim_io_state s)
+{
+	return s == PCISIM_IO_FROZEN ? "frozen" : s == PCISIM_IO_PERM_FAILURE ? "perm_failure" : "normal";
+}
+
+enum pcisim_io_state pcisim_host_io_state(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	if (!h || fn->comp.id >= h->nio_state || !h->io_state[fn->comp.id])
+		return PCISIM_IO_NORMAL;
+	return (enum pcisim_io_state)h->io_state[fn->comp.id];
+}
+
+bool pcisim_host_set_io_state(struct pcisim_host *h, struct pcisim_pcifn *fn, enum pcisim_io_state s)
+{
+	h->io_state = grow_by_id(h->io_state, &h->nio_state, sizeof(*h->io_state), fn->comp.id);
+	uint8_t *v = &h->io_state[fn->comp.id];
+	enum pcisim_io_state old = *v ? (enum pcisim_io_state)*v : PCISIM_IO_NORMAL;
+	if (old == PCISIM_IO_PERM_FAILURE)
+		return s == PCISIM_IO_PERM_FAILURE;
+	if (old != s)
+		PCISIM_RECORD(fn->comp.sim, &fn->comp, "aer.io_state", PCISIM_FS("from", pcisim_io_state_name(old)),
+			      PCISIM_FS("to", pcisim_io_state_name(s)));
+	*v = (uint8_t)s;
+	return true;
+}
+
 /* ---- interrupts ---- */
 
 static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
@@ -272,8 +302,10 @@ static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
 	pcisim_port_services_free(h);
+	pcisim_vfio_free(h);
 	free(h->cfg.drivers);
 	free(h->visible);
+	free(h->io_state);
 	free(h);
 }
 
@@ -411,6 +443,7 @@ static const struct pcisim_action_def host_actions[] = {
 
 static const struct pcisim_record_kind host_kinds[] = {
 	{"linux.device", "Linux added or removed a PCI device (fields: event, bdf, driver, why)"},
+	{"aer.io_state", "Linux's channel state of a function changed (fields: from, to)"},
 	{0},
 };
 
@@ -419,5 +452,7 @@ void pcisim_host_register(void)
 	pcisim_host_section_register();
 	pcisim_actions_add(host_actions);
 	pcisim_record_kinds_add(host_kinds);
+	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
+	pcisim_record_kinds_add(pcisim_vfio_kinds);
 	pcisim_port_services_register();
 }

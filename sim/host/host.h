@@ -6,7 +6,9 @@
  * hands them to the services bound to the port.
  *
  * It keeps Linux's view of the devices apart from the fabric: which functions Linux
- * has enumerated (and not removed).
+ * has enumerated (and not removed), and each function's channel state
+ * (pci_dev->error_state: normal, frozen while recovery runs, perm_failure after a
+ * failed one).
  *
  * Hardware never calls into this folder: the host connects its handlers to the
  * hardware's interrupt wires and makes its config accesses through sim/host/cfg.h.
@@ -23,6 +25,8 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 
+struct pcisim_vfio;
+
 struct pcisim_host {
 	struct pcisim_comp comp; /* "linux" */
 	struct pcisim_fabric *fab;
@@ -30,7 +34,17 @@ struct pcisim_host {
 	bool booted;
 	bool *visible;           /* per component id: Linux has enumerated this function */
 	size_t nvisible;
+	uint8_t *io_state;       /* per component id: enum pcisim_io_state, 0 = never set (normal) */
+	size_t nio_state;
 	void **svc;              /* per port service, in portdrv.c's table order: its state (NULL: not loaded) */
+	struct pcisim_vfio *vfio; /* vfio_passthrough.c: passed-through functions and their guests */
+};
+
+/* pci_channel_state_t (include/linux/pci.h) */
+enum pcisim_io_state {
+	PCISIM_IO_NORMAL = 1,
+	PCISIM_IO_FROZEN = 2,
+	PCISIM_IO_PERM_FAILURE = 3,
 };
 
 struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
@@ -56,6 +70,16 @@ bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
 bool pcisim_host_visible(struct pcisim_host *h, const struct pcisim_pcifn *fn);
 /** The Linux driver bound to @fn's model ("e1000e", "pcieport"), NULL for none. */
 const char *pcisim_host_linux_driver(const struct pcisim_pcifn *fn);
+
+/** The channel state Linux has for @fn (NORMAL when nothing ever changed it). */
+enum pcisim_io_state pcisim_host_io_state(struct pcisim_host *h, const struct pcisim_pcifn *fn);
+/**
+ * pcisim_host_set_io_state() - pci_dev_set_io_state(): perm_failure is absorbing
+ * (false, nothing changes, when @s is another state). A change is an "aer.io_state"
+ * record of @fn.
+ */
+bool pcisim_host_set_io_state(struct pcisim_host *h, struct pcisim_pcifn *fn, enum pcisim_io_state s);
+const char *pcisim_io_state_name(enum pcisim_io_state s);
 
 void pcisim_host_register(void);
 

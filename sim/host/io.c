@@ -13,7 +13,6 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
@@ -308,7 +307,7 @@ static void issue(struct workload *w)
 		end_err(w, n, R_NO_DEVICE);
 		return;
 	}
-	enum pcisim_io_state st = h ? pcisim_host_aer_io_state(h, fn) : PCISIM_IO_NORMAL;
+	enum pcisim_io_state st = h ? pcisim_host_io_state(h, fn) : PCISIM_IO_NORMAL;
 	if (st == PCISIM_IO_PERM_FAILURE) {
 		end_err(w, n, R_DISCONNECTED);
 		return;

@@ -6,17 +6,19 @@
 
 #include <stdlib.h>
 
-#include "sim/host/aer.h"
+#include "sim/host/aer_service.h"
+#include "sim/host/dpc_service.h"
 #include "sim/host/pciehp.h"
 
 /*
  * The services, in the order they are built and, within a boot round, probed. The
  * order is part of every trace: components are numbered as they are made and
  * records carry the numbers, so AER's components (and the vfio guests it makes)
- * come before pciehp's.
+ * come before pciehp's; DPC probes a port after AER, whose binding it needs.
  */
 static const struct pcisim_port_service *const services[] = {
-	&pcisim_aer_service, /* with the DPC service, which shares its thread (aer.c) */
+	&pcisim_aer_service,
+	&pcisim_dpc_service,
 	&pcisim_pciehp_service,
 };
 #define NSERVICES (sizeof(services) / sizeof(services[0]))

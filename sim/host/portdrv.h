@@ -1,7 +1,7 @@
 /*
  * The PCIe port services (Linux's pcieport driver and its pcie_port_service_driver
- * table, drivers/pci/pcie/portdrv.c): each service (pciehp, AER with DPC; later EEH,
- * CXL) is a const table of operations, and portdrv.c lists them. The host (host.c) builds,
+ * table, drivers/pci/pcie/portdrv.c): each service (pciehp, AER, DPC; later EEH, CXL)
+ * is a const table of operations, and portdrv.c lists them. The host (host.c) builds,
  * boots, interrupts and tears them down only through this table: a new service is a
  * new entry there, never a new call in host.c.
  *
@@ -26,7 +26,7 @@
  * as pcieport binds it, right after its vector is enabled and connected (pciehp).
  * Then every service's init_fn runs over every function, and then the
  * PCISIM_PORTSVC_AFTER_INIT services probe each port (AER, which needs its
- * pci_aer_init() done on every function).
+ * pci_aer_init() done on every function; DPC, which needs AER bound on the port).
  * Within a round and a port, services probe in table order. An interrupt is offered
  * to the services bound to the port in the order they bound: the first round's in
  * table order, then the second round's (request_irq() order on a shared vector).
