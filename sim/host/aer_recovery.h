@@ -55,6 +55,60 @@ const char *pcisim_ers_name(enum pcisim_ers r);
 /** Linux merge_result(): how a new vote combines with the status so far. */
 enum pcisim_ers pcisim_ers_merge(enum pcisim_ers orig, enum pcisim_ers vote);
 
+/*
+ * DOC: Recovery states. One recovery runs at a time in a root port's service thread
+ * (AER's, which DPC shares), and one in a passed-through function's guest.
+ *  IDLE            no recovery running
+ *  ERROR_DETECTED  error_detected() is broadcast below the bridge; channels frozen
+ *                  (fatal, DPC) or normal (non-fatal)
+ *  RESET_LINK      the link below the bridge is reset (aer_root_reset()'s Secondary Bus
+ *                  Reset, dpc_reset_link(), a guest's virtual link reset) and Linux
+ *                  waits for the devices below to answer
+ *  MMIO_ENABLED    mmio_enabled() is broadcast (the merged vote was CAN_RECOVER)
+ *  SLOT_RESET      slot_reset() is broadcast (the merged vote was NEED_RESET)
+ *  RESUME          resume() is broadcast: the drivers carry on
+ *  RECOVERED       over: "device recovery successful"; IDLE follows at once
+ *  FAILED          over: "device recovery failed", the drivers stay stopped; IDLE
+ *                  follows at once
+ */
+enum pcisim_aer_rec_state {
+	PCISIM_AER_REC_IDLE,
+	PCISIM_AER_REC_ERROR_DETECTED,
+	PCISIM_AER_REC_RESET_LINK,
+	PCISIM_AER_REC_MMIO_ENABLED,
+	PCISIM_AER_REC_SLOT_RESET,
+	PCISIM_AER_REC_RESUME,
+	PCISIM_AER_REC_RECOVERED,
+	PCISIM_AER_REC_FAILED,
+};
+
+/** "IDLE", "ERROR_DETECTED", ... */
+const char *pcisim_aer_rec_state_name(enum pcisim_aer_rec_state s);
+
+/**
+ * struct pcisim_aer_rec - a recovery's state and what its records say: the component
+ * they are about (@subject: the bridge in the host, the device in a guest), the
+ * @domain field ("guest"; NULL in the host), the channel (@frozen) and the merged
+ * vote so far (@status).
+ */
+struct pcisim_aer_rec {
+	enum pcisim_aer_rec_state state;
+	struct pcisim_comp *subject;
+	const char *domain;
+	bool frozen;
+	enum pcisim_ers status;
+};
+
+/**
+ * pcisim_aer_rec_set_state() - the one place a recovery's state changes. An
+ * impossible transition asserts. Entering ERROR_DETECTED, RECOVERED and FAILED is an
+ * "aer.recovery" record of @m->subject (event start, recovered, failed; the channel
+ * state; the merged status; the domain in a guest); the other transitions emit
+ * nothing (aer_recovery.c says why).
+ */
+void pcisim_aer_rec_set_state(struct pcisim_sim *sim, struct pcisim_aer_rec *m,
+			      enum pcisim_aer_rec_state to, const char *why);
+
 /* Which callback a broadcast calls (and its name in records). */
 enum pcisim_aer_cb { PCISIM_AER_CB_DETECTED, PCISIM_AER_CB_MMIO, PCISIM_AER_CB_SLOT_RESET, PCISIM_AER_CB_RESUME };
 const char *pcisim_aer_cb_name(enum pcisim_aer_cb cb);
@@ -82,7 +136,7 @@ struct pcisim_aer_saved {
 
 /**
  * struct pcisim_aer_recovery - one service thread's pcie_do_recovery(). The owner sets
- * @h, @comp, @wake once; the caller sets @rdev, @frozen and @reset_link, then
+ * @h, @comp, @wake once; the caller sets @rdev, @m.frozen and @reset_link, then
  * runs pcisim_aer_do_recovery() with PT_CALL on @pt_rec. @reset_link is a protothread
  * on @pt_reset that sets @reset_rc (0: the devices below answer again); it may use
  * @pt_wait for pcisim_aer_wait_secondary_bus().
@@ -94,8 +148,7 @@ struct pcisim_aer_recovery {
 	/* the run */
 	struct pcisim_pcifn *rdev;      /* the function that reported the error */
 	int (*reset_link)(struct pcisim_aer_recovery *r);
-	bool frozen;                    /* the channel: frozen (fatal, DPC) or normal */
-	enum pcisim_ers status;         /* the merged vote so far */
+	struct pcisim_aer_rec m;        /* the state; the channel, the merged vote */
 	struct pcisim_pcifn *bridge;    /* the port the recovery is below; NULL: none running */
 	struct pcisim_fn_list devs;     /* the functions below it (pci_walk_bridge order) */
 	struct pcisim_aer_saved *saved; /* their config, saved across a bus reset */

@@ -370,7 +370,7 @@ static int one_error(struct pcisim_aer_port *s)
 		pcisim_aer_print_error(s, s->edev[i]);
 	for (s->ei = 0; s->ei < s->nedev; s->ei++) {
 		s->rec.rdev = s->edev[s->ei];
-		s->rec.frozen = s->sev == PCISIM_AER_FATAL;
+		s->rec.m.frozen = s->sev == PCISIM_AER_FATAL;
 		s->rec.reset_link = aer_root_reset;
 		PT_CALL(pt, &s->rec.pt_rec, pcisim_aer_do_recovery(&s->rec));
 	}
@@ -434,6 +434,11 @@ static int port_query(struct pcisim_comp *c, const char *key, struct pcisim_valu
 		v->s = s->rec.bridge ? "recovering" : s->running ? "busy" : "idle";
 		return 0;
 	}
+	if (!strcmp(key, "recovery")) {
+		v->is_str = true;
+		v->s = pcisim_aer_rec_state_name(s->rec.m.state);
+		return 0;
+	}
 	return pcisim_dpc_query(&s->dpc, key, v);
 }
 
@@ -445,7 +450,7 @@ static void port_destroy(struct pcisim_comp *c)
 	free(s);
 }
 
-static const char *const port_keys[] = {"state", "bound", "queued", "last", "cor",
+static const char *const port_keys[] = {"state", "recovery", "bound", "queued", "last", "cor",
 					"nonfatal", "fatal", "recoveries", "recovered", "failed",
 					"fifo_overflows", "dpc_bound", "dpc_events", "dpc_recovered", NULL};
 static const struct pcisim_comp_ops port_ops = {

@@ -21,8 +21,8 @@
  * Command off, the secondary bus reset and Linux's waits, Root Error Status cleared,
  * the command on again.
  *
- * A component "aer:<root port>" per service answers the state keys state,
- * bound, queued, last, cor, nonfatal, fatal, recoveries, recovered, failed,
+ * A component "aer:<root port>" per service answers the state keys state, recovery
+ * (the recovery's state, aer_recovery.h), bound, queued, last, cor, nonfatal, fatal, recoveries, recovered, failed,
  * fifo_overflows (and DPC's: dpc_service.h).
  */
 #ifndef PCISIM_HOST_AER_SERVICE_H

@@ -116,7 +116,7 @@ int pcisim_dpc_handler(struct pcisim_aer_port *s)
 	s->dpc.events++;
 	dpc_process_error(s);
 	s->rec.rdev = &s->port->fn;
-	s->rec.frozen = true;
+	s->rec.m.frozen = true;
 	s->rec.reset_link = dpc_reset_link;
 	PT_CALL(pt, &s->rec.pt_rec, pcisim_aer_do_recovery(&s->rec));
 	if (s->dpc.recovered)

@@ -30,9 +30,8 @@ struct guest_rec {
 	struct pcisim_host_drv cfg;
 	struct pcisim_pt pt;
 	bool pending;  /* signalled, not started */
-	bool running;
 	bool deferred; /* serialize: signal after the host's recovery */
-	enum pcisim_ers status;
+	struct pcisim_aer_rec m; /* the guest's pcie_do_recovery() */
 	pcisim_time wake_at, deadline, step;
 	uint64_t recovered, failed;
 	const char *last;
@@ -139,11 +138,11 @@ static enum pcisim_ers guest_vote(struct guest_rec *g, enum pcisim_aer_cb cb, en
 		v = PCISIM_ERS_DISCONNECT;
 	}
 	if (v) {
-		enum pcisim_ers m = pcisim_ers_merge(g->status, v);
+		enum pcisim_ers m = pcisim_ers_merge(g->m.status, v);
 		PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.callback", PCISIM_FS("callback", pcisim_aer_cb_name(cb)),
 			      PCISIM_FS("vote", pcisim_ers_name(v)), PCISIM_FS("status", pcisim_ers_name(m)),
 			      PCISIM_FS("domain", "guest"));
-		g->status = m;
+		g->m.status = m;
 	}
 	return v;
 }
@@ -161,10 +160,9 @@ static void guest_finish(struct guest_rec *g, bool ok)
 		g->failed++;
 		g->last = "failed";
 	}
-	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.recovery", PCISIM_FS("event", ok ? "recovered" : "failed"),
-		      PCISIM_FS("state", "frozen"), PCISIM_FS("status", pcisim_ers_name(g->status)),
-		      PCISIM_FS("domain", "guest"));
-	g->running = false;
+	pcisim_aer_rec_set_state(g->comp.sim, &g->m, ok ? PCISIM_AER_REC_RECOVERED : PCISIM_AER_REC_FAILED,
+				 ok ? "device recovery successful" : "device recovery failed");
+	pcisim_aer_rec_set_state(g->comp.sim, &g->m, PCISIM_AER_REC_IDLE, "recovery over");
 }
 
 /* The physical port whose bus reset is the guest's link reset (none: the device is on a root bus). */
@@ -183,19 +181,17 @@ static int guest_thread(struct guest_rec *g)
 	for (;;) {
 		PT_WAIT_UNTIL(pt, g->pending && G_NOW(g) >= g->wake_at);
 		g->pending = false;
-		g->running = true;
-		g->status = PCISIM_ERS_CAN_RECOVER;
+		g->m.status = PCISIM_ERS_CAN_RECOVER;
 		guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0");
-		PCISIM_RECORD(sim, &g->fn->comp, "aer.recovery", PCISIM_FS("event", "start"),
-			      PCISIM_FS("state", "frozen"), PCISIM_FS("status", "can_recover"),
-			      PCISIM_FS("domain", "guest"));
+		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
 		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_FROZEN);
 		if (g->cfg.guest.error_detected)
 			G_SLEEP(pt, g, g->cfg.guest.cb_time);
 		if (!guest_vote(g, PCISIM_AER_CB_DETECTED, g->cfg.guest.error_detected) &&
 		    !g->cfg.guest.error_detected)
-			g->status = PCISIM_ERS_NO_AER_DRIVER;
+			g->m.status = PCISIM_ERS_NO_AER_DRIVER;
 		/* the guest's link reset: SBR of its virtual root port, translated by QEMU */
+		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESET_LINK, "frozen channel");
 		if (g->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET) {
 			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as FLR"),
 				      PCISIM_FS("why", "remedy: a virtual link reset resets only the device"));
@@ -217,24 +213,27 @@ static int guest_thread(struct guest_rec *g)
 			g->step *= 2;
 		}
 		guest_log(g, "pcieport 0000:00:1c.0: AER: Root Port link has been reset (0)");
-		if (g->status == PCISIM_ERS_CAN_RECOVER) {
-			g->status = PCISIM_ERS_RECOVERED;
+		if (g->m.status == PCISIM_ERS_CAN_RECOVER) {
+			g->m.status = PCISIM_ERS_RECOVERED;
+			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_MMIO_ENABLED, "can recover");
 			if (g->cfg.guest.mmio_enabled) {
 				G_SLEEP(pt, g, g->cfg.guest.cb_time);
 				guest_vote(g, PCISIM_AER_CB_MMIO, g->cfg.guest.mmio_enabled);
 			}
 		}
-		if (g->status == PCISIM_ERS_NEED_RESET) {
-			g->status = PCISIM_ERS_RECOVERED;
+		if (g->m.status == PCISIM_ERS_NEED_RESET) {
+			g->m.status = PCISIM_ERS_RECOVERED;
+			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_SLOT_RESET, "need reset");
 			if (g->cfg.guest.slot_reset) {
 				G_SLEEP(pt, g, g->cfg.guest.cb_time);
 				guest_vote(g, PCISIM_AER_CB_SLOT_RESET, g->cfg.guest.slot_reset);
 			}
 		}
-		if (g->status != PCISIM_ERS_RECOVERED) {
+		if (g->m.status != PCISIM_ERS_RECOVERED) {
 			guest_finish(g, false);
 			continue;
 		}
+		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESUME, "recovered");
 		if (g->cfg.guest.resume)
 			G_SLEEP(pt, g, g->cfg.guest.cb_time);
 		guest_finish(g, true);
@@ -257,7 +256,9 @@ static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_val
 	}
 	const char *s;
 	if (!strcmp(key, "state"))
-		s = g->running ? "recovering" : "idle";
+		s = g->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
+	else if (!strcmp(key, "recovery"))
+		s = pcisim_aer_rec_state_name(g->m.state);
 	else if (!strcmp(key, "last"))
 		s = g->last ? g->last : "-";
 	else
@@ -272,7 +273,7 @@ static void guest_destroy(struct pcisim_comp *c)
 	free(c);
 }
 
-static const char *const guest_keys[] = {"state", "last", "recovered", "failed", NULL};
+static const char *const guest_keys[] = {"state", "recovery", "last", "recovered", "failed", NULL};
 static const struct pcisim_comp_ops guest_ops = {
 	.type = "guest-aer",
 	.query = guest_query,
@@ -298,6 +299,9 @@ void pcisim_vfio_build(struct pcisim_host *h)
 		g->h = h;
 		g->fn = pcisim_fabric_find_fn(h->fab, drv->id);
 		g->cfg = *drv;
+		g->m.subject = &g->fn->comp;
+		g->m.domain = "guest";
+		g->m.frozen = true; /* QEMU injects the error as fatal */
 		if (!h->vfio && !(h->vfio = calloc(1, sizeof(*h->vfio))))
 			abort();
 		struct guest_rec **v = realloc(h->vfio->guests, (h->vfio->n + 1) * sizeof(*v));

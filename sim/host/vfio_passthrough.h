@@ -2,13 +2,13 @@
  * Passthrough (aer-passthrough-slides.txt; docs/aer.md): vfio-pci owns a device in the
  * host (`drivers: {nic0: {vfio: on, guest: {...}}}`) and forwards its errors to the
  * guest, whose own AER service recovers the device with the guest driver's callbacks
- * (pcie_do_recovery(frozen), as the host's: aer_recovery.h).
+ * (pcie_do_recovery(frozen), the same state machine as the host's: aer_recovery.h).
  * The guest's accesses reach the physical function through vfio; its link reset is a
  * Secondary Bus Reset of its virtual root port, which vfio turns into a bus reset of
  * the physical port, or an FLR with `vfio_remedy: skip_host_reset`.
  *
  * Each passed-through function has a component "guest:<id>" (state keys: state,
- * last, recovered, failed); its records carry `domain: guest`, its log
+ * recovery, last, recovered, failed); its records carry `domain: guest`, its log
  * lines come from source `guest`.
  */
 #ifndef PCISIM_HOST_VFIO_PASSTHROUGH_H
