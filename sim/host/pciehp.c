@@ -350,7 +350,7 @@ static int board_added(struct pcisim_pciehp *c)
 		c->ret = -1;
 		goto err_exit;
 	}
-	/* pciehp_configure_device(): enumeration and driver probe, instant (host.c). */
+	/* pciehp_configure_device(): enumeration and driver probe, instant (host.c; cfg.h ENUMERATION). */
 	pcisim_host_scan_bus(c->host, c->port->fn.secondary, "pciehp enable");
 	SET_INDICATORS(c, pt, PCI_EXP_SLTCTL_PWR_IND_ON, PCI_EXP_SLTCTL_ATTN_IND_OFF);
 	c->ret = 0;
