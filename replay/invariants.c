@@ -21,7 +21,7 @@
 #include "sim/core/grow.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer.h"
+#include "sim/host/aer_service.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
 #include "sim/qemu/migration.h"

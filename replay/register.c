@@ -8,7 +8,6 @@
 #include "replay/runner.h"
 #include "sim/core/scenario.h"
 #include "sim/cxl/cxl.h"
-#include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
 #include "sim/mctp/mctp.h"
@@ -23,7 +22,6 @@ void pcisim_register_all(void)
 	pcisim_mctp_register();
 	pcisim_qemu_register();
 	pcisim_host_register();
-	pcisim_host_aer_register(); /* sim/host/aer.c */
 	pcisim_host_io_register(); /* sim/host/io.c */
 	pcisim_replay_register();
 }

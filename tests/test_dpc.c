@@ -1,6 +1,6 @@
 /*
  * Downstream Port Containment (sim/pcie/dpc.c) and Linux's DPC service
- * (sim/host/aer.c): the trigger truth table (DPC Trigger Enable x what reached
+ * (sim/host/dpc_service.c): the trigger truth table (DPC Trigger Enable x what reached
  * the port), the registers after a trigger, containment (a config read below
  * returns all ones), the release when Trigger Status is cleared, Linux's recovery
  * with its exact times, and AER's own recovery when the host's DPC service is off.
@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "testbench.h"
-#include "sim/host/aer.h"
+#include "sim/host/cfg.h"
 #include "sim/host/host.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/dpc.h"
@@ -153,8 +153,7 @@ static void registers_containment_release(void **state)
 	struct pcisim_port *p = port(r);
 	uint16_t dpc = pcisim_dpc_off(p);
 	struct pcisim_pcifn *nic = tb_fn(r, "nic0");
-	struct pcisim_host *h = pcisim_host_of(&r->sim);
-	uint16_t vid = (uint16_t)pcisim_host_cfg_read(h, nic->bus, nic->devfn, PCI_VENDOR_ID, 2);
+	uint16_t vid = (uint16_t)pcisim_host_cfg_read_instant(nic, PCI_VENDOR_ID, 2, PCISIM_INSTANT_ERROR_HANDLING);
 	assert_int_not_equal(vid, 0xffff);
 	uint32_t root_before = pcisim_cfg_get32(&p->fn.cfg, (uint16_t)(p->aer + PCI_ERR_ROOT_STATUS));
 	pcisim_fn_cfg_write(&p->fn, (uint16_t)(dpc + PCI_EXP_DPC_CTL),
@@ -182,8 +181,8 @@ static void registers_containment_release(void **state)
 	assert_non_null(tb_find_rec(r, "pci.reset", "nic0", "why", "link down (DPC containment)"));
 	/* a config read below returns all ones: as a driver sees it, and as a routed
 	 * request, which the port completes with Unsupported Request */
-	assert_int_equal(pcisim_host_dev_read(nic, PCI_VENDOR_ID, 2), 0xffff);
-	assert_int_equal(pcisim_host_dev_read(nic, PCI_COMMAND, 4), 0xffffffffu);
+	assert_int_equal(pcisim_host_cfg_read_instant(nic, PCI_VENDOR_ID, 2, PCISIM_INSTANT_ERROR_HANDLING), 0xffff);
+	assert_int_equal(pcisim_host_cfg_read_instant(nic, PCI_COMMAND, 4, PCISIM_INSTANT_ERROR_HANDLING), 0xffffffffu);
 	struct pcisim_cfg_cpl cpl = {0};
 	assert_true(pcisim_cfg_request(&r->sim, NULL, nic->bus->number, nic->devfn, PCI_VENDOR_ID, 4, false, 0,
 				       got_cpl, &cpl) > 0);
@@ -211,10 +210,10 @@ static void registers_containment_release(void **state)
 	pcisim_time up = r->sim.now;
 	pcisim_run(&r->sim, up + 100 * MS - 1);
 	assert_false(pcisim_reset_is_ready(nic, r->sim.now));
-	assert_int_equal(pcisim_host_dev_read(nic, PCI_VENDOR_ID, 2), 0xffff);
+	assert_int_equal(pcisim_host_cfg_read_instant(nic, PCI_VENDOR_ID, 2, PCISIM_INSTANT_ERROR_HANDLING), 0xffff);
 	pcisim_run(&r->sim, up + 100 * MS);
 	assert_true(pcisim_reset_is_ready(nic, r->sim.now));
-	assert_int_equal(pcisim_host_dev_read(nic, PCI_VENDOR_ID, 2), vid);
+	assert_int_equal(pcisim_host_cfg_read_instant(nic, PCI_VENDOR_ID, 2, PCISIM_INSTANT_ERROR_HANDLING), vid);
 	tb_free(r);
 }
 

@@ -1,12 +1,13 @@
 /*
- * The host's config accesses as routed requests (sim/host/host.c, sim/host/pt.h):
+ * The host's config accesses as routed requests (sim/host/cfg.c, sim/host/pt.h):
  * a protothread's read of a function behind two switch levels resumes exactly one
  * route latency later; a read of an absent devfn completes as Unsupported Request
  * with all ones; during an FLR the root complex re-issues the read that got RRS every
  * 1 ms and it completes after 100 ms; with CRS Software Visibility the read sees
  * 0001h and Linux's pci_dev_wait() backs off 1, 2, 4, ... ms; pciehp enabling a slot
  * below a switch takes every access's round trip, to the picosecond; and its hard-IRQ
- * half stalls on its accesses and runs again for an interrupt taken meanwhile.
+ * half stalls on its accesses and runs again for an interrupt taken meanwhile. The
+ * instant variant meets the same rule at once.
  *
  * Link latencies used throughout (docs/links-and-resets.md 1.4): every link here
  * trains at 2.5 GT/s x1 (x3130-upstream, xio3130-downstream, pcisim-endpoint and
@@ -26,9 +27,11 @@
 #include "testbench.h"
 #include "sim/host/pt.h"
 #include "sim/pcie/fabric.h"
+#include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/reset.h"
 #include "sim/pcie/route.h"
 
 #define NS PCISIM_NS
@@ -216,6 +219,43 @@ static void absent_devfn_reads_all_ones(void **state)
 	assert_int_equal(t->a.status, PCISIM_CPL_UR);
 	assert_int_equal(t->val, 0xffffffff);
 	assert_int_equal(t->finished, t->started);
+	tb_free(r);
+}
+
+/* ---- instant accesses (cfg.h) ---- */
+
+/*
+ * The instant variant meets route.c's rule at once: a function behind a link that is
+ * down, in reset or unpowered reads all ones and takes no write; no request is
+ * traced and no time passes.
+ */
+static void instant_access_follows_the_rule(void **state)
+{
+	(void)state;
+	struct tb *r = load(two_levels, "");
+	struct pcisim_pcifn *ep = tb_fn(r, "ep1");
+	struct pcisim_port *dn1 = tb_port(r, "dn1");
+	size_t recs = r->sim.trace->nrecs;
+	const enum pcisim_host_instant why = PCISIM_INSTANT_ERROR_HANDLING;
+	assert_int_equal(pcisim_host_cfg_read_instant(ep, PCI_VENDOR_ID, 4, why), 0x56781234);
+	assert_true(pcisim_host_cfg_write_instant(ep, PCI_COMMAND, PCI_COMMAND_MEMORY, 2, why));
+	assert_int_equal(pcisim_cfg_get16(&ep->cfg, PCI_COMMAND), PCI_COMMAND_MEMORY);
+	assert_int_equal(r->sim.trace->nrecs, recs);
+	assert_int_equal(r->sim.now, 1 * MS);
+	/* dn1's link down, two levels above ep1: the rule looks at every link. */
+	pcisim_link_hold(&dn1->link, PCISIM_LINK_HOLD_SETLINK, "test");
+	assert_int_equal(pcisim_host_cfg_read_instant(ep, PCI_VENDOR_ID, 4, why), 0xffffffffu);
+	assert_int_equal(pcisim_host_cfg_read_instant(ep, PCI_VENDOR_ID, 2, why), 0xffff);
+	assert_false(pcisim_host_cfg_write_instant(ep, PCI_COMMAND, 0, 2, why));
+	assert_int_equal(pcisim_cfg_get16(&ep->cfg, PCI_COMMAND), PCI_COMMAND_MEMORY);
+	pcisim_link_release(&dn1->link, PCISIM_LINK_HOLD_SETLINK, "test");
+	pcisim_run(&r->sim, r->sim.now + 1 * MS);
+	assert_int_equal(pcisim_host_cfg_read_instant(ep, PCI_VENDOR_ID, 4, why), 0x56781234);
+	/* In reset (RRS): all ones too, until it is ready. */
+	pcisim_reset_flr(ep, "test");
+	assert_int_equal(pcisim_host_cfg_read_instant(ep, PCI_VENDOR_ID, 2, why), 0xffff);
+	pcisim_run(&r->sim, ep->ready_at);
+	assert_int_equal(pcisim_host_cfg_read_instant(ep, PCI_VENDOR_ID, 2, why), 0x1234);
 	tb_free(r);
 }
 
@@ -479,6 +519,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(read_behind_two_switches),
 		cmocka_unit_test(absent_devfn_reads_all_ones),
+		cmocka_unit_test(instant_access_follows_the_rule),
 		cmocka_unit_test(flr_read_reissued_until_ready),
 		cmocka_unit_test(crs_sv_dev_wait_backs_off),
 		cmocka_unit_test(dev_wait_slow_function),

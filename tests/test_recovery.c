@@ -1,10 +1,10 @@
 /*
- * Linux AER recovery (sim/host/aer.c): Linux's merge_result() over every pair of
+ * Linux AER recovery (sim/host/aer_recovery.c): Linux's merge_result() over every pair of
  * votes, the outcome of pcie_do_recovery() for each driver result of each callback,
  * for non-fatal and fatal errors, with several functions voting, the link reset and
  * Linux's waits after it (times to the picosecond), a reset that fails, correctable
- * errors cleared without recovery, the 2025 reset-on-NEED_RESET variant, and the
- * I/O state of the functions.
+ * errors cleared without recovery, the 2025 reset-on-NEED_RESET variant, the
+ * recovery's states over time, and the I/O state of the functions.
  *
  * Expected values come from Linux's err.c as REFERENCE.md 4.6 describes it, written
  * out here.
@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "testbench.h"
-#include "sim/host/aer.h"
+#include "sim/host/aer_recovery.h"
 #include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/aer.h"
@@ -94,7 +94,7 @@ static void outcome_case(const struct outcome *o, const char *extra)
 	assert_int_equal(tb_count(r, "aer.callback", NULL, NULL), o->callbacks);
 	assert_int_equal(tb_count(r, "aer.reset", "event", "secondary bus reset"), o->resets);
 	struct pcisim_host *h = pcisim_host_of(&r->sim);
-	enum pcisim_io_state io = pcisim_host_aer_io_state(h, tb_fn(r, "nic0"));
+	enum pcisim_io_state io = pcisim_host_io_state(h, tb_fn(r, "nic0"));
 	assert_int_equal(io, strcmp(o->result, "failed") ? PCISIM_IO_NORMAL : PCISIM_IO_PERM_FAILURE);
 	tb_free(r);
 }
@@ -183,6 +183,52 @@ static void fatal_timing(void **state)
 	/* the fatal status is sticky: it survived the reset (Linux clears non-fatal only) */
 	uint16_t naer = pcisim_cfg_find_ext_cap(&nic->cfg, PCI_EXT_CAP_ID_ERR);
 	assert_int_equal(pcisim_cfg_get32(&nic->cfg, (uint16_t)(naer + PCI_ERR_UNCOR_STATUS)), PCI_ERR_UNC_FCP);
+	tb_free(r);
+}
+
+/* The recovery's state (aer_recovery.h) as the service's `recovery` key shows it. */
+static const char *rec_state(struct tb *r)
+{
+	struct pcisim_value v = {0};
+	struct pcisim_comp *c = pcisim_comp_find(&r->sim, "aer:rp1");
+	assert_non_null(c);
+	assert_int_equal(pcisim_comp_query(c, "recovery", &v), 0);
+	assert_true(v.is_str);
+	return v.s;
+}
+
+/*
+ * A fatal error walks ERROR_DETECTED (5 ms callback), RESET_LINK (2 ms of SBR,
+ * 20 ms, 100 ms), SLOT_RESET and RESUME (5 ms each) and ends IDLE; only the start
+ * and the end are records.
+ */
+static void state_machine_walk(void **state)
+{
+	char text[1024];
+	snprintf(text, sizeof(text), one_fmt, "", "error_detected: need_reset, slot_reset: recovered, resume: on", "FCP");
+	struct tb *r = calloc(1, sizeof(*r));
+	assert_int_equal(tb_build(r, text, 0), 0);
+	pcisim_run(&r->sim, 1 * S);
+	assert_string_equal(rec_state(r), "IDLE");
+	pcisim_run(&r->sim, 1 * S + 1 * MS);
+	const struct pcisim_record *deliv = tb_find_rec(r, "aer.msg", "rp1", "result", "delivered");
+	assert_non_null(deliv);
+	pcisim_time t0 = deliv->t;
+	static const struct {
+		pcisim_time at;
+		const char *state;
+	} walk[] = {
+		{1 * MS, "ERROR_DETECTED"}, {5 * MS + 1, "RESET_LINK"}, {126 * MS, "RESET_LINK"},
+		{130 * MS, "SLOT_RESET"},   {135 * MS, "RESUME"},       {138 * MS, "IDLE"},
+	};
+	for (size_t i = 0; i < sizeof(walk) / sizeof(walk[0]); i++) {
+		pcisim_run(&r->sim, t0 + walk[i].at);
+		if (strcmp(rec_state(r), walk[i].state))
+			fail_msg("at t0 + %llu ps: %s, expected %s", (unsigned long long)walk[i].at, rec_state(r),
+				 walk[i].state);
+	}
+	assert_int_equal(tb_count(r, "aer.recovery", NULL, NULL), 2);
+	assert_int_equal(tb_find_rec(r, "aer.recovery", "rp1", "event", "recovered")->t, t0 + 137 * MS);
 	tb_free(r);
 }
 
@@ -290,6 +336,7 @@ int main(void)
 		cmocka_unit_test(fatal_outcomes),
 		cmocka_unit_test(reset_on_need_reset),
 		cmocka_unit_test(fatal_timing),
+		cmocka_unit_test(state_machine_walk),
 		cmocka_unit_test(multifunction_votes),
 		cmocka_unit_test(correctable_cleared),
 		cmocka_unit_test(reset_fails),

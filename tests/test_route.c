@@ -3,7 +3,9 @@
  * (root port -> x3130-upstream -> xio3130-downstream -> endpoint) completes after
  * exactly the latency of its four link crossings; absent functions, buses nobody
  * routes and unpowered slots complete as Unsupported Request with all ones; writes
- * take effect when they arrive; a link that is down stops requests at its port.
+ * take effect when they arrive; a link that is down stops requests at its port; an
+ * instant access (pcisim_cfg_access_now()) meets the same rule at once, and a path's
+ * latencies add up to the routed round trip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +19,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
-#include "sim/host/host.h"
+#include "sim/host/cfg.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
@@ -110,8 +112,8 @@ static void test_read_through_switch(void **state)
 	assert_int_equal(c.completed - c.issued, 0);
 	assert_int_equal(c.links, 0);
 
-	/* The synchronous host path still answers at once. */
-	assert_int_equal(pcisim_host_cfg_read(NULL, ep->bus, ep->devfn, PCI_VENDOR_ID, 4), 0x56781234);
+	/* The host's instant access answers at once, by the same rule. */
+	assert_int_equal(pcisim_host_cfg_read_instant(ep, PCI_VENDOR_ID, 4, PCISIM_INSTANT_BOOT), 0x56781234);
 
 	/* A faster link is faster: rp1 at 8 GT/s x4 with a cxl-less endpoint is still
 	 * capped by the endpoint, so check the formula on the link itself. */
@@ -266,6 +268,77 @@ static void test_link_down_stops_requests(void **state)
 	tb_free(t);
 }
 
+/*
+ * pcisim_cfg_access_now(): the routed path's decisions at one moment, with no
+ * latency, no events and no records; and the path by topology with its latencies.
+ */
+static void test_instant_access_same_rule(void **state)
+{
+	(void)state;
+	struct tb *t = tb_ok("9.2", switch_topo, ", link_model: spec");
+	struct pcisim_pcifn *ep = tb_fn(t, "ep1");
+	struct pcisim_port *d = tb_port(t, "dn1"), *rp = tb_port(t, "rp1");
+	pcisim_run(&t->sim, 1 * MS);
+	size_t recs = t->sim.trace->nrecs;
+	uint64_t hash = t->sim.hash;
+
+	struct pcisim_cfg_cpl c = pcisim_cfg_access_now(&t->sim, 3, 0, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_SC);
+	assert_int_equal(c.val, 0x56781234);
+	assert_int_equal(c.links, 2);
+	assert_ptr_equal(c.completer, ep);
+	assert_int_equal(c.completed, c.issued);
+	c = pcisim_cfg_access_now(&t->sim, 3, 0, PCI_COMMAND, 2, true, PCI_COMMAND_MEMORY);
+	assert_int_equal(c.status, PCISIM_CPL_SC);
+	assert_true(pcisim_cfg_get16(&ep->cfg, PCI_COMMAND) & PCI_COMMAND_MEMORY);
+	c = pcisim_cfg_access_now(&t->sim, 3, 1, PCI_VENDOR_ID, 2, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_int_equal(c.val, 0xffff);
+	assert_ptr_equal(c.completer, &d->fn);
+	c = pcisim_cfg_access_now(&t->sim, 0x50, 0, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_null(c.completer);
+	c = pcisim_cfg_access_now(&t->sim, 3, 0, 1, 2, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_int_equal(c.val, 0xffffffff);
+	/* Nothing traced, nothing scheduled, nothing hashed. */
+	assert_int_equal(t->sim.trace->nrecs, recs);
+	assert_int_equal(t->sim.hash, hash);
+	assert_int_equal(pcisim_cfg_in_flight(&t->sim), 0);
+
+	/* The path: rp1's link, then dn1's; a read's round trip is the routed one. */
+	struct pcisim_route_path path;
+	assert_true(pcisim_route_path_of(ep, &path));
+	assert_int_equal(path.n, 2);
+	assert_ptr_equal(path.link[0], &rp->link);
+	assert_ptr_equal(path.link[1], &d->link);
+	assert_ptr_equal(path.root_port, rp);
+	assert_null(pcisim_route_path_ur_completer(&path));
+	struct pcisim_cfg_cpl routed = request(t, ep, 0, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(routed.completed - routed.issued,
+			 pcisim_route_path_latency(&path, PCISIM_TLP_CFG_HDR) +
+				 pcisim_route_path_latency(&path, PCISIM_TLP_CFG_HDR + PCISIM_TLP_DW));
+
+	/* A link that is down: UR from the port above it, routed or instant. */
+	uint16_t ctl = (uint16_t)(d->exp + PCI_EXP_LNKCTL);
+	pcisim_fn_cfg_write(&d->fn, ctl, PCI_EXP_LNKCTL_LD, 2);
+	c = pcisim_cfg_access_now(&t->sim, 3, 0, PCI_VENDOR_ID, 4, false, 0);
+	routed = request(t, ep, 0, PCI_VENDOR_ID, 4, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_UR);
+	assert_int_equal(routed.status, PCISIM_CPL_UR);
+	assert_ptr_equal(c.completer, routed.completer);
+	assert_int_equal(c.links, routed.links);
+	assert_ptr_equal(pcisim_route_path_ur_completer(&path), &d->fn);
+
+	/* The link back: the endpoint, reset by the link going down, answers RRS. */
+	pcisim_fn_cfg_write(&d->fn, ctl, 0, 2);
+	c = pcisim_cfg_access_now(&t->sim, 3, 0, PCI_COMMAND, 2, false, 0);
+	assert_int_equal(c.status, PCISIM_CPL_RRS);
+	assert_int_equal(c.val, 0xffff);
+	assert_ptr_equal(c.completer, ep);
+	tb_free(t);
+}
+
 static uint64_t hashed_run(void)
 {
 	struct tb *t = tb_ok("9.2", switch_topo, ", link_training: 1ms, link_model: spec");
@@ -298,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_unpowered_slot),
 		cmocka_unit_test(test_write_arrives_later),
 		cmocka_unit_test(test_link_down_stops_requests),
+		cmocka_unit_test(test_instant_access_same_rule),
 		cmocka_unit_test(test_deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,19 +1,21 @@
 /*
- * The host: the host: section of a scenario, boot, the PCIe port services, Linux's
- * view of the devices (what it enumerated and bound), and config access as the CPU
- * sees it.
+ * The host: its component, Linux's view of the devices (what it enumerated and bound,
+ * and each function's channel state), boot (enumeration, pcieport, the port services
+ * through the table in portdrv.c), the ports' interrupts, and the guest actions.
+ * The host: section is read by host_section.c, config accesses go through cfg.h.
  */
 #include "sim/host/host.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer.h"
+#include "sim/host/aer_recovery.h"
+#include "sim/host/cfg.h"
 #include "sim/host/pciehp.h"
-#include "sim/host/pt.h"
+#include "sim/host/portdrv.h"
+#include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -26,16 +28,6 @@ struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim)
 	return pcisim_ext_get(sim, &host_key);
 }
 
-struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port)
-{
-	for (size_t i = 0; h && i < h->nhp; i++)
-		if (&h->hp[i]->port->fn == port)
-			return h->hp[i];
-	return NULL;
-}
-
-/* ---- config access ---- */
-
 static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
 {
 	for (uint16_t i = 0; bus && i < bus->nfns; i++)
@@ -44,211 +36,28 @@ static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
 	return NULL;
 }
 
-/*
- * The synchronous accesses: instant, QEMU's view. Only boot uses them (enumeration,
- * the drivers' probe writes, pcieport's MSI-X/MSI enable, pciehp_probe's pcie_init);
- * boot happens before any scenario action, and enumeration after a hot-add
- * (pcisim_host_scan_bus() from pciehp) is modelled as instant as well.
- */
-uint32_t pcisim_host_cfg_read(struct pcisim_host *h, struct pcisim_pcibus *bus, uint8_t devfn,
-			      uint16_t off, unsigned len)
-{
-	uint32_t ones = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
-	struct pcisim_pcifn *fn = fn_at(bus, devfn);
-	/* An absent function completes as Unsupported Request; QEMU answers all ones for
-	 * a function whose slot power is off. */
-	if (!fn || !fn->powered)
-		return ones;
-	return pcisim_fn_cfg_read(fn, off, len);
-}
-
-void pcisim_host_cfg_write(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off,
-			   uint32_t val, unsigned len)
-{
-	if (!fn->powered || fn->comp.removed)
-		return;
-	pcisim_fn_cfg_write(fn, off, val, len);
-}
-
-/*
- * The routed accesses of host threads (pt.h: PT_CFG_READ, PT_CFG_WRITE): one
- * pcisim_cfg_request() per attempt; the root complex re-issues RRS that software
- * cannot see (pt.h explains the model).
- */
-static void host_cfg_issue(struct pcisim_host_cfg *a);
-
-static void reissue_event(struct pcisim_sim *sim, struct pcisim_event *ev)
-{
-	struct pcisim_host_cfg *a = ev->ptr;
-	a->reissue = (pcisim_timer){0, 0};
-	a->reissues++;
-	host_cfg_issue(a);
-}
-PCISIM_EVKIND(reissue_kind, "host.cfg_reissue", reissue_event);
-
-/* An RRS completion the CPU sees: a Vendor ID read under CRS Software Visibility (0001h). */
-static bool rrs_visible(const struct pcisim_cfg_cpl *cpl)
-{
-	return !cpl->write && cpl->off == 0 && cpl->len >= 2 && (cpl->val & 0xffff) == 0x0001;
-}
-
-static void host_cfg_done(struct pcisim_sim *sim, const struct pcisim_cfg_cpl *cpl, void *ctx)
-{
-	struct pcisim_host_cfg *a = ctx;
-	a->status = cpl->status;
-	a->val = cpl->val;
-	if (cpl->status == PCISIM_CPL_RRS && !rrs_visible(cpl) &&
-	    sim->now - a->issued < PCISIM_HOST_RRS_GIVE_UP) {
-		/* The root complex re-issues it as a new request (PCIe r5.0 §2.3.2). */
-		struct pcisim_event *ev = pcisim_event_new(sim, &reissue_kind, a->requester);
-		ev->ptr = a;
-		ev->a[0] = (uint64_t)a->bus << 24 | (uint64_t)a->devfn << 16 | a->off;
-		ev->a[1] = a->reissues;
-		a->reissue = pcisim_post(sim, ev, pcisim_time_add(sim->now, PCISIM_HOST_RRS_REISSUE),
-					 PCISIM_CLASS_MSG);
-		return;
-	}
-	a->busy = false;
-	a->completed = sim->now;
-	if (a->wake)
-		a->wake(a->ctx);
-}
-
-static void host_cfg_issue(struct pcisim_host_cfg *a)
-{
-	int64_t tag = pcisim_cfg_request(a->sim, a->requester, a->bus, a->devfn, a->off, a->len,
-					 a->write, a->wval, host_cfg_done, a);
-	assert(tag > 0);
-	if (tag <= 0) { /* a malformed access: completes at once, as a UR would */
-		a->status = PCISIM_CPL_UR;
-		a->val = a->write ? 0 : a->len == 4 ? 0xffffffffu : (1u << (8 * a->len)) - 1;
-		a->busy = false;
-		a->completed = a->sim->now;
-	}
-}
-
-void pcisim_host_cfg_init(struct pcisim_host_cfg *a, struct pcisim_sim *sim,
-			  struct pcisim_comp *requester, void (*wake)(void *ctx), void *ctx)
-{
-	memset(a, 0, sizeof(*a));
-	a->sim = sim;
-	a->requester = requester;
-	a->wake = wake;
-	a->ctx = ctx;
-}
-
-void pcisim_host_cfg_start(struct pcisim_host_cfg *a, uint8_t bus, uint8_t devfn, uint16_t off,
-			   unsigned len, bool write, uint32_t val)
-{
-	assert(!a->busy);
-	a->busy = true;
-	a->write = write;
-	a->bus = bus;
-	a->devfn = devfn;
-	a->off = off;
-	a->len = (uint8_t)len;
-	a->wval = val;
-	a->reissues = 0;
-	a->issued = a->sim->now;
-	host_cfg_issue(a);
-}
-
-static void host_sleep_event(struct pcisim_sim *sim, struct pcisim_event *ev)
-{
-	struct pcisim_host_cfg *a = ev->ptr;
-	a->sleep = (pcisim_timer){0, 0};
-	if (a->wake)
-		a->wake(a->ctx);
-}
-PCISIM_EVKIND(host_sleep_kind, "host.msleep", host_sleep_event);
-
-void pcisim_host_cfg_sleep(struct pcisim_host_cfg *a, pcisim_time d)
-{
-	struct pcisim_event *ev = pcisim_event_new(a->sim, &host_sleep_kind, a->requester);
-	ev->ptr = a;
-	ev->a[0] = d;
-	a->wake_at = pcisim_time_add(a->sim->now, d);
-	pcisim_cancel(a->sim, &a->sleep);
-	a->sleep = pcisim_post(a->sim, ev, a->wake_at, PCISIM_CLASS_HOST);
-}
-
-/* Linux's root->config_rrs_sv: Root Control CRS SV of the root port above @fn (set at boot). */
-static bool rrs_sv(const struct pcisim_pcifn *fn)
-{
-	while (fn->bus && !fn->bus->is_root && fn->bus->bridge)
-		fn = fn->bus->bridge;
-	if (fn->drv->kind != PCISIM_FN_ROOT_PORT || !pcisim_is_port(fn))
-		return false;
-	const struct pcisim_port *p = pcisim_to_port((struct pcisim_pcifn *)fn);
-	return p->exp && (pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCTL)) &
-			  PCI_EXP_RTCTL_CRSSVE);
-}
-
-static void dev_log(struct pcisim_host_dev_wait *w, const char *what)
-{
-	char bdf[32];
-	pcisim_fn_bdf_str(w->fn, bdf, sizeof(bdf));
-	pcisim_log(w->acc->sim, &w->fn->comp, "linux", "pci %s: %s %ums after %s%s", bdf,
-		   what, w->delay - 1, w->reset_type,
-		   !strcmp(what, "ready") ? "" : w->delay > w->timeout_ms ? "; giving up" : "; waiting");
-}
-
-/* pci_dev_wait() (drivers/pci/pci.c) */
-int pcisim_host_dev_wait(struct pcisim_host_dev_wait *w)
-{
-	struct pcisim_pt *pt = &w->pt;
-	struct pcisim_host_cfg *a = w->acc;
-	PT_BEGIN(pt);
-	w->delay = 1;
-	w->reads = 0;
-	for (;;) {
-		if (w->fn->comp.removed) { /* pci_dev_is_disconnected(): not waiting */
-			w->ret = -1;
-			PT_EXIT(pt);
-		}
-		w->reads++;
-		if (rrs_sv(w->fn)) {
-			PT_CFG_READ(pt, a, w->fn->bus->number, w->fn->devfn, PCI_VENDOR_ID, 4);
-			if ((a->val & 0xffff) != 0x0001)
-				break;
-		} else {
-			PT_CFG_READ(pt, a, w->fn->bus->number, w->fn->devfn, PCI_COMMAND, 4);
-			if (a->val != 0xffffffffu)
-				break;
-		}
-		if (w->delay > w->timeout_ms) {
-			dev_log(w, "not ready");
-			w->ret = -1;
-			PT_EXIT(pt);
-		}
-		if (w->delay > PCISIM_HOST_RESET_WAIT_MS)
-			dev_log(w, "not ready");
-		PT_HOST_SLEEP(pt, a, (pcisim_time)w->delay * PCISIM_MS);
-		w->delay *= 2;
-	}
-	if (w->delay > PCISIM_HOST_RESET_WAIT_MS)
-		dev_log(w, "ready");
-	w->ret = 0;
-	PT_END(pt);
-}
-
 /* ---- Linux's view of the devices ---- */
+
+/* A per-component-id array of @size-byte entries, grown (zeroed) to hold @id. */
+static void *grow_by_id(void *v, size_t *n, size_t size, uint32_t id)
+{
+	if (id < *n)
+		return v;
+	size_t nn = *n ? *n : 64;
+	while (nn <= id)
+		nn *= 2;
+	char *nv = realloc(v, nn * size);
+	if (!nv)
+		abort();
+	memset(nv + *n * size, 0, (nn - *n) * size);
+	*n = nn;
+	return nv;
+}
 
 static bool *visible_slot(struct pcisim_host *h, const struct pcisim_pcifn *fn)
 {
-	uint32_t id = fn->comp.id;
-	if (id >= h->nvisible) {
-		size_t n = h->nvisible ? h->nvisible : 64;
-		while (n <= id)
-			n *= 2;
-		bool *v = realloc(h->visible, n * sizeof(*v));
-		if (!v)
-			abort();
-		memset(v + h->nvisible, 0, (n - h->nvisible) * sizeof(*v));
-		h->visible = v;
-		h->nvisible = n;
-	}
-	return &h->visible[id];
+	h->visible = grow_by_id(h->visible, &h->nvisible, sizeof(*h->visible), fn->comp.id);
+	return &h->visible[fn->comp.id];
 }
 
 /* The Linux driver that binds to a QEMU device model (for the timeline). */
@@ -282,15 +91,18 @@ static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *w
 	*v = true;
 	char bdf[32];
 	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+	/* pci_scan_device() and pci_setup_device(): the function's identity */
+	uint32_t ids = pcisim_host_cfg_read_instant(fn, PCI_VENDOR_ID, 4, PCISIM_INSTANT_ENUMERATION);
+	uint8_t hdr = (uint8_t)pcisim_host_cfg_read_instant(fn, PCI_HEADER_TYPE, 1, PCISIM_INSTANT_ENUMERATION);
+	uint32_t class = pcisim_host_cfg_read_instant(fn, PCI_REVISION_ID, 4, PCISIM_INSTANT_ENUMERATION) >> 8;
 	pcisim_log(fn->comp.sim, &fn->comp, "linux", "pci %s: [%04x:%04x] type %02x class %#08x",
-		   bdf, pcisim_cfg_get16(&fn->cfg, PCI_VENDOR_ID), pcisim_cfg_get16(&fn->cfg, PCI_DEVICE_ID),
-		   pcisim_cfg_get8(&fn->cfg, PCI_HEADER_TYPE) & 0x7f,
-		   pcisim_cfg_get32(&fn->cfg, PCI_REVISION_ID) >> 8);
+		   bdf, ids & 0xffff, ids >> 16, hdr & 0x7f, class);
 	const char *drv = linux_driver(fn);
 	if (drv) {
 		/* The driver's probe: pci_enable_device() and pci_set_master(). */
-		uint16_t cmd = pcisim_cfg_get16(&fn->cfg, PCI_COMMAND);
-		pcisim_host_cfg_write(h, fn, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+		uint16_t cmd = (uint16_t)pcisim_host_cfg_read_instant(fn, PCI_COMMAND, 2, PCISIM_INSTANT_ENUMERATION);
+		pcisim_host_cfg_write_instant(fn, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2,
+					      PCISIM_INSTANT_ENUMERATION);
 	}
 	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
 		      PCISIM_FS("event", "added"), PCISIM_FS("bdf", bdf),
@@ -311,7 +123,7 @@ void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, cons
 		if (!f0 || !f0->powered)
 			continue;
 		add_fn(h, f0, why);
-		bool multi = pcisim_cfg_get8(&f0->cfg, PCI_HEADER_TYPE) & 0x80;
+		bool multi = pcisim_host_cfg_read_instant(f0, PCI_HEADER_TYPE, 1, PCISIM_INSTANT_ENUMERATION) & 0x80;
 		for (unsigned f = 1; multi && f < 8; f++) {
 			struct pcisim_pcifn *fn = fn_at(bus, (uint8_t)(slot << 3 | f));
 			if (fn && fn->powered)
@@ -323,25 +135,30 @@ void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, cons
 			pcisim_host_scan_bus(h, bus->fns[i]->secondary, why);
 }
 
+/* Linux forgets @fn: its driver (and, for a port, pcieport's services) unbinds. */
+static void forget_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
+{
+	*visible_slot(h, fn) = false;
+	if (pcisim_is_port(fn))
+		pcisim_port_services_remove(h, pcisim_to_port(fn));
+	char bdf[32];
+	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
+	const char *drv = linux_driver(fn);
+	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device", PCISIM_FS("event", "removed"),
+		      PCISIM_FS("bdf", bdf), PCISIM_FS("driver", drv ? drv : "-"), PCISIM_FS("why", why));
+}
+
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise)
 {
 	if (!bus)
 		return;
 	for (uint16_t i = bus->nfns; i-- > 0;) {
 		struct pcisim_pcifn *fn = bus->fns[i];
-		bool *v = visible_slot(h, fn);
-		if (!*v)
+		if (!*visible_slot(h, fn))
 			continue;
 		if (fn->secondary)
 			pcisim_host_remove_bus(h, fn->secondary, surprise);
-		*v = false;
-		char bdf[32];
-		pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
-		const char *drv = linux_driver(fn);
-		PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
-			      PCISIM_FS("event", "removed"), PCISIM_FS("bdf", bdf),
-			      PCISIM_FS("driver", drv ? drv : "-"),
-			      PCISIM_FS("why", surprise ? "surprise removal" : "safe removal"));
+		forget_fn(h, fn, surprise ? "surprise removal" : "safe removal");
 	}
 }
 
@@ -363,6 +180,34 @@ bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus)
 	return true;
 }
 
+/* ---- the channel state (pci_dev->error_state) ---- */
+
+const char *pcisim_io_state_name(enum pcisim_io_state s)
+{
+	return s == PCISIM_IO_FROZEN ? "frozen" : s == PCISIM_IO_PERM_FAILURE ? "perm_failure" : "normal";
+}
+
+enum pcisim_io_state pcisim_host_io_state(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	if (!h || fn->comp.id >= h->nio_state || !h->io_state[fn->comp.id])
+		return PCISIM_IO_NORMAL;
+	return (enum pcisim_io_state)h->io_state[fn->comp.id];
+}
+
+bool pcisim_host_set_io_state(struct pcisim_host *h, struct pcisim_pcifn *fn, enum pcisim_io_state s)
+{
+	h->io_state = grow_by_id(h->io_state, &h->nio_state, sizeof(*h->io_state), fn->comp.id);
+	uint8_t *v = &h->io_state[fn->comp.id];
+	enum pcisim_io_state old = *v ? (enum pcisim_io_state)*v : PCISIM_IO_NORMAL;
+	if (old == PCISIM_IO_PERM_FAILURE)
+		return s == PCISIM_IO_PERM_FAILURE;
+	if (old != s)
+		PCISIM_RECORD(fn->comp.sim, &fn->comp, "aer.io_state", PCISIM_FS("from", pcisim_io_state_name(old)),
+			      PCISIM_FS("to", pcisim_io_state_name(s)));
+	*v = (uint8_t)s;
+	return true;
+}
+
 /* ---- interrupts ---- */
 
 static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
@@ -372,10 +217,7 @@ static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
 	if (port->comp.removed)
 		return;
 	/* The port services share the port's vector: each looks at its own status. */
-	struct pcisim_pciehp *hp = pcisim_host_pciehp(h, port);
-	if (hp)
-		pcisim_pciehp_isr(hp);
-	pcisim_host_aer_isr(h, port); /* aer.c: the AER service looks at Root Error Status */
+	pcisim_port_services_irq(h, pcisim_to_port(port));
 }
 PCISIM_EVKIND(isr_kind, "host.isr", isr_event);
 
@@ -390,56 +232,80 @@ static void port_irq(struct pcisim_irq *irq, void *ctx, int level, bool edge)
 
 /* ---- boot ---- */
 
+static bool bound_port(struct pcisim_host *h, struct pcisim_pcifn *fn)
+{
+	return !fn->comp.removed && pcisim_is_port(fn) && *visible_slot(h, fn);
+}
+
+/* pcieport's probe: the port's vector enabled and connected (and CRS SV on a root port). */
+static void pcieport_probe(struct pcisim_host *h, struct pcisim_port *p)
+{
+	struct pcisim_pcifn *fn = &p->fn;
+	/* pci_enable_rrs_sv(): CRS Software Visibility where a root port offers it
+	 * (QEMU's do not: RTCAP CRSVIS is 0). */
+	if (fn->drv->kind == PCISIM_FN_ROOT_PORT && p->exp &&
+	    (pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCAP), 2, PCISIM_INSTANT_BOOT) &
+	     PCI_EXP_RTCAP_CRSVIS)) {
+		uint16_t rt = (uint16_t)pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL), 2,
+								     PCISIM_INSTANT_BOOT);
+		pcisim_host_cfg_write_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL), rt | PCI_EXP_RTCTL_CRSSVE,
+					      2, PCISIM_INSTANT_BOOT);
+	}
+	if (p->msix) {
+		uint16_t off = (uint16_t)(p->msix + PCI_MSIX_FLAGS);
+		uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
+		pcisim_host_cfg_write_instant(fn, off, v | PCI_MSIX_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
+	} else if (p->msi) {
+		uint16_t off = (uint16_t)(p->msi + PCI_MSI_FLAGS);
+		uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(fn, off, 2, PCISIM_INSTANT_BOOT);
+		pcisim_host_cfg_write_instant(fn, off, v | PCI_MSI_FLAGS_ENABLE, 2, PCISIM_INSTANT_BOOT);
+	}
+	pcisim_irq_connect(&p->irq_msg, port_irq, p);
+	pcisim_irq_connect(&p->irq_intx, port_irq, p);
+}
+
 static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	struct pcisim_host *h = pcisim_host_of(sim);
 	struct pcisim_fabric *fab = h->fab;
 	h->booted = true;
 	pcisim_log(sim, &h->comp, "linux", "Linux booted: pciehp %s, ACPI PCI hotplug on bridges %s",
-		   h->pciehp ? "on" : "off", h->acpi_pcihp ? "on" : "off");
+		   h->cfg.pciehp ? "on" : "off", h->cfg.acpi_pcihp ? "on" : "off");
 	/* Enumerate from every root bus. */
 	for (uint32_t i = 0; i < fab->nbuses; i++)
 		if (fab->buses[i]->is_root)
 			pcisim_host_scan_bus(h, fab->buses[i], "boot");
-	/* pcieport: enable MSI-X (or MSI) on every port Linux found, connect the vector. */
+	/* pcieport binds every port Linux found; the first round of services with it. */
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
-		if (fn->comp.removed || !pcisim_is_port(fn) || !*visible_slot(h, fn))
+		if (!bound_port(h, fn))
 			continue;
-		struct pcisim_port *p = pcisim_to_port(fn);
-		/* pci_enable_rrs_sv(): CRS Software Visibility where a root port offers it
-		 * (QEMU's do not: RTCAP CRSVIS is 0). */
-		if (fn->drv->kind == PCISIM_FN_ROOT_PORT && p->exp &&
-		    (pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCAP)) & PCI_EXP_RTCAP_CRSVIS)) {
-			uint16_t rt = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_RTCTL));
-			pcisim_host_cfg_write(h, fn, (uint16_t)(p->exp + PCI_EXP_RTCTL),
-					      rt | PCI_EXP_RTCTL_CRSSVE, 2);
-		}
-		if (p->msix) {
-			uint16_t v = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->msix + PCI_MSIX_FLAGS));
-			pcisim_host_cfg_write(h, fn, (uint16_t)(p->msix + PCI_MSIX_FLAGS),
-					      v | PCI_MSIX_FLAGS_ENABLE, 2);
-		} else if (p->msi) {
-			uint16_t v = pcisim_cfg_get16(&fn->cfg, (uint16_t)(p->msi + PCI_MSI_FLAGS));
-			pcisim_host_cfg_write(h, fn, (uint16_t)(p->msi + PCI_MSI_FLAGS),
-					      v | PCI_MSI_FLAGS_ENABLE, 2);
-		}
-		pcisim_irq_connect(&p->irq_msg, port_irq, p);
-		pcisim_irq_connect(&p->irq_intx, port_irq, p);
-		struct pcisim_pciehp *c = pcisim_host_pciehp(h, fn);
-		if (c)
-			pcisim_pciehp_probe(c);
+		pcieport_probe(h, pcisim_to_port(fn));
+		pcisim_port_services_probe(h, pcisim_to_port(fn), PCISIM_PORTSVC_WITH_PCIEPORT);
 	}
-	pcisim_host_aer_boot(h); /* aer.c: reporting enables, the AER service's probe */
+	/* The services' part of every function's setup, then their second round. */
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!fn->comp.removed && fn->cfg.bytes &&
+		    *visible_slot(h, fn))
+			pcisim_port_services_init_fn(h, fn);
+	}
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (bound_port(h, fab->fns[i]))
+			pcisim_port_services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
+
+/* ---- the component ---- */
 
 static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
-	pcisim_host_aer_free(h); /* aer.c */
-	free(h->hp);
+	pcisim_port_services_free(h);
+	pcisim_vfio_free(h);
+	free(h->cfg.drivers);
 	free(h->visible);
+	free(h->io_state);
 	free(h);
 }
 
@@ -461,85 +327,33 @@ static const struct pcisim_comp_ops host_ops = {
 	.destroy = host_destroy,
 };
 
-static const char *const host_section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
-						/* aer.c */
-						"aer", "drivers", "aer_reset_on_need_reset",
-						"vfio_remedy", "vfio_notify", "dpc", NULL};
-
-static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
-		      const struct pcisim_ynode *node, struct pcisim_diag *d)
+struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
+				       struct pcisim_loc loc, struct pcisim_diag *d)
 {
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	int rc;
-	if (!node) /* no host: section, no host software */
-		return 0;
-	if ((rc = pcisim_ymap_check_keys(node, "'host'", host_section_keys, d)))
-		return rc;
-	const struct pcisim_ynode *os = pcisim_ymap_get(node, "os");
-	if (os) {
-		static const char *const oses[] = {"linux", NULL};
-		unsigned i;
-		if ((rc = pcisim_yget_choice(os, "'os'", oses, &i, d)))
-			return rc;
-	}
 	struct pcisim_host *h = calloc(1, sizeof(*h));
 	if (!h)
-		return PCISIM_ERR(PCISIM_ENOMEM);
-	h->fab = fab;
-	h->pciehp = true;
-	h->acpi_pcihp = fab->machine.acpi_pcihp_bridges;
-	const struct pcisim_ynode *n;
-	bool b;
-	if ((n = pcisim_ymap_get(node, "pciehp"))) {
-		if ((rc = pcisim_yget_bool(n, "'pciehp'", &b, d)))
-			goto err;
-		h->pciehp = b;
+		abort();
+	h->fab = pcisim_fabric_get(sim);
+	h->cfg = *cfg;
+	if (pcisim_comp_add(sim, &h->comp, NULL, "linux", &host_ops)) {
+		pcisim_diag_error(d, loc, "the name 'linux' is taken by a device id");
+		free(h);
+		return NULL;
 	}
-	if ((n = pcisim_ymap_get(node, "acpi_pcihp"))) {
-		if ((rc = pcisim_yget_bool(n, "'acpi_pcihp'", &b, d)))
-			goto err;
-		h->acpi_pcihp = b;
-	}
-	if ((n = pcisim_ymap_get(node, "boot")) && (rc = pcisim_yget_time(n, "'boot'", &h->boot, d)))
-		goto err;
-	if ((rc = pcisim_comp_add(sim, &h->comp, NULL, "linux", &host_ops))) {
-		rc = pcisim_diag_error(d, node->loc, "the name 'linux' is taken by a device id");
-		goto err;
-	}
+	cfg->drivers = NULL; /* the host's now */
+	cfg->ndrivers = 0;
 	pcisim_ext_set(sim, &host_key, h, NULL);
-	if ((rc = pcisim_host_aer_build(h, node, d))) /* aer.c: aer, drivers, ... */
-		return rc;
-	/*
-	 * pciehp's controllers exist from the start (so a scenario can name them); they
-	 * probe at boot. With ACPI PCI hotplug on bridges, firmware keeps hotplug control
-	 * (_OSC does not grant native hotplug), so pciehp binds nowhere; acpiphp is not
-	 * modelled.
-	 */
-	for (uint32_t i = 0; h->pciehp && !h->acpi_pcihp && i < fab->nfns; i++) {
-		struct pcisim_pcifn *fn = fab->fns[i];
-		if (fn->comp.removed || !pcisim_is_port(fn))
-			continue;
-		struct pcisim_port *p = pcisim_to_port(fn);
-		if (!p->slot.implemented ||
-		    !(pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP)) & PCI_EXP_SLTCAP_HPC))
-			continue;
-		struct pcisim_pciehp *c = pcisim_pciehp_create(h, p);
-		if (!c)
-			continue;
-		struct pcisim_pciehp **hp = realloc(h->hp, (h->nhp + 1) * sizeof(*hp));
-		if (!hp)
-			abort();
-		h->hp = hp;
-		h->hp[h->nhp++] = c;
-	}
-	pcisim_schedule(sim, h->boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
-	return 0;
-err:
-	free(h);
-	return rc;
+	return h;
 }
 
-static const struct pcisim_section_def host_section = {"host", host_build};
+int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d)
+{
+	int rc = pcisim_port_services_build(h, d);
+	if (rc)
+		return rc;
+	pcisim_schedule(h->comp.sim, h->cfg.boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
+	return 0;
+}
 
 /* ---- guest actions ---- */
 
@@ -566,16 +380,16 @@ static int guest_slot_power(struct pcisim_sim *sim, const struct pcisim_step *s,
 	if (!p)
 		return -1;
 	struct pcisim_host *h = pcisim_host_of(sim);
-	struct pcisim_pciehp *hp = pcisim_host_pciehp(h, &p->fn);
+	struct pcisim_pciehp *hp = pcisim_pciehp_of(h, &p->fn);
 	if (hp) /* echo 0|1 > /sys/bus/pci/slots/N/power */
 		return pcisim_pciehp_sysfs_power(hp, on);
 	/* No hotplug driver: the guest writes Slot Control itself (power and indicator). */
 	uint16_t off = (uint16_t)(p->exp + PCI_EXP_SLTCTL);
-	uint16_t v = pcisim_cfg_get16(&p->fn.cfg, off);
+	uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(&p->fn, off, 2, PCISIM_INSTANT_GUEST_ACTION);
 	v &= (uint16_t)~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC);
 	v |= on ? (PCI_EXP_SLTCTL_PWR_ON | PCI_EXP_SLTCTL_PWR_IND_ON)
 		: (PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_OFF);
-	pcisim_fn_cfg_write(&p->fn, off, v, 2);
+	pcisim_host_cfg_write_instant(&p->fn, off, v, 2, PCISIM_INSTANT_GUEST_ACTION);
 	return 0;
 }
 
@@ -601,13 +415,7 @@ static int act_remove_device(struct pcisim_sim *sim, const struct pcisim_step *s
 	}
 	if (fn->secondary)
 		pcisim_host_remove_bus(h, fn->secondary, false);
-	*visible_slot(h, fn) = false;
-	char bdf[32];
-	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
-	const char *drv = linux_driver(fn);
-	PCISIM_RECORD(sim, &fn->comp, "linux.device", PCISIM_FS("event", "removed"),
-		      PCISIM_FS("bdf", bdf), PCISIM_FS("driver", drv ? drv : "-"),
-		      PCISIM_FS("why", "sysfs remove"));
+	forget_fn(h, fn, "sysfs remove");
 	return 0;
 }
 
@@ -634,16 +442,17 @@ static const struct pcisim_action_def host_actions[] = {
 };
 
 static const struct pcisim_record_kind host_kinds[] = {
-	{"pciehp.state", "a pciehp slot state change (fields: from, to, why)"},
-	{"pciehp.isr", "pciehp's interrupt handler took events (fields: events)"},
-	{"pciehp.button_work", "the 5 s attention-button work ran (fields: state)"},
 	{"linux.device", "Linux added or removed a PCI device (fields: event, bdf, driver, why)"},
+	{"aer.io_state", "Linux's channel state of a function changed (fields: from, to)"},
 	{0},
 };
 
 void pcisim_host_register(void)
 {
-	pcisim_section_set(&host_section);
+	pcisim_host_section_register();
 	pcisim_actions_add(host_actions);
 	pcisim_record_kinds_add(host_kinds);
+	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
+	pcisim_record_kinds_add(pcisim_vfio_kinds);
+	pcisim_port_services_register();
 }

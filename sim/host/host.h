@@ -1,52 +1,67 @@
 /*
  * The host: the operating system running on the simulated machine (Linux), as the
- * models of its drivers see it. It boots at a time set in the scenario, binds the
- * PCIe port services (pcieport, pciehp) to the ports the fabric has, receives the
- * ports' interrupts through their wires and runs its handlers as events.
+ * models of its drivers see it. It boots at a time set in the scenario, enumerates
+ * the fabric, binds pcieport and the PCIe port services (sim/host/portdrv.h: pciehp,
+ * AER, DPC) to the ports, receives the ports' interrupts through their wires and
+ * hands them to the services bound to the port.
+ *
+ * It keeps Linux's view of the devices apart from the fabric: which functions Linux
+ * has enumerated (and not removed), and each function's channel state
+ * (pci_dev->error_state: normal, frozen while recovery runs, perm_failure after a
+ * failed one).
  *
  * Hardware never calls into this folder: the host connects its handlers to the
- * hardware's interrupt wires and does config accesses through the fabric.
+ * hardware's interrupt wires and makes its config accesses through sim/host/cfg.h.
  */
 #ifndef PCISIM_HOST_HOST_H
 #define PCISIM_HOST_HOST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
+#include "sim/host/host_section.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 
-struct pcisim_pciehp;
-struct pcisim_host_aer;
+struct pcisim_vfio;
 
 struct pcisim_host {
 	struct pcisim_comp comp; /* "linux" */
 	struct pcisim_fabric *fab;
-	bool pciehp;             /* native PCIe hotplug driver loaded */
-	bool acpi_pcihp;         /* ACPI hotplug owns bridges (native hotplug not granted) */
-	pcisim_time boot;        /* when the port services probe */
+	struct pcisim_host_config cfg; /* the host: section */
 	bool booted;
-	struct pcisim_pciehp **hp; /* one per hot-plug capable port, fabric order */
-	size_t nhp;
 	bool *visible;           /* per component id: Linux has enumerated this function */
 	size_t nvisible;
-	struct pcisim_host_aer *aer; /* sim/host/aer.c: the AER service (host: aer: on) */
+	uint8_t *io_state;       /* per component id: enum pcisim_io_state, 0 = never set (normal) */
+	size_t nio_state;
+	void **svc;              /* per port service, in portdrv.c's table order: its state (NULL: not loaded) */
+	struct pcisim_vfio *vfio; /* vfio_passthrough.c: passed-through functions and their guests */
+};
+
+/* pci_channel_state_t (include/linux/pci.h) */
+enum pcisim_io_state {
+	PCISIM_IO_NORMAL = 1,
+	PCISIM_IO_FROZEN = 2,
+	PCISIM_IO_PERM_FAILURE = 3,
 };
 
 struct pcisim_host *pcisim_host_of(struct pcisim_sim *sim);
-/** The pciehp controller of a port, NULL when pciehp does not drive it. */
-struct pcisim_pciehp *pcisim_host_pciehp(struct pcisim_host *h, const struct pcisim_pcifn *port);
 
-/** A config read as the CPU sees it: all ones for an absent or unpowered function. */
-uint32_t pcisim_host_cfg_read(struct pcisim_host *h, struct pcisim_pcibus *bus, uint8_t devfn,
-			      uint16_t off, unsigned len);
-void pcisim_host_cfg_write(struct pcisim_host *h, struct pcisim_pcifn *fn, uint16_t off,
-			   uint32_t val, unsigned len);
+/**
+ * pcisim_host_create() - the host of @sim from its host: section (@cfg, taken over:
+ * the drivers array belongs to the host afterwards): its component "linux".
+ * Error (located at @loc): the name is taken by a device id.
+ */
+struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
+				       struct pcisim_loc loc, struct pcisim_diag *d);
+/** pcisim_host_start() - build the port services and schedule Linux's boot. */
+int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d);
 
 /** Enumerate below @bus as Linux does (devfn 0 first; others only if multi-function). */
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why);
-/** Remove Linux's view of everything below @bus (drivers unbound). */
+/** Remove Linux's view of everything below @bus (drivers and port services unbound). */
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise);
 bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
 
@@ -55,6 +70,16 @@ bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
 bool pcisim_host_visible(struct pcisim_host *h, const struct pcisim_pcifn *fn);
 /** The Linux driver bound to @fn's model ("e1000e", "pcieport"), NULL for none. */
 const char *pcisim_host_linux_driver(const struct pcisim_pcifn *fn);
+
+/** The channel state Linux has for @fn (NORMAL when nothing ever changed it). */
+enum pcisim_io_state pcisim_host_io_state(struct pcisim_host *h, const struct pcisim_pcifn *fn);
+/**
+ * pcisim_host_set_io_state() - pci_dev_set_io_state(): perm_failure is absorbing
+ * (false, nothing changes, when @s is another state). A change is an "aer.io_state"
+ * record of @fn.
+ */
+bool pcisim_host_set_io_state(struct pcisim_host *h, struct pcisim_pcifn *fn, enum pcisim_io_state s);
+const char *pcisim_io_state_name(enum pcisim_io_state s);
 
 void pcisim_host_register(void);
 

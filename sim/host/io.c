@@ -11,10 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/core/grow.h"
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer.h"
 #include "sim/host/host.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
@@ -24,6 +22,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
+#include "sim/pcie/route.h"
 
 /* TLP sizes (PCIe r5.0 §2.2): a 4-DW memory request header, a 3-DW completion header. */
 #define IO_REQ_HDR 16
@@ -60,19 +59,12 @@ static const char *const reason_names[] = {
 	[R_GONE] = "device gone",
 };
 
-/* A link on a request's path, and its state changes when the request was issued. */
-struct io_hop {
-	struct pcisim_link *link;
-	uint32_t transitions;
-};
-
 /* One request on its way: what it must find unchanged when it arrives. */
 struct pending {
 	uint64_t n;
 	pcisim_time issued;
-	struct io_hop *hop; /* the links to the root complex, the lowest first; kept with the slot */
-	unsigned nhops;
-	size_t caphops;
+	struct pcisim_route_path path; /* the links it crosses (route.h) */
+	uint32_t transitions[PCISIM_ROUTE_MAX_LINKS]; /* each link's, at issue */
 	pcisim_time ready_at;
 	bool poisoned;
 	pcisim_timer timer;
@@ -107,8 +99,6 @@ static void state_destroy(void *p)
 	struct io_state *s = p;
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->w[i]->name);
-		for (size_t j = 0; j < s->w[i]->npend; j++)
-			free(s->w[i]->pend[j].hop);
 		free(s->w[i]->pend);
 		free(s->w[i]);
 	}
@@ -165,46 +155,16 @@ pcisim_time pcisim_io_completion_timeout(uint16_t devctl2)
 
 /* ---- the path ---- */
 
-/* The root port above @fn (NULL when none). */
+/*
+ * The links between the root complex and the device, and their latencies, are
+ * route.c's (pcisim_route_path_of(), pcisim_route_path_latency()), as for
+ * configuration requests; the root port in the path is the MMIO requester.
+ */
 static struct pcisim_pcifn *root_port_of(struct pcisim_pcifn *fn)
 {
-	struct pcisim_pcifn *rp = NULL;
-	for (struct pcisim_pcifn *f = fn; f && f->bus; f = f->bus->bridge)
-		if (f->bus->bridge && f->bus->bridge->drv->kind == PCISIM_FN_ROOT_PORT)
-			rp = f->bus->bridge;
-	return rp;
-}
-
-/* The links from @fn up to the root complex into @p, the lowest first, with their
- * state changes so far. */
-static void path(struct pcisim_pcifn *fn, struct pending *p)
-{
-	p->nhops = 0;
-	for (struct pcisim_pcifn *f = fn; f && f->bus; f = f->bus->bridge) {
-		struct pcisim_link *l = pcisim_link_above(f);
-		if (!l)
-			continue;
-		p->hop = pcisim_grow(p->hop, &p->caphops, (size_t)p->nhops + 1, sizeof(*p->hop));
-		p->hop[p->nhops++] = (struct io_hop){l, l->transitions};
-	}
-}
-
-/* The function that completes a request where the path is broken: the port above
- * the first down link from the root. */
-static struct pcisim_pcifn *ur_completer(const struct io_hop *hop, unsigned n)
-{
-	for (unsigned i = n; i-- > 0;)
-		if (!pcisim_link_is_up(hop[i].link))
-			return &hop[i].link->port->fn;
-	return NULL;
-}
-
-static pcisim_time one_way(const struct io_hop *hop, unsigned n, unsigned bytes)
-{
-	pcisim_time t = 0;
-	for (unsigned i = 0; i < n; i++)
-		t += pcisim_link_tlp_latency(hop[i].link, bytes);
-	return t;
+	struct pcisim_route_path path;
+	pcisim_route_path_of(fn, &path);
+	return path.root_port ? &path.root_port->fn : NULL;
 }
 
 static uint16_t devctl2(struct pcisim_pcifn *f)
@@ -242,9 +202,7 @@ static struct pending *pend_new(struct workload *w)
 		if (!w->pend)
 			abort();
 	}
-	struct pending *p = &w->pend[w->npend++];
-	memset(p, 0, sizeof(*p)); /* a new slot: no hop list yet */
-	return p;
+	return &w->pend[w->npend++];
 }
 
 static struct pending *pend_find(struct workload *w, uint64_t n)
@@ -299,8 +257,8 @@ static void start_cto(struct workload *w, struct pending *p, struct pcisim_pcifn
 
 static bool path_intact(struct pending *p)
 {
-	for (unsigned i = 0; i < p->nhops; i++)
-		if (!pcisim_link_is_up(p->hop[i].link) || p->hop[i].link->transitions != p->hop[i].transitions)
+	for (unsigned i = 0; i < p->path.n; i++)
+		if (!pcisim_link_is_up(p->path.link[i]) || p->path.link[i]->transitions != p->transitions[i])
 			return false;
 	return true;
 }
@@ -349,7 +307,7 @@ static void issue(struct workload *w)
 		end_err(w, n, R_NO_DEVICE);
 		return;
 	}
-	enum pcisim_io_state st = h ? pcisim_host_aer_io_state(h, fn) : PCISIM_IO_NORMAL;
+	enum pcisim_io_state st = h ? pcisim_host_io_state(h, fn) : PCISIM_IO_NORMAL;
 	if (st == PCISIM_IO_PERM_FAILURE) {
 		end_err(w, n, R_DISCONNECTED);
 		return;
@@ -359,23 +317,24 @@ static void issue(struct workload *w)
 		return;
 	}
 	struct pending *p = pend_new(w);
-	/* A reused slot keeps its hop list's memory. */
-	struct io_hop *hop = p->hop;
-	size_t caphops = p->caphops;
 	memset(p, 0, sizeof(*p));
-	p->hop = hop;
-	p->caphops = caphops;
 	p->n = n;
 	p->issued = sim->now;
-	path(fn, p);
-	struct pcisim_pcifn *rp = root_port_of(fn);
+	if (!pcisim_route_path_of(fn, &p->path)) {
+		/* deeper than any request is routed: as a config request, it is unsupported */
+		end_err(w, n, R_UR);
+		return;
+	}
+	struct pcisim_pcifn *rp = p->path.root_port ? &p->path.root_port->fn : NULL;
+	for (unsigned i = 0; i < p->path.n; i++)
+		p->transitions[i] = p->path.link[i]->transitions;
 	p->ready_at = fn->ready_at;
 	p->poisoned = w->poison_every && n % w->poison_every == 0;
 	p->live = true;
 	w->live++;
-	struct pcisim_pcifn *ur = ur_completer(p->hop, p->nhops);
-	if (fn->comp.removed && !ur && p->nhops)
-		ur = &p->hop[0].link->port->fn; /* gone: the port above answers */
+	struct pcisim_pcifn *ur = pcisim_route_path_ur_completer(&p->path);
+	if (fn->comp.removed && !ur && p->path.n)
+		ur = &p->path.link[p->path.n - 1]->port->fn; /* gone: the port above answers */
 	bool ready = !fn->comp.removed && pcisim_reset_is_ready(fn, sim->now) && fn->powered;
 	switch (w->op) {
 	case OP_MMIO_READ:
@@ -434,13 +393,12 @@ static void issue(struct workload *w)
 	pcisim_time t;
 	switch (w->op) {
 	case OP_MMIO_READ:
-		t = one_way(p->hop, p->nhops, IO_REQ_HDR) + one_way(p->hop, p->nhops, IO_CPL_HDR + w->size);
-		break;
 	case OP_DMA_READ:
-		t = one_way(p->hop, p->nhops, IO_REQ_HDR) + one_way(p->hop, p->nhops, IO_CPL_HDR + w->size);
+		t = pcisim_route_path_latency(&p->path, IO_REQ_HDR) +
+		    pcisim_route_path_latency(&p->path, IO_CPL_HDR + w->size);
 		break;
 	default:
-		t = one_way(p->hop, p->nhops, IO_REQ_HDR + w->size);
+		t = pcisim_route_path_latency(&p->path, IO_REQ_HDR + w->size);
 		break;
 	}
 	struct pcisim_event *ev = pcisim_event_new(sim, &done_kind, &fn->comp);

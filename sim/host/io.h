@@ -12,10 +12,11 @@
  * op: mmio_read, mmio_write (CPU to device), dma_read, dma_write (device to memory).
  * rate: requests per second (or interval: a duration between them).
  *
- * A request crosses every link between the root complex and the device with the
- * link's TLP latency (sim/pcie/link.h): a 4-DW header plus the data each way it
- * carries data; posted writes complete when they arrive, reads when the completion
- * is back. What can happen to it (reasons as the accounting names them):
+ * A request crosses every link between the root complex and the device, the links
+ * and their TLP latencies being the routed path's (sim/pcie/route.h
+ * pcisim_route_path_of(), pcisim_route_path_latency()): a 4-DW header plus the data
+ * each way it carries data; posted writes complete when they arrive, reads when the
+ * completion is back. What can happen to it (reasons as the accounting names them):
  *  - "no device": Linux has no device there (removed, unbound) — the driver gets
  *    -ENODEV at once;
  *  - "frozen": Linux's channel state is frozen (recovery running) — the driver
@@ -23,7 +24,8 @@
  *    (perm_failure);
  *  - "unsupported request": a read meets a link that is down (or a function that is
  *    gone): the port above it completes it with UR, all ones, and logs an advisory
- *    Unsupported Request (PCIe r5.0 §2.9.1, §6.2.3.2.4);
+ *    Unsupported Request (PCIe r5.0 §2.9.1, §6.2.3.2.4); so does any request to a
+ *    device deeper than PCISIM_ROUTE_MAX_LINKS links, as a config request would;
  *  - "dropped: link down" / "dropped: device in reset": a posted write that cannot
  *    be delivered is discarded;
  *  - "completion timeout": a read whose completion never comes (the device is in

@@ -350,7 +350,7 @@ static int board_added(struct pcisim_pciehp *c)
 		c->ret = -1;
 		goto err_exit;
 	}
-	/* pciehp_configure_device(): enumeration and driver probe, instant (host.c). */
+	/* pciehp_configure_device(): enumeration and driver probe, instant (host.c; cfg.h ENUMERATION). */
 	pcisim_host_scan_bus(c->host, c->port->fn.secondary, "pciehp enable");
 	SET_INDICATORS(c, pt, PCI_EXP_SLTCTL_PWR_IND_ON, PCI_EXP_SLTCTL_ATTN_IND_OFF);
 	c->ret = 0;
@@ -620,7 +620,7 @@ static void isr_run(void *ctx)
 	}
 }
 
-void pcisim_pciehp_isr(struct pcisim_pciehp *c)
+static void pciehp_isr(struct pcisim_pciehp *c)
 {
 	if (c->isr_running) {
 		c->isr_again = true;
@@ -704,7 +704,7 @@ static const struct pcisim_comp_ops pciehp_ops = {
 static struct pcisim_evkind start_kind;
 static void probe_wake(void *ctx);
 
-struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_port *port)
+static struct pcisim_pciehp *create(struct pcisim_host *h, struct pcisim_port *port)
 {
 	struct pcisim_pciehp *c = calloc(1, sizeof(*c));
 	if (!c)
@@ -724,15 +724,17 @@ struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_
 	return c;
 }
 
-void pcisim_pciehp_probe(struct pcisim_pciehp *c)
+/* pciehp_probe() */
+static void probe(struct pcisim_pciehp *c)
 {
 	struct pcisim_host *h = c->host;
 	struct pcisim_port *port = c->port;
 	c->bound = true;
-	c->slot_cap = pcisim_cfg_get32(&port->fn.cfg, (uint16_t)(port->exp + PCI_EXP_SLTCAP));
+	/* pcie_init(): part of boot, so instant (cfg.h); the rest of the probe is routed. */
+	c->slot_cap = pcisim_host_cfg_read_instant(&port->fn, expo(c, PCI_EXP_SLTCAP), 4, PCISIM_INSTANT_BOOT);
 	c->slot_nr = PCISIM_FIELD_GET(PCI_EXP_SLTCAP_PSN, c->slot_cap);
 	uint32_t cap = c->slot_cap;
-	uint32_t lnkcap = pcisim_cfg_get32(&port->fn.cfg, (uint16_t)(port->exp + PCI_EXP_LNKCAP));
+	uint32_t lnkcap = pcisim_host_cfg_read_instant(&port->fn, expo(c, PCI_EXP_LNKCAP), 4, PCISIM_INSTANT_BOOT);
 	hp_log(c,
 	       "Slot #%u AttnBtn%c PwrCtrl%c MRL%c AttnInd%c PwrInd%c HotPlug%c Surprise%c Interlock%c NoCompl%c IbPresDis- LLActRep%c",
 	       c->slot_nr, cap & PCI_EXP_SLTCAP_ABP ? '+' : '-', cap & PCI_EXP_SLTCAP_PCP ? '+' : '-',
@@ -741,11 +743,9 @@ void pcisim_pciehp_probe(struct pcisim_pciehp *c)
 	       cap & PCI_EXP_SLTCAP_HPS ? '+' : '-', cap & PCI_EXP_SLTCAP_EIP ? '+' : '-',
 	       cap & PCI_EXP_SLTCAP_NCCS ? '+' : '-', lnkcap & PCI_EXP_LNKCAP_DLLLARC ? '+' : '-');
 	c->link_active_reporting = lnkcap & PCI_EXP_LNKCAP_DLLLARC;
-	/*
-	 * pcie_init(): clear stale events; the state from what Linux enumerated below.
-	 * Part of boot, so synchronous (host.c); the rest of the probe is routed.
-	 */
-	pcisim_host_cfg_write(h, &port->fn, expo(c, PCI_EXP_SLTSTA), SLTSTA_EVENTS | PCI_EXP_SLTSTA_MRLSC, 2);
+	/* Clear stale events; the state from what Linux enumerated below. */
+	pcisim_host_cfg_write_instant(&port->fn, expo(c, PCI_EXP_SLTSTA), SLTSTA_EVENTS | PCI_EXP_SLTSTA_MRLSC, 2,
+				      PCISIM_INSTANT_BOOT);
 	c->state = pcisim_host_bus_empty(h, port->fn.secondary) ? PCIEHP_OFF : PCIEHP_ON;
 	PCISIM_RECORD(h->comp.sim, &c->comp, "pciehp.state", PCISIM_FS("from", "-"),
 		      PCISIM_FS("to", state_names[c->state]), PCISIM_FS("why", "probe"));
@@ -806,3 +806,106 @@ static int start_thread(struct pcisim_pciehp *c)
 		request(c, PCI_EXP_SLTSTA_PDC);
 	PT_END(pt);
 }
+
+/* ---- the port service ---- */
+
+/* The controllers, in fabric order of their ports. */
+struct pciehp_data {
+	struct pcisim_pciehp **c;
+	size_t n;
+};
+
+struct pcisim_pciehp *pcisim_pciehp_of(struct pcisim_host *h, const struct pcisim_pcifn *port)
+{
+	struct pciehp_data *d = pcisim_port_service_data(h, &pcisim_pciehp_service);
+	for (size_t i = 0; d && i < d->n; i++)
+		if (&d->c[i]->port->fn == port)
+			return d->c[i];
+	return NULL;
+}
+
+/*
+ * With ACPI PCI hotplug on bridges, firmware keeps hotplug control (_OSC does not
+ * grant native hotplug), so pciehp binds nowhere; acpiphp is not modelled.
+ */
+static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *diag)
+{
+	*data = NULL;
+	if (!h->cfg.pciehp || h->cfg.acpi_pcihp)
+		return 0;
+	struct pciehp_data *d = calloc(1, sizeof(*d));
+	if (!d)
+		abort();
+	*data = d;
+	struct pcisim_fabric *fab = h->fab;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !pcisim_is_port(fn))
+			continue;
+		struct pcisim_port *p = pcisim_to_port(fn);
+		/* Known before boot from the hardware's description (no access: nothing runs yet). */
+		if (!p->slot.implemented ||
+		    !(pcisim_cfg_get32(&fn->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP)) & PCI_EXP_SLTCAP_HPC))
+			continue;
+		struct pcisim_pciehp *c = create(h, p);
+		if (!c)
+			continue;
+		struct pcisim_pciehp **v = realloc(d->c, (d->n + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		d->c = v;
+		d->c[d->n++] = c;
+	}
+	return 0;
+}
+
+static void svc_probe(struct pcisim_host *h, void *data, struct pcisim_port *port)
+{
+	struct pcisim_pciehp *c = pcisim_pciehp_of(h, &port->fn);
+	if (c)
+		probe(c);
+}
+
+static void svc_irq(struct pcisim_host *h, void *data, struct pcisim_port *port)
+{
+	struct pcisim_pciehp *c = pcisim_pciehp_of(h, &port->fn);
+	if (c && c->bound)
+		pciehp_isr(c);
+}
+
+/*
+ * pciehp_remove(): the controller lets go of the port. Its notification disable
+ * (pcie_shutdown_notification()) is not modelled: the port is going away from
+ * Linux's view, and nothing in pcisim reads its Slot Control on pciehp's behalf.
+ */
+static void svc_remove(struct pcisim_host *h, void *data, struct pcisim_port *port)
+{
+	struct pcisim_pciehp *c = pcisim_pciehp_of(h, &port->fn);
+	if (c)
+		c->bound = false;
+}
+
+static void svc_free(struct pcisim_host *h, void *data)
+{
+	struct pciehp_data *d = data;
+	free(d->c); /* the controllers are components: the sim frees them */
+	free(d);
+}
+
+static const struct pcisim_record_kind pciehp_kinds[] = {
+	{"pciehp.state", "a pciehp slot state change (fields: from, to, why)"},
+	{"pciehp.isr", "pciehp's interrupt handler took events (fields: events)"},
+	{"pciehp.button_work", "the 5 s attention-button work ran (fields: state)"},
+	{0},
+};
+
+const struct pcisim_port_service pcisim_pciehp_service = {
+	.name = "pciehp",
+	.round = PCISIM_PORTSVC_WITH_PCIEPORT,
+	.kinds = pciehp_kinds,
+	.build = svc_build,
+	.probe = svc_probe,
+	.irq = svc_irq,
+	.remove = svc_remove,
+	.free = svc_free,
+};

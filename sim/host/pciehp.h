@@ -16,6 +16,7 @@
 #define PCISIM_HOST_PCIEHP_H
 
 #include "sim/host/host.h"
+#include "sim/host/portdrv.h"
 #include "sim/host/pt.h"
 
 enum pcisim_pciehp_state {
@@ -51,7 +52,7 @@ struct pcisim_pciehp {
 	unsigned slot_nr;
 	uint32_t slot_cap;
 	uint32_t pending_events;
-	bool bound;        /* probed at boot */
+	bool bound;        /* probed at boot, and the port not removed since */
 	bool ist_running;
 	bool cmd_busy;
 	pcisim_time cmd_started;
@@ -86,16 +87,20 @@ struct pcisim_pciehp {
 	uint32_t isr_events;
 };
 
-/** The driver's component for a port (made when the host is built, so scenarios can name it). */
-struct pcisim_pciehp *pcisim_pciehp_create(struct pcisim_host *h, struct pcisim_port *port);
-/** pciehp_probe() at boot: read the slot, clear stale events, enable notifications, check presence. */
-void pcisim_pciehp_probe(struct pcisim_pciehp *c);
-/**
- * The port's interrupt arrived: the hard-IRQ half (pciehp_isr). It runs as a
- * protothread whose config accesses take their round trips; an interrupt that arrives
- * while it runs makes it run once more when it is done.
+/*
+ * The port service (sim/host/portdrv.h). build: a controller component per port with
+ * a hot-plug capable slot (Slot Capabilities HPC), made when the host is built so a
+ * scenario can name it ("pciehp:<port>"), unless pciehp is off or ACPI hot-plug owns
+ * the bridges. probe, with pcieport: pciehp_probe() (read the slot, clear stale
+ * events, then enable notifications and check presence in the probe's context).
+ * irq: the hard-IRQ half (pciehp_isr), a protothread whose config accesses take their
+ * round trips; an interrupt that arrives while it runs makes it run once more when
+ * it is done. remove: the controller stops taking the port's interrupts.
  */
-void pcisim_pciehp_isr(struct pcisim_pciehp *c);
+extern const struct pcisim_port_service pcisim_pciehp_service;
+
+/** The pciehp controller of a port, NULL when pciehp does not drive it. */
+struct pcisim_pciehp *pcisim_pciehp_of(struct pcisim_host *h, const struct pcisim_pcifn *port);
 /** sysfs "power" writes: 0 = disable (DISABLE_SLOT request), 1 = enable (PDC request). */
 int pcisim_pciehp_sysfs_power(struct pcisim_pciehp *c, bool on);
 const char *pcisim_pciehp_state_name(enum pcisim_pciehp_state s);

@@ -9,8 +9,8 @@
  * keep them in the thread's struct. A sub-procedure that suspends has its own
  * struct pcisim_pt and is run with PT_CALL until it returns PT_DONE.
  *
- * Config accesses (PT_CFG_READ, PT_CFG_WRITE; implemented in sim/host/host.c) are
- * routed requests (sim/pcie/route.h): the calling procedure suspends until the
+ * Config accesses (PT_CFG_READ, PT_CFG_WRITE) are the routed variant of the host's
+ * config access API (sim/host/cfg.h): the calling procedure suspends until the
  * completion is back at the root complex, so every access costs its round trip.
  */
 #ifndef PCISIM_HOST_PT_H
@@ -22,6 +22,7 @@
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
 #include "sim/core/time.h"
+#include "sim/host/cfg.h"
 #include "sim/pcie/route.h"
 
 struct pcisim_pcifn;
@@ -79,7 +80,7 @@ enum { PT_WAITING = 0, PT_DONE = 1 };
 /* ---- config accesses of host threads ---- */
 
 /*
- * How the CPU's config accesses are modelled (sim/host/host.c; docs/hotplug.md):
+ * How the CPU's routed config accesses are modelled (sim/host/cfg.c; docs/hotplug.md):
  *
  *  - A read or a write is one routed Configuration Request (pcisim_cfg_request()); the
  *    thread that made it does nothing else until its completion is back at the root
@@ -96,58 +97,9 @@ enum { PT_WAITING = 0, PT_DONE = 1 };
  *    waiting, until a completion other than RRS arrives or the root complex has
  *    re-issued for PCISIM_HOST_RRS_GIVE_UP since the access began: then the CPU gets
  *    all ones. The specification leaves the interval and the limit to the
- *    implementation; pcisim's choices are the two constants below.
+ *    implementation; pcisim's choices are PCISIM_HOST_RRS_REISSUE and
+ *    PCISIM_HOST_RRS_GIVE_UP (sim/host/cfg.h).
  */
-
-/* The root complex re-issues an RRS-completed request this long after the RRS came back. */
-#define PCISIM_HOST_RRS_REISSUE (1 * PCISIM_MS)
-/*
- * ... and stops re-issuing, completing to the CPU with all ones, once the access has
- * lasted this long: the 1.0 s a function may take after a reset before it must answer
- * (PCIe r6.0 §6.6.1; Linux PCI_RESET_WAIT).
- */
-#define PCISIM_HOST_RRS_GIVE_UP (1000 * PCISIM_MS)
-
-/**
- * struct pcisim_host_cfg - one host thread's config access (one at a time).
- * @sim, @requester, @wake, @ctx are set once by pcisim_host_cfg_init(); the rest by
- * each access. @wake(@ctx) runs the waiting thread: it is called from the event in
- * which the completion reaches the root complex, never from pcisim_host_cfg_start().
- */
-struct pcisim_host_cfg {
-	struct pcisim_sim *sim;
-	struct pcisim_comp *requester; /* traced as the requester of every request */
-	void (*wake)(void *ctx);
-	void *ctx;
-	bool busy;                     /* an access is under way */
-	/* the access */
-	bool write;
-	uint8_t bus, devfn, len;
-	uint16_t off;
-	uint32_t wval;
-	/* its outcome */
-	enum pcisim_cpl_status status; /* of the last completion */
-	uint32_t val;                  /* what the CPU reads (all ones unless SC; 0001h: see above) */
-	pcisim_time issued, completed; /* the access's start and end */
-	unsigned reissues;             /* RRS completions the root complex re-issued */
-	pcisim_timer reissue;
-	pcisim_timer sleep;            /* PT_HOST_SLEEP's wake-up */
-	pcisim_time wake_at;
-};
-
-/** pcisim_host_cfg_init() - bind @a to a thread: @wake(@ctx) runs it. */
-void pcisim_host_cfg_init(struct pcisim_host_cfg *a, struct pcisim_sim *sim,
-			  struct pcisim_comp *requester, void (*wake)(void *ctx), void *ctx);
-/**
- * pcisim_host_cfg_start() - begin a config read (@write false) or write of @val, @len
- * bytes (1, 2, 4, naturally aligned) at @off of @bus/@devfn, at the current time.
- * @a must not be busy. @a->busy stays true until the completion is in @a (then @wake
- * runs). A malformed access completes at once as UR with all ones (and asserts).
- */
-void pcisim_host_cfg_start(struct pcisim_host_cfg *a, uint8_t bus, uint8_t devfn, uint16_t off,
-			   unsigned len, bool write, uint32_t val);
-/** pcisim_host_cfg_sleep() - msleep(@d) for a thread waiting with PT_HOST_SLEEP. */
-void pcisim_host_cfg_sleep(struct pcisim_host_cfg *a, pcisim_time d);
 
 /*
  * PT_CFG_READ(pt, a, bus, devfn, off, len): read, suspending the procedure of @pt

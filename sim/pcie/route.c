@@ -6,13 +6,15 @@
  *
  * Each request is a heap record on an in-flight list owned by the sim (freed with
  * it); events carry a pointer to it (unhashed) and its tag and address (hashed).
+ *
+ * The same routing decisions serve pcisim_cfg_access_now() (an instant access), and
+ * the path by topology serves other requests' latencies (pcisim_route_path_of()).
  */
 #include "sim/pcie/route.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/core/grow.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
@@ -31,8 +33,7 @@ struct route_req {
 	struct pcisim_pcibus *at;      /* the bus the request enters next */
 	uint8_t at_nr;                 /* its number, as the bridge above routed it */
 	struct pcisim_port *root_port; /* the root port it went through, if any */
-	struct pcisim_port **path;     /* ports whose links it crossed, in order (cpl.links) */
-	size_t cappath;
+	struct pcisim_port *path[PCISIM_ROUTE_MAX_LINKS]; /* ports whose links it crossed, in order */
 	unsigned up;                   /* links still to cross on the way back */
 	pcisim_timer cto;
 };
@@ -51,7 +52,6 @@ static void route_destroy(void *p)
 	while (st->head) {
 		struct route_req *r = st->head;
 		st->head = r->next;
-		free(r->path);
 		free(r);
 	}
 	free(st);
@@ -143,7 +143,6 @@ static void deliver(struct pcisim_sim *sim, struct route_req *r)
 	st->in_flight--;
 	if (r->done)
 		r->done(sim, &r->cpl, r->ctx);
-	free(r->path);
 	free(r);
 }
 
@@ -184,6 +183,17 @@ static void go_up(struct pcisim_sim *sim, struct route_req *r)
 	     r->up);
 }
 
+/*
+ * An RRS completion of a Vendor ID read below @root_port whose Root Control has CRS
+ * Software Visibility on: the root complex returns Vendor ID 0001h (PCIe r5.0 §2.3.2).
+ */
+static bool crs_visible(const struct pcisim_port *root_port, const struct pcisim_cfg_cpl *c)
+{
+	return !c->write && c->off == 0 && c->len >= 2 && root_port && root_port->exp &&
+	       (pcisim_cfg_get16(&root_port->fn.cfg, (uint16_t)(root_port->exp + PCI_EXP_RTCTL)) &
+		PCI_EXP_RTCTL_CRSSVE);
+}
+
 /* The request ends here with @status (from @completer; NULL = the root complex). */
 static void complete(struct pcisim_sim *sim, struct route_req *r, enum pcisim_cpl_status status,
 		     struct pcisim_pcifn *completer)
@@ -194,11 +204,7 @@ static void complete(struct pcisim_sim *sim, struct route_req *r, enum pcisim_cp
 		r->cpl.val = 0;
 	else if (status != PCISIM_CPL_SC)
 		r->cpl.val = all_ones(r->cpl.len);
-	if (status == PCISIM_CPL_RRS && !r->cpl.write && r->cpl.off == 0 && r->cpl.len >= 2 &&
-	    r->root_port && r->root_port->exp &&
-	    (pcisim_cfg_get16(&r->root_port->fn.cfg, (uint16_t)(r->root_port->exp + PCI_EXP_RTCTL)) &
-	     PCI_EXP_RTCTL_CRSSVE))
-		/* CRS Software Visibility: the root complex returns Vendor ID 0001h (PCIe r5.0 §2.3.2). */
+	if (status == PCISIM_CPL_RRS && crs_visible(r->root_port, &r->cpl))
 		r->cpl.val = (r->cpl.val & ~0xffffu) | 0x0001;
 	r->up = r->cpl.links;
 	go_up(sim, r);
@@ -212,23 +218,97 @@ static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *b, uint8_t devfn)
 	return NULL;
 }
 
+/*
+ * The routing rule. The routed path takes its decisions one bus at a time, as the
+ * request gets there; pcisim_cfg_access_now() takes the same decisions at one moment.
+ */
+
+/* The root bus whose bus range holds @bus (pcie.0 first, then expander bridges); NULL: none. */
+static struct pcisim_pcibus *root_bus_for(struct pcisim_sim *sim, uint8_t bus)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	for (uint32_t i = 0; i < fab->nbuses; i++) {
+		struct pcisim_pcibus *b = fab->buses[i];
+		if (b->is_root && !(b->host && b->host->comp.removed) && b->number <= bus &&
+		    bus <= (b->subordinate > b->number ? b->subordinate : b->number))
+			return b;
+	}
+	return NULL;
+}
+
+/*
+ * The request is on its target bus @b: how it ends, and who ends it (*@who): the
+ * function (SC, or RRS while it is not ready after a reset), or the bus's bridge
+ * with UR when no powered function with a config space is at @devfn.
+ */
+static enum pcisim_cpl_status target_status(struct pcisim_pcibus *b, uint8_t devfn, pcisim_time now,
+					    struct pcisim_pcifn **who)
+{
+	struct pcisim_pcifn *fn = fn_at(b, devfn);
+	if (!fn || !fn->powered || !fn->cfg.bytes) {
+		*who = b->bridge;
+		return PCISIM_CPL_UR;
+	}
+	*who = fn;
+	return pcisim_reset_is_ready(fn, now) ? PCISIM_CPL_SC : PCISIM_CPL_RRS;
+}
+
+enum route_step {
+	STEP_TARGET, /* the request is on its target bus */
+	STEP_UR,     /* it ends here: Unsupported Request from *who (NULL: the root complex) */
+	STEP_BRIDGE, /* it passes *who, a bridge without a link (inside a switch), at once */
+	STEP_LINK,   /* it crosses the link below the port *who */
+};
+
+/*
+ * One decision on bus @b (numbered @nr) for a request to bus @bus that has crossed
+ * @links links: Type 1, to the bridge whose bus range holds the target (PCIe r5.0
+ * §7.3.3), which must be powered; a port whose link is down completes requests for
+ * below with UR (§2.9.1). On STEP_BRIDGE and STEP_LINK the bus beyond the bridge and
+ * its number are in *@next, *@next_nr.
+ */
+static enum route_step route_step(struct pcisim_pcibus *b, uint8_t nr, uint8_t bus, unsigned links,
+				  struct pcisim_pcifn **who, struct pcisim_pcibus **next, uint8_t *next_nr)
+{
+	if (bus == nr)
+		return STEP_TARGET;
+	struct pcisim_pcifn *br = NULL;
+	uint8_t sec = 0;
+	for (uint16_t i = 0; i < b->nfns && !br; i++) {
+		struct pcisim_pcifn *f = b->fns[i];
+		if (f->comp.removed || !f->secondary || f->drv->kind == PCISIM_FN_HOST_BRIDGE ||
+		    !f->cfg.bytes)
+			continue;
+		uint8_t s = pcisim_cfg_get8(&f->cfg, PCI_SECONDARY_BUS);
+		uint8_t sub = pcisim_cfg_get8(&f->cfg, PCI_SUBORDINATE_BUS);
+		if (s && s <= bus && bus <= sub)
+			br = f, sec = s;
+	}
+	if (!br || !br->powered) {
+		*who = b->bridge;
+		return STEP_UR;
+	}
+	*who = br;
+	if (pcisim_is_port(br) &&
+	    (!pcisim_link_is_up(&pcisim_to_port(br)->link) || links == PCISIM_ROUTE_MAX_LINKS))
+		return STEP_UR;
+	*next = br->secondary;
+	*next_nr = sec;
+	return pcisim_is_port(br) ? STEP_LINK : STEP_BRIDGE;
+}
+
 /* The request is on the target bus: the function answers. */
 static void at_target(struct pcisim_sim *sim, struct route_req *r, struct pcisim_pcibus *b)
 {
-	struct pcisim_pcifn *fn = fn_at(b, r->cpl.devfn);
-	if (!fn || !fn->powered || !fn->cfg.bytes) {
-		complete(sim, r, PCISIM_CPL_UR, b->bridge);
-		return;
+	struct pcisim_pcifn *who;
+	enum pcisim_cpl_status st = target_status(b, r->cpl.devfn, sim->now, &who);
+	if (st == PCISIM_CPL_SC) {
+		if (r->cpl.write)
+			pcisim_fn_cfg_write(who, r->cpl.off, r->wval, r->cpl.len);
+		else
+			r->cpl.val = pcisim_fn_cfg_read(who, r->cpl.off, r->cpl.len);
 	}
-	if (!pcisim_reset_is_ready(fn, sim->now)) {
-		complete(sim, r, PCISIM_CPL_RRS, fn);
-		return;
-	}
-	if (r->cpl.write)
-		pcisim_fn_cfg_write(fn, r->cpl.off, r->wval, r->cpl.len);
-	else
-		r->cpl.val = pcisim_fn_cfg_read(fn, r->cpl.off, r->cpl.len);
-	complete(sim, r, PCISIM_CPL_SC, fn);
+	complete(sim, r, st, who);
 }
 
 /* Route from r->at down: through bridges without a link at once, across a link as an event. */
@@ -240,44 +320,26 @@ static void go_down(struct pcisim_sim *sim, struct route_req *r)
 			complete(sim, r, PCISIM_CPL_UR, NULL);
 			return;
 		}
-		if (r->cpl.bus == r->at_nr) {
+		struct pcisim_pcifn *who = NULL;
+		switch (route_step(b, r->at_nr, r->cpl.bus, r->cpl.links, &who, &r->at, &r->at_nr)) {
+		case STEP_TARGET:
 			at_target(sim, r, b);
 			return;
-		}
-		/* Type 1: the bridge whose bus range holds the target (PCIe r5.0 §7.3.3). */
-		struct pcisim_pcifn *br = NULL;
-		uint8_t sec = 0;
-		for (uint16_t i = 0; i < b->nfns && !br; i++) {
-			struct pcisim_pcifn *f = b->fns[i];
-			if (f->comp.removed || !f->secondary || f->drv->kind == PCISIM_FN_HOST_BRIDGE ||
-			    !f->cfg.bytes)
-				continue;
-			uint8_t s = pcisim_cfg_get8(&f->cfg, PCI_SECONDARY_BUS);
-			uint8_t sub = pcisim_cfg_get8(&f->cfg, PCI_SUBORDINATE_BUS);
-			if (s && s <= r->cpl.bus && r->cpl.bus <= sub)
-				br = f, sec = s;
-		}
-		if (!br || !br->powered) {
-			complete(sim, r, PCISIM_CPL_UR, b->bridge);
+		case STEP_UR:
+			complete(sim, r, PCISIM_CPL_UR, who);
 			return;
-		}
-		r->at = br->secondary;
-		r->at_nr = sec;
-		if (!pcisim_is_port(br))
+		case STEP_BRIDGE:
 			continue;
-		struct pcisim_port *p = pcisim_to_port(br);
-		if (!pcisim_link_is_up(&p->link)) {
-			/* A port whose link is down completes requests for below with UR (§2.9.1). */
-			complete(sim, r, PCISIM_CPL_UR, br);
-			return;
+		case STEP_LINK:
+			break;
 		}
+		struct pcisim_port *p = pcisim_to_port(who);
 		if (b->is_root && !r->root_port)
 			r->root_port = p;
-		r->path = pcisim_grow(r->path, &r->cappath, (size_t)r->cpl.links + 1, sizeof(*r->path));
 		r->path[r->cpl.links++] = p;
 		unsigned bytes = PCISIM_TLP_CFG_HDR + (r->cpl.write ? PCISIM_TLP_DW : 0);
-		post(sim, r, &down_kind, pcisim_time_add(sim->now, pcisim_link_hop_latency(sim, &p->link, bytes)),
-		     r->cpl.links);
+		post(sim, r, &down_kind,
+		     pcisim_time_add(sim->now, pcisim_link_hop_latency(sim, &p->link, bytes)), r->cpl.links);
 		return;
 	}
 }
@@ -344,16 +406,107 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 	PCISIM_RECORD(sim, requester, "cfg.request", PCISIM_FU("tag", r->cpl.tag), PCISIM_FS("bdf", bdf),
 		      PCISIM_FX("off", off), PCISIM_FU("len", len), PCISIM_FS("op", write ? "write" : "read"),
 		      PCISIM_FX("val", r->wval));
-	/* The root bus whose bus range holds @bus (pcie.0 first, then expander bridges). */
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	for (uint32_t i = 0; i < fab->nbuses && !r->at; i++) {
-		struct pcisim_pcibus *b = fab->buses[i];
-		if (b->is_root && !(b->host && b->host->comp.removed) && b->number <= bus &&
-		    bus <= (b->subordinate > b->number ? b->subordinate : b->number)) {
-			r->at = b;
-			r->at_nr = b->number;
-		}
-	}
+	r->at = root_bus_for(sim, bus);
+	r->at_nr = r->at ? r->at->number : 0;
 	post(sim, r, &down_kind, sim->now, 0);
 	return (int64_t)r->cpl.tag;
+}
+
+/* ---- instant accesses ---- */
+
+struct pcisim_cfg_cpl pcisim_cfg_access_now(struct pcisim_sim *sim, uint8_t bus, uint8_t devfn,
+					    uint16_t off, unsigned len, bool write, uint32_t val)
+{
+	struct pcisim_cfg_cpl cpl = {
+		.status = PCISIM_CPL_UR,
+		.bus = bus,
+		.devfn = devfn,
+		.off = off,
+		.len = (uint8_t)len,
+		.write = write,
+		.issued = sim->now,
+		.completed = sim->now,
+	};
+	if ((len != 1 && len != 2 && len != 4) || off % len || off + len > PCISIM_CFG_PCIE_SIZE) {
+		cpl.val = write ? 0 : 0xffffffffu;
+		return cpl;
+	}
+	struct pcisim_pcibus *b = root_bus_for(sim, bus);
+	uint8_t nr = b ? b->number : 0;
+	struct pcisim_port *root_port = NULL;
+	for (;;) {
+		if (!b) {
+			cpl.completer = NULL;
+			break;
+		}
+		struct pcisim_pcifn *who = NULL;
+		struct pcisim_pcibus *at = b;
+		enum route_step step = route_step(b, nr, bus, cpl.links, &who, &b, &nr);
+		if (step == STEP_TARGET) {
+			cpl.status = target_status(at, devfn, sim->now, &cpl.completer);
+			break;
+		}
+		if (step == STEP_UR) {
+			cpl.completer = who;
+			break;
+		}
+		if (step == STEP_LINK) {
+			if (at->is_root && !root_port)
+				root_port = pcisim_to_port(who);
+			cpl.links++;
+		}
+	}
+	if (cpl.status == PCISIM_CPL_SC) {
+		if (write)
+			pcisim_fn_cfg_write(cpl.completer, off, val & all_ones(len), len);
+		else
+			cpl.val = pcisim_fn_cfg_read(cpl.completer, off, len);
+	} else if (!write) {
+		cpl.val = all_ones(len);
+		if (cpl.status == PCISIM_CPL_RRS && crs_visible(root_port, &cpl))
+			cpl.val = (cpl.val & ~0xffffu) | 0x0001;
+	}
+	return cpl;
+}
+
+/* ---- the path by topology ---- */
+
+bool pcisim_route_path_of(struct pcisim_pcifn *fn, struct pcisim_route_path *path)
+{
+	path->n = 0;
+	path->root_port = NULL;
+	unsigned depth = 0;
+	for (struct pcisim_pcifn *f = fn; f && f->bus; f = f->bus->bridge) {
+		if (pcisim_link_above(f))
+			depth++;
+		if (f->bus->bridge && f->bus->bridge->drv->kind == PCISIM_FN_ROOT_PORT)
+			path->root_port = pcisim_to_port(f->bus->bridge);
+	}
+	if (depth > PCISIM_ROUTE_MAX_LINKS) {
+		path->root_port = NULL;
+		return false;
+	}
+	path->n = depth;
+	for (struct pcisim_pcifn *f = fn; f && f->bus; f = f->bus->bridge) {
+		struct pcisim_link *l = pcisim_link_above(f);
+		if (l)
+			path->link[--depth] = l;
+	}
+	return true;
+}
+
+struct pcisim_pcifn *pcisim_route_path_ur_completer(const struct pcisim_route_path *path)
+{
+	for (unsigned i = 0; i < path->n; i++)
+		if (!pcisim_link_is_up(path->link[i]))
+			return &path->link[i]->port->fn;
+	return NULL;
+}
+
+pcisim_time pcisim_route_path_latency(const struct pcisim_route_path *path, unsigned bytes)
+{
+	pcisim_time t = 0;
+	for (unsigned i = 0; i < path->n; i++)
+		t += pcisim_link_tlp_latency(path->link[i], bytes);
+	return t;
 }

@@ -28,9 +28,18 @@
  * without (writes, UR, RRS) the header only. The root complex itself adds no latency.
  *
  * The callback runs as an event of class PCISIM_CLASS_MSG at the time the
- * completion reaches the root complex, never from inside pcisim_cfg_request(). The
- * host's synchronous pcisim_host_cfg_read() (sim/host/host.c) stays what it was:
- * QEMU's instant access without a journey or RRS.
+ * completion reaches the root complex, never from inside pcisim_cfg_request().
+ *
+ * pcisim_cfg_access_now() is the same rule without the journey: every routing
+ * decision taken at the current time, the access done at once, nothing traced. It
+ * is for the host's accesses that are modelled as instant (sim/host/cfg.h says which
+ * and why); their outcomes are those a request issued now would get if no link or
+ * function changed while it travelled.
+ *
+ * Other requests (memory reads and writes, messages) cross the same links:
+ * pcisim_route_path_of() gives the links between the root complex and a function,
+ * by topology (pcisim models no address windows), and pcisim_route_path_latency()
+ * the time a TLP takes along them.
  */
 #ifndef PCISIM_PCIE_ROUTE_H
 #define PCISIM_PCIE_ROUTE_H
@@ -43,6 +52,15 @@
 #include "sim/core/time.h"
 
 struct pcisim_pcifn;
+struct pcisim_link;
+struct pcisim_port;
+
+/*
+ * Links a request may cross. Every link leads to a bus of its own and a hierarchy has
+ * 256 bus numbers, so no enumerated function is deeper than this: the bound is the
+ * bus number space, not a table size (a deeper target would complete with UR).
+ */
+#define PCISIM_ROUTE_MAX_LINKS 256
 
 /* Completion Timeout: the upper end of the default range 50 us - 50 ms (PCIe r5.0 §7.5.3.16). */
 #define PCISIM_CFG_COMPLETION_TIMEOUT (50 * PCISIM_MS)
@@ -85,6 +103,50 @@ typedef void (*pcisim_cfg_done_fn)(struct pcisim_sim *sim, const struct pcisim_c
 int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester, uint8_t bus,
 			   uint8_t devfn, uint16_t off, unsigned len, bool write, uint32_t val,
 			   pcisim_cfg_done_fn done, void *ctx);
+
+/**
+ * pcisim_cfg_access_now() - the access pcisim_cfg_request() describes, completed at
+ * the current time: the same routing decisions (UR where a link is down, a bridge
+ * unpowered or no function answers; RRS while the target is not ready after a reset,
+ * with Vendor ID 0001h under CRS Software Visibility; SC otherwise, the access done
+ * through the function's model). No latency, no events, no trace records; never CTO.
+ * A bad length or offset completes as UR with all ones. @links in the result counts
+ * the links the request would have crossed.
+ */
+struct pcisim_cfg_cpl pcisim_cfg_access_now(struct pcisim_sim *sim, uint8_t bus, uint8_t devfn,
+					    uint16_t off, unsigned len, bool write, uint32_t val);
+
+/**
+ * struct pcisim_route_path - the links a TLP between the root complex and a function
+ * crosses, in the order a request going down crosses them: the link below each root or
+ * downstream port above the function (inside a switch, upstream to downstream port,
+ * there is none).
+ */
+struct pcisim_route_path {
+	unsigned n;
+	struct pcisim_link *link[PCISIM_ROUTE_MAX_LINKS];
+	struct pcisim_port *root_port; /* the root port above the function; NULL: none */
+};
+
+/**
+ * pcisim_route_path_of() - the path to @fn by topology into @path. False (and an
+ * empty path) when @fn is deeper than PCISIM_ROUTE_MAX_LINKS links: unreachable, as a
+ * configuration request to it would be.
+ */
+bool pcisim_route_path_of(struct pcisim_pcifn *fn, struct pcisim_route_path *path);
+/**
+ * pcisim_route_path_ur_completer() - the port that completes a request along @path
+ * with UR: the one above the first link from the root complex that is not up; NULL
+ * when every link is up.
+ */
+struct pcisim_pcifn *pcisim_route_path_ur_completer(const struct pcisim_route_path *path);
+/**
+ * pcisim_route_path_latency() - the time a TLP of @bytes takes along @path one way:
+ * the sum of its links' pcisim_link_tlp_latency(). Nominal: the jitter a fuzz run may
+ * draw (pcisim_link_hop_latency()) applies to the crossings of configuration requests,
+ * each of which is an event of its own.
+ */
+pcisim_time pcisim_route_path_latency(const struct pcisim_route_path *path, unsigned bytes);
 
 /** pcisim_cpl_status_name() - "SC", "UR", "RRS", "CTO". */
 const char *pcisim_cpl_status_name(enum pcisim_cpl_status s);

@@ -228,7 +228,7 @@ static void slot_event(struct pcisim_slot *s, uint16_t ev, const char *why)
 /*
  * QEMU pcie_cap_update_power() -> pci_set_power(): a function that loses power is
  * reset (pci_device_reset()), so it comes back with its reset values; an unpowered
- * function answers config reads with all ones and ignores writes (host.c).
+ * function answers config requests with UR: reads all ones, writes ignored (route.c).
  */
 static void update_power(struct pcisim_slot *s)
 {

@@ -3,10 +3,11 @@
  *
  * Builds a scenario's machine and topology in-process, exactly as `pcisim simulate`
  * does, then plays a step script read from a file and, after every step, prints what
- * the CPU would see: the configuration space of every function, read through
- * pcisim_host_cfg_read() at the function's bus/devfn (all ones once a function is
- * gone or unpowered), the ports' interrupt counters, and the log lines and migration
- * outcome the step produced. The harness does the same on a real QEMU and compares.
+ * the CPU would see: the configuration space of every function, read as QEMU's CPU
+ * reads it at the function's bus/devfn (qemu_read() below: all ones once a function
+ * is gone or unpowered), the ports' interrupt counters, and the log lines and
+ * migration outcome the step produced. The harness does the same on a real QEMU and
+ * compares.
  *
  * Usage: qdiff-pcisim SCENARIO.yaml STEPS
  *
@@ -30,7 +31,6 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
-#include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 #include "replay/register.h"
@@ -98,6 +98,35 @@ static struct pcisim_pcifn *fn_at(struct pcisim_fabric *fab, uint8_t bus, uint8_
 	return NULL;
 }
 
+/*
+ * A config access as QEMU's CPU makes it: at once, answered by the function's model
+ * whatever its links and resets are doing (QEMU models neither), all ones (a write
+ * dropped) where no function is or its slot power is off. Not the Linux host's access
+ * (sim/host/cfg.h), which travels pcisim's fabric: the guest steps here stand for
+ * QEMU's, so they see what QEMU shows.
+ */
+static struct pcisim_pcifn *qemu_fn_at(struct pcisim_pcibus *b, uint8_t devfn)
+{
+	for (uint16_t i = 0; b && i < b->nfns; i++)
+		if (b->fns[i]->devfn == devfn)
+			return b->fns[i];
+	return NULL;
+}
+
+static uint32_t qemu_read(struct pcisim_pcibus *b, uint8_t devfn, uint16_t off, unsigned len)
+{
+	struct pcisim_pcifn *fn = qemu_fn_at(b, devfn);
+	if (!fn || !fn->powered)
+		return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
+	return pcisim_fn_cfg_read(fn, off, len);
+}
+
+static void qemu_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
+{
+	if (fn->powered && !fn->comp.removed)
+		pcisim_fn_cfg_write(fn, off, val, len);
+}
+
 static uint32_t cpu_read(struct pcisim_sim *sim, uint8_t bus, uint8_t devfn, uint16_t off,
 			 unsigned len)
 {
@@ -108,7 +137,7 @@ static uint32_t cpu_read(struct pcisim_sim *sim, uint8_t bus, uint8_t devfn, uin
 	struct pcisim_pcifn *fn = fn_at(fab, bus, devfn);
 	if (fn && off + len > fn->cfg.size)
 		return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
-	return pcisim_host_cfg_read(pcisim_host_of(sim), b, devfn, off, len);
+	return qemu_read(b, devfn, off, len);
 }
 
 static void dump(struct pcisim_sim *sim, const char *label)
@@ -221,8 +250,7 @@ int main(int argc, char **argv)
 			struct pcisim_pcifn *fn =
 				fn_at(pcisim_fabric_get(&sim), (uint8_t)a[0], (uint8_t)a[1]);
 			if (fn && a[2] + a[3] <= fn->cfg.size)
-				pcisim_host_cfg_write(pcisim_host_of(&sim), fn, (uint16_t)a[2],
-						      (uint32_t)a[4], (unsigned)a[3]);
+				qemu_write(fn, (uint16_t)a[2], (uint32_t)a[4], (unsigned)a[3]);
 		} else if (!strcmp(cmd, "cfgr") &&
 			   sscanf(line, "%*s %li %li %li %li", &a[0], &a[1], &a[2], &a[3]) == 4) {
 			uint32_t v = cpu_read(&sim, (uint8_t)a[0], (uint8_t)a[1], (uint16_t)a[2],

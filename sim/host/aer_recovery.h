@@ -1,0 +1,196 @@
+/*
+ * Linux's PCIe error recovery (drivers/pci/pcie/err.c pcie_do_recovery()) as a model,
+ * shared by the AER service (aer_service.c), the DPC service (dpc_service.c) and a
+ * passed-through function's guest (vfio_passthrough.c), written from REFERENCE.md 4.6
+ * and Linux's sources (docs/aer.md).
+ *
+ * pcie_do_recovery(dev, state, reset_subordinates) on the subtree below the first
+ * downstream or root port at or above @dev:
+ *  1. error_detected() to every driver below, votes merged (pcisim_ers_merge());
+ *     a function whose driver has no error_detected votes NO_AER_DRIVER (bridges
+ *     NONE);
+ *  2. frozen: the link is reset (the caller's reset: aer_root_reset, dpc_reset_link);
+ *     failure ends in "device recovery failed";
+ *  3. CAN_RECOVER becomes RECOVERED and mmio_enabled() is broadcast;
+ *  4. NEED_RESET becomes RECOVERED and slot_reset() is broadcast (with Linux commit
+ *     d0a2dee7d4 of 2025, `aer_reset_on_need_reset: on`, the link is reset here
+ *     when a driver asked for it, also for non-fatal errors, and for frozen errors
+ *     after mmio_enabled instead of before it);
+ *  5. anything but RECOVERED: "device recovery failed"; the drivers stay stopped
+ *     (pcisim marks the functions' channel perm_failure: their I/O fails from then on);
+ *  6. resume() to every driver; the reporting function's Device Status and non-fatal
+ *     AER status are cleared; "device recovery successful".
+ * Each callback takes the driver's callback_time. A driver that reads its device in a
+ * callback (every driver model does, `reads_device: on`) and gets all ones votes
+ * DISCONNECT, as drivers do when the device is gone.
+ *
+ * Drivers are set per device in the host: section (host_section.h). Without an
+ * entry, e1000e's driver is modelled (need_reset, slot_reset recovered, resume),
+ * pcieport's error handlers on ports, and every other driver has no error handlers
+ * (Linux: "AER: Can't recover (no error_detected callback)").
+ */
+#ifndef PCISIM_HOST_AER_RECOVERY_H
+#define PCISIM_HOST_AER_RECOVERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/trace.h"
+#include "sim/host/host.h"
+#include "sim/host/host_section.h"
+#include "sim/host/pt.h"
+
+/* ---- timing (Linux drivers/pci/pci.c, pci.h; REFERENCE.md 8) ---- */
+
+#define PCISIM_AER_SBR_HOLD (2 * PCISIM_MS)          /* pci_reset_secondary_bus(): msleep(2) */
+#define PCISIM_AER_LINK_DETECT_WAIT (20 * PCISIM_MS) /* pcie_wait_for_link_delay(): 20 ms first */
+#define PCISIM_AER_LINK_POLL (1 * PCISIM_MS)
+#define PCISIM_AER_LINK_TIMEOUT (1000 * PCISIM_MS)   /* PCIE_LINK_RETRAIN_TIMEOUT_MS */
+#define PCISIM_AER_RESET_DELAY (100 * PCISIM_MS)     /* PCIE_RESET_CONFIG_DEVICE_WAIT_MS */
+#define PCISIM_AER_RESET_WAIT (1000 * PCISIM_MS)     /* PCI_RESET_WAIT: pci_dev_wait at <= 5 GT/s */
+#define PCISIM_AER_READY_POLL (60000 * PCISIM_MS)    /* PCIE_RESET_READY_POLL_MS */
+
+/** "none", "can_recover", ... ("absent" for 0). */
+const char *pcisim_ers_name(enum pcisim_ers r);
+/** Linux merge_result(): how a new vote combines with the status so far. */
+enum pcisim_ers pcisim_ers_merge(enum pcisim_ers orig, enum pcisim_ers vote);
+
+/*
+ * DOC: Recovery states. One recovery runs at a time in a root port's service thread
+ * (AER's, which DPC shares), and one in a passed-through function's guest.
+ *  IDLE            no recovery running
+ *  ERROR_DETECTED  error_detected() is broadcast below the bridge; channels frozen
+ *                  (fatal, DPC) or normal (non-fatal)
+ *  RESET_LINK      the link below the bridge is reset (aer_root_reset()'s Secondary Bus
+ *                  Reset, dpc_reset_link(), a guest's virtual link reset) and Linux
+ *                  waits for the devices below to answer
+ *  MMIO_ENABLED    mmio_enabled() is broadcast (the merged vote was CAN_RECOVER)
+ *  SLOT_RESET      slot_reset() is broadcast (the merged vote was NEED_RESET)
+ *  RESUME          resume() is broadcast: the drivers carry on
+ *  RECOVERED       over: "device recovery successful"; IDLE follows at once
+ *  FAILED          over: "device recovery failed", the drivers stay stopped; IDLE
+ *                  follows at once
+ */
+enum pcisim_aer_rec_state {
+	PCISIM_AER_REC_IDLE,
+	PCISIM_AER_REC_ERROR_DETECTED,
+	PCISIM_AER_REC_RESET_LINK,
+	PCISIM_AER_REC_MMIO_ENABLED,
+	PCISIM_AER_REC_SLOT_RESET,
+	PCISIM_AER_REC_RESUME,
+	PCISIM_AER_REC_RECOVERED,
+	PCISIM_AER_REC_FAILED,
+};
+
+/** "IDLE", "ERROR_DETECTED", ... */
+const char *pcisim_aer_rec_state_name(enum pcisim_aer_rec_state s);
+
+/**
+ * struct pcisim_aer_rec - a recovery's state and what its records say: the component
+ * they are about (@subject: the bridge in the host, the device in a guest), the
+ * @domain field ("guest"; NULL in the host), the channel (@frozen) and the merged
+ * vote so far (@status).
+ */
+struct pcisim_aer_rec {
+	enum pcisim_aer_rec_state state;
+	struct pcisim_comp *subject;
+	const char *domain;
+	bool frozen;
+	enum pcisim_ers status;
+};
+
+/**
+ * pcisim_aer_rec_set_state() - the one place a recovery's state changes. An
+ * impossible transition asserts. Entering ERROR_DETECTED, RECOVERED and FAILED is an
+ * "aer.recovery" record of @m->subject (event start, recovered, failed; the channel
+ * state; the merged status; the domain in a guest); the other transitions emit
+ * nothing (aer_recovery.c says why).
+ */
+void pcisim_aer_rec_set_state(struct pcisim_sim *sim, struct pcisim_aer_rec *m,
+			      enum pcisim_aer_rec_state to, const char *why);
+
+/* Which callback a broadcast calls (and its name in records). */
+enum pcisim_aer_cb { PCISIM_AER_CB_DETECTED, PCISIM_AER_CB_MMIO, PCISIM_AER_CB_SLOT_RESET, PCISIM_AER_CB_RESUME };
+const char *pcisim_aer_cb_name(enum pcisim_aer_cb cb);
+
+/** The error handlers of @fn's driver: its drivers: entry, or the default driver's. */
+struct pcisim_host_drv pcisim_aer_driver(const struct pcisim_host *h, const struct pcisim_pcifn *fn);
+
+/** struct pcisim_fn_list - a list of functions that grows as needed. */
+struct pcisim_fn_list {
+	struct pcisim_pcifn **v;
+	unsigned n, cap;
+};
+
+/**
+ * pcisim_aer_list_below() - append every function Linux sees below @b to @l, depth
+ * first as pci_walk_bus() (each function, then the bus below it).
+ */
+void pcisim_aer_list_below(struct pcisim_host *h, struct pcisim_pcibus *b, struct pcisim_fn_list *l);
+
+/* Saved config of a function below (pci_bus_save_and_disable / pci_bus_restore). */
+struct pcisim_aer_saved {
+	uint16_t cmd, devctl, bctl;
+	uint32_t umask, usev, cmask, cap;
+};
+
+/**
+ * struct pcisim_aer_recovery - one service thread's pcie_do_recovery(). The owner sets
+ * @h, @comp, @wake once; the caller sets @rdev, @m.frozen and @reset_link, then
+ * runs pcisim_aer_do_recovery() with PT_CALL on @pt_rec. @reset_link is a protothread
+ * on @pt_reset that sets @reset_rc (0: the devices below answer again); it may use
+ * @pt_wait for pcisim_aer_wait_secondary_bus().
+ */
+struct pcisim_aer_recovery {
+	struct pcisim_host *h;
+	struct pcisim_comp *comp;       /* the service's component: log lines, wake-ups */
+	void (*wake)(struct pcisim_aer_recovery *r, pcisim_time delay); /* run the thread then */
+	/* the run */
+	struct pcisim_pcifn *rdev;      /* the function that reported the error */
+	int (*reset_link)(struct pcisim_aer_recovery *r);
+	struct pcisim_aer_rec m;        /* the state; the channel, the merged vote */
+	struct pcisim_pcifn *bridge;    /* the port the recovery is below; NULL: none running */
+	struct pcisim_fn_list devs;     /* the functions below it (pci_walk_bridge order) */
+	struct pcisim_aer_saved *saved; /* their config, saved across a bus reset */
+	unsigned nsaved, wi;
+	enum pcisim_aer_cb cb;          /* which callback the walk broadcasts */
+	int reset_rc;
+	const char *reset_type;         /* "bus reset", "DPC" (pci_bridge_wait_for_secondary_bus) */
+	pcisim_time reset_start, wake_at, deadline, step;
+	struct pcisim_pt pt_rec, pt_walk, pt_reset, pt_wait;
+	/* counters */
+	uint64_t recoveries, recovered, failed;
+	const char *last;
+};
+
+/* msleep(@d) of a recovery's thread (a protothread on @pt). */
+#define PCISIM_AER_SLEEP(pt, r, d)                                                         \
+	do {                                                                               \
+		(r)->wake_at = (r)->comp->sim->now + (d);                                  \
+		(r)->wake((r), (d));                                                       \
+		PT_WAIT_UNTIL((pt), (r)->comp->sim->now >= (r)->wake_at);                  \
+	} while (0)
+
+/** pcisim_aer_do_recovery() - pcie_do_recovery() (a protothread on r->pt_rec). */
+int pcisim_aer_do_recovery(struct pcisim_aer_recovery *r);
+/**
+ * pcisim_aer_wait_secondary_bus() - pci_bridge_wait_for_secondary_bus(r->bridge,
+ * r->reset_type) (a protothread on r->pt_wait); r->reset_rc 0 or -1.
+ */
+int pcisim_aer_wait_secondary_bus(struct pcisim_aer_recovery *r);
+/** Linux's dev->link_active_reporting of @p (Link Capabilities DLLLARC, cached at enumeration). */
+bool pcisim_aer_port_dllla_reporting(struct pcisim_port *p);
+/** Data Link Layer Link Active in @p's Link Status (read instantly). */
+bool pcisim_aer_port_link_active(struct pcisim_port *p);
+/** Is @fn one of the functions @r is recovering? */
+bool pcisim_aer_recovery_holds(const struct pcisim_aer_recovery *r, const struct pcisim_pcifn *fn);
+/** Free what @r allocated. */
+void pcisim_aer_recovery_fini(struct pcisim_aer_recovery *r);
+
+/** A log line of @fn's driver as Linux prints it ("e1000e 0000:01:00.0: ..."), from @c. */
+void pcisim_aer_dev_log(struct pcisim_pcifn *fn, struct pcisim_comp *c, const char *fmt, ...)
+	PCISIM_PRINTF(3, 4);
+
+extern const struct pcisim_record_kind pcisim_aer_recovery_kinds[];
+
+#endif

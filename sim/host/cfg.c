@@ -1,0 +1,215 @@
+/*
+ * The host's configuration accesses (cfg.h): the routed variant (one
+ * pcisim_cfg_request() per attempt; the root complex re-issues RRS that software
+ * cannot see, pt.h), the instant variant (route.c's rule at one moment), and Linux's
+ * pci_dev_wait() built on the routed one.
+ */
+#include "sim/host/cfg.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "sim/core/trace.h"
+#include "sim/host/pt.h"
+#include "sim/pcie/fabric.h"
+#include "sim/pcie/port.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
+
+static uint32_t all_ones(unsigned len)
+{
+	return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
+}
+
+/* ---- routed ---- */
+
+static void host_cfg_issue(struct pcisim_host_cfg *a);
+
+static void reissue_event(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_host_cfg *a = ev->ptr;
+	a->reissue = (pcisim_timer){0, 0};
+	a->reissues++;
+	host_cfg_issue(a);
+}
+PCISIM_EVKIND(reissue_kind, "host.cfg_reissue", reissue_event);
+
+/* An RRS completion the CPU sees: a Vendor ID read under CRS Software Visibility (0001h). */
+static bool rrs_visible(const struct pcisim_cfg_cpl *cpl)
+{
+	return !cpl->write && cpl->off == 0 && cpl->len >= 2 && (cpl->val & 0xffff) == 0x0001;
+}
+
+static void host_cfg_done(struct pcisim_sim *sim, const struct pcisim_cfg_cpl *cpl, void *ctx)
+{
+	struct pcisim_host_cfg *a = ctx;
+	a->status = cpl->status;
+	a->val = cpl->val;
+	if (cpl->status == PCISIM_CPL_RRS && !rrs_visible(cpl) &&
+	    sim->now - a->issued < PCISIM_HOST_RRS_GIVE_UP) {
+		/* The root complex re-issues it as a new request (PCIe r5.0 §2.3.2). */
+		struct pcisim_event *ev = pcisim_event_new(sim, &reissue_kind, a->requester);
+		ev->ptr = a;
+		ev->a[0] = (uint64_t)a->bus << 24 | (uint64_t)a->devfn << 16 | a->off;
+		ev->a[1] = a->reissues;
+		a->reissue = pcisim_post(sim, ev, pcisim_time_add(sim->now, PCISIM_HOST_RRS_REISSUE),
+					 PCISIM_CLASS_MSG);
+		return;
+	}
+	a->busy = false;
+	a->completed = sim->now;
+	if (a->wake)
+		a->wake(a->ctx);
+}
+
+static void host_cfg_issue(struct pcisim_host_cfg *a)
+{
+	int64_t tag = pcisim_cfg_request(a->sim, a->requester, a->bus, a->devfn, a->off, a->len,
+					 a->write, a->wval, host_cfg_done, a);
+	assert(tag > 0);
+	if (tag <= 0) { /* a malformed access: completes at once, as a UR would */
+		a->status = PCISIM_CPL_UR;
+		a->val = a->write ? 0 : all_ones(a->len);
+		a->busy = false;
+		a->completed = a->sim->now;
+	}
+}
+
+void pcisim_host_cfg_init(struct pcisim_host_cfg *a, struct pcisim_sim *sim,
+			  struct pcisim_comp *requester, void (*wake)(void *ctx), void *ctx)
+{
+	memset(a, 0, sizeof(*a));
+	a->sim = sim;
+	a->requester = requester;
+	a->wake = wake;
+	a->ctx = ctx;
+}
+
+void pcisim_host_cfg_start(struct pcisim_host_cfg *a, uint8_t bus, uint8_t devfn, uint16_t off,
+			   unsigned len, bool write, uint32_t val)
+{
+	assert(!a->busy);
+	a->busy = true;
+	a->write = write;
+	a->bus = bus;
+	a->devfn = devfn;
+	a->off = off;
+	a->len = (uint8_t)len;
+	a->wval = val;
+	a->reissues = 0;
+	a->issued = a->sim->now;
+	host_cfg_issue(a);
+}
+
+static void host_sleep_event(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_host_cfg *a = ev->ptr;
+	a->sleep = (pcisim_timer){0, 0};
+	if (a->wake)
+		a->wake(a->ctx);
+}
+PCISIM_EVKIND(host_sleep_kind, "host.msleep", host_sleep_event);
+
+void pcisim_host_cfg_sleep(struct pcisim_host_cfg *a, pcisim_time d)
+{
+	struct pcisim_event *ev = pcisim_event_new(a->sim, &host_sleep_kind, a->requester);
+	ev->ptr = a;
+	ev->a[0] = d;
+	a->wake_at = pcisim_time_add(a->sim->now, d);
+	pcisim_cancel(a->sim, &a->sleep);
+	a->sleep = pcisim_post(a->sim, ev, a->wake_at, PCISIM_CLASS_HOST);
+}
+
+/* ---- instant ---- */
+
+/*
+ * The function is addressed as the CPU addresses it, by its bus number and devfn,
+ * so the routing decisions are exactly those of a routed request to it.
+ */
+static struct pcisim_cfg_cpl access_now(struct pcisim_pcifn *fn, uint16_t off, unsigned len,
+					bool write, uint32_t val, enum pcisim_host_instant why)
+{
+	assert(why <= PCISIM_INSTANT_CACHED);
+	if (!fn || !fn->bus)
+		return (struct pcisim_cfg_cpl){.status = PCISIM_CPL_UR, .val = write ? 0 : all_ones(len)};
+	return pcisim_cfg_access_now(fn->comp.sim, fn->bus->number, fn->devfn, off, len, write, val);
+}
+
+uint32_t pcisim_host_cfg_read_instant(struct pcisim_pcifn *fn, uint16_t off, unsigned len,
+				      enum pcisim_host_instant why)
+{
+	struct pcisim_cfg_cpl c = access_now(fn, off, len, false, 0, why);
+	return c.status == PCISIM_CPL_SC ? c.val : all_ones(len);
+}
+
+bool pcisim_host_cfg_write_instant(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len,
+				   enum pcisim_host_instant why)
+{
+	return access_now(fn, off, len, true, val, why).status == PCISIM_CPL_SC;
+}
+
+/* ---- pci_dev_wait() ---- */
+
+/*
+ * Linux's root->config_rrs_sv: Root Control CRS SV of the root port above @fn, which
+ * Linux set at boot where the port offers it (host.c).
+ */
+static bool rrs_sv(struct pcisim_pcifn *fn)
+{
+	while (fn->bus && !fn->bus->is_root && fn->bus->bridge)
+		fn = fn->bus->bridge;
+	if (fn->drv->kind != PCISIM_FN_ROOT_PORT || !pcisim_is_port(fn))
+		return false;
+	const struct pcisim_port *p = pcisim_to_port(fn);
+	return p->exp && (pcisim_host_cfg_read_instant(fn, (uint16_t)(p->exp + PCI_EXP_RTCTL), 2,
+							PCISIM_INSTANT_CACHED) &
+			  PCI_EXP_RTCTL_CRSSVE);
+}
+
+static void dev_log(struct pcisim_host_dev_wait *w, const char *what)
+{
+	char bdf[32];
+	pcisim_fn_bdf_str(w->fn, bdf, sizeof(bdf));
+	pcisim_log(w->acc->sim, &w->fn->comp, "linux", "pci %s: %s %ums after %s%s", bdf,
+		   what, w->delay - 1, w->reset_type,
+		   !strcmp(what, "ready") ? "" : w->delay > w->timeout_ms ? "; giving up" : "; waiting");
+}
+
+/* pci_dev_wait() (drivers/pci/pci.c) */
+int pcisim_host_dev_wait(struct pcisim_host_dev_wait *w)
+{
+	struct pcisim_pt *pt = &w->pt;
+	struct pcisim_host_cfg *a = w->acc;
+	PT_BEGIN(pt);
+	w->delay = 1;
+	w->reads = 0;
+	for (;;) {
+		if (w->fn->comp.removed) { /* pci_dev_is_disconnected(): not waiting */
+			w->ret = -1;
+			PT_EXIT(pt);
+		}
+		w->reads++;
+		if (rrs_sv(w->fn)) {
+			PT_CFG_READ(pt, a, w->fn->bus->number, w->fn->devfn, PCI_VENDOR_ID, 4);
+			if ((a->val & 0xffff) != 0x0001)
+				break;
+		} else {
+			PT_CFG_READ(pt, a, w->fn->bus->number, w->fn->devfn, PCI_COMMAND, 4);
+			if (a->val != 0xffffffffu)
+				break;
+		}
+		if (w->delay > w->timeout_ms) {
+			dev_log(w, "not ready");
+			w->ret = -1;
+			PT_EXIT(pt);
+		}
+		if (w->delay > PCISIM_HOST_RESET_WAIT_MS)
+			dev_log(w, "not ready");
+		PT_HOST_SLEEP(pt, a, (pcisim_time)w->delay * PCISIM_MS);
+		w->delay *= 2;
+	}
+	if (w->delay > PCISIM_HOST_RESET_WAIT_MS)
+		dev_log(w, "ready");
+	w->ret = 0;
+	PT_END(pt);
+}

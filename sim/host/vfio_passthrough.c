@@ -1,0 +1,328 @@
+/*
+ * Passthrough (vfio_passthrough.h): vfio-pci's error forwarding in the host and the
+ * guest's recovery of the passed-through function, a protothread per guest.
+ *
+ * The guest: QEMU injects the error into the guest's virtual root port; the guest's
+ * AER service runs pcie_do_recovery(frozen) with the guest driver's callbacks. Its
+ * config and MMIO accesses reach the physical function through vfio (all ones while
+ * the function is in reset or its link is down). Its link reset is a Secondary Bus
+ * Reset of the virtual root port, which QEMU translates into a reset of the physical
+ * device: a bus reset of the physical port (a second link reset, "Problem C"), or an
+ * FLR with the remedy. The guest's own waits are those of Linux on the virtual port
+ * (QEMU's pcie-root-port: 16 GT/s with DLLLA reporting, the link instantly up): 2 ms
+ * of SBR, 20 ms, 100 ms, then pci_dev_wait on the device through vfio.
+ */
+#include "sim/host/vfio_passthrough.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/host/cfg.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/reset.h"
+
+struct guest_rec {
+	struct pcisim_comp comp; /* "guest:<id>" */
+	struct pcisim_host *h;
+	struct pcisim_pcifn *fn;
+	struct pcisim_host_drv cfg;
+	struct pcisim_pt pt;
+	bool pending;  /* signalled, not started */
+	bool deferred; /* serialize: signal after the host's recovery */
+	struct pcisim_aer_rec m; /* the guest's pcie_do_recovery() */
+	pcisim_time wake_at, deadline, step;
+	uint64_t recovered, failed;
+	const char *last;
+};
+
+struct pcisim_vfio {
+	struct guest_rec **guests; /* in the order of the drivers: entries */
+	size_t n;
+};
+
+static int guest_thread(struct guest_rec *g);
+
+static void guest_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	guest_thread((struct guest_rec *)ev->target);
+}
+PCISIM_EVKIND(guest_kind, "aer.guest_run", guest_ev);
+
+static void guest_poke(struct guest_rec *g, pcisim_time d)
+{
+	pcisim_schedule(g->comp.sim, d, PCISIM_CLASS_HOST, &guest_kind, &g->comp, 0, 0);
+}
+
+#define G_NOW(g) ((g)->comp.sim->now)
+#define G_SLEEP(pt, g, d)                                                                  \
+	do {                                                                               \
+		(g)->wake_at = G_NOW(g) + (d);                                             \
+		guest_poke((g), (d));                                                      \
+		PT_WAIT_UNTIL((pt), G_NOW(g) >= (g)->wake_at);                             \
+	} while (0)
+
+static void guest_log(struct guest_rec *g, const char *fmt, ...) PCISIM_PRINTF(2, 3);
+static void guest_log(struct guest_rec *g, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pcisim_log(g->comp.sim, &g->comp, "guest", "%s", msg);
+}
+
+static struct guest_rec *guest_of(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	for (size_t i = 0; h->vfio && i < h->vfio->n; i++)
+		if (h->vfio->guests[i]->fn == fn)
+			return h->vfio->guests[i];
+	return NULL;
+}
+
+static void guest_start(struct guest_rec *g, const char *why)
+{
+	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest signalled"),
+		      PCISIM_FS("why", why));
+	g->pending = true;
+	g->wake_at = G_NOW(g) + g->h->cfg.vfio_notify;
+	guest_poke(g, g->h->cfg.vfio_notify);
+}
+
+void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev)
+{
+	struct guest_rec *g = guest_of(h, dev);
+	if (!g)
+		return;
+	if (h->cfg.vfio_remedy == PCISIM_VFIO_SERIALIZE) {
+		g->deferred = true;
+		PCISIM_RECORD(g->comp.sim, &dev->comp, "aer.vfio", PCISIM_FS("event", "signal deferred"),
+			      PCISIM_FS("why", "serialize: after the host's recovery"));
+		return;
+	}
+	guest_start(g, "vfio-pci error_detected");
+}
+
+void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_fn_list *devs)
+{
+	for (unsigned i = 0; i < devs->n; i++) {
+		struct guest_rec *g = guest_of(h, devs->v[i]);
+		if (g && g->deferred) {
+			g->deferred = false;
+			guest_start(g, "serialize: the host's recovery is over");
+		}
+	}
+}
+
+/* The guest's view of its device, through vfio. */
+static uint32_t guest_rd(struct guest_rec *g, uint16_t off, unsigned len)
+{
+	return pcisim_host_cfg_read_instant(g->fn, off, len, PCISIM_INSTANT_VFIO);
+}
+
+/* The host's Secondary Bus Reset of @b on behalf of vfio (a hot reset). */
+static void sbr_set(struct pcisim_port *b, bool on)
+{
+	uint16_t bctl = (uint16_t)pcisim_host_cfg_read_instant(&b->fn, PCI_BRIDGE_CONTROL, 2, PCISIM_INSTANT_VFIO);
+	bctl = on ? (uint16_t)(bctl | PCI_BRIDGE_CTL_BUS_RESET) : (uint16_t)(bctl & ~PCI_BRIDGE_CTL_BUS_RESET);
+	pcisim_host_cfg_write_instant(&b->fn, PCI_BRIDGE_CONTROL, bctl, 2, PCISIM_INSTANT_VFIO);
+}
+
+/* A guest driver callback's vote: it reads its device through vfio. */
+static enum pcisim_ers guest_vote(struct guest_rec *g, enum pcisim_aer_cb cb, enum pcisim_ers v)
+{
+	if (v && guest_rd(g, PCI_VENDOR_ID, 2) == 0xffff) {
+		guest_log(g, "pci 0000:01:00.0: AER: %s: device reads all ones", pcisim_aer_cb_name(cb));
+		v = PCISIM_ERS_DISCONNECT;
+	}
+	if (v) {
+		enum pcisim_ers m = pcisim_ers_merge(g->m.status, v);
+		PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.callback", PCISIM_FS("callback", pcisim_aer_cb_name(cb)),
+			      PCISIM_FS("vote", pcisim_ers_name(v)), PCISIM_FS("status", pcisim_ers_name(m)),
+			      PCISIM_FS("domain", "guest"));
+		g->m.status = m;
+	}
+	return v;
+}
+
+static void guest_finish(struct guest_rec *g, bool ok)
+{
+	if (ok) {
+		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_NORMAL);
+		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery successful");
+		g->recovered++;
+		g->last = "recovered";
+	} else {
+		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_PERM_FAILURE);
+		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery failed");
+		g->failed++;
+		g->last = "failed";
+	}
+	pcisim_aer_rec_set_state(g->comp.sim, &g->m, ok ? PCISIM_AER_REC_RECOVERED : PCISIM_AER_REC_FAILED,
+				 ok ? "device recovery successful" : "device recovery failed");
+	pcisim_aer_rec_set_state(g->comp.sim, &g->m, PCISIM_AER_REC_IDLE, "recovery over");
+}
+
+/* The physical port whose bus reset is the guest's link reset (none: the device is on a root bus). */
+static struct pcisim_port *physical_port(struct guest_rec *g)
+{
+	return g->fn->bus && g->fn->bus->bridge && pcisim_is_port(g->fn->bus->bridge)
+		       ? pcisim_to_port(g->fn->bus->bridge)
+		       : NULL;
+}
+
+static int guest_thread(struct guest_rec *g)
+{
+	struct pcisim_pt *pt = &g->pt;
+	struct pcisim_sim *sim = g->comp.sim;
+	PT_BEGIN(pt);
+	for (;;) {
+		PT_WAIT_UNTIL(pt, g->pending && G_NOW(g) >= g->wake_at);
+		g->pending = false;
+		g->m.status = PCISIM_ERS_CAN_RECOVER;
+		guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0");
+		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
+		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_FROZEN);
+		if (g->cfg.guest.error_detected)
+			G_SLEEP(pt, g, g->cfg.guest.cb_time);
+		if (!guest_vote(g, PCISIM_AER_CB_DETECTED, g->cfg.guest.error_detected) &&
+		    !g->cfg.guest.error_detected)
+			g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+		/* the guest's link reset: SBR of its virtual root port, translated by QEMU */
+		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESET_LINK, "frozen channel");
+		if (g->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET) {
+			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as FLR"),
+				      PCISIM_FS("why", "remedy: a virtual link reset resets only the device"));
+			pcisim_reset_flr(g->fn, "vfio: the guest's link reset");
+		} else if (physical_port(g)) {
+			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as host bus reset"),
+				      PCISIM_FS("why", "vfio-pci translates the guest's link reset"));
+			sbr_set(physical_port(g), true);
+		}
+		G_SLEEP(pt, g, PCISIM_AER_SBR_HOLD);
+		if (g->h->cfg.vfio_remedy != PCISIM_VFIO_SKIP_HOST_RESET && physical_port(g))
+			sbr_set(physical_port(g), false);
+		/* Linux's waits on the virtual port, then pci_dev_wait through vfio */
+		G_SLEEP(pt, g, PCISIM_AER_LINK_DETECT_WAIT + PCISIM_AER_RESET_DELAY);
+		g->deadline = G_NOW(g) + PCISIM_AER_READY_POLL - PCISIM_AER_RESET_DELAY;
+		g->step = 1 * PCISIM_MS;
+		while (guest_rd(g, PCI_COMMAND, 2) == 0xffff && G_NOW(g) < g->deadline) {
+			G_SLEEP(pt, g, g->step);
+			g->step *= 2;
+		}
+		guest_log(g, "pcieport 0000:00:1c.0: AER: Root Port link has been reset (0)");
+		if (g->m.status == PCISIM_ERS_CAN_RECOVER) {
+			g->m.status = PCISIM_ERS_RECOVERED;
+			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_MMIO_ENABLED, "can recover");
+			if (g->cfg.guest.mmio_enabled) {
+				G_SLEEP(pt, g, g->cfg.guest.cb_time);
+				guest_vote(g, PCISIM_AER_CB_MMIO, g->cfg.guest.mmio_enabled);
+			}
+		}
+		if (g->m.status == PCISIM_ERS_NEED_RESET) {
+			g->m.status = PCISIM_ERS_RECOVERED;
+			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_SLOT_RESET, "need reset");
+			if (g->cfg.guest.slot_reset) {
+				G_SLEEP(pt, g, g->cfg.guest.cb_time);
+				guest_vote(g, PCISIM_AER_CB_SLOT_RESET, g->cfg.guest.slot_reset);
+			}
+		}
+		if (g->m.status != PCISIM_ERS_RECOVERED) {
+			guest_finish(g, false);
+			continue;
+		}
+		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESUME, "recovered");
+		if (g->cfg.guest.resume)
+			G_SLEEP(pt, g, g->cfg.guest.cb_time);
+		guest_finish(g, true);
+	}
+	PT_END(pt);
+}
+
+/* ---- the component ---- */
+
+static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	struct guest_rec *g = (struct guest_rec *)c;
+	if (!strcmp(key, "recovered")) {
+		v->u = g->recovered;
+		return 0;
+	}
+	if (!strcmp(key, "failed")) {
+		v->u = g->failed;
+		return 0;
+	}
+	const char *s;
+	if (!strcmp(key, "state"))
+		s = g->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
+	else if (!strcmp(key, "recovery"))
+		s = pcisim_aer_rec_state_name(g->m.state);
+	else if (!strcmp(key, "last"))
+		s = g->last ? g->last : "-";
+	else
+		return -PCISIM_ENOENT;
+	v->is_str = true;
+	v->s = s;
+	return 0;
+}
+
+static void guest_destroy(struct pcisim_comp *c)
+{
+	free(c);
+}
+
+static const char *const guest_keys[] = {"state", "recovery", "last", "recovered", "failed", NULL};
+static const struct pcisim_comp_ops guest_ops = {
+	.type = "guest-aer",
+	.query = guest_query,
+	.query_keys = guest_keys,
+	.destroy = guest_destroy,
+};
+
+void pcisim_vfio_build(struct pcisim_host *h)
+{
+	for (size_t i = 0; i < h->cfg.ndrivers; i++) {
+		const struct pcisim_host_drv *drv = &h->cfg.drivers[i];
+		if (!drv->vfio)
+			continue;
+		struct guest_rec *g = calloc(1, sizeof(*g));
+		if (!g)
+			abort();
+		char name[160];
+		snprintf(name, sizeof(name), "guest:%s", drv->id);
+		if (pcisim_comp_add(h->comp.sim, &g->comp, &h->comp, name, &guest_ops)) {
+			free(g);
+			continue;
+		}
+		g->h = h;
+		g->fn = pcisim_fabric_find_fn(h->fab, drv->id);
+		g->cfg = *drv;
+		g->m.subject = &g->fn->comp;
+		g->m.domain = "guest";
+		g->m.frozen = true; /* QEMU injects the error as fatal */
+		if (!h->vfio && !(h->vfio = calloc(1, sizeof(*h->vfio))))
+			abort();
+		struct guest_rec **v = realloc(h->vfio->guests, (h->vfio->n + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		h->vfio->guests = v;
+		h->vfio->guests[h->vfio->n++] = g;
+		guest_poke(g, 0); /* the thread starts, and waits for a signal */
+	}
+}
+
+void pcisim_vfio_free(struct pcisim_host *h)
+{
+	if (!h->vfio)
+		return;
+	free(h->vfio->guests); /* the guests are components: the sim frees them */
+	free(h->vfio);
+	h->vfio = NULL;
+}
+
+const struct pcisim_record_kind pcisim_vfio_kinds[] = {
+	{"aer.vfio", "vfio-pci forwarded an error to the guest, or translated its link reset (fields: event, why)"},
+	{0},
+};
