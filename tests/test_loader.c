@@ -547,6 +547,53 @@ static void test_include_merge(void **state)
 	pcisim_scenario_free(&sc);
 }
 
+/*
+ * Only regular files are included: a FIFO (whose open would wait for a writer for
+ * ever), a directory or a device is an error at the include line naming what the
+ * path is; a link to a regular file is read as the file. An alarm fails the test
+ * instead of letting a regression hang it.
+ */
+static void test_include_only_regular_files(void **state)
+{
+	struct pcisim_scenario sc;
+	struct pcisim_diag d;
+	char path[256], want[512];
+	alarm(20);
+	snprintf(path, sizeof(path), "%s/parts/pipe.yaml", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	write_file("fifo-main.yaml", "version: 1\nname: x\ninclude: parts/pipe.yaml\n");
+	assert_int_equal(load_tmp(&sc, "fifo-main.yaml", &d), -PCISIM_EINVAL);
+	assert_int_equal(d.errors, 1);
+	snprintf(want, sizeof(want),
+		 "%s/fifo-main.yaml:3:10: error: cannot include '%s/parts/pipe.yaml': it is a FIFO (named pipe); expected a scenario file (a regular file)",
+		 tmpdir, tmpdir);
+	assert_string_equal(d.first, want);
+	pcisim_scenario_free(&sc);
+
+	/* through a link, and a device */
+	snprintf(path, sizeof(path), "%s/parts/pipe-link.yaml", tmpdir);
+	assert_int_equal(symlink("pipe.yaml", path), 0);
+	write_file("link-main.yaml", "version: 1\nname: x\ninclude: [parts/pipe-link.yaml]\n");
+	assert_int_equal(load_tmp(&sc, "link-main.yaml", &d), -PCISIM_EINVAL);
+	assert_non_null(strstr(d.first, "link-main.yaml:3:11: error: cannot include"));
+	assert_non_null(strstr(d.first, "pipe-link.yaml': it is a FIFO (named pipe)"));
+	pcisim_scenario_free(&sc);
+	write_file("dev-main.yaml", "version: 1\nname: x\ninclude: /dev/zero\n");
+	assert_int_equal(load_tmp(&sc, "dev-main.yaml", &d), -PCISIM_EINVAL);
+	assert_non_null(strstr(d.first, "dev-main.yaml:3:10: error: cannot include '/dev/zero': it is a character device"));
+	pcisim_scenario_free(&sc);
+
+	/* a link to a regular file is that file */
+	write_file("parts/seed.yaml", "seed: 5\n");
+	snprintf(path, sizeof(path), "%s/parts/seed-link.yaml", tmpdir);
+	assert_int_equal(symlink("seed.yaml", path), 0);
+	write_file("ok-main.yaml", "version: 1\nname: x\ninclude: parts/seed-link.yaml\n");
+	assert_int_equal(load_tmp(&sc, "ok-main.yaml", &d), 0);
+	assert_int_equal(sc.seed, 5);
+	pcisim_scenario_free(&sc);
+	alarm(0);
+}
+
 /* ---- robustness ---- */
 
 static void test_truncations(void **state)
@@ -757,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test_setup_teardown(test_include_merge, make_tmpdir, drop_tmpdir),
+		cmocka_unit_test_setup_teardown(test_include_only_regular_files, make_tmpdir, drop_tmpdir),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_random_bytes),

@@ -7,11 +7,9 @@
 
 #include "sim/core/scenario.h"
 
-#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim/core/component.h"
 #include "sim/core/grow.h"
@@ -556,19 +554,10 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 	struct pcisim_ydoc *doc = &sc->docs[sc->ndocs++];
 	if (text)
 		rc = pcisim_ydoc_parse(doc, path, text, len, d);
-	else if (!top) {
-		/* Report an unreadable include at the include line. */
-		struct stat st;
-		memset(doc, 0, sizeof(*doc));
-		if (stat(path, &st))
-			return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
-						 strerror(errno));
-		if (S_ISDIR(st.st_mode))
-			return pcisim_diag_error(d, from,
-						 "cannot include '%s': it is a directory; expected a scenario file",
-						 path);
-		rc = pcisim_ydoc_load(doc, path, d);
-	} else
+	else if (!top)
+		/* An include is reported at its line; only a regular file is read. */
+		rc = pcisim_ydoc_load_regular(doc, path, from, d);
+	else
 		rc = pcisim_ydoc_load(doc, path, d);
 	if (rc)
 		return rc;

@@ -4,9 +4,12 @@
 #include "sim/core/ynode.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #define MAX_DEPTH 64
@@ -383,14 +386,9 @@ int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *tex
 	return rc;
 }
 
-int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_diag *d)
+/* Read @f (named @path) whole, at most 64 MiB, and parse it; closes @f. */
+static int load_stream(struct pcisim_ydoc *doc, const char *path, FILE *f, struct pcisim_diag *d)
 {
-	memset(doc, 0, sizeof(*doc));
-	errno = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot open: %s",
-					 strerror(errno));
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
 	for (;;) {
@@ -424,6 +422,70 @@ int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_di
 	int rc = pcisim_ydoc_parse(doc, path, buf, len, d);
 	free(buf);
 	return rc;
+}
+
+int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_diag *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	errno = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot open: %s",
+					 strerror(errno));
+	return load_stream(doc, path, f, d);
+}
+
+const char *pcisim_file_kind(unsigned mode)
+{
+	mode_t m = (mode_t)mode;
+	if (S_ISREG(m))
+		return "a regular file";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO (named pipe)";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+int pcisim_ydoc_load_regular(struct pcisim_ydoc *doc, const char *path, struct pcisim_loc from,
+			     struct pcisim_diag *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	/*
+	 * Look before opening (a socket cannot be opened, a FIFO's open waits for a
+	 * writer), then open without waiting and look again at what was opened: a file
+	 * swapped in between is caught too, and nothing but a regular file is read.
+	 */
+	struct stat st;
+	if (stat(path, &st))
+		return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
+					 strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return pcisim_diag_error(d, from, "cannot include '%s': it is %s; expected a scenario file (a regular file)",
+					 path, pcisim_file_kind((unsigned)st.st_mode));
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
+					 strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pcisim_diag_error(d, from, "cannot include '%s': it is %s; expected a scenario file (a regular file)",
+					 path, pcisim_file_kind((unsigned)st.st_mode));
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		int err = errno;
+		close(fd);
+		return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
+					 strerror(err));
+	}
+	return load_stream(doc, path, f, d);
 }
 
 void pcisim_ydoc_free(struct pcisim_ydoc *doc)
