@@ -401,6 +401,30 @@ static void jitter_and_ranks_are_recorded_and_replayed(void **state)
 	pcisim_scenario_free(&sc);
 }
 
+/*
+ * A header override must be KEY=VALUE text: none (string reference 0), null, an
+ * empty string or one without '=' is an error of the trace's, at its offset, when
+ * the trace is read, so neither replay (which crashed on none) nor --convert (which
+ * dropped it) goes on.
+ */
+static void header_overrides_are_checked_where_they_are(void **state)
+{
+	static const char *const bad[] = {"body-set-none.pctrace", "set-null.jsonl", "set-no-equals.jsonl",
+					  "body-set-no-equals.pctrace"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *out, conv[600];
+		snprintf(conv, sizeof(conv), "%s/conv%zu.jsonl", tmpdir, i);
+		assert_int_equal(tb_cli(&out, "replay %s/tests/corrupt/%s --convert %s", PCISIM_SOURCE_DIR,
+					bad[i], conv),
+				 2);
+		assert_non_null(strstr(out, "error: offset "));
+		assert_non_null(strstr(out, "'set' entry 1 of the header is "));
+		assert_null(strstr(out, "--set"));
+		assert_int_equal(access(conv, F_OK), -1);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +434,7 @@ int main(void)
 		cmocka_unit_test(cli_record_replay_dump_diff),
 		cmocka_unit_test(corrupt_corpus_gives_clean_errors),
 		cmocka_unit_test(jitter_and_ranks_are_recorded_and_replayed),
+		cmocka_unit_test(header_overrides_are_checked_where_they_are),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
