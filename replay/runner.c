@@ -2,17 +2,12 @@
  * Running a scenario under control: the choice policy behind the engine's hooks, the
  * items a run produces, its verdict, scenario overrides and embedded scenarios.
  */
-/* mkdtemp() is XSI. */
-#define _XOPEN_SOURCE 700
 
 #include "replay/runner.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -607,80 +602,60 @@ void pcisim_theader_for(struct pcisim_theader *h, const struct pcisim_scenario *
 	h->nsets = nsets;
 }
 
-static int write_file(const char *path, const char *text, size_t len)
+/* The trace's included files, handed to the loader in load order. */
+struct trace_includes {
+	const struct pcisim_tfile *t;
+	size_t used;
+};
+
+static int read_trace_include(void *ctx, size_t index, const char *path, struct pcisim_loc from,
+			      const char **text, size_t *len, struct pcisim_diag *d)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	size_t w = fwrite(text, 1, len, f);
-	return fclose(f) || w != len ? -1 : 0;
+	struct trace_includes *x = ctx;
+	const struct pcisim_tfile *t = x->t;
+	const struct pcisim_theader *h = &t->h;
+	if (index >= h->nincs)
+		return pcisim_tfile_header_error(
+			t, t->nincs_off, d,
+			"the scenario includes '%s' (%s:%u:%u), but the trace embeds only %zu included file%s; expected every file the scenario includes, in load order",
+			path, from.file, from.line, from.col, h->nincs, h->nincs == 1 ? "" : "s");
+	if (strcmp(h->incs[index].file, path))
+		return pcisim_tfile_header_error(
+			t, pcisim_tfile_include_offset(t, index), d,
+			"include %zu of the trace is named '%s', but the scenario includes '%s' there (%s:%u:%u); expected the name the scenario includes it by (was the trace edited?)",
+			index + 1, h->incs[index].file, path, from.file, from.line, from.col);
+	x->used = index + 1;
+	*text = h->incs[index].text;
+	*len = h->incs[index].len;
+	return 0;
 }
 
-int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_theader *h,
-				const char *trace_name, struct pcisim_diag *d)
+int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_tfile *t,
+				struct pcisim_diag *d)
 {
-	struct pcisim_loc at0 = {trace_name, 0, 0};
+	const struct pcisim_theader *h = &t->h;
 	memset(sc, 0, sizeof(*sc));
 	pcisim_arena_init(&sc->arena);
 	if (header_digest(h) != h->digest)
-		return pcisim_diag_error(d, at0,
-					 "offset 0: the embedded scenario does not match its digest %016" PRIx64
-					 "; the trace was edited or damaged",
-					 h->digest);
+		return pcisim_tfile_header_error(t, 0, d,
+						 "the embedded scenario does not match its digest %016" PRIx64
+						 "; the trace was edited or damaged",
+						 h->digest);
+	pcisim_arena_free(&sc->arena);
+	/*
+	 * The scenario is parsed under its recorded name, and its includes are the
+	 * trace's texts under the names the loader makes for them, as it made them
+	 * when the run was recorded: nothing is read from the disk.
+	 */
 	const char *path = h->path && h->path[0] ? h->path : "scenario.yaml";
-	if (!h->nincs) {
-		pcisim_arena_free(&sc->arena);
-		return pcisim_scenario_parse(sc, path, h->text, h->text_len, d);
-	}
-	/* Includes are read from files: lay them out in a directory of their own. */
-	char dir[] = "/tmp/pcisim-replay-XXXXXX";
-	if (!mkdtemp(dir))
-		return pcisim_diag_error(d, at0, "cannot create a temporary directory: %s", strerror(errno));
-	char *pc = strdup(path), *pc2 = strdup(path);
-	if (!pc || !pc2)
-		oom();
-	const char *base = dirname(pc);
-	size_t bl = strlen(base);
-	char main_path[4096];
-	snprintf(main_path, sizeof(main_path), "%s/%s", dir, basename(pc2));
-	int rc = 0;
-	char **written = calloc(h->nincs + 1, sizeof(*written));
-	if (!written)
-		oom();
-	for (size_t i = 0; i < h->nincs && !rc; i++) {
-		const char *f = h->incs[i].file;
-		const char *rel = f;
-		if (strcmp(base, ".") && !strncmp(f, base, bl) && f[bl] == '/')
-			rel = f + bl + 1;
-		if (rel[0] == '/' || strstr(rel, "..") || strchr(rel, '/')) {
-			rc = pcisim_diag_error(d, at0,
-					       "offset 0: the trace embeds '%s', which is not beside the scenario file; pcisim replay can only lay out includes from the scenario's own directory",
-					       f);
-			break;
-		}
-		char p[4096];
-		snprintf(p, sizeof(p), "%s/%s", dir, rel);
-		if (write_file(p, h->incs[i].text, h->incs[i].len))
-			rc = pcisim_diag_error(d, at0, "cannot write '%s': %s", p, strerror(errno));
-		else
-			written[i] = strdup(p);
-	}
-	if (!rc && write_file(main_path, h->text, h->text_len))
-		rc = pcisim_diag_error(d, at0, "cannot write '%s': %s", main_path, strerror(errno));
-	if (!rc) {
-		pcisim_arena_free(&sc->arena);
-		rc = pcisim_scenario_load(sc, main_path, d);
-	}
-	for (size_t i = 0; i < h->nincs; i++) {
-		if (written[i])
-			unlink(written[i]);
-		free(written[i]);
-	}
-	free(written);
-	unlink(main_path);
-	rmdir(dir);
-	free(pc);
-	free(pc2);
+	struct trace_includes x = {t, 0};
+	struct pcisim_include_reader inc = {read_trace_include, &x};
+	int rc = pcisim_scenario_parse_with(sc, path, h->text, h->text_len, &inc, d);
+	if (!rc && x.used < h->nincs)
+		rc = pcisim_tfile_header_error(
+			t, pcisim_tfile_include_offset(t, x.used), d,
+			"include %zu of the trace ('%s') is not one the scenario includes (it includes %zu file%s); expected only the files the scenario includes, in load order",
+			x.used + 1, h->incs[x.used].file, x.used, x.used == 1 ? "" : "s");
 	return rc;
 }
 

@@ -135,11 +135,13 @@ void pcisim_theader_for(struct pcisim_theader *h, const struct pcisim_scenario *
 			pcisim_time until, const char *const *sets, size_t nsets, const char *origin,
 			struct pcisim_tinclude *incs /* room for sc->ndocs entries */);
 /**
- * pcisim_scenario_from_header() - load the scenario a trace embeds (its includes
- * are written to a temporary directory and read from there). Checks the digest.
+ * pcisim_scenario_from_header() - load the scenario trace @t embeds: its text under
+ * its recorded name, its includes from the trace (never from the disk). Checks the
+ * digest, and that the trace's includes are the files the scenario includes, by
+ * name and in load order; an error names the trace and the header offset.
  */
-int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_theader *h,
-				const char *trace_name, struct pcisim_diag *d);
+int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_tfile *t,
+				struct pcisim_diag *d);
 
 /**
  * pcisim_scenario_set() - apply one KEY=VALUE override: seed=N, until=TIME, or

@@ -161,7 +161,7 @@ int pcisim_replay(const struct pcisim_tfile *t, const struct pcisim_replay_opts 
 	if (!o.context)
 		o.context = 8;
 	struct pcisim_scenario sc;
-	if (pcisim_scenario_from_header(&sc, &t->h, t->name, d)) {
+	if (pcisim_scenario_from_header(&sc, t, d)) {
 		pcisim_scenario_free(&sc);
 		return PCISIM_REPLAY_ERROR;
 	}
