@@ -6,6 +6,7 @@
 #include "replay/runner.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -661,27 +662,52 @@ int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_
 
 /* ---- overrides ---- */
 
-int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d)
+/*
+ * Where an override comes from, for its errors: the command line (--set), or an
+ * entry of a trace's 'set' list (the trace and the entry's offset). The values it
+ * puts into the machine, host and fuzz mappings carry @vfile as their file, so that
+ * a model's error about one names the same place.
+ */
+struct set_origin {
+	struct pcisim_loc at; /* for the override's own errors */
+	const char *prefix;   /* goes before them: "" or "offset N: 'set' entry K of the header: " */
+	const char *vfile;    /* the values' file: "--set" or "TRACE: offset N: 'set' entry K ..." */
+	unsigned vline;       /* 1 for --set (columns count in KEY=VALUE), 0 for a trace */
+};
+
+static int set_error(struct pcisim_diag *d, const struct set_origin *o, const char *fmt, ...)
+	PCISIM_PRINTF(3, 4);
+static int set_error(struct pcisim_diag *d, const struct set_origin *o, const char *fmt, ...)
 {
-	struct pcisim_loc at = {"--set", 0, 0};
-	const char *eq = strchr(kv, '=');
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pcisim_diag_error(d, o->at, "%s%s", o->prefix, msg);
+}
+
+static int scenario_set(struct pcisim_scenario *sc, const char *kv, const struct set_origin *o,
+			struct pcisim_diag *d)
+{
+	const char *eq = kv ? strchr(kv, '=') : NULL;
 	if (!eq || eq == kv)
-		return pcisim_diag_error(d, at,
-					 "'%s' is not KEY=VALUE; expected e.g. machine.qemu=8.1, seed=2 or until=10s",
-					 kv);
+		return set_error(d, o,
+				 "'%s' is not KEY=VALUE; expected e.g. machine.qemu=8.1, seed=2 or until=10s",
+				 kv ? kv : "");
 	char key[128];
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - kv) < 127 ? (int)(eq - kv) : 127, kv);
 	const char *val = eq + 1;
 	if (!strcmp(key, "seed")) {
 		if (pcisim_parse_u64(val, &sc->seed))
-			return pcisim_diag_error(d, at, "seed=%s: expected an integer", val);
+			return set_error(d, o, "seed=%s: expected an integer", val);
 		sc->has_seed = true;
 		return 0;
 	}
 	if (!strcmp(key, "until")) {
 		const char *why;
 		if (pcisim_time_parse(val, &sc->until, &why))
-			return pcisim_diag_error(d, at, "until=%s: bad duration: %s", val, why);
+			return set_error(d, o, "until=%s: bad duration: %s", val, why);
 		sc->has_until = true;
 		return 0;
 	}
@@ -696,21 +722,21 @@ int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisi
 				break;
 	}
 	if (!dot || si == 3 || !dot[1])
-		return pcisim_diag_error(d, at,
-					 "unknown key '%.*s'; valid keys: seed, until, machine.KEY, host.KEY, fuzz.KEY",
-					 (int)(eq - kv), kv);
+		return set_error(d, o,
+				 "unknown key '%.*s'; valid keys: seed, until, machine.KEY, host.KEY, fuzz.KEY",
+				 (int)(eq - kv), kv);
 	const char *sub = dot + 1;
 	struct pcisim_ynode **m = secs[si];
 	if (!*m) {
 		*m = pcisim_arena_alloc(&sc->arena, sizeof(**m));
 		(*m)->kind = PCISIM_Y_MAP;
-		(*m)->loc = at;
+		(*m)->loc = (struct pcisim_loc){o->vfile, 0, 0};
 	}
 	struct pcisim_ynode *map = *m;
 	struct pcisim_ynode *v = pcisim_arena_alloc(&sc->arena, sizeof(*v));
 	v->kind = PCISIM_Y_SCALAR;
 	v->str = pcisim_arena_strdup(&sc->arena, val);
-	v->loc = (struct pcisim_loc){"--set", 1, (unsigned)(eq - kv) + 2};
+	v->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? (unsigned)(eq - kv) + 2 : 0};
 	struct pcisim_ynode **keys = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*keys));
 	struct pcisim_ynode **vals = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*vals));
 	if (map->n) {
@@ -729,7 +755,7 @@ int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisi
 		struct pcisim_ynode *k = pcisim_arena_alloc(&sc->arena, sizeof(*k));
 		k->kind = PCISIM_Y_SCALAR;
 		k->str = pcisim_arena_strdup(&sc->arena, sub);
-		k->loc = (struct pcisim_loc){"--set", 1, 1};
+		k->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? 1 : 0};
 		keys[map->n] = k;
 		vals[map->n] = v;
 		map->n++;
@@ -737,4 +763,26 @@ int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisi
 	map->keys = keys;
 	map->vals = vals;
 	return 0;
+}
+
+int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d)
+{
+	static const struct set_origin cmdline = {{"--set", 0, 0}, "", "--set", 1};
+	return scenario_set(sc, kv, &cmdline, d);
+}
+
+int pcisim_scenario_set_recorded(struct pcisim_scenario *sc, const struct pcisim_tfile *t, size_t i,
+				 struct pcisim_diag *d)
+{
+	char at[128];
+	struct set_origin o;
+	o.at = pcisim_tfile_header_at(t, pcisim_tfile_set_offset(t, i), at, sizeof(at));
+	o.prefix = pcisim_arena_printf(&sc->arena, "%s: 'set' entry %zu of the header: ", at, i + 1);
+	o.vfile = pcisim_arena_printf(&sc->arena, "%s 'set' entry %zu", t->name, i + 1);
+	o.vline = 0;
+	/* the models' errors about the value are reported where the entry is */
+	struct pcisim_diag_alias *a = pcisim_arena_alloc(&sc->arena, sizeof(*a));
+	*a = (struct pcisim_diag_alias){.file = o.vfile, .at = o.at, .prefix = o.prefix};
+	pcisim_diag_alias_push(d, a);
+	return scenario_set(sc, t->h.sets[i], &o, d);
 }

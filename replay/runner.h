@@ -144,10 +144,19 @@ int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_
 				struct pcisim_diag *d);
 
 /**
- * pcisim_scenario_set() - apply one KEY=VALUE override: seed=N, until=TIME, or
- * SECTION.KEY=VALUE for the machine, host and fuzz mappings (machine.qemu=8.1).
+ * pcisim_scenario_set() - apply one KEY=VALUE override from the command line
+ * (--set): seed=N, until=TIME, or SECTION.KEY=VALUE for the machine, host and fuzz
+ * mappings (machine.qemu=8.1). Errors name "--set".
  */
 int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d);
+/**
+ * pcisim_scenario_set_recorded() - the same for override @i of trace @t's header:
+ * its errors, and a model's errors about the value it sets, name the trace and the
+ * entry's offset. The latter through an alias pushed on @d, which lives in @sc:
+ * the caller sets d->aliases back before it frees @sc.
+ */
+int pcisim_scenario_set_recorded(struct pcisim_scenario *sc, const struct pcisim_tfile *t, size_t i,
+				 struct pcisim_diag *d);
 
 /* ---- invariants ---- */
 

@@ -510,7 +510,7 @@ static void includes_come_from_the_trace(void **state)
  * A header override must be KEY=VALUE text: none (string reference 0), null, an
  * empty string or one without '=' is an error of the trace's, at its offset, when
  * the trace is read, so neither replay (which crashed on none) nor --convert (which
- * dropped it) goes on.
+ * dropped it) goes on. An override the scenario refuses blames the trace too.
  */
 static void header_overrides_are_checked_where_they_are(void **state)
 {
@@ -528,6 +528,23 @@ static void header_overrides_are_checked_where_they_are(void **state)
 		assert_int_equal(access(conv, F_OK), -1);
 		free(out);
 	}
+	char *out;
+	assert_int_equal(tb_cli(&out, "replay %s/tests/corrupt/set-bad-value.jsonl", PCISIM_SOURCE_DIR), 2);
+	assert_non_null(strstr(out, "set-bad-value.jsonl:1:1: error: offset 0: 'set' entry 1 of the header: 'qemu': 'bogus'"));
+	free(out);
+	/* the trace's entry is blamed, before the command line's is looked at */
+	assert_int_equal(tb_cli(&out, "replay %s/tests/corrupt/set-unknown-key.jsonl --set machine.qemu=bogus",
+				PCISIM_SOURCE_DIR),
+			 2);
+	assert_non_null(strstr(out, "'set' entry 1 of the header: unknown key 'nosuch'"));
+	free(out);
+	/* the command line's own overrides are still the command line's */
+	char path[600];
+	snprintf(path, sizeof(path), "%s/ok.jsonl", tmpdir);
+	record(PCISIM_SOURCE_DIR "/scenarios/timeline-basics.yaml", path, PCISIM_TF_JSONL);
+	assert_int_equal(tb_cli(&out, "replay %s --set machine.qemu=bogus", path), 2);
+	assert_non_null(strstr(out, "--set:1:14: error: 'qemu': 'bogus'"));
+	free(out);
 }
 
 int main(void)
