@@ -244,6 +244,13 @@ typedef pcisim_time (*pcisim_time_chooser)(void *ctx, const struct pcisim_step *
 int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d);
 
+/**
+ * pcisim_scenario_creates() - does a step of @sc create a component named @name (a
+ * P_NEWID parameter, such as device_add's id)? A reference to it is then valid
+ * although the machine has no such component when the scenario is checked.
+ */
+bool pcisim_scenario_creates(const struct pcisim_scenario *sc, const char *name);
+
 /** Evaluate every expectation; prints one line per failure to @out. Returns failures. */
 unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			       FILE *out, bool verbose);
