@@ -528,7 +528,31 @@ static void header_overrides_are_checked_where_they_are(void **state)
 		assert_int_equal(access(conv, F_OK), -1);
 		free(out);
 	}
+	/*
+	 * The same in a whole recording (its digest matches, so nothing else stops the
+	 * replay): a binary trace whose one override is none crashed replay (exit 139).
+	 */
+	char path[600], none[600], err[256];
+	snprintf(path, sizeof(path), "%s/ok.jsonl", tmpdir);
+	snprintf(none, sizeof(none), "%s/set-none.pctrace", tmpdir);
+	record(PCISIM_SOURCE_DIR "/scenarios/timeline-basics.yaml", path, PCISIM_TF_JSONL);
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_tfile t;
+	assert_int_equal(pcisim_tfile_read(&t, path, &d), 0);
+	static const char *const sets[] = {NULL};
+	t.h.sets = sets;
+	t.h.nsets = 1;
+	assert_int_equal(pcisim_tfile_write(&t, none, PCISIM_TF_BINARY, err, sizeof(err)), 0);
+	pcisim_tfile_free(&t);
 	char *out;
+	assert_int_equal(tb_cli(&out, "replay %s", none), 2);
+	assert_non_null(strstr(out, "set-none.pctrace: error: offset "));
+	assert_non_null(strstr(out, "'set' entry 1 of the header is string reference 0 (none); expected KEY=VALUE text"));
+	free(out);
+	assert_int_equal(tb_cli(&out, "replay %s --convert %s/set-none.jsonl", none, tmpdir), 2);
+	free(out);
+
 	assert_int_equal(tb_cli(&out, "replay %s/tests/corrupt/set-bad-value.jsonl", PCISIM_SOURCE_DIR), 2);
 	assert_non_null(strstr(out, "set-bad-value.jsonl:1:1: error: offset 0: 'set' entry 1 of the header: 'qemu': 'bogus'"));
 	free(out);
@@ -539,9 +563,6 @@ static void header_overrides_are_checked_where_they_are(void **state)
 	assert_non_null(strstr(out, "'set' entry 1 of the header: unknown key 'nosuch'"));
 	free(out);
 	/* the command line's own overrides are still the command line's */
-	char path[600];
-	snprintf(path, sizeof(path), "%s/ok.jsonl", tmpdir);
-	record(PCISIM_SOURCE_DIR "/scenarios/timeline-basics.yaml", path, PCISIM_TF_JSONL);
 	assert_int_equal(tb_cli(&out, "replay %s --set machine.qemu=bogus", path), 2);
 	assert_non_null(strstr(out, "--set:1:14: error: 'qemu': 'bogus'"));
 	free(out);
