@@ -671,7 +671,7 @@ int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_
 struct set_origin {
 	struct pcisim_loc at; /* for the override's own errors */
 	const char *prefix;   /* goes before them: "" or "offset N: 'set' entry K of the header: " */
-	const char *vfile;    /* the values' file: "--set" or "TRACE: offset N: 'set' entry K ..." */
+	const char *vfile;    /* the values' file: "--set", or "TRACE 'set' entry K" (a diag alias) */
 	unsigned vline;       /* 1 for --set (columns count in KEY=VALUE), 0 for a trace */
 };
 
