@@ -2,17 +2,13 @@
  * Running a scenario under control: the choice policy behind the engine's hooks, the
  * items a run produces, its verdict, scenario overrides and embedded scenarios.
  */
-/* mkdtemp() is XSI. */
-#define _XOPEN_SOURCE 700
 
 #include "replay/runner.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <libgen.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -607,106 +603,111 @@ void pcisim_theader_for(struct pcisim_theader *h, const struct pcisim_scenario *
 	h->nsets = nsets;
 }
 
-static int write_file(const char *path, const char *text, size_t len)
+/* The trace's included files, handed to the loader in load order. */
+struct trace_includes {
+	const struct pcisim_tfile *t;
+	size_t used;
+};
+
+static int read_trace_include(void *ctx, size_t index, const char *path, struct pcisim_loc from,
+			      const char **text, size_t *len, struct pcisim_diag *d)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	size_t w = fwrite(text, 1, len, f);
-	return fclose(f) || w != len ? -1 : 0;
+	struct trace_includes *x = ctx;
+	const struct pcisim_tfile *t = x->t;
+	const struct pcisim_theader *h = &t->h;
+	if (index >= h->nincs)
+		return pcisim_tfile_header_error(
+			t, t->nincs_off, d,
+			"the scenario includes '%s' (%s:%u:%u), but the trace embeds only %zu included file%s; expected every file the scenario includes, in load order",
+			path, from.file, from.line, from.col, h->nincs, h->nincs == 1 ? "" : "s");
+	if (strcmp(h->incs[index].file, path))
+		return pcisim_tfile_header_error(
+			t, pcisim_tfile_include_offset(t, index), d,
+			"include %zu of the trace is named '%s', but the scenario includes '%s' there (%s:%u:%u); expected the name the scenario includes it by (was the trace edited?)",
+			index + 1, h->incs[index].file, path, from.file, from.line, from.col);
+	x->used = index + 1;
+	*text = h->incs[index].text;
+	*len = h->incs[index].len;
+	return 0;
 }
 
-int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_theader *h,
-				const char *trace_name, struct pcisim_diag *d)
+int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_tfile *t,
+				struct pcisim_diag *d)
 {
-	struct pcisim_loc at0 = {trace_name, 0, 0};
+	const struct pcisim_theader *h = &t->h;
 	memset(sc, 0, sizeof(*sc));
 	pcisim_arena_init(&sc->arena);
 	if (header_digest(h) != h->digest)
-		return pcisim_diag_error(d, at0,
-					 "offset 0: the embedded scenario does not match its digest %016" PRIx64
-					 "; the trace was edited or damaged",
-					 h->digest);
+		return pcisim_tfile_header_error(t, 0, d,
+						 "the embedded scenario does not match its digest %016" PRIx64
+						 "; the trace was edited or damaged",
+						 h->digest);
+	pcisim_arena_free(&sc->arena);
+	/*
+	 * The scenario is parsed under its recorded name, and its includes are the
+	 * trace's texts under the names the loader makes for them, as it made them
+	 * when the run was recorded: nothing is read from the disk.
+	 */
 	const char *path = h->path && h->path[0] ? h->path : "scenario.yaml";
-	if (!h->nincs) {
-		pcisim_arena_free(&sc->arena);
-		return pcisim_scenario_parse(sc, path, h->text, h->text_len, d);
-	}
-	/* Includes are read from files: lay them out in a directory of their own. */
-	char dir[] = "/tmp/pcisim-replay-XXXXXX";
-	if (!mkdtemp(dir))
-		return pcisim_diag_error(d, at0, "cannot create a temporary directory: %s", strerror(errno));
-	char *pc = strdup(path), *pc2 = strdup(path);
-	if (!pc || !pc2)
-		oom();
-	const char *base = dirname(pc);
-	size_t bl = strlen(base);
-	char main_path[4096];
-	snprintf(main_path, sizeof(main_path), "%s/%s", dir, basename(pc2));
-	int rc = 0;
-	char **written = calloc(h->nincs + 1, sizeof(*written));
-	if (!written)
-		oom();
-	for (size_t i = 0; i < h->nincs && !rc; i++) {
-		const char *f = h->incs[i].file;
-		const char *rel = f;
-		if (strcmp(base, ".") && !strncmp(f, base, bl) && f[bl] == '/')
-			rel = f + bl + 1;
-		if (rel[0] == '/' || strstr(rel, "..") || strchr(rel, '/')) {
-			rc = pcisim_diag_error(d, at0,
-					       "offset 0: the trace embeds '%s', which is not beside the scenario file; pcisim replay can only lay out includes from the scenario's own directory",
-					       f);
-			break;
-		}
-		char p[4096];
-		snprintf(p, sizeof(p), "%s/%s", dir, rel);
-		if (write_file(p, h->incs[i].text, h->incs[i].len))
-			rc = pcisim_diag_error(d, at0, "cannot write '%s': %s", p, strerror(errno));
-		else
-			written[i] = strdup(p);
-	}
-	if (!rc && write_file(main_path, h->text, h->text_len))
-		rc = pcisim_diag_error(d, at0, "cannot write '%s': %s", main_path, strerror(errno));
-	if (!rc) {
-		pcisim_arena_free(&sc->arena);
-		rc = pcisim_scenario_load(sc, main_path, d);
-	}
-	for (size_t i = 0; i < h->nincs; i++) {
-		if (written[i])
-			unlink(written[i]);
-		free(written[i]);
-	}
-	free(written);
-	unlink(main_path);
-	rmdir(dir);
-	free(pc);
-	free(pc2);
+	struct trace_includes x = {t, 0};
+	struct pcisim_include_reader inc = {read_trace_include, &x};
+	int rc = pcisim_scenario_parse_with(sc, path, h->text, h->text_len, &inc, d);
+	if (!rc && x.used < h->nincs)
+		rc = pcisim_tfile_header_error(
+			t, pcisim_tfile_include_offset(t, x.used), d,
+			"include %zu of the trace ('%s') is not one the scenario includes (it includes %zu file%s); expected only the files the scenario includes, in load order",
+			x.used + 1, h->incs[x.used].file, x.used, x.used == 1 ? "" : "s");
 	return rc;
 }
 
 /* ---- overrides ---- */
 
-int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d)
+/*
+ * Where an override comes from, for its errors: the command line (--set), or an
+ * entry of a trace's 'set' list (the trace and the entry's offset). The values it
+ * puts into the machine, host and fuzz mappings carry @vfile as their file, so that
+ * a model's error about one names the same place.
+ */
+struct set_origin {
+	struct pcisim_loc at; /* for the override's own errors */
+	const char *prefix;   /* goes before them: "" or "offset N: 'set' entry K of the header: " */
+	const char *vfile;    /* the values' file: "--set", or "TRACE 'set' entry K" (a diag alias) */
+	unsigned vline;       /* 1 for --set (columns count in KEY=VALUE), 0 for a trace */
+};
+
+static int set_error(struct pcisim_diag *d, const struct set_origin *o, const char *fmt, ...)
+	PCISIM_PRINTF(3, 4);
+static int set_error(struct pcisim_diag *d, const struct set_origin *o, const char *fmt, ...)
 {
-	struct pcisim_loc at = {"--set", 0, 0};
-	const char *eq = strchr(kv, '=');
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pcisim_diag_error(d, o->at, "%s%s", o->prefix, msg);
+}
+
+static int scenario_set(struct pcisim_scenario *sc, const char *kv, const struct set_origin *o,
+			struct pcisim_diag *d)
+{
+	const char *eq = kv ? strchr(kv, '=') : NULL;
 	if (!eq || eq == kv)
-		return pcisim_diag_error(d, at,
-					 "'%s' is not KEY=VALUE; expected e.g. machine.qemu=8.1, seed=2 or until=10s",
-					 kv);
+		return set_error(d, o,
+				 "'%s' is not KEY=VALUE; expected e.g. machine.qemu=8.1, seed=2 or until=10s",
+				 kv ? kv : "");
 	char key[128];
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - kv) < 127 ? (int)(eq - kv) : 127, kv);
 	const char *val = eq + 1;
 	if (!strcmp(key, "seed")) {
 		if (pcisim_parse_u64(val, &sc->seed))
-			return pcisim_diag_error(d, at, "seed=%s: expected an integer", val);
+			return set_error(d, o, "seed=%s: expected an integer", val);
 		sc->has_seed = true;
 		return 0;
 	}
 	if (!strcmp(key, "until")) {
 		const char *why;
 		if (pcisim_time_parse(val, &sc->until, &why))
-			return pcisim_diag_error(d, at, "until=%s: bad duration: %s", val, why);
+			return set_error(d, o, "until=%s: bad duration: %s", val, why);
 		sc->has_until = true;
 		return 0;
 	}
@@ -721,21 +722,21 @@ int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisi
 				break;
 	}
 	if (!dot || si == 3 || !dot[1])
-		return pcisim_diag_error(d, at,
-					 "unknown key '%.*s'; valid keys: seed, until, machine.KEY, host.KEY, fuzz.KEY",
-					 (int)(eq - kv), kv);
+		return set_error(d, o,
+				 "unknown key '%.*s'; valid keys: seed, until, machine.KEY, host.KEY, fuzz.KEY",
+				 (int)(eq - kv), kv);
 	const char *sub = dot + 1;
 	struct pcisim_ynode **m = secs[si];
 	if (!*m) {
 		*m = pcisim_arena_alloc(&sc->arena, sizeof(**m));
 		(*m)->kind = PCISIM_Y_MAP;
-		(*m)->loc = at;
+		(*m)->loc = (struct pcisim_loc){o->vfile, 0, 0};
 	}
 	struct pcisim_ynode *map = *m;
 	struct pcisim_ynode *v = pcisim_arena_alloc(&sc->arena, sizeof(*v));
 	v->kind = PCISIM_Y_SCALAR;
 	v->str = pcisim_arena_strdup(&sc->arena, val);
-	v->loc = (struct pcisim_loc){"--set", 1, (unsigned)(eq - kv) + 2};
+	v->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? (unsigned)(eq - kv) + 2 : 0};
 	struct pcisim_ynode **keys = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*keys));
 	struct pcisim_ynode **vals = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*vals));
 	if (map->n) {
@@ -754,7 +755,7 @@ int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisi
 		struct pcisim_ynode *k = pcisim_arena_alloc(&sc->arena, sizeof(*k));
 		k->kind = PCISIM_Y_SCALAR;
 		k->str = pcisim_arena_strdup(&sc->arena, sub);
-		k->loc = (struct pcisim_loc){"--set", 1, 1};
+		k->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? 1 : 0};
 		keys[map->n] = k;
 		vals[map->n] = v;
 		map->n++;
@@ -762,4 +763,26 @@ int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisi
 	map->keys = keys;
 	map->vals = vals;
 	return 0;
+}
+
+int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d)
+{
+	static const struct set_origin cmdline = {{"--set", 0, 0}, "", "--set", 1};
+	return scenario_set(sc, kv, &cmdline, d);
+}
+
+int pcisim_scenario_set_recorded(struct pcisim_scenario *sc, const struct pcisim_tfile *t, size_t i,
+				 struct pcisim_diag *d)
+{
+	char at[128];
+	struct set_origin o;
+	o.at = pcisim_tfile_header_at(t, pcisim_tfile_set_offset(t, i), at, sizeof(at));
+	o.prefix = pcisim_arena_printf(&sc->arena, "%s: 'set' entry %zu of the header: ", at, i + 1);
+	o.vfile = pcisim_arena_printf(&sc->arena, "%s 'set' entry %zu", t->name, i + 1);
+	o.vline = 0;
+	/* the models' errors about the value are reported where the entry is */
+	struct pcisim_diag_alias *a = pcisim_arena_alloc(&sc->arena, sizeof(*a));
+	*a = (struct pcisim_diag_alias){.file = o.vfile, .at = o.at, .prefix = o.prefix};
+	pcisim_diag_alias_push(d, a);
+	return scenario_set(sc, t->h.sets[i], &o, d);
 }

@@ -135,17 +135,28 @@ void pcisim_theader_for(struct pcisim_theader *h, const struct pcisim_scenario *
 			pcisim_time until, const char *const *sets, size_t nsets, const char *origin,
 			struct pcisim_tinclude *incs /* room for sc->ndocs entries */);
 /**
- * pcisim_scenario_from_header() - load the scenario a trace embeds (its includes
- * are written to a temporary directory and read from there). Checks the digest.
+ * pcisim_scenario_from_header() - load the scenario trace @t embeds: its text under
+ * its recorded name, its includes from the trace (never from the disk). Checks the
+ * digest, and that the trace's includes are the files the scenario includes, by
+ * name and in load order; an error names the trace and the header offset.
  */
-int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_theader *h,
-				const char *trace_name, struct pcisim_diag *d);
+int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_tfile *t,
+				struct pcisim_diag *d);
 
 /**
- * pcisim_scenario_set() - apply one KEY=VALUE override: seed=N, until=TIME, or
- * SECTION.KEY=VALUE for the machine, host and fuzz mappings (machine.qemu=8.1).
+ * pcisim_scenario_set() - apply one KEY=VALUE override from the command line
+ * (--set): seed=N, until=TIME, or SECTION.KEY=VALUE for the machine, host and fuzz
+ * mappings (machine.qemu=8.1). Errors name "--set".
  */
 int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d);
+/**
+ * pcisim_scenario_set_recorded() - the same for override @i of trace @t's header:
+ * its errors, and a model's errors about the value it sets, name the trace and the
+ * entry's offset. The latter through an alias pushed on @d, which lives in @sc:
+ * the caller sets d->aliases back before it frees @sc.
+ */
+int pcisim_scenario_set_recorded(struct pcisim_scenario *sc, const struct pcisim_tfile *t, size_t i,
+				 struct pcisim_diag *d);
 
 /* ---- invariants ---- */
 

@@ -571,6 +571,27 @@ static struct pcisim_titem *new_item(struct pcisim_tfile *t)
 	return it;
 }
 
+/*
+ * The form of a header override, KEY=VALUE (docs/trace-format.md): NULL when @kv
+ * has it, else what is wrong with it, to follow "'set' entry N of the header".
+ * Whether the key and value mean something is the scenario's business (replay).
+ */
+static const char *override_form(const char *kv, char *buf, size_t n)
+{
+	static const char eg[] = "expected KEY=VALUE text, e.g. machine.qemu=8.1, seed=2 or until=10s";
+	if (!kv)
+		snprintf(buf, n, "is string reference 0 (none); %s", eg);
+	else if (!kv[0])
+		snprintf(buf, n, "is an empty string; %s", eg);
+	else if (!strchr(kv, '='))
+		snprintf(buf, n, "is '%.60s', which has no '='; %s", kv, eg);
+	else if (kv[0] == '=')
+		snprintf(buf, n, "is '%.60s', which has no KEY before '='; %s", kv, eg);
+	else
+		return NULL;
+	return buf;
+}
+
 /* ---- JSON Lines ---- */
 
 struct jctx {
@@ -632,6 +653,37 @@ static int jstr_get(struct jctx *c, json_t *o, const char *key, bool required, c
 	return 0;
 }
 
+/* Text the format needs: a string, and not an empty one; @form says what it names. */
+static int jtext_get(struct jctx *c, json_t *o, const char *key, bool required, const char *form,
+		     const char **out)
+{
+	int rc = jstr_get(c, o, key, required, out);
+	if (rc || !*out || (*out)[0])
+		return rc;
+	return jerr(c, "'%s' of %s is an empty string; expected %s", key, c->what, form);
+}
+
+static const char *jkind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "a list";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "?";
+}
+
 static int jhex_get(struct jctx *c, json_t *o, const char *key, uint64_t *out)
 {
 	json_t *v = json_object_get(o, key);
@@ -686,7 +738,9 @@ static int j_header(struct jctx *c, json_t *o)
 	h->format = PCISIM_TRACE_FORMAT;
 	int rc;
 	uint64_t flags;
-	if ((rc = check_keys(c, o, keys)) || (rc = jstr_get(c, o, "pcisim", true, &h->pcisim_version)) ||
+	if ((rc = check_keys(c, o, keys)) ||
+	    (rc = jtext_get(c, o, "pcisim", true, "the version of the pcisim that wrote it, e.g. 0.1.0",
+			    &h->pcisim_version)) ||
 	    (rc = jstr_get(c, o, "origin", false, &h->origin)) ||
 	    (rc = ju64_get(c, o, "seed", true, &h->seed)) ||
 	    (rc = ju64_get(c, o, "until", true, &h->until)) ||
@@ -697,21 +751,31 @@ static int j_header(struct jctx *c, json_t *o)
 	if (sets) {
 		if (!json_is_array(sets))
 			return jerr(c, "'set' of the header must be a list of KEY=VALUE strings");
-		const char **v = pcisim_arena_alloc(&t->arena, (json_array_size(sets) + 1) * sizeof(*v));
-		for (size_t i = 0; i < json_array_size(sets); i++) {
+		size_t n = json_array_size(sets);
+		const char **v = pcisim_arena_alloc(&t->arena, (n + 1) * sizeof(*v));
+		uint64_t *off = pcisim_arena_alloc(&t->arena, (n + 1) * sizeof(*off));
+		for (size_t i = 0; i < n; i++) {
 			json_t *e = json_array_get(sets, i);
+			char why[256];
 			if (!json_is_string(e))
-				return jerr(c, "'set' of the header must be a list of KEY=VALUE strings");
+				return jerr(c, "'set' entry %zu of the header is %s; expected KEY=VALUE text, e.g. machine.qemu=8.1, seed=2 or until=10s",
+					    i + 1, jkind(e));
 			v[i] = pcisim_arena_strdup(&t->arena, json_string_value(e));
+			off[i] = c->off;
+			if (override_form(v[i], why, sizeof(why)))
+				return jerr(c, "'set' entry %zu of the header %s", i + 1, why);
 		}
 		h->sets = v;
-		h->nsets = json_array_size(sets);
+		h->nsets = n;
+		t->set_off = off;
+		t->nset_off = n;
 	}
 	json_t *s = json_object_get(o, "scenario");
 	if (!s || !json_is_object(s))
 		return jerr(c, "the header needs 'scenario' (an object with name, path, digest, text)");
 	c->what = "the header's scenario";
-	if ((rc = check_keys(c, s, skeys)) || (rc = jstr_get(c, s, "name", true, &h->name)) ||
+	if ((rc = check_keys(c, s, skeys)) ||
+	    (rc = jtext_get(c, s, "name", true, "the scenario's name (its 'name:')", &h->name)) ||
 	    (rc = jstr_get(c, s, "path", false, &h->path)) ||
 	    (rc = jhex_get(c, s, "digest", &h->digest)))
 		return rc;
@@ -724,20 +788,28 @@ static int j_header(struct jctx *c, json_t *o)
 	if (inc) {
 		if (!json_is_array(inc))
 			return jerr(c, "'includes' must be a list of {file, text}");
-		struct pcisim_tinclude *v =
-			pcisim_arena_alloc(&t->arena, (json_array_size(inc) + 1) * sizeof(*v));
-		for (size_t i = 0; i < json_array_size(inc); i++) {
+		size_t n = json_array_size(inc);
+		struct pcisim_tinclude *v = pcisim_arena_alloc(&t->arena, (n + 1) * sizeof(*v));
+		uint64_t *off = pcisim_arena_alloc(&t->arena, (n + 1) * sizeof(*off));
+		for (size_t i = 0; i < n; i++) {
 			json_t *e = json_array_get(inc, i);
 			json_t *f = json_object_get(e, "file"), *x = json_object_get(e, "text");
 			if (!json_is_object(e) || !json_is_string(f) || !json_is_string(x))
 				return jerr(c, "'includes' must be a list of {file, text}");
+			if (!json_string_length(f))
+				return jerr(c, "'file' of include %zu of the header is an empty string; expected the name the scenario includes it by, e.g. parts/base.yaml",
+					    i + 1);
 			v[i].file = pcisim_arena_strdup(&t->arena, json_string_value(f));
 			v[i].len = json_string_length(x);
 			v[i].text = pcisim_arena_strndup(&t->arena, json_string_value(x), v[i].len);
+			off[i] = c->off;
 		}
 		h->incs = v;
-		h->nincs = json_array_size(inc);
+		h->nincs = n;
+		t->inc_off = off;
+		t->ninc_off = n;
 	}
+	t->nincs_off = c->off;
 	return 0;
 }
 
@@ -776,8 +848,11 @@ static int j_fields(struct jctx *c, json_t *o, struct pcisim_titem *it)
 		struct pcisim_field *x = &it->fields[i];
 		if (!json_is_array(e) || json_array_size(e) != 3 || !json_is_string(json_array_get(e, 0)) ||
 		    !json_is_string(json_array_get(e, 1)))
-			return jerr(c, "field %u of a record must be [name, type, value]", i);
+			return jerr(c, "field %u of a record must be [name, type, value]", i + 1);
 		x->name = pcisim_arena_strdup(A, json_string_value(json_array_get(e, 0)));
+		if (!x->name[0])
+			return jerr(c, "field %u of a record has an empty name; expected [name, type, value] with a name like 'new'",
+				    i + 1);
 		if (ftype_of_letter(json_string_value(json_array_get(e, 1)), &x->type))
 			return jerr(c, "field '%.40s' of a record has type '%.8s'; valid types: u, i, x, s, b, t",
 				    x->name, json_string_value(json_array_get(e, 1)));
@@ -842,7 +917,8 @@ static int j_item(struct jctx *c, json_t *o)
 		if ((rc = check_keys(c, x, keys)) || (rc = ju64_get(c, x, "events", true, &e->events)) ||
 		    (rc = ju64_get(c, x, "records", true, &e->records)) ||
 		    (rc = jhex_get(c, x, "hash", &e->hash)) || (rc = ju64_get(c, x, "now", true, &e->now)) ||
-		    (rc = jstr_get(c, x, "reason", true, &e->reason)) ||
+		    (rc = jtext_get(c, x, "reason", true, "why the run ended: idle, stopped, time limit or a run limit",
+				    &e->reason)) ||
 		    (rc = ju64_get(c, x, "failed", false, &failed)) ||
 		    (rc = jstr_get(c, x, "signature", false, &e->signature)))
 			return rc;
@@ -857,6 +933,9 @@ static int j_item(struct jctx *c, json_t *o)
 			for (size_t i = 0; i < json_array_size(f); i++) {
 				if (!json_is_string(json_array_get(f, i)))
 					return jerr(c, "'failures' must be a list of strings");
+				if (!json_string_length(json_array_get(f, i)))
+					return jerr(c, "failure %zu of the end record is an empty string; expected one line about a failed expectation or invariant",
+						    i + 1);
 				v[i] = pcisim_arena_strdup(&t->arena, json_string_value(json_array_get(f, i)));
 			}
 			e->failures = v;
@@ -877,14 +956,15 @@ static int j_item(struct jctx *c, json_t *o)
 			static const char *const keys[] = {"t", "choice", "step", "do", "at", NULL};
 			it->choice = PCISIM_CH_STEP;
 			if ((rc = check_keys(c, o, keys)) || (rc = ju64_get(c, o, "step", true, &it->a[0])) ||
-			    (rc = jstr_get(c, o, "do", true, &it->kind)) ||
+			    (rc = jtext_get(c, o, "do", true, "the step's action, e.g. migrate", &it->kind)) ||
 			    (rc = ju64_get(c, o, "at", true, &it->a[1])))
 				return rc;
 		} else if (!strcmp(what, "rank")) {
 			static const char *const keys[] = {"t", "choice", "ev", "target", "due", "class", "rank", NULL};
 			it->choice = PCISIM_CH_RANK;
-			if ((rc = check_keys(c, o, keys)) || (rc = jstr_get(c, o, "ev", true, &it->kind)) ||
-			    (rc = jstr_get(c, o, "target", false, &it->comp)) ||
+			if ((rc = check_keys(c, o, keys)) ||
+			    (rc = jtext_get(c, o, "ev", true, "an event kind, e.g. pciehp.run", &it->kind)) ||
+			    (rc = jtext_get(c, o, "target", false, "a component path, or no 'target' for none", &it->comp)) ||
 			    (rc = ju64_get(c, o, "due", true, &it->a[0])) ||
 			    (rc = ju64_get(c, o, "rank", true, &it->a[1])) ||
 			    (rc = ju64_get(c, o, "class", true, &it->a[2])))
@@ -892,8 +972,9 @@ static int j_item(struct jctx *c, json_t *o)
 		} else if (!strcmp(what, "jitter")) {
 			static const char *const keys[] = {"t", "choice", "site", "comp", "nominal", "lo", "hi", "value", NULL};
 			it->choice = PCISIM_CH_JITTER;
-			if ((rc = check_keys(c, o, keys)) || (rc = jstr_get(c, o, "site", true, &it->kind)) ||
-			    (rc = jstr_get(c, o, "comp", false, &it->comp)) ||
+			if ((rc = check_keys(c, o, keys)) ||
+			    (rc = jtext_get(c, o, "site", true, "a latency site, e.g. aer.msg", &it->kind)) ||
+			    (rc = jtext_get(c, o, "comp", false, "a component path, or no 'comp' for none", &it->comp)) ||
 			    (rc = ju64_get(c, o, "nominal", true, &it->a[0])) ||
 			    (rc = ju64_get(c, o, "value", true, &it->a[1])) ||
 			    (rc = ju64_get(c, o, "lo", true, &it->a[2])) ||
@@ -909,8 +990,9 @@ static int j_item(struct jctx *c, json_t *o)
 		it->type = PCISIM_TI_EVENT;
 		c->what = "an event record";
 		if ((rc = check_keys(c, o, keys)) || (rc = ju64_get(c, o, "t", true, &it->t)) ||
-		    (rc = jstr_get(c, o, "ev", true, &it->kind)) ||
-		    (rc = jstr_get(c, o, "target", false, &it->comp)) || (rc = j_payload(c, o, it->a)))
+		    (rc = jtext_get(c, o, "ev", true, "an event kind, e.g. pciehp.run", &it->kind)) ||
+		    (rc = jtext_get(c, o, "target", false, "a component path, or no 'target' for none", &it->comp)) ||
+		    (rc = j_payload(c, o, it->a)))
 			return rc;
 		return 0;
 	}
@@ -919,8 +1001,9 @@ static int j_item(struct jctx *c, json_t *o)
 		it->type = PCISIM_TI_RECORD;
 		c->what = "a trace record";
 		if ((rc = check_keys(c, o, keys)) || (rc = ju64_get(c, o, "t", true, &it->t)) ||
-		    (rc = jstr_get(c, o, "rec", true, &it->kind)) ||
-		    (rc = jstr_get(c, o, "comp", false, &it->comp)) || (rc = j_fields(c, o, it)))
+		    (rc = jtext_get(c, o, "rec", true, "a record kind, e.g. slot.sta", &it->kind)) ||
+		    (rc = jtext_get(c, o, "comp", false, "a component path, or no 'comp' for none", &it->comp)) ||
+		    (rc = j_fields(c, o, it)))
 			return rc;
 		return 0;
 	}
@@ -992,19 +1075,38 @@ struct bin {
 	size_t nitem;
 };
 
+static int bverr(struct bin *b, uint64_t off, const char *fmt, va_list ap) PCISIM_PRINTF(3, 0);
+static int bverr(struct bin *b, uint64_t off, const char *fmt, va_list ap)
+{
+	char msg[640];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct pcisim_loc loc = {b->r->name, 0, 0};
+	return pcisim_diag_error(b->r->d, loc,
+				 "offset %" PRIu64 " of the uncompressed body (item %zu, which starts at body offset %" PRIu64
+				 "): %s",
+				 off, b->nitem, b->item_off, msg);
+}
+
+/* An error at the reading position. */
 static int berr(struct bin *b, const char *fmt, ...) PCISIM_PRINTF(2, 3);
 static int berr(struct bin *b, const char *fmt, ...)
 {
-	char msg[640];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = bverr(b, b->pos, fmt, ap);
 	va_end(ap);
-	struct pcisim_loc loc = {b->r->name, 0, 0};
-	return pcisim_diag_error(b->r->d, loc,
-				 "offset %zu of the uncompressed body (item %zu, which starts at body offset %" PRIu64
-				 "): %s",
-				 b->pos, b->nitem, b->item_off, msg);
+	return rc;
+}
+
+/* An error at body offset @off (where the faulty field starts). */
+static int berr_at(struct bin *b, uint64_t off, const char *fmt, ...) PCISIM_PRINTF(3, 4);
+static int berr_at(struct bin *b, uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = bverr(b, off, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static int get_var(struct bin *b, uint64_t *out)
@@ -1090,6 +1192,45 @@ static int get_str(struct bin *b, const char **out)
 	return 0;
 }
 
+/*
+ * Text the format needs (a kind, a name, an override): a string, not string
+ * reference 0 (none) and not an empty string. @what names the field ("the kind of
+ * an event"), @form what belongs there. The error is at the field's offset.
+ */
+static int get_text(struct bin *b, const char **out, const char *what, const char *form)
+{
+	uint64_t at = b->pos;
+	int rc = get_str(b, out);
+	if (rc)
+		return rc;
+	if (!*out)
+		return berr_at(b, at, "%s is string reference 0 (none); expected %s", what, form);
+	if (!(*out)[0])
+		return berr_at(b, at, "%s is an empty string; expected %s", what, form);
+	return 0;
+}
+
+/* A component path: string reference 0 for none, else not an empty string. */
+static int get_comp(struct bin *b, const char **out, const char *what)
+{
+	uint64_t at = b->pos;
+	int rc = get_str(b, out);
+	if (!rc && *out && !(*out)[0])
+		return berr_at(b, at, "%s is an empty string; expected a component path, or string reference 0 for none",
+			       what);
+	return rc;
+}
+
+/* A string that may be empty (a field's value, a signature) but not none. */
+static int get_str_some(struct bin *b, const char **out, const char *what, const char *form)
+{
+	uint64_t at = b->pos;
+	int rc = get_str(b, out);
+	if (!rc && !*out)
+		return berr_at(b, at, "%s is string reference 0 (none); expected %s", what, form);
+	return rc;
+}
+
 static int get_dt(struct bin *b, pcisim_time *t)
 {
 	uint64_t z;
@@ -1114,34 +1255,54 @@ static int b_header(struct bin *b)
 		return berr(b, "unsupported trace format version %" PRIu64 "; this pcisim reads version %d",
 			    fmt, PCISIM_TRACE_FORMAT);
 	h->format = (unsigned)fmt;
-	if ((rc = get_str(b, &h->pcisim_version)) || (rc = get_str(b, &h->origin)) ||
-	    (rc = get_str(b, &h->name)) || (rc = get_str(b, &h->path)) ||
-	    (rc = get_bytes(b, &h->text, &h->text_len)) || (rc = get_u64le(b, &h->digest)) ||
-	    (rc = get_var(b, &n)))
+	if ((rc = get_text(b, &h->pcisim_version, "the header's pcisim version",
+			   "the version of the pcisim that wrote it, e.g. 0.1.0")) ||
+	    (rc = get_str(b, &h->origin)) ||
+	    (rc = get_text(b, &h->name, "the header's scenario name", "the scenario's name (its 'name:')")) ||
+	    (rc = get_str(b, &h->path)) || (rc = get_bytes(b, &h->text, &h->text_len)) ||
+	    (rc = get_u64le(b, &h->digest)))
+		return rc;
+	t->nincs_off = b->pos;
+	if ((rc = get_var(b, &n)))
 		return rc;
 	if (n > b->len)
 		return berr(b, "%" PRIu64 " included files: more than the body could hold", n);
 	struct pcisim_tinclude *inc = pcisim_arena_alloc(&t->arena, ((size_t)n + 1) * sizeof(*inc));
-	for (uint64_t i = 0; i < n; i++)
-		if ((rc = get_str(b, &inc[i].file)) || (rc = get_bytes(b, &inc[i].text, &inc[i].len)))
+	uint64_t *inc_off = pcisim_arena_alloc(&t->arena, ((size_t)n + 1) * sizeof(*inc_off));
+	for (uint64_t i = 0; i < n; i++) {
+		char what[64];
+		snprintf(what, sizeof(what), "the file name of include %" PRIu64 " of the header", i + 1);
+		inc_off[i] = b->pos;
+		if ((rc = get_text(b, &inc[i].file, what,
+				   "the name the scenario includes it by, e.g. parts/base.yaml")) ||
+		    (rc = get_bytes(b, &inc[i].text, &inc[i].len)))
 			return rc;
+	}
 	h->incs = inc;
 	h->nincs = (size_t)n;
+	t->inc_off = inc_off;
+	t->ninc_off = (size_t)n;
 	if ((rc = get_var(b, &h->seed)) || (rc = get_var(b, &h->until)) || (rc = get_var(b, &n)))
 		return rc;
 	if (n > b->len)
 		return berr(b, "%" PRIu64 " overrides: more than the body could hold", n);
 	const char **sets = pcisim_arena_alloc(&t->arena, ((size_t)n + 1) * sizeof(*sets));
-	for (uint64_t i = 0; i < n; i++)
+	uint64_t *set_off = pcisim_arena_alloc(&t->arena, ((size_t)n + 1) * sizeof(*set_off));
+	for (uint64_t i = 0; i < n; i++) {
+		char why[256];
+		set_off[i] = b->pos;
 		if ((rc = get_str(b, &sets[i])))
 			return rc;
+		if (override_form(sets[i], why, sizeof(why)))
+			return berr_at(b, set_off[i], "'set' entry %" PRIu64 " of the header %s", i + 1, why);
+	}
 	h->sets = sets;
 	h->nsets = (size_t)n;
+	t->set_off = set_off;
+	t->nset_off = (size_t)n;
 	if ((rc = get_var(b, &flags)))
 		return rc;
 	h->flags = (unsigned)flags;
-	if (!h->name || !h->pcisim_version)
-		return berr(b, "the header has no scenario name or pcisim version");
 	return 0;
 }
 
@@ -1154,22 +1315,26 @@ static int b_item(struct bin *b, uint8_t tag)
 		uint64_t failed, n;
 		if ((rc = get_var(b, &e->events)) || (rc = get_var(b, &e->records)) ||
 		    (rc = get_u64le(b, &e->hash)) || (rc = get_var(b, &e->now)) ||
-		    (rc = get_str(b, &e->reason)) || (rc = get_var(b, &failed)) ||
-		    (rc = get_str(b, &e->signature)) || (rc = get_var(b, &n)))
+		    (rc = get_text(b, &e->reason, "the end item's reason",
+				   "why the run ended: idle, stopped, time limit or a run limit")) ||
+		    (rc = get_var(b, &failed)) ||
+		    (rc = get_str_some(b, &e->signature, "the end item's signature",
+				       "what failed, or an empty string when everything held")) ||
+		    (rc = get_var(b, &n)))
 			return rc;
 		if (n > b->len)
 			return berr(b, "%" PRIu64 " failures: more than the body could hold", n);
 		const char **f = pcisim_arena_alloc(&t->arena, ((size_t)n + 1) * sizeof(*f));
-		for (uint64_t i = 0; i < n; i++)
-			if ((rc = get_str(b, &f[i])))
+		for (uint64_t i = 0; i < n; i++) {
+			char what[64];
+			snprintf(what, sizeof(what), "failure %" PRIu64 " of the end item", i + 1);
+			if ((rc = get_text(b, &f[i], what,
+					   "one line about a failed expectation or invariant")))
 				return rc;
+		}
 		e->failed = (unsigned)failed;
 		e->failures = f;
 		e->nfailures = (size_t)n;
-		if (!e->signature)
-			e->signature = "";
-		if (!e->reason)
-			e->reason = "";
 		return 1;
 	}
 	if (tag != 'E' && tag != 'R' && tag != 'C')
@@ -1185,10 +1350,20 @@ static int b_item(struct bin *b, uint8_t tag)
 		if (it->choice < PCISIM_CH_STEP || it->choice > PCISIM_CH_JITTER)
 			return berr(b, "unknown choice %u; expected 1 (step), 2 (rank) or 3 (jitter)", it->choice);
 	}
-	if ((rc = get_str(b, &it->kind)) || (rc = get_str(b, &it->comp)))
+	static const char *const kind_what[] = {[PCISIM_CH_STEP] = "the action of a step choice",
+						[PCISIM_CH_RANK] = "the event kind of a rank choice",
+						[PCISIM_CH_JITTER] = "the site of a jitter choice"};
+	static const char *const kind_form[] = {[PCISIM_CH_STEP] = "an action name, e.g. migrate",
+						[PCISIM_CH_RANK] = "an event kind, e.g. pciehp.run",
+						[PCISIM_CH_JITTER] = "a latency site, e.g. aer.msg"};
+	const char *what = tag == 'E' ? "the kind of an event" : tag == 'R' ? "the kind of a record"
+									: kind_what[it->choice];
+	const char *form = tag == 'E' ? "an event kind, e.g. pciehp.run"
+			   : tag == 'R' ? "a record kind, e.g. slot.sta"
+					: kind_form[it->choice];
+	if ((rc = get_text(b, &it->kind, what, form)) ||
+	    (rc = get_comp(b, &it->comp, tag == 'E' ? "the target of an event" : "the component of an item")))
 		return rc;
-	if (!it->kind)
-		return berr(b, "an item without a kind");
 	if (tag == 'R') {
 		uint64_t n;
 		if ((rc = get_var(b, &n)))
@@ -1200,18 +1375,18 @@ static int b_item(struct bin *b, uint8_t tag)
 		for (uint32_t i = 0; i < it->nfields; i++) {
 			struct pcisim_field *f = &it->fields[i];
 			uint8_t ty = 0;
-			if ((rc = get_str(b, &f->name)) || (rc = get_u8(b, &ty)))
+			char fwhat[96];
+			snprintf(fwhat, sizeof(fwhat), "the name of field %u of a record", i + 1);
+			if ((rc = get_text(b, &f->name, fwhat, "a field name, e.g. new")) ||
+			    (rc = get_u8(b, &ty)))
 				return rc;
-			if (!f->name)
-				return berr(b, "a field without a name");
 			if (ty > PCISIM_F_TIME)
 				return berr(b, "field '%.40s' has an unknown type %u", f->name, ty);
 			f->type = (enum pcisim_ftype)ty;
 			if (f->type == PCISIM_F_STR) {
-				if ((rc = get_str(b, &f->s)))
+				snprintf(fwhat, sizeof(fwhat), "the value of field '%.40s' of a record", f->name);
+				if ((rc = get_str_some(b, &f->s, fwhat, "text (which may be empty)")))
 					return rc;
-				if (!f->s)
-					f->s = "";
 			} else if ((rc = get_var(b, &f->u))) {
 				return rc;
 			}
@@ -1412,6 +1587,41 @@ int pcisim_tfile_read(struct pcisim_tfile *t, const char *path, struct pcisim_di
 	}
 	free(buf);
 	return rc;
+}
+
+struct pcisim_loc pcisim_tfile_header_at(const struct pcisim_tfile *t, uint64_t off, char *at,
+					 size_t n)
+{
+	if (t->format == PCISIM_TF_JSONL) {
+		snprintf(at, n, "offset %" PRIu64, off);
+		return (struct pcisim_loc){t->name, 1, 1};
+	}
+	/* the header is the body's first item */
+	snprintf(at, n, "offset %" PRIu64 " of the uncompressed body (item 0, which starts at body offset 0)",
+		 off);
+	return (struct pcisim_loc){t->name, 0, 0};
+}
+
+uint64_t pcisim_tfile_set_offset(const struct pcisim_tfile *t, size_t i)
+{
+	return t->set_off && i < t->nset_off ? t->set_off[i] : 0;
+}
+
+uint64_t pcisim_tfile_include_offset(const struct pcisim_tfile *t, size_t i)
+{
+	return t->inc_off && i < t->ninc_off ? t->inc_off[i] : 0;
+}
+
+int pcisim_tfile_header_error(const struct pcisim_tfile *t, uint64_t off, struct pcisim_diag *d,
+			      const char *fmt, ...)
+{
+	char at[128], msg[768];
+	struct pcisim_loc loc = pcisim_tfile_header_at(t, off, at, sizeof(at));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return pcisim_diag_error(d, loc, "%s: %s", at, msg);
 }
 
 void pcisim_tfile_free(struct pcisim_tfile *t)

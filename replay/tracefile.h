@@ -129,6 +129,16 @@ struct pcisim_tfile {
 	struct pcisim_titem *items;
 	size_t n, cap;
 	struct pcisim_tend end;
+	/*
+	 * Where the header's entries were read, for errors found after reading (an
+	 * override a scenario refuses, an include the scenario does not name): offsets
+	 * in the body for the binary form, 0 (the header line) for JSON Lines.
+	 */
+	const uint64_t *set_off; /* one per override as read (nset_off of them) */
+	size_t nset_off;
+	const uint64_t *inc_off; /* one per include as read (ninc_off of them) */
+	size_t ninc_off;
+	uint64_t nincs_off; /* the number of includes */
 };
 
 /**
@@ -140,6 +150,22 @@ int pcisim_tfile_read(struct pcisim_tfile *t, const char *path, struct pcisim_di
 int pcisim_tfile_parse(struct pcisim_tfile *t, const char *name, const void *data, size_t len,
 		       struct pcisim_diag *d);
 void pcisim_tfile_free(struct pcisim_tfile *t);
+
+/**
+ * pcisim_tfile_header_at() - where offset @off of @t's header is, as the reader
+ * names places in a trace: the location (the file; line 1 for JSON Lines) and, in
+ * @at, the text that goes first in the message ("offset 0" for JSON Lines; "offset
+ * N of the uncompressed body (item 0, which starts at body offset 0)" for the binary
+ * form). For errors about the header found after reading it.
+ */
+struct pcisim_loc pcisim_tfile_header_at(const struct pcisim_tfile *t, uint64_t off, char *at,
+					 size_t n);
+/** Where override @i and include @i of @t's header were read (0 when not known). */
+uint64_t pcisim_tfile_set_offset(const struct pcisim_tfile *t, size_t i);
+uint64_t pcisim_tfile_include_offset(const struct pcisim_tfile *t, size_t i);
+/** Report an error about @t's header at @off, located as the reader locates its own. */
+int pcisim_tfile_header_error(const struct pcisim_tfile *t, uint64_t off, struct pcisim_diag *d,
+			      const char *fmt, ...) PCISIM_PRINTF(4, 5);
 
 /** Write @t (as read) to @path in form @f: converts between the forms. */
 int pcisim_tfile_write(const struct pcisim_tfile *t, const char *path, enum pcisim_tformat f,

@@ -161,13 +161,14 @@ int pcisim_replay(const struct pcisim_tfile *t, const struct pcisim_replay_opts 
 	if (!o.context)
 		o.context = 8;
 	struct pcisim_scenario sc;
-	if (pcisim_scenario_from_header(&sc, &t->h, t->name, d)) {
+	if (pcisim_scenario_from_header(&sc, t, d)) {
 		pcisim_scenario_free(&sc);
 		return PCISIM_REPLAY_ERROR;
 	}
 	int rc = PCISIM_REPLAY_ERROR;
+	const struct pcisim_diag_alias *aliases = d->aliases; /* the overrides add theirs */
 	for (size_t i = 0; i < t->h.nsets; i++)
-		if (pcisim_scenario_set(&sc, t->h.sets[i], d))
+		if (pcisim_scenario_set_recorded(&sc, t, i, d))
 			goto out;
 	for (size_t i = 0; i < o.nsets; i++)
 		if (pcisim_scenario_set(&sc, o.sets[i], d))
@@ -321,6 +322,7 @@ int pcisim_replay(const struct pcisim_tfile *t, const struct pcisim_replay_opts 
 	}
 	pcisim_run_result_free(&res);
 out:
+	d->aliases = aliases;
 	pcisim_scenario_free(&sc);
 	return rc;
 }

@@ -657,8 +657,8 @@ static void action_forms(void **state)
 		"  - {at: 4ms, do: pcie_aer_inject_error, id: ep, error: MALF_TLP, header: [1, 2, 3, 4]}\n"
 		"  - {at: 5ms, do: pcie_aer_inject_error, args: \"ep 0x3000\"}\n"
 		"  - {at: 6ms, do: pcie_aer_inject_error, args: \"-c ep 0x40\"}\n"
-		"  - {at: 7ms, do: pcie_aer_inject_error, args: \"pci0 DLP\"}\n"
-		"  - {at: 8ms, do: pcie_aer_inject_error, args: \"nosuch DLP\"}\n"
+		"  - {at: 7ms, do: pcie_aer_inject_error, args: \"pci0 DLP\", expect_error: true}\n"
+		"  - {at: 8ms, do: pcie_aer_inject_error, args: \"nosuch DLP\", expect_error: true}\n"
 		"  - {at: 9ms, do: pcie_aer_inject_error, args: \"-a ep ECRC 0x40000001 0 0 0\"}\n");
 	assert_int_equal(t->rc, 0);
 	pcisim_run(&t->sim, 1000 * MS);
@@ -670,7 +670,7 @@ static void action_forms(void **state)
 	assert_int_equal(tb_count(t, "aer.inject", "error", "BAD_TLP"), 1); /* -c 0x40 */
 	assert_true(areg(ep, PCI_ERR_COR_STATUS) & (PCI_ERR_COR_RCVR | PCI_ERR_COR_INTERNAL | PCI_ERR_COR_BAD_TLP));
 	assert_true(areg(ep, PCI_ERR_UNCOR_STATUS) & (PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_ECRC));
-	/* the raw value with two bits and the two bad devices: QEMU's errors (>= 7.2) */
+	/* the raw value with two bits and the two bad devices (expect_error): QEMU's errors (>= 7.2) */
 	bool two = false, notpcie = false, nodev = false;
 	for (size_t i = 0; i < t->sim.trace->nrecs; i++) {
 		const struct pcisim_record *r = &t->sim.trace->recs[i];
@@ -684,15 +684,30 @@ static void action_forms(void **state)
 	assert_true(two && notpcie && nodev);
 	tb_free(t);
 
-	/* load-time errors, located */
-	static const char *const bad[] = {
-		"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: NOPE}",
-		"{at: 1ms, do: pcie_aer_inject_error, args: \"-x ep DLP\"}",
-		"{at: 1ms, do: pcie_aer_inject_error, args: \"ep\"}",
-		"{at: 1ms, do: pcie_aer_inject_error, id: ep}",
-		"{at: 1ms, do: pcie_aer_inject_error, args: \"ep DLP\", id: ep}",
-		"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: DLP, header: [1, 2, 3, 4, 5]}",
-		"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: COR_POISON_TLP}",
+	/* load-time errors, located: what the scenario can know is wrong */
+	static const struct {
+		const char *step, *error;
+	} bad[] = {
+		{"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: NOPE}", "t.yaml:8:57: error: unknown error 'NOPE'; valid choices: "},
+		{"{at: 1ms, do: pcie_aer_inject_error, args: \"-x ep DLP\"}", "t.yaml:8:48: error: pcie_aer_inject_error '-x ep DLP': unknown flag '-x'"},
+		{"{at: 1ms, do: pcie_aer_inject_error, args: \"ep\"}", "t.yaml:8:48: error: pcie_aer_inject_error 'ep': expected"},
+		{"{at: 1ms, do: pcie_aer_inject_error, id: ep}", "t.yaml:8:5: error: pcie_aer_inject_error needs 'id' and 'error'"},
+		{"{at: 1ms, do: pcie_aer_inject_error, args: \"ep DLP\", id: ep}", "t.yaml:8:62: error: 'args' (the HMP command line) stands alone"},
+		{"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: DLP, header: [1, 2, 3, 4, 5]}", "t.yaml:8:70: error: 'header': expected a list of up to 4 32-bit values"},
+		{"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: COR_POISON_TLP}", "t.yaml:8:57: error: unknown error 'COR_POISON_TLP'"},
+		/* a device that does not exist, or is no PCI Express device */
+		{"{at: 1ms, do: pcie_aer_inject_error, id: nosuch, error: DLP}",
+		 "t.yaml:8:46: error: pcie_aer_inject_error: no device 'nosuch'; valid choices (the PCI Express devices): rp1, ep; to reproduce QEMU's monitor error instead, add 'expect_error: true' to the step"},
+		{"{at: 1ms, do: pcie_aer_inject_error, args: \"-c nosuch RCVR\"}",
+		 "t.yaml:8:48: error: pcie_aer_inject_error: no device 'nosuch'; valid choices (the PCI Express devices): rp1, ep;"},
+		{"{at: 1ms, do: pcie_aer_inject_error, args: \"pci0 DLP\"}",
+		 "t.yaml:8:48: error: pcie_aer_inject_error: 'pci0' (e1000) is not a PCI Express device; valid choices: rp1, ep; to reproduce QEMU's monitor error instead, add 'expect_error: true' to the step"},
+		{"{at: 1ms, do: pcie_aer_inject_error, id: \"\", error: DLP}",
+		 "t.yaml:8:46: error: 'id' must not be empty; expected the id of a PCI Express device"},
+		{"{at: 1ms, do: pcie_aer_inject_error, id: \"\", error: DLP, expect_error: true}",
+		 "t.yaml:8:46: error: 'id' must not be empty"},
+		{"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: DLP, expect_error: maybe}",
+		 "t.yaml:8:76: error: 'expect_error': 'maybe' is not a boolean"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[1024];
@@ -700,11 +715,35 @@ static void action_forms(void **state)
 			 "version: 1\nname: t\ntopology:\n"
 			 "  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
 			 "  - {driver: pcisim-endpoint, id: ep, bus: rp1}\n"
-			 "timeline:\n  - %s\n", bad[i]);
+			 "  - {driver: e1000, id: pci0}\n"
+			 "timeline:\n  - %s\n", bad[i].step);
 		struct tb *b = tb_text(text);
 		assert_int_not_equal(b->rc, 0);
-		assert_non_null(strstr(b->diag.first, "t.yaml:"));
+		if (strncmp(b->diag.first, bad[i].error, strlen(bad[i].error)))
+			fail_msg("%s:\n  got      %s\n  expected %s", bad[i].step, b->diag.first, bad[i].error);
 		tb_free(b);
+	}
+
+	/* a device a step adds may be named before it exists; expect_error is not checked */
+	static const char *const good[] = {
+		("{at: 1ms, do: device_add, driver: pcisim-endpoint, id: ep2, bus: rp2}\n"
+		 "  - {at: 2ms, do: pcie_aer_inject_error, id: ep2, error: DLP}"),
+		"{at: 1ms, do: pcie_aer_inject_error, id: gone, error: NOPE, expect_error: true}",
+		"{at: 1ms, do: pcie_aer_inject_error, id: ep, error: DLP, expect_error: false}",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text),
+			 "version: 1\nname: t\ntopology:\n"
+			 "  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
+			 "  - {driver: pcie-root-port, id: rp2, chassis: 2, slot: 2}\n"
+			 "  - {driver: pcisim-endpoint, id: ep, bus: rp1}\n"
+			 "timeline:\n  - %s\n", good[i]);
+		struct tb *g = tb_text(text);
+		if (g->rc)
+			fail_msg("%s: %s", good[i], g->diag.first);
+		pcisim_run(&g->sim, 10 * MS);
+		tb_free(g);
 	}
 }
 
@@ -713,7 +752,7 @@ static void action_old_messages(void **state)
 {
 	struct tb *t = tb_text("version: 1\nname: t\nmachine: {type: q35, qemu: \"7.1\"}\n"
 			       "topology:\n  - {driver: e1000, id: pci0}\n"
-			       "timeline:\n  - {at: 1ms, do: pcie_aer_inject_error, args: \"pci0 DLP\"}\n");
+			       "timeline:\n  - {at: 1ms, do: pcie_aer_inject_error, args: \"pci0 DLP\", expect_error: true}\n");
 	assert_int_equal(t->rc, 0);
 	pcisim_run(&t->sim, 10 * MS);
 	const struct pcisim_record *r = last_rec(t, "log", NULL);

@@ -544,6 +544,34 @@ static void mpi_campaign_equals_one_process(void **state)
 }
 #endif
 
+/*
+ * Every command's --help is printed as written (fputs, not a format): no printf
+ * escapes such as a doubled percent sign reach the reader; fuzz's --shard line reads
+ * "r % N == i".
+ */
+static void help_texts_print_as_written(void **state)
+{
+	char *txt;
+	assert_int_equal(tb_cli(&txt, "--help"), 0);
+	const char *cmds = strstr(txt, "commands:\n");
+	assert_non_null(cmds);
+	unsigned n = 0;
+	for (const char *l = strchr(cmds, '\n') + 1; l[0] == ' ' && l[1] == ' '; l = strchr(l, '\n') + 1) {
+		char name[32];
+		assert_int_equal(sscanf(l, "%31s", name), 1);
+		char *help;
+		assert_int_equal(tb_cli(&help, "%s --help", name), 0);
+		if (strstr(help, "%%"))
+			fail_msg("'pcisim %s --help' prints a doubled '%%':\n%s", name, help);
+		if (!strcmp(name, "fuzz"))
+			assert_non_null(strstr(help, "run only the runs r with r % N == i"));
+		free(help);
+		n++;
+	}
+	assert_true(n >= 6);
+	free(txt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +586,7 @@ int main(void)
 		cmocka_unit_test(explore_proves_81_clean_and_finds_the_72_failure),
 		cmocka_unit_test(explore_finds_an_order_of_same_time_steps),
 		cmocka_unit_test(a_worker_killed_by_a_model_is_a_failure),
+		cmocka_unit_test(help_texts_print_as_written),
 #ifdef PCISIM_HAVE_MPI
 		cmocka_unit_test(mpi_campaign_equals_one_process),
 #endif

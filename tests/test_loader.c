@@ -348,6 +348,19 @@ static void test_errors(void **state)
 		{"version: 1\nname: x\nexpect:\n  - {equals: 1}\n",
 		 "test.yaml:4:6: error: unknown expectation kind 'equals'; valid kinds: "},
 		{"version: 1\nname: x\ninclude: [3]\n", "test.yaml:3:11: error: cannot open included file '3'"},
+		/* tags: only the core schema's that agree with how pcisim reads the value */
+		{"version: 1\nname: !foo x\n", "test.yaml:2:7: error: unknown YAML tag '!foo'; "},
+		{"version: 1\nname: x\nhost: !app {a: 1}\n", "test.yaml:3:7: error: unknown YAML tag '!app'"},
+		{"version: 1\nname: x\ntimeline: !<tag:example.com,2000:t> []\n",
+		 "test.yaml:3:11: error: unknown YAML tag 'tag:example.com,2000:t'"},
+		{"version: 1\nname: x\nseed: !!float 1\n", "test.yaml:3:7: error: unknown YAML tag '!!float'"},
+		{"version: 1\nname: x\nseed: !!null\n", "test.yaml:3:7: error: unknown YAML tag '!!null'"},
+		{"version: 1\nname: x\nhost: !!seq {a: 1}\n",
+		 "test.yaml:3:7: error: YAML tag '!!seq' on a mapping; expected a sequence (or no tag)"},
+		{"version: 1\nname: !!map x\n", "test.yaml:2:7: error: YAML tag '!!map' on a scalar"},
+		{"version: 1\nname: x\nseed: !!int ten\n", "test.yaml:3:7: error: YAML tag '!!int' on 'ten', which is not an integer"},
+		{"version: 1\nname: x\nexpect:\n  - {log: a, absent: !!bool maybe}\n",
+		 "test.yaml:4:22: error: YAML tag '!!bool' on 'maybe', which is not a boolean"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct pcisim_scenario sc;
@@ -361,6 +374,28 @@ static void test_errors(void **state)
 		}
 		pcisim_scenario_free(&sc);
 	}
+}
+
+/* The tags pcisim accepts: !!str makes text (as quotes do), !!int, !!bool, !!map, !!seq. */
+static void test_accepted_tags(void **state)
+{
+	(void)state;
+	struct pcisim_scenario sc;
+	struct pcisim_diag d;
+	assert_int_equal(parse_str(&sc,
+				   "version: !!int 1\nname: !!str 18\nseed: !!int \"0x10\"\n"
+				   "host: !!map {boot: 1s}\n"
+				   "timeline: !<tag:yaml.org,2002:seq>\n  - {at: 1ms, do: log, text: !!str 5}\n"
+				   "expect:\n  - {log: x, absent: !!bool yes}\n",
+				   &d),
+			 0);
+	assert_string_equal(sc.name, "18");
+	assert_int_equal(sc.seed, 16);
+	assert_int_equal(sc.nsteps, 1);
+	const struct pcisim_ynode *text = pcisim_ymap_get(sc.timeline->vals[0], "text");
+	assert_string_equal(text->str, "5");
+	assert_true(text->quoted);
+	pcisim_scenario_free(&sc);
 }
 
 static void test_parse_numbers(void **state)
@@ -545,6 +580,53 @@ static void test_include_merge(void **state)
 	assert_int_equal(sc.seed, 3);
 	assert_int_equal(sc.nsteps, 1);
 	pcisim_scenario_free(&sc);
+}
+
+/*
+ * Only regular files are included: a FIFO (whose open would wait for a writer for
+ * ever), a directory or a device is an error at the include line naming what the
+ * path is; a link to a regular file is read as the file. An alarm fails the test
+ * instead of letting a regression hang it.
+ */
+static void test_include_only_regular_files(void **state)
+{
+	struct pcisim_scenario sc;
+	struct pcisim_diag d;
+	char path[256], want[512];
+	alarm(20);
+	snprintf(path, sizeof(path), "%s/parts/pipe.yaml", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	write_file("fifo-main.yaml", "version: 1\nname: x\ninclude: parts/pipe.yaml\n");
+	assert_int_equal(load_tmp(&sc, "fifo-main.yaml", &d), -PCISIM_EINVAL);
+	assert_int_equal(d.errors, 1);
+	snprintf(want, sizeof(want),
+		 "%s/fifo-main.yaml:3:10: error: cannot include '%s/parts/pipe.yaml': it is a FIFO (named pipe); expected a scenario file (a regular file)",
+		 tmpdir, tmpdir);
+	assert_string_equal(d.first, want);
+	pcisim_scenario_free(&sc);
+
+	/* through a link, and a device */
+	snprintf(path, sizeof(path), "%s/parts/pipe-link.yaml", tmpdir);
+	assert_int_equal(symlink("pipe.yaml", path), 0);
+	write_file("link-main.yaml", "version: 1\nname: x\ninclude: [parts/pipe-link.yaml]\n");
+	assert_int_equal(load_tmp(&sc, "link-main.yaml", &d), -PCISIM_EINVAL);
+	assert_non_null(strstr(d.first, "link-main.yaml:3:11: error: cannot include"));
+	assert_non_null(strstr(d.first, "pipe-link.yaml': it is a FIFO (named pipe)"));
+	pcisim_scenario_free(&sc);
+	write_file("dev-main.yaml", "version: 1\nname: x\ninclude: /dev/zero\n");
+	assert_int_equal(load_tmp(&sc, "dev-main.yaml", &d), -PCISIM_EINVAL);
+	assert_non_null(strstr(d.first, "dev-main.yaml:3:10: error: cannot include '/dev/zero': it is a character device"));
+	pcisim_scenario_free(&sc);
+
+	/* a link to a regular file is that file */
+	write_file("parts/seed.yaml", "seed: 5\n");
+	snprintf(path, sizeof(path), "%s/parts/seed-link.yaml", tmpdir);
+	assert_int_equal(symlink("seed.yaml", path), 0);
+	write_file("ok-main.yaml", "version: 1\nname: x\ninclude: parts/seed-link.yaml\n");
+	assert_int_equal(load_tmp(&sc, "ok-main.yaml", &d), 0);
+	assert_int_equal(sc.seed, 5);
+	pcisim_scenario_free(&sc);
+	alarm(0);
 }
 
 /* ---- robustness ---- */
@@ -799,8 +881,10 @@ int main(void)
 		cmocka_unit_test(test_flow_and_blocks),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_accepted_tags),
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test_setup_teardown(test_include_merge, make_tmpdir, drop_tmpdir),
+		cmocka_unit_test_setup_teardown(test_include_only_regular_files, make_tmpdir, drop_tmpdir),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_diag_text),

@@ -13,9 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <xxhash.h>
 
 #include "replay/runner.h"
 #include "replay/tracefile.h"
@@ -401,6 +403,171 @@ static void jitter_and_ranks_are_recorded_and_replayed(void **state)
 	pcisim_scenario_free(&sc);
 }
 
+/* Replay @t; the diag's output in *@err (free it). */
+static int replay_errors(const struct pcisim_tfile *t, char **err)
+{
+	size_t n;
+	FILE *m = open_memstream(err, &n);
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, m);
+	FILE *out = fopen("/dev/null", "w");
+	struct pcisim_replay_opts o = {.out = out};
+	int rc = pcisim_replay(t, &o, &d);
+	fclose(out);
+	fclose(m);
+	return rc;
+}
+
+static uint64_t digest_of(const struct pcisim_theader *h)
+{
+	uint64_t x = XXH3_64bits(h->text, h->text_len);
+	for (size_t i = 0; i < h->nincs; i++)
+		x = XXH3_64bits_withSeed(h->incs[i].text, h->incs[i].len, x);
+	return x;
+}
+
+/*
+ * Included files come from the trace, never from the disk, under the names the
+ * loader made for them when the run was recorded (from any folder, nested too).
+ * A trace whose includes are not the scenario's, by name or by number, is an error
+ * that names which include of the trace and its offset.
+ */
+static void includes_come_from_the_trace(void **state)
+{
+	char dir[128], cmd[300], p[300];
+	snprintf(dir, sizeof(dir), "%s/inc", tmpdir);
+	static const char *const files[][2] = {
+		{"main.yaml", "version: 1\nname: withinc\ninclude: parts/a.yaml\ntimeline:\n  - {at: 1ms, do: stop}\n"},
+		{"parts/a.yaml", "include: b.yaml\nseed: 7\n"},
+		{"parts/b.yaml", "until: 1s\n"},
+	};
+	snprintf(p, sizeof(p), "%s/parts", dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(mkdir(p, 0700), 0);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i][0]);
+		FILE *fh = fopen(p, "w");
+		assert_non_null(fh);
+		fputs(files[i][1], fh);
+		fclose(fh);
+	}
+	char *out;
+	assert_int_equal(tb_cli(&out, "simulate %s/main.yaml --record %s/inc.jsonl --quiet", dir, tmpdir), 0);
+	free(out);
+	assert_int_equal(tb_cli(&out, "replay %s/inc.jsonl --convert %s/inc.pctrace", tmpdir, tmpdir), 0);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tb_cli(&out, "replay %s/inc.jsonl", tmpdir), 0);
+	free(out);
+	assert_int_equal(tb_cli(&out, "replay %s/inc.pctrace", tmpdir), 0);
+	free(out);
+
+	static const char *const forms[] = {"inc.jsonl", "inc.pctrace"};
+	for (size_t f = 0; f < 2; f++) {
+		char path[600], *err;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, forms[f]);
+		struct pcisim_diag d;
+		pcisim_diag_init(&d, stderr);
+		struct pcisim_tfile t;
+		assert_int_equal(pcisim_tfile_read(&t, path, &d), 0);
+		assert_int_equal(t.h.nincs, 2);
+		struct pcisim_tinclude incs[3] = {t.h.incs[0], t.h.incs[1], {"extra.yaml", "seed: 1\n", 8}};
+		const struct pcisim_tinclude *orig = t.h.incs;
+		uint64_t orig_digest = t.h.digest;
+		/* the second include renamed: not the scenario's name for it */
+		incs[1].file = "parts/c.yaml";
+		t.h.incs = incs;
+		assert_int_equal(replay_errors(&t, &err), PCISIM_REPLAY_ERROR);
+		assert_non_null(strstr(err, "include 2 of the trace is named 'parts/c.yaml', but the scenario includes '"));
+		assert_non_null(strstr(err, "/parts/b.yaml' there ("));
+		assert_non_null(strstr(err, "/parts/a.yaml:1:10)"));
+		assert_non_null(strstr(err, f ? "error: offset " : ":1:1: error: offset 0: "));
+		assert_null(strstr(err, "pcisim-replay-"));
+		free(err);
+		/* one include more than the scenario's */
+		incs[1] = orig[1];
+		t.h.nincs = 3;
+		t.h.digest = digest_of(&t.h);
+		assert_int_equal(replay_errors(&t, &err), PCISIM_REPLAY_ERROR);
+		assert_non_null(strstr(err, "include 3 of the trace ('extra.yaml') is not one the scenario includes (it includes 2 files)"));
+		free(err);
+		/* one fewer */
+		t.h.nincs = 1;
+		t.h.digest = digest_of(&t.h);
+		assert_int_equal(replay_errors(&t, &err), PCISIM_REPLAY_ERROR);
+		assert_non_null(strstr(err, "/parts/b.yaml' ("));
+		assert_non_null(strstr(err, "but the trace embeds only 1 included file; expected every file the scenario includes, in load order"));
+		free(err);
+		t.h.incs = orig;
+		t.h.nincs = 2;
+		t.h.digest = orig_digest;
+		pcisim_tfile_free(&t);
+	}
+}
+
+/*
+ * A header override must be KEY=VALUE text: none (string reference 0), null, an
+ * empty string or one without '=' is an error of the trace's, at its offset, when
+ * the trace is read, so neither replay (which crashed on none) nor --convert (which
+ * dropped it) goes on. An override the scenario refuses blames the trace too.
+ */
+static void header_overrides_are_checked_where_they_are(void **state)
+{
+	static const char *const bad[] = {"body-set-none.pctrace", "set-null.jsonl", "set-no-equals.jsonl",
+					  "body-set-no-equals.pctrace"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *out, conv[600];
+		snprintf(conv, sizeof(conv), "%s/conv%zu.jsonl", tmpdir, i);
+		assert_int_equal(tb_cli(&out, "replay %s/tests/corrupt/%s --convert %s", PCISIM_SOURCE_DIR,
+					bad[i], conv),
+				 2);
+		assert_non_null(strstr(out, "error: offset "));
+		assert_non_null(strstr(out, "'set' entry 1 of the header is "));
+		assert_null(strstr(out, "--set"));
+		assert_int_equal(access(conv, F_OK), -1);
+		free(out);
+	}
+	/*
+	 * The same in a whole recording (its digest matches, so nothing else stops the
+	 * replay): a binary trace whose one override is none crashed replay (exit 139).
+	 */
+	char path[600], none[600], err[256];
+	snprintf(path, sizeof(path), "%s/ok.jsonl", tmpdir);
+	snprintf(none, sizeof(none), "%s/set-none.pctrace", tmpdir);
+	record(PCISIM_SOURCE_DIR "/scenarios/timeline-basics.yaml", path, PCISIM_TF_JSONL);
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_tfile t;
+	assert_int_equal(pcisim_tfile_read(&t, path, &d), 0);
+	static const char *const sets[] = {NULL};
+	t.h.sets = sets;
+	t.h.nsets = 1;
+	assert_int_equal(pcisim_tfile_write(&t, none, PCISIM_TF_BINARY, err, sizeof(err)), 0);
+	pcisim_tfile_free(&t);
+	char *out;
+	assert_int_equal(tb_cli(&out, "replay %s", none), 2);
+	assert_non_null(strstr(out, "set-none.pctrace: error: offset "));
+	assert_non_null(strstr(out, "'set' entry 1 of the header is string reference 0 (none); expected KEY=VALUE text"));
+	free(out);
+	assert_int_equal(tb_cli(&out, "replay %s --convert %s/set-none.jsonl", none, tmpdir), 2);
+	free(out);
+
+	assert_int_equal(tb_cli(&out, "replay %s/tests/corrupt/set-bad-value.jsonl", PCISIM_SOURCE_DIR), 2);
+	assert_non_null(strstr(out, "set-bad-value.jsonl:1:1: error: offset 0: 'set' entry 1 of the header: 'qemu': 'bogus'"));
+	free(out);
+	/* the trace's entry is blamed, before the command line's is looked at */
+	assert_int_equal(tb_cli(&out, "replay %s/tests/corrupt/set-unknown-key.jsonl --set machine.qemu=bogus",
+				PCISIM_SOURCE_DIR),
+			 2);
+	assert_non_null(strstr(out, "'set' entry 1 of the header: unknown key 'nosuch'"));
+	free(out);
+	/* the command line's own overrides are still the command line's */
+	assert_int_equal(tb_cli(&out, "replay %s --set machine.qemu=bogus", path), 2);
+	assert_non_null(strstr(out, "--set:1:14: error: 'qemu': 'bogus'"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +577,8 @@ int main(void)
 		cmocka_unit_test(cli_record_replay_dump_diff),
 		cmocka_unit_test(corrupt_corpus_gives_clean_errors),
 		cmocka_unit_test(jitter_and_ranks_are_recorded_and_replayed),
+		cmocka_unit_test(includes_come_from_the_trace),
+		cmocka_unit_test(header_overrides_are_checked_where_they_are),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -27,7 +27,7 @@ static const char usage[] =
 	"  --time T          run for T of wall time (e.g. 10s) instead of a number of runs\n"
 	"  --seed S          campaign seed (default: the scenario's fuzz: seed, or 1)\n"
 	"  --jobs J          J worker processes on this machine (default 1)\n"
-	"  --shard i/N       run only the runs r with r %% N == i (0 <= i < N); combine the\n"
+	"  --shard i/N       run only the runs r with r % N == i (0 <= i < N); combine the\n"
 	"                    shards' --out directories with 'pcisim fuzz-merge'\n"
 	"  --out DIR         save failures there: DIR/fail-XXXXXXXX/{trace.jsonl, repro.yaml,\n"
 	"                    repro.jsonl} and DIR/summary.json\n"

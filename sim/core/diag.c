@@ -81,6 +81,13 @@ static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc l
 {
 	char raw[1024], msg[1536];
 	int n;
+	const char *prefix = "";
+	for (const struct pcisim_diag_alias *a = d->aliases; a; a = a->next)
+		if (loc.file && a->file == loc.file) {
+			loc = a->at;
+			prefix = a->prefix ? a->prefix : "";
+			break;
+		}
 	if (loc.file && loc.line)
 		n = snprintf(raw, sizeof(raw), "%s:%u:%u: %s: ", loc.file, loc.line, loc.col, what);
 	else if (loc.file)
@@ -89,6 +96,10 @@ static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc l
 		n = snprintf(raw, sizeof(raw), "pcisim: %s: ", what);
 	if (n < 0)
 		n = 0;
+	if ((size_t)n < sizeof(raw) && prefix[0]) {
+		int m = snprintf(raw + n, sizeof(raw) - (size_t)n, "%s", prefix);
+		n += m > 0 ? m : 0;
+	}
 	if ((size_t)n < sizeof(raw))
 		vsnprintf(raw + n, sizeof(raw) - (size_t)n, fmt, ap);
 	escape_controls(msg, sizeof(msg), raw);
@@ -100,6 +111,12 @@ static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc l
 		memcpy(save, msg, l);
 		save[l] = 0;
 	}
+}
+
+void pcisim_diag_alias_push(struct pcisim_diag *d, struct pcisim_diag_alias *a)
+{
+	a->next = d->aliases;
+	d->aliases = a;
 }
 
 int pcisim_diag_verror(struct pcisim_diag *d, struct pcisim_loc loc, const char *fmt, va_list ap)

@@ -50,14 +50,32 @@ struct pcisim_loc pcisim_loc_advance(struct pcisim_loc loc, const char *s, size_
  */
 size_t pcisim_utf8_decode(const char *s, uint32_t *cp);
 
+/*
+ * A place without lines of its own, reported as another: a message at a location
+ * whose file is @file (the same pointer) is printed at @at, with @prefix before
+ * the message. A value that comes from an entry of a recorded trace (an override)
+ * is located so, and its errors name the trace and the entry's offset as the trace
+ * reader names its own: "t.jsonl:1:1: error: offset 0: 'set' entry 1 ...: MSG".
+ */
+struct pcisim_diag_alias {
+	const char *file;
+	struct pcisim_loc at;
+	const char *prefix;
+	const struct pcisim_diag_alias *next;
+};
+
 struct pcisim_diag {
 	FILE *out;       /* where messages go; NULL = stderr */
 	unsigned errors; /* errors reported so far */
 	unsigned warnings;
 	char first[512]; /* the first error message, for tests and JSON output */
+	/* pseudo-files (pcisim_diag_alias_push); whoever pushes restores the list */
+	const struct pcisim_diag_alias *aliases;
 };
 
 void pcisim_diag_init(struct pcisim_diag *d, FILE *out);
+/** Report locations in @a->file as @a says, until d->aliases is set back. */
+void pcisim_diag_alias_push(struct pcisim_diag *d, struct pcisim_diag_alias *a);
 
 /** pcisim_diag_error() - report an input error at @loc; returns -PCISIM_EINVAL. */
 int pcisim_diag_error(struct pcisim_diag *d, struct pcisim_loc loc, const char *fmt, ...)

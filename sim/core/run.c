@@ -40,10 +40,8 @@ static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
 }
 PCISIM_EVKIND_CONCURRENT(step_kind, "scenario.step", run_step);
 
-static bool name_known(const char *name, struct pcisim_sim *sim, const struct pcisim_scenario *sc)
+bool pcisim_scenario_creates(const struct pcisim_scenario *sc, const char *name)
 {
-	if (pcisim_comp_find(sim, name))
-		return true;
 	for (size_t i = 0; i < sc->nsteps; i++)
 		for (size_t j = 0; j < sc->steps[i].nvals; j++) {
 			const struct pcisim_pval *v = &sc->steps[i].vals[j];
@@ -51,6 +49,11 @@ static bool name_known(const char *name, struct pcisim_sim *sim, const struct pc
 				return true;
 		}
 	return false;
+}
+
+static bool name_known(const char *name, struct pcisim_sim *sim, const struct pcisim_scenario *sc)
+{
+	return pcisim_comp_find(sim, name) || pcisim_scenario_creates(sc, name);
 }
 
 static int check_refs(struct pcisim_sim *sim, const struct pcisim_scenario *sc,

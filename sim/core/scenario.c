@@ -7,11 +7,9 @@
 
 #include "sim/core/scenario.h"
 
-#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim/core/component.h"
 #include "sim/core/grow.h"
@@ -313,6 +311,8 @@ static const char *const top_keys[] = {
 struct loader {
 	struct pcisim_scenario *sc;
 	struct pcisim_diag *d;
+	const struct pcisim_include_reader *inc; /* NULL: included files from the file system */
+	size_t nincluded;                        /* includes read so far */
 	const char *stack[PCISIM_MAX_INCLUDE_DEPTH + 1]; /* the files being read, as named */
 	const char *canon[PCISIM_MAX_INCLUDE_DEPTH + 1]; /* the same, as real paths */
 	unsigned depth;
@@ -529,7 +529,7 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 	int rc;
 
 	/* The same file under another spelling (../x, ./x, a link) is the same file. */
-	char *real = text ? NULL : realpath(path, NULL);
+	char *real = text || (!top && L->inc) ? NULL : realpath(path, NULL);
 	const char *canon = pcisim_arena_strdup(&sc->arena, real ? real : path);
 	free(real);
 	for (unsigned i = 0; i < L->depth; i++)
@@ -554,22 +554,22 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	sc->docs = nd;
 	struct pcisim_ydoc *doc = &sc->docs[sc->ndocs++];
-	if (text)
+	memset(doc, 0, sizeof(*doc));
+	if (!top && L->inc) {
+		/* The reader's text under the name the include gave it. */
+		const char *itext = NULL;
+		size_t ilen = 0;
+		rc = L->inc->read(L->inc->ctx, L->nincluded++, path, from, &itext, &ilen, d);
+		if (!rc)
+			rc = pcisim_ydoc_parse(doc, path, itext, ilen, d);
+	} else if (text) {
 		rc = pcisim_ydoc_parse(doc, path, text, len, d);
-	else if (!top) {
-		/* Report an unreadable include at the include line. */
-		struct stat st;
-		memset(doc, 0, sizeof(*doc));
-		if (stat(path, &st))
-			return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
-						 strerror(errno));
-		if (S_ISDIR(st.st_mode))
-			return pcisim_diag_error(d, from,
-						 "cannot include '%s': it is a directory; expected a scenario file",
-						 path);
+	} else if (!top) {
+		/* An include is reported at its line; only a regular file is read. */
+		rc = pcisim_ydoc_load_regular(doc, path, from, d);
+	} else {
 		rc = pcisim_ydoc_load(doc, path, d);
-	} else
-		rc = pcisim_ydoc_load(doc, path, d);
+	}
 	if (rc)
 		return rc;
 	if (top) {
@@ -748,15 +748,22 @@ static int finish(struct pcisim_scenario *sc, struct pcisim_diag *d)
 	return parse_expects(sc, d);
 }
 
-int pcisim_scenario_parse(struct pcisim_scenario *sc, const char *name, const char *text,
-			  size_t len, struct pcisim_diag *d)
+int pcisim_scenario_parse_with(struct pcisim_scenario *sc, const char *name, const char *text,
+			       size_t len, const struct pcisim_include_reader *inc,
+			       struct pcisim_diag *d)
 {
 	memset(sc, 0, sizeof(*sc));
 	pcisim_arena_init(&sc->arena);
 	sc->path = pcisim_arena_strdup(&sc->arena, name ? name : "<input>");
-	struct loader L = {.sc = sc, .d = d};
+	struct loader L = {.sc = sc, .d = d, .inc = inc};
 	int rc = load_doc(&L, sc->path, text, len, (struct pcisim_loc){sc->path, 0, 0}, true);
 	return rc ? rc : finish(sc, d);
+}
+
+int pcisim_scenario_parse(struct pcisim_scenario *sc, const char *name, const char *text,
+			  size_t len, struct pcisim_diag *d)
+{
+	return pcisim_scenario_parse_with(sc, name, text, len, NULL, d);
 }
 
 int pcisim_scenario_load(struct pcisim_scenario *sc, const char *path, struct pcisim_diag *d)

@@ -206,6 +206,28 @@ int pcisim_scenario_load(struct pcisim_scenario *sc, const char *path, struct pc
 /** The same from text in memory; @name is used in messages and for includes' base dir. */
 int pcisim_scenario_parse(struct pcisim_scenario *sc, const char *name, const char *text,
 			  size_t len, struct pcisim_diag *d);
+
+/*
+ * Where included files come from. By default the loader reads them from the file
+ * system; a replay gives it the texts its trace embeds instead, so that the
+ * scenario it runs is the recorded one whatever the disk holds now.
+ *
+ * read() is asked for the @index-th file the loader includes (0 for the first, in
+ * load order: depth first, as sc->docs[1..] list them), by the name the loader made
+ * for it (@path: the include entry relative to the including file's folder) and the
+ * place that names it (@from). It returns 0 with the text in *@text and *@len (the
+ * loader copies it), or reports an error into @d and returns it.
+ */
+struct pcisim_include_reader {
+	int (*read)(void *ctx, size_t index, const char *path, struct pcisim_loc from,
+		    const char **text, size_t *len, struct pcisim_diag *d);
+	void *ctx;
+};
+
+/** pcisim_scenario_parse() with included files from @inc (NULL: from the file system). */
+int pcisim_scenario_parse_with(struct pcisim_scenario *sc, const char *name, const char *text,
+			       size_t len, const struct pcisim_include_reader *inc,
+			       struct pcisim_diag *d);
 void pcisim_scenario_free(struct pcisim_scenario *sc);
 
 /**
@@ -221,6 +243,13 @@ typedef pcisim_time (*pcisim_time_chooser)(void *ctx, const struct pcisim_step *
  */
 int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d);
+
+/**
+ * pcisim_scenario_creates() - does a step of @sc create a component named @name (a
+ * P_NEWID parameter, such as device_add's id)? A reference to it is then valid
+ * although the machine has no such component when the scenario is checked.
+ */
+bool pcisim_scenario_creates(const struct pcisim_scenario *sc, const char *name);
 
 /** Evaluate every expectation; prints one line per failure to @out. Returns failures. */
 unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,

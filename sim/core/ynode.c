@@ -4,9 +4,12 @@
 #include "sim/core/ynode.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #define MAX_DEPTH 64
@@ -200,6 +203,60 @@ static int check_unique_keys(struct builder *b, const struct pcisim_ynode *n)
 				 n->keys[dup]->str, n->keys[first]->loc.line, n->keys[first]->loc.col);
 }
 
+/*
+ * A node's tag. pcisim reads plain YAML: a value's type is the one its place
+ * expects. The core schema's tags that agree with that are accepted: !!str makes a
+ * scalar text (as quotes do), !!int and !!bool must hold an integer and a boolean
+ * as pcisim reads them, !!map and !!seq must tag a mapping and a sequence. Any
+ * other tag (an application's !foo, !!float, !!null, ...) would be silently
+ * meaningless, so it is an error at the node.
+ */
+static int check_tag(struct builder *b, const unsigned char *tag, yaml_mark_t at,
+		     struct pcisim_ynode *n)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+	static const char valid[] = "valid tags: !!str, !!int, !!bool, !!map, !!seq, or none";
+	if (!tag)
+		return 0;
+	const char *t = (const char *)tag;
+	char shown[80];
+	if (!strncmp(t, core, sizeof(core) - 1))
+		snprintf(shown, sizeof(shown), "!!%.60s", t + sizeof(core) - 1);
+	else
+		snprintf(shown, sizeof(shown), "%.60s", t);
+	const char *name = shown[0] == '!' && shown[1] == '!' ? shown + 2 : NULL;
+	enum pcisim_ykind want = PCISIM_Y_SCALAR;
+	if (name && !strcmp(name, "map"))
+		want = PCISIM_Y_MAP;
+	else if (name && !strcmp(name, "seq"))
+		want = PCISIM_Y_SEQ;
+	else if (!name || (strcmp(name, "str") && strcmp(name, "int") && strcmp(name, "bool")))
+		return pcisim_diag_error(b->d, mark_loc(b, at),
+					 "unknown YAML tag '%s'; pcisim reads plain YAML (a value's type is the one its place expects): remove the tag, or quote a value meant as text; %s",
+					 shown, valid);
+	if (n->kind != want)
+		return pcisim_diag_error(b->d, mark_loc(b, at), "YAML tag '%s' on %s; expected %s (or no tag)",
+					 shown, pcisim_ykind_name(n->kind), pcisim_ykind_name(want));
+	if (!strcmp(name, "str")) {
+		n->quoted = true;
+	} else if (!strcmp(name, "int")) {
+		uint64_t v;
+		if (pcisim_parse_u64(n->str, &v))
+			return pcisim_diag_error(b->d, mark_loc(b, at),
+						 "YAML tag '!!int' on '%.40s', which is not an integer; expected an integer like 18 or 0x12",
+						 n->str);
+		n->quoted = false;
+	} else if (!strcmp(name, "bool")) {
+		bool v;
+		if (pcisim_parse_bool(n->str, &v))
+			return pcisim_diag_error(b->d, mark_loc(b, at),
+						 "YAML tag '!!bool' on '%.40s', which is not a boolean; valid choices: on, off, true, false",
+						 n->str);
+		n->quoted = false;
+	}
+	return 0;
+}
+
 static int next_event(struct builder *b, yaml_event_t *ev)
 {
 	if (!yaml_parser_parse(&b->parser, ev))
@@ -240,6 +297,8 @@ static int build(struct builder *b, yaml_event_t *ev, struct pcisim_ynode **out)
 			    ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 			    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
 		*out = n;
+		if ((rc = check_tag(b, ev->data.scalar.tag, ev->start_mark, n)))
+			return rc;
 		return add_anchor(b, ev->data.scalar.anchor, n, NULL);
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
@@ -256,6 +315,13 @@ static int build(struct builder *b, yaml_event_t *ev, struct pcisim_ynode **out)
 	n = pcisim_arena_alloc(a, sizeof(*n));
 	n->kind = is_map ? PCISIM_Y_MAP : PCISIM_Y_SEQ;
 	n->loc = mark_loc(b, ev->start_mark);
+	rc = check_tag(b, is_map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag,
+		       ev->start_mark, n);
+	if (rc) {
+		b->depth--;
+		*out = n;
+		return rc;
+	}
 	size_t slot = SIZE_MAX;
 	rc = add_anchor(b, is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor,
 			NULL, &slot);
@@ -383,14 +449,9 @@ int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *tex
 	return rc;
 }
 
-int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_diag *d)
+/* Read @f (named @path) whole, at most 64 MiB, and parse it; closes @f. */
+static int load_stream(struct pcisim_ydoc *doc, const char *path, FILE *f, struct pcisim_diag *d)
 {
-	memset(doc, 0, sizeof(*doc));
-	errno = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot open: %s",
-					 strerror(errno));
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
 	for (;;) {
@@ -424,6 +485,70 @@ int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_di
 	int rc = pcisim_ydoc_parse(doc, path, buf, len, d);
 	free(buf);
 	return rc;
+}
+
+int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_diag *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	errno = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot open: %s",
+					 strerror(errno));
+	return load_stream(doc, path, f, d);
+}
+
+const char *pcisim_file_kind(unsigned mode)
+{
+	mode_t m = (mode_t)mode;
+	if (S_ISREG(m))
+		return "a regular file";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO (named pipe)";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+int pcisim_ydoc_load_regular(struct pcisim_ydoc *doc, const char *path, struct pcisim_loc from,
+			     struct pcisim_diag *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	/*
+	 * Look before opening (a socket cannot be opened, a FIFO's open waits for a
+	 * writer), then open without waiting and look again at what was opened: a file
+	 * swapped in between is caught too, and nothing but a regular file is read.
+	 */
+	struct stat st;
+	if (stat(path, &st))
+		return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
+					 strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return pcisim_diag_error(d, from, "cannot include '%s': it is %s; expected a scenario file (a regular file)",
+					 path, pcisim_file_kind((unsigned)st.st_mode));
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
+					 strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pcisim_diag_error(d, from, "cannot include '%s': it is %s; expected a scenario file (a regular file)",
+					 path, pcisim_file_kind((unsigned)st.st_mode));
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		int err = errno;
+		close(fd);
+		return pcisim_diag_error(d, from, "cannot open included file '%s': %s", path,
+					 strerror(err));
+	}
+	return load_stream(doc, path, f, d);
 }
 
 void pcisim_ydoc_free(struct pcisim_ydoc *doc)

@@ -44,6 +44,19 @@ int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *tex
 		      struct pcisim_diag *d);
 /** Read and parse a file. A missing or unreadable file is reported as an error. */
 int pcisim_ydoc_load(struct pcisim_ydoc *doc, const char *path, struct pcisim_diag *d);
+/**
+ * pcisim_ydoc_load_regular() - the same for a file that another one names (an
+ * include): only a regular file is read, never waited on, so a FIFO, a directory or
+ * a device is an error at @from naming what the path is; a missing file too.
+ */
+int pcisim_ydoc_load_regular(struct pcisim_ydoc *doc, const char *path, struct pcisim_loc from,
+			     struct pcisim_diag *d);
+/**
+ * pcisim_file_kind() - what a file of st_mode @mode is, for messages: "a regular
+ * file", "a directory", "a FIFO (named pipe)", "a character device", "a block
+ * device", "a socket".
+ */
+const char *pcisim_file_kind(unsigned mode);
 void pcisim_ydoc_free(struct pcisim_ydoc *doc);
 
 const char *pcisim_ykind_name(enum pcisim_ykind k);

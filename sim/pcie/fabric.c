@@ -380,6 +380,10 @@ static void fn_comp_destroy(struct pcisim_comp *c)
 static int check_id(struct pcisim_fabric *fab, const char *id, struct pcisim_loc loc,
 		    struct pcisim_diag *d)
 {
+	/* QEMU refuses an empty id too ("Parameter 'id' expects an identifier"). */
+	if (!id[0])
+		return pcisim_diag_error(d, loc,
+					 "'id' must not be empty; expected a name like rp1, or no 'id' for a device nothing refers to");
 	if (pcisim_comp_find(fab->sim, id))
 		return pcisim_diag_error(d, loc, "Duplicate device ID '%s'", id);
 	return 0;

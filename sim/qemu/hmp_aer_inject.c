@@ -17,7 +17,15 @@
  * -u flag (uncorrectable: QEMU's default, nothing to do) and -f flag (QEMU has none:
  * the Uncorrectable Error Severity register decides, as in QEMU), and its
  * "id=X,error=Y" form. The "aer.inject" record names the canonical QEMU name and the
- * spelling that was used. A command QEMU would refuse logs QEMU's monitor error.
+ * spelling that was used.
+ *
+ * What the scenario can know is wrong is an error when it is checked, before it
+ * runs: an unknown error name, an id that names no device of the topology (nor one a
+ * step adds), a device that is not PCI Express. A step that means to show QEMU's
+ * own refusal says so with expect_error: true; it is not checked, and the command
+ * logs the monitor's error as QEMU prints it (tests/qemu-diff compares these texts).
+ * A command that fails only at run time (the device was removed, a raw status value
+ * the device refuses) logs QEMU's monitor error either way.
  *
  * pcisim's own keys: repeat (run the command N times) and every (the time between
  * runs), what a shell loop around the monitor does in the guide; each run is
@@ -203,24 +211,71 @@ static int names_list(char *buf, size_t n)
 	return 0;
 }
 
+static bool is_pcie(struct pcisim_pcifn *fn)
+{
+	return fn->drv->pcie && pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
+}
+
+/* The PCI Express devices of the machine, for messages: "rp1, ep, ...". */
+static void pcie_ids(struct pcisim_fabric *fab, char *buf, size_t n)
+{
+	const char **names = calloc(fab->nfns + 1, sizeof(*names));
+	if (!names)
+		abort();
+	size_t k = 0;
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (!fab->fns[i]->comp.removed && is_pcie(fab->fns[i]))
+			names[k++] = fab->fns[i]->comp.name;
+	pcisim_choices(buf, n, names);
+	free(names);
+	if (!k)
+		snprintf(buf, n, "none (the topology has no PCI Express device)");
+}
+
+static const char expect_hint[] =
+	"to reproduce QEMU's monitor error instead, add 'expect_error: true' to the step";
+
 static int check(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
 {
 	struct req r;
 	int rc = get_req(s, &r, d);
 	if (rc)
 		return rc;
+	const struct pcisim_pval *args = pcisim_step_param(s, "args");
+	bool hmp = args->set;
+	const struct pcisim_ynode *idn = hmp ? args->node : pcisim_step_param(s, "id")->node;
+	const struct pcisim_ynode *errn = hmp ? args->node : pcisim_step_param(s, "error")->node;
+	if (!r.id[0])
+		return pcisim_diag_error(d, idn->loc,
+					 "'id' must not be empty; expected the id of a PCI Express device");
+	const struct pcisim_pval *xe = pcisim_step_param(s, "expect_error");
+	if (xe->set && xe->u)
+		return 0; /* QEMU's monitor decides, and its answer is logged */
 	uint32_t v;
 	if (!pcisim_aer_name_find(r.error, NULL) && !parse_u32(r.error, &v)) {
 		char names[1024];
 		names_list(names, sizeof(names));
-		const struct pcisim_pval *p = pcisim_step_param(s, "args");
-		if (!p || !p->set)
-			p = pcisim_step_param(s, "error");
-		return pcisim_diag_error(d, p->node->loc,
+		return pcisim_diag_error(d, errn->loc,
 					 "unknown error '%s'; valid choices: %s, a raw status value (e.g. 0x1000), or the hot-unplug guide's COR_X/UNCOR_X spellings of these",
 					 r.error, names);
 	}
-	return 0;
+	/*
+	 * The device: a PCI Express one of the topology, or one a step adds (device_add
+	 * with this id: what it is, and whether it is still there, shows when it runs).
+	 */
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, r.id);
+	if ((fn && is_pcie(fn)) || pcisim_scenario_creates(pcisim_sim_scenario(sim), r.id))
+		return 0;
+	char ids[1024];
+	pcie_ids(fab, ids, sizeof(ids));
+	if (!fn)
+		return pcisim_diag_error(d, idn->loc,
+					 "pcie_aer_inject_error: no device '%s'; valid choices (the PCI Express devices): %s; %s",
+					 r.id, ids, expect_hint);
+	return pcisim_diag_error(d, idn->loc,
+				 "pcie_aer_inject_error: '%s' (%s) is not a PCI Express device; valid choices: %s; %s",
+				 r.id, fn->drv->name, ids, expect_hint);
 }
 
 static void monitor_error(struct pcisim_sim *sim, unsigned compat, const char *new_text,
@@ -364,6 +419,7 @@ static const struct pcisim_param_def params[] = {
 	{"args", PCISIM_P_STR, false, "the HMP command line instead: \"[-a] [-c] id error [header0..3 [prefix0..3]]\"", NULL, 0, 0},
 	{"repeat", PCISIM_P_INT, false, "pcisim: run the command this many times (default 1)", NULL, 1, 10000000},
 	{"every", PCISIM_P_TIME, false, "pcisim: time between the repeated commands (default 0)", NULL, 0, 0},
+	{"expect_error", PCISIM_P_BOOL, false, "pcisim: the command is meant to fail in QEMU's monitor: 'id' and 'error' are not checked at load, and the monitor's error is logged as QEMU prints it", NULL, 0, 0},
 	{0},
 };
 

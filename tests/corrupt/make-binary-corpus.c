@@ -53,5 +53,29 @@ int main(void)
 	memcpy(b, hdr, sizeof(hdr)); unsigned char ch[] = {'C', 0, 7, 4, 3, 'l', 'o', 'g', 0, 0, 0, 0, 0};
 	memcpy(b + sizeof(hdr), ch, sizeof(ch));
 	emit("body-unknown-choice.pctrace", b, sizeof(hdr) + sizeof(ch));
+	/*
+	 * Text the format needs, as none (string reference 0) or empty, in otherwise
+	 * whole traces: the header's hdr with one override or one include, and an end
+	 * item (reason "idle", signature "").
+	 */
+	unsigned char z2[] = {'Z', 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 3, 4, 'i', 'd', 'l', 'e', 0, 4, 0, 0};
+	unsigned char z3[] = {'Z', 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 4, 4, 'i', 'd', 'l', 'e', 0, 5, 0, 0};
+	size_t n = sizeof(hdr) - 2; /* up to the number of overrides */
+	memcpy(b, hdr, n); b[n] = 1; b[n + 1] = 0; b[n + 2] = 0; /* one override: none */
+	memcpy(b + n + 3, z2, sizeof(z2));
+	emit("body-set-none.pctrace", b, n + 3 + sizeof(z2));
+	unsigned char bogus[] = {1, 3, 5, 'b', 'o', 'g', 'u', 's', 0}; /* one override: "bogus" */
+	memcpy(b, hdr, n); memcpy(b + n, bogus, sizeof(bogus));
+	memcpy(b + n + 9, z3, sizeof(z3));
+	emit("body-set-no-equals.pctrace", b, n + 9 + sizeof(z3));
+	size_t k = 26; /* the number of includes */
+	memcpy(b, hdr, k); b[k] = 1; b[k + 1] = 0; b[k + 2] = 0; /* one include named none, empty */
+	memcpy(b + k + 3, hdr + k + 1, sizeof(hdr) - k - 1);
+	memcpy(b + sizeof(hdr) + 2, z2, sizeof(z2));
+	emit("body-include-none.pctrace", b, sizeof(hdr) + 2 + sizeof(z2));
+	memcpy(b, hdr, sizeof(hdr)); b[11] = 0; b[12] = 0; /* the name "": a string of 0 bytes */
+	memcpy(b + 12, hdr + 13, sizeof(hdr) - 13);
+	memcpy(b + sizeof(hdr) - 1, z2, sizeof(z2));
+	emit("body-name-empty.pctrace", b, sizeof(hdr) - 1 + sizeof(z2));
 	return 0;
 }

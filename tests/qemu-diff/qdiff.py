@@ -421,9 +421,11 @@ def yaml_str(v):
     return json.dumps(str(v))
 
 
-def hmp_to_action(cmd):
+def hmp_to_action(cmd, expect_error=False):
     """A monitor command as pcisim's timeline action (a YAML flow mapping)."""
     words = cmd.split()
+    if expect_error and words[0] != "pcie_aer_inject_error":
+        raise ValueError("expect_error is pcie_aer_inject_error's: %r" % cmd)
     if words[0] == "device_del":
         return "{do: device_del, id: %s}" % yaml_str(words[1])
     if words[0] == "device_add":
@@ -434,7 +436,8 @@ def hmp_to_action(cmd):
             kv.append("%s: %s" % (k, yaml_str(v)))
         return "{do: device_add, %s}" % ", ".join(kv)
     if words[0] == "pcie_aer_inject_error":
-        return "{do: pcie_aer_inject_error, args: %s}" % yaml_str(" ".join(words[1:]))
+        return "{do: pcie_aer_inject_error, args: %s%s}" % (
+            yaml_str(" ".join(words[1:])), ", expect_error: true" if expect_error else "")
     raise ValueError("no pcisim action for %r" % cmd)
 
 
@@ -450,7 +453,8 @@ def pcisim_scenario(case, run):
     if run.mon_steps:
         lines.append("timeline:")
         for i, step in run.mon_steps:
-            act = "{do: migrate}" if step["do"] == "migrate" else hmp_to_action(step["cmd"])
+            act = ("{do: migrate}" if step["do"] == "migrate"
+                   else hmp_to_action(step["cmd"], step.get("expect_error", False)))
             lines.append("  - {at: %dms, %s" % (STEP_MS * i, act[1:]))
     return "\n".join(lines) + "\n"
 
