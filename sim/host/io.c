@@ -442,8 +442,74 @@ static const char *wl_name(const struct pcisim_step *s)
 	return n && n->set ? n->s : pcisim_step_param(s, "id")->s;
 }
 
+static bool is_action(const struct pcisim_step *s, const char *name)
+{
+	return !strcmp(s->def->name, name);
+}
+
+/* An io_stop of @name that runs after @a ends and before @b starts, whatever times are chosen. */
+static bool stop_between(const struct pcisim_scenario *sc, const char *name,
+			 const struct pcisim_step *a, const struct pcisim_step *b)
+{
+	for (size_t k = 0; k < sc->nsteps; k++) {
+		const struct pcisim_step *t = &sc->steps[k];
+		if (!t->fault && is_action(t, "io_stop") && !strcmp(pcisim_step_param(t, "name")->s, name) &&
+		    t->at.lo >= a->at.hi && t->at.hi <= b->at.lo && (t->at.lo > a->at.hi || t->index > a->index) &&
+		    (t->at.hi < b->at.lo || t->index < b->index))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A second io_start of a running workload would only log a line: the scenario says it
+ * is wrong when a workload of the same name, started before without a count, has no
+ * io_stop between the two.
+ */
+static int check_start_name(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
+{
+	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
+	const char *name = wl_name(s);
+	for (size_t k = 0; sc && k < sc->nsteps; k++) {
+		const struct pcisim_step *o = &sc->steps[k];
+		if (o == s || o->fault || s->fault || !is_action(o, "io_start") || strcmp(wl_name(o), name))
+			continue;
+		bool before = o->at.hi < s->at.lo || (o->at.hi == s->at.lo && o->index < s->index);
+		if (!before || pcisim_step_param(o, "count")->set || stop_between(sc, name, o, s))
+			continue;
+		return pcisim_diag_error(d, s->loc,
+					 "io_start: workload '%s' is already running (started at line %u and not stopped before this step); give it another 'name', or an io_stop between",
+					 name, o->loc.line);
+	}
+	return 0;
+}
+
+/* io_stop must name a workload some io_start step starts. */
+static int check_stop(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
+{
+	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
+	const struct pcisim_pval *n = pcisim_step_param(s, "name");
+	char names[512] = "";
+	size_t u = 0;
+	for (size_t k = 0; sc && k < sc->nsteps; k++) {
+		const struct pcisim_step *o = &sc->steps[k];
+		if (!is_action(o, "io_start"))
+			continue;
+		if (!strcmp(wl_name(o), n->s) && o->at.lo <= s->at.hi)
+			return 0;
+		if (u < sizeof(names) - 64 && !strstr(names, wl_name(o)))
+			u += (size_t)snprintf(names + u, sizeof(names) - u, "%s%s", u ? ", " : "", wl_name(o));
+	}
+	return pcisim_diag_error(d, n->node ? n->node->loc : s->loc,
+				 "io_stop: no io_start step before it starts a workload named '%s'; valid names: %s",
+				 n->s, u ? names : "none (no io_start step)");
+}
+
 static int check_start(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
 {
+	int rc = check_start_name(sim, s, d);
+	if (rc)
+		return rc;
 	const struct pcisim_pval *rate = pcisim_step_param(s, "rate"), *iv = pcisim_step_param(s, "interval");
 	if (rate->set == iv->set)
 		return pcisim_diag_error(d, s->loc, "io_start needs one of 'rate' (requests per second) or 'interval' (a duration)");
@@ -682,8 +748,8 @@ static const struct pcisim_param_def stop_params[] = {
 static const struct pcisim_action_def io_actions[] = {
 	{"io_start", "a driver starts I/O: MMIO reads/writes or DMA at a rate (sim/host/io.h)", start_params,
 	 false, check_start, act_start},
-	{"io_stop", "the workload stops issuing; requests in flight still end", stop_params, false, NULL,
-	 act_stop},
+	{"io_stop", "the workload stops issuing; requests in flight still end", stop_params, false,
+	 check_stop, act_stop},
 	{0},
 };
 
