@@ -2,7 +2,7 @@
  * Passthrough (aer-passthrough-slides.txt; docs/aer.md): vfio-pci owns a device in the
  * host (`drivers: {nic0: {vfio: on, guest: {...}}}`) and forwards its errors to the
  * guest, whose own AER service recovers the device with the guest driver's callbacks
- * (pcie_do_recovery(frozen), the same state machine as the host's: aer_recovery.h).
+ * (pcie_do_recovery(frozen), the same state machine as the host's: aer_rec.h).
  * The guest's accesses reach the physical function through vfio; its link reset is a
  * Secondary Bus Reset of its virtual root port, which vfio turns into a bus reset of
  * the physical port, or an FLR with `vfio_remedy: skip_host_reset`.
@@ -15,7 +15,7 @@
 #define PCISIM_HOST_VFIO_PASSTHROUGH_H
 
 #include "sim/core/trace.h"
-#include "sim/host/aer_recovery.h"
+#include "sim/host/aer_rec.h"
 #include "sim/host/host.h"
 
 /** pcisim_vfio_build() - a guest per drivers: entry with `vfio: on` (AER's build). */
