@@ -15,7 +15,7 @@
 #include "sim/core/component.h"
 #include "sim/core/sim.h"
 #include "sim/core/time.h"
-#include "sim/host/host_section.h"
+#include "sim/host/host_config.h"
 
 struct pcisim_pcifn;
 

@@ -28,7 +28,7 @@
  * callback (every driver model does, `reads_device: on`) and gets all ones votes
  * DISCONNECT, as drivers do when the device is gone.
  *
- * Drivers are set per device in the host: section (host_section.h). Without an
+ * Drivers are set per device in the host: section (host_config.h). Without an
  * entry, e1000e's driver is modelled (need_reset, slot_reset recovered, resume),
  * pcieport's error handlers on ports, and every other driver has no error handlers
  * (Linux: "AER: Can't recover (no error_detected callback)").
@@ -42,7 +42,7 @@
 #include "sim/core/trace.h"
 #include "sim/host/aer_rec.h"
 #include "sim/host/host.h"
-#include "sim/host/host_section.h"
+#include "sim/host/host_config.h"
 #include "sim/host/pt.h"
 
 /** The error handlers of @fn's driver: its drivers: entry, or the default driver's. */

@@ -2,7 +2,8 @@
  * The host: its component, Linux's view of the devices (what it enumerated and bound,
  * and each function's channel state), boot (enumeration, pcieport, the port services
  * through the table in portdrv.c), the ports' interrupts, and the guest actions.
- * The host: section is read by host_section.c, config accesses go through cfg.h.
+ * The host: section is read by host_section.c, config accesses go through cfg.h;
+ * register.c registers the layer.
  */
 #include "sim/host/host.h"
 
@@ -429,7 +430,7 @@ static const struct pcisim_param_def slot_params[] = {
 	{0},
 };
 
-static const struct pcisim_action_def host_actions[] = {
+const struct pcisim_action_def pcisim_host_actions[] = {
 	{"guest.slot_power_off",
 	 "the guest powers the slot off (pciehp: sysfs power 0; without pciehp: Slot Control PCC=off, PIC=off)",
 	 slot_params, false, NULL, act_power_off},
@@ -441,18 +442,8 @@ static const struct pcisim_action_def host_actions[] = {
 	{0},
 };
 
-static const struct pcisim_record_kind host_kinds[] = {
+const struct pcisim_record_kind pcisim_host_kinds[] = {
 	{"linux.device", "Linux added or removed a PCI device (fields: event, bdf, driver, why)"},
 	{"aer.io_state", "Linux's channel state of a function changed (fields: from, to)"},
 	{0},
 };
-
-void pcisim_host_register(void)
-{
-	pcisim_host_section_register();
-	pcisim_actions_add(host_actions);
-	pcisim_record_kinds_add(host_kinds);
-	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
-	pcisim_record_kinds_add(pcisim_vfio_kinds);
-	pcisim_port_services_register();
-}

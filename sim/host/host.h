@@ -20,8 +20,10 @@
 #include <stdint.h>
 
 #include "sim/core/component.h"
+#include "sim/core/scenario.h"
 #include "sim/core/sim.h"
-#include "sim/host/host_section.h"
+#include "sim/core/trace.h"
+#include "sim/host/host_config.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 
@@ -81,6 +83,14 @@ enum pcisim_io_state pcisim_host_io_state(struct pcisim_host *h, const struct pc
 bool pcisim_host_set_io_state(struct pcisim_host *h, struct pcisim_pcifn *fn, enum pcisim_io_state s);
 const char *pcisim_io_state_name(enum pcisim_io_state s);
 
+/* The host's guest actions and record kinds (register.c registers them). */
+extern const struct pcisim_action_def pcisim_host_actions[];
+extern const struct pcisim_record_kind pcisim_host_kinds[];
+
+/**
+ * pcisim_host_register() - the host layer's registration (sim/host/register.c): the
+ * host: section, the guest actions, the record kinds, the port services.
+ */
 void pcisim_host_register(void);
 
 #endif

@@ -1,0 +1,20 @@
+/*
+ * The host layer's registration, the one place in sim/host that knows every part of
+ * it: the host: section's handler, the guest actions, the record kinds, the port
+ * services. replay/register.c calls it once, after the layers below.
+ */
+#include "sim/host/aer_recovery.h"
+#include "sim/host/host.h"
+#include "sim/host/host_section.h"
+#include "sim/host/portdrv.h"
+#include "sim/host/vfio_passthrough.h"
+
+void pcisim_host_register(void)
+{
+	pcisim_host_section_register();
+	pcisim_actions_add(pcisim_host_actions);
+	pcisim_record_kinds_add(pcisim_host_kinds);
+	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
+	pcisim_record_kinds_add(pcisim_vfio_kinds);
+	pcisim_port_services_register();
+}
