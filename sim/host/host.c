@@ -1,7 +1,8 @@
 /*
  * The host: its component, Linux's view of the devices (what it enumerated and bound,
  * and each function's channel state), boot (enumeration, pcieport, the port services
- * through the table in portdrv.c), the ports' interrupts, and the guest actions.
+ * through the table in portdrv.c), and the ports' interrupts. The guest actions are
+ * actions.c's.
  * The host: section is read by host_section.c, config accesses go through cfg.h;
  * register.c registers the layer.
  */
@@ -14,7 +15,6 @@
 #include "sim/core/trace.h"
 #include "sim/host/aer_recovery.h"
 #include "sim/host/cfg.h"
-#include "sim/host/pciehp.h"
 #include "sim/host/portdrv.h"
 #include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/regs/msi.h"
@@ -161,6 +161,13 @@ void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bo
 			pcisim_host_remove_bus(h, fn->secondary, surprise);
 		forget_fn(h, fn, surprise ? "surprise removal" : "safe removal");
 	}
+}
+
+void pcisim_host_remove_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
+{
+	if (fn->secondary)
+		pcisim_host_remove_bus(h, fn->secondary, false);
+	forget_fn(h, fn, why);
 }
 
 bool pcisim_host_visible(struct pcisim_host *h, const struct pcisim_pcifn *fn)
@@ -355,92 +362,6 @@ int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d)
 	pcisim_schedule(h->comp.sim, h->cfg.boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
 	return 0;
 }
-
-/* ---- guest actions ---- */
-
-static struct pcisim_port *slot_port(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	struct pcisim_comp *c = pcisim_step_comp(sim, s, "slot");
-	if (!c) {
-		pcisim_log(sim, NULL, "pcisim", "%s: no component '%s'", s->def->name,
-			   pcisim_step_param(s, "slot")->s);
-		return NULL;
-	}
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, c->name);
-	if (!fn || !pcisim_is_port(fn) || !pcisim_to_port(fn)->slot.implemented) {
-		pcisim_log(sim, c, "pcisim", "%s: '%s' is not a port with a slot", s->def->name, c->name);
-		return NULL;
-	}
-	return pcisim_to_port(fn);
-}
-
-static int guest_slot_power(struct pcisim_sim *sim, const struct pcisim_step *s, bool on)
-{
-	struct pcisim_port *p = slot_port(sim, s);
-	if (!p)
-		return -1;
-	struct pcisim_host *h = pcisim_host_of(sim);
-	struct pcisim_pciehp *hp = pcisim_pciehp_of(h, &p->fn);
-	if (hp) /* echo 0|1 > /sys/bus/pci/slots/N/power */
-		return pcisim_pciehp_sysfs_power(hp, on);
-	/* No hotplug driver: the guest writes Slot Control itself (power and indicator). */
-	uint16_t off = (uint16_t)(p->exp + PCI_EXP_SLTCTL);
-	uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(&p->fn, off, 2, PCISIM_INSTANT_GUEST_ACTION);
-	v &= (uint16_t)~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC);
-	v |= on ? (PCI_EXP_SLTCTL_PWR_ON | PCI_EXP_SLTCTL_PWR_IND_ON)
-		: (PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_OFF);
-	pcisim_host_cfg_write_instant(&p->fn, off, v, 2, PCISIM_INSTANT_GUEST_ACTION);
-	return 0;
-}
-
-static int act_power_off(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	return guest_slot_power(sim, s, false);
-}
-
-static int act_power_on(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	return guest_slot_power(sim, s, true);
-}
-
-/* echo 1 > /sys/bus/pci/devices/BDF/remove: Linux forgets the function (and its children). */
-static int act_remove_device(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	struct pcisim_host *h = pcisim_host_of(sim);
-	struct pcisim_comp *c = pcisim_step_comp(sim, s, "id");
-	struct pcisim_pcifn *fn = c ? pcisim_fabric_find_fn(pcisim_fabric_get(sim), c->name) : NULL;
-	if (!h || !fn || !*visible_slot(h, fn)) {
-		pcisim_log(sim, c, "linux", "sysfs remove: no such device %s", pcisim_step_param(s, "id")->s);
-		return -1;
-	}
-	if (fn->secondary)
-		pcisim_host_remove_bus(h, fn->secondary, false);
-	forget_fn(h, fn, "sysfs remove");
-	return 0;
-}
-
-static const struct pcisim_param_def id_params[] = {
-	{"id", PCISIM_P_COMP, true, "the device", NULL, 0, 0},
-	{0},
-};
-
-static const struct pcisim_param_def slot_params[] = {
-	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0},
-	{0},
-};
-
-const struct pcisim_action_def pcisim_host_actions[] = {
-	{"guest.slot_power_off",
-	 "the guest powers the slot off (pciehp: sysfs power 0; without pciehp: Slot Control PCC=off, PIC=off)",
-	 slot_params, false, NULL, act_power_off},
-	{"guest.slot_power_on",
-	 "the guest powers the slot on (pciehp: sysfs power 1; without pciehp: Slot Control PCC=on, PIC=on)",
-	 slot_params, false, NULL, act_power_on},
-	{"guest.remove_device", "echo 1 > /sys/bus/pci/devices/BDF/remove: Linux unbinds and forgets the device",
-	 id_params, false, NULL, act_remove_device},
-	{0},
-};
 
 const struct pcisim_record_kind pcisim_host_kinds[] = {
 	{"linux.device", "Linux added or removed a PCI device (fields: event, bdf, driver, why)"},

@@ -20,7 +20,6 @@
 #include <stdint.h>
 
 #include "sim/core/component.h"
-#include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 #include "sim/host/host_config.h"
@@ -65,6 +64,12 @@ int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d);
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why);
 /** Remove Linux's view of everything below @bus (drivers and port services unbound). */
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise);
+/**
+ * pcisim_host_remove_fn() - Linux forgets @fn (its driver, or pcieport's services,
+ * unbound; the "linux.device" record says @why) after everything below it (a safe
+ * removal of each).
+ */
+void pcisim_host_remove_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why);
 bool pcisim_host_bus_empty(struct pcisim_host *h, struct pcisim_pcibus *bus);
 
 /** Has Linux enumerated @fn (and not removed it)? (Linux's view: a surprise-removed
@@ -83,8 +88,7 @@ enum pcisim_io_state pcisim_host_io_state(struct pcisim_host *h, const struct pc
 bool pcisim_host_set_io_state(struct pcisim_host *h, struct pcisim_pcifn *fn, enum pcisim_io_state s);
 const char *pcisim_io_state_name(enum pcisim_io_state s);
 
-/* The host's guest actions and record kinds (register.c registers them). */
-extern const struct pcisim_action_def pcisim_host_actions[];
+/* The host's record kinds (register.c registers them). */
 extern const struct pcisim_record_kind pcisim_host_kinds[];
 
 /**

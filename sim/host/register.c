@@ -3,6 +3,7 @@
  * it: the host: section's handler, the guest actions, the record kinds, the port
  * services. replay/register.c calls it once, after the layers below.
  */
+#include "sim/host/actions.h"
 #include "sim/host/aer_recovery.h"
 #include "sim/host/host.h"
 #include "sim/host/host_section.h"
