@@ -1,10 +1,9 @@
 /*
  * The host: its component, Linux's view of the devices (what it enumerated and bound,
- * and each function's channel state), boot (enumeration, pcieport, the port services
- * through the table in portdrv.c), and the ports' interrupts. The guest actions are
- * actions.c's.
- * The host: section is read by host_section.c, config accesses go through cfg.h;
- * register.c registers the layer.
+ * and each function's channel state), boot (enumeration, pcieport, the registered port
+ * services, portdrv.h) and the ports' interrupts. The host: section is read by
+ * host_section.c, the guest actions are actions.c's, config accesses go through
+ * cfg.h, and register.c registers the layer.
  */
 #include "sim/host/host.h"
 
@@ -13,9 +12,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer_recovery.h"
 #include "sim/host/cfg.h"
-#include "sim/host/portdrv.h"
 #include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
@@ -35,6 +32,90 @@ static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
 		if (bus->fns[i]->devfn == devfn)
 			return bus->fns[i];
 	return NULL;
+}
+
+/* ---- the port services (portdrv.h: their life and the order rules) ---- */
+
+void *pcisim_port_service_data(const struct pcisim_host *h, const struct pcisim_port_service *svc)
+{
+	if (!h || !h->svc)
+		return NULL;
+	for (size_t i = 0; i < h->nsvc; i++)
+		if (pcisim_port_service_at(i) == svc)
+			return h->svc[i];
+	return NULL;
+}
+
+/* Build every registered service, in registration order (h->svc). */
+static int services_build(struct pcisim_host *h, struct pcisim_diag *d)
+{
+	if (!h->svc) {
+		h->nsvc = pcisim_port_services_count();
+		if (!(h->svc = calloc(h->nsvc ? h->nsvc : 1, sizeof(*h->svc))))
+			abort();
+	}
+	for (size_t i = 0; i < h->nsvc; i++) {
+		int rc = pcisim_port_service_at(i)->build(h, &h->svc[i], d);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Probe @port with the loaded services of @round, in registration order. */
+static void services_probe(struct pcisim_host *h, struct pcisim_port *port, enum pcisim_portsvc_round round)
+{
+	for (size_t i = 0; i < h->nsvc; i++) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->round == round && s->probe)
+			s->probe(h, h->svc[i], port);
+	}
+}
+
+/* Every loaded service's init_fn over @fn. */
+static void services_init_fn(struct pcisim_host *h, struct pcisim_pcifn *fn)
+{
+	for (size_t i = 0; i < h->nsvc; i++) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->init_fn)
+			s->init_fn(h, h->svc[i], fn);
+	}
+}
+
+/* @port's interrupt to the loaded services, in the order they bind (portdrv.h). */
+static void services_irq(struct pcisim_host *h, struct pcisim_port *port)
+{
+	/* The order they requested the shared vector in: boot's first round, then its second. */
+	static const enum pcisim_portsvc_round rounds[] = {PCISIM_PORTSVC_WITH_PCIEPORT,
+							   PCISIM_PORTSVC_AFTER_INIT};
+	for (size_t r = 0; r < sizeof(rounds) / sizeof(rounds[0]); r++)
+		for (size_t i = 0; i < h->nsvc; i++) {
+			const struct pcisim_port_service *s = pcisim_port_service_at(i);
+			if (h->svc[i] && s->round == rounds[r] && s->irq)
+				s->irq(h, h->svc[i], port);
+		}
+}
+
+/* Linux forgets @port: every loaded service's remove. */
+static void services_remove(struct pcisim_host *h, struct pcisim_port *port)
+{
+	for (size_t i = 0; i < h->nsvc; i++) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->remove)
+			s->remove(h, h->svc[i], port);
+	}
+}
+
+/* Free every loaded service's state, the last registered first (h->svc included). */
+static void services_free(struct pcisim_host *h)
+{
+	for (size_t i = h->nsvc; h->svc && i-- > 0;) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->free)
+			s->free(h, h->svc[i]);
+	}
+	free(h->svc);
+	h->svc = NULL;
 }
 
 /* ---- Linux's view of the devices ---- */
@@ -141,7 +222,7 @@ static void forget_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char
 {
 	*visible_slot(h, fn) = false;
 	if (pcisim_is_port(fn))
-		pcisim_port_services_remove(h, pcisim_to_port(fn));
+		services_remove(h, pcisim_to_port(fn));
 	char bdf[32];
 	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
 	const char *drv = linux_driver(fn);
@@ -225,7 +306,7 @@ static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
 	if (port->comp.removed)
 		return;
 	/* The port services share the port's vector: each looks at its own status. */
-	pcisim_port_services_irq(h, pcisim_to_port(port));
+	services_irq(h, pcisim_to_port(port));
 }
 PCISIM_EVKIND(isr_kind, "host.isr", isr_event);
 
@@ -289,18 +370,18 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 		if (!bound_port(h, fn))
 			continue;
 		pcieport_probe(h, pcisim_to_port(fn));
-		pcisim_port_services_probe(h, pcisim_to_port(fn), PCISIM_PORTSVC_WITH_PCIEPORT);
+		services_probe(h, pcisim_to_port(fn), PCISIM_PORTSVC_WITH_PCIEPORT);
 	}
 	/* The services' part of every function's setup, then their second round. */
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
 		if (!fn->comp.removed && fn->cfg.bytes &&
 		    *visible_slot(h, fn))
-			pcisim_port_services_init_fn(h, fn);
+			services_init_fn(h, fn);
 	}
 	for (uint32_t i = 0; i < fab->nfns; i++)
 		if (bound_port(h, fab->fns[i]))
-			pcisim_port_services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
+			services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
 
@@ -309,7 +390,7 @@ PCISIM_EVKIND(boot_kind, "host.boot", boot);
 static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
-	pcisim_port_services_free(h);
+	services_free(h);
 	pcisim_vfio_free(h);
 	free(h->cfg.drivers);
 	free(h->visible);
@@ -356,7 +437,7 @@ struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_hos
 
 int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d)
 {
-	int rc = pcisim_port_services_build(h, d);
+	int rc = services_build(h, d);
 	if (rc)
 		return rc;
 	pcisim_schedule(h->comp.sim, h->cfg.boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);

@@ -1,9 +1,9 @@
 /*
  * The host: the operating system running on the simulated machine (Linux), as the
  * models of its drivers see it. It boots at a time set in the scenario, enumerates
- * the fabric, binds pcieport and the PCIe port services (sim/host/portdrv.h: pciehp,
- * AER, DPC) to the ports, receives the ports' interrupts through their wires and
- * hands them to the services bound to the port.
+ * the fabric, binds pcieport and the registered PCIe port services
+ * (sim/host/portdrv.h: pciehp, AER, DPC) to the ports, receives the ports' interrupts
+ * through their wires and hands them to the services bound to the port.
  *
  * It keeps Linux's view of the devices apart from the fabric: which functions Linux
  * has enumerated (and not removed), and each function's channel state
@@ -23,6 +23,7 @@
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 #include "sim/host/host_config.h"
+#include "sim/host/portdrv.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 
@@ -37,7 +38,8 @@ struct pcisim_host {
 	size_t nvisible;
 	uint8_t *io_state;       /* per component id: enum pcisim_io_state, 0 = never set (normal) */
 	size_t nio_state;
-	void **svc;              /* per port service, in portdrv.c's table order: its state (NULL: not loaded) */
+	void **svc;              /* per port service, in registration order: its state (NULL: not loaded) */
+	size_t nsvc;             /* the services registered when the host was started */
 	struct pcisim_vfio *vfio; /* vfio_passthrough.c: passed-through functions and their guests */
 };
 
@@ -59,6 +61,9 @@ struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_hos
 				       struct pcisim_loc loc, struct pcisim_diag *d);
 /** pcisim_host_start() - build the port services and schedule Linux's boot. */
 int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d);
+
+/** The state @svc's build returned for @h (NULL: not loaded, or no host). */
+void *pcisim_port_service_data(const struct pcisim_host *h, const struct pcisim_port_service *svc);
 
 /** Enumerate below @bus as Linux does (devfn 0 first; others only if multi-function). */
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why);
