@@ -614,6 +614,7 @@ static void svc_free(struct pcisim_host *h, void *data)
 	struct aer_data *d = data;
 	free(d->ports); /* the ports are components: the sim frees them */
 	free(d);
+	pcisim_vfio_free(h); /* the passthrough state its build made */
 }
 
 static const struct pcisim_record_kind aer_kinds[] = {

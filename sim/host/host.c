@@ -13,7 +13,6 @@
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/host/cfg.h"
-#include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -391,7 +390,6 @@ static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
 	services_free(h);
-	pcisim_vfio_free(h);
 	free(h->cfg.drivers);
 	free(h->visible);
 	free(h->io_state);

@@ -40,7 +40,8 @@ struct pcisim_host {
 	size_t nio_state;
 	void **svc;              /* per port service, in registration order: its state (NULL: not loaded) */
 	size_t nsvc;             /* the services registered when the host was started */
-	struct pcisim_vfio *vfio; /* vfio_passthrough.c: passed-through functions and their guests */
+	struct pcisim_vfio *vfio; /* vfio_passthrough.c: passed-through functions and their guests
+				   * (made by the AER service's build, freed by its free) */
 };
 
 /* pci_channel_state_t (include/linux/pci.h) */

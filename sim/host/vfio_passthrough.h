@@ -28,6 +28,7 @@ void pcisim_vfio_build(struct pcisim_host *h);
 void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev);
 /** pcisim_vfio_host_recovery_done() - the host's recovery of @devs is over: signal deferred guests. */
 void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_fn_list *devs);
+/** pcisim_vfio_free() - free what pcisim_vfio_build() made (AER's free). */
 void pcisim_vfio_free(struct pcisim_host *h);
 
 extern const struct pcisim_record_kind pcisim_vfio_kinds[];
