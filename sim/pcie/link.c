@@ -22,6 +22,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
+#include "sim/pcie/slot.h"
 
 static const char *const ltssm_names[] = {
 	[PCISIM_LTSSM_DETECT] = "Detect",     [PCISIM_LTSSM_POLLING] = "Polling",

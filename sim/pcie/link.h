@@ -3,18 +3,9 @@
  * (a root port or a switch downstream port) and the component below it (an endpoint,
  * a switch's upstream port, every function of a multi-function device), with an
  * approximate LTSSM, the negotiated speed and width, the port's Link Status, and the
- * time a TLP takes to cross it. docs/links-and-resets.md describes the model.
- *
- * DOC: LTSSM states (PCIe r5.0 §4.2.5, §4.2.6; the sub-states are not modelled)
- *  DETECT   no partner, or waiting to look for one (Detect.Quiet/Active); the
- *           state after reset, after a partner left and after Disabled ends
- *  POLLING  a receiver was detected: bit and symbol lock, TS1/TS2 exchange
- *  CONFIG   Configuration: link and lane numbers, width; Link Training (LT) is 1
- *  L0       the link is up and the Data Link Layer is active (DL_Up, DLLLA)
- *  RECOVERY retraining from L0 (Retrain Link, speed change); DL stays up, LT is 1
- *  HOTRESET hot reset in progress: the port's Secondary Bus Reset, or a hot reset or
- *           link-down reset propagated from the link above a switch; DL_Down
- *  DISABLED Link Control Link Disable is set; DL_Down until it is cleared
+ * time a TLP takes to cross it. docs/links-and-resets.md describes the model. The
+ * link's state and the LTSSM states are declared in link_state.h (struct pcisim_port
+ * embeds the link).
  *
  * Timing. One training time T per link (`link_training:` of the machine, or of the
  * port as a device property; default 0 = QEMU: every transition happens at once,
@@ -54,27 +45,10 @@
 #include "sim/core/sim.h"
 #include "sim/core/time.h"
 #include "sim/core/ynode.h"
+#include "sim/pcie/link_state.h"
 
 struct pcisim_port;
 struct pcisim_pcifn;
-
-enum pcisim_ltssm {
-	PCISIM_LTSSM_DETECT,
-	PCISIM_LTSSM_POLLING,
-	PCISIM_LTSSM_CONFIG,
-	PCISIM_LTSSM_L0,
-	PCISIM_LTSSM_RECOVERY,
-	PCISIM_LTSSM_HOTRESET,
-	PCISIM_LTSSM_DISABLED,
-};
-
-/* Why a link may not train (bits of struct pcisim_link.hold). */
-enum {
-	PCISIM_LINK_HOLD_SBR = 1 << 0,    /* the port's Secondary Bus Reset is set */
-	PCISIM_LINK_HOLD_PARENT = 1 << 1, /* the component above is in reset (propagated) */
-	PCISIM_LINK_HOLD_DISABLE = 1 << 2, /* Link Control Link Disable is set */
-	PCISIM_LINK_HOLD_SETLINK = 1 << 3, /* the scenario's set_link took it down */
-};
 
 /* ---- timing constants (docs/links-and-resets.md gives their sources) ---- */
 
@@ -92,24 +66,6 @@ enum {
 #define PCISIM_LINK_HOP_FIXED (100 * PCISIM_NS)
 /* Minimum time in Hot Reset before Detect, PCIe r5.0 §4.2.6.11 (timed links only). */
 #define PCISIM_LINK_HOT_RESET_TIME (2 * PCISIM_MS)
-
-struct pcisim_link {
-	struct pcisim_port *port;  /* the downstream-facing port at the upper end */
-	enum pcisim_ltssm state;
-	bool dl_up;                /* Data Link Layer up (L0, Recovery) */
-	bool partner;              /* a powered function is below */
-	uint8_t hold;              /* PCISIM_LINK_HOLD_*: training blocked */
-	uint8_t max_speed, max_width; /* the port's LNKCAP (speed code 1..6, lanes) */
-	uint8_t speed, width;      /* negotiated at the last entry to L0 */
-	pcisim_time training;      /* T: Detect -> L0; 0 = instant (QEMU) */
-	bool spec;                 /* link_model spec; else qemu: LD/RL read-only, hot resets
-				    * keep the link in L0, no DLLLA on ACPI-handled ports */
-	pcisim_time hop_fixed;     /* fixed per-hop latency */
-	pcisim_time hot_reset_at;  /* when HotReset was entered */
-	pcisim_time up_at;         /* when L0 was last entered from Configuration */
-	pcisim_timer timer;        /* the pending transition, if any */
-	uint32_t transitions;      /* state changes so far */
-};
 
 /** pcisim_ltssm_name() - "Detect", "Polling", "Configuration", "L0", ... */
 const char *pcisim_ltssm_name(enum pcisim_ltssm s);

@@ -16,15 +16,10 @@
 
 #include "sim/core/diag.h"
 #include "sim/core/time.h"
+#include "sim/pcie/slot_state.h"
 
 struct pcisim_port;
 struct pcisim_pcifn;
-
-struct pcisim_slot {
-	struct pcisim_port *port;
-	bool implemented;
-	bool hpev_notified;           /* QEMU dev->exp.hpev_notified */
-};
 
 /** 5 s: QEMU's pending_deleted_expires_ms for a device_del awaiting the guest (kept per
  * device, in struct pcisim_pcifn, as QEMU keeps it in the DeviceState). */
