@@ -21,10 +21,11 @@
  * Recovery; on entering L0 Current Link Speed and Negotiated Link Width take the
  * negotiated values (min of both ends' Link Capabilities, the speed also capped by
  * the port's Target Link Speed); DLLLA follows DL_Up/DL_Down through the slot code
- * (pcisim_slot_link_changed(), which raises DLLSC where Slot Control enables it),
- * on ports where QEMU reports it (LNKCAP DLLLARC, or the device's
- * x-pcie-lnksta-dllla, default on), except that on an instant link a partner leaving
- * does not clear DLLLA: as in QEMU the slot does that when it unplugs (slot.c).
+ * (slot.c listens to the link: pcisim_slot_link_changed(), which raises DLLSC where
+ * Slot Control enables it), on ports where QEMU reports it (LNKCAP DLLLARC, or the
+ * device's x-pcie-lnksta-dllla, default on), except that on an instant link a
+ * partner leaving does not clear DLLLA: as in QEMU the slot does that when it
+ * unplugs (slot.c).
  * The register's speed and width follow function 0 of device 0 below the port, as
  * QEMU's pcie_sync_bridge_lnk() does; with none (an empty slot, or a card whose
  * functions sit elsewhere) the port shows its own maximum speed and width.
@@ -132,17 +133,42 @@ void pcisim_link_release(struct pcisim_link *l, uint8_t bits, const char *why);
  */
 void pcisim_link_restart(struct pcisim_link *l, const char *why);
 
+/**
+ * pcisim_link_partner() - the first function below @l's port (function 0 of the
+ * device, normally), NULL with none.
+ */
+struct pcisim_pcifn *pcisim_link_partner(const struct pcisim_link *l);
+
 /*
- * Fabric hooks (sim/pcie/fabric.c and port.c call these).
+ * Listeners: the features that follow a link's changes register one (slot.c: DLLLA
+ * and DLLSC; reset.c: the component below leaving reset and becoming ready). link.c
+ * names no feature: at each change it calls every registered listener's member for
+ * that change, in registration order, skipping NULL members.
  */
 /**
- * pcisim_link_ctl_write() - a guest write of @val (@len bytes at @off) reached @p,
- * masks already applied: Link Control Link Disable written 1 disables the link and
- * written 0 enables it again; Retrain Link written 1 retrains (it always reads 0).
- * QEMU keeps both bits read-only and ignores them; pcisim applies them and mirrors
- * Link Disable in the register (docs/links-and-resets.md).
+ * struct pcisim_link_listener - what a feature does when a link changes.
+ * @dl_changed: the Data Link Layer of @l went up (@up; Link Status already shows the
+ *              negotiated speed and width) or down; @partner_leaving: down because
+ *              the function below leaves an instant (QEMU) link
+ * @released:   the component below @l is out of reset: the link entered Detect (out
+ *              of Hot Reset or Disabled, or restarted), or, under link_model qemu, a
+ *              hot reset hold ended with the link still up
+ * @ready:      the link above the component below @l is up at @now with nothing
+ *              holding it (it entered L0, or under link_model qemu a hot reset hold
+ *              ended with the link up): what waits for the link may go on
+ * When the link comes up, @dl_changed runs before @ready; when a qemu hot reset hold
+ * ends, @released before @ready. Only links with a component below (the port's
+ * secondary bus) report @released and @ready.
  */
-void pcisim_link_ctl_write(struct pcisim_port *p, uint16_t off, uint32_t val, unsigned len);
+struct pcisim_link_listener {
+	const char *name;
+	void (*dl_changed)(struct pcisim_link *l, bool up, bool partner_leaving);
+	void (*released)(struct pcisim_link *l);
+	void (*ready)(struct pcisim_link *l, pcisim_time now);
+};
+
+/** Register a listener (once; a second call with the same listener is ignored). */
+void pcisim_link_listener_add(const struct pcisim_link_listener *ls);
 
 /**
  * pcisim_link_parse_training() - a `link_training:` value: a duration ("20ms", "0")

@@ -52,6 +52,12 @@ void pcisim_slot_link_changed(struct pcisim_slot *s, bool up);
  */
 bool pcisim_slot_native(const struct pcisim_slot *s);
 
+/**
+ * pcisim_slot_register() - the slot follows the link below its port (link.h's
+ * listeners): DLLLA and DLLSC on Data Link Layer up and down.
+ */
+void pcisim_slot_register(void);
+
 /** Decode Slot Status / Slot Control bits by name ("PDS|PDC"), into @buf. */
 char *pcisim_slot_sta_names(uint16_t v, char *buf, size_t n);
 char *pcisim_slot_ctl_names(uint16_t v, char *buf, size_t n);
