@@ -15,6 +15,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/slot.h"
 
 #define NS PCISIM_NS
 #define MS PCISIM_MS

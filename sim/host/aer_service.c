@@ -389,7 +389,7 @@ static int thread(struct pcisim_aer_port *s)
 		s->running = true;
 		if (s->dpc.pending) {
 			s->dpc.pending = false;
-			PT_CALL(pt, &s->pt_one, pcisim_dpc_handler(s));
+			PT_CALL(pt, &s->pt_one, s->dpc.handler(s));
 			continue;
 		}
 		s->cur = s->fifo[s->head];
@@ -401,6 +401,20 @@ static int thread(struct pcisim_aer_port *s)
 }
 
 /* ---- the component ---- */
+
+/* The DPC service's state keys (dpc_service.h), kept on this component. */
+static int dpc_query(const struct pcisim_dpc_port *d, const char *key, struct pcisim_value *v)
+{
+	if (!strcmp(key, "dpc_bound"))
+		v->u = d->bound;
+	else if (!strcmp(key, "dpc_events"))
+		v->u = d->events;
+	else if (!strcmp(key, "dpc_recovered"))
+		v->u = d->recoveries_ok;
+	else
+		return -PCISIM_ENOENT;
+	return 0;
+}
 
 static int port_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
 {
@@ -439,7 +453,7 @@ static int port_query(struct pcisim_comp *c, const char *key, struct pcisim_valu
 		v->s = pcisim_aer_rec_state_name(s->rec.m.state);
 		return 0;
 	}
-	return pcisim_dpc_query(&s->dpc, key, v);
+	return dpc_query(&s->dpc, key, v);
 }
 
 static void port_destroy(struct pcisim_comp *c)
@@ -600,6 +614,7 @@ static void svc_free(struct pcisim_host *h, void *data)
 	struct aer_data *d = data;
 	free(d->ports); /* the ports are components: the sim frees them */
 	free(d);
+	pcisim_vfio_free(h); /* the passthrough state its build made */
 }
 
 static const struct pcisim_record_kind aer_kinds[] = {

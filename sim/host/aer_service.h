@@ -33,12 +33,29 @@
 
 #include "sim/host/aer_recovery.h"
 #include "sim/host/cfg.h"
-#include "sim/host/dpc_service.h"
 #include "sim/host/portdrv.h"
 #include "sim/host/pt.h"
 
 #define PCISIM_AER_FIFO 128     /* AER_ERROR_SOURCES_MAX: a full FIFO drops (fifo_overflows) */
 #define PCISIM_AER_MAX_MULTI 5  /* AER_MAX_MULTI_ERR_DEVICES: sources found for one message */
+
+struct pcisim_aer_port;
+
+/**
+ * struct pcisim_dpc_port - the DPC service on one root port (dpc_service.h). It is
+ * kept on the AER service's port: DPC's handler runs in the AER service's thread
+ * (when @pending), and its state keys are the AER component's.
+ */
+struct pcisim_dpc_port {
+	uint16_t cap;         /* DPC capability offset, 0: none (or the service is off) */
+	bool bound;
+	bool pending;         /* dpc_irq woke the thread */
+	bool recovering;      /* PCI_DPC_RECOVERING */
+	bool recovered;       /* PCI_DPC_RECOVERED */
+	uint64_t events, recoveries_ok;
+	/* dpc_handler(), a protothread on s->pt_one: set by the DPC service when it binds */
+	int (*handler)(struct pcisim_aer_port *s);
+};
 
 struct pcisim_aer_esrc {
 	uint32_t status, id; /* Root Error Status, Error Source Identification */

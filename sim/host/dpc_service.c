@@ -5,8 +5,6 @@
  */
 #include "sim/host/dpc_service.h"
 
-#include <string.h>
-
 #include "sim/core/trace.h"
 #include "sim/host/aer_service.h"
 #include "sim/host/cfg.h"
@@ -108,8 +106,9 @@ static void dpc_process_error(struct pcisim_aer_port *s)
 	}
 }
 
-/* dpc_handler(): pcie_do_recovery(pdev, pci_channel_io_frozen, dpc_reset_link) */
-int pcisim_dpc_handler(struct pcisim_aer_port *s)
+/* dpc_handler(): pcie_do_recovery(pdev, pci_channel_io_frozen, dpc_reset_link); the
+ * AER thread runs it (s->dpc.handler) */
+static int dpc_handler(struct pcisim_aer_port *s)
 {
 	struct pcisim_pt *pt = &s->pt_one;
 	PT_BEGIN(pt);
@@ -122,19 +121,6 @@ int pcisim_dpc_handler(struct pcisim_aer_port *s)
 	if (s->dpc.recovered)
 		s->dpc.recoveries_ok++;
 	PT_END(pt);
-}
-
-int pcisim_dpc_query(const struct pcisim_dpc_port *d, const char *key, struct pcisim_value *v)
-{
-	if (!strcmp(key, "dpc_bound"))
-		v->u = d->bound;
-	else if (!strcmp(key, "dpc_events"))
-		v->u = d->events;
-	else if (!strcmp(key, "dpc_recovered"))
-		v->u = d->recoveries_ok;
-	else
-		return -PCISIM_ENOENT;
-	return 0;
 }
 
 /* ---- the port service ---- */
@@ -159,6 +145,7 @@ static void svc_probe(struct pcisim_host *h, void *data, struct pcisim_port *p)
 	ctl = (uint16_t)((ctl & ~PCI_EXP_DPC_CTL_EN_MASK) | PCI_EXP_DPC_CTL_EN_FATAL | PCI_EXP_DPC_CTL_INT_EN);
 	pcisim_host_cfg_write_instant(fn, off, ctl, 2, why);
 	uint16_t cap = (uint16_t)pcisim_host_cfg_read_instant(fn, (uint16_t)(s->dpc.cap + PCI_EXP_DPC_CAP), 2, why);
+	s->dpc.handler = dpc_handler;
 	s->dpc.bound = true;
 	dev_log(fn, &s->comp, "DPC: enabled with IRQ %u", 24 + fn->comp.id);
 	dev_log(fn, &s->comp,

@@ -1,8 +1,9 @@
 /*
  * The host: its component, Linux's view of the devices (what it enumerated and bound,
- * and each function's channel state), boot (enumeration, pcieport, the port services
- * through the table in portdrv.c), the ports' interrupts, and the guest actions.
- * The host: section is read by host_section.c, config accesses go through cfg.h.
+ * and each function's channel state), boot (enumeration, pcieport, the registered port
+ * services, portdrv.h) and the ports' interrupts. The host: section is read by
+ * host_section.c, the guest actions are actions.c's, config accesses go through
+ * cfg.h, and register.c registers the layer.
  */
 #include "sim/host/host.h"
 
@@ -11,11 +12,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
-#include "sim/host/aer_recovery.h"
 #include "sim/host/cfg.h"
-#include "sim/host/pciehp.h"
-#include "sim/host/portdrv.h"
-#include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -34,6 +31,90 @@ static struct pcisim_pcifn *fn_at(struct pcisim_pcibus *bus, uint8_t devfn)
 		if (bus->fns[i]->devfn == devfn)
 			return bus->fns[i];
 	return NULL;
+}
+
+/* ---- the port services (portdrv.h: their life and the order rules) ---- */
+
+void *pcisim_port_service_data(const struct pcisim_host *h, const struct pcisim_port_service *svc)
+{
+	if (!h || !h->svc)
+		return NULL;
+	for (size_t i = 0; i < h->nsvc; i++)
+		if (pcisim_port_service_at(i) == svc)
+			return h->svc[i];
+	return NULL;
+}
+
+/* Build every registered service, in registration order (h->svc). */
+static int services_build(struct pcisim_host *h, struct pcisim_diag *d)
+{
+	if (!h->svc) {
+		h->nsvc = pcisim_port_services_count();
+		if (!(h->svc = calloc(h->nsvc ? h->nsvc : 1, sizeof(*h->svc))))
+			abort();
+	}
+	for (size_t i = 0; i < h->nsvc; i++) {
+		int rc = pcisim_port_service_at(i)->build(h, &h->svc[i], d);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Probe @port with the loaded services of @round, in registration order. */
+static void services_probe(struct pcisim_host *h, struct pcisim_port *port, enum pcisim_portsvc_round round)
+{
+	for (size_t i = 0; i < h->nsvc; i++) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->round == round && s->probe)
+			s->probe(h, h->svc[i], port);
+	}
+}
+
+/* Every loaded service's init_fn over @fn. */
+static void services_init_fn(struct pcisim_host *h, struct pcisim_pcifn *fn)
+{
+	for (size_t i = 0; i < h->nsvc; i++) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->init_fn)
+			s->init_fn(h, h->svc[i], fn);
+	}
+}
+
+/* @port's interrupt to the loaded services, in the order they bind (portdrv.h). */
+static void services_irq(struct pcisim_host *h, struct pcisim_port *port)
+{
+	/* The order they requested the shared vector in: boot's first round, then its second. */
+	static const enum pcisim_portsvc_round rounds[] = {PCISIM_PORTSVC_WITH_PCIEPORT,
+							   PCISIM_PORTSVC_AFTER_INIT};
+	for (size_t r = 0; r < sizeof(rounds) / sizeof(rounds[0]); r++)
+		for (size_t i = 0; i < h->nsvc; i++) {
+			const struct pcisim_port_service *s = pcisim_port_service_at(i);
+			if (h->svc[i] && s->round == rounds[r] && s->irq)
+				s->irq(h, h->svc[i], port);
+		}
+}
+
+/* Linux forgets @port: every loaded service's remove. */
+static void services_remove(struct pcisim_host *h, struct pcisim_port *port)
+{
+	for (size_t i = 0; i < h->nsvc; i++) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->remove)
+			s->remove(h, h->svc[i], port);
+	}
+}
+
+/* Free every loaded service's state, the last registered first (h->svc included). */
+static void services_free(struct pcisim_host *h)
+{
+	for (size_t i = h->nsvc; h->svc && i-- > 0;) {
+		const struct pcisim_port_service *s = pcisim_port_service_at(i);
+		if (h->svc[i] && s->free)
+			s->free(h, h->svc[i]);
+	}
+	free(h->svc);
+	h->svc = NULL;
 }
 
 /* ---- Linux's view of the devices ---- */
@@ -140,7 +221,7 @@ static void forget_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char
 {
 	*visible_slot(h, fn) = false;
 	if (pcisim_is_port(fn))
-		pcisim_port_services_remove(h, pcisim_to_port(fn));
+		services_remove(h, pcisim_to_port(fn));
 	char bdf[32];
 	pcisim_fn_bdf_str(fn, bdf, sizeof(bdf));
 	const char *drv = linux_driver(fn);
@@ -160,6 +241,13 @@ void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bo
 			pcisim_host_remove_bus(h, fn->secondary, surprise);
 		forget_fn(h, fn, surprise ? "surprise removal" : "safe removal");
 	}
+}
+
+void pcisim_host_remove_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
+{
+	if (fn->secondary)
+		pcisim_host_remove_bus(h, fn->secondary, false);
+	forget_fn(h, fn, why);
 }
 
 bool pcisim_host_visible(struct pcisim_host *h, const struct pcisim_pcifn *fn)
@@ -217,7 +305,7 @@ static void isr_event(struct pcisim_sim *sim, struct pcisim_event *ev)
 	if (port->comp.removed)
 		return;
 	/* The port services share the port's vector: each looks at its own status. */
-	pcisim_port_services_irq(h, pcisim_to_port(port));
+	services_irq(h, pcisim_to_port(port));
 }
 PCISIM_EVKIND(isr_kind, "host.isr", isr_event);
 
@@ -281,18 +369,18 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 		if (!bound_port(h, fn))
 			continue;
 		pcieport_probe(h, pcisim_to_port(fn));
-		pcisim_port_services_probe(h, pcisim_to_port(fn), PCISIM_PORTSVC_WITH_PCIEPORT);
+		services_probe(h, pcisim_to_port(fn), PCISIM_PORTSVC_WITH_PCIEPORT);
 	}
 	/* The services' part of every function's setup, then their second round. */
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
 		if (!fn->comp.removed && fn->cfg.bytes &&
 		    *visible_slot(h, fn))
-			pcisim_port_services_init_fn(h, fn);
+			services_init_fn(h, fn);
 	}
 	for (uint32_t i = 0; i < fab->nfns; i++)
 		if (bound_port(h, fab->fns[i]))
-			pcisim_port_services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
+			services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
 
@@ -301,8 +389,7 @@ PCISIM_EVKIND(boot_kind, "host.boot", boot);
 static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
-	pcisim_port_services_free(h);
-	pcisim_vfio_free(h);
+	services_free(h);
 	free(h->cfg.drivers);
 	free(h->visible);
 	free(h->io_state);
@@ -348,111 +435,15 @@ struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_hos
 
 int pcisim_host_start(struct pcisim_host *h, struct pcisim_diag *d)
 {
-	int rc = pcisim_port_services_build(h, d);
+	int rc = services_build(h, d);
 	if (rc)
 		return rc;
 	pcisim_schedule(h->comp.sim, h->cfg.boot, PCISIM_CLASS_HOST, &boot_kind, &h->comp, 0, 0);
 	return 0;
 }
 
-/* ---- guest actions ---- */
-
-static struct pcisim_port *slot_port(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	struct pcisim_comp *c = pcisim_step_comp(sim, s, "slot");
-	if (!c) {
-		pcisim_log(sim, NULL, "pcisim", "%s: no component '%s'", s->def->name,
-			   pcisim_step_param(s, "slot")->s);
-		return NULL;
-	}
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, c->name);
-	if (!fn || !pcisim_is_port(fn) || !pcisim_to_port(fn)->slot.implemented) {
-		pcisim_log(sim, c, "pcisim", "%s: '%s' is not a port with a slot", s->def->name, c->name);
-		return NULL;
-	}
-	return pcisim_to_port(fn);
-}
-
-static int guest_slot_power(struct pcisim_sim *sim, const struct pcisim_step *s, bool on)
-{
-	struct pcisim_port *p = slot_port(sim, s);
-	if (!p)
-		return -1;
-	struct pcisim_host *h = pcisim_host_of(sim);
-	struct pcisim_pciehp *hp = pcisim_pciehp_of(h, &p->fn);
-	if (hp) /* echo 0|1 > /sys/bus/pci/slots/N/power */
-		return pcisim_pciehp_sysfs_power(hp, on);
-	/* No hotplug driver: the guest writes Slot Control itself (power and indicator). */
-	uint16_t off = (uint16_t)(p->exp + PCI_EXP_SLTCTL);
-	uint16_t v = (uint16_t)pcisim_host_cfg_read_instant(&p->fn, off, 2, PCISIM_INSTANT_GUEST_ACTION);
-	v &= (uint16_t)~(PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PIC);
-	v |= on ? (PCI_EXP_SLTCTL_PWR_ON | PCI_EXP_SLTCTL_PWR_IND_ON)
-		: (PCI_EXP_SLTCTL_PWR_OFF | PCI_EXP_SLTCTL_PWR_IND_OFF);
-	pcisim_host_cfg_write_instant(&p->fn, off, v, 2, PCISIM_INSTANT_GUEST_ACTION);
-	return 0;
-}
-
-static int act_power_off(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	return guest_slot_power(sim, s, false);
-}
-
-static int act_power_on(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	return guest_slot_power(sim, s, true);
-}
-
-/* echo 1 > /sys/bus/pci/devices/BDF/remove: Linux forgets the function (and its children). */
-static int act_remove_device(struct pcisim_sim *sim, const struct pcisim_step *s)
-{
-	struct pcisim_host *h = pcisim_host_of(sim);
-	struct pcisim_comp *c = pcisim_step_comp(sim, s, "id");
-	struct pcisim_pcifn *fn = c ? pcisim_fabric_find_fn(pcisim_fabric_get(sim), c->name) : NULL;
-	if (!h || !fn || !*visible_slot(h, fn)) {
-		pcisim_log(sim, c, "linux", "sysfs remove: no such device %s", pcisim_step_param(s, "id")->s);
-		return -1;
-	}
-	if (fn->secondary)
-		pcisim_host_remove_bus(h, fn->secondary, false);
-	forget_fn(h, fn, "sysfs remove");
-	return 0;
-}
-
-static const struct pcisim_param_def id_params[] = {
-	{"id", PCISIM_P_COMP, true, "the device", NULL, 0, 0},
-	{0},
-};
-
-static const struct pcisim_param_def slot_params[] = {
-	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0},
-	{0},
-};
-
-static const struct pcisim_action_def host_actions[] = {
-	{"guest.slot_power_off",
-	 "the guest powers the slot off (pciehp: sysfs power 0; without pciehp: Slot Control PCC=off, PIC=off)",
-	 slot_params, false, NULL, act_power_off},
-	{"guest.slot_power_on",
-	 "the guest powers the slot on (pciehp: sysfs power 1; without pciehp: Slot Control PCC=on, PIC=on)",
-	 slot_params, false, NULL, act_power_on},
-	{"guest.remove_device", "echo 1 > /sys/bus/pci/devices/BDF/remove: Linux unbinds and forgets the device",
-	 id_params, false, NULL, act_remove_device},
-	{0},
-};
-
-static const struct pcisim_record_kind host_kinds[] = {
+const struct pcisim_record_kind pcisim_host_kinds[] = {
 	{"linux.device", "Linux added or removed a PCI device (fields: event, bdf, driver, why)"},
 	{"aer.io_state", "Linux's channel state of a function changed (fields: from, to)"},
 	{0},
 };
-
-void pcisim_host_register(void)
-{
-	pcisim_host_section_register();
-	pcisim_actions_add(host_actions);
-	pcisim_record_kinds_add(host_kinds);
-	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
-	pcisim_record_kinds_add(pcisim_vfio_kinds);
-	pcisim_port_services_register();
-}

@@ -1,25 +1,15 @@
 /*
  * The host: section of a scenario (host_section.h): every key read and checked, with
- * located errors, into struct pcisim_host_config; then the host is made from it
- * (host.c) and its port services built.
+ * located errors, into struct pcisim_host_config (host_config.h); then the host is
+ * made from it (host.c) and its port services built.
  */
 #include "sim/host/host_section.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "sim/core/scenario.h"
 #include "sim/core/ynode.h"
 #include "sim/host/host.h"
-
-const struct pcisim_host_drv *pcisim_host_config_driver(const struct pcisim_host_config *c,
-							 const char *id)
-{
-	for (size_t i = 0; i < c->ndrivers; i++)
-		if (!strcmp(c->drivers[i].id, id))
-			return &c->drivers[i];
-	return NULL;
-}
 
 static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
 					   /* error handling: AER, DPC, the drivers, vfio */

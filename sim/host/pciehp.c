@@ -15,6 +15,7 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/slot.h"
 
 #define SLTSTA_EVENTS                                                                         \
 	(PCI_EXP_SLTSTA_ABP | PCI_EXP_SLTSTA_PFD | PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_CC |    \

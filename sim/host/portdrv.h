@@ -1,16 +1,18 @@
 /*
  * The PCIe port services (Linux's pcieport driver and its pcie_port_service_driver
  * table, drivers/pci/pcie/portdrv.c): each service (pciehp, AER, DPC; later EEH, CXL)
- * is a const table of operations, and portdrv.c lists them. The host (host.c) builds,
- * boots, interrupts and tears them down only through this table: a new service is a
- * new entry there, never a new call in host.c.
+ * is a const table of operations that registers itself with
+ * pcisim_port_service_add() from the host layer's register function
+ * (sim/host/register.c). The host (host.c) builds, boots, interrupts and tears them
+ * down only by walking the registered services: a new service is a new registration
+ * there, never a new call in host.c.
  *
  * Life of a service:
  *  build     once, when the host is built from the host: section (the section is
  *            read and checked before): returns the service's state, or NULL when
  *            the service is not loaded (its key is off); only loaded services get the
  *            other calls. Components made here exist before boot, so a scenario can
- *            name them. Services are built in table order.
+ *            name them. Services are built in registration order.
  *  init_fn   at Linux's boot, after pcieport has bound every port: once per function
  *            Linux enumerated (what the PCI core does for the service at enumeration,
  *            as pci_aer_init()).
@@ -27,19 +29,23 @@
  * Then every service's init_fn runs over every function, and then the
  * PCISIM_PORTSVC_AFTER_INIT services probe each port (AER, which needs its
  * pci_aer_init() done on every function; DPC, which needs AER bound on the port).
- * Within a round and a port, services probe in table order. An interrupt is offered
- * to the services bound to the port in the order they bound: the first round's in
- * table order, then the second round's (request_irq() order on a shared vector).
+ * Within a round and a port, services probe in registration order. An interrupt is
+ * offered to the services bound to the port in the order they bound: the first
+ * round's in registration order, then the second round's (request_irq() order on a
+ * shared vector). The registration order is part of every trace (register.c says
+ * why).
  */
 #ifndef PCISIM_HOST_PORTDRV_H
 #define PCISIM_HOST_PORTDRV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "sim/core/diag.h"
 #include "sim/core/trace.h"
-#include "sim/host/host.h"
 #include "sim/pcie/port.h"
+
+struct pcisim_host;
 
 enum pcisim_portsvc_round {
 	PCISIM_PORTSVC_WITH_PCIEPORT,
@@ -63,25 +69,14 @@ struct pcisim_port_service {
 	void (*free)(struct pcisim_host *h, void *data);
 };
 
-/** The state @svc's build returned for @h (NULL: not loaded, or no host). */
-void *pcisim_port_service_data(const struct pcisim_host *h, const struct pcisim_port_service *svc);
-
-/* ---- for host.c ---- */
-
-/** Build every service in table order (h->svc). */
-int pcisim_port_services_build(struct pcisim_host *h, struct pcisim_diag *d);
-/** Probe @port with the loaded services of @round, in table order. */
-void pcisim_port_services_probe(struct pcisim_host *h, struct pcisim_port *port,
-				enum pcisim_portsvc_round round);
-/** Every loaded service's init_fn over @fn. */
-void pcisim_port_services_init_fn(struct pcisim_host *h, struct pcisim_pcifn *fn);
-/** @port's interrupt to the loaded services, in the order they bind (see above). */
-void pcisim_port_services_irq(struct pcisim_host *h, struct pcisim_port *port);
-/** Linux forgets @port: every loaded service's remove. */
-void pcisim_port_services_remove(struct pcisim_host *h, struct pcisim_port *port);
-/** Free every loaded service's state (h->svc included). */
-void pcisim_port_services_free(struct pcisim_host *h);
-/** Register every service's record kinds. */
-void pcisim_port_services_register(void);
+/**
+ * pcisim_port_service_add() - register @svc (and its record kinds) after the services
+ * registered before it; a second registration of the same service is ignored.
+ */
+void pcisim_port_service_add(const struct pcisim_port_service *svc);
+/** How many services are registered. */
+size_t pcisim_port_services_count(void);
+/** The @i-th registered service (@i below pcisim_port_services_count()). */
+const struct pcisim_port_service *pcisim_port_service_at(size_t i);
 
 #endif

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "sim/host/cfg.h"
+#include "sim/host/pt.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
 

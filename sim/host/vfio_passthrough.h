@@ -2,7 +2,7 @@
  * Passthrough (aer-passthrough-slides.txt; docs/aer.md): vfio-pci owns a device in the
  * host (`drivers: {nic0: {vfio: on, guest: {...}}}`) and forwards its errors to the
  * guest, whose own AER service recovers the device with the guest driver's callbacks
- * (pcie_do_recovery(frozen), the same state machine as the host's: aer_recovery.h).
+ * (pcie_do_recovery(frozen), the same state machine as the host's: aer_rec.h).
  * The guest's accesses reach the physical function through vfio; its link reset is a
  * Secondary Bus Reset of its virtual root port, which vfio turns into a bus reset of
  * the physical port, or an FLR with `vfio_remedy: skip_host_reset`.
@@ -15,7 +15,7 @@
 #define PCISIM_HOST_VFIO_PASSTHROUGH_H
 
 #include "sim/core/trace.h"
-#include "sim/host/aer_recovery.h"
+#include "sim/host/aer_rec.h"
 #include "sim/host/host.h"
 
 /** pcisim_vfio_build() - a guest per drivers: entry with `vfio: on` (AER's build). */
@@ -28,6 +28,7 @@ void pcisim_vfio_build(struct pcisim_host *h);
 void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev);
 /** pcisim_vfio_host_recovery_done() - the host's recovery of @devs is over: signal deferred guests. */
 void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_fn_list *devs);
+/** pcisim_vfio_free() - free what pcisim_vfio_build() made (AER's free). */
 void pcisim_vfio_free(struct pcisim_host *h);
 
 extern const struct pcisim_record_kind pcisim_vfio_kinds[];

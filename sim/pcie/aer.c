@@ -868,8 +868,10 @@ static bool aer_write_hook(const struct pcisim_pcifn *fn)
 
 static void aer_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
 {
-	if (pcisim_is_port(fn) && fn->drv->cfg_write == pcisim_port_cfg_write)
-		return; /* port.c calls the hooks in QEMU's order */
+	/* A port's config write calls the hooks itself, in QEMU's order: every port model
+	 * takes its cfg_write from PCISIM_PORT_DRIVER_HOOKS (port_driver.c). */
+	if (pcisim_is_port(fn))
+		return;
 	if (!aer_write_hook(fn))
 		return;
 	pcisim_aer_cfg_written(fn, off, val, len);
@@ -918,7 +920,7 @@ static const struct pcisim_record_kind aer_kinds[] = {
 };
 
 /* Queued errors move into the header log when the guest clears the status (for
- * ports, port.c's write path does the same). */
+ * ports, port_driver.c's write path does the same). */
 static const struct pcisim_fabric_hooks aer_hooks = {
 	.name = "aer",
 	.cfg_written = aer_fn_cfg_written,

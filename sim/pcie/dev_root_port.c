@@ -3,7 +3,7 @@
  * (the older Intel X58 IOH model); cxl-rp (sim/cxl/root_port.c) is built on
  * pcisim__rp_realize() here. Each is a
  * type 1 function with a hot-plug slot, built capability by capability as its
- * realize function does; the slot, interrupt and reset behaviour is port.c's.
+ * realize function does; the slot, interrupt and reset behaviour is port_driver.c's.
  *
  * Facts, from QEMU's sources:
  *  - hw/pci-bridge/pcie_root_port.c rp_realize(): pin A; SSVID (rpc->ssvid_offset,

@@ -2,7 +2,7 @@
  * QEMU's PCI Express switch ports: the TI XIO3130 pair (x3130-upstream,
  * xio3130-downstream), and what the CXL switch ports (sim/cxl/switch.c) share with
  * them. Downstream ports
- * are struct pcisim_port (a hot-plug slot, port.c); upstream ports and the CCI are
+ * are struct pcisim_port (a hot-plug slot, port.h); upstream ports and the CCI are
  * plain functions. Capabilities are built in the order and at the offsets of each
  * realize function.
  *

@@ -82,7 +82,7 @@ bool pcisim_dpc_triggered(const struct pcisim_port *p);
 bool pcisim_dpc_error(struct pcisim_port *p, enum pcisim_dpc_reason reason, bool fatal,
 		      uint16_t source_id);
 
-/** pcisim_dpc_status() - @p's DPC Status (0 without DPC), for port.c's write hook. */
+/** pcisim_dpc_status() - @p's DPC Status (0 without DPC), for port_driver.c's write hook. */
 uint16_t pcisim_dpc_status(const struct pcisim_port *p);
 
 /**

@@ -7,21 +7,22 @@
  * A link belongs to the port at its upper end (struct pcisim_port.link); the partner
  * is whatever functions sit on the port's secondary bus (all functions of a
  * multi-function device share the link). Resets of the functions below are
- * reset.c's; this file only moves the LTSSM and tells reset.c when the component
- * below leaves reset (Detect) and when its link is up (L0).
+ * reset.c's, DLLLA and its slot event slot.c's; this file only moves the LTSSM and
+ * tells its listeners (link.h) when the Data Link Layer goes up or down, when the
+ * component below leaves reset (Detect) and when its link is up (L0).
  */
 #include "sim/pcie/link.h"
 
 #include <assert.h>
 #include <string.h>
 
+#include "sim/core/grow.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/caps.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/field.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
-#include "sim/pcie/reset.h"
 
 static const char *const ltssm_names[] = {
 	[PCISIM_LTSSM_DETECT] = "Detect",     [PCISIM_LTSSM_POLLING] = "Polling",
@@ -190,21 +191,44 @@ static void lnksta_show_speed(struct pcisim_link *l)
 	lnksta_set_speed(l, speed, width);
 }
 
-/* Does the port report DLLLA? QEMU's rule (slot.c): LNKCAP DLLLARC, or the device's
- * x-pcie-lnksta-dllla (default on); under link_model qemu only where the native slot
- * handles hot-plug (QEMU's ACPI hot-plug never sets it). */
-static bool reports_dllla(struct pcisim_link *l)
+struct pcisim_pcifn *pcisim_link_partner(const struct pcisim_link *l)
 {
-	if (!l->port->exp)
-		return false;
-	/* link_model qemu: only the native slot callbacks set DLLLA, never ACPI hot-plug. */
-	if (!l->spec && !pcisim_slot_native(&l->port->slot))
-		return false;
-	uint32_t cap = pcisim_cfg_get32(&l->port->fn.cfg, (uint16_t)(l->port->exp + PCI_EXP_LNKCAP));
-	if (cap & PCI_EXP_LNKCAP_DLLLARC)
-		return true;
-	struct pcisim_pcifn *dev = partner_fn(l);
-	return dev ? pcisim_props_bool(&dev->props, "x-pcie-lnksta-dllla", true) : true;
+	return partner_fn(l);
+}
+
+/* ---- listeners ---- */
+
+static const struct pcisim_link_listener **listeners;
+static size_t nlisteners, caplisteners;
+
+void pcisim_link_listener_add(const struct pcisim_link_listener *ls)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i] == ls)
+			return;
+	listeners = pcisim_grow(listeners, &caplisteners, nlisteners + 1, sizeof(*listeners));
+	listeners[nlisteners++] = ls;
+}
+
+static void tell_dl_changed(struct pcisim_link *l, bool up, bool partner_leaving)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i]->dl_changed)
+			listeners[i]->dl_changed(l, up, partner_leaving);
+}
+
+static void tell_released(struct pcisim_link *l)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i]->released)
+			listeners[i]->released(l);
+}
+
+static void tell_ready(struct pcisim_link *l, pcisim_time now)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i]->ready)
+			listeners[i]->ready(l, now);
 }
 
 /* ---- the state machine ---- */
@@ -221,11 +245,10 @@ static void dl_up(struct pcisim_link *l)
 	lnksta_show_speed(l);
 	PCISIM_RECORD(sim, lcomp(l), "link.status", PCISIM_FS("speed", speed_name(l->speed)),
 		      PCISIM_FU("width", l->width));
-	if (reports_dllla(l))
-		pcisim_slot_link_changed(&l->port->slot, true);
+	tell_dl_changed(l, true, false);
 	/* A link trained under a (link_model qemu) hot reset hold: the release readies it. */
 	if (l->port->fn.secondary && !l->hold)
-		pcisim_reset_component_up(l->port->fn.secondary, sim->now);
+		tell_ready(l, sim->now);
 }
 
 /*
@@ -236,8 +259,7 @@ static void dl_up(struct pcisim_link *l)
 static void dl_down(struct pcisim_link *l, bool partner_leaving)
 {
 	l->dl_up = false;
-	if (reports_dllla(l) && !partner_leaving)
-		pcisim_slot_link_changed(&l->port->slot, false);
+	tell_dl_changed(l, false, partner_leaving);
 }
 
 /* A transition to @new (@partner_leaving: see dl_down()). */
@@ -264,7 +286,7 @@ static void change_state(struct pcisim_link *l, enum pcisim_ltssm new, const cha
 		dl_down(l, partner_leaving);
 	/* Out of Hot Reset / Disabled (or restarted): the component below is out of reset. */
 	if (new == PCISIM_LTSSM_DETECT && l->port->fn.secondary)
-		pcisim_reset_component_released(l->port->fn.secondary);
+		tell_released(l);
 }
 
 static void set_state(struct pcisim_link *l, enum pcisim_ltssm new, const char *why)
@@ -416,8 +438,8 @@ void pcisim_link_release(struct pcisim_link *l, uint8_t bits, const char *why)
 	 * is out of reset now (what Detect and L0 would do). */
 	if (!l->spec && (bits & SOFT_HOLDS) && !(l->hold & SOFT_HOLDS) && l->dl_up &&
 	    l->port->fn.secondary) {
-		pcisim_reset_component_released(l->port->fn.secondary);
-		pcisim_reset_component_up(l->port->fn.secondary, lsim(l)->now);
+		tell_released(l);
+		tell_ready(l, lsim(l)->now);
 	}
 	advance(l);
 }
@@ -431,7 +453,7 @@ static void restart(struct pcisim_link *l, const char *why, bool partner_leaving
 	if (l->state != PCISIM_LTSSM_DETECT)
 		change_state(l, PCISIM_LTSSM_DETECT, why, partner_leaving);
 	else if (l->port->fn.secondary)
-		pcisim_reset_component_released(l->port->fn.secondary);
+		tell_released(l);
 	advance(l);
 }
 
@@ -553,49 +575,6 @@ static void link_fn_removed(struct pcisim_pcifn *fn)
 	restart(l, "partner removed", l->training == 0);
 	/* No card: the port shows its own maximum again (pcie_sync_bridge_lnk()). */
 	lnksta_show_speed(l);
-}
-
-/* The bits a write of @len bytes at @off puts into the @rlen-byte register at @reg. */
-static bool written_bits(uint16_t off, uint32_t val, unsigned len, uint16_t reg, unsigned rlen,
-			 uint32_t *out)
-{
-	uint32_t v = 0;
-	bool hit = false;
-	for (unsigned i = 0; i < len; i++) {
-		unsigned a = off + i;
-		if (a >= reg && a < reg + rlen) {
-			v |= ((val >> (8 * i)) & 0xff) << (8 * (a - reg));
-			hit = true;
-		}
-	}
-	*out = v;
-	return hit;
-}
-
-void pcisim_link_ctl_write(struct pcisim_port *p, uint16_t off, uint32_t val, unsigned len)
-{
-	struct pcisim_link *l = &p->link;
-	uint32_t wv;
-	/* LD and RL are in the low byte of Link Control (PCIe r5.0 §7.5.3.7). */
-	if (!l->port || !p->exp || !written_bits(off, val, len, (uint16_t)(p->exp + PCI_EXP_LNKCTL), 1, &wv))
-		return;
-	struct pcisim_cfg *c = &p->fn.cfg;
-	uint16_t ctl_off = (uint16_t)(p->exp + PCI_EXP_LNKCTL);
-	/* Only writable bits act (link_model qemu: LD and RL are read-only). */
-	wv &= pcisim_cfg_mask_get(c, PCISIM_WMASK, ctl_off, 1);
-	/* Retrain Link always reads 0. */
-	pcisim_cfg_test_and_clear(c, ctl_off, 2, PCI_EXP_LNKCTL_RL);
-	bool ld = wv & PCI_EXP_LNKCTL_LD;
-	bool was = l->hold & PCISIM_LINK_HOLD_DISABLE;
-	if (ld != was) {
-		if (ld)
-			pcisim_cfg_setbits(c, ctl_off, 2, PCI_EXP_LNKCTL_LD);
-		else
-			pcisim_cfg_clrbits(c, ctl_off, 2, PCI_EXP_LNKCTL_LD);
-		pcisim_reset_link_disable(p, ld);
-	}
-	if ((wv & PCI_EXP_LNKCTL_RL) && !ld)
-		pcisim_link_retrain(l, "Retrain Link");
 }
 
 /* ---- record kinds ---- */

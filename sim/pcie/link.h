@@ -3,18 +3,9 @@
  * (a root port or a switch downstream port) and the component below it (an endpoint,
  * a switch's upstream port, every function of a multi-function device), with an
  * approximate LTSSM, the negotiated speed and width, the port's Link Status, and the
- * time a TLP takes to cross it. docs/links-and-resets.md describes the model.
- *
- * DOC: LTSSM states (PCIe r5.0 §4.2.5, §4.2.6; the sub-states are not modelled)
- *  DETECT   no partner, or waiting to look for one (Detect.Quiet/Active); the
- *           state after reset, after a partner left and after Disabled ends
- *  POLLING  a receiver was detected: bit and symbol lock, TS1/TS2 exchange
- *  CONFIG   Configuration: link and lane numbers, width; Link Training (LT) is 1
- *  L0       the link is up and the Data Link Layer is active (DL_Up, DLLLA)
- *  RECOVERY retraining from L0 (Retrain Link, speed change); DL stays up, LT is 1
- *  HOTRESET hot reset in progress: the port's Secondary Bus Reset, or a hot reset or
- *           link-down reset propagated from the link above a switch; DL_Down
- *  DISABLED Link Control Link Disable is set; DL_Down until it is cleared
+ * time a TLP takes to cross it. docs/links-and-resets.md describes the model. The
+ * link's state and the LTSSM states are declared in link_state.h (struct pcisim_port
+ * embeds the link).
  *
  * Timing. One training time T per link (`link_training:` of the machine, or of the
  * port as a device property; default 0 = QEMU: every transition happens at once,
@@ -30,10 +21,11 @@
  * Recovery; on entering L0 Current Link Speed and Negotiated Link Width take the
  * negotiated values (min of both ends' Link Capabilities, the speed also capped by
  * the port's Target Link Speed); DLLLA follows DL_Up/DL_Down through the slot code
- * (pcisim_slot_link_changed(), which raises DLLSC where Slot Control enables it),
- * on ports where QEMU reports it (LNKCAP DLLLARC, or the device's
- * x-pcie-lnksta-dllla, default on), except that on an instant link a partner leaving
- * does not clear DLLLA: as in QEMU the slot does that when it unplugs (slot.c).
+ * (slot.c listens to the link: pcisim_slot_link_changed(), which raises DLLSC where
+ * Slot Control enables it), on ports where QEMU reports it (LNKCAP DLLLARC, or the
+ * device's x-pcie-lnksta-dllla, default on), except that on an instant link a
+ * partner leaving does not clear DLLLA: as in QEMU the slot does that when it
+ * unplugs (slot.c).
  * The register's speed and width follow function 0 of device 0 below the port, as
  * QEMU's pcie_sync_bridge_lnk() does; with none (an empty slot, or a card whose
  * functions sit elsewhere) the port shows its own maximum speed and width.
@@ -54,27 +46,10 @@
 #include "sim/core/sim.h"
 #include "sim/core/time.h"
 #include "sim/core/ynode.h"
+#include "sim/pcie/link_state.h"
 
 struct pcisim_port;
 struct pcisim_pcifn;
-
-enum pcisim_ltssm {
-	PCISIM_LTSSM_DETECT,
-	PCISIM_LTSSM_POLLING,
-	PCISIM_LTSSM_CONFIG,
-	PCISIM_LTSSM_L0,
-	PCISIM_LTSSM_RECOVERY,
-	PCISIM_LTSSM_HOTRESET,
-	PCISIM_LTSSM_DISABLED,
-};
-
-/* Why a link may not train (bits of struct pcisim_link.hold). */
-enum {
-	PCISIM_LINK_HOLD_SBR = 1 << 0,    /* the port's Secondary Bus Reset is set */
-	PCISIM_LINK_HOLD_PARENT = 1 << 1, /* the component above is in reset (propagated) */
-	PCISIM_LINK_HOLD_DISABLE = 1 << 2, /* Link Control Link Disable is set */
-	PCISIM_LINK_HOLD_SETLINK = 1 << 3, /* the scenario's set_link took it down */
-};
 
 /* ---- timing constants (docs/links-and-resets.md gives their sources) ---- */
 
@@ -92,24 +67,6 @@ enum {
 #define PCISIM_LINK_HOP_FIXED (100 * PCISIM_NS)
 /* Minimum time in Hot Reset before Detect, PCIe r5.0 §4.2.6.11 (timed links only). */
 #define PCISIM_LINK_HOT_RESET_TIME (2 * PCISIM_MS)
-
-struct pcisim_link {
-	struct pcisim_port *port;  /* the downstream-facing port at the upper end */
-	enum pcisim_ltssm state;
-	bool dl_up;                /* Data Link Layer up (L0, Recovery) */
-	bool partner;              /* a powered function is below */
-	uint8_t hold;              /* PCISIM_LINK_HOLD_*: training blocked */
-	uint8_t max_speed, max_width; /* the port's LNKCAP (speed code 1..6, lanes) */
-	uint8_t speed, width;      /* negotiated at the last entry to L0 */
-	pcisim_time training;      /* T: Detect -> L0; 0 = instant (QEMU) */
-	bool spec;                 /* link_model spec; else qemu: LD/RL read-only, hot resets
-				    * keep the link in L0, no DLLLA on ACPI-handled ports */
-	pcisim_time hop_fixed;     /* fixed per-hop latency */
-	pcisim_time hot_reset_at;  /* when HotReset was entered */
-	pcisim_time up_at;         /* when L0 was last entered from Configuration */
-	pcisim_timer timer;        /* the pending transition, if any */
-	uint32_t transitions;      /* state changes so far */
-};
 
 /** pcisim_ltssm_name() - "Detect", "Polling", "Configuration", "L0", ... */
 const char *pcisim_ltssm_name(enum pcisim_ltssm s);
@@ -176,17 +133,42 @@ void pcisim_link_release(struct pcisim_link *l, uint8_t bits, const char *why);
  */
 void pcisim_link_restart(struct pcisim_link *l, const char *why);
 
+/**
+ * pcisim_link_partner() - the first function below @l's port (function 0 of the
+ * device, normally), NULL with none.
+ */
+struct pcisim_pcifn *pcisim_link_partner(const struct pcisim_link *l);
+
 /*
- * Fabric hooks (sim/pcie/fabric.c and port.c call these).
+ * Listeners: the features that follow a link's changes register one (slot.c: DLLLA
+ * and DLLSC; reset.c: the component below leaving reset and becoming ready). link.c
+ * names no feature: at each change it calls every registered listener's member for
+ * that change, in registration order, skipping NULL members.
  */
 /**
- * pcisim_link_ctl_write() - a guest write of @val (@len bytes at @off) reached @p,
- * masks already applied: Link Control Link Disable written 1 disables the link and
- * written 0 enables it again; Retrain Link written 1 retrains (it always reads 0).
- * QEMU keeps both bits read-only and ignores them; pcisim applies them and mirrors
- * Link Disable in the register (docs/links-and-resets.md).
+ * struct pcisim_link_listener - what a feature does when a link changes.
+ * @dl_changed: the Data Link Layer of @l went up (@up; Link Status already shows the
+ *              negotiated speed and width) or down; @partner_leaving: down because
+ *              the function below leaves an instant (QEMU) link
+ * @released:   the component below @l is out of reset: the link entered Detect (out
+ *              of Hot Reset or Disabled, or restarted), or, under link_model qemu, a
+ *              hot reset hold ended with the link still up
+ * @ready:      the link above the component below @l is up at @now with nothing
+ *              holding it (it entered L0, or under link_model qemu a hot reset hold
+ *              ended with the link up): what waits for the link may go on
+ * When the link comes up, @dl_changed runs before @ready; when a qemu hot reset hold
+ * ends, @released before @ready. Only links with a component below (the port's
+ * secondary bus) report @released and @ready.
  */
-void pcisim_link_ctl_write(struct pcisim_port *p, uint16_t off, uint32_t val, unsigned len);
+struct pcisim_link_listener {
+	const char *name;
+	void (*dl_changed)(struct pcisim_link *l, bool up, bool partner_leaving);
+	void (*released)(struct pcisim_link *l);
+	void (*ready)(struct pcisim_link *l, pcisim_time now);
+};
+
+/** Register a listener (once; a second call with the same listener is ignored). */
+void pcisim_link_listener_add(const struct pcisim_link_listener *ls);
 
 /**
  * pcisim_link_parse_training() - a `link_training:` value: a duration ("20ms", "0")

@@ -17,6 +17,7 @@
 #include "sim/pcie/caps.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
+#include "sim/pcie/port_driver.h"
 
 /* The model tables, one per dev_*.c, registered by pcisim_pcie_models_register(). */
 extern const struct pcisim_driver pcisim__root_port_drivers[];
@@ -153,7 +154,7 @@ int pcisim__slot_register(struct pcisim_pcifn *fn, struct pcisim_diag *d);
 int pcisim__switch_aer(struct pcisim_pcifn *fn, unsigned compat, struct pcisim_diag *d);
 /** xio3130_upstream_reset / cxl_usp_reset: bridge reset, error reporting enables off. */
 void pcisim__usp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
-/** A downstream port's capability offsets found and its slot set up (port.c). */
+/** A downstream port's capability offsets found and its slot set up (port_driver.c). */
 void pcisim__dsp_done(struct pcisim_pcifn *fn);
 /** The driver hooks of every hot-pluggable downstream port. */
 #define PCISIM__DOWNSTREAM_PORT_HOOKS                                                  \
@@ -181,7 +182,7 @@ int pcisim__rp_realize(struct pcisim_pcifn *fn, const struct pcisim__rp_model *m
 		       struct pcisim_diag *d);
 /** rp_reset_hold(): port reset, then the bridge windows disabled. */
 void pcisim__rp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
-/** The driver hooks every root port shares (port.c). */
+/** The driver hooks every root port shares (port_driver.c). */
 #define PCISIM__ROOT_PORT_HOOKS PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_ROOT_PORT, pcisim__rp_reset)
 
 /* ---- extended capabilities QEMU may lay over others (models.c) ---- */

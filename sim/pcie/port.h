@@ -3,15 +3,20 @@
  * switch downstream ports (xio3130-downstream, cxl-downstream). One struct for all of
  * them, so the slot, the port's interrupt and (later) AER root logic are written once;
  * the models differ only in IDs, capability layout and defaults.
+ *
+ * This header is the port as data, with the helpers every feature that acts on a
+ * port needs (pcisim_to_port(), pcisim_is_port(), the port's interrupt). The driver
+ * hooks every port model shares, which call into the slot, resets, AER and DPC, are
+ * port_driver.h's.
  */
 #ifndef PCISIM_PCIE_PORT_H
 #define PCISIM_PCIE_PORT_H
 
 #include "sim/core/irq.h"
 #include "sim/pcie/fabric.h"
-#include "sim/pcie/link.h"
+#include "sim/pcie/link_state.h"
 #include "sim/pcie/regs/pci.h"
-#include "sim/pcie/slot.h"
+#include "sim/pcie/slot_state.h"
 
 struct pcisim_port {
 	struct pcisim_pcifn fn;
@@ -33,9 +38,6 @@ static inline struct pcisim_port *pcisim_to_port(struct pcisim_pcifn *fn)
 /** Is @fn one of the port models (root or downstream port)? */
 bool pcisim_is_port(const struct pcisim_pcifn *fn);
 
-/** Common realize tail: interrupts and the slot (after the capabilities are built). */
-void pcisim_port_realize_common(struct pcisim_port *p);
-
 /**
  * pcisim_port_intx_status() - QEMU's pci_irq_handler(): Status Interrupt Status shows
  * the function's INTx level (whether or not Command INTx Disable masks the pin).
@@ -51,21 +53,5 @@ static inline void pcisim_port_intx_status(struct pcisim_port *p)
 
 /** Signal the port's interrupt as QEMU does: MSI-X if enabled, else MSI, else INTx level. */
 void pcisim_port_notify(struct pcisim_port *p, bool level);
-
-/* Driver hooks shared by every port model. */
-void pcisim_port_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
-void pcisim_port_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
-int pcisim_port_pre_plug(struct pcisim_pcifn *bridge, bool hotplug, struct pcisim_diag *d);
-void pcisim_port_plug(struct pcisim_pcifn *bridge, struct pcisim_pcifn *child, bool hotplug);
-int pcisim_port_unplug_request(struct pcisim_pcifn *bridge, struct pcisim_pcifn *child,
-			       struct pcisim_diag *d);
-extern const struct pcisim_comp_ops pcisim_port_ops;
-
-/* The driver fields every port model with a slot shares (root and downstream ports). */
-#define PCISIM_PORT_DRIVER_HOOKS(port_kind, reset_fn)                                        \
-	.kind = (port_kind), .size = sizeof(struct pcisim_port), .pcie = true, .bridge = true, \
-	.cfg_write = pcisim_port_cfg_write, .reset = (reset_fn),                              \
-	.pre_plug = pcisim_port_pre_plug, .plug = pcisim_port_plug,                          \
-	.unplug_request = pcisim_port_unplug_request, .ops = &pcisim_port_ops
 
 #endif

@@ -308,6 +308,56 @@ static void reset_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, unsigned
 		pcisim_reset_flr(fn, "Initiate Function Level Reset");
 }
 
+/* The bits a write of @len bytes at @off puts into the @rlen-byte register at @reg. */
+static bool written_bits(uint16_t off, uint32_t val, unsigned len, uint16_t reg, unsigned rlen,
+			 uint32_t *out)
+{
+	uint32_t v = 0;
+	bool hit = false;
+	for (unsigned i = 0; i < len; i++) {
+		unsigned a = off + i;
+		if (a >= reg && a < reg + rlen) {
+			v |= ((val >> (8 * i)) & 0xff) << (8 * (a - reg));
+			hit = true;
+		}
+	}
+	*out = v;
+	return hit;
+}
+
+/*
+ * A guest write of @val (@len bytes at @off) reached @p, masks already applied: Link
+ * Control Link Disable written 1 disables the link and written 0 enables it again;
+ * Retrain Link written 1 retrains (it always reads 0). QEMU keeps both bits read-only
+ * and ignores them; pcisim applies them and mirrors Link Disable in the register
+ * (docs/links-and-resets.md).
+ */
+static void link_ctl_write(struct pcisim_port *p, uint16_t off, uint32_t val, unsigned len)
+{
+	struct pcisim_link *l = &p->link;
+	uint32_t wv;
+	/* LD and RL are in the low byte of Link Control (PCIe r5.0 §7.5.3.7). */
+	if (!l->port || !p->exp || !written_bits(off, val, len, (uint16_t)(p->exp + PCI_EXP_LNKCTL), 1, &wv))
+		return;
+	struct pcisim_cfg *c = &p->fn.cfg;
+	uint16_t ctl_off = (uint16_t)(p->exp + PCI_EXP_LNKCTL);
+	/* Only writable bits act (link_model qemu: LD and RL are read-only). */
+	wv &= pcisim_cfg_mask_get(c, PCISIM_WMASK, ctl_off, 1);
+	/* Retrain Link always reads 0. */
+	pcisim_cfg_test_and_clear(c, ctl_off, 2, PCI_EXP_LNKCTL_RL);
+	bool ld = wv & PCI_EXP_LNKCTL_LD;
+	bool was = l->hold & PCISIM_LINK_HOLD_DISABLE;
+	if (ld != was) {
+		if (ld)
+			pcisim_cfg_setbits(c, ctl_off, 2, PCI_EXP_LNKCTL_LD);
+		else
+			pcisim_cfg_clrbits(c, ctl_off, 2, PCI_EXP_LNKCTL_LD);
+		pcisim_reset_link_disable(p, ld);
+	}
+	if ((wv & PCI_EXP_LNKCTL_RL) && !ld)
+		pcisim_link_retrain(l, "Retrain Link");
+}
+
 void pcisim_reset_port_cfg_written(struct pcisim_port *p, uint16_t old_bctl, uint16_t off,
 				   uint32_t val, unsigned len)
 {
@@ -319,7 +369,7 @@ void pcisim_reset_port_cfg_written(struct pcisim_port *p, uint16_t old_bctl, uin
 		else if (old_bctl & ~bctl & PCI_BRIDGE_CTL_BUS_RESET)
 			pcisim_reset_sbr(p, false);
 	}
-	pcisim_link_ctl_write(p, off, val, len);
+	link_ctl_write(p, off, val, len);
 }
 
 static int reset_hook_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
@@ -341,7 +391,25 @@ static const struct pcisim_fabric_hooks reset_hooks = {
 	.cfg_written = reset_hook_cfg_written,
 };
 
+static void reset_link_released(struct pcisim_link *l)
+{
+	pcisim_reset_component_released(l->port->fn.secondary);
+}
+
+static void reset_link_ready(struct pcisim_link *l, pcisim_time now)
+{
+	pcisim_reset_component_up(l->port->fn.secondary, now);
+}
+
+/* The component below a link leaves reset, and becomes ready, as its link says. */
+static const struct pcisim_link_listener reset_link_listener = {
+	.name = "reset",
+	.released = reset_link_released,
+	.ready = reset_link_ready,
+};
+
 void pcisim_reset_register(void)
 {
 	pcisim_fabric_hooks_add(&reset_hooks);
+	pcisim_link_listener_add(&reset_link_listener);
 }

@@ -101,13 +101,18 @@ static inline bool pcisim_reset_is_ready(const struct pcisim_pcifn *fn, pcisim_t
 /**
  * pcisim_reset_port_cfg_written() - after the masks of a guest write to port @p were
  * applied (before the slot's hook): a change of Bridge Control Secondary Bus Reset
- * from @old_bctl asserts or deasserts the reset; Link Control Link Disable and
- * Retrain Link as pcisim_link_ctl_write() says.
+ * from @old_bctl asserts or deasserts the reset; Link Control Link Disable written 1
+ * disables the link (a link-down reset below) and written 0 enables it again, Retrain
+ * Link written 1 retrains (where the link model makes them writable; reset.c).
  */
 void pcisim_reset_port_cfg_written(struct pcisim_port *p, uint16_t old_bctl, uint16_t off,
 				   uint32_t val, unsigned len);
 
-/** pcisim_reset_register() - the reset feature's fabric hooks. */
+/**
+ * pcisim_reset_register() - the reset feature's fabric hooks, and its link listener:
+ * the component below a link is released (pcisim_reset_component_released()) and
+ * becomes ready (pcisim_reset_component_up()) as the link says (link.h).
+ */
 void pcisim_reset_register(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/core/trace.h"
+#include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
@@ -518,4 +519,44 @@ void pcisim_slot_link_changed(struct pcisim_slot *s, bool up)
 		set_sta(s, get_sta(s) | PCI_EXP_SLTSTA_DLLSC, up ? "link up" : "link down");
 		event_notify(s);
 	}
+}
+
+/* ---- the link below (a listener of link.c) ---- */
+
+/* Does the port report DLLLA? QEMU's rule: LNKCAP DLLLARC, or the device's
+ * x-pcie-lnksta-dllla (default on); under link_model qemu only where the native slot
+ * handles hot-plug (QEMU's ACPI hot-plug never sets it). */
+static bool reports_dllla(struct pcisim_link *l)
+{
+	if (!l->port->exp)
+		return false;
+	/* link_model qemu: only the native slot callbacks set DLLLA, never ACPI hot-plug. */
+	if (!l->spec && !pcisim_slot_native(&l->port->slot))
+		return false;
+	uint32_t cap = pcisim_cfg_get32(&l->port->fn.cfg, (uint16_t)(l->port->exp + PCI_EXP_LNKCAP));
+	if (cap & PCI_EXP_LNKCAP_DLLLARC)
+		return true;
+	struct pcisim_pcifn *dev = pcisim_link_partner(l);
+	return dev ? pcisim_props_bool(&dev->props, "x-pcie-lnksta-dllla", true) : true;
+}
+
+/*
+ * DL_Up/DL_Down of the link below: DLLLA and, where enabled, DLLSC, on ports that
+ * report DLLLA. On an instant link a partner leaving does not clear DLLLA: as in
+ * QEMU, the slot does that when it unplugs (do_unplug()).
+ */
+static void slot_link_dl_changed(struct pcisim_link *l, bool up, bool partner_leaving)
+{
+	if (reports_dllla(l) && !partner_leaving)
+		pcisim_slot_link_changed(&l->port->slot, up);
+}
+
+static const struct pcisim_link_listener slot_link_listener = {
+	.name = "slot",
+	.dl_changed = slot_link_dl_changed,
+};
+
+void pcisim_slot_register(void)
+{
+	pcisim_link_listener_add(&slot_link_listener);
 }

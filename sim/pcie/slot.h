@@ -16,15 +16,10 @@
 
 #include "sim/core/diag.h"
 #include "sim/core/time.h"
+#include "sim/pcie/slot_state.h"
 
 struct pcisim_port;
 struct pcisim_pcifn;
-
-struct pcisim_slot {
-	struct pcisim_port *port;
-	bool implemented;
-	bool hpev_notified;           /* QEMU dev->exp.hpev_notified */
-};
 
 /** 5 s: QEMU's pending_deleted_expires_ms for a device_del awaiting the guest (kept per
  * device, in struct pcisim_pcifn, as QEMU keeps it in the DeviceState). */
@@ -56,6 +51,12 @@ void pcisim_slot_link_changed(struct pcisim_slot *s, bool up);
  * and unplug leave the slot registers alone.
  */
 bool pcisim_slot_native(const struct pcisim_slot *s);
+
+/**
+ * pcisim_slot_register() - the slot follows the link below its port (link.h's
+ * listeners): DLLLA and DLLSC on Data Link Layer up and down.
+ */
+void pcisim_slot_register(void);
 
 /** Decode Slot Status / Slot Control bits by name ("PDS|PDC"), into @buf. */
 char *pcisim_slot_sta_names(uint16_t v, char *buf, size_t n);

@@ -14,6 +14,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
+#include "sim/pcie/slot.h"
 #include "sim/qemu/machine.h"
 
 /* A diag that collects one monitor error message (without a location prefix). */

@@ -1,0 +1,33 @@
+/*
+ * The host layer's registration, the one place in sim/host that knows every part of
+ * it: the host: section's handler, the guest actions, the record kinds, the port
+ * services. replay/register.c calls it once, after the layers below.
+ */
+#include "sim/host/actions.h"
+#include "sim/host/aer_recovery.h"
+#include "sim/host/aer_service.h"
+#include "sim/host/dpc_service.h"
+#include "sim/host/host.h"
+#include "sim/host/host_section.h"
+#include "sim/host/pciehp.h"
+#include "sim/host/portdrv.h"
+#include "sim/host/vfio_passthrough.h"
+
+void pcisim_host_register(void)
+{
+	pcisim_host_section_register();
+	pcisim_actions_add(pcisim_host_actions);
+	pcisim_record_kinds_add(pcisim_host_kinds);
+	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
+	pcisim_record_kinds_add(pcisim_vfio_kinds);
+	/*
+	 * The port services, in the order they are built and, within a boot round, probed
+	 * (portdrv.h). The order is part of every trace: components are numbered as they
+	 * are made and records carry the numbers, so AER's components (and the vfio
+	 * guests it makes) come before pciehp's; DPC probes a port after AER, whose
+	 * binding it needs.
+	 */
+	pcisim_port_service_add(&pcisim_aer_service);
+	pcisim_port_service_add(&pcisim_dpc_service);
+	pcisim_port_service_add(&pcisim_pciehp_service);
+}
