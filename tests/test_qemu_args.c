@@ -764,6 +764,18 @@ static void test_import_errors(void **state)
 						&o, &diag),
 			     0);
 	check_error("x.sh:1:45", "no memory backend 'nope'");
+	/* YAML holds only printable UTF-8: the script must be that (found by fuzz_import_qemu) */
+	diag.errors = 0, diag.first[0] = 0;
+	assert_int_not_equal(pcisim_qemu_import(out, &arena, "x.sh",
+						"qemu-system-x86_64 \\\n -device pcie-root-port,cha\xe8ssis=0\n",
+						&o, &diag),
+			     0);
+	check_error("x.sh:2:28", "not UTF-8 text (byte 0xe8)");
+	diag.errors = 0, diag.first[0] = 0;
+	assert_int_not_equal(pcisim_qemu_import(out, &arena, "x.sh",
+						"qemu-system-x86_64 -device e1000,id=n\xc3\xa9\x7f\n", &o, &diag),
+			     0);
+	check_error("x.sh:1:39", "invalid character: control characters are not allowed (U+007F)");
 	fclose(out);
 }
 

@@ -207,13 +207,71 @@ int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *c,
 	return ferror(out) ? PCISIM_ERR(PCISIM_EIO) : 0;
 }
 
+/*
+ * The length of the UTF-8 sequence at @p (of @n bytes) and its code point in *@cp;
+ * 0 when it is not one (a stray continuation byte, an overlong form, a surrogate, past
+ * U+10FFFF, or cut off).
+ */
+static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+		   : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	uint32_t v = len == 1 ? p[0] : p[0] & (0x7fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3fu);
+	}
+	if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/*
+ * The script becomes YAML, which holds only printable UTF-8 (YAML 1.2 §5.1): refuse a
+ * script that is not UTF-8 text or has control characters other than tab, newline and
+ * carriage return (C0, DEL, C1 including NEL) or the non-characters U+FFFE, U+FFFF,
+ * as the scenario loader refuses such a scenario, at the character's line and column.
+ */
+static int check_text(const char *file, const char *text, struct pcisim_diag *d)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text);
+	unsigned line = 1, col = 1;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t len = utf8_char(p + i, n - i, &cp);
+		struct pcisim_loc at = {file, line, col};
+		if (!len)
+			return pcisim_diag_error(d, at,
+						 "not UTF-8 text (byte 0x%02x); expected a shell script or QEMU command line in UTF-8 text without control characters",
+						 p[i]);
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp < 0xa0) ||
+		    cp == 0xfffe || cp == 0xffff)
+			return pcisim_diag_error(d, at,
+						 "invalid character: control characters are not allowed (U+%04X); expected a shell script or QEMU command line in UTF-8 text without control characters",
+						 (unsigned)cp);
+		if (cp == '\n')
+			line++, col = 1;
+		else
+			col++;
+		i += len;
+	}
+	return 0;
+}
+
 int pcisim_qemu_import(FILE *out, struct pcisim_arena *a, const char *file, const char *text,
 		       const struct pcisim_qemu_yaml_opts *o, struct pcisim_diag *d)
 {
 	struct pcisim_qemu_cmdline cmd;
 	struct pcisim_qemu_config c;
-	int rc = pcisim_qemu_script_parse(a, text, (struct pcisim_loc){file, 1, 1}, &cmd, d);
-	if (rc || (rc = pcisim_qemu_config_read(a, &cmd, &c, d)))
+	int rc = check_text(file, text, d);
+	if (rc || (rc = pcisim_qemu_script_parse(a, text, (struct pcisim_loc){file, 1, 1}, &cmd, d)) ||
+	    (rc = pcisim_qemu_config_read(a, &cmd, &c, d)))
 		return rc;
 	const struct pcisim_qemu_backend **bes = calloc(c.nbackends + 1, sizeof(*bes));
 	if (!bes)

@@ -191,8 +191,10 @@ int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *cfg,
 
 /**
  * pcisim_qemu_import() - import-qemu's whole job: @text (the launch script, read from
- * @file) to scenario YAML on @out. Memory-backend references are checked, and the
- * drivers too when device models are registered. Errors are located in @file;
+ * @file) to scenario YAML on @out. The script must be UTF-8 text without control
+ * characters but tab, newline and carriage return (YAML holds nothing else).
+ * Memory-backend references are checked, and the drivers too when device models
+ * are registered. Errors are located in @file;
  * the ignored options are reported as one warning.
  */
 int pcisim_qemu_import(FILE *out, struct pcisim_arena *a, const char *file, const char *text,
