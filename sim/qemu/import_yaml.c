@@ -9,13 +9,96 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The length of the UTF-8 sequence at @p (of @n bytes) and its code point in *@cp;
+ * 0 when it is not one (a stray continuation byte, an overlong form, a surrogate, past
+ * U+10FFFF, or cut off).
+ */
+static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+		   : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	uint32_t v = len == 1 ? p[0] : p[0] & (0x7fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3fu);
+	}
+	if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static const char replacement_char[] = "\xef\xbf\xbd"; /* U+FFFD in UTF-8 */
+
+/*
+ * May @cp stand in YAML text as itself? Printable (YAML 1.2 §5.1) and not a line
+ * break: tab, ASCII but DEL, and the rest of Unicode but the C1 controls (NEL among
+ * them), the line and paragraph separators U+2028/U+2029 (line breaks in YAML 1.1),
+ * the byte order mark and the non-characters U+FFFE, U+FFFF.
+ */
+static bool yaml_char_plain(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp == '\t' || (cp >= 0x20 && cp != 0x7f);
+	return cp >= 0xa0 && cp != 0x2028 && cp != 0x2029 && cp != 0xfeff && cp != 0xfffe &&
+	       cp != 0xffff;
+}
+
+/* Does @s hold anything but characters that may stand as themselves (tab aside)? */
+static bool has_unplain(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_char(p + i, n - i, &cp);
+		if (!len || !yaml_char_plain(cp) || cp == '\t')
+			return true;
+		i += len;
+	}
+	return false;
+}
+
+/*
+ * @s in a comment: one line of printable UTF-8 whatever it holds. Other characters
+ * are written as escapes (\n, \r, \xNN, \uNNNN), bytes that are not UTF-8 (a name
+ * cut short) as U+FFFD.
+ */
+static void yaml_comment_text(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_char(p + i, n - i, &cp);
+		if (!len)
+			fputs(replacement_char, out), len = 1;
+		else if (yaml_char_plain(cp))
+			fwrite(p + i, 1, len, out);
+		else if (cp == '\n')
+			fputs("\\n", out);
+		else if (cp == '\r')
+			fputs("\\r", out);
+		else if (cp < 0x100)
+			fprintf(out, "\\x%02x", (unsigned)cp);
+		else
+			fprintf(out, "\\u%04x", (unsigned)cp);
+		i += len;
+	}
+}
+
 /* Would YAML read @s as something else than this plain string? */
 static bool yaml_needs_quotes(const char *s)
 {
 	static const char *const words[] = {
 		"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", NULL,
 	};
-	if (!s[0])
+	if (!s[0] || has_unplain(s))
 		return true;
 	char low[8];
 	size_t l = strlen(s);
@@ -57,18 +140,28 @@ static void yaml_scalar(FILE *out, const char *s)
 		fputs(s, out);
 		return;
 	}
+	/* double-quoted: escapes for what may not stand as itself (bytes not UTF-8: U+FFFD) */
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_char(p + i, n - i, &cp);
+		if (!len)
+			fputs("\\uFFFD", out), len = 1;
+		else if (cp == '"' || cp == '\\')
+			fprintf(out, "\\%c", (char)cp);
+		else if (cp == '\n')
 			fputs("\\n", out);
-		else if (*p == '\t')
+		else if (cp == '\t')
 			fputs("\\t", out);
-		else if (*p < 0x20)
-			fprintf(out, "\\x%02x", *p);
+		else if (yaml_char_plain(cp))
+			fwrite(p + i, 1, len, out);
+		else if (cp < 0x100)
+			fprintf(out, "\\x%02x", (unsigned)cp);
 		else
-			fputc(*p, out);
+			fprintf(out, "\\u%04X", (unsigned)cp);
+		i += len;
 	}
 	fputc('"', out);
 }
@@ -92,6 +185,43 @@ static void shell_word(FILE *out, const char *s)
 			fputc(*p, out);
 	}
 	fputc('\'', out);
+}
+
+/*
+ * The memory backends as one qemu_args: entry, a literal block with a -object line
+ * each; as a double-quoted scalar when an argument holds what a block cannot carry as
+ * itself (a quoted newline or carriage return, a control character).
+ */
+static void write_backends(FILE *out, const struct pcisim_qemu_config *c)
+{
+	bool block = true;
+	for (size_t i = 0; i < c->nbackends; i++)
+		if (has_unplain(c->backends[i].arg))
+			block = false;
+	fprintf(out, "  # memory backends the devices refer to (memdev=, lsa=, ...)\n");
+	if (block) {
+		fprintf(out, "  - qemu_args: |\n");
+		for (size_t i = 0; i < c->nbackends; i++) {
+			fprintf(out, "      -object ");
+			shell_word(out, c->backends[i].arg);
+			fprintf(out, "\n");
+		}
+		return;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		abort();
+	for (size_t i = 0; i < c->nbackends; i++) {
+		fprintf(m, "%s-object ", i ? "\n" : "");
+		shell_word(m, c->backends[i].arg);
+	}
+	fclose(m);
+	fprintf(out, "  - qemu_args: ");
+	yaml_scalar(out, text);
+	fprintf(out, "\n");
+	free(text);
 }
 
 static void write_device(FILE *out, const struct pcisim_props *p)
@@ -125,11 +255,16 @@ int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *c,
 			   const struct pcisim_qemu_yaml_opts *o)
 {
 	fprintf(out, "# A pcisim scenario written by 'pcisim import-qemu'");
-	if (o->source)
-		fprintf(out, " from %s", o->source);
+	if (o->source) {
+		fputs(" from ", out);
+		yaml_comment_text(out, o->source);
+	}
 	fprintf(out, ".\n");
-	if (c->program)
-		fprintf(out, "# The QEMU command line: %s at line %u.\n", c->program, c->program_loc.line);
+	if (c->program) {
+		fputs("# The QEMU command line: ", out);
+		yaml_comment_text(out, c->program);
+		fprintf(out, " at line %u.\n", c->program_loc.line);
+	}
 	fprintf(out, "version: 1\nname: ");
 	yaml_scalar(out, o->name ? o->name : "imported");
 	fprintf(out, "\n");
@@ -184,51 +319,21 @@ int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *c,
 
 	if (c->nignored) {
 		char buf[2048];
-		fprintf(out, "# ignored options (accepted, not modelled): %s\n",
-			pcisim_qemu_ignored_str(c, buf, sizeof(buf)));
+		fputs("# ignored options (accepted, not modelled): ", out);
+		yaml_comment_text(out, pcisim_qemu_ignored_str(c, buf, sizeof(buf)));
+		fputc('\n', out);
 	}
 	if (!c->ndevices && !c->nbackends) {
 		fprintf(out, "topology: []\n");
 	} else {
 		fprintf(out, "topology:\n");
-		if (c->nbackends) {
-			fprintf(out, "  # memory backends the devices refer to (memdev=, lsa=, ...)\n");
-			fprintf(out, "  - qemu_args: |\n");
-			for (size_t i = 0; i < c->nbackends; i++) {
-				fprintf(out, "      -object ");
-				shell_word(out, c->backends[i].arg);
-				fprintf(out, "\n");
-			}
-		}
+		if (c->nbackends)
+			write_backends(out, c);
 		for (size_t i = 0; i < c->ndevices; i++)
 			write_device(out, &c->devices[i]);
 	}
 	fprintf(out, "timeline: []\nexpect: []\n");
 	return ferror(out) ? PCISIM_ERR(PCISIM_EIO) : 0;
-}
-
-/*
- * The length of the UTF-8 sequence at @p (of @n bytes) and its code point in *@cp;
- * 0 when it is not one (a stray continuation byte, an overlong form, a surrogate, past
- * U+10FFFF, or cut off).
- */
-static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-		   : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-	if (!len || len > n)
-		return 0;
-	uint32_t v = len == 1 ? p[0] : p[0] & (0x7fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[i] & 0x3fu);
-	}
-	if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
 }
 
 /*
