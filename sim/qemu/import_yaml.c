@@ -9,29 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The length of the UTF-8 sequence at @p (of @n bytes) and its code point in *@cp;
- * 0 when it is not one (a stray continuation byte, an overlong form, a surrogate, past
- * U+10FFFF, or cut off).
- */
-static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-		   : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-	if (!len || len > n)
-		return 0;
-	uint32_t v = len == 1 ? p[0] : p[0] & (0x7fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[i] & 0x3fu);
-	}
-	if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
+#include "sim/core/utf8.h"
 
 static const char replacement_char[] = "\xef\xbf\xbd"; /* U+FFFD in UTF-8 */
 
@@ -52,11 +30,11 @@ static bool yaml_char_plain(uint32_t cp)
 /* Does @s hold anything but characters that may stand as themselves (tab aside)? */
 static bool has_unplain(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t len = utf8_char(p + i, n - i, &cp);
+		size_t len = pcisim_utf8_char(p + i, n - i, &cp);
 		if (!len || !yaml_char_plain(cp) || cp == '\t')
 			return true;
 		i += len;
@@ -71,11 +49,11 @@ static bool has_unplain(const char *s)
  */
 static void yaml_comment_text(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t len = utf8_char(p + i, n - i, &cp);
+		size_t len = pcisim_utf8_char(p + i, n - i, &cp);
 		if (!len)
 			fputs(replacement_char, out), len = 1;
 		else if (yaml_char_plain(cp))
@@ -142,11 +120,11 @@ static void yaml_scalar(FILE *out, const char *s)
 	}
 	/* double-quoted: escapes for what may not stand as itself (bytes not UTF-8: U+FFFD) */
 	fputc('"', out);
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t len = utf8_char(p + i, n - i, &cp);
+		size_t len = pcisim_utf8_char(p + i, n - i, &cp);
 		if (!len)
 			fputs("\\uFFFD", out), len = 1;
 		else if (cp == '"' || cp == '\\')
@@ -344,17 +322,16 @@ int pcisim_qemu_write_yaml(FILE *out, const struct pcisim_qemu_config *c,
  */
 static int check_text(const char *file, const char *text, struct pcisim_diag *d)
 {
-	const unsigned char *p = (const unsigned char *)text;
 	size_t n = strlen(text);
 	unsigned line = 1, col = 1;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp = 0;
-		size_t len = utf8_char(p + i, n - i, &cp);
+		size_t len = pcisim_utf8_char(text + i, n - i, &cp);
 		struct pcisim_loc at = {file, line, col};
 		if (!len)
 			return pcisim_diag_error(d, at,
 						 "not UTF-8 text (byte 0x%02x); expected a shell script or QEMU command line in UTF-8 text without control characters",
-						 p[i]);
+						 (unsigned char)text[i]);
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp < 0xa0) ||
 		    cp == 0xfffe || cp == 0xffff)
 			return pcisim_diag_error(d, at,
