@@ -45,13 +45,14 @@ FILE *fuzz_out(void);
 struct pcisim_scenario;
 
 /**
- * fuzz_check_invariants() - every "invariant NAME@WHERE: WHAT" part of the run's
- * @signature (docs/fuzz.md) must be accounted for by an expectation of @sc: the
- * invariant has an as_expect form ({migration: completed}) and @sc has an expectation
- * of that kind. Otherwise fuzz_fail(), naming @how the run was made.
+ * fuzz_check_invariants() - every violated invariant among a run's @failures (struct
+ * pcisim_run_result: "invariant NAME violated at WHERE: WHAT") must be accounted for by
+ * an expectation of @sc: the invariant has an as_expect form ({migration: completed})
+ * and @sc has an expectation of that kind. Otherwise fuzz_fail(), naming @how the run
+ * was made.
  */
-void fuzz_check_invariants(const struct pcisim_scenario *sc, const char *signature, const char *how,
-			   const uint8_t *data, size_t size);
+void fuzz_check_invariants(const struct pcisim_scenario *sc, char *const *failures, size_t n,
+			   const char *how, const uint8_t *data, size_t size);
 
 /** Is PCISIM_FUZZ_VERBOSE set? */
 int fuzz_verbose(void);

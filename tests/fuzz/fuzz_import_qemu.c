@@ -72,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	spec.watchdog = &wd;
 	struct pcisim_run_result res;
 	if (!pcisim_run_scenario(&spec, &res, &d) && !res.stopped_by)
-		fuzz_check_invariants(&sc, res.signature, "the imported scenario's run", data, size);
+		fuzz_check_invariants(&sc, res.failures, res.nfailures, "the imported scenario's run",
+				      data, size);
 	pcisim_run_result_free(&res);
 	pcisim_scenario_free(&sc);
 	free(yaml);

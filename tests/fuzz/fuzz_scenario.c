@@ -34,7 +34,7 @@ static void run(struct pcisim_scenario *sc, struct pcisim_run_spec *spec, const 
 	spec->report = fuzz_verbose() ? fuzz_out() : NULL;
 	struct pcisim_run_result res;
 	if (!pcisim_run_scenario(spec, &res, d) && !res.stopped_by)
-		fuzz_check_invariants(sc, res.signature, how, data, size);
+		fuzz_check_invariants(sc, res.failures, res.nfailures, how, data, size);
 	pcisim_run_result_free(&res);
 }
 
