@@ -1226,6 +1226,10 @@ static int b_item(struct bin *b, uint8_t tag)
 					f->s = "";
 			} else if ((rc = get_var(b, &f->u))) {
 				return rc;
+			} else if (f->type == PCISIM_F_BOOL && f->u > 1) {
+				/* JSON Lines has true and false only: the two forms hold the same */
+				return berr(b, "field '%.40s' is a boolean of value %" PRIu64 "; expected 0 or 1",
+					    f->name, f->u);
 			}
 		}
 	} else {

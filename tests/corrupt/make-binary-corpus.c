@@ -53,6 +53,9 @@ int main(void)
 	memcpy(b, hdr, sizeof(hdr)); unsigned char ch[] = {'C', 0, 7, 4, 3, 'l', 'o', 'g', 0, 0, 0, 0, 0};
 	memcpy(b + sizeof(hdr), ch, sizeof(ch));
 	emit("body-unknown-choice.pctrace", b, sizeof(hdr) + sizeof(ch));
+	memcpy(b, hdr, sizeof(hdr)); unsigned char bo[] = {'R', 0, 3, 3, 'l', 'o', 'g', 0, 1, 2, 4, 2};
+	memcpy(b + sizeof(hdr), bo, sizeof(bo));
+	emit("body-bool-not-0-or-1.pctrace", b, sizeof(hdr) + sizeof(bo));
 	unsigned char nu[] = {'H', 1, 1, 5, '0', '.', '1', '.', '0', 0, 2, 1, 0xff};
 	emit("body-not-utf8.pctrace", nu, sizeof(nu));
 	return 0;

@@ -125,9 +125,15 @@ static void round_trip(const struct pcisim_tfile *t, const uint8_t *data, size_t
 	free(why);
 	size_t at = 0;
 	const char *what = tfile_differs(t, &back, &at);
-	if (what)
-		fuzz_fail(data, size, "a %s trace written as %s reads back different: %s (#%zu)",
-			  names[t->format], names[other], what, at);
+	if (what) {
+		char was[1536] = "", now[1536] = "";
+		if (!strcmp(what, "an item")) {
+			pcisim_titem_format(&t->items[at], was, sizeof(was));
+			pcisim_titem_format(&back.items[at], now, sizeof(now));
+		}
+		fuzz_fail(data, size, "a %s trace written as %s reads back different: %s (#%zu)\n  read:    %s\n  back:    %s",
+			  names[t->format], names[other], what, at, was, now);
+	}
 	pcisim_tfile_free(&back);
 }
 
