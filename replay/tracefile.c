@@ -1237,6 +1237,11 @@ static int b_item(struct bin *b, uint8_t tag)
 			if ((rc = get_var(b, &it->a[i])))
 				return rc;
 	}
+	/* a choice has only what JSON Lines writes of it: the two forms hold the same */
+	if (tag == 'C' && it->choice == PCISIM_CH_STEP && (it->comp || it->a[2] || it->a[3]))
+		return berr(b, "a step choice with a component or a third or fourth word; it has a step index and a time");
+	if (tag == 'C' && it->choice == PCISIM_CH_RANK && it->a[3])
+		return berr(b, "a rank choice with a fourth word; it has a due time, a rank and a class");
 	return 0;
 }
 
