@@ -25,6 +25,8 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#include "sim/core/utf8.h"
+
 static const unsigned char bin_magic[8] = {0x89, 'P', 'C', 'I', 'S', 'I', 'M', '\n'};
 static const unsigned char end_magic[8] = {'P', 'C', 'I', 'S', 'I', 'M', 'Z', '\n'};
 #define BIN_CONTAINER 1u
@@ -1155,6 +1157,16 @@ static int get_bytes(struct bin *b, const char **out, size_t *n)
 		return rc;
 	if (l > b->len - b->pos)
 		return berr(b, "a string of %" PRIu64 " bytes runs past the end of the body", l);
+	/* the strings of JSON Lines: UTF-8 without NUL (the two forms hold the same) */
+	const char *str = (const char *)b->p + b->pos;
+	size_t bad = pcisim_utf8_check(str, (size_t)l);
+	const char *nul = memchr(str, 0, bad);
+	if (nul || bad < l) {
+		size_t at = nul ? (size_t)(nul - str) : bad;
+		b->pos += at;
+		return berr(b, "byte 0x%02x in a string: not UTF-8 text (trace strings are UTF-8 without NUL)",
+			    (unsigned char)str[at]);
+	}
 	*out = pcisim_arena_strndup(&b->r->t->arena, (const char *)b->p + b->pos, (size_t)l);
 	if (n)
 		*n = (size_t)l;
@@ -1389,6 +1401,10 @@ static int b_item(struct bin *b, uint8_t tag)
 					return rc;
 			} else if ((rc = get_var(b, &f->u))) {
 				return rc;
+			} else if (f->type == PCISIM_F_BOOL && f->u > 1) {
+				/* JSON Lines has true and false only: the two forms hold the same */
+				return berr(b, "field '%.40s' is a boolean of value %" PRIu64 "; expected 0 or 1",
+					    f->name, f->u);
 			}
 		}
 	} else {
@@ -1396,6 +1412,11 @@ static int b_item(struct bin *b, uint8_t tag)
 			if ((rc = get_var(b, &it->a[i])))
 				return rc;
 	}
+	/* a choice has only what JSON Lines writes of it: the two forms hold the same */
+	if (tag == 'C' && it->choice == PCISIM_CH_STEP && (it->comp || it->a[2] || it->a[3]))
+		return berr(b, "a step choice with a component or a third or fourth word; it has a step index and a time");
+	if (tag == 'C' && it->choice == PCISIM_CH_RANK && it->a[3])
+		return berr(b, "a rank choice with a fourth word; it has a due time, a rank and a class");
 	return 0;
 }
 

@@ -771,6 +771,61 @@ static void test_import_yaml_quoting(void **state)
 	free(got);
 }
 
+/*
+ * Whatever a word holds (quoted line breaks, a line separator, a name cut short), the
+ * YAML written loads and keeps the words (found by fuzz_import_qemu: a disk image name
+ * with a newline ended the ignored-options comment, and the rest of it was read as YAML).
+ */
+static void test_import_yaml_any_words(void **state)
+{
+	(void)state;
+	char *got = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&got, &len);
+	struct pcisim_qemu_yaml_opts o = {"w", NULL, "a\nb.sh"};
+	/* a disk image name of 121 bytes: 'x' and 60 e-acute, cut at 120 in the comment */
+	char text[1024], eacute[128] = "x", cut[160] = "x";
+	for (int i = 0; i < 60; i++)
+		strcat(eacute, "\xc3\xa9");
+	for (int i = 0; i < 59; i++)
+		strcat(cut, "\xc3\xa9");
+	strcat(cut, "\xef\xbf\xbd"); /* U+FFFD for the half character */
+	snprintf(text, sizeof(text),
+		 "qemu-system-x86_64 -global 'e1000.m\rac=1' 'disk\nversion: 2' "
+		 "-object 'memory-backend-file,id=m0,size=1G,mem-path=/a\nb' "
+		 "-device 'x,a=b\xe2\x80\xa8" "c,memdev=m0' %s\n",
+		 eacute);
+	struct pcisim_qemu_cmdline c;
+	struct pcisim_qemu_config cfg;
+	assert_int_equal(parse_script(text, &c), 0);
+	assert_int_equal(pcisim_qemu_config_read(&arena, &c, &cfg, &diag), 0);
+	assert_int_equal(pcisim_qemu_write_yaml(out, &cfg, &o), 0);
+	fclose(out);
+	char want[2048];
+	snprintf(want, sizeof(want),
+		 "# A pcisim scenario written by 'pcisim import-qemu' from a\\nb.sh.\n"
+		 "# The QEMU command line: qemu-system-x86_64 at line 1.\n"
+		 "version: 1\n"
+		 "name: w\n"
+		 "machine: {type: q35}\n"
+		 "# ignored options (accepted, not modelled): -global e1000.m\\rac, "
+		 "disk image 'disk\\nversion: 2', disk image '%s'\n"
+		 "topology:\n"
+		 "  # memory backends the devices refer to (memdev=, lsa=, ...)\n"
+		 "  - qemu_args: \"-object 'memory-backend-file,id=m0,size=1G,mem-path=/a\\nb'\"\n"
+		 "  - {driver: x, a: \"b\\u2028c\", memdev: m0}\n"
+		 "timeline: []\n"
+		 "expect: []\n",
+		 cut);
+	assert_string_equal(got, want);
+	struct pcisim_scenario sc;
+	assert_int_equal(pcisim_scenario_parse(&sc, "w.yaml", got, len, &diag), 0);
+	assert_int_equal(sc.topology->kind, PCISIM_Y_SEQ);
+	pcisim_scenario_free(&sc);
+	assert_string_equal(diagbuf, "");
+	free(got);
+}
+
 static void test_import_errors(void **state)
 {
 	(void)state;
@@ -793,6 +848,18 @@ static void test_import_errors(void **state)
 						&o, &diag),
 			     0);
 	check_error("x.sh:1:45", "no memory backend 'nope'");
+	/* YAML holds only printable UTF-8: the script must be that (found by fuzz_import_qemu) */
+	diag.errors = 0, diag.first[0] = 0;
+	assert_int_not_equal(pcisim_qemu_import(out, &arena, "x.sh",
+						"qemu-system-x86_64 \\\n -device pcie-root-port,cha\xe8ssis=0\n",
+						&o, &diag),
+			     0);
+	check_error("x.sh:2:28", "not UTF-8 text (byte 0xe8)");
+	diag.errors = 0, diag.first[0] = 0;
+	assert_int_not_equal(pcisim_qemu_import(out, &arena, "x.sh",
+						"qemu-system-x86_64 -device e1000,id=n\xc3\xa9\x7f\n", &o, &diag),
+			     0);
+	check_error("x.sh:1:39", "invalid character: control characters are not allowed (U+007F)");
 	fclose(out);
 }
 
@@ -1282,6 +1349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_golden_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_golden_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_yaml_quoting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_yaml_any_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_checks_as_simulate, setup, teardown),

@@ -77,5 +77,13 @@ int main(void)
 	memcpy(b + 12, hdr + 13, sizeof(hdr) - 13);
 	memcpy(b + sizeof(hdr) - 1, z2, sizeof(z2));
 	emit("body-name-empty.pctrace", b, sizeof(hdr) - 1 + sizeof(z2));
+	memcpy(b, hdr, sizeof(hdr)); unsigned char bo[] = {'R', 0, 3, 3, 'l', 'o', 'g', 0, 1, 2, 4, 2};
+	memcpy(b + sizeof(hdr), bo, sizeof(bo));
+	emit("body-bool-not-0-or-1.pctrace", b, sizeof(hdr) + sizeof(bo));
+	memcpy(b, hdr, sizeof(hdr)); unsigned char sc[] = {'C', 0, 1, 3, 3, 'l', 'o', 'g', 0, 0, 0, 5, 0};
+	memcpy(b + sizeof(hdr), sc, sizeof(sc));
+	emit("body-step-choice-extra.pctrace", b, sizeof(hdr) + sizeof(sc));
+	unsigned char nu[] = {'H', 1, 1, 5, '0', '.', '1', '.', '0', 0, 2, 1, 0xff};
+	emit("body-not-utf8.pctrace", nu, sizeof(nu));
 	return 0;
 }

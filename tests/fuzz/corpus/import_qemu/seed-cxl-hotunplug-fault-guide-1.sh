@@ -1,0 +1,1 @@
+-monitor tcp:127.0.0.1:1234,server,nowait

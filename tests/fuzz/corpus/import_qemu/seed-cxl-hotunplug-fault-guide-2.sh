@@ -1,0 +1,1 @@
+-qmp tcp:127.0.0.1:4444,server,nowait

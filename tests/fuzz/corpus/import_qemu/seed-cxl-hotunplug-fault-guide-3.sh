@@ -1,0 +1,1 @@
+-device cxl-type1,bus=root_port13,memdev=cxl-mem1,lsa=cxl-lsa1,id=cxl-type1-0

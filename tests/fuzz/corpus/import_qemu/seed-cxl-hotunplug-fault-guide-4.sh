@@ -1,0 +1,1 @@
+-device pcie-root-port,id=root_port13,chassis=0,slot=0,aer=on
