@@ -55,9 +55,11 @@ static void test_known_derived(void **state)
 	pcisim_rng_seed(&r, 1);
 	for (int j = 0; j < 3; j++)
 		assert_int_equal(pcisim_rng_below(&r, (1ull << 63) + 1), below_big[j]);
+	/* Hexadecimal constants: exact in any evaluation format (a decimal constant is
+	 * rounded to long double where FLT_EVAL_METHOD is 2, as on 32-bit x86). */
 	pcisim_rng_seed(&r, 1);
-	assert_true(pcisim_rng_unit(&r) == 0.7029218331588505);
-	assert_true(pcisim_rng_unit(&r) == 0.5204366199388569);
+	assert_true(pcisim_rng_unit(&r) == 0x1.67e55eda1f8e2p-1);  /* 0.7029218331588505 */
+	assert_true(pcisim_rng_unit(&r) == 0x1.0a76ab2c8e6c9p-1);  /* 0.5204366199388569 */
 }
 
 /*
@@ -90,6 +92,48 @@ static void test_known_streams(void **state)
 			assert_int_equal(x, pcisim_rng_next(&ref));
 		}
 	}
+}
+
+/*
+ * The portable 64x64->128 multiply (targets without __int128, e.g. i386) against known
+ * products, and against __int128 where the compiler has it.
+ */
+static void test_mul64_portable(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t a, b, hi, lo;
+	} v[] = {
+		{0, 0, 0, 0},
+		{1, 1, 0, 1},
+		{UINT64_MAX, UINT64_MAX, 0xfffffffffffffffeull, 1},
+		{UINT64_MAX, 2, 1, 0xfffffffffffffffeull},
+		{0xffffffffull, 0xffffffffull, 0, 0xfffffffe00000001ull},
+		{1ull << 32, 1ull << 32, 1, 0},
+		{0x123456789abcdef0ull, 0x0fedcba987654321ull, 0x0121fa00ad77d742ull, 0x2236d88fe5618cf0ull},
+		{(1ull << 63) + 1, 1000, 500, 1000},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint64_t lo, hi = pcisim_mul64_portable(v[i].a, v[i].b, &lo);
+		assert_int_equal(hi, v[i].hi);
+		assert_int_equal(lo, v[i].lo);
+		hi = pcisim_mul64(v[i].a, v[i].b, &lo);
+		assert_int_equal(hi, v[i].hi);
+		assert_int_equal(lo, v[i].lo);
+	}
+#ifdef __SIZEOF_INT128__
+	struct pcisim_rng r;
+	pcisim_rng_seed(&r, 11);
+	for (int i = 0; i < 100000; i++) {
+		uint64_t a = pcisim_rng_next(&r), b = pcisim_rng_next(&r);
+		if (i & 1)
+			b >>= (unsigned)(a & 63); /* small factors too */
+		unsigned __int128 m = (unsigned __int128)a * b;
+		uint64_t lo, hi = pcisim_mul64_portable(a, b, &lo);
+		assert_int_equal(hi, (uint64_t)(m >> 64));
+		assert_int_equal(lo, (uint64_t)m);
+	}
+#endif
 }
 
 static void draws(struct pcisim_rng *r, uint64_t *out, int n)
@@ -251,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_known_outputs),
 		cmocka_unit_test(test_known_derived),
 		cmocka_unit_test(test_known_streams),
+		cmocka_unit_test(test_mul64_portable),
 		cmocka_unit_test(test_stream_independence),
 		cmocka_unit_test(test_streams_differ),
 		cmocka_unit_test(test_below_bounds),

@@ -58,10 +58,16 @@ struct pcisim_evq_key {
 #define PCISIM_EVQ_BLOCK_KEYS 15
 #define PCISIM_EVQ_HOME 8 /* keys a bucket keeps in place, before any block */
 
-/* Longer buckets chain 256-byte blocks from one free list (the last freed first). */
+/*
+ * Longer buckets chain 256-byte blocks from one free list (the last freed first). The
+ * link sits in a 16-byte header whatever the size of a pointer, so a block is four
+ * cache lines on 32-bit targets too.
+ */
 struct pcisim_evq_block {
-	struct pcisim_evq_block *next;
-	uint64_t unused;
+	union {
+		struct pcisim_evq_block *next;
+		uint64_t header[2];
+	};
 	struct pcisim_evq_key k[PCISIM_EVQ_BLOCK_KEYS];
 };
 

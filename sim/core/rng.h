@@ -37,20 +37,45 @@ static inline uint64_t pcisim_rng_next(struct pcisim_rng *r)
 	return result;
 }
 
+/**
+ * pcisim_mul64_portable() - the 128-bit product of @a and @b from four 32x32-bit
+ * products: returns the high 64 bits, stores the low 64 bits in *@lo. For targets
+ * without a 128-bit integer type (32-bit x86, 32-bit Arm); exact, so every target
+ * draws the same numbers.
+ */
+static inline uint64_t pcisim_mul64_portable(uint64_t a, uint64_t b, uint64_t *lo)
+{
+	uint64_t al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+	*lo = (mid << 32) | (ll & 0xffffffffu);
+	return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+/** pcisim_mul64() - the 128-bit product of @a and @b: high 64 bits returned, low in *@lo. */
+static inline uint64_t pcisim_mul64(uint64_t a, uint64_t b, uint64_t *lo)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 m = (unsigned __int128)a * b;
+	*lo = (uint64_t)m;
+	return (uint64_t)(m >> 64);
+#else
+	return pcisim_mul64_portable(a, b, lo);
+#endif
+}
+
 /** pcisim_rng_below() - uniform in [0, n), n > 0, without modulo bias (Lemire). */
 static inline uint64_t pcisim_rng_below(struct pcisim_rng *r, uint64_t n)
 {
-	/* Lemire's multiply-and-reject: unbiased, one 128-bit multiply in the common case. */
-	unsigned __int128 m = (unsigned __int128)pcisim_rng_next(r) * n;
-	uint64_t l = (uint64_t)m;
+	/* Lemire's multiply-and-reject: unbiased, one 64x64->128 multiply in the common case. */
+	uint64_t l;
+	uint64_t h = pcisim_mul64(pcisim_rng_next(r), n, &l);
 	if (l < n) {
 		uint64_t t = (0 - n) % n;
-		while (l < t) {
-			m = (unsigned __int128)pcisim_rng_next(r) * n;
-			l = (uint64_t)m;
-		}
+		while (l < t)
+			h = pcisim_mul64(pcisim_rng_next(r), n, &l);
 	}
-	return (uint64_t)(m >> 64);
+	return h;
 }
 
 /** pcisim_rng_between() - uniform in the closed interval [lo, hi]. */

@@ -74,6 +74,9 @@ struct pcisim_event {
 	struct pcisim_evkind *kind;
 	struct pcisim_comp *target; /* may be NULL */
 	void *ptr;                  /* unhashed payload (owned by the model) */
+#if UINTPTR_MAX == UINT32_MAX
+	uint32_t pad32[3]; /* 32-bit targets: the record stays 64 bytes (sim.c) */
+#endif
 	uint32_t gen;               /* generation of this pool slot */
 	uint32_t state;             /* engine-private */
 	uint64_t a[4];              /* hashed payload */
