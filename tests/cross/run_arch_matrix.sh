@@ -224,7 +224,7 @@ replay() {
 # script in its place that starts it under qemu.
 declare -A CTEST_RESULT
 run_ctest() { # run_ctest ARCH
-	local a=$1 dir=$OUT/unit-$1 libc=/usr/${GNU[$1]} libs=$OUT/sysroot-$1/usr/lib/${MULTIARCH[$1]} exclude=qemu-diff
+	local a=$1 dir=$OUT/unit-$1 libc=/usr/${GNU[$1]} libs=$OUT/sysroot-$1/usr/lib/${MULTIARCH[$1]}
 	say "$a: build with tests, ctest under ${QEMU[$a]}"
 	build "$a" "$dir" -DPCISIM_TESTS=ON "-DCMAKE_CROSSCOMPILING_EMULATOR=${QEMU[$a]};-L;$libc;-E;LD_LIBRARY_PATH=$libs"
 	if [ "$(head -c 4 "$dir/pcisim" | tail -c 3)" = ELF ]; then
