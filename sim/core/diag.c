@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "sim/core/utf8.h"
+
 void pcisim_diag_init(struct pcisim_diag *d, FILE *out)
 {
 	memset(d, 0, sizeof(*d));
@@ -14,30 +16,12 @@ void pcisim_diag_init(struct pcisim_diag *d, FILE *out)
 
 size_t pcisim_utf8_decode(const char *s, uint32_t *cp)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-	uint32_t c, min;
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return p[0] ? 1 : 0;
-	}
-	if ((p[0] & 0xe0) == 0xc0)
-		n = 2, c = p[0] & 0x1f, min = 0x80;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3, c = p[0] & 0x0f, min = 0x800;
-	else if ((p[0] & 0xf8) == 0xf0)
-		n = 4, c = p[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
+	/* NUL-terminated text: the at most 4 bytes of a character, up to the NUL */
+	size_t n = 0;
+	while (n < 4 && s[n])
+		n++;
+	*cp = 0;
+	return pcisim_utf8_char(s, n, cp);
 }
 
 /*

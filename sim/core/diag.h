@@ -44,9 +44,10 @@ struct pcisim_loc {
 struct pcisim_loc pcisim_loc_advance(struct pcisim_loc loc, const char *s, size_t n);
 
 /**
- * pcisim_utf8_decode() - the UTF-8 sequence @s starts with (RFC 3629: shortest form,
- * no surrogates, at most U+10FFFF): its length in bytes (1 to 4) with the code point in
- * *@cp, or 0 when @s does not start a valid sequence (also at its terminating NUL).
+ * pcisim_utf8_decode() - the UTF-8 sequence NUL-terminated @s starts with (RFC 3629:
+ * shortest form, no surrogates, at most U+10FFFF): its length in bytes (1 to 4) with the
+ * code point in *@cp, or 0 when @s does not start a valid sequence (also at its
+ * terminating NUL). pcisim_utf8_char() (utf8.h) for counted bytes.
  */
 size_t pcisim_utf8_decode(const char *s, uint32_t *cp);
 
