@@ -66,6 +66,8 @@ static const struct pcisim_prop_def cxl_rp_props[] = {
 const struct pcisim_driver pcisim_cxl_root_port_drivers[] = {
 	{
 		.name = "cxl-rp",
+		.needs = PCISIM_QEMU_CXL_DEVICES, /* the 7.1 CXL series */
+		.since = "7.1",
 		.help = "CXL Root Port (8086:7075; hw/pci-bridge/cxl_root_port.c)",
 		.props = cxl_rp_props,
 		.hotpluggable = false, /* dc->hotpluggable = false */

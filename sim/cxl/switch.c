@@ -226,6 +226,8 @@ static const struct pcisim_prop_def swcci_props[] = {
 const struct pcisim_driver pcisim_cxl_switch_drivers[] = {
 	{
 		.name = "cxl-upstream",
+		.needs = PCISIM_QEMU_CXL_DEVICES, /* the 7.1 CXL series */
+		.since = "7.1",
 		.help = "CXL Switch Upstream Port (19e5:a128; hw/pci-bridge/cxl_upstream.c)",
 		.kind = PCISIM_FN_UPSTREAM_PORT,
 		.props = cxl_up_props,
@@ -238,6 +240,8 @@ const struct pcisim_driver pcisim_cxl_switch_drivers[] = {
 	},
 	{
 		.name = "cxl-downstream",
+		.needs = PCISIM_QEMU_CXL_DEVICES, /* the 7.1 CXL series */
+		.since = "7.1",
 		.help = "CXL Switch Downstream Port (19e5:a129; hw/pci-bridge/cxl_downstream.c)",
 		.props = cxl_down_props,
 		.realize = cxl_down_realize,

@@ -274,6 +274,8 @@ static const struct pcisim_prop_def ct1_props[] = {
 const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 	{
 		.name = "cxl-type3",
+		.needs = PCISIM_QEMU_CXL_DEVICES, /* the 7.1 CXL series */
+		.since = "7.1",
 		.help = "CXL Memory Device (Type 3) (8086:0d93; hw/mem/cxl_type3.c)",
 		.kind = PCISIM_FN_ENDPOINT,
 		.props = ct3_props,

@@ -20,9 +20,9 @@ struct pcisim_qemu_port_config pcisim_qemu_port_defaults(unsigned qemu)
 		.qemu = qemu,
 		.hotplug = true,
 		.power_controller = true,
-		.speed = PCISIM_LNK_16GT,
-		.width = 32,
-		.acs = true,
+		.speed = qemu & PCISIM_QEMU_RP_FAST_LINK ? PCISIM_LNK_16GT : PCISIM_LNK_2_5GT,
+		.width = qemu & PCISIM_QEMU_RP_FAST_LINK ? 32 : 1,
+		.acs = (qemu & PCISIM_QEMU_RP_ACS) != 0,
 		.res = PCISIM_RES_RESERVE_UNSET,
 	};
 }

@@ -348,7 +348,8 @@ static int virtio_rng_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	if (express) {
 		struct pcisim_exp_config x = {
 			.type = PCI_EXP_TYPE_ENDPOINT,
-			.flr = pcisim_props_bool(pr, "x-pcie-flr-init", post_2_10),
+			.flr = pcisim_props_bool(pr, "x-pcie-flr-init",
+						pcisim_machine_has(mach, PCISIM_QEMU_VIRTIO_FLR)),
 			.deverr = pcisim_props_bool(pr, "x-pcie-deverr-init", post_2_10),
 			.lnkctl = pcisim_props_bool(pr, "x-pcie-lnkctl-init", post_2_10),
 			.qemu = pcisim__compat(fn),
@@ -474,6 +475,12 @@ static const struct pcisim_prop_def e1000_props[] = {
 	{0},
 };
 
+/* virtio_pci_properties over QEMU's history (sim/qemu/compat.c) */
+static const struct pcisim_prop_gate virtio_rng_gates[] = {
+	{"x-pcie-flr-init", PCISIM_QEMU_VIRTIO_FLR_PROP, "4.2"},
+	{0},
+};
+
 static const struct pcisim_prop_def virtio_rng_props[] = {
 	{"disable-legacy", PCISIM_PROP_CHOICE,
 	 "no legacy (transitional) interface (default auto: on behind a PCIe port, off on a root bus)", 0, 0,
@@ -484,7 +491,7 @@ static const struct pcisim_prop_def virtio_rng_props[] = {
 	{"aer", PCISIM_PROP_BOOL, "AER capability at 0x100 (default off)", 0, 0, NULL, true},
 	{"x-disable-pcie", PCISIM_PROP_BOOL, "conventional PCI even behind a PCIe port (default off)", 0, 0,
 	 NULL, true},
-	{"x-pcie-flr-init", PCISIM_PROP_BOOL, "FLR capable (default on; off on machine types < 2.11)", 0, 0,
+	{"x-pcie-flr-init", PCISIM_PROP_BOOL, "FLR capable (default on; off on machine types < 4.2)", 0, 0,
 	 NULL, true},
 	{"x-pcie-deverr-init", PCISIM_PROP_BOOL, "error reporting enables writable (default on)", 0, 0, NULL,
 	 true},
@@ -560,6 +567,7 @@ const struct pcisim_driver pcisim__endpoint_drivers[] = {
 		.help = "virtio entropy source (1af4:1044 modern, 1af4:1005 transitional; hw/virtio/virtio-rng-pci.c)",
 		.kind = PCISIM_FN_ENDPOINT,
 		.props = virtio_rng_props,
+		.prop_gates = virtio_rng_gates,
 		.pcie = true,
 		.hotpluggable = true,
 		.realize = virtio_rng_realize,

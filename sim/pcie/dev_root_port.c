@@ -71,9 +71,9 @@ static int gen_rp_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	pc.slot = (uint16_t)pcisim_props_u64(pr, "slot", 0);
 	pc.hotplug = pcisim_props_bool(pr, "hotplug", true);
 	pc.power_controller = pcisim_props_bool(pr, "power_controller_present", true);
-	pc.speed = pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_16GT);
-	pc.width = pcisim__prop_width(pr, "x-width", 32);
-	pc.acs = !pcisim_props_bool(pr, "disable-acs", false);
+	pc.speed = pcisim__prop_speed(pr, "x-speed", pc.speed);
+	pc.width = pcisim__prop_width(pr, "x-width", pc.width);
+	pc.acs = pc.acs && !pcisim_props_bool(pr, "disable-acs", false);
 	int rc;
 	if ((rc = pcisim__res_reserve(fn, &pc.res, d)) || (rc = pcisim__slot_register(fn, d)))
 		return rc;
@@ -169,11 +169,15 @@ static const struct pcisim_prop_def gen_rp_props[] = {
 	PCISIM__PROPS_PCIE_SLOT,
 	PCISIM__PROP_PCP,
 	PCISIM__PROPS_RES_RESERVE,
-	{"x-speed", PCISIM_PROP_CHOICE, "maximum link speed in GT/s (default 16)", 0, 0,
+	{"x-speed", PCISIM_PROP_CHOICE,
+	 "maximum link speed in GT/s (default 16; 2_5 for machine types up to 3.1)", 0, 0,
 	 pcisim__speed_choices, true},
-	{"x-width", PCISIM_PROP_CHOICE, "maximum link width in lanes (default 32)", 0, 0,
+	{"x-width", PCISIM_PROP_CHOICE,
+	 "maximum link width in lanes (default 32; 1 for machine types up to 3.1)", 0, 0,
 	 pcisim__width_choices, true},
-	{"disable-acs", PCISIM_PROP_BOOL, "no ACS capability at 0x148 (default off)", 0, 0, NULL, true},
+	{"disable-acs", PCISIM_PROP_BOOL,
+	 "no ACS capability at 0x148 (default off; on for machine types up to 3.1)", 0, 0, NULL,
+	 true},
 	{"x-migrate-msix", PCISIM_PROP_BOOL, "migrate the MSI-X table (default on)", 0, 0, NULL, false},
 	{"aer", PCISIM_PROP_BOOL,
 	 "accepted for launch scripts that give it; QEMU's pcie-root-port always has AER at 0x100 and has no such property (default on)",
@@ -193,11 +197,26 @@ static const struct pcisim_prop_def ioh3420_props[] = {
 	{0},
 };
 
+/* rp_props, pcie_slot_props and gen_rp_props over QEMU's history (sim/qemu/compat.c) */
+static const struct pcisim_prop_gate gen_rp_gates[] = {
+	{"x-speed", PCISIM_QEMU_RP_LINK_PROPS, "4.0"},
+	{"x-width", PCISIM_QEMU_RP_LINK_PROPS, "4.0"},
+	{"disable-acs", PCISIM_QEMU_DISABLE_ACS_PROP, "4.1"},
+	{"hotplug", PCISIM_QEMU_SLOT_HOTPLUG_PROP, "5.0"},
+	{0},
+};
+static const struct pcisim_prop_gate ioh3420_gates[] = {
+	{"disable-acs", PCISIM_QEMU_DISABLE_ACS_PROP, "4.1"},
+	{"hotplug", PCISIM_QEMU_SLOT_HOTPLUG_PROP, "5.0"},
+	{0},
+};
+
 const struct pcisim_driver pcisim__root_port_drivers[] = {
 	{
 		.name = "pcie-root-port",
 		.help = "PCI Express Root Port (Red Hat 1b36:000c; hw/pci-bridge/gen_pcie_root_port.c)",
 		.props = gen_rp_props,
+		.prop_gates = gen_rp_gates,
 		.hotpluggable = true,
 		.realize = gen_rp_realize,
 		/* vmstate_rp_dev: VMSTATE_PCI_DEVICE(parent_obj.parent_obj.parent_obj, PCIESlot) */
@@ -208,6 +227,7 @@ const struct pcisim_driver pcisim__root_port_drivers[] = {
 		.name = "ioh3420",
 		.help = "Intel IOH device id 3420 PCIE Root Port (8086:3420; hw/pci-bridge/ioh3420.c)",
 		.props = ioh3420_props,
+		.prop_gates = ioh3420_gates,
 		.hotpluggable = true,
 		.realize = ioh3420_realize,
 		/* vmstate_ioh3420 ("ioh-3240-express-root-port"): the same field path */

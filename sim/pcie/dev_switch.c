@@ -102,9 +102,13 @@ static int xio_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	pc.slot = (uint16_t)pcisim_props_u64(pr, "slot", 0);
 	pc.hotplug = pcisim_props_bool(pr, "hotplug", true);
 	pc.power_controller = pcisim_props_bool(pr, "power_controller_present", true);
-	/* no x-speed/x-width: PCIESlot speed and width stay 0, and so do LNKCAP's fields */
-	pc.speed = PCISIM_LNK_SPEED_NONE;
-	pc.width = 0;
+	/*
+	 * no x-speed/x-width: PCIESlot speed and width stay 0, and so do LNKCAP's fields;
+	 * before 4.0's link speed series every port kept pcie_cap_v1_fill()'s 2.5 GT/s x1
+	 */
+	bool slot_link = (pcisim__compat(fn) & PCISIM_QEMU_RP_LINK_PROPS) != 0;
+	pc.speed = slot_link ? PCISIM_LNK_SPEED_NONE : PCISIM_LNK_2_5GT;
+	pc.width = slot_link ? 0 : 1;
 	pc.acs = false; /* xio3130_downstream_realize() adds no ACS */
 	int rc;
 	if ((rc = pcisim__slot_register(fn, d)))
@@ -131,6 +135,12 @@ static const struct pcisim_prop_def xio_down_props[] = {
 	{0},
 };
 
+/* pcie_slot_props over QEMU's history (sim/qemu/compat.c) */
+static const struct pcisim_prop_gate xio_down_gates[] = {
+	{"hotplug", PCISIM_QEMU_SLOT_HOTPLUG_PROP, "5.0"},
+	{0},
+};
+
 const struct pcisim_driver pcisim__switch_drivers[] = {
 	{
 		.name = "x3130-upstream",
@@ -150,6 +160,7 @@ const struct pcisim_driver pcisim__switch_drivers[] = {
 		.name = "xio3130-downstream",
 		.help = "TI X3130 Downstream Port of PCI Express Switch (104c:8233; hw/pci-bridge/xio3130_downstream.c)",
 		.props = xio_down_props,
+		.prop_gates = xio_down_gates,
 		.realize = xio_down_realize,
 		.vmsd_name = "xio3130-express-downstream-port",
 		.vmsd_path = "parent_obj.parent_obj.parent_obj",

@@ -449,7 +449,13 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 					 "unknown device driver '%s'; valid drivers: %s", props->driver,
 					 buf);
 	}
+	if (drv->needs && !pcisim_machine_has(&fab->machine, drv->needs))
+		return pcisim_diag_error(d, props->loc,
+					 "'%s' is not a valid device model name in the emulated QEMU (QEMU %s added it)",
+					 drv->name, drv->since ? drv->since : "?");
 	int rc = pcisim_props_check(props, common_props, drv->props, d);
+	if (!rc)
+		rc = pcisim_props_check_gates(props, drv->prop_gates, fab->machine.compat, d);
 	if (rc)
 		return rc;
 

@@ -88,9 +88,14 @@ struct pcisim_driver {
 	enum pcisim_fn_kind kind;
 	size_t size;                 /* sizeof the model's struct (embeds pcisim_pcifn first) */
 	const struct pcisim_prop_def *props; /* driver-specific properties; ends with {0} */
+	/* properties only some emulated QEMU versions have; ends with {0}; NULL = none */
+	const struct pcisim_prop_gate *prop_gates;
 	bool pcie;                   /* 4 KiB config space */
 	bool bridge;                 /* type 1 header: has a secondary bus */
 	bool hotpluggable;           /* may be device_add'ed / device_del'ed */
+	/* exists only where the machine has this PCISIM_QEMU_* bit (0 = always), since QEMU @since */
+	unsigned needs;
+	const char *since;
 	/* build config space and model state from properties; <0 with a diag on error */
 	int (*realize)(struct pcisim_pcifn *fn, struct pcisim_diag *d);
 	/* after every component exists (e.g. target= references) */

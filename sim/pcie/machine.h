@@ -50,6 +50,33 @@ enum {
 	PCISIM_QEMU_VIRTIO_RNG_VECTORS = 1 << 10,
 	/* virtio PCI: x-pcie-pm-no-soft-reset default on */
 	PCISIM_QEMU_PM_NO_SOFT_RESET = 1 << 11,
+	/*
+	 * PCIESlot link speed and width: pcie-root-port has x-speed/x-width, xio3130's
+	 * LNKCAP fields are zero; without, every port's LNKCAP is 2.5 GT/s x1
+	 */
+	PCISIM_QEMU_RP_LINK_PROPS = 1 << 12,
+	/* ... and builds with them (machine types from 4.0; hw_compat_3_1 sets 2.5 GT/s x1) */
+	PCISIM_QEMU_RP_FAST_LINK = 1 << 13,
+	/* pcie-root-port has an ACS capability */
+	PCISIM_QEMU_RP_ACS = 1 << 14,
+	/* root ports have the disable-acs property */
+	PCISIM_QEMU_DISABLE_ACS_PROP = 1 << 15,
+	/* PCIe ports have the hotplug property */
+	PCISIM_QEMU_SLOT_HOTPLUG_PROP = 1 << 16,
+	/* a Slot Control write unplugs only on the transition into power off + indicator off */
+	PCISIM_QEMU_SLOT_EJECT_ON_CHANGE = 1 << 17,
+	/*
+	 * slot power control reaches the device (power state, reset on power off), device_del
+	 * is refused while the power indicator blinks and unplugs at once from a powered-off
+	 * slot, and a repeated device_del is refused until the pending delete expires
+	 */
+	PCISIM_QEMU_SLOT_POWER = 1 << 18,
+	/* the CXL devices exist (pxb-cxl, cxl-rp, cxl-upstream, cxl-downstream, cxl-type3) */
+	PCISIM_QEMU_CXL_DEVICES = 1 << 19,
+	/* virtio PCI: x-pcie-flr-init exists ... */
+	PCISIM_QEMU_VIRTIO_FLR_PROP = 1 << 20,
+	/* ... and defaults on */
+	PCISIM_QEMU_VIRTIO_FLR = 1 << 21,
 };
 
 /** A memory backend the machine was given (QEMU -object memory-backend-*). */

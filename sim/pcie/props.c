@@ -295,3 +295,16 @@ int pcisim_props_check(const struct pcisim_props *p, const struct pcisim_prop_de
 	}
 	return 0;
 }
+
+int pcisim_props_check_gates(const struct pcisim_props *p, const struct pcisim_prop_gate *gates,
+			     unsigned machine_compat, struct pcisim_diag *d)
+{
+	for (const struct pcisim_prop_gate *g = gates; g && g->name; g++) {
+		const struct pcisim_prop *v = pcisim_props_find(p, g->name);
+		if (v && !(machine_compat & g->needs))
+			return pcisim_diag_error(d, v->key_loc,
+						 "'%s' is not a property of '%s' in the emulated QEMU (QEMU %s added it); QEMU reports: Property '.%s' not found",
+						 v->name, p->driver, g->since, v->name);
+	}
+	return 0;
+}

@@ -71,6 +71,24 @@ bool pcisim_props_addr(const struct pcisim_props *p, const char *name, uint8_t *
 int pcisim_props_check(const struct pcisim_props *p, const struct pcisim_prop_def *common,
 		       const struct pcisim_prop_def *specific, struct pcisim_diag *d);
 
+/*
+ * A property younger than the oldest QEMU pcisim emulates: it exists only where the
+ * machine has the PCISIM_QEMU_* bit @needs (sim/pcie/machine.h); QEMU @since added it.
+ */
+struct pcisim_prop_gate {
+	const char *name;
+	unsigned needs;
+	const char *since;
+};
+
+/**
+ * pcisim_props_check_gates() - refuse a property the emulated QEMU lacks: "'x-speed' is
+ * not a property of 'pcie-root-port' in the emulated QEMU (QEMU 4.0 added it) ..." at
+ * the key's location. @gates ends with {0}; NULL means none.
+ */
+int pcisim_props_check_gates(const struct pcisim_props *p, const struct pcisim_prop_gate *gates,
+			     unsigned machine_compat, struct pcisim_diag *d);
+
 /** Parse one value of a type (shared with actions); 0 or -1. */
 int pcisim_prop_parse_addr(const char *s, uint8_t *devfn);
 int pcisim_prop_parse_size(const char *s, uint64_t *out);

@@ -83,6 +83,12 @@ static uint16_t exp_off(struct pcisim_slot *s, uint16_t reg)
 	return (uint16_t)(s->port->exp + reg);
 }
 
+/* The emulated QEMU's behaviour bit @bit (sim/pcie/machine.h). */
+static bool has(const struct pcisim_slot *s, unsigned bit)
+{
+	return pcisim_machine_has(&s->port->fn.fabric->machine, bit);
+}
+
 static uint16_t get_ctl(struct pcisim_slot *s)
 {
 	return pcisim_cfg_get16(cfg(s), exp_off(s, PCI_EXP_SLTCTL));
@@ -233,6 +239,9 @@ static void slot_event(struct pcisim_slot *s, uint16_t ev, const char *why)
  */
 static void update_power(struct pcisim_slot *s)
 {
+	/* before 6.2 slot power control was registers only: the device stayed powered */
+	if (!has(s, PCISIM_QEMU_SLOT_POWER))
+		return;
 	uint32_t cap = pcisim_cfg_get32(cfg(s), exp_off(s, PCI_EXP_SLTCAP));
 	bool power = !(cap & PCI_EXP_SLTCAP_PCP) || !(get_ctl(s) & PCI_EXP_SLTCTL_PCC);
 	struct pcisim_pcibus *b = s->port->fn.secondary;
@@ -360,10 +369,13 @@ void pcisim_slot_write_config(struct pcisim_slot *s, uint16_t old_ctl, uint16_t 
 	 * QEMU detaches the device on the transition into "power off and power indicator
 	 * off" while a device is present (the guest's way of finishing an unplug).
 	 */
+	bool was_off = (old_ctl & PCI_EXP_SLTCTL_PCC) &&
+		       (old_ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_OFF;
+	/* before 4.1 every such write unplugged, a rewrite of "off" included */
+	if (!has(s, PCISIM_QEMU_SLOT_EJECT_ON_CHANGE))
+		was_off = false;
 	if ((get_sta(s) & PCI_EXP_SLTSTA_PDS) && (wv & PCI_EXP_SLTCTL_PCC) == PCI_EXP_SLTCTL_PWR_OFF &&
-	    (wv & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_OFF &&
-	    (!(old_ctl & PCI_EXP_SLTCTL_PCC) ||
-	     (old_ctl & PCI_EXP_SLTCTL_PIC) != PCI_EXP_SLTCTL_PWR_IND_OFF)) {
+	    (wv & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_OFF && !was_off) {
 		pcisim_log(s->port->fn.comp.sim, &s->port->fn.comp, "pcisim",
 			   "%s: guest turned slot power and power indicator off: QEMU unplugs the device",
 			   s->port->fn.comp.name);
@@ -462,7 +474,8 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
 					 "slot is electromechanically locked: Device or resource busy");
 	uint16_t ctl = get_ctl(s);
-	if ((ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_BLINK)
+	bool power_rules = has(s, PCISIM_QEMU_SLOT_POWER); /* 6.2 */
+	if (power_rules && (ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_BLINK)
 		return pcisim_diag_error(d, (struct pcisim_loc){0},
 					 "Hot-unplug failed: guest is busy (power indicator blinking)");
 	child->unplug_pending = true;
@@ -479,7 +492,7 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 		pcisim_device_destroy(child->fabric, child);
 		return 0;
 	}
-	if ((ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_OFF &&
+	if (power_rules && (ctl & PCI_EXP_SLTCTL_PIC) == PCI_EXP_SLTCTL_PWR_IND_OFF &&
 	    (ctl & PCI_EXP_SLTCTL_PCC) == PCI_EXP_SLTCTL_PWR_OFF) {
 		/* Already powered off: no round trip through the guest. */
 		do_unplug(s, "device_del on a powered-off slot");

@@ -47,8 +47,11 @@ unsigned pcisim_qemu_machine_version(const struct pcisim_machine *m)
 
 bool pcisim_qemu_acpi_pcihp_bridges_default(const struct pcisim_machine *m)
 {
-	/* hw/i386/pc.c pc_compat_6_0: ICH9-LPC acpi-pci-hotplug-with-bridge-support=off */
-	return !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
+	/*
+	 * hw/i386/pc.c pc_compat_6_0: ICH9-LPC acpi-pci-hotplug-with-bridge-support=off;
+	 * "q35" is the binary's newest type, so a binary before 6.1 has it off too.
+	 */
+	return pcisim_qemu_machine_version(m) >= PCISIM_QEMU(6, 1);
 }
 
 void pcisim_qemu_machine_defaults(struct pcisim_machine *m)
@@ -109,6 +112,44 @@ void pcisim_qemu_compat_update(struct pcisim_machine *m)
 	/* x-pcie-pm-no-soft-reset (9.1), off in hw_compat_9_0 */
 	if (bin >= PCISIM_QEMU(9, 1) && mt >= PCISIM_QEMU(9, 1))
 		f |= PCISIM_QEMU_PM_NO_SOFT_RESET;
+	/*
+	 * 4.0, "pcie: Allow generic PCIe root port to specify link speed and width":
+	 * x-speed/x-width on pcie-root-port, default 16 GT/s x32; hw_compat_3_1 sets
+	 * 2_5/1, which builds what 2.12 and 3.x had (LNKCAP/LNKSTA 2.5 GT/s x1).
+	 */
+	if (bin >= PCISIM_QEMU(4, 0))
+		f |= PCISIM_QEMU_RP_LINK_PROPS;
+	if (bin >= PCISIM_QEMU(4, 0) && mt >= PCISIM_QEMU(4, 0))
+		f |= PCISIM_QEMU_RP_FAST_LINK;
+	/*
+	 * pcie-root-port's ACS came in 4.0 unconditionally; 4.1's "pcie_root_port: Disable
+	 * ACS on older machines" added disable-acs and set it in hw_compat_3_1.
+	 */
+	if (bin == PCISIM_QEMU(4, 0) || (bin >= PCISIM_QEMU(4, 1) && mt >= PCISIM_QEMU(4, 0)))
+		f |= PCISIM_QEMU_RP_ACS;
+	if (bin >= PCISIM_QEMU(4, 1))
+		f |= PCISIM_QEMU_DISABLE_ACS_PROP;
+	/* 4.1, "pcie: check that slt ctrl changed before deleting" (July 2019) */
+	if (bin >= PCISIM_QEMU(4, 1))
+		f |= PCISIM_QEMU_SLOT_EJECT_ON_CHANGE;
+	/* 5.0, "pcie_root_port: Add hotplug disabling option" (PCIESlot hotplug) */
+	if (bin >= PCISIM_QEMU(5, 0))
+		f |= PCISIM_QEMU_SLOT_HOTPLUG_PROP;
+	/*
+	 * 6.2: "pcie: implement slot power control for pcie root ports", "pcie: add power
+	 * indicator blink check", "pcie: fast unplug when slot power is off", "pcie: expire
+	 * pending delete", with qdev_unplug() refusing a repeated device_del.
+	 */
+	if (bin >= PCISIM_QEMU(6, 2))
+		f |= PCISIM_QEMU_SLOT_POWER;
+	/* 4.2: virtio PCI FLR (x-pcie-flr-init), off in hw_compat_4_1 */
+	if (bin >= PCISIM_QEMU(4, 2))
+		f |= PCISIM_QEMU_VIRTIO_FLR_PROP;
+	if (bin >= PCISIM_QEMU(4, 2) && mt >= PCISIM_QEMU(4, 2))
+		f |= PCISIM_QEMU_VIRTIO_FLR;
+	/* 7.1: the CXL type 3 series (hw/cxl, hw/mem/cxl_type3.c, pxb-cxl, cxl-rp) */
+	if (bin >= PCISIM_QEMU(7, 1))
+		f |= PCISIM_QEMU_CXL_DEVICES;
 	m->compat = f;
 }
 

@@ -52,7 +52,7 @@ static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *n
 			return rc;
 		if (pcisim_qemu_version_parse(s, &m->qemu) || !pcisim_qemu_version_supported(m->qemu))
 			return pcisim_diag_error(d, q->loc,
-						 "'qemu': '%s' is not a QEMU version pcisim emulates; expected MAJOR.MINOR from 4.0 on, e.g. \"7.2\" or \"8.1\" (quote it)",
+						 "'qemu': '%s' is not a QEMU version pcisim emulates; expected MAJOR.MINOR from 2.12 on, e.g. \"7.2\" or \"8.1\" (quote it)",
 						 s);
 	}
 	const struct pcisim_ynode *c = pcisim_ymap_get(node, "cxl");

@@ -130,7 +130,9 @@ static int act_device_del(struct pcisim_sim *sim, const struct pcisim_step *s)
 	err_open(&e);
 	struct pcisim_pcifn *up = fn->bus ? fn->bus->bridge : NULL;
 	/* QEMU qdev_unplug(): the request is pending per device. */
-	if (fn->unplug_pending && sim->now < fn->unplug_pending_until) {
+	/* before 6.2 a repeated device_del was not refused: it asked again */
+	if (fn->unplug_pending && sim->now < fn->unplug_pending_until &&
+	    pcisim_machine_has(&fn->fabric->machine, PCISIM_QEMU_SLOT_POWER)) {
 		pcisim_diag_error(&e.d, (struct pcisim_loc){0},
 				  "Device %s is already in the process of unplug", fn->comp.name);
 	} else if (!up || !up->drv->unplug_request) {

@@ -102,6 +102,8 @@ const struct pcisim_driver pcisim_pxb_drivers[] = {
 	},
 	{
 		.name = "pxb-cxl",
+		.needs = PCISIM_QEMU_CXL_DEVICES, /* the 7.1 CXL series */
+		.since = "7.1",
 		.help = "CXL Host Bridge (hw/pci-bridge/pci_expander_bridge.c)",
 		.kind = PCISIM_FN_HOST_BRIDGE,
 		.props = pxb_cxl_props,

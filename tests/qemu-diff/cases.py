@@ -119,7 +119,7 @@ CASES = []
 
 # ---- boot state ----
 
-for m in ("pc-q35-6.0", "pc-q35-6.1", "pc-q35-7.2"):
+for m in ("pc-q35-2.12", "pc-q35-3.1", "pc-q35-4.0", "pc-q35-4.2", "pc-q35-6.0", "pc-q35-6.1", "pc-q35-7.2"):
     CASES.append(case(
         "boot-" + m[3:], "hotplug",
         "boot state: occupied and empty slots of root ports, a switch and ioh3420 (%s)" % m,
