@@ -24,6 +24,8 @@ struct pcisim_outcomes {
 	struct pcisim_outcome *v; /* from the records, in the order they first happened */
 	size_t n, cap;
 	uint64_t migrations_failed;
+	struct unplug_request { uint32_t comp_id; pcisim_time t; } *req; /* the last device_del of each */
+	size_t nreq, capreq;
 	struct pcisim_outcome *out; /* the last collect()'s list */
 	size_t cap_out;
 };
@@ -86,6 +88,15 @@ static void watch(struct pcisim_sink *s, const struct pcisim_record *r)
 		if (strcmp(field_str(r, "why", a, sizeof(a)), "surprise removal"))
 			return;
 		note(o, "device lost", where, "surprise removal: the device left its slot", r->t);
+	} else if (!strcmp(k, "pci.unplug_request")) {
+		size_t i = 0;
+		while (i < o->nreq && o->req[i].comp_id != r->comp_id)
+			i++;
+		if (i == o->nreq) {
+			o->req = pcisim_grow(o->req, &o->capreq, o->nreq + 1, sizeof(*o->req));
+			o->req[o->nreq++].comp_id = r->comp_id;
+		}
+		o->req[i].t = r->t;
 	} else if (!strcmp(k, "pciehp.state")) {
 		if (strcmp(field_str(r, "why", a, sizeof(a)), "enable failed"))
 			return;
@@ -104,6 +115,7 @@ static void watch_close(struct pcisim_sink *s)
 {
 	struct pcisim_outcomes *o = (struct pcisim_outcomes *)s;
 	free(o->v);
+	free(o->req);
 	free(o->out);
 }
 
@@ -154,8 +166,11 @@ const struct pcisim_outcome *pcisim_outcomes_collect(struct pcisim_outcomes *o, 
 		struct pcisim_outcome *x = out_add(o, n);
 		x->kind = "device_del pending";
 		snprintf(x->where, sizeof(x->where), "%s", fn->comp.name);
-		snprintf(x->what, sizeof(x->what), "the device is still there at the end of the run");
+		snprintf(x->what, sizeof(x->what), "device_del asked for it; it is still there at the end of the run");
 		x->first = o->sim->now;
+		for (size_t k = 0; k < o->nreq; k++)
+			if (o->req[k].comp_id == fn->comp.id)
+				x->first = o->req[k].t;
 		x->count = 1;
 	}
 	return o->out;
