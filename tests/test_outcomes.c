@@ -288,6 +288,33 @@ static void state_comparisons(void **state)
 	}
 }
 
+/* Slot Status of a native hot-plug port with a device: Presence Detect State (0x40). */
+static void state_slot_status_bits(void **state)
+{
+	(void)state;
+	static const char head[] =
+		"version: 1\nname: pds\n"
+		"machine: {acpi-pci-hotplug-with-bridge-support: off}\n"
+		"topology:\n"
+		"  - {driver: pcie-root-port, chassis: 1, slot: 1, id: rp1, bus: pcie.0, addr: \"0x12\"}\n"
+		"  - {driver: e1000e, id: nic0, bus: rp1}\n"
+		"expect:\n";
+	char *out;
+	const char *path = scenario("pds.yaml", head,
+				    "  - {state: rp1, key: slot_status, bits_set: 0x40, bits_clear: 0x8}\n"
+				    "  - {state: rp1, key: slot_status, bits_clear: 0x48}\n");
+	int rc = tb_cli(&out, "simulate %s", path);
+	assert_int_equal(rc, 1);
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "ok   %s:8:5: state: expected rp1.slot_status has bits 0x40 set, bits 0x8 clear; observed 0x40 (64)\n"
+		 "FAIL %s:9:5: state: expected rp1.slot_status has bits 0x48 clear; observed 0x40 (64), bits 0x40 set\n",
+		 path, path);
+	assert_has(out, want);
+	assert_has(out, "expectations: 1 passed, 1 failed\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +327,7 @@ int main(void)
 		cmocka_unit_test(outcomes_of_shipped_scenarios),
 		cmocka_unit_test(device_del_pending),
 		cmocka_unit_test(state_comparisons),
+		cmocka_unit_test(state_slot_status_bits),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -47,7 +47,6 @@ static const char usage[] =
 	"                        like 00:12.0) as 'lspci -vvv' would; may be repeated\n"
 	PCISIM_LIMITS_HELP
 	"\n"
-	"\n"
 	"After the run it prints what went wrong in it (a failed migration, a failed\n"
 	"recovery, a device lost, I/O errors, a device_del left pending) and checks the\n"
 	"built-in invariants; a violated invariant that no expectation accounts for fails.\n"
