@@ -135,16 +135,81 @@ static bool recoveries_complete(struct pcisim_sim *sim, const char *end_reason, 
 
 static const struct pcisim_invariant builtin[] = {
 	{"migration-completes", "every migration the run started completed", migration_completes,
-	 "{migration: completed}"},
-	{"slot-settled", "an idle run leaves no pciehp slot in a transient state", slot_settled, NULL},
+	 "{migration: completed}", "migration", "failed"},
+	{"slot-settled", "an idle run leaves no pciehp slot in a transient state", slot_settled, NULL, NULL, NULL},
 	{"io-accounted", "every I/O request is completed, errored with a reason, or in flight",
-	 io_accounted, NULL},
+	 io_accounted, NULL, NULL, NULL},
 	{"recoveries-complete", "an idle run leaves no AER/DPC recovery half-way", recoveries_complete,
-	 NULL},
+	 NULL, NULL, NULL},
+	{0},
+};
+
+/* ---- the `invariant:` expectation ---- */
+
+const char *pcisim_run_end_reason(struct pcisim_sim *sim)
+{
+	return sim->stopping ? "stopped" : pcisim_next_time(sim) == PCISIM_TIME_MAX ? "idle" : "time limit";
+}
+
+static int invariant_expect_check(struct pcisim_sim *sim, const struct pcisim_expect *e,
+				  struct pcisim_diag *d)
+{
+	const struct pcisim_pval *name = &e->vals[0];
+	const struct pcisim_pval *violated = pcisim_expect_param(e, "violated");
+	const struct pcisim_pval *ignore = pcisim_expect_param(e, "ignore");
+	if (!pcisim_invariant_find(name->s)) {
+		const char **names = pcisim_invariant_names();
+		char buf[1024];
+		pcisim_choices(buf, sizeof(buf), names);
+		free(names);
+		return pcisim_diag_error(d, name->node->loc, "unknown invariant '%s'; valid invariants: %s",
+					 name->s, buf);
+	}
+	if (violated->set && ignore->set)
+		return pcisim_diag_error(d, ignore->node->loc,
+					 "'ignore' and 'violated' do not go together; expected one of them: 'violated: yes' (the run breaks it), 'violated: no' (it holds) or 'ignore: yes' (not checked)");
+	if (!violated->set && !(ignore->set && ignore->u))
+		return pcisim_diag_error(d, ignore->set ? ignore->node->loc : e->loc,
+					 "expectation 'invariant' needs 'violated: yes' (the run breaks it), 'violated: no' (it holds) or 'ignore: yes' (not checked)");
+	return 0;
+}
+
+static bool invariant_expect_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp,
+				  size_t ne, char *obs, size_t no)
+{
+	const char *name = e->vals[0].s;
+	const struct pcisim_pval *violated = pcisim_expect_param(e, "violated");
+	const struct pcisim_invariant *inv = pcisim_invariant_find(name);
+	if (!violated->set) {
+		snprintf(exp, ne, "invariant %s not checked", name);
+		snprintf(obs, no, "ignored");
+		return true;
+	}
+	snprintf(exp, ne, "invariant %s %s", name, violated->u ? "violated" : "holds");
+	char where[256] = "", what[768] = "";
+	bool holds = inv->check(sim, pcisim_run_end_reason(sim), where, sizeof(where), what, sizeof(what));
+	if (holds)
+		snprintf(obs, no, "it holds");
+	else
+		snprintf(obs, no, "violated at %s: %s", where, what);
+	return holds != (bool)violated->u;
+}
+
+static const struct pcisim_param_def invariant_expect_params[] = {
+	{"invariant", PCISIM_P_STR, true, "invariant name", NULL, 0, 0},
+	{"violated", PCISIM_P_BOOL, false, "yes: the run breaks it; no: it holds", NULL, 0, 0},
+	{"ignore", PCISIM_P_BOOL, false, "yes: not checked in this scenario", NULL, 0, 0},
+	{0},
+};
+
+static const struct pcisim_expect_def invariant_expects[] = {
+	{"invariant", "a built-in invariant is violated, holds, or is not checked",
+	 invariant_expect_params, invariant_expect_check, invariant_expect_eval, 0, NULL, NULL},
 	{0},
 };
 
 void pcisim_replay_register(void)
 {
 	pcisim_invariants_add(builtin);
+	pcisim_expects_add(invariant_expects);
 }

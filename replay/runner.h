@@ -173,6 +173,13 @@ struct pcisim_invariant {
 	bool (*check)(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,
 		      char *what, size_t nwhat);
 	const char *as_expect;
+	/*
+	 * A violation is accounted for (`pcisim simulate` exits 0 on it) by an expectation
+	 * of the scenario `@expected_kind: @expected_value` that holds, as the PDS race's
+	 * `migration: failed` accounts for migration-completes; NULL when only an
+	 * `invariant:` expectation can (replay/outcomes.h).
+	 */
+	const char *expected_kind, *expected_value;
 };
 
 /**
@@ -184,7 +191,9 @@ void pcisim_invariants_add(const struct pcisim_invariant *table);
 const struct pcisim_invariant *pcisim_invariant_find(const char *name);
 /** Names of every invariant, NULL-terminated (free() the array). */
 const char **pcisim_invariant_names(void);
-/** Register the built-in invariants and record kinds of this layer. */
+/** Why a finished run ended, as invariants take it: "stopped", "idle" or "time limit". */
+const char *pcisim_run_end_reason(struct pcisim_sim *sim);
+/** Register the built-in invariants, record kinds and the `invariant:` expectation. */
 void pcisim_replay_register(void);
 
 #endif

@@ -272,8 +272,8 @@ static bool holds(struct pcisim_sim *sim, const char *end_reason, char *where, s
 	return true;
 }
 
-static const struct pcisim_invariant inv_dup_first[] = {{"test.inv.dup", "first", holds, NULL}, {0}};
-static const struct pcisim_invariant inv_dup_second[] = {{"test.inv.dup", "second", holds, NULL}, {0}};
+static const struct pcisim_invariant inv_dup_first[] = {{"test.inv.dup", "first", holds, NULL, NULL, NULL}, {0}};
+static const struct pcisim_invariant inv_dup_second[] = {{"test.inv.dup", "second", holds, NULL, NULL, NULL}, {0}};
 
 static bool breaks(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw, char *what,
 		   size_t nwhat)
@@ -293,7 +293,7 @@ static void invariants(void **state)
 		snprintf(inv_expects[i], sizeof(inv_expects[i]), "{count: test.inv, equals: %d}", i);
 		bool bad = i >= 2 * NINV_TABLES - NVIOLATED;
 		inv_tabs[i / 2][i % 2] = (struct pcisim_invariant){inv_names[i], "a test invariant",
-								    bad ? breaks : holds, inv_expects[i]};
+								    bad ? breaks : holds, inv_expects[i], NULL, NULL};
 	}
 	for (int t = 0; t < NINV_TABLES; t++)
 		pcisim_invariants_add(inv_tabs[t]);

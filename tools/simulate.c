@@ -17,6 +17,7 @@
 #include "tools/lspci.h"
 #include "tools/cli.h"
 #include "tools/limits.h"
+#include "tools/outcomes.h"
 
 #ifdef PCISIM_PROFILE
 #include <gperftools/profiler.h>
@@ -46,8 +47,12 @@ static const char usage[] =
 	"                        like 00:12.0) as 'lspci -vvv' would; may be repeated\n"
 	PCISIM_LIMITS_HELP
 	"\n"
-	"exit status: 0 every expectation holds, 1 one failed, 2 bad input, 3 a limit\n"
-	"stopped the run\n";
+	"After the run it prints what went wrong in it (a failed migration, a failed\n"
+	"recovery, a device lost, I/O errors, a device_del left pending) and checks the\n"
+	"built-in invariants; a violated invariant that no expectation accounts for fails.\n"
+	"\n"
+	"exit status: 0 every expectation and invariant holds, 1 one failed, 2 bad input,\n"
+	"3 a limit stopped the run\n";
 
 struct sim_opts {
 	const char *file;
@@ -202,6 +207,7 @@ static int simulate_main(int argc, char **argv)
 		pcisim_trace_add_sink(tr, pcisim_sink_timeline(stdout));
 	if (trace_file)
 		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
+	struct pcisim_outcomes *watch = pcisim_outcomes_attach(&sim);
 
 	struct pcisim_recorder *rec = NULL;
 	if (o.record &&
@@ -254,6 +260,10 @@ static int simulate_main(int argc, char **argv)
 	FILE *rep = o.json ? NULL : stdout;
 	unsigned failed = pcisim_scenario_check(&sim, &sc, o.quiet ? (o.json ? NULL : stdout) : rep,
 						!o.quiet && !o.json);
+	struct pcisim_run_report report;
+	pcisim_report_collect(&report, watch, &sim, &sc);
+	if (!o.json)
+		pcisim_report_print_checks(&report, stdout, !o.quiet);
 	char t[40];
 	pcisim_time_format_fixed(sim.now, t, sizeof(t));
 	if (o.json) {
@@ -280,6 +290,7 @@ static int simulate_main(int argc, char **argv)
 		}
 		json_object_set_new(j, "expectations", ex);
 		json_object_set_new(j, "failed", json_integer(failed));
+		pcisim_report_json(&report, j);
 		char h[24];
 		snprintf(h, sizeof(h), "%016llx", (unsigned long long)sim.hash);
 		json_object_set_new(j, "hash", json_string(h));
@@ -294,11 +305,13 @@ static int simulate_main(int argc, char **argv)
 			printf("scenario %s: seed %llu, %llu events, %llu records, ended at %s s (%s)\n",
 			       sc.name, (unsigned long long)seed, (unsigned long long)sim.executed,
 			       (unsigned long long)tr->count, t, reason);
+			pcisim_report_print_summary(&report, stdout);
 			printf("expectations: %zu passed, %u failed\n", sc.nexpects - failed, failed);
 		}
 		printf("trace hash: %016llx\n", (unsigned long long)sim.hash);
 	}
-	status = lspci_bad ? PCISIM_EXIT_USAGE : failed ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
+	status = lspci_bad ? PCISIM_EXIT_USAGE : failed || report.unaccounted ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
+	pcisim_report_free(&report);
 	if (record_bad)
 		status = PCISIM_EXIT_USAGE;
 	free(lspci_text);

@@ -3,6 +3,8 @@
  * log, stop.
  */
 #include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,15 +340,61 @@ static struct pcisim_comp *find_any(struct pcisim_sim *sim, const char *name)
 	return NULL;
 }
 
+/* The comparisons a state expectation may make; at least one is needed. */
+static const char *const state_tests[] = {"equals", "bits_set", "bits_clear", "at_least", "at_most", NULL};
+
+static int state_combination(const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	const struct pcisim_pval *eq = pcisim_expect_param(e, "equals");
+	const struct pcisim_pval *mask = pcisim_expect_param(e, "mask");
+	const struct pcisim_pval *set = pcisim_expect_param(e, "bits_set");
+	const struct pcisim_pval *clr = pcisim_expect_param(e, "bits_clear");
+	const struct pcisim_pval *lo = pcisim_expect_param(e, "at_least");
+	const struct pcisim_pval *hi = pcisim_expect_param(e, "at_most");
+	if (!eq->set && !set->set && !clr->set && !lo->set && !hi->set)
+		return pcisim_diag_error(d, e->loc,
+					 "expectation 'state' needs 'equals', 'bits_set', 'bits_clear', 'at_least' or 'at_most'");
+	if (eq->set && (lo->set || hi->set)) {
+		const struct pcisim_pval *b = lo->set ? lo : hi;
+		return pcisim_diag_error(d, b->node->loc,
+					 "'equals' and '%s' do not go together; expected either 'equals' or a range ('at_least', 'at_most')",
+					 b->def->name);
+	}
+	if (mask->set && !eq->set && !lo->set && !hi->set)
+		return pcisim_diag_error(d, mask->node->loc,
+					 "'mask' needs 'equals', 'at_least' or 'at_most' to compare the masked value with; 'bits_set' and 'bits_clear' name their bits themselves");
+	if (lo->set && hi->set && hi->u < lo->u)
+		return pcisim_diag_error(d, hi->node->loc,
+					 "'at_most: %s' is below 'at_least: %s'; expected at_least <= at_most",
+					 hi->s, lo->s);
+	if (set->set && clr->set && (set->u & clr->u))
+		return pcisim_diag_error(d, clr->node->loc,
+					 "'bits_clear: %s' and 'bits_set: %s' share bits 0x%llx; expected a bit in one of them only",
+					 clr->s, set->s, (unsigned long long)(set->u & clr->u));
+	return 0;
+}
+
 static int state_check(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d)
 {
+	int rc = state_combination(e, d);
+	if (rc)
+		return rc;
 	struct pcisim_comp *c = find_any(sim, e->vals[0].s);
 	const struct pcisim_pval *key = pcisim_expect_param(e, "key");
 	if (!c) /* created later by a step: checked at the end */
 		return 0;
 	struct pcisim_value v;
-	if (pcisim_comp_query(c, key->s, &v) == 0)
+	if (pcisim_comp_query(c, key->s, &v) == 0) {
+		/* text states compare with equals: only */
+		for (size_t i = 1; v.is_str && state_tests[i]; i++) {
+			const struct pcisim_pval *p = pcisim_expect_param(e, state_tests[i]);
+			if (p->set)
+				return pcisim_diag_error(d, p->node->loc,
+							 "%s's state '%s' is text ('%s'), not a number; expected 'equals' for it",
+							 c->name, key->s, v.s);
+		}
 		return 0;
+	}
 	char buf[1024] = "present";
 	if (c->ops && c->ops->query_keys) {
 		size_t n = strlen(buf);
@@ -357,6 +405,20 @@ static int state_check(struct pcisim_sim *sim, const struct pcisim_expect *e, st
 				 c->name, c->ops ? c->ops->type : "?", key->s, buf);
 }
 
+/* Append printf text to @buf (of @n bytes) at *@u, as far as it fits. */
+PCISIM_PRINTF(4, 5)
+static void append(char *buf, size_t n, size_t *u, const char *fmt, ...)
+{
+	if (*u >= n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(buf + *u, n - *u, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*u += (size_t)k;
+}
+
 static bool state_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp,
 		       size_t ne, char *obs, size_t no)
 {
@@ -364,12 +426,31 @@ static bool state_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, ch
 	const struct pcisim_pval *key = pcisim_expect_param(e, "key");
 	const struct pcisim_pval *eq = pcisim_expect_param(e, "equals");
 	const struct pcisim_pval *mask = pcisim_expect_param(e, "mask");
-	struct pcisim_comp *c = find_any(sim, name);
+	const struct pcisim_pval *set = pcisim_expect_param(e, "bits_set");
+	const struct pcisim_pval *clr = pcisim_expect_param(e, "bits_clear");
+	const struct pcisim_pval *lo = pcisim_expect_param(e, "at_least");
+	const struct pcisim_pval *hi = pcisim_expect_param(e, "at_most");
+	size_t u = 0;
+	char lhs[512];
 	if (mask->set)
-		snprintf(exp, ne, "%s.%s & 0x%llx == %s", name, key->s, (unsigned long long)mask->u,
-			 eq->s);
+		snprintf(lhs, sizeof(lhs), "%s.%s & 0x%llx", name, key->s, (unsigned long long)mask->u);
 	else
-		snprintf(exp, ne, "%s.%s == %s", name, key->s, eq->s);
+		snprintf(lhs, sizeof(lhs), "%s.%s", name, key->s);
+	append(exp, ne, &u, "%s", lhs);
+	if (eq->set)
+		append(exp, ne, &u, " == %s", eq->s);
+	if (lo->set)
+		append(exp, ne, &u, " >= 0x%llx (%llu)", (unsigned long long)lo->u, (unsigned long long)lo->u);
+	if (hi->set)
+		append(exp, ne, &u, "%s <= 0x%llx (%llu)", lo->set ? " and" : "", (unsigned long long)hi->u,
+		       (unsigned long long)hi->u);
+	if (set->set)
+		append(exp, ne, &u, "%s bits 0x%llx set", eq->set || lo->set || hi->set ? "," : " has",
+		       (unsigned long long)set->u);
+	if (clr->set)
+		append(exp, ne, &u, "%s bits 0x%llx clear",
+		       eq->set || lo->set || hi->set || set->set ? "," : " has", (unsigned long long)clr->u);
+	struct pcisim_comp *c = find_any(sim, name);
 	if (!c) {
 		snprintf(obs, no, "no component '%s'", name);
 		return false;
@@ -380,17 +461,39 @@ static bool state_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, ch
 		return false;
 	}
 	if (v.is_str) {
+		if (!eq->set) {
+			snprintf(obs, no, "text '%s', not a number", v.s);
+			return false;
+		}
 		snprintf(obs, no, "%s", v.s);
 		return !strcmp(v.s, eq->s);
 	}
 	uint64_t got = mask->set ? v.u & mask->u : v.u;
-	snprintf(obs, no, "0x%llx (%llu)", (unsigned long long)got, (unsigned long long)got);
-	if (eq->numeric)
-		return got == eq->u;
-	bool b;
-	if (!pcisim_parse_bool(eq->s, &b))
-		return (got != 0) == b;
-	return false;
+	u = 0;
+	append(obs, no, &u, "0x%llx (%llu)", (unsigned long long)got, (unsigned long long)got);
+	bool ok = true;
+	if (eq->set) {
+		bool b;
+		if (eq->numeric)
+			ok = got == eq->u;
+		else if (!pcisim_parse_bool(eq->s, &b))
+			ok = (got != 0) == b;
+		else
+			ok = false;
+	}
+	if (lo->set)
+		ok = ok && got >= lo->u;
+	if (hi->set)
+		ok = ok && got <= hi->u;
+	if (set->set && (v.u & set->u) != set->u) {
+		append(obs, no, &u, ", bits 0x%llx clear", (unsigned long long)(set->u & ~v.u));
+		ok = false;
+	}
+	if (clr->set && (v.u & clr->u)) {
+		append(obs, no, &u, ", bits 0x%llx set", (unsigned long long)(clr->u & v.u));
+		ok = false;
+	}
+	return ok;
 }
 
 /* ---- tables ---- */
@@ -429,8 +532,12 @@ static const struct pcisim_param_def log_params[] = {
 static const struct pcisim_param_def state_params[] = {
 	{"state", PCISIM_P_COMP, true, "component id", NULL, 0, 0},
 	{"key", PCISIM_P_STR, true, "state or register name", NULL, 0, 0},
-	{"equals", PCISIM_P_VALUE, true, "expected value", NULL, 0, 0},
-	{"mask", PCISIM_P_INT, false, "compare only these bits", NULL, 0, 0},
+	{"equals", PCISIM_P_VALUE, false, "expected value", NULL, 0, 0},
+	{"mask", PCISIM_P_INT, false, "compare only these bits (with equals, at_least, at_most)", NULL, 0, 0},
+	{"bits_set", PCISIM_P_INT, false, "these bits are all 1", NULL, 0, 0},
+	{"bits_clear", PCISIM_P_INT, false, "these bits are all 0", NULL, 0, 0},
+	{"at_least", PCISIM_P_INT, false, "the (masked) value is at least this", NULL, 0, 0},
+	{"at_most", PCISIM_P_INT, false, "the (masked) value is at most this", NULL, 0, 0},
 	{0},
 };
 
