@@ -493,7 +493,8 @@ struct pcisim_recorder {
 
 struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 					      const char *path, enum pcisim_tformat f,
-					      uint64_t seed, pcisim_time until, const char *origin,
+					      uint64_t seed, pcisim_time until,
+					      const char *const *sets, size_t nsets, const char *origin,
 					      struct pcisim_diag *d)
 {
 	char err[512];
@@ -513,7 +514,7 @@ struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pci
 	r->path = strdup(path);
 	if (!r->incs || !r->path)
 		oom();
-	pcisim_theader_for(&r->h, sc, seed, until, NULL, 0, origin, r->incs);
+	pcisim_theader_for(&r->h, sc, seed, until, sets, nsets, origin, r->incs);
 	r->spec.hdr = &r->h;
 	result_init(&r->res, sc);
 	r->c = (struct runctx){.s = &r->spec, .res = &r->res, .sc = sc};
