@@ -147,8 +147,9 @@ int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_
 
 /**
  * pcisim_scenario_set() - apply one KEY=VALUE override from the command line
- * (--set): seed=N, until=TIME, or SECTION.KEY=VALUE for the machine, host and fuzz
- * mappings (machine.qemu=8.1). Errors name "--set".
+ * (--set): seed=N, until=TIME, SECTION.KEY=VALUE for the machine, host and fuzz
+ * mappings (machine.qemu=8.1), or topology.ID.PROPERTY=VALUE for the topology entry
+ * whose id is ID. Errors name "--set".
  */
 int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d);
 /**
