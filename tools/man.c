@@ -63,11 +63,13 @@ static void command_section(FILE *out, const struct pcisim_command *c)
 	roff_flag(out, c->name);
 	fputc('\n', out);
 	const char *syn = c->synopsis ? c->synopsis : "";
+	bool first = true;
 	do {
 		size_t l = strcspn(syn, "\n");
 		char line[512];
 		snprintf(line, sizeof(line), "%.*s", (int)l, syn);
-		fprintf(out, ".PP\n.B pcisim ");
+		fprintf(out, "%s.B pcisim ", first ? "" : ".br\n");
+		first = false;
 		roff_flag(out, c->name);
 		fputc('\n', out);
 		if (line[0]) {
@@ -120,7 +122,7 @@ void pcisim_man_page(FILE *out)
 		     "host software that drives them\n");
 	fprintf(out, ".SH SYNOPSIS\n");
 	for (size_t i = 0; pcisim_commands[i]; i++) {
-		fprintf(out, ".B pcisim ");
+		fprintf(out, "%s.B pcisim ", i ? ".br\n" : "");
 		roff_flag(out, pcisim_commands[i]->name);
 		fputc('\n', out);
 		const char *syn = pcisim_commands[i]->synopsis ? pcisim_commands[i]->synopsis : "";
@@ -131,7 +133,6 @@ void pcisim_man_page(FILE *out)
 			roff_flag(out, line);
 			fputc('\n', out);
 		}
-		fprintf(out, ".br\n");
 	}
 	fprintf(out, ".SH DESCRIPTION\n"
 		     "pcisim runs scenarios: YAML files that describe a machine (QEMU's machine type "
