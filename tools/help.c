@@ -301,6 +301,8 @@ static void invariants_list(FILE *out, enum style st)
 
 static void set_keys(FILE *out, enum style st)
 {
+	if (st == MARKDOWN)
+		fprintf(out, "| key | what it changes |\n| --- | --- |\n");
 	for (size_t i = 0; pcisim_set_keys[i].key; i++)
 		list_line(out, st, pcisim_set_keys[i].key, pcisim_set_keys[i].help);
 }
@@ -512,7 +514,7 @@ static int help_main(int argc, char **argv)
 	} else if (!strcmp(t->name, "invariants")) {
 		invariants_list(out, st);
 	} else if (!strcmp(t->name, "set")) {
-		set_keys(out, st == MARKDOWN ? PLAIN : st);
+		set_keys(out, st);
 	} else if (!strcmp(t->name, "reference")) {
 		reference(out);
 	}
