@@ -61,6 +61,7 @@ check "pcisim help expectation mi" "migration"
 check "pcisim help driver pcie-root" "pcie-root-port"
 check "pcisim help inv" "invariants"
 check "pcisim help si" "simulate"
+check "pcisim help --markdown ref" "reference"
 check "pcisim completion " "bash"
 
 # every registered action is offered after 'help action'

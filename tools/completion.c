@@ -166,7 +166,7 @@ static int completion_bash(FILE *out)
 		"\t\taction) COMPREPLY=($(compgen -W \"$_pcisim_actions\" -- \"$cur\")) ;;\n"
 		"\t\texpectation) COMPREPLY=($(compgen -W \"$_pcisim_expectations\" -- \"$cur\")) ;;\n"
 		"\t\tdriver) COMPREPLY=($(compgen -W \"$_pcisim_drivers\" -- \"$cur\")) ;;\n"
-		"\t\thelp) COMPREPLY=($(compgen -W \"$_pcisim_topics\" -- \"$cur\")) ;;\n"
+		"\t\thelp|--markdown) COMPREPLY=($(compgen -W \"$_pcisim_topics\" -- \"$cur\")) ;;\n"
 		"\t\tcompletion) COMPREPLY=($(compgen -W \"bash\" -- \"$cur\")) ;;\n"
 		"\t\tesac ;;\n"
 		"\tesac\n"
