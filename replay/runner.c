@@ -493,7 +493,8 @@ struct pcisim_recorder {
 
 struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 					      const char *path, enum pcisim_tformat f,
-					      uint64_t seed, pcisim_time until, const char *origin,
+					      uint64_t seed, pcisim_time until,
+					      const char *const *sets, size_t nsets, const char *origin,
 					      struct pcisim_diag *d)
 {
 	char err[512];
@@ -513,7 +514,7 @@ struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pci
 	r->path = strdup(path);
 	if (!r->incs || !r->path)
 		oom();
-	pcisim_theader_for(&r->h, sc, seed, until, NULL, 0, origin, r->incs);
+	pcisim_theader_for(&r->h, sc, seed, until, sets, nsets, origin, r->incs);
 	r->spec.hdr = &r->h;
 	result_init(&r->res, sc);
 	r->c = (struct runctx){.s = &r->spec, .res = &r->res, .sc = sc};
@@ -687,6 +688,85 @@ static int set_error(struct pcisim_diag *d, const struct set_origin *o, const ch
 	return pcisim_diag_error(d, o->at, "%s%s", o->prefix, msg);
 }
 
+/*
+ * Set @sub to the value after @eq (of the override @kv) in the mapping @map: the
+ * mapping gets new key and value arrays in the scenario's arena (the parsed document
+ * is not written to), a key it has keeps its place.
+ */
+static void map_set(struct pcisim_scenario *sc, struct pcisim_ynode *map, const char *sub,
+		    const char *kv, const char *eq, const struct set_origin *o)
+{
+	const char *val = eq + 1;
+	struct pcisim_ynode *v = pcisim_arena_alloc(&sc->arena, sizeof(*v));
+	v->kind = PCISIM_Y_SCALAR;
+	v->str = pcisim_arena_strdup(&sc->arena, val);
+	v->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? (unsigned)(eq - kv) + 2 : 0};
+	struct pcisim_ynode **keys = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*keys));
+	struct pcisim_ynode **vals = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*vals));
+	if (map->n) {
+		memcpy(keys, map->keys, map->n * sizeof(*keys));
+		memcpy(vals, map->vals, map->n * sizeof(*vals));
+	}
+	size_t i;
+	for (i = 0; i < map->n; i++)
+		if (!strcmp(keys[i]->str, sub))
+			break;
+	if (i < map->n) {
+		if (vals[i]->kind == PCISIM_Y_SCALAR)
+			v->quoted = vals[i]->quoted;
+		vals[i] = v;
+	} else {
+		struct pcisim_ynode *k = pcisim_arena_alloc(&sc->arena, sizeof(*k));
+		k->kind = PCISIM_Y_SCALAR;
+		k->str = pcisim_arena_strdup(&sc->arena, sub);
+		k->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? 1 : 0};
+		keys[map->n] = k;
+		vals[map->n] = v;
+		map->n++;
+	}
+	map->keys = keys;
+	map->vals = vals;
+}
+
+/* The value of key @key in mapping @map when it is a scalar, else NULL. */
+static const char *map_scalar(const struct pcisim_ynode *map, const char *key)
+{
+	for (size_t i = 0; map && map->kind == PCISIM_Y_MAP && i < map->n; i++)
+		if (map->keys[i]->str && !strcmp(map->keys[i]->str, key))
+			return map->vals[i]->kind == PCISIM_Y_SCALAR ? map->vals[i]->str : NULL;
+	return NULL;
+}
+
+/* topology.ID.PROPERTY=VALUE: a property of the topology entry whose id is ID. */
+static int topology_set(struct pcisim_scenario *sc, const char *kv, const char *eq,
+			const char *rest, const struct set_origin *o, struct pcisim_diag *d)
+{
+	const char *dot = strchr(rest, '.');
+	if (!dot || dot == rest || !dot[1])
+		return set_error(d, o,
+				 "'%.*s': expected topology.ID.PROPERTY (e.g. topology.rp18.chassis=5), ID a topology entry's id",
+				 (int)(eq - kv), kv);
+	char id[128];
+	snprintf(id, sizeof(id), "%.*s", (int)(dot - rest) < 127 ? (int)(dot - rest) : 127, rest);
+	const struct pcisim_ynode *t = sc->topology;
+	for (size_t i = 0; t && t->kind == PCISIM_Y_SEQ && i < t->n; i++) {
+		const char *eid = map_scalar(t->vals[i], "id");
+		if (eid && !strcmp(eid, id)) {
+			map_set(sc, t->vals[i], dot + 1, kv, eq, o);
+			return 0;
+		}
+	}
+	char ids[1024] = "";
+	size_t u = 0;
+	for (size_t i = 0; t && t->kind == PCISIM_Y_SEQ && i < t->n && u < sizeof(ids); i++) {
+		const char *eid = map_scalar(t->vals[i], "id");
+		if (eid)
+			u += (size_t)snprintf(ids + u, sizeof(ids) - u, "%s%s", u ? ", " : "", eid);
+	}
+	return set_error(d, o, "'%.*s': no topology entry has id '%s'; valid ids: %s", (int)(eq - kv), kv, id,
+			 ids[0] ? ids : "(none: the topology has no entry with an id)");
+}
+
 static int scenario_set(struct pcisim_scenario *sc, const char *kv, const struct set_origin *o,
 			struct pcisim_diag *d)
 {
@@ -721,9 +801,11 @@ static int scenario_set(struct pcisim_scenario *sc, const char *kv, const struct
 			if (!strcmp(sections[si], key))
 				break;
 	}
+	if (dot && !strcmp(key, "topology"))
+		return topology_set(sc, kv, eq, dot + 1, o, d);
 	if (!dot || si == 3 || !dot[1])
 		return set_error(d, o,
-				 "unknown key '%.*s'; valid keys: seed, until, machine.KEY, host.KEY, fuzz.KEY",
+				 "unknown key '%.*s'; valid keys: seed, until, machine.KEY, host.KEY, fuzz.KEY, topology.ID.PROPERTY",
 				 (int)(eq - kv), kv);
 	const char *sub = dot + 1;
 	struct pcisim_ynode **m = secs[si];
@@ -732,36 +814,7 @@ static int scenario_set(struct pcisim_scenario *sc, const char *kv, const struct
 		(*m)->kind = PCISIM_Y_MAP;
 		(*m)->loc = (struct pcisim_loc){o->vfile, 0, 0};
 	}
-	struct pcisim_ynode *map = *m;
-	struct pcisim_ynode *v = pcisim_arena_alloc(&sc->arena, sizeof(*v));
-	v->kind = PCISIM_Y_SCALAR;
-	v->str = pcisim_arena_strdup(&sc->arena, val);
-	v->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? (unsigned)(eq - kv) + 2 : 0};
-	struct pcisim_ynode **keys = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*keys));
-	struct pcisim_ynode **vals = pcisim_arena_alloc(&sc->arena, (map->n + 2) * sizeof(*vals));
-	if (map->n) {
-		memcpy(keys, map->keys, map->n * sizeof(*keys));
-		memcpy(vals, map->vals, map->n * sizeof(*vals));
-	}
-	size_t i;
-	for (i = 0; i < map->n; i++)
-		if (!strcmp(keys[i]->str, sub))
-			break;
-	if (i < map->n) {
-		if (vals[i]->kind == PCISIM_Y_SCALAR)
-			v->quoted = vals[i]->quoted;
-		vals[i] = v;
-	} else {
-		struct pcisim_ynode *k = pcisim_arena_alloc(&sc->arena, sizeof(*k));
-		k->kind = PCISIM_Y_SCALAR;
-		k->str = pcisim_arena_strdup(&sc->arena, sub);
-		k->loc = (struct pcisim_loc){o->vfile, o->vline, o->vline ? 1 : 0};
-		keys[map->n] = k;
-		vals[map->n] = v;
-		map->n++;
-	}
-	map->keys = keys;
-	map->vals = vals;
+	map_set(sc, *m, sub, kv, eq, o);
 	return 0;
 }
 

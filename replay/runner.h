@@ -109,12 +109,14 @@ struct pcisim_recorder;
 /**
  * pcisim_recorder_start() - record the run in @sim (fresh, trace attached) of @sc into
  * @path: attaches the hooks and writes the header. Call before instantiate, and pass
- * pcisim_recorder_choose with the recorder to it. NULL (diag written) when @path
+ * pcisim_recorder_choose with the recorder to it. @sets (@nsets) are the --set
+ * overrides already applied to @sc, recorded so that a replay applies them too. NULL (diag written) when @path
  * cannot be written.
  */
 struct pcisim_recorder *pcisim_recorder_start(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 					      const char *path, enum pcisim_tformat f,
-					      uint64_t seed, pcisim_time until, const char *origin,
+					      uint64_t seed, pcisim_time until,
+					      const char *const *sets, size_t nsets, const char *origin,
 					      struct pcisim_diag *d);
 pcisim_time pcisim_recorder_choose(void *rec, const struct pcisim_step *s);
 /**
@@ -145,8 +147,9 @@ int pcisim_scenario_from_header(struct pcisim_scenario *sc, const struct pcisim_
 
 /**
  * pcisim_scenario_set() - apply one KEY=VALUE override from the command line
- * (--set): seed=N, until=TIME, or SECTION.KEY=VALUE for the machine, host and fuzz
- * mappings (machine.qemu=8.1). Errors name "--set".
+ * (--set): seed=N, until=TIME, SECTION.KEY=VALUE for the machine, host and fuzz
+ * mappings (machine.qemu=8.1), or topology.ID.PROPERTY=VALUE for the topology entry
+ * whose id is ID. Errors name "--set".
  */
 int pcisim_scenario_set(struct pcisim_scenario *sc, const char *kv, struct pcisim_diag *d);
 /**

@@ -10,89 +10,91 @@
 #include "replay/explore.h"
 #include "tools/cli.h"
 
-static const char usage[] =
-	"usage: pcisim explore FILE [OPTIONS]\n"
-	"\n"
-	"Explore every schedule of the scenario FILE instead of a random sample: each\n"
-	"ranged step (at: 0s..5s) at every distinct time (at each event's time, in each gap\n"
-	"between events, at the range's ends), in every order among steps at the same time.\n"
-	"States already explored are pruned. Report a failing schedule (expectations and\n"
-	"invariants, as fuzz checks them), or that none exists within the bound.\n"
-	"\n"
-	"options:\n"
-	"  --set KEY=VALUE   override a scenario value (machine.qemu=8.1); may be repeated\n"
-	"  --max-runs N      give up after N runs (default 100000): the answer is then\n"
-	"                    'not exhaustive'\n"
-	"  --grid DUR        also try every multiple of DUR inside each range\n"
-	"  --no-prune        explore repeated states again\n"
-	"  --all             keep going after the first failure and count the failing schedules\n"
-	"  --out DIR         write the failing schedule as DIR/repro.yaml with its trace\n"
-	"  --json            print the result as one JSON object\n"
-	"\n"
-	"exit status: 0 no schedule fails, 1 one does, 2 bad input\n";
+enum { OPT_MAX_RUNS = 1, OPT_GRID, OPT_NO_PRUNE, OPT_ALL, OPT_OUT };
+
+static const struct pcisim_option options[] = {
+	PCISIM_OPTION_SET,
+	PCISIM_OPTION_SEED,
+	PCISIM_OPTION_UNTIL,
+	{OPT_MAX_RUNS, "--max-runs", NULL, PCISIM_OPTARG_INT, "N",
+	 "give up after N runs (default 100000): the answer is then 'not exhaustive'", 0, NULL},
+	{OPT_GRID, "--grid", NULL, PCISIM_OPTARG_TIME, "DUR",
+	 "also try every multiple of DUR inside each range", 0, NULL},
+	{OPT_NO_PRUNE, "--no-prune", NULL, PCISIM_OPTARG_NONE, NULL, "explore repeated states again",
+	 0, NULL},
+	{OPT_ALL, "--all", NULL, PCISIM_OPTARG_NONE, NULL,
+	 "keep going after the first failure and count the failing schedules", 0, NULL},
+	{OPT_OUT, "--out", NULL, PCISIM_OPTARG_DIR, "DIR",
+	 "write the failing schedule as DIR/repro.yaml with its trace", 0, NULL},
+	PCISIM_OPTION_JSON,
+	{0},
+};
 
 static int explore_main(int argc, char **argv)
 {
 	struct pcisim_explore_opts o = {0};
-	const char *file = NULL, *sets[64];
-	size_t nsets = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--set")) {
-			if (!v || !strchr(v, '='))
-				return pcisim_usage_error("explore", "option '--set' needs KEY=VALUE, e.g. machine.qemu=8.1");
-			if (nsets == 64)
-				return pcisim_usage_error("explore", "option '--set': at most 64 overrides");
-			sets[nsets++] = v, i++;
-		} else if (!strcmp(a, "--max-runs")) {
-			if (pcisim_opt_u64("explore", a, v, &o.max_runs))
-				return PCISIM_EXIT_USAGE;
+	struct pcisim_cli p;
+	pcisim_cli_init(&p, &pcisim_cmd_explore, argc, argv);
+	int id, rc = 0;
+	while (!rc && (id = pcisim_cli_next(&p)) > 0) {
+		switch (id) {
+		case OPT_MAX_RUNS:
+			o.max_runs = p.u;
 			if (!o.max_runs)
-				return pcisim_usage_error("explore", "option '--max-runs' must be at least 1");
-			i++;
-		} else if (!strcmp(a, "--grid")) {
-			if (pcisim_opt_time("explore", a, v, &o.grid))
-				return PCISIM_EXIT_USAGE;
+				rc = pcisim_usage_error("explore", "option '--max-runs' must be at least 1");
+			break;
+		case OPT_GRID:
+			o.grid = p.t;
 			if (!o.grid)
-				return pcisim_usage_error("explore", "option '--grid' must be more than 0");
-			i++;
-		} else if (!strcmp(a, "--no-prune")) {
+				rc = pcisim_usage_error("explore", "option '--grid' must be more than 0");
+			break;
+		case OPT_NO_PRUNE:
 			o.no_prune = true;
-		} else if (!strcmp(a, "--all")) {
+			break;
+		case OPT_ALL:
 			o.all = true;
-		} else if (!strcmp(a, "--out")) {
-			if (!v)
-				return pcisim_usage_error("explore", "option '--out' needs a directory");
-			o.out_dir = v, i++;
-		} else if (!strcmp(a, "--json")) {
-			o.json = true;
-		} else if (a[0] == '-' && a[1]) {
-			return pcisim_usage_error("explore",
-						  "unknown option '%s'; valid options: --set, --max-runs, --grid, --no-prune, --all, --out, --json",
-						  a);
-		} else if (file) {
-			return pcisim_usage_error("explore", "one scenario file at a time (got '%s' and '%s')", file, a);
-		} else {
-			file = a;
+			break;
+		case OPT_OUT:
+			o.out_dir = p.val;
+			break;
 		}
 	}
-	if (!file)
-		return pcisim_usage_error("explore", "missing the scenario FILE; usage: pcisim explore FILE [OPTIONS]");
-	o.sets = sets;
-	o.nsets = nsets;
+	if (!rc && id < 0)
+		rc = PCISIM_EXIT_USAGE;
+	if (rc) {
+		pcisim_cli_free(&p);
+		return rc;
+	}
+	const char *file = p.operands[0];
+	o.json = p.json;
+	/* --seed and --until are the scenario's values: overrides, recorded as such */
+	o.sets = pcisim_cli_sets_with_seed_until(&p);
+	o.nsets = p.nsets;
 	o.out = stdout;
 	/* As fuzz: runs free and take back the same large blocks. */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	struct pcisim_diag diag;
 	pcisim_diag_init(&diag, stderr);
-	return pcisim_explore(file, &o, &diag);
+	rc = pcisim_explore(file, &o, &diag);
+	pcisim_cli_free(&p);
+	return rc;
 }
 
 const struct pcisim_command pcisim_cmd_explore = {
-	"explore",
-	"every schedule of a small scenario: a failing one, or proof that none exists",
-	usage,
-	explore_main,
+	.name = "explore",
+	.summary = "every schedule of a small scenario: a failing one, or proof that none exists",
+	.description =
+		"Explore every schedule of the scenario FILE instead of a random sample: each ranged "
+		"step (at: 0s..5s) at every distinct time (at each event's time, in each gap between "
+		"events, at the range's ends), in every order among steps at the same time. States "
+		"already explored are pruned. Report a failing schedule (expectations and invariants, "
+		"as fuzz checks them), or that none exists within the bound.",
+	.main = explore_main,
+	.synopsis = "FILE [OPTIONS]",
+	.options = options,
+	.operand = "the scenario FILE",
+	.operand_one = "scenario file",
+	.operand_arg = PCISIM_OPTARG_FILE,
+	.exit_status = "0 no schedule fails, 1 one does, 2 bad input",
 };

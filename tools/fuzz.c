@@ -11,36 +11,53 @@
 #include "replay/fuzz.h"
 #include "tools/cli.h"
 
-static const char usage[] =
-	"usage: pcisim fuzz FILE [--runs N | --time T] [--seed S] [--jobs J] [--shard i/N]\n"
-	"                        [--out DIR] [--json] [OPTIONS]\n"
-	"\n"
-	"Run the scenario FILE many times. Each run draws the time of every ranged step\n"
-	"(at: 0s..5s) from its range, an order among concurrent events and the latencies\n"
-	"models declare, then checks the scenario's expectations and the invariants. Failing\n"
-	"runs are grouped by signature (what failed, where); the first run of each signature\n"
-	"is saved with its trace and minimised by delta debugging to the fewest timeline\n"
-	"steps, into a reproducer scenario that fails under 'pcisim simulate'.\n"
-	"\n"
-	"options:\n"
-	"  --runs N          the campaign: runs 0..N-1 (default: the scenario's fuzz: runs, or 1000)\n"
-	"  --time T          run for T of wall time (e.g. 10s) instead of a number of runs\n"
-	"  --seed S          campaign seed (default: the scenario's fuzz: seed, or 1)\n"
-	"  --jobs J          J worker processes on this machine (default 1)\n"
-	"  --shard i/N       run only the runs r with r % N == i (0 <= i < N); combine the\n"
-	"                    shards' --out directories with 'pcisim fuzz-merge'\n"
-	"  --out DIR         save failures there: DIR/fail-XXXXXXXX/{trace.jsonl, repro.yaml,\n"
-	"                    repro.jsonl} and DIR/summary.json\n"
-	"  --json            print the summary as one JSON object\n"
-	"  --set KEY=VALUE   override a scenario value (machine.qemu=8.1); may be repeated\n"
-	"  --no-minimise     save failures as drawn, without minimising them\n"
-	"  --progress        a progress line on stderr even when it is not a terminal\n"
-	"  --quiet           no progress line\n"
+enum {
+	OPT_RUNS = 1,
+	OPT_TIME,
+	OPT_CAMPAIGN_SEED,
+	OPT_JOBS,
+	OPT_SHARD,
+	OPT_OUT,
+	OPT_NO_MINIMISE,
+	OPT_PROGRESS,
+	OPT_QUIET,
+	OPT_MPI,
+};
+
+static const struct pcisim_option options[] = {
+	{OPT_RUNS, "--runs", NULL, PCISIM_OPTARG_INT, "N",
+	 "the campaign: runs 0..N-1 (default: the scenario's fuzz: runs, or 1000)", 0, NULL},
+	{OPT_TIME, "--time", NULL, PCISIM_OPTARG_TIME, "T",
+	 "run for T of wall time (e.g. 10s) instead of a number of runs", 0, NULL},
+	/* fuzz's seed is the campaign's: each run's seed is drawn from it */
+	{OPT_CAMPAIGN_SEED, "--seed", NULL, PCISIM_OPTARG_INT, "S",
+	 "campaign seed (default: the scenario's fuzz: seed, or 1); the scenario's own seed is "
+	 "--set seed=N",
+	 0, NULL},
+	PCISIM_OPTION_UNTIL,
+	{OPT_JOBS, "--jobs", NULL, PCISIM_OPTARG_INT, "J",
+	 "J worker processes on this machine (default 1)", 0, NULL},
+	{OPT_SHARD, "--shard", NULL, PCISIM_OPTARG_TEXT, "i/N",
+	 "run only the runs r with r % N == i (0 <= i < N); combine the shards' --out directories "
+	 "with 'pcisim fuzz-merge'",
+	 0, "i/N with 0 <= i < N, e.g. 0/4"},
+	{OPT_OUT, "--out", NULL, PCISIM_OPTARG_DIR, "DIR",
+	 "save failures there: DIR/fail-XXXXXXXX/{trace.jsonl, repro.yaml, repro.jsonl} and "
+	 "DIR/summary.json",
+	 0, NULL},
+	PCISIM_OPTION_JSON,
+	PCISIM_OPTION_SET,
+	{OPT_NO_MINIMISE, "--no-minimise", "--no-minimize", PCISIM_OPTARG_NONE, NULL,
+	 "save failures as drawn, without minimising them", 0, NULL},
+	{OPT_PROGRESS, "--progress", NULL, PCISIM_OPTARG_NONE, NULL,
+	 "a progress line on stderr even when it is not a terminal", 0, NULL},
+	{OPT_QUIET, "--quiet", NULL, PCISIM_OPTARG_NONE, NULL, "no progress line", 0, NULL},
 #ifdef PCISIM_HAVE_MPI
-	"  --mpi             one campaign across the ranks of mpirun; rank 0 reports\n"
+	{OPT_MPI, "--mpi", NULL, PCISIM_OPTARG_NONE, NULL,
+	 "one campaign across the ranks of mpirun; rank 0 reports", 0, NULL},
 #endif
-	"\n"
-	"exit status: 0 no run failed, 1 some run failed, 2 bad input\n";
+	{0},
+};
 
 static int parse_shard(const char *v, struct pcisim_fuzz_opts *o)
 {
@@ -60,89 +77,71 @@ static int parse_shard(const char *v, struct pcisim_fuzz_opts *o)
 static int fuzz_main(int argc, char **argv)
 {
 	struct pcisim_fuzz_opts o = {0};
-	const char *file = NULL;
-	const char *sets[64];
-	size_t nsets = 0;
 	bool quiet = false, force_progress = false;
 	o.jobs = 1;
 #ifdef PCISIM_HAVE_MPI
 	bool mpi = false;
 #endif
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--runs")) {
-			if (pcisim_opt_u64("fuzz", a, v, &o.runs))
-				return PCISIM_EXIT_USAGE;
+	struct pcisim_cli p;
+	pcisim_cli_init(&p, &pcisim_cmd_fuzz, argc, argv);
+	int id, rc = 0;
+	while (!rc && (id = pcisim_cli_next(&p)) > 0) {
+		switch (id) {
+		case OPT_RUNS:
+			o.runs = p.u, o.has_runs = true;
 			if (!o.runs)
-				return pcisim_usage_error("fuzz", "option '--runs' must be at least 1");
-			o.has_runs = true, i++;
-		} else if (!strcmp(a, "--time")) {
-			pcisim_time t;
-			if (pcisim_opt_time("fuzz", a, v, &t))
-				return PCISIM_EXIT_USAGE;
-			if (!t)
-				return pcisim_usage_error("fuzz", "option '--time' must be more than 0");
-			o.seconds = (double)t / (double)PCISIM_S, i++;
-		} else if (!strcmp(a, "--seed")) {
-			if (pcisim_opt_u64("fuzz", a, v, &o.seed))
-				return PCISIM_EXIT_USAGE;
-			o.has_seed = true, i++;
-		} else if (!strcmp(a, "--jobs")) {
-			uint64_t j;
-			if (pcisim_opt_u64("fuzz", a, v, &j))
-				return PCISIM_EXIT_USAGE;
-			if (j < 1 || j > 256)
-				return pcisim_usage_error("fuzz", "option '--jobs': %s is out of range; 1 to 256", v);
-			o.jobs = (unsigned)j, i++;
-		} else if (!strcmp(a, "--shard")) {
-			if (parse_shard(v, &o))
-				return pcisim_usage_error("fuzz",
-							  "option '--shard' needs i/N with 0 <= i < N, e.g. 0/4 (got '%s')",
-							  v ? v : "");
-			i++;
-		} else if (!strcmp(a, "--out")) {
-			if (!v)
-				return pcisim_usage_error("fuzz", "option '--out' needs a directory");
-			o.out_dir = v, i++;
-		} else if (!strcmp(a, "--set")) {
-			if (!v || !strchr(v, '='))
-				return pcisim_usage_error("fuzz", "option '--set' needs KEY=VALUE, e.g. machine.qemu=8.1");
-			if (nsets == 64)
-				return pcisim_usage_error("fuzz", "option '--set': at most 64 overrides");
-			sets[nsets++] = v, i++;
-		} else if (!strcmp(a, "--json")) {
-			o.json = true;
-		} else if (!strcmp(a, "--no-minimise") || !strcmp(a, "--no-minimize")) {
+				rc = pcisim_usage_error("fuzz", "option '--runs' must be at least 1");
+			break;
+		case OPT_TIME:
+			if (!p.t)
+				rc = pcisim_usage_error("fuzz", "option '--time' must be more than 0");
+			o.seconds = (double)p.t / (double)PCISIM_S;
+			break;
+		case OPT_CAMPAIGN_SEED:
+			o.seed = p.u, o.has_seed = true;
+			break;
+		case OPT_JOBS:
+			if (p.u < 1 || p.u > 256)
+				rc = pcisim_usage_error("fuzz", "option '--jobs': %s is out of range; 1 to 256", p.val);
+			o.jobs = (unsigned)p.u;
+			break;
+		case OPT_SHARD:
+			if (parse_shard(p.val, &o))
+				rc = pcisim_usage_error("fuzz",
+							"option '--shard' needs i/N with 0 <= i < N, e.g. 0/4 (got '%s')",
+							p.val);
+			break;
+		case OPT_OUT:
+			o.out_dir = p.val;
+			break;
+		case OPT_NO_MINIMISE:
 			o.no_minimise = true;
-		} else if (!strcmp(a, "--progress")) {
+			break;
+		case OPT_PROGRESS:
 			force_progress = true;
-		} else if (!strcmp(a, "--quiet")) {
+			break;
+		case OPT_QUIET:
 			quiet = true;
+			break;
 #ifdef PCISIM_HAVE_MPI
-		} else if (!strcmp(a, "--mpi")) {
+		case OPT_MPI:
 			mpi = true;
+			break;
 #endif
-		} else if (a[0] == '-' && a[1]) {
-			return pcisim_usage_error("fuzz",
-						  "unknown option '%s'; valid options: --runs, --time, --seed, --jobs, --shard, --out, --json, --set, --no-minimise, --progress, --quiet"
-#ifdef PCISIM_HAVE_MPI
-						  ", --mpi"
-#endif
-						  ,
-						  a);
-		} else if (file) {
-			return pcisim_usage_error("fuzz", "one scenario file at a time (got '%s' and '%s')", file, a);
-		} else {
-			file = a;
 		}
 	}
-	if (!file)
-		return pcisim_usage_error("fuzz", "missing the scenario FILE; usage: pcisim fuzz FILE [OPTIONS]");
-	if (o.has_runs && o.seconds > 0)
-		return pcisim_usage_error("fuzz", "options '--runs' and '--time' do not go together; choose one");
-	o.sets = sets;
-	o.nsets = nsets;
+	if (!rc && id < 0)
+		rc = PCISIM_EXIT_USAGE;
+	if (!rc && o.has_runs && o.seconds > 0)
+		rc = pcisim_usage_error("fuzz", "options '--runs' and '--time' do not go together; choose one");
+	if (rc) {
+		pcisim_cli_free(&p);
+		return rc;
+	}
+	const char *file = p.operands[0];
+	o.json = p.json;
+	o.sets = pcisim_cli_sets_with_seed_until(&p);
+	o.nsets = p.nsets;
 	o.progress = !quiet && (force_progress || isatty(2));
 	/*
 	 * Every run frees and takes back the same large blocks (the engine's queue, a
@@ -155,64 +154,74 @@ static int fuzz_main(int argc, char **argv)
 	struct pcisim_diag diag;
 	pcisim_diag_init(&diag, stderr);
 #ifdef PCISIM_HAVE_MPI
-	if (mpi && o.jobs > 1)
+	if (mpi && o.jobs > 1) {
+		pcisim_cli_free(&p);
 		return pcisim_usage_error("fuzz", "options '--mpi' and '--jobs' do not go together: one process per rank");
+	}
 	o.mpi = mpi;
 #endif
-	return pcisim_fuzz(file, &o, &diag);
+	rc = pcisim_fuzz(file, &o, &diag);
+	pcisim_cli_free(&p);
+	return rc;
 }
 
 const struct pcisim_command pcisim_cmd_fuzz = {
-	"fuzz",
-	"a campaign: random step times, orders and latencies; failures saved and minimised",
-	usage,
-	fuzz_main,
+	.name = "fuzz",
+	.summary = "a campaign: random step times, orders and latencies; failures saved and minimised",
+	.description =
+		"Run the scenario FILE many times. Each run draws the time of every ranged step (at: "
+		"0s..5s) from its range, an order among concurrent events and the latencies models "
+		"declare, then checks the scenario's expectations and the invariants. Failing runs "
+		"are grouped by signature (what failed, where); the first run of each signature is "
+		"saved with its trace and minimised by delta debugging to the fewest timeline steps, "
+		"into a reproducer scenario that fails under 'pcisim simulate'.",
+	.main = fuzz_main,
+	.synopsis = "FILE [--runs N | --time T] [--seed S] [--jobs J] [--shard i/N] [--out DIR]\n"
+		    "FILE [OPTIONS]",
+	.options = options,
+	.operand = "the scenario FILE",
+	.operand_one = "scenario file",
+	.operand_arg = PCISIM_OPTARG_FILE,
+	.exit_status = "0 no run failed, 1 some run failed, 2 bad input",
 };
 
-static const char merge_usage[] =
-	"usage: pcisim fuzz-merge DIR... [--out DIR] [--json]\n"
-	"\n"
-	"Combine the --out directories of the shards of one campaign ('pcisim fuzz --shard\n"
-	"i/N' run anywhere): runs and failures are added up, each signature keeps the\n"
-	"artifacts of its earliest run, as one process running every shard would.\n"
-	"\n"
-	"options:\n"
-	"  --out DIR   write the merged summary.json and failures there\n"
-	"  --json      print the merged summary as one JSON object\n"
-	"\n"
-	"exit status: 0 no run failed, 1 some run failed, 2 bad input\n";
+static const struct pcisim_option merge_options[] = {
+	{OPT_OUT, "--out", NULL, PCISIM_OPTARG_DIR, "DIR",
+	 "write the merged summary.json and failures there", 0, NULL},
+	PCISIM_OPTION_JSON,
+	{0},
+};
 
 static int merge_main(int argc, char **argv)
 {
-	const char *dirs[256], *out = NULL;
-	size_t n = 0;
-	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--out")) {
-			if (i + 1 >= argc)
-				return pcisim_usage_error("fuzz-merge", "option '--out' needs a directory");
-			out = argv[++i];
-		} else if (!strcmp(a, "--json")) {
-			json = true;
-		} else if (a[0] == '-' && a[1]) {
-			return pcisim_usage_error("fuzz-merge", "unknown option '%s'; valid options: --out, --json", a);
-		} else if (n == 256) {
-			return pcisim_usage_error("fuzz-merge", "at most 256 directories");
-		} else {
-			dirs[n++] = a;
-		}
+	const char *out = NULL;
+	struct pcisim_cli p;
+	pcisim_cli_init(&p, &pcisim_cmd_fuzz_merge, argc, argv);
+	int id;
+	while ((id = pcisim_cli_next(&p)) > 0)
+		if (id == OPT_OUT)
+			out = p.val;
+	int rc = PCISIM_EXIT_USAGE;
+	if (id == 0) {
+		struct pcisim_diag diag;
+		pcisim_diag_init(&diag, stderr);
+		rc = pcisim_fuzz_merge(p.operands, p.noperands, out, p.json, stdout, &diag);
 	}
-	if (!n)
-		return pcisim_usage_error("fuzz-merge", "missing the shards' directories; usage: pcisim fuzz-merge DIR... [--out DIR]");
-	struct pcisim_diag diag;
-	pcisim_diag_init(&diag, stderr);
-	return pcisim_fuzz_merge(dirs, n, out, json, stdout, &diag);
+	pcisim_cli_free(&p);
+	return rc;
 }
 
 const struct pcisim_command pcisim_cmd_fuzz_merge = {
-	"fuzz-merge",
-	"combine the outputs of fuzz shards run on several machines",
-	merge_usage,
-	merge_main,
+	.name = "fuzz-merge",
+	.summary = "combine the outputs of fuzz shards run on several machines",
+	.description = "Combine the --out directories of the shards of one campaign ('pcisim fuzz "
+		       "--shard i/N' run anywhere): runs and failures are added up, each signature "
+		       "keeps the artifacts of its earliest run, as one process running every shard "
+		       "would.",
+	.main = merge_main,
+	.synopsis = "DIR... [--out DIR] [--json]",
+	.options = merge_options,
+	.operand = "the shards' directories",
+	.operand_arg = PCISIM_OPTARG_DIR,
+	.exit_status = "0 no run failed, 1 some run failed, 2 bad input",
 };

@@ -30,6 +30,7 @@
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "replay/runner.h"
 #include "tools/cli.h"
 
 #ifdef PCISIM_HAVE_GVC
@@ -37,23 +38,22 @@
 #include <graphviz/gvc.h>
 #endif
 
-static const char usage[] =
-	"usage: pcisim graph FILE [-o OUT.dot|OUT.svg|OUT.png] [--at TIME] [--seed N]\n"
-	"\n"
-	"Draw the PCIe topology of the scenario FILE with Graphviz: one node per function\n"
-	"(QEMU id, driver, address), host bridges as 3-D boxes, an edge from each bridge\n"
-	"to the functions below it labelled with the link's speed and width. A link that\n"
-	"is down while a device is expected below is red; a powered-off slot and what is\n"
-	"in it are grey; removed devices are not drawn.\n"
-	"\n"
-	"options:\n"
-	"  -o FILE        write FILE; the format follows its extension: .dot (or .gv),\n"
-	"                 .svg, .png (default: DOT on standard output)\n"
-	"  --at TIME      run the scenario to simulated TIME first (e.g. 2500ms);\n"
-	"                 default: the machine as built, before any event\n"
-	"  --seed N       use seed N instead of the scenario's\n"
-	"\n"
-	"exit status: 0 written, 1 Graphviz could not render, 2 bad input\n";
+enum { OPT_OUTPUT = 1, OPT_AT };
+
+static const struct pcisim_option options[] = {
+	{OPT_OUTPUT, "--output", "-o", PCISIM_OPTARG_FILE, "FILE",
+	 "write FILE; the format follows its extension: .dot (or .gv), .svg, .png (default: DOT on "
+	 "standard output)",
+	 0, "a file name (OUT.dot, OUT.svg or OUT.png)"},
+	PCISIM_OPTION_UNTIL,
+	{OPT_AT, "--at", NULL, PCISIM_OPTARG_TIME, "TIME",
+	 "the same as --until: run the scenario to simulated TIME first (e.g. 2500ms); default: the "
+	 "machine as built, before any event",
+	 0, NULL},
+	PCISIM_OPTION_SEED,
+	PCISIM_OPTION_SET,
+	{0},
+};
 
 enum out_format { FMT_DOT, FMT_SVG, FMT_PNG };
 
@@ -64,6 +64,8 @@ struct graph_opts {
 	bool has_at;
 	uint64_t seed;
 	bool has_seed;
+	const char *sets[PCISIM_MAX_SETS];
+	size_t nsets;
 };
 
 static int format_of(const char *path, enum out_format *fmt)
@@ -92,43 +94,32 @@ static int format_of(const char *path, enum out_format *fmt)
 static int parse_args(int argc, char **argv, struct graph_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (!v)
-				return pcisim_usage_error("graph",
-							  "option '%s' needs a file name (OUT.dot, OUT.svg or OUT.png)",
-							  a),
-				       -1;
-			if (format_of(v, &o->fmt))
-				return -1;
-			o->out = v, i++;
-		} else if (!strcmp(a, "--at")) {
-			if (pcisim_opt_time("graph", a, v, &o->at))
-				return -1;
-			o->has_at = true, i++;
-		} else if (!strcmp(a, "--seed")) {
-			if (pcisim_opt_u64("graph", a, v, &o->seed))
-				return -1;
-			o->has_seed = true, i++;
-		} else if (a[0] == '-' && a[1]) {
-			return pcisim_usage_error("graph", "unknown option '%s'; valid options: -o, --at, --seed",
-						  a),
-			       -1;
-		} else if (o->file) {
-			return pcisim_usage_error("graph", "one scenario file at a time (got '%s' and '%s')",
-						  o->file, a),
-			       -1;
-		} else {
-			o->file = a;
+	struct pcisim_cli p;
+	pcisim_cli_init(&p, &pcisim_cmd_graph, argc, argv);
+	int id, rc = 0;
+	while (!rc && (id = pcisim_cli_next(&p)) > 0) {
+		switch (id) {
+		case OPT_OUTPUT:
+			rc = format_of(p.val, &o->fmt);
+			o->out = p.val;
+			break;
+		case OPT_AT:
+			o->at = p.t, o->has_at = true;
+			break;
 		}
 	}
-	if (!o->file)
-		return pcisim_usage_error("graph",
-					  "missing the scenario FILE; usage: pcisim graph FILE [-o OUT.dot|OUT.svg|OUT.png] [--at TIME]"),
-		       -1;
-	return 0;
+	if (!rc && id < 0)
+		rc = -1;
+	if (!rc) {
+		o->file = p.operands[0];
+		if (p.has_until)
+			o->at = p.until, o->has_at = true;
+		o->seed = p.seed, o->has_seed = p.has_seed;
+		memcpy(o->sets, p.sets, p.nsets * sizeof(*p.sets));
+		o->nsets = p.nsets;
+	}
+	pcisim_cli_free(&p);
+	return rc ? -1 : 0;
 }
 
 #ifdef PCISIM_HAVE_GVC
@@ -371,6 +362,11 @@ static int graph_main(int argc, char **argv)
 		pcisim_scenario_free(&sc);
 		return PCISIM_EXIT_USAGE;
 	}
+	for (size_t i = 0; i < o.nsets; i++)
+		if (pcisim_scenario_set(&sc, o.sets[i], &diag)) {
+			pcisim_scenario_free(&sc);
+			return PCISIM_EXIT_USAGE;
+		}
 	struct pcisim_sim sim;
 	pcisim_sim_init(&sim, o.has_seed ? o.seed : sc.seed, &diag);
 	int status = PCISIM_EXIT_USAGE;
@@ -404,8 +400,18 @@ static int graph_main(int argc, char **argv)
 #endif
 
 const struct pcisim_command pcisim_cmd_graph = {
-	"graph",
-	"draw the topology with Graphviz (DOT, SVG, PNG), coloured by state",
-	usage,
-	graph_main,
+	.name = "graph",
+	.summary = "draw the topology with Graphviz (DOT, SVG, PNG), coloured by state",
+	.description = "Draw the PCIe topology of the scenario FILE with Graphviz: one node per "
+		       "function (QEMU id, driver, address), host bridges as 3-D boxes, an edge from "
+		       "each bridge to the functions below it labelled with the link's speed and "
+		       "width. A link that is down while a device is expected below is red; a "
+		       "powered-off slot and what is in it are grey; removed devices are not drawn.",
+	.main = graph_main,
+	.synopsis = "FILE [-o OUT.dot|OUT.svg|OUT.png] [--until TIME] [--seed N] [--set KEY=VALUE]",
+	.options = options,
+	.operand = "the scenario FILE",
+	.operand_one = "scenario file",
+	.operand_arg = PCISIM_OPTARG_FILE,
+	.exit_status = "0 written, 1 Graphviz could not render, 2 bad input",
 };

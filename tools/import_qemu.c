@@ -19,25 +19,16 @@
 #include "sim/qemu/qemu_args.h"
 #include "tools/cli.h"
 
-static const char usage[] =
-	"usage: pcisim import-qemu FILE [-o OUT.yaml] [--name NAME]\n"
-	"\n"
-	"Read a QEMU launch script (FILE, or - for standard input) and write a scenario:\n"
-	"version, name, description, machine: from -machine, topology: with one entry per\n"
-	"-device (and the -object memory backends they use), an empty timeline and expect.\n"
-	"The first qemu-system-*/qemu-kvm command of the script is read; a file that names\n"
-	"no QEMU program is read whole as one command line. Options pcisim does not model\n"
-	"(-drive, -netdev, -m, -smp, ...) are listed in a comment and in one warning.\n"
-	"\n"
-	"options:\n"
-	"  -o, --output FILE     write the scenario to FILE instead of standard output\n"
-	"  --name NAME           the scenario's name (default: FILE's name without extension)\n"
-	"\n"
-	"The command line is checked as 'pcisim simulate' will check the scenario (drivers,\n"
-	"properties, buses, addresses, memory backends, CXL windows): errors are reported\n"
-	"in FILE, and nothing is written unless the scenario loads.\n"
-	"\n"
-	"exit status: 0 written, 2 bad input (reported as FILE:LINE:COL: error: ...)\n";
+enum { OPT_OUTPUT = 1, OPT_NAME };
+
+static const struct pcisim_option options[] = {
+	{OPT_OUTPUT, "--output", "-o", PCISIM_OPTARG_FILE, "FILE",
+	 "write the scenario to FILE instead of standard output", 0, NULL},
+	{OPT_NAME, "--name", NULL, PCISIM_OPTARG_TEXT, "NAME",
+	 "the scenario's name (default: FILE's name without extension)", 0,
+	 "a name (e.g. --name fm-target)"},
+	{0},
+};
 
 static char *read_all(FILE *f, size_t *len)
 {
@@ -93,31 +84,29 @@ static void name_from_file(const char *file, char *out, size_t n)
 static int import_main(int argc, char **argv)
 {
 	const char *file = NULL, *outfile = NULL, *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (!v)
-				return pcisim_usage_error("import-qemu", "option '%s' needs a file name", a);
-			outfile = v, i++;
-		} else if (!strcmp(a, "--name")) {
-			if (!v || !v[0])
-				return pcisim_usage_error("import-qemu",
-							  "option '--name' needs a name (e.g. --name fm-target)");
-			name = v, i++;
-		} else if (a[0] == '-' && a[1]) {
-			return pcisim_usage_error("import-qemu",
-						  "unknown option '%s'; valid options: -o, --output, --name",
-						  a);
-		} else if (file) {
-			return pcisim_usage_error("import-qemu", "one script at a time (got '%s' and '%s')",
-						  file, a);
-		} else {
-			file = a;
+	struct pcisim_cli p;
+	pcisim_cli_init(&p, &pcisim_cmd_import_qemu, argc, argv);
+	int id, rc = 0;
+	while (!rc && (id = pcisim_cli_next(&p)) > 0) {
+		switch (id) {
+		case OPT_OUTPUT:
+			outfile = p.val;
+			break;
+		case OPT_NAME:
+			if (!p.val[0])
+				rc = pcisim_usage_error("import-qemu",
+							"option '--name' needs a name (e.g. --name fm-target)");
+			name = p.val;
+			break;
 		}
 	}
-	if (!file)
-		return pcisim_usage_error("import-qemu", "missing the launch script FILE");
+	if (!rc && id < 0)
+		rc = PCISIM_EXIT_USAGE;
+	if (!rc)
+		file = p.operands[0];
+	pcisim_cli_free(&p); /* the operands point into argv */
+	if (rc)
+		return rc;
 
 	struct pcisim_diag diag;
 	pcisim_diag_init(&diag, stderr);
@@ -164,7 +153,7 @@ static int import_main(int argc, char **argv)
 	}
 	struct pcisim_arena arena;
 	pcisim_arena_init(&arena);
-	int rc = pcisim_qemu_import(mem, &arena, shown, text, &o, &diag);
+	rc = pcisim_qemu_import(mem, &arena, shown, text, &o, &diag);
 	fclose(mem);
 	pcisim_arena_free(&arena);
 	free(text);
@@ -201,8 +190,23 @@ static int import_main(int argc, char **argv)
 }
 
 const struct pcisim_command pcisim_cmd_import_qemu = {
-	"import-qemu",
-	"turn a QEMU launch script's -device/-machine lines into a scenario",
-	usage,
-	import_main,
+	.name = "import-qemu",
+	.summary = "turn a QEMU launch script's -device/-machine lines into a scenario",
+	.description =
+		"Read a QEMU launch script (FILE, or - for standard input) and write a scenario: "
+		"version, name, description, machine: from -machine, topology: with one entry per "
+		"-device (and the -object memory backends they use), an empty timeline and expect. "
+		"The first qemu-system-*/qemu-kvm command of the script is read; a file that names no "
+		"QEMU program is read whole as one command line. Options pcisim does not model "
+		"(-drive, -netdev, -m, -smp, ...) are listed in a comment and in one warning.",
+	.main = import_main,
+	.synopsis = "FILE [-o OUT.yaml] [--name NAME]",
+	.options = options,
+	.operand = "the launch script FILE",
+	.operand_one = "script",
+	.operand_arg = PCISIM_OPTARG_FILE,
+	.exit_status = "0 written, 2 bad input (reported as FILE:LINE:COL: error: ...)",
+	.notes = "The command line is checked as 'pcisim simulate' will check the scenario "
+		 "(drivers, properties, buses, addresses, memory backends, CXL windows): errors are "
+		 "reported in FILE, and nothing is written unless the scenario loads.",
 };

@@ -38,13 +38,6 @@ void pcisim_limits_init(struct pcisim_limits *l);
  * -1 after a usage error.
  */
 int pcisim_limits_option(const char *cmd, const char *opt, const char *v, struct pcisim_limits *l);
-/** The options' help lines, for a command's usage text. */
-#define PCISIM_LIMITS_HELP                                                                        \
-	"  --max-events N        stop the run after N events (default 1000000000; 0 = none)\n"     \
-	"  --max-memory MIB      stop the run when pcisim's memory passes MIB MiB (default 4096;\n"  \
-	"                        0 = none)\n"                                                       \
-	"  --max-output MIB      stop the run when what it writes passes MIB MiB (default 4096;\n"   \
-	"                        0 = none)\n"
 /** The watchdog of the limits, for a run someone else starts (@l outlives it). */
 const struct pcisim_watchdog *pcisim_limits_watchdog(struct pcisim_limits *l);
 /** Put the limits on @sim (before pcisim_run). @l must outlive the run. */

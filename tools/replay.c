@@ -10,87 +10,42 @@
 #include "tools/cli.h"
 #include "tools/limits.h"
 
-static const char usage[] =
-	"usage: pcisim replay TRACE [OPTIONS]\n"
-	"       pcisim replay --diff TRACE_A TRACE_B\n"
-	"\n"
-	"Re-execute the run recorded in TRACE (written by 'pcisim simulate --record' or by\n"
-	"'pcisim fuzz') from the scenario and the choices it embeds, and check every event,\n"
-	"trace record and choice against the recording. On a divergence, print the first\n"
-	"differing item beside the expected one, with the items that led to it.\n"
-	"\n"
-	"options:\n"
-	"  --set KEY=VALUE   run the recorded inputs under a changed model (e.g.\n"
-	"                    machine.qemu=8.1, host.pciehp=off) and say whether the\n"
-	"                    recorded failure still happens; may be repeated\n"
-	"  --context N       show N items before a divergence (default 8)\n"
-	"  --until TIME      stop the replay at simulated TIME\n"
-	"  --dump            with --until: print every component's state (registers\n"
-	"                    decoded, slot, link and pciehp states) and the pending events\n"
-	"  --convert FILE    write the trace to FILE in the other form (JSON Lines if FILE\n"
-	"                    ends in .jsonl, else binary) after reading it\n"
-	"  --json            print the result as one JSON object\n"
-	"  --diff A B        compare two traces item by item\n"
-	PCISIM_LIMITS_HELP
-	"\n"
-	"exit status: 0 identical (with --set: the recorded failure no longer happens),\n"
-	"1 diverged (with --set: it still happens), 2 bad input or a corrupt trace,\n"
-	"3 a limit stopped the replay\n";
+enum { OPT_CONTEXT = 1, OPT_DUMP, OPT_CONVERT, OPT_DIFF };
 
-static int replay_main(int argc, char **argv)
+static const struct pcisim_option options[] = {
+	/* the shared --set, with what it means for a recorded run */
+	{PCISIM_OPT_SET, "--set", NULL, PCISIM_OPTARG_KEYVAL, "KEY=VALUE",
+	 "run the recorded inputs under a changed model (e.g. machine.qemu=8.1, host.pciehp=off) "
+	 "and say whether the recorded failure still happens; may be repeated; 'pcisim help set' "
+	 "lists the keys",
+	 0, NULL},
+	{OPT_CONTEXT, "--context", NULL, PCISIM_OPTARG_INT, "N",
+	 "show N items before a divergence (default 8)", 0, NULL},
+	{PCISIM_OPT_UNTIL, "--until", NULL, PCISIM_OPTARG_TIME, "TIME",
+	 "stop the replay at simulated TIME", 0, NULL},
+	{OPT_DUMP, "--dump", NULL, PCISIM_OPTARG_NONE, NULL,
+	 "with --until: print every component's state (registers decoded, slot, link and pciehp "
+	 "states) and the pending events",
+	 0, NULL},
+	{OPT_CONVERT, "--convert", NULL, PCISIM_OPTARG_FILE, "FILE",
+	 "write the trace to FILE in the other form (JSON Lines if FILE ends in .jsonl, else "
+	 "binary) after reading it",
+	 0, NULL},
+	PCISIM_OPTION_JSON,
+	{OPT_DIFF, "--diff", NULL, PCISIM_OPTARG_FILE, "A B", "compare two traces item by item", 2,
+	 "two traces: --diff A B"},
+	PCISIM_OPTIONS_LIMITS,
+	{0},
+};
+
+/* After the command line is read: one of replay's three jobs. */
+static int replay_run(struct pcisim_cli *p, struct pcisim_replay_opts *po, const char *diff_a,
+		      const char *diff_b, const char *convert)
 {
-	struct pcisim_replay_opts o = {0};
-	const char *file = NULL, *diff_a = NULL, *diff_b = NULL, *convert = NULL;
-	const char *sets[64];
-	size_t nsets = 0;
-	struct pcisim_limits limits;
-	pcisim_limits_init(&limits);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int lim = pcisim_limits_option("replay", a, v, &limits);
-		if (lim < 0)
-			return PCISIM_EXIT_USAGE;
-		if (lim) {
-			i++;
-		} else if (!strcmp(a, "--set")) {
-			if (!v || !strchr(v, '='))
-				return pcisim_usage_error("replay",
-							  "option '--set' needs KEY=VALUE, e.g. machine.qemu=8.1");
-			if (nsets == 64)
-				return pcisim_usage_error("replay", "option '--set': at most 64 overrides");
-			sets[nsets++] = v, i++;
-		} else if (!strcmp(a, "--context")) {
-			uint64_t n;
-			if (pcisim_opt_u64("replay", a, v, &n))
-				return PCISIM_EXIT_USAGE;
-			o.context = n > 1000 ? 1000 : (unsigned)n, i++;
-		} else if (!strcmp(a, "--until")) {
-			if (pcisim_opt_time("replay", a, v, &o.until))
-				return PCISIM_EXIT_USAGE;
-			o.has_until = true, i++;
-		} else if (!strcmp(a, "--dump")) {
-			o.dump = true;
-		} else if (!strcmp(a, "--json")) {
-			o.json = true;
-		} else if (!strcmp(a, "--convert")) {
-			if (!v)
-				return pcisim_usage_error("replay", "option '--convert' needs a file name");
-			convert = v, i++;
-		} else if (!strcmp(a, "--diff")) {
-			if (!v || i + 2 >= argc)
-				return pcisim_usage_error("replay", "option '--diff' needs two traces: --diff A B");
-			diff_a = argv[i + 1], diff_b = argv[i + 2], i += 2;
-		} else if (a[0] == '-' && a[1]) {
-			return pcisim_usage_error("replay",
-						  "unknown option '%s'; valid options: --set, --context, --until, --dump, --convert, --json, --diff, --max-events, --max-memory, --max-output",
-						  a);
-		} else if (file) {
-			return pcisim_usage_error("replay", "one trace at a time (got '%s' and '%s')", file, a);
-		} else {
-			file = a;
-		}
-	}
+	struct pcisim_replay_opts o = *po;
+	const char *file = p->noperands ? p->operands[0] : NULL;
+	o.until = p->until, o.has_until = p->has_until;
+	o.json = p->json;
 	struct pcisim_diag diag;
 	pcisim_diag_init(&diag, stderr);
 	if (diff_a) {
@@ -111,10 +66,15 @@ static int replay_main(int argc, char **argv)
 		return pcisim_usage_error("replay", "missing the TRACE; usage: pcisim replay TRACE [OPTIONS]");
 	if (o.dump && !o.has_until)
 		return pcisim_usage_error("replay", "option '--dump' needs '--until TIME' (the time to show)");
-	if (o.dump && nsets)
+	if (o.dump && p->nsets)
 		return pcisim_usage_error("replay", "options '--dump' and '--set' do not go together");
-	o.sets = sets;
-	o.nsets = nsets;
+	for (size_t i = 0; i < p->nsets; i++)
+		if (!strncmp(p->sets[i], "seed=", 5) || !strncmp(p->sets[i], "until=", 6))
+			return pcisim_usage_error("replay",
+						  "option '--set': '%s': a replay runs the recorded %s; valid keys here: machine.KEY, host.KEY, fuzz.KEY, topology.ID.PROPERTY%s",
+						  p->sets[i], p->sets[i][0] == 's' ? "seed" : "time (stop it early with --until TIME)", "");
+	o.sets = p->sets;
+	o.nsets = p->nsets;
 	o.out = stdout;
 	struct pcisim_tfile t;
 	if (pcisim_tfile_read(&t, file, &diag)) {
@@ -131,16 +91,58 @@ static int replay_main(int argc, char **argv)
 			printf("wrote %s (%s, %zu items)\n", convert,
 			       pcisim_tformat_for_path(convert) == PCISIM_TF_JSONL ? "JSON Lines" : "binary", t.n);
 	} else {
-		o.watchdog = pcisim_limits_watchdog(&limits);
+		o.watchdog = pcisim_limits_watchdog(&p->limits);
 		rc = pcisim_replay(&t, &o, &diag);
 	}
 	pcisim_tfile_free(&t);
 	return rc;
 }
 
+static int replay_main(int argc, char **argv)
+{
+	struct pcisim_replay_opts o = {0};
+	const char *diff_a = NULL, *diff_b = NULL, *convert = NULL;
+	struct pcisim_cli p;
+	pcisim_cli_init(&p, &pcisim_cmd_replay, argc, argv);
+	int id;
+	while ((id = pcisim_cli_next(&p)) > 0) {
+		switch (id) {
+		case OPT_CONTEXT:
+			o.context = p.u > 1000 ? 1000 : (unsigned)p.u;
+			break;
+		case OPT_DUMP:
+			o.dump = true;
+			break;
+		case OPT_CONVERT:
+			convert = p.val;
+			break;
+		case OPT_DIFF:
+			diff_a = p.val, diff_b = p.val2;
+			break;
+		}
+	}
+	int rc = id < 0 ? PCISIM_EXIT_USAGE : replay_run(&p, &o, diff_a, diff_b, convert);
+	pcisim_cli_free(&p);
+	return rc;
+}
+
 const struct pcisim_command pcisim_cmd_replay = {
-	"replay",
-	"re-execute a recorded run and verify it; re-run its inputs under a changed model",
-	usage,
-	replay_main,
+	.name = "replay",
+	.summary = "re-execute a recorded run and verify it; re-run its inputs under a changed model",
+	.description = "Re-execute the run recorded in TRACE (written by 'pcisim simulate --record' or "
+		       "by 'pcisim fuzz') from the scenario and the choices it embeds, and check every "
+		       "event, trace record and choice against the recording. On a divergence, print "
+		       "the first differing item beside the expected one, with the items that led to "
+		       "it.",
+	.main = replay_main,
+	.synopsis = "TRACE [OPTIONS]\n--diff TRACE_A TRACE_B",
+	.options = options,
+	/* operands are checked by replay_run: --diff needs none */
+	.operand_arg = PCISIM_OPTARG_FILE,
+	.operand_one = "trace",
+	.exit_status = "0 identical (with --set: the recorded failure no longer happens), 1 diverged "
+		       "(with --set: it still happens), 2 bad input or a corrupt trace, 3 a limit "
+		       "stopped the replay",
+	.notes = "A replay runs the recorded seed: there is no --seed, and --set refuses seed= "
+		 "and until= (--until TIME stops the replay early).",
 };

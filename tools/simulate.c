@@ -26,33 +26,42 @@
 /* Without an 'until:' a run ends when nothing is left to do, or after this much time. */
 #define DEFAULT_UNTIL (3600 * PCISIM_S)
 
-static const char usage[] =
-	"usage: pcisim simulate FILE [OPTIONS]\n"
-	"\n"
-	"Run the scenario FILE: build its machine, play its timeline, print what happened,\n"
-	"check its expectations and print the trace hash.\n"
-	"\n"
-	"options:\n"
-	"  --seed N              use seed N instead of the scenario's\n"
-	"  --until TIME          stop at simulated TIME (e.g. 2s) instead of the scenario's\n"
-	"  --timeline            print every trace record as it happens\n"
-	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
-	"  --json                print the summary as one JSON object\n"
-	"  --record FILE         record the run for 'pcisim replay' (every event, record and\n"
-	"                        choice): JSON Lines if FILE ends in .jsonl, else binary\n"
-	"  --quiet               print only failures and the hash\n"
-	"  --profile FILE        write a gperftools CPU profile (PCISIM_PROFILE builds)\n"
-	"  --lspci               after the run, print the PCI tree as 'lspci -tv' would\n"
-	"  --lspci-vvv ID        after the run, decode function ID (a QEMU id or an address\n"
-	"                        like 00:12.0) as 'lspci -vvv' would; may be repeated\n"
-	PCISIM_LIMITS_HELP
-	"\n"
-	"After the run it prints what went wrong in it (a failed migration, a failed\n"
-	"recovery, a device lost, I/O errors, a device_del left pending) and checks the\n"
-	"built-in invariants; a violated invariant that no expectation accounts for fails.\n"
-	"\n"
-	"exit status: 0 every expectation and invariant holds, 1 one failed, 2 bad input,\n"
-	"3 a limit stopped the run\n";
+enum {
+	OPT_TIMELINE = 1,
+	OPT_TRACE_OUT,
+	OPT_QUIET,
+	OPT_PROFILE,
+	OPT_LSPCI,
+	OPT_LSPCI_VVV,
+	OPT_RECORD,
+};
+
+static const struct pcisim_option options[] = {
+	PCISIM_OPTION_SEED,
+	PCISIM_OPTION_UNTIL,
+	{OPT_TIMELINE, "--timeline", NULL, PCISIM_OPTARG_NONE, NULL,
+	 "print every trace record as it happens", 0, NULL},
+	{OPT_TRACE_OUT, "--trace-out", NULL, PCISIM_OPTARG_FILE, "FILE",
+	 "write every trace record as JSON Lines to FILE", 0, NULL},
+	PCISIM_OPTION_JSON,
+	{OPT_QUIET, "--quiet", NULL, PCISIM_OPTARG_NONE, NULL, "print only failures and the hash", 0,
+	 NULL},
+	{OPT_PROFILE, "--profile", NULL, PCISIM_OPTARG_FILE, "FILE",
+	 "write a gperftools CPU profile (PCISIM_PROFILE builds)", 0, NULL},
+	{OPT_LSPCI, "--lspci", NULL, PCISIM_OPTARG_NONE, NULL,
+	 "after the run, print the PCI tree as 'lspci -tv' would", 0, NULL},
+	{OPT_LSPCI_VVV, "--lspci-vvv", NULL, PCISIM_OPTARG_TEXT, "ID",
+	 "after the run, decode function ID (a QEMU id or an address like 00:12.0) as 'lspci -vvv' "
+	 "would; may be repeated",
+	 0, "a function: a QEMU id or an address like 00:12.0"},
+	{OPT_RECORD, "--record", NULL, PCISIM_OPTARG_FILE, "FILE",
+	 "record the run for 'pcisim replay' (every event, record and choice): JSON Lines if FILE "
+	 "ends in .jsonl, else binary",
+	 0, NULL},
+	PCISIM_OPTION_SET,
+	PCISIM_OPTIONS_LIMITS,
+	{0},
+};
 
 struct sim_opts {
 	const char *file;
@@ -66,75 +75,59 @@ struct sim_opts {
 	bool lspci;
 	const char *lspci_vvv[16];
 	unsigned nlspci_vvv;
+	const char *sets[PCISIM_MAX_SETS];
+	size_t nsets;
 	struct pcisim_limits limits;
 };
 
 static int parse_args(int argc, char **argv, struct sim_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	pcisim_limits_init(&o->limits);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		int lim = pcisim_limits_option("simulate", a, v, &o->limits);
-		if (lim < 0)
-			return -1;
-		if (lim) {
-			i++;
-		} else if (!strcmp(a, "--seed")) {
-			if (pcisim_opt_u64("simulate", a, v, &o->seed))
-				return -1;
-			o->has_seed = true, i++;
-		} else if (!strcmp(a, "--until")) {
-			if (pcisim_opt_time("simulate", a, v, &o->until))
-				return -1;
-			o->has_until = true, i++;
-		} else if (!strcmp(a, "--trace-out")) {
-			if (!v)
-				return pcisim_usage_error("simulate", "option '--trace-out' needs a file name"), -1;
-			o->trace_out = v, i++;
-		} else if (!strcmp(a, "--record")) {
-			if (!v)
-				return pcisim_usage_error("simulate", "option '--record' needs a file name"), -1;
-			o->record = v, i++;
-		} else if (!strcmp(a, "--profile")) {
-			if (!v)
-				return pcisim_usage_error("simulate", "option '--profile' needs a file name"), -1;
-			o->profile = v, i++;
-		} else if (!strcmp(a, "--timeline")) {
+	struct pcisim_cli p;
+	pcisim_cli_init(&p, &pcisim_cmd_simulate, argc, argv);
+	int id, rc = 0;
+	while (!rc && (id = pcisim_cli_next(&p)) > 0) {
+		switch (id) {
+		case OPT_TRACE_OUT:
+			o->trace_out = p.val;
+			break;
+		case OPT_RECORD:
+			o->record = p.val;
+			break;
+		case OPT_PROFILE:
+			o->profile = p.val;
+			break;
+		case OPT_TIMELINE:
 			o->timeline = true;
-		} else if (!strcmp(a, "--json")) {
-			o->json = true;
-		} else if (!strcmp(a, "--quiet")) {
+			break;
+		case OPT_QUIET:
 			o->quiet = true;
-		} else if (!strcmp(a, "--lspci")) {
+			break;
+		case OPT_LSPCI:
 			o->lspci = true;
-		} else if (!strcmp(a, "--lspci-vvv")) {
-			if (!v)
-				return pcisim_usage_error("simulate",
-							  "option '--lspci-vvv' needs a function: a QEMU id or an address like 00:12.0"),
-				       -1;
+			break;
+		case OPT_LSPCI_VVV:
 			if (o->nlspci_vvv == 16)
-				return pcisim_usage_error("simulate", "option '--lspci-vvv': at most 16 functions"), -1;
-			o->lspci_vvv[o->nlspci_vvv++] = v, i++;
-		} else if (a[0] == '-' && a[1]) {
-			pcisim_usage_error("simulate",
-					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --record, --max-events, --max-memory, --max-output",
-					   a);
-			return -1;
-		} else if (o->file) {
-			pcisim_usage_error("simulate", "one scenario file at a time (got '%s' and '%s')",
-					   o->file, a);
-			return -1;
-		} else {
-			o->file = a;
+				rc = pcisim_usage_error("simulate", "option '--lspci-vvv': at most 16 functions");
+			else
+				o->lspci_vvv[o->nlspci_vvv++] = p.val;
+			break;
 		}
 	}
-	if (!o->file) {
-		pcisim_usage_error("simulate",
-				   "missing the scenario FILE; usage: pcisim simulate FILE [OPTIONS]");
-		return -1;
+	if (!rc && id < 0)
+		rc = PCISIM_EXIT_USAGE;
+	if (!rc) {
+		o->file = p.operands[0];
+		o->seed = p.seed, o->has_seed = p.has_seed;
+		o->until = p.until, o->has_until = p.has_until;
+		o->json = p.json;
+		memcpy(o->sets, p.sets, p.nsets * sizeof(*p.sets));
+		o->nsets = p.nsets;
+		o->limits = p.limits;
 	}
+	pcisim_cli_free(&p);
+	if (rc)
+		return -1;
 #ifndef PCISIM_PROFILE
 	if (o->profile) {
 		pcisim_usage_error("simulate",
@@ -189,6 +182,11 @@ static int simulate_main(int argc, char **argv)
 		pcisim_scenario_free(&sc);
 		return PCISIM_EXIT_USAGE;
 	}
+	for (size_t i = 0; i < o.nsets; i++)
+		if (pcisim_scenario_set(&sc, o.sets[i], &diag)) {
+			pcisim_scenario_free(&sc);
+			return PCISIM_EXIT_USAGE;
+		}
 	if (o.trace_out) {
 		trace_file = fopen(o.trace_out, "w");
 		if (!trace_file) {
@@ -213,7 +211,7 @@ static int simulate_main(int argc, char **argv)
 	if (o.record &&
 	    !(rec = pcisim_recorder_start(&sim, &sc, o.record, pcisim_tformat_for_path(o.record), seed,
 					  o.has_until ? o.until : sc.has_until ? sc.until : DEFAULT_UNTIL,
-					  "simulate", &diag)))
+					  o.sets, o.nsets, "simulate", &diag)))
 		goto out;
 	if (pcisim_scenario_instantiate(&sim, &sc, rec ? pcisim_recorder_choose : NULL, rec, &diag)) {
 		if (rec)
@@ -324,8 +322,19 @@ out:
 }
 
 const struct pcisim_command pcisim_cmd_simulate = {
-	"simulate",
-	"run a scenario, check its expectations, print the trace hash",
-	usage,
-	simulate_main,
+	.name = "simulate",
+	.summary = "run a scenario, check its expectations, print the trace hash",
+	.description = "Run the scenario FILE: build its machine, play its timeline, print what "
+		       "happened, check its expectations and print the trace hash. After the run it "
+		       "prints what went wrong in it (a failed migration, a failed recovery, a device "
+		       "lost, I/O errors, a device_del left pending) and checks the built-in "
+		       "invariants; a violated invariant that no expectation accounts for fails.",
+	.main = simulate_main,
+	.synopsis = "FILE [OPTIONS]",
+	.options = options,
+	.operand = "the scenario FILE",
+	.operand_one = "scenario file",
+	.operand_arg = PCISIM_OPTARG_FILE,
+	.exit_status = "0 every expectation and invariant holds, 1 one failed, 2 bad input, 3 a limit "
+		       "stopped the run",
 };

@@ -162,6 +162,11 @@ static const struct pcisim_prop_def common_props[] = {
 	{0},
 };
 
+const struct pcisim_prop_def *pcisim_common_props(void)
+{
+	return common_props;
+}
+
 /* ---- the fabric object ---- */
 
 static const struct pcisim_ext_key fabric_key = {"pcie-fabric"};

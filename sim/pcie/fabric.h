@@ -163,6 +163,8 @@ void pcisim_drivers_add(const struct pcisim_driver *table);
 const struct pcisim_driver *pcisim_driver_find(const char *name);
 /** Driver names, sorted, NULL-terminated (free() the array). */
 const char **pcisim_driver_names(void);
+/** The properties every driver accepts besides its own (id, bus, addr, ...); ends with {0}. */
+const struct pcisim_prop_def *pcisim_common_props(void);
 
 /* ---- feature hooks ---- */
 
