@@ -17,6 +17,7 @@
 #include "tools/lspci.h"
 #include "tools/cli.h"
 #include "tools/limits.h"
+#include "tools/timeline.h"
 
 #ifdef PCISIM_PROFILE
 #include <gperftools/profiler.h>
@@ -37,6 +38,10 @@ static const char usage[] =
 	"  --timeline            print every trace record as it happens\n"
 	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
 	"  --json                print the summary as one JSON object\n"
+	"  --perfetto FILE       write the run as a Chrome trace event file (JSON) for\n"
+	"                        Perfetto: spans, instants and counters per component\n"
+	"  --vcd FILE            write register bits and link states as a Value Change\n"
+	"                        Dump for GTKWave (timescale 1 ps)\n"
 	"  --record FILE         record the run for 'pcisim replay' (every event, record and\n"
 	"                        choice): JSON Lines if FILE ends in .jsonl, else binary\n"
 	"  --quiet               print only failures and the hash\n"
@@ -58,6 +63,7 @@ struct sim_opts {
 	bool timeline, json, quiet;
 	const char *trace_out, *profile;
 	const char *record;
+	const char *perfetto, *vcd; /* timeline views (tools/timeline.h) */
 	bool lspci;
 	const char *lspci_vvv[16];
 	unsigned nlspci_vvv;
@@ -92,6 +98,10 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			if (!v)
 				return pcisim_usage_error("simulate", "option '--record' needs a file name"), -1;
 			o->record = v, i++;
+		} else if (!strcmp(a, "--perfetto") || !strcmp(a, "--vcd")) {
+			if (!v)
+				return pcisim_usage_error("simulate", "option '%s' needs a file name", a), -1;
+			*(a[2] == 'p' ? &o->perfetto : &o->vcd) = v, i++;
 		} else if (!strcmp(a, "--profile")) {
 			if (!v)
 				return pcisim_usage_error("simulate", "option '--profile' needs a file name"), -1;
@@ -114,7 +124,7 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			o->lspci_vvv[o->nlspci_vvv++] = v, i++;
 		} else if (a[0] == '-' && a[1]) {
 			pcisim_usage_error("simulate",
-					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --record, --max-events, --max-memory, --max-output",
+					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --record, --perfetto, --vcd, --max-events, --max-memory, --max-output",
 					   a);
 			return -1;
 		} else if (o->file) {
@@ -194,6 +204,20 @@ static int simulate_main(int argc, char **argv)
 		}
 	}
 
+	FILE *views[2] = {NULL, NULL}; /* --perfetto, --vcd */
+	const char *view_paths[2] = {o.perfetto, o.vcd};
+	for (int i = 0; i < 2; i++)
+		if (view_paths[i] && !(views[i] = fopen(view_paths[i], "w"))) {
+			pcisim_usage_error("simulate", "option '%s': cannot write '%s': %s",
+					   i ? "--vcd" : "--perfetto", view_paths[i], strerror(errno));
+			if (views[0])
+				fclose(views[0]);
+			if (trace_file)
+				fclose(trace_file);
+			pcisim_scenario_free(&sc);
+			return PCISIM_EXIT_USAGE;
+		}
+
 	uint64_t seed = o.has_seed ? o.seed : sc.seed;
 	struct pcisim_sim sim;
 	pcisim_sim_init(&sim, seed, &diag);
@@ -202,6 +226,16 @@ static int simulate_main(int argc, char **argv)
 		pcisim_trace_add_sink(tr, pcisim_sink_timeline(stdout));
 	if (trace_file)
 		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
+	struct pcisim_sink *view_sinks[2] = {views[0] ? pcisim_sink_perfetto(views[0], &sim, sc.name) : NULL,
+					     views[1] ? pcisim_sink_vcd(views[1], &sim, sc.name) : NULL};
+	for (int i = 0; i < 2; i++)
+		if (view_sinks[i])
+			pcisim_trace_add_sink(tr, view_sinks[i]);
+		else if (views[i]) {
+			pcisim_usage_error("simulate", "option '%s': cannot write '%s': out of memory or no temporary file",
+					   i ? "--vcd" : "--perfetto", view_paths[i]);
+			goto out;
+		}
 
 	struct pcisim_recorder *rec = NULL;
 	if (o.record &&
@@ -307,6 +341,12 @@ out:
 	pcisim_scenario_free(&sc);
 	if (trace_file)
 		fclose(trace_file);
+	for (int i = 0; i < 2; i++)
+		if (views[i] && fclose(views[i]) && status != PCISIM_EXIT_USAGE) {
+			pcisim_usage_error("simulate", "option '%s': cannot write '%s': %s",
+					   i ? "--vcd" : "--perfetto", view_paths[i], strerror(errno));
+			status = PCISIM_EXIT_USAGE;
+		}
 	return status;
 }
 
