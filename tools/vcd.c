@@ -60,6 +60,8 @@ struct vcd {
 	size_t ndirty, capdirty;
 	uint32_t *comp_scope; /* by component id: scope + 1, 0 unknown */
 	bool *aer_watch;      /* by component id: a function that logged an AER error */
+	uint32_t watched[256]; /* the first MAX_AER_WATCH of them, read at every record */
+	size_t nwatched;
 	size_t capcomp, capwatch;
 	uint32_t run_scope;
 	pcisim_time now;
@@ -240,9 +242,11 @@ static void put_value(FILE *out, const struct var *x, uint32_t i)
 		fprintf(out, "1%s\n", code);
 		break;
 	case V_STRING: {
-		char *s = vcd_name(x->sval[0] ? x->sval : "-", strlen(x->sval[0] ? x->sval : "-"));
-		fprintf(out, "s%s %s\n", s, code);
-		free(s);
+		/* a value is one token: no spaces (state names have none; "-" for empty) */
+		fputc('s', out);
+		for (const char *c = x->sval[0] ? x->sval : "-"; *c; c++)
+			fputc((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f ? '_' : *c, out);
+		fprintf(out, " %s\n", code);
 		break;
 	}
 	case V_WIRE:
@@ -340,31 +344,51 @@ static const char *str(const struct pcisim_record *r, const char *name)
 	return f && f->type == PCISIM_F_STR && f->s ? f->s : "";
 }
 
-/* The AER status registers of a function that logged an error, from config space. */
-static void sample_aer(struct vcd *v, const struct pcisim_record *r, uint32_t scope)
+/*
+ * The AER status registers of the functions that logged an error, read from config
+ * space at every record (the records carry the error, not the register after the
+ * host cleared it or a reset restored it). Up to MAX_AER_WATCH functions are read at
+ * every record; any beyond those only at their own records, so a storm through
+ * thousands of functions costs no more per record than a small one.
+ */
+#define MAX_AER_WATCH 256
+
+static void read_aer(struct vcd *v, uint32_t comp_id)
 {
-	if (r->comp_id == UINT32_MAX)
+	struct pcisim_comp *c = pcisim_comp_by_id(v->sim, comp_id);
+	struct pcisim_pcifn *fn = pcisim_timeline_fn(&v->fns, v->sim, c);
+	uint16_t aer = fn && !c->removed ? pcisim_cfg_find_ext_cap(&fn->cfg, PCI_EXT_CAP_ID_ERR) : 0;
+	if (!aer)
 		return;
-	if (!strcmp(r->kind, "aer.error")) {
+	uint32_t s = v->comp_scope[comp_id] - 1; /* known: the function had a record */
+	set_u(v, var_get(v, s, "UncorErrSta", V_WIRE, 32),
+	      pcisim_cfg_get32(&fn->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS)));
+	set_u(v, var_get(v, s, "CorErrSta", V_WIRE, 32),
+	      pcisim_cfg_get32(&fn->cfg, (uint16_t)(aer + PCI_ERR_COR_STATUS)));
+}
+
+static void sample_aer(struct vcd *v, const struct pcisim_record *r)
+{
+	if (r->comp_id != UINT32_MAX && !strcmp(r->kind, "aer.error")) {
 		if (r->comp_id >= v->capwatch) {
 			size_t old = v->capwatch;
 			v->aer_watch = pcisim_grow(v->aer_watch, &v->capwatch, (size_t)r->comp_id + 1,
 						   sizeof(*v->aer_watch));
 			memset(v->aer_watch + old, 0, (v->capwatch - old) * sizeof(*v->aer_watch));
 		}
-		v->aer_watch[r->comp_id] = true;
+		if (!v->aer_watch[r->comp_id]) {
+			v->aer_watch[r->comp_id] = true;
+			if (v->nwatched < MAX_AER_WATCH)
+				v->watched[v->nwatched++] = r->comp_id;
+		}
 	}
-	if (r->comp_id >= v->capwatch || !v->aer_watch[r->comp_id])
-		return;
-	struct pcisim_comp *c = pcisim_comp_by_id(v->sim, r->comp_id);
-	struct pcisim_pcifn *fn = pcisim_timeline_fn(&v->fns, v->sim, c);
-	uint16_t aer = fn && !c->removed ? pcisim_cfg_find_ext_cap(&fn->cfg, PCI_EXT_CAP_ID_ERR) : 0;
-	if (!aer)
-		return;
-	set_u(v, var_get(v, scope, "UncorErrSta", V_WIRE, 32),
-	      pcisim_cfg_get32(&fn->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS)));
-	set_u(v, var_get(v, scope, "CorErrSta", V_WIRE, 32),
-	      pcisim_cfg_get32(&fn->cfg, (uint16_t)(aer + PCI_ERR_COR_STATUS)));
+	bool own_read = false;
+	for (size_t i = 0; i < v->nwatched; i++) {
+		read_aer(v, v->watched[i]);
+		own_read |= v->watched[i] == r->comp_id;
+	}
+	if (!own_read && r->comp_id < v->capwatch && v->aer_watch[r->comp_id])
+		read_aer(v, r->comp_id);
 }
 
 static void record_vars(struct vcd *v, const struct pcisim_record *r)
@@ -411,7 +435,7 @@ static void record_vars(struct vcd *v, const struct pcisim_record *r)
 	} else if (!strcmp(k, "migration")) {
 		set_s(v, var_get(v, s, "migration", V_STRING, 1), str(r, "result"));
 	}
-	sample_aer(v, r, s);
+	sample_aer(v, r);
 }
 
 /* What no record carries, read at each record: the event queue, I/O in flight. */
