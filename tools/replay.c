@@ -9,6 +9,7 @@
 #include "replay/verify.h"
 #include "tools/cli.h"
 #include "tools/limits.h"
+#include "tools/timeline.h"
 
 static const char usage[] =
 	"usage: pcisim replay TRACE [OPTIONS]\n"
@@ -31,14 +32,23 @@ static const char usage[] =
 	"                    ends in .jsonl, else binary) after reading it\n"
 	"  --json            print the result as one JSON object\n"
 	"  --diff A B        compare two traces item by item\n"
+	PCISIM_VIEWS_HELP
 	PCISIM_LIMITS_HELP
 	"\n"
 	"exit status: 0 identical (with --set: the recorded failure no longer happens),\n"
 	"1 diverged (with --set: it still happens), 2 bad input or a corrupt trace,\n"
 	"3 a limit stopped the replay\n";
 
+/* --perfetto, --vcd: the views' sinks on the replayed run */
+static void attach_views(void *ctx, struct pcisim_sim *sim, const struct pcisim_scenario *sc)
+{
+	/* a sink that cannot be made is reported and marked; the replay still runs */
+	pcisim_views_attach("replay", ctx, sim, sc->name);
+}
+
 static int replay_main(int argc, char **argv)
 {
+	struct pcisim_views views = {0};
 	struct pcisim_replay_opts o = {0};
 	const char *file = NULL, *diff_a = NULL, *diff_b = NULL, *convert = NULL;
 	const char *sets[64];
@@ -49,6 +59,8 @@ static int replay_main(int argc, char **argv)
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int lim = pcisim_limits_option("replay", a, v, &limits);
+		if (!lim)
+			lim = pcisim_views_option("replay", a, v, &views);
 		if (lim < 0)
 			return PCISIM_EXIT_USAGE;
 		if (lim) {
@@ -83,7 +95,7 @@ static int replay_main(int argc, char **argv)
 			diff_a = argv[i + 1], diff_b = argv[i + 2], i += 2;
 		} else if (a[0] == '-' && a[1]) {
 			return pcisim_usage_error("replay",
-						  "unknown option '%s'; valid options: --set, --context, --until, --dump, --convert, --json, --diff, --max-events, --max-memory, --max-output",
+						  "unknown option '%s'; valid options: --set, --context, --until, --dump, --convert, --json, --diff, --perfetto, --vcd, --max-events, --max-memory, --max-output",
 						  a);
 		} else if (file) {
 			return pcisim_usage_error("replay", "one trace at a time (got '%s' and '%s')", file, a);
@@ -132,7 +144,11 @@ static int replay_main(int argc, char **argv)
 			       pcisim_tformat_for_path(convert) == PCISIM_TF_JSONL ? "JSON Lines" : "binary", t.n);
 	} else {
 		o.watchdog = pcisim_limits_watchdog(&limits);
-		rc = pcisim_replay(&t, &o, &diag);
+		o.at_start = attach_views;
+		o.start_ctx = &views;
+		rc = pcisim_views_open("replay", &views) ? PCISIM_EXIT_USAGE : pcisim_replay(&t, &o, &diag);
+		if (pcisim_views_close("replay", &views))
+			rc = PCISIM_EXIT_USAGE;
 	}
 	pcisim_tfile_free(&t);
 	return rc;

@@ -38,10 +38,7 @@ static const char usage[] =
 	"  --timeline            print every trace record as it happens\n"
 	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
 	"  --json                print the summary as one JSON object\n"
-	"  --perfetto FILE       write the run as a Chrome trace event file (JSON) for\n"
-	"                        Perfetto: spans, instants and counters per component\n"
-	"  --vcd FILE            write register bits and link states as a Value Change\n"
-	"                        Dump for GTKWave (timescale 1 ps)\n"
+	PCISIM_VIEWS_HELP
 	"  --record FILE         record the run for 'pcisim replay' (every event, record and\n"
 	"                        choice): JSON Lines if FILE ends in .jsonl, else binary\n"
 	"  --quiet               print only failures and the hash\n"
@@ -63,7 +60,7 @@ struct sim_opts {
 	bool timeline, json, quiet;
 	const char *trace_out, *profile;
 	const char *record;
-	const char *perfetto, *vcd; /* timeline views (tools/timeline.h) */
+	struct pcisim_views views; /* --perfetto, --vcd */
 	bool lspci;
 	const char *lspci_vvv[16];
 	unsigned nlspci_vvv;
@@ -78,6 +75,8 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int lim = pcisim_limits_option("simulate", a, v, &o->limits);
+		if (!lim)
+			lim = pcisim_views_option("simulate", a, v, &o->views);
 		if (lim < 0)
 			return -1;
 		if (lim) {
@@ -98,10 +97,6 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			if (!v)
 				return pcisim_usage_error("simulate", "option '--record' needs a file name"), -1;
 			o->record = v, i++;
-		} else if (!strcmp(a, "--perfetto") || !strcmp(a, "--vcd")) {
-			if (!v)
-				return pcisim_usage_error("simulate", "option '%s' needs a file name", a), -1;
-			*(a[2] == 'p' ? &o->perfetto : &o->vcd) = v, i++;
 		} else if (!strcmp(a, "--profile")) {
 			if (!v)
 				return pcisim_usage_error("simulate", "option '--profile' needs a file name"), -1;
@@ -204,19 +199,12 @@ static int simulate_main(int argc, char **argv)
 		}
 	}
 
-	FILE *views[2] = {NULL, NULL}; /* --perfetto, --vcd */
-	const char *view_paths[2] = {o.perfetto, o.vcd};
-	for (int i = 0; i < 2; i++)
-		if (view_paths[i] && !(views[i] = fopen(view_paths[i], "w"))) {
-			pcisim_usage_error("simulate", "option '%s': cannot write '%s': %s",
-					   i ? "--vcd" : "--perfetto", view_paths[i], strerror(errno));
-			if (views[0])
-				fclose(views[0]);
-			if (trace_file)
-				fclose(trace_file);
-			pcisim_scenario_free(&sc);
-			return PCISIM_EXIT_USAGE;
-		}
+	if (pcisim_views_open("simulate", &o.views)) {
+		if (trace_file)
+			fclose(trace_file);
+		pcisim_scenario_free(&sc);
+		return PCISIM_EXIT_USAGE;
+	}
 
 	uint64_t seed = o.has_seed ? o.seed : sc.seed;
 	struct pcisim_sim sim;
@@ -226,16 +214,8 @@ static int simulate_main(int argc, char **argv)
 		pcisim_trace_add_sink(tr, pcisim_sink_timeline(stdout));
 	if (trace_file)
 		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
-	struct pcisim_sink *view_sinks[2] = {views[0] ? pcisim_sink_perfetto(views[0], &sim, sc.name) : NULL,
-					     views[1] ? pcisim_sink_vcd(views[1], &sim, sc.name) : NULL};
-	for (int i = 0; i < 2; i++)
-		if (view_sinks[i])
-			pcisim_trace_add_sink(tr, view_sinks[i]);
-		else if (views[i]) {
-			pcisim_usage_error("simulate", "option '%s': cannot write '%s': out of memory or no temporary file",
-					   i ? "--vcd" : "--perfetto", view_paths[i]);
-			goto out;
-		}
+	if (pcisim_views_attach("simulate", &o.views, &sim, sc.name))
+		goto out;
 
 	struct pcisim_recorder *rec = NULL;
 	if (o.record &&
@@ -341,12 +321,8 @@ out:
 	pcisim_scenario_free(&sc);
 	if (trace_file)
 		fclose(trace_file);
-	for (int i = 0; i < 2; i++)
-		if (views[i] && fclose(views[i]) && status != PCISIM_EXIT_USAGE) {
-			pcisim_usage_error("simulate", "option '%s': cannot write '%s': %s",
-					   i ? "--vcd" : "--perfetto", view_paths[i], strerror(errno));
-			status = PCISIM_EXIT_USAGE;
-		}
+	if (pcisim_views_close("simulate", &o.views))
+		status = PCISIM_EXIT_USAGE;
 	return status;
 }
 

@@ -38,6 +38,35 @@ struct pcisim_sink *pcisim_sink_perfetto(FILE *out, struct pcisim_sim *sim, cons
  */
 struct pcisim_sink *pcisim_sink_vcd(FILE *out, struct pcisim_sim *sim, const char *title);
 
+/* ---- the command-line options, shared by simulate and replay (tools/timeline_opts.c) ---- */
+
+#define PCISIM_VIEWS_HELP                                                                   \
+	"  --perfetto FILE       write the run as a Chrome trace event file (JSON) for\n"   \
+	"                        Perfetto: spans, instants and counters per component\n"    \
+	"  --vcd FILE            write register bits and link states as a Value Change\n"   \
+	"                        Dump for GTKWave (timescale 1 ps)\n"
+
+/** struct pcisim_views - the --perfetto and --vcd files of one run. */
+struct pcisim_views {
+	const char *path[2]; /* --perfetto, --vcd; NULL when not asked for */
+	FILE *f[2];
+	bool failed; /* a sink could not be made (reported): the command exits 2 */
+};
+
+/**
+ * pcisim_views_option() - take option @a (with its value @v) when it is --perfetto
+ * or --vcd: 1 when taken (the value too), 0 when @a is another option, -1 after
+ * reporting a missing value.
+ */
+int pcisim_views_option(const char *cmd, const char *a, const char *v, struct pcisim_views *w);
+/** Open the files asked for; -1 after reporting one that cannot be written. */
+int pcisim_views_open(const char *cmd, struct pcisim_views *w);
+/** Attach their sinks to @sim's trace; -1 after reporting why not. */
+int pcisim_views_attach(const char *cmd, struct pcisim_views *w, struct pcisim_sim *sim,
+			const char *title);
+/** Close the files (after pcisim_sim_free()); -1 after a failed write or attach. */
+int pcisim_views_close(const char *cmd, struct pcisim_views *w);
+
 /* ---- what both read from the sim (tools/timeline_probe.c) ---- */
 
 /**

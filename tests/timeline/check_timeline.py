@@ -14,8 +14,11 @@
   check_timeline.py same-bytes PCISIM SCENARIO DIR
       two runs write the same bytes; the trace hash is the same with and without
       the views.
+  check_timeline.py replay PCISIM SCENARIO DIR
+      `pcisim replay` of a recorded run writes the same bytes as the run did.
   check_timeline.py bad-options PCISIM SCENARIO DIR
-      a missing file name and an unwritable file are errors with exit status 2.
+      a missing file name and an unwritable file are errors with exit status 2,
+      for simulate and for replay.
 
 Exit status 0 when every check holds, 1 otherwise, 77 (skipped) when a reader is
 missing.
@@ -215,6 +218,23 @@ def check_same_bytes(pcisim, scenario, d):
     print(f"ok: two runs wrote the same bytes; the hash is the same without the views: {plain.strip()}")
 
 
+def check_replay(pcisim, scenario, d):
+    os.makedirs(d, exist_ok=True)
+    rec = os.path.join(d, "run.pctrace")
+    sim = [os.path.join(d, "sim.json"), os.path.join(d, "sim.vcd")]
+    rep = [os.path.join(d, "replay.json"), os.path.join(d, "replay.vcd")]
+    run_ok(pcisim, scenario, "--record", rec, "--perfetto", sim[0], "--vcd", sim[1])
+    r = subprocess.run([pcisim, "replay", rec, "--perfetto", rep[0], "--vcd", rep[1]],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or "identical" not in r.stdout:
+        fail(f"pcisim replay {rec}: exit {r.returncode}\n{r.stdout}{r.stderr}")
+    for a, b in zip(sim, rep):
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            if fa.read() != fb.read():
+                fail(f"{b}, written by replay, differs from {a}, written by the recorded run")
+    print("ok: replay wrote the same Perfetto and VCD bytes as the recorded run")
+
+
 def check_bad_options(pcisim, scenario, d):
     cases = [
         (["--perfetto"], "option '--perfetto' needs a file name"),
@@ -226,7 +246,13 @@ def check_bad_options(pcisim, scenario, d):
         r = simulate(pcisim, scenario, *opts)
         if r.returncode != 2 or msg not in r.stderr:
             fail(f"simulate {' '.join(opts)}: exit {r.returncode}, stderr {r.stderr!r}; expected 2 and '{msg}'")
-    print(f"ok: {len(cases)} bad options refused with exit status 2")
+    rec = os.path.join(d, "bad-options.pctrace")
+    run_ok(pcisim, scenario, "--record", rec)
+    for opts, msg in cases:
+        r = subprocess.run([pcisim, "replay", rec, *opts], capture_output=True, text=True)
+        if r.returncode != 2 or msg not in r.stderr or "pcisim replay: error" not in r.stderr:
+            fail(f"replay {' '.join(opts)}: exit {r.returncode}, stderr {r.stderr!r}; expected 2 and '{msg}'")
+    print(f"ok: {len(cases)} bad options refused with exit status 2 by simulate and by replay")
 
 
 def main(argv):
@@ -244,6 +270,8 @@ def main(argv):
         check_vcd(pcisim, scenario, out, opts["--signal"])
     elif what == "same-bytes":
         check_same_bytes(pcisim, scenario, out)
+    elif what == "replay":
+        check_replay(pcisim, scenario, out)
     elif what == "bad-options":
         check_bad_options(pcisim, scenario, out)
     else:
