@@ -273,14 +273,15 @@ static void instant(struct perfetto *p, const struct pcisim_record *r, const cha
 
 /* ---- pending FLR ends ---- */
 
-static struct track *earliest_end(struct perfetto *p, struct comp_tracks *cts, size_t n, struct track *best)
+/* The [reset] track whose FLR span ends first, or NULL when none is pending. */
+static struct track *earliest_end(struct comp_tracks *cts, size_t n)
 {
+	struct track *best = NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct track *tr = &cts[i].lane[LANE_RESET];
 		if (tr->end_at != PCISIM_TIME_MAX && (!best || tr->end_at < best->end_at))
 			best = tr;
 	}
-	(void)p;
 	return best;
 }
 
@@ -288,7 +289,7 @@ static struct track *earliest_end(struct perfetto *p, struct comp_tracks *cts, s
 static void end_due(struct perfetto *p, pcisim_time t)
 {
 	while (p->next_end <= t) {
-		struct track *tr = earliest_end(p, p->comps, p->capcomps, NULL);
+		struct track *tr = earliest_end(p->comps, p->capcomps);
 		if (!tr || tr->end_at > t) {
 			p->next_end = tr ? tr->end_at : PCISIM_TIME_MAX;
 			return;

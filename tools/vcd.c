@@ -289,6 +289,10 @@ static void flush(struct vcd *v)
 		}
 	}
 	v->ndirty = 0;
+	/* what the run wrote so far, for --max-output (the body is a regular file) */
+	off_t at = ftello(v->body);
+	if (at > 0)
+		v->sink.bytes = (uint64_t)at;
 }
 
 /* ---- records to variables ---- */
