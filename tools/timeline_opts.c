@@ -25,6 +25,10 @@ int pcisim_views_option(const char *cmd, const char *a, const char *v, struct pc
 
 int pcisim_views_open(const char *cmd, struct pcisim_views *w)
 {
+	if (w->path[0] && w->path[1] && !strcmp(w->path[0], w->path[1]))
+		return pcisim_usage_error(cmd, "options '--perfetto' and '--vcd' name the same file '%s'; give each its own",
+					  w->path[0]),
+		       -1;
 	for (int i = 0; i < 2; i++)
 		if (w->path[i] && !(w->f[i] = fopen(w->path[i], "w"))) {
 			pcisim_usage_error(cmd, "option '%s': cannot write '%s': %s", view_opts[i], w->path[i],

@@ -241,6 +241,8 @@ def check_bad_options(pcisim, scenario, d):
         (["--vcd"], "option '--vcd' needs a file name"),
         (["--vcd", os.path.join(d, "no-such-dir", "x.vcd")], "option '--vcd': cannot write"),
         (["--perfetto", os.path.join(d, "no-such-dir", "x.json")], "option '--perfetto': cannot write"),
+        (["--perfetto", os.path.join(d, "same"), "--vcd", os.path.join(d, "same")],
+         "options '--perfetto' and '--vcd' name the same file"),
     ]
     for opts, msg in cases:
         r = simulate(pcisim, scenario, *opts)
