@@ -47,6 +47,17 @@ struct scope {
 	uint32_t first_var, last_var;
 };
 
+/* Functions whose AER status registers are read at every record (see sample_aer). */
+#define MAX_AER_WATCH 256
+
+/* A function whose AER status registers are read at every record. */
+struct aer_watch {
+	struct pcisim_pcifn *fn;
+	uint32_t comp_id;
+	uint16_t aer;          /* its AER capability's offset */
+	uint32_t uncor, cor;   /* its UncorErrSta and CorErrSta variables */
+};
+
 struct vcd {
 	struct pcisim_sink sink; /* first: the trace frees the sink as this struct */
 	struct pcisim_sim *sim;
@@ -60,7 +71,7 @@ struct vcd {
 	size_t ndirty, capdirty;
 	uint32_t *comp_scope; /* by component id: scope + 1, 0 unknown */
 	bool *aer_watch;      /* by component id: a function that logged an AER error */
-	uint32_t watched[256]; /* the first MAX_AER_WATCH of them, read at every record */
+	struct aer_watch watched[MAX_AER_WATCH]; /* the first MAX_AER_WATCH of them, read at every record */
 	size_t nwatched;
 	size_t capcomp, capwatch;
 	uint32_t run_scope;
@@ -355,20 +366,27 @@ static const char *str(const struct pcisim_record *r, const char *name)
  * every record; any beyond those only at their own records, so a storm through
  * thousands of functions costs no more per record than a small one.
  */
-#define MAX_AER_WATCH 256
 
-static void read_aer(struct vcd *v, uint32_t comp_id)
+/* The function behind @comp_id with its AER capability and variables; false if none. */
+static bool aer_find(struct vcd *v, uint32_t comp_id, struct aer_watch *w)
 {
 	struct pcisim_comp *c = pcisim_comp_by_id(v->sim, comp_id);
 	struct pcisim_pcifn *fn = pcisim_timeline_fn(&v->fns, v->sim, c);
 	uint16_t aer = fn && !c->removed ? pcisim_cfg_find_ext_cap(&fn->cfg, PCI_EXT_CAP_ID_ERR) : 0;
 	if (!aer)
-		return;
+		return false;
 	uint32_t s = v->comp_scope[comp_id] - 1; /* known: the function had a record */
-	set_u(v, var_get(v, s, "UncorErrSta", V_WIRE, 32),
-	      pcisim_cfg_get32(&fn->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_STATUS)));
-	set_u(v, var_get(v, s, "CorErrSta", V_WIRE, 32),
-	      pcisim_cfg_get32(&fn->cfg, (uint16_t)(aer + PCI_ERR_COR_STATUS)));
+	*w = (struct aer_watch){fn, comp_id, aer, var_get(v, s, "UncorErrSta", V_WIRE, 32),
+				var_get(v, s, "CorErrSta", V_WIRE, 32)};
+	return true;
+}
+
+static void aer_read(struct vcd *v, const struct aer_watch *w)
+{
+	if (w->fn->comp.removed)
+		return;
+	set_u(v, w->uncor, pcisim_cfg_get32(&w->fn->cfg, (uint16_t)(w->aer + PCI_ERR_UNCOR_STATUS)));
+	set_u(v, w->cor, pcisim_cfg_get32(&w->fn->cfg, (uint16_t)(w->aer + PCI_ERR_COR_STATUS)));
 }
 
 static void sample_aer(struct vcd *v, const struct pcisim_record *r)
@@ -382,17 +400,18 @@ static void sample_aer(struct vcd *v, const struct pcisim_record *r)
 		}
 		if (!v->aer_watch[r->comp_id]) {
 			v->aer_watch[r->comp_id] = true;
-			if (v->nwatched < MAX_AER_WATCH)
-				v->watched[v->nwatched++] = r->comp_id;
+			if (v->nwatched < MAX_AER_WATCH && aer_find(v, r->comp_id, &v->watched[v->nwatched]))
+				v->nwatched++;
 		}
 	}
 	bool own_read = false;
 	for (size_t i = 0; i < v->nwatched; i++) {
-		read_aer(v, v->watched[i]);
-		own_read |= v->watched[i] == r->comp_id;
+		aer_read(v, &v->watched[i]);
+		own_read |= v->watched[i].comp_id == r->comp_id;
 	}
-	if (!own_read && r->comp_id < v->capwatch && v->aer_watch[r->comp_id])
-		read_aer(v, r->comp_id);
+	struct aer_watch w;
+	if (!own_read && r->comp_id < v->capwatch && v->aer_watch[r->comp_id] && aer_find(v, r->comp_id, &w))
+		aer_read(v, &w);
 }
 
 static void record_vars(struct vcd *v, const struct pcisim_record *r)
