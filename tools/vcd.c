@@ -70,10 +70,10 @@ struct vcd {
 	uint32_t *dirty;
 	size_t ndirty, capdirty;
 	uint32_t *comp_scope; /* by component id: scope + 1, 0 unknown */
-	bool *aer_watch;      /* by component id: a function that logged an AER error */
+	bool *aer_logged;     /* by component id: a function that logged an AER error */
 	struct aer_watch watched[MAX_AER_WATCH]; /* the first MAX_AER_WATCH of them, read at every record */
 	size_t nwatched;
-	size_t capcomp, capwatch;
+	size_t capcomp, caplogged;
 	uint32_t run_scope;
 	pcisim_time now;
 	struct pcisim_timeline_fns fns;
@@ -392,14 +392,14 @@ static void aer_read(struct vcd *v, const struct aer_watch *w)
 static void sample_aer(struct vcd *v, const struct pcisim_record *r)
 {
 	if (r->comp_id != UINT32_MAX && !strcmp(r->kind, "aer.error")) {
-		if (r->comp_id >= v->capwatch) {
-			size_t old = v->capwatch;
-			v->aer_watch = pcisim_grow(v->aer_watch, &v->capwatch, (size_t)r->comp_id + 1,
-						   sizeof(*v->aer_watch));
-			memset(v->aer_watch + old, 0, (v->capwatch - old) * sizeof(*v->aer_watch));
+		if (r->comp_id >= v->caplogged) {
+			size_t old = v->caplogged;
+			v->aer_logged = pcisim_grow(v->aer_logged, &v->caplogged, (size_t)r->comp_id + 1,
+						   sizeof(*v->aer_logged));
+			memset(v->aer_logged + old, 0, (v->caplogged - old) * sizeof(*v->aer_logged));
 		}
-		if (!v->aer_watch[r->comp_id]) {
-			v->aer_watch[r->comp_id] = true;
+		if (!v->aer_logged[r->comp_id]) {
+			v->aer_logged[r->comp_id] = true;
 			if (v->nwatched < MAX_AER_WATCH && aer_find(v, r->comp_id, &v->watched[v->nwatched]))
 				v->nwatched++;
 		}
@@ -410,7 +410,7 @@ static void sample_aer(struct vcd *v, const struct pcisim_record *r)
 		own_read |= v->watched[i].comp_id == r->comp_id;
 	}
 	struct aer_watch w;
-	if (!own_read && r->comp_id < v->capwatch && v->aer_watch[r->comp_id] && aer_find(v, r->comp_id, &w))
+	if (!own_read && r->comp_id < v->caplogged && v->aer_logged[r->comp_id] && aer_find(v, r->comp_id, &w))
 		aer_read(v, &w);
 }
 
@@ -562,7 +562,7 @@ static void vcd_close(struct pcisim_sink *s)
 	free(v->scopes);
 	free(v->dirty);
 	free(v->comp_scope);
-	free(v->aer_watch);
+	free(v->aer_logged);
 	free(v->io_var);
 	free(v->title);
 	pcisim_timeline_fns_free(&v->fns);
