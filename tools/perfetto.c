@@ -416,43 +416,56 @@ static void on_reset(struct perfetto *p, const struct pcisim_record *r)
 		p->next_end = tr->end_at;
 }
 
-/* aer.reset: the first step opens a span named by why (SBR, dpc_reset_link), done ends it */
-static void on_aer_reset(struct perfetto *p, const struct pcisim_record *r)
+/*
+ * aer.reset: the first step opens a span named by why (dpc_reset_link) or by the step
+ * (secondary bus reset), done ends it; the steps between are instants.
+ */
+static bool on_aer_reset(struct perfetto *p, const struct pcisim_record *r)
 {
 	struct track *tr = track_of(p, r, LANE_RESET);
 	const char *ev = str_field(r, "event");
+	bool open = tr->depth && !span_open(tr, "FLR");
 	if (!strcmp(ev, "done")) {
-		if (tr->depth && !span_open(tr, "FLR"))
+		if (open)
 			span_end(p, tr, json_pack("{s:o}", "event", jstr(ev)));
-		return;
+		return open;
 	}
-	if (!tr->depth || span_open(tr, "FLR")) {
-		const char *why = str_field(r, "why");
-		span_begin(p, tr, !strcmp(ev, "secondary bus reset") ? "secondary bus reset" : why[0] ? why : ev,
-			   "reset", record_args(r));
-	}
+	if (open)
+		return false;
+	/* span names are static strings: an open span keeps its name by pointer */
+	const char *why = str_field(r, "why"), *name = "link reset";
+	if (!strcmp(ev, "secondary bus reset"))
+		name = "secondary bus reset";
+	else if (!strcmp(why, "dpc_reset_link"))
+		name = "dpc_reset_link";
+	span_begin(p, tr, name, "reset", record_args(r));
+	return true;
 }
 
-static void on_recovery(struct perfetto *p, const struct pcisim_record *r)
+static bool on_recovery(struct perfetto *p, const struct pcisim_record *r)
 {
 	struct track *tr = track_of(p, r, LANE_RECOVERY);
-	if (!strcmp(str_field(r, "event"), "start")) {
-		if (!tr->depth)
-			span_begin(p, tr, "AER recovery", "aer", record_args(r));
-	} else {
+	bool start = !strcmp(str_field(r, "event"), "start");
+	if (start == (tr->depth != 0))
+		return false; /* a start inside a recovery, an end outside one: an instant */
+	if (start)
+		span_begin(p, tr, "AER recovery", "aer", record_args(r));
+	else
 		span_end(p, tr, record_args(r));
-	}
+	return true;
 }
 
-static void on_dpc(struct perfetto *p, const struct pcisim_record *r)
+static bool on_dpc(struct perfetto *p, const struct pcisim_record *r)
 {
 	struct track *tr = track_of(p, r, LANE_DPC);
-	if (!strcmp(r->kind, "dpc.trigger")) {
-		if (!tr->depth)
-			span_begin(p, tr, "DPC containment", "dpc", record_args(r));
-	} else {
+	bool trigger = !strcmp(r->kind, "dpc.trigger");
+	if (trigger == (tr->depth != 0))
+		return false;
+	if (trigger)
+		span_begin(p, tr, "DPC containment", "dpc", record_args(r));
+	else
 		span_end(p, tr, record_args(r));
-	}
+	return true;
 }
 
 /* pciehp.state: one span per state, named by it */
@@ -469,23 +482,21 @@ static void on_state(struct perfetto *p, const struct pcisim_record *r)
 	span_begin(p, tr, name, "pciehp", record_args(r));
 }
 
-/* migrate (the action) to the migration record that tells how it ended */
+/*
+ * From the migrate action (which stays an instant of the timeline too) to the
+ * migration record that tells how it ended.
+ */
 static bool on_migration(struct perfetto *p, const struct pcisim_record *r)
 {
+	struct track *tr = track_of(p, r, LANE_MIGRATION);
 	if (!strcmp(r->kind, "action")) {
-		if (strcmp(str_field(r, "do"), "migrate"))
-			return false;
-		struct track *tr = track_of(p, r, LANE_MIGRATION);
 		if (!tr->depth)
 			span_begin(p, tr, "migration", "migration", record_args(r));
-		return false; /* the action is also an instant of the timeline */
+		return false;
 	}
-	struct track *tr = track_of(p, r, LANE_MIGRATION);
-	if (!strcmp(r->kind, "migration")) {
-		if (!tr->depth) /* a migration the timeline did not start (none today) */
-			span_begin(p, tr, "migration", "migration", json_object());
-		span_end(p, tr, record_args(r));
-	}
+	if (!tr->depth) /* a migration no action started (none today) */
+		span_begin(p, tr, "migration", "migration", json_object());
+	span_end(p, tr, record_args(r));
 	return true;
 }
 
@@ -517,25 +528,26 @@ static void perfetto_emit(struct pcisim_sink *s, const struct pcisim_record *r)
 	end_due(p, r->t);
 	p->now = r->t;
 
-	bool span_only = false;
+	/* shown: the record began or ended a span that says all it says */
+	bool shown = false;
 	if (!strcmp(r->kind, "link.ltssm"))
-		on_ltssm(p, r), span_only = true;
+		on_ltssm(p, r), shown = true;
 	else if (!strcmp(r->kind, "slot.ctl"))
-		on_slot_ctl(p, r);
+		on_slot_ctl(p, r); /* also an instant: the indicators are in it */
 	else if (!strcmp(r->kind, "pci.reset"))
-		on_reset(p, r);
+		on_reset(p, r); /* also an instant: every reset kind is one */
 	else if (!strcmp(r->kind, "aer.reset"))
-		on_aer_reset(p, r), span_only = true;
+		shown = on_aer_reset(p, r);
 	else if (!strcmp(r->kind, "aer.recovery"))
-		on_recovery(p, r), span_only = true;
+		shown = on_recovery(p, r);
 	else if (!strcmp(r->kind, "dpc.trigger") || !strcmp(r->kind, "dpc.release"))
-		on_dpc(p, r), span_only = true;
+		shown = on_dpc(p, r);
 	else if (!strcmp(r->kind, "pciehp.state"))
-		on_state(p, r), span_only = true;
-	else if (!strcmp(r->kind, "action") || !strcmp(r->kind, "migration") ||
-		 !strcmp(r->kind, "migration.saved"))
-		span_only = on_migration(p, r) && strcmp(r->kind, "migration.saved");
-	if (!span_only) {
+		on_state(p, r), shown = true;
+	else if ((!strcmp(r->kind, "action") && !strcmp(str_field(r, "do"), "migrate")) ||
+		 !strcmp(r->kind, "migration"))
+		shown = on_migration(p, r);
+	if (!shown) {
 		char name[160];
 		instant_name(r, name, sizeof(name));
 		instant(p, r, name);
