@@ -448,6 +448,8 @@ int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_resul
 	pcisim_sim_init(&sim, s->seed, d);
 	pcisim_trace_attach(&sim, false);
 	ctx_start(&c, &sim);
+	if (s->at_start)
+		s->at_start(s->start_ctx, &sim, sc);
 	/* The chooser always runs: it reports the times chosen in res->step_at. */
 	res->rc = pcisim_scenario_instantiate(&sim, run_sc, choose_step, &c, d);
 	if (res->rc) {

@@ -68,6 +68,10 @@ struct pcisim_run_spec {
 	void *event_ctx;
 	bool invariants;     /* check invariants too (default on via pcisim_run_spec_init) */
 	const struct pcisim_invariant *const *invs; /* which ones, NULL-terminated; NULL = all */
+	/* Called once the trace is attached, before the machine is built: more sinks
+	 * (the timeline views of replay --perfetto/--vcd). */
+	void (*at_start)(void *ctx, struct pcisim_sim *sim, const struct pcisim_scenario *sc);
+	void *start_ctx;
 	/* Called after the verdict, before the sim is freed (dumps, state hashes). */
 	void (*at_end)(void *ctx, struct pcisim_sim *sim);
 	void *end_ctx;

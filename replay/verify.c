@@ -192,6 +192,8 @@ int pcisim_replay(const struct pcisim_tfile *t, const struct pcisim_replay_opts 
 		spec.end_ctx = out;
 	}
 	spec.watchdog = o.watchdog;
+	spec.at_start = o.at_start;
+	spec.start_ctx = o.start_ctx;
 	struct pcisim_run_result res;
 	if (pcisim_run_scenario(&spec, &res, d)) {
 		pcisim_run_result_free(&res);

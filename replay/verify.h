@@ -33,6 +33,9 @@ struct pcisim_replay_opts {
 	bool json;         /* one JSON object instead of text */
 	FILE *out;
 	const struct pcisim_watchdog *watchdog; /* bounds on the replayed run (NULL = none) */
+	/* more sinks on the replayed run (struct pcisim_run_spec's at_start) */
+	void (*at_start)(void *ctx, struct pcisim_sim *sim, const struct pcisim_scenario *sc);
+	void *start_ctx;
 };
 
 /** Replay @t (read with pcisim_tfile_read). Returns PCISIM_REPLAY_*. */

@@ -9,6 +9,7 @@
 #include "replay/verify.h"
 #include "tools/cli.h"
 #include "tools/limits.h"
+#include "tools/timeline.h"
 
 enum { OPT_CONTEXT = 1, OPT_DUMP, OPT_CONVERT, OPT_DIFF };
 
@@ -34,13 +35,21 @@ static const struct pcisim_option options[] = {
 	PCISIM_OPTION_JSON,
 	{OPT_DIFF, "--diff", NULL, PCISIM_OPTARG_FILE, "A B", "compare two traces item by item", 2,
 	 "two traces: --diff A B"},
+	PCISIM_OPTIONS_VIEWS,
 	PCISIM_OPTIONS_LIMITS,
 	{0},
 };
 
+/* --perfetto, --vcd: the views' sinks on the replayed run */
+static void attach_views(void *ctx, struct pcisim_sim *sim, const struct pcisim_scenario *sc)
+{
+	/* a sink that cannot be made is reported and marked; the replay still runs */
+	pcisim_views_attach("replay", ctx, sim, sc->name);
+}
+
 /* After the command line is read: one of replay's three jobs. */
 static int replay_run(struct pcisim_cli *p, struct pcisim_replay_opts *po, const char *diff_a,
-		      const char *diff_b, const char *convert)
+		      const char *diff_b, const char *convert, struct pcisim_views *views)
 {
 	struct pcisim_replay_opts o = *po;
 	const char *file = p->noperands ? p->operands[0] : NULL;
@@ -92,7 +101,11 @@ static int replay_run(struct pcisim_cli *p, struct pcisim_replay_opts *po, const
 			       pcisim_tformat_for_path(convert) == PCISIM_TF_JSONL ? "JSON Lines" : "binary", t.n);
 	} else {
 		o.watchdog = pcisim_limits_watchdog(&p->limits);
-		rc = pcisim_replay(&t, &o, &diag);
+		o.at_start = attach_views;
+		o.start_ctx = views;
+		rc = pcisim_views_open("replay", views) ? PCISIM_EXIT_USAGE : pcisim_replay(&t, &o, &diag);
+		if (pcisim_views_close("replay", views))
+			rc = PCISIM_EXIT_USAGE;
 	}
 	pcisim_tfile_free(&t);
 	return rc;
@@ -101,6 +114,7 @@ static int replay_run(struct pcisim_cli *p, struct pcisim_replay_opts *po, const
 static int replay_main(int argc, char **argv)
 {
 	struct pcisim_replay_opts o = {0};
+	struct pcisim_views views = {0};
 	const char *diff_a = NULL, *diff_b = NULL, *convert = NULL;
 	struct pcisim_cli p;
 	pcisim_cli_init(&p, &pcisim_cmd_replay, argc, argv);
@@ -119,9 +133,12 @@ static int replay_main(int argc, char **argv)
 		case OPT_DIFF:
 			diff_a = p.val, diff_b = p.val2;
 			break;
+		default:
+			pcisim_views_take(id, p.val, &views);
+			break;
 		}
 	}
-	int rc = id < 0 ? PCISIM_EXIT_USAGE : replay_run(&p, &o, diff_a, diff_b, convert);
+	int rc = id < 0 ? PCISIM_EXIT_USAGE : replay_run(&p, &o, diff_a, diff_b, convert, &views);
 	pcisim_cli_free(&p);
 	return rc;
 }

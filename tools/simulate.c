@@ -18,6 +18,7 @@
 #include "tools/cli.h"
 #include "tools/limits.h"
 #include "tools/outcomes.h"
+#include "tools/timeline.h"
 
 #ifdef PCISIM_PROFILE
 #include <gperftools/profiler.h>
@@ -58,6 +59,7 @@ static const struct pcisim_option options[] = {
 	 "record the run for 'pcisim replay' (every event, record and choice): JSON Lines if FILE "
 	 "ends in .jsonl, else binary",
 	 0, NULL},
+	PCISIM_OPTIONS_VIEWS,
 	PCISIM_OPTION_SET,
 	PCISIM_OPTIONS_LIMITS,
 	{0},
@@ -72,6 +74,7 @@ struct sim_opts {
 	bool timeline, json, quiet;
 	const char *trace_out, *profile;
 	const char *record;
+	struct pcisim_views views; /* --perfetto, --vcd */
 	bool lspci;
 	const char *lspci_vvv[16];
 	unsigned nlspci_vvv;
@@ -111,6 +114,9 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 				rc = pcisim_usage_error("simulate", "option '--lspci-vvv': at most 16 functions");
 			else
 				o->lspci_vvv[o->nlspci_vvv++] = p.val;
+			break;
+		default:
+			pcisim_views_take(id, p.val, &o->views);
 			break;
 		}
 	}
@@ -197,6 +203,13 @@ static int simulate_main(int argc, char **argv)
 		}
 	}
 
+	if (pcisim_views_open("simulate", &o.views)) {
+		if (trace_file)
+			fclose(trace_file);
+		pcisim_scenario_free(&sc);
+		return PCISIM_EXIT_USAGE;
+	}
+
 	uint64_t seed = o.has_seed ? o.seed : sc.seed;
 	struct pcisim_sim sim;
 	pcisim_sim_init(&sim, seed, &diag);
@@ -206,6 +219,8 @@ static int simulate_main(int argc, char **argv)
 	if (trace_file)
 		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
 	struct pcisim_outcomes *watch = pcisim_outcomes_attach(&sim);
+	if (pcisim_views_attach("simulate", &o.views, &sim, sc.name))
+		goto out;
 
 	struct pcisim_recorder *rec = NULL;
 	if (o.record &&
@@ -318,6 +333,8 @@ out:
 	pcisim_scenario_free(&sc);
 	if (trace_file)
 		fclose(trace_file);
+	if (pcisim_views_close("simulate", &o.views))
+		status = PCISIM_EXIT_USAGE;
 	return status;
 }
 
