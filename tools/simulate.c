@@ -44,6 +44,9 @@ static const char usage[] =
 	"  --lspci               after the run, print the PCI tree as 'lspci -tv' would\n"
 	"  --lspci-vvv ID        after the run, decode function ID (a QEMU id or an address\n"
 	"                        like 00:12.0) as 'lspci -vvv' would; may be repeated\n"
+	"  --lspci-x ID          after the run, print function ID's config space as\n"
+	"                        'lspci -xxxx' does (real 'lspci -F FILE' reads it back);\n"
+	"                        may be repeated\n"
 	PCISIM_LIMITS_HELP
 	"\n"
 	"exit status: 0 every expectation holds, 1 one failed, 2 bad input, 3 a limit\n"
@@ -61,6 +64,8 @@ struct sim_opts {
 	bool lspci;
 	const char *lspci_vvv[16];
 	unsigned nlspci_vvv;
+	const char *lspci_x[16];
+	unsigned nlspci_x;
 	struct pcisim_limits limits;
 };
 
@@ -112,9 +117,17 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			if (o->nlspci_vvv == 16)
 				return pcisim_usage_error("simulate", "option '--lspci-vvv': at most 16 functions"), -1;
 			o->lspci_vvv[o->nlspci_vvv++] = v, i++;
+		} else if (!strcmp(a, "--lspci-x")) {
+			if (!v)
+				return pcisim_usage_error("simulate",
+							  "option '--lspci-x' needs a function: a QEMU id or an address like 00:12.0"),
+				       -1;
+			if (o->nlspci_x == 16)
+				return pcisim_usage_error("simulate", "option '--lspci-x': at most 16 functions"), -1;
+			o->lspci_x[o->nlspci_x++] = v, i++;
 		} else if (a[0] == '-' && a[1]) {
 			pcisim_usage_error("simulate",
-					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --record, --max-events, --max-memory, --max-output",
+					   "unknown option '%s'; valid options: --seed, --until, --timeline, --trace-out, --json, --quiet, --profile, --lspci, --lspci-vvv, --lspci-x, --record, --max-events, --max-memory, --max-output",
 					   a);
 			return -1;
 		} else if (o->file) {
@@ -141,8 +154,9 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 }
 
 /*
- * --lspci and --lspci-vvv: the fabric after the run, as lspci shows it, into @out.
- * Returns -1 (after saying why) when a --lspci-vvv function does not exist.
+ * --lspci, --lspci-vvv and --lspci-x: the fabric after the run, as lspci shows it, into @out.
+ * Returns -1 (after saying why) when a --lspci-vvv or --lspci-x function does not
+ * exist.
  */
 static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *out)
 {
@@ -160,6 +174,18 @@ static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *o
 			return -1;
 		}
 		pcisim_lspci_verbose(fn, out);
+	}
+	for (unsigned i = 0; i < o->nlspci_x; i++) {
+		struct pcisim_pcifn *fn = pcisim_lspci_find(fab, o->lspci_x[i]);
+		if (!fn) {
+			char t[40];
+			pcisim_time_format(sim->now, t, sizeof(t));
+			fprintf(stderr,
+				"pcisim simulate: error: option '--lspci-x': no PCI function '%s' at %s; give a QEMU id of the topology or an address like 00:12.0\n",
+				o->lspci_x[i], t);
+			return -1;
+		}
+		pcisim_lspci_hex(fn, out);
 	}
 	return 0;
 }
@@ -244,7 +270,7 @@ static int simulate_main(int argc, char **argv)
 	char *lspci_text = NULL;
 	size_t lspci_len = 0;
 	bool lspci_bad = false;
-	if (o.lspci || o.nlspci_vvv) {
+	if (o.lspci || o.nlspci_vvv || o.nlspci_x) {
 		FILE *ls = o.json ? open_memstream(&lspci_text, &lspci_len) : stdout;
 		lspci_bad = !ls || print_lspci(&sim, &o, ls) != 0;
 		if (o.json && ls)
