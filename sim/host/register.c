@@ -12,6 +12,7 @@
 #include "sim/host/pciehp.h"
 #include "sim/host/portdrv.h"
 #include "sim/host/raw_access.h"
+#include "sim/host/setpci.h"
 #include "sim/host/vfio_passthrough.h"
 
 void pcisim_host_register(void)
@@ -19,6 +20,8 @@ void pcisim_host_register(void)
 	pcisim_host_section_register();
 	pcisim_actions_add(pcisim_host_actions);
 	pcisim_actions_add(pcisim_raw_actions);
+	pcisim_actions_add(pcisim_setpci_actions);
+	pcisim_action_inline("setpci", "args"); /* {at: 1ms, setpci: "-s 00:12.0 COMMAND=6"} */
 	pcisim_record_kinds_add(pcisim_host_kinds);
 	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
