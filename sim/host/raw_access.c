@@ -367,12 +367,12 @@ static int parse_expect(const struct pcisim_step *s, unsigned len, struct pcisim
 		return err(d, vn, s, "'expect' must be a number; %s", form);
 	if (mn && (mn->kind != PCISIM_Y_SCALAR || pcisim_parse_u64(mn->str, &m)))
 		return err(d, mn, s, "'expect' mask must be a number; %s", form);
-	char w[16];
-	snprintf(w, sizeof(w), "%u", len);
+	char w[32];
+	snprintf(w, sizeof(w), "%u byte%s", len, len > 1 ? "s" : "");
 	if (v > ones(len))
-		return err(d, vn, s, "'expect' value %s does not fit in %s bytes", vn->str, w);
+		return err(d, vn, s, "'expect' value %s does not fit in %s", vn->str, w);
 	if (m > ones(len))
-		return err(d, mn, s, "'expect' mask %s does not fit in %s bytes", mn->str, w);
+		return err(d, mn, s, "'expect' mask %s does not fit in %s", mn->str, w);
 	op->has_expect = true;
 	op->expect = v;
 	op->expect_mask = m;
@@ -384,16 +384,16 @@ static int parse_data(const struct pcisim_step *s, unsigned len, struct pcisim_r
 		      struct pcisim_diag *d)
 {
 	const struct pcisim_pval *v = pcisim_step_param(s, "value"), *m = pcisim_step_param(s, "mask");
-	char w[16];
-	snprintf(w, sizeof(w), "%u", len);
+	char w[32];
+	snprintf(w, sizeof(w), "%u byte%s", len, len > 1 ? "s" : "");
 	if (v && v->set) {
 		if (v->u > ones(len))
-			return err(d, v->node, s, "'value' %s does not fit in %s bytes", v->s, w);
+			return err(d, v->node, s, "'value' %s does not fit in %s", v->s, w);
 		op->value = v->u;
 	}
 	if (m && m->set) {
 		if (m->u > ones(len))
-			return err(d, m->node, s, "'mask' %s does not fit in %s bytes", m->s, w);
+			return err(d, m->node, s, "'mask' %s does not fit in %s", m->s, w);
 		op->mask = m->u;
 		op->has_mask = true;
 	}
@@ -417,8 +417,8 @@ static int cfg_op(struct pcisim_sim *sim, const struct pcisim_step *s, bool writ
 	const struct pcisim_pval *wv = pcisim_step_param(s, "width");
 	if (dev->set == bdf->set)
 		return err(d, dev->set ? bdf->node : NULL, s,
-			   "name the function by 'dev' (a device id) or by 'bdf' (an address like 00:12.0), not %s",
-			   dev->set ? "both" : "neither");
+			   "name the function by 'dev' (a device id) or by 'bdf' (an address like 00:12.0): one of them, %s",
+			   dev->set ? "not both" : "none was given");
 	struct pcisim_pcifn *fn = NULL;
 	if (dev->set) {
 		op->dev = dev->s;
