@@ -286,7 +286,7 @@ static int parse_op(const struct pcisim_step *s, const char *w, size_t len, size
 		    hex_all(name + 3, strlen(name + 3), &v) && v <= 0xff)) {
 		op->cap_ext = toupper((unsigned char)name[0]) == 'E';
 		op->cap_id = (uint16_t)v;
-		static const struct named_cap by_id = {"CAPid", 0, false};
+		static const struct named_cap by_id = {"CAPid", 0, false}; /* by its number */
 		op->cap = &by_id;
 	} else if (hex_all(name, nlen, &v)) {
 		if (v >= PCISIM_CFG_PCIE_SIZE)
@@ -537,9 +537,8 @@ static int run_setpci(struct pcisim_sim *sim, const struct pcisim_step *s)
 			if (op->cap) {
 				uint16_t base = find_cap(fn, op->cap_id, op->cap_ext, op->instance);
 				if (!base) {
-					pcisim_log(sim, &fn->comp, "setpci", "%s: Capability %s not found",
-						   bdf, op->cap->name[0] == 'C' && op->cap->name[3] == 'i'
-							? (op->cap_ext ? "ECAP" : "CAP") : op->cap->name);
+					pcisim_log(sim, &fn->comp, "setpci", "%s: %.*s: capability not found", bdf,
+						   (int)strcspn(op->text, "+@.="), op->text);
 					rc = -1;
 					continue;
 				}
