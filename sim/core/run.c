@@ -205,7 +205,8 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 
 /* The failures steps reported, in the order they happened (a sim extension). */
 struct step_fails {
-	char **lines; /* "FILE:LINE:COL: ACTION: expected E; observed O" */
+	char **lines; /* "FILE:LINE:COL: ACTION at T: expected E; observed O" */
+	const struct pcisim_step **steps;
 	size_t n, cap;
 };
 
@@ -217,6 +218,7 @@ static void step_fails_free(void *p)
 	for (size_t i = 0; i < f->n; i++)
 		free(f->lines[i]);
 	free(f->lines);
+	free(f->steps);
 	free(f);
 }
 
@@ -231,7 +233,8 @@ void pcisim_step_fail(struct pcisim_sim *sim, const struct pcisim_step *s, const
 	}
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 8;
-		if (!(f->lines = realloc(f->lines, f->cap * sizeof(*f->lines))))
+		if (!(f->lines = realloc(f->lines, f->cap * sizeof(*f->lines))) ||
+		    !(f->steps = realloc(f->steps, f->cap * sizeof(*f->steps))))
 			abort();
 	}
 	char t[40];
@@ -243,7 +246,18 @@ void pcisim_step_fail(struct pcisim_sim *sim, const struct pcisim_step *s, const
 		abort();
 	snprintf(line, (size_t)n + 1, "%s:%u:%u: %s at %s: expected %s; observed %s", s->loc.file,
 		 s->loc.line, s->loc.col, s->def->name, t, expected, observed);
+	f->steps[f->n] = s;
 	f->lines[f->n++] = line;
+}
+
+const char *pcisim_step_failure(struct pcisim_sim *sim, unsigned i, const struct pcisim_step **step)
+{
+	const struct step_fails *f = pcisim_ext_get(sim, &step_fails_key);
+	if (!f || i >= f->n)
+		return NULL;
+	if (step)
+		*step = f->steps[i];
+	return f->lines[i];
 }
 
 unsigned pcisim_step_failures(struct pcisim_sim *sim)

@@ -269,6 +269,11 @@ void pcisim_step_fail(struct pcisim_sim *sim, const struct pcisim_step *s, const
 		      const char *observed);
 /** pcisim_step_failures() - how many times steps of the run in @sim failed their checks. */
 unsigned pcisim_step_failures(struct pcisim_sim *sim);
+/**
+ * pcisim_step_failure() - the @i-th of them (from 0), as pcisim_scenario_check()
+ * prints it without "FAIL ", and in *@step (may be NULL) the step; NULL past the end.
+ */
+const char *pcisim_step_failure(struct pcisim_sim *sim, unsigned i, const struct pcisim_step **step);
 
 /**
  * Evaluate every expectation, then count the steps that failed their own checks
