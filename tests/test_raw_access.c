@@ -319,6 +319,41 @@ static void setpci_forms(void **state)
 	tb_free(t);
 }
 
+/*
+ * The command line: simulate exits 1 on a failed read check and counts it among the
+ * failures; fuzz finds the schedule where the slot is powered off before the read.
+ */
+static void cli_exit_status_and_fuzz(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/pcisim-raw-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/race.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%stimeline:\n"
+		   "  - {at: 0ms..2ms, do: guest.cfg_write, dev: rp1, offset: slot_ctl, value: 0x0400, mask: 0x0400}\n"
+		   "  - {at: 1ms, do: guest.cfg_read, dev: nic1, offset: vendor_id, expect: 0x8086}\n",
+		machine);
+	fclose(f);
+	char *out;
+	/* simulate takes the range's lower bound: the slot is off before the read, which
+	 * completes with UR: nothing answers in an unpowered slot */
+	assert_int_equal(tb_cli(&out, "simulate %s", path), 1);
+	assert_non_null(strstr(out, "FAIL "));
+	assert_non_null(strstr(out, "race.yaml:9:5: guest.cfg_read at 1.00036ms: expected 0x8086 from bdf=01:00.0 off=0x0 reg=vendor_id; observed 0xffff (UR)\n"));
+	assert_non_null(strstr(out, "expectations: 0 passed, 1 failed\n"));
+	free(out);
+	assert_int_equal(tb_cli(&out, "fuzz %s --runs 50 --out %s/fz", path, dir), 1);
+	assert_non_null(strstr(out, "1 distinct signature"));
+	assert_non_null(strstr(out, "step guest.cfg_read@9"));
+	free(out);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void parse_bdf(void **state)
 {
 	(void)state;
@@ -349,6 +384,7 @@ int main(void)
 		cmocka_unit_test(io_ports),
 		cmocka_unit_test(mmio_through_a_bar),
 		cmocka_unit_test(setpci_forms),
+		cmocka_unit_test(cli_exit_status_and_fuzz),
 		cmocka_unit_test(parse_bdf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
