@@ -174,8 +174,8 @@ static bool cfg_start(struct guest_cpu *c, const struct pcisim_raw_op *op)
 	c->fn = NULL;
 	if (op->dev) {
 		struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(c->sim), op->dev);
-		if (!fn || !fn->bus) {
-			/* nothing by that id has an address: the CPU has nowhere to send it */
+		if (!fn || !fn->bus || fn->comp.removed) {
+			/* nothing by that id has an address now: the CPU has nowhere to send it */
 			struct pcisim_field f[2] = {PCISIM_FS("dev", op->dev), PCISIM_FX("off", op->off)};
 			c->old = 0;
 			finish(c, op, fn ? &fn->comp : NULL, f, 2, op->write ? op->value : ones(op->len),
