@@ -295,6 +295,22 @@ static void verdict(struct runctx *c, const char *reason)
 		sv_add(&fail, pcisim_arena_printf(&r->arena, "expectation %s (line %u): expected %s; observed %s",
 						  e->def->key, e->loc.line, exp, obs));
 	}
+	/* steps that checked what they read (expect: on a raw read) */
+	const struct pcisim_step *fstep;
+	const char *fline;
+	for (unsigned i = 0; (fline = pcisim_step_failure(sim, i, &fstep)); i++) {
+		if (s->report)
+			fprintf(s->report, "FAIL %s\n", fline);
+		r->failed++;
+		bool again = false; /* one signature entry per step, however often it failed */
+		const struct pcisim_step *prev;
+		for (unsigned j = 0; j < i && !again; j++)
+			again = pcisim_step_failure(sim, j, &prev) && prev == fstep;
+		if (!again)
+			sv_add(&sig, pcisim_arena_printf(&r->arena, "step %s@%u", fstep->def->name,
+							 fstep->loc.line));
+		sv_add(&fail, pcisim_arena_printf(&r->arena, "step %s", fline));
+	}
 	if (s->invariants) {
 		const char **all = NULL;
 		const struct pcisim_invariant *const *invs = s->invs;

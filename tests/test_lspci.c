@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sim/core/scenario.h"
@@ -317,6 +318,103 @@ static void simulate_options(void **state)
 	free(out);
 }
 
+/*
+ * The lines of @text that real lspci and pcisim both print: without the BAR sizes and
+ * unassigned BARs pcisim shows on purpose (docs/lspci-and-graph.md), the "trace hash"
+ * and failed expectations of the run, and lspci's complaint about kernel modules.
+ */
+static char *comparable(const char *text)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+	const char *p = text;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n + (e ? 1 : 0);
+		if (strstr(line, "<unassigned>") || !strncmp(line, "trace hash", 10) ||
+		    !strncmp(line, "FAIL ", 5) || !strncmp(line, "lspci: ", 7))
+			continue;
+		char *sz = strstr(line, " [size=");
+		if (sz)
+			*sz = 0;
+		fprintf(m, "%s\n", line);
+	}
+	fclose(m);
+	return out;
+}
+
+/*
+ * --lspci-x prints config space as `lspci -xxxx`; real lspci (pciutils) decodes it
+ * with -F exactly as pcisim's --lspci-vvv decodes the same functions: a root port with
+ * a slot, MSI-X, AER and ACS, and an endpoint below it.
+ */
+static void lspci_x_read_by_real_lspci(void **state)
+{
+	(void)state;
+	if (system("command -v lspci >/dev/null 2>&1") != 0)
+		skip(); /* pciutils is in ./run's PACKAGES */
+	char *x, *vvv, *real;
+	const char *run = "simulate scenarios/pds-migration-race.yaml --quiet --until 1500ms";
+	char args[512];
+	snprintf(args, sizeof(args), "%s --lspci-x 00:12.0 --lspci-x nex-usb-xhci0", run);
+	assert_int_equal(run_cmd(args, &x), 1); /* the race's expectations need the whole run */
+	/* the form: a title line, 4096 bytes in 256 lines of 16, an empty line; twice */
+	assert_non_null(strstr(x, "00:12.0 PCI bridge: Red Hat, Inc. QEMU PCIe Root port\n00: 36 1b 0c 00"));
+	assert_non_null(strstr(x, "\nff0: "));
+	unsigned lines = 0;
+	for (const char *p = x; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		size_t h = strspn(p, "0123456789abcdef");
+		if (h >= 2 && p[h] == ':' && p[h + 1] == ' ')
+			lines++;
+	}
+	assert_int_equal(lines, 2 * 256);
+
+	char path[] = "/tmp/pcisim-lspci-x-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	char *only = comparable(x);
+	fputs(only, f);
+	fclose(f);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "lspci -F %s -vvv 2>/dev/null", path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t len = 0;
+	FILE *m = open_memstream(&real, &len);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(m);
+	assert_int_equal(pclose(p), 0);
+	unlink(path);
+
+	snprintf(args, sizeof(args), "%s --lspci-vvv 00:12.0 --lspci-vvv nex-usb-xhci0", run);
+	assert_int_equal(run_cmd(args, &vvv), 1);
+	char *a = comparable(real), *b = comparable(vvv);
+	assert_non_null(strstr(a, "Capabilities: [100 v2] Advanced Error Reporting"));
+	assert_non_null(strstr(a, "SltCap:"));
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(only);
+	free(x);
+	free(vvv);
+	free(real);
+
+	assert_int_equal(run_cmd("simulate tests/lspci-fm-switch.yaml --quiet --lspci-x nosuch", &x), 2);
+	assert_non_null(strstr(x, "option '--lspci-x': no PCI function 'nosuch'"));
+	free(x);
+	assert_int_equal(run_cmd("simulate tests/lspci-fm-switch.yaml --lspci-x", &x), 2);
+	assert_non_null(strstr(x, "option '--lspci-x' needs a function"));
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +425,7 @@ int main(void)
 		cmocka_unit_test(find_by_id_and_address),
 		cmocka_unit_test(dump_form),
 		cmocka_unit_test(simulate_options),
+		cmocka_unit_test(lspci_x_read_by_real_lspci),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

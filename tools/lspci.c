@@ -1540,7 +1540,7 @@ void pcisim_lspci_tree(struct pcisim_fabric *fab, FILE *out)
 
 /* ---- dumps and lookup ---- */
 
-static void dump_fn(struct pcisim_pcifn *fn, FILE *out)
+void pcisim_lspci_hex(struct pcisim_pcifn *fn, FILE *out)
 {
 	uint8_t buf[PCISIM_CFG_PCIE_SIZE];
 	char cls[96], name[160];
@@ -1581,7 +1581,7 @@ void pcisim_lspci_dump(struct pcisim_fabric *fab, FILE *out)
 			v[n++] = fab->fns[i];
 	qsort(v, n, sizeof(*v), cmp_fn);
 	for (size_t i = 0; i < n; i++)
-		dump_fn(v[i], out);
+		pcisim_lspci_hex(v[i], out);
 	free(v);
 }
 

@@ -52,6 +52,13 @@ void pcisim_lspci_verbose_bytes(const uint8_t *cfg, size_t size, const uint8_t *
 void pcisim_lspci_dump(struct pcisim_fabric *fab, FILE *out);
 
 /**
+ * pcisim_lspci_hex() - one function as `lspci -xxxx -s BDF` prints it: the title
+ * line, its config space (4096 bytes for PCI Express, 256 otherwise) 16 bytes a
+ * line, then an empty line.
+ */
+void pcisim_lspci_hex(struct pcisim_pcifn *fn, FILE *out);
+
+/**
  * pcisim_lspci_find() - a function by QEMU id ("rp18") or by address as lspci -s
  * writes it ("00:12.0", "0000:00:12.0", "12.0" on bus 0); NULL if none.
  */

@@ -201,6 +201,71 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 	return 0;
 }
 
+/* ---- steps that check what they saw ---- */
+
+/* The failures steps reported, in the order they happened (a sim extension). */
+struct step_fails {
+	char **lines; /* "FILE:LINE:COL: ACTION at T: expected E; observed O" */
+	const struct pcisim_step **steps;
+	size_t n, cap;
+};
+
+static const struct pcisim_ext_key step_fails_key = {"step-fails"};
+
+static void step_fails_free(void *p)
+{
+	struct step_fails *f = p;
+	for (size_t i = 0; i < f->n; i++)
+		free(f->lines[i]);
+	free(f->lines);
+	free(f->steps);
+	free(f);
+}
+
+void pcisim_step_fail(struct pcisim_sim *sim, const struct pcisim_step *s, const char *expected,
+		      const char *observed)
+{
+	struct step_fails *f = pcisim_ext_get(sim, &step_fails_key);
+	if (!f) {
+		if (!(f = calloc(1, sizeof(*f))))
+			abort();
+		pcisim_ext_set(sim, &step_fails_key, f, step_fails_free);
+	}
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 8;
+		if (!(f->lines = realloc(f->lines, f->cap * sizeof(*f->lines))) ||
+		    !(f->steps = realloc(f->steps, f->cap * sizeof(*f->steps))))
+			abort();
+	}
+	char t[40];
+	pcisim_time_format(sim->now, t, sizeof(t));
+	int n = snprintf(NULL, 0, "%s:%u:%u: %s at %s: expected %s; observed %s", s->loc.file,
+			 s->loc.line, s->loc.col, s->def->name, t, expected, observed);
+	char *line = malloc((size_t)n + 1);
+	if (!line)
+		abort();
+	snprintf(line, (size_t)n + 1, "%s:%u:%u: %s at %s: expected %s; observed %s", s->loc.file,
+		 s->loc.line, s->loc.col, s->def->name, t, expected, observed);
+	f->steps[f->n] = s;
+	f->lines[f->n++] = line;
+}
+
+const char *pcisim_step_failure(struct pcisim_sim *sim, unsigned i, const struct pcisim_step **step)
+{
+	const struct step_fails *f = pcisim_ext_get(sim, &step_fails_key);
+	if (!f || i >= f->n)
+		return NULL;
+	if (step)
+		*step = f->steps[i];
+	return f->lines[i];
+}
+
+unsigned pcisim_step_failures(struct pcisim_sim *sim)
+{
+	const struct step_fails *f = pcisim_ext_get(sim, &step_fails_key);
+	return f ? (unsigned)f->n : 0;
+}
+
 unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			       FILE *out, bool verbose)
 {
@@ -214,6 +279,12 @@ unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scena
 		if (out && (!ok || verbose))
 			fprintf(out, "%s %s:%u:%u: %s: expected %s; observed %s\n", ok ? "ok  " : "FAIL",
 				e->loc.file, e->loc.line, e->loc.col, e->def->key, exp, obs);
+	}
+	const struct step_fails *f = pcisim_ext_get(sim, &step_fails_key);
+	for (size_t i = 0; f && i < f->n; i++) {
+		failed++;
+		if (out)
+			fprintf(out, "FAIL %s\n", f->lines[i]);
 	}
 	return failed;
 }

@@ -207,8 +207,13 @@ static int parse_param(const struct pcisim_param_def *p, const struct pcisim_yno
 }
 
 /* Parse the keys of map @m against @params; @skip names keys handled by the caller. */
+/*
+ * @inline_key (may be NULL): a key of @m whose value is parameter @inline_param's
+ * (a step {at: T, NAME: VALUE}, NAME being the action).
+ */
 static int parse_params(struct pcisim_arena *a, const struct pcisim_ynode *m, const char *where,
 			const struct pcisim_param_def *params, const char *const *skip, bool open,
+			const char *inline_key, const char *inline_param,
 			struct pcisim_pval **out, size_t *nout, struct pcisim_diag *d)
 {
 	size_t np = 0;
@@ -256,6 +261,17 @@ static int parse_params(struct pcisim_arena *a, const struct pcisim_ynode *m, co
 						 key, where, buf);
 		}
 		int rc = parse_param(&params[i], m->vals[k], &vals[i], d);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; inline_key && i < np; i++) {
+		if (strcmp(params[i].name, inline_param))
+			continue;
+		if (vals[i].set)
+			return pcisim_diag_error(d, vals[i].node->loc,
+						 "'%s' is given twice: as '%s: ...' and as '%s'",
+						 inline_param, inline_key, inline_param);
+		int rc = parse_param(&params[i], pcisim_ymap_get(m, inline_key), &vals[i], d);
 		if (rc)
 			return rc;
 	}
@@ -595,6 +611,55 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 static const char *const step_keys[] = {"at", "do", NULL};
 static const char *const fault_keys[] = {"at", "kind", NULL};
 
+/* Actions a step may name by a key of their own (pcisim_action_inline), in registration order. */
+static struct inline_action {
+	const char *action, *param;
+} *inlines;
+static size_t ninlines, capinlines;
+
+void pcisim_action_inline(const char *action, const char *param)
+{
+	for (size_t i = 0; i < ninlines; i++)
+		if (!strcmp(inlines[i].action, action))
+			return;
+	if (ninlines == capinlines) {
+		capinlines = capinlines ? 2 * capinlines : 4;
+		if (!(inlines = realloc(inlines, capinlines * sizeof(*inlines)))) {
+			fprintf(stderr, "pcisim: out of memory\n");
+			abort();
+		}
+	}
+	inlines[ninlines++] = (struct inline_action){action, param};
+}
+
+/* The action a step without do: names by a key of its own, with its parameter; NULL if none. */
+static const struct pcisim_action_def *inline_action(const struct pcisim_ynode *n, const char **param)
+{
+	for (size_t k = 0; k < n->n; k++)
+		for (size_t i = 0; i < ninlines; i++) {
+			const struct pcisim_action_def *a = pcisim_action_find(inlines[i].action);
+			if (a && !strcmp(n->keys[k]->str, inlines[i].action)) {
+				*param = inlines[i].param;
+				return a;
+			}
+		}
+	return NULL;
+}
+
+/*
+ * {at: T, NAME: VALUE, ...}: the step's parameters are the other keys, and VALUE is
+ * the inline parameter's; errors are reported as for {do: NAME, PARAM: VALUE}.
+ */
+static int parse_inline(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
+			struct pcisim_step *s, const char *param, struct pcisim_diag *d)
+{
+	const char *const skip[] = {"at", s->def->name, NULL};
+	char where[160];
+	snprintf(where, sizeof(where), "action '%s'", s->def->name);
+	return parse_params(&sc->arena, n, where, s->def->params, skip, s->def->open_params,
+			    s->def->name, param, &s->vals, &s->nvals, d);
+}
+
 /* One timeline step, or (@fault) one entry of fuzz: faults: with kind: for do:. */
 static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 		      struct pcisim_step *s, bool fault, struct pcisim_diag *d)
@@ -614,6 +679,16 @@ static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 	if (!at)
 		return pcisim_diag_error(d, n->loc, "%s needs 'at' (a time like 10ms or a range like 0ms..2s)",
 					 what);
+	const char *param = NULL;
+	const struct pcisim_action_def *inl = fault || act ? NULL : inline_action(n, &param);
+	if (inl) {
+		/* {at: T, NAME: VALUE}: the action NAME with its inline parameter VALUE */
+		if ((rc = pcisim_yget_time_range(at, "'at'", &s->at, d)))
+			return rc;
+		s->when = s->at.lo;
+		s->def = inl;
+		return parse_inline(sc, n, s, param, d);
+	}
 	if (!act) {
 		const char **names = pcisim_action_names();
 		char buf[1024];
@@ -650,7 +725,7 @@ static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 	char where[160];
 	snprintf(where, sizeof(where), "%s '%s'", fault ? "fault" : "action", name);
 	return parse_params(&sc->arena, n, where, s->def->params, fault ? fault_keys : step_keys,
-			    s->def->open_params, &s->vals, &s->nvals, d);
+			    s->def->open_params, NULL, NULL, &s->vals, &s->nvals, d);
 }
 
 static int parse_steps(struct pcisim_scenario *sc, struct pcisim_diag *d)
@@ -724,7 +799,7 @@ static int parse_expects(struct pcisim_scenario *sc, struct pcisim_diag *d)
 		}
 		char where[160];
 		snprintf(where, sizeof(where), "expectation '%s'", e->def->key);
-		if ((rc = parse_params(&sc->arena, n, where, e->def->params, NULL, false, &e->vals,
+		if ((rc = parse_params(&sc->arena, n, where, e->def->params, NULL, false, NULL, NULL, &e->vals,
 				       &e->nvals, d)))
 			return rc;
 	}

@@ -164,6 +164,14 @@ void pcisim_actions_add(const struct pcisim_action_def *table);      /* ends wit
 void pcisim_expects_add(const struct pcisim_expect_def *table);      /* ends with {0} */
 void pcisim_section_set(const struct pcisim_section_def *def);
 const struct pcisim_action_def *pcisim_action_find(const char *name);
+/*
+ * pcisim_action_inline() - let a step name action @action by a key of its own instead
+ * of do:: {at: T, ACTION: VALUE, ...} stands for {at: T, do: ACTION, PARAM: VALUE, ...}
+ * (setpci's command line: {at: 1ms, setpci: "-s 00:12.0 COMMAND=0x6"}). @action and
+ * @param must outlive the registry (string literals); registering one again changes
+ * nothing.
+ */
+void pcisim_action_inline(const char *action, const char *param);
 const struct pcisim_expect_def *pcisim_expect_def_find(const char *key);
 /** Registered action names, sorted, NULL-terminated (free() the array). */
 const char **pcisim_action_names(void);
@@ -251,7 +259,26 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
  */
 bool pcisim_scenario_creates(const struct pcisim_scenario *sc, const char *name);
 
-/** Evaluate every expectation; prints one line per failure to @out. Returns failures. */
+/**
+ * pcisim_step_fail() - a step that checks what it saw (a read with expect:) found
+ * something else: kept with the step's place and counted by pcisim_scenario_check()
+ * as a failed expectation, printed as one is ("FAIL FILE:LINE:COL: ACTION: expected
+ * @expected; observed @observed").
+ */
+void pcisim_step_fail(struct pcisim_sim *sim, const struct pcisim_step *s, const char *expected,
+		      const char *observed);
+/** pcisim_step_failures() - how many times steps of the run in @sim failed their checks. */
+unsigned pcisim_step_failures(struct pcisim_sim *sim);
+/**
+ * pcisim_step_failure() - the @i-th of them (from 0), as pcisim_scenario_check()
+ * prints it without "FAIL ", and in *@step (may be NULL) the step; NULL past the end.
+ */
+const char *pcisim_step_failure(struct pcisim_sim *sim, unsigned i, const struct pcisim_step **step);
+
+/**
+ * Evaluate every expectation, then count the steps that failed their own checks
+ * (pcisim_step_fail()); prints one line per failure to @out. Returns failures.
+ */
 unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			       FILE *out, bool verbose);
 

@@ -11,15 +11,21 @@
 #include "sim/host/host_section.h"
 #include "sim/host/pciehp.h"
 #include "sim/host/portdrv.h"
+#include "sim/host/raw_access.h"
+#include "sim/host/setpci.h"
 #include "sim/host/vfio_passthrough.h"
 
 void pcisim_host_register(void)
 {
 	pcisim_host_section_register();
 	pcisim_actions_add(pcisim_host_actions);
+	pcisim_actions_add(pcisim_raw_actions);
+	pcisim_actions_add(pcisim_setpci_actions);
+	pcisim_action_inline("setpci", "args"); /* {at: 1ms, setpci: "-s 00:12.0 COMMAND=6"} */
 	pcisim_record_kinds_add(pcisim_host_kinds);
 	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
+	pcisim_record_kinds_add(pcisim_raw_kinds);
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they

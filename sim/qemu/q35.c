@@ -27,8 +27,10 @@
  * The MCH, LPC and SMBus are not user-creatable in QEMU ("Parameter 'driver'
  * expects a pluggable device type"); VGA and ich9-ahci are.
  */
+#include <assert.h>
 #include <stdlib.h>
 
+#include "sim/pcie/conf1.h"
 #include "sim/pcie/models.h"
 #include "sim/qemu/machine.h"
 #include "sim/pcie/regs/pci.h"
@@ -183,6 +185,10 @@ int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d
 	    (rc = builtin(fab, "ich9-ahci", "q35.sata", "1f.2", true, NULL, d)) ||
 	    (rc = builtin(fab, "ICH9-SMB", "q35.smbus", "1f.3", true, NULL, d)))
 		goto out;
+	/* the host bridge's fixed I/O ports (QEMU q35_host_realize); claimed once, as the
+	 * host bridge is created once */
+	rc = pcisim_conf1_claim(fab->sim);
+	assert(rc == 0);
 out:
 	fab->machine_init = false;
 	return rc;

@@ -12,6 +12,13 @@ names, every other config byte, the interrupts, the monitor's output, and for
 migrations the outcome and QEMU's error lines verbatim.
 
   qdiff.py --pcisim BUILD/tests/qdiff-pcisim [--group G] [--case NAME] [--doc docs/fidelity.md]
+            [--simulate BUILD/pcisim]
+
+With --simulate, each case is also written as a scenario of raw register accesses
+(WORKDIR/CASE.raw.yaml: the harness's config writes as guest.cfg_write, QEMU's monitor
+commands as actions, and after every step a guest.cfg_read of every compared register
+with QEMU's value as expect:) and run through `pcisim simulate`; a read that sees
+another value is a difference like any other (RAW_KNOWN lists the expected ones).
 
 Exit status: 0 every case agrees (or is pending), 1 a difference, 2 a harness error,
 77 skipped (qemu-system-x86_64 is not installed, or every selected case is pending).
@@ -441,8 +448,8 @@ def hmp_to_action(cmd, expect_error=False):
     raise ValueError("no pcisim action for %r" % cmd)
 
 
-def pcisim_scenario(case, run):
-    lines = ["version: 1", "name: qdiff-%s" % case["name"], "seed: 1"]
+def pcisim_scenario(case, run, raw=False):
+    lines = ["version: 1", "name: qdiff-%s%s" % (case["name"], "-raw" if raw else ""), "seed: 1"]
     m = ["type: %s" % case["machine"], 'qemu: "7.2"', "vga: none"]
     if C.ACPI_OFF in case["globals"]:
         m.append("acpi-pci-hotplug-with-bridge-support: off")
@@ -450,13 +457,102 @@ def pcisim_scenario(case, run):
     lines.append("topology:")
     for d in case["devices"]:
         lines.append("  - {%s}" % ", ".join("%s: %s" % (k, yaml_str(v)) for k, v in d.items()))
+    if raw:
+        return "\n".join(lines + raw_timeline(case, run)) + "\n"
     if run.mon_steps:
         lines.append("timeline:")
         for i, step in run.mon_steps:
-            act = ("{do: migrate}" if step["do"] == "migrate"
-                   else hmp_to_action(step["cmd"], step.get("expect_error", False)))
+            act = monitor_action(step)
             lines.append("  - {at: %dms, %s" % (STEP_MS * i, act[1:]))
     return "\n".join(lines) + "\n"
+
+
+def monitor_action(step):
+    return ("{do: migrate}" if step["do"] == "migrate"
+            else hmp_to_action(step["cmd"], step.get("expect_error", False)))
+
+
+def known_mask(case, dev_id, name, width):
+    """The bits of register @name of @dev_id that are compared: all but the known
+    differences (cases.KNOWN and the case's own), or 0 when the whole register is one."""
+    mask = (1 << (8 * width)) - 1
+    for k in C.KNOWN:
+        if k["reg"] == name and k["when"](case):
+            mask &= ~k["bits"]
+    for k in case.get("known", ()):
+        if k["dev"] == dev_id and k["reg"] == name:
+            mask = 0 if k["bits"] is None else mask & ~k["bits"]
+    return mask
+
+
+def raw_timeline(case, run):
+    """The case as raw register accesses: every configuration write the harness made,
+    as guest.cfg_write at the time qdiff-pcisim plays it, QEMU's monitor commands as
+    their actions, and after each step a guest.cfg_read of every register the harness
+    compares, expecting the value QEMU showed there (known differences masked out)."""
+    out = ["timeline:"]
+    mon = {STEP_MS * i: step for i, step in run.mon_steps}
+    dumps = iter(run.dumps)
+    now_us = 0
+    for s in run.script:
+        if s[0] == "at":
+            now_us = 1000 * s[1]
+            if s[1] in mon:
+                out.append("  - {at: %dus, %s" % (now_us, monitor_action(mon[s[1]])[1:]))
+        elif s[0] == "cfgw":
+            bus, devfn, off, size, val = s[1:]
+            out.append('  - {at: %dus, do: guest.cfg_write, bdf: "%02x:%02x.%x", offset: 0x%x, '
+                       'width: %d, value: 0x%x}' % (now_us, bus, devfn >> 3, devfn & 7, off, size, val))
+        elif s[0] == "settle":
+            now_us += 100
+        elif s[0] == "dump":
+            qd = next(dumps)
+            for dev_id, qf in qd["fns"].items():
+                cfg = bytes.fromhex(qf["cfg"])
+                bdf = "%02x:%02x.%x" % (qf["bus"], qf["devfn"] >> 3, qf["devfn"] & 7)
+                regs = R.decode(cfg) or {"vendor_id": (0, 2, R._get(cfg, 0, 2))}
+                for name, (off, width, val) in regs.items():
+                    if not isinstance(val, int):
+                        continue
+                    if width == 3:  # a dword read, the fourth byte not compared
+                        width, mask = 4, known_mask(case, dev_id, name, 3)
+                    else:
+                        mask = known_mask(case, dev_id, name, width)
+                    if not mask:
+                        continue
+                    out.append('  - {at: %dus, do: guest.cfg_read, bdf: "%s", offset: 0x%x, width: %d, '
+                               'expect: {value: 0x%x, mask: 0x%x}}  # %s %s %s'
+                               % (now_us, bdf, off, width, val & mask, mask, qd["label"], dev_id, name))
+    return out
+
+
+# Reads of the raw scenarios that differ from QEMU on purpose: the routed access is the
+# host's, and a function in reset (100 ms after a Secondary Bus Reset or a link coming
+# back, PCIe r5.0 §6.6.1) completes it with RRS, which the root complex re-issues for
+# up to 1 s and then completes to the CPU with all ones. QEMU's CPU reads the function
+# at once (QEMU models no reset recovery time), and so does qdiff-pcisim.
+RAW_KNOWN = [("(RRS)", "the function was in reset: RRS, then all ones after 1 s of re-issues "
+                       "(QEMU answers at once)")]
+
+
+def raw_known(line):
+    for text, why in RAW_KNOWN:
+        if line.endswith(text):
+            return why
+    return None
+
+
+def run_raw_scenario(case, run, pcisim, workdir):
+    """Play the case as a scenario of raw accesses (raw_timeline) through `pcisim
+    simulate`: [] when every read saw QEMU's value, else the FAIL lines."""
+    path = os.path.join(workdir, case["name"] + ".raw.yaml")
+    with open(path, "w") as f:
+        f.write(pcisim_scenario(case, run, raw=True))
+    p = subprocess.run([pcisim, "simulate", path, "--quiet"], capture_output=True, text=True,
+                       timeout=300)
+    if p.returncode not in (0, 1):
+        raise QemuError("pcisim simulate %s: exit %d\n%s" % (path, p.returncode, p.stderr))
+    return [ln for ln in p.stdout.splitlines() if ln.startswith("FAIL ")]
 
 
 def pcisim_steps(run):
@@ -586,6 +682,16 @@ def compare(case, run, sim_dumps):
     return diffs, stats
 
 
+class RawDiff(Diff):
+    """A read of the raw access scenario that did not see QEMU's value."""
+
+    def __init__(self, line):
+        Diff.__init__(self, "raw accesses", line, "-", "-", raw_known(line))
+
+    def text(self):
+        return "raw accesses: " + self.what
+
+
 def known_reason(case, dev_id, name, qv, sv):
     """Why a register difference is one pcisim keeps on purpose (cases.KNOWN and the
     case's own known entries), or None."""
@@ -614,15 +720,18 @@ def runs(offsets):
 # ---------------------------------------------------------------- main
 
 
-def run_case(case, helper, workdir):
+def run_case(case, helper, workdir, simulate=None):
     t0 = time.monotonic()
     res = {"case": case, "diffs": [], "status": "agree", "stats": None, "error": None,
-           "migration": None}
+           "migration": None, "raw": None}
     try:
         run = QemuRun(case, workdir)
         run.run()
         sim = run_pcisim(case, run, helper, workdir)
         diffs, stats = compare(case, run, sim)
+        if simulate:
+            res["raw"] = run_raw_scenario(case, run, simulate, workdir)
+            diffs += [RawDiff(ln) for ln in res["raw"]]
         res["diffs"], res["stats"] = diffs, stats
         res["qemu_version"] = run.qemu_version
         for d in run.dumps:
@@ -654,6 +763,10 @@ def main():
                     help="where QEMU's sockets, logs and the pcisim scenarios go (default: a new temporary directory)")
     ap.add_argument("--doc", help="write docs/fidelity.md from the results")
     ap.add_argument("--max-diffs", type=int, default=40, help="differences printed per case")
+    ap.add_argument("--simulate", metavar="PCISIM",
+                    help="also play each case as a scenario of raw register accesses "
+                         "(guest.cfg_write, guest.cfg_read with QEMU's values as expect:) "
+                         "through PCISIM simulate, written to WORKDIR/CASE.raw.yaml")
     a = ap.parse_args()
 
     if not shutil.which(QEMU):
@@ -669,7 +782,7 @@ def main():
     os.makedirs(workdir, exist_ok=True)
     results = []
     for case in selected:
-        res = run_case(case, a.pcisim, workdir)
+        res = run_case(case, a.pcisim, workdir, a.simulate)
         results.append(res)
         st = res["stats"]
         extra = ""
@@ -685,6 +798,15 @@ def main():
         rest = len([d for d in res["diffs"] if not d.known]) - len(shown)
         if rest > 0:
             print("    ... and %d more" % rest)
+        if res["raw"] is not None:
+            known = [ln for ln in res["raw"] if raw_known(ln)]
+            print("    as raw accesses (%s.raw.yaml through pcisim simulate): %s" % (
+                case["name"], "every read saw QEMU's value" if not res["raw"]
+                else "%d reads differ, %d of them known" % (len(res["raw"]), len(known))))
+            for text, why in RAW_KNOWN:
+                n = len([ln for ln in known if ln.endswith(text)])
+                if n:
+                    print("      known (%d): %s" % (n, why))
     if a.doc:
         import report
         report.write(a.doc, results)
