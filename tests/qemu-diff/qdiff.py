@@ -458,7 +458,7 @@ def pcisim_scenario(case, run, raw=False):
     for d in case["devices"]:
         lines.append("  - {%s}" % ", ".join("%s: %s" % (k, yaml_str(v)) for k, v in d.items()))
     if raw:
-        return "\n".join(lines + raw_timeline(case, run)) + "\n"
+        return "\n".join(lines + raw_timeline(case, run) + raw_expect(run)) + "\n"
     if run.mon_steps:
         lines.append("timeline:")
         for i, step in run.mon_steps:
@@ -524,6 +524,13 @@ def raw_timeline(case, run):
                                'expect: {value: 0x%x, mask: 0x%x}}  # %s %s %s'
                                % (now_us, bdf, off, width, val & mask, mask, qd["label"], dev_id, name))
     return out
+
+
+def raw_expect(run):
+    """QEMU's migration outcome, which the raw scenario expects: simulate fails a run
+    whose migration failed unless an expectation accounts for it."""
+    results = [d["migration"]["result"] for d in run.dumps if d["migration"]]
+    return ["expect:", "  - migration: %s" % results[-1]] if results else []
 
 
 # Reads of the raw scenarios that differ from QEMU on purpose: the routed access is the
