@@ -17,6 +17,8 @@ static const struct pcisim_command *const commands[] = {
 	&pcisim_cmd_fuzz,
 	&pcisim_cmd_fuzz_merge,
 	&pcisim_cmd_explore,
+	&pcisim_cmd_serve,
+	&pcisim_cmd_import_qmp,
 	NULL,
 };
 

@@ -1,0 +1,481 @@
+/*
+ * pcisim serve: a scenario's machine behind QEMU's monitors. A QMP server (--qmp) and
+ * an HMP line monitor (--monitor) on TCP or Unix sockets, served from one poll() loop;
+ * the commands and the simulation are tools/qmp.c's. Several clients may be connected
+ * at once; their commands run one at a time, in the order they arrive.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/core/ynode.h"
+#include "tools/cli.h"
+#include "tools/qmp.h"
+
+static const char usage[] =
+	"usage: pcisim serve FILE --qmp ADDR [--monitor ADDR] [OPTIONS]\n"
+	"\n"
+	"Build the scenario FILE's machine, play its timeline, and serve QEMU's monitors:\n"
+	"QMP on --qmp and HMP (the '(qemu) ' line monitor) on --monitor. Commands that act\n"
+	"(device_add, device_del, set_link, migrate, pcie_aer_inject_error) run as timeline\n"
+	"steps at the simulated time they arrive; events carry simulated timestamps.\n"
+	"See docs/qmp.md.\n"
+	"\n"
+	"addresses:\n"
+	"  tcp:HOST:PORT         listen on HOST (an address or name) and PORT; PORT 0 picks a\n"
+	"                        free one (the line 'pcisim serve: qmp listening on ...' on\n"
+	"                        stderr names it)\n"
+	"  unix:PATH             listen on the Unix socket PATH (replaced if it exists)\n"
+	"\n"
+	"options:\n"
+	"  --qmp ADDR            the QMP server\n"
+	"  --monitor ADDR        the HMP monitor\n"
+	"  --seed N              use seed N instead of the scenario's\n"
+	"  --clock auto|manual   auto (default): after each command the simulation runs until\n"
+	"                        nothing is left to do or --settle has passed; manual: time\n"
+	"                        moves only on x-pcisim-advance and x-pcisim-run-until-event\n"
+	"  --settle TIME         auto mode's bound on one settling run (default 60s)\n"
+	"  --event-hold MS       hold events that follow a reply this many wall-clock\n"
+	"                        milliseconds, so a reply is read alone (default 100)\n"
+	"  --once                stop when the last client has gone (after one came)\n"
+	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
+	"\n"
+	"On quit (QMP quit, HMP quit, SIGINT, SIGTERM, or --once) it prints the summary and\n"
+	"the trace hash as 'pcisim simulate' does for the scenario x-pcisim-save writes.\n"
+	"\n"
+	"exit status: 0 served and quit, 2 bad input (scenario, options, an address in use)\n";
+
+enum { MAX_CLIENTS = 32, MAX_INPUT = 1 << 20 };
+
+struct client {
+	int fd;
+	bool hmp;
+	struct pcisim_qmp_client qc;
+	char *in;
+	size_t nin;
+	char *held; /* events waiting for their hold to pass */
+	size_t nheld;
+	long long held_until; /* ms, monotonic */
+};
+
+struct serve_opts {
+	const char *file, *qmp, *monitor, *trace_out;
+	uint64_t seed;
+	bool has_seed, manual, once;
+	pcisim_time settle;
+	uint64_t hold_ms;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int parse_args(int argc, char **argv, struct serve_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->settle = 60 * PCISIM_S;
+	o->hold_ms = 100;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--qmp") || !strcmp(a, "--monitor") || !strcmp(a, "--trace-out")) {
+			if (!v)
+				return pcisim_usage_error("serve", "option '%s' needs a value (%s)", a,
+							  strcmp(a, "--trace-out") ? "an address: tcp:HOST:PORT or unix:PATH" : "a file name"),
+				       -1;
+			if (!strcmp(a, "--qmp"))
+				o->qmp = v;
+			else if (!strcmp(a, "--monitor"))
+				o->monitor = v;
+			else
+				o->trace_out = v;
+			i++;
+		} else if (!strcmp(a, "--seed")) {
+			if (pcisim_opt_u64("serve", a, v, &o->seed))
+				return -1;
+			o->has_seed = true, i++;
+		} else if (!strcmp(a, "--settle")) {
+			if (pcisim_opt_time("serve", a, v, &o->settle))
+				return -1;
+			i++;
+		} else if (!strcmp(a, "--event-hold")) {
+			if (pcisim_opt_u64("serve", a, v, &o->hold_ms))
+				return -1;
+			if (o->hold_ms > 60000)
+				return pcisim_usage_error("serve", "option '--event-hold': %llu ms is too long; at most 60000",
+							  (unsigned long long)o->hold_ms), -1;
+			i++;
+		} else if (!strcmp(a, "--clock")) {
+			if (!v || (strcmp(v, "auto") && strcmp(v, "manual")))
+				return pcisim_usage_error("serve", "option '--clock' needs 'auto' or 'manual'%s%s%s",
+							  v ? ", not '" : "", v ? v : "", v ? "'" : ""), -1;
+			o->manual = !strcmp(v, "manual"), i++;
+		} else if (!strcmp(a, "--once")) {
+			o->once = true;
+		} else if (a[0] == '-' && a[1]) {
+			return pcisim_usage_error("serve",
+						  "unknown option '%s'; valid options: --qmp, --monitor, --seed, --clock, --settle, --event-hold, --once, --trace-out",
+						  a), -1;
+		} else if (o->file) {
+			return pcisim_usage_error("serve", "one scenario file at a time (got '%s' and '%s')", o->file, a), -1;
+		} else {
+			o->file = a;
+		}
+	}
+	if (!o->file)
+		return pcisim_usage_error("serve", "missing the scenario FILE; usage: pcisim serve FILE --qmp ADDR [--monitor ADDR]"), -1;
+	if (!o->qmp && !o->monitor)
+		return pcisim_usage_error("serve", "nothing to serve: give --qmp ADDR and/or --monitor ADDR (tcp:HOST:PORT or unix:PATH)"), -1;
+	return 0;
+}
+
+/* A listening socket on @addr; -1 after saying why. Prints where it listens. */
+static int listen_on(const char *what, const char *opt, const char *addr)
+{
+	int fd = -1;
+	char shown[600];
+	if (!strncmp(addr, "unix:", 5)) {
+		const char *path = addr + 5;
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		if (!path[0] || strlen(path) >= sizeof(sa.sun_path))
+			return pcisim_usage_error("serve", "option '%s': bad Unix socket path in '%s'; expected unix:PATH (at most %zu bytes)",
+						  opt, addr, sizeof(sa.sun_path) - 1), -1;
+		strcpy(sa.sun_path, path);
+		unlink(path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8)) {
+			pcisim_usage_error("serve", "option '%s': cannot listen on '%s': %s", opt, addr, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		snprintf(shown, sizeof(shown), "unix:%s", path);
+	} else if (!strncmp(addr, "tcp:", 4)) {
+		char host[256];
+		const char *colon = strrchr(addr + 4, ':');
+		if (!colon || (size_t)(colon - (addr + 4)) >= sizeof(host) || !colon[1])
+			return pcisim_usage_error("serve", "option '%s': bad address '%s'; expected tcp:HOST:PORT (e.g. tcp:127.0.0.1:4444) or unix:PATH",
+						  opt, addr), -1;
+		memcpy(host, addr + 4, (size_t)(colon - (addr + 4)));
+		host[colon - (addr + 4)] = 0;
+		uint64_t port;
+		if (pcisim_parse_u64(colon + 1, &port) || port > 65535)
+			return pcisim_usage_error("serve", "option '%s': bad port '%s' in '%s'; expected 0..65535", opt, colon + 1, addr), -1;
+		struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+		struct addrinfo *res = NULL;
+		int gai = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &res);
+		if (gai)
+			return pcisim_usage_error("serve", "option '%s': cannot resolve '%s': %s", opt, host, gai_strerror(gai)), -1;
+		int last = 0;
+		for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+			fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+			if (fd < 0)
+				continue;
+			int one = 1;
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 8)) {
+				last = errno;
+				close(fd);
+				fd = -1;
+			}
+		}
+		freeaddrinfo(res);
+		if (fd < 0)
+			return pcisim_usage_error("serve", "option '%s': cannot listen on '%s': %s", opt, addr, strerror(last)), -1;
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		char hs[128] = "?", ps[16] = "?";
+		if (!getsockname(fd, (struct sockaddr *)&ss, &sl))
+			getnameinfo((struct sockaddr *)&ss, sl, hs, sizeof(hs), ps, sizeof(ps), NI_NUMERICHOST | NI_NUMERICSERV);
+		snprintf(shown, sizeof(shown), "tcp:%s:%s", hs, ps);
+	} else {
+		return pcisim_usage_error("serve", "option '%s': unknown address '%s'; expected tcp:HOST:PORT or unix:PATH", opt, addr), -1;
+	}
+	fprintf(stderr, "pcisim serve: %s listening on %s\n", what, shown);
+	fflush(stderr);
+	return fd;
+}
+
+static void send_all(struct client *c, const char *s, size_t n)
+{
+	while (c->fd >= 0 && n) {
+		ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(c->fd);
+			c->fd = -1;
+			return;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void flush_held(struct client *c)
+{
+	if (c->nheld)
+		send_all(c, c->held, c->nheld);
+	free(c->held);
+	c->held = NULL;
+	c->nheld = 0;
+}
+
+/* Hand the events of the last command to every negotiated QMP client, held a while. */
+static void distribute(struct client *cl, size_t n, struct pcisim_qmp *q, uint64_t hold_ms)
+{
+	char *ev = pcisim_qmp_take_events(q);
+	if (!ev)
+		return;
+	size_t len = strlen(ev);
+	for (size_t i = 0; i < n; i++) {
+		struct client *c = &cl[i];
+		if (c->fd < 0 || c->hmp || !c->qc.negotiated)
+			continue;
+		c->held = realloc(c->held, c->nheld + len + 1);
+		if (!c->held)
+			abort();
+		if (!c->nheld)
+			c->held_until = now_ms() + (long long)hold_ms;
+		memcpy(c->held + c->nheld, ev, len + 1);
+		c->nheld += len;
+	}
+	free(ev);
+}
+
+/* The end of the next complete JSON value in @s (skipping blanks), or 0 if none yet. */
+static size_t json_end(const char *s, size_t n, size_t *start)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	*start = i;
+	if (i == n)
+		return 0;
+	if (s[i] != '{' && s[i] != '[') {
+		/* a bare token: up to the end of the line */
+		for (size_t j = i; j < n; j++)
+			if (s[j] == '\n')
+				return j + 1;
+		return 0;
+	}
+	int depth = 0;
+	bool str = false, esc = false;
+	for (size_t j = i; j < n; j++) {
+		char c = s[j];
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				str = false;
+		} else if (c == '"') {
+			str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth == 0)
+				return j + 1;
+		}
+	}
+	return 0;
+}
+
+/* Work through what @c sent; returns true when a command asked to quit. */
+static bool serve_input(struct client *cl, size_t ncl, struct client *c, struct pcisim_qmp *q,
+			const struct serve_opts *o, bool eof)
+{
+	bool quit = false;
+	size_t used = 0;
+	while (!quit && c->fd >= 0) {
+		char *out = NULL;
+		if (c->hmp) {
+			char *nl = memchr(c->in + used, '\n', c->nin - used);
+			size_t end = nl ? (size_t)(nl - c->in) + 1 : (eof && used < c->nin ? c->nin : 0);
+			if (!end)
+				break;
+			char *line = strndup(c->in + used, end - used);
+			if (!line)
+				abort();
+			used = end;
+			out = pcisim_hmp_line(q, line, &quit);
+			free(line);
+		} else {
+			size_t start, end = json_end(c->in + used, c->nin - used, &start);
+			if (!end && eof && start < c->nin - used)
+				end = c->nin - used;
+			if (!end) {
+				used += start;
+				break;
+			}
+			out = pcisim_qmp_request(q, &c->qc, c->in + used + start, end - start, &quit);
+			used += end;
+		}
+		flush_held(c);
+		send_all(c, out, strlen(out));
+		free(out);
+		distribute(cl, ncl, q, o->hold_ms);
+	}
+	memmove(c->in, c->in + used, c->nin - used);
+	c->nin -= used;
+	return quit;
+}
+
+static int serve_main(int argc, char **argv)
+{
+	struct serve_opts o;
+	if (parse_args(argc, argv, &o))
+		return PCISIM_EXIT_USAGE;
+	struct pcisim_qmp_opts qo = {.file = o.file, .seed = o.seed, .has_seed = o.has_seed,
+				     .manual = o.manual, .settle = o.settle, .trace_out = o.trace_out,
+				     .cmd = "serve"};
+	struct pcisim_qmp *q = pcisim_qmp_open(&qo, stderr);
+	if (!q)
+		return PCISIM_EXIT_USAGE;
+	int lq = -1, lm = -1;
+	if ((o.qmp && (lq = listen_on("qmp", "--qmp", o.qmp)) < 0) ||
+	    (o.monitor && (lm = listen_on("monitor", "--monitor", o.monitor)) < 0)) {
+		if (lq >= 0)
+			close(lq);
+		pcisim_qmp_close(q, NULL);
+		return PCISIM_EXIT_USAGE;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct client cl[MAX_CLIENTS];
+	size_t ncl = 0;
+	bool quit = false, seen = false;
+	while (!quit && !stop_signal) {
+		struct pollfd p[2 + MAX_CLIENTS];
+		size_t np = 0;
+		p[np++] = (struct pollfd){.fd = lq, .events = POLLIN};
+		p[np++] = (struct pollfd){.fd = lm, .events = POLLIN};
+		long long wake = -1, t = now_ms();
+		for (size_t i = 0; i < ncl; i++) {
+			p[np++] = (struct pollfd){.fd = cl[i].fd, .events = POLLIN};
+			if (cl[i].nheld && (wake < 0 || cl[i].held_until < wake))
+				wake = cl[i].held_until;
+		}
+		int timeout = wake < 0 ? -1 : wake <= t ? 0 : (int)(wake - t);
+		int r = poll(p, np, timeout);
+		if (r < 0 && errno == EINTR)
+			continue;
+		t = now_ms();
+		for (size_t i = 0; i < ncl; i++)
+			if (cl[i].nheld && cl[i].held_until <= t)
+				flush_held(&cl[i]);
+		size_t nold = ncl; /* the clients p[] polled */
+		for (size_t l = 0; l < 2; l++) {
+			if (p[l].fd < 0 || !(p[l].revents & POLLIN))
+				continue;
+			int fd = accept(p[l].fd, NULL, NULL);
+			if (fd < 0)
+				continue;
+			if (ncl == MAX_CLIENTS) {
+				close(fd);
+				continue;
+			}
+			struct client *c = &cl[ncl++];
+			memset(c, 0, sizeof(*c));
+			c->fd = fd;
+			c->hmp = l == 1;
+			seen = true;
+			char *g = c->hmp ? pcisim_hmp_greeting(q) : pcisim_qmp_greeting(q);
+			send_all(c, g, strlen(g));
+			free(g);
+		}
+		for (size_t i = 0; i < nold && !quit; i++) {
+			struct client *c = &cl[i];
+			if (c->fd < 0 || !(p[2 + i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char buf[4096];
+			ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n > 0) {
+				if (c->nin + (size_t)n > MAX_INPUT) {
+					close(c->fd);
+					c->fd = -1;
+					continue;
+				}
+				c->in = realloc(c->in, c->nin + (size_t)n + 1);
+				if (!c->in)
+					abort();
+				memcpy(c->in + c->nin, buf, (size_t)n);
+				c->nin += (size_t)n;
+			}
+			quit = serve_input(cl, ncl, c, q, &o, n <= 0);
+			if (n <= 0 && c->fd >= 0) {
+				flush_held(c);
+				close(c->fd);
+				c->fd = -1;
+			}
+		}
+		/* drop the clients that went */
+		size_t k = 0;
+		for (size_t i = 0; i < ncl; i++) {
+			if (cl[i].fd >= 0) {
+				cl[k++] = cl[i];
+			} else {
+				free(cl[i].in);
+				free(cl[i].held);
+			}
+		}
+		ncl = k;
+		if (o.once && seen && !ncl)
+			break;
+	}
+	/* QEMU says SHUTDOWN to its QMP clients as it quits */
+	char *sd = pcisim_qmp_shutdown_event(q);
+	for (size_t i = 0; i < ncl; i++) {
+		if (!cl[i].hmp && cl[i].qc.negotiated) {
+			flush_held(&cl[i]);
+			send_all(&cl[i], sd, strlen(sd));
+		}
+		if (cl[i].fd >= 0)
+			close(cl[i].fd);
+		free(cl[i].in);
+		free(cl[i].held);
+	}
+	free(sd);
+	if (lq >= 0)
+		close(lq);
+	if (lm >= 0)
+		close(lm);
+	if (o.qmp && !strncmp(o.qmp, "unix:", 5))
+		unlink(o.qmp + 5);
+	if (o.monitor && !strncmp(o.monitor, "unix:", 5))
+		unlink(o.monitor + 5);
+	pcisim_qmp_close(q, stdout);
+	return PCISIM_EXIT_OK;
+}
+
+const struct pcisim_command pcisim_cmd_serve = {
+	"serve",
+	"serve a scenario's machine over QMP and HMP sockets (QEMU's monitors)",
+	usage,
+	serve_main,
+};
