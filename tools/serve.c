@@ -46,6 +46,9 @@ static const char usage[] =
 	"  --settle TIME         auto mode's bound on one settling run (default 60s)\n"
 	"  --event-hold MS       hold events that follow a reply this many wall-clock\n"
 	"                        milliseconds, so a reply is read alone (default 100)\n"
+	"  --hmp-idle-close MS   close an HMP connection idle this many wall-clock ms (default\n"
+	"                        0: never), so 'echo CMD | nc HOST PORT' ends: Debian's nc\n"
+	"                        waits for the server unless given -N or -q\n"
 	"  --once                stop when the last client has gone (after one came)\n"
 	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
 	"\n"
@@ -65,6 +68,7 @@ struct client {
 	char *held; /* events waiting for their hold to pass */
 	size_t nheld;
 	long long held_until; /* ms, monotonic */
+	long long last_input; /* ms, monotonic */
 };
 
 struct serve_opts {
@@ -72,7 +76,7 @@ struct serve_opts {
 	uint64_t seed;
 	bool has_seed, manual, once;
 	pcisim_time settle;
-	uint64_t hold_ms;
+	uint64_t hold_ms, hmp_idle_ms;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -124,6 +128,13 @@ static int parse_args(int argc, char **argv, struct serve_opts *o)
 				return pcisim_usage_error("serve", "option '--event-hold': %llu ms is too long; at most 60000",
 							  (unsigned long long)o->hold_ms), -1;
 			i++;
+		} else if (!strcmp(a, "--hmp-idle-close")) {
+			if (pcisim_opt_u64("serve", a, v, &o->hmp_idle_ms))
+				return -1;
+			if (o->hmp_idle_ms > 3600000)
+				return pcisim_usage_error("serve", "option '--hmp-idle-close': %llu ms is too long; at most 3600000",
+							  (unsigned long long)o->hmp_idle_ms), -1;
+			i++;
 		} else if (!strcmp(a, "--clock")) {
 			if (!v || (strcmp(v, "auto") && strcmp(v, "manual")))
 				return pcisim_usage_error("serve", "option '--clock' needs 'auto' or 'manual'%s%s%s",
@@ -133,7 +144,7 @@ static int parse_args(int argc, char **argv, struct serve_opts *o)
 			o->once = true;
 		} else if (a[0] == '-' && a[1]) {
 			return pcisim_usage_error("serve",
-						  "unknown option '%s'; valid options: --qmp, --monitor, --seed, --clock, --settle, --event-hold, --once, --trace-out",
+						  "unknown option '%s'; valid options: --qmp, --monitor, --seed, --clock, --settle, --event-hold, --hmp-idle-close, --once, --trace-out",
 						  a), -1;
 		} else if (o->file) {
 			return pcisim_usage_error("serve", "one scenario file at a time (got '%s' and '%s')", o->file, a), -1;
@@ -378,15 +389,25 @@ static int serve_main(int argc, char **argv)
 			p[np++] = (struct pollfd){.fd = cl[i].fd, .events = POLLIN};
 			if (cl[i].nheld && (wake < 0 || cl[i].held_until < wake))
 				wake = cl[i].held_until;
+			long long idle = cl[i].last_input + (long long)o.hmp_idle_ms;
+			if (cl[i].hmp && o.hmp_idle_ms && (wake < 0 || idle < wake))
+				wake = idle;
 		}
 		int timeout = wake < 0 ? -1 : wake <= t ? 0 : (int)(wake - t);
 		int r = poll(p, np, timeout);
 		if (r < 0 && errno == EINTR)
 			continue;
 		t = now_ms();
-		for (size_t i = 0; i < ncl; i++)
+		for (size_t i = 0; i < ncl; i++) {
 			if (cl[i].nheld && cl[i].held_until <= t)
 				flush_held(&cl[i]);
+			if (cl[i].hmp && o.hmp_idle_ms && cl[i].fd >= 0 &&
+			    cl[i].last_input + (long long)o.hmp_idle_ms <= t &&
+			    !(p[2 + i].revents & (POLLIN | POLLHUP | POLLERR))) {
+				close(cl[i].fd);
+				cl[i].fd = -1;
+			}
+		}
 		size_t nold = ncl; /* the clients p[] polled */
 		for (size_t l = 0; l < 2; l++) {
 			if (p[l].fd < 0 || !(p[l].revents & POLLIN))
@@ -402,6 +423,7 @@ static int serve_main(int argc, char **argv)
 			memset(c, 0, sizeof(*c));
 			c->fd = fd;
 			c->hmp = l == 1;
+			c->last_input = t;
 			seen = true;
 			char *g = c->hmp ? pcisim_hmp_greeting(q) : pcisim_qmp_greeting(q);
 			send_all(c, g, strlen(g));
@@ -416,6 +438,7 @@ static int serve_main(int argc, char **argv)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n > 0) {
+				c->last_input = t;
 				if (c->nin + (size_t)n > MAX_INPUT) {
 					close(c->fd);
 					c->fd = -1;
