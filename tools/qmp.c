@@ -1075,7 +1075,7 @@ static json_t *cmd_advance(struct pcisim_qmp *q, json_t *args)
 	pcisim_time dt;
 	const char *why;
 	if (pcisim_time_parse(d, &dt, &why))
-		return error_obj("GenericError", "Parameter 'duration' expects a duration like 10ms or 2s: '%s': %s", d, why);
+		return error_obj("GenericError", "Parameter 'duration': bad duration '%s': %s", d, why);
 	run_below(q, pcisim_time_add(q->clock, dt));
 	json_t *r = json_object();
 	char t[48];
@@ -1102,7 +1102,7 @@ static json_t *cmd_run_until(struct pcisim_qmp *q, json_t *args)
 	pcisim_time limit = 3600 * PCISIM_S;
 	const char *why;
 	if (to && pcisim_time_parse(to, &limit, &why))
-		return error_obj("GenericError", "Parameter 'timeout' expects a duration like 10ms or 2s: '%s': %s", to, why);
+		return error_obj("GenericError", "Parameter 'timeout': bad duration '%s': %s", to, why);
 	pcisim_time bound = pcisim_time_add(q->clock, limit);
 	q->wait = (struct waiter){.kind = kind, .comp = comp};
 	while (!q->wait.hit && pcisim_next_time(&q->sim) < bound)
@@ -1565,7 +1565,7 @@ fail:
 	return NULL;
 }
 
-void pcisim_qmp_close(struct pcisim_qmp *q, FILE *out)
+unsigned pcisim_qmp_close(struct pcisim_qmp *q, FILE *out)
 {
 	/* where a saved session's until: stands: the last instant that ran */
 	pcisim_run(&q->sim, q->clock ? q->clock - 1 : 0);
@@ -1573,11 +1573,14 @@ void pcisim_qmp_close(struct pcisim_qmp *q, FILE *out)
 	PCISIM_RECORD(&q->sim, NULL, "sim.end", PCISIM_FU("events", q->sim.executed),
 		      PCISIM_FS("reason", reason));
 	char t[40];
+	unsigned failed = 0;
 	if (out) {
+		failed = pcisim_scenario_check(&q->sim, &q->sc, out, false);
 		fprintf(out, "scenario %s: seed %llu, %llu events, %llu records, ended at %s s (%s)\n",
 		       q->sc.name, (unsigned long long)q->sim.seed, (unsigned long long)q->sim.executed,
 		       (unsigned long long)q->tr->count, pcisim_time_format_fixed(q->sim.now, t, sizeof(t)),
 		       reason);
+		fprintf(out, "expectations: %zu passed, %u failed\n", q->sc.nexpects - failed, failed);
 		fprintf(out, "trace hash: %016llx\n", (unsigned long long)q->sim.hash);
 	}
 	pcisim_sim_free(&q->sim);
@@ -1594,4 +1597,5 @@ void pcisim_qmp_close(struct pcisim_qmp *q, FILE *out)
 	json_decref(q->events);
 	free(q->cap.out);
 	free(q);
+	return failed;
 }

@@ -45,9 +45,11 @@ struct pcisim_qmp;
 struct pcisim_qmp *pcisim_qmp_open(const struct pcisim_qmp_opts *o, FILE *err);
 /**
  * End the session: the run's last record (sim.end, as simulate writes it) at the
- * clock minus 1 ps, then the summary line and the trace hash to @out; frees @q.
+ * clock minus 1 ps; then, to @out (NULL: nothing), the scenario's failed expectations,
+ * the summary and the trace hash as simulate prints them. Frees @q; returns how many
+ * expectations failed.
  */
-void pcisim_qmp_close(struct pcisim_qmp *q, FILE *out);
+unsigned pcisim_qmp_close(struct pcisim_qmp *q, FILE *out);
 
 /** The greeting a new QMP client gets (one line, CRLF, malloc'ed). */
 char *pcisim_qmp_greeting(struct pcisim_qmp *q);

@@ -55,7 +55,8 @@ static const char usage[] =
 	"On quit (QMP quit, HMP quit, SIGINT, SIGTERM, or --once) it prints the summary and\n"
 	"the trace hash as 'pcisim simulate' does for the scenario x-pcisim-save writes.\n"
 	"\n"
-	"exit status: 0 served and quit, 2 bad input (scenario, options, an address in use)\n";
+	"exit status: 0 served and quit, 1 an expectation of the scenario failed, 2 bad\n"
+	"input (scenario, options, an address in use)\n";
 
 enum { MAX_CLIENTS = 32, MAX_INPUT = 1 << 20 };
 
@@ -492,8 +493,7 @@ static int serve_main(int argc, char **argv)
 		unlink(o.qmp + 5);
 	if (o.monitor && !strncmp(o.monitor, "unix:", 5))
 		unlink(o.monitor + 5);
-	pcisim_qmp_close(q, stdout);
-	return PCISIM_EXIT_OK;
+	return pcisim_qmp_close(q, stdout) ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
 }
 
 const struct pcisim_command pcisim_cmd_serve = {

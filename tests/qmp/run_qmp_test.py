@@ -144,6 +144,44 @@ def case_socat(pcisim, tmp):
         fail("no trace hash in the summary: %r" % summary)
 
 
+def case_manual_clock(pcisim, tmp):
+    """--clock manual: time moves only on x-pcisim-advance and x-pcisim-run-until-event."""
+    sock = os.path.join(tmp, "qmp.sock")
+    p, out, err = serve(pcisim, tmp, "--qmp", "unix:" + sock, "--clock", "manual", "--event-hold", "0")
+    wait_listening(err, "qmp")
+    got = socat_session(sock, [
+        '{"execute": "qmp_capabilities"}',
+        '{"execute": "x-pcisim-advance", "arguments": {"duration": "2s"}}',
+        '{"execute": "device_del", "arguments": {"id": "cxl-type1-0"}}',
+        '{"execute": "x-pcisim-query-clock"}',
+        '{"execute": "x-pcisim-advance", "arguments": {"duration": "soon"}}',
+        '{"execute": "x-pcisim-run-until-event", "arguments": {"event": "no.such.kind"}}',
+        '{"execute": "x-pcisim-run-until-event", "arguments": {"event": "pci.unplug", "component": "cxl-type1-0", "timeout": "1s"}}',
+        '{"execute": "x-pcisim-run-until-event", "arguments": {"event": "pci.unplug", "component": "cxl-type1-0"}}',
+        '{"execute": "quit"}',
+    ])
+    rc, summary = finish(p, out)
+    lines = got.split("\r\n")
+    # the machine's first instant ran at 0: the clock stood at 1 ps
+    expect_eq("advance", lines[2], '{"return": {"clock": "2.000000000001s", "clock-ps": 2000000000001}}')
+    expect_eq("device_del", lines[3], '{"return": {}}')
+    # the command ran with what it started at once; nothing later ran
+    expect_eq("the clock after a command", lines[4],
+              '{"return": {"clock": "2.000000000002s", "clock-ps": 2000000000002, "mode": "manual"}}')
+    expect_eq("a bad duration", lines[5],
+              '{"error": {"class": "GenericError", "desc": "Parameter \'duration\': bad duration \'soon\': expected a duration like 10ms, 250ns, 1.5us or 2s (units: ps, ns, us, ms, s)"}}')
+    if not lines[6].startswith('{"error": {"class": "GenericError", "desc": "Parameter \'event\': no record kind \'no.such.kind\'; valid kinds: '):
+        fail("an unknown record kind: %r" % lines[6])
+    expect_eq("a timeout", lines[7],
+              '{"error": {"class": "GenericError", "desc": "no \'pci.unplug\' record of cxl-type1-0 within 1s (the clock is at 3.000000000002s)"}}')
+    # the reply, then the events the command's run made
+    expect_eq("run-until-event's record", lines[8],
+              '{"return": {"time": "8.000000000001s", "kind": "pci.unplug", "component": "cxl-type1-0", "fields": {"driver": "cxl-type1", "why": "power and power indicator turned off"}}}')
+    expect_eq("the event a client waits for", lines[9],
+              '{"timestamp": {"seconds": 8, "microseconds": 0}, "event": "DEVICE_DELETED", "data": {"device": "cxl-type1-0", "path": "/machine/peripheral/cxl-type1-0"}}')
+    expect_eq("exit status", rc, 0)
+
+
 def case_save_roundtrip(pcisim, tmp):
     """A session saved with x-pcisim-save: simulate gives the session's trace hash."""
     sock = os.path.join(tmp, "qmp.sock")
@@ -370,6 +408,7 @@ def case_serve_bad(pcisim, tmp):
 CASES = {
     "socat": case_socat,
     "save_roundtrip": case_save_roundtrip,
+    "manual_clock": case_manual_clock,
     "hmp_nc": case_hmp_nc,
     "guide_script": case_guide_script,
     "import": case_import,
@@ -380,7 +419,7 @@ CASES = {
 if __name__ == "__main__":
     pcisim, case = os.path.abspath(sys.argv[1]), sys.argv[2]
     for tool in ("socat", "nc"):
-        if case in ("socat", "save_roundtrip", "hmp_nc") and not shutil.which(tool):
+        if case in ("socat", "save_roundtrip", "manual_clock", "hmp_nc") and not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             sys.exit(77)
     tmp = tempfile.mkdtemp(prefix="pcisim-qmp-")
