@@ -1260,7 +1260,9 @@ static json_t *dispatch(struct pcisim_qmp *q, const char *cmd, json_t *args, boo
 		if (err)
 			return err;
 		char *out = hmp_run(q, line, quit);
-		return return_obj(json_string(out));
+		json_t *r = return_obj(json_string(out));
+		free(out);
+		return r;
 	}
 	if (!strcmp(cmd, "quit")) {
 		*quit = true;

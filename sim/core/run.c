@@ -227,13 +227,21 @@ long pcisim_scenario_add_step(struct pcisim_sim *sim, struct pcisim_scenario *sc
 	}
 	if (s.def->check && (rc = s.def->check(sim, &s, d)))
 		return rc;
-	/* The timeline's steps, this one, then the faults (moved up by one). */
+	/*
+	 * The timeline's steps, this one, then the faults (moved up by one). The array
+	 * grows by doubling; an old one stays in the arena, so a step an event still
+	 * points to keeps its contents.
+	 */
 	size_t nt = sc->nsteps - sc->nfaults, i = nt;
-	struct pcisim_step *steps = pcisim_arena_alloc(&sc->arena, (sc->nsteps + 2) * sizeof(*steps));
-	if (sc->nsteps)
-		memcpy(steps, sc->steps, nt * sizeof(*steps));
+	struct pcisim_step *steps = sc->steps;
+	if (sc->nsteps + 1 > sc->capsteps) {
+		sc->capsteps = 2 * (sc->nsteps + 1);
+		steps = pcisim_arena_alloc(&sc->arena, sc->capsteps * sizeof(*steps));
+		if (sc->nsteps)
+			memcpy(steps, sc->steps, sc->nsteps * sizeof(*steps));
+	}
 	if (sc->nfaults)
-		memcpy(steps + nt + 1, sc->steps + nt, sc->nfaults * sizeof(*steps));
+		memmove(steps + nt + 1, steps + nt, sc->nfaults * sizeof(*steps));
 	steps[i] = s;
 	for (size_t k = i; k <= sc->nsteps; k++)
 		steps[k].index = k;

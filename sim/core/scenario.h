@@ -197,6 +197,7 @@ struct pcisim_scenario {
 	struct pcisim_step *steps; /* the timeline's steps, then the fuzz: faults: menu */
 	size_t nsteps;             /* both */
 	size_t nfaults;            /* of which the last nfaults are fault steps */
+	size_t capsteps;           /* room in steps (pcisim_scenario_add_step grows it) */
 	struct pcisim_expect *expects;
 	size_t nexpects;
 };
