@@ -1441,17 +1441,38 @@ static char *hmp_run(struct pcisim_qmp *q, const char *cmdline, bool *quit)
 	return crlf;
 }
 
+/*
+ * QEMU's readline echoes what it reads: after each byte it moves the cursor back over
+ * the line shown so far (ESC [ D each), prints the whole line and clears to the end
+ * of the screen line (ESC [ K); the end of the line is "\r\n".
+ */
+static void hmp_echo(FILE *f, const char *line)
+{
+	size_t n = strcspn(line, "\r\n");
+	for (size_t i = 1; i <= n; i++) {
+		for (size_t k = 1; k < i; k++)
+			fputs("\033[D", f);
+		fwrite(line, 1, i, f);
+		fputs("\033[K", f);
+	}
+	fputs("\r\n", f);
+}
+
 char *pcisim_hmp_line(struct pcisim_qmp *q, const char *line, bool *quit)
 {
-	char *out = hmp_run(q, line, quit);
-	if (*quit)
-		return out;
-	size_t n = strlen(out);
-	out = realloc(out, n + 9);
-	if (!out)
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
 		abort();
-	memcpy(out + n, "(qemu) ", 8);
-	return out;
+	hmp_echo(f, line);
+	char *out = hmp_run(q, line, quit);
+	fputs(out, f);
+	free(out);
+	if (!*quit)
+		fputs("(qemu) ", f);
+	fclose(f);
+	return buf;
 }
 
 char *pcisim_hmp_greeting(struct pcisim_qmp *q)

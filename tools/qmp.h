@@ -63,7 +63,7 @@ char *pcisim_hmp_greeting(struct pcisim_qmp *q);
  */
 char *pcisim_qmp_request(struct pcisim_qmp *q, struct pcisim_qmp_client *c, const char *text,
 			 size_t len, bool *quit);
-/** One HMP command line: its output and the next prompt (malloc'ed). */
+/** One HMP command line: QEMU's echo of it, its output and the next prompt (malloc'ed). */
 char *pcisim_hmp_line(struct pcisim_qmp *q, const char *line, bool *quit);
 /**
  * Events since the last call, one line each (CRLF), for every negotiated QMP client;

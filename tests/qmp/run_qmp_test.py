@@ -225,6 +225,11 @@ def case_save_roundtrip(pcisim, tmp):
             fail("the saved scenario lacks %r:\n%s" % (needle, text))
 
 
+def qemu_echo(line):
+    """QEMU's readline echo of a typed line: after each byte, back over the line, the line, ESC [ K."""
+    return "".join("\x1b[D" * (i - 1) + line[:i] + "\x1b[K" for i in range(1, len(line) + 1)) + "\r\n"
+
+
 def case_hmp_nc(pcisim, tmp):
     """The HMP monitor over TCP with nc: the guide's echo | nc, then a session."""
     # Debian's nc waits for the server after its input ends (no -N): --hmp-idle-close
@@ -237,22 +242,24 @@ def case_hmp_nc(pcisim, tmp):
     r = subprocess.run("echo \"set_link cxl-type1-0 off\" | nc localhost %s" % port, shell=True,
                        stdout=subprocess.PIPE, timeout=60)
     expect_eq("echo set_link | nc", r.stdout.decode(),
-              "QEMU 8.1.0 monitor - type 'help' for more information\r\n(qemu) (qemu) ")
+              "QEMU 8.1.0 monitor - type 'help' for more information\r\n(qemu) " +
+              qemu_echo("set_link cxl-type1-0 off") + "(qemu) ")
     r = subprocess.run(["nc", "-N", "localhost", port], input=b"info version\nset_link cxl-type1-0 on\n"
                        b"set_link cxl-type1-0 sideways\ndevice_del nope\ndevice_add nope-dev\n"
                        b"frobnicate\npcie_aer_inject_error cxl-type1-0 RCVR\ninfo pci\nquit\n",
                        stdout=subprocess.PIPE, timeout=60)
     rc, summary = finish(p, out)
     got = r.stdout.decode()
+    e = qemu_echo
     want_start = ("QEMU 8.1.0 monitor - type 'help' for more information\r\n"
-                  "(qemu) 8.1.0 (pcisim 0.1.0)\r\n"
-                  "(qemu) "
-                  "(qemu) Error: Parameter 'up' expects 'on' or 'off'\r\n"
-                  "(qemu) Error: Device 'nope' not found\r\n"
-                  "(qemu) Error: 'nope-dev' is not a valid device model name\r\n"
-                  "(qemu) unknown command: 'frobnicate'\r\n"
-                  "(qemu) OK id: cxl-type1-0 root bus: 0000:00, bus: 1 devfn: 0.0\r\n"
-                  "(qemu)   Bus  0, device   0, function 0:\r\n"
+                  "(qemu) " + e("info version") + "8.1.0 (pcisim 0.1.0)\r\n"
+                  "(qemu) " + e("set_link cxl-type1-0 on") +
+                  "(qemu) " + e("set_link cxl-type1-0 sideways") + "Error: Parameter 'up' expects 'on' or 'off'\r\n"
+                  "(qemu) " + e("device_del nope") + "Error: Device 'nope' not found\r\n"
+                  "(qemu) " + e("device_add nope-dev") + "Error: 'nope-dev' is not a valid device model name\r\n"
+                  "(qemu) " + e("frobnicate") + "unknown command: 'frobnicate'\r\n"
+                  "(qemu) " + e("pcie_aer_inject_error cxl-type1-0 RCVR") + "OK id: cxl-type1-0 root bus: 0000:00, bus: 1 devfn: 0.0\r\n"
+                  "(qemu) " + e("info pci") + "  Bus  0, device   0, function 0:\r\n"
                   "    Host bridge: PCI device 8086:29c0\r\n")
     expect_eq("the HMP session's start", got[:len(want_start)], want_start)
     for needle in ["    PCI bridge: PCI device 1b36:000c\r\n", '      id "root_port13"\r\n',
