@@ -43,6 +43,8 @@ static const char usage[] =
 	"  --offset TIME         the first timestamp lands at this simulated time (default\n"
 	"                        1s, after the machine has come up)\n"
 	"  --gap TIME            time between commands that have no timestamp (default 1s)\n"
+	"  --absolute            the timestamps are simulated times in seconds (a transcript\n"
+	"                        'pcisim serve --log' wrote): steps land at them exactly\n"
 	"  --name NAME           the scenario's name (default: LOG's base name + -import)\n"
 	"\n"
 	"exit status: 0 written, 2 bad input (a line that is not QMP or HMP, file:line:col)\n";
@@ -50,6 +52,7 @@ static const char usage[] =
 struct import_opts {
 	const char *log, *out, *base, *name;
 	pcisim_time offset, gap;
+	bool absolute;
 };
 
 static int parse_args(int argc, char **argv, struct import_opts *o)
@@ -76,9 +79,11 @@ static int parse_args(int argc, char **argv, struct import_opts *o)
 			if (pcisim_opt_time("import-qmp", a, v, !strcmp(a, "--gap") ? &o->gap : &o->offset))
 				return -1;
 			i++;
+		} else if (!strcmp(a, "--absolute")) {
+			o->absolute = true;
 		} else if (a[0] == '-' && a[1]) {
 			return pcisim_usage_error("import-qmp",
-						  "unknown option '%s'; valid options: -o/--output, --scenario, --offset, --gap, --name",
+						  "unknown option '%s'; valid options: -o/--output, --scenario, --offset, --gap, --absolute, --name",
 						  a), -1;
 		} else if (o->log) {
 			return pcisim_usage_error("import-qmp", "one transcript at a time (got '%s' and '%s')", o->log, a), -1;
@@ -442,7 +447,10 @@ static int import_qmp_main(int argc, char **argv)
 	for (size_t i = 0; i < im.n; i++) {
 		struct entry *e = &im.e[i];
 		pcisim_time rel = im.timed && e->t >= im.first ? e->t - im.first : 0;
-		e->t = pcisim_time_add(pcisim_time_add(o.offset, rel), (pcisim_time)e->rank * o.gap);
+		if (o.absolute)
+			e->t = pcisim_time_add(e->t, (pcisim_time)e->rank * o.gap);
+		else
+			e->t = pcisim_time_add(pcisim_time_add(o.offset, rel), (pcisim_time)e->rank * o.gap);
 	}
 	qsort(im.e, im.n, sizeof(*im.e), cmp_entry);
 
@@ -457,9 +465,9 @@ static int import_qmp_main(int argc, char **argv)
 		snprintf(name, sizeof(name), "%s", o.name);
 	else
 		snprintf(name, sizeof(name), "%.*s-import", (int)strcspn(base, "."), base);
-	fprintf(f, "# Imported by 'pcisim import-qmp %s': %zu command%s that act, at the transcript's\n"
-		   "# times relative to its first timestamp, from %s on.\n",
-		o.log, im.n, im.n == 1 ? "" : "s", "the offset");
+	fprintf(f, "# Imported by 'pcisim import-qmp %s': %zu command%s that act, at %s.\n", o.log,
+		im.n, im.n == 1 ? "" : "s",
+		o.absolute ? "the transcript's simulated times" : "the transcript's times relative to its first timestamp, from the offset on");
 	fprintf(f, "version: 1\nname: \"%s\"\n", name);
 	if (o.base) {
 		char *inc = pcisim_qmp_include_path(o.base, o.out ? o.out : "./-");

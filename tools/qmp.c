@@ -1517,6 +1517,11 @@ char *pcisim_qmp_take_events(struct pcisim_qmp *q)
 	return all;
 }
 
+pcisim_time pcisim_qmp_clock(const struct pcisim_qmp *q)
+{
+	return q->clock;
+}
+
 char *pcisim_qmp_shutdown_event(struct pcisim_qmp *q)
 {
 	json_t *ev = json_object(), *data = json_object();

@@ -70,6 +70,8 @@ char *pcisim_hmp_line(struct pcisim_qmp *q, const char *line, bool *quit);
  * NULL when there are none (malloc'ed).
  */
 char *pcisim_qmp_take_events(struct pcisim_qmp *q);
+/** The time the next command lands at. */
+pcisim_time pcisim_qmp_clock(const struct pcisim_qmp *q);
 /** The SHUTDOWN event QEMU sends after quit (one line). */
 char *pcisim_qmp_shutdown_event(struct pcisim_qmp *q);
 

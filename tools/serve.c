@@ -51,6 +51,9 @@ static const char usage[] =
 	"                        waits for the server unless given -N or -q\n"
 	"  --once                stop when the last client has gone (after one came)\n"
 	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
+	"  --log FILE            write the session as a transcript: each command received\n"
+	"                        and each line sent, after the simulated time in seconds\n"
+	"                        ('pcisim import-qmp --absolute' makes it a scenario)\n"
 	"\n"
 	"On quit (QMP quit, HMP quit, SIGINT, SIGTERM, or --once) it prints the summary and\n"
 	"the trace hash as 'pcisim simulate' does for the scenario x-pcisim-save writes.\n"
@@ -73,7 +76,7 @@ struct client {
 };
 
 struct serve_opts {
-	const char *file, *qmp, *monitor, *trace_out;
+	const char *file, *qmp, *monitor, *trace_out, *log;
 	uint64_t seed;
 	bool has_seed, manual, once;
 	pcisim_time settle;
@@ -102,15 +105,19 @@ static int parse_args(int argc, char **argv, struct serve_opts *o)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--qmp") || !strcmp(a, "--monitor") || !strcmp(a, "--trace-out")) {
+		if (!strcmp(a, "--qmp") || !strcmp(a, "--monitor") || !strcmp(a, "--trace-out") ||
+		    !strcmp(a, "--log")) {
+			bool addr = !strcmp(a, "--qmp") || !strcmp(a, "--monitor");
 			if (!v)
 				return pcisim_usage_error("serve", "option '%s' needs a value (%s)", a,
-							  strcmp(a, "--trace-out") ? "an address: tcp:HOST:PORT or unix:PATH" : "a file name"),
+							  addr ? "an address: tcp:HOST:PORT or unix:PATH" : "a file name"),
 				       -1;
 			if (!strcmp(a, "--qmp"))
 				o->qmp = v;
 			else if (!strcmp(a, "--monitor"))
 				o->monitor = v;
+			else if (!strcmp(a, "--log"))
+				o->log = v;
 			else
 				o->trace_out = v;
 			i++;
@@ -145,7 +152,7 @@ static int parse_args(int argc, char **argv, struct serve_opts *o)
 			o->once = true;
 		} else if (a[0] == '-' && a[1]) {
 			return pcisim_usage_error("serve",
-						  "unknown option '%s'; valid options: --qmp, --monitor, --seed, --clock, --settle, --event-hold, --hmp-idle-close, --once, --trace-out",
+						  "unknown option '%s'; valid options: --qmp, --monitor, --seed, --clock, --settle, --event-hold, --hmp-idle-close, --once, --trace-out, --log",
 						  a), -1;
 		} else if (o->file) {
 			return pcisim_usage_error("serve", "one scenario file at a time (got '%s' and '%s')", o->file, a), -1;
@@ -227,6 +234,27 @@ static int listen_on(const char *what, const char *opt, const char *addr)
 	return fd;
 }
 
+/* The session transcript (--log): NULL when not asked for. */
+static FILE *session_log;
+
+/* One transcript line per line of @s, after the simulated time @t in seconds. */
+static void log_lines(pcisim_time t, const char *dir, const char *s, size_t n)
+{
+	if (!session_log)
+		return;
+	while (n) {
+		const char *nl = memchr(s, '\n', n);
+		size_t len = nl ? (size_t)(nl - s) : n;
+		size_t shown = len && s[len - 1] == '\r' ? len - 1 : len;
+		if (shown)
+			fprintf(session_log, "%llu.%012llu: %s %.*s\n", (unsigned long long)(t / PCISIM_S),
+				(unsigned long long)(t % PCISIM_S), dir, (int)shown, s);
+		s += nl ? len + 1 : len;
+		n -= nl ? len + 1 : len;
+	}
+	fflush(session_log);
+}
+
 static void send_all(struct client *c, const char *s, size_t n)
 {
 	while (c->fd >= 0 && n) {
@@ -259,6 +287,7 @@ static void distribute(struct client *cl, size_t n, struct pcisim_qmp *q, uint64
 	if (!ev)
 		return;
 	size_t len = strlen(ev);
+	log_lines(pcisim_qmp_clock(q), "<-", ev, len);
 	for (size_t i = 0; i < n; i++) {
 		struct client *c = &cl[i];
 		if (c->fd < 0 || c->hmp || !c->qc.negotiated)
@@ -330,6 +359,15 @@ static bool serve_input(struct client *cl, size_t ncl, struct client *c, struct 
 			if (!line)
 				abort();
 			used = end;
+			if (session_log) {
+				/* as a monitor session reads: the prompt and the command */
+				char *l = malloc(strlen(line) + 8);
+				if (!l)
+					abort();
+				sprintf(l, "(qemu) %s", line);
+				log_lines(pcisim_qmp_clock(q), "", l, strlen(l));
+				free(l);
+			}
 			out = pcisim_hmp_line(q, line, &quit);
 			free(line);
 		} else {
@@ -340,8 +378,12 @@ static bool serve_input(struct client *cl, size_t ncl, struct client *c, struct 
 				used += start;
 				break;
 			}
+			/* the reply is logged at the time the command ran */
+			pcisim_time at = pcisim_qmp_clock(q);
+			log_lines(at, "->", c->in + used + start, end - start);
 			out = pcisim_qmp_request(q, &c->qc, c->in + used + start, end - start, &quit);
 			used += end;
+			log_lines(at, "<-", out, strlen(out));
 		}
 		flush_held(c);
 		send_all(c, out, strlen(out));
@@ -364,11 +406,18 @@ static int serve_main(int argc, char **argv)
 	struct pcisim_qmp *q = pcisim_qmp_open(&qo, stderr);
 	if (!q)
 		return PCISIM_EXIT_USAGE;
+	if (o.log && !(session_log = fopen(o.log, "w"))) {
+		pcisim_usage_error("serve", "option '--log': cannot write '%s': %s", o.log, strerror(errno));
+		pcisim_qmp_close(q, NULL);
+		return PCISIM_EXIT_USAGE;
+	}
 	int lq = -1, lm = -1;
 	if ((o.qmp && (lq = listen_on("qmp", "--qmp", o.qmp)) < 0) ||
 	    (o.monitor && (lm = listen_on("monitor", "--monitor", o.monitor)) < 0)) {
 		if (lq >= 0)
 			close(lq);
+		if (session_log)
+			fclose(session_log);
 		pcisim_qmp_close(q, NULL);
 		return PCISIM_EXIT_USAGE;
 	}
@@ -493,6 +542,9 @@ static int serve_main(int argc, char **argv)
 		unlink(o.qmp + 5);
 	if (o.monitor && !strncmp(o.monitor, "unix:", 5))
 		unlink(o.monitor + 5);
+	if (session_log)
+		fclose(session_log);
+	session_log = NULL;
 	return pcisim_qmp_close(q, stdout) ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
 }
 

@@ -230,6 +230,57 @@ def qemu_echo(line):
     return "".join("\x1b[D" * (i - 1) + line[:i] + "\x1b[K" for i in range(1, len(line) + 1)) + "\r\n"
 
 
+def case_log_roundtrip(pcisim, tmp):
+    """serve --log, import-qmp --absolute, simulate: the same records at the same times."""
+    qsock, msock = os.path.join(tmp, "qmp.sock"), os.path.join(tmp, "mon.sock")
+    log, trace = os.path.join(tmp, "session.log"), os.path.join(tmp, "serve.jsonl")
+    p, out, err = serve(pcisim, tmp, "--qmp", "unix:" + qsock, "--monitor", "unix:" + msock,
+                        "--log", log, "--trace-out", trace)
+    wait_listening(err, "monitor")
+    socat_session(qsock, [
+        '{"execute": "qmp_capabilities"}',
+        '{"execute": "x-pcisim-advance", "arguments": {"duration": "500ms"}}',
+        '{"execute": "device_del", "arguments": {"id": "cxl-type1-0"}}',
+        '{"execute": "query-pci"}',
+    ])
+    subprocess.run(["socat", "-t", "5", "-", "UNIX-CONNECT:" + msock], timeout=60,
+                   input=b"device_add cxl-type1,id=cxl-type1-0,bus=root_port13,memdev=cxl-mem1,lsa=cxl-lsa1\n"
+                         b"pcie_aer_inject_error cxl-type1-0 POISON_TLP\n", stdout=subprocess.DEVNULL)
+    socat_session(qsock, ['{"execute": "qmp_capabilities"}',
+                          '{"execute": "set_link", "arguments": {"name": "cxl-type1-0", "up": false}}',
+                          '{"execute": "quit"}'])
+    rc, summary = finish(p, out)
+    expect_eq("exit status", rc, 0)
+    scen = os.path.join(tmp, "imported.yaml")
+    r = subprocess.run([pcisim, "import-qmp", log, "--absolute", "--scenario", MACHINE, "-o", scen],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if r.returncode != 0:
+        fail("import-qmp --absolute: exit %d: %s" % (r.returncode, r.stderr.decode()))
+    with open(scen) as f:
+        steps = [l.split("#")[0].strip() for l in f if l.strip().startswith("- {at:")]
+    expect_eq("the steps imported from serve's log", [re.sub(r"at: [^,]*", "at: T", s) for s in steps], [
+        '- {at: T, do: device_del, id: "cxl-type1-0"}',
+        '- {at: T, do: device_add, driver: "cxl-type1", id: "cxl-type1-0", bus: "root_port13", memdev: "cxl-mem1", lsa: "cxl-lsa1"}',
+        '- {at: T, do: pcie_aer_inject_error, args: "cxl-type1-0 POISON_TLP", expect_error: "true"}',
+        '- {at: T, do: set_link, id: "cxl-type1-0", state: "off"}',
+    ])
+    strace = os.path.join(tmp, "sim.jsonl")
+    r = subprocess.run([pcisim, "simulate", scen, "--trace-out", strace], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    if r.returncode != 0:
+        fail("simulate the import: exit %d: %s" % (r.returncode, r.stderr.decode()))
+
+    def records(path):
+        with open(path) as f:
+            return [l for l in f if '"sim.end"' not in l]
+    a, b = records(trace), records(strace)
+    if a != b:
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                fail("record %d differs:\n  serve:    %s  simulate: %s" % (i, x, y))
+        fail("serve made %d records, simulate %d" % (len(a), len(b)))
+
+
 def case_hmp_nc(pcisim, tmp):
     """The HMP monitor over TCP with nc: the guide's echo | nc, then a session."""
     # Debian's nc waits for the server after its input ends (no -N): --hmp-idle-close
@@ -416,6 +467,7 @@ CASES = {
     "socat": case_socat,
     "save_roundtrip": case_save_roundtrip,
     "manual_clock": case_manual_clock,
+    "log_roundtrip": case_log_roundtrip,
     "hmp_nc": case_hmp_nc,
     "guide_script": case_guide_script,
     "import": case_import,
@@ -426,7 +478,7 @@ CASES = {
 if __name__ == "__main__":
     pcisim, case = os.path.abspath(sys.argv[1]), sys.argv[2]
     for tool in ("socat", "nc"):
-        if case in ("socat", "save_roundtrip", "manual_clock", "hmp_nc") and not shutil.which(tool):
+        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "hmp_nc") and not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             sys.exit(77)
     tmp = tempfile.mkdtemp(prefix="pcisim-qmp-")
