@@ -933,24 +933,24 @@ static int hmp_step(const char *line, struct stepdesc *sd, char *why, size_t nwh
 	return 1;
 }
 
-/* Run a command's step: QEMU's error object, or NULL when it ran without one. */
-static json_t *run_desc(struct pcisim_qmp *q, const struct stepdesc *sd, const char **hmp_err)
+/*
+ * Run a command's step: QEMU's error object, or NULL when it ran without one. When the
+ * step did not run at all, @why says why (HMP prints it; a step that ran prints its
+ * own log).
+ */
+static json_t *run_desc(struct pcisim_qmp *q, const struct stepdesc *sd, char *why, size_t nwhy)
 {
 	struct pcisim_fabric *fab = pcisim_fabric_get(&q->sim);
-	static char why[1024];
-	*hmp_err = NULL;
+	why[0] = 0;
 	if (sd->id && (!fab || !pcisim_fabric_find_fn(fab, sd->id))) {
-		snprintf(why, sizeof(why), "Device '%s' not found", sd->id);
-		*hmp_err = why;
+		snprintf(why, nwhy, "Device '%s' not found", sd->id);
 		return error_obj("DeviceNotFound", "%s", why);
 	}
 	json_t *r = NULL;
-	if (run_step(q, sd->action, sd->p, why, sizeof(why))) {
-		*hmp_err = why;
+	if (run_step(q, sd->action, sd->p, why, nwhy))
 		r = error_obj("GenericError", "%s", why);
-	} else if (step_error(q)) {
+	else if (step_error(q))
 		r = error_obj("GenericError", "%s", step_error(q));
-	}
 	after_command(q);
 	return r;
 }
@@ -964,8 +964,8 @@ static json_t *cmd_acting(struct pcisim_qmp *q, const char *cmd, const json_t *a
 		stepdesc_free(&sd);
 		return err;
 	}
-	const char *hmp_err;
-	json_t *r = run_desc(q, &sd, &hmp_err);
+	char why[1024];
+	json_t *r = run_desc(q, &sd, why, sizeof(why));
 	stepdesc_free(&sd);
 	return r ? r : return_obj(NULL);
 }
@@ -1055,10 +1055,11 @@ static json_t *cmd_migrate_caps(struct pcisim_qmp *q, json_t *args)
 	{
 		const char *name = json_string_value(json_object_get(c, "capability"));
 		const json_t *st = json_object_get(c, "state");
-		if (!name)
-			return missing("capabilities[0].capability");
-		if (!json_is_boolean(st))
-			return missing("capabilities[0].state");
+		char member[64];
+		if (!name || !json_is_boolean(st)) {
+			snprintf(member, sizeof(member), "capabilities[%zu].%s", i, name ? "state" : "capability");
+			return missing(member);
+		}
 		/* only 'events' changes what pcisim does; the others are accepted as set */
 		if (!strcmp(name, "events"))
 			q->migration_events = json_is_true(st);
@@ -1389,10 +1390,9 @@ static char *hmp_run(struct pcisim_qmp *q, const char *cmdline, bool *quit)
 	if (acts < 0) {
 		fprintf(f, "Error: %s\n", why);
 	} else if (acts > 0) {
-		const char *err;
-		json_decref(run_desc(q, &sd, &err));
-		if (err)
-			fprintf(f, "Error: %s\n", err);
+		json_decref(run_desc(q, &sd, why, sizeof(why)));
+		if (why[0])
+			fprintf(f, "Error: %s\n", why);
 		else if (q->cap.out)
 			fputs(q->cap.out, f);
 	} else if (!n) {
