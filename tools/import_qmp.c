@@ -47,6 +47,9 @@ static const char usage[] =
 	"                        'pcisim serve --log' wrote): steps land at them exactly\n"
 	"  --name NAME           the scenario's name (default: LOG's base name + -import)\n"
 	"\n"
+	"Commands pcisim does not model (QMP or HMP) are left out with a warning naming the\n"
+	"line.\n"
+	"\n"
 	"exit status: 0 written, 2 bad input (a line that is not QMP or HMP, file:line:col)\n";
 
 struct import_opts {
@@ -228,6 +231,11 @@ static int line_error(const struct importer *im, unsigned line, size_t col, cons
 	return -1;
 }
 
+static void line_note(const struct importer *im, unsigned line, size_t col, const char *what)
+{
+	fprintf(stderr, "%s:%u:%zu: warning: %s\n", im->log, line, col + 1, what);
+}
+
 static void add(struct importer *im, unsigned line, bool has_t, pcisim_time t, char *text)
 {
 	if (im->n == im->cap) {
@@ -289,6 +297,8 @@ static int qmp_shell(struct importer *im, unsigned ln, const char *s, size_t col
 		return line_error(im, ln, col, "%s", why);
 	if (rc > 0)
 		add(im, ln, has_t, t, entry);
+	else if (why[0])
+		line_note(im, ln, col, why);
 	return 0;
 }
 
@@ -326,6 +336,8 @@ static int read_line(struct importer *im, unsigned ln, char *line)
 			return line_error(im, ln, col + 7, "%s", why);
 		if (rc > 0)
 			add(im, ln, has_t, t, entry);
+		else if (why[0])
+			line_note(im, ln, col + 7, why);
 		return 0;
 	}
 	if (!strncmp(s, "(QEMU)", 6)) {
@@ -362,6 +374,8 @@ static int read_line(struct importer *im, unsigned ln, char *line)
 				rc = line_error(im, ln, jcol, "%s", why);
 			else if (rc > 0)
 				add(im, ln, has_t, t, entry), rc = 0;
+			else if (why[0])
+				line_note(im, ln, jcol, why);
 			free(aj);
 		} else if (json_object_get(v, "return") || json_object_get(v, "error") ||
 			   json_object_get(v, "QMP") || json_object_get(v, "event")) {
@@ -398,10 +412,11 @@ static int read_line(struct importer *im, unsigned ln, char *line)
 				kv = false;
 			p += w;
 		}
-		if (kv && pcisim_qmp_entry(first, NULL, &entry, why, sizeof(why)) != -1) {
-			free(entry);
+		/* a command pcisim knows (a bare word could be anything) */
+		int known = kv ? pcisim_qmp_entry(first, NULL, &entry, why, sizeof(why)) : 0;
+		free(entry);
+		if (kv && !(known == 0 && why[0]))
 			return qmp_shell(im, ln, s, col, has_t, t);
-		}
 	}
 	return line_error(im, ln, col,
 			  "not a QMP or HMP line; expected {\"execute\": CMD, ...}, (QEMU) CMD key=value, or (qemu) CMD ARGS, optionally after a timestamp like [12:00:01.250] or 2024-05-01T12:00:01.250Z");

@@ -1010,12 +1010,13 @@ int pcisim_qmp_entry(const char *cmd, const char *args_json, char **entry, char 
 	bool known = false;
 	for (size_t i = 0; qmp_commands[i]; i++)
 		known |= !strcmp(qmp_commands[i], cmd);
+	why[0] = 0;
 	if (!known) {
 		char buf[1024];
 		pcisim_choices(buf, sizeof(buf), qmp_commands);
-		snprintf(why, nwhy, "The command %s has not been found; pcisim's QMP commands: %s", cmd, buf);
+		snprintf(why, nwhy, "QMP '%s' is not modelled (pcisim's QMP commands: %s); left out", cmd, buf);
 		json_decref(args);
-		return -1;
+		return 0;
 	}
 	struct stepdesc sd;
 	json_t *err = NULL, *none = json_object();
@@ -1035,10 +1036,18 @@ int pcisim_hmp_entry(const char *line, char **entry, char *why, size_t nwhy)
 {
 	struct stepdesc sd;
 	*entry = NULL;
+	why[0] = 0;
 	int rc = hmp_step(line, &sd, why, nwhy);
 	if (rc > 0)
 		*entry = entry_of(&sd);
 	stepdesc_free(&sd);
+	if (rc == 0) {
+		/* the commands the monitor answers without acting: anything else is news */
+		char first[64] = "";
+		sscanf(line, " %63s", first);
+		if (first[0] && strcmp(first, "info") && strcmp(first, "quit") && strcmp(first, "q"))
+			snprintf(why, nwhy, "HMP '%s' is not modelled; left out", first);
+	}
 	return rc;
 }
 

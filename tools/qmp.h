@@ -79,8 +79,8 @@ char *pcisim_qmp_shutdown_event(struct pcisim_qmp *q);
  * pcisim_qmp_entry() - the timeline entry QMP command @cmd with arguments @args_json
  * (a JSON object, or NULL) makes, as the server would run it: "do: ACTION, key:
  * \"value\", ..." (a YAML flow mapping's inside, without at:; malloc'ed into
- * *@entry). Returns 1, or 0 when the command changes nothing in the machine (a query),
- * or -1 with QEMU's error text (or pcisim's, for a command it does not have) in @why.
+ * *@entry). Returns 1; or 0 when the command makes no step: a query (@why is "") or a
+ * command pcisim does not model (@why says so); or -1 with QEMU's error text in @why.
  */
 int pcisim_qmp_entry(const char *cmd, const char *args_json, char **entry, char *why, size_t nwhy);
 /** pcisim_hmp_entry() - the same for one HMP command line. */
