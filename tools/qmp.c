@@ -25,6 +25,8 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/slot.h"
 #include "sim/qemu/migration.h"
+#include "tools/cli.h"
+#include "tools/limits.h"
 #include "tools/qmp.h"
 
 /* What the commands of one request said through the run's records. */
@@ -57,6 +59,7 @@ struct pcisim_qmp {
 	unsigned qemu;           /* PCISIM_QEMU() of the machine */
 	unsigned micro;
 	bool migration_events;   /* migrate-set-capabilities events: on */
+	bool halted;             /* a stop step or a run limit ended the run */
 	json_t *events;          /* queued event objects */
 	struct capture cap;
 	struct waiter wait;
@@ -224,21 +227,44 @@ static void sink_emit(struct pcisim_sink *s, const struct pcisim_record *r)
 
 /* ---- simulated time ---- */
 
+/*
+ * Run the next instant before @bound: every event due at it, with what they schedule
+ * for it. false when there is none, or the run is over: a stop step of the scenario or
+ * a run limit (--max-events...) stopped it, and nothing runs any more.
+ */
+static bool run_next_instant(struct pcisim_qmp *q, pcisim_time bound)
+{
+	if (q->halted)
+		return false;
+	pcisim_time t = pcisim_next_time(&q->sim);
+	if (t >= bound)
+		return false;
+	pcisim_run(&q->sim, t);
+	if (q->sim.stopping || q->sim.stopped_by) {
+		/* the clock stands after the last instant that ran, for save and SHUTDOWN */
+		q->halted = true;
+		if (q->clock < q->sim.now + 1)
+			q->clock = q->sim.now + 1;
+	}
+	return true;
+}
+
 /* Run every event before @target; the clock then stands at @target. */
 static void run_below(struct pcisim_qmp *q, pcisim_time target)
 {
-	while (target && pcisim_next_time(&q->sim) < target)
-		pcisim_step(&q->sim, target - 1);
-	if (q->clock < target)
+	while (run_next_instant(q, target))
+		;
+	if (!q->halted && q->clock < target)
 		q->clock = target;
 }
 
 /* Run what is due at the clock (a command and what it starts at once); then 1 ps on. */
 static void run_instant(struct pcisim_qmp *q)
 {
-	while (pcisim_next_time(&q->sim) <= q->clock)
-		pcisim_step(&q->sim, q->clock);
-	q->clock = pcisim_time_add(q->clock, 1);
+	pcisim_time next = pcisim_time_add(q->clock, 1);
+	while (run_next_instant(q, next))
+		;
+	q->clock = next;
 }
 
 /*
@@ -250,11 +276,12 @@ static void settle(struct pcisim_qmp *q)
 	pcisim_time bound = pcisim_time_add(q->clock, q->o.settle);
 	bool ran = false;
 	pcisim_time last = 0;
-	while (pcisim_next_time(&q->sim) < bound) {
-		pcisim_step(&q->sim, bound - 1);
+	while (run_next_instant(q, bound)) {
 		ran = true;
 		last = q->sim.now;
 	}
+	if (q->halted)
+		return;
 	if (pcisim_next_time(&q->sim) == PCISIM_TIME_MAX) {
 		if (ran && last + 1 > q->clock)
 			q->clock = last + 1;
@@ -933,6 +960,17 @@ static int hmp_step(const char *line, struct stepdesc *sd, char *why, size_t nwh
 	return 1;
 }
 
+/* The reply to a command that needs the run, once the run is over. */
+static json_t *halted_error(struct pcisim_qmp *q)
+{
+	char t[48];
+	pcisim_time_format(q->sim.now, t, sizeof(t));
+	if (q->sim.stopped_by)
+		return error_obj("GenericError", "pcisim: the run was stopped at %s by its %s; nothing runs any more", t,
+				 q->sim.stopped_by);
+	return error_obj("GenericError", "pcisim: the scenario stopped the run at %s (a stop step); nothing runs any more", t);
+}
+
 /*
  * Run a command's step: QEMU's error object, or NULL when it ran without one. When the
  * step did not run at all, @why says why (HMP prints it; a step that ran prints its
@@ -942,6 +980,11 @@ static json_t *run_desc(struct pcisim_qmp *q, const struct stepdesc *sd, char *w
 {
 	struct pcisim_fabric *fab = pcisim_fabric_get(&q->sim);
 	why[0] = 0;
+	if (q->halted) {
+		json_t *e = halted_error(q);
+		snprintf(why, nwhy, "%s", json_string_value(json_object_get(json_object_get(e, "error"), "desc")));
+		return e;
+	}
 	if (sd->id && (!fab || !pcisim_fabric_find_fn(fab, sd->id))) {
 		snprintf(why, nwhy, "Device '%s' not found", sd->id);
 		return error_obj("DeviceNotFound", "%s", why);
@@ -1086,7 +1129,11 @@ static json_t *cmd_advance(struct pcisim_qmp *q, json_t *args)
 	const char *why;
 	if (pcisim_time_parse(d, &dt, &why))
 		return error_obj("GenericError", "Parameter 'duration': bad duration '%s': %s", d, why);
+	if (q->halted)
+		return halted_error(q);
 	run_below(q, pcisim_time_add(q->clock, dt));
+	if (q->halted)
+		return halted_error(q);
 	json_t *r = json_object();
 	char t[48];
 	json_object_set_new(r, "clock", json_string(pcisim_time_format(q->clock, t, sizeof(t))));
@@ -1114,16 +1161,20 @@ static json_t *cmd_run_until(struct pcisim_qmp *q, json_t *args)
 	if (to && pcisim_time_parse(to, &limit, &why))
 		return error_obj("GenericError", "Parameter 'timeout': bad duration '%s': %s", to, why);
 	pcisim_time bound = pcisim_time_add(q->clock, limit);
+	if (q->halted)
+		return halted_error(q);
 	q->wait = (struct waiter){.kind = kind, .comp = comp};
-	while (!q->wait.hit && pcisim_next_time(&q->sim) < bound)
-		pcisim_step(&q->sim, bound - 1);
+	while (!q->wait.hit && run_next_instant(q, bound))
+		;
 	json_t *r;
 	char t[48];
 	if (q->wait.hit) {
-		/* the rest of that instant runs too: the next command lands after it */
-		q->clock = q->sim.now;
-		run_instant(q);
+		/* that whole instant ran: the next command lands after it */
+		q->clock = pcisim_time_add(q->sim.now, 1);
 		r = return_obj(q->wait.rec);
+	} else if (q->halted) {
+		json_decref(q->wait.rec);
+		r = halted_error(q);
 	} else {
 		q->clock = bound;
 		r = error_obj("GenericError", "no '%s' record%s%s within %s (the clock is at %s)", kind,
@@ -1584,6 +1635,8 @@ struct pcisim_qmp *pcisim_qmp_open(const struct pcisim_qmp_opts *o, FILE *err)
 	pcisim_trace_add_sink(q->tr, &qs->sink);
 	if (pcisim_scenario_instantiate(&q->sim, &q->sc, NULL, NULL, &q->diag))
 		goto fail;
+	if (o->limits)
+		pcisim_limits_arm(o->limits, &q->sim);
 	struct pcisim_fabric *fab = pcisim_fabric_get(&q->sim);
 	q->qemu = fab ? fab->machine.qemu : 0;
 	qemu_micro(q);
@@ -1602,13 +1655,21 @@ fail:
 	return NULL;
 }
 
-unsigned pcisim_qmp_close(struct pcisim_qmp *q, FILE *out)
+int pcisim_qmp_close(struct pcisim_qmp *q, FILE *out)
 {
+	int status = PCISIM_EXIT_OK;
+	if (q->sim.stopped_by && q->o.limits) {
+		/* an unfinished run: no verdict, as simulate */
+		status = pcisim_limits_report(q->o.cmd, q->o.limits, &q->sim);
+		out = NULL;
+	}
 	/* where a saved session's until: stands: the last instant that ran */
-	pcisim_run(&q->sim, q->clock ? q->clock - 1 : 0);
-	const char *reason = pcisim_next_time(&q->sim) == PCISIM_TIME_MAX ? "idle" : "time limit";
-	PCISIM_RECORD(&q->sim, NULL, "sim.end", PCISIM_FU("events", q->sim.executed),
-		      PCISIM_FS("reason", reason));
+	if (!q->halted)
+		pcisim_run(&q->sim, q->clock ? q->clock - 1 : 0);
+	const char *reason = q->halted ? "stopped" : pcisim_next_time(&q->sim) == PCISIM_TIME_MAX ? "idle" : "time limit";
+	if (!q->sim.stopped_by)
+		PCISIM_RECORD(&q->sim, NULL, "sim.end", PCISIM_FU("events", q->sim.executed),
+			      PCISIM_FS("reason", reason));
 	char t[40];
 	unsigned failed = 0;
 	if (out) {
@@ -1634,5 +1695,5 @@ unsigned pcisim_qmp_close(struct pcisim_qmp *q, FILE *out)
 	json_decref(q->events);
 	free(q->cap.out);
 	free(q);
-	return failed;
+	return failed ? PCISIM_EXIT_FAIL : status;
 }

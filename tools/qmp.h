@@ -32,6 +32,7 @@ struct pcisim_qmp_opts {
 	pcisim_time settle;    /* auto mode: the bound on one settling run */
 	const char *trace_out; /* every record as JSON Lines (NULL: none) */
 	const char *cmd;       /* the verb, for messages */
+	struct pcisim_limits *limits; /* run limits put on the sim (NULL: none); outlive it */
 };
 
 /* What one QMP client has negotiated. */
@@ -40,16 +41,18 @@ struct pcisim_qmp_client {
 };
 
 struct pcisim_qmp;
+struct pcisim_limits;
 
 /** Load the scenario, build the machine, run to the first command's time. NULL: error written. */
 struct pcisim_qmp *pcisim_qmp_open(const struct pcisim_qmp_opts *o, FILE *err);
 /**
  * End the session: the run's last record (sim.end, as simulate writes it) at the
  * clock minus 1 ps; then, to @out (NULL: nothing), the scenario's failed expectations,
- * the summary and the trace hash as simulate prints them. Frees @q; returns how many
- * expectations failed.
+ * the summary and the trace hash as simulate prints them. Frees @q. Returns simulate's
+ * exit status: 0, 1 when an expectation failed, 3 when a run limit stopped the run
+ * (said on stderr; no verdict then).
  */
-unsigned pcisim_qmp_close(struct pcisim_qmp *q, FILE *out);
+int pcisim_qmp_close(struct pcisim_qmp *q, FILE *out);
 
 /** The greeting a new QMP client gets (one line, CRLF, malloc'ed). */
 char *pcisim_qmp_greeting(struct pcisim_qmp *q);

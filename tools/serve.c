@@ -19,6 +19,7 @@
 
 #include "sim/core/ynode.h"
 #include "tools/cli.h"
+#include "tools/limits.h"
 #include "tools/qmp.h"
 
 static const char usage[] =
@@ -51,6 +52,7 @@ static const char usage[] =
 	"                        waits for the server unless given -N or -q\n"
 	"  --once                stop when the last client has gone (after one came)\n"
 	"  --trace-out FILE      write every trace record as JSON Lines to FILE\n"
+	PCISIM_LIMITS_HELP
 	"  --log FILE            write the session as a transcript: each command received\n"
 	"                        and each line sent, after the simulated time in seconds\n"
 	"                        ('pcisim import-qmp --absolute' makes it a scenario)\n"
@@ -59,7 +61,7 @@ static const char usage[] =
 	"the trace hash as 'pcisim simulate' does for the scenario x-pcisim-save writes.\n"
 	"\n"
 	"exit status: 0 served and quit, 1 an expectation of the scenario failed, 2 bad\n"
-	"input (scenario, options, an address in use)\n";
+	"input (scenario, options, an address in use), 3 a limit stopped the run\n";
 
 enum { MAX_CLIENTS = 32, MAX_INPUT = 1 << 20 };
 
@@ -81,6 +83,7 @@ struct serve_opts {
 	bool has_seed, manual, once;
 	pcisim_time settle;
 	uint64_t hold_ms, hmp_idle_ms;
+	struct pcisim_limits limits;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -102,10 +105,16 @@ static int parse_args(int argc, char **argv, struct serve_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->settle = 60 * PCISIM_S;
 	o->hold_ms = 100;
+	pcisim_limits_init(&o->limits);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--qmp") || !strcmp(a, "--monitor") || !strcmp(a, "--trace-out") ||
+		int lim = pcisim_limits_option("serve", a, v, &o->limits);
+		if (lim < 0)
+			return -1;
+		if (lim) {
+			i++;
+		} else if (!strcmp(a, "--qmp") || !strcmp(a, "--monitor") || !strcmp(a, "--trace-out") ||
 		    !strcmp(a, "--log")) {
 			bool addr = !strcmp(a, "--qmp") || !strcmp(a, "--monitor");
 			if (!v)
@@ -152,7 +161,7 @@ static int parse_args(int argc, char **argv, struct serve_opts *o)
 			o->once = true;
 		} else if (a[0] == '-' && a[1]) {
 			return pcisim_usage_error("serve",
-						  "unknown option '%s'; valid options: --qmp, --monitor, --seed, --clock, --settle, --event-hold, --hmp-idle-close, --once, --trace-out, --log",
+						  "unknown option '%s'; valid options: --qmp, --monitor, --seed, --clock, --settle, --event-hold, --hmp-idle-close, --once, --trace-out, --log, --max-events, --max-memory, --max-output",
 						  a), -1;
 		} else if (o->file) {
 			return pcisim_usage_error("serve", "one scenario file at a time (got '%s' and '%s')", o->file, a), -1;
@@ -402,7 +411,7 @@ static int serve_main(int argc, char **argv)
 		return PCISIM_EXIT_USAGE;
 	struct pcisim_qmp_opts qo = {.file = o.file, .seed = o.seed, .has_seed = o.has_seed,
 				     .manual = o.manual, .settle = o.settle, .trace_out = o.trace_out,
-				     .cmd = "serve"};
+				     .cmd = "serve", .limits = &o.limits};
 	struct pcisim_qmp *q = pcisim_qmp_open(&qo, stderr);
 	if (!q)
 		return PCISIM_EXIT_USAGE;
@@ -545,7 +554,7 @@ static int serve_main(int argc, char **argv)
 	if (session_log)
 		fclose(session_log);
 	session_log = NULL;
-	return pcisim_qmp_close(q, stdout) ? PCISIM_EXIT_FAIL : PCISIM_EXIT_OK;
+	return pcisim_qmp_close(q, stdout);
 }
 
 const struct pcisim_command pcisim_cmd_serve = {

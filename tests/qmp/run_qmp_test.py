@@ -281,6 +281,50 @@ def case_log_roundtrip(pcisim, tmp):
         fail("serve made %d records, simulate %d" % (len(a), len(b)))
 
 
+def case_stop_and_limits(pcisim, tmp):
+    """A stop step ends the run (later commands are refused, the saved session replays); a run limit exits 3."""
+    sock = os.path.join(tmp, "qmp.sock")
+    saved = os.path.join(tmp, "s.yaml")
+    err = open(os.path.join(tmp, "serve.err"), "w+")
+    out = open(os.path.join(tmp, "serve.out"), "w+")
+    p = subprocess.Popen([pcisim, "serve", os.path.join(HERE, "stop-at-3s.yaml"), "--qmp", "unix:" + sock,
+                          "--clock", "manual", "--event-hold", "0"], stdout=out, stderr=err)
+    wait_listening(err, "qmp")
+    got = socat_session(sock, [
+        '{"execute": "qmp_capabilities"}',
+        '{"execute": "device_del", "arguments": {"id": "cxl-type1-0"}}',
+        '{"execute": "x-pcisim-advance", "arguments": {"duration": "10s"}}',
+        '{"execute": "set_link", "arguments": {"name": "cxl-type1-0", "up": false}}',
+        '{"execute": "x-pcisim-save", "arguments": {"file": "%s"}}' % saved,
+        '{"execute": "quit"}',
+    ]).split("\r\n")
+    stopped = '{"error": {"class": "GenericError", "desc": "pcisim: the scenario stopped the run at 3s (a stop step); nothing runs any more"}}'
+    expect_eq("advance past the stop", got[3], stopped)
+    expect_eq("a command after the stop", got[4], stopped)
+    expect_eq("save", got[5], '{"return": {"file": "%s", "steps": 1, "until": "3s"}}' % saved)
+    rc, summary = finish(p, out)
+    expect_eq("exit status", rc, 0)
+    sim = subprocess.run([pcisim, "simulate", saved], stdout=subprocess.PIPE, timeout=60).stdout.decode()
+    expect_eq("simulate's hash of the saved session", re.findall(r"trace hash: \w+", sim), re.findall(r"trace hash: \w+", summary))
+    if "(stopped)" not in summary:
+        fail("serve's summary: %r" % summary)
+
+    p, out, err = serve(pcisim, tmp, "--qmp", "unix:" + sock, "--max-events", "30", "--event-hold", "0")
+    wait_listening(err, "qmp")
+    got = socat_session(sock, ['{"execute": "qmp_capabilities"}',
+                               '{"execute": "device_del", "arguments": {"id": "cxl-type1-0"}}',
+                               '{"execute": "device_del", "arguments": {"id": "cxl-type1-0"}}',
+                               '{"execute": "quit"}']).split("\r\n")
+    expect_eq("a command after the limit", got[3],
+              '{"error": {"class": "GenericError", "desc": "pcisim: the run was stopped at 5.000000000001s by its event limit; nothing runs any more"}}')
+    rc, summary = finish(p, out)
+    expect_eq("exit status after a run limit", rc, 3)
+    err.seek(0)
+    if "error: the run stopped at 5.000000000001s after 30 events: event limit (--max-events 30)" not in err.read():
+        fail("the limit's message")
+    expect_eq("no verdict after a limit", summary, "")
+
+
 def case_hmp_nc(pcisim, tmp):
     """The HMP monitor over TCP with nc: the guide's echo | nc, then a session."""
     # Debian's nc waits for the server after its input ends (no -N): --hmp-idle-close
@@ -498,6 +542,7 @@ CASES = {
     "save_roundtrip": case_save_roundtrip,
     "manual_clock": case_manual_clock,
     "log_roundtrip": case_log_roundtrip,
+    "stop_and_limits": case_stop_and_limits,
     "hmp_nc": case_hmp_nc,
     "guide_script": case_guide_script,
     "import": case_import,
@@ -509,7 +554,7 @@ CASES = {
 if __name__ == "__main__":
     pcisim, case = os.path.abspath(sys.argv[1]), sys.argv[2]
     for tool in ("socat", "nc"):
-        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "hmp_nc") and not shutil.which(tool):
+        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "stop_and_limits", "hmp_nc") and not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             sys.exit(77)
     tmp = tempfile.mkdtemp(prefix="pcisim-qmp-")
