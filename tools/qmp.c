@@ -55,6 +55,7 @@ struct pcisim_qmp {
 	unsigned micro;
 	bool migration_events;   /* migrate-set-capabilities events: on */
 	bool halted;             /* a stop step or a run limit ended the run */
+	char error_line[1024];   /* step_error()'s answer */
 	json_t *events;          /* queued event objects */
 	struct capture cap;
 	struct waiter wait;
@@ -327,6 +328,19 @@ static void yraw(char **b, size_t *n, size_t *cap, const char *s)
 	*n += k;
 }
 
+/* A key as written: plain when it is a plain word, else quoted (a client chose it). */
+static void ykey(char **b, size_t *n, size_t *cap, const char *k)
+{
+	bool plain = k[0] != 0;
+	for (const char *c = k; *c; c++)
+		plain &= (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+			 *c == '_' || *c == '-' || *c == '.';
+	if (plain)
+		yraw(b, n, cap, k);
+	else
+		yq(b, n, cap, k);
+}
+
 /* A step's parameters: name and value (NULL name ends). */
 struct kv {
 	const char *k, *v;
@@ -359,7 +373,7 @@ static int run_step(struct pcisim_qmp *q, const char *action, const struct kv *p
 	yraw(&b, &n, &cap, action);
 	for (const struct kv *p = params; p && p->k; p++) {
 		yraw(&b, &n, &cap, ", ");
-		yraw(&b, &n, &cap, p->k);
+		ykey(&b, &n, &cap, p->k);
 		yraw(&b, &n, &cap, ": ");
 		yq(&b, &n, &cap, p->v);
 	}
@@ -411,15 +425,18 @@ static int run_step(struct pcisim_qmp *q, const char *action, const struct kv *p
 	return 0;
 }
 
-/* The first "Error: " line the step logged (QEMU's error), or NULL. */
+/* The first "Error: " line the step logged (QEMU's error, in @q), or NULL. */
 static const char *step_error(struct pcisim_qmp *q)
 {
 	if (!q->cap.out)
 		return NULL;
 	for (const char *p = q->cap.out; *p;) {
-		if (!strncmp(p, "Error: ", 7))
-			return p + 7;
 		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!strncmp(p, "Error: ", 7)) {
+			snprintf(q->error_line, sizeof(q->error_line), "%.*s", (int)(len - 7), p + 7);
+			return q->error_line;
+		}
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -751,7 +768,7 @@ static char *entry_of(const struct stepdesc *sd)
 	yraw(&b, &n, &cap, sd->action);
 	for (const struct kv *p = sd->p; p->k; p++) {
 		yraw(&b, &n, &cap, ", ");
-		yraw(&b, &n, &cap, p->k);
+		ykey(&b, &n, &cap, p->k);
 		yraw(&b, &n, &cap, ": ");
 		yq(&b, &n, &cap, p->v);
 	}

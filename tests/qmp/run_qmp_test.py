@@ -94,6 +94,7 @@ def case_socat(pcisim, tmp):
         '{"execute": "device_del", "arguments": {"id": "cxl-type1-0"}}',
         '{"execute": "x-pcisim-query-clock"}',
         '{"execute": "device_add", "arguments": {"driver": "cxl-type1", "id": "cxl-type1-0", "bus": "root_port13", "memdev": "cxl-mem1", "lsa": "cxl-lsa1"}}',
+        '{"execute": "device_add", "arguments": {"driver": "cxl-type1", "id": "cxl-type1-0", "bus": "root_port13", "memdev": "cxl-mem1", "lsa": "cxl-lsa1"}}',
         '{"execute": "x-pcisim-run-until-event", "arguments": {"event": "linux.device", "timeout": "2s"}}',
         '{"execute": "human-monitor-command", "arguments": {"command-line": "pcie_aer_inject_error cxl-type1-0 POISON_TLP"}}',
         '{"execute": "human-monitor-command", "arguments": {"command-line": "pcie_aer_inject_error nope POISON_TLP"}}',
@@ -123,6 +124,8 @@ def case_socat(pcisim, tmp):
         '{"error": {"class": "DeviceNotFound", "desc": "Device \'cxl-type1-0\' not found"}}',
         '{"return": {"clock": "6.000000000002s", "clock-ps": 6000000000002, "mode": "auto"}}',
         '{"return": {}}',
+        # the model's refusal, logged as QEMU's monitor error, is the reply
+        '{"error": {"class": "GenericError", "desc": "Duplicate device ID \'cxl-type1-0\'"}}',
     ]
     lines = got.split("\r\n")
     expect_eq("the conversation's first %d lines" % len(want), lines[:len(want)], want)
