@@ -864,6 +864,69 @@ static void test_random_mutations(void **state)
 	}
 }
 
+
+/* ---- steps added while the run goes on (pcisim serve) ---- */
+
+static void test_add_step(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"version: 1\nname: add-step\n"
+		"timeline:\n  - {at: 1s, do: log, text: base}\n"
+		"fuzz:\n  faults:\n    - {kind: log, text: fault, at: 0s..1s}\n";
+	struct pcisim_scenario sc;
+	struct pcisim_diag d;
+	assert_int_equal(parse_str(&sc, text, &d), 0);
+	struct pcisim_sim sim;
+	pcisim_sim_init(&sim, 1, &d);
+	struct pcisim_trace *tr = pcisim_trace_attach(&sim, true);
+	assert_int_equal(pcisim_scenario_instantiate(&sim, &sc, NULL, NULL, &d), 0);
+	pcisim_run(&sim, 2 * PCISIM_S);
+
+	struct pcisim_ydoc docs[4];
+	static const char *const entries[] = {
+		"{at: 2s, do: log, text: added}",     /* runs: the step after the timeline's */
+		"{at: 1s, do: log, text: late}",      /* before now */
+		"{at: 3s, do: set_link, id: nope, state: on}", /* no such component */
+		"{at: 2s, do: frobnicate}",           /* no such action */
+	};
+	static const char *const errors[] = {
+		NULL,
+		"a step added while the run goes on needs one time, not before now (2s)",
+		"unknown component 'nope' for 'id'",
+		"unknown action 'frobnicate'",
+	};
+	for (size_t i = 0; i < 4; i++) {
+		pcisim_diag_init(&d, devnull);
+		assert_int_equal(pcisim_ydoc_parse(&docs[i], "cmd", entries[i], strlen(entries[i]), &d), 0);
+		long idx = pcisim_scenario_add_step(&sim, &sc, docs[i].root, &d);
+		if (!errors[i]) {
+			assert_int_equal(idx, 1);
+			continue;
+		}
+		assert_true(idx < 0);
+		assert_non_null(strstr(d.first, errors[i]));
+	}
+	/* the new step sits between the timeline and the fault, which moved up */
+	assert_int_equal(sc.nsteps, 3);
+	assert_int_equal(sc.nfaults, 1);
+	assert_string_equal(param_s(&sc.steps[1], "text"), "added");
+	assert_string_equal(param_s(&sc.steps[2], "text"), "fault");
+	assert_int_equal(sc.steps[2].index, 2);
+	pcisim_run(&sim, 3 * PCISIM_S);
+	const struct pcisim_record *last = NULL;
+	for (size_t i = 0; i < tr->nrecs; i++)
+		if (!strcmp(tr->recs[i].kind, "log"))
+			last = &tr->recs[i];
+	assert_non_null(last);
+	assert_int_equal(last->t, 2 * PCISIM_S);
+	assert_string_equal(last->fields[1].s, "added");
+	pcisim_sim_free(&sim);
+	for (size_t i = 0; i < 4; i++)
+		pcisim_ydoc_free(&docs[i]);
+	pcisim_scenario_free(&sc);
+}
+
 int main(void)
 {
 	/* The bad files and their messages name paths from the project root. */
@@ -890,6 +953,7 @@ int main(void)
 		cmocka_unit_test(test_diag_text),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_random_mutations),
+		cmocka_unit_test(test_add_step),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	fclose(devnull);

@@ -203,5 +203,7 @@ extern const struct pcisim_command pcisim_cmd_fuzz_merge;
 extern const struct pcisim_command pcisim_cmd_explore;
 extern const struct pcisim_command pcisim_cmd_help;
 extern const struct pcisim_command pcisim_cmd_completion;
+extern const struct pcisim_command pcisim_cmd_serve;
+extern const struct pcisim_command pcisim_cmd_import_qmp;
 
 #endif

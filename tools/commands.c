@@ -14,6 +14,8 @@ const struct pcisim_command *const pcisim_commands[] = {
 	&pcisim_cmd_fuzz,
 	&pcisim_cmd_fuzz_merge,
 	&pcisim_cmd_explore,
+	&pcisim_cmd_serve,
+	&pcisim_cmd_import_qmp,
 	&pcisim_cmd_help,
 	&pcisim_cmd_completion,
 	NULL,

@@ -266,6 +266,60 @@ unsigned pcisim_step_failures(struct pcisim_sim *sim)
 	return f ? (unsigned)f->n : 0;
 }
 
+/* ---- steps added while the run goes on (pcisim serve) ---- */
+
+long pcisim_scenario_add_step(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+			      const struct pcisim_ynode *n, struct pcisim_diag *d)
+{
+	struct pcisim_step s;
+	memset(&s, 0, sizeof(s));
+	int rc = pcisim__step_parse(sc, n, &s, d);
+	if (rc)
+		return rc;
+	if (s.at.lo != s.at.hi || s.at.lo < sim->now) {
+		char t[40];
+		return pcisim_diag_error(d, s.loc, "a step added while the run goes on needs one time, not before now (%s)",
+					 pcisim_time_format(sim->now, t, sizeof(t)));
+	}
+	for (size_t j = 0; j < s.nvals; j++) {
+		const struct pcisim_pval *v = &s.vals[j];
+		if (v->set && v->def->type == PCISIM_P_COMP && !pcisim_comp_find(sim, v->s)) {
+			const char **names = pcisim_comp_names(sim);
+			char buf[1024];
+			pcisim_choices(buf, sizeof(buf), names);
+			free(names);
+			return pcisim_diag_error(d, v->node->loc, "unknown component '%s' for '%s'; valid choices: %s",
+						 v->s, v->def->name, buf[0] ? buf : "(none: the topology is empty)");
+		}
+	}
+	if (s.def->check && (rc = s.def->check(sim, &s, d)))
+		return rc;
+	/*
+	 * The timeline's steps, this one, then the faults (moved up by one). The array
+	 * grows by doubling; an old one stays in the arena, so a step an event still
+	 * points to keeps its contents.
+	 */
+	size_t nt = sc->nsteps - sc->nfaults, i = nt;
+	struct pcisim_step *steps = sc->steps;
+	if (sc->nsteps + 1 > sc->capsteps) {
+		sc->capsteps = 2 * (sc->nsteps + 1);
+		steps = pcisim_arena_alloc(&sc->arena, sc->capsteps * sizeof(*steps));
+		if (sc->nsteps)
+			memcpy(steps, sc->steps, sc->nsteps * sizeof(*steps));
+	}
+	if (sc->nfaults)
+		memmove(steps + nt + 1, steps + nt, sc->nfaults * sizeof(*steps));
+	steps[i] = s;
+	for (size_t k = i; k <= sc->nsteps; k++)
+		steps[k].index = k;
+	sc->steps = steps;
+	sc->nsteps++;
+	struct pcisim_event *ev = pcisim_event_new(sim, &step_kind, NULL);
+	ev->a[0] = i;
+	pcisim_post(sim, ev, s.when, PCISIM_CLASS_ACTION);
+	return (long)i;
+}
+
 unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			       FILE *out, bool verbose)
 {

@@ -728,6 +728,12 @@ static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 			    s->def->open_params, NULL, NULL, &s->vals, &s->nvals, d);
 }
 
+int pcisim__step_parse(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
+		       struct pcisim_step *s, struct pcisim_diag *d)
+{
+	return parse_step(sc, n, s, false, d);
+}
+
 static int parse_steps(struct pcisim_scenario *sc, struct pcisim_diag *d)
 {
 	size_t nt = sc->timeline ? sc->timeline->n : 0, nf = 0;

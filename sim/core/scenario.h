@@ -205,6 +205,7 @@ struct pcisim_scenario {
 	struct pcisim_step *steps; /* the timeline's steps, then the fuzz: faults: menu */
 	size_t nsteps;             /* both */
 	size_t nfaults;            /* of which the last nfaults are fault steps */
+	size_t capsteps;           /* room in steps (pcisim_scenario_add_step grows it) */
 	struct pcisim_expect *expects;
 	size_t nexpects;
 };
@@ -281,6 +282,24 @@ const char *pcisim_step_failure(struct pcisim_sim *sim, unsigned i, const struct
  */
 unsigned pcisim_scenario_check(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			       FILE *out, bool verbose);
+
+/**
+ * pcisim_scenario_add_step() - a timeline step that arrives while @sim runs @sc (a
+ * monitor client's command, pcisim serve): @n is an entry written as in the timeline
+ * ({at: TIME, do: ACTION, ...}), in a document the caller keeps until @sc is freed.
+ * It is parsed and checked as the loader and instantiate check a step, except that
+ * the components it names must exist now; it becomes the step after the timeline's
+ * last (before the fuzz: faults, whose indices move up by one: a run that adds steps
+ * must not have scheduled faults), and is scheduled at its time, which must not lie
+ * before @sim->now. A scenario file whose timeline lists the same entries after its
+ * own, in the same order, schedules the same events. Returns the new step's index, or
+ * <0 with the error in @d.
+ */
+long pcisim_scenario_add_step(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+			      const struct pcisim_ynode *n, struct pcisim_diag *d);
+/* internal: parse one timeline entry into @s (scenario.c) */
+int pcisim__step_parse(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
+		       struct pcisim_step *s, struct pcisim_diag *d);
 
 /** The scenario being run in @sim (set by instantiate). */
 const struct pcisim_scenario *pcisim_sim_scenario(const struct pcisim_sim *sim);
