@@ -12,6 +12,7 @@
 #include "sim/pcie/link.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
+#include "sim/qemu/acpi_pcihp.h"
 #include "sim/qemu/compat.h"
 #include "sim/qemu/machine_type.h"
 #include "sim/qemu/qemu_args.h"
@@ -209,5 +210,6 @@ void pcisim_qemu_register(void)
 	pcisim_monitor_register();
 	pcisim_migration_register();
 	pcisim_aer_inject_register();
+	pcisim_acpi_pcihp_register();
 	pcisim_qemu_models_register();
 }
