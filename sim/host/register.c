@@ -3,6 +3,7 @@
  * it: the host: section's handler, the guest actions, the record kinds, the port
  * services. replay/register.c calls it once, after the layers below.
  */
+#include "sim/host/acpiphp.h"
 #include "sim/host/actions.h"
 #include "sim/host/aer_recovery.h"
 #include "sim/host/aer_service.h"
@@ -18,6 +19,7 @@ void pcisim_host_register(void)
 	pcisim_host_section_register();
 	pcisim_actions_add(pcisim_host_actions);
 	pcisim_record_kinds_add(pcisim_host_kinds);
+	pcisim_acpiphp_register();
 	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
 	/*

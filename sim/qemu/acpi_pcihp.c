@@ -266,7 +266,7 @@ int pcisim_acpi_pcihp_setup(struct pcisim_fabric *fab, struct pcisim_pcifn *lpc,
 
 static const struct pcisim_record_kind kinds[] = {
 	{"acpi.pcihp", "QEMU's ACPI PCI hot-plug controller changed a slot bit (fields: op, bsel, slot, why)"},
-	{"acpi.gpe", "a GPE0 status or enable byte changed (fields: reg, byte, old, new, why)"},
+	{"acpi.gpe", "a GPE0 status byte changed (fields: reg, byte, old, new, why)"},
 	{"qmp.event", "QEMU emitted a QMP event (fields: event, device, path)"},
 	{0},
 };
