@@ -326,6 +326,25 @@ static void compat_defaults(void **state)
 	}
 }
 
+/* ---- who owns each slot, as simulate, --lspci and graph show it ---- */
+
+static void owner_shown(void **state)
+{
+	(void)state;
+	char *out;
+	assert_int_equal(tb_cli(&out, "simulate scenarios/acpi-hot-unplug.yaml --lspci"), 0);
+	assert_non_null(strstr(out, "Hot-plug slots:\n  00:02.0 rp1              acpi (BSEL 0)\n"));
+	assert_non_null(strstr(out, "hot-plug: rp1=acpi\n"));
+	free(out);
+	assert_int_equal(tb_cli(&out, "simulate scenarios/acpi-off-pds-migration.yaml --quiet --json"), 0);
+	assert_non_null(strstr(out, "\"hotplug\": \"pcie-root-port18=pciehp\""));
+	free(out);
+	assert_int_equal(tb_cli(&out, "graph scenarios/acpi-pds-migration-7.2.yaml"), 0);
+	assert_non_null(strstr(out, "hotplug=acpi"));
+	assert_non_null(strstr(out, "pcie-root-port\\n00:12.0\\nhot-plug: acpi"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +357,7 @@ int main(void)
 		cmocka_unit_test(del_without_guest),
 		cmocka_unit_test(del_before_boot_is_hidden),
 		cmocka_unit_test(compat_defaults),
+		cmocka_unit_test(owner_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
