@@ -326,6 +326,22 @@ static void compat_defaults(void **state)
 	}
 }
 
+static void x_native_hotplug(void **state)
+{
+	(void)state;
+	/* 7.2's name, inverted: off hides HPS|HPC; the port then refuses hot-plug (QEMU 7.2). */
+	struct tb *t = tb_runf(1 * S,
+			       "version: 1\nname: t\nmachine: {type: pc-q35-7.2, qemu: \"7.2\", "
+			       "acpi-pci-hotplug-with-bridge-support: off}\n"
+			       "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, addr: \"0x2\", x-native-hotplug: off}\n"
+			       "  - {driver: pcie-root-port, id: rp2, chassis: 2, addr: \"0x3\", x-native-hotplug: on}\n"
+			       "timeline:\n  - {at: 1ms, do: device_add, driver: e1000e, id: n1, bus: rp1}\n");
+	assert_int_equal(pcisim_bridge_hp_owner(tb_fn(t, "rp1")), PCISIM_HP_NONE);
+	assert_int_equal(pcisim_bridge_hp_owner(tb_fn(t, "rp2")), PCISIM_HP_NATIVE);
+	assert_non_null(tb_find_log(t, "Hot-plug failed: unsupported by the port device 'rp1'"));
+	tb_free(t);
+}
+
 /* ---- who owns each slot, as simulate, --lspci and graph show it ---- */
 
 static void owner_shown(void **state)
@@ -357,6 +373,7 @@ int main(void)
 		cmocka_unit_test(del_without_guest),
 		cmocka_unit_test(del_before_boot_is_hidden),
 		cmocka_unit_test(compat_defaults),
+		cmocka_unit_test(x_native_hotplug),
 		cmocka_unit_test(owner_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

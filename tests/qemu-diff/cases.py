@@ -576,6 +576,14 @@ CASES.append(case(
     irq="sci"))
 CASES[-1]["acpi_bsels"] = 1
 
+CASES.append(case(
+    "x-native-hotplug-off-7.2", "acpi", "a root port with x-native-hotplug=off (7.2's name), ACPI hot-plug off",
+    "pc-q35-7.2", [dev("pcie-root-port", id="rp1", chassis=1, addr="0x2", x_native_hotplug="off"),
+                   dev("pcie-root-port", id="rp2", chassis=2, addr="0x3")],
+    [hmp("device_add e1000e,id=n1,bus=rp1"), hmp("device_add e1000e,id=n2,bus=rp2")],
+    globals_=[ACPI_OFF],
+    why="the property hides HPS and HPC, so the port refuses hot-plug; its neighbour keeps them"))
+
 # ---- differences pcisim keeps on purpose (documented; they do not fail the tests) ----
 #
 # A difference is known when the register matches, the case matches, and QEMU's and
