@@ -307,6 +307,8 @@ static void compat_defaults(void **state)
 		{"pc-q35-7.2", "7.2", "", true},  {"q35", "9.2", "", true},
 		{"q35", "7.2", ", acpi-pci-hotplug-with-bridge-support: off", false},
 		{"pc-q35-6.0", "8.1", ", acpi-pci-hotplug-with-bridge-support: on", true},
+		{"q35", "6.0", "", false}, /* "q35" of a binary before 6.1: no ACPI PCI hot-plug */
+		{"q35", "6.1", "", true},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[1024];

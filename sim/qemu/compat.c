@@ -47,8 +47,17 @@ unsigned pcisim_qemu_machine_version(const struct pcisim_machine *m)
 
 bool pcisim_qemu_acpi_pcihp_bridges_default(const struct pcisim_machine *m)
 {
-	/* hw/i386/pc.c pc_compat_6_0: ICH9-LPC acpi-pci-hotplug-with-bridge-support=off */
-	return !m->type_version || m->type_version >= PCISIM_QEMU(6, 1);
+	/*
+	 * hw/i386/pc.c pc_compat_6_0: ICH9-LPC acpi-pci-hotplug-with-bridge-support=off;
+	 * and "q35" on a binary before 6.1 is that binary's own type, which has no ACPI
+	 * PCI hot-plug at all (hw/acpi/ich9.c got it in 6.1).
+	 */
+	return pcisim_qemu_machine_version(m) >= PCISIM_QEMU(6, 1);
+}
+
+bool pcisim_qemu_has_ich9_pcihp(const struct pcisim_machine *m)
+{
+	return m->qemu >= PCISIM_QEMU(6, 1);
 }
 
 void pcisim_qemu_machine_defaults(struct pcisim_machine *m)
