@@ -357,9 +357,12 @@ static void owner_shown(void **state)
 	assert_int_equal(tb_cli(&out, "simulate scenarios/acpi-off-pds-migration.yaml --quiet --json"), 0);
 	assert_non_null(strstr(out, "\"hotplug\": \"pcie-root-port18=pciehp\""));
 	free(out);
-	assert_int_equal(tb_cli(&out, "graph scenarios/acpi-pds-migration-7.2.yaml"), 0);
-	assert_non_null(strstr(out, "hotplug=acpi"));
-	assert_non_null(strstr(out, "pcie-root-port\\n00:12.0\\nhot-plug: acpi"));
+	int rc = tb_cli(&out, "graph scenarios/acpi-pds-migration-7.2.yaml");
+	if (!strstr(out, "this build has no Graphviz")) {
+		assert_int_equal(rc, 0);
+		assert_non_null(strstr(out, "hotplug=acpi"));
+		assert_non_null(strstr(out, "pcie-root-port\\n00:12.0\\nhot-plug: acpi"));
+	}
 	free(out);
 }
 
