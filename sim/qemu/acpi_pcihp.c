@@ -167,10 +167,9 @@ static void pcihp_write(void *opaque, uint16_t off, unsigned width, uint32_t val
 	(void)width;
 	s->acpi_index = 0;
 	switch (off) {
-	case PCISIM_PCIHP_AIDX: {
-		/* The acpi-index of the device in the slot: pcisim's devices have none (0). */
+	case PCISIM_PCIHP_AIDX:
+		/* latches the acpi-index of the device in the slot: pcisim's devices have none */
 		break;
-	}
 	case PCISIM_PCIHP_EJ:
 		if (s->hotplug_select < PCISIM_ACPI_PCIHP_MAX_BUS)
 			eject_slot(s, s->hotplug_select, val);
@@ -229,9 +228,15 @@ static const struct pcisim_acpi_hp_ops hp_ops = {
 	.unplug_request = hp_unplug_request,
 };
 
+static int claim_failed(struct pcisim_pcifn *lpc, const char *what, int rc, struct pcisim_diag *d)
+{
+	pcisim_diag_error(d, lpc->props.loc, "%s: cannot claim the I/O ports of its %s (%s)", lpc->comp.name,
+			  what, rc == -PCISIM_EBUSY ? "another model has them" : "bad range");
+	return rc;
+}
+
 int pcisim_acpi_pcihp_setup(struct pcisim_fabric *fab, struct pcisim_pcifn *lpc, struct pcisim_diag *d)
 {
-	(void)d;
 	struct pcisim_acpi_pcihp *s = calloc(1, sizeof(*s));
 	if (!s)
 		abort();
@@ -240,12 +245,12 @@ int pcisim_acpi_pcihp_setup(struct pcisim_fabric *fab, struct pcisim_pcifn *lpc,
 	s->lpc = lpc;
 	int rc = pcisim_ich9_gpe_init(&s->gpe, fab, lpc);
 	if (rc)
-		return rc;
+		return claim_failed(lpc, "GPE0 block", rc, d);
 	if (!fab->machine.acpi_pcihp_bridges)
 		return 0;
 	if ((rc = pcisim_ioport_claim(&fab->machine.io, PCISIM_ACPI_PCIHP_ADDR_ICH9, PCISIM_ACPI_PCIHP_SIZE,
 				      &pcihp_ops, s)))
-		return rc;
+		return claim_failed(lpc, "ACPI PCI hot-plug block", rc, d);
 	s->pcihp = true;
 	struct pcisim_pcifn **v = NULL;
 	unsigned n = 0;
