@@ -49,15 +49,9 @@ bool pcisim_qemu_acpi_pcihp_bridges_default(const struct pcisim_machine *m)
 {
 	/*
 	 * hw/i386/pc.c pc_compat_6_0: ICH9-LPC acpi-pci-hotplug-with-bridge-support=off;
-	 * and "q35" on a binary before 6.1 is that binary's own type, which has no ACPI
-	 * PCI hot-plug at all (hw/acpi/ich9.c got it in 6.1).
+	 * "q35" is the binary's newest type, so a binary before 6.1 has it off too.
 	 */
 	return pcisim_qemu_machine_version(m) >= PCISIM_QEMU(6, 1);
-}
-
-bool pcisim_qemu_has_ich9_pcihp(const struct pcisim_machine *m)
-{
-	return m->qemu >= PCISIM_QEMU(6, 1);
 }
 
 void pcisim_qemu_machine_defaults(struct pcisim_machine *m)
@@ -127,4 +121,10 @@ unsigned pcisim_qemu_compat(unsigned qemu, unsigned type)
 	m.acpi_pcihp_bridges = pcisim_qemu_acpi_pcihp_bridges_default(&m);
 	pcisim_qemu_compat_update(&m);
 	return m.compat;
+}
+
+bool pcisim_qemu_has_ich9_pcihp(const struct pcisim_machine *m)
+{
+	/* hw/acpi/ich9.c: ICH9-LPC's ACPI PCI hot-plug came in 6.1 */
+	return m->qemu >= PCISIM_QEMU(6, 1);
 }
