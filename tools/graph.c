@@ -3,7 +3,9 @@
  * coloured by state, optionally after running the scenario to a simulated time.
  *
  * One node per PCI function (removed ones are gone), labelled with its QEMU id,
- * driver and address; host bridges are 3-D boxes. An edge runs from each bridge or
+ * driver and address, and for a bridge who handles hot-plug below it ("hot-plug:
+ * pciehp", "acpi" or "none", also the node attribute hotplug); host bridges are
+ * 3-D boxes. An edge runs from each bridge or
  * host bridge to every function on the bus below it; below a root or downstream
  * port it carries the link's speed and width from the port's Link Status. State:
  *   red, dashed edge "link down"   Data Link Layer Link Active is 0 on a port that
@@ -31,6 +33,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "replay/runner.h"
+#include "sim/pcie/slot.h"
 #include "tools/cli.h"
 
 #ifdef PCISIM_HAVE_GVC
@@ -229,6 +232,12 @@ static Agnode_t *add_node(struct builder *b, struct pcisim_pcifn *fn, bool unpow
 	else
 		snprintf(bdf, sizeof(bdf), "-");
 	snprintf(a.label, sizeof(a.label), "%s\\n%s\\n%s", fn->comp.name, fn->drv->name, bdf);
+	/* a bridge: who handles hot-plug below it (pciehp, acpi, none) */
+	const char *hp = fn->bus && fn->secondary && !host ? pcisim_hp_owner_name(pcisim_bridge_hp_owner(fn)) : NULL;
+	if (hp) {
+		size_t l = strlen(a.label);
+		snprintf(a.label + l, sizeof(a.label) - l, "\\nhot-plug: %s", hp);
+	}
 	a.shape = host ? "box3d" : "box";
 	switch (fn->drv->kind) {
 	case PCISIM_FN_HOST_BRIDGE: a.fillcolor = "lightsteelblue"; break;
@@ -242,6 +251,8 @@ static Agnode_t *add_node(struct builder *b, struct pcisim_pcifn *fn, bool unpow
 	if (fn->comp.ops && fn->comp.ops->dot_attrs)
 		fn->comp.ops->dot_attrs(&fn->comp, &a);
 	set(n, "label", a.label);
+	if (hp)
+		set(n, "hotplug", hp);
 	set(n, "shape", a.shape ? a.shape : "box");
 	set(n, "style", host ? "filled" : "rounded,filled");
 	set(n, "fillcolor", a.fillcolor ? a.fillcolor : "white");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sim/pcie/fabric.h"
+#include "sim/pcie/slot.h"
 #include "sim/pcie/regs/acs.h"
 #include "sim/pcie/regs/aer.h"
 #include "sim/cxl/cxl_dvsec.h"
@@ -1609,4 +1610,75 @@ struct pcisim_pcifn *pcisim_lspci_find(struct pcisim_fabric *fab, const char *wh
 			return fn;
 	}
 	return NULL;
+}
+
+/* ---- hot-plug ownership ---- */
+
+static bool hp_listed(const struct pcisim_pcifn *fn)
+{
+	return !fn->comp.removed && fn->bus && fn->secondary && fn->drv->kind != PCISIM_FN_HOST_BRIDGE;
+}
+
+static int cmp_bdf(const void *a, const void *b)
+{
+	const struct pcisim_pcifn *x = *(struct pcisim_pcifn *const *)a;
+	const struct pcisim_pcifn *y = *(struct pcisim_pcifn *const *)b;
+	return (int)pcisim_fn_bdf(x) - (int)pcisim_fn_bdf(y);
+}
+
+/* The bridges in bus order (a stable sort: bdf is unique once enumerated). */
+static struct pcisim_pcifn **hp_bridges(struct pcisim_fabric *fab, size_t *n)
+{
+	struct pcisim_pcifn **v = calloc(fab->nfns + 1, sizeof(*v));
+	if (!v)
+		abort();
+	*n = 0;
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (hp_listed(fab->fns[i]))
+			v[(*n)++] = fab->fns[i];
+	qsort(v, *n, sizeof(*v), cmp_bdf);
+	return v;
+}
+
+static int bsel_of(const struct pcisim_fabric *fab, const struct pcisim_pcifn *fn)
+{
+	for (unsigned i = 0; i < fab->machine.acpi.nbsel; i++)
+		if (fab->machine.acpi.bsel[i] == fn)
+			return (int)i;
+	return -1;
+}
+
+void pcisim_lspci_hotplug(struct pcisim_fabric *fab, FILE *out)
+{
+	size_t n;
+	struct pcisim_pcifn **v = hp_bridges(fab, &n);
+	if (n)
+		fprintf(out, "Hot-plug slots:\n");
+	for (size_t i = 0; i < n; i++) {
+		char bdf[32];
+		enum pcisim_hp_owner o = pcisim_bridge_hp_owner(v[i]);
+		fprintf(out, "  %s %-16s %s", pcisim_fn_bdf_str(v[i], bdf, sizeof(bdf)) + 5, v[i]->comp.name,
+			pcisim_hp_owner_name(o));
+		int b = bsel_of(fab, v[i]);
+		if (o == PCISIM_HP_ACPI && b >= 0)
+			fprintf(out, " (BSEL %d)", b);
+		fprintf(out, "\n");
+	}
+	free(v);
+}
+
+char *pcisim_hotplug_summary(struct pcisim_fabric *fab, char *buf, size_t n)
+{
+	size_t nb, len = 0;
+	struct pcisim_pcifn **v = hp_bridges(fab, &nb);
+	buf[0] = 0;
+	for (size_t i = 0; i < nb && len < n; i++) {
+		int w = snprintf(buf + len, n - len, "%s%s=%s", i ? " " : "", v[i]->comp.name,
+				 pcisim_hp_owner_name(pcisim_bridge_hp_owner(v[i])));
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	free(v);
+	return buf;
 }

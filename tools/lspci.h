@@ -31,6 +31,16 @@ struct pcisim_pcifn;
 void pcisim_lspci_tree(struct pcisim_fabric *fab, FILE *out);
 
 /**
+ * pcisim_lspci_hotplug() - who handles hot-plug below every bridge, one line each in
+ * bus order, after a "Hot-plug slots:" heading: its address and id, then pciehp
+ * (the port's own slot, Linux's pciehp), acpi (QEMU's ACPI PCI hot-plug, Linux's
+ * acpiphp; with the bus's BSEL) or none. Nothing when the fabric has no bridge.
+ */
+void pcisim_lspci_hotplug(struct pcisim_fabric *fab, FILE *out);
+/** The same as "ID=OWNER ID=OWNER ..." on one line into @buf (empty: no bridge). */
+char *pcisim_hotplug_summary(struct pcisim_fabric *fab, char *buf, size_t n);
+
+/**
  * pcisim_lspci_verbose() - one function as `lspci -vvv -s BDF` prints it: the
  * header (Control/Status, BARs, bridge windows and bus numbers), then every
  * capability and extended capability decoded, then an empty line.

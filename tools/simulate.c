@@ -179,6 +179,9 @@ static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *o
 		}
 		pcisim_lspci_verbose(fn, out);
 	}
+	/* after lspci's own text: which hot-plug path owns each slot */
+	if (o->lspci)
+		pcisim_lspci_hotplug(fab, out);
 	for (unsigned i = 0; i < o->nlspci_x; i++) {
 		struct pcisim_pcifn *fn = pcisim_lspci_find(fab, o->lspci_x[i]);
 		if (!fn) {
@@ -305,6 +308,9 @@ static int simulate_main(int argc, char **argv)
 		pcisim_report_print_checks(&report, stdout, !o.quiet);
 	char t[40];
 	pcisim_time_format_fixed(sim.now, t, sizeof(t));
+	/* who handles hot-plug below each bridge at the end of the run */
+	char hp[2048];
+	pcisim_hotplug_summary(pcisim_fabric_get(&sim), hp, sizeof(hp));
 	if (o.json) {
 		json_t *j = json_object();
 		json_object_set_new(j, "scenario", json_string(sc.name));
@@ -335,12 +341,15 @@ static int simulate_main(int argc, char **argv)
 		json_object_set_new(j, "hash", json_string(h));
 		if (lspci_text)
 			json_object_set_new(j, "lspci", json_string(lspci_text));
+		json_object_set_new(j, "hotplug", json_string(hp));
 		char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", txt);
 		free(txt);
 		json_decref(j);
 	} else {
 		if (!o.quiet) {
+			if (hp[0])
+				printf("hot-plug: %s\n", hp);
 			printf("scenario %s: seed %llu, %llu events, %llu records, ended at %s s (%s)\n",
 			       sc.name, (unsigned long long)seed, (unsigned long long)sim.executed,
 			       (unsigned long long)tr->count, t, reason);

@@ -12,6 +12,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/host/acpiphp.h"
 #include "sim/host/cfg.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
@@ -381,6 +382,8 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 	for (uint32_t i = 0; i < fab->nfns; i++)
 		if (bound_port(h, fab->fns[i]))
 			services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
+	/* ACPI: the GPEs set up, acpiphp on the slots the firmware describes. */
+	pcisim_acpiphp_boot(h);
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
 

@@ -3,7 +3,7 @@
  * checks, and what the host and its port services are built from. Nothing here runs;
  * the meaning of each key is the model's that reads it (docs/hotplug.md, docs/aer.md).
  *
- *   host: {os: linux, pciehp: on, acpi_pcihp: off, boot: 0s,
+ *   host: {os: linux, pciehp: on, acpi_pcihp: off, acpiphp: on, boot: 0s,
  *          aer: on, dpc: on, aer_reset_on_need_reset: off,
  *          vfio_remedy: none, vfio_notify: 1ms,
  *          drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on,
@@ -62,6 +62,7 @@ enum pcisim_vfio_remedy {
 struct pcisim_host_config {
 	bool pciehp;             /* the native hot-plug driver is loaded (default on) */
 	bool acpi_pcihp;         /* ACPI hot-plug owns bridges (default: the machine's) */
+	bool acpiphp;            /* Linux answers ACPI hot-plug events (default on; off: it never does) */
 	pcisim_time boot;        /* when Linux boots: enumeration, pcieport, the services */
 	bool aer;                /* the AER service (default off) */
 	bool dpc;                /* the DPC service (needs aer) */

@@ -11,7 +11,7 @@
 #include "sim/core/ynode.h"
 #include "sim/host/host.h"
 
-static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
+static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "acpiphp", "boot",
 					   /* error handling: AER, DPC, the drivers, vfio */
 					   "aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
 					   "vfio_notify", "dpc", NULL};
@@ -148,12 +148,16 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 	struct pcisim_host_config cfg = {
 		.pciehp = true,
 		.acpi_pcihp = pcisim_fabric_get(sim)->machine.acpi_pcihp_bridges,
+		.acpiphp = true,
 		.vfio_notify = 1 * PCISIM_MS,
 	};
 	if ((n = pcisim_ymap_get(node, "pciehp")) && (rc = pcisim_yget_bool(n, "'pciehp'", &cfg.pciehp, d)))
 		return rc;
 	if ((n = pcisim_ymap_get(node, "acpi_pcihp")) &&
 	    (rc = pcisim_yget_bool(n, "'acpi_pcihp'", &cfg.acpi_pcihp, d)))
+		return rc;
+	if ((n = pcisim_ymap_get(node, "acpiphp")) &&
+	    (rc = pcisim_yget_bool(n, "'acpiphp'", &cfg.acpiphp, d)))
 		return rc;
 	if ((n = pcisim_ymap_get(node, "boot")) && (rc = pcisim_yget_time(n, "'boot'", &cfg.boot, d)))
 		return rc;

@@ -15,7 +15,7 @@
 #include "sim/host/cfg.h"
 #include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
-#include "sim/pcie/ioport.h"
+#include "sim/core/ioport.h"
 #include "sim/pcie/mmio.h"
 #include "sim/pcie/regdesc.h"
 
@@ -258,21 +258,22 @@ static void mmio_do(struct guest_cpu *c, const struct pcisim_raw_op *op)
 
 static void io_do(struct guest_cpu *c, const struct pcisim_raw_op *op)
 {
-	const struct pcisim_ioport_ops *owner = pcisim_ioport_owner(c->sim, op->port);
+	struct pcisim_ioport_space *io = &pcisim_fabric_get(c->sim)->machine.io;
+	const struct pcisim_ioport_range *owner = pcisim_ioport_find(io, op->port);
 	struct pcisim_field f[1] = {PCISIM_FX("port", op->port)};
 	c->old = 0;
 	uint64_t val;
 	if (!op->write) {
-		val = pcisim_ioport_read(c->sim, op->port, op->len);
+		val = pcisim_ioport_read(io, op->port, op->len);
 	} else {
 		val = op->value;
 		if (op->has_mask) {
-			c->old = pcisim_ioport_read(c->sim, op->port, op->len);
+			c->old = pcisim_ioport_read(io, op->port, op->len);
 			val = (c->old & ~op->mask) | (op->value & op->mask);
 		}
-		pcisim_ioport_write(c->sim, op->port, (uint32_t)val, op->len);
+		pcisim_ioport_write(io, op->port, op->len, (uint32_t)val);
 	}
-	finish(c, op, NULL, f, 1, val, owner ? owner->name : "unclaimed");
+	finish(c, op, NULL, f, 1, val, owner ? owner->ops->name : "unclaimed");
 }
 
 /* Perform queued accesses until one has to wait for its completion. */

@@ -12,7 +12,7 @@
  * and reads all ones on UR or a completion timeout. A write with a mask is a
  * read-modify-write: a routed read, then a routed write of (old & ~mask) | (value &
  * mask). Memory and I/O accesses are decoded at the time their turn comes and
- * complete at once (sim/pcie/mmio.h, sim/pcie/ioport.h: unbacked space reads as all
+ * complete at once (sim/pcie/mmio.h, sim/core/ioport.h: unbacked space reads as all
  * ones).
  *
  * Each access leaves one record when it completes, of the kind named as its action,

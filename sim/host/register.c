@@ -3,6 +3,7 @@
  * it: the host: section's handler, the guest actions, the record kinds, the port
  * services. replay/register.c calls it once, after the layers below.
  */
+#include "sim/host/acpiphp.h"
 #include "sim/host/actions.h"
 #include "sim/host/aer_recovery.h"
 #include "sim/host/aer_service.h"
@@ -23,6 +24,7 @@ void pcisim_host_register(void)
 	pcisim_actions_add(pcisim_setpci_actions);
 	pcisim_action_inline("setpci", "args"); /* {at: 1ms, setpci: "-s 00:12.0 COMMAND=6"} */
 	pcisim_record_kinds_add(pcisim_host_kinds);
+	pcisim_acpiphp_register();
 	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
 	pcisim_record_kinds_add(pcisim_raw_kinds);

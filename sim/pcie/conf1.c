@@ -6,7 +6,8 @@
 #include <stdlib.h>
 
 #include "sim/core/sim.h"
-#include "sim/pcie/ioport.h"
+#include "sim/core/ioport.h"
+#include "sim/pcie/fabric.h"
 #include "sim/pcie/route.h"
 
 #define CONF1_ENABLE 0x80000000u
@@ -38,9 +39,10 @@ static bool data_target(const struct conf1 *c, uint16_t port, unsigned len, uint
 	return true;
 }
 
-static uint32_t conf1_read(void *ctx, uint16_t port, unsigned len)
+static uint32_t conf1_read(void *ctx, uint16_t rel, unsigned len)
 {
 	struct conf1 *c = ctx;
+	uint16_t port = (uint16_t)(PCISIM_CONF1_ADDRESS_PORT + rel);
 	if (port < PCISIM_CONF1_DATA_PORT)
 		return port == PCISIM_CONF1_ADDRESS_PORT ? c->address : ones(len);
 	uint8_t bus, devfn;
@@ -51,9 +53,10 @@ static uint32_t conf1_read(void *ctx, uint16_t port, unsigned len)
 	return cpl.status == PCISIM_CPL_SC ? cpl.val : ones(len);
 }
 
-static void conf1_write(void *ctx, uint16_t port, uint32_t val, unsigned len)
+static void conf1_write(void *ctx, uint16_t rel, unsigned len, uint32_t val)
 {
 	struct conf1 *c = ctx;
+	uint16_t port = (uint16_t)(PCISIM_CONF1_ADDRESS_PORT + rel);
 	if (port < PCISIM_CONF1_DATA_PORT) {
 		if (port == PCISIM_CONF1_ADDRESS_PORT && len == 4)
 			c->address = val;
@@ -65,7 +68,7 @@ static void conf1_write(void *ctx, uint16_t port, uint32_t val, unsigned len)
 		pcisim_cfg_access_now(c->sim, bus, devfn, off, len, true, val);
 }
 
-static const struct pcisim_ioport_ops conf1_ops = {"pci-conf1", conf1_read, conf1_write};
+static const struct pcisim_ioport_ops conf1_ops = {"pci-conf1", 1 | 2 | 4, conf1_read, conf1_write};
 
 int pcisim_conf1_claim(struct pcisim_sim *sim)
 {
@@ -73,7 +76,8 @@ int pcisim_conf1_claim(struct pcisim_sim *sim)
 	if (!c)
 		abort();
 	c->sim = sim;
-	int rc = pcisim_ioport_claim(sim, PCISIM_CONF1_ADDRESS_PORT, 8, &conf1_ops, c);
+	int rc = pcisim_ioport_claim(&pcisim_fabric_get(sim)->machine.io, PCISIM_CONF1_ADDRESS_PORT, 8,
+				     &conf1_ops, c);
 	if (rc) {
 		free(c);
 		return rc;

@@ -176,7 +176,12 @@ static int option_rom(struct pcisim_pcifn *fn, const char *dflt, struct pcisim_d
 	return rc < 0 ? pcisim__build_failed(fn, rc, "its option ROM BAR", d) : 0;
 }
 
-/* qemu_macaddr_default_if_unset(): 52:54:00:12:34:56 + the index of NICs without mac=. */
+/*
+ * qemu_macaddr_default_if_unset() (net/net.c): 52:54:00:12:34:56 + the lowest index
+ * no live NIC holds; a NIC that goes away frees its index (qemu_macaddr_set_free()),
+ * so a card hot-plugged after an unplug gets the unplugged one's MAC (seen on QEMU
+ * 7.2 by tests/qemu-diff's acpi cases: the re-added e1000e's serial number).
+ */
 static void nic_mac(struct pcisim_pcifn *fn, uint8_t mac[6])
 {
 	const char *s = pcisim_props_str(&fn->props, "mac", NULL);
@@ -187,13 +192,14 @@ static void nic_mac(struct pcisim_pcifn *fn, uint8_t mac[6])
 		return;
 	}
 	struct pcisim_fabric *fab = fn->fabric;
+	bool used[256] = {false};
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (fab->fns[i] != fn && !fab->fns[i]->comp.removed && fab->fns[i]->mac_slot)
+			used[fab->fns[i]->mac_slot - 1] = true;
 	unsigned index = 0;
-	for (uint32_t i = 0; i < fab->nfns && fab->fns[i] != fn; i++) {
-		const char *dn = fab->fns[i]->drv->name;
-		if ((!strcmp(dn, "e1000e") || !strcmp(dn, "e1000")) &&
-		    !pcisim_props_find(&fab->fns[i]->props, "mac"))
-			index++;
-	}
+	while (index < 255 && used[index])
+		index++;
+	fn->mac_slot = (uint16_t)(index + 1);
 	static const uint8_t base[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 	memcpy(mac, base, 6);
 	mac[5] = (uint8_t)(base[5] + index);
@@ -285,6 +291,9 @@ static int e1000_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	if ((rc = pcisim_cfg_register_bar(c, 0, 0x20000, 0)) < 0 ||
 	    (rc = pcisim_cfg_register_bar(c, 1, 0x40, PCI_BASE_ADDRESS_SPACE_IO)) < 0)
 		return pcisim__build_failed(fn, rc, "its BARs", d);
+	/* its MAC is in registers pcisim does not model, but it holds a default index */
+	uint8_t m[6];
+	nic_mac(fn, m);
 	return option_rom(fn, "efi-e1000.rom", d);
 }
 

@@ -190,6 +190,7 @@ static void fabric_destroy(void *p)
 	free(fab->masks_hash);
 	free(fab->kept);
 	free(fab->machine.backends);
+	pcisim_ioport_space_free(&fab->machine.io);
 	free(fab);
 }
 

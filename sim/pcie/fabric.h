@@ -66,6 +66,7 @@ struct pcisim_pcifn {
 	pcisim_time ready_at;            /* reset.c: config requests before this complete with RRS */
 	struct pcisim_reset_image *reset_image; /* reset.c: realize-time values of resettable bits */
 	char query_str[16];              /* the text a string query ("bdf") answers with */
+	uint16_t mac_slot;               /* dev_endpoint.c: 1 + its default MAC's index, 0 = none */
 };
 
 static inline struct pcisim_pcifn *pcisim_to_fn(struct pcisim_comp *c)

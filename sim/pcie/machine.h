@@ -13,9 +13,12 @@
 #include <stdint.h>
 
 #include "sim/core/diag.h"
+#include "sim/core/ioport.h"
 #include "sim/core/time.h"
 
 struct pcisim_cxl_fmw; /* sim/cxl/fmw.h */
+struct pcisim_irq;     /* sim/core/irq.h */
+struct pcisim_pcifn;   /* sim/pcie/fabric.h */
 
 /** Emulated QEMU version as major << 8 | minor (7.2 = 0x0702): pcisim's one encoding. */
 #define PCISIM_QEMU(maj, min) ((unsigned)((maj) << 8 | (min)))
@@ -86,6 +89,37 @@ struct pcisim_membackend {
 	struct pcisim_loc loc;
 };
 
+/**
+ * struct pcisim_acpi_hp_ops - QEMU's ACPI PCI hot-plug controller (sim/qemu/acpi_pcihp.c)
+ * as the slots of the buses it handles reach it: the slot model calls these instead
+ * of its own (native) plug and unplug-request callbacks.
+ *
+ * @plug:           @child was hot-plugged (acpi_pcihp_device_plug_cb())
+ * @unplug_request: device_del of @child (acpi_pcihp_device_unplug_request_cb()); a
+ *                  monitor error in @d, or 0
+ */
+struct pcisim_acpi_hp_ops {
+	void (*plug)(void *ctx, struct pcisim_pcifn *child);
+	int (*unplug_request)(void *ctx, struct pcisim_pcifn *child, struct pcisim_diag *d);
+};
+
+/**
+ * struct pcisim_acpi_fw - what the firmware's ACPI tables tell the guest, as data (the
+ * guest never includes QEMU): the FADT's GPE0 block and SCI, and the DSDT's PCI
+ * hot-plug objects (the register block's base, the GPE whose _Exx method runs PCNT,
+ * and which bridge's secondary bus each BSEL value selects). All zero: no ACPI PCI
+ * hot-plug on this machine.
+ */
+struct pcisim_acpi_fw {
+	uint16_t gpe0_base;          /* FADT X_GPE0_BLK: status bytes, then enable bytes */
+	uint8_t gpe0_len;            /* FADT GPE0_BLK_LEN (status and enable halves) */
+	uint16_t pcihp_base;         /* the DSDT's PCI hot-plug OperationRegion; 0 = none */
+	uint8_t pcihp_gpe;           /* its GPE number (\_GPE._E01: 1) */
+	struct pcisim_irq *sci;      /* the SCI line (level) */
+	struct pcisim_pcifn **bsel;  /* [BSEL] = the bridge whose secondary bus has it */
+	unsigned nbsel;
+};
+
 struct pcisim_machine {
 	const char *type;          /* "pc-q35-6.0", "q35" (= newest), ... */
 	unsigned type_version;     /* PCISIM_QEMU() of the machine type; 0 = newest */
@@ -100,6 +134,10 @@ struct pcisim_machine {
 	size_t nbackends;
 	pcisim_time link_training;  /* link.c: `link_training:` Detect -> L0 time, 0 = instant (QEMU) */
 	bool link_spec;             /* link.c: `link_model: spec` (default qemu) */
+	struct pcisim_ioport_space io;              /* the machine's I/O ports */
+	const struct pcisim_acpi_hp_ops *acpi_hp;   /* ACPI hot-plug controller, or NULL */
+	void *acpi_hp_ctx;
+	struct pcisim_acpi_fw acpi;                 /* the guest's firmware view */
 };
 
 static inline bool pcisim_machine_has(const struct pcisim_machine *m, unsigned bit)

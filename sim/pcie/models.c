@@ -27,8 +27,12 @@ bool pcisim__hide_native_hotplug(const struct pcisim_pcifn *fn)
 	if (fn->hotplugged)
 		return false;
 	/* The machine's default (sim/qemu/compat.c); an explicit property wins. */
-	bool machine_hide = pcisim_machine_has(&fn->fabric->machine, PCISIM_QEMU_HIDE_HPC);
-	return pcisim_props_bool(&fn->props, "x-do-not-expose-native-hotplug-cap", machine_hide);
+	bool hide = pcisim_machine_has(&fn->fabric->machine, PCISIM_QEMU_HIDE_HPC);
+	/* x-native-hotplug (6.1.1 to 7.2; "pci: acpi hotplug: rename x-native-hotplug to
+	 * x-do-not-expose-native-hotplug-cap", 8.0) says the same, inverted */
+	if (pcisim_props_find(&fn->props, "x-native-hotplug"))
+		hide = !pcisim_props_bool(&fn->props, "x-native-hotplug", true);
+	return pcisim_props_bool(&fn->props, "x-do-not-expose-native-hotplug-cap", hide);
 }
 
 unsigned pcisim__compat(const struct pcisim_pcifn *fn)

@@ -50,7 +50,9 @@ extern const struct pcisim_driver pcisim__endpoint_drivers[];
 	 "native PCIe hot-plug: Slot Capabilities HPS|HPC (default on)", 0, 0, NULL, true},   \
 	{"x-do-not-expose-native-hotplug-cap", PCISIM_PROP_BOOL,                              \
 	 "hide HPS|HPC (default: on for machine types <= 6.1 with ACPI hotplug on bridges)", 0, 0, \
-	 NULL, true}
+	 NULL, true},                                                                         \
+	{"x-native-hotplug", PCISIM_PROP_BOOL,                                                \
+	 "QEMU 6.1.1 to 7.2's name for it, inverted: off hides HPS|HPC", 0, 0, NULL, true}
 #define PCISIM__PROP_PCP                                                                      \
 	{"power_controller_present", PCISIM_PROP_BOOL,                                        \
 	 "Slot Capabilities Power Controller Present, Power Controller Control writable (default on)", \
@@ -74,7 +76,8 @@ extern const struct pcisim_driver pcisim__endpoint_drivers[];
  * pcisim__hide_native_hotplug() - does QEMU give @fn (a slot) no HPS/HPC? True when
  * the port's x-do-not-expose-native-hotplug-cap is on, which pc_q35_init() sets for
  * every PCIE slot when ICH9-LPC has ACPI hotplug on bridges and x-keep-pci-slot-hpc is
- * off (pc_compat_6_1, so machine types up to 6.1); an explicit property wins. A port
+ * off (pc_compat_6_1, so machine types up to 6.1); an explicit property wins (or its
+ * older name x-native-hotplug, inverted: QEMU 6.1.1 to 7.2, renamed in 8.0). A port
  * that is itself hot-plugged keeps HPC (pcie_cap_slot_init).
  */
 bool pcisim__hide_native_hotplug(const struct pcisim_pcifn *fn);

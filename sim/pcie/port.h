@@ -35,6 +35,11 @@ static inline struct pcisim_port *pcisim_to_port(struct pcisim_pcifn *fn)
 	return (struct pcisim_port *)fn;
 }
 
+static inline const struct pcisim_port *pcisim_to_port_const(const struct pcisim_pcifn *fn)
+{
+	return (const struct pcisim_port *)fn;
+}
+
 /** Is @fn one of the port models (root or downstream port)? */
 bool pcisim_is_port(const struct pcisim_pcifn *fn);
 

@@ -181,6 +181,31 @@ bool pcisim_slot_native(const struct pcisim_slot *s)
 	return bus_handler(&s->port->fn) == NATIVE;
 }
 
+enum pcisim_hp_owner pcisim_bridge_hp_owner(const struct pcisim_pcifn *bridge)
+{
+	switch (bus_handler(bridge)) {
+	case ACPI:
+		return PCISIM_HP_ACPI;
+	case NONE:
+		return PCISIM_HP_NONE;
+	case NATIVE:
+		break;
+	}
+	if (!pcisim_is_port(bridge))
+		return PCISIM_HP_NONE; /* pcisim models no SHPC */
+	const struct pcisim_port *p = pcisim_to_port_const(bridge);
+	if (!p->slot.implemented ||
+	    !(pcisim_cfg_get32(&bridge->cfg, (uint16_t)(p->exp + PCI_EXP_SLTCAP)) & PCI_EXP_SLTCAP_HPC))
+		return PCISIM_HP_NONE;
+	return PCISIM_HP_NATIVE;
+}
+
+const char *pcisim_hp_owner_name(enum pcisim_hp_owner o)
+{
+	static const char *const names[] = {"pciehp", "acpi", "none"};
+	return names[o];
+}
+
 static int no_hotplug(struct pcisim_slot *s, struct pcisim_diag *d)
 {
 	return pcisim_diag_error(d, (struct pcisim_loc){0}, "Bus '%s' does not support hotplugging",
@@ -412,7 +437,10 @@ void pcisim_slot_plug(struct pcisim_slot *s, struct pcisim_pcifn *child, bool ho
 		return;
 	enum handler h = bus_handler(&s->port->fn);
 	if (h == ACPI && hotplug) {
-		/* acpi_pcihp_device_plug_cb(): pcie_cap_slot_enable_power(), nothing else. */
+		/*
+		 * acpi_pcihp_device_plug_cb(): pcie_cap_slot_enable_power() on a root or
+		 * xio3130 downstream port, then the controller's up bit and GPE.
+		 */
 		uint32_t cap = pcisim_cfg_get32(cfg(s), exp_off(s, PCI_EXP_SLTCAP));
 		uint16_t old = get_ctl(s);
 		if (cap & PCI_EXP_SLTCAP_PCP) {
@@ -420,6 +448,9 @@ void pcisim_slot_plug(struct pcisim_slot *s, struct pcisim_pcifn *child, bool ho
 			trace_ctl(s, old, get_ctl(s), "ACPI hot plug: slot power on");
 			update_power(s);
 		}
+		const struct pcisim_machine *m = &s->port->fn.fabric->machine;
+		if (m->acpi_hp)
+			m->acpi_hp->plug(m->acpi_hp_ctx, child);
 		return;
 	}
 	if (h != NATIVE)
@@ -452,10 +483,14 @@ int pcisim_slot_unplug_request(struct pcisim_slot *s, struct pcisim_pcifn *child
 	if (h == ACPI) {
 		/*
 		 * acpi_pcihp_device_unplug_request_cb(): the request goes to the guest as an
-		 * ACPI event; the device stays until the guest ejects it (not modelled). The
-		 * request is pending for good before QEMU 8.1, 1 ms from 8.1 on ("acpi:
-		 * pcihp: allow repeating hot-unplug requests", April 2023).
+		 * ACPI event (the controller's down bit and GPE); the device stays until the
+		 * guest's _EJ0 writes the eject register. The request is pending for good
+		 * before QEMU 8.1, 1 ms from 8.1 on ("acpi: pcihp: allow repeating hot-unplug
+		 * requests", April 2023).
 		 */
+		const struct pcisim_machine *m = &s->port->fn.fabric->machine;
+		if (m->acpi_hp)
+			return m->acpi_hp->unplug_request(m->acpi_hp_ctx, child, d);
 		child->unplug_pending = true;
 		child->unplug_pending_until =
 			pcisim_machine_has(&s->port->fn.fabric->machine, PCISIM_QEMU_ACPI_UNPLUG_REPEAT)

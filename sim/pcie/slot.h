@@ -52,6 +52,22 @@ void pcisim_slot_link_changed(struct pcisim_slot *s, bool up);
  */
 bool pcisim_slot_native(const struct pcisim_slot *s);
 
+/** Who handles hot-plug on a bridge's secondary bus (QEMU's hotplug handler of the bus). */
+enum pcisim_hp_owner {
+	PCISIM_HP_NATIVE, /* the port's own slot (pcie_cap_slot_*): Linux's pciehp drives it */
+	PCISIM_HP_ACPI,   /* ICH9-LPC's ACPI PCI hot-plug (hw/acpi/pcihp.c): Linux's acpiphp */
+	PCISIM_HP_NONE,   /* nobody: device_add and device_del are refused */
+};
+
+/**
+ * pcisim_bridge_hp_owner() - who handles hot-plug below @bridge. A native handler
+ * on a port whose slot has no Hot-Plug Capable bit counts as none, as it refuses
+ * every hot-plug.
+ */
+enum pcisim_hp_owner pcisim_bridge_hp_owner(const struct pcisim_pcifn *bridge);
+/** "pciehp", "acpi", "none": the name simulate, graph and --lspci show. */
+const char *pcisim_hp_owner_name(enum pcisim_hp_owner o);
+
 /**
  * pcisim_slot_register() - the slot follows the link below its port (link.h's
  * listeners): DLLLA and DLLSC on Data Link Layer up and down.

@@ -99,6 +99,17 @@ static bool user_devices_exist(const struct pcisim_fabric *fab)
 	return false;
 }
 
+/* ICH9-LPC has acpi-pci-hotplug-with-bridge-support from QEMU 6.1 (hw/acpi/ich9.c). */
+static int acpi_global_check(const struct pcisim_machine *m, const struct pcisim_qemu_config *c,
+			     struct pcisim_diag *d)
+{
+	if (c->acpi_pcihp_bridges < 0 || pcisim_qemu_has_ich9_pcihp(m))
+		return 0;
+	return pcisim_diag_error(d, c->acpi_loc,
+				 "can't apply global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=%s: Property 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support' not found (QEMU %u.%u; it exists from 6.1)",
+				 c->acpi_pcihp_bridges ? "on" : "off", m->qemu >> 8, m->qemu & 0xff);
+}
+
 static int apply_machine(struct pcisim_fabric *fab, const struct pcisim_qemu_config *c,
 			 struct pcisim_diag *d)
 {
@@ -128,6 +139,8 @@ static int apply_machine(struct pcisim_fabric *fab, const struct pcisim_qemu_con
 		m->cxl = c->cxl;
 	}
 	bool acpi_explicit = mnode && pcisim_ymap_get(mnode, "acpi-pci-hotplug-with-bridge-support");
+	if ((rc = acpi_global_check(m, c, d)))
+		return rc;
 	if (c->acpi_pcihp_bridges >= 0) {
 		if ((rc = machine_conflict(mnode, "acpi-pci-hotplug-with-bridge-support",
 					   c->acpi_pcihp_bridges ? "on" : "off", c->acpi_loc, d)))
@@ -309,6 +322,8 @@ int pcisim_qemu_config_build(struct pcisim_sim *sim, const struct pcisim_qemu_co
 		m->cxl_fmw = w;
 		m->ncxl_fmw = (unsigned)c->nfmw;
 	}
+	if ((rc = acpi_global_check(m, c, d)))
+		return rc;
 	m->acpi_pcihp_bridges = c->acpi_pcihp_bridges >= 0 ? c->acpi_pcihp_bridges != 0
 							   : pcisim_qemu_acpi_pcihp_bridges_default(m);
 	pcisim_qemu_compat_update(m);

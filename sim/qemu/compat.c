@@ -160,3 +160,9 @@ unsigned pcisim_qemu_compat(unsigned qemu, unsigned type)
 	pcisim_qemu_compat_update(&m);
 	return m.compat;
 }
+
+bool pcisim_qemu_has_ich9_pcihp(const struct pcisim_machine *m)
+{
+	/* hw/acpi/ich9.c: ICH9-LPC's ACPI PCI hot-plug came in 6.1 */
+	return m->qemu >= PCISIM_QEMU(6, 1);
+}

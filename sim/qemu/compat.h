@@ -33,9 +33,12 @@ unsigned pcisim_qemu_machine_version(const struct pcisim_machine *m);
 
 /**
  * ICH9-LPC acpi-pci-hotplug-with-bridge-support's default for @m's machine type: on,
- * except machine types up to 6.0 (pc_compat_6_0 keeps native PCIe hot-plug).
+ * except machine types up to 6.0 (pc_compat_6_0 keeps native PCIe hot-plug) and
+ * "q35" on binaries before 6.1.
  */
 bool pcisim_qemu_acpi_pcihp_bridges_default(const struct pcisim_machine *m);
+/** Does @m's QEMU binary have ICH9-LPC's ACPI PCI hot-plug (acpi-pci-hotplug-with-bridge-support)? From 6.1. */
+bool pcisim_qemu_has_ich9_pcihp(const struct pcisim_machine *m);
 
 /** The machine a scenario gets without a machine: section: q35 of the newest QEMU. */
 void pcisim_qemu_machine_defaults(struct pcisim_machine *m);

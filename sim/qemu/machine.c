@@ -12,6 +12,7 @@
 #include "sim/pcie/link.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
+#include "sim/qemu/acpi_pcihp.h"
 #include "sim/qemu/compat.h"
 #include "sim/qemu/machine_type.h"
 #include "sim/qemu/qemu_args.h"
@@ -90,6 +91,11 @@ static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *n
 	if (!pcisim_qemu_machine_type_exists(m->qemu, m->type_version))
 		return pcisim_diag_error(d, t ? t->loc : node->loc,
 					 "machine type %s does not exist in QEMU %u.%u", m->type,
+					 m->qemu >> 8, m->qemu & 0xff);
+	/* QEMU before 6.1: "Property 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support' not found" */
+	if (a && m->acpi_pcihp_bridges && !pcisim_qemu_has_ich9_pcihp(m))
+		return pcisim_diag_error(d, a->loc,
+					 "'acpi-pci-hotplug-with-bridge-support': QEMU %u.%u's ICH9-LPC has no such property (q35 has ACPI PCI hot-plug from QEMU 6.1); expected off, or qemu: \"6.1\" or later",
 					 m->qemu >> 8, m->qemu & 0xff);
 	return 0;
 }
@@ -209,5 +215,6 @@ void pcisim_qemu_register(void)
 	pcisim_monitor_register();
 	pcisim_migration_register();
 	pcisim_aer_inject_register();
+	pcisim_acpi_pcihp_register();
 	pcisim_qemu_models_register();
 }

@@ -32,6 +32,7 @@
 
 #include "sim/pcie/conf1.h"
 #include "sim/pcie/models.h"
+#include "sim/qemu/acpi_pcihp.h"
 #include "sim/qemu/machine.h"
 #include "sim/pcie/regs/pci.h"
 
@@ -89,6 +90,16 @@ static int vga_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	     (rc = pcisim_cfg_register_bar(c, 2, 4096, 0)) < 0))
 		return pcisim__build_failed(fn, rc, "its BARs (vgamem_mb must be a power of two)", d);
 	return 0;
+}
+
+/*
+ * ICH9-LPC's ACPI (ich9_pm_init(), then the first machine reset's
+ * acpi_set_pci_info()): once every cold-plugged device exists, so that BSEL numbers
+ * the whole cold-plugged tree.
+ */
+static int lpc_link(struct pcisim_pcifn *fn, struct pcisim_diag *d)
+{
+	return pcisim_acpi_pcihp_setup(fn->fabric, fn, d);
 }
 
 static int lpc_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
@@ -238,6 +249,7 @@ const struct pcisim_driver pcisim_q35_drivers[] = {
 		.kind = PCISIM_FN_ENDPOINT,
 		.props = no_props,
 		.realize = lpc_realize,
+		.link = lpc_link,
 	},
 	{
 		.name = "ich9-ahci",

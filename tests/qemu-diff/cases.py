@@ -15,7 +15,14 @@ one of:
         started from the same command line (-incoming); pcisim's migrate action
   {"do": "guest", "fn": NAME, ...}                         a guest behaviour: expands, on
         what QEMU shows at that moment, into writes (each compared on its own)
-Every step is followed by a comparison of every function's registers.
+  {"do": "out", "port": P, "value": V, "width": 1|2|4}     an I/O port write (default 4 bytes)
+  {"do": "in", "port": P, "width": 1|2|4}                  an I/O port read; the value is compared
+  {"do": "eject", "bsel": B, "slot": S}                    what the firmware's _EJ0 does: the
+        bus select B, then 1 << S to the ACPI hot-plug eject register
+Every step is followed by a comparison of every function's registers; a case with
+"acpi_bsels": N also compares the ACPI PCI hot-plug registers of bus selects 0..N-1
+(down, eject, removable, select), GPE0 status and enable, the SCI (irq "sci") and the
+DEVICE_DELETED events. The harness programs ICH9-LPC's PMBASE as firmware does.
 """
 
 PCIEHP_EVENTS = 0x011f  # ABP|PFD|MRLSC|PDC|CC|DLLSC: what pciehp writes to clear stale events
@@ -57,6 +64,24 @@ def guest(fn, **kw):
 
 
 MIGRATE = {"do": "migrate"}
+
+# ACPI PCI hot-plug (hw/acpi/pcihp.c, include/hw/acpi/ich9.h) and the PM block SeaBIOS sets up
+PCIHP = 0x0cc0
+PMBASE = 0x0600
+GPE0 = PMBASE + 0x20
+SCI_IRQ = 9
+
+
+def io_out(port, value, width=4):
+    return {"do": "out", "port": port, "value": value, "width": width}
+
+
+def io_in(port, width=4):
+    return {"do": "in", "port": port, "width": width}
+
+
+def eject(bsel, slot):
+    return {"do": "eject", "bsel": bsel, "slot": slot}
 
 # ---- topologies ----
 
@@ -102,6 +127,19 @@ SWITCH_SLOT = [
 ]
 
 ACPI_OFF = "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
+
+ACPI_PROBE = [  # root ports, a switch, a hotplug=off port: BSEL 0..6 = rp7 rp3 up3 dn5 dn4 rp2 rp1
+    dev("pcie-root-port", id="rp1", chassis=1, slot=1, addr="0x2"),
+    dev("e1000e", id="nic1", bus="rp1"),
+    dev("pcie-root-port", id="rp2", chassis=2, slot=2, addr="0x3"),
+    dev("pcie-root-port", id="rp3", chassis=3, slot=3, addr="0x4"),
+    dev("x3130-upstream", id="up3", bus="rp3"),
+    dev("xio3130-downstream", id="dn4", bus="up3", chassis=4, slot=4, addr="0x0"),
+    dev("e1000e", id="nic4", bus="dn4"),
+    dev("xio3130-downstream", id="dn5", bus="up3", chassis=5, slot=5, addr="0x1"),
+    dev("pcie-root-port", id="rp6", chassis=6, slot=6, addr="0x5", hotplug="off"),
+    dev("pcie-root-port", id="rp7", chassis=7, slot=7, addr="0x6"),
+]
 
 
 def case(name, group, title, machine, devices, steps, globals_=(), why="", builtins=False,
@@ -487,6 +525,64 @@ CASES.append(case(
      guest("aer_clear", devs=AER_PATH, root="rp3"),
      hmp("pcie_aer_inject_error -a nic4 UNSUP"),
      guest("aer_clear", devs=AER_PATH, root="rp3")]))
+
+# ---- ACPI PCI hot-plug: the registers, GPE0, the SCI, the eject, DEVICE_DELETED ----
+
+CASES.append(case(
+    "acpi-regs-7.2", "acpi", "ACPI PCI hot-plug registers: BSEL numbering and access rules (pc-q35-7.2)",
+    "pc-q35-7.2", ACPI_PROBE,
+    [io_in(PCIHP + 0x10), io_in(PCIHP + 0x00), io_in(PCIHP + 0x10, 1), io_in(PCIHP + 0x10, 2),
+     io_out(PCIHP + 0x10, 5), io_in(PCIHP + 0x10), io_out(PCIHP + 0x10, 3, 1), io_in(PCIHP + 0x10),
+     io_out(PCIHP + 0x10, 3, 2), io_in(PCIHP + 0x10), io_in(PCIHP + 0x08), io_in(PCIHP + 0x14),
+     io_out(PCIHP + 0x10, 0x100), io_in(PCIHP + 0x10), io_in(PCIHP + 0x0c),
+     io_out(PCIHP + 0x10, 0xffffffff), io_in(PCIHP + 0x0c), io_in(PCIHP + 0x04),
+     io_in(GPE0, 1), io_out(GPE0 + 8, 0xff, 1), io_in(GPE0 + 8, 2), io_out(GPE0 + 8, 0, 4)],
+    why="the removable bits and select of every bus select after reset, 1-, 2- and 4-byte "
+        "accesses, a select out of range, GPE0 enable bytes",
+    irq="sci"))
+CASES[-1]["acpi_bsels"] = 8
+CASES.append(case(
+    "acpi-add-del-rp-7.2", "acpi", "device_add and device_del through ACPI on root ports, GPE, SCI, the eject (pc-q35-7.2)",
+    "pc-q35-7.2", ONE_SLOT + EMPTY_SLOT,
+    [io_out(GPE0 + 8, 0x02, 1),
+     hmp("device_add e1000e,id=nic2,bus=rp2"),
+     io_out(PCIHP + 0x10, 0), io_in(PCIHP + 0x00), io_in(PCIHP + 0x00),
+     io_out(GPE0, 0x02, 1),
+     hmp("device_del nic1"), hmp("device_del nic1"),
+     io_out(GPE0, 0x02, 1),
+     eject(1, 0),
+     hmp("device_del nic1"),
+     hmp("device_add e1000e,id=nic1,bus=rp1"),
+     io_out(PCIHP + 0x10, 1), io_in(PCIHP + 0x00)],
+    why="the up bit (cleared by its read), the down bit, GPE0 status bit 1 and the SCI with "
+        "the GPE enabled, the second device_del refused, _EJ0's writes, DEVICE_DELETED, the re-add",
+    irq="sci"))
+CASES[-1]["acpi_bsels"] = 3
+CASES.append(case(
+    "acpi-switch-7.2", "acpi", "device_del through ACPI below a switch downstream port (pc-q35-7.2)",
+    "pc-q35-7.2", SWITCH_SLOT,
+    [hmp("device_del nic4"), eject(1, 0), eject(2, 0),
+     hmp("device_add e1000e,id=nic5,bus=dn4"),
+     io_out(PCIHP + 0x10, 2), io_in(PCIHP + 0x00), io_in(GPE0, 4)],
+    why="the switch's buses have their own bus selects; ejecting the slot of a cold-plugged "
+        "bridge does nothing; the eject of the card below dn4 deletes it",
+    irq="sci"))
+CASES[-1]["acpi_bsels"] = 4
+CASES.append(case(
+    "acpi-none-6.0", "acpi", "no ACPI PCI hot-plug block on pc-q35-6.0; GPE0 still there",
+    "pc-q35-6.0", ONE_SLOT,
+    [io_in(PCIHP + 0x00), io_in(PCIHP + 0x10), io_out(GPE0 + 8, 0x02, 1), io_in(GPE0 + 8, 1)],
+    why="machine types up to 6.0 keep native hot-plug: the ports read all ones",
+    irq="sci"))
+CASES[-1]["acpi_bsels"] = 1
+
+CASES.append(case(
+    "x-native-hotplug-off-7.2", "acpi", "a root port with x-native-hotplug=off (7.2's name), ACPI hot-plug off",
+    "pc-q35-7.2", [dev("pcie-root-port", id="rp1", chassis=1, addr="0x2", x_native_hotplug="off"),
+                   dev("pcie-root-port", id="rp2", chassis=2, addr="0x3")],
+    [hmp("device_add e1000e,id=n1,bus=rp1"), hmp("device_add e1000e,id=n2,bus=rp2")],
+    globals_=[ACPI_OFF],
+    why="the property hides HPS and HPC, so the port refuses hot-plug; its neighbour keeps them"))
 
 # ---- differences pcisim keeps on purpose (documented; they do not fail the tests) ----
 #

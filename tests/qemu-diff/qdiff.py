@@ -83,6 +83,10 @@ class QemuRun:
         self.addr = {}       # id -> (bus, devfn)
         self.msi = {}        # port id -> RAM address of its message
         self.intx = case.get("irq") == "intx"
+        self.sci = case.get("irq") == "sci"  # watch the SCI (IOAPIC input 9), not the ports
+        self.acpi = case.get("acpi_bsels")   # dumps show ACPI hot-plug registers of these bsels
+        self.reads = []      # I/O port reads since the last dump
+        self.nevents = 0     # QMP events already reported
         self.mon_steps = []  # the timeline steps for pcisim, in order
         self.q = None
 
@@ -161,7 +165,7 @@ class QemuRun:
             ptype = (regs["exp_flags"][2] >> 4) & 0xf if "exp_flags" in regs else 0
             if ptype in (4, 6):
                 ports.append((dev_id, bus, devfn, cfg))
-        if self.intx:
+        if self.intx or self.sci:
             self.q.qt("irq_intercept_in /machine/q35/ioapic")
             return
         for k, (dev_id, bus, devfn, cfg) in enumerate(ports):
@@ -224,10 +228,47 @@ class QemuRun:
                 what, n = line.split()[1:3]
                 level[int(n)] = what == "raise"
             intx = any(level.values())
-        self.dumps.append({"label": label, "fns": fns, "irq": irq, "intx": intx,
-                           "monitor": monitor, "migration": migration})
+        d = {"label": label, "fns": fns, "irq": irq, "intx": intx,
+             "monitor": monitor, "migration": migration}
+        if self.acpi is not None:
+            d["acpi"] = self.acpi_dump(q)
+            d["reads"], self.reads = self.reads, []
+            q.qmp("query-status")  # collects the events QEMU sent meanwhile
+            d["deleted"] = [e["data"].get("device") for e in q.events[self.nevents:]
+                            if e["event"] == "DEVICE_DELETED"]
+            self.nevents = len(q.events)
+        self.dumps.append(d)
         self.script.append(("settle",))
         self.script.append(("dump", label))
+
+    def acpi_dump(self, q):
+        """The ACPI PCI hot-plug registers and GPE0, read as qdiff_pcisim.c reads them:
+        never the up register (a read clears it); the select value put back."""
+        o = {}
+        sel = q.inl(C.PCIHP + 0x10)
+        for b in range(self.acpi):
+            q.outl(C.PCIHP + 0x10, b)
+            o["bsel%d" % b] = [q.inl(C.PCIHP + off) for off in (0x04, 0x08, 0x0c, 0x10)]
+        q.outl(C.PCIHP + 0x10, sel)
+        o["gpe_sts"] = q.inl(C.GPE0)
+        o["gpe_en"] = q.inl(C.GPE0 + 8)
+        level = False
+        for line in q.irq_lines:
+            what, n = line.split()[1:3]
+            if int(n) == C.SCI_IRQ:
+                level = what == "raise"
+        o["sci"] = level
+        return o
+
+    def io_out(self, port, width, value):
+        self.q.qt("out%s 0x%x 0x%x" % ({1: "b", 2: "w", 4: "l"}[width], port, value))
+        self.script.append(("out", port, width, value))
+
+    def io_in(self, port, width):
+        v = int(self.q.qt("in%s 0x%x" % ({1: "b", 2: "w", 4: "l"}[width], port)), 16)
+        self.reads.append(v)
+        self.script.append(("in", port, width))
+        return v
 
     # -- steps --
 
@@ -251,6 +292,25 @@ class QemuRun:
         elif do == "migrate":
             self.mon_steps.append((i, step))
             self.migrate(i)
+        elif do == "out":
+            self.io_out(step["port"], step.get("width", 4), step["value"])
+            self.dump("%d:out%d 0x%x=0x%x" % (i, step.get("width", 4), step["port"], step["value"]))
+        elif do == "in":
+            v = self.io_in(step["port"], step.get("width", 4))
+            self.dump("%d:in%d 0x%x (QEMU 0x%x)" % (i, step.get("width", 4), step["port"], v))
+        elif do == "eject":
+            # _EJ0 -> PCEJ(BSEL, _SUN): the bus select, then the slot's bit to B0EJ
+            self.io_out(C.PCIHP + 0x10, 4, step["bsel"])
+            self.io_out(C.PCIHP + 0x08, 4, 1 << step["slot"])
+            # QEMU emits DEVICE_DELETED once the device is finalized, after an RCU grace
+            # period: wait for it (up to 1 s; none comes when nothing was ejected)
+            n = len([e for e in self.q.events if e["event"] == "DEVICE_DELETED"])
+            for _ in range(20):
+                self.q.qmp("query-status")
+                if len([e for e in self.q.events if e["event"] == "DEVICE_DELETED"]) > n:
+                    break
+                time.sleep(0.05)
+            self.dump("%d:_EJ0 bsel %d slot %d" % (i, step["bsel"], step["slot"]))
         elif do == "guest":
             for phase_label, writes in getattr(self, "guest_" + step["fn"])(step):
                 for dev_id, name, value in writes:
@@ -406,6 +466,13 @@ class QemuRun:
         try:
             self.qemu_version = self.q.version
             self.q.enable_mmcfg()
+            if self.acpi is not None:
+                # as SeaBIOS: ICH9-LPC PMBASE 0x600, ACPI_CNTL ACPI_EN (pcisim's PM block is
+                # always there: nothing to replay)
+                lpc = 0x1f << 3
+                self.q.cf8_write(0, lpc, 0x40, C.PMBASE | 1)
+                self.q.cf8_write(0, lpc, 0x44, self.q.cf8_read(0, lpc, 0x44) | 0x80)
+                self.script.append(("acpi", self.acpi))
             # the same two writes to the MCH for pcisim (which has no MMCONFIG window)
             self.script += [("cfgw", 0, 0, 0x64, 4, 0), ("cfgw", 0, 0, 0x60, 4, 0xb0000001)]
             self.number_buses()
@@ -503,6 +570,13 @@ def raw_timeline(case, run):
             bus, devfn, off, size, val = s[1:]
             out.append('  - {at: %dus, do: guest.cfg_write, bdf: "%02x:%02x.%x", offset: 0x%x, '
                        'width: %d, value: 0x%x}' % (now_us, bus, devfn >> 3, devfn & 7, off, size, val))
+        elif s[0] == "out":  # an I/O port write (ACPI's registers), as the harness made it
+            port, width, val = s[1:]
+            out.append('  - {at: %dus, do: guest.io_write, port: 0x%x, width: %d, value: 0x%x}'
+                       % (now_us, port, width, val))
+        elif s[0] == "in":  # a port read has effects too (PCIHP's up register clears)
+            port, width = s[1:]
+            out.append('  - {at: %dus, do: guest.io_read, port: 0x%x, width: %d}' % (now_us, port, width))
         elif s[0] == "settle":
             now_us += 100
         elif s[0] == "dump":
@@ -571,6 +645,12 @@ def pcisim_steps(run):
             out.append("at %d" % s[1])
         elif s[0] == "settle":
             out.append("settle")
+        elif s[0] == "acpi":
+            out.append("acpi %d" % s[1])
+        elif s[0] == "out":
+            out.append("out 0x%x %d 0x%x" % s[1:])
+        elif s[0] == "in":
+            out.append("in 0x%x %d" % s[1:])
         else:
             out.append("dump %s" % s[1].replace(" ", "_"))
     return "\n".join(out) + "\n"
@@ -671,6 +751,17 @@ def compare(case, run, sim_dumps):
             if qd["intx"] != sim_level:
                 diffs.append(Diff(label, "INTx", "asserted" if qd["intx"] else "deasserted",
                                   "asserted" if sim_level else "deasserted"))
+        if "acpi" in qd:
+            sa = sd.get("acpi", {})
+            for k, qv in qd["acpi"].items():
+                stats["registers"] += 1
+                stats["names"].add("acpi " + k)
+                if sa.get(k) != qv:
+                    diffs.append(Diff(label, "ACPI %s" % k, qv, sa.get(k)))
+            for what in ("reads", "deleted"):
+                stats["registers"] += 1
+                if qd[what] != sd.get(what):
+                    diffs.append(Diff(label, "ACPI %s" % what, qd[what], sd.get(what)))
         if qd["monitor"] is not None:
             # everything the monitor printed, as pcisim logs it (source "qemu")
             q_lines = [ln.strip() for ln in qd["monitor"].splitlines() if ln.strip()]
@@ -764,7 +855,7 @@ def run_case(case, helper, workdir, simulate=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pcisim", required=True, help="the qdiff-pcisim helper")
-    ap.add_argument("--group", action="append", help="hotplug, migration or aer (default all)")
+    ap.add_argument("--group", action="append", help="hotplug, migration, aer or acpi (default all)")
     ap.add_argument("--case", action="append", help="run only these cases")
     ap.add_argument("--workdir", default=None,
                     help="where QEMU's sockets, logs and the pcisim scenarios go (default: a new temporary directory)")

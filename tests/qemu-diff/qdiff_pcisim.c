@@ -19,9 +19,15 @@
  *   cfgw BUS DEVFN OFF LEN VAL  a config write as the CPU does it (numbers in C syntax)
  *   cfgr BUS DEVFN OFF LEN      a config read as the CPU does it (printed)
  *   dump LABEL                  print the state (one JSON object on one line)
+ *   acpi N                      from now on, dumps also show the ACPI PCI hot-plug
+ *                               registers of bus selects 0..N-1 and GPE0 (read as
+ *                               the harness reads them on QEMU), and DEVICE_DELETED
+ *   out PORT WIDTH VAL          an I/O port write (outb/outw/outl)
+ *   in PORT WIDTH               an I/O port read; its value goes into the next dump
  *
  * Output: JSON Lines on stdout, {"dump": LABEL, "fns": {...}, "irq": {...}, "log": [...],
- * "migration": ...} or {"cfgr": VALUE}. Exit 0, or 2 when the scenario does not load.
+ * "migration": ..., and with acpi: "acpi": {...}, "reads": [...], "deleted": [...]}
+ * or {"cfgr": VALUE}. Exit 0, or 2 when the scenario does not load.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -30,6 +36,8 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
+#include "sim/core/ioport.h"
+#include "sim/core/irq.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
@@ -46,6 +54,38 @@ struct seen {
 static struct seen *seen;
 static size_t nseen, capseen;
 static size_t log_pos;
+static long acpi_bsels = -1;    /* "acpi N": how many bus selects the dumps show */
+static json_t *reads;           /* "in" values since the last dump */
+
+#define PCIHP 0x0cc0
+#define GPE0 0x0620
+
+/*
+ * The ACPI registers as the harness reads them on QEMU (qdiff.py acpi_dump()): the
+ * select value, then for every bus select down, eject, removable and select (never
+ * up: a read clears it), the select restored, then GPE0 status and enable (4 bytes).
+ */
+static json_t *acpi_dump(struct pcisim_sim *sim)
+{
+	struct pcisim_ioport_space *io = &pcisim_fabric_get(sim)->machine.io;
+	json_t *o = json_object();
+	uint32_t sel = pcisim_ioport_read(io, PCIHP + 0x10, 4);
+	for (long b = 0; b < acpi_bsels; b++) {
+		char k[32];
+		snprintf(k, sizeof(k), "bsel%ld", b);
+		pcisim_ioport_write(io, PCIHP + 0x10, 4, (uint32_t)b);
+		json_object_set_new(o, k, json_pack("[I, I, I, I]", (json_int_t)pcisim_ioport_read(io, PCIHP + 0x04, 4),
+						    (json_int_t)pcisim_ioport_read(io, PCIHP + 0x08, 4),
+						    (json_int_t)pcisim_ioport_read(io, PCIHP + 0x0c, 4),
+						    (json_int_t)pcisim_ioport_read(io, PCIHP + 0x10, 4)));
+	}
+	pcisim_ioport_write(io, PCIHP + 0x10, 4, sel);
+	json_object_set_new(o, "gpe_sts", json_integer(pcisim_ioport_read(io, GPE0, 4)));
+	json_object_set_new(o, "gpe_en", json_integer(pcisim_ioport_read(io, GPE0 + 8, 4)));
+	struct pcisim_irq *sci = pcisim_fabric_get(sim)->machine.acpi.sci;
+	json_object_set_new(o, "sci", json_boolean(sci && sci->level));
+	return o;
+}
 
 static bool is_pci_fn(const struct pcisim_pcifn *fn)
 {
@@ -185,6 +225,7 @@ static void dump(struct pcisim_sim *sim, const char *label)
 	json_object_set_new(o, "irq", irq);
 	/* What the step logged (QEMU's monitor errors and migration lines are source "qemu"). */
 	json_t *log = json_array();
+	json_t *deleted = json_array();
 	json_t *mig = json_null();
 	for (size_t i = 0; sim->trace && i < sim->trace->nrecs; i++) {
 		const struct pcisim_record *r = &sim->trace->recs[i];
@@ -192,6 +233,8 @@ static void dump(struct pcisim_sim *sim, const char *label)
 			json_decref(mig);
 			mig = json_pack("{s:s, s:s}", "result", r->fields[0].s, "reason", r->fields[1].s);
 		}
+		if (i >= log_pos && !strcmp(r->kind, "qmp.event") && !strcmp(r->fields[0].s, "DEVICE_DELETED"))
+			json_array_append_new(deleted, json_string(r->fields[1].s));
 		if (i < log_pos || strcmp(r->kind, "log"))
 			continue;
 		json_array_append_new(log, json_pack("[s, s]", r->fields[0].s, r->fields[1].s));
@@ -199,6 +242,14 @@ static void dump(struct pcisim_sim *sim, const char *label)
 	log_pos = sim->trace ? sim->trace->nrecs : 0;
 	json_object_set_new(o, "log", log);
 	json_object_set_new(o, "migration", mig);
+	if (acpi_bsels >= 0) {
+		json_object_set_new(o, "acpi", acpi_dump(sim));
+		json_object_set_new(o, "reads", reads ? reads : json_array());
+		reads = NULL;
+		json_object_set_new(o, "deleted", deleted);
+	} else {
+		json_decref(deleted);
+	}
 	char *text = json_dumps(o, JSON_COMPACT);
 	printf("%s\n", text);
 	fflush(stdout);
@@ -256,6 +307,17 @@ int main(int argc, char **argv)
 			uint32_t v = cpu_read(&sim, (uint8_t)a[0], (uint8_t)a[1], (uint16_t)a[2],
 					      (unsigned)a[3]);
 			printf("{\"cfgr\": %u}\n", v);
+		} else if (!strcmp(cmd, "acpi") && sscanf(line, "%*s %li", &a[0]) == 1) {
+			acpi_bsels = a[0];
+		} else if (!strcmp(cmd, "out") && sscanf(line, "%*s %li %li %li", &a[0], &a[1], &a[2]) == 3) {
+			pcisim_ioport_write(&pcisim_fabric_get(&sim)->machine.io, (uint16_t)a[0], (unsigned)a[1],
+					    (uint32_t)a[2]);
+		} else if (!strcmp(cmd, "in") && sscanf(line, "%*s %li %li", &a[0], &a[1]) == 2) {
+			if (!reads)
+				reads = json_array();
+			json_array_append_new(reads, json_integer(pcisim_ioport_read(
+							     &pcisim_fabric_get(&sim)->machine.io, (uint16_t)a[0],
+							     (unsigned)a[1])));
 		} else if (!strcmp(cmd, "dump") && sscanf(line, "%*s %255s", label) == 1) {
 			dump(&sim, label);
 		} else {
