@@ -196,9 +196,9 @@ static bool invariant_expect_eval(struct pcisim_sim *sim, const struct pcisim_ex
 }
 
 static const struct pcisim_param_def invariant_expect_params[] = {
-	{"invariant", PCISIM_P_STR, true, "invariant name", NULL, 0, 0},
-	{"violated", PCISIM_P_BOOL, false, "yes: the run breaks it; no: it holds", NULL, 0, 0},
-	{"ignore", PCISIM_P_BOOL, false, "yes: not checked in this scenario", NULL, 0, 0},
+	{"invariant", PCISIM_P_STR, true, "invariant name", NULL, 0, 0, NULL},
+	{"violated", PCISIM_P_BOOL, false, "yes: the run breaks it; no: it holds", NULL, 0, 0, NULL},
+	{"ignore", PCISIM_P_BOOL, false, "yes: not checked in this scenario", NULL, 0, 0, NULL},
 	{0},
 };
 

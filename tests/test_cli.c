@@ -130,7 +130,31 @@ static void help_pages_show_every_parameter(void **state)
 	assert_non_null(strstr(txt, "range: 1..4096"));
 	assert_non_null(strstr(txt, "op (choice, required)"));
 	assert_non_null(strstr(txt, "rate (integer, optional)"));
+	/* ... and an optional one its default, from the table */
+	assert_non_null(strstr(txt, "range: 1..4096; default: 4"));
 	free(txt);
+	assert_int_equal(tb_cli(&txt, "help expectation log"), 0);
+	assert_non_null(strstr(txt, "exact, regex; default: substring"));
+	free(txt);
+	/* every default help shows is the table's */
+	const char **acts = pcisim_action_names();
+	for (size_t i = 0; acts[i]; i++) {
+		const struct pcisim_action_def *a = pcisim_action_find(acts[i]);
+		char *text;
+		assert_int_equal(tb_cli(&text, "help action %s", acts[i]), 0);
+		for (const struct pcisim_param_def *p = a->params; p && p->name; p++) {
+			assert_true(!p->required || !p->dflt); /* a required parameter has no default */
+			char want[256];
+			/* its first word: help wraps long lines */
+			snprintf(want, sizeof(want), "default: %.*s", p->dflt ? (int)strcspn(p->dflt, " ") : 0,
+				 p->dflt ? p->dflt : "");
+			if (p->dflt && !strstr(text, want))
+				fail_msg("'pcisim help action %s' does not show %s's default '%s'", acts[i],
+					 p->name, p->dflt);
+		}
+		free(text);
+	}
+	free(acts);
 }
 
 static void help_markdown_lists_every_action(void **state)

@@ -88,7 +88,7 @@ static void param_text(const char *help, const char *const *choices, bool ranged
 static void param_def_text(const struct pcisim_param_def *p, char *buf, size_t n)
 {
 	param_text(p->help, p->type == PCISIM_P_CHOICE ? p->choices : NULL, p->type == PCISIM_P_INT,
-		   p->lo, p->hi, NULL, buf, n);
+		   p->lo, p->hi, p->dflt, buf, n);
 }
 
 /* ---- Markdown: a table cell never holds a bare '|' ---- */

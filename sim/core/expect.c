@@ -499,45 +499,45 @@ static bool state_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, ch
 /* ---- tables ---- */
 
 #define FILTER_PARAMS                                                                         \
-	{"component", PCISIM_P_COMP, false, "only records of this component", NULL, 0, 0},   \
-	{"fields", PCISIM_P_NODE, false, "field values the record must have", NULL, 0, 0},   \
-	{"after", PCISIM_P_TIME, false, "only records at or after this time", NULL, 0, 0},   \
-	{"before", PCISIM_P_TIME, false, "only records at or before this time", NULL, 0, 0}
+	{"component", PCISIM_P_COMP, false, "only records of this component", NULL, 0, 0, "any component"},   \
+	{"fields", PCISIM_P_NODE, false, "field values the record must have", NULL, 0, 0, NULL},   \
+	{"after", PCISIM_P_TIME, false, "only records at or after this time", NULL, 0, 0, "0"},   \
+	{"before", PCISIM_P_TIME, false, "only records at or before this time", NULL, 0, 0, "the end of the run"}
 
 static const struct pcisim_param_def record_params[] = {
-	{"record", PCISIM_P_STR, true, "record kind", NULL, 0, 0},
+	{"record", PCISIM_P_STR, true, "record kind", NULL, 0, 0, NULL},
 	FILTER_PARAMS,
 	{0},
 };
 
 static const struct pcisim_param_def count_params[] = {
-	{"count", PCISIM_P_STR, true, "record kind", NULL, 0, 0},
+	{"count", PCISIM_P_STR, true, "record kind", NULL, 0, 0, NULL},
 	FILTER_PARAMS,
-	{"equals", PCISIM_P_INT, false, "exact number of records", NULL, 0, 0},
-	{"at_least", PCISIM_P_INT, false, "minimum number of records", NULL, 0, 0},
-	{"at_most", PCISIM_P_INT, false, "maximum number of records", NULL, 0, 0},
+	{"equals", PCISIM_P_INT, false, "exact number of records", NULL, 0, 0, NULL},
+	{"at_least", PCISIM_P_INT, false, "minimum number of records", NULL, 0, 0, NULL},
+	{"at_most", PCISIM_P_INT, false, "maximum number of records", NULL, 0, 0, NULL},
 	{0},
 };
 
 static const struct pcisim_param_def log_params[] = {
-	{"log", PCISIM_P_STR, true, "text of the line", NULL, 0, 0},
-	{"match", PCISIM_P_CHOICE, false, "how the text is compared", match_choices, 0, 0},
-	{"source", PCISIM_P_STR, false, "qemu, linux, pcisim, ...", NULL, 0, 0},
-	{"absent", PCISIM_P_BOOL, false, "expect that no such line appears", NULL, 0, 0},
-	{"after", PCISIM_P_TIME, false, "only lines at or after this time", NULL, 0, 0},
-	{"before", PCISIM_P_TIME, false, "only lines at or before this time", NULL, 0, 0},
+	{"log", PCISIM_P_STR, true, "text of the line", NULL, 0, 0, NULL},
+	{"match", PCISIM_P_CHOICE, false, "how the text is compared", match_choices, 0, 0, "substring"},
+	{"source", PCISIM_P_STR, false, "qemu, linux, pcisim, ...", NULL, 0, 0, "any source"},
+	{"absent", PCISIM_P_BOOL, false, "expect that no such line appears", NULL, 0, 0, "no"},
+	{"after", PCISIM_P_TIME, false, "only lines at or after this time", NULL, 0, 0, "0"},
+	{"before", PCISIM_P_TIME, false, "only lines at or before this time", NULL, 0, 0, "the end of the run"},
 	{0},
 };
 
 static const struct pcisim_param_def state_params[] = {
-	{"state", PCISIM_P_COMP, true, "component id", NULL, 0, 0},
-	{"key", PCISIM_P_STR, true, "state or register name", NULL, 0, 0},
-	{"equals", PCISIM_P_VALUE, false, "expected value", NULL, 0, 0},
-	{"mask", PCISIM_P_INT, false, "compare only these bits (with equals, at_least, at_most)", NULL, 0, 0},
-	{"bits_set", PCISIM_P_INT, false, "these bits are all 1", NULL, 0, 0},
-	{"bits_clear", PCISIM_P_INT, false, "these bits are all 0", NULL, 0, 0},
-	{"at_least", PCISIM_P_INT, false, "the (masked) value is at least this", NULL, 0, 0},
-	{"at_most", PCISIM_P_INT, false, "the (masked) value is at most this", NULL, 0, 0},
+	{"state", PCISIM_P_COMP, true, "component id", NULL, 0, 0, NULL},
+	{"key", PCISIM_P_STR, true, "state or register name", NULL, 0, 0, NULL},
+	{"equals", PCISIM_P_VALUE, false, "expected value", NULL, 0, 0, NULL},
+	{"mask", PCISIM_P_INT, false, "compare only these bits (with equals, at_least, at_most)", NULL, 0, 0, "all bits"},
+	{"bits_set", PCISIM_P_INT, false, "these bits are all 1", NULL, 0, 0, NULL},
+	{"bits_clear", PCISIM_P_INT, false, "these bits are all 0", NULL, 0, 0, NULL},
+	{"at_least", PCISIM_P_INT, false, "the (masked) value is at least this", NULL, 0, 0, NULL},
+	{"at_most", PCISIM_P_INT, false, "the (masked) value is at most this", NULL, 0, 0, NULL},
 	{0},
 };
 
@@ -568,7 +568,7 @@ static int act_stop(struct pcisim_sim *sim, const struct pcisim_step *s)
 }
 
 static const struct pcisim_param_def log_act_params[] = {
-	{"text", PCISIM_P_STR, true, "the line", NULL, 0, 0},
+	{"text", PCISIM_P_STR, true, "the line", NULL, 0, 0, NULL},
 	{0},
 };
 

@@ -50,6 +50,11 @@ struct pcisim_param_def {
 	const char *help;
 	const char *const *choices; /* PCISIM_P_CHOICE */
 	uint64_t lo, hi;            /* PCISIM_P_INT */
+	/*
+	 * What an optional parameter stands for when absent, as help shows it ("4", "off",
+	 * "the device id"); NULL for a required one, or one whose absence means "not used".
+	 */
+	const char *dflt;
 };
 
 struct pcisim_pval {

@@ -73,12 +73,12 @@ static int act_remove_device(struct pcisim_sim *sim, const struct pcisim_step *s
 }
 
 static const struct pcisim_param_def id_params[] = {
-	{"id", PCISIM_P_COMP, true, "the device", NULL, 0, 0},
+	{"id", PCISIM_P_COMP, true, "the device", NULL, 0, 0, NULL},
 	{0},
 };
 
 static const struct pcisim_param_def slot_params[] = {
-	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0},
+	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0, NULL},
 	{0},
 };
 

@@ -714,11 +714,11 @@ static bool io_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char 
 }
 
 static const struct pcisim_param_def io_expect_params[] = {
-	{"io", PCISIM_P_STR, true, "the workload's name", NULL, 0, 0},
-	{"key", PCISIM_P_STR, false, "issued, completed, errored, in_flight, bytes, errored.<reason>", NULL, 0, 0},
-	{"equals", PCISIM_P_INT, false, "exact value", NULL, 0, 0},
-	{"at_least", PCISIM_P_INT, false, "minimum", NULL, 0, 0},
-	{"at_most", PCISIM_P_INT, false, "maximum", NULL, 0, 0},
+	{"io", PCISIM_P_STR, true, "the workload's name", NULL, 0, 0, NULL},
+	{"key", PCISIM_P_STR, false, "issued, completed, errored, in_flight, bytes, errored.<reason>", NULL, 0, 0, "none: issued = completed + errored + in flight"},
+	{"equals", PCISIM_P_INT, false, "exact value", NULL, 0, 0, NULL},
+	{"at_least", PCISIM_P_INT, false, "minimum", NULL, 0, 0, NULL},
+	{"at_most", PCISIM_P_INT, false, "maximum", NULL, 0, 0, NULL},
 	{0},
 };
 
@@ -729,19 +729,19 @@ static const struct pcisim_expect_def io_expects[] = {
 };
 
 static const struct pcisim_param_def start_params[] = {
-	{"id", PCISIM_P_COMP, true, "the device", NULL, 0, 0},
-	{"name", PCISIM_P_STR, false, "the workload's name (default: the device id)", NULL, 0, 0},
-	{"op", PCISIM_P_CHOICE, true, "what each request is", op_names, 0, 0},
-	{"rate", PCISIM_P_INT, false, "requests per second", NULL, 0, 0},
-	{"interval", PCISIM_P_TIME, false, "time between requests", NULL, 0, 0},
-	{"size", PCISIM_P_INT, false, "bytes per request (default 4)", NULL, 1, 4096},
-	{"count", PCISIM_P_INT, false, "stop after this many requests (default: until io_stop)", NULL, 0, 0},
-	{"poison_every", PCISIM_P_INT, false, "every Nth request carries poisoned data (default 0: none)", NULL, 0, 0},
+	{"id", PCISIM_P_COMP, true, "the device", NULL, 0, 0, NULL},
+	{"name", PCISIM_P_STR, false, "the workload's name", NULL, 0, 0, "the device id"},
+	{"op", PCISIM_P_CHOICE, true, "what each request is", op_names, 0, 0, NULL},
+	{"rate", PCISIM_P_INT, false, "requests per second", NULL, 0, 0, NULL},
+	{"interval", PCISIM_P_TIME, false, "time between requests", NULL, 0, 0, NULL},
+	{"size", PCISIM_P_INT, false, "bytes per request", NULL, 1, 4096, "4"},
+	{"count", PCISIM_P_INT, false, "stop after this many requests", NULL, 0, 0, "until io_stop"},
+	{"poison_every", PCISIM_P_INT, false, "every Nth request carries poisoned data", NULL, 0, 0, "0 (none)"},
 	{0},
 };
 
 static const struct pcisim_param_def stop_params[] = {
-	{"name", PCISIM_P_STR, true, "the workload's name", NULL, 0, 0},
+	{"name", PCISIM_P_STR, true, "the workload's name", NULL, 0, 0, NULL},
 	{0},
 };
 

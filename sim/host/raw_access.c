@@ -559,21 +559,21 @@ RAW_ACTION(mmio_write, mem_op, true)
 RAW_ACTION(io_read, io_op, false)
 RAW_ACTION(io_write, io_op, true)
 
-#define P_DEV(what) {"dev", PCISIM_P_COMP, false, what, NULL, 0, 0}
-#define P_BDF {"bdf", PCISIM_P_STR, false, "the function's address, [[DOMAIN:]BUS:]DEV.FN like 00:12.0", NULL, 0, 0}
+#define P_DEV(what) {"dev", PCISIM_P_COMP, false, what, NULL, 0, 0, NULL}
+#define P_BDF {"bdf", PCISIM_P_STR, false, "the function's address, [[DOMAIN:]BUS:]DEV.FN like 00:12.0", NULL, 0, 0, NULL}
 #define P_CFG_OFFSET                                                                           \
 	{"offset", PCISIM_P_VALUE, true, "a byte offset (0 to 0xfff) or a register name (vendor_id, slot_control, ...)", \
-	 NULL, 0, 0}
-#define P_CFG_WIDTH {"width", PCISIM_P_CHOICE, false, "bytes: 1, 2 or 4 (a register name gives its own)", cfg_widths, 0, 0}
-#define P_MEM_WIDTH {"width", PCISIM_P_CHOICE, true, "bytes: 1, 2, 4 or 8", mem_widths, 0, 0}
-#define P_IO_WIDTH {"width", PCISIM_P_CHOICE, true, "bytes: 1, 2 or 4", cfg_widths, 0, 0}
-#define P_VALUE {"value", PCISIM_P_INT, true, "the value written", NULL, 0, 0}
-#define P_MASK {"mask", PCISIM_P_INT, false, "write only these bits (a read-modify-write)", NULL, 0, 0}
-#define P_EXPECT {"expect", PCISIM_P_NODE, false, "the value the read must see: V, or {value: V, mask: M}", NULL, 0, 0}
-#define P_ADDR {"addr", PCISIM_P_INT, false, "a physical address", NULL, 0, 0}
-#define P_BAR {"bar", PCISIM_P_INT, false, "a BAR of dev (0-5)", NULL, 0, 5}
-#define P_BAR_OFFSET {"offset", PCISIM_P_INT, false, "the offset in the BAR", NULL, 0, 0}
-#define P_PORT {"port", PCISIM_P_INT, true, "an I/O port (0 to 0xffff)", NULL, 0, 0xffff}
+	 NULL, 0, 0, NULL}
+#define P_CFG_WIDTH {"width", PCISIM_P_CHOICE, false, "bytes: 1, 2 or 4 (a register name gives its own)", cfg_widths, 0, 0, NULL}
+#define P_MEM_WIDTH {"width", PCISIM_P_CHOICE, true, "bytes: 1, 2, 4 or 8", mem_widths, 0, 0, NULL}
+#define P_IO_WIDTH {"width", PCISIM_P_CHOICE, true, "bytes: 1, 2 or 4", cfg_widths, 0, 0, NULL}
+#define P_VALUE {"value", PCISIM_P_INT, true, "the value written", NULL, 0, 0, NULL}
+#define P_MASK {"mask", PCISIM_P_INT, false, "write only these bits (a read-modify-write)", NULL, 0, 0, "all bits"}
+#define P_EXPECT {"expect", PCISIM_P_NODE, false, "the value the read must see: V, or {value: V, mask: M}", NULL, 0, 0, NULL}
+#define P_ADDR {"addr", PCISIM_P_INT, false, "a physical address", NULL, 0, 0, NULL}
+#define P_BAR {"bar", PCISIM_P_INT, false, "a BAR of dev (0-5)", NULL, 0, 5, NULL}
+#define P_BAR_OFFSET {"offset", PCISIM_P_INT, false, "the offset in the BAR", NULL, 0, 0, NULL}
+#define P_PORT {"port", PCISIM_P_INT, true, "an I/O port (0 to 0xffff)", NULL, 0, 0xffff, NULL}
 
 static const struct pcisim_param_def cfg_read_params[] = {
 	P_DEV("the device (an id of the topology)"), P_BDF, P_CFG_OFFSET, P_CFG_WIDTH, P_EXPECT, {0},

@@ -590,7 +590,7 @@ static int run_setpci(struct pcisim_sim *sim, const struct pcisim_step *s)
 }
 
 static const struct pcisim_param_def setpci_params[] = {
-	{"args", PCISIM_P_STR, true, "setpci's command line: -s 00:12.0 CAP_EXP+1a.w=1f", NULL, 0, 0},
+	{"args", PCISIM_P_STR, true, "setpci's command line: -s 00:12.0 CAP_EXP+1a.w=1f", NULL, 0, 0, NULL},
 	{0},
 };
 

@@ -410,16 +410,16 @@ static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 }
 
 static const struct pcisim_param_def params[] = {
-	{"id", PCISIM_P_STR, false, "the device (QEMU id)", NULL, 0, 0},
-	{"error", PCISIM_P_STR, false, "a QEMU error name (POISON_TLP, RCVR, ...) or a raw status value", NULL, 0, 0},
-	{"advisory", PCISIM_P_BOOL, false, "-a: a non-fatal error is Advisory Non-Fatal", NULL, 0, 0},
-	{"correctable", PCISIM_P_BOOL, false, "-c: a raw status value is a correctable one", NULL, 0, 0},
-	{"header", PCISIM_P_NODE, false, "header0..3: the TLP header to log", NULL, 0, 0},
-	{"prefix", PCISIM_P_NODE, false, "prefix0..3: the TLP prefixes to log", NULL, 0, 0},
-	{"args", PCISIM_P_STR, false, "the HMP command line instead: \"[-a] [-c] id error [header0..3 [prefix0..3]]\"", NULL, 0, 0},
-	{"repeat", PCISIM_P_INT, false, "pcisim: run the command this many times (default 1)", NULL, 1, 10000000},
-	{"every", PCISIM_P_TIME, false, "pcisim: time between the repeated commands (default 0)", NULL, 0, 0},
-	{"expect_error", PCISIM_P_BOOL, false, "pcisim: the command is meant to fail in QEMU's monitor: 'id' and 'error' are not checked at load, and the monitor's error is logged as QEMU prints it", NULL, 0, 0},
+	{"id", PCISIM_P_STR, false, "the device (QEMU id)", NULL, 0, 0, NULL},
+	{"error", PCISIM_P_STR, false, "a QEMU error name (POISON_TLP, RCVR, ...) or a raw status value", NULL, 0, 0, NULL},
+	{"advisory", PCISIM_P_BOOL, false, "-a: a non-fatal error is Advisory Non-Fatal", NULL, 0, 0, "off"},
+	{"correctable", PCISIM_P_BOOL, false, "-c: a raw status value is a correctable one", NULL, 0, 0, "off"},
+	{"header", PCISIM_P_NODE, false, "header0..3: the TLP header to log", NULL, 0, 0, NULL},
+	{"prefix", PCISIM_P_NODE, false, "prefix0..3: the TLP prefixes to log", NULL, 0, 0, NULL},
+	{"args", PCISIM_P_STR, false, "the HMP command line instead: \"[-a] [-c] id error [header0..3 [prefix0..3]]\"", NULL, 0, 0, NULL},
+	{"repeat", PCISIM_P_INT, false, "pcisim: run the command this many times", NULL, 1, 10000000, "1"},
+	{"every", PCISIM_P_TIME, false, "pcisim: time between the repeated commands", NULL, 0, 0, "0"},
+	{"expect_error", PCISIM_P_BOOL, false, "pcisim: the command is meant to fail in QEMU's monitor: 'id' and 'error' are not checked at load, and the monitor's error is logged as QEMU prints it", NULL, 0, 0, NULL},
 	{0},
 };
 

@@ -367,15 +367,15 @@ static bool migration_eval(struct pcisim_sim *sim, const struct pcisim_expect *e
 }
 
 static const struct pcisim_param_def migrate_params[] = {
-	{"uri", PCISIM_P_STR, false, "QMP migrate uri (accepted, not used)", NULL, 0, 0},
+	{"uri", PCISIM_P_STR, false, "QMP migrate uri (accepted, not used)", NULL, 0, 0, NULL},
 	{"destination", PCISIM_P_NODE, false,
-	 "the destination's own command line: {machine: {...}, topology: [...]} (default: the scenario's)",
-	 NULL, 0, 0},
+	 "the destination's own command line: {machine: {...}, topology: [...]}",
+	 NULL, 0, 0, "the scenario's"},
 	{0},
 };
 
 static const struct pcisim_param_def migration_expect_params[] = {
-	{"migration", PCISIM_P_CHOICE, true, "completed or failed", outcomes, 0, 0},
+	{"migration", PCISIM_P_CHOICE, true, "completed or failed", outcomes, 0, 0, NULL},
 	{0},
 };
 

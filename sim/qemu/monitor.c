@@ -216,21 +216,21 @@ static int act_attention(struct pcisim_sim *sim, const struct pcisim_step *s)
 }
 
 static const struct pcisim_param_def add_params[] = {
-	{"driver", PCISIM_P_STR, true, "QEMU device driver", NULL, 0, 0},
-	{"id", PCISIM_P_NEWID, false, "the new device's id", NULL, 0, 0},
+	{"driver", PCISIM_P_STR, true, "QEMU device driver", NULL, 0, 0, NULL},
+	{"id", PCISIM_P_NEWID, false, "the new device's id", NULL, 0, 0, NULL},
 	{0},
 };
 static const struct pcisim_param_def id_params[] = {
-	{"id", PCISIM_P_COMP, true, "device id", NULL, 0, 0},
+	{"id", PCISIM_P_COMP, true, "device id", NULL, 0, 0, NULL},
 	{0},
 };
 static const struct pcisim_param_def link_params[] = {
-	{"id", PCISIM_P_COMP, true, "a port, or a device below a port", NULL, 0, 0},
-	{"state", PCISIM_P_CHOICE, true, "on (up) or off (down)", onoff, 0, 0},
+	{"id", PCISIM_P_COMP, true, "a port, or a device below a port", NULL, 0, 0, NULL},
+	{"state", PCISIM_P_CHOICE, true, "on (up) or off (down)", onoff, 0, 0, NULL},
 	{0},
 };
 static const struct pcisim_param_def slot_params[] = {
-	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0},
+	{"slot", PCISIM_P_COMP, true, "the port whose slot it is", NULL, 0, 0, NULL},
 	{0},
 };
 
