@@ -13,6 +13,8 @@ extern const struct pcisim_driver pcisim_cxl_root_port_drivers[];
 extern const struct pcisim_driver pcisim_cxl_switch_drivers[];
 extern const struct pcisim_driver pcisim_cxl_type3_drivers[];
 
+/** The register blocks' realize and reset hooks (memdev.c). */
+void pcisim_cxl_regs_register(void);
 /** Register the CXL device models. */
 void pcisim_cxl_register(void);
 

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "sim/cxl/cxl.h"
+#include "sim/cxl/cxl_state.h"
 #include "sim/cxl/dvsec.h"
 #include "sim/pcie/models.h"
 #include "sim/cxl/cxl_dvsec.h"
@@ -271,6 +272,16 @@ static const struct pcisim_prop_def ct1_props[] = {
 	{0},
 };
 
+/* the memory pages written through the device (memdev.c) */
+static void cxl_dev_destroy(struct pcisim_comp *c)
+{
+	pcisim_cxl_type3_free((struct pcisim_cxl_type3 *)c);
+}
+
+static const struct pcisim_comp_ops cxl_dev_ops = {
+	.destroy = cxl_dev_destroy,
+};
+
 const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 	{
 		.name = "cxl-type3",
@@ -278,6 +289,8 @@ const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 		.since = "7.1",
 		.help = "CXL Memory Device (Type 3) (8086:0d93; hw/mem/cxl_type3.c)",
 		.kind = PCISIM_FN_ENDPOINT,
+		.size = sizeof(struct pcisim_cxl_type3),
+		.ops = &cxl_dev_ops,
 		.props = ct3_props,
 		.pcie = true,
 		.hotpluggable = true,
@@ -289,6 +302,8 @@ const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 		.name = "cxl-type1",
 		.help = "CXL Type 1 accelerator, CXL.cache without HDM (pcisim's model of the local device in seeds/cxl-hotunplug-fault-guide.txt; 1b36:00f1)",
 		.kind = PCISIM_FN_ENDPOINT,
+		.size = sizeof(struct pcisim_cxl_type3),
+		.ops = &cxl_dev_ops,
 		.props = ct1_props,
 		.pcie = true,
 		.hotpluggable = true,

@@ -150,6 +150,23 @@ void pcisim_qemu_compat_update(struct pcisim_machine *m)
 	/* 7.1: the CXL type 3 series (hw/cxl, hw/mem/cxl_type3.c, pxb-cxl, cxl-rp) */
 	if (bin >= PCISIM_QEMU(7, 1))
 		f |= PCISIM_QEMU_CXL_DEVICES;
+	/*
+	 * The CXL series after 7.2 (docs/cxl.md lists what each adds):
+	 * 8.0: "hw/cxl: Multiple HDM decoder support" (four decoders per component) and
+	 * "hw/mem/cxl_type3: Add CXL RAS Error Injection Support" (QMP
+	 * cxl-inject-uncorrectable-errors / -correctable-error, RAS Error Capability
+	 * 0x200 with status RW1C);
+	 * 8.1: the event log series ("hw/cxl/events: Wire up get/clear event mailbox
+	 * commands", cxl-inject-general-media/dram/memory-module-event) and poison
+	 * ("hw/cxl: QMP based poison injection support", Get/Inject/Clear Poison);
+	 * 8.2: mailbox background operations with Sanitize, and Get Security State.
+	 */
+	if (bin >= PCISIM_QEMU(8, 0))
+		f |= PCISIM_QEMU_CXL_HDM_MULTI | PCISIM_QEMU_CXL_RAS_INJECT;
+	if (bin >= PCISIM_QEMU(8, 1))
+		f |= PCISIM_QEMU_CXL_EVENTS | PCISIM_QEMU_CXL_POISON;
+	if (bin >= PCISIM_QEMU(8, 2))
+		f |= PCISIM_QEMU_CXL_BG_CMDS;
 	m->compat = f;
 }
 

@@ -20,6 +20,7 @@
  * The pxb-cxl host bridge's CHBS component registers (ACPI CEDT) are not config
  * space and are sim/cxl's.
  */
+#include "sim/cxl/cxl_state.h"
 #include "sim/pcie/models.h"
 #include "sim/qemu/machine.h"
 #include "sim/pcie/regs/pci.h"
@@ -106,6 +107,7 @@ const struct pcisim_driver pcisim_pxb_drivers[] = {
 		.since = "7.1",
 		.help = "CXL Host Bridge (hw/pci-bridge/pci_expander_bridge.c)",
 		.kind = PCISIM_FN_HOST_BRIDGE,
+		.size = sizeof(struct pcisim_cxl_port), /* its CHBS component registers */
 		.props = pxb_cxl_props,
 		.realize = pxb_cxl_realize,
 	},
