@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/cxl/memdev.h"
 #include "sim/cxl/regs.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/port.h"
@@ -52,7 +53,6 @@ struct pcisim_cxl_slot_port {
 
 /* Event logs (CXL r3.1 §8.2.9.2): informational, warning, failure, fatal. */
 enum { PCISIM_CXL_EVENT_LOGS = 4 };
-#define PCISIM_CXL_EVENT_RECORD 128
 #define PCISIM_CXL_EVENT_LOG_MAX 8 /* QEMU CXL_TEST_EVENT_OVERFLOW: records kept per log */
 
 struct pcisim_cxl_event_log {

@@ -19,6 +19,9 @@
 #include <stdint.h>
 
 #include "sim/cxl/hdm.h"
+#include "sim/cxl/regs.h"
+
+#define PCISIM_CXL_EVENT_RECORD 128 /* bytes of an event record */
 
 /* Mailbox return codes (CXL r3.1 Table 8-34; QEMU CXLRetCode) */
 enum pcisim_cxl_mbox_rc {
