@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "testbench.h"
+#include "sim/cxl/cxl_state.h"
 #include "sim/cxl/hdm.h"
 #include "sim/cxl/memdev.h"
 #include "sim/cxl/regs.h"
@@ -334,10 +335,16 @@ static void mailbox_background_busy(void **state)
 	assert_int_equal(mbox(d, CXL_OP_SANITIZE, NULL, 0, out, &n), CXL_MBOX_BUSY);
 	assert_int_equal(mbox(d, CXL_OP_GET_PARTITION_INFO, NULL, 0, out, &n), CXL_MBOX_MEDIA_DISABLED);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MEMDEV_OFFSET, 8) & CXL_MEMDEV_MEDIA_STATUS, 0xc);
-	/* 256 MiB sanitizes in 4 s: half way at 2 s, done at 4 s */
-	t->sim.now = 2000000000000ull;
+	/* 256 MiB sanitizes in 4 s: half way at 2 s, done at 4 s with the interrupt */
+	struct pcisim_cxl_type3 *t3 = (struct pcisim_cxl_type3 *)d;
+	uint16_t msix = pcisim_cfg_find_cap(&d->cfg, 0x11);
+	pcisim_fn_cfg_write(d, (uint16_t)(msix + 2), 0x8000, 2);
+	pcisim_cxl_device_write(d, CXL_MBOX_CTRL, 4, CXL_MBOX_CTRL_BG_INT_EN);
+	pcisim_run(&t->sim, 2000000000000ull);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_BG_STATUS, 8), CXL_OP_SANITIZE | 50u << 16);
-	t->sim.now = 4000000000000ull;
+	assert_int_equal(t3->msix[PCISIM_CXL_MSIX_MBOX].count, 0);
+	pcisim_run(&t->sim, 4000000000000ull);
+	assert_int_equal(t3->msix[PCISIM_CXL_MSIX_MBOX].count, 1);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_BG_STATUS, 8), CXL_OP_SANITIZE | 100u << 16);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_STATUS, 8) & 1, 0);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MEMDEV_OFFSET, 8) & CXL_MEMDEV_MEDIA_STATUS, 0x4);
@@ -482,12 +489,126 @@ static void event_logs(void **state)
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_DEV_STATUS_OFFSET, 8), 0);
 	uint8_t bad_log = 7;
 	assert_int_equal(mbox(d, CXL_OP_GET_EVENT_RECORDS, &bad_log, 1, out, &n), CXL_MBOX_INVALID_INPUT);
-	/* interrupt policy round trip */
-	uint8_t pol[4] = {1, 2, 1, 2};
+	/* interrupt policy: MSI/MSI-X is kept with the log's vector (2 + log), FW mode is not */
+	uint8_t pol[4] = {1, 2, 1, 0};
 	assert_int_equal(mbox(d, CXL_OP_SET_EVENT_INT_POLICY, pol, 4, out, &n), CXL_MBOX_SUCCESS);
 	assert_int_equal(mbox(d, CXL_OP_GET_EVENT_INT_POLICY, NULL, 0, out, &n), CXL_MBOX_SUCCESS);
-	assert_memory_equal(out, pol, 4);
+	assert_int_equal(n, 4);
+	uint8_t want[4] = {0x21, 0, 0x41, 0};
+	assert_memory_equal(out, want, 4);
+	/* with MSI-X enabled, a record into the empty failure log signals vector 4 */
+	struct pcisim_cxl_type3 *t3 = (struct pcisim_cxl_type3 *)d;
+	uint16_t msix = pcisim_cfg_find_cap(&d->cfg, 0x11);
+	pcisim_fn_cfg_write(d, (uint16_t)(msix + 2), 0x8000, 2);
+	memset(rec, 0, sizeof(rec));
+	assert_true(pcisim_cxl_event_add(d, 2, rec));
+	assert_int_equal(t3->msix[4].count, 1);
+	assert_int_equal(t3->msix[2].count, 0);
+	assert_false(pcisim_cxl_event_add(d, 2, rec));
+	assert_int_equal(t3->msix[4].count, 1);
 	tb_free(t);
+}
+
+/* ---- the cxl-inject-* commands as timeline actions ---- */
+
+#define QMP_TOPOLOGY                                                                             \
+	"version: 1\nname: t\n"                                                                 \
+	"machine: {type: q35, qemu: \"%s\", cxl: on, cxl-fmw: [{targets: [hb], size: 4G}]}\n"  \
+	"topology:\n"                                                                            \
+	"  - qemu_args: |\n"                                                                     \
+	"      -object memory-backend-ram,id=m0,size=256M\n"                                      \
+	"      -object memory-backend-ram,id=l0,size=1M\n"                                        \
+	"  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"                               \
+	"  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"                 \
+	"  - {driver: cxl-type3, id: t0, bus: rp0, persistent-memdev: m0, lsa: l0}\n"            \
+	"  - {driver: cxl-type1, id: c1, bus: pcie.0}\n"
+
+static void qmp_commands_by_version(void **state)
+{
+	(void)state;
+	const char *steps =
+		"timeline:\n"
+		"  - {at: 1ms, do: cxl-inject-poison, path: /machine/peripheral/t0, start: 0x1000, length: 128}\n"
+		"  - {at: 2ms, do: cxl-inject-correctable-error, path: t0, type: mem-data-ecc}\n"
+		"  - {at: 3ms, do: cxl-inject-general-media-event, path: t0, log: failure, flags: 1, dpa: 0x1000,\n"
+		"     descriptor: 1, type: 0, transaction-type: 2, channel: 3}\n";
+	/* 7.2 has none of them */
+	struct tb *t = tb_runf(0, QMP_TOPOLOGY "%s", "7.2", steps);
+	assert_non_null(tb_find_log(t, "Error: The command cxl-inject-poison has not been found"));
+	assert_non_null(tb_find_log(t, "Error: The command cxl-inject-correctable-error has not been found"));
+	assert_non_null(tb_find_log(t, "Error: The command cxl-inject-general-media-event has not been found"));
+	assert_int_equal(pcisim_cxl_poison_count(tb_fn(t, "t0")), 0);
+	tb_free(t);
+	/* 8.0 has the RAS commands only */
+	t = tb_runf(0, QMP_TOPOLOGY "%s", "8.0", steps);
+	assert_non_null(tb_find_log(t, "Error: The command cxl-inject-poison has not been found"));
+	assert_null(tb_find_log(t, "cxl-inject-correctable-error has not been found"));
+	assert_int_equal(tb_count(t, "cxl.inject", "command", "cxl-inject-correctable-error"), 1);
+	tb_free(t);
+	/* 8.1 has all three */
+	t = tb_runf(0, QMP_TOPOLOGY "%s", "8.1", steps);
+	assert_null(tb_find_log(t, "has not been found"));
+	assert_int_equal(pcisim_cxl_poison_count(tb_fn(t, "t0")), 1);
+	assert_int_equal(pcisim_cxl_event_count(tb_fn(t, "t0"), 2), 1);
+	struct pcisim_cxl_type3 *t3 = (struct pcisim_cxl_type3 *)tb_fn(t, "t0");
+	const uint8_t *rec = t3->logs[2].recs[0];
+	assert_int_equal(rec[0], 0xfb);   /* General Media UUID */
+	assert_int_equal(rec[16], 128);   /* length */
+	assert_int_equal(rec[17], 1);     /* flags */
+	assert_int_equal(rec[0x31], 0x10); /* DPA 0x1000 */
+	assert_int_equal(rec[0x3a], 2);   /* transaction type */
+	assert_int_equal(rec[0x3b], 1);   /* validity: channel */
+	assert_int_equal(rec[0x3d], 3);
+	tb_free(t);
+}
+
+static void qmp_refusals_and_aliases(void **state)
+{
+	(void)state;
+	struct tb *t = tb_runf(0, QMP_TOPOLOGY
+			       "timeline:\n"
+			       "  - {at: 1ms, do: cxl-inject-poison, path: nosuch, start: 0, length: 64}\n"
+			       "  - {at: 2ms, do: cxl-inject-poison, path: c1, start: 0, length: 64}\n"
+			       "  - {at: 3ms, do: cxl-inject-poison, path: t0, args: \"0x0 0x40\"}\n"
+			       "  - {at: 4ms, do: cxl-inject-poison, path: t0, start: 0x20, length: 64}\n"
+			       "  - {at: 5ms, do: cxl-inject-uncorrectable-error, path: t0, type: internal}\n",
+			       "8.1");
+	assert_non_null(tb_find_log(t, "Error: Unable to resolve path"));
+	assert_non_null(tb_find_log(t, "Error: Path does not point to a CXL type 3 device"));
+	assert_non_null(tb_find_log(t, "Error: Poison start address must be 64 byte aligned"));
+	assert_int_equal(pcisim_cxl_poison_count(tb_fn(t, "t0")), 1);
+	assert_int_equal(tb_count(t, "cxl.inject", "given", "args"), 1);
+	/* the alias runs the QMP command; masked by default: no status, no AER */
+	assert_non_null(tb_find_log(t, "taken as cxl-inject-uncorrectable-errors"));
+	assert_int_equal(tb_count(t, "cxl.inject", "given", "cxl-inject-uncorrectable-error"), 1);
+	assert_int_equal(crd(tb_fn(t, "t0"), CXL_RAS_UNC_STATUS), 0);
+	tb_free(t);
+}
+
+static void qmp_bad_input(void **state)
+{
+	(void)state;
+	struct {
+		const char *step, *msg;
+	} cases[] = {
+		{"{at: 1ms, do: cxl-inject-uncorrectable-errors, path: t0, errors: [{type: bogus}]}", "bogus"},
+		{"{at: 1ms, do: cxl-inject-correctable-error, path: t0, type: internal}", "physical"},
+		{"{at: 1ms, do: cxl-inject-poison, path: t0, args: \"1 2 3\"}", "START LENGTH"},
+		{"{at: 1ms, do: cxl-inject-poison, path: t0}", "needs start and length"},
+		{"{at: 1ms, do: cxl-inject-memory-module-event, path: t0, log: fatal, flags: 0, type: 0, "
+		 "health-status: 0, media-status: 0, additional-status: 0, life-used: 0, temperature: 40000, "
+		 "dirty-shutdown-count: 0, corrected-volatile-error-count: 0, corrected-persistent-error-count: 0}",
+		 "int16"},
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[4096];
+		snprintf(text, sizeof(text), QMP_TOPOLOGY "timeline:\n  - %s\n", "8.1", cases[i].step);
+		struct tb *t = tb_text(text);
+		assert_int_not_equal(t->rc, 0);
+		if (!strstr(t->err, cases[i].msg) || !strstr(t->err, "t.yaml:"))
+			fail_msg("case %u: %s", i, t->err);
+		tb_free(t);
+	}
 }
 
 int main(void)
@@ -504,6 +625,9 @@ int main(void)
 		cmocka_unit_test(poison_list),
 		cmocka_unit_test(ras_injection),
 		cmocka_unit_test(event_logs),
+		cmocka_unit_test(qmp_commands_by_version),
+		cmocka_unit_test(qmp_refusals_and_aliases),
+		cmocka_unit_test(qmp_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

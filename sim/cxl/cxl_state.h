@@ -19,6 +19,7 @@
 #include "sim/cxl/memdev.h"
 #include "sim/cxl/regs.h"
 #include "sim/pcie/fabric.h"
+#include "sim/core/irq.h"
 #include "sim/pcie/port.h"
 
 /* An uncorrectable error queued for the RAS header log (QEMU CXLError). */
@@ -61,7 +62,7 @@ struct pcisim_cxl_event_log {
 	uint16_t next_handle;
 	uint16_t overflow_count;
 	uint64_t first_overflow_ts, last_overflow_ts;
-	uint8_t irq_setting; /* Set Event Interrupt Policy's byte for this log */
+	bool irq_enabled; /* Set Event Interrupt Policy chose MSI/MSI-X (vector 2 + log) */
 };
 
 struct pcisim_cxl_poison {
@@ -76,6 +77,11 @@ struct pcisim_cxl_page {
 	uint8_t *data;
 };
 
+/* MSI-X vectors of a type 3 device (QEMU enum CXL_T3_MSIX_VECTOR) */
+#define PCISIM_CXL_MSIX_VECTORS 8
+#define PCISIM_CXL_MSIX_EVENT(log) (2 + (log)) /* CXL_T3_MSIX_EVENT_START + log */
+#define PCISIM_CXL_MSIX_MBOX 7                 /* after the five event logs */
+
 struct pcisim_cxl_type3 {
 	struct pcisim_pcifn fn;
 	struct pcisim_cxl_cregs cregs;
@@ -86,6 +92,7 @@ struct pcisim_cxl_type3 {
 		bool running;
 		uint16_t opcode;
 		pcisim_time start, runtime;
+		pcisim_timer done; /* the completion event */
 	} bg;
 	struct {
 		bool set;
@@ -100,6 +107,7 @@ struct pcisim_cxl_type3 {
 	struct pcisim_cxl_page *pages; /* sorted by key */
 	size_t npages, cappages;
 	uint64_t aer_injected; /* AER internal errors raised by CXL RAS injection */
+	struct pcisim_irq msix[PCISIM_CXL_MSIX_VECTORS]; /* "msix0".."msix7" */
 };
 
 /** The component registers of @fn, or NULL when it has none. */
@@ -116,6 +124,13 @@ void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat
 void pcisim_cxl_dregs_init(struct pcisim_cxl_type3 *t);
 /** The sim time of @t (the mailbox's clock). */
 pcisim_time pcisim_cxl_now(const struct pcisim_cxl_type3 *t);
+/**
+ * pcisim_cxl_msix_notify() - QEMU msix_notify(): a message on vector @vec when MSI-X
+ * is enabled and not masked as a whole (the vector table's own masks are not modelled).
+ */
+void pcisim_cxl_msix_notify(struct pcisim_cxl_type3 *t, unsigned vec);
+/** The device's timestamp in ns (Set Timestamp's value advanced by sim time; 0 unset). */
+uint64_t pcisim_cxl_timestamp(const struct pcisim_cxl_type3 *t);
 /** Free what a type 3 device allocated (memory pages). */
 void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t);
 

@@ -61,6 +61,8 @@ void pcisim_cxl_dregs_init(struct pcisim_cxl_type3 *t)
 	put64(d + CXL_MBOX_CAP, cap);
 	put64(d + CXL_MEMDEV_OFFSET, 1u << 2 | CXL_MEMDEV_MBOX_READY);
 	t->bg.running = false;
+	if (t->fn.comp.sim)
+		pcisim_cancel(t->fn.comp.sim, &t->bg.done);
 }
 
 /* A background command's progress as of now (QEMU's bg_timercb, observed lazily). */
@@ -96,6 +98,23 @@ static void doorbell(struct pcisim_cxl_type3 *t)
 	put64(d + CXL_MBOX_STATUS, (bg ? 1u : 0u) | (uint64_t)(rc & 0xffff) << 32);
 	put64(d + CXL_MBOX_CMD, opcode | (uint64_t)(len_out & 0xfffff) << 16);
 	d[CXL_MBOX_CTRL] &= (uint8_t)~CXL_MBOX_CTRL_DOORBELL;
+	if (d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_INT_EN)
+		pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_MBOX);
+}
+
+#define MSIX_FLAGS 2                /* Message Control */
+#define MSIX_FLAGS_MASKALL 0x4000
+#define MSIX_FLAGS_ENABLE 0x8000
+
+void pcisim_cxl_msix_notify(struct pcisim_cxl_type3 *t, unsigned vec)
+{
+	uint16_t cap = pcisim_cfg_find_cap(&t->fn.cfg, 0x11 /* MSI-X */);
+	if (!cap || vec >= PCISIM_CXL_MSIX_VECTORS)
+		return;
+	uint32_t ctl = pcisim_cfg_get(&t->fn.cfg, (uint16_t)(cap + MSIX_FLAGS), 2);
+	if (!(ctl & MSIX_FLAGS_ENABLE) || (ctl & MSIX_FLAGS_MASKALL))
+		return;
+	pcisim_irq_raise(t->fn.comp.sim, &t->msix[vec]);
 }
 
 void pcisim_cxl_device_write(struct pcisim_pcifn *fn, uint64_t off, unsigned size, uint64_t val)

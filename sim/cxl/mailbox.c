@@ -159,21 +159,26 @@ static int clear_event_records(struct call *c)
 	return CXL_MBOX_SUCCESS;
 }
 
+/* Interrupt settings: mode [1:0] (1 = MSI/MSI-X), message number [7:4] */
+#define CXL_INT_MSI_MSIX 1u
+
 static int get_int_policy(struct call *c)
 {
 	memset(c->out, 0, 4);
 	if (c->t->compat & PCISIM_QEMU_CXL_EVENTS)
 		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS; i++)
-			c->out[i] = c->t->logs[i].irq_setting;
+			if (c->t->logs[i].irq_enabled)
+				c->out[i] = (uint8_t)(PCISIM_CXL_MSIX_EVENT(i) << 4 | CXL_INT_MSI_MSIX);
 	c->len_out = 4;
 	return CXL_MBOX_SUCCESS;
 }
 
+/* only MSI/MSI-X is kept: QEMU forgets the other modes (no FW interrupts) */
 static int set_int_policy(struct call *c)
 {
 	if (c->t->compat & PCISIM_QEMU_CXL_EVENTS)
 		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS; i++)
-			c->t->logs[i].irq_setting = c->in[i];
+			c->t->logs[i].irq_enabled = (c->in[i] & 3) == CXL_INT_MSI_MSIX;
 	return CXL_MBOX_SUCCESS;
 }
 
@@ -189,7 +194,7 @@ static int get_fw_info(struct call *c)
 	return CXL_MBOX_SUCCESS;
 }
 
-static uint64_t timestamp(const struct pcisim_cxl_type3 *t)
+uint64_t pcisim_cxl_timestamp(const struct pcisim_cxl_type3 *t)
 {
 	if (!t->ts.set)
 		return 0;
@@ -198,7 +203,7 @@ static uint64_t timestamp(const struct pcisim_cxl_type3 *t)
 
 static int get_timestamp(struct call *c)
 {
-	put64(c->out, timestamp(c->t));
+	put64(c->out, pcisim_cxl_timestamp(c->t));
 	c->len_out = 8;
 	return CXL_MBOX_SUCCESS;
 }
@@ -425,14 +430,25 @@ void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t)
 	uint64_t pct = t->bg.runtime ? (uint64_t)(el >= t->bg.runtime ? 100 : el / (t->bg.runtime / 100 ? t->bg.runtime / 100 : 1)) : 100;
 	if (pct > 100)
 		pct = 100;
+	put64(d + CXL_MBOX_BG_STATUS, t->bg.opcode | pct << 16);
 	if (el >= t->bg.runtime) {
 		t->bg.running = false;
+		if (t->fn.comp.sim)
+			pcisim_cancel(t->fn.comp.sim, &t->bg.done);
 		if (t->bg.opcode == CXL_OP_SANITIZE)
 			pcisim_cxl__sanitize_done(t);
 		put64(d + CXL_MBOX_STATUS, get(d + CXL_MBOX_STATUS, 8) & ~1ull);
+		if (d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_BG_INT_EN)
+			pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_MBOX);
 	}
-	put64(d + CXL_MBOX_BG_STATUS, t->bg.opcode | pct << 16);
 }
+
+/* QEMU's bg_timercb at the end of the run: completion and its interrupt on time */
+static void bg_done_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	pcisim_cxl_bg_update((struct pcisim_cxl_type3 *)ev->target);
+}
+PCISIM_EVKIND(bg_done_kind, "cxl.mbox_bg_done", bg_done_ev);
 
 typedef int (*handler_fn)(struct call *c);
 static handler_fn handler(uint16_t opcode)
@@ -489,6 +505,9 @@ int pcisim_cxl_mbox_exec(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t
 		t->bg.opcode = opcode;
 		t->bg.start = pcisim_cxl_now(t);
 		put64(t->dregs + CXL_MBOX_BG_STATUS, opcode);
+		if (t->fn.comp.sim)
+			t->bg.done = pcisim_schedule(t->fn.comp.sim, t->bg.runtime, PCISIM_CLASS_HW, &bg_done_kind,
+						     &t->fn.comp, opcode, 0);
 	}
 	return rc;
 }

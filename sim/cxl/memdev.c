@@ -208,7 +208,7 @@ int pcisim_cxl_qmp_inject_poison(struct pcisim_pcifn *fn, uint64_t start, uint64
 	}
 	if (t->npoison == PCISIM_CXL_POISON_MAX) {
 		if (!t->poison_overflowed)
-			t->poison_overflow_ts = pcisim_cxl_now(t) / 1000;
+			t->poison_overflow_ts = pcisim_cxl_timestamp(t);
 		t->poison_overflowed = true;
 		return 0;
 	}
@@ -307,7 +307,7 @@ bool pcisim_cxl_event_add(struct pcisim_pcifn *fn, unsigned log, uint8_t rec[PCI
 	if (!t || log >= PCISIM_CXL_EVENT_LOGS)
 		return false;
 	struct pcisim_cxl_event_log *l = &t->logs[log];
-	uint64_t ts = pcisim_cxl_now(t) / 1000;
+	uint64_t ts = pcisim_cxl_timestamp(t);
 	if (l->n == PCISIM_CXL_EVENT_LOG_MAX) {
 		if (!l->overflow_count)
 			l->first_overflow_ts = ts;
@@ -324,6 +324,11 @@ bool pcisim_cxl_event_add(struct pcisim_pcifn *fn, unsigned log, uint8_t rec[PCI
 		rec[0x18 + i] = (uint8_t)(ts >> (8 * i));
 	memcpy(l->recs[l->n++], rec, PCISIM_CXL_EVENT_RECORD);
 	t->dregs[CXL_DEV_STATUS_OFFSET] |= (uint8_t)(1u << log);
+	/* cxl_event_irq_assert() when the log was empty: every enabled log with records */
+	if (l->n == 1)
+		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS; i++)
+			if (t->logs[i].irq_enabled && t->logs[i].n)
+				pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_EVENT(i));
 	return l->n == 1;
 }
 
@@ -380,6 +385,10 @@ static int regs_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
 	regs_reset(fn);
+	static const char *const vec[PCISIM_CXL_MSIX_VECTORS] = {"msix0", "msix1", "msix2", "msix3",
+								 "msix4", "msix5", "msix6", "msix7"};
+	for (unsigned i = 0; t && i < PCISIM_CXL_MSIX_VECTORS; i++)
+		pcisim_irq_init(&t->msix[i], &fn->comp, vec[i]);
 	if (t && !strcmp(fn->drv->name, "cxl-type3")) {
 		t->vmem = backend(fn, "volatile-memdev");
 		t->pmem = backend(fn, "persistent-memdev") + backend(fn, "memdev");

@@ -209,5 +209,6 @@ void pcisim_qemu_register(void)
 	pcisim_monitor_register();
 	pcisim_migration_register();
 	pcisim_aer_inject_register();
+	pcisim_qmp_cxl_register();
 	pcisim_qemu_models_register();
 }
