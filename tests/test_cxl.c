@@ -234,6 +234,12 @@ static void decode_two_level(void **state)
 	struct pcisim_cxl_route r;
 	assert_int_equal(pcisim_cxl_decode(fab, 0x1000, &r), -PCISIM_CXL_DEC_NO_WINDOW);
 	assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + (2ull << 30), &r), -PCISIM_CXL_DEC_NO_DECODER);
+	/* an unplugged device's lines no longer decode; its neighbours' still do */
+	pcisim_device_destroy(fab, tb_fn(t, "t3"));
+	assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + 0x300, &r), -PCISIM_CXL_DEC_NO_DEVICE);
+	assert_int_equal(pcisim_cxl_mem_access(fab, PCISIM_CXL_FMW_START + 0x300, rd, 8, false, NULL, NULL),
+			 -PCISIM_CXL_DEC_NO_DEVICE);
+	assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + 0x200, &r), 0);
 	/* uncommitting the host bridge's decoder stops the route */
 	cwr(tb_fn(t, "hb1"), CXL_HDM_DEC(0) + CXL_HDM_CTRL, 0);
 	assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START, &r), -PCISIM_CXL_DEC_NO_DECODER);

@@ -58,6 +58,7 @@ void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat
 	}
 	memset(r, 0, sizeof(*r));
 	r->init = true;
+	r->kind = comp;
 	r->device = comp == PCISIM_CXL_COMP_TYPE3 || comp == PCISIM_CXL_COMP_TYPE1;
 	r->ras_rw1c = (compat & PCISIM_QEMU_CXL_RAS_INJECT) != 0;
 	r->cm[CXL_CM_CAP_HDR / 4] = 1 | 1u << 16 | 1u << 20 | caps << 24;
@@ -96,35 +97,53 @@ void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat
 	r->cm[0x14 / 4] = cap_hdr(8, 1, CM_SNOOP_OFFSET);
 }
 
+/*
+ * Which layout a function's model has, by its driver: the drivers are static tables,
+ * so their addresses are looked up once by name and compared (decoding asks this on
+ * every access).
+ */
+enum layout { L_NONE, L_TYPE3, L_PORT, L_SLOT_PORT };
+
+static enum layout layout_of(const struct pcisim_driver *drv)
+{
+	static const char *const names[] = {"cxl-type3", "cxl-type1", "cxl-upstream", "pxb-cxl", "cxl-rp",
+					    "cxl-downstream"};
+	static const enum layout layouts[] = {L_TYPE3, L_TYPE3, L_PORT, L_PORT, L_SLOT_PORT, L_SLOT_PORT};
+	static const struct pcisim_driver *drvs[6];
+	static bool looked_up;
+	if (!looked_up) {
+		for (unsigned i = 0; i < 6; i++)
+			drvs[i] = pcisim_driver_find(names[i]);
+		looked_up = true;
+	}
+	for (unsigned i = 0; drv && i < 6; i++)
+		if (drv == drvs[i])
+			return layouts[i];
+	return L_NONE;
+}
+
 struct pcisim_cxl_cregs *pcisim_cxl_cregs_of(struct pcisim_pcifn *fn)
 {
-	static const char *const ports[] = {"cxl-upstream", "pxb-cxl", NULL};
-	static const char *const slot_ports[] = {"cxl-rp", "cxl-downstream", NULL};
-	if (!fn || !fn->drv)
+	struct pcisim_cxl_cregs *r;
+	switch (fn ? layout_of(fn->drv) : L_NONE) {
+	case L_TYPE3:
+		r = &((struct pcisim_cxl_type3 *)fn)->cregs;
+		break;
+	case L_PORT:
+		r = &((struct pcisim_cxl_port *)fn)->cregs;
+		break;
+	case L_SLOT_PORT:
+		r = &((struct pcisim_cxl_slot_port *)fn)->cregs;
+		break;
+	default:
 		return NULL;
-	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
-	if (t)
-		return t->cregs.init ? &t->cregs : NULL;
-	for (unsigned i = 0; ports[i]; i++)
-		if (!strcmp(fn->drv->name, ports[i])) {
-			struct pcisim_cxl_port *p = (struct pcisim_cxl_port *)fn;
-			return p->cregs.init ? &p->cregs : NULL;
-		}
-	for (unsigned i = 0; slot_ports[i]; i++)
-		if (!strcmp(fn->drv->name, slot_ports[i])) {
-			struct pcisim_cxl_slot_port *p = (struct pcisim_cxl_slot_port *)fn;
-			return p->cregs.init ? &p->cregs : NULL;
-		}
-	return NULL;
+	}
+	return r->init ? r : NULL;
 }
 
 struct pcisim_cxl_type3 *pcisim_cxl_type3_of(struct pcisim_pcifn *fn)
 {
-	if (!fn || !fn->drv)
-		return NULL;
-	if (!strcmp(fn->drv->name, "cxl-type3") || !strcmp(fn->drv->name, "cxl-type1"))
-		return (struct pcisim_cxl_type3 *)fn;
-	return NULL;
+	return fn && layout_of(fn->drv) == L_TYPE3 ? (struct pcisim_cxl_type3 *)fn : NULL;
 }
 
 /* The type 3 device's RAS status write (ct3d_reg_write): the queue of injected errors. */

@@ -37,6 +37,8 @@ struct pcisim_cxl_cregs {
 	bool device;   /* device HDM decoders (DPA skip), not a port's target list */
 	bool ras_rw1c; /* RAS status RW1C and the error queue (PCISIM_QEMU_CXL_RAS_INJECT) */
 	bool init;
+	int kind;            /* enum pcisim_cxl_comp */
+	uint8_t port_number; /* Link Capabilities Port Number (decoders' targets name it) */
 	struct pcisim_cxl_ras_err errs[PCISIM_CXL_RAS_QUEUE_MAX]; /* [0] is in the header log */
 	unsigned nerrs;
 };

@@ -16,9 +16,11 @@
  * encodings is not the ways; pcisim takes it modulo the ways (the specification's
  * rule) and only eight targets exist in a target list.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/cxl/cxl_state.h"
+#include "sim/cxl/dvsec.h"
 #include "sim/cxl/fmw.h"
 #include "sim/cxl/hdm.h"
 #include "sim/pcie/regs/pci.h"
@@ -118,92 +120,202 @@ static bool device_dpa(const struct pcisim_cxl_cregs *r, uint64_t hpa, uint64_t 
 	return false;
 }
 
-static uint8_t port_number(struct pcisim_pcifn *fn)
-{
-	uint16_t exp = pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
-	return exp ? (uint8_t)(pcisim_cfg_get32(&fn->cfg, (uint16_t)(exp + PCI_EXP_LNKCAP)) >> 24) : 0;
-}
+/*
+ * The decode path's topology, built once per sim and again whenever a function is
+ * added (fab->nfns changes): the windows' bases and host bridges, each host bridge's
+ * CXL root ports by Port Number, what sits below each (a type 3 device, or a switch
+ * upstream port and its downstream ports by Port Number, each with what is below).
+ * Decoder registers are read live on every access; a function removed since is seen
+ * through comp.removed (its memory stays until the sim ends). This is what makes a
+ * decode a few table look-ups instead of bus walks (bench/cxl.c).
+ */
+#define MAX_PORTS 32
 
-static struct pcisim_pcifn *port_by_pn(struct pcisim_pcibus *bus, uint8_t pn)
+struct below {
+	struct pcisim_pcifn *fn; /* devices[0] of the port's secondary bus, or NULL */
+	struct pcisim_cxl_cregs *r;
+};
+struct dport {
+	uint8_t pn;
+	struct pcisim_pcifn *fn;
+	struct below below;
+};
+struct rport {
+	uint8_t pn;
+	struct pcisim_pcifn *fn;
+	struct below below;          /* a type 3 device or a switch upstream port */
+	struct dport dsp[MAX_PORTS]; /* when below is a switch */
+	unsigned ndsp;
+};
+struct hbridge {
+	struct pcisim_pcifn *fn;
+	struct pcisim_cxl_cregs *r;
+	bool passthrough;
+	struct rport rp[MAX_PORTS];
+	unsigned nrp;
+};
+struct decode_cache {
+	const struct pcisim_cxl_fmw *fmw;
+	unsigned nwin;
+	uint32_t nfns;
+	uint64_t base[16], size[16];
+	unsigned ig[16], ntargets[16];
+	struct hbridge *hb[16][16];
+	struct hbridge *hbs; /* distinct host bridges */
+	unsigned nhbs;
+};
+static const struct pcisim_ext_key decode_cache_key = {"cxl.decode"};
+
+static void cache_free(void *p)
 {
-	for (uint16_t i = 0; bus && i < bus->nfns; i++)
-		if (!bus->fns[i]->comp.removed && bus->fns[i]->secondary && port_number(bus->fns[i]) == pn)
-			return bus->fns[i];
-	return NULL;
+	struct decode_cache *c = p;
+	free(c->hbs);
+	free(c);
 }
 
 /* devices[0] of a bridge's secondary bus */
-static struct pcisim_pcifn *first_below(struct pcisim_pcifn *port)
+static struct below first_below(struct pcisim_pcifn *port)
 {
 	struct pcisim_pcibus *b = port ? port->secondary : NULL;
-	if (!b || !b->nfns || b->fns[0]->devfn != 0 || b->fns[0]->comp.removed)
-		return NULL;
-	return b->fns[0];
+	struct below x = {NULL, NULL};
+	if (b && b->nfns && b->fns[0]->devfn == 0 && !b->fns[0]->comp.removed) {
+		x.fn = b->fns[0];
+		x.r = pcisim_cxl_cregs_of(x.fn);
+	}
+	return x;
 }
 
-static bool is_drv(const struct pcisim_pcifn *fn, const char *name)
+static void build_hb(struct hbridge *h, struct pcisim_pcifn *fn, const struct pcisim_machine *m)
 {
-	return fn && fn->drv && !strcmp(fn->drv->name, name);
+	memset(h, 0, sizeof(*h));
+	h->fn = fn;
+	h->r = pcisim_cxl_cregs_of(fn);
+	for (uint16_t i = 0; fn->secondary && i < fn->secondary->nfns && h->nrp < MAX_PORTS; i++) {
+		struct pcisim_pcifn *rp = fn->secondary->fns[i];
+		struct pcisim_cxl_cregs *rr = pcisim_cxl_cregs_of(rp);
+		if (rp->comp.removed || !rp->secondary || !rr)
+			continue;
+		struct rport *p = &h->rp[h->nrp++];
+		p->pn = rr->port_number;
+		p->fn = rp;
+		p->below = first_below(rp);
+		if (!p->below.r || p->below.r->kind != PCISIM_CXL_COMP_UPSTREAM_PORT)
+			continue;
+		struct pcisim_pcibus *sb = p->below.fn->secondary;
+		for (uint16_t j = 0; sb && j < sb->nfns && p->ndsp < MAX_PORTS; j++) {
+			struct pcisim_pcifn *ds = sb->fns[j];
+			struct pcisim_cxl_cregs *dr = pcisim_cxl_cregs_of(ds);
+			if (ds->comp.removed || !ds->secondary || !dr)
+				continue;
+			struct dport *d = &p->dsp[p->ndsp++];
+			d->pn = dr->port_number;
+			d->fn = ds;
+			d->below = first_below(ds);
+		}
+	}
+	/* a single root port passes through unless hdm_for_passthrough (8.0 on) */
+	h->passthrough = h->nrp == 1 && (m->compat & PCISIM_QEMU_CXL_HDM_MULTI) &&
+			 !pcisim_props_bool(&fn->props, "hdm_for_passthrough", false);
+}
+
+static struct decode_cache *decode_cache(struct pcisim_fabric *fab)
+{
+	const struct pcisim_machine *m = &fab->machine;
+	struct decode_cache *c = pcisim_ext_get(fab->sim, &decode_cache_key);
+	if (c && c->fmw == m->cxl_fmw && c->nwin == m->ncxl_fmw && c->nfns == fab->nfns)
+		return c;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			abort();
+		pcisim_ext_set(fab->sim, &decode_cache_key, c, cache_free);
+	}
+	free(c->hbs);
+	memset(c, 0, sizeof(*c));
+	c->fmw = m->cxl_fmw;
+	c->nwin = m->ncxl_fmw < 16 ? m->ncxl_fmw : 16;
+	c->nfns = fab->nfns;
+	c->hbs = calloc(16 * 16, sizeof(*c->hbs));
+	if (!c->hbs)
+		abort();
+	for (unsigned w = 0; w < c->nwin; w++) {
+		const struct pcisim_cxl_fmw *fw = &m->cxl_fmw[w];
+		int ig = pcisim_cxl_ig_enc(fw->granularity ? fw->granularity : 256);
+		c->base[w] = pcisim_cxl_fmw_base(m, w);
+		c->size[w] = fw->size;
+		c->ig[w] = ig < 0 ? 0 : (unsigned)ig;
+		c->ntargets[w] = fw->ntargets < 16 ? fw->ntargets : 16;
+		for (unsigned i = 0; i < c->ntargets[w]; i++) {
+			struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, fw->targets[i]);
+			if (!fn || !pcisim_cxl_cregs_of(fn))
+				continue;
+			unsigned k;
+			for (k = 0; k < c->nhbs && c->hbs[k].fn != fn; k++)
+				;
+			if (k == c->nhbs)
+				build_hb(&c->hbs[c->nhbs++], fn, m);
+			c->hb[w][i] = &c->hbs[k];
+		}
+	}
+	return c;
 }
 
 int pcisim_cxl_decode(struct pcisim_fabric *fab, uint64_t hpa, struct pcisim_cxl_route *out)
 {
 	const struct pcisim_machine *m = &fab->machine;
 	memset(out, 0, sizeof(*out));
-	uint64_t base = 0;
+	struct decode_cache *c = decode_cache(fab);
 	unsigned w;
-	for (w = 0; w < m->ncxl_fmw; w++) {
-		base = pcisim_cxl_fmw_base(m, w);
-		if (hpa >= base && hpa - base < m->cxl_fmw[w].size)
+	for (w = 0; w < c->nwin; w++)
+		if (hpa >= c->base[w] && hpa - c->base[w] < c->size[w])
 			break;
-	}
-	if (w == m->ncxl_fmw)
+	if (w == c->nwin)
 		return -PCISIM_CXL_DEC_NO_WINDOW;
-	const struct pcisim_cxl_fmw *fw = &m->cxl_fmw[w];
-	out->window = fw;
+	out->window = &m->cxl_fmw[w];
 	out->window_index = w;
-	int ig = pcisim_cxl_ig_enc(fw->granularity ? fw->granularity : 256);
-	unsigned rb = fw->ntargets ? pcisim_cxl_target_index(hpa - base, ig < 0 ? 0 : (unsigned)ig, fw->ntargets) : 0;
-	struct pcisim_pcifn *hb = fw->ntargets ? pcisim_fabric_find_fn(fab, fw->targets[rb]) : NULL;
-	struct pcisim_cxl_cregs *hr = pcisim_cxl_cregs_of(hb);
-	if (!hb || hb->comp.removed || !hr || !hb->secondary)
+	if (!c->ntargets[w])
 		return -PCISIM_CXL_DEC_NO_HB;
-	out->host_bridge = hb;
-	struct pcisim_pcifn *rp = NULL;
-	unsigned nrp = 0;
-	for (uint16_t i = 0; i < hb->secondary->nfns; i++)
-		if (!hb->secondary->fns[i]->comp.removed && hb->secondary->fns[i]->secondary && !nrp++)
-			rp = hb->secondary->fns[i];
-	bool passthrough = nrp == 1 && (m->compat & PCISIM_QEMU_CXL_HDM_MULTI) &&
-			   !pcisim_props_bool(&hb->props, "hdm_for_passthrough", false);
-	if (!passthrough) {
+	struct hbridge *h = c->hb[w][pcisim_cxl_target_index(hpa - c->base[w], c->ig[w], c->ntargets[w])];
+	if (!h || h->fn->comp.removed)
+		return -PCISIM_CXL_DEC_NO_HB;
+	out->host_bridge = h->fn;
+	struct rport *rp = NULL;
+	if (h->passthrough) {
+		rp = &h->rp[0];
+	} else {
 		uint8_t pn;
-		if (!port_target(hr, hpa, &pn))
+		if (!port_target(h->r, hpa, &pn))
 			return -PCISIM_CXL_DEC_NO_DECODER;
-		if (!(rp = port_by_pn(hb->secondary, pn)))
-			return -PCISIM_CXL_DEC_NO_PORT;
+		for (unsigned i = 0; i < h->nrp && !rp; i++)
+			if (h->rp[i].pn == pn && !h->rp[i].fn->comp.removed)
+				rp = &h->rp[i];
 	}
 	if (!rp)
 		return -PCISIM_CXL_DEC_NO_PORT;
-	out->root_port = rp;
-	struct pcisim_pcifn *d = first_below(rp);
-	if (is_drv(d, "cxl-upstream")) {
-		struct pcisim_cxl_cregs *ur = pcisim_cxl_cregs_of(d);
-		uint8_t pn;
-		out->switch_up = d;
-		if (!ur || !port_target(ur, hpa, &pn))
-			return -PCISIM_CXL_DEC_NO_DECODER;
-		struct pcisim_pcifn *dsp = port_by_pn(d->secondary, pn);
-		if (!dsp)
-			return -PCISIM_CXL_DEC_NO_PORT;
-		out->switch_down = dsp;
-		d = first_below(dsp);
-	}
-	if (!is_drv(d, "cxl-type3"))
+	out->root_port = rp->fn;
+	struct below d = rp->below;
+	if (d.fn && d.fn->comp.removed)
 		return -PCISIM_CXL_DEC_NO_DEVICE;
-	out->device = d;
-	struct pcisim_cxl_cregs *dr = pcisim_cxl_cregs_of(d);
-	if (!dr || !device_dpa(dr, hpa, &out->dpa))
+	if (d.r && d.r->kind == PCISIM_CXL_COMP_UPSTREAM_PORT) {
+		uint8_t pn;
+		out->switch_up = d.fn;
+		if (!port_target(d.r, hpa, &pn))
+			return -PCISIM_CXL_DEC_NO_DECODER;
+		struct dport *dp = NULL;
+		for (unsigned i = 0; i < rp->ndsp && !dp; i++)
+			if (rp->dsp[i].pn == pn && !rp->dsp[i].fn->comp.removed)
+				dp = &rp->dsp[i];
+		if (!dp)
+			return -PCISIM_CXL_DEC_NO_PORT;
+		out->switch_down = dp->fn;
+		d = dp->below;
+		if (d.fn && d.fn->comp.removed)
+			return -PCISIM_CXL_DEC_NO_DEVICE;
+	}
+	if (!d.r || d.r->kind != PCISIM_CXL_COMP_TYPE3)
+		return -PCISIM_CXL_DEC_NO_DEVICE;
+	out->device = d.fn;
+	if (!device_dpa(d.r, hpa, &out->dpa))
 		return -PCISIM_CXL_DEC_NO_DECODER;
 	return 0;
 }

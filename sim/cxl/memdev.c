@@ -27,6 +27,8 @@
 #include "sim/cxl/memdev.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/regs/aer.h"
+#include "sim/pcie/regs/pci.h"
+#include "sim/pcie/regs/pcie_cap.h"
 
 #define PAGE 4096u
 #define LSA_KEY (1ull << 63)
@@ -370,15 +372,20 @@ static void regs_reset(struct pcisim_pcifn *fn)
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
 	if (kind < 0)
 		return;
+	struct pcisim_cxl_cregs *r;
 	if (t) {
 		t->compat = compat;
-		pcisim_cxl_cregs_init(&t->cregs, kind, compat);
-		pcisim_cxl_dregs_init(t);
+		r = &t->cregs;
 	} else if (kind == PCISIM_CXL_COMP_DOWNSTREAM_PORT || !strcmp(fn->drv->name, "cxl-rp")) {
-		pcisim_cxl_cregs_init(&((struct pcisim_cxl_slot_port *)fn)->cregs, kind, compat);
+		r = &((struct pcisim_cxl_slot_port *)fn)->cregs;
 	} else {
-		pcisim_cxl_cregs_init(&((struct pcisim_cxl_port *)fn)->cregs, kind, compat);
+		r = &((struct pcisim_cxl_port *)fn)->cregs;
 	}
+	pcisim_cxl_cregs_init(r, kind, compat);
+	if (t)
+		pcisim_cxl_dregs_init(t);
+	uint16_t exp = pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
+	r->port_number = exp ? (uint8_t)(pcisim_cfg_get32(&fn->cfg, (uint16_t)(exp + PCI_EXP_LNKCAP)) >> 24) : 0;
 }
 
 static int regs_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
