@@ -31,7 +31,7 @@ static struct tb *single(const char *qemu)
 		 "      -object memory-backend-ram,id=l0,size=1M\n"
 		 "  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"
 		 "  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"
-		 "  - {driver: cxl-type3, id: t0, bus: rp0, persistent-memdev: m0, lsa: l0}\n",
+		 "  - {driver: cxl-type3, id: t0, bus: rp0, memdev: m0, lsa: l0}\n",
 		 qemu);
 	struct tb *t = tb_text(text);
 	if (t->rc)
@@ -81,6 +81,30 @@ static void component_layout_7_2(void **state)
 	/* a function that is not CXL has no block */
 	assert_non_null(pcisim_fabric_get(&t->sim)->root_host);
 	assert_int_equal(pcisim_cxl_component_read(pcisim_fabric_get(&t->sim)->root_host, CM(0), 4), 0);
+	tb_free(t);
+}
+
+/* 7.2's cxl-type3 has memdev only; volatile and persistent memory came with 8.0 */
+static void type3_memory_properties_by_version(void **state)
+{
+	(void)state;
+	struct tb *t = tb_new("7.2",
+			      "  - qemu_args: \"-object memory-backend-ram,id=m0,size=256M\"\n"
+			      "  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"
+			      "  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"
+			      "  - {driver: cxl-type3, id: t0, bus: rp0, volatile-memdev: m0}\n",
+			      ", cxl: on");
+	assert_int_not_equal(t->rc, 0);
+	if (!strstr(t->err, "'volatile-memdev' is not a property of 'cxl-type3' in the emulated QEMU"))
+		fail_msg("%s", t->err);
+	tb_free(t);
+	t = tb_ok("8.0",
+		  "  - qemu_args: \"-object memory-backend-ram,id=m0,size=256M\"\n"
+		  "  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"
+		  "  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"
+		  "  - {driver: cxl-type3, id: t0, bus: rp0, volatile-memdev: m0}\n",
+		  ", cxl: on");
+	assert_int_equal(pcisim_cxl_capacity(tb_fn(t, "t0")), 256u << 20);
 	tb_free(t);
 }
 
@@ -526,7 +550,7 @@ static void event_logs(void **state)
 	"      -object memory-backend-ram,id=l0,size=1M\n"                                        \
 	"  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"                               \
 	"  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"                 \
-	"  - {driver: cxl-type3, id: t0, bus: rp0, persistent-memdev: m0, lsa: l0}\n"            \
+	"  - {driver: cxl-type3, id: t0, bus: rp0, memdev: m0, lsa: l0}\n"            \
 	"  - {driver: cxl-type1, id: c1, bus: pcie.0}\n"
 
 static void qmp_commands_by_version(void **state)
@@ -621,6 +645,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(component_layout_7_2),
+		cmocka_unit_test(type3_memory_properties_by_version),
 		cmocka_unit_test(component_layout_8_0),
 		cmocka_unit_test(hdm_commit_rules),
 		cmocka_unit_test(interleave_every_pair),

@@ -273,9 +273,7 @@ static int identify_memdev(struct call *c)
 		c->out[0x3c] = (uint8_t)PCISIM_CXL_POISON_MAX; /* poison list max MER, 3 bytes */
 		c->out[0x3d] = (uint8_t)(PCISIM_CXL_POISON_MAX >> 8);
 	}
-	if (t->compat & PCISIM_QEMU_CXL_EVENTS)
-		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS; i++)
-			put16(c->out + 0x30 + 2 * i, PCISIM_CXL_EVENT_LOG_MAX);
+	/* the event log sizes (0x30-0x37) stay 0, as QEMU leaves them */
 	c->len_out = 0x43;
 	return CXL_MBOX_SUCCESS;
 }

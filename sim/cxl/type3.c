@@ -282,6 +282,14 @@ static const struct pcisim_comp_ops cxl_dev_ops = {
 	.destroy = cxl_dev_destroy,
 };
 
+static const struct pcisim_prop_gate ct3_gates[] = {
+	{"volatile-memdev", PCISIM_QEMU_CXL_VOLATILE, "8.0"},
+	{"persistent-memdev", PCISIM_QEMU_CXL_VOLATILE, "8.0"},
+	{"volatile-dc-memdev", PCISIM_QEMU_CXL_DCD, "9.1"},
+	{"num-dc-regions", PCISIM_QEMU_CXL_DCD, "9.1"},
+	{0},
+};
+
 const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 	{
 		.name = "cxl-type3",
@@ -292,6 +300,7 @@ const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 		.size = sizeof(struct pcisim_cxl_type3),
 		.ops = &cxl_dev_ops,
 		.props = ct3_props,
+		.prop_gates = ct3_gates,
 		.pcie = true,
 		.hotpluggable = true,
 		.realize = ct3_realize,

@@ -90,6 +90,10 @@ enum {
 	PCISIM_QEMU_CXL_POISON = 1 << 25,
 	/* CXL mailbox background commands: Sanitize, Get Security State */
 	PCISIM_QEMU_CXL_BG_CMDS = 1 << 26,
+	/* cxl-type3 volatile-memdev and persistent-memdev (7.2: memdev only) */
+	PCISIM_QEMU_CXL_VOLATILE = 1 << 27,
+	/* cxl-type3 dynamic capacity: volatile-dc-memdev, num-dc-regions */
+	PCISIM_QEMU_CXL_DCD = 1 << 28,
 };
 
 /** A memory backend the machine was given (QEMU -object memory-backend-*). */
