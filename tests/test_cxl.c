@@ -553,6 +553,15 @@ static void event_logs(void **state)
 	"  - {driver: cxl-type3, id: t0, bus: rp0, memdev: m0, lsa: l0}\n"            \
 	"  - {driver: cxl-type1, id: c1, bus: pcie.0}\n"
 
+#define QMP_TOPOLOGY_8_1                                                                         \
+	"version: 1\nname: t\n"                                                                 \
+	"machine: {type: q35, qemu: \"8.1\", cxl: on}\n"                                          \
+	"topology:\n"                                                                            \
+	"  - qemu_args: \"-object memory-backend-ram,id=m0,size=256M -object memory-backend-ram,id=l0,size=1M\"\n" \
+	"  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"                               \
+	"  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"                 \
+	"  - {driver: cxl-type3, id: t0, bus: rp0, memdev: m0, lsa: l0}\n"
+
 static void qmp_commands_by_version(void **state)
 {
 	(void)state;
@@ -589,6 +598,41 @@ static void qmp_commands_by_version(void **state)
 	assert_int_equal(rec[0x3a], 2);   /* transaction type */
 	assert_int_equal(rec[0x3b], 1);   /* validity: channel */
 	assert_int_equal(rec[0x3d], 3);
+	tb_free(t);
+}
+
+/* The device's CXL state as a scenario's expectations see it */
+static void state_expectations(void **state)
+{
+	(void)state;
+	struct tb *t = tb_runf(0, QMP_TOPOLOGY
+			       "timeline:\n"
+			       "  - {at: 1ms, do: cxl-inject-poison, path: t0, start: 0x1000, length: 128}\n"
+			       "  - {at: 2ms, do: cxl-inject-memory-module-event, path: t0, log: warning, flags: 0, type: 1,\n"
+			       "     health-status: 0, media-status: 0, additional-status: 0, life-used: 50, temperature: -5,\n"
+			       "     dirty-shutdown-count: 1, corrected-volatile-error-count: 0, corrected-persistent-error-count: 0}\n"
+			       "expect:\n"
+			       "  - {state: t0, key: cxl_poison_count, equals: 1}\n"
+			       "  - {state: t0, key: cxl_events_warning, equals: 1}\n"
+			       "  - {state: t0, key: cxl_event_status, equals: 2}\n"
+			       "  - {state: t0, key: cxl_ras_unc_status, equals: 0}\n"
+			       "  - {state: t0, key: vendor_id, equals: 0x8086}\n",
+			       "8.1");
+	assert_int_equal(t->failed, 0);
+	struct pcisim_cxl_type3 *t3 = (struct pcisim_cxl_type3 *)tb_fn(t, "t0");
+	const uint8_t *rec = t3->logs[1].recs[0];
+	assert_int_equal(rec[0], 0xfe);   /* Memory Module UUID */
+	assert_int_equal(rec[0x30], 1);   /* device event type */
+	assert_int_equal(rec[0x34], 50);  /* life used */
+	assert_int_equal(rec[0x35], 0xfb); /* -5 as int16 */
+	assert_int_equal(rec[0x36], 0xff);
+	assert_int_equal(rec[0x37], 1);   /* dirty shutdown count */
+	tb_free(t);
+	/* a key it does not know lists the CXL keys */
+	t = tb_text(QMP_TOPOLOGY_8_1 "expect:\n  - {state: t0, key: cxl_nonsense, equals: 1}\n");
+	assert_int_not_equal(t->rc, 0);
+	if (!strstr(t->err, "cxl_poison_count"))
+		fail_msg("%s", t->err);
 	tb_free(t);
 }
 
@@ -658,6 +702,7 @@ int main(void)
 		cmocka_unit_test(event_logs),
 		cmocka_unit_test(qmp_commands_by_version),
 		cmocka_unit_test(qmp_refusals_and_aliases),
+		cmocka_unit_test(state_expectations),
 		cmocka_unit_test(qmp_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,6 +133,13 @@ pcisim_time pcisim_cxl_now(const struct pcisim_cxl_type3 *t);
 void pcisim_cxl_msix_notify(struct pcisim_cxl_type3 *t, unsigned vec);
 /** The device's timestamp in ns (Set Timestamp's value advanced by sim time; 0 unset). */
 uint64_t pcisim_cxl_timestamp(const struct pcisim_cxl_type3 *t);
+/**
+ * pcisim_cxl_type3_query() - a type 3 device's named state for expectations: poison
+ * list count and overflow, RAS status and First Error Pointer, Event Status and the
+ * records per log (pcisim_cxl_type3_query_keys()); other keys as every function.
+ */
+int pcisim_cxl_type3_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v);
+const char *const *pcisim_cxl_type3_query_keys(void);
 /** Free what a type 3 device allocated (memory pages). */
 void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t);
 

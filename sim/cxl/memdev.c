@@ -26,6 +26,7 @@
 #include "sim/cxl/dvsec.h"
 #include "sim/cxl/memdev.h"
 #include "sim/pcie/aer.h"
+#include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/aer.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
@@ -338,6 +339,54 @@ unsigned pcisim_cxl_event_count(struct pcisim_pcifn *fn, unsigned log)
 {
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
 	return t && log < PCISIM_CXL_EVENT_LOGS ? t->logs[log].n : 0;
+}
+
+/* ---- named state for expectations (state: {state: t0, key: cxl_poison_count}) ---- */
+
+static const char *const query_names[] = {
+	"cxl_poison_count", "cxl_poison_overflowed", "cxl_ras_unc_status", "cxl_ras_cor_status",
+	"cxl_ras_first_error", "cxl_event_status", "cxl_events_informational", "cxl_events_warning",
+	"cxl_events_failure", "cxl_events_fatal", NULL,
+};
+
+int pcisim_cxl_type3_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of((struct pcisim_pcifn *)c);
+	unsigned k;
+	for (k = 0; query_names[k] && strcmp(query_names[k], key); k++)
+		;
+	if (!t || !query_names[k])
+		return pcisim_fn_query(c, key, v);
+	const uint32_t *cm = t->cregs.cm;
+	switch (k) {
+	case 0: v->u = t->npoison; break;
+	case 1: v->u = t->poison_overflowed; break;
+	case 2: v->u = cm[CXL_RAS_UNC_STATUS / 4]; break;
+	case 3: v->u = cm[CXL_RAS_COR_STATUS / 4]; break;
+	case 4: v->u = cm[CXL_RAS_CAP_CTRL / 4] & CXL_RAS_CAP_CTRL_FEP; break;
+	case 5: v->u = t->dregs[CXL_DEV_STATUS_OFFSET]; break;
+	default: v->u = t->logs[k - 6].n; break;
+	}
+	return 0;
+}
+
+const char *const *pcisim_cxl_type3_query_keys(void)
+{
+	static const char **keys;
+	if (keys)
+		return keys;
+	const char *const *regs = pcisim_regdesc_names();
+	size_t n = 0, m = 0;
+	while (regs[n])
+		n++;
+	while (query_names[m])
+		m++;
+	keys = calloc(n + m + 1, sizeof(*keys));
+	if (!keys)
+		abort();
+	memcpy(keys, query_names, m * sizeof(*keys));
+	memcpy(keys + m, regs, n * sizeof(*keys));
+	return keys;
 }
 
 /* ---- the register blocks' life: realize and reset ---- */

@@ -278,9 +278,16 @@ static void cxl_dev_destroy(struct pcisim_comp *c)
 	pcisim_cxl_type3_free((struct pcisim_cxl_type3 *)c);
 }
 
-static const struct pcisim_comp_ops cxl_dev_ops = {
+/* query_keys is filled in by pcisim_cxl_type3_ops_init() before any device exists */
+static struct pcisim_comp_ops cxl_dev_ops = {
 	.destroy = cxl_dev_destroy,
+	.query = pcisim_cxl_type3_query,
 };
+
+void pcisim_cxl_type3_ops_init(void)
+{
+	cxl_dev_ops.query_keys = pcisim_cxl_type3_query_keys();
+}
 
 static const struct pcisim_prop_gate ct3_gates[] = {
 	{"volatile-memdev", PCISIM_QEMU_CXL_VOLATILE, "8.0"},
