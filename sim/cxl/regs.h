@@ -5,9 +5,10 @@
  * state lives with each model (sim/cxl/cxl_state.h).
  *
  * Contract:
- *  - @off is the byte offset inside the block (BAR 0 for the component registers of
- *    every CXL component; BAR 2 for a type 3 device's device registers), @size 1, 2,
- *    4 or 8. Values are little-endian, as the guest sees them.
+ *  - @off is the byte offset inside the block, @size 1, 2, 4 or 8. The component
+ *    block is BAR 0 of cxl-rp, cxl-upstream, cxl-downstream, cxl-type3 and cxl-type1;
+ *    a pxb-cxl host bridge's is its CHBS region (ACPI CEDT), not a BAR. The device
+ *    block is a type 3 device's BAR 2. Values are little-endian, as the guest sees them.
  *  - Access rules are QEMU's (hw/cxl/cxl-component-utils.c, cxl-device-utils.c):
  *      component block: only 0x1000-0x1fff (CXL.cache/mem) is backed; 4-byte accesses
  *        only (7.2 asserts on any other size; later versions log LOG_UNIMP): anything
