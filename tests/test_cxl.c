@@ -280,7 +280,8 @@ static int mbox(struct pcisim_pcifn *d, uint16_t op, const void *in, size_t len,
 		for (size_t i = 0; i < len; i++)
 			pcisim_cxl_device_write(d, CXL_MBOX_PAYLOAD + i, 1, ((const uint8_t *)in)[i]);
 	pcisim_cxl_device_write(d, CXL_MBOX_CMD, 8, op | (uint64_t)len << 16);
-	pcisim_cxl_device_write(d, CXL_MBOX_CTRL, 4, CXL_MBOX_CTRL_DOORBELL);
+	uint64_t ctrl = pcisim_cxl_device_read(d, CXL_MBOX_CTRL, 4); /* keep the interrupt enables */
+	pcisim_cxl_device_write(d, CXL_MBOX_CTRL, 4, ctrl | CXL_MBOX_CTRL_DOORBELL);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_CTRL, 4) & CXL_MBOX_CTRL_DOORBELL, 0);
 	uint64_t cmd = pcisim_cxl_device_read(d, CXL_MBOX_CMD, 8);
 	*len_out = (size_t)(cmd >> 16 & 0xfffff);
@@ -349,6 +350,37 @@ static void mailbox_return_codes(void **state)
 	assert_int_equal(mbox(d, CXL_OP_GET_SUPPORTED_LOGS, NULL, 0, out, &n), CXL_MBOX_SUCCESS);
 	assert_int_equal(out[24], 13 * 4);
 	tb_free(t);
+}
+
+/* The doorbell interrupt: vector 7 with Doorbell Interrupt set, MSI-X enabled, 8.1 on */
+static void mailbox_doorbell_interrupt(void **state)
+{
+	(void)state;
+	const char *versions[] = {"7.2", "8.1"};
+	for (unsigned v = 0; v < 2; v++) {
+		struct tb *t = single(versions[v]);
+		struct pcisim_pcifn *d = tb_fn(t, "t0");
+		struct pcisim_cxl_type3 *t3 = (struct pcisim_cxl_type3 *)d;
+		uint8_t out[CXL_MBOX_PAYLOAD_MAX];
+		size_t n;
+		uint16_t msix = pcisim_cfg_find_cap(&d->cfg, 0x11);
+		pcisim_cxl_device_write(d, CXL_MBOX_CTRL, 4, CXL_MBOX_CTRL_INT_EN);
+		assert_int_equal(mbox(d, CXL_OP_GET_TIMESTAMP, NULL, 0, out, &n), CXL_MBOX_SUCCESS);
+		assert_int_equal(t3->msix[PCISIM_CXL_MSIX_MBOX].count, 0); /* MSI-X off */
+		pcisim_fn_cfg_write(d, (uint16_t)(msix + 2), 0x8000, 2);
+		pcisim_cxl_device_write(d, CXL_MBOX_CTRL, 4, CXL_MBOX_CTRL_INT_EN);
+		assert_int_equal(mbox(d, CXL_OP_GET_TIMESTAMP, NULL, 0, out, &n), CXL_MBOX_SUCCESS);
+		assert_int_equal(t3->msix[PCISIM_CXL_MSIX_MBOX].count, v == 1 ? 1 : 0);
+		/* the timestamp: 0 until set, then the host's value advanced by sim time */
+		assert_int_equal(n, 8);
+		uint8_t ts[8] = {0, 0x10};
+		assert_int_equal(mbox(d, CXL_OP_SET_TIMESTAMP, ts, 8, out, &n), CXL_MBOX_SUCCESS);
+		t->sim.now += 5 * 1000; /* 5 ns */
+		assert_int_equal(mbox(d, CXL_OP_GET_TIMESTAMP, NULL, 0, out, &n), CXL_MBOX_SUCCESS);
+		assert_int_equal(out[0], 5);
+		assert_int_equal(out[1], 0x10);
+		tb_free(t);
+	}
 }
 
 static void mailbox_background_busy(void **state)
@@ -696,6 +728,7 @@ int main(void)
 		cmocka_unit_test(decode_two_level),
 		cmocka_unit_test(device_registers),
 		cmocka_unit_test(mailbox_return_codes),
+		cmocka_unit_test(mailbox_doorbell_interrupt),
 		cmocka_unit_test(mailbox_background_busy),
 		cmocka_unit_test(poison_list),
 		cmocka_unit_test(ras_injection),

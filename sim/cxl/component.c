@@ -112,9 +112,10 @@ static enum layout layout_of(const struct pcisim_driver *drv)
 	static const struct pcisim_driver *drvs[6];
 	static bool looked_up;
 	if (!looked_up) {
-		for (unsigned i = 0; i < 6; i++)
-			drvs[i] = pcisim_driver_find(names[i]);
+		/* kept only once every CXL driver is registered */
 		looked_up = true;
+		for (unsigned i = 0; i < 6; i++)
+			looked_up &= (drvs[i] = pcisim_driver_find(names[i])) != NULL;
 	}
 	for (unsigned i = 0; drv && i < 6; i++)
 		if (drv == drvs[i])

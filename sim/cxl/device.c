@@ -98,7 +98,8 @@ static void doorbell(struct pcisim_cxl_type3 *t)
 	put64(d + CXL_MBOX_STATUS, (bg ? 1u : 0u) | (uint64_t)(rc & 0xffff) << 32);
 	put64(d + CXL_MBOX_CMD, opcode | (uint64_t)(len_out & 0xfffff) << 16);
 	d[CXL_MBOX_CTRL] &= (uint8_t)~CXL_MBOX_CTRL_DOORBELL;
-	if (d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_INT_EN)
+	/* only a mailbox that says it can interrupt does (7.2's cannot) */
+	if ((d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_INT_EN) && (d[CXL_MBOX_CAP] & CXL_MBOX_CAP_INT))
 		pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_MBOX);
 }
 
