@@ -515,6 +515,50 @@ static void ras_injection(void **state)
 	tb_free(t);
 }
 
+/* Every CxlUncorErrorType and CxlCorErrorType sets its own RAS status bit */
+static void ras_every_type(void **state)
+{
+	(void)state;
+	struct tb *t = single("8.0");
+	struct pcisim_pcifn *d = tb_fn(t, "t0");
+	char err[128];
+	cwr(d, CXL_RAS_UNC_MASK, 0);
+	cwr(d, CXL_RAS_COR_MASK, 0);
+	unsigned seen = 0;
+	for (unsigned bit = 0; bit < 17; bit++) {
+		if (!pcisim_cxl_uncor_names[bit]) {
+			assert_true(bit == 12 || bit == 13); /* reserved */
+			continue;
+		}
+		struct pcisim_cxl_uncor_err e = {.type = bit, .header = {bit}, .nheader = 1};
+		assert_int_equal(pcisim_cxl_qmp_inject_uncor(d, &e, 1, err, sizeof(err)), 0);
+		assert_int_equal(crd(d, CXL_RAS_UNC_STATUS), 1u << bit);
+		assert_int_equal(crd(d, CXL_RAS_CAP_CTRL) & CXL_RAS_CAP_CTRL_FEP, bit);
+		assert_int_equal(crd(d, CXL_RAS_HEADER_LOG), bit);
+		cwr(d, CXL_RAS_UNC_STATUS, 1u << bit);
+		assert_int_equal(crd(d, CXL_RAS_UNC_STATUS), 0);
+		seen++;
+	}
+	assert_int_equal(seen, 15);
+	assert_string_equal(pcisim_cxl_uncor_names[7], "mem-data-ecc");
+	assert_string_equal(pcisim_cxl_uncor_names[14], "internal");
+	for (unsigned bit = 0; bit < 7; bit++) {
+		assert_int_equal(pcisim_cxl_qmp_inject_cor(d, bit, err, sizeof(err)), 0);
+		assert_int_equal(crd(d, CXL_RAS_COR_STATUS), 1u << bit);
+		cwr(d, CXL_RAS_COR_STATUS, 1u << bit);
+	}
+	assert_string_equal(pcisim_cxl_cor_names[6], "physical");
+	/* a write of other bits than the first error's drops those errors from the queue */
+	struct pcisim_cxl_uncor_err two[2] = {{.type = 0, .header = {0xa}, .nheader = 1},
+					      {.type = 1, .header = {0xb}, .nheader = 1}};
+	assert_int_equal(pcisim_cxl_qmp_inject_uncor(d, two, 2, err, sizeof(err)), 0);
+	cwr(d, CXL_RAS_UNC_STATUS, 0x2);
+	assert_int_equal(crd(d, CXL_RAS_UNC_STATUS), 0x1);
+	assert_int_equal(crd(d, CXL_RAS_CAP_CTRL) & CXL_RAS_CAP_CTRL_FEP, 0);
+	assert_int_equal(crd(d, CXL_RAS_HEADER_LOG), 0xa);
+	tb_free(t);
+}
+
 /* ---- event logs ---- */
 
 static void event_logs(void **state)
@@ -732,6 +776,7 @@ int main(void)
 		cmocka_unit_test(mailbox_background_busy),
 		cmocka_unit_test(poison_list),
 		cmocka_unit_test(ras_injection),
+		cmocka_unit_test(ras_every_type),
 		cmocka_unit_test(event_logs),
 		cmocka_unit_test(qmp_commands_by_version),
 		cmocka_unit_test(qmp_refusals_and_aliases),
