@@ -290,6 +290,33 @@ static int mbox(struct pcisim_pcifn *d, uint16_t op, const void *in, size_t len,
 	return (int)(pcisim_cxl_device_read(d, CXL_MBOX_STATUS, 8) >> 32 & 0xffff);
 }
 
+/* One root port: 7.2 decodes through the host bridge's decoder, 8.0 passes through */
+static void host_bridge_passthrough(void **state)
+{
+	(void)state;
+	const char *versions[] = {"7.2", "8.0"};
+	for (unsigned v = 0; v < 2; v++) {
+		struct tb *t = single(versions[v]);
+		struct pcisim_fabric *fab = pcisim_fabric_get(&t->sim);
+		struct pcisim_cxl_route r;
+		program(tb_fn(t, "t0"), PCISIM_CXL_FMW_START, 1ull << 28, 0, 0, 0);
+		assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + 0x40, &r),
+				 v == 0 ? -PCISIM_CXL_DEC_NO_DECODER : 0);
+		program(tb_fn(t, "hb"), PCISIM_CXL_FMW_START, 1ull << 28, 0, 0, 0);
+		assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + 0x40, &r), 0);
+		assert_int_equal(r.dpa, 0x40);
+		assert_ptr_equal(r.root_port, tb_fn(t, "rp0"));
+		tb_free(t);
+	}
+	/* hdm_for_passthrough is refused before 8.0 */
+	struct tb *t = tb_new("7.2", "  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12, hdm_for_passthrough: \"on\"}\n",
+			      ", cxl: on");
+	assert_int_not_equal(t->rc, 0);
+	if (!strstr(t->err, "'hdm_for_passthrough' is not a property of 'pxb-cxl' in the emulated QEMU"))
+		fail_msg("%s", t->err);
+	tb_free(t);
+}
+
 static void device_registers(void **state)
 {
 	(void)state;
@@ -770,6 +797,7 @@ int main(void)
 		cmocka_unit_test(hdm_commit_rules),
 		cmocka_unit_test(interleave_every_pair),
 		cmocka_unit_test(decode_two_level),
+		cmocka_unit_test(host_bridge_passthrough),
 		cmocka_unit_test(device_registers),
 		cmocka_unit_test(mailbox_return_codes),
 		cmocka_unit_test(mailbox_doorbell_interrupt),

@@ -214,7 +214,7 @@ static void build_hb(struct hbridge *h, struct pcisim_pcifn *fn, const struct pc
 		}
 	}
 	/* a single root port passes through unless hdm_for_passthrough (8.0 on) */
-	h->passthrough = h->nrp == 1 && (m->compat & PCISIM_QEMU_CXL_HDM_MULTI) &&
+	h->passthrough = h->nrp == 1 && (m->compat & PCISIM_QEMU_CXL_HB_PASSTHROUGH) &&
 			 !pcisim_props_bool(&fn->props, "hdm_for_passthrough", false);
 }
 

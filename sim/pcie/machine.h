@@ -94,6 +94,11 @@ enum {
 	PCISIM_QEMU_CXL_VOLATILE = 1 << 27,
 	/* cxl-type3 dynamic capacity: volatile-dc-memdev, num-dc-regions */
 	PCISIM_QEMU_CXL_DCD = 1 << 28,
+	/*
+	 * a pxb-cxl with one root port passes accesses through without HDM decoders,
+	 * unless its hdm_for_passthrough property (which comes with it) is set
+	 */
+	PCISIM_QEMU_CXL_HB_PASSTHROUGH = 1 << 29,
 };
 
 /** A memory backend the machine was given (QEMU -object memory-backend-*). */

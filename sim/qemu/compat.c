@@ -153,6 +153,8 @@ void pcisim_qemu_compat_update(struct pcisim_machine *m)
 	/*
 	 * The CXL series after 7.2 (docs/cxl.md lists what each adds):
 	 * 8.0: "hw/cxl: Multiple HDM decoder support" (four decoders per component),
+	 * "hw/pxb-cxl: Support passthrough HDM Decoders unless overridden"
+	 * (hdm_for_passthrough),
 	 * "hw/cxl: Multi-Region CXL Type-3 Devices (Volatile and Persistent)"
 	 * (volatile-memdev, persistent-memdev) and
 	 * "hw/mem/cxl_type3: Add CXL RAS Error Injection Support" (QMP
@@ -164,7 +166,8 @@ void pcisim_qemu_compat_update(struct pcisim_machine *m)
 	 * 8.2: mailbox background operations with Sanitize, and Get Security State.
 	 */
 	if (bin >= PCISIM_QEMU(8, 0))
-		f |= PCISIM_QEMU_CXL_HDM_MULTI | PCISIM_QEMU_CXL_RAS_INJECT | PCISIM_QEMU_CXL_VOLATILE;
+		f |= PCISIM_QEMU_CXL_HDM_MULTI | PCISIM_QEMU_CXL_RAS_INJECT | PCISIM_QEMU_CXL_VOLATILE |
+		     PCISIM_QEMU_CXL_HB_PASSTHROUGH;
 	if (bin >= PCISIM_QEMU(8, 1))
 		f |= PCISIM_QEMU_CXL_EVENTS | PCISIM_QEMU_CXL_POISON;
 	if (bin >= PCISIM_QEMU(8, 2))
