@@ -140,6 +140,15 @@ uint64_t pcisim_cxl_timestamp(const struct pcisim_cxl_type3 *t);
  */
 int pcisim_cxl_type3_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v);
 const char *const *pcisim_cxl_type3_query_keys(void);
+/**
+ * pcisim_cxl_bg_update() - QEMU's bg_timercb as of now: a background command's percent
+ * complete, and at its end its effect, Status bit 0 cleared and the interrupt.
+ */
+void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t);
+/** Sanitize's end: the media overwritten with zeros and ready again (memdev.c). */
+void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t);
+/** The label storage area at @off: -1 past its end (memdev.c). */
+int pcisim_cxl_lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write);
 /** Free what a type 3 device allocated (memory pages). */
 void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t);
 

@@ -65,9 +65,6 @@ void pcisim_cxl_dregs_init(struct pcisim_cxl_type3 *t)
 		pcisim_cancel(t->fn.comp.sim, &t->bg.done);
 }
 
-/* A background command's progress as of now (QEMU's bg_timercb, observed lazily). */
-void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t);
-
 uint64_t pcisim_cxl_device_read(struct pcisim_pcifn *fn, uint64_t off, unsigned size)
 {
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);

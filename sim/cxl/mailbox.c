@@ -290,14 +290,12 @@ static int get_partition_info(struct call *c)
 	return CXL_MBOX_SUCCESS;
 }
 
-int pcisim_cxl__lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write);
-
 static int get_lsa(struct call *c)
 {
 	uint32_t off = (uint32_t)get(c->in, 4), len = (uint32_t)get(c->in + 4, 4);
 	if ((uint64_t)off + len > c->t->lsa_size || len > CXL_MBOX_PAYLOAD_MAX)
 		return CXL_MBOX_INVALID_INPUT;
-	pcisim_cxl__lsa_access(c->t, off, c->out, len, false);
+	pcisim_cxl_lsa_access(c->t, off, c->out, len, false);
 	c->len_out = len;
 	return CXL_MBOX_SUCCESS;
 }
@@ -309,7 +307,7 @@ static int set_lsa(struct call *c)
 	uint32_t off = (uint32_t)get(c->in, 4);
 	if ((uint64_t)off + c->len_in > c->t->lsa_size + 8)
 		return CXL_MBOX_INVALID_INPUT;
-	pcisim_cxl__lsa_access(c->t, off, (void *)(uintptr_t)(c->in + 8), c->len_in - 8, true);
+	pcisim_cxl_lsa_access(c->t, off, (void *)(uintptr_t)(c->in + 8), c->len_in - 8, true);
 	return CXL_MBOX_SUCCESS;
 }
 
@@ -416,25 +414,21 @@ static int get_security_state(struct call *c)
 	return CXL_MBOX_SUCCESS;
 }
 
-void pcisim_cxl__sanitize_done(struct pcisim_cxl_type3 *t);
-
-void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t);
 void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t)
 {
 	if (!t->bg.running)
 		return;
 	uint8_t *d = t->dregs;
 	pcisim_time el = pcisim_cxl_now(t) - t->bg.start;
-	uint64_t pct = t->bg.runtime ? (uint64_t)(el >= t->bg.runtime ? 100 : el / (t->bg.runtime / 100 ? t->bg.runtime / 100 : 1)) : 100;
-	if (pct > 100)
-		pct = 100;
+	/* el < runtime (at most hours, in ps) keeps el * 100 far from overflowing */
+	uint64_t pct = el >= t->bg.runtime ? 100 : el * 100 / t->bg.runtime;
 	put64(d + CXL_MBOX_BG_STATUS, t->bg.opcode | pct << 16);
 	if (el >= t->bg.runtime) {
 		t->bg.running = false;
 		if (t->fn.comp.sim)
 			pcisim_cancel(t->fn.comp.sim, &t->bg.done);
 		if (t->bg.opcode == CXL_OP_SANITIZE)
-			pcisim_cxl__sanitize_done(t);
+			pcisim_cxl_sanitize_done(t);
 		put64(d + CXL_MBOX_STATUS, get(d + CXL_MBOX_STATUS, 8) & ~1ull);
 		if (d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_BG_INT_EN)
 			pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_MBOX);

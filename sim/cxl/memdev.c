@@ -107,8 +107,7 @@ static void store_access(struct pcisim_cxl_type3 *t, uint64_t base_key, uint64_t
 	}
 }
 
-int pcisim_cxl__lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write);
-int pcisim_cxl__lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write)
+int pcisim_cxl_lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write)
 {
 	if (off + len > t->lsa_size)
 		return -1;
@@ -131,8 +130,7 @@ int pcisim_cxl_dpa_access(struct pcisim_pcifn *fn, uint64_t dpa, void *buf, size
 	return 0;
 }
 
-void pcisim_cxl__sanitize_done(struct pcisim_cxl_type3 *t);
-void pcisim_cxl__sanitize_done(struct pcisim_cxl_type3 *t)
+void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t)
 {
 	/* every byte of the media overwritten with 0; the LSA stays */
 	for (size_t i = 0; i < t->npages; i++)
