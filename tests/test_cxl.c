@@ -154,6 +154,25 @@ static void hdm_commit_rules(void **state)
 	tb_free(t);
 }
 
+/* A system reset brings the registers back (ct3d_reset); the poison list stays */
+static void reset_restores_registers(void **state)
+{
+	(void)state;
+	struct tb *t = single("8.1");
+	struct pcisim_pcifn *d = tb_fn(t, "t0");
+	char err[64];
+	cwr(d, CXL_RAS_UNC_MASK, 0);
+	cwr(d, CXL_HDM_DEC(0) + CXL_HDM_CTRL, CXL_HDM_CTRL_COMMIT);
+	pcisim_cxl_device_write(d, CXL_MBOX_CTRL, 4, CXL_MBOX_CTRL_INT_EN);
+	assert_int_equal(pcisim_cxl_qmp_inject_poison(d, 0, 64, err, sizeof(err)), 0);
+	pcisim_fabric_reset(pcisim_fabric_get(&t->sim), PCISIM_RESET_COLD);
+	assert_int_equal(crd(d, CXL_RAS_UNC_MASK), CXL_RAS_UNC_BITS);
+	assert_int_equal(crd(d, CXL_HDM_DEC(0) + CXL_HDM_CTRL), 0);
+	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_CTRL, 4), 0);
+	assert_int_equal(pcisim_cxl_poison_count(d), 1);
+	tb_free(t);
+}
+
 /* ---- interleave arithmetic ---- */
 
 static void interleave_every_pair(void **state)
@@ -795,6 +814,7 @@ int main(void)
 		cmocka_unit_test(type3_memory_properties_by_version),
 		cmocka_unit_test(component_layout_8_0),
 		cmocka_unit_test(hdm_commit_rules),
+		cmocka_unit_test(reset_restores_registers),
 		cmocka_unit_test(interleave_every_pair),
 		cmocka_unit_test(decode_two_level),
 		cmocka_unit_test(host_bridge_passthrough),
