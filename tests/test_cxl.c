@@ -454,6 +454,7 @@ static void mailbox_background_busy(void **state)
 	pcisim_run(&t->sim, 4000000000000ull);
 	assert_int_equal(t3->msix[PCISIM_CXL_MSIX_MBOX].count, 1);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_BG_STATUS, 8), CXL_OP_SANITIZE | 100u << 16);
+	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_BG_STATUS + 2, 1), 100);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MBOX_STATUS, 8) & 1, 0);
 	assert_int_equal(pcisim_cxl_device_read(d, CXL_MEMDEV_OFFSET, 8) & CXL_MEMDEV_MEDIA_STATUS, 0x4);
 	assert_int_equal(mbox(d, CXL_OP_GET_PARTITION_INFO, NULL, 0, out, &n), CXL_MBOX_SUCCESS);

@@ -145,6 +145,8 @@ const char *const *pcisim_cxl_type3_query_keys(void);
  * complete, and at its end its effect, Status bit 0 cleared and the interrupt.
  */
 void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t);
+/** Background Command Status as of now, computed without changing anything. */
+uint64_t pcisim_cxl_bg_status(const struct pcisim_cxl_type3 *t);
 /** Sanitize's end: the media overwritten with zeros and ready again (memdev.c). */
 void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t);
 /** The label storage area at @off: -1 past its end (memdev.c). */

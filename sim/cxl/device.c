@@ -5,7 +5,8 @@
  * 8 bytes), Primary Mailbox (ID 2 at 0x88, 0x820 bytes: registers and a 2 KiB payload)
  * and Memory Device Status (ID 0x4000 at 0x8a8, 8 bytes), and the mailbox doorbell.
  *
- * Facts (QEMU): capability headers 16 bytes each from 0x10; Device Status version 2
+ * Facts (QEMU): capability headers 16 bytes each from 0x10, read 4 or 8 bytes at a
+ * time (the registers after them any size); Device Status version 2
  * with the event logs (8.1), 1 before; mailbox capabilities: payload size 2^11,
  * interrupt capable with MSI/MSI-X vector 7 (with the event series), background
  * completion interrupt capable (with background commands, 8.2); memory device status:
@@ -71,11 +72,14 @@ uint64_t pcisim_cxl_device_read(struct pcisim_pcifn *fn, uint64_t off, unsigned 
 	if (!t || !t->cregs.init || !t->cregs.ndecoders || !size || size > 8 || (size & (size - 1)) ||
 	    off + size > CXL_DEV_BLOCK_SIZE || (off & (size - 1)))
 		return 0;
-	bool payload = off >= CXL_MBOX_PAYLOAD && off < CXL_MEMDEV_OFFSET;
-	if (!payload && size < 4)
+	/* the capability array takes 4 and 8 bytes; the registers any size (mailbox_reg_read) */
+	if (off < CXL_DEV_STATUS_OFFSET && size < 4)
 		return 0;
-	if (off >= CXL_MBOX_OFFSET && off < CXL_MBOX_PAYLOAD)
-		pcisim_cxl_bg_update(t);
+	if (off >= CXL_MBOX_BG_STATUS && off < CXL_MBOX_BG_STATUS + 8) {
+		/* the progress as of now; a read changes nothing (completion is an event) */
+		uint64_t v = pcisim_cxl_bg_status(t) >> (8 * (off - CXL_MBOX_BG_STATUS));
+		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
+	}
 	return get_le(t->dregs + off, size);
 }
 

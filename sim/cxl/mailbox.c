@@ -414,15 +414,23 @@ static int get_security_state(struct call *c)
 	return CXL_MBOX_SUCCESS;
 }
 
+uint64_t pcisim_cxl_bg_status(const struct pcisim_cxl_type3 *t)
+{
+	if (!t->bg.running)
+		return get(t->dregs + CXL_MBOX_BG_STATUS, 8);
+	pcisim_time el = pcisim_cxl_now(t) - t->bg.start;
+	/* el < runtime (at most hours, in ps) keeps el * 100 far from overflowing */
+	uint64_t pct = el >= t->bg.runtime ? 100 : el * 100 / t->bg.runtime;
+	return t->bg.opcode | pct << 16;
+}
+
 void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t)
 {
 	if (!t->bg.running)
 		return;
 	uint8_t *d = t->dregs;
 	pcisim_time el = pcisim_cxl_now(t) - t->bg.start;
-	/* el < runtime (at most hours, in ps) keeps el * 100 far from overflowing */
-	uint64_t pct = el >= t->bg.runtime ? 100 : el * 100 / t->bg.runtime;
-	put64(d + CXL_MBOX_BG_STATUS, t->bg.opcode | pct << 16);
+	put64(d + CXL_MBOX_BG_STATUS, pcisim_cxl_bg_status(t));
 	if (el >= t->bg.runtime) {
 		t->bg.running = false;
 		if (t->fn.comp.sim)

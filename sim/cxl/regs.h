@@ -15,10 +15,12 @@
  *        else reads 0 and writes nothing. Writes go through a per-dword write mask;
  *        RAS status is RW1C (8.0 on; read-only before), an HDM decoder control write
  *        sets Committed from Commit and clears Error Not Committed.
- *      device block: the capability array and headers are read-only; 4- and 8-byte
- *        accesses to the registers, any size to the payload; a write that leaves
- *        Doorbell set runs the command at once (QEMU: synchronously in the MMIO
- *        write) and clears it.
+ *      device block: the capability array and headers are read-only and read 4 or 8
+ *        bytes at a time, the registers after them any size; writes: 4 bytes at
+ *        Mailbox Control (and Capabilities, which QEMU stores), 8 at Command, any
+ *        size to the payload, nothing elsewhere. A write that leaves Doorbell set
+ *        runs the command at once (QEMU: synchronously in the MMIO write) and
+ *        clears it. Background progress is computed at the read.
  *  - Reads never change state; nothing here makes a trace record.
  *  - A function that has no such block (not CXL, or a type 1 device's device block)
  *    reads as 0 and ignores writes.
