@@ -116,6 +116,27 @@ static void component_layout_8_0(void **state)
 	assert_int_equal(crd(d, CXL_HDM_CAP), 0x312); /* four decoders */
 	assert_int_equal(crd(d, CXL_RAS_CAP_CTRL), CXL_RAS_CAP_CTRL_MHRC);
 	tb_free(t);
+	/* pcisim's cxl-type1: RAS and Link, no HDM decoders, no device registers; a
+	 * switch's downstream port: RAS and Link; its upstream port: + HDM */
+	t = tb_ok("8.0",
+		  "  - {driver: cxl-type1, id: c1, bus: pcie.0}\n"
+		  "  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"
+		  "  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"
+		  "  - {driver: cxl-upstream, id: us, bus: rp0}\n"
+		  "  - {driver: cxl-downstream, id: ds, bus: us, port: 3, chassis: 2, slot: 1}\n",
+		  ", cxl: on");
+	struct pcisim_pcifn *c1 = tb_fn(t, "c1");
+	assert_int_equal(crd(c1, CXL_CM_CAP_HDR), 0x02110001);
+	assert_int_equal(crd(c1, CXL_CM_HDM_CAP_HDR), 0);
+	assert_int_equal(crd(c1, CXL_HDM_CAP), 0);
+	assert_int_equal(pcisim_cxl_device_read(c1, CXL_DEV_CAP_ARRAY, 8), 0);
+	assert_int_equal(crd(tb_fn(t, "ds"), CXL_CM_CAP_HDR), 0x02110001);
+	assert_int_equal(crd(tb_fn(t, "us"), CXL_CM_CAP_HDR), 0x03110001);
+	assert_int_equal(crd(tb_fn(t, "us"), CXL_HDM_CAP), 0x312);
+	/* the RAS status of a port is QEMU's plain masked store: a written 1 sets it */
+	cwr(tb_fn(t, "us"), CXL_RAS_UNC_STATUS, 0x10);
+	assert_int_equal(crd(tb_fn(t, "us"), CXL_RAS_UNC_STATUS), 0x10);
+	tb_free(t);
 }
 
 static void hdm_commit_rules(void **state)
