@@ -227,6 +227,50 @@ static void interleave_every_pair(void **state)
 	assert_int_equal(pcisim_cxl_ig_enc(384), -1);
 }
 
+/* decoder 0 of @f: [base, base + size), granularity 256 << ig, ways encoding iw, committed */
+static void program(struct pcisim_pcifn *f, uint64_t base, uint64_t size, unsigned ig, unsigned iw,
+		    uint32_t targets)
+{
+	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_BASE_LO, (uint32_t)base);
+	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_BASE_HI, (uint32_t)(base >> 32));
+	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_SIZE_LO, (uint32_t)size);
+	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_SIZE_HI, (uint32_t)(size >> 32));
+	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_TARGET_LO, targets);
+	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_CTRL, ig | iw << 4 | CXL_HDM_CTRL_COMMIT | CXL_HDM_CTRL_TYPE);
+}
+
+/* The same through a device decoder's registers: every IW encoding and IG */
+static void device_decoder_every_pair(void **state)
+{
+	(void)state;
+	struct tb *t = single("8.0"); /* one root port: the host bridge passes through */
+	struct pcisim_fabric *fab = pcisim_fabric_get(&t->sim);
+	struct pcisim_pcifn *d = tb_fn(t, "t0");
+	const unsigned ways[] = {1, 2, 3, 4, 6, 8, 12, 16};
+	for (unsigned wi = 0; wi < 8; wi++)
+		for (unsigned ig = 0; ig <= 6; ig++) {
+			unsigned iw = (unsigned)pcisim_cxl_ways_enc(ways[wi]);
+			uint64_t g = 256ull << ig, w = ways[wi];
+			program(d, PCISIM_CXL_FMW_START, 1ull << 32, ig, iw, 0);
+			for (uint64_t o = 0; o < 4 * w * g; o += g / 2 + 64) {
+				struct pcisim_cxl_route r;
+				assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + o, &r), 0);
+				assert_int_equal(r.dpa, (o / g / w) * g + o % g);
+			}
+		}
+	/* a second decoder's DPAs follow the first's share of it, plus its skip */
+	program(d, PCISIM_CXL_FMW_START, 1ull << 30, 0, 1, 0);
+	cwr(d, CXL_HDM_DEC(1) + CXL_HDM_BASE_LO, (uint32_t)((PCISIM_CXL_FMW_START + (1ull << 30)) & 0xf0000000u));
+	cwr(d, CXL_HDM_DEC(1) + CXL_HDM_BASE_HI, (uint32_t)((PCISIM_CXL_FMW_START + (1ull << 30)) >> 32));
+	cwr(d, CXL_HDM_DEC(1) + CXL_HDM_SIZE_LO, 0x10000000);
+	cwr(d, CXL_HDM_DEC(1) + CXL_HDM_TARGET_LO, 0x10000000); /* DPA skip 256 MiB */
+	cwr(d, CXL_HDM_DEC(1) + CXL_HDM_CTRL, CXL_HDM_CTRL_COMMIT);
+	struct pcisim_cxl_route r;
+	assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + (1ull << 30) + 0x40, &r), 0);
+	assert_int_equal(r.dpa, (1ull << 29) + (1ull << 28) + 0x40);
+	tb_free(t);
+}
+
 /* Two host bridges in a window (2-way, 256 B), each with two root ports (2-way, 512 B). */
 static const char two_level[] =
 	"version: 1\nname: t\n"
@@ -249,16 +293,6 @@ static const char two_level[] =
 	"  - {driver: cxl-type3, id: t2, bus: rp2, volatile-memdev: m2}\n"
 	"  - {driver: cxl-type3, id: t3, bus: rp3, volatile-memdev: m3}\n";
 
-static void program(struct pcisim_pcifn *f, uint64_t base, uint64_t size, unsigned ig, unsigned iw,
-		    uint32_t targets)
-{
-	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_BASE_LO, (uint32_t)base);
-	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_BASE_HI, (uint32_t)(base >> 32));
-	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_SIZE_LO, (uint32_t)size);
-	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_SIZE_HI, (uint32_t)(size >> 32));
-	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_TARGET_LO, targets);
-	cwr(f, CXL_HDM_DEC(0) + CXL_HDM_CTRL, ig | iw << 4 | CXL_HDM_CTRL_COMMIT | CXL_HDM_CTRL_TYPE);
-}
 
 static struct tb *two_level_programmed(void)
 {
@@ -839,6 +873,7 @@ int main(void)
 		cmocka_unit_test(reset_restores_registers),
 		cmocka_unit_test(interleave_every_pair),
 		cmocka_unit_test(decode_two_level),
+		cmocka_unit_test(device_decoder_every_pair),
 		cmocka_unit_test(host_bridge_passthrough),
 		cmocka_unit_test(device_registers),
 		cmocka_unit_test(mailbox_return_codes),
