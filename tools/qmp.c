@@ -346,6 +346,17 @@ struct kv {
 	const char *k, *v;
 };
 
+/* A value that starts with this byte is written into the step as it is (JSON) */
+#define RAW_VALUE '\x01'
+
+static void yval(char **b, size_t *n, size_t *cap, const char *v)
+{
+	if (v[0] == RAW_VALUE)
+		yraw(b, n, cap, v + 1);
+	else
+		yq(b, n, cap, v);
+}
+
 /* The time of an entry, exactly (the short form when it parses back to the same). */
 static void entry_time(pcisim_time t, char *buf, size_t n)
 {
@@ -375,7 +386,7 @@ static int run_step(struct pcisim_qmp *q, const char *action, const struct kv *p
 		yraw(&b, &n, &cap, ", ");
 		ykey(&b, &n, &cap, p->k);
 		yraw(&b, &n, &cap, ": ");
-		yq(&b, &n, &cap, p->v);
+		yval(&b, &n, &cap, p->v);
 	}
 	yraw(&b, &n, &cap, "}");
 
@@ -516,11 +527,24 @@ struct stepdesc {
 	struct kv p[64];
 	char num[64][32];
 	char *owned; /* a copy of an HMP line the parameters point into */
+	char *json[64]; /* RAW_VALUE-marked JSON texts of structured arguments */
 };
 
 static void stepdesc_free(struct stepdesc *sd)
 {
 	free(sd->owned);
+	for (size_t i = 0; i < 64; i++)
+		free(sd->json[i]);
+}
+
+/*
+ * QEMU's CXL commands (cxl-inject-poison, cxl-inject-uncorrectable-errors, ...) are
+ * timeline actions under their QMP names, with QMP's argument names: served as they
+ * are, arguments passed through (lists and objects as JSON, which is YAML's flow form).
+ */
+static bool served_action(const char *cmd)
+{
+	return !strncmp(cmd, "cxl-", 4) && pcisim_action_find(cmd);
 }
 
 /*
@@ -597,6 +621,38 @@ static int qmp_step(const char *cmd, const json_t *args, struct stepdesc *sd, js
 			return -1;
 		sd->action = "migrate";
 		sd->p[0] = (struct kv){"uri", uri};
+		return 1;
+	}
+	if (served_action(cmd)) {
+		size_t k = 0;
+		const char *key;
+		json_t *v;
+		json_object_foreach((json_t *)args, key, v)
+		{
+			if (k == 63) {
+				*err = error_obj("GenericError", "too many arguments (at most 63)");
+				return -1;
+			}
+			if (json_is_string(v)) {
+				sd->p[k].v = json_string_value(v);
+			} else if (json_is_integer(v)) {
+				snprintf(sd->num[k], sizeof(sd->num[k]), "%lld", (long long)json_integer_value(v));
+				sd->p[k].v = sd->num[k];
+			} else if (json_is_boolean(v)) {
+				sd->p[k].v = json_is_true(v) ? "on" : "off";
+			} else {
+				char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+				size_t len = text ? strlen(text) : 0;
+				if (!text || !(sd->json[k] = malloc(len + 2)))
+					abort();
+				sd->json[k][0] = RAW_VALUE;
+				memcpy(sd->json[k] + 1, text, len + 1);
+				free(text);
+				sd->p[k].v = sd->json[k];
+			}
+			sd->p[k++].k = key;
+		}
+		sd->action = cmd;
 		return 1;
 	}
 	return 0;
@@ -770,7 +826,7 @@ static char *entry_of(const struct stepdesc *sd)
 		yraw(&b, &n, &cap, ", ");
 		ykey(&b, &n, &cap, p->k);
 		yraw(&b, &n, &cap, ": ");
-		yq(&b, &n, &cap, p->v);
+		yval(&b, &n, &cap, p->v);
 	}
 	return b;
 }
@@ -799,6 +855,7 @@ int pcisim_qmp_entry(const char *cmd, const char *args_json, char **entry, char 
 	bool known = false;
 	for (size_t i = 0; qmp_commands[i]; i++)
 		known |= !strcmp(qmp_commands[i], cmd);
+	known |= served_action(cmd);
 	why[0] = 0;
 	if (!known) {
 		char buf[1024];
@@ -1030,6 +1087,14 @@ static json_t *dispatch(struct pcisim_qmp *q, const char *cmd, json_t *args, boo
 			json_object_set_new(o, "name", json_string(qmp_commands[i]));
 			json_array_append_new(a, o);
 		}
+		const char **acts = pcisim_action_names();
+		for (size_t i = 0; acts && acts[i]; i++)
+			if (served_action(acts[i])) {
+				json_t *o = json_object();
+				json_object_set_new(o, "name", json_string(acts[i]));
+				json_array_append_new(a, o);
+			}
+		free(acts);
 		return return_obj(a);
 	}
 	if (!strcmp(cmd, "query-pci"))
@@ -1056,7 +1121,7 @@ static json_t *dispatch(struct pcisim_qmp *q, const char *cmd, json_t *args, boo
 		return v ? return_obj(v) : error_obj(cls, "%s", desc);
 	}
 	if (!strcmp(cmd, "device_add") || !strcmp(cmd, "device_del") || !strcmp(cmd, "set_link") ||
-	    !strcmp(cmd, "migrate"))
+	    !strcmp(cmd, "migrate") || served_action(cmd))
 		return cmd_acting(q, cmd, args);
 	if (!strcmp(cmd, "migrate-set-capabilities"))
 		return cmd_migrate_caps(q, args);

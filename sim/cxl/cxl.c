@@ -8,4 +8,6 @@ void pcisim_cxl_register(void)
 	pcisim_drivers_add(pcisim_cxl_root_port_drivers);
 	pcisim_drivers_add(pcisim_cxl_switch_drivers);
 	pcisim_drivers_add(pcisim_cxl_type3_drivers);
+	pcisim_cxl_regs_register();
+	pcisim_cxl_type3_ops_init();
 }

@@ -13,6 +13,10 @@ extern const struct pcisim_driver pcisim_cxl_root_port_drivers[];
 extern const struct pcisim_driver pcisim_cxl_switch_drivers[];
 extern const struct pcisim_driver pcisim_cxl_type3_drivers[];
 
+/** The type 3 models' query keys (type3.c; before any device is created). */
+void pcisim_cxl_type3_ops_init(void);
+/** The register blocks' realize and reset hooks (memdev.c). */
+void pcisim_cxl_regs_register(void);
 /** Register the CXL device models. */
 void pcisim_cxl_register(void);
 

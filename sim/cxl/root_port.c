@@ -10,6 +10,7 @@
  *    set to a non-zero size; not hot-pluggable itself; no VMState.
  */
 #include "sim/cxl/cxl.h"
+#include "sim/cxl/cxl_state.h"
 #include "sim/cxl/dvsec.h"
 #include "sim/pcie/models.h"
 #include "sim/pcie/regs/acs.h"
@@ -73,7 +74,7 @@ const struct pcisim_driver pcisim_cxl_root_port_drivers[] = {
 		.hotpluggable = false, /* dc->hotpluggable = false */
 		.realize = cxl_rp_realize,
 		.vmsd_path = NULL, /* no VMStateDescription in QEMU */
-		PCISIM__ROOT_PORT_HOOKS,
+		PCISIM__ROOT_PORT_HOOKS_SIZED(sizeof(struct pcisim_cxl_slot_port)),
 	},
 	{0},
 };

@@ -24,6 +24,7 @@
 
 #include "sim/cxl/cxl.h"
 #include "sim/cxl/cxl_dvsec.h"
+#include "sim/cxl/cxl_state.h"
 #include "sim/cxl/dvsec.h"
 #include "sim/pcie/models.h"
 #include "sim/pcie/port.h"
@@ -230,6 +231,7 @@ const struct pcisim_driver pcisim_cxl_switch_drivers[] = {
 		.since = "7.1",
 		.help = "CXL Switch Upstream Port (19e5:a128; hw/pci-bridge/cxl_upstream.c)",
 		.kind = PCISIM_FN_UPSTREAM_PORT,
+		.size = sizeof(struct pcisim_cxl_port),
 		.props = cxl_up_props,
 		.pcie = true,
 		.bridge = true,
@@ -243,10 +245,10 @@ const struct pcisim_driver pcisim_cxl_switch_drivers[] = {
 		.needs = PCISIM_QEMU_CXL_DEVICES, /* the 7.1 CXL series */
 		.since = "7.1",
 		.help = "CXL Switch Downstream Port (19e5:a129; hw/pci-bridge/cxl_downstream.c)",
-		.props = cxl_down_props,
+				.props = cxl_down_props,
 		.realize = cxl_down_realize,
 		.vmsd_path = NULL, /* no VMStateDescription in QEMU */
-		PCISIM__DOWNSTREAM_PORT_HOOKS,
+		PCISIM__DOWNSTREAM_PORT_HOOKS_SIZED(sizeof(struct pcisim_cxl_slot_port)),
 	},
 	{
 		.name = "cxl-switch-mailbox-cci",

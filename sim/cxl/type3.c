@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "sim/cxl/cxl.h"
+#include "sim/cxl/cxl_state.h"
 #include "sim/cxl/dvsec.h"
 #include "sim/pcie/models.h"
 #include "sim/cxl/cxl_dvsec.h"
@@ -271,6 +272,31 @@ static const struct pcisim_prop_def ct1_props[] = {
 	{0},
 };
 
+/* the memory pages written through the device (memdev.c) */
+static void cxl_dev_destroy(struct pcisim_comp *c)
+{
+	pcisim_cxl_type3_free((struct pcisim_cxl_type3 *)c);
+}
+
+/* query_keys is filled in by pcisim_cxl_type3_ops_init() before any device exists */
+static struct pcisim_comp_ops cxl_dev_ops = {
+	.destroy = cxl_dev_destroy,
+	.query = pcisim_cxl_type3_query,
+};
+
+void pcisim_cxl_type3_ops_init(void)
+{
+	cxl_dev_ops.query_keys = pcisim_cxl_type3_query_keys();
+}
+
+static const struct pcisim_prop_gate ct3_gates[] = {
+	{"volatile-memdev", PCISIM_QEMU_CXL_VOLATILE, "8.0"},
+	{"persistent-memdev", PCISIM_QEMU_CXL_VOLATILE, "8.0"},
+	{"volatile-dc-memdev", PCISIM_QEMU_CXL_DCD, "9.1"},
+	{"num-dc-regions", PCISIM_QEMU_CXL_DCD, "9.1"},
+	{0},
+};
+
 const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 	{
 		.name = "cxl-type3",
@@ -278,7 +304,10 @@ const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 		.since = "7.1",
 		.help = "CXL Memory Device (Type 3) (8086:0d93; hw/mem/cxl_type3.c)",
 		.kind = PCISIM_FN_ENDPOINT,
+		.size = sizeof(struct pcisim_cxl_type3),
+		.ops = &cxl_dev_ops,
 		.props = ct3_props,
+		.prop_gates = ct3_gates,
 		.pcie = true,
 		.hotpluggable = true,
 		.realize = ct3_realize,
@@ -289,6 +318,8 @@ const struct pcisim_driver pcisim_cxl_type3_drivers[] = {
 		.name = "cxl-type1",
 		.help = "CXL Type 1 accelerator, CXL.cache without HDM (pcisim's model of the local device in seeds/cxl-hotunplug-fault-guide.txt; 1b36:00f1)",
 		.kind = PCISIM_FN_ENDPOINT,
+		.size = sizeof(struct pcisim_cxl_type3),
+		.ops = &cxl_dev_ops,
 		.props = ct1_props,
 		.pcie = true,
 		.hotpluggable = true,

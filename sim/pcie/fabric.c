@@ -371,7 +371,6 @@ static unsigned anon_counter(struct pcisim_fabric *fab, const char *driver)
 static int fn_save(struct pcisim_comp *c, struct pcisim_blob *out);
 static int fn_load(struct pcisim_comp *c, struct pcisim_blob_reader *in, struct pcisim_diag *d);
 static void fn_describe(struct pcisim_comp *c, FILE *out);
-static int fn_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v);
 
 static void fn_comp_destroy(struct pcisim_comp *c)
 {
@@ -431,7 +430,7 @@ static const struct pcisim_comp_ops *fn_ops(const struct pcisim_driver *drv)
 	if (!ops->describe)
 		ops->describe = fn_describe;
 	if (!ops->query) {
-		ops->query = fn_query;
+		ops->query = pcisim_fn_query;
 		ops->query_keys = pcisim_regdesc_names();
 	}
 	ops->destroy = fn_comp_destroy;
@@ -775,7 +774,7 @@ static void fn_describe(struct pcisim_comp *c, FILE *out)
 }
 
 /* Named state of any function: its registers by name (regdesc), power, address. */
-static int fn_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+int pcisim_fn_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
 {
 	struct pcisim_pcifn *fn = pcisim_to_fn(c);
 	if (!strcmp(key, "powered")) {

@@ -256,6 +256,12 @@ void pcisim_fabric_reset(struct pcisim_fabric *fab, enum pcisim_reset_kind kind)
 void pcisim_fn_save_config(struct pcisim_pcifn *fn, struct pcisim_blob *out);
 int pcisim_fn_load_config(struct pcisim_pcifn *fn, struct pcisim_blob_reader *in,
 			  struct pcisim_diag *d);
+/**
+ * pcisim_fn_query() - a function's named state as every model has it (powered, bdf,
+ * config registers by regdesc name): the default query, and what a model's own query
+ * falls back to for keys it does not know.
+ */
+int pcisim_fn_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v);
 /** A function's identity and registers for dumps. */
 void pcisim_fn_describe(struct pcisim_pcifn *fn, FILE *out);
 

@@ -80,6 +80,28 @@ enum {
 	PCISIM_QEMU_VIRTIO_FLR_PROP = 1 << 20,
 	/* ... and defaults on */
 	PCISIM_QEMU_VIRTIO_FLR = 1 << 21,
+	/* CXL components have four HDM decoders (7.2: one) */
+	PCISIM_QEMU_CXL_HDM_MULTI = 1 << 22,
+	/*
+	 * CXL RAS error injection: cxl-inject-uncorrectable-errors and
+	 * cxl-inject-correctable-error, RAS status RW1C with multiple header recording
+	 */
+	PCISIM_QEMU_CXL_RAS_INJECT = 1 << 23,
+	/* CXL event logs with records, interrupt policy and cxl-inject-*-event */
+	PCISIM_QEMU_CXL_EVENTS = 1 << 24,
+	/* CXL poison list: Get Poison List, Inject/Clear Poison and cxl-inject-poison */
+	PCISIM_QEMU_CXL_POISON = 1 << 25,
+	/* CXL mailbox background commands: Sanitize, Get Security State */
+	PCISIM_QEMU_CXL_BG_CMDS = 1 << 26,
+	/* cxl-type3 volatile-memdev and persistent-memdev (7.2: memdev only) */
+	PCISIM_QEMU_CXL_VOLATILE = 1 << 27,
+	/* cxl-type3 dynamic capacity: volatile-dc-memdev, num-dc-regions */
+	PCISIM_QEMU_CXL_DCD = 1 << 28,
+	/*
+	 * a pxb-cxl with one root port passes accesses through without HDM decoders,
+	 * unless its hdm_for_passthrough property (which comes with it) is set
+	 */
+	PCISIM_QEMU_CXL_HB_PASSTHROUGH = 1 << 29,
 };
 
 /** A memory backend the machine was given (QEMU -object memory-backend-*). */

@@ -160,8 +160,10 @@ void pcisim__usp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
 /** A downstream port's capability offsets found and its slot set up (port_driver.c). */
 void pcisim__dsp_done(struct pcisim_pcifn *fn);
 /** The driver hooks of every hot-pluggable downstream port. */
-#define PCISIM__DOWNSTREAM_PORT_HOOKS                                                  \
-	PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_DOWNSTREAM_PORT, pcisim_port_reset), .hotpluggable = true
+#define PCISIM__DOWNSTREAM_PORT_HOOKS PCISIM__DOWNSTREAM_PORT_HOOKS_SIZED(sizeof(struct pcisim_port))
+#define PCISIM__DOWNSTREAM_PORT_HOOKS_SIZED(model_size)                                         \
+	PCISIM_PORT_DRIVER_HOOKS_SIZED(PCISIM_FN_DOWNSTREAM_PORT, pcisim_port_reset, model_size), \
+		.hotpluggable = true
 
 /*
  * rp_realize() with a model's class hooks (ioh3420, cxl-rp): the fixed offsets and
@@ -187,6 +189,8 @@ int pcisim__rp_realize(struct pcisim_pcifn *fn, const struct pcisim__rp_model *m
 void pcisim__rp_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
 /** The driver hooks every root port shares (port_driver.c). */
 #define PCISIM__ROOT_PORT_HOOKS PCISIM_PORT_DRIVER_HOOKS(PCISIM_FN_ROOT_PORT, pcisim__rp_reset)
+#define PCISIM__ROOT_PORT_HOOKS_SIZED(model_size) \
+	PCISIM_PORT_DRIVER_HOOKS_SIZED(PCISIM_FN_ROOT_PORT, pcisim__rp_reset, model_size)
 
 /* ---- extended capabilities QEMU may lay over others (models.c) ---- */
 

@@ -23,9 +23,14 @@ int pcisim_port_unplug_request(struct pcisim_pcifn *bridge, struct pcisim_pcifn 
 			       struct pcisim_diag *d);
 extern const struct pcisim_comp_ops pcisim_port_ops;
 
-/* The driver fields every port model with a slot shares (root and downstream ports). */
-#define PCISIM_PORT_DRIVER_HOOKS(port_kind, reset_fn)                                        \
-	.kind = (port_kind), .size = sizeof(struct pcisim_port), .pcie = true, .bridge = true, \
+/*
+ * The driver fields every port model with a slot shares (root and downstream ports);
+ * _SIZED for a model whose struct embeds struct pcisim_port first (the CXL ports).
+ */
+#define PCISIM_PORT_DRIVER_HOOKS(port_kind, reset_fn) \
+	PCISIM_PORT_DRIVER_HOOKS_SIZED(port_kind, reset_fn, sizeof(struct pcisim_port))
+#define PCISIM_PORT_DRIVER_HOOKS_SIZED(port_kind, reset_fn, model_size)                      \
+	.kind = (port_kind), .size = (model_size), .pcie = true, .bridge = true,              \
 	.cfg_write = pcisim_port_cfg_write, .reset = (reset_fn),                              \
 	.pre_plug = pcisim_port_pre_plug, .plug = pcisim_port_plug,                          \
 	.unplug_request = pcisim_port_unplug_request, .ops = &pcisim_port_ops

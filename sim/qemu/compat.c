@@ -150,6 +150,31 @@ void pcisim_qemu_compat_update(struct pcisim_machine *m)
 	/* 7.1: the CXL type 3 series (hw/cxl, hw/mem/cxl_type3.c, pxb-cxl, cxl-rp) */
 	if (bin >= PCISIM_QEMU(7, 1))
 		f |= PCISIM_QEMU_CXL_DEVICES;
+	/*
+	 * The CXL series after 7.2 (docs/cxl.md lists what each adds):
+	 * 8.0: "hw/cxl: Multiple HDM decoder support" (four decoders per component),
+	 * "hw/pxb-cxl: Support passthrough HDM Decoders unless overridden"
+	 * (hdm_for_passthrough),
+	 * "hw/cxl: Multi-Region CXL Type-3 Devices (Volatile and Persistent)"
+	 * (volatile-memdev, persistent-memdev) and
+	 * "hw/mem/cxl_type3: Add CXL RAS Error Injection Support" (QMP
+	 * cxl-inject-uncorrectable-errors / -correctable-error, RAS Error Capability
+	 * 0x200 with status RW1C);
+	 * 8.1: the event log series ("hw/cxl/events: Wire up get/clear event mailbox
+	 * commands", cxl-inject-general-media/dram/memory-module-event) and poison
+	 * ("hw/cxl: QMP based poison injection support", Get/Inject/Clear Poison);
+	 * 8.2: mailbox background operations with Sanitize, and Get Security State.
+	 */
+	if (bin >= PCISIM_QEMU(8, 0))
+		f |= PCISIM_QEMU_CXL_HDM_MULTI | PCISIM_QEMU_CXL_RAS_INJECT | PCISIM_QEMU_CXL_VOLATILE |
+		     PCISIM_QEMU_CXL_HB_PASSTHROUGH;
+	if (bin >= PCISIM_QEMU(8, 1))
+		f |= PCISIM_QEMU_CXL_EVENTS | PCISIM_QEMU_CXL_POISON;
+	if (bin >= PCISIM_QEMU(8, 2))
+		f |= PCISIM_QEMU_CXL_BG_CMDS;
+	/* 9.1: "hw/mem/cxl_type3: Add support to create DC regions to type3 memory devices" */
+	if (bin >= PCISIM_QEMU(9, 1))
+		f |= PCISIM_QEMU_CXL_DCD;
 	m->compat = f;
 }
 

@@ -216,5 +216,6 @@ void pcisim_qemu_register(void)
 	pcisim_migration_register();
 	pcisim_aer_inject_register();
 	pcisim_acpi_pcihp_register();
+	pcisim_qmp_cxl_register();
 	pcisim_qemu_models_register();
 }

@@ -35,6 +35,8 @@ void pcisim_monitor_register(void);
 void pcisim_migration_register(void);
 /** pcie_aer_inject_error (hmp_aer_inject.c). */
 void pcisim_aer_inject_register(void);
+/** The cxl-inject-* QMP commands (qmp_cxl.c). */
+void pcisim_qmp_cxl_register(void);
 /** The q35 built-ins and pxb expander bridges. */
 void pcisim_qemu_models_register(void);
 /** Everything above, in that order. */

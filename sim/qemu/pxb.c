@@ -20,6 +20,7 @@
  * The pxb-cxl host bridge's CHBS component registers (ACPI CEDT) are not config
  * space and are sim/cxl's.
  */
+#include "sim/cxl/cxl_state.h"
 #include "sim/pcie/models.h"
 #include "sim/qemu/machine.h"
 #include "sim/pcie/regs/pci.h"
@@ -88,7 +89,12 @@ static const struct pcisim_prop_def pxb_cxl_props[] = {
 	 false},
 	{"bypass_iommu", PCISIM_PROP_BOOL, "devices below bypass the IOMMU (default off)", 0, 0, NULL, false},
 	{"hdm_for_passthrough", PCISIM_PROP_BOOL,
-	 "HDM decoders even with a single root port (default off)", 0, 0, NULL, false},
+	 "HDM decoders even with a single root port (default off)", 0, 0, NULL, true},
+	{0},
+};
+
+static const struct pcisim_prop_gate pxb_cxl_gates[] = {
+	{"hdm_for_passthrough", PCISIM_QEMU_CXL_HB_PASSTHROUGH, "8.0"},
 	{0},
 };
 
@@ -106,7 +112,9 @@ const struct pcisim_driver pcisim_pxb_drivers[] = {
 		.since = "7.1",
 		.help = "CXL Host Bridge (hw/pci-bridge/pci_expander_bridge.c)",
 		.kind = PCISIM_FN_HOST_BRIDGE,
+		.size = sizeof(struct pcisim_cxl_port), /* its CHBS component registers */
 		.props = pxb_cxl_props,
+		.prop_gates = pxb_cxl_gates,
 		.realize = pxb_cxl_realize,
 	},
 	{0},

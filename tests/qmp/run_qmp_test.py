@@ -229,6 +229,51 @@ def case_save_roundtrip(pcisim, tmp):
             fail("the saved scenario lacks %r:\n%s" % (needle, text))
 
 
+def case_cxl(pcisim, tmp):
+    """QEMU's cxl-inject-* commands over QMP: each runs as its timeline action (a list
+    argument passed through as it is), and the saved session replays to serve's hash."""
+    sock = os.path.join(tmp, "qmp.sock")
+    saved = os.path.join(tmp, "session.yaml")
+    trace = os.path.join(tmp, "serve.jsonl")
+    scen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cxl-t3.yaml")
+    err = open(os.path.join(tmp, "serve.err"), "w+")
+    out = open(os.path.join(tmp, "serve.out"), "w+")
+    p = subprocess.Popen([pcisim, "serve", scen, "--qmp", "unix:" + sock, "--event-hold", "0",
+                          "--trace-out", trace], stdout=out, stderr=err)
+    wait_listening(err, "qmp")
+    got = socat_session(sock, [
+        '{"execute": "qmp_capabilities"}',
+        '{"execute": "cxl-inject-poison", "arguments": {"path": "/machine/peripheral/t0", "start": 4096, "length": 128}}',
+        '{"execute": "cxl-inject-uncorrectable-errors", "arguments": {"path": "/machine/peripheral/t0", '
+        '"errors": [{"type": "cache-data-parity", "header": [3, 4]}]}}',
+        '{"execute": "cxl-inject-poison", "arguments": {"path": "/machine/peripheral/nope", "start": 0, "length": 64}}',
+        '{"execute": "query-commands"}',
+        '{"execute": "x-pcisim-save", "arguments": {"file": "%s"}}' % saved,
+        '{"execute": "quit"}',
+    ])
+    rc, summary = finish(p, out)
+    expect_eq("exit status", rc, 0)
+    lines = got.splitlines()
+    expect_eq("cxl-inject-poison", lines[2], '{"return": {}}')
+    expect_eq("cxl-inject-uncorrectable-errors", lines[3], '{"return": {}}')
+    if not lines[4].startswith('{"error": {"class": "GenericError"'):
+        fail("cxl-inject-poison on an unknown path: %r" % lines[4])
+    if '{"name": "cxl-inject-poison"}' not in lines[5]:
+        fail("query-commands lacks cxl-inject-poison: %r" % lines[5])
+    with open(trace) as f:
+        injected = [json.loads(ln) for ln in f if '"cxl.inject"' in ln]
+    cmds = [r.get("fields", r).get("command") for r in injected]
+    if "cxl-inject-poison" not in cmds or "cxl-inject-uncorrectable-errors" not in cmds:
+        fail("the trace lacks the cxl.inject records: %r" % injected)
+    sim = subprocess.run([pcisim, "simulate", saved], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         timeout=120)
+    h1 = re.search(r"trace hash: ([0-9a-f]{16})", summary)
+    h2 = re.search(r"trace hash: ([0-9a-f]{16})", sim.stdout.decode())
+    if not h1 or not h2:
+        fail("no trace hash: serve %r, simulate %r %r" % (summary, sim.stdout.decode(), sim.stderr.decode()))
+    expect_eq("the saved session's hash", h2.group(1), h1.group(1))
+
+
 def qemu_echo(line):
     """QEMU's readline echo of a typed line: after each byte, back over the line, the line, ESC [ K."""
     return "".join("\x1b[D" * (i - 1) + line[:i] + "\x1b[K" for i in range(1, len(line) + 1)) + "\r\n"
@@ -553,12 +598,13 @@ CASES = {
     "import_guide_session": case_import_guide_session,
     "import_bad": case_import_bad,
     "serve_bad": case_serve_bad,
+    "cxl": case_cxl,
 }
 
 if __name__ == "__main__":
     pcisim, case = os.path.abspath(sys.argv[1]), sys.argv[2]
     for tool in ("socat", "nc"):
-        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "stop_and_limits", "hmp_nc") and not shutil.which(tool):
+        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "stop_and_limits", "hmp_nc", "cxl") and not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             sys.exit(77)
     tmp = tempfile.mkdtemp(prefix="pcisim-qmp-")

@@ -1,0 +1,162 @@
+/*
+ * The register and memory state behind the CXL models' config space: what QEMU keeps
+ * in CXLComponentState (component registers), CXLDeviceState and CXLCCI (device
+ * registers, mailbox) and CXLType3Dev (memory, LSA, poison, event logs, RAS error
+ * queue). sim/cxl's own files share it; other layers use regs.h, hdm.h and memdev.h.
+ *
+ * A model that has component registers embeds struct pcisim_pcifn first (its driver's
+ * .size) and then struct pcisim_cxl_cregs: cxl-upstream and pxb-cxl are struct
+ * pcisim_cxl_port, cxl-rp and cxl-downstream struct pcisim_cxl_slot_port (a struct
+ * pcisim_port first), cxl-type3 and cxl-type1 struct pcisim_cxl_type3.
+ * pcisim_cxl_cregs_of() and pcisim_cxl_type3_of() find them from a function.
+ */
+#ifndef PCISIM_CXL_CXL_STATE_H
+#define PCISIM_CXL_CXL_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/cxl/memdev.h"
+#include "sim/cxl/regs.h"
+#include "sim/pcie/fabric.h"
+#include "sim/core/irq.h"
+#include "sim/pcie/port.h"
+
+/* An uncorrectable error queued for the RAS header log (QEMU CXLError). */
+struct pcisim_cxl_ras_err {
+	uint8_t type; /* RAS Uncorrectable Error Status bit */
+	uint32_t header[CXL_RAS_HEADER_DWORDS_QMP];
+};
+#define PCISIM_CXL_RAS_QUEUE_MAX 64
+
+/* The component register block's CXL.cache/mem area (QEMU ComponentRegisters). */
+struct pcisim_cxl_cregs {
+	uint32_t cm[PCISIM_CXL_CM_SIZE / 4];
+	uint32_t wmask[PCISIM_CXL_CM_SIZE / 4];
+	unsigned ndecoders;
+	bool device;   /* device HDM decoders (DPA skip), not a port's target list */
+	bool ras_rw1c; /* RAS status RW1C and the error queue (PCISIM_QEMU_CXL_RAS_INJECT) */
+	bool init;
+	int kind;            /* enum pcisim_cxl_comp */
+	uint8_t port_number; /* Link Capabilities Port Number (decoders' targets name it) */
+	struct pcisim_cxl_ras_err errs[PCISIM_CXL_RAS_QUEUE_MAX]; /* [0] is in the header log */
+	unsigned nerrs;
+};
+
+/* cxl-upstream and pxb-cxl */
+struct pcisim_cxl_port {
+	struct pcisim_pcifn fn;
+	struct pcisim_cxl_cregs cregs;
+};
+/* cxl-rp and cxl-downstream: ports with a slot (sim/pcie/port.h) */
+struct pcisim_cxl_slot_port {
+	struct pcisim_port port;
+	struct pcisim_cxl_cregs cregs;
+};
+
+/* Event logs (CXL r3.1 §8.2.9.2): informational, warning, failure, fatal. */
+enum { PCISIM_CXL_EVENT_LOGS = 4 };
+#define PCISIM_CXL_EVENT_LOG_MAX 8 /* QEMU CXL_TEST_EVENT_OVERFLOW: records kept per log */
+
+struct pcisim_cxl_event_log {
+	uint8_t recs[PCISIM_CXL_EVENT_LOG_MAX][PCISIM_CXL_EVENT_RECORD]; /* oldest first */
+	unsigned n;
+	uint16_t next_handle;
+	uint16_t overflow_count;
+	uint64_t first_overflow_ts, last_overflow_ts;
+	bool irq_enabled; /* Set Event Interrupt Policy chose MSI/MSI-X (vector 2 + log) */
+};
+
+struct pcisim_cxl_poison {
+	uint64_t start, length; /* bytes, 64-byte aligned */
+	uint8_t type;           /* 1 external, 2 internal (QMP), 3 injected (mailbox) */
+};
+#define PCISIM_CXL_POISON_MAX 256 /* QEMU CXL_POISON_LIST_LIMIT */
+
+/* 4 KiB of device memory or LSA, written at least once (reads of others give 0). */
+struct pcisim_cxl_page {
+	uint64_t key; /* page number; LSA pages have bit 63 set */
+	uint8_t *data;
+};
+
+/* MSI-X vectors of a type 3 device (QEMU enum CXL_T3_MSIX_VECTOR) */
+#define PCISIM_CXL_MSIX_VECTORS 8
+#define PCISIM_CXL_MSIX_EVENT(log) (2 + (log)) /* CXL_T3_MSIX_EVENT_START + log */
+#define PCISIM_CXL_MSIX_MBOX 7                 /* after the five event logs */
+
+struct pcisim_cxl_type3 {
+	struct pcisim_pcifn fn;
+	struct pcisim_cxl_cregs cregs;
+	uint8_t dregs[CXL_DEV_BLOCK_SIZE]; /* device register block as the guest reads it */
+	unsigned compat;
+	uint64_t vmem, pmem, lsa_size; /* bytes */
+	struct {
+		bool running;
+		uint16_t opcode;
+		pcisim_time start, runtime;
+		pcisim_timer done; /* the completion event */
+	} bg;
+	struct {
+		bool set;
+		uint64_t host_set;
+		pcisim_time last_set;
+	} ts;
+	struct pcisim_cxl_poison poison[PCISIM_CXL_POISON_MAX]; /* oldest first */
+	unsigned npoison;
+	bool poison_overflowed;
+	uint64_t poison_overflow_ts;
+	struct pcisim_cxl_event_log logs[PCISIM_CXL_EVENT_LOGS];
+	struct pcisim_cxl_page *pages; /* sorted by key */
+	size_t npages, cappages;
+	uint64_t aer_injected; /* AER internal errors raised by CXL RAS injection */
+	struct pcisim_irq msix[PCISIM_CXL_MSIX_VECTORS]; /* "msix0".."msix7" */
+};
+
+/** The component registers of @fn, or NULL when it has none. */
+struct pcisim_cxl_cregs *pcisim_cxl_cregs_of(struct pcisim_pcifn *fn);
+/** @fn as a type 3 device, or NULL. */
+struct pcisim_cxl_type3 *pcisim_cxl_type3_of(struct pcisim_pcifn *fn);
+
+/**
+ * pcisim_cxl_cregs_init() - QEMU cxl_component_register_init_common() for a
+ * component of kind @comp (enum pcisim_cxl_comp) on a machine with @compat.
+ */
+void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat);
+/** QEMU cxl_device_register_init_t3(): the device register block's reset values. */
+void pcisim_cxl_dregs_init(struct pcisim_cxl_type3 *t);
+/** The sim time of @t (the mailbox's clock). */
+pcisim_time pcisim_cxl_now(const struct pcisim_cxl_type3 *t);
+/**
+ * pcisim_cxl_msix_notify() - QEMU msix_notify(): a message on vector @vec when MSI-X
+ * is enabled and not masked as a whole (the vector table's own masks are not modelled).
+ */
+void pcisim_cxl_msix_notify(struct pcisim_cxl_type3 *t, unsigned vec);
+/** The device's timestamp in ns (Set Timestamp's value advanced by sim time; 0 unset). */
+uint64_t pcisim_cxl_timestamp(const struct pcisim_cxl_type3 *t);
+/**
+ * pcisim_cxl_type3_query() - a type 3 device's named state for expectations: poison
+ * list count and overflow, RAS status and First Error Pointer, Event Status and the
+ * records per log (pcisim_cxl_type3_query_keys()); other keys as every function.
+ */
+int pcisim_cxl_type3_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v);
+const char *const *pcisim_cxl_type3_query_keys(void);
+/**
+ * pcisim_cxl_bg_update() - QEMU's bg_timercb as of now: a background command's percent
+ * complete, and at its end its effect, Status bit 0 cleared and the interrupt.
+ */
+void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t);
+/** Background Command Status as of now, computed without changing anything. */
+uint64_t pcisim_cxl_bg_status(const struct pcisim_cxl_type3 *t);
+/** Sanitize's end: the media overwritten with zeros and ready again (memdev.c). */
+void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t);
+/** The label storage area at @off: -1 past its end (memdev.c). */
+int pcisim_cxl_lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write);
+/** Free what a type 3 device allocated (memory pages). */
+void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t);
+
+static inline uint32_t pcisim_cxl_cm32(const struct pcisim_cxl_cregs *r, unsigned off)
+{
+	return r->cm[off / 4];
+}
+
+#endif
