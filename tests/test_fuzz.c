@@ -378,7 +378,13 @@ static void a_time_budget_ends_the_campaign(void **state)
 	json_t *j = json_loads(txt, 0, NULL);
 	assert_non_null(j);
 	assert_true(jint(j, "runs") > 50);
-	assert_true(json_real_value(json_object_get(j, "seconds")) < 2.0);
+	/*
+	 * It ran for its budget and then ended (without a budget a --time campaign never
+	 * would). How long past the budget depends on the machine's load (sanitizer builds
+	 * on a busy 2-core machine took over 2 s), so the bound is loose: speed is bench/'s.
+	 */
+	double secs = json_real_value(json_object_get(j, "seconds"));
+	assert_true(secs >= 0.2 && secs < 60.0);
 	json_decref(j);
 	free(txt);
 }
