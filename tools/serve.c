@@ -51,8 +51,8 @@ static const struct pcisim_option options[] = {
 	{OPT_SETTLE, "--settle", NULL, PCISIM_OPTARG_TIME, "TIME",
 	 "auto mode's bound on one settling run (default 60s)", 0, NULL},
 	{OPT_EVENT_HOLD, "--event-hold", NULL, PCISIM_OPTARG_INT, "MS",
-	 "hold events that follow a reply this many wall-clock milliseconds, so a reply is read "
-	 "alone (default 100; at most 60000)",
+	 "hold events that follow a reply, and a reply that follows events, this many wall-clock "
+	 "milliseconds, so each is read alone (default 100; at most 60000)",
 	 0, NULL},
 	{OPT_HMP_IDLE_CLOSE, "--hmp-idle-close", NULL, PCISIM_OPTARG_INT, "MS",
 	 "close an HMP connection idle this many wall-clock ms (default 0: never), so 'echo CMD | "
@@ -81,6 +81,7 @@ struct client {
 	char *held; /* events waiting for their hold to pass */
 	size_t nheld;
 	long long held_until; /* ms, monotonic */
+	bool sent_held;       /* held output went out since the client's last command */
 	long long last_input; /* ms, monotonic */
 };
 
@@ -275,8 +276,10 @@ static void send_all(struct client *c, const char *s, size_t n)
 
 static void flush_held(struct client *c)
 {
-	if (c->nheld)
+	if (c->nheld) {
 		send_all(c, c->held, c->nheld);
+		c->sent_held = true;
+	}
 	free(c->held);
 	c->held = NULL;
 	c->nheld = 0;
@@ -387,8 +390,26 @@ static bool serve_input(struct client *cl, size_t ncl, struct client *c, struct 
 			used += end;
 			log_lines(at, "<-", out, strlen(out));
 		}
+		/*
+		 * Events the client may not have read yet (sent since its last command, or due
+		 * now): the reply waits the hold too, so that a client reading one reply per
+		 * recv() (the guide's script) gets the events alone and then the reply, not
+		 * both in one read.
+		 */
+		bool unread = c->nheld || c->sent_held;
 		flush_held(c);
-		send_all(c, out, strlen(out));
+		c->sent_held = false;
+		if (unread && !c->hmp && o->hold_ms) {
+			size_t len = strlen(out);
+			c->held = malloc(len + 1);
+			if (!c->held)
+				abort();
+			memcpy(c->held, out, len + 1);
+			c->nheld = len;
+			c->held_until = now_ms() + (long long)o->hold_ms;
+		} else {
+			send_all(c, out, strlen(out));
+		}
 		free(out);
 		distribute(cl, ncl, q, o->hold_ms);
 	}
