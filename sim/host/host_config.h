@@ -5,7 +5,7 @@
  *
  *   host: {os: linux, pciehp: on, acpi_pcihp: off, boot: 0s,
  *          aer: on, dpc: on, aer_reset_on_need_reset: off,
- *          vfio_remedy: none, vfio_notify: 1ms,
+ *          vfio_remedy: none, vfio_notify: 1ms, eeh_max_freezes: 5,
  *          drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on,
  *                           callback_time: 5ms, reads_device: on, cor_error_detected: off,
  *                           vfio: off, guest: {...}}}}
@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/core/time.h"
 
@@ -58,6 +59,9 @@ enum pcisim_vfio_remedy {
 	PCISIM_VFIO_SERIALIZE,       /* the guest is signalled after the host's recovery */
 };
 
+/* arch/powerpc/kernel/eeh.c: u32 eeh_max_freezes = 5 (debugfs eeh_max_freezes) */
+#define PCISIM_EEH_MAX_FREEZES_DEFAULT 5
+
 /** struct pcisim_host_config - every key of the host: section, defaults filled in. */
 struct pcisim_host_config {
 	bool pciehp;             /* the native hot-plug driver is loaded (default on) */
@@ -68,6 +72,7 @@ struct pcisim_host_config {
 	bool reset_on_need_reset; /* Linux commit d0a2dee7d4 (2025) */
 	enum pcisim_vfio_remedy vfio_remedy;
 	pcisim_time vfio_notify; /* eventfd -> QEMU -> the guest's virtual AER interrupt */
+	uint32_t eeh_max_freezes; /* EEH: freezes of a PE within an hour before it is removed */
 	struct pcisim_host_drv *drivers; /* in the order the section lists them */
 	size_t ndrivers;
 };

@@ -14,7 +14,7 @@
 static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
 					   /* error handling: AER, DPC, the drivers, vfio */
 					   "aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
-					   "vfio_notify", "dpc", NULL};
+					   "vfio_notify", "dpc", "eeh_max_freezes", NULL};
 
 static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", NULL};
 static const char *const ers_choices[] = {"absent", "none", "can_recover", "need_reset",
@@ -120,6 +120,12 @@ static int parse_error_handling(struct pcisim_sim *sim, struct pcisim_host_confi
 	if ((n = pcisim_ymap_get(node, "vfio_notify")) &&
 	    (rc = pcisim_yget_time(n, "'vfio_notify'", &cfg->vfio_notify, d)))
 		return rc;
+	if ((n = pcisim_ymap_get(node, "eeh_max_freezes"))) {
+		uint64_t v;
+		if ((rc = pcisim_yget_u64(n, "'eeh_max_freezes'", 0, 0xffffffffu, &v, d)))
+			return rc;
+		cfg->eeh_max_freezes = (uint32_t)v;
+	}
 	if ((n = pcisim_ymap_get(node, "drivers"))) {
 		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "a mapping of device ids to driver behaviour", d)))
 			return rc;
@@ -149,6 +155,7 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		.pciehp = true,
 		.acpi_pcihp = pcisim_fabric_get(sim)->machine.acpi_pcihp_bridges,
 		.vfio_notify = 1 * PCISIM_MS,
+		.eeh_max_freezes = PCISIM_EEH_MAX_FREEZES_DEFAULT,
 	};
 	if ((n = pcisim_ymap_get(node, "pciehp")) && (rc = pcisim_yget_bool(n, "'pciehp'", &cfg.pciehp, d)))
 		return rc;

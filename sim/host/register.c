@@ -7,6 +7,7 @@
 #include "sim/host/aer_recovery.h"
 #include "sim/host/aer_service.h"
 #include "sim/host/dpc_service.h"
+#include "sim/host/eeh_core.h"
 #include "sim/host/host.h"
 #include "sim/host/host_section.h"
 #include "sim/host/pciehp.h"
@@ -20,6 +21,7 @@ void pcisim_host_register(void)
 	pcisim_record_kinds_add(pcisim_host_kinds);
 	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
+	pcisim_record_kinds_add(pcisim_host_eeh_kinds);
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they
