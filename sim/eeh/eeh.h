@@ -143,6 +143,9 @@ unsigned pcisim_eeh_pe_rtas_state(const struct pcisim_eeh_pe *pe);
  */
 bool pcisim_eeh_access(struct pcisim_pcifn *fn, enum pcisim_eeh_access a, uint64_t addr);
 
+/** The address of @fn's first memory BAR (0 when it has none): where its MMIO goes. */
+uint64_t pcisim_eeh_fn_mmio_base(const struct pcisim_pcifn *fn);
+
 /** Register the PHB model, the RTAS actions, the record and expectation kinds. */
 void pcisim_eeh_register(void);
 

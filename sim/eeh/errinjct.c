@@ -13,7 +13,8 @@
  * Checks, each returning the parameter error (-3): an unknown token; a work buffer
  * not 1 KiB aligned, or never written; a function above DMA_WR_TARGET; no PE at the
  * configuration address and BUID; a memory or I/O function whose address (under its
- * mask) lies in no BAR of the PE's functions ("an address outside the PE").
+ * non-zero mask) lies in no BAR of the PE's functions ("an address outside the PE"; a
+ * zero mask matches any address).
  * The other error types (fatal, recovered events, cache, SLB, TLB and page corruption,
  * platform-specific, upstream I/O error) are processor and platform errors with no
  * effect on the PCI model: accepted (0) and recorded.
@@ -213,8 +214,10 @@ static const uint8_t *guest_buf(struct pcisim_eeh_state *s, uint64_t addr)
 static bool addr_in_pe(struct pcisim_sim *sim, const struct pcisim_eeh_pe *pe, uint64_t addr,
 		       uint64_t mask, bool io)
 {
+	if (!mask)
+		return true; /* any address: the PE's own among them */
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	uint64_t a = addr & (mask ? mask : UINT64_MAX);
+	uint64_t a = addr & mask;
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
 		if (fn->comp.removed || !pcisim_eeh_pe_contains(pe, fn))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sim/core/trace.h"
+#include "sim/pcie/regs/pci.h"
 
 static const struct pcisim_ext_key eeh_key = {"eeh"};
 
@@ -245,4 +246,20 @@ bool pcisim_eeh_access(struct pcisim_pcifn *fn, enum pcisim_eeh_access a, uint64
 	else
 		(*(is_load(a) ? &pe->loads_all_ones : &pe->stores_dropped))++;
 	return false;
+}
+
+uint64_t pcisim_eeh_fn_mmio_base(const struct pcisim_pcifn *fn)
+{
+	unsigned nbars = fn->drv->bridge ? 2 : 6;
+	for (unsigned b = 0; b < nbars; b++) {
+		uint16_t off = (uint16_t)(PCI_BASE_ADDRESS_0 + 4 * b);
+		uint32_t v = pcisim_cfg_get32(&fn->cfg, off);
+		if (!pcisim_cfg_mask_get(&fn->cfg, PCISIM_WMASK, off, 4) || (v & PCI_BASE_ADDRESS_SPACE_IO))
+			continue;
+		uint64_t base = v & ~0xfu;
+		if ((v & PCI_BASE_ADDRESS_MEM_TYPE_64) && b + 1 < nbars)
+			base |= (uint64_t)pcisim_cfg_get32(&fn->cfg, (uint16_t)(off + 4)) << 32;
+		return base;
+	}
+	return 0;
 }

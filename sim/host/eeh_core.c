@@ -119,6 +119,28 @@ static int32_t rtas_pe(struct eeh_rec *r, const char *call, uint32_t nargs, uint
 		for (struct pcisim_pcifn *fn = (r)->h->fab->fns[i_]; fn; fn = NULL)             \
 			if (pcisim_eeh_pe_contains((r)->pe, fn) && pcisim_host_visible((r)->h, fn))
 
+/*
+ * eeh_driver.c merges votes by priority (eeh_result_priority()), not as the AER core
+ * does: NONE < CAN_RECOVER < RECOVERED < NEED_RESET < DISCONNECT < NO_AER_DRIVER.
+ */
+static int priority(enum pcisim_ers r)
+{
+	switch (r) {
+	case PCISIM_ERS_NONE: return 1;
+	case PCISIM_ERS_CAN_RECOVER: return 2;
+	case PCISIM_ERS_RECOVERED: return 3;
+	case PCISIM_ERS_NEED_RESET: return 4;
+	case PCISIM_ERS_DISCONNECT: return 5;
+	case PCISIM_ERS_NO_AER_DRIVER: return 6;
+	default: return 0;
+	}
+}
+
+static enum pcisim_ers eeh_merge(enum pcisim_ers old, enum pcisim_ers vote)
+{
+	return priority(vote) > priority(old) ? vote : old;
+}
+
 enum cb { CB_ERROR_DETECTED, CB_MMIO_ENABLED, CB_SLOT_RESET, CB_RESUME };
 static const char *const cb_names[] = {"error_detected", "mmio_enabled", "slot_reset", "resume"};
 
@@ -145,7 +167,7 @@ static pcisim_time broadcast(struct eeh_rec *r, enum cb cb)
 		if (cb == CB_ERROR_DETECTED && v == PCISIM_ERS_ABSENT)
 			v = PCISIM_ERS_NONE; /* no handlers: eeh_report_error() votes NONE */
 		if (cb != CB_RESUME && v != PCISIM_ERS_ABSENT)
-			merged = pcisim_ers_merge(merged, v);
+			merged = eeh_merge(merged, v);
 		if (has)
 			PCISIM_RECORD(sim_of(r), &fn->comp, "eeh.callback", PCISIM_FS("callback", cb_names[cb]),
 				      PCISIM_FS("vote", cb == CB_RESUME ? "" : pcisim_ers_name(v)));
