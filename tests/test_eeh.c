@@ -1,0 +1,306 @@
+/*
+ * sim/eeh and Linux's EEH core (sim/host/eeh_core.c): each RTAS call's argument
+ * checks and return codes, the PE state transitions (freeze, thaw MMIO then DMA, hot
+ * reset, deactivation, the unavailable period), frozen access semantics (all-ones
+ * loads, dropped stores and DMA, counted), the errinjct session (token checks, a
+ * second open, unknown types, addresses outside the PE), the work-buffer layouts, and
+ * freeze counting over time (eeh_max_freezes and its one-hour window).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "testbench.h"
+#include "sim/eeh/eeh.h"
+#include "sim/eeh/rtas.h"
+
+#define MS PCISIM_MS
+#define S PCISIM_S
+
+static const char *machine = "version: 1\nname: t\nmachine: {type: pseries, qemu: \"8.1\"}\n"
+			     "topology:\n  - {driver: e1000e, id: nic0}\n  - {driver: e1000e, id: nic1}\n";
+
+static struct tb *bench(void)
+{
+	struct tb *t = tb_text(machine);
+	if (t->rc)
+		fail_msg("pseries scenario did not load: %s", t->err);
+	return t;
+}
+
+static int32_t call(struct tb *t, const char *name, uint32_t nargs, uint32_t nret, uint32_t a0,
+		    uint32_t a3, struct pcisim_rtas_args *out)
+{
+	struct pcisim_rtas_args a = {.nargs = nargs, .nret = nret};
+	a.args[0] = a0;
+	a.args[1] = (uint32_t)(PCISIM_SPAPR_BASE_BUID >> 32);
+	a.args[2] = (uint32_t)PCISIM_SPAPR_BASE_BUID;
+	a.args[3] = a3;
+	a.args[7] = a3; /* ibm,slot-error-detail's function */
+	int32_t st = pcisim_rtas_call(&t->sim, name, &a, "test");
+	if (out)
+		*out = a;
+	return st;
+}
+
+static void machine_and_pes(void **state)
+{
+	struct tb *t = bench();
+	struct pcisim_pcifn *n0 = tb_fn(t, "nic0"), *n1 = tb_fn(t, "nic1");
+	assert_true(pcisim_eeh_is_phb(pcisim_eeh_phb_of(n0)));
+	assert_int_equal(pcisim_eeh_config_addr(n0), 0x000000);
+	assert_int_equal(pcisim_eeh_config_addr(n1), 0x000800); /* 00:01.0 */
+	assert_ptr_not_equal(pcisim_eeh_pe_of(n0), pcisim_eeh_pe_of(n1));
+	/* firmware's BARs: e1000e BAR 0 (128 KiB) first in the 32-bit window */
+	assert_int_equal(pcisim_eeh_fn_mmio_base(n0), 0x80000000u);
+	struct pcisim_rtas_args a;
+	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x800, 0, &a), 0);
+	assert_int_equal(a.rets[1], 0x800);
+	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x800, 1, &a), 0);
+	assert_int_equal(a.rets[1], PCISIM_RTAS_PE_MODE_NOT_SHARED);
+	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x800, 2, &a), -3);
+	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x1800, 0, &a), -3); /* no device */
+	tb_free(t);
+}
+
+static void argument_counts(void **state)
+{
+	struct tb *t = bench();
+	struct pcisim_rtas_args a;
+	assert_int_equal(call(t, "ibm,set-eeh-option", 3, 1, 0, 1, &a), -3);
+	assert_int_equal(a.rets[0], (uint32_t)-3);
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 2, 0, 1, &a), -3);
+	assert_int_equal(call(t, "ibm,read-slot-reset-state2", 3, 3, 0, 0, &a), -3);
+	assert_int_equal(call(t, "ibm,read-slot-reset-state2", 3, 5, 0, 0, &a), 0); /* 4 or 5 */
+	assert_int_equal(a.rets[4], 0);
+	assert_int_equal(call(t, "ibm,configure-pe", 4, 1, 0, 0, &a), -3);
+	assert_int_equal(call(t, "ibm,slot-error-detail", 8, 1, 0, 3, &a), -3);
+	assert_int_equal(call(t, "ibm,slot-error-detail", 8, 1, 0, 1, &a), 1); /* no log yet */
+	assert_int_equal(call(t, "ibm,no-such-call", 0, 1, 0, 0, &a), -3);
+	/* a wrong BUID finds no PE */
+	struct pcisim_rtas_args b = {.nargs = 3, .nret = 4};
+	b.args[1] = 1;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,read-slot-reset-state2", &b, "test"), -3);
+	tb_free(t);
+}
+
+static unsigned state_of(struct tb *t, uint32_t pe)
+{
+	struct pcisim_rtas_args a;
+	assert_int_equal(call(t, "ibm,read-slot-reset-state2", 3, 4, pe, 0, &a), 0);
+	assert_int_equal(a.rets[2], 1);
+	return a.rets[1];
+}
+
+static void transitions_and_frozen_access(void **state)
+{
+	struct tb *t = bench();
+	struct pcisim_pcifn *n0 = tb_fn(t, "nic0"), *n1 = tb_fn(t, "nic1");
+	struct pcisim_eeh_pe *pe = pcisim_eeh_pe_of(n0);
+	assert_true(pcisim_eeh_access(n0, PCISIM_EEH_LOAD_MEM, 0x80000000u));
+	assert_true(pcisim_eeh_pe_freeze(pe, "test"));
+	assert_false(pcisim_eeh_pe_freeze(pe, "again")); /* already frozen: not counted */
+	assert_int_equal(pe->freezes, 1);
+	assert_int_equal(state_of(t, 0), 2);
+	/* frozen: loads all ones, stores and DMA dropped, config isolated; nic1's PE untouched */
+	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_LOAD_MEM, 0x80000000u));
+	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_STORE_MEM, 0x80000000u));
+	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_DMA_WRITE, 0));
+	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_LOAD_CFG, 0));
+	assert_true(pcisim_eeh_access(n1, PCISIM_EEH_LOAD_MEM, 0x80020000u));
+	assert_int_equal(pe->loads_all_ones, 1);
+	assert_int_equal(pe->stores_dropped, 1);
+	assert_int_equal(pe->dma_dropped, 1);
+	assert_int_equal(pe->cfg_reads_all_ones, 1);
+	/* DMA before MMIO: refused */
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0, PCISIM_RTAS_EEH_THAW_DMA, NULL), -3);
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0, PCISIM_RTAS_EEH_THAW_IO, NULL), 0);
+	assert_int_equal(state_of(t, 0), 4);
+	assert_true(pcisim_eeh_access(n0, PCISIM_EEH_LOAD_MEM, 0x80000000u));
+	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_DMA_READ, 0));
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0, PCISIM_RTAS_EEH_THAW_DMA, NULL), 0);
+	assert_int_equal(state_of(t, 0), 0);
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0, 7, NULL), -3);
+	/* hot reset: state 1, then deactivated: 5 (1000 ms) for 100 ms, then 0 */
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, 2, NULL), -3);
+	pcisim_run(&t->sim, 1 * S);
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_HOT, NULL), 0);
+	assert_int_equal(state_of(t, 0), 1);
+	assert_int_equal(call(t, "ibm,configure-pe", 3, 1, 0, 0, NULL), -2);
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_DEACTIVATE, NULL), 0);
+	struct pcisim_rtas_args a;
+	call(t, "ibm,read-slot-reset-state2", 3, 4, 0, 0, &a);
+	assert_int_equal(a.rets[1], 5);
+	assert_int_equal(a.rets[3], 1000);
+	pcisim_run(&t->sim, 1 * S + 100 * MS - 1);
+	assert_int_equal(state_of(t, 0), 5);
+	pcisim_run(&t->sim, 1 * S + 100 * MS);
+	assert_int_equal(state_of(t, 0), 0);
+	assert_int_equal(call(t, "ibm,configure-pe", 3, 1, 0, 0, NULL), 0);
+	assert_int_equal(tb_count(t, "eeh.pe", "to", "unavailable"), 1);
+	/* EEH disabled: errors no longer freeze */
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0, PCISIM_RTAS_EEH_DISABLE, NULL), 0);
+	assert_false(pcisim_eeh_pe_freeze(pe, "disabled"));
+	tb_free(t);
+}
+
+static void errinjct_session(void **state)
+{
+	struct tb *t = bench();
+	struct pcisim_rtas_args a = {.nargs = 0, .nret = 2};
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &a, "test"), 0);
+	uint32_t token = a.rets[0];
+	assert_int_equal(token, 1);
+	assert_int_equal(a.rets[1], 0); /* the status comes second */
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &a, "test"), -4);
+	assert_int_equal(a.rets[1], (uint32_t)-4);
+	struct pcisim_errinjct_ioa f = {.addr = 0x80000000u, .mask = 0xffffff00u, .config_addr = 0,
+					.buid = PCISIM_SPAPR_BASE_BUID,
+					.function = PCISIM_EEH_ERR_FUNC_LD_MEM_ADDR};
+	uint8_t buf[PCISIM_RTAS_ERRINJCT_BUF];
+	pcisim_errinjct_encode(PCISIM_ERRINJCT_IOA_BUS_ERROR, &f, buf);
+	pcisim_rtas_guest_write_buf(&t->sim, 0x10000, buf);
+	struct pcisim_rtas_args e = {.nargs = 3, .nret = 1};
+	e.args[0] = PCISIM_ERRINJCT_IOA_BUS_ERROR;
+	e.args[1] = token + 1; /* not the session's */
+	e.args[2] = 0x10000;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -4);
+	e.args[1] = token;
+	e.args[0] = 99; /* unknown type */
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -3);
+	e.args[0] = PCISIM_ERRINJCT_IOA_BUS_ERROR;
+	e.args[2] = 0x10200; /* not 1 KiB aligned */
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -3);
+	/* an address outside the PE (nic1's BAR) */
+	f.addr = 0x80020000u;
+	pcisim_errinjct_encode(PCISIM_ERRINJCT_IOA_BUS_ERROR, &f, buf);
+	pcisim_rtas_guest_write_buf(&t->sim, 0x10000, buf);
+	e.args[2] = 0x10000;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -3);
+	/* a function above DMA_WR_TARGET */
+	f.addr = 0x80000000u;
+	f.function = 20;
+	pcisim_errinjct_encode(PCISIM_ERRINJCT_IOA_BUS_ERROR, &f, buf);
+	pcisim_rtas_guest_write_buf(&t->sim, 0x10000, buf);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -3);
+	/* the good one: armed, fires on the first matching load only */
+	f.function = PCISIM_EEH_ERR_FUNC_LD_MEM_ADDR;
+	pcisim_errinjct_encode(PCISIM_ERRINJCT_IOA_BUS_ERROR, &f, buf);
+	pcisim_rtas_guest_write_buf(&t->sim, 0x10000, buf);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), 0);
+	struct pcisim_pcifn *n0 = tb_fn(t, "nic0");
+	struct pcisim_eeh_pe *pe = pcisim_eeh_pe_of(n0);
+	assert_true(pcisim_eeh_access(n0, PCISIM_EEH_STORE_MEM, 0x80000000u)); /* a store: no match */
+	assert_true(pcisim_eeh_access(n0, PCISIM_EEH_LOAD_MEM, 0x80001000u));  /* outside the mask */
+	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_LOAD_MEM, 0x80000010u));
+	assert_int_equal(pe->state, PCISIM_EEH_PE_STOPPED);
+	assert_false(pe->armed.armed);
+	/* a processor error type: accepted, no effect on the PE */
+	e.args[0] = PCISIM_ERRINJCT_CORRUPTED_SLB;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), 0);
+	struct pcisim_rtas_args c = {.nargs = 1, .nret = 1};
+	c.args[0] = token + 1;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,close-errinjct", &c, "test"), -4);
+	c.args[0] = token;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,close-errinjct", &c, "test"), 0);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,close-errinjct", &c, "test"), -4);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &a, "test"), 0);
+	assert_int_equal(a.rets[0], 2); /* a new session, a new token */
+	tb_free(t);
+}
+
+static void work_buffer_layouts(void **state)
+{
+	struct pcisim_errinjct_ioa f = {.addr = 0x1122334455667788ull, .mask = 0xffffffffffff0000ull,
+					.config_addr = 0x10800, .buid = 0x800000020000001ull,
+					.function = PCISIM_EEH_ERR_FUNC_DMA_WR_TARGET};
+	uint8_t b[PCISIM_RTAS_ERRINJCT_BUF];
+	pcisim_errinjct_encode(PCISIM_ERRINJCT_IOA_BUS_ERROR_64, &f, b);
+	/* QW0 address, QW1 mask, DW4 config address, DW5/6 BUID, DW7 function: big-endian */
+	static const uint8_t want64[32] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+					   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00,
+					   0x00, 0x01, 0x08, 0x00, 0x08, 0x00, 0x00, 0x00,
+					   0x20, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x13};
+	assert_memory_equal(b, want64, 32);
+	struct pcisim_errinjct_ioa g;
+	pcisim_errinjct_decode(PCISIM_ERRINJCT_IOA_BUS_ERROR_64, b, &g);
+	assert_true(g.addr == f.addr && g.mask == f.mask && g.config_addr == f.config_addr &&
+		    g.buid == f.buid && g.function == f.function);
+	/* 32-bit: DW0 address, DW1 mask, DW2 config address, DW3/4 BUID, DW5 function */
+	pcisim_errinjct_encode(PCISIM_ERRINJCT_IOA_BUS_ERROR, &f, b);
+	static const uint8_t want32[24] = {0x55, 0x66, 0x77, 0x88, 0xff, 0xff, 0x00, 0x00,
+					   0x00, 0x01, 0x08, 0x00, 0x08, 0x00, 0x00, 0x00,
+					   0x20, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x13};
+	assert_memory_equal(b, want32, 24);
+	assert_string_equal(pcisim_errinjct_token_name(7), "ioa-bus-error");
+	assert_int_equal(pcisim_errinjct_token_find("ioa-bus-error-64"), 15);
+	assert_int_equal(pcisim_eeh_err_func_find("dma_rd_master"), 14);
+	assert_null(pcisim_errinjct_token_name(17));
+}
+
+/* A driver that recovers without a reset, an MMIO load error injected at each @at. */
+static struct tb *freezes(const char *max, const char *ats)
+{
+	return tb_runf(0,
+		       "version: 1\nname: t\nuntil: %s\nmachine: {type: pseries}\n"
+		       "topology: [{driver: e1000e, id: nic0}]\n"
+		       "host: {os: linux, %s drivers: {nic0: {error_detected: can_recover, mmio_enabled: can_recover, resume: on}}}\n"
+		       "timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 1, size: 4}\n"
+		       "  - {at: 0s, do: rtas.open-errinjct}\n%s",
+		       "7300s", max, ats);
+}
+
+static void freeze_counting(void **state)
+{
+	/* six freezes within the hour: the sixth removes the device */
+	struct tb *t = freezes("", "  - {at: 1s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+				   "  - {at: 10s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+				   "  - {at: 20s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+				   "  - {at: 30s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+				   "  - {at: 40s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+				   "  - {at: 50s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n");
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 5);
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "FAILED"), 1);
+	assert_non_null(tb_find_log(t, "has failed 6 times in the last hour and has been permanently disabled"));
+	assert_non_null(tb_find_rec(t, "linux.device", "nic0", "event", "removed"));
+	tb_free(t);
+	/* the same six, the last one more than an hour after the first count began: the
+	 * count starts again and every freeze recovers */
+	t = freezes("", "  - {at: 1s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+			"  - {at: 10s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+			"  - {at: 20s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+			"  - {at: 30s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+			"  - {at: 40s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+			"  - {at: 3605s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n");
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 6);
+	assert_non_null(tb_find_log(t, "This PCI device has failed 1 times in the last hour"));
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "FAILED"), 0);
+	tb_free(t);
+	/* eeh_max_freezes: 1: the second freeze is one too many */
+	t = freezes("eeh_max_freezes: 1,", "  - {at: 1s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+					   "  - {at: 10s, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n");
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 1);
+	assert_non_null(tb_find_log(t, "PHB#0-PE#0 has failed 2 times in the last hour"));
+	const struct pcisim_record *rec = tb_find_rec(t, "linux.device", "nic0", "event", "removed");
+	assert_non_null(rec);
+	assert_int_equal(rec->t, 11 * S); /* the next read after the injection */
+	tb_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(machine_and_pes),
+		cmocka_unit_test(argument_counts),
+		cmocka_unit_test(transitions_and_frozen_access),
+		cmocka_unit_test(errinjct_session),
+		cmocka_unit_test(work_buffer_layouts),
+		cmocka_unit_test(freeze_counting),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
