@@ -57,6 +57,9 @@ enum pcisim_vfio_remedy {
 	PCISIM_VFIO_NONE,            /* the host resets the link while the guest recovers */
 	PCISIM_VFIO_SKIP_HOST_RESET, /* the host leaves the reset to the guest; its reset is an FLR */
 	PCISIM_VFIO_SERIALIZE,       /* the guest is signalled after the host's recovery */
+	PCISIM_VFIO_VM_STOP,         /* QEMU upstream: an error stops the VM; the guest never recovers */
+	PCISIM_VFIO_FLR_TRANSLATION, /* the guest's link reset becomes an FLR; the host still resets */
+	PCISIM_VFIO_NONFATAL_ONLY,   /* non-fatal errors go to the guest (no reset); fatal ones stop the VM */
 };
 
 /* arch/powerpc/kernel/eeh.c: u32 eeh_max_freezes = 5 (debugfs eeh_max_freezes) */

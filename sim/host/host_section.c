@@ -16,7 +16,8 @@ static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "boot",
 					   "aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
 					   "vfio_notify", "dpc", "eeh_max_freezes", NULL};
 
-static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", NULL};
+static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", "vm_stop",
+					    "flr_translation", "nonfatal_only", NULL};
 static const char *const ers_choices[] = {"absent", "none", "can_recover", "need_reset",
 					  "disconnect", "recovered", "no_aer_driver", NULL};
 static const char *const drv_keys[] = {"error_detected", "mmio_enabled", "slot_reset", "resume",

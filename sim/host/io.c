@@ -16,6 +16,7 @@
 #include "sim/eeh/eeh.h"
 #include "sim/host/eeh_core.h"
 #include "sim/host/host.h"
+#include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
@@ -319,8 +320,10 @@ static void issue(struct workload *w)
 {
 	struct pcisim_sim *sim = w->fn->comp.sim;
 	struct pcisim_host *h = pcisim_host_of(sim);
-	uint64_t n = ++w->issued;
 	struct pcisim_pcifn *fn = w->fn;
+	if (pcisim_vfio_vm_stopped(h, fn))
+		return; /* QEMU stopped the VM whose driver does this I/O: it issues nothing */
+	uint64_t n = ++w->issued;
 	if (h ? !pcisim_host_visible(h, fn) : fn->comp.removed) {
 		end_err(w, n, R_NO_DEVICE);
 		return;

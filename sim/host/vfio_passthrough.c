@@ -32,6 +32,8 @@ struct guest_rec {
 	struct pcisim_pt pt;
 	bool pending;  /* signalled, not started */
 	bool deferred; /* serialize: signal after the host's recovery */
+	bool deferred_frozen;
+	bool vm_stopped; /* QEMU stopped the VM (vm_stop, nonfatal_only): nothing runs in it */
 	struct pcisim_aer_rec m; /* the guest's pcie_do_recovery() */
 	pcisim_time wake_at, deadline, step;
 	uint64_t recovered, failed;
@@ -83,8 +85,9 @@ static struct guest_rec *guest_of(struct pcisim_host *h, const struct pcisim_pci
 	return NULL;
 }
 
-static void guest_start(struct guest_rec *g, const char *why)
+static void guest_start(struct guest_rec *g, bool frozen, const char *why)
 {
+	g->m.frozen = frozen;
 	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest signalled"),
 		      PCISIM_FS("why", why));
 	g->pending = true;
@@ -92,18 +95,54 @@ static void guest_start(struct guest_rec *g, const char *why)
 	guest_poke(g, g->h->cfg.vfio_notify);
 }
 
-void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev)
+/*
+ * hw/vfio/pci.c vfio_err_notifier_handler() without AER forwarding (QEMU upstream):
+ * error_report() and vm_stop(RUN_STATE_INTERNAL_ERROR). The host's recovery goes on;
+ * nothing in the guest runs again until someone resumes the VM (not modelled).
+ */
+static void vm_stop(struct guest_rec *g, const char *why)
+{
+	char bdf[16];
+	if (g->vm_stopped)
+		return;
+	g->vm_stopped = true;
+	pcisim_log(g->comp.sim, &g->fn->comp, "qemu",
+		   "vfio_err_notifier_handler(%s) Unrecoverable error detected. Please collect any data possible and then kill the guest",
+		   pcisim_fn_bdf_str(g->fn, bdf, sizeof(bdf)));
+	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "vm stopped"),
+		      PCISIM_FS("why", why));
+}
+
+bool pcisim_vfio_vm_stopped(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	struct guest_rec *g = h ? guest_of(h, fn) : NULL;
+	return g && g->vm_stopped;
+}
+
+void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev, bool frozen)
 {
 	struct guest_rec *g = guest_of(h, dev);
-	if (!g)
+	if (!g || g->vm_stopped)
 		return;
+	switch (h->cfg.vfio_remedy) {
+	case PCISIM_VFIO_VM_STOP:
+		return vm_stop(g, "QEMU upstream: an error stops the VM");
+	case PCISIM_VFIO_NONFATAL_ONLY:
+		if (frozen)
+			return vm_stop(g, "nonfatal_only: a fatal error stops the VM");
+		return guest_start(g, false, "nonfatal_only: a non-fatal error goes to the guest");
+	default:
+		break;
+	}
 	if (h->cfg.vfio_remedy == PCISIM_VFIO_SERIALIZE) {
 		g->deferred = true;
+		g->deferred_frozen = true;
 		PCISIM_RECORD(g->comp.sim, &dev->comp, "aer.vfio", PCISIM_FS("event", "signal deferred"),
 			      PCISIM_FS("why", "serialize: after the host's recovery"));
 		return;
 	}
-	guest_start(g, "vfio-pci error_detected");
+	/* QEMU injects every forwarded error as fatal */
+	guest_start(g, true, "vfio-pci error_detected");
 }
 
 void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_fn_list *devs)
@@ -112,7 +151,7 @@ void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_f
 		struct guest_rec *g = guest_of(h, devs->v[i]);
 		if (g && g->deferred) {
 			g->deferred = false;
-			guest_start(g, "serialize: the host's recovery is over");
+			guest_start(g, g->deferred_frozen, "serialize: the host's recovery is over");
 		}
 	}
 }
@@ -174,6 +213,13 @@ static struct pcisim_port *physical_port(struct guest_rec *g)
 		       : NULL;
 }
 
+/* Is the guest's link reset an FLR of the function (the 2016 workable version's half)? */
+static bool flr_translation(const struct guest_rec *g)
+{
+	return g->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET ||
+	       g->h->cfg.vfio_remedy == PCISIM_VFIO_FLR_TRANSLATION;
+}
+
 static int guest_thread(struct guest_rec *g)
 {
 	struct pcisim_pt *pt = &g->pt;
@@ -182,7 +228,20 @@ static int guest_thread(struct guest_rec *g)
 	for (;;) {
 		PT_WAIT_UNTIL(pt, g->pending && G_NOW(g) >= g->wake_at);
 		g->pending = false;
+		if (g->vm_stopped)
+			continue; /* nothing runs in a stopped VM */
 		g->m.status = PCISIM_ERS_CAN_RECOVER;
+		if (!g->m.frozen) {
+			/* pcie_do_recovery(normal): no link reset, the channel stays normal */
+			guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Non-Fatal) error received: 0000:01:00.0");
+			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
+			if (g->cfg.guest.error_detected)
+				G_SLEEP(pt, g, g->cfg.guest.cb_time);
+			if (!guest_vote(g, PCISIM_AER_CB_DETECTED, g->cfg.guest.error_detected) &&
+			    !g->cfg.guest.error_detected)
+				g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+			goto after_reset;
+		}
 		guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0");
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
 		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_FROZEN);
@@ -193,7 +252,7 @@ static int guest_thread(struct guest_rec *g)
 			g->m.status = PCISIM_ERS_NO_AER_DRIVER;
 		/* the guest's link reset: SBR of its virtual root port, translated by QEMU */
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESET_LINK, "frozen channel");
-		if (g->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET) {
+		if (flr_translation(g)) {
 			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as FLR"),
 				      PCISIM_FS("why", "remedy: a virtual link reset resets only the device"));
 			pcisim_reset_flr(g->fn, "vfio: the guest's link reset");
@@ -203,7 +262,7 @@ static int guest_thread(struct guest_rec *g)
 			sbr_set(physical_port(g), true);
 		}
 		G_SLEEP(pt, g, PCISIM_AER_SBR_HOLD);
-		if (g->h->cfg.vfio_remedy != PCISIM_VFIO_SKIP_HOST_RESET && physical_port(g))
+		if (!flr_translation(g) && physical_port(g))
 			sbr_set(physical_port(g), false);
 		/* Linux's waits on the virtual port, then pci_dev_wait through vfio */
 		G_SLEEP(pt, g, PCISIM_AER_LINK_DETECT_WAIT + PCISIM_AER_RESET_DELAY);
@@ -214,6 +273,7 @@ static int guest_thread(struct guest_rec *g)
 			g->step *= 2;
 		}
 		guest_log(g, "pcieport 0000:00:1c.0: AER: Root Port link has been reset (0)");
+	after_reset:
 		if (g->m.status == PCISIM_ERS_CAN_RECOVER) {
 			g->m.status = PCISIM_ERS_RECOVERED;
 			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_MMIO_ENABLED, "can recover");
@@ -257,7 +317,7 @@ static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_val
 	}
 	const char *s;
 	if (!strcmp(key, "state"))
-		s = g->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
+		s = g->vm_stopped ? "vm_stopped" : g->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
 	else if (!strcmp(key, "recovery"))
 		s = pcisim_aer_rec_state_name(g->m.state);
 	else if (!strcmp(key, "last"))
