@@ -4,7 +4,8 @@
  * reset, deactivation, the unavailable period), frozen access semantics (all-ones
  * loads, dropped stores and DMA, counted), the errinjct session (token checks, a
  * second open, unknown types, addresses outside the PE), the work-buffer layouts, and
- * freeze counting over time (eeh_max_freezes and its one-hour window).
+ * freeze counting over time (eeh_max_freezes and its one-hour window), and the freeze an
+ * uncorrectable AER error causes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -292,6 +293,21 @@ static void freeze_counting(void **state)
 	tb_free(t);
 }
 
+static void uncorrectable_error_freezes(void **state)
+{
+	/* an uncorrectable error the device logs freezes its PE (not the other one);
+	 * a correctable one does not */
+	struct tb *t = tb_runf(0, "version: 1\nname: t\nuntil: 2s\nmachine: {type: pseries}\n"
+				  "topology: [{driver: e1000e, id: nic0}, {driver: e1000e, id: nic1}]\n"
+				  "timeline:\n  - {at: 1s, do: pcie_aer_inject_error, id: nic0, error: RCVR, correctable: on}\n"
+				  "  - {at: 1s, do: pcie_aer_inject_error, id: nic1, error: POISON_TLP}\n");
+	assert_int_equal(pcisim_eeh_pe_of(tb_fn(t, "nic0"))->state, PCISIM_EEH_PE_NORMAL);
+	struct pcisim_eeh_pe *pe = pcisim_eeh_pe_of(tb_fn(t, "nic1"));
+	assert_int_equal(pe->state, PCISIM_EEH_PE_STOPPED);
+	assert_non_null(tb_find_rec(t, "eeh.freeze", "nic1", "why", "uncorrectable non-fatal error POISON_TLP"));
+	tb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +317,7 @@ int main(void)
 		cmocka_unit_test(errinjct_session),
 		cmocka_unit_test(work_buffer_layouts),
 		cmocka_unit_test(freeze_counting),
+		cmocka_unit_test(uncorrectable_error_freezes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * The EEH layer's registration: the PHB model, the rtas.* actions, the record kinds,
- * the `eeh` expectation, and the fabric hook that makes a PE permanently unavailable
- * when its function leaves the machine.
+ * the `eeh` expectation, the fabric hooks (firmware's BARs; a PE permanently
+ * unavailable when its function leaves the machine) and the AER listener (an
+ * uncorrectable error freezes the function's PE).
  */
 #include "sim/eeh/eeh_int.h"
 
@@ -10,6 +11,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/pcie/aer.h"
 
 extern const struct pcisim_driver pcisim_eeh_phb_drivers[];   /* phb.c */
 extern const struct pcisim_action_def pcisim__rtas_actions[]; /* rtas.c */
@@ -29,6 +31,21 @@ static void eeh_removed(struct pcisim_pcifn *fn)
 		if (s->pes[i]->top == fn)
 			pcisim_eeh_pe_set_state(s->pes[i], PCISIM_EEH_PE_PERM_UNAVAILABLE, "function removed");
 }
+
+/* The PHB's error detection: an uncorrectable error of a function freezes its PE. */
+static void eeh_uncorrectable(struct pcisim_pcifn *fn, const char *name, bool fatal)
+{
+	struct pcisim_eeh_pe *pe = pcisim_eeh_pe_of(fn);
+	if (!pe)
+		return;
+	char why[96];
+	snprintf(why, sizeof(why), "uncorrectable %s error %s", fatal ? "fatal" : "non-fatal", name);
+	pcisim_eeh_pe_freeze(pe, why);
+}
+
+static const struct pcisim_aer_listener eeh_aer = {
+	.uncorrectable = eeh_uncorrectable,
+};
 
 static const struct pcisim_fabric_hooks eeh_hooks = {
 	.name = "eeh",
@@ -106,4 +123,5 @@ void pcisim_eeh_register(void)
 	pcisim_record_kinds_add(eeh_kinds);
 	pcisim_expects_add(eeh_expects);
 	pcisim_fabric_hooks_add(&eeh_hooks);
+	pcisim_aer_listener_add(&eeh_aer);
 }
