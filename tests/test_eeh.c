@@ -5,7 +5,7 @@
  * loads, dropped stores and DMA, counted), the errinjct session (token checks, a
  * second open, unknown types, addresses outside the PE), the work-buffer layouts, and
  * freeze counting over time (eeh_max_freezes and its one-hour window), and the freeze an
- * uncorrectable AER error causes.
+ * uncorrectable AER error causes; `eeh: qemu` (only vfio-pci, one shared PE per PHB).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,8 +57,12 @@ static void machine_and_pes(void **state)
 	assert_int_equal(pcisim_eeh_config_addr(n0), 0x000000);
 	assert_int_equal(pcisim_eeh_config_addr(n1), 0x000800); /* 00:01.0 */
 	assert_ptr_not_equal(pcisim_eeh_pe_of(n0), pcisim_eeh_pe_of(n1));
-	/* firmware's BARs: e1000e BAR 0 (128 KiB) first in the 32-bit window */
+	/* firmware's BARs: e1000e's BAR 0 and 1 (128 KiB each) and 3 (16 KiB) first in the
+	 * 32-bit window, then nic1's, each aligned to its size */
 	assert_int_equal(pcisim_eeh_fn_mmio_base(n0), 0x80000000u);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, 0x14), 0x80020000u);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, 0x1c), 0x80040000u);
+	assert_int_equal(pcisim_eeh_fn_mmio_base(n1), 0x80060000u);
 	struct pcisim_rtas_args a;
 	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x800, 0, &a), 0);
 	assert_int_equal(a.rets[1], 0x800);
@@ -113,7 +117,7 @@ static void transitions_and_frozen_access(void **state)
 	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_STORE_MEM, 0x80000000u));
 	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_DMA_WRITE, 0));
 	assert_false(pcisim_eeh_access(n0, PCISIM_EEH_LOAD_CFG, 0));
-	assert_true(pcisim_eeh_access(n1, PCISIM_EEH_LOAD_MEM, 0x80020000u));
+	assert_true(pcisim_eeh_access(n1, PCISIM_EEH_LOAD_MEM, 0x80060000u));
 	assert_int_equal(pe->loads_all_ones, 1);
 	assert_int_equal(pe->stores_dropped, 1);
 	assert_int_equal(pe->dma_dropped, 1);
@@ -178,7 +182,7 @@ static void errinjct_session(void **state)
 	e.args[2] = 0x10200; /* not 1 KiB aligned */
 	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -3);
 	/* an address outside the PE (nic1's BAR) */
-	f.addr = 0x80020000u;
+	f.addr = pcisim_eeh_fn_mmio_base(tb_fn(t, "nic1"));
 	pcisim_errinjct_encode(PCISIM_ERRINJCT_IOA_BUS_ERROR, &f, buf);
 	pcisim_rtas_guest_write_buf(&t->sim, 0x10000, buf);
 	e.args[2] = 0x10000;
@@ -308,6 +312,41 @@ static void uncorrectable_error_freezes(void **state)
 	tb_free(t);
 }
 
+static void qemu_mode(void **state)
+{
+	/* eeh: qemu: only vfio-pci has EEH; the PHB's VFIO devices are one PE, (bus << 16) + 1 */
+	struct tb *t = tb_text("version: 1\nname: t\nmachine: {type: pseries, eeh: qemu}\n"
+			       "topology:\n  - {driver: e1000e, id: emu0}\n"
+			       "  - {driver: vfio-pci, host: 01:00.0, id: h0}\n  - {driver: vfio-pci, host: 01:00.1, id: h1}\n");
+	assert_int_equal(t->rc, 0);
+	struct pcisim_pcifn *emu = tb_fn(t, "emu0"), *h0 = tb_fn(t, "h0"), *h1 = tb_fn(t, "h1");
+	assert_null(pcisim_eeh_pe_of(emu));
+	assert_ptr_equal(pcisim_eeh_pe_of(h0), pcisim_eeh_pe_of(h1));
+	assert_int_equal(pcisim_eeh_pe_addr(pcisim_eeh_pe_of(h0)), 0x1);
+	struct pcisim_rtas_args a;
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0x000, PCISIM_RTAS_EEH_ENABLE, NULL), -3); /* emu0 */
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0x800, PCISIM_RTAS_EEH_ENABLE, NULL), 0);  /* h0 */
+	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x000, 0, &a), 0); /* any device */
+	assert_int_equal(a.rets[1], 0x1);
+	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x800, 1, &a), 0);
+	assert_int_equal(a.rets[1], PCISIM_RTAS_PE_MODE_SHARED);
+	/* the PE address is ignored: every call acts on the container */
+	assert_true(pcisim_eeh_pe_freeze(pcisim_eeh_pe_of(h1), "test"));
+	assert_int_equal(state_of(t, 0x12345), 2);
+	assert_false(pcisim_eeh_access(h0, PCISIM_EEH_LOAD_MEM, 0));
+	assert_true(pcisim_eeh_access(emu, PCISIM_EEH_LOAD_MEM, 0)); /* emulated: never frozen */
+	assert_int_equal(call(t, "ibm,slot-error-detail", 8, 1, 0x1, 1, NULL), 1); /* QEMU: no log */
+	/* a BUID without a VFIO device: EEH not available */
+	struct pcisim_rtas_args b = {.nargs = 3, .nret = 4};
+	b.args[1] = 1;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,read-slot-reset-state2", &b, "test"), -3);
+	tb_free(t);
+	/* without a VFIO device the PHB has no EEH at all */
+	t = tb_text("version: 1\nname: t\nmachine: {type: pseries, eeh: qemu}\ntopology: [{driver: e1000e, id: emu0}]\n");
+	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x000, 0, &a), -3);
+	tb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +357,7 @@ int main(void)
 		cmocka_unit_test(work_buffer_layouts),
 		cmocka_unit_test(freeze_counting),
 		cmocka_unit_test(uncorrectable_error_freezes),
+		cmocka_unit_test(qemu_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

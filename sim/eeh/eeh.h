@@ -143,6 +143,16 @@ unsigned pcisim_eeh_pe_rtas_state(const struct pcisim_eeh_pe *pe);
  */
 bool pcisim_eeh_access(struct pcisim_pcifn *fn, enum pcisim_eeh_access a, uint64_t addr);
 
+/**
+ * pcisim_eeh_qemu_mode() - `machine: {eeh: qemu}`: EEH as QEMU implements it (only
+ * vfio-pci functions have EEH; they form one PE per PHB, the VFIO container, whose
+ * address is (bus << 16) + 1; the calls ignore the PE address). Default `papr`: PAPR
+ * hardware (every function on a PHB's root bus is a PE with everything below it).
+ */
+bool pcisim_eeh_qemu_mode(const struct pcisim_pcifn *fn);
+/** Is @fn a vfio-pci function (a host device passed through)? */
+bool pcisim_eeh_is_vfio(const struct pcisim_pcifn *fn);
+
 /** The address of @fn's first memory BAR (0 when it has none): where its MMIO goes. */
 uint64_t pcisim_eeh_fn_mmio_base(const struct pcisim_pcifn *fn);
 

@@ -231,8 +231,7 @@ static bool addr_in_pe(struct pcisim_sim *sim, const struct pcisim_eeh_pe *pe, u
 				continue;
 			bool bar_io = v & PCI_BASE_ADDRESS_SPACE_IO;
 			uint64_t base = v & (bar_io ? ~3u : ~0xfu);
-			uint64_t size = (uint64_t)(~(w | (bar_io ? 3u : 0xfu))) + 1;
-			size &= 0xffffffffu;
+			uint64_t size = (uint64_t)(uint32_t)~w + 1; /* the wmask leaves the type bits out */
 			if (!bar_io && (v & PCI_BASE_ADDRESS_MEM_TYPE_64) && b + 1 < nbars) {
 				base |= (uint64_t)pcisim_cfg_get32(&fn->cfg, (uint16_t)(off + 4)) << 32;
 				b++;

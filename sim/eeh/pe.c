@@ -81,8 +81,21 @@ uint32_t pcisim_eeh_config_addr(const struct pcisim_pcifn *fn)
 	return (uint32_t)pcisim_fn_bdf(fn) << 8;
 }
 
+bool pcisim_eeh_qemu_mode(const struct pcisim_pcifn *fn)
+{
+	return fn->fabric && fn->fabric->machine.eeh_qemu;
+}
+
+bool pcisim_eeh_is_vfio(const struct pcisim_pcifn *fn)
+{
+	return fn->drv && !strcmp(fn->drv->name, "vfio-pci");
+}
+
 uint32_t pcisim_eeh_pe_addr(const struct pcisim_eeh_pe *pe)
 {
+	/* QEMU: rtas_ibm_get_config_addr_info2() answers (bus << 16) + 1 */
+	if (pcisim_eeh_qemu_mode(pe->top))
+		return (uint32_t)(pe->top->bus ? pe->top->bus->number : 0) << 16 | 1;
 	return pcisim_eeh_config_addr(pe->top);
 }
 
@@ -96,7 +109,11 @@ static struct pcisim_pcifn *pe_top(struct pcisim_pcifn *fn)
 
 bool pcisim_eeh_pe_contains(const struct pcisim_eeh_pe *pe, const struct pcisim_pcifn *fn)
 {
-	return fn && pcisim_eeh_phb_of(fn) == pe->phb && pe_top((struct pcisim_pcifn *)fn) == pe->top;
+	if (!fn || pcisim_eeh_phb_of(fn) != pe->phb)
+		return false;
+	if (pcisim_eeh_qemu_mode(fn)) /* one PE: the PHB's VFIO container */
+		return pcisim_eeh_is_vfio(fn);
+	return pe_top((struct pcisim_pcifn *)fn) == pe->top;
 }
 
 struct pcisim_eeh_pe *pcisim_eeh_pe_of(struct pcisim_pcifn *fn)
@@ -104,10 +121,13 @@ struct pcisim_eeh_pe *pcisim_eeh_pe_of(struct pcisim_pcifn *fn)
 	struct pcisim_pcifn *phb = pcisim_eeh_phb_of(fn);
 	if (!phb)
 		return NULL;
+	bool qemu = pcisim_eeh_qemu_mode(fn);
+	if (qemu && !pcisim_eeh_is_vfio(fn))
+		return NULL; /* QEMU: EEH only for VFIO devices */
 	struct pcisim_pcifn *top = pe_top(fn);
 	struct pcisim_eeh_state *s = pcisim__eeh_state(fn->comp.sim);
 	for (size_t i = 0; i < s->npes; i++)
-		if (s->pes[i]->top == top)
+		if (qemu ? s->pes[i]->phb == phb : s->pes[i]->top == top)
 			return s->pes[i];
 	struct pcisim_eeh_pe **n = realloc(s->pes, (s->npes + 1) * sizeof(*n));
 	struct pcisim_eeh_pe *pe = calloc(1, sizeof(*pe));
@@ -127,6 +147,16 @@ struct pcisim_eeh_pe *pcisim_eeh_pe_of(struct pcisim_pcifn *fn)
 struct pcisim_eeh_pe *pcisim_eeh_pe_find(struct pcisim_sim *sim, uint64_t buid, uint32_t addr)
 {
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	if (fab->machine.eeh_qemu) {
+		/* QEMU ignores the PE address: every call acts on the PHB's container */
+		for (uint32_t i = 0; i < fab->nfns; i++) {
+			struct pcisim_pcifn *fn = fab->fns[i];
+			struct pcisim_pcifn *phb = pcisim_eeh_phb_of(fn);
+			if (!fn->comp.removed && phb && pcisim_eeh_is_vfio(fn) && pcisim_eeh_phb_buid(phb) == buid)
+				return pcisim_eeh_pe_of(fn);
+		}
+		return NULL;
+	}
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
 		if (fn->comp.removed || !fn->bus || fn->bus->bridge || !pcisim_eeh_phb_of(fn))

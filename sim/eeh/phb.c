@@ -52,7 +52,7 @@ void pcisim__eeh_phb_assign_bars(struct pcisim_pcifn *child)
 		uint32_t w = pcisim_cfg_mask_get(c, PCISIM_WMASK, off, 4);
 		if (!w || (v & PCI_BASE_ADDRESS_SPACE_IO))
 			continue;
-		uint64_t size = (uint64_t)(uint32_t)~(w | 0xfu) + 1;
+		uint64_t size = (uint64_t)(uint32_t)~w + 1; /* the wmask leaves the type bits out */
 		bool is64 = v & PCI_BASE_ADDRESS_MEM_TYPE_64;
 		uint64_t base = (p->next_mmio + size - 1) & ~(size - 1);
 		if (base + size > 0x100000000ull)

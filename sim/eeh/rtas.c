@@ -53,6 +53,10 @@ static int32_t set_eeh_option(struct pcisim_sim *sim, struct pcisim_rtas_args *a
 {
 	struct pcisim_pcifn *fn = fn_at(sim, buid_of(a), a->args[0]);
 	struct pcisim_eeh_pe *pe = fn ? pcisim_eeh_pe_of(fn) : NULL;
+	/* QEMU's spapr_phb_vfio_eeh_set_option(): enable needs a vfio-pci device at the
+	 * address; the other options act on the PHB's container whatever the address */
+	if (pcisim_fabric_get(sim)->machine.eeh_qemu && a->args[3] != PCISIM_RTAS_EEH_ENABLE)
+		pe = pcisim_eeh_pe_find(sim, buid_of(a), a->args[0]);
 	if (!pe)
 		return o->why = "no such device", PCISIM_RTAS_OUT_PARAM_ERROR;
 	switch (a->args[3]) {
@@ -86,9 +90,20 @@ static int32_t get_config_addr_info2(struct pcisim_sim *sim, struct pcisim_rtas_
 				     struct call_out *o)
 {
 	struct pcisim_pcifn *fn = fn_at(sim, buid_of(a), a->args[0]);
+	bool qemu = pcisim_fabric_get(sim)->machine.eeh_qemu;
 	struct pcisim_eeh_pe *pe = fn ? pcisim_eeh_pe_of(fn) : NULL;
-	if (!pe)
+	if (!pe && !(qemu && fn))
 		return o->why = "no such device", PCISIM_RTAS_OUT_PARAM_ERROR;
+	if (qemu) {
+		/* QEMU: any device of an EEH-capable PHB; (bus << 16) + 1, shared */
+		if (a->args[3] == PCISIM_RTAS_GET_PE_ADDR)
+			a->rets[1] = (uint32_t)(fn->bus ? fn->bus->number : 0) << 16 | 1;
+		else if (a->args[3] == PCISIM_RTAS_GET_PE_MODE)
+			a->rets[1] = PCISIM_RTAS_PE_MODE_SHARED;
+		else
+			return o->why = "unknown function", PCISIM_RTAS_OUT_PARAM_ERROR;
+		return PCISIM_RTAS_OUT_SUCCESS;
+	}
 	switch (a->args[3]) {
 	case PCISIM_RTAS_GET_PE_ADDR:
 		/* QEMU answers (bus << 16) + 1 for every device of a bus (one shared PE);
@@ -165,12 +180,14 @@ static int32_t slot_error_detail(struct pcisim_sim *sim, struct pcisim_rtas_args
 {
 	struct pcisim_pcifn *fn = fn_at(sim, buid_of(a), a->args[0]);
 	struct pcisim_eeh_pe *pe = fn ? pcisim_eeh_pe_of(fn) : NULL;
+	if (pcisim_fabric_get(sim)->machine.eeh_qemu)
+		pe = pcisim_eeh_pe_find(sim, buid_of(a), a->args[0]); /* the PHB's container */
 	if (!pe)
 		return o->why = "no such device", PCISIM_RTAS_OUT_PARAM_ERROR;
 	if (a->args[7] != PCISIM_RTAS_SLOT_TEMP_ERR_LOG && a->args[7] != PCISIM_RTAS_SLOT_PERM_ERR_LOG)
 		return o->why = "unknown function", PCISIM_RTAS_OUT_PARAM_ERROR;
 	/* QEMU always answers 1 (no log); a platform has a log once the PE froze */
-	if (!pe->freezes)
+	if (!pe->freezes || pcisim_fabric_get(sim)->machine.eeh_qemu)
 		return PCISIM_RTAS_OUT_NO_ERRORS_FOUND;
 	return PCISIM_RTAS_OUT_SUCCESS;
 }
@@ -193,6 +210,10 @@ static int32_t open_errinjct(struct pcisim_sim *sim, struct pcisim_rtas_args *a,
 
 static int32_t errinjct(struct pcisim_sim *sim, struct pcisim_rtas_args *a, struct call_out *o)
 {
+	/* the 2025 QEMU series maps only the IOA bus errors to VFIO_EEH_PE_INJECT_ERR */
+	if (pcisim_fabric_get(sim)->machine.eeh_qemu && a->args[0] != PCISIM_ERRINJCT_IOA_BUS_ERROR &&
+	    a->args[0] != PCISIM_ERRINJCT_IOA_BUS_ERROR_64 && pcisim_errinjct_token_name(a->args[0]))
+		return o->why = "QEMU: only IOA bus errors can be injected", PCISIM_RTAS_OUT_PARAM_ERROR;
 	int32_t rc = pcisim__eeh_errinjct(sim, a->args[0], a->args[1], a->args[2], o->buf, sizeof(o->buf));
 	o->why = o->buf;
 	return rc;
@@ -206,6 +227,22 @@ static int32_t close_errinjct(struct pcisim_sim *sim, struct pcisim_rtas_args *a
 	s->session_open = false;
 	return PCISIM_RTAS_OUT_SUCCESS;
 }
+
+/* QEMU's spapr_phb_eeh_available(): the PHB named by the BUID has a VFIO device. */
+static bool qemu_phb_available(struct pcisim_sim *sim, uint64_t buid)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		struct pcisim_pcifn *phb = pcisim_eeh_phb_of(fn);
+		if (!fn->comp.removed && phb && pcisim_eeh_is_vfio(fn) && pcisim_eeh_phb_buid(phb) == buid)
+			return true;
+	}
+	return false;
+}
+
+struct call_def;
+static bool qemu_unavailable(struct pcisim_sim *sim, const struct call_def *c, const struct pcisim_rtas_args *a);
 
 struct call_def {
 	const char *name;
@@ -226,6 +263,13 @@ static const struct call_def calls[] = {
 	{"ibm,close-errinjct", 1, 1, 0, close_errinjct, false},
 	{0},
 };
+
+static bool qemu_unavailable(struct pcisim_sim *sim, const struct call_def *c, const struct pcisim_rtas_args *a)
+{
+	if (!pcisim_fabric_get(sim)->machine.eeh_qemu || strstr(c->name, "errinjct"))
+		return false; /* PAPR hardware; the session calls name no PHB */
+	return !qemu_phb_available(sim, buid_of(a));
+}
 
 static const struct call_def *call_find(const char *name)
 {
@@ -275,6 +319,9 @@ int32_t pcisim_rtas_call(struct pcisim_sim *sim, const char *name, struct pcisim
 		o.why = "wrong number of arguments or results";
 		if (c->status_second && a->nret >= 2)
 			a->rets[1] = (uint32_t)st;
+	} else if (qemu_unavailable(sim, c, a)) {
+		st = PCISIM_RTAS_OUT_PARAM_ERROR;
+		o.why = "EEH is not available on this PHB (QEMU: no VFIO device)";
 	} else {
 		st = c->fn(sim, a, &o);
 	}

@@ -100,6 +100,7 @@ struct pcisim_machine {
 	size_t nbackends;
 	pcisim_time link_training;  /* link.c: `link_training:` Detect -> L0 time, 0 = instant (QEMU) */
 	bool link_spec;             /* link.c: `link_model: spec` (default qemu) */
+	bool eeh_qemu;              /* sim/eeh: `eeh: qemu`, QEMU's EEH (vfio-pci only) on pseries */
 };
 
 static inline bool pcisim_machine_has(const struct pcisim_machine *m, unsigned bit)
