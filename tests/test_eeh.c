@@ -312,6 +312,34 @@ static void uncorrectable_error_freezes(void **state)
 	tb_free(t);
 }
 
+/* A PE frozen again while Linux waits for it to settle: eeh_pe_reset_full() tries again,
+ * three times in all. */
+static void reset_attempts(void **state)
+{
+#define RESET_FMT                                                                                         \
+	"version: 1\nname: t\nuntil: 20s\nmachine: {type: pseries}\n"                                      \
+	"topology: [{driver: e1000e, id: nic0}]\n"                                                          \
+	"host: {os: linux, drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on}}}\n" \
+	"timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 100, size: 4}\n"      \
+	"  - {at: 1s, do: pcie_aer_inject_error, id: nic0, error: POISON_TLP}\n%s"
+	/* recovery starts at 1.01 s; reset 250 ms, settle until 3.06 s: a second error at 2 s */
+	struct tb *t = tb_runf(0, RESET_FMT, "  - {at: 2s, do: pcie_aer_inject_error, id: nic0, error: POISON_TLP}\n");
+	assert_non_null(tb_find_log(t, "EEH: PHB#0-PE#0: Slot inactive after reset: 0x0 (attempt 1)"));
+	const struct pcisim_record *rec = tb_find_log(t, "EEH: PHB#0-PE#0: Successful reset (attempt 2)");
+	assert_non_null(rec);
+	assert_int_equal(rec->t, 1010 * MS + 2050 * MS + 250 * MS);
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 1);
+	tb_free(t);
+	/* frozen again in each of the three settles: the recovery fails, the device goes */
+	t = tb_runf(0, RESET_FMT, "  - {at: 2s, do: pcie_aer_inject_error, id: nic0, error: POISON_TLP}\n"
+			    "  - {at: 4s, do: pcie_aer_inject_error, id: nic0, error: POISON_TLP}\n"
+			    "  - {at: 6s, do: pcie_aer_inject_error, id: nic0, error: POISON_TLP}\n");
+	assert_non_null(tb_find_log(t, "Slot inactive after reset: 0x0 (attempt 3)"));
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "FAILED"), 1);
+	assert_non_null(tb_find_rec(t, "linux.device", "nic0", "event", "removed"));
+	tb_free(t);
+}
+
 static void qemu_mode(void **state)
 {
 	/* eeh: qemu: only vfio-pci has EEH; the PHB's VFIO devices are one PE, (bus << 16) + 1 */
@@ -357,6 +385,7 @@ int main(void)
 		cmocka_unit_test(work_buffer_layouts),
 		cmocka_unit_test(freeze_counting),
 		cmocka_unit_test(uncorrectable_error_freezes),
+		cmocka_unit_test(reset_attempts),
 		cmocka_unit_test(qemu_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,7 +27,11 @@ struct eeh_rec {
 	pcisim_time tstamp;
 	bool tstamp_set;
 	bool removed; /* permanently failed: Linux forgot the devices */
+	unsigned attempt; /* eeh_pe_reset_full(): the reset attempt, from 1 */
 };
+
+/* eeh_pe_reset_full(): "Make three attempts at resetting the bus" */
+#define EEH_RESET_ATTEMPTS 3
 
 struct eeh_host {
 	struct eeh_rec **r;
@@ -226,13 +230,35 @@ static void recovered(struct eeh_rec *r)
 	next_step(r, broadcast(r, CB_RESUME));
 }
 
-static void reset_pe(struct eeh_rec *r)
+/*
+ * Linux's EEH_STATE_* flags for an RTAS state code (pseries_eeh_get_state(): 0 MMIO and
+ * DMA active, 1 reset active as well, 2 none, 4 MMIO enabled, 5 unavailable), as the
+ * "Slot inactive" warning prints them. [mapping from memory of eeh_pseries.c]
+ */
+static unsigned linux_state_flags(unsigned rtas_state)
 {
-	pcisim_log(sim_of(r), &r->pe->top->comp, "linux", "EEH: Reset without hotplug activity");
-	set_state(r, PCISIM_EEH_REC_RESET, "a driver needs a reset");
+	switch (rtas_state) {
+	case 0: return 0x18;
+	case 1: return 0x1c;
+	case 4: return 0x20;
+	case 5: return 0x01;
+	default: return 0;
+	}
+}
+
+static void reset_attempt(struct eeh_rec *r)
+{
+	set_state(r, PCISIM_EEH_REC_RESET, r->attempt == 1 ? "a driver needs a reset" : "slot inactive after reset");
 	if (rtas_pe(r, "ibm,set-slot-reset", 4, 1, PCISIM_RTAS_SLOT_RESET_HOT, NULL) < 0)
 		return fail(r, "ibm,set-slot-reset failed");
 	next_step(r, PCISIM_EEH_RST_HOLD_TIME);
+}
+
+static void reset_pe(struct eeh_rec *r)
+{
+	pcisim_log(sim_of(r), &r->pe->top->comp, "linux", "EEH: Reset without hotplug activity");
+	r->attempt = 1;
+	reset_attempt(r);
 }
 
 static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
@@ -267,6 +293,9 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 		return fail(r, "a driver disconnected");
 	case PCISIM_EEH_REC_RESET:
 		rtas_pe(r, "ibm,set-slot-reset", 4, 1, PCISIM_RTAS_SLOT_RESET_DEACTIVATE, NULL);
+		if (r->attempt > 1)
+			pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: PHB#%x-PE#%x: Successful reset (attempt %u)",
+				   phb_nr(r), pcisim_eeh_pe_addr(r->pe), r->attempt);
 		set_state(r, PCISIM_EEH_REC_SETTLE, "reset deactivated");
 		return next_step(r, PCISIM_EEH_RST_SETTLE_TIME);
 	case PCISIM_EEH_REC_SETTLE:
@@ -275,8 +304,14 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 			return fail(r, "the PE state could not be read");
 		if (a.rets[1] == PCISIM_RTAS_PE_STATE_UNAVAIL && a.rets[3])
 			return next_step(r, (pcisim_time)a.rets[3] * PCISIM_MS);
-		if (a.rets[1] != PCISIM_RTAS_PE_STATE_NORMAL)
-			return fail(r, "the PE did not come back after its reset");
+		if (a.rets[1] != PCISIM_RTAS_PE_STATE_NORMAL) {
+			pcisim_log(sim, &r->pe->top->comp, "linux",
+				   "EEH: PHB#%x-PE#%x: Slot inactive after reset: 0x%x (attempt %u)", phb_nr(r),
+				   pcisim_eeh_pe_addr(r->pe), linux_state_flags(a.rets[1]), r->attempt);
+			if (++r->attempt <= EEH_RESET_ATTEMPTS)
+				return reset_attempt(r);
+			return fail(r, "the PE did not come back after three resets");
+		}
 		if (rtas_pe(r, "ibm,configure-pe", 3, 1, 0, NULL) < 0)
 			return fail(r, "ibm,configure-pe failed");
 		set_channels(r, PCISIM_IO_NORMAL);
