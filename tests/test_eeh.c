@@ -49,6 +49,15 @@ static int32_t call(struct tb *t, const char *name, uint32_t nargs, uint32_t nre
 	return st;
 }
 
+/* A string field of @rec, whole (tb_field() keeps 255 characters). */
+static const char *str_field(const struct pcisim_record *rec, const char *name)
+{
+	for (uint32_t i = 0; i < rec->nfields; i++)
+		if (!strcmp(rec->fields[i].name, name))
+			return rec->fields[i].s;
+	return "";
+}
+
 static void machine_and_pes(void **state)
 {
 	struct tb *t = bench();
@@ -57,6 +66,12 @@ static void machine_and_pes(void **state)
 	assert_int_equal(pcisim_eeh_config_addr(n0), 0x000000);
 	assert_int_equal(pcisim_eeh_config_addr(n1), 0x000800); /* 00:01.0 */
 	assert_ptr_not_equal(pcisim_eeh_pe_of(n0), pcisim_eeh_pe_of(n1));
+	/* the device tree's /rtas node: the calls and the series' ibm,errinjct-tokens */
+	const struct pcisim_record *dt = tb_find_rec(t, "spapr.rtas", "pci.0", NULL, NULL);
+	assert_non_null(dt);
+	assert_non_null(strstr(str_field(dt, "calls"), "ibm,read-slot-reset-state2"));
+	assert_non_null(strstr(str_field(dt, "errinjct_tokens"), "ioa-bus-error=7 "));
+	assert_non_null(strstr(str_field(dt, "errinjct_tokens"), "ioa-bus-error-64=15"));
 	/* firmware's BARs: e1000e's BAR 0 and 1 (128 KiB each) and 3 (16 KiB) first in the
 	 * 32-bit window, then nic1's, each aligned to its size */
 	assert_int_equal(pcisim_eeh_fn_mmio_base(n0), 0x80000000u);

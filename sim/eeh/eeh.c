@@ -21,6 +21,7 @@ static const struct pcisim_record_kind eeh_kinds[] = {
 	{"eeh.freeze", "the PHB froze a PE (fields: pe, freezes, why)"},
 	{"eeh.errinjct", "ibm,errinjct armed an IOA bus error at a PE (fields: pe, type, function, addr, mask)"},
 	{"rtas.call", "an RTAS call and its answer (fields: call, by, status, and the call's outputs)"},
+	{"spapr.rtas", "the pseries device tree's /rtas node: the RTAS functions and ibm,errinjct-tokens (fields: calls, errinjct_tokens)"},
 	{0},
 };
 
