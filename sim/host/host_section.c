@@ -95,6 +95,32 @@ static int parse_driver(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
 	return 0;
 }
 
+/*
+ * A passed-through function's siblings (the other functions of its device: one IOMMU
+ * group without ACS between them) must be passed through too, or VFIO refuses the
+ * group: "group N is not viable" (the slides' Problem A: all functions of a
+ * multi-function device assigned).
+ */
+static int check_vfio_group(struct pcisim_sim *sim, const struct pcisim_host_config *cfg,
+			    const struct pcisim_ynode *k, struct pcisim_diag *d)
+{
+	const struct pcisim_host_drv *c = pcisim_host_config_driver(cfg, k->str);
+	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(sim), k->str);
+	if (!c || !c->vfio || !fn || !fn->bus)
+		return 0;
+	for (uint16_t i = 0; i < fn->bus->nfns; i++) {
+		struct pcisim_pcifn *o = fn->bus->fns[i];
+		if (o == fn || (o->devfn >> 3) != (fn->devfn >> 3) || o->comp.removed)
+			continue;
+		const struct pcisim_host_drv *oc = pcisim_host_config_driver(cfg, o->comp.name);
+		if (!oc || !oc->vfio)
+			return pcisim_diag_error(d, k->loc,
+						 "'drivers': %s is passed through (vfio: on) but %s, another function of the same device, is not: VFIO's group is not viable; pass every function through",
+						 k->str, o->comp.name);
+	}
+	return 0;
+}
+
 /* The error-handling keys: aer, dpc, aer_reset_on_need_reset, vfio_*, drivers. */
 static int parse_error_handling(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
 				const struct pcisim_ynode *node, struct pcisim_diag *d)
@@ -132,6 +158,9 @@ static int parse_error_handling(struct pcisim_sim *sim, struct pcisim_host_confi
 			return rc;
 		for (size_t i = 0; i < n->n; i++)
 			if ((rc = parse_driver(sim, cfg, n->keys[i], n->vals[i], d)))
+				return rc;
+		for (size_t i = 0; i < n->n; i++)
+			if ((rc = check_vfio_group(sim, cfg, n->keys[i], d)))
 				return rc;
 	}
 	return 0;
