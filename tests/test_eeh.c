@@ -355,6 +355,30 @@ static void reset_attempts(void **state)
 	tb_free(t);
 }
 
+/* guest.errinjct: the errinjct tool's open, errinjct, close in one step */
+static void errinjct_tool(void **state)
+{
+	struct tb *t = tb_runf(0, "version: 1\nname: t\nuntil: 5s\nmachine: {type: pseries}\n"
+				  "topology: [{driver: e1000e, id: nic0}, {driver: e1000e, id: nic1}]\n"
+				  "host: {os: linux, drivers: {nic1: {error_detected: can_recover, mmio_enabled: can_recover, resume: on}}}\n"
+				  "timeline:\n  - {at: 0s, do: io_start, name: r, id: nic1, op: mmio_read, rate: 100, size: 4}\n"
+				  "  - {at: 1s, do: guest.errinjct, id: nic1, function: ld_mem_addr, addr: 0x80060000, mask: 0xffffff00}\n"
+				  "  - {at: 2s, do: rtas.open-errinjct}\n"
+				  "  - {at: 3s, do: guest.errinjct, id: nic1, function: 0}\n");
+	assert_int_equal(tb_count(t, "rtas.call", "by", "errinjct"), 3 + 1); /* the last open fails */
+	const struct pcisim_record *open = tb_find_rec(t, "rtas.call", NULL, "call", "ibm,open-errinjct");
+	assert_string_equal(tb_field(open, "token"), "1");
+	assert_non_null(tb_find_rec(t, "eeh.errinjct", "nic1", "addr", "0x80060000"));
+	const struct pcisim_record *fr = tb_find_rec(t, "eeh.freeze", "nic1", NULL, NULL);
+	assert_non_null(fr);
+	assert_int_equal(fr->t, 1010 * MS);
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 1);
+	/* the timeline's own session is open at 3 s: the tool cannot open one (-4) */
+	assert_non_null(tb_find_rec(t, "rtas.call", NULL, "status", "-4"));
+	assert_int_equal(tb_count(t, "eeh.freeze", NULL, NULL), 1);
+	tb_free(t);
+}
+
 static void qemu_mode(void **state)
 {
 	/* eeh: qemu: only vfio-pci has EEH; the PHB's VFIO devices are one PE, (bus << 16) + 1 */
@@ -401,6 +425,7 @@ int main(void)
 		cmocka_unit_test(freeze_counting),
 		cmocka_unit_test(uncorrectable_error_freezes),
 		cmocka_unit_test(reset_attempts),
+		cmocka_unit_test(errinjct_tool),
 		cmocka_unit_test(qemu_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -338,7 +338,8 @@ static void issue(struct workload *w)
 		return;
 	}
 	/* pseries: the PHB isolates a frozen PE; an all-ones load makes Linux look (EEH) */
-	if (!pcisim_eeh_access(fn, eeh_access[w->op], is_dma(w->op) ? 0 : pcisim_eeh_fn_mmio_base(fn))) {
+	if (pcisim_eeh_phb_of(fn) &&
+	    !pcisim_eeh_access(fn, eeh_access[w->op], is_dma(w->op) ? 0 : pcisim_eeh_fn_mmio_base(fn))) {
 		if (w->op == OP_MMIO_READ) {
 			end_err(w, n, R_EEH_ALL_ONES);
 			pcisim_host_eeh_check_failure(h, fn);

@@ -8,6 +8,7 @@
 #include "sim/host/aer_service.h"
 #include "sim/host/dpc_service.h"
 #include "sim/host/eeh_core.h"
+#include "sim/host/errinjct_tool.h"
 #include "sim/host/host.h"
 #include "sim/host/host_section.h"
 #include "sim/host/pciehp.h"
@@ -18,6 +19,7 @@ void pcisim_host_register(void)
 {
 	pcisim_host_section_register();
 	pcisim_actions_add(pcisim_host_actions);
+	pcisim_actions_add(pcisim_errinjct_tool_actions);
 	pcisim_record_kinds_add(pcisim_host_kinds);
 	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
