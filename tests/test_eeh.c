@@ -355,6 +355,34 @@ static void reset_attempts(void **state)
 	tb_free(t);
 }
 
+/* A driver without EEH handlers: "Reset with hotplug activity", the device removed and
+ * added again around the reset. */
+static void hotplug_reset(void **state)
+{
+	struct tb *t = tb_runf(0, "version: 1\nname: t\nuntil: 5s\nmachine: {type: pseries}\n"
+				  "topology: [{driver: e1000e, id: nic0}]\nhost: {os: linux}\n"
+				  "timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 100, size: 4}\n"
+				  "  - {at: 1s, do: guest.errinjct, id: nic0, function: ld_mem_addr}\n");
+	assert_non_null(tb_find_log(t, "EEH: Reset with hotplug activity"));
+	const struct pcisim_record *rm = tb_find_rec(t, "linux.device", "nic0", "event", "removed");
+	const struct pcisim_record *add = NULL;
+	for (size_t i = 0; i < t->sim.trace->nrecs && !add; i++) {
+		const struct pcisim_record *r = &t->sim.trace->recs[i];
+		if (!strcmp(r->kind, "linux.device") && !strcmp(tb_field(r, "event"), "added") &&
+		    !strcmp(tb_field(r, "why"), "EEH: reset with hotplug activity"))
+			add = r;
+	}
+	assert_non_null(rm);
+	assert_int_equal(rm->t, 1010 * MS);
+	assert_non_null(add);
+	assert_int_equal(add->t, 1010 * MS + 250 * MS + 1800 * MS);
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 1);
+	assert_int_equal(tb_count(t, "eeh.callback", NULL, NULL), 0);
+	/* while Linux had no device the reads failed at once; after it they go on */
+	assert_int_equal(tb_count(t, "io.error", "reason", "no device"), 204);
+	tb_free(t);
+}
+
 /* guest.errinjct: the errinjct tool's open, errinjct, close in one step */
 static void errinjct_tool(void **state)
 {
@@ -426,6 +454,7 @@ int main(void)
 		cmocka_unit_test(uncorrectable_error_freezes),
 		cmocka_unit_test(reset_attempts),
 		cmocka_unit_test(errinjct_tool),
+		cmocka_unit_test(hotplug_reset),
 		cmocka_unit_test(qemu_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@ struct eeh_rec {
 	bool tstamp_set;
 	bool removed; /* permanently failed: Linux forgot the devices */
 	unsigned attempt; /* eeh_pe_reset_full(): the reset attempt, from 1 */
+	bool hotplug;     /* "Reset with hotplug activity": the devices are removed and re-added */
 };
 
 /* eeh_pe_reset_full(): "Make three attempts at resetting the bus" */
@@ -257,8 +258,38 @@ static void reset_attempt(struct eeh_rec *r)
 static void reset_pe(struct eeh_rec *r)
 {
 	pcisim_log(sim_of(r), &r->pe->top->comp, "linux", "EEH: Reset without hotplug activity");
+	r->hotplug = false;
 	r->attempt = 1;
 	reset_attempt(r);
+}
+
+/*
+ * Drivers without EEH handlers (the merged vote is none): eeh_reset_device() without
+ * removal data removes the PE's devices (pci_hp_remove_devices()), resets the PE and
+ * adds them again after it (pci_hp_add_devices()): the drivers probe afresh.
+ */
+static void reset_pe_hotplug(struct eeh_rec *r)
+{
+	pcisim_log(sim_of(r), &r->pe->top->comp, "linux", "EEH: Reset with hotplug activity");
+	EACH_FN(r, fn)
+	pcisim_host_remove_fn(r->h, fn, "EEH: reset with hotplug activity");
+	r->hotplug = true;
+	r->attempt = 1;
+	reset_attempt(r);
+}
+
+/* pci_hp_add_devices(): the PE's functions still in the machine, in creation order. */
+static void readd_devices(struct eeh_rec *r)
+{
+	struct pcisim_fabric *fab = r->h->fab;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !pcisim_eeh_pe_contains(r->pe, fn) || pcisim_host_visible(r->h, fn) ||
+		    (fn->bus->bridge && !pcisim_host_visible(r->h, fn->bus->bridge)))
+			continue;
+		pcisim_host_set_io_state(r->h, fn, PCISIM_IO_NORMAL);
+		pcisim_host_add_fn(r->h, fn, "EEH: reset with hotplug activity");
+	}
 }
 
 static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
@@ -276,7 +307,9 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 			set_state(r, PCISIM_EEH_REC_MMIO_ENABLED, "MMIO thawed");
 			return next_step(r, broadcast(r, CB_MMIO_ENABLED));
 		}
-		if (r->status == PCISIM_ERS_NEED_RESET || r->status == PCISIM_ERS_NONE)
+		if (r->status == PCISIM_ERS_NONE)
+			return reset_pe_hotplug(r);
+		if (r->status == PCISIM_ERS_NEED_RESET)
 			return reset_pe(r);
 		return fail(r, "a driver disconnected");
 	case PCISIM_EEH_REC_MMIO_ENABLED:
@@ -314,6 +347,12 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 		}
 		if (rtas_pe(r, "ibm,configure-pe", 3, 1, 0, NULL) < 0)
 			return fail(r, "ibm,configure-pe failed");
+		if (r->hotplug) {
+			/* the drivers probed afresh: no slot_reset; recovered */
+			readd_devices(r);
+			r->status = PCISIM_ERS_RECOVERED;
+			return recovered(r);
+		}
 		set_channels(r, PCISIM_IO_NORMAL);
 		pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: Notify device drivers the completion of reset");
 		set_state(r, PCISIM_EEH_REC_SLOT_RESET, "PE configured");
