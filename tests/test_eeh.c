@@ -163,6 +163,16 @@ static void transitions_and_frozen_access(void **state)
 	assert_int_equal(state_of(t, 0), 0);
 	assert_int_equal(call(t, "ibm,configure-pe", 3, 1, 0, 0, NULL), 0);
 	assert_int_equal(tb_count(t, "eeh.pe", "to", "unavailable"), 1);
+	/* a reset deactivated again while the PE is unavailable: 100 ms from the last one */
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_HOT, NULL), 0);
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_DEACTIVATE, NULL), 0);
+	pcisim_run(&t->sim, 1 * S + 150 * MS);
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_HOT, NULL), 0);
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_DEACTIVATE, NULL), 0);
+	pcisim_run(&t->sim, 1 * S + 249 * MS);
+	assert_int_equal(state_of(t, 0), 5);
+	pcisim_run(&t->sim, 1 * S + 250 * MS);
+	assert_int_equal(state_of(t, 0), 0);
 	/* EEH disabled: errors no longer freeze */
 	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0, PCISIM_RTAS_EEH_DISABLE, NULL), 0);
 	assert_false(pcisim_eeh_pe_freeze(pe, "disabled"));

@@ -179,6 +179,7 @@ PCISIM_EVKIND(ready_kind, "eeh.pe_ready", ready_ev);
 void pcisim__eeh_pe_schedule_ready(struct pcisim_eeh_pe *pe)
 {
 	struct pcisim_sim *sim = pe->top->comp.sim;
+	pcisim_cancel(sim, &pe->ready_timer); /* a reset deactivated again starts the wait anew */
 	struct pcisim_event *ev = pcisim_event_new(sim, &ready_kind, &pe->top->comp);
 	ev->ptr = pe;
 	pe->ready_timer = pcisim_post(sim, ev, sim->now + PCISIM_EEH_PE_READY_DELAY, PCISIM_CLASS_HW);
