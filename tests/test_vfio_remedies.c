@@ -86,11 +86,40 @@ static void nonfatal_only_recovers_without_reset(void **state)
 	tb_free(t);
 }
 
+/* The slides' Problems A and B: every function of a multi-function device passed
+ * through, the same topology in the guest: one guest recovery covers both functions
+ * and its one link reset resets both. */
+static void multifunction_one_recovery(void **state)
+{
+	static const char *text =
+		"version: 1\nname: t\nuntil: 3s\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
+		"topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 1, slot: 1}\n"
+		"  - {driver: pcisim-endpoint, id: nic0, bus: rp1, addr: \"0.0\", multifunction: on}\n"
+		"  - {driver: pcisim-endpoint, id: nic1, bus: rp1, addr: \"0.1\"}\n"
+		"host:\n  aer: on\n  vfio_remedy: skip_host_reset\n  drivers:\n"
+		"    nic0: {vfio: on, guest: {error_detected: need_reset, slot_reset: recovered, resume: on, callback_time: 5ms}}\n"
+		"    nic1: {vfio: on, guest: {error_detected: need_reset, slot_reset: recovered, resume: on, callback_time: 5ms}}\n"
+		"timeline:\n  - {at: 1s, do: pcie_aer_inject_error, id: nic0, error: DLP}\n";
+	struct tb *t = tb_runf(0, "%s", text);
+	assert_int_equal(tb_count(t, "aer.vfio", "event", "guest signalled"), 1);
+	assert_int_equal(tb_count(t, "pci.reset", "kind", "flr"), 2); /* one per function */
+	assert_int_equal(tb_count(t, "pci.reset", "why", "secondary bus reset"), 0);
+	assert_int_equal(tb_count(t, "aer.callback", "callback", "slot_reset"), 2);
+	struct pcisim_value v = {0};
+	for (int i = 0; i < 2; i++) {
+		struct pcisim_comp *c = pcisim_comp_find(&t->sim, i ? "guest:nic1" : "guest:nic0");
+		assert_int_equal(c->ops->query(c, "last", &v), 0);
+		assert_string_equal(v.s, "recovered");
+	}
+	tb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(each_remedy_on_the_double_reset_schedule),
 		cmocka_unit_test(nonfatal_only_recovers_without_reset),
+		cmocka_unit_test(multifunction_one_recovery),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,15 @@ struct guest_rec {
 	bool deferred; /* serialize: signal after the host's recovery */
 	bool deferred_frozen;
 	bool vm_stopped; /* QEMU stopped the VM (vm_stop, nonfatal_only): nothing runs in it */
+	/*
+	 * The slides' Problem B: a multi-function device has the same topology in the
+	 * guest, so one recovery (the leader's, its first passed-through function's)
+	 * covers every function: one link reset resets them all.
+	 */
+	struct guest_rec *leader;   /* NULL: this function's own recovery leads */
+	struct guest_rec **members; /* the leader's: the device's functions, itself first */
+	unsigned nmembers;
+	unsigned wi;                /* the member a callback loop is at */
 	struct pcisim_aer_rec m; /* the guest's pcie_do_recovery() */
 	pcisim_time wake_at, deadline, step;
 	uint64_t recovered, failed;
@@ -85,6 +94,15 @@ static struct guest_rec *guest_of(struct pcisim_host *h, const struct pcisim_pci
 	return NULL;
 }
 
+/* The recovery that covers @fn: its device's leader. */
+static struct guest_rec *recovery_of(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	struct guest_rec *g = guest_of(h, fn);
+	return g && g->leader ? g->leader : g;
+}
+
+#define MEMBER(g) ((g)->members[(g)->wi])
+
 static void guest_start(struct guest_rec *g, bool frozen, const char *why)
 {
 	g->m.frozen = frozen;
@@ -115,14 +133,17 @@ static void vm_stop(struct guest_rec *g, const char *why)
 
 bool pcisim_vfio_vm_stopped(struct pcisim_host *h, const struct pcisim_pcifn *fn)
 {
-	struct guest_rec *g = h ? guest_of(h, fn) : NULL;
+	struct guest_rec *g = h ? recovery_of(h, fn) : NULL;
 	return g && g->vm_stopped;
 }
 
 void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev, bool frozen)
 {
-	struct guest_rec *g = guest_of(h, dev);
+	struct guest_rec *g = recovery_of(h, dev);
 	if (!g || g->vm_stopped)
+		return;
+	/* the host signals every function of the device; one recovery covers them all */
+	if (g->nmembers > 1 && (g->pending || g->deferred))
 		return;
 	switch (h->cfg.vfio_remedy) {
 	case PCISIM_VFIO_VM_STOP:
@@ -148,7 +169,7 @@ void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev,
 void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_fn_list *devs)
 {
 	for (unsigned i = 0; i < devs->n; i++) {
-		struct guest_rec *g = guest_of(h, devs->v[i]);
+		struct guest_rec *g = recovery_of(h, devs->v[i]);
 		if (g && g->deferred) {
 			g->deferred = false;
 			guest_start(g, g->deferred_frozen, "serialize: the host's recovery is over");
@@ -171,15 +192,18 @@ static void sbr_set(struct pcisim_port *b, bool on)
 }
 
 /* A guest driver callback's vote: it reads its device through vfio. */
-static enum pcisim_ers guest_vote(struct guest_rec *g, enum pcisim_aer_cb cb, enum pcisim_ers v)
+static enum pcisim_ers guest_vote(struct guest_rec *g, struct guest_rec *mem, enum pcisim_aer_cb cb,
+				  enum pcisim_ers v)
 {
-	if (v && guest_rd(g, PCI_VENDOR_ID, 2) == 0xffff) {
-		guest_log(g, "pci 0000:01:00.0: AER: %s: device reads all ones", pcisim_aer_cb_name(cb));
+	if (v && guest_rd(mem, PCI_VENDOR_ID, 2) == 0xffff) {
+		/* the guest sees the device at 01:00 below its virtual root port */
+		guest_log(g, "pci 0000:01:00.%u: AER: %s: device reads all ones", mem->fn->devfn & 7u,
+			  pcisim_aer_cb_name(cb));
 		v = PCISIM_ERS_DISCONNECT;
 	}
 	if (v) {
 		enum pcisim_ers m = pcisim_ers_merge(g->m.status, v);
-		PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.callback", PCISIM_FS("callback", pcisim_aer_cb_name(cb)),
+		PCISIM_RECORD(g->comp.sim, &mem->fn->comp, "aer.callback", PCISIM_FS("callback", pcisim_aer_cb_name(cb)),
 			      PCISIM_FS("vote", pcisim_ers_name(v)), PCISIM_FS("status", pcisim_ers_name(m)),
 			      PCISIM_FS("domain", "guest"));
 		g->m.status = m;
@@ -189,17 +213,17 @@ static enum pcisim_ers guest_vote(struct guest_rec *g, enum pcisim_aer_cb cb, en
 
 static void guest_finish(struct guest_rec *g, bool ok)
 {
-	if (ok) {
-		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_NORMAL);
-		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery successful");
-		g->recovered++;
-		g->last = "recovered";
-	} else {
-		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_PERM_FAILURE);
-		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery failed");
-		g->failed++;
-		g->last = "failed";
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct guest_rec *mem = g->members[i];
+		pcisim_host_set_io_state(g->h, mem->fn, ok ? PCISIM_IO_NORMAL : PCISIM_IO_PERM_FAILURE);
+		if (ok)
+			mem->recovered++;
+		else
+			mem->failed++;
+		mem->last = ok ? "recovered" : "failed";
 	}
+	guest_log(g, ok ? "pcieport 0000:00:1c.0: AER: device recovery successful"
+			: "pcieport 0000:00:1c.0: AER: device recovery failed");
 	pcisim_aer_rec_set_state(g->comp.sim, &g->m, ok ? PCISIM_AER_REC_RECOVERED : PCISIM_AER_REC_FAILED,
 				 ok ? "device recovery successful" : "device recovery failed");
 	pcisim_aer_rec_set_state(g->comp.sim, &g->m, PCISIM_AER_REC_IDLE, "recovery over");
@@ -235,27 +259,33 @@ static int guest_thread(struct guest_rec *g)
 			/* pcie_do_recovery(normal): no link reset, the channel stays normal */
 			guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Non-Fatal) error received: 0000:01:00.0");
 			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
-			if (g->cfg.guest.error_detected)
-				G_SLEEP(pt, g, g->cfg.guest.cb_time);
-			if (!guest_vote(g, PCISIM_AER_CB_DETECTED, g->cfg.guest.error_detected) &&
-			    !g->cfg.guest.error_detected)
-				g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+			for (g->wi = 0; g->wi < g->nmembers; g->wi++) {
+				if (MEMBER(g)->cfg.guest.error_detected)
+					G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+				if (!guest_vote(g, MEMBER(g), PCISIM_AER_CB_DETECTED, MEMBER(g)->cfg.guest.error_detected) &&
+				    !MEMBER(g)->cfg.guest.error_detected)
+					g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+			}
 			goto after_reset;
 		}
 		guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0");
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
-		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_FROZEN);
-		if (g->cfg.guest.error_detected)
-			G_SLEEP(pt, g, g->cfg.guest.cb_time);
-		if (!guest_vote(g, PCISIM_AER_CB_DETECTED, g->cfg.guest.error_detected) &&
-		    !g->cfg.guest.error_detected)
-			g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+		for (unsigned i = 0; i < g->nmembers; i++)
+			pcisim_host_set_io_state(g->h, g->members[i]->fn, PCISIM_IO_FROZEN);
+		for (g->wi = 0; g->wi < g->nmembers; g->wi++) {
+			if (MEMBER(g)->cfg.guest.error_detected)
+				G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+			if (!guest_vote(g, MEMBER(g), PCISIM_AER_CB_DETECTED, MEMBER(g)->cfg.guest.error_detected) &&
+			    !MEMBER(g)->cfg.guest.error_detected)
+				g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+		}
 		/* the guest's link reset: SBR of its virtual root port, translated by QEMU */
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESET_LINK, "frozen channel");
 		if (flr_translation(g)) {
 			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as FLR"),
 				      PCISIM_FS("why", "remedy: a virtual link reset resets only the device"));
-			pcisim_reset_flr(g->fn, "vfio: the guest's link reset");
+			for (unsigned i = 0; i < g->nmembers; i++) /* QEMU resets each vfio device */
+				pcisim_reset_flr(g->members[i]->fn, "vfio: the guest's link reset");
 		} else if (physical_port(g)) {
 			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as host bus reset"),
 				      PCISIM_FS("why", "vfio-pci translates the guest's link reset"));
@@ -277,26 +307,29 @@ static int guest_thread(struct guest_rec *g)
 		if (g->m.status == PCISIM_ERS_CAN_RECOVER) {
 			g->m.status = PCISIM_ERS_RECOVERED;
 			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_MMIO_ENABLED, "can recover");
-			if (g->cfg.guest.mmio_enabled) {
-				G_SLEEP(pt, g, g->cfg.guest.cb_time);
-				guest_vote(g, PCISIM_AER_CB_MMIO, g->cfg.guest.mmio_enabled);
-			}
+			for (g->wi = 0; g->wi < g->nmembers; g->wi++)
+				if (MEMBER(g)->cfg.guest.mmio_enabled) {
+					G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+					guest_vote(g, MEMBER(g), PCISIM_AER_CB_MMIO, MEMBER(g)->cfg.guest.mmio_enabled);
+				}
 		}
 		if (g->m.status == PCISIM_ERS_NEED_RESET) {
 			g->m.status = PCISIM_ERS_RECOVERED;
 			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_SLOT_RESET, "need reset");
-			if (g->cfg.guest.slot_reset) {
-				G_SLEEP(pt, g, g->cfg.guest.cb_time);
-				guest_vote(g, PCISIM_AER_CB_SLOT_RESET, g->cfg.guest.slot_reset);
-			}
+			for (g->wi = 0; g->wi < g->nmembers; g->wi++)
+				if (MEMBER(g)->cfg.guest.slot_reset) {
+					G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+					guest_vote(g, MEMBER(g), PCISIM_AER_CB_SLOT_RESET, MEMBER(g)->cfg.guest.slot_reset);
+				}
 		}
 		if (g->m.status != PCISIM_ERS_RECOVERED) {
 			guest_finish(g, false);
 			continue;
 		}
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESUME, "recovered");
-		if (g->cfg.guest.resume)
-			G_SLEEP(pt, g, g->cfg.guest.cb_time);
+		for (g->wi = 0; g->wi < g->nmembers; g->wi++)
+			if (MEMBER(g)->cfg.guest.resume)
+				G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
 		guest_finish(g, true);
 	}
 	PT_END(pt);
@@ -316,10 +349,11 @@ static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_val
 		return 0;
 	}
 	const char *s;
+	const struct guest_rec *l = g->leader ? g->leader : g;
 	if (!strcmp(key, "state"))
-		s = g->vm_stopped ? "vm_stopped" : g->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
+		s = l->vm_stopped ? "vm_stopped" : l->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
 	else if (!strcmp(key, "recovery"))
-		s = pcisim_aer_rec_state_name(g->m.state);
+		s = pcisim_aer_rec_state_name(l->m.state);
 	else if (!strcmp(key, "last"))
 		s = g->last ? g->last : "-";
 	else
@@ -331,6 +365,7 @@ static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_val
 
 static void guest_destroy(struct pcisim_comp *c)
 {
+	free(((struct guest_rec *)c)->members);
 	free(c);
 }
 
@@ -371,6 +406,24 @@ void pcisim_vfio_build(struct pcisim_host *h)
 		h->vfio->guests = v;
 		h->vfio->guests[h->vfio->n++] = g;
 		guest_poke(g, 0); /* the thread starts, and waits for a signal */
+	}
+	/* one recovery per device: the first passed-through function leads its siblings */
+	for (size_t i = 0; h->vfio && i < h->vfio->n; i++) {
+		struct guest_rec *g = h->vfio->guests[i], *l = NULL;
+		for (size_t j = 0; j < i && !l; j++) {
+			struct guest_rec *o = h->vfio->guests[j];
+			if (!o->leader && o->fn->bus == g->fn->bus && (o->fn->devfn >> 3) == (g->fn->devfn >> 3))
+				l = o;
+		}
+		if (l)
+			g->leader = l;
+		else
+			l = g;
+		struct guest_rec **v = realloc(l->members, (l->nmembers + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		l->members = v;
+		l->members[l->nmembers++] = g;
 	}
 }
 

@@ -10,6 +10,9 @@
  * non-fatal error is recovered by the guest without a reset and a fatal one stops the
  * VM.
  *
+ * The passed-through functions of one device are one device in the guest too (the
+ * slides' Problem B): one recovery, led by the first, covers them all.
+ *
  * Each passed-through function has a component "guest:<id>" (state keys: state
  * (idle, recovering, vm_stopped),
  * recovery, last, recovered, failed); its records carry `domain: guest`, its log
