@@ -8,6 +8,7 @@
 #include "replay/runner.h"
 #include "sim/core/scenario.h"
 #include "sim/cxl/cxl.h"
+#include "sim/eeh/eeh.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
 #include "sim/mctp/mctp.h"
@@ -19,6 +20,7 @@ void pcisim_register_all(void)
 	pcisim_core_register();
 	pcisim_pcie_register();
 	pcisim_cxl_register();
+	pcisim_eeh_register();
 	pcisim_mctp_register();
 	pcisim_qemu_register();
 	pcisim_host_register();

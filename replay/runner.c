@@ -87,7 +87,8 @@ static const struct pcisim_titem *next_recorded(struct runctx *c, uint8_t ch, si
 /*
  * A fault of the fuzz: menu: in or out of this run, and when. Forced times (the
  * minimiser) put it in; RANDOM enables it with probability 1/2 (swarm testing) and
- * draws its time; REPLAY takes the recorded choice; DEFAULT (simulate) leaves it out.
+ * draws its time; REPLAY takes the recorded choice (none: the recording was an ordinary
+ * run, which left it out); DEFAULT (simulate) leaves it out.
  * Every fault makes a step choice, at = PCISIM_TIME_MAX when left out.
  */
 static pcisim_time choose_fault(struct runctx *c, const struct pcisim_step *st, size_t oi)
@@ -110,8 +111,9 @@ static pcisim_time choose_fault(struct runctx *c, const struct pcisim_step *st, 
 				found = true;
 			}
 		}
+		/* no choice: an ordinary run (simulate) recorded it, which left the faults out */
 		if (!found)
-			c->res->replay_short = true;
+			return PCISIM_TIME_MAX;
 	} else {
 		return PCISIM_TIME_MAX; /* an ordinary run: no faults, no choice */
 	}

@@ -4,6 +4,7 @@
  * every command's --help shows every option its table declares, and --set, --seed
  * and --until change the run of simulate, fuzz and explore as the scenario would.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,6 +149,16 @@ static void help_pages_show_every_parameter(void **state)
 			/* its first word: help wraps long lines */
 			snprintf(want, sizeof(want), "default: %.*s", p->dflt ? (int)strcspn(p->dflt, " ") : 0,
 				 p->dflt ? p->dflt : "");
+			/* help wraps lines: compare with the page's whitespace collapsed */
+			for (char *r = text, *w = text;; r++) {
+				if (isspace((unsigned char)*r)) {
+					while (isspace((unsigned char)r[1]))
+						r++;
+					*w++ = ' ';
+				} else if (!(*w++ = *r)) {
+					break;
+				}
+			}
 			if (p->dflt && !strstr(text, want))
 				fail_msg("'pcisim help action %s' does not show %s's default '%s'", acts[i],
 					 p->name, p->dflt);

@@ -629,6 +629,8 @@ static const struct bad_case bad_cases[] = {
 	{"-device e1000,id=a,id=b", "t.sh:1:20", "property 'id' given twice"},
 	{"-machine pc", "t.sh:1:10", "machine type 'pc' is not modelled"},
 	{"-machine pc-q35-2.0", "t.sh:1:10", "older than any q35 type"},
+	{"-machine pseries-2.0", "t.sh:1:10", "older than any pseries type QEMU has (pseries-2.1)"},
+	{"-machine virt", "t.sh:1:10", "valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2); pseries, pseries-X.Y"},
 	{"-machine q35,cxl=maybe", "t.sh:1:18", "-machine cxl: 'maybe' is not a boolean"},
 	{"-machine q35,cxl", "t.sh:1:14", "expected key=value in -machine, got 'cxl'"},
 	{"-machine cxl-fmw.0.targets.0=a,cxl-fmw.0.size=300M", "t.sh:1:47", "300M is not a multiple of 256M"},

@@ -67,6 +67,7 @@ static const struct {
 	{0x1b36, 0x000d, "QEMU XHCI Host Controller"},                 /* qemu-xhci */
 	{0x1b36, 0x0010, "QEMU NVM Express Controller"},               /* nvme */
 	{0x8086, 0x100e, "82540EM Gigabit Ethernet Controller"},       /* e1000 */
+	{0x8086, 0x10c9, "82576 Gigabit Network Connection"}, /* vfio-pci default: the slides' NIC */
 	{0x8086, 0x10d3, "82574L Gigabit Network Connection"},         /* e1000e */
 	{0x8086, 0x2918, "82801IB (ICH9) LPC Interface Controller"},   /* ICH9-LPC */
 	{0x8086, 0x2922, "82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode]"},

@@ -110,7 +110,7 @@ static enum pcisim_ers vote(struct pcisim_aer_recovery *r, struct pcisim_pcifn *
 		if (c.vfio) {
 			/* vfio_pci_core_aer_err_detected(): signal the user (QEMU), vote
 			 * CAN_RECOVER; the guest's own driver recovers the device */
-			pcisim_vfio_error_detected(h, dev);
+			pcisim_vfio_error_detected(h, dev, r->m.frozen);
 			return PCISIM_ERS_CAN_RECOVER;
 		}
 		/* report_error_detected() */

@@ -244,6 +244,13 @@ void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bo
 	}
 }
 
+void pcisim_host_add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
+{
+	add_fn(h, fn, why);
+	if (fn->secondary)
+		pcisim_host_scan_bus(h, fn->secondary, why);
+}
+
 void pcisim_host_remove_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
 {
 	if (fn->secondary)

@@ -70,6 +70,8 @@ void *pcisim_port_service_data(const struct pcisim_host *h, const struct pcisim_
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why);
 /** Remove Linux's view of everything below @bus (drivers and port services unbound). */
 void pcisim_host_remove_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, bool surprise);
+/** pcisim_host_add_fn() - Linux scans @fn itself (and below it, if a bridge): pci_hp_add_devices(). */
+void pcisim_host_add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why);
 /**
  * pcisim_host_remove_fn() - Linux forgets @fn (its driver, or pcieport's services,
  * unbound; the "linux.device" record says @why) after everything below it (a safe

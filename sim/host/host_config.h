@@ -5,7 +5,7 @@
  *
  *   host: {os: linux, pciehp: on, acpi_pcihp: off, acpiphp: on, boot: 0s,
  *          aer: on, dpc: on, aer_reset_on_need_reset: off,
- *          vfio_remedy: none, vfio_notify: 1ms,
+ *          vfio_remedy: none, vfio_notify: 1ms, eeh_max_freezes: 5,
  *          drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on,
  *                           callback_time: 5ms, reads_device: on, cor_error_detected: off,
  *                           vfio: off, guest: {...}}}}
@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/core/time.h"
 
@@ -56,7 +57,13 @@ enum pcisim_vfio_remedy {
 	PCISIM_VFIO_NONE,            /* the host resets the link while the guest recovers */
 	PCISIM_VFIO_SKIP_HOST_RESET, /* the host leaves the reset to the guest; its reset is an FLR */
 	PCISIM_VFIO_SERIALIZE,       /* the guest is signalled after the host's recovery */
+	PCISIM_VFIO_VM_STOP,         /* QEMU upstream: an error stops the VM; the guest never recovers */
+	PCISIM_VFIO_FLR_TRANSLATION, /* the guest's link reset becomes an FLR; the host still resets */
+	PCISIM_VFIO_NONFATAL_ONLY,   /* non-fatal errors go to the guest (no reset); fatal ones stop the VM */
 };
+
+/* arch/powerpc/kernel/eeh.c: u32 eeh_max_freezes = 5 (debugfs eeh_max_freezes) */
+#define PCISIM_EEH_MAX_FREEZES_DEFAULT 5
 
 /** struct pcisim_host_config - every key of the host: section, defaults filled in. */
 struct pcisim_host_config {
@@ -69,6 +76,7 @@ struct pcisim_host_config {
 	bool reset_on_need_reset; /* Linux commit d0a2dee7d4 (2025) */
 	enum pcisim_vfio_remedy vfio_remedy;
 	pcisim_time vfio_notify; /* eventfd -> QEMU -> the guest's virtual AER interrupt */
+	uint32_t eeh_max_freezes; /* EEH: freezes of a PE within an hour before it is removed */
 	struct pcisim_host_drv *drivers; /* in the order the section lists them */
 	size_t ndrivers;
 };

@@ -14,9 +14,10 @@
 static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "acpiphp", "boot",
 					   /* error handling: AER, DPC, the drivers, vfio */
 					   "aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
-					   "vfio_notify", "dpc", NULL};
+					   "vfio_notify", "dpc", "eeh_max_freezes", NULL};
 
-static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", NULL};
+static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", "vm_stop",
+					    "flr_translation", "nonfatal_only", NULL};
 static const char *const ers_choices[] = {"absent", "none", "can_recover", "need_reset",
 					  "disconnect", "recovered", "no_aer_driver", NULL};
 static const char *const drv_keys[] = {"error_detected", "mmio_enabled", "slot_reset", "resume",
@@ -94,6 +95,32 @@ static int parse_driver(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
 	return 0;
 }
 
+/*
+ * A passed-through function's siblings (the other functions of its device: one IOMMU
+ * group without ACS between them) must be passed through too, or VFIO refuses the
+ * group: "group N is not viable" (the slides' Problem A: all functions of a
+ * multi-function device assigned).
+ */
+static int check_vfio_group(struct pcisim_sim *sim, const struct pcisim_host_config *cfg,
+			    const struct pcisim_ynode *k, struct pcisim_diag *d)
+{
+	const struct pcisim_host_drv *c = pcisim_host_config_driver(cfg, k->str);
+	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(sim), k->str);
+	if (!c || !c->vfio || !fn || !fn->bus)
+		return 0;
+	for (uint16_t i = 0; i < fn->bus->nfns; i++) {
+		struct pcisim_pcifn *o = fn->bus->fns[i];
+		if (o == fn || (o->devfn >> 3) != (fn->devfn >> 3) || o->comp.removed)
+			continue;
+		const struct pcisim_host_drv *oc = pcisim_host_config_driver(cfg, o->comp.name);
+		if (!oc || !oc->vfio)
+			return pcisim_diag_error(d, k->loc,
+						 "'drivers': %s is passed through (vfio: on) but %s, another function of the same device, is not: VFIO's group is not viable; pass every function through",
+						 k->str, o->comp.name);
+	}
+	return 0;
+}
+
 /* The error-handling keys: aer, dpc, aer_reset_on_need_reset, vfio_*, drivers. */
 static int parse_error_handling(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
 				const struct pcisim_ynode *node, struct pcisim_diag *d)
@@ -120,11 +147,20 @@ static int parse_error_handling(struct pcisim_sim *sim, struct pcisim_host_confi
 	if ((n = pcisim_ymap_get(node, "vfio_notify")) &&
 	    (rc = pcisim_yget_time(n, "'vfio_notify'", &cfg->vfio_notify, d)))
 		return rc;
+	if ((n = pcisim_ymap_get(node, "eeh_max_freezes"))) {
+		uint64_t v;
+		if ((rc = pcisim_yget_u64(n, "'eeh_max_freezes'", 0, 0xffffffffu, &v, d)))
+			return rc;
+		cfg->eeh_max_freezes = (uint32_t)v;
+	}
 	if ((n = pcisim_ymap_get(node, "drivers"))) {
 		if ((rc = pcisim_yexpect(n, PCISIM_Y_MAP, "a mapping of device ids to driver behaviour", d)))
 			return rc;
 		for (size_t i = 0; i < n->n; i++)
 			if ((rc = parse_driver(sim, cfg, n->keys[i], n->vals[i], d)))
+				return rc;
+		for (size_t i = 0; i < n->n; i++)
+			if ((rc = check_vfio_group(sim, cfg, n->keys[i], d)))
 				return rc;
 	}
 	return 0;
@@ -150,6 +186,7 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		.acpi_pcihp = pcisim_fabric_get(sim)->machine.acpi_pcihp_bridges,
 		.acpiphp = true,
 		.vfio_notify = 1 * PCISIM_MS,
+		.eeh_max_freezes = PCISIM_EEH_MAX_FREEZES_DEFAULT,
 	};
 	if ((n = pcisim_ymap_get(node, "pciehp")) && (rc = pcisim_yget_bool(n, "'pciehp'", &cfg.pciehp, d)))
 		return rc;

@@ -13,7 +13,10 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
+#include "sim/eeh/eeh.h"
+#include "sim/host/eeh_core.h"
 #include "sim/host/host.h"
+#include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/aer.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/link.h"
@@ -43,6 +46,8 @@ enum io_reason {
 	R_POISONED,
 	R_DEVICE_RESET,
 	R_GONE,
+	R_EEH_ALL_ONES,
+	R_EEH_DROPPED,
 	R_N,
 };
 static const char *const reason_names[] = {
@@ -57,6 +62,8 @@ static const char *const reason_names[] = {
 	[R_POISONED] = "poisoned",
 	[R_DEVICE_RESET] = "device in reset",
 	[R_GONE] = "device gone",
+	[R_EEH_ALL_ONES] = "all ones: PE frozen",
+	[R_EEH_DROPPED] = "dropped: PE frozen",
 };
 
 /* One request on its way: what it must find unchanged when it arrives. */
@@ -213,6 +220,18 @@ static struct pending *pend_find(struct workload *w, uint64_t n)
 	return NULL;
 }
 
+static bool is_dma(enum io_op op)
+{
+	return op == OP_DMA_READ || op == OP_DMA_WRITE;
+}
+
+static const enum pcisim_eeh_access eeh_access[] = {
+	[OP_MMIO_READ] = PCISIM_EEH_LOAD_MEM,
+	[OP_MMIO_WRITE] = PCISIM_EEH_STORE_MEM,
+	[OP_DMA_READ] = PCISIM_EEH_DMA_READ,
+	[OP_DMA_WRITE] = PCISIM_EEH_DMA_WRITE,
+};
+
 static bool is_read(enum io_op op)
 {
 	return op == OP_MMIO_READ || op == OP_DMA_READ;
@@ -301,8 +320,10 @@ static void issue(struct workload *w)
 {
 	struct pcisim_sim *sim = w->fn->comp.sim;
 	struct pcisim_host *h = pcisim_host_of(sim);
-	uint64_t n = ++w->issued;
 	struct pcisim_pcifn *fn = w->fn;
+	if (pcisim_vfio_vm_stopped(h, fn))
+		return; /* QEMU stopped the VM whose driver does this I/O: it issues nothing */
+	uint64_t n = ++w->issued;
 	if (h ? !pcisim_host_visible(h, fn) : fn->comp.removed) {
 		end_err(w, n, R_NO_DEVICE);
 		return;
@@ -314,6 +335,17 @@ static void issue(struct workload *w)
 	}
 	if (st == PCISIM_IO_FROZEN) {
 		end_err(w, n, R_FROZEN);
+		return;
+	}
+	/* pseries: the PHB isolates a frozen PE; an all-ones load makes Linux look (EEH) */
+	if (pcisim_eeh_phb_of(fn) &&
+	    !pcisim_eeh_access(fn, eeh_access[w->op], is_dma(w->op) ? 0 : pcisim_eeh_fn_mmio_base(fn))) {
+		if (w->op == OP_MMIO_READ) {
+			end_err(w, n, R_EEH_ALL_ONES);
+			pcisim_host_eeh_check_failure(h, fn);
+		} else {
+			end_err(w, n, R_EEH_DROPPED);
+		}
 		return;
 	}
 	struct pending *p = pend_new(w);

@@ -40,7 +40,12 @@
  *    from a function that was removed (the driver still thinks it is there);
  *  - "poisoned": every poison_every-th request carries poisoned data; its receiver
  *    (the device for MMIO writes and DMA read data, the root port otherwise) logs
- *    Poisoned TLP Received.
+ *    Poisoned TLP Received;
+ *  - "all ones: PE frozen" / "dropped: PE frozen": on pseries, the device's PE is
+ *    frozen (sim/eeh/eeh.h): an MMIO load reads all ones, and Linux's EEH core looks
+ *    (sim/host/eeh_core.h); stores and DMA are dropped;
+ *  - nothing at all while QEMU has stopped the VM whose driver does the I/O
+ *    (`vfio_remedy: vm_stop`): the workload issues no request.
  */
 #ifndef PCISIM_HOST_IO_H
 #define PCISIM_HOST_IO_H

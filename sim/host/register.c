@@ -8,6 +8,8 @@
 #include "sim/host/aer_recovery.h"
 #include "sim/host/aer_service.h"
 #include "sim/host/dpc_service.h"
+#include "sim/host/eeh_core.h"
+#include "sim/host/errinjct_tool.h"
 #include "sim/host/host.h"
 #include "sim/host/host_section.h"
 #include "sim/host/pciehp.h"
@@ -23,11 +25,13 @@ void pcisim_host_register(void)
 	pcisim_actions_add(pcisim_raw_actions);
 	pcisim_actions_add(pcisim_setpci_actions);
 	pcisim_action_inline("setpci", "args"); /* {at: 1ms, setpci: "-s 00:12.0 COMMAND=6"} */
+	pcisim_actions_add(pcisim_errinjct_tool_actions);
 	pcisim_record_kinds_add(pcisim_host_kinds);
 	pcisim_acpiphp_register();
 	pcisim_record_kinds_add(pcisim_aer_recovery_kinds);
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
 	pcisim_record_kinds_add(pcisim_raw_kinds);
+	pcisim_record_kinds_add(pcisim_host_eeh_kinds);
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they

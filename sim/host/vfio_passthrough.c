@@ -32,6 +32,17 @@ struct guest_rec {
 	struct pcisim_pt pt;
 	bool pending;  /* signalled, not started */
 	bool deferred; /* serialize: signal after the host's recovery */
+	bool deferred_frozen;
+	bool vm_stopped; /* QEMU stopped the VM (vm_stop, nonfatal_only): nothing runs in it */
+	/*
+	 * The slides' Problem B: a multi-function device has the same topology in the
+	 * guest, so one recovery (the leader's, its first passed-through function's)
+	 * covers every function: one link reset resets them all.
+	 */
+	struct guest_rec *leader;   /* NULL: this function's own recovery leads */
+	struct guest_rec **members; /* the leader's: the device's functions, itself first */
+	unsigned nmembers;
+	unsigned wi;                /* the member a callback loop is at */
 	struct pcisim_aer_rec m; /* the guest's pcie_do_recovery() */
 	pcisim_time wake_at, deadline, step;
 	uint64_t recovered, failed;
@@ -83,8 +94,18 @@ static struct guest_rec *guest_of(struct pcisim_host *h, const struct pcisim_pci
 	return NULL;
 }
 
-static void guest_start(struct guest_rec *g, const char *why)
+/* The recovery that covers @fn: its device's leader. */
+static struct guest_rec *recovery_of(struct pcisim_host *h, const struct pcisim_pcifn *fn)
 {
+	struct guest_rec *g = guest_of(h, fn);
+	return g && g->leader ? g->leader : g;
+}
+
+#define MEMBER(g) ((g)->members[(g)->wi])
+
+static void guest_start(struct guest_rec *g, bool frozen, const char *why)
+{
+	g->m.frozen = frozen;
 	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest signalled"),
 		      PCISIM_FS("why", why));
 	g->pending = true;
@@ -92,27 +113,66 @@ static void guest_start(struct guest_rec *g, const char *why)
 	guest_poke(g, g->h->cfg.vfio_notify);
 }
 
-void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev)
+/*
+ * hw/vfio/pci.c vfio_err_notifier_handler() without AER forwarding (QEMU upstream):
+ * error_report() and vm_stop(RUN_STATE_INTERNAL_ERROR). The host's recovery goes on;
+ * nothing in the guest runs again until someone resumes the VM (not modelled).
+ */
+static void vm_stop(struct guest_rec *g, const char *why)
 {
-	struct guest_rec *g = guest_of(h, dev);
-	if (!g)
+	char bdf[16];
+	if (g->vm_stopped)
 		return;
+	g->vm_stopped = true;
+	pcisim_log(g->comp.sim, &g->fn->comp, "qemu",
+		   "vfio_err_notifier_handler(%s) Unrecoverable error detected. Please collect any data possible and then kill the guest",
+		   pcisim_fn_bdf_str(g->fn, bdf, sizeof(bdf)));
+	PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "vm stopped"),
+		      PCISIM_FS("why", why));
+}
+
+bool pcisim_vfio_vm_stopped(struct pcisim_host *h, const struct pcisim_pcifn *fn)
+{
+	struct guest_rec *g = h ? recovery_of(h, fn) : NULL;
+	return g && g->vm_stopped;
+}
+
+void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev, bool frozen)
+{
+	struct guest_rec *g = recovery_of(h, dev);
+	if (!g || g->vm_stopped)
+		return;
+	/* the host signals every function of the device; one recovery covers them all */
+	if (g->nmembers > 1 && (g->pending || g->deferred))
+		return;
+	switch (h->cfg.vfio_remedy) {
+	case PCISIM_VFIO_VM_STOP:
+		return vm_stop(g, "QEMU upstream: an error stops the VM");
+	case PCISIM_VFIO_NONFATAL_ONLY:
+		if (frozen)
+			return vm_stop(g, "nonfatal_only: a fatal error stops the VM");
+		return guest_start(g, false, "nonfatal_only: a non-fatal error goes to the guest");
+	default:
+		break;
+	}
 	if (h->cfg.vfio_remedy == PCISIM_VFIO_SERIALIZE) {
 		g->deferred = true;
+		g->deferred_frozen = true;
 		PCISIM_RECORD(g->comp.sim, &dev->comp, "aer.vfio", PCISIM_FS("event", "signal deferred"),
 			      PCISIM_FS("why", "serialize: after the host's recovery"));
 		return;
 	}
-	guest_start(g, "vfio-pci error_detected");
+	/* QEMU injects every forwarded error as fatal */
+	guest_start(g, true, "vfio-pci error_detected");
 }
 
 void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_fn_list *devs)
 {
 	for (unsigned i = 0; i < devs->n; i++) {
-		struct guest_rec *g = guest_of(h, devs->v[i]);
+		struct guest_rec *g = recovery_of(h, devs->v[i]);
 		if (g && g->deferred) {
 			g->deferred = false;
-			guest_start(g, "serialize: the host's recovery is over");
+			guest_start(g, g->deferred_frozen, "serialize: the host's recovery is over");
 		}
 	}
 }
@@ -132,15 +192,18 @@ static void sbr_set(struct pcisim_port *b, bool on)
 }
 
 /* A guest driver callback's vote: it reads its device through vfio. */
-static enum pcisim_ers guest_vote(struct guest_rec *g, enum pcisim_aer_cb cb, enum pcisim_ers v)
+static enum pcisim_ers guest_vote(struct guest_rec *g, struct guest_rec *mem, enum pcisim_aer_cb cb,
+				  enum pcisim_ers v)
 {
-	if (v && guest_rd(g, PCI_VENDOR_ID, 2) == 0xffff) {
-		guest_log(g, "pci 0000:01:00.0: AER: %s: device reads all ones", pcisim_aer_cb_name(cb));
+	if (v && guest_rd(mem, PCI_VENDOR_ID, 2) == 0xffff) {
+		/* the guest sees the device at 01:00 below its virtual root port */
+		guest_log(g, "pci 0000:01:00.%u: AER: %s: device reads all ones", mem->fn->devfn & 7u,
+			  pcisim_aer_cb_name(cb));
 		v = PCISIM_ERS_DISCONNECT;
 	}
 	if (v) {
 		enum pcisim_ers m = pcisim_ers_merge(g->m.status, v);
-		PCISIM_RECORD(g->comp.sim, &g->fn->comp, "aer.callback", PCISIM_FS("callback", pcisim_aer_cb_name(cb)),
+		PCISIM_RECORD(g->comp.sim, &mem->fn->comp, "aer.callback", PCISIM_FS("callback", pcisim_aer_cb_name(cb)),
 			      PCISIM_FS("vote", pcisim_ers_name(v)), PCISIM_FS("status", pcisim_ers_name(m)),
 			      PCISIM_FS("domain", "guest"));
 		g->m.status = m;
@@ -150,17 +213,17 @@ static enum pcisim_ers guest_vote(struct guest_rec *g, enum pcisim_aer_cb cb, en
 
 static void guest_finish(struct guest_rec *g, bool ok)
 {
-	if (ok) {
-		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_NORMAL);
-		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery successful");
-		g->recovered++;
-		g->last = "recovered";
-	} else {
-		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_PERM_FAILURE);
-		guest_log(g, "pcieport 0000:00:1c.0: AER: device recovery failed");
-		g->failed++;
-		g->last = "failed";
+	for (unsigned i = 0; i < g->nmembers; i++) {
+		struct guest_rec *mem = g->members[i];
+		pcisim_host_set_io_state(g->h, mem->fn, ok ? PCISIM_IO_NORMAL : PCISIM_IO_PERM_FAILURE);
+		if (ok)
+			mem->recovered++;
+		else
+			mem->failed++;
+		mem->last = ok ? "recovered" : "failed";
 	}
+	guest_log(g, ok ? "pcieport 0000:00:1c.0: AER: device recovery successful"
+			: "pcieport 0000:00:1c.0: AER: device recovery failed");
 	pcisim_aer_rec_set_state(g->comp.sim, &g->m, ok ? PCISIM_AER_REC_RECOVERED : PCISIM_AER_REC_FAILED,
 				 ok ? "device recovery successful" : "device recovery failed");
 	pcisim_aer_rec_set_state(g->comp.sim, &g->m, PCISIM_AER_REC_IDLE, "recovery over");
@@ -174,6 +237,13 @@ static struct pcisim_port *physical_port(struct guest_rec *g)
 		       : NULL;
 }
 
+/* Is the guest's link reset an FLR of the function (the 2016 workable version's half)? */
+static bool flr_translation(const struct guest_rec *g)
+{
+	return g->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET ||
+	       g->h->cfg.vfio_remedy == PCISIM_VFIO_FLR_TRANSLATION;
+}
+
 static int guest_thread(struct guest_rec *g)
 {
 	struct pcisim_pt *pt = &g->pt;
@@ -182,28 +252,47 @@ static int guest_thread(struct guest_rec *g)
 	for (;;) {
 		PT_WAIT_UNTIL(pt, g->pending && G_NOW(g) >= g->wake_at);
 		g->pending = false;
+		if (g->vm_stopped)
+			continue; /* nothing runs in a stopped VM */
 		g->m.status = PCISIM_ERS_CAN_RECOVER;
+		if (!g->m.frozen) {
+			/* pcie_do_recovery(normal): no link reset, the channel stays normal */
+			guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Non-Fatal) error received: 0000:01:00.0");
+			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
+			for (g->wi = 0; g->wi < g->nmembers; g->wi++) {
+				if (MEMBER(g)->cfg.guest.error_detected)
+					G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+				if (!guest_vote(g, MEMBER(g), PCISIM_AER_CB_DETECTED, MEMBER(g)->cfg.guest.error_detected) &&
+				    !MEMBER(g)->cfg.guest.error_detected)
+					g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+			}
+			goto after_reset;
+		}
 		guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0");
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
-		pcisim_host_set_io_state(g->h, g->fn, PCISIM_IO_FROZEN);
-		if (g->cfg.guest.error_detected)
-			G_SLEEP(pt, g, g->cfg.guest.cb_time);
-		if (!guest_vote(g, PCISIM_AER_CB_DETECTED, g->cfg.guest.error_detected) &&
-		    !g->cfg.guest.error_detected)
-			g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+		for (unsigned i = 0; i < g->nmembers; i++)
+			pcisim_host_set_io_state(g->h, g->members[i]->fn, PCISIM_IO_FROZEN);
+		for (g->wi = 0; g->wi < g->nmembers; g->wi++) {
+			if (MEMBER(g)->cfg.guest.error_detected)
+				G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+			if (!guest_vote(g, MEMBER(g), PCISIM_AER_CB_DETECTED, MEMBER(g)->cfg.guest.error_detected) &&
+			    !MEMBER(g)->cfg.guest.error_detected)
+				g->m.status = PCISIM_ERS_NO_AER_DRIVER;
+		}
 		/* the guest's link reset: SBR of its virtual root port, translated by QEMU */
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESET_LINK, "frozen channel");
-		if (g->h->cfg.vfio_remedy == PCISIM_VFIO_SKIP_HOST_RESET) {
+		if (flr_translation(g)) {
 			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as FLR"),
 				      PCISIM_FS("why", "remedy: a virtual link reset resets only the device"));
-			pcisim_reset_flr(g->fn, "vfio: the guest's link reset");
+			for (unsigned i = 0; i < g->nmembers; i++) /* QEMU resets each vfio device */
+				pcisim_reset_flr(g->members[i]->fn, "vfio: the guest's link reset");
 		} else if (physical_port(g)) {
 			PCISIM_RECORD(sim, &g->fn->comp, "aer.vfio", PCISIM_FS("event", "guest link reset as host bus reset"),
 				      PCISIM_FS("why", "vfio-pci translates the guest's link reset"));
 			sbr_set(physical_port(g), true);
 		}
 		G_SLEEP(pt, g, PCISIM_AER_SBR_HOLD);
-		if (g->h->cfg.vfio_remedy != PCISIM_VFIO_SKIP_HOST_RESET && physical_port(g))
+		if (!flr_translation(g) && physical_port(g))
 			sbr_set(physical_port(g), false);
 		/* Linux's waits on the virtual port, then pci_dev_wait through vfio */
 		G_SLEEP(pt, g, PCISIM_AER_LINK_DETECT_WAIT + PCISIM_AER_RESET_DELAY);
@@ -214,29 +303,33 @@ static int guest_thread(struct guest_rec *g)
 			g->step *= 2;
 		}
 		guest_log(g, "pcieport 0000:00:1c.0: AER: Root Port link has been reset (0)");
+	after_reset:
 		if (g->m.status == PCISIM_ERS_CAN_RECOVER) {
 			g->m.status = PCISIM_ERS_RECOVERED;
 			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_MMIO_ENABLED, "can recover");
-			if (g->cfg.guest.mmio_enabled) {
-				G_SLEEP(pt, g, g->cfg.guest.cb_time);
-				guest_vote(g, PCISIM_AER_CB_MMIO, g->cfg.guest.mmio_enabled);
-			}
+			for (g->wi = 0; g->wi < g->nmembers; g->wi++)
+				if (MEMBER(g)->cfg.guest.mmio_enabled) {
+					G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+					guest_vote(g, MEMBER(g), PCISIM_AER_CB_MMIO, MEMBER(g)->cfg.guest.mmio_enabled);
+				}
 		}
 		if (g->m.status == PCISIM_ERS_NEED_RESET) {
 			g->m.status = PCISIM_ERS_RECOVERED;
 			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_SLOT_RESET, "need reset");
-			if (g->cfg.guest.slot_reset) {
-				G_SLEEP(pt, g, g->cfg.guest.cb_time);
-				guest_vote(g, PCISIM_AER_CB_SLOT_RESET, g->cfg.guest.slot_reset);
-			}
+			for (g->wi = 0; g->wi < g->nmembers; g->wi++)
+				if (MEMBER(g)->cfg.guest.slot_reset) {
+					G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
+					guest_vote(g, MEMBER(g), PCISIM_AER_CB_SLOT_RESET, MEMBER(g)->cfg.guest.slot_reset);
+				}
 		}
 		if (g->m.status != PCISIM_ERS_RECOVERED) {
 			guest_finish(g, false);
 			continue;
 		}
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_RESUME, "recovered");
-		if (g->cfg.guest.resume)
-			G_SLEEP(pt, g, g->cfg.guest.cb_time);
+		for (g->wi = 0; g->wi < g->nmembers; g->wi++)
+			if (MEMBER(g)->cfg.guest.resume)
+				G_SLEEP(pt, g, MEMBER(g)->cfg.guest.cb_time);
 		guest_finish(g, true);
 	}
 	PT_END(pt);
@@ -256,10 +349,11 @@ static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_val
 		return 0;
 	}
 	const char *s;
+	const struct guest_rec *l = g->leader ? g->leader : g;
 	if (!strcmp(key, "state"))
-		s = g->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
+		s = l->vm_stopped ? "vm_stopped" : l->m.state != PCISIM_AER_REC_IDLE ? "recovering" : "idle";
 	else if (!strcmp(key, "recovery"))
-		s = pcisim_aer_rec_state_name(g->m.state);
+		s = pcisim_aer_rec_state_name(l->m.state);
 	else if (!strcmp(key, "last"))
 		s = g->last ? g->last : "-";
 	else
@@ -271,6 +365,7 @@ static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_val
 
 static void guest_destroy(struct pcisim_comp *c)
 {
+	free(((struct guest_rec *)c)->members);
 	free(c);
 }
 
@@ -311,6 +406,24 @@ void pcisim_vfio_build(struct pcisim_host *h)
 		h->vfio->guests = v;
 		h->vfio->guests[h->vfio->n++] = g;
 		guest_poke(g, 0); /* the thread starts, and waits for a signal */
+	}
+	/* one recovery per device: the first passed-through function leads its siblings */
+	for (size_t i = 0; h->vfio && i < h->vfio->n; i++) {
+		struct guest_rec *g = h->vfio->guests[i], *l = NULL;
+		for (size_t j = 0; j < i && !l; j++) {
+			struct guest_rec *o = h->vfio->guests[j];
+			if (!o->leader && o->fn->bus == g->fn->bus && (o->fn->devfn >> 3) == (g->fn->devfn >> 3))
+				l = o;
+		}
+		if (l)
+			g->leader = l;
+		else
+			l = g;
+		struct guest_rec **v = realloc(l->members, (l->nmembers + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		l->members = v;
+		l->members[l->nmembers++] = g;
 	}
 }
 

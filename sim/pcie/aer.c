@@ -751,6 +751,21 @@ static bool inject_uncor(struct inject *in, bool fatal)
 	return true;
 }
 
+static const struct pcisim_aer_listener **listeners;
+static size_t nlisteners;
+
+void pcisim_aer_listener_add(const struct pcisim_aer_listener *l)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i] == l)
+			return;
+	const struct pcisim_aer_listener **n = realloc(listeners, (nlisteners + 1) * sizeof(*n));
+	if (!n)
+		abort();
+	listeners = n;
+	listeners[nlisteners++] = l;
+}
+
 int pcisim_aer_inject(struct pcisim_pcifn *fn, const struct pcisim_aer_err *err, const char *why)
 {
 	uint16_t exp = exp_off(fn);
@@ -802,6 +817,10 @@ int pcisim_aer_inject(struct pcisim_pcifn *fn, const struct pcisim_aer_err *err,
 		      PCISIM_FS("reason", in.nomsg ? in.nomsg : "-"), PCISIM_FS("why", why));
 	if (send)
 		send_msg(fn, in.sev, err->source_id);
+	if (!cor && in.status == status)
+		for (size_t i = 0; i < nlisteners; i++)
+			if (listeners[i]->uncorrectable)
+				listeners[i]->uncorrectable(fn, name_or_q(status, false), in.fatal);
 	if (in.overflow) {
 		/* The log was full: a correctable Header Log Overflow follows. */
 		struct pcisim_aer_err hl = {.status = PCI_ERR_COR_LOG_OVER,

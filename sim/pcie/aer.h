@@ -184,6 +184,18 @@ struct pcisim_aer_stats {
 /** pcisim_aer_stats() - the counters of @sim (zeros when nothing happened). */
 struct pcisim_aer_stats pcisim_aer_stats(struct pcisim_sim *sim);
 
+/**
+ * struct pcisim_aer_listener - a platform feature that follows the errors functions
+ * log (a pseries PHB freezes the PE of a function with an uncorrectable error):
+ * @uncorrectable runs after @fn logged an uncorrectable (non-advisory) error of
+ * @name, @fatal by its severity, whether a message left or not. Listeners run in
+ * registration order; registering one twice changes nothing.
+ */
+struct pcisim_aer_listener {
+	void (*uncorrectable)(struct pcisim_pcifn *fn, const char *name, bool fatal);
+};
+void pcisim_aer_listener_add(const struct pcisim_aer_listener *l);
+
 /** pcisim_aer_register() - record kinds of the AER model. */
 void pcisim_aer_register(void);
 

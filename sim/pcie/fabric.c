@@ -490,7 +490,11 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 	bool root_host = drv->kind == PCISIM_FN_HOST_BRIDGE && !fab->root_host &&
 			 !pcisim_props_find(props, "bus");
 	if (!root_host) {
-		const char *busname = pcisim_props_str(props, "bus", "pcie.0");
+		/* no bus=: the machine's root bus (q35 pcie.0, pseries pci.0) */
+		const char *busname = pcisim_props_str(props, "bus",
+						       fab->root_host && fab->root_host->secondary
+							       ? fab->root_host->secondary->name
+							       : "pcie.0");
 		const struct pcisim_prop *bp = pcisim_props_find(props, "bus");
 		bus = pcisim_fabric_find_bus(fab, busname);
 		if (!bus) {

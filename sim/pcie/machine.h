@@ -160,6 +160,7 @@ struct pcisim_machine {
 	const struct pcisim_acpi_hp_ops *acpi_hp;   /* ACPI hot-plug controller, or NULL */
 	void *acpi_hp_ctx;
 	struct pcisim_acpi_fw acpi;                 /* the guest's firmware view */
+	bool eeh_qemu;              /* sim/eeh: `eeh: qemu`, QEMU's EEH (vfio-pci only) on pseries */
 };
 
 static inline bool pcisim_machine_has(const struct pcisim_machine *m, unsigned bit)

@@ -18,6 +18,7 @@ void pcisim_pcie_models_register(void)
 	pcisim_drivers_add(pcisim__root_port_drivers);
 	pcisim_drivers_add(pcisim__switch_drivers);
 	pcisim_drivers_add(pcisim__endpoint_drivers);
+	pcisim_drivers_add(pcisim__vfio_drivers);
 }
 
 /* ---- compat flags ---- */

@@ -23,6 +23,7 @@
 extern const struct pcisim_driver pcisim__root_port_drivers[];
 extern const struct pcisim_driver pcisim__switch_drivers[];
 extern const struct pcisim_driver pcisim__endpoint_drivers[];
+extern const struct pcisim_driver pcisim__vfio_drivers[]; /* dev_vfio.c */
 
 /* Stringify a number for a property's help ("(default " PCISIM__STR(16) ")"). */
 #define PCISIM__XSTR(x) #x

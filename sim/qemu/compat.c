@@ -47,6 +47,9 @@ unsigned pcisim_qemu_machine_version(const struct pcisim_machine *m)
 
 bool pcisim_qemu_acpi_pcihp_bridges_default(const struct pcisim_machine *m)
 {
+	/* pseries has no ACPI: its PHBs' hot-plug is PAPR's (DR connectors), not ICH9's */
+	if (m->type && !strncmp(m->type, "pseries", 7))
+		return false;
 	/*
 	 * hw/i386/pc.c pc_compat_6_0: ICH9-LPC acpi-pci-hotplug-with-bridge-support=off;
 	 * "q35" is the binary's newest type, so a binary before 6.1 has it off too.

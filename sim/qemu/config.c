@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/qemu/compat.h"
+#include "sim/qemu/machine_type.h"
 #include "sim/qemu/qemu_args_int.h"
 
 /* One key=value of a -machine, -object or -global argument (QEMU keyval syntax). */
@@ -94,23 +95,24 @@ static void ignored_add(struct pcisim_arena *a, struct pcisim_qemu_config *c, si
 	c->ignored[c->nignored++] = pcisim_arena_strdup(a, what);
 }
 
-/* The machine types pcisim builds: q35 (newest), pc-q35, pc-q35-X.Y from 2.4 on. */
+/* The machine types pcisim builds (machine_types.c): q35, pc-q35-X.Y, pseries, pseries-X.Y. */
 int pcisim__qemu_machine_type_check(const char *type, unsigned *version, struct pcisim_loc loc,
 				    struct pcisim_diag *d)
 {
-	switch (pcisim_qemu_machine_type_parse(type, version)) {
+	enum pcisim_machine_type_rc rc;
+	const struct pcisim_machine_type *mt = pcisim_machine_type_find(type, version, &rc);
+	char choices[256];
+	switch (rc) {
 	case PCISIM_MACHINE_TYPE_OK:
 		return 0;
 	case PCISIM_MACHINE_TYPE_TOO_OLD:
-		return pcisim_diag_error(d, loc,
-					 "machine type '%s' is older than any q35 type QEMU has (pc-q35-2.4)",
-					 type);
+		return pcisim_diag_error(d, loc, "machine type '%s' is older than any %s type QEMU has (%s-%u.%u)",
+					 type, mt->aliases[0], mt->family, mt->oldest >> 8, mt->oldest & 0xff);
 	default:
 		break;
 	}
-	return pcisim_diag_error(d, loc,
-				 "machine type '%s' is not modelled: pcisim builds the q35 machine; valid choices: q35, pc-q35-X.Y (e.g. pc-q35-6.0, pc-q35-7.2)",
-				 type);
+	return pcisim_diag_error(d, loc, "machine type '%s' is not modelled; valid choices: %s", type,
+				 pcisim_machine_type_choices(choices, sizeof(choices)));
 }
 
 static int fmw_index(const char *s, const char **rest, unsigned *out)

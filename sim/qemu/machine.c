@@ -18,7 +18,7 @@
 #include "sim/qemu/qemu_args.h"
 
 static const char *const machine_keys[] = {"type", "qemu", "cxl", "acpi-pci-hotplug-with-bridge-support",
-					   "cxl-fmw", "vga", "link_training", "link_model", NULL};
+					   "cxl-fmw", "vga", "link_training", "link_model", "eeh", NULL};
 
 /* Read a machine: mapping into fab->machine (may be applied twice: scenario, then overrides). */
 static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *node, bool *acpi_set,
@@ -87,6 +87,14 @@ static int machine_parse(struct pcisim_fabric *fab, const struct pcisim_ynode *n
 		if ((rc = pcisim_yget_choice(lm, "'link_model'", lm_choices, &i, d)))
 			return rc;
 		m->link_spec = i == 1;
+	}
+	const struct pcisim_ynode *eeh = pcisim_ymap_get(node, "eeh"); /* sim/eeh */
+	if (eeh) {
+		static const char *const eeh_choices[] = {"papr", "qemu", NULL};
+		unsigned i;
+		if ((rc = pcisim_yget_choice(eeh, "'eeh'", eeh_choices, &i, d)))
+			return rc;
+		m->eeh_qemu = i == 1;
 	}
 	if (!pcisim_qemu_machine_type_exists(m->qemu, m->type_version))
 		return pcisim_diag_error(d, t ? t->loc : node->loc,

@@ -26,6 +26,8 @@ int pcisim_topology_build(struct pcisim_sim *sim, struct pcisim_arena *a,
 
 /** Create the q35 root complex: host bridge pcie.0, MCH 00:00.0, ICH9 00:1f.x, VGA 00:01.0. */
 int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d);
+/** The pseries machine's PHB 0 and its root bus pci.0 (pseries.c). */
+int pcisim_pseries_create(struct pcisim_fabric *fab, struct pcisim_diag *d);
 
 /** The machine: and topology: sections (machine.c). */
 void pcisim_machine_register(void);

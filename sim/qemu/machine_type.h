@@ -1,6 +1,6 @@
 /*
- * The machine types pcisim builds, as a table: q35 today (pc-q35-X.Y and its
- * aliases), room for pseries and others. A machine type names its versioned family,
+ * The machine types pcisim builds, as a table: q35 (pc-q35-X.Y and its
+ * aliases) and pseries (pseries-X.Y). A machine type names its versioned family,
  * the aliases that mean the binary's newest, the oldest version QEMU has, the QEMU
  * program that runs it, and the function that builds its fixed devices.
  */

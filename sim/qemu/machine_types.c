@@ -15,6 +15,7 @@ static int q35_create(struct pcisim_fabric *fab, struct pcisim_diag *d)
 }
 
 static const char *const q35_aliases[] = {"q35", "pc-q35", NULL};
+static const char *const pseries_aliases[] = {"pseries", NULL};
 
 static const struct pcisim_machine_type machine_types[] = {
 	{
@@ -24,6 +25,15 @@ static const struct pcisim_machine_type machine_types[] = {
 		.program = "qemu-system-x86_64",
 		.example = "pc-q35-6.0, pc-q35-7.2",
 		.create = q35_create,
+	},
+	{
+		/* hw/ppc/spapr.c: versioned types from pseries-2.1 */
+		.family = "pseries",
+		.aliases = pseries_aliases,
+		.oldest = PCISIM_QEMU(2, 1),
+		.program = "qemu-system-ppc64",
+		.example = "pseries-7.2",
+		.create = pcisim_pseries_create,
 	},
 };
 

@@ -1,0 +1,434 @@
+/*
+ * Linux's EEH core on a pseries guest (eeh_core.h describes the flow and its states).
+ * One recovery per PE, kept in the sim's "host-eeh" extension in order of first use;
+ * every step is an event of class HOST and every platform question an RTAS call
+ * (sim/eeh/rtas.h), so the PE's PAPR state and Linux's view meet only there.
+ *
+ * Facts: REFERENCE.md 7.4 (eeh_dev_check_failure(), eeh_handle_normal_event(),
+ * eeh_max_freezes = 5 "in the last hour", EEH_PE_RST_HOLD_TIME 250 ms,
+ * EEH_PE_RST_SETTLE_TIME 1800 ms) and Linux's messages of eeh.c and eeh_driver.c.
+ */
+#include "sim/host/eeh_core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/trace.h"
+#include "sim/eeh/eeh.h"
+#include "sim/eeh/rtas.h"
+#include "sim/host/aer_rec.h"
+
+struct eeh_rec {
+	struct pcisim_host *h;
+	struct pcisim_eeh_pe *pe;
+	enum pcisim_eeh_rec_state state;
+	enum pcisim_ers status;
+	uint32_t freeze_count;
+	pcisim_time tstamp;
+	bool tstamp_set;
+	bool removed; /* permanently failed: Linux forgot the devices */
+	unsigned attempt; /* eeh_pe_reset_full(): the reset attempt, from 1 */
+	bool hotplug;     /* "Reset with hotplug activity": the devices are removed and re-added */
+};
+
+/* eeh_pe_reset_full(): "Make three attempts at resetting the bus" */
+#define EEH_RESET_ATTEMPTS 3
+
+struct eeh_host {
+	struct eeh_rec **r;
+	size_t n;
+};
+
+static const struct pcisim_ext_key host_eeh_key = {"host-eeh"};
+
+static void host_eeh_destroy(void *p)
+{
+	struct eeh_host *s = p;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->r[i]);
+	free(s->r);
+	free(s);
+}
+
+static struct eeh_rec *rec_of(struct pcisim_host *h, struct pcisim_eeh_pe *pe)
+{
+	struct pcisim_sim *sim = h->comp.sim;
+	struct eeh_host *s = pcisim_ext_get(sim, &host_eeh_key);
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			abort();
+		pcisim_ext_set(sim, &host_eeh_key, s, host_eeh_destroy);
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (s->r[i]->pe == pe)
+			return s->r[i];
+	struct eeh_rec **n = realloc(s->r, (s->n + 1) * sizeof(*n));
+	struct eeh_rec *r = calloc(1, sizeof(*r));
+	if (!n || !r)
+		abort();
+	s->r = n;
+	r->h = h;
+	r->pe = pe;
+	s->r[s->n++] = r;
+	return r;
+}
+
+static const char *state_name(enum pcisim_eeh_rec_state s)
+{
+	static const char *const names[] = {"IDLE", "ERROR_DETECTED", "MMIO_ENABLED", "RESET", "SETTLE",
+					    "SLOT_RESET", "RESUME", "RECOVERED", "FAILED"};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static struct pcisim_sim *sim_of(struct eeh_rec *r)
+{
+	return r->h->comp.sim;
+}
+
+static void set_state(struct eeh_rec *r, enum pcisim_eeh_rec_state s, const char *why)
+{
+	enum pcisim_eeh_rec_state old = r->state;
+	r->state = s;
+	PCISIM_RECORD(sim_of(r), &r->pe->top->comp, "eeh.recovery", PCISIM_FX("pe", pcisim_eeh_pe_addr(r->pe)),
+		      PCISIM_FS("from", state_name(old)), PCISIM_FS("to", state_name(s)), PCISIM_FS("why", why),
+		      PCISIM_FS("status", pcisim_ers_name(r->status)));
+}
+
+/* PHB#x-PE#y as Linux prints it */
+static unsigned phb_nr(struct eeh_rec *r)
+{
+	return (unsigned)pcisim_props_u64(&r->pe->phb->props, "index", 0);
+}
+
+/* ---- RTAS, as Linux's pseries EEH backend calls it ---- */
+
+static int32_t rtas_pe(struct eeh_rec *r, const char *call, uint32_t nargs, uint32_t nret, uint32_t arg3,
+		       struct pcisim_rtas_args *out)
+{
+	struct pcisim_rtas_args a = {.nargs = nargs, .nret = nret};
+	a.args[0] = pcisim_eeh_pe_addr(r->pe);
+	a.args[1] = (uint32_t)(r->pe->buid >> 32);
+	a.args[2] = (uint32_t)r->pe->buid;
+	a.args[3] = arg3;
+	int32_t st = pcisim_rtas_call(sim_of(r), call, &a, "linux");
+	if (out)
+		*out = a;
+	return st;
+}
+
+/* ---- the functions of the PE Linux knows, in creation order ---- */
+
+#define EACH_FN(r, fn)                                                                          \
+	for (uint32_t i_ = 0; i_ < (r)->h->fab->nfns; i_++)                                     \
+		for (struct pcisim_pcifn *fn = (r)->h->fab->fns[i_]; fn; fn = NULL)             \
+			if (pcisim_eeh_pe_contains((r)->pe, fn) && pcisim_host_visible((r)->h, fn))
+
+/*
+ * eeh_driver.c merges votes by priority (eeh_result_priority()), not as the AER core
+ * does: NONE < CAN_RECOVER < RECOVERED < NEED_RESET < DISCONNECT < NO_AER_DRIVER.
+ */
+static int priority(enum pcisim_ers r)
+{
+	switch (r) {
+	case PCISIM_ERS_NONE: return 1;
+	case PCISIM_ERS_CAN_RECOVER: return 2;
+	case PCISIM_ERS_RECOVERED: return 3;
+	case PCISIM_ERS_NEED_RESET: return 4;
+	case PCISIM_ERS_DISCONNECT: return 5;
+	case PCISIM_ERS_NO_AER_DRIVER: return 6;
+	default: return 0;
+	}
+}
+
+static enum pcisim_ers eeh_merge(enum pcisim_ers old, enum pcisim_ers vote)
+{
+	return priority(vote) > priority(old) ? vote : old;
+}
+
+enum cb { CB_ERROR_DETECTED, CB_MMIO_ENABLED, CB_SLOT_RESET, CB_RESUME };
+static const char *const cb_names[] = {"error_detected", "mmio_enabled", "slot_reset", "resume"};
+
+/* Broadcast @cb to the PE's drivers: the merged vote in r->status, the time it took. */
+static pcisim_time broadcast(struct eeh_rec *r, enum cb cb)
+{
+	pcisim_time t = 0;
+	enum pcisim_ers merged = cb == CB_ERROR_DETECTED ? PCISIM_ERS_NONE : r->status;
+	EACH_FN(r, fn)
+	{
+		const struct pcisim_host_drv *c = pcisim_host_config_driver(&r->h->cfg, fn->comp.name);
+		enum pcisim_ers v = PCISIM_ERS_ABSENT;
+		bool has = false;
+		if (c) {
+			switch (cb) {
+			case CB_ERROR_DETECTED: v = c->error_detected; break;
+			case CB_MMIO_ENABLED: v = c->mmio_enabled; break;
+			case CB_SLOT_RESET: v = c->slot_reset; break;
+			case CB_RESUME: has = c->resume; break;
+			}
+			has = has || v != PCISIM_ERS_ABSENT;
+			t += has ? c->cb_time : 0;
+		}
+		if (cb == CB_ERROR_DETECTED && v == PCISIM_ERS_ABSENT)
+			v = PCISIM_ERS_NONE; /* no handlers: eeh_report_error() votes NONE */
+		if (cb != CB_RESUME && v != PCISIM_ERS_ABSENT)
+			merged = eeh_merge(merged, v);
+		if (has)
+			PCISIM_RECORD(sim_of(r), &fn->comp, "eeh.callback", PCISIM_FS("callback", cb_names[cb]),
+				      PCISIM_FS("vote", cb == CB_RESUME ? "" : pcisim_ers_name(v)));
+	}
+	if (cb != CB_RESUME)
+		r->status = merged;
+	return t;
+}
+
+static void set_channels(struct eeh_rec *r, enum pcisim_io_state s)
+{
+	EACH_FN(r, fn)
+	pcisim_host_set_io_state(r->h, fn, s);
+}
+
+/* ---- the steps: one event kind, the state says what comes next ---- */
+
+static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev);
+PCISIM_EVKIND(step_kind, "linux.eeh_step", step_ev);
+
+static void next_step(struct eeh_rec *r, pcisim_time after)
+{
+	struct pcisim_sim *sim = sim_of(r);
+	struct pcisim_event *ev = pcisim_event_new(sim, &step_kind, &r->h->comp);
+	ev->ptr = r;
+	pcisim_post(sim, ev, sim->now + after, PCISIM_CLASS_HOST);
+}
+
+static void fail(struct eeh_rec *r, const char *why)
+{
+	struct pcisim_sim *sim = sim_of(r);
+	pcisim_log(sim, &r->pe->top->comp, "linux",
+		   "EEH: Unable to recover from failure from PHB#%x-PE#%x.\nPlease try reseating or replacing it",
+		   phb_nr(r), pcisim_eeh_pe_addr(r->pe));
+	struct pcisim_rtas_args a = {.nargs = 8, .nret = 1};
+	a.args[0] = pcisim_eeh_pe_addr(r->pe);
+	a.args[1] = (uint32_t)(r->pe->buid >> 32);
+	a.args[2] = (uint32_t)r->pe->buid;
+	a.args[7] = PCISIM_RTAS_SLOT_PERM_ERR_LOG;
+	pcisim_rtas_call(sim, "ibm,slot-error-detail", &a, "linux");
+	set_state(r, PCISIM_EEH_REC_FAILED, why);
+	set_channels(r, PCISIM_IO_PERM_FAILURE);
+	/* eeh_pe_state_mark(EEH_PE_REMOVED); the devices are hot-removed */
+	EACH_FN(r, fn)
+	pcisim_host_remove_fn(r->h, fn, "EEH: permanent failure");
+	r->removed = true;
+	set_state(r, PCISIM_EEH_REC_IDLE, "devices removed");
+}
+
+static void recovered(struct eeh_rec *r)
+{
+	struct pcisim_sim *sim = sim_of(r);
+	set_channels(r, PCISIM_IO_NORMAL);
+	pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: Notify device driver to resume");
+	set_state(r, PCISIM_EEH_REC_RESUME, "recovered");
+	next_step(r, broadcast(r, CB_RESUME));
+}
+
+/*
+ * Linux's EEH_STATE_* flags for an RTAS state code (pseries_eeh_get_state(): 0 MMIO and
+ * DMA active, 1 reset active as well, 2 none, 4 MMIO enabled, 5 unavailable), as the
+ * "Slot inactive" warning prints them. [mapping from memory of eeh_pseries.c]
+ */
+static unsigned linux_state_flags(unsigned rtas_state)
+{
+	switch (rtas_state) {
+	case 0: return 0x18;
+	case 1: return 0x1c;
+	case 4: return 0x20;
+	case 5: return 0x01;
+	default: return 0;
+	}
+}
+
+static void reset_attempt(struct eeh_rec *r)
+{
+	set_state(r, PCISIM_EEH_REC_RESET, r->attempt == 1 ? "a driver needs a reset" : "slot inactive after reset");
+	if (rtas_pe(r, "ibm,set-slot-reset", 4, 1, PCISIM_RTAS_SLOT_RESET_HOT, NULL) < 0)
+		return fail(r, "ibm,set-slot-reset failed");
+	next_step(r, PCISIM_EEH_RST_HOLD_TIME);
+}
+
+static void reset_pe(struct eeh_rec *r)
+{
+	pcisim_log(sim_of(r), &r->pe->top->comp, "linux", "EEH: Reset without hotplug activity");
+	r->hotplug = false;
+	r->attempt = 1;
+	reset_attempt(r);
+}
+
+/*
+ * Drivers without EEH handlers (the merged vote is none): eeh_reset_device() without
+ * removal data removes the PE's devices (pci_hp_remove_devices()), resets the PE and
+ * adds them again after it (pci_hp_add_devices()): the drivers probe afresh.
+ */
+static void reset_pe_hotplug(struct eeh_rec *r)
+{
+	pcisim_log(sim_of(r), &r->pe->top->comp, "linux", "EEH: Reset with hotplug activity");
+	EACH_FN(r, fn)
+	pcisim_host_remove_fn(r->h, fn, "EEH: reset with hotplug activity");
+	r->hotplug = true;
+	r->attempt = 1;
+	reset_attempt(r);
+}
+
+/* pci_hp_add_devices(): the PE's functions still in the machine, in creation order. */
+static void readd_devices(struct eeh_rec *r)
+{
+	struct pcisim_fabric *fab = r->h->fab;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !pcisim_eeh_pe_contains(r->pe, fn) || pcisim_host_visible(r->h, fn) ||
+		    (fn->bus->bridge && !pcisim_host_visible(r->h, fn->bus->bridge)))
+			continue;
+		pcisim_host_set_io_state(r->h, fn, PCISIM_IO_NORMAL);
+		pcisim_host_add_fn(r->h, fn, "EEH: reset with hotplug activity");
+	}
+}
+
+static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct eeh_rec *r = ev->ptr;
+	struct pcisim_rtas_args a;
+	switch (r->state) {
+	case PCISIM_EEH_REC_ERROR_DETECTED:
+		/* the drivers answered error_detected(io_frozen) */
+		if (r->status == PCISIM_ERS_CAN_RECOVER) {
+			pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: Enable I/O for affected devices");
+			int32_t st = rtas_pe(r, "ibm,set-eeh-option", 4, 1, PCISIM_RTAS_EEH_THAW_IO, NULL);
+			if (st < 0)
+				return fail(r, "thawing MMIO failed");
+			set_state(r, PCISIM_EEH_REC_MMIO_ENABLED, "MMIO thawed");
+			return next_step(r, broadcast(r, CB_MMIO_ENABLED));
+		}
+		if (r->status == PCISIM_ERS_NONE)
+			return reset_pe_hotplug(r);
+		if (r->status == PCISIM_ERS_NEED_RESET)
+			return reset_pe(r);
+		return fail(r, "a driver disconnected");
+	case PCISIM_EEH_REC_MMIO_ENABLED:
+		if (r->status == PCISIM_ERS_CAN_RECOVER) {
+			if (rtas_pe(r, "ibm,set-eeh-option", 4, 1, PCISIM_RTAS_EEH_THAW_DMA, NULL) < 0)
+				return fail(r, "thawing DMA failed");
+			r->status = PCISIM_ERS_RECOVERED;
+			return recovered(r);
+		}
+		if (r->status == PCISIM_ERS_NEED_RESET)
+			return reset_pe(r);
+		if (r->status == PCISIM_ERS_RECOVERED)
+			return recovered(r);
+		return fail(r, "a driver disconnected");
+	case PCISIM_EEH_REC_RESET:
+		rtas_pe(r, "ibm,set-slot-reset", 4, 1, PCISIM_RTAS_SLOT_RESET_DEACTIVATE, NULL);
+		if (r->attempt > 1)
+			pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: PHB#%x-PE#%x: Successful reset (attempt %u)",
+				   phb_nr(r), pcisim_eeh_pe_addr(r->pe), r->attempt);
+		set_state(r, PCISIM_EEH_REC_SETTLE, "reset deactivated");
+		return next_step(r, PCISIM_EEH_RST_SETTLE_TIME);
+	case PCISIM_EEH_REC_SETTLE:
+		/* eeh_wait_state(): poll until MMIO and DMA are active */
+		if (rtas_pe(r, "ibm,read-slot-reset-state2", 3, 4, 0, &a) < 0)
+			return fail(r, "the PE state could not be read");
+		if (a.rets[1] == PCISIM_RTAS_PE_STATE_UNAVAIL && a.rets[3])
+			return next_step(r, (pcisim_time)a.rets[3] * PCISIM_MS);
+		if (a.rets[1] != PCISIM_RTAS_PE_STATE_NORMAL) {
+			pcisim_log(sim, &r->pe->top->comp, "linux",
+				   "EEH: PHB#%x-PE#%x: Slot inactive after reset: 0x%x (attempt %u)", phb_nr(r),
+				   pcisim_eeh_pe_addr(r->pe), linux_state_flags(a.rets[1]), r->attempt);
+			if (++r->attempt <= EEH_RESET_ATTEMPTS)
+				return reset_attempt(r);
+			return fail(r, "the PE did not come back after three resets");
+		}
+		if (rtas_pe(r, "ibm,configure-pe", 3, 1, 0, NULL) < 0)
+			return fail(r, "ibm,configure-pe failed");
+		if (r->hotplug) {
+			/* the drivers probed afresh: no slot_reset; recovered */
+			readd_devices(r);
+			r->status = PCISIM_ERS_RECOVERED;
+			return recovered(r);
+		}
+		set_channels(r, PCISIM_IO_NORMAL);
+		pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: Notify device drivers the completion of reset");
+		set_state(r, PCISIM_EEH_REC_SLOT_RESET, "PE configured");
+		r->status = PCISIM_ERS_NONE;
+		return next_step(r, broadcast(r, CB_SLOT_RESET));
+	case PCISIM_EEH_REC_SLOT_RESET:
+		if (r->status == PCISIM_ERS_DISCONNECT || r->status == PCISIM_ERS_NEED_RESET)
+			return fail(r, "slot_reset did not recover");
+		r->status = PCISIM_ERS_RECOVERED;
+		return recovered(r);
+	case PCISIM_EEH_REC_RESUME:
+		pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: Recovery successful.");
+		set_state(r, PCISIM_EEH_REC_RECOVERED, "resumed");
+		set_state(r, PCISIM_EEH_REC_IDLE, "done");
+		return;
+	case PCISIM_EEH_REC_IDLE:
+	case PCISIM_EEH_REC_RECOVERED:
+	case PCISIM_EEH_REC_FAILED:
+		pcisim_log(sim, &r->h->comp, "pcisim", "eeh: invalid state %s for a step", state_name(r->state));
+		return;
+	}
+}
+
+/* eeh_handle_normal_event(): the freeze counter first, then error_detected. */
+static void start(struct eeh_rec *r)
+{
+	struct pcisim_sim *sim = sim_of(r);
+	if (!r->tstamp_set || sim->now - r->tstamp > PCISIM_EEH_FREEZE_WINDOW) {
+		r->tstamp = sim->now; /* eeh_pe_update_time_stamp() */
+		r->tstamp_set = true;
+		r->freeze_count = 0;
+	}
+	r->freeze_count++;
+	r->status = PCISIM_ERS_NONE;
+	set_state(r, PCISIM_EEH_REC_ERROR_DETECTED, "frozen PE");
+	if (r->freeze_count > r->h->cfg.eeh_max_freezes) {
+		pcisim_log(sim, &r->pe->top->comp, "linux",
+			   "EEH: PHB#%x-PE#%x has failed %u times in the last hour and has been permanently disabled.",
+			   phb_nr(r), pcisim_eeh_pe_addr(r->pe), r->freeze_count);
+		return fail(r, "eeh_max_freezes exceeded");
+	}
+	pcisim_log(sim, &r->pe->top->comp, "linux",
+		   "EEH: This PCI device has failed %u times in the last hour and will be permanently disabled after %u failures.",
+		   r->freeze_count, r->h->cfg.eeh_max_freezes);
+	pcisim_log(sim, &r->pe->top->comp, "linux", "EEH: Notify device drivers to shutdown");
+	set_channels(r, PCISIM_IO_FROZEN);
+	struct pcisim_rtas_args a = {.nargs = 8, .nret = 1};
+	a.args[0] = pcisim_eeh_pe_addr(r->pe);
+	a.args[1] = (uint32_t)(r->pe->buid >> 32);
+	a.args[2] = (uint32_t)r->pe->buid;
+	a.args[7] = PCISIM_RTAS_SLOT_TEMP_ERR_LOG;
+	pcisim_rtas_call(sim, "ibm,slot-error-detail", &a, "linux");
+	next_step(r, broadcast(r, CB_ERROR_DETECTED));
+}
+
+bool pcisim_host_eeh_check_failure(struct pcisim_host *h, struct pcisim_pcifn *fn)
+{
+	struct pcisim_eeh_pe *pe = h ? pcisim_eeh_pe_of(fn) : NULL;
+	if (!pe)
+		return false;
+	struct eeh_rec *r = rec_of(h, pe);
+	if (r->state != PCISIM_EEH_REC_IDLE || r->removed)
+		return false;
+	struct pcisim_rtas_args a;
+	if (rtas_pe(r, "ibm,read-slot-reset-state2", 3, 4, 0, &a) < 0)
+		return false;
+	if (a.rets[1] == PCISIM_RTAS_PE_STATE_NORMAL)
+		return false; /* the device really read all ones */
+	pcisim_log(h->comp.sim, &fn->comp, "linux", "EEH: eeh_dev_check_failure: Frozen PHB#%x-PE#%x detected",
+		   phb_nr(r), pcisim_eeh_pe_addr(pe));
+	start(r);
+	return true;
+}
+
+const struct pcisim_record_kind pcisim_host_eeh_kinds[] = {
+	{"eeh.recovery", "Linux's EEH recovery of a PE changed state (fields: pe, from, to, why, status)"},
+	{"eeh.callback", "an EEH recovery called a driver's error handler (fields: callback, vote)"},
+	{0},
+};
