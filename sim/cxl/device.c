@@ -80,6 +80,12 @@ uint64_t pcisim_cxl_device_read(struct pcisim_pcifn *fn, uint64_t off, unsigned 
 		uint64_t v = pcisim_cxl_bg_status(t) >> (8 * (off - CXL_MBOX_BG_STATUS));
 		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
 	}
+	/* QEMU's mdev_reg_read answers the status whatever the offset: a 4-byte read of
+	 * the upper half (0x8ac) sees the lower one (checked against QEMU 7.2) */
+	if (off >= CXL_MEMDEV_OFFSET && off < CXL_MEMDEV_OFFSET + CXL_MEMDEV_LENGTH) {
+		uint64_t v = get_le(t->dregs + CXL_MEMDEV_OFFSET, 8);
+		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
+	}
 	return get_le(t->dregs + off, size);
 }
 

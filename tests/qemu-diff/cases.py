@@ -36,7 +36,7 @@ ENABLES = 0x0001 | 0x0010 | 0x0020 | 0x1000  # ABPE|CCIE|HPIE|DLLSCE, pciehp wit
 def dev(driver, **props):
     d = {"driver": driver}
     for k, v in props.items():
-        d[k.replace("_", "-") if k not in ("power_controller_present",) else k] = str(v)
+        d[k.replace("_", "-") if k not in ("power_controller_present", "bus_nr") else k] = str(v)
     return d
 
 
@@ -143,14 +143,16 @@ ACPI_PROBE = [  # root ports, a switch, a hotplug=off port: BSEL 0..6 = rp7 rp3 
 
 
 def case(name, group, title, machine, devices, steps, globals_=(), why="", builtins=False,
-         irq="msi", qemu_migration=None, known=()):
+         irq="msi", qemu_migration=None, known=(), cxl=None):
     """qemu_migration: the outcome the issue says QEMU 7.2 has (checked on QEMU itself).
     known: differences pcisim keeps on purpose in this case, as KNOWN entries below
-    (with "dev" naming the function; "bits" None = any bits)."""
+    (with "dev" naming the function; "bits" None = any bits).
+    cxl: a CXL machine: {"fmw": [{"targets": [...], "size": S}], "objects": [(id, size)],
+    "roots": [pxb-cxl bus numbers the firmware numbers from]}."""
     return {"name": name, "group": group, "title": title, "machine": machine,
             "devices": devices, "steps": steps, "globals": list(globals_), "why": why,
             "builtins": builtins, "irq": irq, "qemu_migration": qemu_migration,
-            "known": list(known)}
+            "known": list(known), "cxl": cxl}
 
 
 CASES = []
@@ -583,6 +585,75 @@ CASES.append(case(
     [hmp("device_add e1000e,id=n1,bus=rp1"), hmp("device_add e1000e,id=n2,bus=rp2")],
     globals_=[ACPI_OFF],
     why="the property hides HPS and HPC, so the port refuses hot-plug; its neighbour keeps them"))
+
+# ---- CXL (QEMU 7.2: pxb-cxl, cxl-rp, cxl-upstream, cxl-downstream, cxl-type3) ----
+
+CXL_MACHINE = {"fmw": [{"targets": ["cxl.1"], "size": "4G"}],
+               "objects": [("m0", "256M"), ("l0", "1M"), ("m1", "256M"), ("l1", "1M")],
+               "roots": [12]}
+
+CXL_TOPO = [
+    dev("pxb-cxl", id="cxl.1", bus="pcie.0", bus_nr=12),
+    dev("cxl-rp", id="crp0", bus="cxl.1", port=0, chassis=0, slot=2),
+    dev("cxl-type3", id="t3a", bus="crp0", memdev="m0", lsa="l0"),
+    dev("cxl-rp", id="crp1", bus="cxl.1", port=1, chassis=0, slot=3),
+    dev("cxl-upstream", id="cus0", bus="crp1"),
+    dev("cxl-downstream", id="cds0", bus="cus0", port=0, chassis=0, slot=4),
+    dev("cxl-type3", id="t3b", bus="cds0", memdev="m1", lsa="l1"),
+]
+CXL_BRIDGES = ["crp0", "crp1", "cus0", "cds0"]  # the bridges on the way to the BARs
+CXL_FNS = ["t3a", "crp0", "crp1", "cus0", "cds0", "t3b"]
+CXL_ASSIGN = guest("assign_bars", bridges=CXL_BRIDGES, devs=CXL_FNS)
+CM = 0x1000  # the CXL.cache/mem registers in the component block (BAR 0)
+COMPONENT_OFFS = ([CM + o for o in range(0, 0x18, 4)] + [CM + o for o in range(0x80, 0xd8, 4)]
+                  + [CM + o for o in range(0x110, 0x140, 4)])
+DEVICE_OFFS = (list(range(0, 0x40, 4)) + [0x80, 0x84] + list(range(0x88, 0xa8, 4))
+               + [0x8a8, 0x8ac])
+MB_CMD, MB_CTRL, MB_STS, MB_PAYLOAD = 0x90, 0x8c, 0x98, 0xa8
+
+
+def mmio_read(dev_id, bar, offs, what=None, size=4):
+    s = {"do": "mmio_read", "dev": dev_id, "bar": bar, "offs": list(offs), "len": size}
+    if what:
+        s["what"] = what
+    return s
+
+
+def mmio_write(dev_id, bar, off, value, size=4):
+    return {"do": "mmio_write", "dev": dev_id, "bar": bar, "off": off, "value": value, "len": size}
+
+
+def mailbox(dev_id, opcode, payload=(), out_dwords=8):
+    """A mailbox command as cxl_pci sends it: payload, Command (opcode and length),
+    Doorbell; then Control, Status and the output payload read back."""
+    steps = [mmio_write(dev_id, 2, MB_PAYLOAD + 4 * k, v) for k, v in enumerate(payload)]
+    # Command takes 8-byte writes only (7.2's mailbox_reg_write drops 4-byte ones there)
+    steps.append(mmio_write(dev_id, 2, MB_CMD, opcode | (4 * len(payload)) << 16, size=8))
+    steps.append(mmio_write(dev_id, 2, MB_CTRL, 1))
+    steps.append(mmio_read(dev_id, 2, [MB_CTRL, MB_CMD, MB_CMD + 4, MB_STS, MB_STS + 4]
+                           + [MB_PAYLOAD + 4 * k for k in range(out_dwords)],
+                           "mailbox 0x%04x: control, command, status, payload" % opcode))
+    return steps
+
+
+CASES.append(case(
+    "cxl-boot", "cxl",
+    "CXL boot state: pxb-cxl, two cxl-rp, a switch, two cxl-type3 (enumeration, DVSECs)",
+    "pc-q35-7.2", CXL_TOPO, [guest("size_bars")], cxl=CXL_MACHINE,
+    why="every config byte of every CXL function after the firmware's bus numbering (the "
+        "pxb-cxl root bus 12 numbered as SeaBIOS does), then BAR sizing: the extended "
+        "capability chains and every DVSEC"))
+CASES.append(case(
+    "cxl-registers", "cxl",
+    "CXL component and device registers after BAR assignment",
+    "pc-q35-7.2", CXL_TOPO,
+    [CXL_ASSIGN]
+    + [mmio_read(d, 0, COMPONENT_OFFS, "%s component registers" % d) for d in CXL_FNS]
+    + [mmio_read(d, 2, DEVICE_OFFS, "%s device registers" % d) for d in ("t3a", "t3b")],
+    cxl=CXL_MACHINE,
+    why="the CXL.cache/mem capability array, RAS, link and HDM decoder registers of every "
+        "port and device, the type 3 devices' capability array, status, mailbox and memory "
+        "device status, read through the BARs the firmware assigned"))
 
 # ---- differences pcisim keeps on purpose (documented; they do not fail the tests) ----
 #
