@@ -502,7 +502,7 @@ static void mailbox_return_codes(void **state)
 	assert_int_equal(out[0x3a], 0x10); /* 1 MiB LSA */
 	/* wrong input length, unsupported opcode, a 7.2 device has no poison commands */
 	assert_int_equal(mbox(d, CXL_OP_IDENTIFY_MEMDEV, "x", 1, out, &n), CXL_MBOX_INVALID_PAYLOAD_LENGTH);
-	assert_int_equal(n, 0);
+	assert_int_equal(n, 1); /* 7.2 leaves the input length in Command (QEMU 7.2 shows it) */
 	assert_int_equal(mbox(d, 0x4200, NULL, 0, out, &n), CXL_MBOX_UNSUPPORTED);
 	uint8_t dpa[8] = {0};
 	assert_int_equal(mbox(d, CXL_OP_INJECT_POISON, dpa, 8, out, &n), CXL_MBOX_UNSUPPORTED);

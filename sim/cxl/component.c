@@ -23,8 +23,8 @@
  *    bits 31:28 of LO and all of HI, control 0x13ff (Committed and Error are
  *    read-only), target list (ports) or DPA skip bits 31:28 (devices);
  *  - a write to a decoder's control with Commit sets Committed and clears Error; with
- *    Commit clear it clears Committed (7.2's type 3 device never uncommits: its
- *    ct3d_reg_write only handles the commit). No sanity check, no commit order, and
+ *    Commit clear it clears Committed. 7.2 (QEMU 7.2 shows it, on every component)
+ *    never uncommits, and its commit clears the Commit bit again. No sanity check, no commit order, and
  *    Lock On Commit is stored but not enforced: QEMU's "TODO: Sanity checks".
  */
 #include <string.h>
@@ -207,9 +207,13 @@ static void cm_write(struct pcisim_pcifn *fn, struct pcisim_cxl_cregs *r, unsign
 	}
 	if (r->ndecoders && is_decoder_ctrl(r, off)) {
 		bool commit = (value & CXL_HDM_CTRL_COMMIT) != 0;
-		/* 7.2's type 3 device has no uncommit (one decoder, ct3d_reg_write) */
-		bool uncommit = !commit && !(t && !(t->compat & PCISIM_QEMU_CXL_HDM_MULTI));
-		if (commit)
+		/* 7.2 (one decoder, the only version with one) has no uncommit, and its commit
+		 * takes the Commit bit back (checked against QEMU 7.2 by tests/qemu-diff) */
+		bool v7_2 = r->ndecoders == 1;
+		bool uncommit = !commit && !v7_2;
+		if (commit && v7_2)
+			value = (value & ~(uint32_t)(CXL_HDM_CTRL_ERR | CXL_HDM_CTRL_COMMIT)) | CXL_HDM_CTRL_COMMITTED;
+		else if (commit)
 			value = (value & ~(uint32_t)CXL_HDM_CTRL_ERR) | CXL_HDM_CTRL_COMMITTED;
 		else if (uncommit)
 			value &= ~(uint32_t)(CXL_HDM_CTRL_ERR | CXL_HDM_CTRL_COMMITTED);

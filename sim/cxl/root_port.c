@@ -33,8 +33,11 @@ static int cxl_rp_extend(struct pcisim_pcifn *fn, const struct pcisim_res_reserv
 		pcisim_cfg_mask_set(c, PCISIM_WMASK, PCI_IO_BASE, 1, 0);
 		pcisim_cfg_mask_set(c, PCISIM_WMASK, PCI_IO_LIMIT, 1, 0);
 	}
-	if ((rc = pcisim_cxl_port_dvsecs(c, CXL_RP_DVSEC_OFF, PCISIM_CXL_COMP_ROOT_PORT,
-					  (pcisim__compat(fn) & PCISIM_QEMU_CXL_CFG_R3) != 0)) < 0 ||
+	bool r3 = (pcisim__compat(fn) & PCISIM_QEMU_CXL_CFG_R3) != 0;
+	/* 7.2's cxl_rp_write_config has no pcie_aer_root_write_config (checked against
+	 * QEMU 7.2: an INTx raised stays up across Root Error Command writes) */
+	pcisim_to_port(fn)->no_aer_root_write = !r3;
+	if ((rc = pcisim_cxl_port_dvsecs(c, CXL_RP_DVSEC_OFF, PCISIM_CXL_COMP_ROOT_PORT, r3)) < 0 ||
 	    (rc = pcisim_cxl_component_bar(c)) < 0)
 		return pcisim__build_failed(fn, rc, "its CXL DVSECs", d);
 	return 0;

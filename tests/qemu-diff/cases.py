@@ -655,6 +655,100 @@ CASES.append(case(
         "port and device, the type 3 devices' capability array, status, mailbox and memory "
         "device status, read through the BARs the firmware assigned"))
 
+CXL_HDM = 0x1000 + 0x110  # the HDM decoder capability in the component block
+HDM_REGS = [CXL_HDM + o for o in range(0, 0x30, 4)]
+
+CASES.append(case(
+    "cxl-mailbox", "cxl",
+    "the type 3 mailbox through MMIO: every command QEMU 7.2 answers, an unsupported "
+    "opcode and a wrong input length, with the doorbell protocol",
+    "pc-q35-7.2", CXL_TOPO,
+    [CXL_ASSIGN]
+    + mailbox("t3a", 0x4000, out_dwords=0x44 // 4)           # Identify Memory Device
+    + mailbox("t3a", 0x0200)                                  # Get FW Info
+    + mailbox("t3a", 0x0300, out_dwords=2)                    # Get Timestamp
+    + mailbox("t3a", 0x0301, payload=[0x12345678, 0x9])       # Set Timestamp
+    + mailbox("t3a", 0x0300, out_dwords=2)                    # ... read back
+    + mailbox("t3a", 0x0400, out_dwords=7)                    # Get Supported Logs (the CEL)
+    + mailbox("t3a", 0x0401, payload=[0x0da9c0b5, 0xf24c8a38, 0xea17c5a8, 0x17db0c4d,
+                                      0, 0x40], out_dwords=16)  # Get Log: the CEL
+    + mailbox("t3a", 0x4100, out_dwords=8)                    # Get Partition Info
+    + mailbox("t3a", 0x4103, payload=[0, 0, 0x11223344, 0x55667788])  # Set LSA at 0
+    + mailbox("t3a", 0x4102, payload=[0, 8], out_dwords=2)    # Get LSA: 8 bytes at 0
+    + mailbox("t3a", 0x0100, payload=[0])                     # Get Event Records
+    + mailbox("t3a", 0x0102, out_dwords=1)                    # Get Event Interrupt Policy
+    + mailbox("t3a", 0x4200)                                  # Get Health Info: unsupported
+    + mailbox("t3a", 0x4300, payload=[0, 0, 0, 0])            # Get Poison List (8.1)
+    + mailbox("t3a", 0x4000, payload=[0]),                    # Identify with a payload
+    cxl=CXL_MACHINE,
+    why="cxl_pci's sequence: payload, Command (8-byte write), Doorbell; then Control, "
+        "Command (output length), Status (return code) and the output payload, read back "
+        "as the driver reads them"))
+
+CASES.append(case(
+    "cxl-hdm-commit", "cxl",
+    "HDM decoder programming and commit on a type 3 device, a root port and a switch's "
+    "upstream port (QEMU 7.2: one decoder each)",
+    "pc-q35-7.2", CXL_TOPO,
+    [CXL_ASSIGN]
+    + [mmio_write(d, 0, CXL_HDM + 0x10 + off, v) for d in ("t3a", "crp0", "cus0")
+       for off, v in ((0x00, 0x10000000), (0x04, 0x1), (0x08, 0x10000000), (0x0c, 0),
+                      (0x14, 0x12345678))]
+    + [mmio_write(d, 0, CXL_HDM + 0x20, 0x0200) for d in ("t3a", "crp0", "cus0")]   # commit
+    + [mmio_read(d, 0, HDM_REGS, "%s HDM decoder 0 committed" % d) for d in ("t3a", "crp0", "cus0")]
+    + [mmio_write(d, 0, CXL_HDM + 0x20, 0x0000) for d in ("t3a", "crp0")]           # uncommit
+    + [mmio_read(d, 0, HDM_REGS, "%s HDM decoder 0 after clearing commit" % d)
+       for d in ("t3a", "crp0")]
+    + [mmio_write("t3a", 0, CXL_HDM + 0x20, 0x0304),                                  # lock on commit
+       mmio_write("t3a", 0, CXL_HDM + 0x10, 0x20000000),
+       mmio_read("t3a", 0, HDM_REGS, "t3a HDM decoder 0 locked, then written")],
+    cxl=CXL_MACHINE,
+    why="base, size, target list / DPA skip, then Commit; QEMU 7.2 makes no sanity check, "
+        "its type 3 device never uncommits, and Lock On Commit is not enforced"))
+
+CASES.append(case(
+    "cxl-aer", "cxl",
+    "AER injection on CXL ports (cxl-rp, cxl-downstream, cxl-upstream) and at a type 3 "
+    "device (7.2: no AER capability), reported through the root port's INTx",
+    "pc-q35-7.2", CXL_TOPO,
+    [guest("aer_enable", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error cds0 POISON_TLP"),
+     guest("aer_clear", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error cus0 COMP_TIME"),
+     guest("aer_clear", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error crp1 BAD_TLP"),
+     guest("aer_clear", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error crp0 INTN"),
+     hmp("pcie_aer_inject_error t3b INTN")],
+    cxl=CXL_MACHINE, irq="intx"))
+
+CASES.append(case(
+    "cxl-hotplug", "cxl",
+    "device_del and device_add of cxl-type3 below cxl-rp and cxl-downstream, with pciehp's "
+    "slot register sequence",
+    "pc-q35-7.2", CXL_TOPO,
+    [guest("pciehp_probe", port="crp0"),
+     guest("pciehp_probe", port="cds0"),
+     hmp("device_del t3a"),                                  # attention button
+     w("crp0", "sltsta", 0x0001),                            # pciehp clears ABP
+     w("crp0", "sltctl", set=SLTCTL_PCC),                    # power off
+     w("crp0", "sltsta", 0x0010),
+     w("crp0", "sltctl", clear=SLTCTL_PIC, set=PIC_OFF),     # indicator off: QEMU unplugs
+     w("crp0", "sltsta", 0x0018),
+     hmp("device_del t3b"),
+     w("cds0", "sltsta", 0x0001),
+     w("cds0", "sltctl", set=SLTCTL_PCC),
+     w("cds0", "sltsta", 0x0010),
+     w("cds0", "sltctl", clear=SLTCTL_PIC, set=PIC_OFF),
+     w("cds0", "sltsta", 0x0018),
+     w("cds0", "sltctl", clear=SLTCTL_PCC | SLTCTL_PIC, set=PIC_ON),  # power on, empty
+     w("cds0", "sltsta", 0x0010),
+     hmp("device_add cxl-type3,id=t3c,bus=cds0,memdev=m1,lsa=l1"),
+     w("cds0", "sltsta", 0x0008)],
+    globals_=[ACPI_OFF], cxl=CXL_MACHINE,
+    why="ACPI hot-plug on bridges off, so that pciehp owns the slots (cxl-rp's and "
+        "cxl-downstream's)"))
+
 # ---- differences pcisim keeps on purpose (documented; they do not fail the tests) ----
 #
 # A difference is known when the register matches, the case matches, and QEMU's and
@@ -671,3 +765,16 @@ def _acpi(case):
 # hot-plug handles, and Link Control's Link Disable / Retrain Link with the DLLLA drop
 # on Link Disable and Secondary Bus Reset (docs/links-and-resets.md 1.3, 6).
 KNOWN = []
+
+# Memory reads that differ on purpose: the read ("DEV BARn+OFF"), a piece of the step's
+# label, the cases it applies to, and why.
+MMIO_KNOWN = [
+    {"what": "t3a BAR2+0xa8", "step": "mailbox 0x0300", "when": lambda c: c["group"] == "cxl",
+     "why": "Get Timestamp after Set Timestamp adds the time passed since: QEMU's clock is "
+            "stopped (-S), pcisim plays the steps 10 ms apart"},
+    {"what": "t3a BAR2+0xac", "step": "mailbox 0x0300", "when": lambda c: c["group"] == "cxl",
+     "why": "the timestamp's upper half (see BAR2+0xa8)"},
+    {"what": "t3a BAR2+0xa8", "step": "mailbox 0x0400", "when": lambda c: c["group"] == "cxl",
+     "why": "Get Supported Logs leaves reserved bytes 2-3 as they were, here the timestamp "
+            "the Get Timestamp before it wrote (see the mailbox 0x0300 entry)"},
+]
