@@ -749,6 +749,39 @@ CASES.append(case(
     why="ACPI hot-plug on bridges off, so that pciehp owns the slots (cxl-rp's and "
         "cxl-downstream's)"))
 
+# A 2-way interleave over the two type 3 devices: the window (4 GiB at 0x110000000,
+# granularity 256 B) over pxb-cxl; its decoder (CHBS) interleaves crp0 (port 0) and
+# crp1 (port 1); cus0 passes everything to cds0 (port 0); each device's decoder 0
+# takes the window 2-way at 256 B. Eight dwords, one per 256 B granule, go to the
+# devices in turn; the backing files show where each landed.
+CFMW_BASE = 0x110000000
+IL_DEC = 0x1000 + 0x120   # decoder 0 in a component block
+IL_STEPS = (
+    [{"do": "chbs_write", "hb": "cxl.1", "hb_index": 0, "off": IL_DEC + off, "value": v}
+     for off, v in ((0x00, CFMW_BASE & 0xffffffff), (0x04, CFMW_BASE >> 32), (0x08, 0x20000000),
+                    (0x0c, 0), (0x14, 0x0100), (0x10, 0x0210))]
+    + [mmio_write("cus0", 0, IL_DEC + off, v)
+       for off, v in ((0x00, CFMW_BASE & 0xffffffff), (0x04, CFMW_BASE >> 32), (0x08, 0x20000000),
+                      (0x0c, 0), (0x14, 0x0000), (0x10, 0x0200))]
+    + [mmio_write(d, 0, IL_DEC + off, v) for d in ("t3a", "t3b")
+       for off, v in ((0x00, CFMW_BASE & 0xffffffff), (0x04, CFMW_BASE >> 32), (0x08, 0x20000000),
+                      (0x0c, 0), (0x10, 0x0210))]
+    + [{"do": "hpa_write", "hpa": CFMW_BASE, "stride": 0x100,
+        "values": [0xc0de0000 + k for k in range(8)], "what": "8 dwords, one per 256 B granule"},
+       {"do": "backing_read", "dev": "t3a", "obj": "m0", "dpas": [0x100 * k for k in range(4)],
+        "what": "t3a's backing file"},
+       {"do": "backing_read", "dev": "t3b", "obj": "m1", "dpas": [0x100 * k for k in range(4)],
+        "what": "t3b's backing file"}])
+
+CASES.append(case(
+    "cxl-interleave", "cxl",
+    "HDM decoders of the host bridge, a switch and two type 3 devices committed for a 2-way "
+    "interleave; host writes checked against what lands in the backing files",
+    "pc-q35-7.2", CXL_TOPO, [CXL_ASSIGN] + IL_STEPS, cxl=CXL_MACHINE,
+    why="the host bridge decoder through its CHBS at 4 GiB, the upstream port's and the "
+        "devices' through BAR 0; qtest writes to the fixed memory window; the DPAs read "
+        "from QEMU's memory-backend-file files and from pcisim's device memory"))
+
 # ---- differences pcisim keeps on purpose (documented; they do not fail the tests) ----
 #
 # A difference is known when the register matches, the case matches, and QEMU's and

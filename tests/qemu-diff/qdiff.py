@@ -62,6 +62,7 @@ def acpi_bridge_hotplug(case):
 
 
 CXL_BAR_BASE = 0xd0000000  # where the firmware puts the CXL functions' BARs (below the MSI-X ones)
+CXL_HOST_BASE = 0x100000000  # q35's CXL host register region (-m 128: nothing above 4 GiB)
 
 
 def qemu_machine(case):
@@ -335,6 +336,27 @@ class QemuRun:
             self.script.append(("mmiow", addr, step.get("len", 4), step["value"]))
             self.dump("%d:write %s BAR%d+0x%x=0x%x" % (i, step["dev"], step["bar"], step["off"],
                                                         step["value"]))
+        elif do == "chbs_write":
+            # the pxb-cxl's component registers: QEMU maps host bridge n's 64 KiB at
+            # CXL_HOST_BASE + n * 64 KiB
+            self.q.writel(CXL_HOST_BASE + 0x10000 * step["hb_index"] + step["off"], step["value"])
+            self.script.append(("chbsw", step["hb"], step["off"], step["value"]))
+            self.dump("%d:write %s CHBS+0x%x=0x%x" % (i, step["hb"], step["off"], step["value"]))
+        elif do == "hpa_write":
+            for k, v in enumerate(step["values"]):
+                self.q.writel(step["hpa"] + step.get("stride", 4) * k, v)
+                self.script.append(("memw", step["hpa"] + step.get("stride", 4) * k, v))
+            self.dump("%d:%s" % (i, step.get("what", "HPA writes")))
+        elif do == "backing_read":
+            # the backend file (share=on: QEMU's writes are in it at once)
+            path = os.path.join(self.workdir, "%s-%s.raw" % (self.case["name"], step["obj"]))
+            with open(path, "rb") as f:
+                for dpa in step["dpas"]:
+                    f.seek(dpa)
+                    v = int.from_bytes(f.read(4), "little")
+                    self.mmio.append([dpa, 4, v, "%s DPA+0x%x" % (step["dev"], dpa)])
+                    self.script.append(("dpar", step["dev"], dpa))
+            self.dump("%d:%s" % (i, step.get("what", "%s backing file" % step["dev"])))
         elif do == "migrate":
             self.mon_steps.append((i, step))
             self.migrate(i)
@@ -678,6 +700,8 @@ def raw_timeline(case, run):
         elif s[0] == "dump":
             qd = next(dumps)
             for addr, width, val, what in qd.get("mmio", []):
+                if " DPA+" in what:  # a backing file's content: no guest access reads it
+                    continue
                 if known_mmio(case, qd["label"], what):  # read, not expected (MMIO_KNOWN)
                     out.append('  - {at: %dus, do: guest.mmio_read, addr: 0x%x, width: %d}  # %s %s'
                                % (now_us, addr, width, qd["label"], what))
@@ -758,6 +782,12 @@ def pcisim_steps(run):
             out.append("mmior 0x%x %d" % s[1:])
         elif s[0] == "mmiow":
             out.append("mmiow 0x%x %d 0x%x" % s[1:])
+        elif s[0] == "chbsw":
+            out.append("chbsw %s 0x%x 0x%x" % s[1:])
+        elif s[0] == "memw":
+            out.append("memw 0x%x 0x%x" % s[1:])
+        elif s[0] == "dpar":
+            out.append("dpar %s 0x%x" % s[1:])
         else:
             out.append("dump %s" % s[1].replace(" ", "_"))
     return "\n".join(out) + "\n"

@@ -27,6 +27,12 @@
  *   mmiow ADDR LEN VAL          a memory write as the CPU does it (decoded by the BARs)
  *   mmior ADDR LEN              a memory read; [ADDR, LEN, VALUE] goes into the next
  *                               dump's "mmio" list (all ones where nothing decodes it)
+ *   chbsw ID OFF VAL            a 4-byte write to pxb-cxl ID's host bridge component
+ *                               registers (QEMU's CHBS, in its host register region)
+ *   memw HPA VAL                a 4-byte CXL memory write at host physical address HPA,
+ *                               through the windows and HDM decoders
+ *   dpar ID DPA                 the 4 bytes at DPA of cxl-type3 ID's memory, as its
+ *                               backing file holds them: [DPA, 4, VALUE] into "mmio"
  *
  * Output: JSON Lines on stdout, {"dump": LABEL, "fns": {...}, "irq": {...}, "log": [...],
  * "migration": ..., and with acpi: "acpi": {...}, "reads": [...], "deleted": [...]}
@@ -44,6 +50,8 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/mmio.h"
+#include "sim/cxl/memdev.h"
+#include "sim/cxl/regs.h"
 #include "sim/pcie/port.h"
 #include "replay/register.h"
 
@@ -298,7 +306,7 @@ int main(int argc, char **argv)
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = 0;
-		char cmd[16], label[256];
+		char cmd[16], label[256], id[64];
 		long a[5];
 		if (sscanf(line, "%15s", cmd) != 1)
 			continue;
@@ -338,6 +346,23 @@ int main(int argc, char **argv)
 				mmio_reads = json_array();
 			json_array_append_new(mmio_reads, json_pack("[I, I, I]", (json_int_t)a[0], (json_int_t)a[1],
 								     (json_int_t)pcisim_mmio_read(&t, (unsigned)a[1])));
+		} else if (!strcmp(cmd, "chbsw") && sscanf(line, "%*s %63s %li %li", id, &a[0], &a[1]) == 3) {
+			struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(&sim), id);
+			if (fn)
+				pcisim_cxl_component_write(fn, (uint64_t)a[0], 4, (uint64_t)a[1]);
+		} else if (!strcmp(cmd, "memw") && sscanf(line, "%*s %li %li", &a[0], &a[1]) == 2) {
+			uint32_t v = (uint32_t)a[1];
+			bool poisoned = false;
+			struct pcisim_cxl_route route;
+			pcisim_cxl_mem_access(pcisim_fabric_get(&sim), (uint64_t)a[0], &v, 4, true, &route, &poisoned);
+		} else if (!strcmp(cmd, "dpar") && sscanf(line, "%*s %63s %li", id, &a[0]) == 2) {
+			struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(&sim), id);
+			uint32_t v = 0;
+			if (!fn || pcisim_cxl_dpa_access(fn, (uint64_t)a[0], &v, 4, false))
+				v = 0xffffffff;
+			if (!mmio_reads)
+				mmio_reads = json_array();
+			json_array_append_new(mmio_reads, json_pack("[I, I, I]", (json_int_t)a[0], (json_int_t)4, (json_int_t)v));
 		} else if (!strcmp(cmd, "dump") && sscanf(line, "%*s %255s", label) == 1) {
 			dump(&sim, label);
 		} else {
