@@ -8,6 +8,9 @@
  *    (extensions, GPF, Flex Bus, Register Locator), the component registers in a
  *    64-bit BAR 0, x-speed 64, x-width 32, I/O window disabled unless io-reserve is
  *    set to a non-zero size; not hot-pluggable itself; no VMState.
+ *  - QEMU 7.2 (checked against it by tests/qemu-diff): no MSI (PCI Express first free
+ *    at 0x48), x1 at 2.5 GT/s, the CXL 2.0 Flex Bus DVSEC (0x14 bytes), and no
+ *    pcie_aer_root_write_config in its config write.
  */
 #include "sim/cxl/cxl.h"
 #include "sim/cxl/cxl_state.h"

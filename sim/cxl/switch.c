@@ -15,6 +15,9 @@
  *    0x100, DVSECs from 0x148 (extensions, Flex Bus, GPF, Register Locator),
  *    component registers in BAR 0; x-speed 64, x-width 16; no
  *    power_controller_present property, so no power controller; no VMState.
+ *  - QEMU 7.2 (checked against it by tests/qemu-diff): no serial number slot (the
+ *    upstream port's DVSECs from 0x148), the CXL 2.0 Flex Bus DVSEC (0x14 bytes), no
+ *    link speed filled in (upstream x1 at 2.5 GT/s, downstream speed and width 0).
  *  - hw/cxl/switch-mailbox-cci.c: 19e5:a123 rev 0, class 0c0b00; PCIe endpoint 0x80,
  *    the CXL device registers (mailbox) in 64-bit BAR 0, Register Locator 0x100;
  *    target= must be a cxl-upstream ("Target not set" without it).

@@ -29,6 +29,8 @@
  *    be used with new [persistent-memdev] property", "lsa property must be set for
  *    persistent devices", "dynamic capacity must have a backing device", DC
  *    backend size a multiple of num-dc-regions x 256 MiB; at most 8 DC regions;
+ *  - QEMU 7.2 (checked against it by tests/qemu-diff): device DVSEC revision 1 (0x38
+ *    bytes), no Flex Bus DVSEC, no AER, one MSI-X vector, no link speed filled in;
  *  - allow-fm-attach and mctp-buf-init come from the FM emulation RFC (seeds/
  *    fm-emulation-rfc.txt): accepted, not modelled.
  */
