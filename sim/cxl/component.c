@@ -11,20 +11,20 @@
  *    bridge (pxb-cxl, QEMU's CXL2_ROOT_PORT kind): + Extended Security, Snoop;
  *    capability header ID 1 version 1, cache/mem version 1, array size = that count;
  *    RAS ID 2 v2 at 0x80, Link ID 4 v2 at 0xd8, HDM ID 5 v1 at 0x110, Extended
- *    Security ID 6 v1 at 0x260, Snoop ID 8 v1 at 0xa64;
+ *    Security ID 6 v1 at 0x260, Snoop ID 8 v1 at 0xa64 (7.2: 0xa84);
  *  - RAS: every uncorrectable error masked (0x1cfff) and of severity fatal, every
  *    correctable masked (0x7f); masks and severity writable; status read-only in 7.2;
  *    from 8.0 (the error injection series) status writable (write mask 0x1cfff / 0x7f)
  *    and Error Capability 0x200 (multiple header recording). A type 3 device treats
  *    status as RW1C and walks its queue of injected errors (ct3d_reg_write); the
  *    ports keep QEMU's plain masked store (a written 1 sets the bit);
- *  - HDM: one decoder (7.2) or four (8.0), target count 1, 256 B and 4 KiB
+ *  - HDM: one decoder (7.2) or four (8.0), target count 1 (upstream ports: 8), 256 B and 4 KiB
  *    granularity capable; Global Control bits 0-1 writable; per decoder base/size
  *    bits 31:28 of LO and all of HI, control 0x13ff (Committed and Error are
  *    read-only), target list (ports) or DPA skip bits 31:28 (devices);
  *  - a write to a decoder's control with Commit sets Committed and clears Error; with
- *    Commit clear it clears Committed (7.2's type 3 device never uncommits: its
- *    ct3d_reg_write only handles the commit). No sanity check, no commit order, and
+ *    Commit clear it clears Committed. 7.2 (QEMU 7.2 shows it, on every component)
+ *    never uncommits, and its commit clears the Commit bit again. No sanity check, no commit order, and
  *    Lock On Commit is stored but not enforced: QEMU's "TODO: Sanity checks".
  */
 #include <string.h>
@@ -34,6 +34,7 @@
 
 #define CM_EXTSEC_OFFSET 0x260 /* HDM + 0x10 + 0x20 * HDM_DECODE_MAX (10) */
 #define CM_SNOOP_OFFSET 0xa64  /* Extended Security + 8 * 256 + 4 */
+#define CM_SNOOP_OFFSET_7_2 0xa84 /* QEMU 7.2's (checked against QEMU 7.2 by tests/qemu-diff) */
 
 static uint32_t cap_hdr(unsigned id, unsigned version, unsigned ptr)
 {
@@ -79,7 +80,10 @@ void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat
 		return;
 	r->cm[CXL_CM_HDM_CAP_HDR / 4] = cap_hdr(CXL_CAP_ID_HDM, 1, CXL_HDM_OFFSET);
 	r->ndecoders = compat & PCISIM_QEMU_CXL_HDM_MULTI ? 4 : 1;
-	r->cm[CXL_HDM_CAP / 4] = (r->ndecoders == 4 ? 2u : 0u) | 1u << 4 | CXL_HDM_CAP_IG_256B | CXL_HDM_CAP_IG_4K;
+	/* target count 1; an upstream port's latch_registers() sets 8 */
+	unsigned targets = comp == PCISIM_CXL_COMP_UPSTREAM_PORT ? 8 : 1;
+	r->cm[CXL_HDM_CAP / 4] =
+		(r->ndecoders == 4 ? 2u : 0u) | targets << 4 | CXL_HDM_CAP_IG_256B | CXL_HDM_CAP_IG_4K;
 	r->wmask[CXL_HDM_GLOBAL_CTRL / 4] = 0x3;
 	for (unsigned i = 0; i < r->ndecoders; i++) {
 		unsigned d = CXL_HDM_DEC(i) / 4;
@@ -94,7 +98,7 @@ void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat
 	if (caps < 5)
 		return;
 	r->cm[0x10 / 4] = cap_hdr(6, 1, CM_EXTSEC_OFFSET);
-	r->cm[0x14 / 4] = cap_hdr(8, 1, CM_SNOOP_OFFSET);
+	r->cm[0x14 / 4] = cap_hdr(8, 1, compat & PCISIM_QEMU_CXL_CFG_R3 ? CM_SNOOP_OFFSET : CM_SNOOP_OFFSET_7_2);
 }
 
 /*
@@ -203,9 +207,13 @@ static void cm_write(struct pcisim_pcifn *fn, struct pcisim_cxl_cregs *r, unsign
 	}
 	if (r->ndecoders && is_decoder_ctrl(r, off)) {
 		bool commit = (value & CXL_HDM_CTRL_COMMIT) != 0;
-		/* 7.2's type 3 device has no uncommit (one decoder, ct3d_reg_write) */
-		bool uncommit = !commit && !(t && !(t->compat & PCISIM_QEMU_CXL_HDM_MULTI));
-		if (commit)
+		/* 7.2 (one decoder, the only version with one) has no uncommit, and its commit
+		 * takes the Commit bit back (checked against QEMU 7.2 by tests/qemu-diff) */
+		bool v7_2 = r->ndecoders == 1;
+		bool uncommit = !commit && !v7_2;
+		if (commit && v7_2)
+			value = (value & ~(uint32_t)(CXL_HDM_CTRL_ERR | CXL_HDM_CTRL_COMMIT)) | CXL_HDM_CTRL_COMMITTED;
+		else if (commit)
 			value = (value & ~(uint32_t)CXL_HDM_CTRL_ERR) | CXL_HDM_CTRL_COMMITTED;
 		else if (uncommit)
 			value &= ~(uint32_t)(CXL_HDM_CTRL_ERR | CXL_HDM_CTRL_COMMITTED);

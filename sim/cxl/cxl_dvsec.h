@@ -40,6 +40,8 @@
 /* ---- PCIe DVSEC for CXL Devices (ID 0), CXL r3.1 §8.1.3, revision 3 ---- */
 #define PCISIM_CXL_DEVICE_DVSEC_LEN	0x3c	/* QEMU PCIE_CXL_DEVICE_DVSEC_LENGTH */
 #define PCISIM_CXL_DEVICE_DVSEC_REV	3	/* QEMU PCIE_CXL31_DEVICE_DVSEC_REVID */
+#define PCISIM_CXL2_DEVICE_DVSEC_LEN	0x38	/* CXL 2.0, as QEMU 7.2 builds it: ... */
+#define PCISIM_CXL2_DEVICE_DVSEC_REV	1	/* ... no Capability3 */
 #define PCI_CXL_DEV_CAP		0x0a	/* 16 bits, DVSEC CXL Capability (HwInit), Table 8-3 */
 #define  PCI_CXL_DEV_CAP_CACHE	0x0001	/* Cache_Capable */
 #define  PCI_CXL_DEV_CAP_IO	0x0002	/* IO_Capable */
@@ -115,6 +117,8 @@
 /* ---- PCIe DVSEC for Flex Bus Port (ID 7), CXL r3.1 §8.1.8, revision 2 ---- */
 #define PCISIM_CXL_FLEXBUS_DVSEC_LEN	0x20	/* QEMU PCIE_CXL3_FLEXBUS_PORT_DVSEC_LENGTH */
 #define PCISIM_CXL_FLEXBUS_DVSEC_REV	2	/* QEMU PCIE_CXL3_FLEXBUS_PORT_DVSEC_REVID */
+#define PCISIM_CXL2_FLEXBUS_DVSEC_LEN	0x14	/* CXL 2.0, as QEMU 7.2 builds it */
+#define PCISIM_CXL2_FLEXBUS_DVSEC_REV	1
 #define PCI_CXL_FLEXBUS_CAP	0x0a	/* 16 bits, Flex Bus Port Capability */
 #define  PCI_CXL_FLEXBUS_CACHE	0x0001	/* Cache Capable / Enable */
 #define  PCI_CXL_FLEXBUS_IO	0x0002	/* IO Capable / Enable */

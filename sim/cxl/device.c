@@ -80,6 +80,12 @@ uint64_t pcisim_cxl_device_read(struct pcisim_pcifn *fn, uint64_t off, unsigned 
 		uint64_t v = pcisim_cxl_bg_status(t) >> (8 * (off - CXL_MBOX_BG_STATUS));
 		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
 	}
+	/* QEMU's mdev_reg_read answers the status whatever the offset: a 4-byte read of
+	 * the upper half (0x8ac) sees the lower one (checked against QEMU 7.2) */
+	if (off >= CXL_MEMDEV_OFFSET && off < CXL_MEMDEV_OFFSET + CXL_MEMDEV_LENGTH) {
+		uint64_t v = get_le(t->dregs + CXL_MEMDEV_OFFSET, 8);
+		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
+	}
 	return get_le(t->dregs + off, size);
 }
 
@@ -97,7 +103,12 @@ static void doorbell(struct pcisim_cxl_type3 *t)
 	memcpy(in, d + CXL_MBOX_PAYLOAD, len);
 	int rc = pcisim_cxl_mbox_exec(&t->fn, opcode, in, len, d + CXL_MBOX_PAYLOAD, &len_out, &bg);
 	put64(d + CXL_MBOX_STATUS, (bg ? 1u : 0u) | (uint64_t)(rc & 0xffff) << 32);
-	put64(d + CXL_MBOX_CMD, opcode | (uint64_t)(len_out & 0xfffff) << 16);
+	/* QEMU clears the command and set and leaves the output length; 7.2's handlers
+	 * update the length in place, so a refused command shows the input length
+	 * (both checked against QEMU 7.2) */
+	if (rc != CXL_MBOX_SUCCESS && rc != CXL_MBOX_BG_STARTED && !(t->compat & PCISIM_QEMU_CXL_CFG_R3))
+		len_out = len;
+	put64(d + CXL_MBOX_CMD, (uint64_t)(len_out & 0xfffff) << 16);
 	d[CXL_MBOX_CTRL] &= (uint8_t)~CXL_MBOX_CTRL_DOORBELL;
 	/* only a mailbox that says it can interrupt does (7.2's cannot) */
 	if ((d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_INT_EN) && (d[CXL_MBOX_CAP] & CXL_MBOX_CAP_INT))

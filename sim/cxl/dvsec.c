@@ -82,9 +82,10 @@ int pcisim_cxl_reg_locator(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_c
 	return pos;
 }
 
-int pcisim_cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_comp comp)
+int pcisim_cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_comp comp, bool r3)
 {
 	int pos;
+	uint16_t fb_len = r3 ? PCISIM_CXL_FLEXBUS_DVSEC_LEN : PCISIM_CXL2_FLEXBUS_DVSEC_LEN;
 	/* CXL Extensions DVSEC for Ports, all zero */
 	if ((pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PORT_EXT, PCISIM_CXL_PORT_EXT_DVSEC_REV,
 				     PCISIM_CXL_PORT_EXT_DVSEC_LEN, comp)) < 0)
@@ -96,7 +97,7 @@ int pcisim_cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_c
 		fb_off = (uint16_t)(off + PCISIM_CXL_PORT_GPF_DVSEC_LEN);
 	} else {
 		fb_off = off;
-		gpf_off = (uint16_t)(off + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
+		gpf_off = (uint16_t)(off + fb_len);
 	}
 	/* Flex Bus: root port "IO, Mem, non-MLD" 0x26, downstream port "Cache, IO, Mem,
 	 * non-MLD" 0x27; control IO enabled; status 0x26; Received Modified TS 0xef. */
@@ -115,8 +116,8 @@ int pcisim_cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_c
 			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_PORT_GPF_PHASE2_CTRL), 1, 2);
 		} else {
 			if ((pos = pcisim_cxl_dvsec(c, fb_off, PCISIM_CXL_DVSEC_FLEXBUS_PORT,
-						     PCISIM_CXL_FLEXBUS_DVSEC_REV,
-						     PCISIM_CXL_FLEXBUS_DVSEC_LEN, comp)) < 0)
+						     r3 ? PCISIM_CXL_FLEXBUS_DVSEC_REV : PCISIM_CXL2_FLEXBUS_DVSEC_REV,
+						     fb_len, comp)) < 0)
 				return pos;
 			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CAP), fb_cap, 2);
 			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CTRL), PCI_CXL_FLEXBUS_IO, 2);
@@ -125,7 +126,7 @@ int pcisim_cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_c
 			pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_RCVD_MOD_TS), 0xef, 4);
 		}
 	}
-	off = (uint16_t)(off + PCISIM_CXL_PORT_GPF_DVSEC_LEN + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
+	off = (uint16_t)(off + PCISIM_CXL_PORT_GPF_DVSEC_LEN + fb_len);
 	static const uint8_t rbi[] = {PCISIM_CXL_RBI_COMPONENT}, bir[] = {PCISIM_CXL_COMPONENT_BAR};
 	if ((pos = pcisim_cxl_reg_locator(c, off, comp, 1, rbi, bir)) < 0)
 		return pos;

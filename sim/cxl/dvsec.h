@@ -6,6 +6,7 @@
 #ifndef PCISIM_CXL_DVSEC_H
 #define PCISIM_CXL_DVSEC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/pcie/cfgspace.h"
@@ -33,9 +34,11 @@ int pcisim_cxl_dvsec(struct pcisim_cfg *c, uint16_t off, uint16_t id, uint8_t re
  * @off, in QEMU's order for it (cxl_root_port.c / cxl_downstream.c build_dvsecs):
  * extensions, GPF and Flex Bus (root port: ext, GPF, Flex Bus; downstream: ext, Flex
  * Bus, GPF), then the Register Locator pointing at the component registers in BAR 0.
+ * @r3: the Flex Bus DVSEC of CXL r3 (revision 2, 0x20 bytes); else CXL 2.0's
+ * (revision 1, 0x14 bytes), as QEMU 7.2 builds it.
  * Return: the offset after the last one, or negative PCISIM_E*.
  */
-int pcisim_cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_comp comp);
+int pcisim_cxl_port_dvsecs(struct pcisim_cfg *c, uint16_t off, enum pcisim_cxl_comp comp, bool r3);
 /**
  * pcisim_cxl_reg_locator() - a Register Locator DVSEC at @off listing @n register
  * blocks: block i is of kind @rbi[i] (PCISIM_CXL_RBI_*) at offset 0 of BAR @bir[i].

@@ -232,7 +232,7 @@ static unsigned cel_entries(const struct pcisim_cxl_type3 *t, uint8_t *out)
 
 static int get_supported_logs(struct call *c)
 {
-	memset(c->out, 0, 0x1c);
+	/* QEMU writes the fields only: the reserved bytes 2-7 keep what the payload held */
 	put16(c->out, 1);
 	memcpy(c->out + 8, cel_uuid, 16);
 	put32(c->out + 24, cel_entries(c->t, NULL) * 4);

@@ -8,6 +8,9 @@
  *    (extensions, GPF, Flex Bus, Register Locator), the component registers in a
  *    64-bit BAR 0, x-speed 64, x-width 32, I/O window disabled unless io-reserve is
  *    set to a non-zero size; not hot-pluggable itself; no VMState.
+ *  - QEMU 7.2 (checked against it by tests/qemu-diff): no MSI (PCI Express first free
+ *    at 0x48), x1 at 2.5 GT/s, the CXL 2.0 Flex Bus DVSEC (0x14 bytes), and no
+ *    pcie_aer_root_write_config in its config write.
  */
 #include "sim/cxl/cxl.h"
 #include "sim/cxl/cxl_state.h"
@@ -33,7 +36,11 @@ static int cxl_rp_extend(struct pcisim_pcifn *fn, const struct pcisim_res_reserv
 		pcisim_cfg_mask_set(c, PCISIM_WMASK, PCI_IO_BASE, 1, 0);
 		pcisim_cfg_mask_set(c, PCISIM_WMASK, PCI_IO_LIMIT, 1, 0);
 	}
-	if ((rc = pcisim_cxl_port_dvsecs(c, CXL_RP_DVSEC_OFF, PCISIM_CXL_COMP_ROOT_PORT)) < 0 ||
+	bool r3 = (pcisim__compat(fn) & PCISIM_QEMU_CXL_CFG_R3) != 0;
+	/* 7.2's cxl_rp_write_config has no pcie_aer_root_write_config (checked against
+	 * QEMU 7.2: an INTx raised stays up across Root Error Command writes) */
+	pcisim_to_port(fn)->no_aer_root_write = !r3;
+	if ((rc = pcisim_cxl_port_dvsecs(c, CXL_RP_DVSEC_OFF, PCISIM_CXL_COMP_ROOT_PORT, r3)) < 0 ||
 	    (rc = pcisim_cxl_component_bar(c)) < 0)
 		return pcisim__build_failed(fn, rc, "its CXL DVSECs", d);
 	return 0;
@@ -46,9 +53,19 @@ static const struct pcisim__rp_model cxl_rp_model = {
 	.extend = cxl_rp_extend,
 };
 
+/* QEMU 7.2's cxl-rp: no MSI, so PCI Express first free at 0x48; x1 at 2.5 GT/s and no
+ * x-speed/x-width (checked against QEMU 7.2 by tests/qemu-diff) */
+static const struct pcisim__rp_model cxl_rp_model_7_2 = {
+	.vendor = 0x8086, .device = 0x7075, .rev = 0, .exp_off = 0,
+	.acs_off = 0x100 + PCISIM_ERR_SIZEOF, .speed = PCISIM_LNK_2_5GT, .width = 1,
+	.speed_props = false, .res_reserve = true, .ssvid_first_free = true, .no_msi = true,
+	.extend = cxl_rp_extend,
+};
+
 static int cxl_rp_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 {
-	return pcisim__rp_realize(fn, &cxl_rp_model, d);
+	bool r3 = (pcisim__compat(fn) & PCISIM_QEMU_CXL_CFG_R3) != 0;
+	return pcisim__rp_realize(fn, r3 ? &cxl_rp_model : &cxl_rp_model_7_2, d);
 }
 
 static const struct pcisim_prop_def cxl_rp_props[] = {

@@ -15,6 +15,9 @@
  *    0x100, DVSECs from 0x148 (extensions, Flex Bus, GPF, Register Locator),
  *    component registers in BAR 0; x-speed 64, x-width 16; no
  *    power_controller_present property, so no power controller; no VMState.
+ *  - QEMU 7.2 (checked against it by tests/qemu-diff): no serial number slot (the
+ *    upstream port's DVSECs from 0x148), the CXL 2.0 Flex Bus DVSEC (0x14 bytes), no
+ *    link speed filled in (upstream x1 at 2.5 GT/s, downstream speed and width 0).
  *  - hw/cxl/switch-mailbox-cci.c: 19e5:a123 rev 0, class 0c0b00; PCIe endpoint 0x80,
  *    the CXL device registers (mailbox) in 64-bit BAR 0, Register Locator 0x100;
  *    target= must be a cxl-upstream ("Target not set" without it).
@@ -48,6 +51,7 @@ static int cxl_up_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	const struct pcisim_props *pr = &fn->props;
 	unsigned compat = pcisim__compat(fn);
 	int rc;
+	bool r3 = (compat & PCISIM_QEMU_CXL_CFG_R3) != 0;
 	pcisim__header(fn, 0x19e5, 0xa128, 0, PCI_CLASS_BRIDGE_PCI << 8);
 	pcisim__port_init_reg(fn, compat);
 	if ((rc = pcisim_cap_msi_init(c, SW_MSI_OFF, 2, true, true)) < 0)
@@ -56,9 +60,9 @@ static int cxl_up_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		.type = PCI_EXP_TYPE_UPSTREAM,
 		.offset = SW_EXP_OFF,
 		.port = (uint8_t)pcisim_props_u64(pr, "port", 0),
-		/* cxl_usp_reset: pcie_cap_fill_link_ep_usp(d, width, speed) */
-		.speed = pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_32GT),
-		.width = pcisim__prop_width(pr, "x-width", 16),
+		/* cxl_usp_reset: pcie_cap_fill_link_ep_usp(d, width, speed); 7.2: none */
+		.speed = r3 ? pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_32GT) : 0,
+		.width = r3 ? pcisim__prop_width(pr, "x-width", 16) : 1,
 		.flr = true,
 		.deverr = true,
 		.qemu = compat,
@@ -72,15 +76,17 @@ static int cxl_up_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		return pcisim__build_failed(fn, rc, "its serial number capability", d);
 	/* build_dvsecs(): extensions ("Port Power Management Init Complete"), Flex Bus
 	 * ("Cache, IO, Mem, non-MLD", all enabled), Register Locator */
-	uint16_t off = CXL_USP_DVSEC_OFF;
+	uint16_t off = r3 ? CXL_USP_DVSEC_OFF : SW_AER_OFF + PCISIM_ERR_SIZEOF; /* 7.2: no SN slot */
+	uint16_t fb_len = r3 ? PCISIM_CXL_FLEXBUS_DVSEC_LEN : PCISIM_CXL2_FLEXBUS_DVSEC_LEN;
 	int pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PORT_EXT, PCISIM_CXL_PORT_EXT_DVSEC_REV,
 				    PCISIM_CXL_PORT_EXT_DVSEC_LEN, PCISIM_CXL_COMP_UPSTREAM_PORT);
 	if (pos < 0)
 		return pcisim__build_failed(fn, pos, "its CXL DVSECs", d);
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_PORT_EXT_STATUS), PCI_CXL_PORT_EXT_STATUS_PM_INIT, 2);
 	off = (uint16_t)(off + PCISIM_CXL_PORT_EXT_DVSEC_LEN);
-	pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_FLEXBUS_PORT, PCISIM_CXL_FLEXBUS_DVSEC_REV,
-				PCISIM_CXL_FLEXBUS_DVSEC_LEN, PCISIM_CXL_COMP_UPSTREAM_PORT);
+	pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_FLEXBUS_PORT,
+				r3 ? PCISIM_CXL_FLEXBUS_DVSEC_REV : PCISIM_CXL2_FLEXBUS_DVSEC_REV, fb_len,
+				PCISIM_CXL_COMP_UPSTREAM_PORT);
 	if (pos < 0)
 		return pcisim__build_failed(fn, pos, "its CXL DVSECs", d);
 	uint16_t cim = PCI_CXL_FLEXBUS_CACHE | PCI_CXL_FLEXBUS_IO | PCI_CXL_FLEXBUS_MEM |
@@ -89,7 +95,7 @@ static int cxl_up_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_CTRL), cim, 2);
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_STATUS), cim & ~PCI_CXL_FLEXBUS_CACHE, 2);
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_FLEXBUS_RCVD_MOD_TS), 0xef, 4);
-	off = (uint16_t)(off + PCISIM_CXL_FLEXBUS_DVSEC_LEN);
+	off = (uint16_t)(off + fb_len);
 	static const uint8_t rbi[] = {PCISIM_CXL_RBI_COMPONENT}, bir[] = {PCISIM_CXL_COMPONENT_BAR};
 	if ((pos = pcisim_cxl_reg_locator(c, off, PCISIM_CXL_COMP_UPSTREAM_PORT, 1, rbi, bir)) < 0 ||
 	    (pos = pcisim_cxl_component_bar(c)) < 0)
@@ -111,6 +117,7 @@ static int cxl_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 	int rc;
 	if ((rc = pcisim__slot_register(fn, d)))
 		return rc;
+	bool r3 = (compat & PCISIM_QEMU_CXL_CFG_R3) != 0;
 	pcisim__header(fn, 0x19e5, 0xa129, 0, PCI_CLASS_BRIDGE_PCI << 8);
 	pcisim__port_init_reg(fn, compat);
 	if ((rc = pcisim_cap_msi_init(c, SW_MSI_OFF, 1, true, true)) < 0)
@@ -119,8 +126,9 @@ static int cxl_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		.type = PCI_EXP_TYPE_DOWNSTREAM,
 		.offset = SW_EXP_OFF,
 		.port = (uint8_t)pcisim_props_u64(pr, "port", 0),
-		.speed = pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_64GT),
-		.width = pcisim__prop_width(pr, "x-width", 16),
+		/* 7.2 fills in speed and width 0 (QEMU's PCIESlot without the properties) */
+		.speed = r3 ? pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_64GT) : 0,
+		.width = r3 ? pcisim__prop_width(pr, "x-width", 16) : 0,
 		.slot = true,
 		.slot_nr = (uint16_t)pcisim_props_u64(pr, "slot", 0),
 		.hotplug = pcisim_props_bool(pr, "hotplug", true),
@@ -134,7 +142,7 @@ static int cxl_down_realize(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		return pcisim__build_failed(fn, rc, "its PCI Express capability", d);
 	if ((rc = pcisim__switch_aer(fn, compat, d)))
 		return rc;
-	if ((rc = pcisim_cxl_port_dvsecs(c, CXL_DSP_DVSEC_OFF, PCISIM_CXL_COMP_DOWNSTREAM_PORT)) < 0 ||
+	if ((rc = pcisim_cxl_port_dvsecs(c, CXL_DSP_DVSEC_OFF, PCISIM_CXL_COMP_DOWNSTREAM_PORT, r3)) < 0 ||
 	    (rc = pcisim_cxl_component_bar(c)) < 0)
 		return pcisim__build_failed(fn, rc, "its CXL DVSECs", d);
 	pcisim__dsp_done(fn);

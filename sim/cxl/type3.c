@@ -29,6 +29,8 @@
  *    be used with new [persistent-memdev] property", "lsa property must be set for
  *    persistent devices", "dynamic capacity must have a backing device", DC
  *    backend size a multiple of num-dc-regions x 256 MiB; at most 8 DC regions;
+ *  - QEMU 7.2 (checked against it by tests/qemu-diff): device DVSEC revision 1 (0x38
+ *    bytes), no Flex Bus DVSEC, no AER, one MSI-X vector, no link speed filled in;
  *  - allow-fm-attach and mctp-buf-init come from the FM emulation RFC (seeds/
  *    fm-emulation-rfc.txt): accepted, not modelled.
  */
@@ -108,12 +110,13 @@ static int ct3_check_memory(struct pcisim_pcifn *fn, struct pcisim_diag *d)
  * after them. @doe_off: a DOE capability QEMU puts there, which the Flex Bus DVSEC
  * may run into (see the file comment).
  */
-static int device_dvsecs(struct pcisim_pcifn *fn, uint16_t off, bool type1, uint16_t doe_off)
+static int device_dvsecs(struct pcisim_pcifn *fn, uint16_t off, bool type1, uint16_t doe_off, bool r3)
 {
 	struct pcisim_cfg *c = &fn->cfg;
 	enum pcisim_cxl_comp comp = type1 ? PCISIM_CXL_COMP_TYPE1 : PCISIM_CXL_COMP_TYPE3;
-	int pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PCIE_DEVICE, PCISIM_CXL_DEVICE_DVSEC_REV,
-				    PCISIM_CXL_DEVICE_DVSEC_LEN, comp);
+	uint16_t dev_len = r3 ? PCISIM_CXL_DEVICE_DVSEC_LEN : PCISIM_CXL2_DEVICE_DVSEC_LEN;
+	int pos = pcisim_cxl_dvsec(c, off, PCISIM_CXL_DVSEC_PCIE_DEVICE,
+				    r3 ? PCISIM_CXL_DEVICE_DVSEC_REV : PCISIM_CXL2_DEVICE_DVSEC_REV, dev_len, comp);
 	if (pos < 0)
 		return pos;
 	if (type1) {
@@ -140,7 +143,7 @@ static int device_dvsecs(struct pcisim_pcifn *fn, uint16_t off, bool type1, uint
 		}
 	}
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_DEV_CTRL), PCI_CXL_DEV_CTRL_IO, 2);
-	off = (uint16_t)(off + PCISIM_CXL_DEVICE_DVSEC_LEN);
+	off = (uint16_t)(off + dev_len);
 
 	uint8_t rbi[2] = {PCISIM_CXL_RBI_COMPONENT, PCISIM_CXL_RBI_DEVICE};
 	uint8_t bir[2] = {PCISIM_CXL_COMPONENT_BAR, PCISIM_CXL_DEVICE_BAR};
@@ -154,6 +157,8 @@ static int device_dvsecs(struct pcisim_pcifn *fn, uint16_t off, bool type1, uint
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_DEVICE_GPF_PHASE2_DURATION), 0x603, 2); /* 3 seconds */
 	pcisim_cfg_set(c, (uint16_t)(pos + PCI_CXL_DEVICE_GPF_PHASE2_POWER), 0x33, 4);     /* 0x33 mW */
 	off = (uint16_t)(off + PCISIM_CXL_DEVICE_GPF_DVSEC_LEN);
+	if (!r3)
+		return off; /* QEMU 7.2: no Flex Bus DVSEC on the device */
 
 	/* QEMU creates the full 0x20 bytes; where its DOE comes early, only the bytes before
 	 * the DOE belong to this DVSEC here (the rest are the DOE's, as in QEMU). */
@@ -183,6 +188,8 @@ static int cxl_dev_realize(struct pcisim_pcifn *fn, bool type1, struct pcisim_di
 	struct pcisim_cfg *c = &fn->cfg;
 	const struct pcisim_props *pr = &fn->props;
 	unsigned compat = pcisim__compat(fn);
+	/* cxl-type1 is pcisim's own device: it always has the current layout */
+	bool r3 = type1 || (compat & PCISIM_QEMU_CXL_CFG_R3);
 	int rc;
 	if (type1)
 		pcisim__header(fn, PCISIM_VENDOR_ID_REDHAT, 0x00f1, 1, 0x120000);
@@ -191,8 +198,9 @@ static int cxl_dev_realize(struct pcisim_pcifn *fn, bool type1, struct pcisim_di
 	struct pcisim_exp_config x = {
 		.type = pcisim__on_root_bus(fn) ? PCI_EXP_TYPE_RC_END : PCI_EXP_TYPE_ENDPOINT,
 		.offset = CT3_EXP_OFF,
-		.speed = pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_32GT),
-		.width = pcisim__prop_width(pr, "x-width", 16),
+		/* 7.2 fills in no link speed: x1 at 2.5 GT/s from pcie_cap_v1_fill() */
+		.speed = r3 ? pcisim__prop_speed(pr, "x-speed", PCISIM_LNK_32GT) : 0,
+		.width = r3 ? pcisim__prop_width(pr, "x-width", 16) : 1,
 		.deverr = true, /* pcie_cap_deverr_init() after the DOE */
 		.qemu = compat,
 	};
@@ -205,18 +213,19 @@ static int cxl_dev_realize(struct pcisim_pcifn *fn, bool type1, struct pcisim_di
 			return pcisim__build_failed(fn, rc, "its serial number capability", d);
 		off = CT3_DSN_OFF + 0x0c;
 	}
-	if ((rc = device_dvsecs(fn, off, type1, type1 ? 0 : CT3_DOE_OFF)) < 0)
+	if ((rc = device_dvsecs(fn, off, type1, type1 ? 0 : CT3_DOE_OFF, r3)) < 0)
 		return pcisim__build_failed(fn, rc, "its CXL DVSECs", d);
 	if ((rc = pcisim_cxl_component_bar(c)) < 0 ||
 	    (!type1 && (rc = pcisim_cfg_register_bar(c, PCISIM_CXL_DEVICE_BAR, PCISIM_CXL_DEVICE_REGS_SIZE,
 						     PCI_BASE_ADDRESS_MEM_TYPE_64)) < 0))
 		return pcisim__build_failed(fn, rc, "its register block BARs", d);
-	if ((rc = pcisim_cap_msix_init_exclusive_bar(c, type1 ? 1 : CT3_MSIX_VECTORS, CT3_MSIX_BAR)) < 0)
+	/* QEMU 7.2: one MSI-X vector (the DOE's) */
+	if ((rc = pcisim_cap_msix_init_exclusive_bar(c, type1 || !r3 ? 1 : CT3_MSIX_VECTORS, CT3_MSIX_BAR)) < 0)
 		return pcisim__build_failed(fn, rc, "its MSI-X capability", d);
 	if (!type1 && (rc = pcisim__doe(c, CT3_DOE_OFF, true, CT3_DOE_VECTOR)) < 0)
 		return pcisim__build_failed(fn, rc, "its DOE mailbox", d);
 	struct pcisim_aer_config a = {.offset = CT3_AER_OFF, .qemu = compat};
-	if ((rc = pcisim_cap_aer_init(c, &a)) < 0)
+	if (r3 && (rc = pcisim_cap_aer_init(c, &a)) < 0) /* QEMU 7.2: no AER */
 		return pcisim__build_failed(fn, rc, "its AER capability", d);
 	return 0;
 }

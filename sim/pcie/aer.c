@@ -910,7 +910,7 @@ void pcisim_aer_port_cfg_written(struct pcisim_port *p, uint32_t old_root_cmd, u
 	if (!p->aer)
 		return;
 	pcisim_aer_cfg_written(fn, off, val, len);
-	if (pcisim_cap_exp_type(&fn->cfg) != PCI_EXP_TYPE_ROOT_PORT)
+	if (pcisim_cap_exp_type(&fn->cfg) != PCI_EXP_TYPE_ROOT_PORT || p->no_aer_root_write)
 		return;
 	/* QEMU pcie_aer_root_write_config() */
 	uint32_t root_status = rd32(fn, p->aer, PCI_ERR_ROOT_STATUS);

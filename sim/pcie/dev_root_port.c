@@ -121,7 +121,7 @@ int pcisim__rp_realize(struct pcisim_pcifn *fn, const struct pcisim__rp_model *m
 	pcisim__port_init_reg(fn, compat);
 	/* pci_bridge_ssvid_init(d, rpc->ssvid_offset, dc->vendor_id, rpc->ssid = 0) */
 	if ((rc = pcisim_cap_ssvid_init(c, m->ssvid_first_free ? 0 : RP_SSVID_OFF, m->vendor, 0)) < 0 ||
-	    (rc = pcisim_cap_msi_init(c, RP_MSI_OFF, RP_MSI_VECTORS, false, true)) < 0)
+	    (!m->no_msi && (rc = pcisim_cap_msi_init(c, RP_MSI_OFF, RP_MSI_VECTORS, false, true)) < 0))
 		return pcisim__build_failed(fn, rc, "its SSVID/MSI capabilities", d);
 	struct pcisim_exp_config x = {
 		.type = PCI_EXP_TYPE_ROOT_PORT,

@@ -102,6 +102,16 @@ enum {
 	 * unless its hdm_for_passthrough property (which comes with it) is set
 	 */
 	PCISIM_QEMU_CXL_HB_PASSTHROUGH = 1 << 29,
+	/*
+	 * the CXL devices' config space as QEMU's CXL r3 sources build it (7.2: the CXL 2.0
+	 * layout, checked against QEMU 7.2 by tests/qemu-diff): Flex Bus DVSEC revision 2
+	 * (0x20 bytes, 7.2: revision 1, 0x14), cxl-type3's device DVSEC revision 3 (0x3c
+	 * bytes, 7.2: revision 1, 0x38), its Flex Bus DVSEC and AER (7.2: none), cxl-rp's
+	 * MSI (7.2: none), cxl-upstream's serial number slot before its DVSECs, and the link
+	 * speed and width defaults and x-speed/x-width of the CXL ports and devices (7.2:
+	 * 2.5 GT/s x1 at the root port and devices, none filled in at downstream ports)
+	 */
+	PCISIM_QEMU_CXL_CFG_R3 = 1 << 30,
 };
 
 /** A memory backend the machine was given (QEMU -object memory-backend-*). */

@@ -181,6 +181,7 @@ struct pcisim__rp_model {
 	bool speed_props;     /* x-speed / x-width properties override speed and width */
 	bool res_reserve;
 	bool ssvid_first_free;
+	bool no_msi;          /* no interrupts_init: no MSI capability (QEMU 7.2's cxl-rp) */
 	int (*extend)(struct pcisim_pcifn *fn, const struct pcisim_res_reserve *res,
 		      struct pcisim_diag *d);
 };

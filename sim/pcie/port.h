@@ -28,6 +28,9 @@ struct pcisim_port {
 	struct pcisim_irq irq_msg; /* MSI/MSI-X messages of the port (hotplug, AER, PME) */
 	struct pcisim_irq irq_intx;
 	struct pcisim_link link;   /* link.c: the link to the component below (LTSSM, speed, width) */
+	/* its config writes skip pcie_aer_root_write_config (QEMU 7.2's cxl-rp): Root Error
+	 * Command writes leave the INTx level alone */
+	bool no_aer_root_write;
 };
 
 static inline struct pcisim_port *pcisim_to_port(struct pcisim_pcifn *fn)

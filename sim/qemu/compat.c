@@ -168,6 +168,10 @@ void pcisim_qemu_compat_update(struct pcisim_machine *m)
 	 * ("hw/cxl: QMP based poison injection support", Get/Inject/Clear Poison);
 	 * 8.2: mailbox background operations with Sanitize, and Get Security State.
 	 */
+	/* after 7.2: the CXL r3 config space layouts (machine.h); which release brought
+	 * each piece is not checked here, only 7.2's layout is (tests/qemu-diff) */
+	if (bin >= PCISIM_QEMU(8, 0))
+		f |= PCISIM_QEMU_CXL_CFG_R3;
 	if (bin >= PCISIM_QEMU(8, 0))
 		f |= PCISIM_QEMU_CXL_HDM_MULTI | PCISIM_QEMU_CXL_RAS_INJECT | PCISIM_QEMU_CXL_VOLATILE |
 		     PCISIM_QEMU_CXL_HB_PASSTHROUGH;

@@ -54,9 +54,10 @@ static int pxb_common(struct pcisim_pcifn *fn, bool cxl, struct pcisim_diag *d)
 	if (cxl && !fab->machine.cxl)
 		return pcisim_diag_error(d, fn->props.loc,
 					 "pxb-cxl: Machine does not have cxl=on (set machine: {cxl: on}, or -machine q35,cxl=on)");
-	/* pxb_dev_realize_common(): Status 66MHz | fast back-to-back, class host bridge */
+	/* pxb_dev_realize_common(): Status 66MHz | fast back-to-back, class host bridge
+	 * (pxb-cxl too: no IDs, but the class; checked against QEMU 7.2) */
 	if (cxl)
-		pcisim__header(fn, 0, 0, 0, 0);
+		pcisim__header(fn, 0, 0, 0, 0x060000);
 	else
 		pcisim__header(fn, PCISIM_VENDOR_ID_REDHAT, PCISIM_DEVICE_ID_REDHAT_PXB_PCIE, 0, 0x060000);
 	pcisim_cfg_setbits(&fn->cfg, PCI_STATUS, 2, PCI_STATUS_66MHZ | PCI_STATUS_FAST_BACK);

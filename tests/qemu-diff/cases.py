@@ -36,7 +36,7 @@ ENABLES = 0x0001 | 0x0010 | 0x0020 | 0x1000  # ABPE|CCIE|HPIE|DLLSCE, pciehp wit
 def dev(driver, **props):
     d = {"driver": driver}
     for k, v in props.items():
-        d[k.replace("_", "-") if k not in ("power_controller_present",) else k] = str(v)
+        d[k.replace("_", "-") if k not in ("power_controller_present", "bus_nr") else k] = str(v)
     return d
 
 
@@ -143,14 +143,16 @@ ACPI_PROBE = [  # root ports, a switch, a hotplug=off port: BSEL 0..6 = rp7 rp3 
 
 
 def case(name, group, title, machine, devices, steps, globals_=(), why="", builtins=False,
-         irq="msi", qemu_migration=None, known=()):
+         irq="msi", qemu_migration=None, known=(), cxl=None):
     """qemu_migration: the outcome the issue says QEMU 7.2 has (checked on QEMU itself).
     known: differences pcisim keeps on purpose in this case, as KNOWN entries below
-    (with "dev" naming the function; "bits" None = any bits)."""
+    (with "dev" naming the function; "bits" None = any bits).
+    cxl: a CXL machine: {"fmw": [{"targets": [...], "size": S}], "objects": [(id, size)],
+    "roots": [pxb-cxl bus numbers the firmware numbers from]}."""
     return {"name": name, "group": group, "title": title, "machine": machine,
             "devices": devices, "steps": steps, "globals": list(globals_), "why": why,
             "builtins": builtins, "irq": irq, "qemu_migration": qemu_migration,
-            "known": list(known)}
+            "known": list(known), "cxl": cxl}
 
 
 CASES = []
@@ -584,6 +586,202 @@ CASES.append(case(
     globals_=[ACPI_OFF],
     why="the property hides HPS and HPC, so the port refuses hot-plug; its neighbour keeps them"))
 
+# ---- CXL (QEMU 7.2: pxb-cxl, cxl-rp, cxl-upstream, cxl-downstream, cxl-type3) ----
+
+CXL_MACHINE = {"fmw": [{"targets": ["cxl.1"], "size": "4G"}],
+               "objects": [("m0", "256M"), ("l0", "1M"), ("m1", "256M"), ("l1", "1M")],
+               "roots": [12]}
+
+CXL_TOPO = [
+    dev("pxb-cxl", id="cxl.1", bus="pcie.0", bus_nr=12),
+    dev("cxl-rp", id="crp0", bus="cxl.1", port=0, chassis=0, slot=2),
+    dev("cxl-type3", id="t3a", bus="crp0", memdev="m0", lsa="l0"),
+    dev("cxl-rp", id="crp1", bus="cxl.1", port=1, chassis=0, slot=3),
+    dev("cxl-upstream", id="cus0", bus="crp1"),
+    dev("cxl-downstream", id="cds0", bus="cus0", port=0, chassis=0, slot=4),
+    dev("cxl-type3", id="t3b", bus="cds0", memdev="m1", lsa="l1"),
+]
+CXL_BRIDGES = ["crp0", "crp1", "cus0", "cds0"]  # the bridges on the way to the BARs
+CXL_FNS = ["t3a", "crp0", "crp1", "cus0", "cds0", "t3b"]
+CXL_ASSIGN = guest("assign_bars", bridges=CXL_BRIDGES, devs=CXL_FNS)
+CM = 0x1000  # the CXL.cache/mem registers in the component block (BAR 0)
+COMPONENT_OFFS = ([CM + o for o in range(0, 0x18, 4)] + [CM + o for o in range(0x80, 0xd8, 4)]
+                  + [CM + o for o in range(0x110, 0x140, 4)])
+DEVICE_OFFS = (list(range(0, 0x40, 4)) + [0x80, 0x84] + list(range(0x88, 0xa8, 4))
+               + [0x8a8, 0x8ac])
+MB_CMD, MB_CTRL, MB_STS, MB_PAYLOAD = 0x90, 0x8c, 0x98, 0xa8
+
+
+def mmio_read(dev_id, bar, offs, what=None, size=4):
+    s = {"do": "mmio_read", "dev": dev_id, "bar": bar, "offs": list(offs), "len": size}
+    if what:
+        s["what"] = what
+    return s
+
+
+def mmio_write(dev_id, bar, off, value, size=4):
+    return {"do": "mmio_write", "dev": dev_id, "bar": bar, "off": off, "value": value, "len": size}
+
+
+def mailbox(dev_id, opcode, payload=(), out_dwords=8):
+    """A mailbox command as cxl_pci sends it: payload, Command (opcode and length),
+    Doorbell; then Control, Status and the output payload read back."""
+    steps = [mmio_write(dev_id, 2, MB_PAYLOAD + 4 * k, v) for k, v in enumerate(payload)]
+    # Command takes 8-byte writes only (7.2's mailbox_reg_write drops 4-byte ones there)
+    steps.append(mmio_write(dev_id, 2, MB_CMD, opcode | (4 * len(payload)) << 16, size=8))
+    steps.append(mmio_write(dev_id, 2, MB_CTRL, 1))
+    steps.append(mmio_read(dev_id, 2, [MB_CTRL, MB_CMD, MB_CMD + 4, MB_STS, MB_STS + 4]
+                           + [MB_PAYLOAD + 4 * k for k in range(out_dwords)],
+                           "mailbox 0x%04x: control, command, status, payload" % opcode))
+    return steps
+
+
+CASES.append(case(
+    "cxl-boot", "cxl",
+    "CXL boot state: pxb-cxl, two cxl-rp, a switch, two cxl-type3 (enumeration, DVSECs)",
+    "pc-q35-7.2", CXL_TOPO, [guest("size_bars")], cxl=CXL_MACHINE,
+    why="every config byte of every CXL function after the firmware's bus numbering (the "
+        "pxb-cxl root bus 12 numbered as SeaBIOS does), then BAR sizing: the extended "
+        "capability chains and every DVSEC"))
+CASES.append(case(
+    "cxl-registers", "cxl",
+    "CXL component and device registers after BAR assignment",
+    "pc-q35-7.2", CXL_TOPO,
+    [CXL_ASSIGN]
+    + [mmio_read(d, 0, COMPONENT_OFFS, "%s component registers" % d) for d in CXL_FNS]
+    + [mmio_read(d, 2, DEVICE_OFFS, "%s device registers" % d) for d in ("t3a", "t3b")],
+    cxl=CXL_MACHINE,
+    why="the CXL.cache/mem capability array, RAS, link and HDM decoder registers of every "
+        "port and device, the type 3 devices' capability array, status, mailbox and memory "
+        "device status, read through the BARs the firmware assigned"))
+
+CXL_HDM = 0x1000 + 0x110  # the HDM decoder capability in the component block
+HDM_REGS = [CXL_HDM + o for o in range(0, 0x30, 4)]
+
+CASES.append(case(
+    "cxl-mailbox", "cxl",
+    "the type 3 mailbox through MMIO: every command QEMU 7.2 answers, an unsupported "
+    "opcode and a wrong input length, with the doorbell protocol",
+    "pc-q35-7.2", CXL_TOPO,
+    [CXL_ASSIGN]
+    + mailbox("t3a", 0x4000, out_dwords=0x44 // 4)           # Identify Memory Device
+    + mailbox("t3a", 0x0200)                                  # Get FW Info
+    + mailbox("t3a", 0x0300, out_dwords=2)                    # Get Timestamp
+    + mailbox("t3a", 0x0301, payload=[0x12345678, 0x9])       # Set Timestamp
+    + mailbox("t3a", 0x0300, out_dwords=2)                    # ... read back
+    + mailbox("t3a", 0x0400, out_dwords=7)                    # Get Supported Logs (the CEL)
+    + mailbox("t3a", 0x0401, payload=[0x0da9c0b5, 0xf24c8a38, 0xea17c5a8, 0x17db0c4d,
+                                      0, 0x40], out_dwords=16)  # Get Log: the CEL
+    + mailbox("t3a", 0x4100, out_dwords=8)                    # Get Partition Info
+    + mailbox("t3a", 0x4103, payload=[0, 0, 0x11223344, 0x55667788])  # Set LSA at 0
+    + mailbox("t3a", 0x4102, payload=[0, 8], out_dwords=2)    # Get LSA: 8 bytes at 0
+    + mailbox("t3a", 0x0100, payload=[0])                     # Get Event Records
+    + mailbox("t3a", 0x0102, out_dwords=1)                    # Get Event Interrupt Policy
+    + mailbox("t3a", 0x4200)                                  # Get Health Info: unsupported
+    + mailbox("t3a", 0x4300, payload=[0, 0, 0, 0])            # Get Poison List (8.1)
+    + mailbox("t3a", 0x4000, payload=[0]),                    # Identify with a payload
+    cxl=CXL_MACHINE,
+    why="cxl_pci's sequence: payload, Command (8-byte write), Doorbell; then Control, "
+        "Command (output length), Status (return code) and the output payload, read back "
+        "as the driver reads them"))
+
+CASES.append(case(
+    "cxl-hdm-commit", "cxl",
+    "HDM decoder programming and commit on a type 3 device, a root port and a switch's "
+    "upstream port (QEMU 7.2: one decoder each)",
+    "pc-q35-7.2", CXL_TOPO,
+    [CXL_ASSIGN]
+    + [mmio_write(d, 0, CXL_HDM + 0x10 + off, v) for d in ("t3a", "crp0", "cus0")
+       for off, v in ((0x00, 0x10000000), (0x04, 0x1), (0x08, 0x10000000), (0x0c, 0),
+                      (0x14, 0x12345678))]
+    + [mmio_write(d, 0, CXL_HDM + 0x20, 0x0200) for d in ("t3a", "crp0", "cus0")]   # commit
+    + [mmio_read(d, 0, HDM_REGS, "%s HDM decoder 0 committed" % d) for d in ("t3a", "crp0", "cus0")]
+    + [mmio_write(d, 0, CXL_HDM + 0x20, 0x0000) for d in ("t3a", "crp0")]           # uncommit
+    + [mmio_read(d, 0, HDM_REGS, "%s HDM decoder 0 after clearing commit" % d)
+       for d in ("t3a", "crp0")]
+    + [mmio_write("t3a", 0, CXL_HDM + 0x20, 0x0304),                                  # lock on commit
+       mmio_write("t3a", 0, CXL_HDM + 0x10, 0x20000000),
+       mmio_read("t3a", 0, HDM_REGS, "t3a HDM decoder 0 locked, then written")],
+    cxl=CXL_MACHINE,
+    why="base, size, target list / DPA skip, then Commit; QEMU 7.2 makes no sanity check, "
+        "its type 3 device never uncommits, and Lock On Commit is not enforced"))
+
+CASES.append(case(
+    "cxl-aer", "cxl",
+    "AER injection on CXL ports (cxl-rp, cxl-downstream, cxl-upstream) and at a type 3 "
+    "device (7.2: no AER capability), reported through the root port's INTx",
+    "pc-q35-7.2", CXL_TOPO,
+    [guest("aer_enable", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error cds0 POISON_TLP"),
+     guest("aer_clear", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error cus0 COMP_TIME"),
+     guest("aer_clear", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error crp1 BAD_TLP"),
+     guest("aer_clear", devs=["crp1", "cus0", "cds0"], root="crp1"),
+     hmp("pcie_aer_inject_error crp0 INTN"),
+     hmp("pcie_aer_inject_error t3b INTN")],
+    cxl=CXL_MACHINE, irq="intx"))
+
+CASES.append(case(
+    "cxl-hotplug", "cxl",
+    "device_del and device_add of cxl-type3 below cxl-rp and cxl-downstream, with pciehp's "
+    "slot register sequence",
+    "pc-q35-7.2", CXL_TOPO,
+    [guest("pciehp_probe", port="crp0"),
+     guest("pciehp_probe", port="cds0"),
+     hmp("device_del t3a"),                                  # attention button
+     w("crp0", "sltsta", 0x0001),                            # pciehp clears ABP
+     w("crp0", "sltctl", set=SLTCTL_PCC),                    # power off
+     w("crp0", "sltsta", 0x0010),
+     w("crp0", "sltctl", clear=SLTCTL_PIC, set=PIC_OFF),     # indicator off: QEMU unplugs
+     w("crp0", "sltsta", 0x0018),
+     hmp("device_del t3b"),
+     w("cds0", "sltsta", 0x0001),
+     w("cds0", "sltctl", set=SLTCTL_PCC),
+     w("cds0", "sltsta", 0x0010),
+     w("cds0", "sltctl", clear=SLTCTL_PIC, set=PIC_OFF),
+     w("cds0", "sltsta", 0x0018),
+     w("cds0", "sltctl", clear=SLTCTL_PCC | SLTCTL_PIC, set=PIC_ON),  # power on, empty
+     w("cds0", "sltsta", 0x0010),
+     hmp("device_add cxl-type3,id=t3c,bus=cds0,memdev=m1,lsa=l1"),
+     w("cds0", "sltsta", 0x0008)],
+    globals_=[ACPI_OFF], cxl=CXL_MACHINE,
+    why="ACPI hot-plug on bridges off, so that pciehp owns the slots (cxl-rp's and "
+        "cxl-downstream's)"))
+
+# A 2-way interleave over the two type 3 devices: the window (4 GiB at 0x110000000,
+# granularity 256 B) over pxb-cxl; its decoder (CHBS) interleaves crp0 (port 0) and
+# crp1 (port 1); cus0 passes everything to cds0 (port 0); each device's decoder 0
+# takes the window 2-way at 256 B. Eight dwords, one per 256 B granule, go to the
+# devices in turn; the backing files show where each landed.
+CFMW_BASE = 0x110000000
+IL_DEC = 0x1000 + 0x120   # decoder 0 in a component block
+IL_STEPS = (
+    [{"do": "chbs_write", "hb": "cxl.1", "hb_index": 0, "off": IL_DEC + off, "value": v}
+     for off, v in ((0x00, CFMW_BASE & 0xffffffff), (0x04, CFMW_BASE >> 32), (0x08, 0x20000000),
+                    (0x0c, 0), (0x14, 0x0100), (0x10, 0x0210))]
+    + [mmio_write("cus0", 0, IL_DEC + off, v)
+       for off, v in ((0x00, CFMW_BASE & 0xffffffff), (0x04, CFMW_BASE >> 32), (0x08, 0x20000000),
+                      (0x0c, 0), (0x14, 0x0000), (0x10, 0x0200))]
+    + [mmio_write(d, 0, IL_DEC + off, v) for d in ("t3a", "t3b")
+       for off, v in ((0x00, CFMW_BASE & 0xffffffff), (0x04, CFMW_BASE >> 32), (0x08, 0x20000000),
+                      (0x0c, 0), (0x10, 0x0210))]
+    + [{"do": "hpa_write", "hpa": CFMW_BASE, "stride": 0x100,
+        "values": [0xc0de0000 + k for k in range(8)], "what": "8 dwords, one per 256 B granule"},
+       {"do": "backing_read", "dev": "t3a", "obj": "m0", "dpas": [0x100 * k for k in range(4)],
+        "what": "t3a's backing file"},
+       {"do": "backing_read", "dev": "t3b", "obj": "m1", "dpas": [0x100 * k for k in range(4)],
+        "what": "t3b's backing file"}])
+
+CASES.append(case(
+    "cxl-interleave", "cxl",
+    "HDM decoders of the host bridge, a switch and two type 3 devices committed for a 2-way "
+    "interleave; host writes checked against what lands in the backing files",
+    "pc-q35-7.2", CXL_TOPO, [CXL_ASSIGN] + IL_STEPS, cxl=CXL_MACHINE,
+    why="the host bridge decoder through its CHBS at 4 GiB, the upstream port's and the "
+        "devices' through BAR 0; qtest writes to the fixed memory window; the DPAs read "
+        "from QEMU's memory-backend-file files and from pcisim's device memory"))
+
 # ---- differences pcisim keeps on purpose (documented; they do not fail the tests) ----
 #
 # A difference is known when the register matches, the case matches, and QEMU's and
@@ -600,3 +798,16 @@ def _acpi(case):
 # hot-plug handles, and Link Control's Link Disable / Retrain Link with the DLLLA drop
 # on Link Disable and Secondary Bus Reset (docs/links-and-resets.md 1.3, 6).
 KNOWN = []
+
+# Memory reads that differ on purpose: the read ("DEV BARn+OFF"), a piece of the step's
+# label, the cases it applies to, and why.
+MMIO_KNOWN = [
+    {"what": "t3a BAR2+0xa8", "step": "mailbox 0x0300", "when": lambda c: c["group"] == "cxl",
+     "why": "Get Timestamp after Set Timestamp adds the time passed since: QEMU's clock is "
+            "stopped (-S), pcisim plays the steps 10 ms apart"},
+    {"what": "t3a BAR2+0xac", "step": "mailbox 0x0300", "when": lambda c: c["group"] == "cxl",
+     "why": "the timestamp's upper half (see BAR2+0xa8)"},
+    {"what": "t3a BAR2+0xa8", "step": "mailbox 0x0400", "when": lambda c: c["group"] == "cxl",
+     "why": "Get Supported Logs leaves reserved bytes 2-3 as they were, here the timestamp "
+            "the Get Timestamp before it wrote (see the mailbox 0x0300 entry)"},
+]

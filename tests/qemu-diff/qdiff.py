@@ -61,6 +61,32 @@ def acpi_bridge_hotplug(case):
     return machine_version(case["machine"]) >= (6, 1)
 
 
+CXL_BAR_BASE = 0xd0000000  # where the firmware puts the CXL functions' BARs (below the MSI-X ones)
+CXL_HOST_BASE = 0x100000000  # q35's CXL host register region (-m 128: nothing above 4 GiB)
+
+
+def qemu_machine(case):
+    """The -machine argument: the machine type and, for CXL, cxl=on and the fixed windows."""
+    m = case["machine"]
+    cxl = case.get("cxl")
+    if cxl:
+        m += ",cxl=on"
+        for n, w in enumerate(cxl["fmw"]):
+            for t, target in enumerate(w["targets"]):
+                m += ",cxl-fmw.%d.targets.%d=%s" % (n, t, target)
+            m += ",cxl-fmw.%d.size=%s" % (n, w["size"])
+    return m
+
+
+def qemu_objects(case, workdir):
+    """The -object lines of a CXL case: file-backed memory in the work directory."""
+    out = []
+    for oid, size in (case.get("cxl") or {}).get("objects", []):
+        out.append("memory-backend-file,id=%s,mem-path=%s,size=%s,share=on"
+                   % (oid, os.path.join(workdir, "%s-%s.raw" % (case["name"], oid)), size))
+    return out
+
+
 def device_arg(d):
     return ",".join([d["driver"]] + ["%s=%s" % (k, v) for k, v in d.items() if k != "driver"])
 
@@ -87,6 +113,8 @@ class QemuRun:
         self.acpi = case.get("acpi_bsels")   # dumps show ACPI hot-plug registers of these bsels
         self.reads = []      # I/O port reads since the last dump
         self.nevents = 0     # QMP events already reported
+        self.bars = {}       # (id, BAR) -> the address the firmware gave it
+        self.mmio = []       # memory reads since the last dump: [addr, len, value, label]
         self.mon_steps = []  # the timeline steps for pcisim, in order
         self.q = None
 
@@ -151,6 +179,9 @@ class QemuRun:
                 scan(sec)
                 self.write(bus, devfn, 0x18, 4, (nxt[0] << 16) | (sec << 8) | bus)
         scan(0)
+        for root in (self.case.get("cxl") or {}).get("roots", []):  # pxb-cxl's bus_nr
+            nxt[0] = max(nxt[0], root)
+            scan(root)
 
     def setup_interrupts(self):
         """MSI-X or MSI of every port pointed at a RAM word; bus mastering on every bridge."""
@@ -230,6 +261,8 @@ class QemuRun:
             intx = any(level.values())
         d = {"label": label, "fns": fns, "irq": irq, "intx": intx,
              "monitor": monitor, "migration": migration}
+        if self.mmio:
+            d["mmio"], self.mmio = self.mmio, []
         if self.acpi is not None:
             d["acpi"] = self.acpi_dump(q)
             d["reads"], self.reads = self.reads, []
@@ -289,6 +322,41 @@ class QemuRun:
             self.refresh_addresses()
             self.mon_steps.append((i, step))
             self.dump("%d:%s" % (i, step["cmd"]), monitor=out)
+        elif do == "mmio_read":
+            for off in step["offs"]:
+                addr = self.bars[(step["dev"], step["bar"])] + off
+                v = self.q.mem_read(addr, step.get("len", 4))
+                self.mmio.append([addr, step.get("len", 4), v,
+                                  "%s BAR%d+0x%x" % (step["dev"], step["bar"], off)])
+                self.script.append(("mmior", addr, step.get("len", 4)))
+            self.dump("%d:%s" % (i, step.get("what", "read %s BAR%d" % (step["dev"], step["bar"]))))
+        elif do == "mmio_write":
+            addr = self.bars[(step["dev"], step["bar"])] + step["off"]
+            self.q.mem_write(addr, step.get("len", 4), step["value"])
+            self.script.append(("mmiow", addr, step.get("len", 4), step["value"]))
+            self.dump("%d:write %s BAR%d+0x%x=0x%x" % (i, step["dev"], step["bar"], step["off"],
+                                                        step["value"]))
+        elif do == "chbs_write":
+            # the pxb-cxl's component registers: QEMU maps host bridge n's 64 KiB at
+            # CXL_HOST_BASE + n * 64 KiB
+            self.q.writel(CXL_HOST_BASE + 0x10000 * step["hb_index"] + step["off"], step["value"])
+            self.script.append(("chbsw", step["hb"], step["off"], step["value"]))
+            self.dump("%d:write %s CHBS+0x%x=0x%x" % (i, step["hb"], step["off"], step["value"]))
+        elif do == "hpa_write":
+            for k, v in enumerate(step["values"]):
+                self.q.writel(step["hpa"] + step.get("stride", 4) * k, v)
+                self.script.append(("memw", step["hpa"] + step.get("stride", 4) * k, v))
+            self.dump("%d:%s" % (i, step.get("what", "HPA writes")))
+        elif do == "backing_read":
+            # the backend file (share=on: QEMU's writes are in it at once)
+            path = os.path.join(self.workdir, "%s-%s.raw" % (self.case["name"], step["obj"]))
+            with open(path, "rb") as f:
+                for dpa in step["dpas"]:
+                    f.seek(dpa)
+                    v = int.from_bytes(f.read(4), "little")
+                    self.mmio.append([dpa, 4, v, "%s DPA+0x%x" % (step["dev"], dpa)])
+                    self.script.append(("dpar", step["dev"], dpa))
+            self.dump("%d:%s" % (i, step.get("what", "%s backing file" % step["dev"])))
         elif do == "migrate":
             self.mon_steps.append((i, step))
             self.migrate(i)
@@ -338,8 +406,9 @@ class QemuRun:
         if st != "completed":
             raise QemuError("the source could not save its state: %s" % st)
         devices = [device_arg(d) for d in self.case["devices"]]
-        dst = Qemu(self.workdir, self.case["name"] + "-dst", self.case["machine"], devices,
-                   self.case["globals"], incoming="exec:cat " + path)
+        dst = Qemu(self.workdir, self.case["name"] + "-dst", qemu_machine(self.case), devices,
+                   self.case["globals"], incoming="exec:cat " + path,
+                   extra_args=[a for o in qemu_objects(self.case, self.workdir) for a in ("-object", o)])
         result = None
         deadline = time.monotonic() + 30
         while result is None:
@@ -431,6 +500,39 @@ class QemuRun:
         yield "BARs written with all ones", [(d, ("raw", off, 4), 0xffffffff) for d, off, _ in saved]
         yield "BARs restored", [(d, ("raw", off, 4), v) for d, off, v in saved]
 
+    def guest_assign_bars(self, step):
+        """Firmware giving memory BARs addresses: the bridges' memory windows over
+        CXL_BAR_BASE (QEMU routes through them), then for each function every BAR
+        sized (all ones, read back), given the next aligned address, and Memory Space
+        Enable set."""
+        yield "bridge memory windows", [(b, ("raw", 0x20, 4), 0xdff0d000) for b in step["bridges"]]
+        nxt = CXL_BAR_BASE
+        for d in step["devs"]:
+            nbars = 2 if (self.cfg(d)[0x0e] & 0x7f) == 1 else 6  # a bridge has BARs 0 and 1
+            yield "%s BARs written with all ones" % d, [(d, ("raw", 0x10 + 4 * n, 4), 0xffffffff)
+                                                       for n in range(nbars)]
+            cfg = self.cfg(d)
+            writes = []
+            n = 0
+            while n < nbars:
+                v = R._get(cfg, 0x10 + 4 * n, 4)
+                wide = (v & 7) == 4
+                if v & 1 or not v & ~0xf:
+                    writes.append((d, ("raw", 0x10 + 4 * n, 4), 0))
+                    n += 1
+                    continue
+                size = (~(v & ~0xf) & 0xffffffff) + 1
+                nxt = (nxt + size - 1) // size * size
+                self.bars[(d, n)] = nxt
+                writes.append((d, ("raw", 0x10 + 4 * n, 4), nxt))
+                if wide:
+                    writes.append((d, ("raw", 0x14 + 4 * n, 4), 0))
+                    n += 1
+                nxt += size
+                n += 1
+            yield "%s BARs assigned" % d, writes
+            yield "%s memory space on" % d, [(d, "command", self.reg(d, "command")[2] | 0x0002)]
+
     def guest_aer_enable(self, step):
         """Error reporting enables on the path: Device Control (devctl), Command SERR#
         and Bridge Control SERR (serr), Root Error Command (rootcmd)."""
@@ -462,7 +564,11 @@ class QemuRun:
     def run(self):
         c = self.case
         devices = [device_arg(d) for d in c["devices"]]
-        self.q = Qemu(self.workdir, c["name"], c["machine"], devices, c["globals"])
+        extra = []
+        for o in qemu_objects(c, self.workdir):
+            extra += ["-object", o]
+        self.q = Qemu(self.workdir, c["name"], qemu_machine(c), devices, c["globals"],
+                      extra_args=extra)
         try:
             self.qemu_version = self.q.version
             self.q.enable_mmcfg()
@@ -520,8 +626,16 @@ def pcisim_scenario(case, run, raw=False):
     m = ["type: %s" % case["machine"], 'qemu: "7.2"', "vga: none"]
     if C.ACPI_OFF in case["globals"]:
         m.append("acpi-pci-hotplug-with-bridge-support: off")
+    cxl = case.get("cxl")
+    if cxl:
+        m.append("cxl: on")
+        m.append("cxl-fmw: [%s]" % ", ".join(
+            "{targets: [%s], size: %s}" % (", ".join(w["targets"]), w["size"]) for w in cxl["fmw"]))
     lines.append("machine: {%s}" % ", ".join(m))
     lines.append("topology:")
+    if cxl:
+        lines.append("  - qemu_args: %s" % yaml_str(" ".join(
+            "-object " + o for o in qemu_objects(case, "/nonexistent"))))
     for d in case["devices"]:
         lines.append("  - {%s}" % ", ".join("%s: %s" % (k, yaml_str(v)) for k, v in d.items()))
     if raw:
@@ -577,10 +691,23 @@ def raw_timeline(case, run):
         elif s[0] == "in":  # a port read has effects too (PCIHP's up register clears)
             port, width = s[1:]
             out.append('  - {at: %dus, do: guest.io_read, port: 0x%x, width: %d}' % (now_us, port, width))
+        elif s[0] == "mmiow":
+            addr, width, val = s[1:]
+            out.append('  - {at: %dus, do: guest.mmio_write, addr: 0x%x, width: %d, value: 0x%x}'
+                       % (now_us, addr, width, val))
         elif s[0] == "settle":
             now_us += 100
         elif s[0] == "dump":
             qd = next(dumps)
+            for addr, width, val, what in qd.get("mmio", []):
+                if " DPA+" in what:  # a backing file's content: no guest access reads it
+                    continue
+                if known_mmio(case, qd["label"], what):  # read, not expected (MMIO_KNOWN)
+                    out.append('  - {at: %dus, do: guest.mmio_read, addr: 0x%x, width: %d}  # %s %s'
+                               % (now_us, addr, width, qd["label"], what))
+                    continue
+                out.append('  - {at: %dus, do: guest.mmio_read, addr: 0x%x, width: %d, expect: 0x%x}'
+                           '  # %s %s' % (now_us, addr, width, val, qd["label"], what))
             for dev_id, qf in qd["fns"].items():
                 cfg = bytes.fromhex(qf["cfg"])
                 bdf = "%02x:%02x.%x" % (qf["bus"], qf["devfn"] >> 3, qf["devfn"] & 7)
@@ -651,6 +778,16 @@ def pcisim_steps(run):
             out.append("out 0x%x %d 0x%x" % s[1:])
         elif s[0] == "in":
             out.append("in 0x%x %d" % s[1:])
+        elif s[0] == "mmior":
+            out.append("mmior 0x%x %d" % s[1:])
+        elif s[0] == "mmiow":
+            out.append("mmiow 0x%x %d 0x%x" % s[1:])
+        elif s[0] == "chbsw":
+            out.append("chbsw %s 0x%x 0x%x" % s[1:])
+        elif s[0] == "memw":
+            out.append("memw 0x%x 0x%x" % s[1:])
+        elif s[0] == "dpar":
+            out.append("dpar %s 0x%x" % s[1:])
         else:
             out.append("dump %s" % s[1].replace(" ", "_"))
     return "\n".join(out) + "\n"
@@ -762,6 +899,15 @@ def compare(case, run, sim_dumps):
                 stats["registers"] += 1
                 if qd[what] != sd.get(what):
                     diffs.append(Diff(label, "ACPI %s" % what, qd[what], sd.get(what)))
+        if "mmio" in qd:
+            smmio = sd.get("mmio") or []
+            for k, (addr, size, qv, what) in enumerate(qd["mmio"]):
+                stats["registers"] += 1
+                stats["names"].add("mmio " + what.split(" ", 1)[1].split("+")[0])
+                sv = smmio[k][2] & ((1 << (8 * size)) - 1) if k < len(smmio) else None
+                if qv != sv:
+                    diffs.append(Diff(label, what, "0x%x" % qv, "-" if sv is None else "0x%x" % sv,
+                                      known_mmio(case, label, what)))
         if qd["monitor"] is not None:
             # everything the monitor printed, as pcisim logs it (source "qemu")
             q_lines = [ln.strip() for ln in qd["monitor"].splitlines() if ln.strip()]
@@ -788,6 +934,15 @@ class RawDiff(Diff):
 
     def text(self):
         return "raw accesses: " + self.what
+
+
+def known_mmio(case, label, what):
+    """Why a memory read differs from QEMU's on purpose (cases.MMIO_KNOWN: the read and
+    a piece of the step's label), or None."""
+    for k in C.MMIO_KNOWN:
+        if what == k["what"] and k["step"] in label and k["when"](case):
+            return k["why"]
+    return None
 
 
 def known_reason(case, dev_id, name, qv, sv):

@@ -24,6 +24,15 @@
  *                               the harness reads them on QEMU), and DEVICE_DELETED
  *   out PORT WIDTH VAL          an I/O port write (outb/outw/outl)
  *   in PORT WIDTH               an I/O port read; its value goes into the next dump
+ *   mmiow ADDR LEN VAL          a memory write as the CPU does it (decoded by the BARs)
+ *   mmior ADDR LEN              a memory read; [ADDR, LEN, VALUE] goes into the next
+ *                               dump's "mmio" list (all ones where nothing decodes it)
+ *   chbsw ID OFF VAL            a 4-byte write to pxb-cxl ID's host bridge component
+ *                               registers (QEMU's CHBS, in its host register region)
+ *   memw HPA VAL                a 4-byte CXL memory write at host physical address HPA,
+ *                               through the windows and HDM decoders
+ *   dpar ID DPA                 the 4 bytes at DPA of cxl-type3 ID's memory, as its
+ *                               backing file holds them: [DPA, 4, VALUE] into "mmio"
  *
  * Output: JSON Lines on stdout, {"dump": LABEL, "fns": {...}, "irq": {...}, "log": [...],
  * "migration": ..., and with acpi: "acpi": {...}, "reads": [...], "deleted": [...]}
@@ -40,6 +49,9 @@
 #include "sim/core/irq.h"
 #include "sim/core/trace.h"
 #include "sim/pcie/fabric.h"
+#include "sim/pcie/mmio.h"
+#include "sim/cxl/memdev.h"
+#include "sim/cxl/regs.h"
 #include "sim/pcie/port.h"
 #include "replay/register.h"
 
@@ -56,6 +68,7 @@ static size_t nseen, capseen;
 static size_t log_pos;
 static long acpi_bsels = -1;    /* "acpi N": how many bus selects the dumps show */
 static json_t *reads;           /* "in" values since the last dump */
+static json_t *mmio_reads;      /* "mmior" results since the last dump */
 
 #define PCIHP 0x0cc0
 #define GPE0 0x0620
@@ -89,8 +102,9 @@ static json_t *acpi_dump(struct pcisim_sim *sim)
 
 static bool is_pci_fn(const struct pcisim_pcifn *fn)
 {
+	/* an expander's host bridge (pxb-cxl) is a function on pcie.0; the machine's own is not */
 	return !fn->comp.removed && fn->bus &&
-	       fn->drv->kind != PCISIM_FN_HOST_BRIDGE;
+	       (fn->drv->kind != PCISIM_FN_HOST_BRIDGE || !strncmp(fn->drv->name, "pxb", 3));
 }
 
 static void note_functions(struct pcisim_fabric *fab)
@@ -250,6 +264,10 @@ static void dump(struct pcisim_sim *sim, const char *label)
 	} else {
 		json_decref(deleted);
 	}
+	if (mmio_reads) {
+		json_object_set_new(o, "mmio", mmio_reads);
+		mmio_reads = NULL;
+	}
 	char *text = json_dumps(o, JSON_COMPACT);
 	printf("%s\n", text);
 	fflush(stdout);
@@ -288,7 +306,7 @@ int main(int argc, char **argv)
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = 0;
-		char cmd[16], label[256];
+		char cmd[16], label[256], id[64];
 		long a[5];
 		if (sscanf(line, "%15s", cmd) != 1)
 			continue;
@@ -318,6 +336,33 @@ int main(int argc, char **argv)
 			json_array_append_new(reads, json_integer(pcisim_ioport_read(
 							     &pcisim_fabric_get(&sim)->machine.io, (uint16_t)a[0],
 							     (unsigned)a[1])));
+		} else if (!strcmp(cmd, "mmiow") &&
+			   sscanf(line, "%*s %li %li %li", &a[0], &a[1], &a[2]) == 3) {
+			struct pcisim_mmio_target t = pcisim_mmio_decode(&sim, (uint64_t)a[0]);
+			pcisim_mmio_write(&t, (uint64_t)a[2], (unsigned)a[1]);
+		} else if (!strcmp(cmd, "mmior") && sscanf(line, "%*s %li %li", &a[0], &a[1]) == 2) {
+			struct pcisim_mmio_target t = pcisim_mmio_decode(&sim, (uint64_t)a[0]);
+			if (!mmio_reads)
+				mmio_reads = json_array();
+			json_array_append_new(mmio_reads, json_pack("[I, I, I]", (json_int_t)a[0], (json_int_t)a[1],
+								     (json_int_t)pcisim_mmio_read(&t, (unsigned)a[1])));
+		} else if (!strcmp(cmd, "chbsw") && sscanf(line, "%*s %63s %li %li", id, &a[0], &a[1]) == 3) {
+			struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(&sim), id);
+			if (fn)
+				pcisim_cxl_component_write(fn, (uint64_t)a[0], 4, (uint64_t)a[1]);
+		} else if (!strcmp(cmd, "memw") && sscanf(line, "%*s %li %li", &a[0], &a[1]) == 2) {
+			uint32_t v = (uint32_t)a[1];
+			bool poisoned = false;
+			struct pcisim_cxl_route route;
+			pcisim_cxl_mem_access(pcisim_fabric_get(&sim), (uint64_t)a[0], &v, 4, true, &route, &poisoned);
+		} else if (!strcmp(cmd, "dpar") && sscanf(line, "%*s %63s %li", id, &a[0]) == 2) {
+			struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(&sim), id);
+			uint32_t v = 0;
+			if (!fn || pcisim_cxl_dpa_access(fn, (uint64_t)a[0], &v, 4, false))
+				v = 0xffffffff;
+			if (!mmio_reads)
+				mmio_reads = json_array();
+			json_array_append_new(mmio_reads, json_pack("[I, I, I]", (json_int_t)a[0], (json_int_t)4, (json_int_t)v));
 		} else if (!strcmp(cmd, "dump") && sscanf(line, "%*s %255s", label) == 1) {
 			dump(&sim, label);
 		} else {

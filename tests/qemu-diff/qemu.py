@@ -29,7 +29,8 @@ class QemuError(Exception):
 
 
 class Qemu:
-    def __init__(self, workdir, name, machine, devices, globals_=(), incoming=None, timeout=20):
+    def __init__(self, workdir, name, machine, devices, globals_=(), incoming=None, timeout=20,
+                 extra_args=()):
         self.workdir = workdir
         self.name = name
         self.timeout = timeout
@@ -45,6 +46,7 @@ class Qemu:
                      "-machine", machine, "-m", "128",
                      "-qtest", "stdio", "-qtest-log", "/dev/null",
                      "-qmp", "unix:" + self.qmp_path]
+        self.args += list(extra_args)  # -object lines (a CXL device's memory backends)
         for g in globals_:
             self.args += ["-global", g]
         for d in devices:
@@ -142,6 +144,14 @@ class Qemu:
 
     def writel(self, addr, v):
         self.qt("writel 0x%x 0x%x" % (addr, v))
+
+    def mem_read(self, addr, size):
+        op = {1: "readb", 2: "readw", 4: "readl", 8: "readq"}[size]
+        return int(self.qt("%s 0x%x" % (op, addr)), 16)
+
+    def mem_write(self, addr, size, v):
+        op = {1: "writeb", 2: "writew", 4: "writel", 8: "writeq"}[size]
+        self.qt("%s 0x%x 0x%x" % (op, addr, v))
 
     # ---- configuration space ----
 
