@@ -1,0 +1,143 @@
+/*
+ * Linux's CXL drivers as a guest sees them (host: {cxl: on}): cxl_acpi (the root and
+ * its decoders from the CEDT's fixed memory windows, a port per CXL host bridge),
+ * cxl_pci (a memdev per function of class 0x050210: register locator DVSEC, the
+ * component and device register blocks, the mailbox's Identify Memory Device),
+ * cxl_mem and cxl_port (an endpoint port per memdev, the HDM decoders of every port)
+ * and cxl_region (regions over a root decoder: decoders programmed and committed,
+ * the memory onlined; teardown in reverse). sim/host/cxl_host.c probes,
+ * sim/host/cxl_region.c makes and tears down regions.
+ *
+ * The model reaches the hardware only as the guest does: config accesses through
+ * sim/host/cfg.h, register accesses through the BARs it assigned (sim/pcie/mmio.h),
+ * and a host bridge's component registers at its CHBS (the register interface of
+ * sim/cxl/regs.h, since a CHBS is no BAR). This header is the state as data: what
+ * `pcisim simulate --cxl-list` prints the way `cxl list -vvv` does.
+ */
+#ifndef PCISIM_HOST_CXL_HOST_H
+#define PCISIM_HOST_CXL_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/scenario.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+
+struct pcisim_pcifn;
+struct pcisim_host;
+
+#define PCISIM_CXLH_MAX_MEMDEVS 16
+#define PCISIM_CXLH_MAX_PORTS 16
+#define PCISIM_CXLH_MAX_ROOT_DECODERS 16
+#define PCISIM_CXLH_MAX_REGIONS 16
+#define PCISIM_CXLH_MAX_DECODERS 4   /* per port (CXL_HDM_DECODERS_MAX) */
+#define PCISIM_CXLH_MAX_WAYS 16
+
+/* A HDM decoder of a switch-level port or an endpoint, as Linux keeps it (struct cxl_decoder). */
+struct pcisim_cxlh_decoder {
+	bool in_use;          /* part of a region */
+	int region;           /* its index, -1: none */
+	uint64_t base, size;  /* HPA range */
+	unsigned ways, granularity;
+	uint64_t dpa_base, dpa_size; /* endpoints: its DPA Skip register, and the DPA bytes it maps */
+	uint8_t targets[8];   /* ports: the dports' Port Numbers in interleave order */
+	bool committed;       /* Linux read Committed back */
+};
+
+/* A port (struct cxl_port): "port1" for a host bridge, "endpoint3" for a memdev. */
+struct pcisim_cxlh_port {
+	unsigned id;                 /* portN / endpointN */
+	bool endpoint;
+	struct pcisim_pcifn *fn;     /* pxb-cxl, or the memdev's function */
+	int memdev;                  /* endpoints: index into memdevs */
+	struct pcisim_pcifn *dports[8]; /* host bridges: the CXL root ports below */
+	uint8_t dport_pn[8];         /* their Port Numbers (Link Capabilities) */
+	unsigned ndports;
+	bool passthrough;            /* one dport: Linux's passthrough decoder, nothing programmed */
+	unsigned ndecoders;          /* from the HDM Decoder Capability */
+	struct pcisim_cxlh_decoder dec[PCISIM_CXLH_MAX_DECODERS];
+};
+
+/* A memdev (struct cxl_memdev, struct cxl_dev_state). */
+struct pcisim_cxlh_memdev {
+	unsigned id;                 /* memN */
+	struct pcisim_pcifn *fn;
+	char bdf[16];
+	bool removed;                /* cxl_pci unbound */
+	int comp_bar, dev_bar;       /* BARs of the register blocks (register locator DVSEC) */
+	uint64_t comp_off, dev_off;  /* offsets in those BARs */
+	uint64_t mbox, memdev_status;/* device block offsets of the mailbox and status (capability array) */
+	char fw[17];                 /* Identify: firmware revision */
+	uint64_t ram, pmem;          /* Identify: volatile-only and persistent-only capacity */
+	uint32_t lsa;                /* Identify: label storage area size */
+	uint64_t serial;             /* Device Serial Number capability */
+	struct pcisim_pcifn *root_port, *host_bridge;
+	int hb_port;                 /* index into ports of its host bridge port */
+	int endpoint;                /* index into ports of its endpoint */
+	uint64_t dpa_used;           /* pmem allocated to regions, from the pmem partition's start */
+};
+
+/* A root decoder (struct cxl_root_decoder): one per CEDT CFMWS, "decoder0.N". */
+struct pcisim_cxlh_root_decoder {
+	unsigned window;             /* the fixed memory window's index */
+	uint64_t base, size;
+	unsigned ways, granularity;
+	int targets[PCISIM_CXLH_MAX_WAYS]; /* ports' indices, in interleave order (-1: absent) */
+};
+
+enum pcisim_cxlh_region_state {
+	PCISIM_CXLH_REGION_NONE = 0,
+	PCISIM_CXLH_REGION_COMMITTED,  /* decoders committed, memory not online */
+	PCISIM_CXLH_REGION_ONLINE,     /* memory onlined (dax -> kmem -> memory blocks) */
+	PCISIM_CXLH_REGION_DESTROYED,
+};
+
+/* A region (struct cxl_region): regionN. */
+struct pcisim_cxlh_region {
+	unsigned id;
+	enum pcisim_cxlh_region_state state;
+	bool pmem;                   /* type pmem (else ram) */
+	int root;                    /* index into root decoders */
+	uint64_t base, size;
+	unsigned ways, granularity;
+	int memdevs[PCISIM_CXLH_MAX_WAYS]; /* in interleave position order */
+	int ep_decoder[PCISIM_CXLH_MAX_WAYS]; /* each endpoint's decoder index */
+	int hb_decoder[PCISIM_CXLH_MAX_PORTS]; /* per host bridge port: its decoder, -1 none */
+	unsigned memory_blocks;      /* online 128 MiB memory blocks */
+};
+
+struct pcisim_cxl_host {
+	struct pcisim_host *h;
+	uint64_t mmio_next;          /* the BAR allocator */
+	unsigned next_port_id;       /* Linux's port ida: root0, then port1, ... */
+	struct pcisim_cxlh_memdev memdevs[PCISIM_CXLH_MAX_MEMDEVS];
+	unsigned nmemdevs;
+	struct pcisim_cxlh_port ports[PCISIM_CXLH_MAX_PORTS];
+	unsigned nports;
+	struct pcisim_cxlh_root_decoder roots[PCISIM_CXLH_MAX_ROOT_DECODERS];
+	unsigned nroots;
+	struct pcisim_cxlh_region regions[PCISIM_CXLH_MAX_REGIONS];
+	unsigned nregions;
+};
+
+/** The CXL host model of @sim, NULL when the host has none (no host, or cxl off). */
+struct pcisim_cxl_host *pcisim_cxl_host_of(struct pcisim_sim *sim);
+
+/** At Linux's boot (host.c), with cxl on: cxl_acpi, cxl_pci, cxl_mem, cxl_port probe. */
+void pcisim_cxl_host_boot(struct pcisim_host *h);
+/** Linux forgets @fn (host.c): a memdev's teardown (cxl_region.c), in the order that must hold. */
+void pcisim_cxl_host_fn_removed(struct pcisim_host *h, struct pcisim_pcifn *fn, bool surprise);
+
+/* ---- register access as the guest makes it (cxl_host.c) ---- */
+/** A 4-byte read of @m's component block at @off (BAR-relative); all ones when nothing answers. */
+uint32_t pcisim_cxlh_comp_read(struct pcisim_cxl_host *c, const struct pcisim_cxlh_port *p, uint64_t off);
+/** A 4-byte write; false when nothing took it (BAR gone, device gone). */
+bool pcisim_cxlh_comp_write(struct pcisim_cxl_host *c, const struct pcisim_cxlh_port *p, uint64_t off,
+			    uint32_t val);
+
+/** The record kinds and timeline actions (register.c). */
+extern const struct pcisim_record_kind pcisim_cxl_host_kinds[];
+extern const struct pcisim_action_def pcisim_cxl_host_actions[];
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * Linux's CXL drivers as a guest sees them (host: {cxl: on}, sim/host/cxl_host.c,
+ * cxl_region.c): memdev probe through BARs the host assigns, the Register Locator
+ * DVSEC and the mailbox; ports and decoders; regions whose committed decoders send
+ * each HPA to the right device and DPA; teardown on removal in its order; the host
+ * key's checks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "testbench.h"
+#include "sim/cxl/hdm.h"
+#include "sim/cxl/regs.h"
+#include "sim/host/cxl_host.h"
+#include "sim/pcie/mmio.h"
+
+/* One host bridge, @nrp root ports, a cxl-type3 (512 MiB persistent) below each. */
+static struct tb *machine(const char *qemu, unsigned nrp, const char *host, const char *timeline)
+{
+	char topo[2048] = "", *p = topo;
+	for (unsigned i = 0; i < nrp; i++)
+		p += sprintf(p,
+			     "  - {driver: cxl-rp, id: rp%u, bus: hb0, port: %u, chassis: 1, slot: %u}\n"
+			     "  - {driver: cxl-type3, id: mem%u, bus: rp%u, memdev: m%u, lsa: l%u}\n",
+			     i, i, i + 1, i, i, i, i);
+	return tb_runf(20 * PCISIM_MS,
+		       "version: 1\nname: t\n"
+		       "machine: {type: q35, qemu: \"%s\", cxl: on, cxl-fmw: [{targets: [hb0], size: 4G, interleave-granularity: 4k}]}\n"
+		       "topology:\n"
+		       "  - qemu_args: |\n"
+		       "      -object memory-backend-ram,id=m0,size=512M\n"
+		       "      -object memory-backend-ram,id=m1,size=512M\n"
+		       "      -object memory-backend-ram,id=l0,size=1M\n"
+		       "      -object memory-backend-ram,id=l1,size=1M\n"
+		       "  - {driver: pxb-cxl, id: hb0, bus: pcie.0, bus_nr: 12}\n"
+		       "%s"
+		       "host: %s\n"
+		       "timeline:\n%s",
+		       qemu, topo, host, timeline);
+}
+
+/* cxl_pci: BARs assigned, blocks found through the DVSEC, Identify's answer kept. */
+static void memdev_probe(void **state)
+{
+	(void)state;
+	struct tb *t = machine("7.2", 2, "{cxl: on}", "  []\n");
+	struct pcisim_cxl_host *c = pcisim_cxl_host_of(&t->sim);
+	assert_non_null(c);
+	assert_int_equal(c->nmemdevs, 2);
+	const struct pcisim_cxlh_memdev *m = &c->memdevs[0];
+	assert_ptr_equal(m->fn, tb_fn(t, "mem0"));
+	/* QEMU's register locator: component block in BAR 0, device block in BAR 2, offset 0 */
+	assert_int_equal(m->comp_bar, 0);
+	assert_int_equal(m->dev_bar, 2);
+	assert_int_equal(m->mbox, CXL_MBOX_OFFSET);
+	assert_int_equal(m->memdev_status, CXL_MEMDEV_OFFSET);
+	assert_int_equal(m->pmem, 512ull << 20);
+	assert_int_equal(m->ram, 0);
+	assert_int_equal(m->lsa, 1u << 20);
+	assert_string_equal(m->fw, "BWFW VERSION 00");
+	/* the BARs hold what the host assigned, and the capability array answers there */
+	assert_int_equal(pcisim_mmio_bar_base(m->fn, 0), 0xc0000000ull);
+	assert_int_equal(pcisim_mmio_bar_base(m->fn, 2), 0xc0010000ull);
+	struct pcisim_mmio_target mt = pcisim_mmio_decode(&t->sim, 0xc0000000ull + PCISIM_CXL_CM_OFFSET);
+	assert_int_equal(pcisim_mmio_read(&mt, 4), 0x03110001);
+	/* the doorbell is clear after Identify */
+	assert_int_equal(pcisim_cxl_device_read(m->fn, CXL_MBOX_CTRL, 4) & CXL_MBOX_CTRL_DOORBELL, 0);
+	assert_int_equal(tb_count(t, "cxl.mbox", "rc", "0"), 2);
+	/* ports: root decoder, port1 for the host bridge (2 dports), endpoints 2 and 3 */
+	assert_int_equal(c->nroots, 1);
+	assert_int_equal(c->roots[0].base, PCISIM_CXL_FMW_START);
+	assert_int_equal(c->nports, 3);
+	assert_int_equal(c->ports[0].id, 1);
+	assert_int_equal(c->ports[0].ndports, 2);
+	assert_false(c->ports[0].passthrough);
+	assert_int_equal(c->ports[1].id, 2);
+	assert_true(c->ports[1].endpoint);
+	assert_int_equal(c->ports[1].ndecoders, 1); /* 7.2: one decoder */
+	tb_free(t);
+	/* without the key (or with cxl: off) the drivers do nothing at all */
+	t = machine("7.2", 2, "{cxl: off}", "  []\n");
+	assert_null(pcisim_cxl_host_of(&t->sim));
+	assert_int_equal(tb_count(t, "cxl.memdev", NULL, NULL), 0);
+	assert_int_equal(pcisim_mmio_bar_base(tb_fn(t, "mem0"), 0), 0);
+	tb_free(t);
+}
+
+/* A 2-way region: the decoders committed send each 4 KiB granule to the right device and DPA. */
+static void region_two_way_decodes(void **state)
+{
+	(void)state;
+	struct tb *t = machine("7.2", 2, "{cxl: on}",
+			       "  - {at: 1ms, do: cxl.create_region, memdevs: [mem0, mem1], granularity: 4096}\n");
+	struct pcisim_fabric *fab = pcisim_fabric_get(&t->sim);
+	struct pcisim_cxl_route r;
+	uint64_t b = PCISIM_CXL_FMW_START;
+	assert_int_equal(pcisim_cxl_decode(fab, b, &r), 0);
+	assert_ptr_equal(r.device, tb_fn(t, "mem0"));
+	assert_int_equal(r.dpa, 0);
+	assert_int_equal(pcisim_cxl_decode(fab, b + 0x1000, &r), 0);
+	assert_ptr_equal(r.device, tb_fn(t, "mem1"));
+	assert_int_equal(r.dpa, 0);
+	assert_int_equal(pcisim_cxl_decode(fab, b + 0x2040, &r), 0);
+	assert_ptr_equal(r.device, tb_fn(t, "mem0"));
+	assert_int_equal(r.dpa, 0x1040);
+	/* the region is 1 GiB: both devices' whole capacity; beyond it nothing decodes */
+	assert_int_equal(pcisim_cxl_decode(fab, b + (1ull << 30) - 1, &r), 0);
+	assert_ptr_equal(r.device, tb_fn(t, "mem1"));
+	assert_int_equal(r.dpa, (512ull << 20) - 1);
+	assert_int_equal(pcisim_cxl_decode(fab, b + (1ull << 30), &r), -PCISIM_CXL_DEC_NO_DECODER);
+	/* the host bridge's decoder lists the root ports' Port Numbers 0 and 1 */
+	struct pcisim_pcifn *hb = tb_fn(t, "hb0");
+	assert_int_equal(pcisim_cxl_component_read(hb, PCISIM_CXL_CM_OFFSET + CXL_HDM_DEC(0) + CXL_HDM_TARGET_LO, 4),
+			 0x0100);
+	uint32_t ctrl = (uint32_t)pcisim_cxl_component_read(hb, PCISIM_CXL_CM_OFFSET + CXL_HDM_DEC(0) + CXL_HDM_CTRL, 4);
+	assert_int_equal(ctrl & (CXL_HDM_CTRL_COMMITTED | CXL_HDM_CTRL_IW | CXL_HDM_CTRL_IG), CXL_HDM_CTRL_COMMITTED | 0x14);
+	struct pcisim_cxl_host *c = pcisim_cxl_host_of(&t->sim);
+	assert_int_equal(c->regions[0].state, PCISIM_CXLH_REGION_ONLINE);
+	assert_int_equal(c->regions[0].memory_blocks, 8);
+	tb_free(t);
+}
+
+/*
+ * One root port: Linux's passthrough decoder programs nothing at the host bridge. QEMU
+ * 8.0 passes such a host bridge through; 7.2 needs a committed decoder there, so the
+ * region's memory does not decode in 7.2.
+ */
+static void single_root_port_passthrough(void **state)
+{
+	(void)state;
+	const char *tl = "  - {at: 1ms, do: cxl.create_region, memdevs: [mem0]}\n";
+	struct tb *t = machine("8.0", 1, "{cxl: on}", tl);
+	struct pcisim_cxl_route r;
+	assert_true(pcisim_cxl_host_of(&t->sim)->ports[0].passthrough);
+	assert_int_equal(pcisim_cxl_decode(pcisim_fabric_get(&t->sim), PCISIM_CXL_FMW_START + 0x1000, &r), 0);
+	assert_ptr_equal(r.device, tb_fn(t, "mem0"));
+	assert_int_equal(r.dpa, 0x1000);
+	assert_int_equal(tb_count(t, "cxl.decoder", "event", "commit"), 1); /* the endpoint's only */
+	tb_free(t);
+	t = machine("7.2", 1, "{cxl: on}", tl);
+	assert_int_equal(pcisim_cxl_decode(pcisim_fabric_get(&t->sim), PCISIM_CXL_FMW_START + 0x1000, &r),
+			 -PCISIM_CXL_DEC_NO_DECODER);
+	tb_free(t);
+}
+
+/* A region's requests that cannot be met are refused with a line that says why. */
+static void region_refusals(void **state)
+{
+	(void)state;
+	struct tb *t = machine("7.2", 2, "{cxl: on}",
+			       "  - {at: 1ms, do: cxl.create_region, memdevs: [mem0], size: 0x30000000}\n"
+			       "  - {at: 2ms, do: cxl.create_region, memdevs: [mem0]}\n"
+			       "  - {at: 3ms, do: cxl.create_region, memdevs: [mem1]}\n"
+			       "  - {at: 4ms, do: cxl.destroy_region, region: region7}\n");
+	assert_non_null(tb_find_log(t, "cxl create-region: size 0x30000000: needs a multiple of 0x10000000 and at most 0x20000000 free per memdev"));
+	assert_int_equal(tb_count(t, "cxl.region", "event", "online"), 1);
+	/* mem1 has a free decoder, the host bridge (one decoder in 7.2) has none */
+	assert_non_null(tb_find_log(t, "cxl create-region: no free decoder for mem1"));
+	assert_non_null(tb_find_log(t, "cxl destroy-region: no region 'region7'"));
+	tb_free(t);
+}
+
+/* Bad input: located errors, exit status 2 material. */
+static void bad_input(void **state)
+{
+	(void)state;
+	struct tb *t = tb_new("7.2", "  - {driver: e1000e, id: n0, bus: pcie.0}\nhost: {cxl: on}\n", "");
+	assert_int_not_equal(t->rc, 0);
+	if (!strstr(t->err, "t.yaml:6:13: error: 'cxl: on' needs a machine with CXL"))
+		fail_msg("%s", t->err);
+	tb_free(t);
+	t = calloc(1, sizeof(*t));
+	int rc = tb_run_text(t,
+			     "version: 1\nname: t\n"
+			     "machine: {type: q35, qemu: \"7.2\", cxl: on, cxl-fmw: [{targets: [hb0], size: 4G}]}\n"
+			     "topology:\n  - {driver: pxb-cxl, id: hb0, bus: pcie.0, bus_nr: 12}\n"
+			     "host: {cxl: on}\n"
+			     "timeline:\n  - {at: 1ms, do: cxl.create_region, memdevs: [a, b, c, d, e]}\n",
+			     PCISIM_MS);
+	assert_int_not_equal(rc, 0);
+	if (!strstr(t->err, "t.yaml:8:47: error: 'memdevs': 5 memdevs; a region interleaves 1, 2, 3, 4, 6, 8, 12 or 16"))
+		fail_msg("%s", t->err);
+	tb_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(memdev_probe),
+		cmocka_unit_test(region_two_way_decodes),
+		cmocka_unit_test(single_root_port_passthrough),
+		cmocka_unit_test(region_refusals),
+		cmocka_unit_test(bad_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
