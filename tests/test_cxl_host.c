@@ -185,6 +185,35 @@ static void bad_input(void **state)
 	tb_free(t);
 }
 
+/* --cxl-list: cxl-cli's JSON at the times asked for; a bad time is a usage error. */
+static void cxl_list_option(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	int rc = tb_cli(&out, "simulate scenarios/cxl-region-interleave.yaml --quiet --cxl-list 2ms --cxl-list end");
+	assert_int_equal(rc, 0);
+	const char *at2 = strstr(out, "cxl list -vvv at 0.002000000 s:");
+	const char *atend = strstr(out, "cxl list -vvv at 0.010000000 s:");
+	if (!at2 || !atend || atend < at2)
+		fail_msg("%s", out);
+	/* at 2 ms: region0 over mem0 at the window's base, mem0's decoder in it */
+	const char *r0 = strstr(at2, "\"regions:decoder0.0\": [\n          {\n            \"region\": \"region0\",\n"
+				     "            \"resource\": 4563402752,\n            \"size\": 268435456,");
+	if (!r0 || r0 > atend)
+		fail_msg("no region0 at 2 ms:\n%s", out);
+	assert_non_null(strstr(at2, "\"memdev\": \"mem0\",\n              \"pmem_size\": 536870912,"));
+	/* at the end: region1, 2-way, its second mapping mem1's decoder3.0; region0 is gone */
+	if (!strstr(atend, "\"region\": \"region1\"") || strstr(atend, "\"region\": \"region0\"") ||
+	    !strstr(atend, "\"position\": 1,\n                \"memdev\": \"mem1\",\n                \"decoder\": \"decoder3.0\""))
+		fail_msg("%s", atend);
+	free(out);
+	rc = tb_cli(&out, "simulate scenarios/cxl-region-interleave.yaml --cxl-list soon");
+	assert_int_equal(rc, 2);
+	if (!strstr(out, "option '--cxl-list': 'soon': expected a duration"))
+		fail_msg("%s", out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +222,7 @@ int main(void)
 		cmocka_unit_test(single_root_port_passthrough),
 		cmocka_unit_test(region_refusals),
 		cmocka_unit_test(bad_input),
+		cmocka_unit_test(cxl_list_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
