@@ -185,6 +185,95 @@ static void bad_input(void **state)
 	tb_free(t);
 }
 
+static uint64_t seq_of(struct tb *t, const char *kind, const char *comp, const char *f, const char *v)
+{
+	const struct pcisim_record *r = tb_find_rec(t, kind, comp, f, v);
+	if (!r)
+		fail_msg("no %s record with %s=%s", kind, f ? f : "-", v ? v : "-");
+	return r->seq;
+}
+
+/*
+ * Removal of a memdev tears its region down in the order that must hold: stop the
+ * I/O, offline, unmap (decoders reset), remove; then Linux forgets the device. After
+ * a surprise removal the unmap's writes go nowhere (ok false) and every read between
+ * the loss and the teardown failed.
+ */
+static void teardown_order(void **state)
+{
+	(void)state;
+	struct tb *t = machine("8.1", 1, "{cxl: on}",
+			       "  - {at: 1ms, do: cxl.create_region, memdevs: [mem0]}\n"
+			       "  - {at: 1ms, do: cxl.dd_start, name: dd, region: region0, rate: 1000}\n"
+			       "  - {at: 5ms, do: guest.remove_device, id: mem0}\n");
+	uint64_t s[] = {
+		seq_of(t, "cxl.io_stop", NULL, "why", "region torn down"),
+		seq_of(t, "cxl.teardown", "mem0", "step", "stop_io"),
+		seq_of(t, "cxl.region", NULL, "event", "offline"),
+		seq_of(t, "cxl.teardown", "mem0", "step", "offline"),
+		seq_of(t, "cxl.decoder", "mem0", "event", "reset"),
+		seq_of(t, "cxl.teardown", "mem0", "step", "unmap"),
+		seq_of(t, "cxl.region", NULL, "event", "destroyed"),
+		seq_of(t, "cxl.teardown", "mem0", "step", "remove"),
+		seq_of(t, "linux.device", "mem0", "event", "removed"),
+	};
+	for (size_t i = 1; i < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i] <= s[i - 1])
+			fail_msg("teardown step %zu came before step %zu", i, i - 1);
+	assert_string_equal(tb_field(tb_find_rec(t, "cxl.teardown", "mem0", "step", "unmap"), "ok"), "on");
+	assert_string_equal(tb_field(tb_find_rec(t, "cxl.io_stop", NULL, NULL, NULL), "failed"), "0");
+	/* the endpoint's decoder really is reset: nothing decodes any more */
+	struct pcisim_cxl_route r;
+	assert_int_equal(pcisim_cxl_decode(pcisim_fabric_get(&t->sim), PCISIM_CXL_FMW_START, &r),
+			 -PCISIM_CXL_DEC_NO_DECODER);
+	tb_free(t);
+
+	/* the device is gone without notice (QEMU's ports send no Data Link Layer State
+	 * Changed event): nothing is torn down, every read from the loss on fails */
+	t = machine("8.1", 1, "{cxl: on}",
+		    "  - {at: 1ms, do: cxl.create_region, memdevs: [mem0]}\n"
+		    "  - {at: 1ms, do: cxl.dd_start, name: dd, region: region0, rate: 1000}\n"
+		    "  - {at: 2500us, do: surprise_remove, id: mem0}\n"
+		    "  - {at: 5500us, do: cxl.dd_stop, name: dd}\n");
+	const struct pcisim_record *e = tb_find_rec(t, "cxl.io_error", NULL, NULL, NULL);
+	assert_non_null(e);
+	assert_string_equal(tb_field(e, "read"), "3"); /* reads at 1, 2 ms done; at 3 ms the device is gone */
+	assert_int_equal(tb_count(t, "cxl.io_error", NULL, NULL), 1); /* one record per new reason */
+	const struct pcisim_record *st = tb_find_rec(t, "cxl.io_stop", NULL, NULL, NULL);
+	assert_non_null(st);
+	assert_string_equal(tb_field(st, "completed"), "2");
+	assert_string_equal(tb_field(st, "failed"), "3"); /* 3, 4 and 5 ms */
+	assert_int_equal(tb_count(t, "cxl.teardown", NULL, NULL), 0);
+	tb_free(t);
+}
+
+/* A poisoned line read: memory failure at the right HPA and DPA, the reader killed. */
+static void poisoned_read(void **state)
+{
+	(void)state;
+	struct tb *t = calloc(1, sizeof(*t));
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen("scenarios/cxl-poison-read.yaml", "r");
+	assert_non_null(f);
+	FILE *m = open_memstream(&text, &len);
+	int ch;
+	while ((ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	fclose(f);
+	fclose(m);
+	assert_int_equal(tb_run_text(t, text, 0), 0);
+	assert_int_equal(t->failed, 0);
+	const struct pcisim_record *r = tb_find_rec(t, "cxl.memory_failure", NULL, NULL, NULL);
+	assert_non_null(r);
+	assert_string_equal(tb_field(r, "dpa"), "0x100000");
+	assert_int_equal(tb_count(t, "cxl.memory_failure", NULL, NULL), 1);
+	/* the reader is dead: nothing after the SIGBUS */
+	assert_string_equal(tb_field(tb_find_rec(t, "cxl.io_stop", NULL, NULL, NULL), "why"), "SIGBUS");
+	tb_free(t);
+	free(text);
+}
+
 /* --cxl-list: cxl-cli's JSON at the times asked for; a bad time is a usage error. */
 static void cxl_list_option(void **state)
 {
@@ -223,6 +312,8 @@ int main(void)
 		cmocka_unit_test(region_refusals),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(cxl_list_option),
+		cmocka_unit_test(teardown_order),
+		cmocka_unit_test(poisoned_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,6 +107,20 @@ struct pcisim_cxlh_region {
 	unsigned memory_blocks;      /* online 128 MiB memory blocks */
 };
 
+/* A reader of a region's memory (cxl_io.c): dd if=/dev/daxN.M of=/dev/null. */
+struct pcisim_cxlh_io {
+	const char *name;
+	int region;
+	pcisim_time interval;
+	uint64_t size;               /* bytes per read, a multiple of 64 */
+	uint64_t cursor;             /* offset of the next read in the region */
+	bool running;
+	uint64_t issued, completed, failed;
+	int last_error;              /* the last failure's -PCISIM_CXL_DEC_*, 0: none yet */
+	pcisim_timer next;
+};
+#define PCISIM_CXLH_MAX_IO 8
+
 struct pcisim_cxl_host {
 	struct pcisim_host *h;
 	uint64_t mmio_next;          /* the BAR allocator */
@@ -119,6 +133,8 @@ struct pcisim_cxl_host {
 	unsigned nroots;
 	struct pcisim_cxlh_region regions[PCISIM_CXLH_MAX_REGIONS];
 	unsigned nregions;
+	struct pcisim_cxlh_io io[PCISIM_CXLH_MAX_IO];
+	unsigned nio;
 };
 
 /** The CXL host model of @sim, NULL when the host has none (no host, or cxl off). */
@@ -128,6 +144,12 @@ struct pcisim_cxl_host *pcisim_cxl_host_of(struct pcisim_sim *sim);
 void pcisim_cxl_host_boot(struct pcisim_host *h);
 /** Linux forgets @fn (host.c): a memdev's teardown (cxl_region.c), in the order that must hold. */
 void pcisim_cxl_host_fn_removed(struct pcisim_host *h, struct pcisim_pcifn *fn, bool surprise);
+
+/** Stop every reader of region @region (cxl_io.c): the teardown's first step; @why for the record. */
+void pcisim_cxlh_io_stop_region(struct pcisim_cxl_host *c, int region, const char *why);
+/** cxl_io.c's actions and record kinds. */
+extern const struct pcisim_action_def pcisim_cxl_io_actions[];
+extern const struct pcisim_record_kind pcisim_cxl_io_kinds[];
 
 /* ---- register access as the guest makes it (cxl_host.c) ---- */
 /** A 4-byte read of @m's component block at @off (BAR-relative); all ones when nothing answers. */

@@ -330,6 +330,7 @@ static int act_destroy_region(struct pcisim_sim *sim, const struct pcisim_step *
 		return -1;
 	}
 	struct pcisim_cxlh_region *r = &c->regions[id];
+	pcisim_cxlh_io_stop_region(c, id, "region torn down");
 	region_offline(sim, who, r);
 	region_decode_reset(c, r);
 	for (unsigned k = 0; k < r->ways; k++) {
@@ -381,7 +382,8 @@ void pcisim_cxl_host_fn_removed(struct pcisim_host *h, struct pcisim_pcifn *fn, 
 				mine |= r->memdevs[k] == (int)i;
 			if (!mine || r->state == PCISIM_CXLH_REGION_DESTROYED)
 				continue;
-			/* 1. stop I/O: the region's users are told before anything goes */
+			/* 1. stop I/O: the region's users are stopped before anything goes */
+			pcisim_cxlh_io_stop_region(c, (int)ri, "region torn down");
 			teardown_step(m, "stop_io", true);
 			/* 2. offline the memory */
 			region_offline(fn->comp.sim, &h->comp, r);

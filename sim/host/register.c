@@ -31,6 +31,8 @@ void pcisim_host_register(void)
 	pcisim_record_kinds_add(pcisim_raw_kinds);
 	pcisim_actions_add(pcisim_cxl_host_actions);
 	pcisim_record_kinds_add(pcisim_cxl_host_kinds);
+	pcisim_actions_add(pcisim_cxl_io_actions);
+	pcisim_record_kinds_add(pcisim_cxl_io_kinds);
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they
