@@ -274,6 +274,33 @@ static void poisoned_read(void **state)
 	free(text);
 }
 
+/*
+ * cxl_pci's RAS handling: unmasked at probe where AER enabled error reporting (except
+ * the 256B-flit error); a correctable error's RAS status logged and cleared by
+ * cor_error_detected.
+ */
+static void ras_unmask_and_correctable(void **state)
+{
+	(void)state;
+	struct tb *t = machine("8.1", 2, "{cxl: on, aer: on}",
+			       "  - {at: 1ms, setpci: \"-s 0d:00.0 ECAP_AER+0x14.l=0:00004000\"}\n"
+			       "  - {at: 2ms, do: cxl-inject-correctable-error, path: mem0, type: retry-threshold}\n");
+	struct pcisim_pcifn *d = tb_fn(t, "mem0"), *d1 = tb_fn(t, "mem1");
+	assert_int_equal(pcisim_cxl_component_read(d, PCISIM_CXL_CM_OFFSET + CXL_RAS_UNC_MASK, 4), 0x100);
+	assert_int_equal(pcisim_cxl_component_read(d, PCISIM_CXL_CM_OFFSET + CXL_RAS_COR_MASK, 4), 0);
+	assert_non_null(tb_find_log(t, "cxl_pci 0000:0d:00.0: cxl_aer_correctable_error: memdev=mem0 status="));
+	assert_int_equal(pcisim_cxl_component_read(d, PCISIM_CXL_CM_OFFSET + CXL_RAS_COR_STATUS, 4), 0);
+	/* mem1 got no error: its status was never touched */
+	assert_int_equal(pcisim_cxl_component_read(d1, PCISIM_CXL_CM_OFFSET + CXL_RAS_COR_MASK, 4), 0);
+	tb_free(t);
+	/* without AER, Device Control enables no reporting: the RAS stays masked */
+	t = machine("8.1", 2, "{cxl: on}", "  []\n");
+	d = tb_fn(t, "mem0");
+	assert_int_equal(pcisim_cxl_component_read(d, PCISIM_CXL_CM_OFFSET + CXL_RAS_UNC_MASK, 4), CXL_RAS_UNC_BITS);
+	assert_int_equal(pcisim_cxl_component_read(d, PCISIM_CXL_CM_OFFSET + CXL_RAS_COR_MASK, 4), CXL_RAS_COR_BITS);
+	tb_free(t);
+}
+
 /* --cxl-list: cxl-cli's JSON at the times asked for; a bad time is a usage error. */
 static void cxl_list_option(void **state)
 {
@@ -314,6 +341,7 @@ int main(void)
 		cmocka_unit_test(cxl_list_option),
 		cmocka_unit_test(teardown_order),
 		cmocka_unit_test(poisoned_read),
+		cmocka_unit_test(ras_unmask_and_correctable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

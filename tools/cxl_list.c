@@ -116,7 +116,7 @@ static json_t *port_json(const struct pcisim_cxl_host *c, const struct pcisim_cx
 	json_t *eps = json_array();
 	for (unsigned i = 0; i < c->nmemdevs; i++) {
 		const struct pcisim_cxlh_memdev *m = &c->memdevs[i];
-		if (m->removed || m->endpoint < 0 || &c->ports[m->hb_port] != p)
+		if (m->removed || m->detached || m->endpoint < 0 || &c->ports[m->hb_port] != p)
 			continue;
 		const struct pcisim_cxlh_port *ep = &c->ports[m->endpoint];
 		json_t *e = json_object();

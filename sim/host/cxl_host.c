@@ -333,6 +333,10 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	m->hb_port = m->endpoint = -1;
 	pcisim_fn_bdf_str(fn, m->bdf, sizeof(m->bdf));
 	assign_bars(c, fn);
+	/* pci_save_state() after probe: what cxl_slot_reset's pci_restore_state() writes back */
+	for (unsigned b = 0; b < 6; b++)
+		m->saved_bars[b] = pcisim_host_cfg_read_instant(fn, (uint16_t)(PCI_BASE_ADDRESS_0 + 4 * b), 4, PCISIM_INSTANT_BOOT);
+	m->saved_cmd = (uint16_t)pcisim_host_cfg_read_instant(fn, PCI_COMMAND, 2, PCISIM_INSTANT_BOOT);
 	if (!find_regblocks(m)) {
 		pcisim_log(sim, &fn->comp, "linux", "cxl_pci %s: no register locator DVSEC blocks", m->bdf);
 		return;
@@ -382,6 +386,24 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	m->endpoint = (int)c->nports++;
 	enumerate_decoders(c, ep);
 	PCISIM_RECORD(sim, &fn->comp, "cxl.port", PCISIM_FU("port", ep->id), PCISIM_FS("host", m->bdf),
+		      PCISIM_FU("dports", 0), PCISIM_FU("decoders", ep->ndecoders), PCISIM_FB("passthrough", false));
+	/* cxl_pci_ras_unmask(): after the component registers are mapped */
+	pcisim_cxlh_ras_unmask(c, m, PCISIM_INSTANT_BOOT);
+}
+
+void pcisim_cxlh_reattach(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m)
+{
+	struct pcisim_cxlh_port *ep = &c->ports[m->endpoint];
+	/* cxl_slot_reset(): pci_restore_state() first (the reset cleared the BARs) */
+	for (unsigned b = 0; b < 6; b++)
+		pcisim_host_cfg_write_instant(m->fn, (uint16_t)(PCI_BASE_ADDRESS_0 + 4 * b), m->saved_bars[b], 4,
+					      PCISIM_INSTANT_ERROR_HANDLING);
+	pcisim_host_cfg_write_instant(m->fn, PCI_COMMAND, m->saved_cmd, 2, PCISIM_INSTANT_ERROR_HANDLING);
+	enumerate_decoders(c, ep);
+	pcisim_cxlh_ras_unmask(c, m, PCISIM_INSTANT_ERROR_HANDLING);
+	m->detached = false;
+	m->dpa_used = 0;
+	PCISIM_RECORD(m->fn->comp.sim, &m->fn->comp, "cxl.port", PCISIM_FU("port", ep->id), PCISIM_FS("host", m->bdf),
 		      PCISIM_FU("dports", 0), PCISIM_FU("decoders", ep->ndecoders), PCISIM_FB("passthrough", false));
 }
 
@@ -436,6 +458,6 @@ const struct pcisim_record_kind pcisim_cxl_host_kinds[] = {
 	{"cxl.mbox", "Linux sent a mailbox command through the doorbell (fields: opcode, rc: return code, -1 timeout)"},
 	{"cxl.decoder", "Linux programmed, committed or reset an HDM decoder (fields: event, port, decoder, base, size, ways, granularity, ok)"},
 	{"cxl.region", "a CXL region changed state (fields: region, event, base, size, ways, granularity, ...)"},
-	{"cxl.teardown", "a step of a memdev's teardown on removal (fields: memdev, step, ok)"},
+	{"cxl.teardown", "a step of a memdev's teardown: stop_io, offline, unmap, remove (fields: memdev, step, ok, why)"},
 	{0},
 };

@@ -23,6 +23,9 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
+#include "sim/host/aer_rec.h"
+#include "sim/host/cfg.h"
+#include "sim/host/host_config.h"
 
 struct pcisim_pcifn;
 struct pcisim_host;
@@ -65,7 +68,10 @@ struct pcisim_cxlh_memdev {
 	struct pcisim_pcifn *fn;
 	char bdf[16];
 	bool removed;                /* cxl_pci unbound */
+	bool detached;               /* cxl_mem unbound: no endpoint (removal, or an error's release) */
 	int comp_bar, dev_bar;       /* BARs of the register blocks (register locator DVSEC) */
+	uint32_t saved_bars[6];      /* pci_save_state(): the BARs after probe */
+	uint16_t saved_cmd;          /* ... and the Command register */
 	uint64_t comp_off, dev_off;  /* offsets in those BARs */
 	uint64_t mbox, memdev_status;/* device block offsets of the mailbox and status (capability array) */
 	char fw[17];                 /* Identify: firmware revision */
@@ -150,6 +156,23 @@ void pcisim_cxlh_io_stop_region(struct pcisim_cxl_host *c, int region, const cha
 /** cxl_io.c's actions and record kinds. */
 extern const struct pcisim_action_def pcisim_cxl_io_actions[];
 extern const struct pcisim_record_kind pcisim_cxl_io_kinds[];
+
+/** cxl_mem unbinds memdev @i (cxl_region.c): its regions torn down in order (stop I/O, offline, unmap), its endpoint removed. */
+void pcisim_cxlh_memdev_detach(struct pcisim_cxl_host *c, unsigned i, const char *why);
+
+/* ---- cxl_pci's error handlers (cxl_ras.c) ---- */
+/** cxl_pci_ras_unmask() at probe. */
+void pcisim_cxlh_ras_unmask(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, enum pcisim_host_instant why);
+/** cxl_mem bound again (cxl_host.c): the endpoint's decoders enumerated anew. */
+void pcisim_cxlh_reattach(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m);
+/**
+ * pcisim_cxl_host_aer_cb() - cxl_pci's vote in recovery callback @cb for @dev (its
+ * log lines from @logc), PCISIM_ERS_ABSENT when @dev is no memdev of the model.
+ */
+enum pcisim_ers pcisim_cxl_host_aer_cb(struct pcisim_host *h, struct pcisim_pcifn *dev, enum pcisim_aer_cb cb,
+				       bool frozen, struct pcisim_comp *logc);
+/** cxl_cor_error_detected() for @dev; false when @dev is no memdev of the model. */
+bool pcisim_cxl_host_cor_error(struct pcisim_host *h, struct pcisim_pcifn *dev, struct pcisim_comp *logc);
 
 /* ---- register access as the guest makes it (cxl_host.c) ---- */
 /** A 4-byte read of @m's component block at @off (BAR-relative); all ones when nothing answers. */

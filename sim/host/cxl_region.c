@@ -197,7 +197,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		for (unsigned i = 0; fn && i < c->nmemdevs; i++)
 			if (c->memdevs[i].fn == fn && !c->memdevs[i].removed)
 				mi = (int)i;
-		if (mi < 0 || c->memdevs[mi].endpoint < 0) {
+		if (mi < 0 || c->memdevs[mi].endpoint < 0 || c->memdevs[mi].detached) {
 			pcisim_log(sim, who, "cxl", "cxl create-region: '%s' is no enabled memdev", id);
 			return -1;
 		}
@@ -361,55 +361,63 @@ static int act_offline_region(struct pcisim_sim *sim, const struct pcisim_step *
 static void teardown_step(struct pcisim_cxlh_memdev *m, const char *step, bool ok)
 {
 	PCISIM_RECORD(m->fn->comp.sim, &m->fn->comp, "cxl.teardown", PCISIM_FU("memdev", m->id),
-		      PCISIM_FS("step", step), PCISIM_FB("ok", ok));
+		      PCISIM_FS("step", step), PCISIM_FB("ok", ok), PCISIM_FS("why", "-"));
+}
+
+void pcisim_cxlh_memdev_detach(struct pcisim_cxl_host *c, unsigned i, const char *why)
+{
+	struct pcisim_cxlh_memdev *m = &c->memdevs[i];
+	struct pcisim_host *h = c->h;
+	struct pcisim_pcifn *fn = m->fn;
+	if (m->detached)
+		return;
+	/* every region this memdev is a target of */
+	for (unsigned ri = 0; ri < c->nregions; ri++) {
+		struct pcisim_cxlh_region *r = &c->regions[ri];
+		bool mine = false;
+		for (unsigned k = 0; k < r->ways; k++)
+			mine |= r->memdevs[k] == (int)i;
+		if (!mine || r->state == PCISIM_CXLH_REGION_DESTROYED)
+			continue;
+		/* 1. stop I/O: the region's users are stopped before anything goes */
+		pcisim_cxlh_io_stop_region(c, (int)ri, "region torn down");
+		teardown_step(m, "stop_io", true);
+		/* 2. offline the memory */
+		region_offline(fn->comp.sim, &h->comp, r);
+		teardown_step(m, "offline", true);
+		/* 3. unmap: the decoders reset, this endpoint's first */
+		bool dev_ok = true;
+		for (unsigned k = 0; k < r->ways; k++) {
+			struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
+			if (r->memdevs[k] == (int)i && t->endpoint >= 0 && r->ep_decoder[k] >= 0) {
+				dev_ok = reset_decoder(c, &c->ports[t->endpoint], (unsigned)r->ep_decoder[k]);
+				r->ep_decoder[k] = -1;
+			}
+		}
+		region_decode_reset(c, r);
+		teardown_step(m, "unmap", dev_ok);
+		for (unsigned k = 0; k < r->ways; k++) {
+			struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
+			t->dpa_used = t->dpa_used >= r->size / r->ways ? t->dpa_used - r->size / r->ways : 0;
+		}
+		r->state = PCISIM_CXLH_REGION_DESTROYED;
+		region_record(fn->comp.sim, &h->comp, r, "destroyed");
+	}
+	/* 4. remove: cxl_mem unbinds, the endpoint port goes */
+	m->detached = true;
+	PCISIM_RECORD(fn->comp.sim, &fn->comp, "cxl.teardown", PCISIM_FU("memdev", m->id), PCISIM_FS("step", "remove"),
+		      PCISIM_FB("ok", true), PCISIM_FS("why", why));
 }
 
 void pcisim_cxl_host_fn_removed(struct pcisim_host *h, struct pcisim_pcifn *fn, bool surprise)
 {
 	struct pcisim_cxl_host *c = pcisim_cxl_host_of(h->comp.sim);
-	if (!c)
-		return;
-	for (unsigned i = 0; i < c->nmemdevs; i++) {
-		struct pcisim_cxlh_memdev *m = &c->memdevs[i];
-		if (m->fn != fn || m->removed)
-			continue;
-		(void)surprise;
-		/* every region this memdev is a target of */
-		for (unsigned ri = 0; ri < c->nregions; ri++) {
-			struct pcisim_cxlh_region *r = &c->regions[ri];
-			bool mine = false;
-			for (unsigned k = 0; k < r->ways; k++)
-				mine |= r->memdevs[k] == (int)i;
-			if (!mine || r->state == PCISIM_CXLH_REGION_DESTROYED)
-				continue;
-			/* 1. stop I/O: the region's users are stopped before anything goes */
-			pcisim_cxlh_io_stop_region(c, (int)ri, "region torn down");
-			teardown_step(m, "stop_io", true);
-			/* 2. offline the memory */
-			region_offline(fn->comp.sim, &h->comp, r);
-			teardown_step(m, "offline", true);
-			/* 3. unmap: the decoders reset, endpoint first */
-			bool dev_ok = true;
-			for (unsigned k = 0; k < r->ways; k++) {
-				struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
-				if (r->memdevs[k] == (int)i && t->endpoint >= 0 && r->ep_decoder[k] >= 0) {
-					dev_ok = reset_decoder(c, &c->ports[t->endpoint], (unsigned)r->ep_decoder[k]);
-					r->ep_decoder[k] = -1;
-				}
-			}
-			region_decode_reset(c, r);
-			teardown_step(m, "unmap", dev_ok);
-			for (unsigned k = 0; k < r->ways; k++) {
-				struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
-				t->dpa_used = t->dpa_used >= r->size / r->ways ? t->dpa_used - r->size / r->ways : 0;
-			}
-			r->state = PCISIM_CXLH_REGION_DESTROYED;
-			region_record(fn->comp.sim, &h->comp, r, "destroyed");
+	(void)surprise;
+	for (unsigned i = 0; c && i < c->nmemdevs; i++)
+		if (c->memdevs[i].fn == fn && !c->memdevs[i].removed) {
+			pcisim_cxlh_memdev_detach(c, i, "cxl_pci removed");
+			c->memdevs[i].removed = true; /* cxl_pci unbound: the memdev is gone too */
 		}
-		/* 4. remove: the endpoint port and the memdev */
-		m->removed = true;
-		teardown_step(m, "remove", true);
-	}
 }
 
 /* ---- the actions ---- */
