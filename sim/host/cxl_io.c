@@ -174,7 +174,7 @@ static int check_size(struct pcisim_sim *sim, const struct pcisim_step *s, struc
 static const struct pcisim_param_def start_params[] = {
 	{"name", PCISIM_P_STR, true, "the reader's name (for cxl.dd_stop and the records)", NULL, 0, 0, NULL},
 	{"region", PCISIM_P_STR, true, "the region read, regionN", NULL, 0, 0, NULL},
-	{"rate", PCISIM_P_INT, false, "reads per second", NULL, 1, 1000000, "1000"},
+	{"rate", PCISIM_P_INT, false, "reads a second", NULL, 1, 100000, "1000"},
 	{"size", PCISIM_P_INT, false, "bytes per read, a multiple of 64", NULL, 64, 1 << 20, "4096"},
 	{0},
 };
