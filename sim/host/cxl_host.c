@@ -290,6 +290,21 @@ static void enumerate_decoders(struct pcisim_cxl_host *c, struct pcisim_cxlh_por
 		pcisim_cxlh_comp_write(c, p, PCISIM_CXL_CM_OFFSET + CXL_HDM_GLOBAL_CTRL, CXL_HDM_GLOBAL_ENABLE);
 }
 
+/* The port ida: the lowest number no live port holds (an endpoint of a removed memdev is gone). */
+static unsigned free_port_id(const struct pcisim_cxl_host *c)
+{
+	for (unsigned id = 1;; id++) {
+		bool taken = false;
+		for (unsigned i = 0; i < c->nports; i++) {
+			const struct pcisim_cxlh_port *p = &c->ports[i];
+			bool dead = p->endpoint && c->memdevs[p->memdev].removed;
+			taken |= !dead && p->id == id;
+		}
+		if (!taken)
+			return id;
+	}
+}
+
 /* cxl_acpi: a port for host bridge @fn with its CXL root ports as dports. */
 static int add_hb_port(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 {
@@ -298,7 +313,7 @@ static int add_hb_port(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 		return k;
 	struct pcisim_cxlh_port *p = &c->ports[c->nports];
 	memset(p, 0, sizeof(*p));
-	p->id = c->next_port_id++;
+	p->id = free_port_id(c);
 	p->fn = fn;
 	p->memdev = -1;
 	for (uint16_t i = 0; fn->secondary && i < fn->secondary->nfns && p->ndports < 8; i++) {
@@ -364,7 +379,14 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	m->pmem = get64(out + 0x20) * unit;
 	m->lsa = (uint32_t)out[0x38] | (uint32_t)out[0x39] << 8 | (uint32_t)out[0x3a] << 16 | (uint32_t)out[0x3b] << 24;
 	m->serial = read_serial(fn);
-	m->id = c->nmemdevs;
+	/* the memdev ida: the lowest number no live memdev holds (a re-plugged device gets it back) */
+	for (m->id = 0;; m->id++) {
+		bool taken = false;
+		for (unsigned i = 0; i < c->nmemdevs; i++)
+			taken |= !c->memdevs[i].removed && c->memdevs[i].id == m->id;
+		if (!taken)
+			break;
+	}
 	/* cxl_mem: the endpoint below its root port's host bridge port */
 	m->root_port = fn->bus ? fn->bus->bridge : NULL;
 	for (unsigned i = 0; m->root_port && i < c->nports; i++)
@@ -379,10 +401,10 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	}
 	struct pcisim_cxlh_port *ep = &c->ports[c->nports];
 	memset(ep, 0, sizeof(*ep));
-	ep->id = c->next_port_id++;
+	ep->id = free_port_id(c);
 	ep->endpoint = true;
 	ep->fn = fn;
-	ep->memdev = (int)m->id;
+	ep->memdev = (int)(m - c->memdevs);
 	m->endpoint = (int)c->nports++;
 	enumerate_decoders(c, ep);
 	PCISIM_RECORD(sim, &fn->comp, "cxl.port", PCISIM_FU("port", ep->id), PCISIM_FS("host", m->bdf),
@@ -407,6 +429,17 @@ void pcisim_cxlh_reattach(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *
 		      PCISIM_FU("dports", 0), PCISIM_FU("decoders", ep->ndecoders), PCISIM_FB("passthrough", false));
 }
 
+void pcisim_cxl_host_fn_added(struct pcisim_host *h, struct pcisim_pcifn *fn)
+{
+	struct pcisim_cxl_host *c = pcisim_cxl_host_of(h->comp.sim);
+	if (!c || fn->comp.removed || !fn->cfg.bytes)
+		return;
+	/* cxl_pci binds by class code: a memdev plugged after boot is probed as at boot */
+	uint32_t class = pcisim_host_cfg_read_instant(fn, PCI_REVISION_ID, 4, PCISIM_INSTANT_ENUMERATION) >> 8;
+	if (class == CXL_CLASS_MEMDEV)
+		probe_memdev(c, fn);
+}
+
 static void cxl_host_free(void *p)
 {
 	free(p);
@@ -423,7 +456,6 @@ void pcisim_cxl_host_boot(struct pcisim_host *h)
 	c->mmio_next = BAR_WINDOW;
 	pcisim_ext_set(sim, &cxl_host_key, c, cxl_host_free);
 	/* cxl_acpi: root0, a root decoder per window, a port per host bridge it names */
-	c->next_port_id = 1;
 	const struct pcisim_machine *mach = &fab->machine;
 	for (unsigned w = 0; w < mach->ncxl_fmw && c->nroots < PCISIM_CXLH_MAX_ROOT_DECODERS; w++) {
 		const struct pcisim_cxl_fmw *f = &mach->cxl_fmw[w];

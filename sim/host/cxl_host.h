@@ -130,7 +130,6 @@ struct pcisim_cxlh_io {
 struct pcisim_cxl_host {
 	struct pcisim_host *h;
 	uint64_t mmio_next;          /* the BAR allocator */
-	unsigned next_port_id;       /* Linux's port ida: root0, then port1, ... */
 	struct pcisim_cxlh_memdev memdevs[PCISIM_CXLH_MAX_MEMDEVS];
 	unsigned nmemdevs;
 	struct pcisim_cxlh_port ports[PCISIM_CXLH_MAX_PORTS];
@@ -148,6 +147,8 @@ struct pcisim_cxl_host *pcisim_cxl_host_of(struct pcisim_sim *sim);
 
 /** At Linux's boot (host.c), with cxl on: cxl_acpi, cxl_pci, cxl_mem, cxl_port probe. */
 void pcisim_cxl_host_boot(struct pcisim_host *h);
+/** Linux added @fn after boot (host.c): a memdev is probed (cxl_pci, cxl_mem). */
+void pcisim_cxl_host_fn_added(struct pcisim_host *h, struct pcisim_pcifn *fn);
 /** Linux forgets @fn (host.c): a memdev's teardown (cxl_region.c), in the order that must hold. */
 void pcisim_cxl_host_fn_removed(struct pcisim_host *h, struct pcisim_pcifn *fn, bool surprise);
 

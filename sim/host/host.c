@@ -190,6 +190,9 @@ static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *w
 	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
 		      PCISIM_FS("event", "added"), PCISIM_FS("bdf", bdf),
 		      PCISIM_FS("driver", drv ? drv : "-"), PCISIM_FS("why", why));
+	/* cxl_pci after a hot-add (at boot the CXL drivers probe after the scan) */
+	if (h->cfg.cxl && h->booted)
+		pcisim_cxl_host_fn_added(h, fn);
 }
 
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why)
