@@ -301,6 +301,62 @@ static void ras_unmask_and_correctable(void **state)
 	tb_free(t);
 }
 
+/*
+ * A switch between the root port and the memdevs: cxl_port adds the upstream port as a
+ * port (its BAR assigned, its decoders), the 2-way region is programmed at the switch
+ * (targets the downstream ports' Port Numbers) while the single-dport host bridge
+ * passes through; the HPAs alternate between the devices.
+ */
+static void region_below_a_switch(void **state)
+{
+	(void)state;
+	struct tb *t = tb_runf(10 * PCISIM_MS,
+		"version: 1\nname: t\n"
+		"machine: {type: q35, qemu: \"8.1\", cxl: on, cxl-fmw: [{targets: [hb0], size: 4G}]}\n"
+		"topology:\n"
+		"  - qemu_args: |\n"
+		"      -object memory-backend-ram,id=m0,size=256M\n"
+		"      -object memory-backend-ram,id=m1,size=256M\n"
+		"      -object memory-backend-ram,id=l0,size=1M\n"
+		"      -object memory-backend-ram,id=l1,size=1M\n"
+		"  - {driver: pxb-cxl, id: hb0, bus: pcie.0, bus_nr: 12}\n"
+		"  - {driver: cxl-rp, id: rp0, bus: hb0, port: 0, chassis: 1, slot: 1}\n"
+		"  - {driver: cxl-upstream, id: us0, bus: rp0}\n"
+		"  - {driver: cxl-downstream, id: ds0, bus: us0, port: 4, chassis: 2, slot: 1}\n"
+		"  - {driver: cxl-downstream, id: ds1, bus: us0, port: 5, chassis: 2, slot: 2}\n"
+		"  - {driver: cxl-type3, id: mem0, bus: ds0, persistent-memdev: m0, lsa: l0}\n"
+		"  - {driver: cxl-type3, id: mem1, bus: ds1, persistent-memdev: m1, lsa: l1}\n"
+		"host: {cxl: on}\n"
+		"timeline:\n"
+		"  - {at: 1ms, do: cxl.create_region, memdevs: [mem0, mem1], granularity: 1024}\n");
+	struct pcisim_cxl_host *c = pcisim_cxl_host_of(&t->sim);
+	/* port1 the host bridge (passthrough), port2 the switch, endpoints 3 and 4 */
+	assert_int_equal(c->nports, 4);
+	assert_true(c->ports[0].passthrough);
+	assert_ptr_equal(c->ports[1].fn, tb_fn(t, "us0"));
+	assert_int_equal(c->ports[1].id, 2);
+	assert_int_equal(c->ports[1].parent, 0);
+	assert_int_equal(c->ports[1].ndports, 2);
+	assert_int_equal(c->memdevs[1].nchain, 2);
+	/* the switch's decoder: 2 ways, 1 KiB, Port Numbers 4 and 5 */
+	struct pcisim_pcifn *us = tb_fn(t, "us0");
+	assert_int_not_equal(pcisim_mmio_bar_base(us, 0), 0);
+	struct pcisim_mmio_target mt = pcisim_mmio_bar_target(us, 0, PCISIM_CXL_CM_OFFSET + CXL_HDM_DEC(0) + CXL_HDM_TARGET_LO);
+	assert_int_equal(pcisim_mmio_read(&mt, 4), 0x0504);
+	mt = pcisim_mmio_bar_target(us, 0, PCISIM_CXL_CM_OFFSET + CXL_HDM_DEC(0) + CXL_HDM_CTRL);
+	assert_int_equal(pcisim_mmio_read(&mt, 4) & 0x4ff, CXL_HDM_CTRL_COMMITTED | 0x12);
+	struct pcisim_fabric *fab = pcisim_fabric_get(&t->sim);
+	for (uint64_t g = 0; g < 8; g++) {
+		struct pcisim_cxl_route r;
+		assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + g * 1024 + 5, &r), 0);
+		assert_ptr_equal(r.device, tb_fn(t, g % 2 ? "mem1" : "mem0"));
+		assert_ptr_equal(r.switch_up, us);
+		assert_int_equal(r.dpa, (g / 2) * 1024 + 5);
+	}
+	assert_int_equal(tb_count(t, "cxl.decoder", "event", "commit"), 3); /* 2 endpoints, the switch */
+	tb_free(t);
+}
+
 /* --cxl-list: cxl-cli's JSON at the times asked for; a bad time is a usage error. */
 static void cxl_list_option(void **state)
 {
@@ -342,6 +398,7 @@ int main(void)
 		cmocka_unit_test(teardown_order),
 		cmocka_unit_test(poisoned_read),
 		cmocka_unit_test(ras_unmask_and_correctable),
+		cmocka_unit_test(region_below_a_switch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

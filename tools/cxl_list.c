@@ -101,8 +101,11 @@ static json_t *port_json(const struct pcisim_cxl_host *c, const struct pcisim_cx
 	char name[32];
 	json_t *o = json_object();
 	json_object_set_new(o, "port", jname("port", p->id));
-	json_object_set_new(o, "host", json_string(hb_name(p, name, sizeof(name))));
-	json_object_set_new(o, "depth", json_integer(1));
+	if (p->parent >= 0)
+		json_object_set_new(o, "host", json_string(pcisim_fn_bdf_str(p->fn, name, sizeof(name))));
+	else
+		json_object_set_new(o, "host", json_string(hb_name(p, name, sizeof(name))));
+	json_object_set_new(o, "depth", json_integer(p->parent >= 0 ? 2 : 1));
 	json_object_set_new(o, "nr_dports", json_integer(p->ndports));
 	json_t *dp = json_array();
 	for (unsigned j = 0; j < p->ndports; j++) {
@@ -116,15 +119,19 @@ static json_t *port_json(const struct pcisim_cxl_host *c, const struct pcisim_cx
 	json_t *eps = json_array();
 	for (unsigned i = 0; i < c->nmemdevs; i++) {
 		const struct pcisim_cxlh_memdev *m = &c->memdevs[i];
-		if (m->removed || m->detached || m->endpoint < 0 || &c->ports[m->hb_port] != p)
+		if (m->removed || m->detached || m->endpoint < 0 || !m->nchain || &c->ports[m->chain[0]] != p)
 			continue;
 		const struct pcisim_cxlh_port *ep = &c->ports[m->endpoint];
 		json_t *e = json_object();
 		char bdf[32];
 		json_object_set_new(e, "endpoint", jname("endpoint", ep->id));
 		json_object_set_new(e, "host", jname("mem", m->id));
-		json_object_set_new(e, "parent_dport", json_string(m->root_port ? pcisim_fn_bdf_str(m->root_port, bdf, sizeof(bdf)) : ""));
-		json_object_set_new(e, "depth", json_integer(2));
+		const char *pd = "";
+		for (unsigned j = 0; j < p->ndports; j++)
+			if (p->dport_pn[j] == m->chain_pn[0])
+				pd = pcisim_fn_bdf_str(p->dports[j], bdf, sizeof(bdf));
+		json_object_set_new(e, "parent_dport", json_string(pd));
+		json_object_set_new(e, "depth", json_integer((json_int_t)m->nchain + 1));
 		json_object_set_new(e, "memdev", memdev_json(m));
 		char key[48];
 		snprintf(key, sizeof(key), "decoders:endpoint%u", ep->id);
@@ -137,6 +144,16 @@ static json_t *port_json(const struct pcisim_cxl_host *c, const struct pcisim_cx
 		json_object_set_new(o, key, eps);
 	} else {
 		json_decref(eps);
+	}
+	json_t *sw = json_array();
+	for (unsigned i = 0; i < c->nports; i++)
+		if (c->ports[i].parent >= 0 && &c->ports[c->ports[i].parent] == p)
+			json_array_append_new(sw, port_json(c, &c->ports[i]));
+	if (json_array_size(sw)) {
+		snprintf(key, sizeof(key), "ports:port%u", p->id);
+		json_object_set_new(o, key, sw);
+	} else {
+		json_decref(sw);
 	}
 	if (p->passthrough) {
 		/* a passthrough decoder: the software decoder of a single-dport port, no registers */
@@ -199,7 +216,7 @@ json_t *pcisim_cxl_list_json(struct pcisim_sim *sim)
 		json_t *dp = json_array(), *ports = json_array();
 		for (unsigned i = 0; i < c->nports; i++) {
 			const struct pcisim_cxlh_port *p = &c->ports[i];
-			if (p->endpoint)
+			if (p->endpoint || p->parent >= 0)
 				continue;
 			char name[32];
 			json_t *x = json_object();

@@ -78,8 +78,12 @@ static bool dev_write(struct pcisim_cxlh_memdev *m, uint64_t off, uint64_t v, un
 
 uint32_t pcisim_cxlh_comp_read(struct pcisim_cxl_host *c, const struct pcisim_cxlh_port *p, uint64_t off)
 {
-	if (!p->endpoint) /* a host bridge's CHBS: no BAR decodes it */
+	if (!p->endpoint && p->comp_bar < 0) /* a host bridge's CHBS: no BAR decodes it */
 		return p->fn->comp.removed ? 0xffffffffu : (uint32_t)pcisim_cxl_component_read(p->fn, off, 4);
+	if (!p->endpoint) {
+		struct pcisim_mmio_target t = pcisim_mmio_bar_target(p->fn, (unsigned)p->comp_bar, p->comp_off + off);
+		return (uint32_t)pcisim_mmio_read(&t, 4);
+	}
 	struct pcisim_cxlh_memdev *m = &c->memdevs[p->memdev];
 	struct pcisim_mmio_target t = pcisim_mmio_bar_target(m->fn, (unsigned)m->comp_bar, m->comp_off + off);
 	return (uint32_t)pcisim_mmio_read(&t, 4);
@@ -88,11 +92,15 @@ uint32_t pcisim_cxlh_comp_read(struct pcisim_cxl_host *c, const struct pcisim_cx
 bool pcisim_cxlh_comp_write(struct pcisim_cxl_host *c, const struct pcisim_cxlh_port *p, uint64_t off,
 			    uint32_t val)
 {
-	if (!p->endpoint) {
+	if (!p->endpoint && p->comp_bar < 0) {
 		if (p->fn->comp.removed)
 			return false;
 		pcisim_cxl_component_write(p->fn, off, 4, val);
 		return true;
+	}
+	if (!p->endpoint) {
+		struct pcisim_mmio_target t = pcisim_mmio_bar_target(p->fn, (unsigned)p->comp_bar, p->comp_off + off);
+		return pcisim_mmio_write(&t, val, 4);
 	}
 	struct pcisim_cxlh_memdev *m = &c->memdevs[p->memdev];
 	struct pcisim_mmio_target t = pcisim_mmio_bar_target(m->fn, (unsigned)m->comp_bar, m->comp_off + off);
@@ -222,26 +230,32 @@ static uint64_t read_serial(struct pcisim_pcifn *fn)
 	return 0;
 }
 
-/* cxl_find_regblock(): the component and memory device blocks. */
-static bool find_regblocks(struct pcisim_cxlh_memdev *m)
+/* cxl_find_regblock(): block @want's BAR and offset in @fn's Register Locator DVSEC; false: none. */
+static bool find_regblock(struct pcisim_pcifn *fn, unsigned want, int *bar, uint64_t *off)
 {
-	uint16_t dv = find_dvsec(m->fn, PCISIM_CXL_DVSEC_REG_LOCATOR);
+	uint16_t dv = find_dvsec(fn, PCISIM_CXL_DVSEC_REG_LOCATOR);
 	if (!dv)
 		return false;
-	uint32_t h1 = pcisim_host_cfg_read_instant(m->fn, (uint16_t)(dv + PCI_DVSEC_HEADER1), 4, PCISIM_INSTANT_BOOT);
+	uint32_t h1 = pcisim_host_cfg_read_instant(fn, (uint16_t)(dv + PCI_DVSEC_HEADER1), 4, PCISIM_INSTANT_BOOT);
 	unsigned len = (h1 & PCI_DVSEC_HEADER1_LEN) >> 20;
-	m->comp_bar = m->dev_bar = -1;
 	for (unsigned i = CXL_REGLOC_BLOCK1; i + 8 <= len; i += 8) {
-		uint32_t lo = pcisim_host_cfg_read_instant(m->fn, (uint16_t)(dv + i), 4, PCISIM_INSTANT_BOOT);
-		uint32_t hi = pcisim_host_cfg_read_instant(m->fn, (uint16_t)(dv + i + 4), 4, PCISIM_INSTANT_BOOT);
-		unsigned id = (lo & CXL_REGLOC_BLOCK_ID) >> 8;
-		uint64_t off = (lo & CXL_REGLOC_ADDR_LO) | (uint64_t)hi << 32;
-		if (id == CXL_REGLOC_COMPONENT)
-			m->comp_bar = (int)(lo & CXL_REGLOC_BIR), m->comp_off = off;
-		else if (id == CXL_REGLOC_MEMDEV)
-			m->dev_bar = (int)(lo & CXL_REGLOC_BIR), m->dev_off = off;
+		uint32_t lo = pcisim_host_cfg_read_instant(fn, (uint16_t)(dv + i), 4, PCISIM_INSTANT_BOOT);
+		uint32_t hi = pcisim_host_cfg_read_instant(fn, (uint16_t)(dv + i + 4), 4, PCISIM_INSTANT_BOOT);
+		if (((lo & CXL_REGLOC_BLOCK_ID) >> 8) == want) {
+			*bar = (int)(lo & CXL_REGLOC_BIR);
+			*off = (lo & CXL_REGLOC_ADDR_LO) | (uint64_t)hi << 32;
+			return true;
+		}
 	}
-	return m->comp_bar >= 0 && m->dev_bar >= 0;
+	return false;
+}
+
+/* The component and memory device blocks of a memdev. */
+static bool find_regblocks(struct pcisim_cxlh_memdev *m)
+{
+	m->comp_bar = m->dev_bar = -1;
+	return find_regblock(m->fn, CXL_REGLOC_COMPONENT, &m->comp_bar, &m->comp_off) &&
+	       find_regblock(m->fn, CXL_REGLOC_MEMDEV, &m->dev_bar, &m->dev_off);
 }
 
 /* cxl_probe_device_regs(): the mailbox and memory device status from the capability array. */
@@ -316,6 +330,8 @@ static int add_hb_port(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	p->id = free_port_id(c);
 	p->fn = fn;
 	p->memdev = -1;
+	p->parent = -1;
+	p->comp_bar = -1;
 	for (uint16_t i = 0; fn->secondary && i < fn->secondary->nfns && p->ndports < 8; i++) {
 		struct pcisim_pcifn *rp = fn->secondary->fns[i];
 		if (rp->comp.removed || !pcisim_is_port(rp) || !pcisim_host_visible(c->h, rp))
@@ -334,6 +350,55 @@ static int add_hb_port(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 		      PCISIM_FU("dports", p->ndports), PCISIM_FU("decoders", p->ndecoders),
 		      PCISIM_FB("passthrough", p->passthrough));
 	return (int)c->nports++;
+}
+
+/*
+ * cxl_port for a switch (drivers/cxl/port.c cxl_switch_port_probe): a port for the
+ * upstream port @usp below host bridge port @hb, its dports the downstream ports
+ * below it, its component block (BAR assigned first) and decoders.
+ */
+static int add_switch_port(struct pcisim_cxl_host *c, struct pcisim_pcifn *usp, int hb)
+{
+	for (unsigned i = 0; i < c->nports; i++)
+		if (c->ports[i].fn == usp && !c->ports[i].endpoint)
+			return (int)i;
+	if (c->nports == PCISIM_CXLH_MAX_PORTS)
+		return -1;
+	struct pcisim_cxlh_port *p = &c->ports[c->nports];
+	memset(p, 0, sizeof(*p));
+	p->fn = usp;
+	p->memdev = -1;
+	p->parent = hb;
+	p->comp_bar = -1;
+	assign_bars(c, usp);
+	if (!find_regblock(usp, CXL_REGLOC_COMPONENT, &p->comp_bar, &p->comp_off)) {
+		pcisim_log(usp->comp.sim, &usp->comp, "linux", "cxl_port: %s: no component registers", usp->comp.name);
+		return -1;
+	}
+	p->id = free_port_id(c);
+	for (uint16_t i = 0; usp->secondary && i < usp->secondary->nfns && p->ndports < 8; i++) {
+		struct pcisim_pcifn *ds = usp->secondary->fns[i];
+		if (ds->comp.removed || !pcisim_is_port(ds) || !pcisim_host_visible(c->h, ds))
+			continue;
+		uint16_t exp = pcisim_to_port(ds)->exp;
+		uint32_t lnkcap = pcisim_host_cfg_read_instant(ds, (uint16_t)(exp + PCI_EXP_LNKCAP), 4, PCISIM_INSTANT_BOOT);
+		p->dport_pn[p->ndports] = (uint8_t)(lnkcap >> 24);
+		p->dports[p->ndports++] = ds;
+	}
+	p->passthrough = p->ndports == 1;
+	enumerate_decoders(c, p);
+	char bdf[32];
+	pcisim_fn_bdf_str(usp, bdf, sizeof(bdf));
+	PCISIM_RECORD(usp->comp.sim, &usp->comp, "cxl.port", PCISIM_FU("port", p->id), PCISIM_FS("host", bdf),
+		      PCISIM_FU("dports", p->ndports), PCISIM_FU("decoders", p->ndecoders),
+		      PCISIM_FB("passthrough", p->passthrough));
+	return (int)c->nports++;
+}
+
+static uint8_t port_number(struct pcisim_pcifn *port)
+{
+	uint16_t exp = pcisim_to_port(port)->exp;
+	return (uint8_t)(pcisim_host_cfg_read_instant(port, (uint16_t)(exp + PCI_EXP_LNKCAP), 4, PCISIM_INSTANT_BOOT) >> 24);
 }
 
 /* cxl_pci_probe() and cxl_mem_probe() for @fn. */
@@ -388,10 +453,31 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 			break;
 	}
 	/* cxl_mem: the endpoint below its root port's host bridge port */
-	m->root_port = fn->bus ? fn->bus->bridge : NULL;
+	/* directly below a root port, or below a switch's downstream port */
+	struct pcisim_pcifn *dport = fn->bus ? fn->bus->bridge : NULL, *usp = NULL;
+	m->root_port = dport;
+	if (dport && dport->drv->kind == PCISIM_FN_DOWNSTREAM_PORT && dport->bus && dport->bus->bridge &&
+	    dport->bus->bridge->drv->kind == PCISIM_FN_UPSTREAM_PORT) {
+		usp = dport->bus->bridge;
+		m->root_port = usp->bus ? usp->bus->bridge : NULL;
+	}
 	for (unsigned i = 0; m->root_port && i < c->nports; i++)
-		if (!c->ports[i].endpoint && c->ports[i].fn->secondary == m->root_port->bus)
+		if (!c->ports[i].endpoint && c->ports[i].parent < 0 && c->ports[i].comp_bar < 0 &&
+		    c->ports[i].fn->secondary == m->root_port->bus)
 			m->hb_port = (int)i, m->host_bridge = c->ports[i].fn;
+	if (m->hb_port >= 0 && usp) {
+		int sw = add_switch_port(c, usp, m->hb_port);
+		if (sw < 0)
+			m->hb_port = -1;
+		else {
+			m->chain[m->nchain] = sw;
+			m->chain_pn[m->nchain++] = port_number(dport);
+		}
+	}
+	if (m->hb_port >= 0) {
+		m->chain[m->nchain] = m->hb_port;
+		m->chain_pn[m->nchain++] = port_number(m->root_port);
+	}
 	PCISIM_RECORD(sim, &fn->comp, "cxl.memdev", PCISIM_FU("memdev", m->id), PCISIM_FS("bdf", m->bdf),
 		      PCISIM_FX("ram_size", m->ram), PCISIM_FX("pmem_size", m->pmem), PCISIM_FS("firmware", m->fw));
 	c->nmemdevs++;
@@ -403,6 +489,7 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	memset(ep, 0, sizeof(*ep));
 	ep->id = free_port_id(c);
 	ep->endpoint = true;
+	ep->parent = -1;
 	ep->fn = fn;
 	ep->memdev = (int)(m - c->memdevs);
 	m->endpoint = (int)c->nports++;

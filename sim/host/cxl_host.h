@@ -48,13 +48,16 @@ struct pcisim_cxlh_decoder {
 	bool committed;       /* Linux read Committed back */
 };
 
-/* A port (struct cxl_port): "port1" for a host bridge, "endpoint3" for a memdev. */
+/* A port (struct cxl_port): "port1" for a host bridge or a switch, "endpoint3" for a memdev. */
 struct pcisim_cxlh_port {
 	unsigned id;                 /* portN / endpointN */
 	bool endpoint;
-	struct pcisim_pcifn *fn;     /* pxb-cxl, or the memdev's function */
+	struct pcisim_pcifn *fn;     /* pxb-cxl, a switch's upstream port, or the memdev's function */
+	int parent;                  /* switches: the host bridge port's index; -1 otherwise */
+	int comp_bar;                /* switches: the component block's BAR (-1: a host bridge's CHBS) */
+	uint64_t comp_off;
 	int memdev;                  /* endpoints: index into memdevs */
-	struct pcisim_pcifn *dports[8]; /* host bridges: the CXL root ports below */
+	struct pcisim_pcifn *dports[8]; /* the CXL root ports (or a switch's downstream ports) below */
 	uint8_t dport_pn[8];         /* their Port Numbers (Link Capabilities) */
 	unsigned ndports;
 	bool passthrough;            /* one dport: Linux's passthrough decoder, nothing programmed */
@@ -80,6 +83,11 @@ struct pcisim_cxlh_memdev {
 	uint64_t serial;             /* Device Serial Number capability */
 	struct pcisim_pcifn *root_port, *host_bridge;
 	int hb_port;                 /* index into ports of its host bridge port */
+	/* the ports above, bottom up (a switch's upstream port, then the host bridge): indices
+	 * into ports, and the Port Number of the dport each reaches the memdev through */
+	int chain[2];
+	uint8_t chain_pn[2];
+	unsigned nchain;
 	int endpoint;                /* index into ports of its endpoint */
 	uint64_t dpa_used;           /* pmem allocated to regions, from the pmem partition's start */
 };
@@ -109,7 +117,7 @@ struct pcisim_cxlh_region {
 	unsigned ways, granularity;
 	int memdevs[PCISIM_CXLH_MAX_WAYS]; /* in interleave position order */
 	int ep_decoder[PCISIM_CXLH_MAX_WAYS]; /* each endpoint's decoder index */
-	int hb_decoder[PCISIM_CXLH_MAX_PORTS]; /* per host bridge port: its decoder, -1 none */
+	int port_decoder[PCISIM_CXLH_MAX_PORTS]; /* per switch or host bridge port: its decoder, -1 none */
 	unsigned memory_blocks;      /* online 128 MiB memory blocks */
 };
 

@@ -117,10 +117,12 @@ static void region_decode_reset(struct pcisim_cxl_host *c, struct pcisim_cxlh_re
 		    c->ports[m->endpoint].dec[r->ep_decoder[k]].in_use)
 			reset_decoder(c, &c->ports[m->endpoint], (unsigned)r->ep_decoder[k]);
 		r->ep_decoder[k] = -1;
-		int hp = m->hb_port;
-		if (hp >= 0 && r->hb_decoder[hp] >= 0) {
-			reset_decoder(c, &c->ports[hp], (unsigned)r->hb_decoder[hp]);
-			r->hb_decoder[hp] = -1;
+		for (unsigned l = 0; l < m->nchain; l++) {
+			int pi = m->chain[l];
+			if (r->port_decoder[pi] >= 0) {
+				reset_decoder(c, &c->ports[pi], (unsigned)r->port_decoder[pi]);
+				r->port_decoder[pi] = -1;
+			}
 		}
 	}
 }
@@ -186,7 +188,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 	r->root = (int)w;
 	r->ways = (unsigned)mn->n;
 	for (unsigned i = 0; i < PCISIM_CXLH_MAX_PORTS; i++)
-		r->hb_decoder[i] = -1;
+		r->port_decoder[i] = -1;
 	const struct pcisim_pval *g = pcisim_step_param(s, "granularity");
 	r->granularity = g && g->set ? (unsigned)g->u : root->granularity;
 	uint64_t per = UINT64_MAX;
@@ -229,19 +231,26 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 			   (unsigned long long)r->size);
 		return -1;
 	}
-	/* the decoders: every endpoint's, every host bridge port's (once) */
+	/* the decoders: every endpoint's, every switch and host bridge port's (once) */
 	for (unsigned k = 0; k < r->ways; k++) {
 		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
 		struct pcisim_cxlh_port *ep = &c->ports[m->endpoint];
 		int di = free_decoder(ep);
-		struct pcisim_cxlh_port *hp = &c->ports[m->hb_port];
-		if (di < 0 || (!hp->passthrough && r->hb_decoder[m->hb_port] < 0 && free_decoder(hp) < 0)) {
+		bool short_of = di < 0;
+		for (unsigned l = 0; l < m->nchain; l++) {
+			struct pcisim_cxlh_port *pp = &c->ports[m->chain[l]];
+			short_of |= !pp->passthrough && r->port_decoder[m->chain[l]] < 0 && free_decoder(pp) < 0;
+		}
+		if (short_of) {
 			pcisim_log(sim, who, "cxl", "cxl create-region: no free decoder for mem%u", m->id);
-			for (unsigned j = 0; j < k; j++) /* give back what this attempt took */
-				c->ports[c->memdevs[r->memdevs[j]].endpoint].dec[r->ep_decoder[j]].in_use = false;
+			for (unsigned j = 0; j < k; j++) { /* give back what this attempt took */
+				struct pcisim_cxlh_memdev *mj = &c->memdevs[r->memdevs[j]];
+				c->ports[mj->endpoint].dec[r->ep_decoder[j]].in_use = false;
+				mj->dpa_used -= r->size / r->ways;
+			}
 			for (unsigned i = 0; i < c->nports; i++)
-				if (r->hb_decoder[i] >= 0)
-					c->ports[i].dec[r->hb_decoder[i]].in_use = false;
+				if (r->port_decoder[i] >= 0)
+					c->ports[i].dec[r->port_decoder[i]].in_use = false;
 			return -1;
 		}
 		r->ep_decoder[k] = di;
@@ -256,34 +265,58 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		d->dpa_size = r->size / r->ways;
 		d->dpa_base = m->ram + m->dpa_used - before; /* the skip; dpa_used moves on below */
 		m->dpa_used += d->dpa_size;
-		if (!hp->passthrough) {
-			int hi = r->hb_decoder[m->hb_port];
+		/* each port above: the dport toward this memdev at the port's next position, once */
+		for (unsigned l = 0; l < m->nchain; l++) {
+			int pi = m->chain[l];
+			struct pcisim_cxlh_port *pp = &c->ports[pi];
+			if (pp->passthrough)
+				continue;
+			int hi = r->port_decoder[pi];
 			if (hi < 0) {
-				hi = free_decoder(hp);
-				r->hb_decoder[m->hb_port] = hi;
-				struct pcisim_cxlh_decoder *hd = &hp->dec[hi];
+				hi = free_decoder(pp);
+				r->port_decoder[pi] = hi;
+				struct pcisim_cxlh_decoder *hd = &pp->dec[hi];
 				hd->in_use = true;
 				hd->region = (int)r->id;
 				hd->base = r->base, hd->size = r->size, hd->ways = 0;
-				hd->granularity = r->granularity * root->ways;
 			}
-			struct pcisim_cxlh_decoder *hd = &hp->dec[hi];
-			/* the root port's Port Number at this host bridge's next position */
-			for (unsigned i = 0; i < hp->ndports; i++)
-				if (hp->dports[i] == m->fn->bus->bridge && hd->ways < 8)
-					hd->targets[hd->ways++] = hp->dport_pn[i];
+			struct pcisim_cxlh_decoder *hd = &pp->dec[hi];
+			bool listed = false;
+			for (unsigned t = 0; t < hd->ways; t++)
+				listed |= hd->targets[t] == m->chain_pn[l];
+			if (!listed && hd->ways < 8)
+				hd->targets[hd->ways++] = m->chain_pn[l];
 		}
 	}
-	/* commit bottom-up: each endpoint, then its host bridge once */
+	/*
+	 * Granularity (cxl_port_setup_targets): a host bridge's is the region's times the
+	 * root's ways (the root's own is the window's, which the region's stands for); a
+	 * switch's is its host bridge's times the host bridge's ways.
+	 */
+	for (unsigned i = 0; i < c->nports; i++) {
+		int hi = r->port_decoder[i];
+		if (hi < 0)
+			continue;
+		struct pcisim_cxlh_port *pp = &c->ports[i];
+		unsigned gran = r->granularity * root->ways;
+		if (pp->parent >= 0) {
+			int phi = r->port_decoder[pp->parent];
+			gran *= phi >= 0 ? c->ports[pp->parent].dec[phi].ways : 1;
+		}
+		pp->dec[hi].granularity = gran;
+	}
+	/* commit bottom-up: each endpoint, then the ports above it, each once */
 	bool ok = true;
-	bool hb_done[PCISIM_CXLH_MAX_PORTS] = {false};
+	bool done[PCISIM_CXLH_MAX_PORTS] = {false};
 	for (unsigned k = 0; k < r->ways; k++) {
 		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
 		ok &= commit_decoder(c, &c->ports[m->endpoint], (unsigned)r->ep_decoder[k]);
-		int hp = m->hb_port;
-		if (r->hb_decoder[hp] >= 0 && !hb_done[hp]) {
-			hb_done[hp] = true;
-			ok &= commit_decoder(c, &c->ports[hp], (unsigned)r->hb_decoder[hp]);
+		for (unsigned l = 0; l < m->nchain; l++) {
+			int pi = m->chain[l];
+			if (r->port_decoder[pi] >= 0 && !done[pi]) {
+				done[pi] = true;
+				ok &= commit_decoder(c, &c->ports[pi], (unsigned)r->port_decoder[pi]);
+			}
 		}
 	}
 	c->nregions++;
