@@ -2,8 +2,9 @@
  * Linux's CXL drivers as a guest sees them (host: {cxl: on}, sim/host/cxl_host.c,
  * cxl_region.c): memdev probe through BARs the host assigns, the Register Locator
  * DVSEC and the mailbox; ports and decoders; regions whose committed decoders send
- * each HPA to the right device and DPA; teardown on removal in its order; the host
- * key's checks.
+ * each HPA to the right device and DPA (directly below root ports and below a
+ * switch); teardown on removal in its order; reads failing after a loss and a
+ * poisoned read; cxl_pci's RAS handling; --cxl-list; the host key's checks.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -18,8 +18,13 @@
  *    the doorbell protocol of __cxl_pci_mbox_send_cmd: Doorbell clear, payload,
  *    Command, Doorbell set, poll Doorbell clear (up to 2 s), Status, Command's length,
  *    payload out.
+ *  - cxl_port on a switch: a memdev below a cxl-downstream makes the cxl-upstream
+ *    above it a port below the host bridge's (its BAR assigned, its component block
+ *    from its Register Locator DVSEC, its dports the downstream ports).
  *  - cxl_mem (drivers/cxl/mem.c): the memdev's endpoint port "endpointN" under its
- *    host bridge's port, its decoders from the device's component block.
+ *    switch's or host bridge's port, its decoders from the device's component block.
+ *  - error handling: cxl_ras.c; a memdev plugged after boot is probed when Linux
+ *    enumerates it (pcisim_cxl_host_fn_added).
  *
  * The firmware has not assigned BARs in pcisim (the fabric leaves them 0), so the
  * model assigns the memdev's memory BARs first, as pci_assign_unassigned_resources

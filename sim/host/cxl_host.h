@@ -6,7 +6,8 @@
  * cxl_mem and cxl_port (an endpoint port per memdev, the HDM decoders of every port)
  * and cxl_region (regions over a root decoder: decoders programmed and committed,
  * the memory onlined; teardown in reverse). sim/host/cxl_host.c probes,
- * sim/host/cxl_region.c makes and tears down regions.
+ * sim/host/cxl_region.c makes and tears down regions, sim/host/cxl_io.c reads them,
+ * sim/host/cxl_ras.c is cxl_pci's error handling.
  *
  * The model reaches the hardware only as the guest does: config accesses through
  * sim/host/cfg.h, register accesses through the BARs it assigned (sim/pcie/mmio.h),
