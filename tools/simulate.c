@@ -14,6 +14,7 @@
 #include "sim/core/trace.h"
 #include "replay/runner.h"
 #include "sim/pcie/fabric.h"
+#include "tools/cxl_list.h"
 #include "tools/lspci.h"
 #include "tools/cli.h"
 #include "tools/limits.h"
@@ -36,6 +37,7 @@ enum {
 	OPT_LSPCI_VVV,
 	OPT_RECORD,
 	OPT_LSPCI_X,
+	OPT_CXL_LIST,
 };
 
 static const struct pcisim_option options[] = {
@@ -60,6 +62,10 @@ static const struct pcisim_option options[] = {
 	 "after the run, print function ID's config space as 'lspci -xxxx' does (real 'lspci -F "
 	 "FILE' reads it back); may be repeated",
 	 0, "a function: a QEMU id or an address like 00:12.0"},
+	{OPT_CXL_LIST, "--cxl-list", NULL, PCISIM_OPTARG_TEXT, "TIME",
+	 "print what 'cxl list -vvv' shows at simulated TIME (a duration, or 'end': after the run), "
+	 "with host: {cxl: on}; may be repeated",
+	 0, "a duration such as 4ms, or end"},
 	{OPT_RECORD, "--record", NULL, PCISIM_OPTARG_FILE, "FILE",
 	 "record the run for 'pcisim replay' (every event, record and choice): JSON Lines if FILE "
 	 "ends in .jsonl, else binary",
@@ -87,6 +93,8 @@ struct sim_opts {
 	size_t nsets;
 	const char *lspci_x[16];
 	unsigned nlspci_x;
+	pcisim_time cxl_list[8]; /* --cxl-list times, in the order given; PCISIM_TIME_MAX: end */
+	unsigned ncxl_list;
 	struct pcisim_limits limits;
 };
 
@@ -128,6 +136,19 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			else
 				o->lspci_x[o->nlspci_x++] = p.val;
 			break;
+		case OPT_CXL_LIST: {
+			pcisim_time t = PCISIM_TIME_MAX;
+			const char *why = NULL;
+			if (o->ncxl_list == 8)
+				rc = pcisim_usage_error("simulate", "option '--cxl-list': at most 8 times");
+			else if (strcmp(p.val, "end") && pcisim_time_parse(p.val, &t, &why))
+				rc = pcisim_usage_error("simulate",
+							"option '--cxl-list': '%s': %s, or 'end'", p.val,
+							why ? why : "expected a duration");
+			else
+				o->cxl_list[o->ncxl_list++] = t;
+			break;
+		}
 		default:
 			pcisim_views_take(id, p.val, &o->views);
 			break;
@@ -197,6 +218,22 @@ static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *o
 	return 0;
 }
 
+/* --cxl-list: `cxl list -vvv` now, printed, or kept in @lists for the JSON summary. */
+static void cxl_list_at(struct pcisim_sim *sim, json_t *lists, bool json)
+{
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "at_ps", json_integer((json_int_t)sim->now));
+		json_object_set_new(o, "list", pcisim_cxl_list_json(sim));
+		json_array_append_new(lists, o);
+		return;
+	}
+	char t[40];
+	pcisim_time_format_fixed(sim->now, t, sizeof(t));
+	printf("cxl list -vvv at %s s:\n", t);
+	pcisim_cxl_list(sim, stdout);
+}
+
 static uint64_t recorder_bytes(void *rec)
 {
 	return pcisim_recorder_bytes(rec);
@@ -208,6 +245,7 @@ static int simulate_main(int argc, char **argv)
 	if (parse_args(argc, argv, &o))
 		return PCISIM_EXIT_USAGE;
 
+	json_t *cxl_lists = NULL; /* --cxl-list with --json: the listings for the summary */
 	struct pcisim_diag diag;
 	pcisim_diag_init(&diag, stderr);
 	struct pcisim_scenario sc;
@@ -271,6 +309,22 @@ static int simulate_main(int argc, char **argv)
 	if (o.profile)
 		ProfilerStart(o.profile);
 #endif
+	/* --cxl-list: the run stops at each time asked for (in time order), is listed, goes on */
+	if (o.ncxl_list)
+		cxl_lists = json_array();
+	for (pcisim_time from = 0;;) {
+		pcisim_time next = PCISIM_TIME_MAX;
+		for (unsigned i = 0; i < o.ncxl_list; i++)
+			if (o.cxl_list[i] >= from && o.cxl_list[i] < next && o.cxl_list[i] <= until)
+				next = o.cxl_list[i];
+		if (next == PCISIM_TIME_MAX)
+			break;
+		pcisim_run(&sim, next);
+		if (sim.stopping)
+			break;
+		cxl_list_at(&sim, cxl_lists, o.json);
+		from = next + 1;
+	}
 	pcisim_run(&sim, until);
 #ifdef PCISIM_PROFILE
 	if (o.profile)
@@ -298,6 +352,12 @@ static int simulate_main(int argc, char **argv)
 		if (o.json && ls)
 			fclose(ls);
 	}
+
+	for (unsigned i = 0; i < o.ncxl_list; i++)
+		if (o.cxl_list[i] == PCISIM_TIME_MAX || o.cxl_list[i] > until) {
+			cxl_list_at(&sim, cxl_lists, o.json);
+			break;
+		}
 
 	FILE *rep = o.json ? NULL : stdout;
 	unsigned failed = pcisim_scenario_check(&sim, &sc, o.quiet ? (o.json ? NULL : stdout) : rep,
@@ -341,6 +401,8 @@ static int simulate_main(int argc, char **argv)
 		json_object_set_new(j, "hash", json_string(h));
 		if (lspci_text)
 			json_object_set_new(j, "lspci", json_string(lspci_text));
+		if (cxl_lists)
+			json_object_set(j, "cxl_list", cxl_lists);
 		json_object_set_new(j, "hotplug", json_string(hp));
 		char *txt = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", txt);
@@ -367,6 +429,7 @@ static int simulate_main(int argc, char **argv)
 		status = PCISIM_EXIT_USAGE;
 	free(lspci_text);
 out:
+	json_decref(cxl_lists);
 	pcisim_sim_free(&sim);
 	pcisim_scenario_free(&sc);
 	if (trace_file)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim/host/cfg.h"
+#include "sim/host/cxl_host.h"
 #include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/caps.h"
 #include "sim/pcie/regs/aer.h"
@@ -105,8 +106,16 @@ static enum pcisim_ers vote(struct pcisim_aer_recovery *r, struct pcisim_pcifn *
 	struct pcisim_host_drv c = pcisim_aer_driver(h, dev);
 	bool has_driver = pcisim_host_linux_driver(dev) != NULL || c.id != NULL;
 	enum pcisim_ers v = PCISIM_ERS_ABSENT;
+	/* cxl_pci's handlers (cxl_ras.c), for a memdev the CXL drivers probed and no drivers: entry */
+	if (h->cfg.cxl && !c.id && !c.vfio && cb != PCISIM_AER_CB_DETECTED) {
+		enum pcisim_ers cv = pcisim_cxl_host_aer_cb(h, dev, cb, r->m.frozen, r->comp);
+		if (cv && cb == PCISIM_AER_CB_RESUME)
+			pcisim_host_set_io_state(h, dev, PCISIM_IO_NORMAL);
+		if (cv)
+			return cv;
+	}
 	switch (cb) {
-	case PCISIM_AER_CB_DETECTED:
+	case PCISIM_AER_CB_DETECTED: {
 		if (c.vfio) {
 			/* vfio_pci_core_aer_err_detected(): signal the user (QEMU), vote
 			 * CAN_RECOVER; the guest's own driver recovers the device */
@@ -114,8 +123,13 @@ static enum pcisim_ers vote(struct pcisim_aer_recovery *r, struct pcisim_pcifn *
 			return PCISIM_ERS_CAN_RECOVER;
 		}
 		/* report_error_detected() */
-		if (!pcisim_host_set_io_state(h, dev, r->m.frozen ? PCISIM_IO_FROZEN : PCISIM_IO_NORMAL) ||
-		    !has_driver || !c.error_detected) {
+		bool io_ok = pcisim_host_set_io_state(h, dev, r->m.frozen ? PCISIM_IO_FROZEN : PCISIM_IO_NORMAL);
+		if (io_ok && has_driver && h->cfg.cxl && !c.id) {
+			enum pcisim_ers cv = pcisim_cxl_host_aer_cb(h, dev, cb, r->m.frozen, r->comp);
+			if (cv)
+				return cv;
+		}
+		if (!io_ok || !has_driver || !c.error_detected) {
 			if (dev->drv->bridge) {
 				v = PCISIM_ERS_NONE;
 			} else {
@@ -128,6 +142,7 @@ static enum pcisim_ers vote(struct pcisim_aer_recovery *r, struct pcisim_pcifn *
 		if (is_pcieport(dev) && r->m.frozen && v == PCISIM_ERS_CAN_RECOVER && !c.id)
 			v = PCISIM_ERS_NEED_RESET;
 		break;
+	}
 	case PCISIM_AER_CB_MMIO:
 		v = c.vfio ? PCISIM_ERS_ABSENT : c.mmio_enabled;
 		break;

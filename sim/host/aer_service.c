@@ -13,6 +13,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/host/cfg.h"
+#include "sim/host/cxl_host.h"
 #include "sim/host/pciehp.h"
 #include "sim/host/vfio_passthrough.h"
 #include "sim/pcie/aer.h"
@@ -344,7 +345,10 @@ static int one_error(struct pcisim_aer_port *s)
 				uint32_t st = aer ? rd(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), 4) : 0;
 				if (aer)
 					wr(dev, (uint16_t)(aer + PCI_ERR_COR_STATUS), st, 4);
-				if (pcisim_aer_driver(s->h, dev).cor_error_detected)
+				/* cxl_pci's cor_error_detected reads and clears the RAS status (cxl_ras.c) */
+				bool cxl_cor = s->h->cfg.cxl && !pcisim_aer_driver(s->h, dev).id &&
+					       pcisim_cxl_host_cor_error(s->h, dev, &s->comp);
+				if (cxl_cor || pcisim_aer_driver(s->h, dev).cor_error_detected)
 					PCISIM_RECORD(s->comp.sim, &dev->comp, "aer.callback",
 						      PCISIM_FS("callback", "cor_error_detected"),
 						      PCISIM_FS("vote", "-"), PCISIM_FS("status", "-"));

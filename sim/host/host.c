@@ -14,6 +14,7 @@
 #include "sim/core/trace.h"
 #include "sim/host/acpiphp.h"
 #include "sim/host/cfg.h"
+#include "sim/host/cxl_host.h"
 #include "sim/pcie/regs/msi.h"
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
@@ -189,6 +190,9 @@ static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *w
 	PCISIM_RECORD(fn->comp.sim, &fn->comp, "linux.device",
 		      PCISIM_FS("event", "added"), PCISIM_FS("bdf", bdf),
 		      PCISIM_FS("driver", drv ? drv : "-"), PCISIM_FS("why", why));
+	/* cxl_pci after a hot-add (at boot the CXL drivers probe after the scan) */
+	if (h->cfg.cxl && h->booted)
+		pcisim_cxl_host_fn_added(h, fn);
 }
 
 void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, const char *why)
@@ -220,6 +224,9 @@ void pcisim_host_scan_bus(struct pcisim_host *h, struct pcisim_pcibus *bus, cons
 /* Linux forgets @fn: its driver (and, for a port, pcieport's services) unbinds. */
 static void forget_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
 {
+	/* cxl_pci's remove: the memdev's regions torn down first (cxl_host.h) */
+	if (h->cfg.cxl)
+		pcisim_cxl_host_fn_removed(h, fn, !strcmp(why, "surprise removal"));
 	*visible_slot(h, fn) = false;
 	if (pcisim_is_port(fn))
 		services_remove(h, pcisim_to_port(fn));
@@ -391,6 +398,9 @@ static void boot(struct pcisim_sim *sim, struct pcisim_event *ev)
 			services_probe(h, pcisim_to_port(fab->fns[i]), PCISIM_PORTSVC_AFTER_INIT);
 	/* ACPI: the GPEs set up, acpiphp on the slots the firmware describes. */
 	pcisim_acpiphp_boot(h);
+	/* cxl_acpi, then cxl_pci and cxl_mem over the memdevs found above */
+	if (h->cfg.cxl)
+		pcisim_cxl_host_boot(h);
 }
 PCISIM_EVKIND(boot_kind, "host.boot", boot);
 

@@ -6,6 +6,7 @@
  *   host: {os: linux, pciehp: on, acpi_pcihp: off, acpiphp: on, boot: 0s,
  *          aer: on, dpc: on, aer_reset_on_need_reset: off,
  *          vfio_remedy: none, vfio_notify: 1ms, eeh_max_freezes: 5,
+ *          cxl: off,
  *          drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on,
  *                           callback_time: 5ms, reads_device: on, cor_error_detected: off,
  *                           vfio: off, guest: {...}}}}
@@ -73,6 +74,7 @@ struct pcisim_host_config {
 	pcisim_time boot;        /* when Linux boots: enumeration, pcieport, the services */
 	bool aer;                /* the AER service (default off) */
 	bool dpc;                /* the DPC service (needs aer) */
+	bool cxl;                /* Linux's CXL drivers (cxl_acpi, cxl_pci, cxl_mem, cxl_port, cxl_region; default off) */
 	bool reset_on_need_reset; /* Linux commit d0a2dee7d4 (2025) */
 	enum pcisim_vfio_remedy vfio_remedy;
 	pcisim_time vfio_notify; /* eventfd -> QEMU -> the guest's virtual AER interrupt */

@@ -14,7 +14,9 @@
 static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "acpiphp", "boot",
 					   /* error handling: AER, DPC, the drivers, vfio */
 					   "aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
-					   "vfio_notify", "dpc", "eeh_max_freezes", NULL};
+					   "vfio_notify", "dpc", "eeh_max_freezes",
+					   /* Linux's CXL drivers */
+					   "cxl", NULL};
 
 static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", "vm_stop",
 					    "flr_translation", "nonfatal_only", NULL};
@@ -198,6 +200,12 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		return rc;
 	if ((n = pcisim_ymap_get(node, "boot")) && (rc = pcisim_yget_time(n, "'boot'", &cfg.boot, d)))
 		return rc;
+	if ((n = pcisim_ymap_get(node, "cxl"))) {
+		if ((rc = pcisim_yget_bool(n, "'cxl'", &cfg.cxl, d)))
+			return rc;
+		if (cfg.cxl && !pcisim_fabric_get(sim)->machine.cxl)
+			return pcisim_diag_error(d, n->loc, "'cxl: on' needs a machine with CXL: set 'cxl: on' in the machine: section");
+	}
 	/* The host exists (its name is checked) before the error-handling keys are read. */
 	struct pcisim_host *h = pcisim_host_create(sim, &cfg, node->loc, d);
 	if (!h)

@@ -5,6 +5,7 @@
  */
 #include "sim/host/acpiphp.h"
 #include "sim/host/actions.h"
+#include "sim/host/cxl_host.h"
 #include "sim/host/aer_recovery.h"
 #include "sim/host/aer_service.h"
 #include "sim/host/dpc_service.h"
@@ -32,6 +33,10 @@ void pcisim_host_register(void)
 	pcisim_record_kinds_add(pcisim_vfio_kinds);
 	pcisim_record_kinds_add(pcisim_raw_kinds);
 	pcisim_record_kinds_add(pcisim_host_eeh_kinds);
+	pcisim_actions_add(pcisim_cxl_host_actions);
+	pcisim_record_kinds_add(pcisim_cxl_host_kinds);
+	pcisim_actions_add(pcisim_cxl_io_actions);
+	pcisim_record_kinds_add(pcisim_cxl_io_kinds);
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they
