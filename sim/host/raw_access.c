@@ -121,7 +121,7 @@ static void finish(struct guest_cpu *c, const struct pcisim_raw_op *op, struct p
 		f[n++] = PCISIM_FS("via", op->via);
 	pcisim_record(c->sim, comp, kind_of(op), f, n);
 	if (!ok && op->step) {
-		char exp[96], obs[96], what[160];
+		char exp[96], obs[96], what[96 + 64 + 8];
 		int w = 2 * (int)op->len;
 		if (op->expect_mask != ones(op->len))
 			snprintf(exp, sizeof(exp), "0x%0*llx in the bits of 0x%0*llx", w,
