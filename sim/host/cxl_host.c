@@ -165,9 +165,11 @@ static int mbox_send(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, ui
 	/* "Mailbox re-busy": Doorbell must be clear before anything is written */
 	if (dev_read(m, mb + (CXL_MBOX_CTRL - CXL_MBOX_OFFSET), 4) & CXL_MBOX_CTRL_DOORBELL)
 		goto done;
+	/* the payload registers are little-endian bytes: pack and unpack them as such */
 	for (unsigned i = 0; i < in_len; i += 4) {
 		uint32_t w = 0;
-		memcpy(&w, in + i, in_len - i < 4 ? in_len - i : 4);
+		for (unsigned b = 0; b < 4 && i + b < in_len; b++)
+			w |= (uint32_t)in[i + b] << (8 * b);
 		dev_write(m, mb + (CXL_MBOX_PAYLOAD - CXL_MBOX_OFFSET) + i, w, 4);
 	}
 	dev_write(m, mb + (CXL_MBOX_CMD - CXL_MBOX_OFFSET), (uint64_t)opcode | (uint64_t)in_len << 16, 8);
@@ -183,7 +185,8 @@ static int mbox_send(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, ui
 		n = out_max;
 	for (unsigned i = 0; i < n; i += 4) {
 		uint32_t w = (uint32_t)dev_read(m, mb + (CXL_MBOX_PAYLOAD - CXL_MBOX_OFFSET) + i, 4);
-		memcpy(out + i, &w, n - i < 4 ? n - i : 4);
+		for (unsigned b = 0; b < 4 && i + b < n; b++)
+			out[i + b] = (uint8_t)(w >> (8 * b));
 	}
 	*out_len = n;
 done:
