@@ -19,6 +19,7 @@
 #include "replay/runner.h"
 #include "sim/core/component.h"
 #include "sim/core/grow.h"
+#include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 #include "sim/host/aer_service.h"
@@ -51,6 +52,19 @@ const struct pcisim_invariant *pcisim_invariant_find(const char *name)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool pcisim_invariant_ignored(const struct pcisim_scenario *sc, const char *name)
+{
+	for (size_t i = 0; sc && i < sc->nexpects; i++) {
+		const struct pcisim_expect *e = &sc->expects[i];
+		if (strcmp(e->def->key, "invariant") || strcmp(e->vals[0].s, name))
+			continue;
+		const struct pcisim_pval *ign = pcisim_expect_param(e, "ignore");
+		if (ign && ign->set && ign->u)
+			return true;
+	}
+	return false;
 }
 
 const char **pcisim_invariant_names(void)

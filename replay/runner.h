@@ -197,6 +197,9 @@ struct pcisim_invariant {
 void pcisim_invariants_add(const struct pcisim_invariant *table);
 const struct pcisim_invariant *pcisim_invariant_find(const char *name);
 /** Names of every invariant, NULL-terminated (free() the array). */
+/** Does @sc opt out of invariant @name ({invariant: NAME, ignore: yes})? fuzz, explore
+ * and replay then leave it unchecked, as simulate does. */
+bool pcisim_invariant_ignored(const struct pcisim_scenario *sc, const char *name);
 const char **pcisim_invariant_names(void);
 /** Why a finished run ended, as invariants take it: "stopped", "idle" or "time limit". */
 const char *pcisim_run_end_reason(struct pcisim_sim *sim);

@@ -150,6 +150,15 @@ static void opt_out(void **state)
 	assert_has(out, "invariants: 3 checked, 3 held (1 ignored)\n");
 	assert_has(out, qemu_line); /* an outcome is still an outcome */
 	free(out);
+	/* fuzz honours the opt-out too: the same runs fail without it and pass with it */
+	rc = tb_cli(&out, "fuzz %s --runs 20 --quiet", scenario("bare.yaml", pds_race, ""));
+	assert_int_equal(rc, 1);
+	free(out);
+	rc = tb_cli(&out, "fuzz %s --runs 20 --quiet",
+		    scenario("ignore.yaml", pds_race,
+			     "expect:\n  - invariant: migration-completes\n    ignore: yes\n"));
+	assert_int_equal(rc, 0);
+	free(out);
 }
 
 static void unknown_invariant(void **state)
