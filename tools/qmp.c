@@ -548,6 +548,49 @@ static bool served_action(const char *cmd)
 }
 
 /*
+ * Every member of @args as a step parameter of @sd: strings as they are, integers in
+ * decimal, booleans as on/off; lists and objects, where @structured allows them, as
+ * their JSON text (written into the step as it is). 0, or -1 with QEMU's error in *@err.
+ */
+static int args_to_params(const json_t *args, struct stepdesc *sd, bool structured, json_t **err)
+{
+	size_t k = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)args, key, v)
+	{
+		if (k == 63) {
+			/* device_add's members are the device's properties */
+			*err = error_obj("GenericError", "too many %s (at most 63)",
+					 structured ? "arguments" : "properties");
+			return -1;
+		}
+		if (json_is_string(v)) {
+			sd->p[k].v = json_string_value(v);
+		} else if (json_is_integer(v)) {
+			snprintf(sd->num[k], sizeof(sd->num[k]), "%lld", (long long)json_integer_value(v));
+			sd->p[k].v = sd->num[k];
+		} else if (json_is_boolean(v)) {
+			sd->p[k].v = json_is_true(v) ? "on" : "off";
+		} else if (!structured) {
+			*err = error_obj("GenericError", "Invalid parameter type for '%s', expected: string", key);
+			return -1;
+		} else {
+			char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			size_t len = text ? strlen(text) : 0;
+			if (!text || !(sd->json[k] = malloc(len + 2)))
+				abort();
+			sd->json[k][0] = RAW_VALUE;
+			memcpy(sd->json[k] + 1, text, len + 1);
+			free(text);
+			sd->p[k].v = sd->json[k];
+		}
+		sd->p[k++].k = key;
+	}
+	return 0;
+}
+
+/*
  * The step QMP command @cmd with @args makes: 1 with @sd filled, 0 when the command
  * acts on nothing in the machine, -1 with QEMU's error in *@err.
  */
@@ -562,28 +605,8 @@ static int qmp_step(const char *cmd, const json_t *args, struct stepdesc *sd, js
 			*err = error_obj("GenericError", "'%s' is not a valid device model name", drv);
 			return -1;
 		}
-		size_t k = 0;
-		const char *key;
-		json_t *v;
-		json_object_foreach((json_t *)args, key, v)
-		{
-			if (k == 63) {
-				*err = error_obj("GenericError", "too many properties (at most 63)");
-				return -1;
-			}
-			if (json_is_string(v)) {
-				sd->p[k].v = json_string_value(v);
-			} else if (json_is_integer(v)) {
-				snprintf(sd->num[k], sizeof(sd->num[k]), "%lld", (long long)json_integer_value(v));
-				sd->p[k].v = sd->num[k];
-			} else if (json_is_boolean(v)) {
-				sd->p[k].v = json_is_true(v) ? "on" : "off";
-			} else {
-				*err = error_obj("GenericError", "Invalid parameter type for '%s', expected: string", key);
-				return -1;
-			}
-			sd->p[k++].k = key;
-		}
+		if (args_to_params(args, sd, false, err))
+			return -1;
 		sd->action = "device_add";
 		return 1;
 	}
@@ -624,34 +647,8 @@ static int qmp_step(const char *cmd, const json_t *args, struct stepdesc *sd, js
 		return 1;
 	}
 	if (served_action(cmd)) {
-		size_t k = 0;
-		const char *key;
-		json_t *v;
-		json_object_foreach((json_t *)args, key, v)
-		{
-			if (k == 63) {
-				*err = error_obj("GenericError", "too many arguments (at most 63)");
-				return -1;
-			}
-			if (json_is_string(v)) {
-				sd->p[k].v = json_string_value(v);
-			} else if (json_is_integer(v)) {
-				snprintf(sd->num[k], sizeof(sd->num[k]), "%lld", (long long)json_integer_value(v));
-				sd->p[k].v = sd->num[k];
-			} else if (json_is_boolean(v)) {
-				sd->p[k].v = json_is_true(v) ? "on" : "off";
-			} else {
-				char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-				size_t len = text ? strlen(text) : 0;
-				if (!text || !(sd->json[k] = malloc(len + 2)))
-					abort();
-				sd->json[k][0] = RAW_VALUE;
-				memcpy(sd->json[k] + 1, text, len + 1);
-				free(text);
-				sd->p[k].v = sd->json[k];
-			}
-			sd->p[k++].k = key;
-		}
+		if (args_to_params(args, sd, true, err))
+			return -1;
 		sd->action = cmd;
 		return 1;
 	}
