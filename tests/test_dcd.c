@@ -547,6 +547,39 @@ static void dc_log_by_version(void **state)
 	tb_free(t);
 }
 
+/* The guest's actions: answers through BAR 2, and a wrong expect: fails the run */
+static void guest_actions(void **state)
+{
+	(void)state;
+	const char *text =
+		"version: 1\nname: t\nuntil: 10ms\n"
+		"machine: {type: q35, qemu: \"9.1\", cxl: on, cxl-fmw: [{targets: [hb], size: 4G}]}\n"
+		"topology:\n"
+		"  - qemu_args: \"-object memory-backend-ram,id=dc0,size=1G\"\n"
+		"  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"
+		"  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"
+		"  - {driver: cxl-type3, id: t0, bus: rp0, volatile-dc-memdev: dc0, num-dc-regions: 1}\n"
+		"timeline:\n"
+		"  - {at: 1ms, do: cxl-add-dynamic-capacity, path: t0, host-id: 0, selection-policy: prescriptive,\n"
+		"     region: 0, extents: [{offset: 0, len: 0x200000}, {offset: 0x400000, len: 0x200000}]}\n"
+		/* the mailbox is not reachable yet: BAR 2 unassigned */
+		"  - {at: 2ms, do: guest.cxl_dc_events, dev: t0}\n"
+		"  - {at: 3ms, do: guest.cfg_write, dev: t0, offset: 0x18, width: 4, value: 0xd0010000}\n"
+		"  - {at: 3ms, do: guest.cfg_write, dev: t0, offset: command, value: 0x2, mask: 0x2}\n"
+		"  - {at: 4ms, do: guest.cxl_dc_events, dev: t0, accept: none}\n"
+		/* no decoder is committed: every load fails, and this one expects ok */
+		"  - {at: 5ms, do: guest.cxl_mem_read, address: 0x110000000, expect: ok}\n";
+	struct tb t;
+	assert_int_equal(tb_run_text(&t, text, 0), 0);
+	assert_int_equal(tb_count(&t, "cxl.dc_guest", "rc", "-1"), 1);
+	assert_int_equal(tb_count(&t, "cxl.dc_guest", "accepted", "0"), 1);
+	assert_int_equal(pcisim_cxl_dc_of(tb_fn(&t, "t0"))->npending, 0); /* rejected */
+	assert_int_equal(pcisim_cxl_event_count(tb_fn(&t, "t0"), PCISIM_CXL_EVENT_LOG_DCD), 0); /* cleared */
+	assert_int_equal(tb_count(&t, "cxl.mem", "why", "no committed HDM decoder covers the address"), 1);
+	assert_int_equal(t.failed, 1);
+	tb_fini(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +590,7 @@ int main(void)
 		cmocka_unit_test(qmp_checks),
 		cmocka_unit_test(fm_commands),
 		cmocka_unit_test(dc_log_by_version),
+		cmocka_unit_test(guest_actions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
