@@ -380,6 +380,14 @@ static void release_rules(void **state)
 	assert_int_equal(dc->naccepted, 511);
 	assert_int_equal(dc->accepted[510].start, R0);
 	assert_int_equal(dc->accepted[510].len, 4 * MiB);
+	/* look-ups after the list changed order: the piece, the cut, the others */
+	uint64_t w = 0;
+	assert_int_equal(pcisim_cxl_dpa_access(d, R0 + 4 * MiB - 8, &w, 8, false), 0);
+	assert_int_equal(pcisim_cxl_dpa_access(d, R0 + 4 * MiB, &w, 8, false), -1);
+	assert_int_equal(pcisim_cxl_dpa_access(d, R0 + 6 * MiB, &w, 8, false), 0);
+	assert_int_equal(pcisim_cxl_dpa_access(d, R0 + 8 * MiB + 2 * MiB, &w, 8, false), -1); /* a gap */
+	assert_int_equal(pcisim_cxl_dpa_access(d, R1 + 4 * MiB * 254, &w, 8, false), 0);
+	assert_int_equal(pcisim_cxl_dpa_access(d, R1 + 4 * MiB * 255, &w, 8, false), -1); /* the pending one */
 	tb_free(t);
 }
 

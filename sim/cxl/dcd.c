@@ -139,16 +139,43 @@ static const struct pcisim_cxl_dc_region *find_region(const struct pcisim_cxl_dc
 	return NULL;
 }
 
+/* by_start[] after accepted[] changed: insertion sort (changes are rare, look-ups many) */
+static void reindex(struct pcisim_cxl_dc *dc)
+{
+	for (unsigned i = 0; i < dc->naccepted; i++) {
+		unsigned j = i;
+		while (j && dc->accepted[dc->by_start[j - 1]].start > dc->accepted[i].start) {
+			dc->by_start[j] = dc->by_start[j - 1];
+			j--;
+		}
+		dc->by_start[j] = (uint16_t)i;
+	}
+}
+
+/* The accepted extent holding @dpa, or NULL: binary search over by_start[] */
+static const struct pcisim_cxl_dc_extent *accepted_at(const struct pcisim_cxl_dc *dc, uint64_t dpa)
+{
+	unsigned lo = 0, hi = dc->naccepted;
+	while (lo < hi) { /* the first extent starting after dpa */
+		unsigned mid = (lo + hi) / 2;
+		if (dc->accepted[dc->by_start[mid]].start <= dpa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	const struct pcisim_cxl_dc_extent *e = &dc->accepted[dc->by_start[lo - 1]];
+	return dpa < e->start + e->len ? e : NULL;
+}
+
 bool pcisim_cxl_dc_backed(const struct pcisim_cxl_dc *dc, uint64_t dpa, uint64_t len)
 {
 	if (!find_region(dc, dpa, len))
 		return false;
 	/* accepted extents never overlap: walk them piece by piece */
 	while (len) {
-		const struct pcisim_cxl_dc_extent *hit = NULL;
-		for (unsigned i = 0; i < dc->naccepted && !hit; i++)
-			if (dpa >= dc->accepted[i].start && dpa < dc->accepted[i].start + dc->accepted[i].len)
-				hit = &dc->accepted[i];
+		const struct pcisim_cxl_dc_extent *hit = accepted_at(dc, dpa);
 		if (!hit)
 			return false;
 		uint64_t end = hit->start + hit->len;
@@ -372,6 +399,7 @@ int pcisim_cxl_dc_add_response(struct pcisim_pcifn *fn, const struct pcisim_cxl_
 		e->start = acc[i].start;
 		e->len = acc[i].len;
 	}
+	reindex(dc);
 	drop_first_group(dc);
 	return CXL_MBOX_SUCCESS;
 }
@@ -445,6 +473,7 @@ int pcisim_cxl_dc_release_response(struct pcisim_pcifn *fn, const struct pcisim_
 		return rc;
 	memcpy(dc->accepted, out, m * sizeof(*out));
 	dc->naccepted = m;
+	reindex(dc);
 	return CXL_MBOX_SUCCESS;
 }
 

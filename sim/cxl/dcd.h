@@ -101,6 +101,7 @@ struct pcisim_cxl_dc {
 	uint64_t total; /* bytes of all regions */
 	struct pcisim_cxl_dc_extent accepted[PCISIM_CXL_DC_EXTENTS_MAX];
 	unsigned naccepted;
+	uint16_t by_start[PCISIM_CXL_DC_EXTENTS_MAX]; /* accepted[] indices by start DPA, for look-ups */
 	struct pcisim_cxl_dc_extent pending[PCISIM_CXL_DC_EXTENTS_MAX];
 	uint32_t pending_group[PCISIM_CXL_DC_EXTENTS_MAX];
 	unsigned npending;
