@@ -184,6 +184,27 @@ static void regions_and_config(void **state)
 	assert_int_not_equal(t->rc, 0);
 	assert_non_null(strstr(t->err, "9.1"));
 	tb_free(t);
+	/* a backend no -object declares: the device loads, with no DC regions */
+	snprintf(text, sizeof(text),
+		 "version: 1\nname: t\nmachine: {type: q35, qemu: \"9.1\", cxl: on}\ntopology:\n"
+		 "  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"
+		 "  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"
+		 "  - {driver: cxl-type3, id: t0, bus: rp0, volatile-dc-memdev: nowhere, num-dc-regions: 2}\n");
+	t = tb_text(text);
+	assert_int_equal(t->rc, 0);
+	assert_null(pcisim_cxl_dc_of(tb_fn(t, "t0")));
+	tb_free(t);
+	/* a backend of 1 GiB cannot be three regions of whole 256 MiB */
+	snprintf(text, sizeof(text),
+		 "version: 1\nname: t\nmachine: {type: q35, qemu: \"9.1\", cxl: on}\ntopology:\n"
+		 "  - qemu_args: \"-object memory-backend-ram,id=dc0,size=1G\"\n"
+		 "  - {driver: pxb-cxl, id: hb, bus: pcie.0, bus_nr: 12}\n"
+		 "  - {driver: cxl-rp, id: rp0, bus: hb, port: 0, chassis: 1, slot: 1}\n"
+		 "  - {driver: cxl-type3, id: t0, bus: rp0, volatile-dc-memdev: dc0, num-dc-regions: 3}\n");
+	t = tb_text(text);
+	assert_int_not_equal(t->rc, 0);
+	assert_non_null(strstr(t->err, "backend size is not multiple of region len"));
+	tb_free(t);
 }
 
 /* Offer, records, accept part of a group, memory usable only once accepted */

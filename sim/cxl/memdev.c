@@ -510,9 +510,11 @@ static int regs_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		/* ct3_build_cdat_table(): the DC regions' DSMAS handles follow the static memory's */
 		uint32_t handle = (t->vmem ? 1u : 0u) + (t->pmem ? 1u : 0u);
 		unsigned nregions = (unsigned)pcisim_props_u64(&fn->props, "num-dc-regions", 0);
+		uint64_t dc_size = backend(fn, "volatile-dc-memdev");
 		char err[160];
-		if (pcisim_cxl_dc_init(&t->dc, nregions, backend(fn, "volatile-dc-memdev"), t->vmem + t->pmem, handle,
-				       err, sizeof(err)))
+		/* a backend no -object declares has no known size: no regions to build */
+		if (pcisim_cxl_dc_init(&t->dc, dc_size ? nregions : 0, dc_size, t->vmem + t->pmem, handle, err,
+				       sizeof(err)))
 			return pcisim_diag_error(d, fn->props.loc, "cxl-type3: %s", err);
 	}
 	return 0;
