@@ -576,6 +576,116 @@ static void dc_log_by_version(void **state)
 	tb_free(t);
 }
 
+/* What must hold after any command: extents inside one region, block aligned, apart */
+static void check_invariants(const struct pcisim_cxl_dc *dc)
+{
+	assert_true(dc->naccepted + dc->npending <= PCISIM_CXL_DC_EXTENTS_MAX);
+	for (unsigned i = 0; i < dc->naccepted; i++) {
+		const struct pcisim_cxl_dc_extent *a = &dc->accepted[i];
+		assert_true(a->len > 0 && a->len % BLK == 0 && (a->start - R0) % BLK == 0);
+		assert_true(a->start >= R0 && a->start + a->len <= R0 + dc->total);
+		assert_true(a->start >= R1 || a->start + a->len <= R1); /* one region */
+		for (unsigned k = 0; k < i; k++)
+			assert_true(a->start + a->len <= dc->accepted[k].start ||
+				    dc->accepted[k].start + dc->accepted[k].len <= a->start);
+		assert_true(pcisim_cxl_dc_backed(dc, a->start, a->len));
+	}
+	for (unsigned i = 1; i < dc->npending; i++)
+		assert_true(dc->pending_group[i] >= dc->pending_group[i - 1]);
+}
+
+/*
+ * Random commands from a fixed seed: offers, responses and releases near the region
+ * boundaries and the payload limits, FM commands, garbage payloads of every length.
+ * Nothing may crash, and the invariants hold after each.
+ */
+static void random_commands(void **state)
+{
+	(void)state;
+	struct tb *t = dcd("9.1", 2);
+	struct pcisim_pcifn *d = tb_fn(t, "t0");
+	const struct pcisim_cxl_dc *dc = pcisim_cxl_dc_of(d);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned ok[4] = {0}, most = 0;
+	uint8_t in[2048], out[2048];
+	for (unsigned it = 0; it < 20000; it++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+		unsigned what = (unsigned)(x % 7), n = 1 + (unsigned)((x >> 8) % 4);
+		/* ranges that are mostly block aligned and near the interesting places */
+		uint64_t r[8];
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t y = x * (2 * i + 3) + it;
+			uint64_t base = (y >> 16) % 3 == 0 ? R1 - 4 * BLK : R0;
+			r[2 * i] = base + BLK * ((y >> 20) % 16) + ((y >> 40) % 17 == 0 ? 4096 : 0);
+			r[2 * i + 1] = BLK * ((y >> 30) % 4) + ((y >> 44) % 19 == 0 ? 64 : 0);
+		}
+		size_t len;
+		int rc;
+		switch (what) {
+		case 0: { /* QMP offer */
+			struct pcisim_cxl_dc_range q[4];
+			char err[160];
+			for (unsigned i = 0; i < n; i++) {
+				q[i].offset = r[2 * i] >= R1 ? r[2 * i] - R1 : r[2 * i] - R0;
+				q[i].len = r[2 * i + 1];
+			}
+			ok[0] += pcisim_cxl_dc_qmp_add(d, r[0] >= R1, q, n, err, sizeof(err)) == 0;
+			break;
+		}
+		case 1:
+			if ((x >> 50) & 1 && dc->npending) { /* the first group as offered, as a guest answers */
+				unsigned k = 0;
+				while (k < dc->npending && k < 4 && dc->pending_group[k] == dc->pending_group[0]) {
+					r[2 * k] = dc->pending[k].start;
+					r[2 * k + 1] = dc->pending[k].len;
+					k++;
+				}
+				n = k;
+			}
+			ok[1] += respond(d, CXL_OP_ADD_DC_RESPONSE, (x >> 51) % 5 ? n : 0, r) == CXL_MBOX_SUCCESS;
+			break;
+		case 2: ok[2] += respond(d, CXL_OP_RELEASE_DC, n, r) == CXL_MBOX_SUCCESS; break;
+		case 3: { /* FM Initiate Add or Release of the same ranges */
+			memset(in, 0, 0x20 + 40 * n);
+			in[2] = (x >> 33) & 1 ? PCISIM_CXL_DC_SELECT_PRESCRIPTIVE : PCISIM_CXL_DC_REMOVE_PRESCRIPTIVE;
+			put(in + 0x1c, n, 4);
+			for (unsigned i = 0; i < n; i++) {
+				put(in + 0x20 + 40 * i, r[2 * i], 8);
+				put(in + 0x28 + 40 * i, r[2 * i + 1], 8);
+			}
+			uint16_t op = (x >> 33) & 1 ? CXL_OP_FM_INITIATE_DC_ADD : CXL_OP_FM_INITIATE_DC_RELEASE;
+			ok[3] += pcisim_cxl_dc_fm_exec(d, op, in, 0x20 + 40 * n, out, &len) == CXL_MBOX_SUCCESS;
+			break;
+		}
+		default: { /* garbage of any length to any DC or FM command */
+			static const uint16_t ops[] = {0x4800, 0x4801, 0x4802, 0x4803, 0x5600, 0x5601,
+						       0x5602, 0x5603, 0x5604, 0x5605};
+			size_t l = (size_t)((x >> 12) % 2049);
+			for (size_t i = 0; i < l; i++)
+				in[i] = (uint8_t)((x >> (i % 56)) + i);
+			uint16_t op = ops[(x >> 24) % 10];
+			if (op < 0x5600)
+				rc = mbox(d, op, in, l, out, &len);
+			else
+				rc = pcisim_cxl_dc_fm_exec(d, op, in, l, out, &len);
+			assert_true(rc >= 0 && rc <= CXL_MBOX_INVALID_EXTENT_LIST);
+			break;
+		}
+		}
+		check_invariants(dc);
+		most = dc->naccepted > most ? dc->naccepted : most;
+		if (it % 500 == 499) { /* keep the log from only overflowing */
+			uint8_t all[6] = {PCISIM_CXL_EVENT_LOG_DCD, 1};
+			mbox(d, CXL_OP_CLEAR_EVENT_RECORDS, all, 6, out, &len);
+		}
+	}
+	/* every kind of command got through at times, not only refusals */
+	for (unsigned i = 0; i < 4; i++)
+		assert_true(ok[i] > 10);
+	assert_true(most >= 4); /* lists long enough to split and reorder */
+	tb_free(t);
+}
+
 /* The guest's actions: answers through BAR 2, and a wrong expect: fails the run */
 static void guest_actions(void **state)
 {
@@ -620,6 +730,7 @@ int main(void)
 		cmocka_unit_test(fm_commands),
 		cmocka_unit_test(dc_log_by_version),
 		cmocka_unit_test(guest_actions),
+		cmocka_unit_test(random_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
