@@ -281,6 +281,40 @@ static void add_accept_flow(void **state)
 	tb_free(t);
 }
 
+/* An offer of more extents than the DC log holds: the last records are lost (QEMU's
+ * 8-record logs), the chain the host reads ends with More set, and answering it drops
+ * the rest of the group with it */
+static void offer_overflows_log(void **state)
+{
+	(void)state;
+	struct tb *t = dcd("9.1", 2);
+	struct pcisim_pcifn *d = tb_fn(t, "t0");
+	const struct pcisim_cxl_dc *dc = pcisim_cxl_dc_of(d);
+	uint64_t ten[20];
+	for (unsigned i = 0; i < 10; i++) {
+		ten[2 * i] = 4 * MiB * i;
+		ten[2 * i + 1] = 2 * MiB;
+	}
+	offer(d, 0, 10, ten);
+	assert_int_equal(dc->npending, 10);
+	uint8_t out[2048], log = PCISIM_CXL_EVENT_LOG_DCD;
+	size_t n;
+	assert_int_equal(mbox(d, CXL_OP_GET_EVENT_RECORDS, &log, 1, out, &n), CXL_MBOX_SUCCESS);
+	assert_int_equal(out[0] & 1, 1);       /* overflow */
+	assert_int_equal(le(out + 2, 2), 2);   /* two records lost */
+	assert_int_equal(le(out + 20, 2), 8);
+	assert_int_equal(out[0x20 + 7 * 128 + 0x35], 1); /* the last one kept still says More */
+	uint64_t eight[16];
+	for (unsigned i = 0; i < 8; i++) {
+		eight[2 * i] = R0 + 4 * MiB * i;
+		eight[2 * i + 1] = 2 * MiB;
+	}
+	assert_int_equal(respond(d, CXL_OP_ADD_DC_RESPONSE, 8, eight), CXL_MBOX_SUCCESS);
+	assert_int_equal(dc->naccepted, 8);
+	assert_int_equal(dc->npending, 0); /* the two never seen went with the group */
+	tb_free(t);
+}
+
 /* Add Dynamic Capacity Response: every rule and its return code */
 static void accept_rules(void **state)
 {
@@ -724,6 +758,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(regions_and_config),
 		cmocka_unit_test(add_accept_flow),
+		cmocka_unit_test(offer_overflows_log),
 		cmocka_unit_test(accept_rules),
 		cmocka_unit_test(release_rules),
 		cmocka_unit_test(qmp_checks),
