@@ -569,8 +569,10 @@ int pcisim_cxl_dc_mbox(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t *
 	if (!t)
 		return CXL_MBOX_UNSUPPORTED;
 	switch (opcode) {
-	case CXL_OP_GET_DC_CONFIG: return get_dc_config(&t->dc, in, out, len_out);
-	case CXL_OP_GET_DC_EXTENT_LIST: return get_dc_extent_list(&t->dc, in, out, len_out);
+	case CXL_OP_GET_DC_CONFIG:
+		return len_in == 2 ? get_dc_config(&t->dc, in, out, len_out) : CXL_MBOX_INVALID_PAYLOAD_LENGTH;
+	case CXL_OP_GET_DC_EXTENT_LIST:
+		return len_in == 8 ? get_dc_extent_list(&t->dc, in, out, len_out) : CXL_MBOX_INVALID_PAYLOAD_LENGTH;
 	case CXL_OP_ADD_DC_RESPONSE:
 		if (len_in < 8)
 			return CXL_MBOX_INVALID_PAYLOAD_LENGTH;

@@ -152,9 +152,10 @@ int pcisim_cxl_dc_qmp_release(struct pcisim_pcifn *fn, unsigned region, const st
 
 /**
  * pcisim_cxl_dc_mbox() - run DC mailbox command @opcode (0x4800-0x4803) on type 3
- * device @fn, @in of @len_in bytes, output into @out (room for 2 KiB). The caller
- * (mailbox.c) has checked that the version and the device have it and any fixed
- * input length. Return: a CXL_MBOX_* code; *@len_out the output length.
+ * device @fn, @in of @len_in bytes, output into @out (room for 2 KiB), as the
+ * mailbox runs it once the version has the command (mailbox.c checks that): a device
+ * without DC regions answers Unsupported, a wrong fixed length Invalid Payload
+ * Length. Return: a CXL_MBOX_* code; *@len_out the output length.
  */
 int pcisim_cxl_dc_mbox(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t *in, size_t len_in, uint8_t *out,
 		       size_t *len_out);
