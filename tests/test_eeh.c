@@ -452,6 +452,29 @@ static void qemu_mode(void **state)
 	tb_free(t);
 }
 
+/*
+ * Linux's view of the PE state (pseries_eeh_get_state(), eeh_dev_check_failure()): a
+ * PE in reset reads all ones, but state 1 has MMIO and DMA "active", so Linux takes the
+ * all ones as the device's own (a false positive) and starts no recovery; a PE that is
+ * permanently unavailable (state 5 without a time) is "not supported": no recovery
+ * either.
+ */
+static void linux_state_translation(void **state)
+{
+	struct tb *t = tb_runf(1100 * MS, "version: 1\nname: t\nmachine: {type: pseries}\n"
+					  "topology: [{driver: e1000e, id: nic0}]\n"
+					  "host: {os: linux, drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on}}}\n"
+					  "timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 100, size: 4}\n"
+					  "  - {at: 995ms, do: rtas.set-slot-reset, id: nic0, function: hot}\n");
+	assert_int_equal(pcisim_eeh_pe_of(tb_fn(t, "nic0"))->state, PCISIM_EEH_PE_RESET);
+	assert_true(pcisim_eeh_pe_of(tb_fn(t, "nic0"))->loads_all_ones >= 10);
+	assert_null(tb_find_log(t, "Frozen PHB#0-PE#0 detected"));
+	assert_int_equal(tb_count(t, "eeh.recovery", NULL, NULL), 0);
+	/* every all-ones read asked for the state: read-slot-reset-state2 answered 1 */
+	assert_true(tb_count(t, "rtas.call", "state", "1") >= 10);
+	tb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +489,7 @@ int main(void)
 		cmocka_unit_test(errinjct_tool),
 		cmocka_unit_test(hotplug_reset),
 		cmocka_unit_test(qemu_mode),
+		cmocka_unit_test(linux_state_translation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,19 +232,48 @@ static void recovered(struct eeh_rec *r)
 }
 
 /*
- * Linux's EEH_STATE_* flags for an RTAS state code (pseries_eeh_get_state(): 0 MMIO and
- * DMA active, 1 reset active as well, 2 none, 4 MMIO enabled, 5 unavailable), as the
- * "Slot inactive" warning prints them. [mapping from memory of eeh_pseries.c]
+ * Linux's EEH_STATE_* flags (arch/powerpc/include/asm/eeh.h) and pseries_eeh_get_state()
+ * (arch/powerpc/platforms/pseries/eeh_pseries.c), which turns ibm,read-slot-reset-state2's
+ * outputs into them: EEH not supported (rets[1] 0) -> NOT_SUPPORT; state 0 -> MMIO and
+ * DMA active and enabled (since the 2025 fix "powerpc/pseries/eeh: Fix get PE state
+ * translation"; before it only active); 1 -> reset active, MMIO and DMA active; 2 -> 0;
+ * 4 -> MMIO enabled; 5 with an unavailable time -> UNAVAILABLE, without (permanently
+ * unavailable) -> NOT_SUPPORT; any other -> NOT_SUPPORT. The "Slot inactive after
+ * reset" warning prints these flags.
  */
-static unsigned linux_state_flags(unsigned rtas_state)
+#define EEH_STATE_UNAVAILABLE (1u << 0)
+#define EEH_STATE_NOT_SUPPORT (1u << 1)
+#define EEH_STATE_RESET_ACTIVE (1u << 2)
+#define EEH_STATE_MMIO_ACTIVE (1u << 3)
+#define EEH_STATE_DMA_ACTIVE (1u << 4)
+#define EEH_STATE_MMIO_ENABLED (1u << 5)
+#define EEH_STATE_DMA_ENABLED (1u << 6)
+
+static unsigned pseries_get_state(const struct pcisim_rtas_args *a)
 {
-	switch (rtas_state) {
-	case 0: return 0x18;
-	case 1: return 0x1c;
-	case 4: return 0x20;
-	case 5: return 0x01;
-	default: return 0;
+	if (!a->rets[2])
+		return EEH_STATE_NOT_SUPPORT;
+	switch (a->rets[1]) {
+	case PCISIM_RTAS_PE_STATE_NORMAL:
+		return EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE | EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED;
+	case PCISIM_RTAS_PE_STATE_RESET:
+		return EEH_STATE_RESET_ACTIVE | EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE;
+	case PCISIM_RTAS_PE_STATE_STOPPED_IO_DMA:
+		return 0;
+	case PCISIM_RTAS_PE_STATE_STOPPED_DMA:
+		return EEH_STATE_MMIO_ENABLED;
+	case PCISIM_RTAS_PE_STATE_UNAVAIL:
+		return a->rets[3] ? EEH_STATE_UNAVAILABLE : EEH_STATE_NOT_SUPPORT;
+	default:
+		return EEH_STATE_NOT_SUPPORT;
 	}
+}
+
+/* eeh_state_active() (asm/eeh.h): MMIO and DMA both active */
+static bool eeh_state_active(unsigned flags)
+{
+	return (flags & (EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE)) ==
+	       (EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE);
 }
 
 static void reset_attempt(struct eeh_rec *r)
@@ -296,6 +325,7 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	struct eeh_rec *r = ev->ptr;
 	struct pcisim_rtas_args a;
+	unsigned flags;
 	switch (r->state) {
 	case PCISIM_EEH_REC_ERROR_DETECTED:
 		/* the drivers answered error_detected(io_frozen) */
@@ -335,12 +365,13 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 		/* eeh_wait_state(): poll until MMIO and DMA are active */
 		if (rtas_pe(r, "ibm,read-slot-reset-state2", 3, 4, 0, &a) < 0)
 			return fail(r, "the PE state could not be read");
-		if (a.rets[1] == PCISIM_RTAS_PE_STATE_UNAVAIL && a.rets[3])
+		flags = pseries_get_state(&a);
+		if (flags == EEH_STATE_UNAVAILABLE)
 			return next_step(r, (pcisim_time)a.rets[3] * PCISIM_MS);
-		if (a.rets[1] != PCISIM_RTAS_PE_STATE_NORMAL) {
+		if (!eeh_state_active(flags)) {
 			pcisim_log(sim, &r->pe->top->comp, "linux",
 				   "EEH: PHB#%x-PE#%x: Slot inactive after reset: 0x%x (attempt %u)", phb_nr(r),
-				   pcisim_eeh_pe_addr(r->pe), linux_state_flags(a.rets[1]), r->attempt);
+				   pcisim_eeh_pe_addr(r->pe), flags, r->attempt);
 			if (++r->attempt <= EEH_RESET_ATTEMPTS)
 				return reset_attempt(r);
 			return fail(r, "the PE did not come back after three resets");
@@ -419,8 +450,14 @@ bool pcisim_host_eeh_check_failure(struct pcisim_host *h, struct pcisim_pcifn *f
 	struct pcisim_rtas_args a;
 	if (rtas_pe(r, "ibm,read-slot-reset-state2", 3, 4, 0, &a) < 0)
 		return false;
-	if (a.rets[1] == PCISIM_RTAS_PE_STATE_NORMAL)
-		return false; /* the device really read all ones */
+	/*
+	 * eeh_dev_check_failure() punts when the state cannot be had, EEH is not supported
+	 * (or the PE is permanently unavailable), or MMIO and DMA are active (normal, or a
+	 * reset in progress): the device really read all ones.
+	 */
+	unsigned flags = pseries_get_state(&a);
+	if (flags == EEH_STATE_NOT_SUPPORT || eeh_state_active(flags))
+		return false;
 	pcisim_log(h->comp.sim, &fn->comp, "linux", "EEH: eeh_dev_check_failure: Frozen PHB#%x-PE#%x detected",
 		   phb_nr(r), pcisim_eeh_pe_addr(pe));
 	start(r);
