@@ -148,11 +148,15 @@ static int32_t set_slot_reset(struct pcisim_sim *sim, struct pcisim_rtas_args *a
 	switch (a->args[3]) {
 	case PCISIM_RTAS_SLOT_RESET_HOT:
 	case PCISIM_RTAS_SLOT_RESET_FUNDAMENTAL:
+	{
+		const char *why = a->args[3] == PCISIM_RTAS_SLOT_RESET_HOT ? "ibm,set-slot-reset: hot reset"
+									    : "ibm,set-slot-reset: fundamental reset";
 		pe->armed.armed = false; /* a reset clears the PHB's injection */
-		pcisim_eeh_pe_set_state(pe, PCISIM_EEH_PE_RESET,
-					a->args[3] == PCISIM_RTAS_SLOT_RESET_HOT ? "ibm,set-slot-reset: hot reset"
-										: "ibm,set-slot-reset: fundamental reset");
+		pcisim_eeh_pe_set_state(pe, PCISIM_EEH_PE_RESET, why);
+		pcisim__eeh_pe_reset_fns(pe, a->args[3] == PCISIM_RTAS_SLOT_RESET_HOT ? PCISIM_RESET_WARM : PCISIM_RESET_COLD,
+					 why);
 		return PCISIM_RTAS_OUT_SUCCESS;
+	}
 	case PCISIM_RTAS_SLOT_RESET_DEACTIVATE:
 		if (pe->state == PCISIM_EEH_PE_RESET) {
 			pcisim_eeh_pe_set_state(pe, PCISIM_EEH_PE_UNAVAILABLE, "ibm,set-slot-reset: reset deactivated");

@@ -17,6 +17,8 @@
 #include "sim/eeh/eeh.h"
 #include "sim/eeh/rtas.h"
 #include "sim/host/aer_rec.h"
+#include "sim/host/cfg.h"
+#include "sim/pcie/regs/pci.h"
 
 struct eeh_rec {
 	struct pcisim_host *h;
@@ -29,6 +31,19 @@ struct eeh_rec {
 	bool removed; /* permanently failed: Linux forgot the devices */
 	unsigned attempt; /* eeh_pe_reset_full(): the reset attempt, from 1 */
 	bool hotplug;     /* "Reset with hotplug activity": the devices are removed and re-added */
+	/*
+	 * Linux's saved copy of each function's first 64 bytes of config space
+	 * (eeh_dev->config_space, eeh_save_bars() when the device was added), taken from
+	 * the model when the recovery starts: the PE is frozen then, so a config read
+	 * would give all ones, and the freeze changed no register since Linux saved it.
+	 */
+	struct saved_fn *saved;
+	size_t nsaved;
+};
+
+struct saved_fn {
+	struct pcisim_pcifn *fn;
+	uint32_t dw[16];
 };
 
 /* eeh_pe_reset_full(): "Make three attempts at resetting the bus" */
@@ -44,8 +59,10 @@ static const struct pcisim_ext_key host_eeh_key = {"host-eeh"};
 static void host_eeh_destroy(void *p)
 {
 	struct eeh_host *s = p;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->r[i]->saved);
 		free(s->r[i]);
+	}
 	free(s->r);
 	free(s);
 }
@@ -146,6 +163,81 @@ static enum pcisim_ers eeh_merge(enum pcisim_ers old, enum pcisim_ers vote)
 	return priority(vote) > priority(old) ? vote : old;
 }
 
+/* ---- the PE's config space around its reset (eeh_pe.c) ---- */
+
+static void save_bars(struct eeh_rec *r)
+{
+	r->nsaved = 0;
+	EACH_FN(r, fn)
+	{
+		struct saved_fn *v = realloc(r->saved, (r->nsaved + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		r->saved = v;
+		struct saved_fn *sf = &r->saved[r->nsaved++];
+		sf->fn = fn;
+		for (unsigned i = 0; i < 16; i++)
+			sf->dw[i] = pcisim_cfg_get32(&fn->cfg, (uint16_t)(4 * i));
+	}
+}
+
+static void wr(struct pcisim_pcifn *fn, uint16_t off, uint32_t v, unsigned len)
+{
+	pcisim_host_cfg_write_instant(fn, off, v, len, PCISIM_INSTANT_ERROR_HANDLING);
+}
+
+static uint8_t saved_byte(const struct saved_fn *sf, uint16_t off)
+{
+	return (uint8_t)(sf->dw[off / 4] >> (8 * (off % 4)));
+}
+
+/*
+ * eeh_pe_restore_bars() after ibm,configure-pe: a device gets back its BARs (0x10 to
+ * 0x24), its expansion ROM address, cache line size, latency timer and the dword at
+ * 0x3c, and of its Command register only Parity Error Response and SERR# Enable
+ * ("don't touch the other command bits": Memory Space stays off until the driver's
+ * pci_restore_state()); a bridge gets back 0x10 to 0x30 (BARs, bus numbers, windows),
+ * its ROM at 0x38, the same bytes and its Command with Memory Space and Bus Master on
+ * (eeh_restore_device_bars(), eeh_restore_bridge_bars()).
+ */
+static void restore_bars(struct eeh_rec *r)
+{
+	for (size_t k = 0; k < r->nsaved; k++) {
+		const struct saved_fn *sf = &r->saved[k];
+		struct pcisim_pcifn *fn = sf->fn;
+		if (fn->comp.removed)
+			continue;
+		bool bridge = fn->drv->bridge;
+		for (unsigned i = 4; i < (bridge ? 13u : 10u); i++)
+			wr(fn, (uint16_t)(4 * i), sf->dw[i], 4);
+		wr(fn, bridge ? 14 * 4 : 12 * 4, sf->dw[bridge ? 14 : 12], 4);
+		wr(fn, PCI_CACHE_LINE_SIZE, saved_byte(sf, PCI_CACHE_LINE_SIZE), 1);
+		wr(fn, PCI_LATENCY_TIMER, saved_byte(sf, PCI_LATENCY_TIMER), 1);
+		wr(fn, 15 * 4, sf->dw[15], 4);
+		uint32_t cmd;
+		if (bridge) {
+			cmd = sf->dw[1] | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+		} else {
+			cmd = pcisim_host_cfg_read_instant(fn, PCI_COMMAND, 4, PCISIM_INSTANT_ERROR_HANDLING);
+			cmd = (cmd & ~(uint32_t)(PCI_COMMAND_PARITY | PCI_COMMAND_SERR)) |
+			      (sf->dw[1] & (PCI_COMMAND_PARITY | PCI_COMMAND_SERR));
+		}
+		wr(fn, PCI_COMMAND, cmd, 4);
+	}
+}
+
+/*
+ * A driver's slot_reset begins with pci_restore_state() (e1000e's
+ * e1000_io_slot_reset(), igb's igb_io_slot_reset()): its Command register as it left
+ * it after probe (Memory Space, Bus Master) is back.
+ */
+static void restore_state(struct eeh_rec *r, struct pcisim_pcifn *fn)
+{
+	for (size_t k = 0; k < r->nsaved; k++)
+		if (r->saved[k].fn == fn)
+			wr(fn, PCI_COMMAND, r->saved[k].dw[1] & 0xffff, 2);
+}
+
 enum cb { CB_ERROR_DETECTED, CB_MMIO_ENABLED, CB_SLOT_RESET, CB_RESUME };
 static const char *const cb_names[] = {"error_detected", "mmio_enabled", "slot_reset", "resume"};
 
@@ -173,6 +265,8 @@ static pcisim_time broadcast(struct eeh_rec *r, enum cb cb)
 			v = PCISIM_ERS_NONE; /* no handlers: eeh_report_error() votes NONE */
 		if (cb != CB_RESUME && v != PCISIM_ERS_ABSENT)
 			merged = eeh_merge(merged, v);
+		if (has && cb == CB_SLOT_RESET)
+			restore_state(r, fn);
 		if (has)
 			PCISIM_RECORD(sim_of(r), &fn->comp, "eeh.callback", PCISIM_FS("callback", cb_names[cb]),
 				      PCISIM_FS("vote", cb == CB_RESUME ? "" : pcisim_ers_name(v)));
@@ -378,6 +472,7 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 		}
 		if (rtas_pe(r, "ibm,configure-pe", 3, 1, 0, NULL) < 0)
 			return fail(r, "ibm,configure-pe failed");
+		restore_bars(r);
 		if (r->hotplug) {
 			/* the drivers probed afresh: no slot_reset; recovered */
 			readd_devices(r);
@@ -418,6 +513,7 @@ static void start(struct eeh_rec *r)
 	}
 	r->freeze_count++;
 	r->status = PCISIM_ERS_NONE;
+	save_bars(r);
 	set_state(r, PCISIM_EEH_REC_ERROR_DETECTED, "frozen PE");
 	if (r->freeze_count > r->h->cfg.eeh_max_freezes) {
 		pcisim_log(sim, &r->pe->top->comp, "linux",
