@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "testbench.h"
+#include "sim/eeh/eeh.h"
 #include "sim/pcie/caps.h"
 #include "sim/pcie/mmio.h"
 #include "sim/pcie/regs/aer.h"
@@ -259,6 +261,125 @@ static void checks(void **state)
 	tb_free(t);
 }
 
+static char *slurp(const char *rel)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", PCISIM_SOURCE_DIR, rel);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	char *buf = calloc(1, 65536);
+	assert_non_null(buf);
+	size_t n = fread(buf, 1, 65535, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The slides' guest command line (tests/golden/aer-passthrough-guest.sh) in the host's
+ * machine: its vfio-pci host=0000:01:00.0 is the host's 82576, the guest's root port is
+ * 00:1c.0 and the guest sees the NIC below it; the slides' double reset then runs
+ * through the view.
+ */
+static void slides_command_line(void **state)
+{
+	char *script = slurp("tests/golden/aer-passthrough-guest.sh");
+	char text[8192];
+	size_t u = (size_t)snprintf(text, sizeof(text),
+				    "version: 1\nname: t\nuntil: 3s\nmachine: {type: q35, qemu: \"8.1\", link_model: spec}\n"
+				    "topology:\n  - {driver: pcie-root-port, id: rp1, chassis: 9, slot: 9}\n"
+				    "  - {driver: pcisim-endpoint, id: nic0, bus: rp1, vendor-id: 0x8086, device-id: 0x10c9}\n"
+				    "  - qemu_args: |\n");
+	for (const char *p = script; *p && u < sizeof(text) - 64;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		u += (size_t)snprintf(text + u, sizeof(text) - u, "      %.*s\n", (int)n, p);
+		p += n + (e ? 1 : 0);
+	}
+	snprintf(text + u, sizeof(text) - u,
+		 "host:\n  aer: on\n  drivers:\n    nic0: {vfio: on, guest: {error_detected: need_reset, slot_reset: recovered, resume: on, callback_time: 5ms}}\n"
+		 "timeline:\n  - {at: 1s, do: pcie_aer_inject_error, id: nic0, error: DLP}\n");
+	free(script);
+	struct tb *t = tb_runf(0, "%s", text);
+	struct pcisim_pcifn *v = tb_fn(t, "hostdev0");
+	assert_ptr_equal(pcisim_vfio_host_fn(v), tb_fn(t, "nic0"));
+	char bdf[32];
+	assert_string_equal(pcisim_fn_bdf_str(v, bdf, sizeof(bdf)), "0000:02:00.0");
+	assert_string_equal(pcisim_fn_bdf_str(tb_fn(t, "root.1"), bdf, sizeof(bdf)), "0000:00:1c.0");
+	uint16_t exp = pcisim_cfg_find_cap(&v->cfg, PCI_CAP_ID_EXP);
+	assert_int_equal((pcisim_fn_cfg_read(v, (uint16_t)(exp + PCI_EXP_FLAGS), 2) & PCI_EXP_FLAGS_TYPE) >> 4,
+			 PCI_EXP_TYPE_ENDPOINT);
+	assert_non_null(tb_find_log(t, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:02:00.0"));
+	assert_non_null(tb_find_log(t, "pci 0000:02:00.0: AER: error_detected: device reads all ones"));
+	assert_non_null(tb_find_log(t, "pcieport 0000:00:1c.0: AER: device recovery failed"));
+	tb_free(t);
+}
+
+/*
+ * The EEH series' guest (tests/golden/eeh-errinjct-guest.yaml, imported): the host's
+ * device is in domain 0001, outside the scenario: a standalone vfio-pci (the 82576 its
+ * properties describe), which with eeh: qemu is the PHB's one EEH PE.
+ */
+static void eeh_series_command_line(void **state)
+{
+	char *y = slurp("tests/golden/eeh-errinjct-guest.yaml");
+	char *m = strstr(y, "machine: {type: pseries}");
+	assert_non_null(m);
+	char text[8192];
+	snprintf(text, sizeof(text), "%.*smachine: {type: pseries, eeh: qemu}%s", (int)(m - y), y,
+		 m + strlen("machine: {type: pseries}"));
+	free(y);
+	struct tb *t = tb_text(text);
+	assert_int_equal(t->rc, 0);
+	struct pcisim_pcifn *v = tb_fn(t, "hostdev0");
+	assert_null(pcisim_vfio_host_fn(v));
+	assert_int_equal(pcisim_fn_cfg_read(v, PCI_VENDOR_ID, 4), 0x10c98086);
+	char bdf[32];
+	assert_string_equal(pcisim_fn_bdf_str(v, bdf, sizeof(bdf)), "0000:00:01.0");
+	assert_non_null(pcisim_eeh_pe_of(v));
+	assert_null(pcisim_eeh_pe_of(tb_fn(t, "emu0")));
+	tb_free(t);
+}
+
+/*
+ * explore over the remedies on a two-function passthrough mirrored in the guest
+ * (scenarios/vfio-multifunction-explore.yaml): skip_host_reset and serialize are clean
+ * under every schedule, none is not; a guest topology that breaks Problem B is refused
+ * by explore with exit 2 and the rule, before any run.
+ */
+static void explore_multifunction(void **state)
+{
+	char *out = NULL;
+	assert_int_equal(tb_cli(&out, "explore scenarios/vfio-multifunction-explore.yaml"), 0);
+	assert_non_null(strstr(out, "41 schedules run"));
+	assert_non_null(strstr(out, "no failing schedule exists"));
+	free(out);
+	assert_int_equal(tb_cli(&out, "explore scenarios/vfio-multifunction-explore.yaml --set host.vfio_remedy=serialize"), 0);
+	free(out);
+	assert_int_equal(tb_cli(&out, "explore scenarios/vfio-multifunction-explore.yaml --set host.vfio_remedy=none"), 1);
+	assert_non_null(strstr(out, "failing schedule:"));
+	free(out);
+	/* the same with v1 seen as another device of the guest */
+	char *y = slurp("scenarios/vfio-multifunction-explore.yaml");
+	const char *from = "id: v1, bus: root.1, addr: \"0.1\"";
+	char *at = strstr(y, from);
+	assert_non_null(at);
+	char path[] = "/tmp/pcisim-vfio-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "%.*sid: v1, addr: 0x6%s", (int)(at - y), y, at + strlen(from));
+	fclose(f);
+	free(y);
+	assert_int_equal(tb_cli(&out, "explore %s", path), 2);
+	unlink(path);
+	if (!strstr(out, ":33:5: error: vfio-pci 'v1': the guest sees host function 0000:01:00.1 at 0000:00:06.0; "
+			 "expected function 1 of the same guest device as its siblings (the slides' Problem B"))
+		fail_msg("unexpected output: %s", out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +390,9 @@ int main(void)
 		cmocka_unit_test(guest_recovery_through_view),
 		cmocka_unit_test(standalone),
 		cmocka_unit_test(checks),
+		cmocka_unit_test(slides_command_line),
+		cmocka_unit_test(eeh_series_command_line),
+		cmocka_unit_test(explore_multifunction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
