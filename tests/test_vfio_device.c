@@ -19,6 +19,7 @@
 
 #include "testbench.h"
 #include "sim/eeh/eeh.h"
+#include "sim/eeh/rtas.h"
 #include "sim/pcie/caps.h"
 #include "sim/pcie/mmio.h"
 #include "sim/pcie/regs/aer.h"
@@ -380,6 +381,35 @@ static void explore_multifunction(void **state)
 	free(out);
 }
 
+/*
+ * A PE reset of a tied view (eeh: qemu: the PHB's VFIO container) is forwarded to the
+ * host (VFIO_EEH_PE_RESET): the host's function is reset, QEMU's copy keeps the guest's
+ * BAR.
+ */
+static void pe_reset_forwarded(void **state)
+{
+	struct tb *t = tb_text("version: 1\nname: t\nmachine: {type: pseries, eeh: qemu}\n"
+			       "topology:\n  - {driver: e1000e, id: nic0}\n"
+			       "  - {driver: vfio-pci, host: \"00:00.0\", id: hostdev0}\n"
+			       "host:\n  drivers: {nic0: {vfio: on}}\n");
+	assert_int_equal(t->rc, 0);
+	struct pcisim_pcifn *v = tb_fn(t, "hostdev0"), *h = tb_fn(t, "nic0");
+	assert_ptr_equal(pcisim_vfio_host_fn(v), h);
+	pcisim_fn_cfg_write(v, PCI_BASE_ADDRESS_0, 0x80100000, 4);
+	assert_int_equal(pcisim_cfg_get32(&h->cfg, PCI_BASE_ADDRESS_0), 0x80000000u); /* firmware's */
+	struct pcisim_rtas_args a = {.nargs = 4, .nret = 1};
+	a.args[0] = 0x1; /* (bus << 16) + 1 */
+	a.args[1] = (uint32_t)(PCISIM_SPAPR_BASE_BUID >> 32);
+	a.args[2] = (uint32_t)PCISIM_SPAPR_BASE_BUID;
+	a.args[3] = PCISIM_RTAS_SLOT_RESET_HOT;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,set-slot-reset", &a, "test"), 0);
+	assert_non_null(tb_find_rec(t, "pci.reset", "nic0", "why", "ibm,set-slot-reset: hot reset"));
+	assert_null(tb_find_rec(t, "pci.reset", "hostdev0", NULL, NULL));
+	assert_int_equal(pcisim_cfg_get32(&h->cfg, PCI_BASE_ADDRESS_0), 0);
+	assert_int_equal(pcisim_fn_cfg_read(v, PCI_BASE_ADDRESS_0, 4), 0x80100000);
+	tb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +423,7 @@ int main(void)
 		cmocka_unit_test(slides_command_line),
 		cmocka_unit_test(eeh_series_command_line),
 		cmocka_unit_test(explore_multifunction),
+		cmocka_unit_test(pe_reset_forwarded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
+#include "sim/pcie/vfio.h"
 
 static const struct pcisim_ext_key eeh_key = {"eeh"};
 
@@ -178,8 +179,15 @@ void pcisim__eeh_pe_reset_fns(struct pcisim_eeh_pe *pe, enum pcisim_reset_kind k
 	struct pcisim_fabric *fab = pcisim_fabric_get(pe->top->comp.sim);
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
-		if (!fn->comp.removed && fn->bus && pcisim_eeh_pe_contains(pe, fn))
-			pcisim_reset_fn(fn, kind, why);
+		if (fn->comp.removed || !fn->bus || !pcisim_eeh_pe_contains(pe, fn))
+			continue;
+		/*
+		 * A vfio-pci view of a function of this machine: QEMU forwards the reset to
+		 * the host (VFIO_EEH_PE_RESET), which resets the host's function; QEMU's
+		 * emulated copy keeps the guest's values.
+		 */
+		struct pcisim_pcifn *host = pcisim_vfio_host_fn(fn);
+		pcisim_reset_fn(host ? host : fn, kind, why);
 	}
 }
 
