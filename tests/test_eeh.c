@@ -323,6 +323,20 @@ static void freeze_counting(void **state)
 	assert_non_null(rec);
 	assert_int_equal(rec->t, 11 * S); /* the next read after the injection */
 	tb_free(t);
+	/* the window is counted in whole seconds (ktime_get_seconds()): the first freeze is
+	 * seen at 1.1 s (second 1), the second at 3601.2 s (second 3601): 3600.1 s apart but
+	 * 3600 seconds, not more, so the count goes on and the second freeze is one too many */
+	t = tb_runf(0,
+		    "version: 1\nname: t\nuntil: 3602s\nmachine: {type: pseries}\n"
+		    "topology: [{driver: e1000e, id: nic0}]\n"
+		    "host: {os: linux, eeh_max_freezes: 1, drivers: {nic0: {error_detected: can_recover, mmio_enabled: can_recover, resume: on}}}\n"
+		    "timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 10, size: 4}\n"
+		    "  - {at: 0s, do: rtas.open-errinjct}\n"
+		    "  - {at: 1050ms, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+		    "  - {at: 3601150ms, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n");
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 1);
+	assert_non_null(tb_find_log(t, "PHB#0-PE#0 has failed 2 times in the last hour"));
+	tb_free(t);
 }
 
 static void uncorrectable_error_freezes(void **state)

@@ -506,7 +506,11 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 static void start(struct eeh_rec *r)
 {
 	struct pcisim_sim *sim = sim_of(r);
-	if (!r->tstamp_set || sim->now - r->tstamp > PCISIM_EEH_FREEZE_WINDOW) {
+	/*
+	 * eeh_pe_update_time_stamp() counts in whole seconds (ktime_get_seconds()): the
+	 * count starts again when the seconds since its stamp exceed 3600.
+	 */
+	if (!r->tstamp_set || sim->now / PCISIM_S - r->tstamp / PCISIM_S > PCISIM_EEH_FREEZE_WINDOW / PCISIM_S) {
 		r->tstamp = sim->now; /* eeh_pe_update_time_stamp() */
 		r->tstamp_set = true;
 		r->freeze_count = 0;
