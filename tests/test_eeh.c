@@ -462,6 +462,26 @@ static void qemu_mode(void **state)
 	struct pcisim_rtas_args b = {.nargs = 3, .nret = 4};
 	b.args[1] = 1;
 	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,read-slot-reset-state2", &b, "test"), -3);
+	/* the error-injection session as the QEMU series answers it: the token is always 1,
+	 * a second open -4, a wrong token -3 in ibm,errinjct and -5 in ibm,close-errinjct */
+	struct pcisim_rtas_args o = {.nargs = 0, .nret = 2};
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &o, "test"), 0);
+	assert_int_equal(o.rets[0], 1);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &o, "test"), -4);
+	assert_int_equal(o.rets[0], 0);
+	assert_int_equal(o.rets[1], (uint32_t)-4);
+	struct pcisim_rtas_args e = {.nargs = 3, .nret = 1};
+	e.args[0] = PCISIM_ERRINJCT_IOA_BUS_ERROR;
+	e.args[1] = 2;
+	e.args[2] = 0x10000;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -3);
+	struct pcisim_rtas_args c = {.nargs = 1, .nret = 1};
+	c.args[0] = 2;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,close-errinjct", &c, "test"), -5);
+	c.args[0] = 1;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,close-errinjct", &c, "test"), 0);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &o, "test"), 0);
+	assert_int_equal(o.rets[0], 1); /* 1 again */
 	tb_free(t);
 	/* without a VFIO device the PHB has no EEH at all */
 	t = tb_text("version: 1\nname: t\nmachine: {type: pseries, eeh: qemu}\ntopology: [{driver: e1000e, id: emu0}]\n");
