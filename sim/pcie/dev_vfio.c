@@ -30,9 +30,11 @@
  *    are hidden (vfio_add_ext_cap()).
  * The rest (Command's enables, Status's error bits, Device Control and Status, AER, PM)
  * is the host function's own, read and written through at the time of the access.
- * (Read from the stored copy of qemu/qemu hw/vfio/pci.c, the vfio_initfn() version; the
- * same steps are in v7.2.0's vfio_realize(). pcisim treats every bus as PCI Express, so
- * QEMU's hiding of the PCIe capability on a conventional bus does not arise.)
+ * (Read from the copy of qemu/qemu hw/vfio/pci.c that could be read here, an older one
+ * whose vfio_initfn() later became vfio_realize(); v7.2.0's file itself could not be
+ * fetched, so a step v7.2.0 added or changed is not modelled. pcisim treats every bus
+ * as PCI Express, so QEMU's hiding of the PCIe capability on a conventional bus does not
+ * arise.)
  *
  * Standalone: otherwise the host's device is described by the properties QEMU itself
  * offers to override what the guest sees (x-pci-vendor-id, x-pci-device-id,
