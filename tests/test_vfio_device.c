@@ -191,6 +191,18 @@ static void guest_recovery_through_view(void **state)
 	assert_non_null(tb_find_log(t, "pcieport 0000:00:1c.0: AER: device recovery failed"));
 	assert_int_equal(tb_count(t, "pci.reset", "why", "secondary bus reset"), 2);
 	tb_free(t);
+	/* the guest's DMA through its view is nic0's: frozen while the guest recovers */
+	t = host_run("3s",
+		     "  - {driver: pcie-root-port, id: root.1, chassis: 2, slot: 2, addr: 0x1c}\n"
+		     "  - {driver: vfio-pci, host: \"01:00.0\", id: hostdev0, bus: root.1}\n",
+		     "  - {at: 500ms, do: io_start, name: tx, id: hostdev0, op: dma_write, rate: 1000, size: 1500}\n"
+		     "  - {at: 1s, do: pcie_aer_inject_error, id: nic0, error: DLP}\n"
+		     "  - {at: 2s, do: io_stop, name: tx}\n");
+	assert_non_null(tb_find_rec(t, "io.start", "nic0", "io", "tx"));
+	const struct pcisim_record *stop = tb_find_rec(t, "io.stop", "nic0", "io", "tx");
+	assert_non_null(stop);
+	assert_string_equal(tb_field(stop, "completed"), "500");
+	tb_free(t);
 }
 
 /* A host device outside the scenario (another domain, or no function there): standalone. */
