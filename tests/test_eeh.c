@@ -605,6 +605,50 @@ static void frozen_config_from_host(void **state)
 }
 
 /*
+ * The guest's own MMIO (guest.mmio_read/_write) meets the PE's freeze like the
+ * driver's does: the armed errinjct load error fires on the first load that matches,
+ * the load reads all ones with status eeh-frozen, a store is dropped, both counted; the
+ * other PE answers.
+ */
+static void frozen_mmio_from_guest(void **state)
+{
+	struct tb *t = tb_runf(0, "version: 1\nname: t\nuntil: 10ms\nmachine: {type: pseries}\n"
+				  "topology: [{driver: e1000e, id: nic0}, {driver: e1000e, id: nic1}]\n"
+				  "host: {os: linux}\n"
+				  "timeline:\n  - {at: 1ms, do: guest.mmio_read, dev: nic0, bar: 0, offset: 8, width: 4}\n"
+				  "  - {at: 2ms, do: rtas.open-errinjct}\n"
+				  "  - {at: 2ms, do: rtas.errinjct, type: ioa-bus-error, id: nic0, function: ld_mem_addr}\n"
+				  "  - {at: 4ms, do: guest.mmio_read, dev: nic0, bar: 0, offset: 8, width: 4}\n"
+				  "  - {at: 4ms, do: guest.mmio_write, dev: nic0, bar: 0, offset: 8, width: 4, value: 0x1234}\n"
+				  "  - {at: 4ms, do: guest.mmio_read, dev: nic1, bar: 0, offset: 8, width: 4}\n");
+	struct pcisim_pcifn *n0 = tb_fn(t, "nic0");
+	struct pcisim_eeh_pe *pe = pcisim_eeh_pe_of(n0);
+	const struct pcisim_record *fr = tb_find_rec(t, "eeh.freeze", "nic0", NULL, NULL);
+	assert_non_null(fr);
+	assert_int_equal(fr->t, 4 * MS);
+	assert_int_equal(pe->state, PCISIM_EEH_PE_STOPPED);
+	const char *want_status[] = {NULL, "eeh-frozen", "eeh-frozen", NULL};
+	int n = 0;
+	for (size_t i = 0; i < t->sim.trace->nrecs; i++) {
+		const struct pcisim_record *r = &t->sim.trace->recs[i];
+		if (strncmp(r->kind, "guest.mmio_", 11))
+			continue;
+		assert_true(n < 4);
+		if (want_status[n])
+			assert_string_equal(tb_field(r, "status"), want_status[n]);
+		else
+			assert_string_not_equal(tb_field(r, "status"), "eeh-frozen");
+		if (n == 1)
+			assert_string_equal(tb_field(r, "value"), "0xffffffff");
+		n++;
+	}
+	assert_int_equal(n, 4);
+	assert_int_equal(pe->loads_all_ones, 1);
+	assert_int_equal(pe->stores_dropped, 1);
+	tb_free(t);
+}
+
+/*
  * Linux after the PE reset: eeh_pe_restore_bars() puts the BARs back (but of the
  * Command register only PERR/SERR), the driver's slot_reset (pci_restore_state())
  * its Command register; a driver without slot_reset leaves Memory Space off.
@@ -651,6 +695,7 @@ int main(void)
 		cmocka_unit_test(linux_state_translation),
 		cmocka_unit_test(pe_reset_registers),
 		cmocka_unit_test(frozen_config_from_host),
+		cmocka_unit_test(frozen_mmio_from_guest),
 		cmocka_unit_test(linux_restores_after_reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
 #include "sim/core/ioport.h"
+#include "sim/eeh/eeh.h"
 #include "sim/pcie/mmio.h"
 #include "sim/pcie/regdesc.h"
 
@@ -243,6 +244,15 @@ static void mmio_do(struct guest_cpu *c, const struct pcisim_raw_op *op)
 	const char *status = !t.fn ? "unassigned" : t.ops ? t.ops->name : "unbacked";
 	c->old = 0;
 	uint64_t val;
+	/* On pseries the PE's freeze sits between the CPU and the function: a load of a
+	 * frozen PE reads all ones, a store is dropped (both counted at the PE), and an
+	 * armed ibm,errinjct error that matches this access fires here (LoPAPR 7.3.14). */
+	if (t.fn && !pcisim_eeh_access(t.fn, op->write ? PCISIM_EEH_STORE_MEM : PCISIM_EEH_LOAD_MEM,
+				       pcisim_mmio_bar_base(t.fn, (unsigned)t.bar) + t.off)) {
+		val = op->write ? op->value : (op->len >= 8 ? UINT64_MAX : ((1ull << (op->len * 8)) - 1));
+		finish(c, op, &t.fn->comp, f, n, val, "eeh-frozen");
+		return;
+	}
 	if (!op->write) {
 		val = pcisim_mmio_read(&t, op->len);
 	} else {
@@ -613,8 +623,8 @@ const struct pcisim_action_def pcisim_raw_actions[] = {
 const struct pcisim_record_kind pcisim_raw_kinds[] = {
 	{"guest.cfg_read", "the guest read configuration space (fields: bdf, off, reg, width, value, status SC/UR/RRS/CTO, expect, ok, via)"},
 	{"guest.cfg_write", "the guest wrote configuration space (fields: bdf, off, reg, width, value written, mask and old for a read-modify-write, status, via)"},
-	{"guest.mmio_read", "the guest read memory space (fields: addr or dev/bar/offset, width, value, status: what answered, unbacked or unassigned, expect, ok)"},
-	{"guest.mmio_write", "the guest wrote memory space (fields: addr or dev/bar/offset, width, value, mask, old, status)"},
+	{"guest.mmio_read", "the guest read memory space (fields: addr or dev/bar/offset, width, value, status: what answered, unbacked, unassigned or eeh-frozen, expect, ok)"},
+	{"guest.mmio_write", "the guest wrote memory space (fields: addr or dev/bar/offset, width, value, mask, old, status: eeh-frozen when a frozen PE dropped it)"},
 	{"guest.io_read", "the guest read an I/O port (fields: port, width, value, status: who claims it or unclaimed, expect, ok)"},
 	{"guest.io_write", "the guest wrote an I/O port (fields: port, width, value, mask, old, status)"},
 	{0},
