@@ -184,7 +184,9 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 	struct pcisim_cxlh_region *r = &c->regions[c->nregions];
 	memset(r, 0, sizeof(*r));
 	r->id = c->nregions;
-	r->pmem = true;
+	const struct pcisim_pval *ty = pcisim_step_param(s, "type");
+	r->dc = ty && ty->set && ty->u == 1;
+	r->pmem = !r->dc;
 	r->root = (int)w;
 	r->ways = (unsigned)mn->n;
 	for (unsigned i = 0; i < PCISIM_CXLH_MAX_PORTS; i++)
@@ -213,7 +215,11 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		}
 		r->memdevs[k] = mi;
 		r->ep_decoder[k] = -1;
-		uint64_t avail = m->pmem - m->dpa_used;
+		if (r->dc && !m->dcd) {
+			pcisim_log(sim, who, "cxl", "cxl create-region: mem%u has no dynamic_ram_a partition", m->id);
+			return -1;
+		}
+		uint64_t avail = r->dc ? m->dc[0].len - m->dc_used : m->pmem - m->dpa_used;
 		if (avail < per)
 			per = avail;
 	}
@@ -246,7 +252,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 			for (unsigned j = 0; j < k; j++) { /* give back what this attempt took */
 				struct pcisim_cxlh_memdev *mj = &c->memdevs[r->memdevs[j]];
 				c->ports[mj->endpoint].dec[r->ep_decoder[j]].in_use = false;
-				mj->dpa_used -= r->size / r->ways;
+				*(r->dc ? &mj->dc_used : &mj->dpa_used) -= r->size / r->ways;
 			}
 			for (unsigned i = 0; i < c->nports; i++)
 				if (r->port_decoder[i] >= 0)
@@ -263,8 +269,9 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		for (int j = 0; j < di; j++)
 			before += ep->dec[j].dpa_base + (ep->dec[j].ways ? ep->dec[j].size / ep->dec[j].ways : 0);
 		d->dpa_size = r->size / r->ways;
-		d->dpa_base = m->ram + m->dpa_used - before; /* the skip; dpa_used moves on below */
-		m->dpa_used += d->dpa_size;
+		/* the skip; dpa_used (dc_used) moves on below */
+		d->dpa_base = (r->dc ? m->dc[0].base + m->dc_used : m->ram + m->dpa_used) - before;
+		*(r->dc ? &m->dc_used : &m->dpa_used) += d->dpa_size;
 		/* each port above: the dport toward this memdev at the port's next position, once */
 		for (unsigned l = 0; l < m->nchain; l++) {
 			int pi = m->chain[l];
@@ -330,7 +337,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 	r->state = PCISIM_CXLH_REGION_COMMITTED;
 	region_record(sim, who, r, "committed");
 	const struct pcisim_pval *on = pcisim_step_param(s, "online");
-	if (!on || !on->set || on->u) {
+	if (!r->dc && (!on || !on->set || on->u)) { /* a DC region's memory comes with its extents */
 		/* daxctl reconfigure-device --mode=system-ram: kmem adds the memory blocks online */
 		r->memory_blocks = (unsigned)(r->size / MEMORY_BLOCK);
 		r->state = PCISIM_CXLH_REGION_ONLINE;
@@ -368,7 +375,8 @@ static int act_destroy_region(struct pcisim_sim *sim, const struct pcisim_step *
 	region_decode_reset(c, r);
 	for (unsigned k = 0; k < r->ways; k++) {
 		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
-		m->dpa_used = m->dpa_used >= r->size / r->ways ? m->dpa_used - r->size / r->ways : 0;
+		uint64_t *used = r->dc ? &m->dc_used : &m->dpa_used;
+		*used = *used >= r->size / r->ways ? *used - r->size / r->ways : 0;
 	}
 	r->state = PCISIM_CXLH_REGION_DESTROYED;
 	region_record(sim, who, r, "destroyed");
@@ -431,7 +439,8 @@ void pcisim_cxlh_memdev_detach(struct pcisim_cxl_host *c, unsigned i, const char
 		teardown_step(m, "unmap", dev_ok);
 		for (unsigned k = 0; k < r->ways; k++) {
 			struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
-			t->dpa_used = t->dpa_used >= r->size / r->ways ? t->dpa_used - r->size / r->ways : 0;
+			uint64_t *used = r->dc ? &t->dc_used : &t->dpa_used;
+			*used = *used >= r->size / r->ways ? *used - r->size / r->ways : 0;
 		}
 		r->state = PCISIM_CXLH_REGION_DESTROYED;
 		region_record(fn->comp.sim, &h->comp, r, "destroyed");
@@ -478,6 +487,8 @@ static int check_create(struct pcisim_sim *sim, const struct pcisim_step *s, str
 	return 0;
 }
 
+static const char *const region_types[] = {"pmem", "dynamic_ram_a", NULL};
+
 static const struct pcisim_param_def create_params[] = {
 	{"memdevs", PCISIM_P_NODE, true, "the cxl-type3 ids, in interleave position order", NULL, 0, 0, NULL},
 	{"decoder", PCISIM_P_INT, false, "the root decoder decoder0.N (the fixed memory window's index)", NULL, 0, 15, "0"},
@@ -485,6 +496,8 @@ static const struct pcisim_param_def create_params[] = {
 	{"size", PCISIM_P_INT, false, "bytes, a multiple of 256 MiB times the ways", NULL, 1, 0,
 	 "all the free persistent capacity"},
 	{"online", PCISIM_P_BOOL, false, "online the memory (daxctl reconfigure-device --mode=system-ram)", NULL, 0, 0, "on"},
+	{"type", PCISIM_P_CHOICE, false, "pmem, or dynamic_ram_a: the first DC partition, memory only as extents arrive (host: {cxl_dcd: on})",
+	 region_types, 0, 0, "pmem"},
 	{0},
 };
 
