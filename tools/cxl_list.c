@@ -68,13 +68,15 @@ static json_t *decoders_json(const struct pcisim_cxl_host *c, const struct pcisi
 		}
 		if (p->endpoint) {
 			if (d->in_use) {
-				/* the DPA it maps: the pmem partition's start plus what regions before it took */
+				/* the DPA it maps: the skips and sizes of the decoders up to it */
 				uint64_t dpa = 0;
 				for (unsigned j = 0; j <= i; j++)
 					dpa += p->dec[j].dpa_base + (j < i ? p->dec[j].dpa_size : 0);
 				json_object_set_new(o, "dpa_resource", json_integer((json_int_t)dpa));
 				json_object_set_new(o, "dpa_size", json_integer((json_int_t)d->dpa_size));
-				json_object_set_new(o, "mode", json_string(c->regions[d->region].dc ? "dynamic_ram_a" : "pmem"));
+				json_object_set_new(o, "mode", json_string(c->regions[d->region].dc     ? "dynamic_ram_a"
+											       : c->regions[d->region].pmem ? "pmem"
+																   : "ram"));
 			}
 		} else {
 			json_object_set_new(o, "nr_targets", json_integer(d->in_use ? d->ways : 0));

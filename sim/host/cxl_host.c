@@ -528,7 +528,7 @@ void pcisim_cxlh_reattach(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *
 	enumerate_decoders(c, ep);
 	pcisim_cxlh_ras_unmask(c, m, PCISIM_INSTANT_ERROR_HANDLING);
 	m->detached = false;
-	m->dpa_used = 0;
+	m->dpa_used = m->ram_used = m->dc_used = 0;
 	PCISIM_RECORD(m->fn->comp.sim, &m->fn->comp, "cxl.port", PCISIM_FU("port", ep->id), PCISIM_FS("host", m->bdf),
 		      PCISIM_FU("dports", 0), PCISIM_FU("decoders", ep->ndecoders), PCISIM_FB("passthrough", false));
 }

@@ -107,6 +107,7 @@ struct pcisim_cxlh_memdev {
 	unsigned nchain;
 	int endpoint;                /* index into ports of its endpoint */
 	uint64_t dpa_used;           /* pmem allocated to regions, from the pmem partition's start */
+	uint64_t ram_used;           /* volatile capacity allocated to ram regions, from DPA 0 */
 	/* event interrupts (cxl_events.c): cxl_event_config() done, each log's message number */
 	bool events_irq;
 	int event_msgnum[PCISIM_CXLH_EVENT_LOGS]; /* -1: no handler for the log */
@@ -141,7 +142,7 @@ enum pcisim_cxlh_region_state {
 struct pcisim_cxlh_region {
 	unsigned id;
 	enum pcisim_cxlh_region_state state;
-	bool pmem;                   /* type pmem (else ram) */
+	bool pmem;                   /* type pmem (else ram or dynamic_ram_a) */
 	bool dc;                     /* type dynamic_ram_a: memory only as extents arrive */
 	int root;                    /* index into root decoders */
 	uint64_t base, size;
