@@ -47,6 +47,8 @@ static json_t *memdev_json(const struct pcisim_cxlh_memdev *m)
 	json_object_set_new(o, "host", json_string(m->bdf));
 	json_object_set_new(o, "firmware_version", json_string(m->fw));
 	json_object_set_new(o, "label_storage_size", json_integer((json_int_t)m->lsa));
+	if (m->dcd) /* the DCD series' cxl-cli: the first DC partition */
+		json_object_set_new(o, "dynamic_ram_a_size", json_integer((json_int_t)m->dc[0].len));
 	return o;
 }
 
@@ -66,13 +68,15 @@ static json_t *decoders_json(const struct pcisim_cxl_host *c, const struct pcisi
 		}
 		if (p->endpoint) {
 			if (d->in_use) {
-				/* the DPA it maps: the pmem partition's start plus what regions before it took */
+				/* the DPA it maps: the skips and sizes of the decoders up to it */
 				uint64_t dpa = 0;
 				for (unsigned j = 0; j <= i; j++)
 					dpa += p->dec[j].dpa_base + (j < i ? p->dec[j].dpa_size : 0);
 				json_object_set_new(o, "dpa_resource", json_integer((json_int_t)dpa));
 				json_object_set_new(o, "dpa_size", json_integer((json_int_t)d->dpa_size));
-				json_object_set_new(o, "mode", json_string("pmem"));
+				json_object_set_new(o, "mode", json_string(c->regions[d->region].dc     ? "dynamic_ram_a"
+											       : c->regions[d->region].pmem ? "pmem"
+																   : "ram"));
 			}
 		} else {
 			json_object_set_new(o, "nr_targets", json_integer(d->in_use ? d->ways : 0));
@@ -182,7 +186,7 @@ static json_t *regions_json(const struct pcisim_cxl_host *c, unsigned root)
 		json_object_set_new(o, "region", jname("region", r->id));
 		json_object_set_new(o, "resource", json_integer((json_int_t)r->base));
 		json_object_set_new(o, "size", json_integer((json_int_t)r->size));
-		json_object_set_new(o, "type", json_string(r->pmem ? "pmem" : "ram"));
+		json_object_set_new(o, "type", json_string(r->dc ? "dynamic_ram_a" : r->pmem ? "pmem" : "ram"));
 		json_object_set_new(o, "interleave_ways", json_integer(r->ways));
 		json_object_set_new(o, "interleave_granularity", json_integer(r->granularity));
 		json_object_set_new(o, "decode_state", json_string("commit"));
@@ -199,6 +203,27 @@ static json_t *regions_json(const struct pcisim_cxl_host *c, unsigned root)
 			json_array_append_new(maps, x);
 		}
 		json_object_set_new(o, "mappings", maps);
+		if (r->dc) {
+			/* the extents the region holds: offset in the region's DPA, length, tag */
+			json_t *ex = json_array();
+			for (unsigned k = 0; k < r->ways; k++) {
+				const struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
+				for (unsigned e = 0; e < m->next; e++) {
+					if (m->ext[e].region != (int)r->id)
+						continue;
+					char tag[40];
+					for (unsigned b = 0; b < 16; b++)
+						snprintf(tag + 2 * b, 3, "%02x", m->ext[e].tag[b]);
+					json_t *x = json_object();
+					json_object_set_new(x, "memdev", jname("mem", m->id));
+					json_object_set_new(x, "offset", json_integer((json_int_t)(m->ext[e].start - m->dc[0].base)));
+					json_object_set_new(x, "length", json_integer((json_int_t)m->ext[e].len));
+					json_object_set_new(x, "tag", json_string(tag));
+					json_array_append_new(ex, x);
+				}
+			}
+			json_object_set_new(o, "extents", ex);
+		}
 		json_array_append_new(a, o);
 	}
 	return a;

@@ -69,11 +69,13 @@ struct pcisim_cxl_host *pcisim_cxl_host_of(struct pcisim_sim *sim)
 
 /* ---- register access ---- */
 
-static uint64_t dev_read(struct pcisim_cxlh_memdev *m, uint64_t off, unsigned len)
+uint64_t pcisim_cxlh_dev_read(struct pcisim_cxlh_memdev *m, uint64_t off, unsigned len)
 {
 	struct pcisim_mmio_target t = pcisim_mmio_bar_target(m->fn, (unsigned)m->dev_bar, m->dev_off + off);
 	return pcisim_mmio_read(&t, len);
 }
+
+#define dev_read pcisim_cxlh_dev_read
 
 static bool dev_write(struct pcisim_cxlh_memdev *m, uint64_t off, uint64_t v, unsigned len)
 {
@@ -155,8 +157,8 @@ static void assign_bars(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
  * return code, or -1 when the doorbell never cleared (or the device is gone); the
  * output payload (up to @out_max bytes) into @out, its length into @out_len.
  */
-static int mbox_send(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, uint16_t opcode,
-		     const uint8_t *in, unsigned in_len, uint8_t *out, unsigned out_max, unsigned *out_len)
+int pcisim_cxlh_mbox(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, uint16_t opcode, const uint8_t *in,
+		     unsigned in_len, uint8_t *out, unsigned out_max, unsigned *out_len)
 {
 	struct pcisim_sim *sim = m->fn->comp.sim;
 	(void)c;
@@ -440,7 +442,7 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	}
 	uint8_t out[0x80] = {0};
 	unsigned n = 0;
-	int rc = mbox_send(c, m, CXL_OP_IDENTIFY, NULL, 0, out, sizeof(out), &n);
+	int rc = pcisim_cxlh_mbox(c, m, CXL_OP_IDENTIFY, NULL, 0, out, sizeof(out), &n);
 	if (rc != 0 || n < 0x3c) {
 		pcisim_log(sim, &fn->comp, "linux", "cxl_pci %s: Identify failed (%d)", m->bdf, rc);
 		return;
@@ -506,6 +508,13 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 		      PCISIM_FU("dports", 0), PCISIM_FU("decoders", ep->ndecoders), PCISIM_FB("passthrough", false));
 	/* cxl_pci_ras_unmask(): after the component registers are mapped */
 	pcisim_cxlh_ras_unmask(c, m, PCISIM_INSTANT_BOOT);
+	/* cxl_pci_probe()'s end: the DC configuration (the DCD series), then cxl_event_config() */
+	for (unsigned l = 0; l < PCISIM_CXLH_EVENT_LOGS; l++)
+		m->event_msgnum[l] = -1;
+	if (c->h->cfg.cxl_dcd)
+		pcisim_cxlh_dc_identify(c, m);
+	if (c->h->cfg.cxl_event_irq || m->dcd)
+		pcisim_cxlh_events_config(c, m);
 }
 
 void pcisim_cxlh_reattach(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m)
@@ -519,7 +528,7 @@ void pcisim_cxlh_reattach(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *
 	enumerate_decoders(c, ep);
 	pcisim_cxlh_ras_unmask(c, m, PCISIM_INSTANT_ERROR_HANDLING);
 	m->detached = false;
-	m->dpa_used = 0;
+	m->dpa_used = m->ram_used = m->dc_used = 0;
 	PCISIM_RECORD(m->fn->comp.sim, &m->fn->comp, "cxl.port", PCISIM_FU("port", ep->id), PCISIM_FS("host", m->bdf),
 		      PCISIM_FU("dports", 0), PCISIM_FU("decoders", ep->ndecoders), PCISIM_FB("passthrough", false));
 }

@@ -37,6 +37,9 @@ struct pcisim_host;
 #define PCISIM_CXLH_MAX_REGIONS 16
 #define PCISIM_CXLH_MAX_DECODERS 4   /* per port (CXL_HDM_DECODERS_MAX) */
 #define PCISIM_CXLH_MAX_WAYS 16
+#define PCISIM_CXLH_MAX_DC_PARTS 8   /* DC regions a device reports (CXL r3.1 Table 8-176) */
+#define PCISIM_CXLH_MAX_EXTENTS 64   /* extents the host keeps per memdev (accepted, or a More chain) */
+#define PCISIM_CXLH_EVENT_LOGS 5     /* informational, warning, failure, fatal, dynamic capacity */
 
 /* A HDM decoder of a switch-level port or an endpoint, as Linux keeps it (struct cxl_decoder). */
 struct pcisim_cxlh_decoder {
@@ -66,6 +69,19 @@ struct pcisim_cxlh_port {
 	struct pcisim_cxlh_decoder dec[PCISIM_CXLH_MAX_DECODERS];
 };
 
+/* A DC region as Get Dynamic Capacity Configuration reports it (struct cxl_dc_region_info). */
+struct pcisim_cxlh_dc_part {
+	uint64_t base, decode_len, len, block_size; /* DPA, bytes */
+};
+
+/* A dynamic capacity extent as the host keeps it (the series' struct cxl_extent / dc_extent). */
+struct pcisim_cxlh_extent {
+	uint64_t start, len;  /* DPA */
+	uint8_t tag[16];
+	uint16_t shared_seq;
+	int region;           /* accepted: the region it surfaced in */
+};
+
 /* A memdev (struct cxl_memdev, struct cxl_dev_state). */
 struct pcisim_cxlh_memdev {
 	unsigned id;                 /* memN */
@@ -91,6 +107,20 @@ struct pcisim_cxlh_memdev {
 	unsigned nchain;
 	int endpoint;                /* index into ports of its endpoint */
 	uint64_t dpa_used;           /* pmem allocated to regions, from the pmem partition's start */
+	uint64_t ram_used;           /* volatile capacity allocated to ram regions, from DPA 0 */
+	/* event interrupts (cxl_events.c): cxl_event_config() done, each log's message number */
+	bool events_irq;
+	int event_msgnum[PCISIM_CXLH_EVENT_LOGS]; /* -1: no handler for the log */
+	bool event_thread_queued;    /* the threaded handler is scheduled (IRQF_ONESHOT) */
+	/* dynamic capacity (cxl_dcd.c; the DCD series, host: {cxl_dcd: on}) */
+	bool dcd;                    /* cxl_dcd_supported(): Get Dynamic Capacity Configuration answered */
+	unsigned ndc;
+	struct pcisim_cxlh_dc_part dc[PCISIM_CXLH_MAX_DC_PARTS];
+	uint64_t dc_used;            /* DC partition 0 bytes allocated to regions */
+	struct pcisim_cxlh_extent ext[PCISIM_CXLH_MAX_EXTENTS]; /* accepted, in the order accepted */
+	unsigned next;
+	struct pcisim_cxlh_extent add_chain[PCISIM_CXLH_MAX_EXTENTS]; /* Add Capacity records of an open More chain */
+	unsigned nadd_chain;
 };
 
 /* A root decoder (struct cxl_root_decoder): one per CEDT CFMWS, "decoder0.N". */
@@ -112,7 +142,8 @@ enum pcisim_cxlh_region_state {
 struct pcisim_cxlh_region {
 	unsigned id;
 	enum pcisim_cxlh_region_state state;
-	bool pmem;                   /* type pmem (else ram) */
+	bool pmem;                   /* type pmem (else ram or dynamic_ram_a) */
+	bool dc;                     /* type dynamic_ram_a: memory only as extents arrive */
 	int root;                    /* index into root decoders */
 	uint64_t base, size;
 	unsigned ways, granularity;
@@ -190,6 +221,35 @@ uint32_t pcisim_cxlh_comp_read(struct pcisim_cxl_host *c, const struct pcisim_cx
 /** A 4-byte write; false when nothing took it (BAR gone, device gone). */
 bool pcisim_cxlh_comp_write(struct pcisim_cxl_host *c, const struct pcisim_cxlh_port *p, uint64_t off,
 			    uint32_t val);
+
+/* ---- the mailbox as cxl_pci drives it (cxl_host.c) ---- */
+/**
+ * pcisim_cxlh_mbox() - one command through the doorbell (__cxl_pci_mbox_send_cmd);
+ * the output (up to @out_max bytes) into @out. Return: the mailbox return code, -1
+ * when the doorbell never cleared. Leaves a cxl.mbox record.
+ */
+int pcisim_cxlh_mbox(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, uint16_t opcode, const uint8_t *in,
+		     unsigned in_len, uint8_t *out, unsigned out_max, unsigned *out_len);
+/** A read of @m's device register block at @off. */
+uint64_t pcisim_cxlh_dev_read(struct pcisim_cxlh_memdev *m, uint64_t off, unsigned len);
+
+/* ---- event logs and their interrupts (cxl_events.c) ---- */
+/**
+ * pcisim_cxlh_events_config() - cxl_event_config() at probe, when the host asks for it
+ * (cxl_event_irq, or cxl_dcd for the dynamic capacity log): MSI-X on, Set and Get
+ * Event Interrupt Policy, a handler per message number, then every log read once.
+ */
+void pcisim_cxlh_events_config(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m);
+extern const struct pcisim_record_kind pcisim_cxl_events_kinds[];
+
+/* ---- dynamic capacity (cxl_dcd.c) ---- */
+/** cxl_dev_dc_identify() at probe: Get Dynamic Capacity Configuration; sets m->dcd. */
+void pcisim_cxlh_dc_identify(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m);
+/** cxl_handle_dcd_event_records(): one record of the dynamic capacity log. */
+void pcisim_cxlh_dc_event(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, const uint8_t *rec);
+/** Is any reader of region @region running (its memory mapped and in use)? */
+bool pcisim_cxlh_region_in_use(const struct pcisim_cxl_host *c, int region);
+extern const struct pcisim_record_kind pcisim_cxl_dcd_kinds[];
 
 /** The record kinds and timeline actions (register.c). */
 extern const struct pcisim_record_kind pcisim_cxl_host_kinds[];

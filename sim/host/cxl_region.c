@@ -1,11 +1,13 @@
 /*
  * cxl_region (drivers/cxl/core/region.c) as the guest's user drives it with cxl-cli:
  *
- *   cxl create-region -d decoder0.W -m mem0 mem1 -t pmem -g GRAN -s SIZE
- *     (action cxl.create_region): the HPA range taken from the root decoder's window
- *     (alloc_hpa: the lowest free range, 256 MiB aligned), a decoder chosen on every
- *     endpoint (its DPA from the start of the free persistent capacity, reached with
- *     DPA Skip) and on every host bridge port that is not passthrough (its targets
+ *   cxl create-region -d decoder0.W -m mem0 mem1 -t TYPE -g GRAN -s SIZE
+ *     (action cxl.create_region, TYPE pmem, ram or dynamic_ram_a): the HPA range
+ *     taken from the root decoder's window (alloc_hpa: the lowest free range, 256 MiB
+ *     aligned), a decoder chosen on every endpoint (its DPA from the start of the free
+ *     capacity of the type's partition: volatile from DPA 0, persistent after it, DC
+ *     after both; reached with DPA Skip, so a decoder never maps DPA below the one
+ *     before it) and on every host bridge port that is not passthrough (its targets
  *     the root ports' Port Numbers in interleave position order), each programmed and
  *     committed bottom-up (cxl_region_decode_commit: endpoint, then its host bridge
  *     once) with Committed read back (cxld_await_commit); then the memory onlined
@@ -139,6 +141,25 @@ static void region_offline(struct pcisim_sim *sim, struct pcisim_comp *who, stru
 /* ---- cxl create-region ---- */
 
 /* alloc_hpa(): the lowest 256 MiB aligned range of @size in root decoder @w that no live region holds; 0: none. */
+/* cxl create-region -t: the choices, in the order of the step's "type" index */
+static const char *const region_types[] = {"pmem", "dynamic_ram_a", "ram", NULL};
+
+/* The DPA partition a region of @r's type takes from: where it starts, its size, what regions took. */
+static uint64_t part_base(const struct pcisim_cxlh_memdev *m, const struct pcisim_cxlh_region *r)
+{
+	return r->dc ? m->dc[0].base : r->pmem ? m->ram : 0; /* volatile first, then persistent, then DC */
+}
+
+static uint64_t part_size(const struct pcisim_cxlh_memdev *m, const struct pcisim_cxlh_region *r)
+{
+	return r->dc ? m->dc[0].len : r->pmem ? m->pmem : m->ram;
+}
+
+static uint64_t *part_used(struct pcisim_cxlh_memdev *m, const struct pcisim_cxlh_region *r)
+{
+	return r->dc ? &m->dc_used : r->pmem ? &m->dpa_used : &m->ram_used;
+}
+
 static uint64_t alloc_hpa(const struct pcisim_cxl_host *c, unsigned w, uint64_t size)
 {
 	const struct pcisim_cxlh_root_decoder *root = &c->roots[w];
@@ -184,7 +205,9 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 	struct pcisim_cxlh_region *r = &c->regions[c->nregions];
 	memset(r, 0, sizeof(*r));
 	r->id = c->nregions;
-	r->pmem = true;
+	const struct pcisim_pval *ty = pcisim_step_param(s, "type");
+	r->dc = ty && ty->set && ty->u == 1;
+	r->pmem = !ty || !ty->set || ty->u == 0;
 	r->root = (int)w;
 	r->ways = (unsigned)mn->n;
 	for (unsigned i = 0; i < PCISIM_CXLH_MAX_PORTS; i++)
@@ -213,9 +236,26 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		}
 		r->memdevs[k] = mi;
 		r->ep_decoder[k] = -1;
-		uint64_t avail = m->pmem - m->dpa_used;
+		if (r->dc && !m->dcd) {
+			pcisim_log(sim, who, "cxl", "cxl create-region: mem%u has no dynamic_ram_a partition", m->id);
+			return -1;
+		}
+		uint64_t avail = part_size(m, r) - *part_used(m, r);
 		if (avail < per)
 			per = avail;
+		/* an endpoint's decoders map DPA upwards: the next must not start below the last */
+		const struct pcisim_cxlh_port *ep = &c->ports[m->endpoint];
+		int di = free_decoder(ep);
+		uint64_t end = 0;
+		for (int j = 0; j < di; j++)
+			end += ep->dec[j].dpa_base + ep->dec[j].dpa_size;
+		if (avail && di >= 0 && part_base(m, r) + *part_used(m, r) < end) {
+			pcisim_log(sim, who, "cxl", "cxl create-region: mem%u: %s at DPA %#llx lies below decoder%u.%u's end %#llx",
+				   m->id, region_types[r->dc ? 1 : r->pmem ? 0 : 2],
+				   (unsigned long long)(part_base(m, r) + *part_used(m, r)), ep->id, (unsigned)(di - 1),
+				   (unsigned long long)end);
+			return -1;
+		}
 	}
 	const struct pcisim_pval *sz = pcisim_step_param(s, "size");
 	uint64_t unit = HPA_ALIGN * r->ways;
@@ -246,7 +286,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 			for (unsigned j = 0; j < k; j++) { /* give back what this attempt took */
 				struct pcisim_cxlh_memdev *mj = &c->memdevs[r->memdevs[j]];
 				c->ports[mj->endpoint].dec[r->ep_decoder[j]].in_use = false;
-				mj->dpa_used -= r->size / r->ways;
+				*part_used(mj, r) -= r->size / r->ways;
 			}
 			for (unsigned i = 0; i < c->nports; i++)
 				if (r->port_decoder[i] >= 0)
@@ -263,8 +303,9 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		for (int j = 0; j < di; j++)
 			before += ep->dec[j].dpa_base + (ep->dec[j].ways ? ep->dec[j].size / ep->dec[j].ways : 0);
 		d->dpa_size = r->size / r->ways;
-		d->dpa_base = m->ram + m->dpa_used - before; /* the skip; dpa_used moves on below */
-		m->dpa_used += d->dpa_size;
+		/* the skip; dpa_used (dc_used) moves on below */
+		d->dpa_base = part_base(m, r) + *part_used(m, r) - before;
+		*part_used(m, r) += d->dpa_size;
 		/* each port above: the dport toward this memdev at the port's next position, once */
 		for (unsigned l = 0; l < m->nchain; l++) {
 			int pi = m->chain[l];
@@ -330,7 +371,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 	r->state = PCISIM_CXLH_REGION_COMMITTED;
 	region_record(sim, who, r, "committed");
 	const struct pcisim_pval *on = pcisim_step_param(s, "online");
-	if (!on || !on->set || on->u) {
+	if (!r->dc && (!on || !on->set || on->u)) { /* a DC region's memory comes with its extents */
 		/* daxctl reconfigure-device --mode=system-ram: kmem adds the memory blocks online */
 		r->memory_blocks = (unsigned)(r->size / MEMORY_BLOCK);
 		r->state = PCISIM_CXLH_REGION_ONLINE;
@@ -368,7 +409,8 @@ static int act_destroy_region(struct pcisim_sim *sim, const struct pcisim_step *
 	region_decode_reset(c, r);
 	for (unsigned k = 0; k < r->ways; k++) {
 		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
-		m->dpa_used = m->dpa_used >= r->size / r->ways ? m->dpa_used - r->size / r->ways : 0;
+		uint64_t *used = part_used(m, r);
+		*used = *used >= r->size / r->ways ? *used - r->size / r->ways : 0;
 	}
 	r->state = PCISIM_CXLH_REGION_DESTROYED;
 	region_record(sim, who, r, "destroyed");
@@ -431,7 +473,8 @@ void pcisim_cxlh_memdev_detach(struct pcisim_cxl_host *c, unsigned i, const char
 		teardown_step(m, "unmap", dev_ok);
 		for (unsigned k = 0; k < r->ways; k++) {
 			struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
-			t->dpa_used = t->dpa_used >= r->size / r->ways ? t->dpa_used - r->size / r->ways : 0;
+			uint64_t *used = part_used(t, r);
+			*used = *used >= r->size / r->ways ? *used - r->size / r->ways : 0;
 		}
 		r->state = PCISIM_CXLH_REGION_DESTROYED;
 		region_record(fn->comp.sim, &h->comp, r, "destroyed");
@@ -485,6 +528,9 @@ static const struct pcisim_param_def create_params[] = {
 	{"size", PCISIM_P_INT, false, "bytes, a multiple of 256 MiB times the ways", NULL, 1, 0,
 	 "all the free persistent capacity"},
 	{"online", PCISIM_P_BOOL, false, "online the memory (daxctl reconfigure-device --mode=system-ram)", NULL, 0, 0, "on"},
+	{"type", PCISIM_P_CHOICE, false,
+	 "the partition: pmem, ram (the volatile capacity, QEMU 8.0 on), or dynamic_ram_a (the first DC partition, memory only as extents arrive; host: {cxl_dcd: on})",
+	 region_types, 0, 0, "pmem"},
 	{0},
 };
 

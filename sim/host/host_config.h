@@ -6,7 +6,7 @@
  *   host: {os: linux, pciehp: on, acpi_pcihp: off, acpiphp: on, boot: 0s,
  *          aer: on, dpc: on, aer_reset_on_need_reset: off,
  *          vfio_remedy: none, vfio_notify: 1ms, eeh_max_freezes: 5,
- *          cxl: off,
+ *          cxl: off, cxl_event_irq: off, cxl_dcd: off,
  *          drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on,
  *                           callback_time: 5ms, reads_device: on, cor_error_detected: off,
  *                           vfio: off, guest: {...}}}}
@@ -75,6 +75,8 @@ struct pcisim_host_config {
 	bool aer;                /* the AER service (default off) */
 	bool dpc;                /* the DPC service (needs aer) */
 	bool cxl;                /* Linux's CXL drivers (cxl_acpi, cxl_pci, cxl_mem, cxl_port, cxl_region; default off) */
+	bool cxl_event_irq;      /* cxl_pci's cxl_event_config(): event logs read on their interrupts (default off) */
+	bool cxl_dcd;            /* the kernel carries the DCD series: dynamic capacity handled (default off) */
 	bool reset_on_need_reset; /* Linux commit d0a2dee7d4 (2025) */
 	enum pcisim_vfio_remedy vfio_remedy;
 	pcisim_time vfio_notify; /* eventfd -> QEMU -> the guest's virtual AER interrupt */

@@ -5,6 +5,7 @@
  */
 #include "sim/host/host_section.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "sim/core/scenario.h"
@@ -17,7 +18,7 @@ static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "acpiph
 					   "aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
 					   "vfio_notify", "dpc", "eeh_max_freezes",
 					   /* Linux's CXL drivers */
-					   "cxl", NULL};
+					   "cxl", "cxl_event_irq", "cxl_dcd", NULL};
 
 static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", "vm_stop",
 					    "flr_translation", "nonfatal_only", NULL};
@@ -206,6 +207,18 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			return rc;
 		if (cfg.cxl && !pcisim_fabric_get(sim)->machine.cxl)
 			return pcisim_diag_error(d, n->loc, "'cxl: on' needs a machine with CXL: set 'cxl: on' in the machine: section");
+	}
+	/* both act in Linux's CXL drivers: without them there is nothing to configure */
+	static const char *const cxl_opts[] = {"cxl_event_irq", "cxl_dcd"};
+	bool *cxl_dst[] = {&cfg.cxl_event_irq, &cfg.cxl_dcd};
+	for (int i = 0; i < 2; i++) {
+		char what[32];
+		snprintf(what, sizeof(what), "'%s'", cxl_opts[i]);
+		if ((n = pcisim_ymap_get(node, cxl_opts[i])) && (rc = pcisim_yget_bool(n, what, cxl_dst[i], d)))
+			return rc;
+		if (n && *cxl_dst[i] && !cfg.cxl)
+			return pcisim_diag_error(d, n->loc, "'%s: on' needs Linux's CXL drivers: set 'cxl: on' in the host: section",
+						 cxl_opts[i]);
 	}
 	/* The host exists (its name is checked) before the error-handling keys are read. */
 	struct pcisim_host *h = pcisim_host_create(sim, &cfg, node->loc, d);

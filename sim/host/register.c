@@ -40,6 +40,8 @@ void pcisim_host_register(void)
 	pcisim_record_kinds_add(pcisim_cxl_io_kinds);
 	pcisim_actions_add(pcisim_cxl_dc_guest_actions);
 	pcisim_record_kinds_add(pcisim_cxl_dc_guest_kinds);
+	pcisim_record_kinds_add(pcisim_cxl_events_kinds);
+	pcisim_record_kinds_add(pcisim_cxl_dcd_kinds);
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they
