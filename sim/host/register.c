@@ -12,6 +12,7 @@
 #include "sim/host/eeh_core.h"
 #include "sim/host/errinjct_tool.h"
 #include "sim/host/host.h"
+#include "sim/host/fm.h"
 #include "sim/host/host_section.h"
 #include "sim/host/pciehp.h"
 #include "sim/host/portdrv.h"
@@ -37,6 +38,7 @@ void pcisim_host_register(void)
 	pcisim_record_kinds_add(pcisim_cxl_host_kinds);
 	pcisim_actions_add(pcisim_cxl_io_actions);
 	pcisim_record_kinds_add(pcisim_cxl_io_kinds);
+	pcisim_fm_register();
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they
