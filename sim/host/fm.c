@@ -71,9 +71,14 @@ struct pcisim_fm {
 
 static const struct pcisim_ext_key fm_key = {"fm"};
 
+/* The Fabric Manager of @sim, or of the first machine that has one (sim.h "Machines"). */
 static struct pcisim_fm *fm_of(struct pcisim_sim *sim)
 {
-	return pcisim_ext_get(sim, &fm_key);
+	struct pcisim_fm *fm = pcisim_ext_get(sim, &fm_key);
+	struct pcisim_sim *eng = pcisim_engine(sim);
+	for (size_t i = 0; !fm && i < eng->nviews; i++)
+		fm = pcisim_ext_get(eng->views[i], &fm_key);
+	return fm;
 }
 
 /* ---- sending ---- */

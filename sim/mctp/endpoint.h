@@ -18,6 +18,12 @@ struct pcisim_mctp_ep;
 
 /** The endpoint component named @name in @sim, or NULL. */
 struct pcisim_mctp_ep *pcisim_mctp_ep_find(struct pcisim_sim *sim, const char *name);
+/** The endpoint behind @c (a component of type i2c_mctp_cxl), or NULL. */
+struct pcisim_mctp_ep *pcisim_mctp_ep_of(struct pcisim_comp *c);
+/** The device it serves: its target=, in its own machine. */
+struct pcisim_pcifn *pcisim_mctp_ep_target(struct pcisim_mctp_ep *ep);
+/** Forwarding: the device that runs its requests, in the VM at qmp= (NULL: none now). */
+struct pcisim_pcifn *pcisim_mctp_ep_fwd_target(struct pcisim_mctp_ep *ep);
 /** Its forwarder when it has mctp-msg-forward=on, else NULL. */
 struct pcisim_fwd *pcisim_mctp_ep_fwd(struct pcisim_mctp_ep *ep);
 

@@ -48,6 +48,8 @@ struct pcisim_mctp_ep {
 	uint64_t rx_messages, tx_messages, rx_errors;
 };
 
+static const struct pcisim_comp_ops ep_ops;
+
 static struct pcisim_mctp_ep *ep_of(struct pcisim_i2c_dev *d)
 {
 	return (struct pcisim_mctp_ep *)d;
@@ -77,8 +79,10 @@ static void state_free(void *p)
 	free(st);
 }
 
+/* kept with the engine: the executions and VMs of every machine (sim.h "Machines") */
 static struct mctp_state *state_of(struct pcisim_sim *sim)
 {
+	sim = pcisim_engine(sim);
 	struct mctp_state *st = pcisim_ext_get(sim, &state_key);
 	if (!st) {
 		st = calloc(1, sizeof(*st));
@@ -91,7 +95,7 @@ static struct mctp_state *state_of(struct pcisim_sim *sim)
 
 const struct pcisim_mctp_exec *pcisim_mctp_execs(struct pcisim_sim *sim, size_t *n)
 {
-	struct mctp_state *st = pcisim_ext_get(sim, &state_key);
+	struct mctp_state *st = pcisim_ext_get(pcisim_engine(sim), &state_key);
 	*n = st ? st->nexecs : 0;
 	return st ? st->execs : NULL;
 }
@@ -139,6 +143,16 @@ struct pcisim_mctp_ep *pcisim_mctp_ep_find(struct pcisim_sim *sim, const char *n
 {
 	struct pcisim_comp *c = pcisim_comp_find(sim, name);
 	return c && c->ops && !strcmp(c->ops->type, "i2c_mctp_cxl") ? (struct pcisim_mctp_ep *)c : NULL;
+}
+
+struct pcisim_mctp_ep *pcisim_mctp_ep_of(struct pcisim_comp *c)
+{
+	return c && c->ops == &ep_ops ? (struct pcisim_mctp_ep *)c : NULL;
+}
+
+struct pcisim_pcifn *pcisim_mctp_ep_target(struct pcisim_mctp_ep *ep)
+{
+	return ep->target;
 }
 
 struct pcisim_fwd *pcisim_mctp_ep_fwd(struct pcisim_mctp_ep *ep)
@@ -205,7 +219,7 @@ static void port_sent(struct pcisim_i2c_port *p, bool acked)
 static struct pcisim_sim *fwd_vm(struct pcisim_mctp_ep *ep)
 {
 	struct pcisim_sim *sim = ep->dev.comp.sim;
-	struct mctp_state *st = pcisim_ext_get(sim, &state_key);
+	struct mctp_state *st = pcisim_ext_get(pcisim_engine(sim), &state_key);
 	if (!st || !st->nvms)
 		return sim; /* one machine: the target VM is this one */
 	char want[64];
@@ -226,6 +240,11 @@ static struct pcisim_pcifn *fwd_target_fn(struct pcisim_mctp_ep *ep)
 	return fn && !fn->comp.removed ? fn : NULL;
 }
 
+struct pcisim_pcifn *pcisim_mctp_ep_fwd_target(struct pcisim_mctp_ep *ep)
+{
+	return ep->forward ? fwd_target_fn(ep) : NULL;
+}
+
 static const char *fwd_unavailable(void *ctx)
 {
 	struct pcisim_mctp_ep *ep = ctx;
@@ -243,7 +262,11 @@ static size_t fwd_serve(void *ctx, const uint8_t *req, size_t len, uint8_t *rsp)
 	if (!fn)
 		return 0;
 	log_exec(ep, fn, ep->fwd.req_cookie, req, len);
-	return pcisim_mctp_cci_serve(fn, req, len, rsp);
+	size_t n = pcisim_mctp_cci_serve(fn, req, len, rsp);
+	PCISIM_RECORD(fn->comp.sim, &fn->comp, "mctp.fwd_run",
+		      PCISIM_FX("opcode", len >= 6 ? req[4] | req[5] << 8 : 0),
+		      PCISIM_FX("rc", n >= 11 ? rsp[9] | rsp[10] << 8 : 0xffff), PCISIM_FS("from", ep->dev.comp.path));
+	return n;
 }
 
 static void fwd_notify_ev(struct pcisim_sim *sim, struct pcisim_event *ev);
