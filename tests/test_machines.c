@@ -162,12 +162,38 @@ static void import_both_orders(void **state)
 	free(out);
 }
 
+/* explore on the forwarding: the stall that holds a timely answer past libcxlmi's
+ * timeout, and the second run of the command that follows, are found and printed. */
+static void explore_finds_the_double_run(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tb_cli(&out, "explore scenarios/fm-forward-explore.yaml --no-prune");
+	if (rc != 1 || !strstr(out, "failing schedule:") || !strstr(out, "do: i2c.stall}") ||
+	    !strstr(out, "invariant fm-single-run@fm: FM command 3 (fm.send) ran twice: attempts 1 and 2"))
+		fail_msg("explore: exit %d:\n%s", rc, out);
+	free(out);
+}
+
+/* the fuzz menu of I2C and forwarding faults finds the same kind of double run */
+static void fuzz_menu_finds_double_runs(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tb_cli(&out, "fuzz scenarios/fm-forward-fuzz.yaml --runs 100");
+	if (rc != 1 || !strstr(out, "invariant fm-single-run@fm"))
+		fail_msg("fuzz: exit %d:\n%s", rc, out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(forwarded_across_machines_any_order),
 		cmocka_unit_test(target_unplugged_while_pending),
 		cmocka_unit_test(import_both_orders),
+		cmocka_unit_test(explore_finds_the_double_run),
+		cmocka_unit_test(fuzz_menu_finds_double_runs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

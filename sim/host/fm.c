@@ -37,6 +37,8 @@ struct fm_req {
 	bool active;       /* sent, holds its tag, waits */
 	bool done;
 	bool bg_poll;      /* a Background Operation Status poll of command parent */
+	pcisim_time timeout; /* libcxlmi's wait for this command */
+	unsigned retries;    /* the application's retries after a timeout */
 	uint32_t parent;
 	pcisim_timer timer;
 };
@@ -152,7 +154,7 @@ static void send_req(struct pcisim_fm *fm, struct fm_req *r)
 	PCISIM_RECORD(sim, &fm->comp, "fm.request", PCISIM_FU("cmd", r->id), PCISIM_FS("what", r->what),
 		      PCISIM_FX("opcode", r->opcode), PCISIM_FX("eid", r->eid), PCISIM_FU("tag", tag),
 		      PCISIM_FU("attempt", r->attempt));
-	r->timer = pcisim_schedule(sim, fm->timeout, PCISIM_CLASS_HOST, &timeout_kind, &fm->comp,
+	r->timer = pcisim_schedule(sim, r->timeout, PCISIM_CLASS_HOST, &timeout_kind, &fm->comp,
 				   (uint64_t)(r - fm->reqs), r->attempt);
 	tx_kick(fm);
 }
@@ -177,6 +179,8 @@ static struct fm_req *new_req(struct pcisim_fm *fm, const char *what, uint8_t ty
 	if (r->plen)
 		memcpy(r->payload, payload, r->plen);
 	r->eid = eid;
+	r->timeout = fm->timeout;
+	r->retries = fm->retries;
 	for (unsigned i = 0; i < fm->neps; i++)
 		if (fm->eps[i].eid == eid)
 			r->addr = fm->eps[i].addr;
@@ -193,7 +197,7 @@ static void timeout_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 	fm->timeouts++;
 	PCISIM_RECORD(sim, &fm->comp, "fm.timeout", PCISIM_FU("cmd", r->id), PCISIM_FS("what", r->what),
 		      PCISIM_FU("tag", r->tag), PCISIM_FU("attempt", r->attempt));
-	if (r->attempt <= fm->retries) {
+	if (r->attempt <= r->retries) {
 		r->attempt++;
 		fm->retried++;
 		PCISIM_RECORD(sim, &fm->comp, "fm.retry", PCISIM_FU("cmd", r->id), PCISIM_FS("what", r->what),
@@ -224,8 +228,8 @@ static void bg_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 static void answered(struct pcisim_fm *fm, struct fm_req *r, const uint8_t *msg, size_t len, uint64_t cookie)
 {
 	struct pcisim_sim *sim = fm->comp.sim;
-	uint64_t mine = (uint64_t)r->id << 8 | r->attempt;
-	if (cookie && cookie != mine && !fm->crossed++)
+	/* another attempt of the same command is its answer too; another command's is not */
+	if (cookie && (cookie >> 8) != r->id && !fm->crossed++)
 		snprintf(fm->crossed_what, sizeof(fm->crossed_what),
 			 "FM command %u (%s, attempt %u) took the answer to command %u attempt %u", r->id, r->what,
 			 r->attempt, (unsigned)(cookie >> 8), (unsigned)(cookie & 0xff));
@@ -581,6 +585,8 @@ static int fm_send(struct pcisim_sim *sim, const struct pcisim_step *s, uint8_t 
 	if (!fm)
 		return -1;
 	struct fm_req *r = new_req(fm, s->def->name, type, opcode, payload, plen, step_eid(s));
+	r->timeout = opt_u(s, "timeout", fm->timeout);
+	r->retries = (unsigned)opt_u(s, "retries", fm->retries);
 	send_req(fm, r);
 	return 0;
 }
@@ -695,7 +701,22 @@ static int check_eid(struct pcisim_sim *sim, const struct pcisim_step *s, struct
 				 s->def->name, (unsigned)v->u, u ? list : "none (fm: endpoints: is empty)");
 }
 
-#define EID_PARAM {"eid", PCISIM_P_INT, true, "the endpoint's EID (one of fm: endpoints:)", NULL, 8, 254, NULL}
+/* the eid, and a timeout libcxlmi accepts */
+static int check_fm_step(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
+{
+	int rc = check_eid(sim, s, d);
+	if (rc)
+		return rc;
+	const struct pcisim_pval *t = pcisim_step_param(s, "timeout");
+	if (t && t->set && (!t->u || t->u > PCISIM_FM_TIMEOUT_MAX))
+		return pcisim_diag_error(d, t->node->loc, "%s: 'timeout': expected a duration from 1ps to 2s (libcxlmi's MCTP limit)",
+					 s->def->name);
+	return 0;
+}
+
+#define EID_PARAM {"eid", PCISIM_P_INT, true, "the endpoint's EID (one of fm: endpoints:)", NULL, 8, 254, NULL}, \
+	{"timeout", PCISIM_P_TIME, false, "how long the application waits (libcxlmi: at most 2s)", NULL, 0, 0, "fm: timeout"}, \
+	{"retries", PCISIM_P_INT, false, "sends again after a timeout, this many times", NULL, 0, 16, "fm: retries"}
 
 static const struct pcisim_param_def eid_params[] = {EID_PARAM, {0}};
 static const struct pcisim_param_def port_state_params[] = {
@@ -742,19 +763,19 @@ static const struct pcisim_param_def control_params[] = {
 };
 
 static const struct pcisim_action_def fm_actions[] = {
-	{"fm.identify_switch", "FM-API Identify Switch Device (0x5100)", eid_params, false, check_eid, act_identify},
-	{"fm.get_port_state", "FM-API Get Physical Port State (0x5101)", port_state_params, false, check_eid,
+	{"fm.identify_switch", "FM-API Identify Switch Device (0x5100)", eid_params, false, check_fm_step, act_identify},
+	{"fm.get_port_state", "FM-API Get Physical Port State (0x5101)", port_state_params, false, check_fm_step,
 	 act_port_state},
-	{"fm.port_control", "FM-API Physical Port Control (0x5102)", port_control_params, false, check_eid,
+	{"fm.port_control", "FM-API Physical Port Control (0x5102)", port_control_params, false, check_fm_step,
 	 act_port_control},
-	{"fm.bind_vppb", "FM-API Bind vPPB (0x5201, a background command)", bind_params, false, check_eid, act_bind},
-	{"fm.unbind_vppb", "FM-API Unbind vPPB (0x5202, a background command)", unbind_params, false, check_eid,
+	{"fm.bind_vppb", "FM-API Bind vPPB (0x5201, a background command)", bind_params, false, check_fm_step, act_bind},
+	{"fm.unbind_vppb", "FM-API Unbind vPPB (0x5202, a background command)", unbind_params, false, check_fm_step,
 	 act_unbind},
 	{"fm.tunnel", "FM-API Tunnel Management Command (0x5300) to the device behind a port", tunnel_params, false,
-	 check_eid, act_tunnel},
-	{"fm.send", "any FM-API or CCI command, payload in hex", send_params, false, check_eid, act_send},
+	 check_fm_step, act_tunnel},
+	{"fm.send", "any FM-API or CCI command, payload in hex", send_params, false, check_fm_step, act_send},
 	{"fm.control", "an MCTP control request (Get Endpoint ID, Get MCTP Version Support, Get Message Type Support)",
-	 control_params, false, check_eid, act_control},
+	 control_params, false, check_fm_step, act_control},
 	{0},
 };
 

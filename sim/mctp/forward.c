@@ -38,16 +38,7 @@ bool pcisim_fwd_request(struct pcisim_fwd *f, const uint8_t *msg, size_t len, ui
 {
 	if (len > sizeof(f->req))
 		len = sizeof(f->req);
-	switch (f->state) {
-	case PCISIM_FWD_IDLE:
-	case PCISIM_FWD_REQUEST:
-	case PCISIM_FWD_PROCESSING:
-		break;
-	default:
-		pcisim_log(f->owner->sim, f->owner, "pcisim", "forwarder: invalid state %#x", f->state);
-		return false;
-	}
-	if (f->ep == PCISIM_FWD_EP_WAITING || f->state != PCISIM_FWD_IDLE)
+	if (f->ep == PCISIM_FWD_EP_WAITING)
 		f->overwritten++; /* the RFC's single buffer: the older request is gone */
 	memcpy(f->req, msg, len);
 	f->req_len = len;
@@ -55,54 +46,75 @@ bool pcisim_fwd_request(struct pcisim_fwd *f, const uint8_t *msg, size_t len, ui
 	f->wait_cookie = cookie;
 	f->ep = PCISIM_FWD_EP_WAITING;
 	f->forwarded++;
-	/* the target may be running the older one: its completion still resets the field */
-	if (f->state != PCISIM_FWD_PROCESSING)
-		set_state(f, PCISIM_FWD_REQUEST, "request written");
-	return true;
+	switch (f->state) {
+	case PCISIM_FWD_IDLE:
+	case PCISIM_FWD_REQUEST:
+	case PCISIM_FWD_PROCESSING:
+		set_state(f, PCISIM_FWD_REQUEST, f->state == PCISIM_FWD_IDLE ? "request written"
+						 : "request written over another");
+		return true;
+	default:
+		pcisim_log(f->owner->sim, f->owner, "pcisim", "forwarder: invalid state %#x", f->state);
+		return false;
+	}
 }
 
-bool pcisim_fwd_notify(struct pcisim_fwd *f)
+static const char *const notified_names[] = {"taken", "queued", "no request pending", "lost",
+					     "target unavailable"};
+
+const char *pcisim_fwd_notified_name(enum pcisim_fwd_notified n)
+{
+	return (unsigned)n < 5 ? notified_names[n] : "?";
+}
+
+enum pcisim_fwd_notified pcisim_fwd_notify(struct pcisim_fwd *f)
 {
 	if (f->lose_next) {
 		f->lose_next--;
 		f->lost++;
-		return false;
+		return PCISIM_FWD_LOST;
 	}
-	const char *why = f->target.unavailable ? f->target.unavailable(f->target.ctx) : NULL;
-	if (why)
-		return false;
+	if (f->target.unavailable && f->target.unavailable(f->target.ctx))
+		return PCISIM_FWD_UNAVAILABLE;
+	if (f->busy) { /* QMP commands run one after another */
+		f->queued++;
+		return PCISIM_FWD_QUEUED;
+	}
 	switch (f->state) {
 	case PCISIM_FWD_REQUEST:
-		set_state(f, PCISIM_FWD_PROCESSING, "notified");
-		return true;
+		memcpy(f->taken, f->req, f->req_len);
+		f->taken_len = f->req_len;
+		f->taken_cookie = f->req_cookie;
+		f->busy = true;
+		set_state(f, PCISIM_FWD_PROCESSING, "notified: request taken");
+		return PCISIM_FWD_TAKEN;
 	case PCISIM_FWD_IDLE:
 	case PCISIM_FWD_PROCESSING:
 		f->spurious++;
-		return false;
+		return PCISIM_FWD_SPURIOUS;
 	default:
 		pcisim_log(f->owner->sim, f->owner, "pcisim", "forwarder: invalid state %#x", f->state);
-		return false;
+		return PCISIM_FWD_SPURIOUS;
 	}
 }
 
-void pcisim_fwd_complete(struct pcisim_fwd *f)
+bool pcisim_fwd_complete(struct pcisim_fwd *f)
 {
-	switch (f->state) {
-	case PCISIM_FWD_PROCESSING:
-		break;
-	case PCISIM_FWD_IDLE:
-	case PCISIM_FWD_REQUEST:
-		return; /* nothing was taken (a completion event of a request overwritten meanwhile) */
-	default:
-		pcisim_log(f->owner->sim, f->owner, "pcisim", "forwarder: invalid state %#x", f->state);
-		return;
-	}
-	/* the target runs what the buffer holds now: a request written after the
-	 * notification was taken is the one that runs (the RFC has no request identity) */
-	f->rsp_len = f->target.serve ? f->target.serve(f->target.ctx, f->req, f->req_len, f->rsp) : 0;
-	f->rsp_cookie = f->req_cookie;
+	if (!f->busy)
+		return false;
+	f->busy = false;
+	f->rsp_len = f->target.serve ? f->target.serve(f->target.ctx, f->taken, f->taken_len, f->rsp) : 0;
+	f->rsp_cookie = f->taken_cookie;
 	f->executed++;
-	set_state(f, PCISIM_FWD_IDLE, "response written");
+	if (f->state == PCISIM_FWD_REQUEST)
+		f->dropped++; /* written while the target ran: the reset below loses it */
+	set_state(f, PCISIM_FWD_IDLE, f->state == PCISIM_FWD_REQUEST ? "response written; the newer request is lost"
+								       : "response written");
+	if (f->queued) {
+		f->queued--;
+		return true;
+	}
+	return false;
 }
 
 size_t pcisim_fwd_poll(struct pcisim_fwd *f, uint8_t *rsp, uint64_t *cookie)
@@ -112,7 +124,7 @@ size_t pcisim_fwd_poll(struct pcisim_fwd *f, uint8_t *rsp, uint64_t *cookie)
 	f->ep = PCISIM_FWD_EP_IDLE;
 	f->answered++;
 	if (f->rsp_cookie != f->wait_cookie)
-		f->mismatched++;
+		f->mismatched++; /* the answer to an older request */
 	memcpy(rsp, f->rsp, f->rsp_len);
 	*cookie = f->rsp_cookie;
 	return f->rsp_len;

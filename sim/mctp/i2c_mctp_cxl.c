@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/cxl/fmapi.h"
 #include "sim/mctp/cci.h"
@@ -280,15 +281,11 @@ static void fwd_notify_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	struct pcisim_mctp_ep *ep = (struct pcisim_mctp_ep *)ev->target;
 	struct pcisim_fwd *f = &ep->fwd;
-	uint64_t lost = f->lost, spurious = f->spurious;
 	const char *why = fwd_unavailable(ep);
-	bool taken = pcisim_fwd_notify(f);
-	PCISIM_RECORD(sim, &ep->dev.comp, "mctp.fwd_notify", PCISIM_FB("taken", taken),
-		      PCISIM_FS("why", taken ? "request taken"
-				: f->lost != lost ? "notification lost"
-				: f->spurious != spurious ? "no request pending"
-				: why ? why : "?"));
-	if (taken)
+	enum pcisim_fwd_notified r = pcisim_fwd_notify(f);
+	PCISIM_RECORD(sim, &ep->dev.comp, "mctp.fwd_notify", PCISIM_FB("taken", r == PCISIM_FWD_TAKEN),
+		      PCISIM_FS("why", r == PCISIM_FWD_UNAVAILABLE && why ? why : pcisim_fwd_notified_name(r)));
+	if (r == PCISIM_FWD_TAKEN)
 		pcisim_schedule(sim, pcisim_jitter(sim, &ep->dev.comp, "mctp.fwd_process", f->process_time,
 						   f->process_time, f->process_time + PCISIM_MS),
 				PCISIM_CLASS_MSG, &fwd_complete_kind, &ep->dev.comp, 0, 0);
@@ -296,8 +293,9 @@ static void fwd_notify_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 
 static void fwd_complete_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
-	(void)sim;
-	pcisim_fwd_complete(&((struct pcisim_mctp_ep *)ev->target)->fwd);
+	struct pcisim_mctp_ep *ep = (struct pcisim_mctp_ep *)ev->target;
+	if (pcisim_fwd_complete(&ep->fwd)) /* the QMP command that waited runs now */
+		fwd_notify_ev(sim, ev);
 }
 
 static void arm_poll(struct pcisim_mctp_ep *ep)
@@ -569,6 +567,78 @@ static int mctp_link(struct pcisim_i2c_dev *dev, struct pcisim_diag *d)
 				 "i2c_mctp_cxl target '%s' is a %s: Unhandled target type for CXL MCTP EP; valid targets: %s",
 				 t->value, tf->drv->name, valid);
 }
+
+/* ---- the forwarding's actions: its latencies, and a lost notification (a fault) ---- */
+
+static struct pcisim_mctp_ep *step_fwd_ep(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	struct pcisim_comp *c = pcisim_step_comp(sim, s, "endpoint");
+	struct pcisim_mctp_ep *ep = pcisim_mctp_ep_of(c);
+	if (!ep || !ep->forward) {
+		pcisim_log(sim, c, "pcisim", "%s: '%s' is not an i2c_mctp_cxl endpoint with mctp-msg-forward=on",
+			   s->def->name, pcisim_step_param(s, "endpoint")->s);
+		return NULL;
+	}
+	return ep;
+}
+
+static int act_lose_notify(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	struct pcisim_mctp_ep *ep = step_fwd_ep(sim, s);
+	if (!ep)
+		return -1;
+	const struct pcisim_pval *n = pcisim_step_param(s, "count");
+	ep->fwd.lose_next += n && n->set ? (uint32_t)n->u : 1;
+	return 0;
+}
+
+static int act_fwd_timing(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	struct pcisim_mctp_ep *ep = step_fwd_ep(sim, s);
+	if (!ep)
+		return -1;
+	const struct pcisim_pval *v;
+	if ((v = pcisim_step_param(s, "notify")) && v->set)
+		ep->fwd.notify_latency = v->u;
+	if ((v = pcisim_step_param(s, "process")) && v->set)
+		ep->fwd.process_time = v->u;
+	if ((v = pcisim_step_param(s, "poll")) && v->set)
+		ep->fwd.poll_interval = v->u ? v->u : 1;
+	return 0;
+}
+
+static int check_fwd_ep(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
+{
+	const struct pcisim_pval *v = pcisim_step_param(s, "endpoint");
+	struct pcisim_mctp_ep *ep = pcisim_mctp_ep_of(pcisim_comp_find(sim, v->s));
+	if (ep && ep->forward)
+		return 0;
+	return pcisim_diag_error(d, v->node ? v->node->loc : s->loc,
+				 "%s: '%s' is not an i2c_mctp_cxl endpoint with mctp-msg-forward=on (give the endpoint's id)",
+				 s->def->name, v->s);
+}
+
+static const struct pcisim_param_def lose_params[] = {
+	{"endpoint", PCISIM_P_COMP, true, "the forwarding i2c_mctp_cxl endpoint (its id)", NULL, 0, 0, NULL},
+	{"count", PCISIM_P_INT, false, "how many of its next notifications are lost", NULL, 1, 1000000, "1"},
+	{0},
+};
+
+static const struct pcisim_param_def timing_params[] = {
+	{"endpoint", PCISIM_P_COMP, true, "the forwarding i2c_mctp_cxl endpoint (its id)", NULL, 0, 0, NULL},
+	{"notify", PCISIM_P_TIME, false, "the QMP notification's latency to the target VM", NULL, 0, 0, "200us"},
+	{"process", PCISIM_P_TIME, false, "how long the target VM takes to run a request", NULL, 0, 0, "0"},
+	{"poll", PCISIM_P_TIME, false, "the FM side's poll interval of the state field", NULL, 0, 0, "1ms"},
+	{0},
+};
+
+const struct pcisim_action_def pcisim_mctp_fwd_actions[] = {
+	{"mctp.lose_notify", "the FM emulation RFC's QMP notification to the target VM is lost (a fault)", lose_params,
+	 false, check_fwd_ep, act_lose_notify},
+	{"mctp.fwd_timing", "the FM emulation RFC's forwarding latencies: notification, the target's run, the poll",
+	 timing_params, false, check_fwd_ep, act_fwd_timing},
+	{0},
+};
 
 static const struct pcisim_i2c_model mctp_model = {
 	.size = sizeof(struct pcisim_mctp_ep),

@@ -30,4 +30,5 @@ void pcisim_mctp_register(void)
 	pcisim_bus_kind_add(&pcisim_i2c_bus_kind);
 	pcisim_drivers_add(pcisim_mctp_drivers);
 	pcisim_i2c_faults_register();
+	pcisim_actions_add(pcisim_mctp_fwd_actions);
 }

@@ -5,9 +5,11 @@
 #ifndef PCISIM_MCTP_MCTP_H
 #define PCISIM_MCTP_MCTP_H
 
+#include "sim/core/scenario.h"
 #include "sim/pcie/fabric.h"
 
 extern const struct pcisim_driver pcisim_mctp_drivers[]; /* i2c_mctp_cxl.c */
+extern const struct pcisim_action_def pcisim_mctp_fwd_actions[]; /* i2c_mctp_cxl.c */
 
 /** The i2c.* fault actions (i2c_faults.c). */
 void pcisim_i2c_faults_register(void);
