@@ -168,7 +168,7 @@ static void explore_finds_the_double_run(void **state)
 {
 	(void)state;
 	char *out;
-	int rc = tb_cli(&out, "explore scenarios/fm-forward-explore.yaml --no-prune");
+	int rc = tb_cli(&out, "explore scenarios/fm-forward-explore.yaml");
 	if (rc != 1 || !strstr(out, "failing schedule:") || !strstr(out, "do: i2c.stall}") ||
 	    !strstr(out, "invariant fm-single-run@fm: FM command 3 (fm.send) ran twice: attempts 1 and 2"))
 		fail_msg("explore: exit %d:\n%s", rc, out);
