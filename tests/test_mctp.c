@@ -366,6 +366,75 @@ static void fmapi_unbind_bind_background(void **state)
 	tb_free(t);
 }
 
+/* Physical Port Control and the Tunnel Management Command: encodings and errors. */
+static void fmapi_port_control_and_tunnel_errors(void **state)
+{
+	(void)state;
+	struct tb *t = rfc_switch();
+	struct pcisim_pcifn *usp = tb_fn(t, "us0");
+	static uint8_t out[CXL_MBOX_PAYLOAD_MAX];
+	int rc;
+	/* PPB 2 (swport2): assert PERST# takes its link down; deassert brings it back */
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){2, 0}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_SUCCESS);
+	pcisim_run(&t->sim, t->sim.now + PCISIM_MS);
+	fm(usp, CXL_FMAPI_GET_PHYS_PORT_STATE, (uint8_t[]){1, 3}, 2, out, &rc);
+	assert_int_equal(out[4 + 4], CXL_PORT_DEV_NONE);
+	assert_int_not_equal(out[4 + 11], 4);
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){2, 1}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_SUCCESS);
+	pcisim_run(&t->sim, t->sim.now + PCISIM_MS);
+	fm(usp, CXL_FMAPI_GET_PHYS_PORT_STATE, (uint8_t[]){1, 3}, 2, out, &rc);
+	assert_int_equal(out[4 + 4], CXL_PORT_DEV_T3_SLD);
+	assert_int_equal(out[4 + 11], 4);
+	/* reset PPB: retrains, the device stays */
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){2, 2}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_SUCCESS);
+	/* errors: no PPB 3, no opcode 3, a wrong length */
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, 0}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INVALID_INPUT);
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){0, 3}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INVALID_INPUT);
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){0}, 1, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INVALID_PAYLOAD_LENGTH);
+	/* tunnel: to a port with nothing below, to no port, another target type, a size
+	 * that disagrees, a response inside instead of a request */
+	uint8_t tun[4 + CXL_CCI_MSG_HDR];
+	struct pcisim_cxl_cci_msg m = {.category = CXL_CCI_CAT_REQ, .opcode = CXL_OP_IDENTIFY_MEMDEV};
+	pcisim_cxl_cci_encode(&m, NULL, tun + 4);
+	tun[1] = 0;
+	tun[2] = CXL_CCI_MSG_HDR;
+	tun[3] = 0;
+	static const uint8_t ports[] = {1, 7};
+	for (int i = 0; i < 2; i++) {
+		tun[0] = ports[i];
+		fm(usp, CXL_FMAPI_TUNNEL, tun, sizeof(tun), out, &rc);
+		assert_int_equal(rc, CXL_MBOX_INVALID_INPUT);
+	}
+	tun[0] = 3;
+	tun[1] = 1;
+	fm(usp, CXL_FMAPI_TUNNEL, tun, sizeof(tun), out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INVALID_INPUT);
+	tun[1] = 0;
+	tun[2] = CXL_CCI_MSG_HDR + 1;
+	fm(usp, CXL_FMAPI_TUNNEL, tun, sizeof(tun), out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INVALID_PAYLOAD_LENGTH);
+	tun[2] = CXL_CCI_MSG_HDR;
+	tun[4] = CXL_CCI_CAT_RSP;
+	fm(usp, CXL_FMAPI_TUNNEL, tun, sizeof(tun), out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INVALID_INPUT);
+	/* an unsupported command inside: the tunnel succeeds, the inner answer says so */
+	tun[4] = CXL_CCI_CAT_REQ;
+	tun[4 + 3] = 0x00;
+	tun[4 + 4] = 0x42; /* 0x4200 Get Health Info: QEMU has none */
+	assert_int_equal(fm(usp, CXL_FMAPI_TUNNEL, tun, sizeof(tun), out, &rc), 4 + CXL_CCI_MSG_HDR);
+	assert_int_equal(rc, CXL_MBOX_SUCCESS);
+	assert_int_equal(pcisim_cxl_cci_decode(out + 4, CXL_CCI_MSG_HDR, &m), 0);
+	assert_int_equal(m.rc, CXL_MBOX_UNSUPPORTED);
+	assert_int_equal(m.category, CXL_CCI_CAT_RSP);
+	tb_free(t);
+}
+
 /* The same command through the mailbox and through MCTP (CCI message type 0x08, and
  * tunnelled through the switch's FM-API): the same return code and payload. */
 static void same_answer_mailbox_and_mctp(void **state)
@@ -438,6 +507,7 @@ int main(void)
 		cmocka_unit_test(control_messages),
 		cmocka_unit_test(fmapi_switch_commands),
 		cmocka_unit_test(fmapi_unbind_bind_background),
+		cmocka_unit_test(fmapi_port_control_and_tunnel_errors),
 		cmocka_unit_test(same_answer_mailbox_and_mctp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
