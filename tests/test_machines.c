@@ -154,6 +154,12 @@ static void import_both_orders(void **state)
 	assert_string_equal(h1, h2);
 	free(h1);
 	free(h2);
+	/* lspci: each machine's tree, and a function named MACHINE/ID */
+	assert_int_equal(tb_cli(&out, "simulate %s/ab.yaml --lspci --lspci-vvv fm-target/cxl-dcd0", dir), 0);
+	assert_non_null(strstr(out, "machine fm-client:\n-+-[0000:00]"));
+	assert_non_null(strstr(out, "machine fm-target:\n-+-[0000:00]"));
+	assert_non_null(strstr(out, "11:00.0 CXL: Intel Corporation Device [8086:0d93]"));
+	free(out);
 	/* a graph with both machines as clusters and the forwarding edge between them */
 	assert_int_equal(tb_cli(&out, "graph %s/ab.yaml", dir), 0);
 	assert_non_null(strstr(out, "cluster_fm-client"));
