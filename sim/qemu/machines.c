@@ -155,6 +155,14 @@ static int machines_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 	for (size_t i = 0; i < node->n; i++)
 		if ((rc = build_one(sim, sc, m, es[i], d)))
 			goto out;
+	/* migration builds its destination from the top-level machine: and topology:
+	 * (migration.c); a machine of machines: has none of those */
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (!strcmp(sc->steps[i].def->name, "migrate")) {
+			rc = pcisim_diag_error(d, sc->steps[i].loc,
+					       "'migrate' is not modelled in a scenario with 'machines' yet (its destination is built from the top-level machine: and topology:)");
+			goto out;
+		}
 	rc = 0;
 out:
 	free(es);
