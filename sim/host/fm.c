@@ -225,6 +225,55 @@ static void bg_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 	send_req(fm, r);
 }
 
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* The answers of the DCD management commands, as records (CXL r3.1 §7.6.7.6; the
+ * layouts libcxlmi's cxlmi_cmd_fmapi_* structures have). */
+static void dcd_records(struct pcisim_fm *fm, const struct fm_req *r, const struct pcisim_cxl_cci_msg *m)
+{
+	struct pcisim_sim *sim = fm->comp.sim;
+	const uint8_t *p = m->payload;
+	switch (m->opcode) {
+	case 0x5600: /* Get DCD Info */
+		if (m->len >= 0x14)
+			PCISIM_RECORD(sim, &fm->comp, "fm.dcd_info", PCISIM_FU("cmd", r->id), PCISIM_FU("hosts", p[0]),
+				      PCISIM_FU("regions", p[1]), PCISIM_FX("selection_policies", le(p + 4, 2)),
+				      PCISIM_FX("removal_policies", le(p + 8, 2)),
+				      PCISIM_FX("total_capacity", le(p + 0xc, 8)));
+		break;
+	case 0x5601: /* Get Host DC Region Configuration */
+		for (unsigned i = 0; m->len >= 4 && i < p[3] && 4 + (i + 1) * 40u <= m->len; i++) {
+			const uint8_t *c = p + 4 + i * 40;
+			PCISIM_RECORD(sim, &fm->comp, "fm.dc_region", PCISIM_FU("cmd", r->id),
+				      PCISIM_FU("region", (r->plen >= 4 ? r->payload[3] : 0) + i),
+				      PCISIM_FX("base", le(c, 8)), PCISIM_FX("decode_length", le(c + 8, 8)),
+				      PCISIM_FX("length", le(c + 16, 8)), PCISIM_FX("block_size", le(c + 24, 8)));
+		}
+		break;
+	case 0x5603: /* Get DC Region Extent Lists */
+		if (m->len < 24)
+			break;
+		PCISIM_RECORD(sim, &fm->comp, "fm.dc_extents", PCISIM_FU("cmd", r->id),
+			      PCISIM_FU("returned", le(p + 8, 4)), PCISIM_FU("total", le(p + 12, 4)),
+			      PCISIM_FU("generation", le(p + 16, 4)));
+		for (unsigned i = 0; i < le(p + 8, 4) && 24 + (i + 1) * 40u <= m->len; i++) {
+			const uint8_t *e = p + 24 + i * 40;
+			PCISIM_RECORD(sim, &fm->comp, "fm.dc_extent", PCISIM_FU("cmd", r->id),
+				      PCISIM_FU("index", le(p + 4, 4) + i), PCISIM_FX("dpa", le(e, 8)),
+				      PCISIM_FX("length", le(e + 8, 8)));
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 static void answered(struct pcisim_fm *fm, struct fm_req *r, const uint8_t *msg, size_t len, uint64_t cookie)
 {
 	struct pcisim_sim *sim = fm->comp.sim;
@@ -262,6 +311,8 @@ static void answered(struct pcisim_fm *fm, struct fm_req *r, const uint8_t *msg,
 			PCISIM_RECORD(sim, &fm->comp, "fm.port", PCISIM_FU("port", o[0]), PCISIM_FU("state", o[1]),
 				      PCISIM_FU("device", o[4]), PCISIM_FU("ltssm", o[11]));
 		}
+	if (m.rc == CXL_MBOX_SUCCESS)
+		dcd_records(fm, r, &m);
 	if (r->bg_poll && m.rc == CXL_MBOX_SUCCESS && m.len >= 8) {
 		if (p[0] & 1)
 			pcisim_schedule(sim, fm->bg_poll, PCISIM_CLASS_HOST, &bg_kind, &fm->comp, r->parent - 1, 0);
@@ -671,6 +722,125 @@ static int act_send(struct pcisim_sim *sim, const struct pcisim_step *s)
 	return fm_send(sim, s, type, (uint16_t)pcisim_step_param(s, "opcode")->u, p, n);
 }
 
+/* ---- DCD management (CXL r3.1 §7.6.7.6) ---- */
+
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* "0x0:128M,256M:64M": extents as DPA:LENGTH (K, M, G suffixes); their count, or -1 */
+static int parse_extents(const char *s, uint64_t *dpa, uint64_t *len, int max)
+{
+	int n = 0;
+	while (*s) {
+		if (n == max)
+			return -1;
+		uint64_t v[2];
+		for (int k = 0; k < 2; k++) {
+			char *end;
+			v[k] = strtoull(s, &end, 0);
+			if (end == s)
+				return -1;
+			switch (*end) {
+			case 'K': v[k] <<= 10; end++; break;
+			case 'M': v[k] <<= 20; end++; break;
+			case 'G': v[k] <<= 30; end++; break;
+			default: break;
+			}
+			if (k == 0 && *end != ':')
+				return -1;
+			s = k == 0 ? end + 1 : end;
+		}
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+		dpa[n] = v[0];
+		len[n] = v[1];
+		n++;
+	}
+	return n;
+}
+
+#define FM_MAX_EXTENTS 5 /* 32 + 5 x 40 bytes fit the FM's payload */
+
+static int act_dcd_info(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	return fm_send(sim, s, PCISIM_MCTP_TYPE_CXL_FMAPI, 0x5600, NULL, 0);
+}
+
+static int act_dc_region_config(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	uint8_t p[4];
+	put_le(p, opt_u(s, "host", 0), 2);
+	p[2] = (uint8_t)opt_u(s, "count", 8);
+	p[3] = (uint8_t)opt_u(s, "start", 0);
+	return fm_send(sim, s, PCISIM_MCTP_TYPE_CXL_FMAPI, 0x5601, p, 4);
+}
+
+static int act_set_dc_region(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	uint8_t p[16] = {0};
+	p[0] = (uint8_t)pcisim_step_param(s, "region")->u;
+	put_le(p + 4, pcisim_step_param(s, "block_size")->u, 8);
+	p[12] = (uint8_t)opt_u(s, "sanitize_on_release", 0);
+	return fm_send(sim, s, PCISIM_MCTP_TYPE_CXL_FMAPI, 0x5602, p, 16);
+}
+
+static int act_dc_extents(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	uint8_t p[12] = {0};
+	put_le(p, opt_u(s, "host", 0), 2);
+	put_le(p + 4, opt_u(s, "count", FM_MAX_EXTENTS), 4);
+	put_le(p + 8, opt_u(s, "start", 0), 4);
+	return fm_send(sim, s, PCISIM_MCTP_TYPE_CXL_FMAPI, 0x5603, p, 12);
+}
+
+static const char *const add_policies[] = {"free", "contiguous", "prescriptive", "enable-shared-access", NULL};
+static const char *const release_policies[] = {"tag-based", "prescriptive", NULL};
+
+/* Initiate Dynamic Capacity Add (0x5604) and Release (0x5605): a 32-byte header and
+ * 40 bytes per extent (start DPA, length, tag, shared sequence). */
+static int dc_add_release(struct pcisim_sim *sim, const struct pcisim_step *s, bool add)
+{
+	uint64_t dpa[FM_MAX_EXTENTS], len[FM_MAX_EXTENTS], total = 0;
+	const struct pcisim_pval *ev = pcisim_step_param(s, "extents");
+	int n = parse_extents(ev->s, dpa, len, FM_MAX_EXTENTS);
+	if (n < 0) {
+		pcisim_log(sim, NULL, "pcisim", "%s: 'extents': '%s' is not DPA:LENGTH[,...] (at most %d)", s->def->name,
+			   ev->s, FM_MAX_EXTENTS);
+		return -1;
+	}
+	uint8_t p[32 + FM_MAX_EXTENTS * 40] = {0};
+	put_le(p, opt_u(s, "host", 0), 2);
+	if (add) {
+		p[2] = (uint8_t)opt_u(s, "policy", 2);
+		p[3] = (uint8_t)opt_u(s, "region", 0);
+	} else {
+		p[2] = (uint8_t)(opt_u(s, "policy", 1) | (opt_u(s, "forced", 0) ? 1u << 4 : 0));
+	}
+	for (int i = 0; i < n; i++) {
+		put_le(p + 32 + i * 40, dpa[i], 8);
+		put_le(p + 32 + i * 40 + 8, len[i], 8);
+		total += len[i];
+	}
+	put_le(p + 4, total, 8);
+	put_le(p + 28, (uint64_t)n, 4);
+	return fm_send(sim, s, PCISIM_MCTP_TYPE_CXL_FMAPI, add ? 0x5604 : 0x5605, p, 32 + (size_t)n * 40);
+}
+
+static int act_dc_add(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	return dc_add_release(sim, s, true);
+}
+
+static int act_dc_release(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	return dc_add_release(sim, s, false);
+}
+
 static const char *const ctl_choices[] = {"get-eid", "get-version", "get-message-types", NULL};
 static const uint8_t ctl_codes[] = {PCISIM_MCTP_CTRL_GET_EID, PCISIM_MCTP_CTRL_GET_VERSION,
 				    PCISIM_MCTP_CTRL_GET_MSG_TYPES};
@@ -762,7 +932,55 @@ static const struct pcisim_param_def control_params[] = {
 	{0},
 };
 
+static const struct pcisim_param_def dcd_region_cfg_params[] = {
+	EID_PARAM,
+	{"host", PCISIM_P_INT, false, "the host (head) id", NULL, 0, 0xffff, "0"},
+	{"count", PCISIM_P_INT, false, "regions asked for", NULL, 0, 8, "8"},
+	{"start", PCISIM_P_INT, false, "the first region", NULL, 0, 7, "0"},
+	{0},
+};
+static const struct pcisim_param_def set_dc_region_params[] = {
+	EID_PARAM,
+	{"region", PCISIM_P_INT, true, "the DC region (0-7)", NULL, 0, 7, NULL},
+	{"block_size", PCISIM_P_INT, true, "its block size in bytes (a power of two)", NULL, 1, 0, NULL},
+	{"sanitize_on_release", PCISIM_P_BOOL, false, "sanitize released capacity", NULL, 0, 0, "off"},
+	{0},
+};
+static const struct pcisim_param_def dc_extents_params[] = {
+	EID_PARAM,
+	{"host", PCISIM_P_INT, false, "the host (head) id", NULL, 0, 0xffff, "0"},
+	{"count", PCISIM_P_INT, false, "extents asked for (0: only the totals)", NULL, 0, 0xffffffff, "5"},
+	{"start", PCISIM_P_INT, false, "the first extent's index", NULL, 0, 0xffffffff, "0"},
+	{0},
+};
+static const struct pcisim_param_def dc_add_params[] = {
+	EID_PARAM,
+	{"extents", PCISIM_P_STR, true, "DPA:LENGTH[,...], K/M/G suffixes (\"0:128M\"), at most 5", NULL, 0, 0, NULL},
+	{"region", PCISIM_P_INT, false, "the DC region", NULL, 0, 7, "0"},
+	{"host", PCISIM_P_INT, false, "the host (head) id", NULL, 0, 0xffff, "0"},
+	{"policy", PCISIM_P_CHOICE, false, "selection policy", add_policies, 0, 0, "prescriptive"},
+	{0},
+};
+static const struct pcisim_param_def dc_release_params[] = {
+	EID_PARAM,
+	{"extents", PCISIM_P_STR, true, "DPA:LENGTH[,...], K/M/G suffixes (\"0:128M\"), at most 5", NULL, 0, 0, NULL},
+	{"host", PCISIM_P_INT, false, "the host (head) id", NULL, 0, 0xffff, "0"},
+	{"policy", PCISIM_P_CHOICE, false, "removal policy", release_policies, 0, 0, "prescriptive"},
+	{"forced", PCISIM_P_BOOL, false, "forced removal", NULL, 0, 0, "off"},
+	{0},
+};
+
 static const struct pcisim_action_def fm_actions[] = {
+	{"fm.get_dcd_info", "FM-API Get DCD Info (0x5600)", eid_params, false, check_fm_step, act_dcd_info},
+	{"fm.get_dc_region_config", "FM-API Get Host DC Region Configuration (0x5601)", dcd_region_cfg_params, false,
+	 check_fm_step, act_dc_region_config},
+	{"fm.set_dc_region_config", "FM-API Set DC Region Configuration (0x5602)", set_dc_region_params, false,
+	 check_fm_step, act_set_dc_region},
+	{"fm.get_dc_extents", "FM-API Get DC Region Extent Lists (0x5603)", dc_extents_params, false, check_fm_step,
+	 act_dc_extents},
+	{"fm.dc_add", "FM-API Initiate Dynamic Capacity Add (0x5604)", dc_add_params, false, check_fm_step, act_dc_add},
+	{"fm.dc_release", "FM-API Initiate Dynamic Capacity Release (0x5605)", dc_release_params, false, check_fm_step,
+	 act_dc_release},
 	{"fm.identify_switch", "FM-API Identify Switch Device (0x5100)", eid_params, false, check_fm_step, act_identify},
 	{"fm.get_port_state", "FM-API Get Physical Port State (0x5101)", port_state_params, false, check_fm_step,
 	 act_port_state},
@@ -791,6 +1009,10 @@ static const struct pcisim_record_kind fm_kinds[] = {
 	{"fm.switch", "Identify Switch Device's answer (fields: ports, vcss, vppbs, bound)"},
 	{"fm.port", "one port of Get Physical Port State's answer (fields: port, state, device, ltssm)"},
 	{"fm.bg_done", "a background command the FM polls ended (fields: cmd, opcode, rc)"},
+	{"fm.dcd_info", "Get DCD Info's answer (fields: cmd, hosts, regions, selection_policies, removal_policies, total_capacity)"},
+	{"fm.dc_region", "one region of Get Host DC Region Configuration's answer (fields: cmd, region, base, decode_length, length, block_size)"},
+	{"fm.dc_extents", "Get DC Region Extent Lists' answer (fields: cmd, returned, total, generation)"},
+	{"fm.dc_extent", "one extent of Get DC Region Extent Lists' answer (fields: cmd, index, dpa, length)"},
 	{0},
 };
 
