@@ -179,10 +179,13 @@ static const struct pcisim_invariant builtin[] = {
 	 io_accounted, NULL, NULL, NULL},
 	{"recoveries-complete", "an idle run leaves no AER/DPC recovery half-way", recoveries_complete,
 	 NULL, NULL, NULL},
+	/* the FM emulation RFC's protocol: what the emulated system does, so a scenario
+	 * that states how often its commands ran, or whose answer they took, accounts
+	 * for them */
 	{"fm-single-run", "no Fabric Manager command runs twice on a device (a retry crossing a late answer)",
-	 fm_single_run, NULL, NULL, NULL},
+	 fm_single_run, "{fm_command: N, ran: 1}", NULL, NULL},
 	{"fm-answers-match", "every answer the Fabric Manager accepts answers the command it waits for",
-	 fm_answers_match, NULL, NULL, NULL},
+	 fm_answers_match, "{fm_command: N, answered_by: N}", NULL, NULL},
 	{0},
 };
 

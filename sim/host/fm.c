@@ -38,6 +38,7 @@ struct fm_req {
 	bool done;
 	bool bg_poll;      /* a Background Operation Status poll of command parent */
 	pcisim_time timeout; /* libcxlmi's wait for this command */
+	uint32_t answer_from; /* the command whose answer it accepted (checking identity), 0: none */
 	unsigned retries;    /* the application's retries after a timeout */
 	uint32_t parent;
 	pcisim_timer timer;
@@ -277,6 +278,7 @@ static void dcd_records(struct pcisim_fm *fm, const struct fm_req *r, const stru
 static void answered(struct pcisim_fm *fm, struct fm_req *r, const uint8_t *msg, size_t len, uint64_t cookie)
 {
 	struct pcisim_sim *sim = fm->comp.sim;
+	r->answer_from = (uint32_t)(cookie >> 8);
 	/* another attempt of the same command is its answer too; another command's is not */
 	if (cookie && (cookie >> 8) != r->id && !fm->crossed++)
 		snprintf(fm->crossed_what, sizeof(fm->crossed_what),
@@ -607,6 +609,70 @@ bool pcisim_fm_check_answers_match(struct pcisim_sim *sim, char *what, size_t nw
 	snprintf(what, nw, "%s", fm->crossed_what);
 	return false;
 }
+
+/* ---- expectations: how often a command ran, whose answer it took ---- */
+
+static unsigned runs_of(struct pcisim_sim *sim, uint32_t id)
+{
+	size_t n;
+	unsigned k = 0;
+	const struct pcisim_mctp_exec *x = pcisim_mctp_execs(sim, &n);
+	for (size_t i = 0; i < n; i++)
+		k += (x[i].cookie >> 8) == id;
+	return k;
+}
+
+static bool fm_command_eval(struct pcisim_sim *sim, const struct pcisim_expect *e, char *exp, size_t ne,
+			    char *obs, size_t no)
+{
+	struct pcisim_fm *fm = fm_of(sim);
+	uint32_t id = (uint32_t)e->vals[0].u;
+	const struct pcisim_pval *ran = pcisim_expect_param(e, "ran");
+	const struct pcisim_pval *from = pcisim_expect_param(e, "answered_by");
+	size_t u = (size_t)snprintf(exp, ne, "FM command %u", id);
+	if (ran && ran->set)
+		u += (size_t)snprintf(exp + u, ne - u, " ran %llu time(s)", (unsigned long long)ran->u);
+	if (from && from->set && from->u)
+		snprintf(exp + u, ne - u, " took command %llu's answer", (unsigned long long)from->u);
+	else if (from && from->set)
+		snprintf(exp + u, ne - u, " took no answer");
+	if (!fm || id == 0 || id > fm->nreqs) {
+		snprintf(obs, no, "no FM command %u (the FM sent %zu)", id, fm ? fm->nreqs : 0);
+		return false;
+	}
+	const struct fm_req *r = &fm->reqs[id - 1];
+	unsigned k = runs_of(sim, id);
+	if (r->answer_from)
+		snprintf(obs, no, "command %u (%s) ran %u time(s), took command %u's answer", id, r->what, k,
+			 r->answer_from);
+	else
+		snprintf(obs, no, "command %u (%s) ran %u time(s), took no answer", id, r->what, k);
+	return (!ran || !ran->set || ran->u == k) && (!from || !from->set || from->u == r->answer_from);
+}
+
+static int fm_command_check(struct pcisim_sim *sim, const struct pcisim_expect *e, struct pcisim_diag *d)
+{
+	(void)sim;
+	const struct pcisim_pval *ran = pcisim_expect_param(e, "ran");
+	const struct pcisim_pval *from = pcisim_expect_param(e, "answered_by");
+	if ((!ran || !ran->set) && (!from || !from->set))
+		return pcisim_diag_error(d, e->loc,
+					 "expectation 'fm_command' needs 'ran: N' (runs on a device) or 'answered_by: N' (whose answer it took; 0: none)");
+	return 0;
+}
+
+static const struct pcisim_param_def fm_command_params[] = {
+	{"fm_command", PCISIM_P_INT, true, "the FM command's number (fm.request's cmd)", NULL, 1, 0xffffffff, NULL},
+	{"ran", PCISIM_P_INT, false, "how many times a device ran it", NULL, 0, 1000, NULL},
+	{"answered_by", PCISIM_P_INT, false, "the command whose answer it took (0: none)", NULL, 0, 0xffffffff, NULL},
+	{0},
+};
+
+static const struct pcisim_expect_def fm_expects[] = {
+	{"fm_command", "how often a Fabric Manager command ran on a device, and whose answer it took",
+	 fm_command_params, fm_command_check, fm_command_eval, 0, NULL, NULL},
+	{0},
+};
 
 /* ---- the fm.* actions ---- */
 
@@ -1020,4 +1086,5 @@ void pcisim_fm_register(void)
 {
 	pcisim_actions_add(fm_actions);
 	pcisim_record_kinds_add(fm_kinds);
+	pcisim_expects_add(fm_expects);
 }

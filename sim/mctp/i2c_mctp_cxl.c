@@ -262,7 +262,7 @@ static size_t fwd_serve(void *ctx, const uint8_t *req, size_t len, uint8_t *rsp)
 	struct pcisim_pcifn *fn = fwd_target_fn(ep);
 	if (!fn)
 		return 0;
-	log_exec(ep, fn, ep->fwd.req_cookie, req, len);
+	log_exec(ep, fn, ep->fwd.taken_cookie, req, len);
 	size_t n = pcisim_mctp_cci_serve(fn, req, len, rsp);
 	PCISIM_RECORD(fn->comp.sim, &fn->comp, "mctp.fwd_run",
 		      PCISIM_FX("opcode", len >= 6 ? req[4] | req[5] << 8 : 0),
