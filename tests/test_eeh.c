@@ -19,6 +19,9 @@
 #include "testbench.h"
 #include "sim/eeh/eeh.h"
 #include "sim/eeh/rtas.h"
+#include "sim/host/cfg.h"
+#include "sim/pcie/regs/aer.h"
+#include "sim/pcie/regs/pci.h"
 
 #define MS PCISIM_MS
 #define S PCISIM_S
@@ -320,6 +323,20 @@ static void freeze_counting(void **state)
 	assert_non_null(rec);
 	assert_int_equal(rec->t, 11 * S); /* the next read after the injection */
 	tb_free(t);
+	/* the window is counted in whole seconds (ktime_get_seconds()): the first freeze is
+	 * seen at 1.1 s (second 1), the second at 3601.2 s (second 3601): 3600.1 s apart but
+	 * 3600 seconds, not more, so the count goes on and the second freeze is one too many */
+	t = tb_runf(0,
+		    "version: 1\nname: t\nuntil: 3602s\nmachine: {type: pseries}\n"
+		    "topology: [{driver: e1000e, id: nic0}]\n"
+		    "host: {os: linux, eeh_max_freezes: 1, drivers: {nic0: {error_detected: can_recover, mmio_enabled: can_recover, resume: on}}}\n"
+		    "timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 10, size: 4}\n"
+		    "  - {at: 0s, do: rtas.open-errinjct}\n"
+		    "  - {at: 1050ms, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n"
+		    "  - {at: 3601150ms, do: rtas.errinjct, type: 7, id: nic0, function: 0}\n");
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 1);
+	assert_non_null(tb_find_log(t, "PHB#0-PE#0 has failed 2 times in the last hour"));
+	tb_free(t);
 }
 
 static void uncorrectable_error_freezes(void **state)
@@ -445,10 +462,175 @@ static void qemu_mode(void **state)
 	struct pcisim_rtas_args b = {.nargs = 3, .nret = 4};
 	b.args[1] = 1;
 	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,read-slot-reset-state2", &b, "test"), -3);
+	/* the error-injection session as the QEMU series answers it: the token is always 1,
+	 * a second open -4, a wrong token -3 in ibm,errinjct and -5 in ibm,close-errinjct */
+	struct pcisim_rtas_args o = {.nargs = 0, .nret = 2};
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &o, "test"), 0);
+	assert_int_equal(o.rets[0], 1);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &o, "test"), -4);
+	assert_int_equal(o.rets[0], 0);
+	assert_int_equal(o.rets[1], (uint32_t)-4);
+	struct pcisim_rtas_args e = {.nargs = 3, .nret = 1};
+	e.args[0] = PCISIM_ERRINJCT_IOA_BUS_ERROR;
+	e.args[1] = 2;
+	e.args[2] = 0x10000;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,errinjct", &e, "test"), -3);
+	struct pcisim_rtas_args c = {.nargs = 1, .nret = 1};
+	c.args[0] = 2;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,close-errinjct", &c, "test"), -5);
+	c.args[0] = 1;
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,close-errinjct", &c, "test"), 0);
+	assert_int_equal(pcisim_rtas_call(&t->sim, "ibm,open-errinjct", &o, "test"), 0);
+	assert_int_equal(o.rets[0], 1); /* 1 again */
 	tb_free(t);
 	/* without a VFIO device the PHB has no EEH at all */
 	t = tb_text("version: 1\nname: t\nmachine: {type: pseries, eeh: qemu}\ntopology: [{driver: e1000e, id: emu0}]\n");
 	assert_int_equal(call(t, "ibm,get-config-addr-info2", 4, 2, 0x000, 0, &a), -3);
+	tb_free(t);
+}
+
+/*
+ * Linux's view of the PE state (pseries_eeh_get_state(), eeh_dev_check_failure()): a
+ * PE in reset reads all ones, but state 1 has MMIO and DMA "active", so Linux takes the
+ * all ones as the device's own (a false positive) and starts no recovery; a PE that is
+ * permanently unavailable (state 5 without a time) is "not supported": no recovery
+ * either.
+ */
+static void linux_state_translation(void **state)
+{
+	struct tb *t = tb_runf(1100 * MS, "version: 1\nname: t\nmachine: {type: pseries}\n"
+					  "topology: [{driver: e1000e, id: nic0}]\n"
+					  "host: {os: linux, drivers: {nic0: {error_detected: need_reset, slot_reset: recovered, resume: on}}}\n"
+					  "timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 100, size: 4}\n"
+					  "  - {at: 995ms, do: rtas.set-slot-reset, id: nic0, function: hot}\n");
+	assert_int_equal(pcisim_eeh_pe_of(tb_fn(t, "nic0"))->state, PCISIM_EEH_PE_RESET);
+	assert_true(pcisim_eeh_pe_of(tb_fn(t, "nic0"))->loads_all_ones >= 10);
+	assert_null(tb_find_log(t, "Frozen PHB#0-PE#0 detected"));
+	assert_int_equal(tb_count(t, "eeh.recovery", NULL, NULL), 0);
+	/* every all-ones read asked for the state: read-slot-reset-state2 answered 1 */
+	assert_true(tb_count(t, "rtas.call", "state", "1") >= 10);
+	tb_free(t);
+}
+
+/*
+ * ibm,set-slot-reset resets the PE's functions' registers as a conventional reset does
+ * (PCIe r5.0 §6.6.1): a hot reset keeps the sticky bits, a fundamental one does not.
+ */
+static void pe_reset_registers(void **state)
+{
+	struct tb *t = bench();
+	struct pcisim_pcifn *n0 = tb_fn(t, "nic0"), *n1 = tb_fn(t, "nic1");
+	uint16_t aer = pcisim_cfg_find_ext_cap(&n0->cfg, PCI_EXT_CAP_ID_ERR);
+	assert_int_not_equal(aer, 0);
+	uint32_t mask0 = pcisim_cfg_get32(&n0->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_MASK));
+	assert_true(pcisim_host_cfg_write_instant(n0, PCI_COMMAND, 0x0146, 2, PCISIM_INSTANT_GUEST_ACTION));
+	assert_true(pcisim_host_cfg_write_instant(n0, PCI_CACHE_LINE_SIZE, 0x10, 1, PCISIM_INSTANT_GUEST_ACTION));
+	assert_true(pcisim_host_cfg_write_instant(n0, PCI_INTERRUPT_LINE, 0x0b, 1, PCISIM_INSTANT_GUEST_ACTION));
+	assert_true(pcisim_host_cfg_write_instant(n0, (uint16_t)(aer + PCI_ERR_UNCOR_MASK), 0x00100000, 4,
+						  PCISIM_INSTANT_GUEST_ACTION));
+	assert_true(pcisim_host_cfg_write_instant(n1, PCI_COMMAND, 0x0006, 2, PCISIM_INSTANT_GUEST_ACTION));
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, PCI_BASE_ADDRESS_0), 0x80000000u);
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_HOT, NULL), 0);
+	/* nic0's registers are back to their reset values, the sticky AER mask stays */
+	assert_int_equal(pcisim_cfg_get16(&n0->cfg, PCI_COMMAND), 0);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, PCI_BASE_ADDRESS_0), 0);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, PCI_BASE_ADDRESS_0 + 4), 0);
+	assert_int_equal(pcisim_cfg_get8(&n0->cfg, PCI_CACHE_LINE_SIZE), 0);
+	assert_int_equal(pcisim_cfg_get8(&n0->cfg, PCI_INTERRUPT_LINE), 0);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_MASK)), 0x00100000);
+	assert_non_null(tb_find_rec(t, "pci.reset", "nic0", "why", "ibm,set-slot-reset: hot reset"));
+	/* nic1 is another PE: untouched */
+	assert_int_equal(pcisim_cfg_get16(&n1->cfg, PCI_COMMAND), 0x0006);
+	assert_int_equal(pcisim_cfg_get32(&n1->cfg, PCI_BASE_ADDRESS_0), 0x80060000u);
+	assert_null(tb_find_rec(t, "pci.reset", "nic1", NULL, NULL));
+	/* a fundamental reset clears the sticky bits too */
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_DEACTIVATE, NULL), 0);
+	pcisim_run(&t->sim, 200 * MS);
+	assert_int_equal(call(t, "ibm,set-slot-reset", 4, 1, 0, PCISIM_RTAS_SLOT_RESET_FUNDAMENTAL, NULL), 0);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, (uint16_t)(aer + PCI_ERR_UNCOR_MASK)), mask0);
+	assert_non_null(tb_find_rec(t, "pci.reset", "nic0", "kind", "cold"));
+	tb_free(t);
+}
+
+/*
+ * The host's own config accesses meet the frozen-PE rule: reads of a frozen PE's
+ * functions give all ones and writes are dropped, whether instant or routed (the
+ * guest.cfg_* actions), and each is counted at the PE. An injected config load error
+ * fires on the host's config read.
+ */
+static void frozen_config_from_host(void **state)
+{
+	struct tb *t = tb_runf(0, "version: 1\nname: t\nuntil: 10ms\nmachine: {type: pseries}\n"
+				  "topology: [{driver: e1000e, id: nic0}, {driver: e1000e, id: nic1}]\n"
+				  "timeline:\n  - {at: 1ms, do: guest.cfg_read, dev: nic0, offset: 0, width: 4}\n"
+				  "  - {at: 2ms, do: rtas.open-errinjct}\n"
+				  "  - {at: 2ms, do: rtas.errinjct, type: ioa-bus-error, id: nic0, function: ld_cfg_addr}\n"
+				  "  - {at: 4ms, do: guest.cfg_read, dev: nic0, offset: 0, width: 4}\n"
+				  "  - {at: 4ms, do: guest.cfg_write, dev: nic0, offset: 0x0c, width: 1, value: 0x20}\n"
+				  "  - {at: 4ms, do: guest.cfg_read, dev: nic1, offset: 0, width: 4}\n");
+	struct pcisim_pcifn *n0 = tb_fn(t, "nic0"), *n1 = tb_fn(t, "nic1");
+	struct pcisim_eeh_pe *pe = pcisim_eeh_pe_of(n0);
+	/* the injected config load error fired on the host's read at 4 ms, before it */
+	const struct pcisim_record *fr = tb_find_rec(t, "eeh.freeze", "nic0", NULL, NULL);
+	assert_non_null(fr);
+	assert_int_equal(fr->t, 4 * MS);
+	assert_int_equal(pe->state, PCISIM_EEH_PE_STOPPED);
+	int reads = 0;
+	for (size_t i = 0; i < t->sim.trace->nrecs; i++) {
+		const struct pcisim_record *r = &t->sim.trace->recs[i];
+		if (strcmp(r->kind, "guest.cfg_read"))
+			continue;
+		if (reads == 0)
+			assert_string_equal(tb_field(r, "value"), "0x10d38086"); /* before the freeze */
+		if (reads == 1)
+			assert_string_equal(tb_field(r, "value"), "0xffffffff"); /* frozen */
+		if (reads == 2)
+			assert_string_equal(tb_field(r, "value"), "0x10d38086"); /* nic1: another PE */
+		reads++;
+	}
+	assert_int_equal(reads, 3);
+	assert_int_equal(pcisim_cfg_get8(&n0->cfg, PCI_CACHE_LINE_SIZE), 0); /* the write was dropped */
+	assert_int_equal(pe->cfg_reads_all_ones, 1);
+	assert_int_equal(pe->cfg_writes_dropped, 1);
+	/* the instant accesses follow the same rule */
+	assert_int_equal(pcisim_host_cfg_read_instant(n0, PCI_VENDOR_ID, 2, PCISIM_INSTANT_GUEST_ACTION), 0xffff);
+	assert_false(pcisim_host_cfg_write_instant(n0, PCI_CACHE_LINE_SIZE, 0x20, 1, PCISIM_INSTANT_GUEST_ACTION));
+	assert_int_equal(pcisim_host_cfg_read_instant(n1, PCI_VENDOR_ID, 2, PCISIM_INSTANT_GUEST_ACTION), 0x8086);
+	assert_int_equal(pe->cfg_reads_all_ones, 2);
+	assert_int_equal(pe->cfg_writes_dropped, 2);
+	/* MMIO thawed (state 4): configuration space is reachable again */
+	assert_int_equal(call(t, "ibm,set-eeh-option", 4, 1, 0, PCISIM_RTAS_EEH_THAW_IO, NULL), 0);
+	assert_int_equal(pcisim_host_cfg_read_instant(n0, PCI_VENDOR_ID, 2, PCISIM_INSTANT_GUEST_ACTION), 0x8086);
+	tb_free(t);
+}
+
+/*
+ * Linux after the PE reset: eeh_pe_restore_bars() puts the BARs back (but of the
+ * Command register only PERR/SERR), the driver's slot_reset (pci_restore_state())
+ * its Command register; a driver without slot_reset leaves Memory Space off.
+ */
+static void linux_restores_after_reset(void **state)
+{
+#define RESTORE_FMT                                                                                        \
+	"version: 1\nname: t\nuntil: 5s\nmachine: {type: pseries}\n"                                       \
+	"topology: [{driver: e1000e, id: nic0}]\n"                                                           \
+	"host: {os: linux, drivers: {nic0: {error_detected: need_reset, %s resume: on}}}\n"                  \
+	"timeline:\n  - {at: 0s, do: io_start, name: r, id: nic0, op: mmio_read, rate: 100, size: 4}\n"       \
+	"  - {at: 1s, do: guest.errinjct, id: nic0, function: ld_mem_addr}\n"
+	struct tb *t = tb_runf(0, RESTORE_FMT, "slot_reset: recovered,");
+	struct pcisim_pcifn *n0 = tb_fn(t, "nic0");
+	assert_non_null(tb_find_rec(t, "pci.reset", "nic0", "why", "ibm,set-slot-reset: hot reset"));
+	assert_int_equal(tb_count(t, "eeh.recovery", "to", "RECOVERED"), 1);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, PCI_BASE_ADDRESS_0), 0x80000000u);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, PCI_BASE_ADDRESS_0 + 4), 0x80020000u);
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, PCI_BASE_ADDRESS_0 + 12), 0x80040000u);
+	assert_int_equal(pcisim_cfg_get16(&n0->cfg, PCI_COMMAND) & (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
+			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	tb_free(t);
+	t = tb_runf(0, RESTORE_FMT, "");
+	n0 = tb_fn(t, "nic0");
+	assert_int_equal(pcisim_cfg_get32(&n0->cfg, PCI_BASE_ADDRESS_0), 0x80000000u);
+	assert_int_equal(pcisim_cfg_get16(&n0->cfg, PCI_COMMAND) & PCI_COMMAND_MEMORY, 0);
 	tb_free(t);
 }
 
@@ -466,6 +648,10 @@ int main(void)
 		cmocka_unit_test(errinjct_tool),
 		cmocka_unit_test(hotplug_reset),
 		cmocka_unit_test(qemu_mode),
+		cmocka_unit_test(linux_state_translation),
+		cmocka_unit_test(pe_reset_registers),
+		cmocka_unit_test(frozen_config_from_host),
+		cmocka_unit_test(linux_restores_after_reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,7 +85,7 @@ static void forwarded_across_machines_any_order(void **state)
 	static const char expect[] =
 		"  - record: fm.switch\n    fields: {ports: 2, vppbs: 1}\n"
 		"  - record: mctp.fwd_run\n    fields: {opcode: 0x4000, rc: 0x0}\n"
-		"  - record: fm.response\n    fields: {what: fm.send, rc: 0x0, bytes: 67}\n"
+		"  - record: fm.response\n    fields: {what: fm.send, rc: 0x0, bytes: 69}\n"
 		"  - state: fm/aspeed.i2c.bus.0\n    key: writes\n    equals: 10\n";
 	char a[256], b[256], *out;
 	snprintf(a, sizeof(a), "%s/a.yaml", dir);

@@ -690,7 +690,19 @@ static void test_memdev_references(void **state)
 
 /* ---- import-qemu ---- */
 
+static void check_import_warning(const char *script, const char *golden, const char *name, const char *warning);
+
 static void check_import(const char *script, const char *golden, const char *name)
+{
+	char warn[256];
+	snprintf(warn, sizeof(warn),
+		 "%s:4:20: warning: ignored options: -gdb, -kernel, -append, -smp, -accel, -serial, "
+		 "-nographic, -qmp, -netdev, -monitor, -drive, -cpu, -m, -virtfs\n",
+		 script);
+	check_import_warning(script, golden, name, warn);
+}
+
+static void check_import_warning(const char *script, const char *golden, const char *name, const char *warning)
 {
 	char *text = slurp(script);
 	char *want = slurp(golden);
@@ -708,12 +720,7 @@ static void check_import(const char *script, const char *golden, const char *nam
 		fail();
 	}
 	assert_int_equal(diag.errors, 0);
-	char warn[256];
-	snprintf(warn, sizeof(warn),
-		 "%s:4:20: warning: ignored options: -gdb, -kernel, -append, -smp, -accel, -serial, "
-		 "-nographic, -qmp, -netdev, -monitor, -drive, -cpu, -m, -virtfs\n",
-		 script);
-	assert_string_equal(diagbuf, warn);
+	assert_string_equal(diagbuf, warning);
 	free(got);
 	free(want);
 	free(text);
@@ -729,6 +736,31 @@ static void test_import_golden_client(void **state)
 {
 	(void)state;
 	check_import("tests/golden/fm-client.sh", "tests/golden/fm-client.yaml", "fm-client");
+}
+
+/*
+ * The passthrough command lines: the AER slides' q35 guest (an 82576 behind a root port,
+ * vfio-pci host=0000:01:00.0) and the EEH series' pseries guest (vfio-pci
+ * host=0001:01:00.0 beside an emulated e1000e), each imported as written, and loading.
+ */
+static void test_import_golden_passthrough(void **state)
+{
+	(void)state;
+	check_import_warning("tests/golden/aer-passthrough-guest.sh", "tests/golden/aer-passthrough-guest.yaml",
+			     "aer-passthrough-guest",
+			     "tests/golden/aer-passthrough-guest.sh:6:33: warning: ignored options: -machine accel, -m, -smp, -drive\n");
+	diagbuf[0] = 0;
+	rewind(diagf);
+	check_import_warning("tests/golden/eeh-errinjct-guest.sh", "tests/golden/eeh-errinjct-guest.yaml",
+			     "eeh-errinjct-guest",
+			     "tests/golden/eeh-errinjct-guest.sh:7:36: warning: ignored options: -machine accel, -m, -smp, -nographic, -drive\n");
+	static const char *const goldens[] = {"tests/golden/aer-passthrough-guest.yaml",
+					      "tests/golden/eeh-errinjct-guest.yaml"};
+	for (size_t i = 0; i < 2; i++) {
+		char *y = slurp(goldens[i]);
+		assert_int_equal(pcisim_import_qemu_verify(y, strlen(y), goldens[i], "t.sh", stderr), 0);
+		free(y);
+	}
 }
 
 static void test_import_yaml_quoting(void **state)
@@ -1345,6 +1377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_memdev_references, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_golden_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_golden_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_golden_passthrough, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_yaml_quoting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_yaml_any_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),

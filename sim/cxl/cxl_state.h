@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/cxl/dcd.h"
 #include "sim/cxl/memdev.h"
 #include "sim/cxl/regs.h"
 #include "sim/pcie/fabric.h"
@@ -54,8 +55,12 @@ struct pcisim_cxl_slot_port {
 	struct pcisim_cxl_cregs cregs;
 };
 
-/* Event logs (CXL r3.1 §8.2.9.2): informational, warning, failure, fatal. */
-enum { PCISIM_CXL_EVENT_LOGS = 4 };
+/*
+ * Event logs (CXL r3.1 §8.2.9.2): informational, warning, failure, fatal, and the
+ * dynamic capacity log (PCISIM_CXL_EVENT_LOG_DCD, dcd.h), which the mailbox serves
+ * from QEMU 9.1 on.
+ */
+enum { PCISIM_CXL_EVENT_LOGS = 4, PCISIM_CXL_EVENT_LOGS_ALL = 5 };
 #define PCISIM_CXL_EVENT_LOG_MAX 8 /* QEMU CXL_TEST_EVENT_OVERFLOW: records kept per log */
 
 struct pcisim_cxl_event_log {
@@ -105,7 +110,8 @@ struct pcisim_cxl_type3 {
 	unsigned npoison;
 	bool poison_overflowed;
 	uint64_t poison_overflow_ts;
-	struct pcisim_cxl_event_log logs[PCISIM_CXL_EVENT_LOGS];
+	struct pcisim_cxl_event_log logs[PCISIM_CXL_EVENT_LOGS_ALL];
+	struct pcisim_cxl_dc dc; /* dynamic capacity (num-dc-regions, dcd.h) */
 	struct pcisim_cxl_page *pages; /* sorted by key */
 	size_t npages, cappages;
 	uint64_t aer_injected; /* AER internal errors raised by CXL RAS injection */

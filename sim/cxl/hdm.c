@@ -333,6 +333,8 @@ const char *pcisim_cxl_decode_error(int rc)
 		return "no port has the decoder's target port number";
 	case PCISIM_CXL_DEC_NO_DEVICE:
 		return "no CXL type 3 device below the port";
+	case PCISIM_CXL_DEC_DC_NOT_ACCEPTED:
+		return "dynamic capacity the host has not accepted";
 	default:
 		return "decoded";
 	}

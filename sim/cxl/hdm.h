@@ -66,6 +66,7 @@ enum {
 	PCISIM_CXL_DEC_NO_DECODER,    /* no committed HDM decoder covers the HPA */
 	PCISIM_CXL_DEC_NO_PORT,       /* no port with the target's port number */
 	PCISIM_CXL_DEC_NO_DEVICE,     /* nothing (or no type 3 device) below the port */
+	PCISIM_CXL_DEC_DC_NOT_ACCEPTED, /* dynamic capacity the host has not accepted (dcd.h) */
 };
 
 /** The HPA where fixed memory window @index of @m starts (see docs/cxl.md). */

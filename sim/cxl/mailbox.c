@@ -9,11 +9,16 @@
  * Effects Log), Identify Memory Device, Get Partition Info, Get/Set LSA. 8.1 makes the
  * event commands real and adds Get Poison List, Inject Poison and Clear Poison; 8.2
  * adds Sanitize (a background command) and Get Security State. QEMU has no Get Health
- * Info (0x4200) in any of these: it answers Unsupported.
+ * Info (0x4200) in any of these: it answers Unsupported. 9.1 adds, on a device with
+ * dynamic capacity regions only, the DC commands 0x4800-0x4803 (dcd.c), the dynamic
+ * capacity event log (log 4: its records, its interrupt setting as the fifth byte of
+ * the interrupt policy, which Set Event Interrupt Policy then takes optionally) and
+ * the DC event log size in Identify Memory Device.
  */
 #include <string.h>
 
 #include "sim/cxl/cxl_state.h"
+#include "sim/cxl/dcd.h"
 #include "sim/cxl/memdev.h"
 
 /* Command Effects Log bits (CXL r3.1 Table 8-75) */
@@ -28,25 +33,31 @@
 #define CXL_CACHE_LINE 64u
 
 const struct pcisim_cxl_cmd pcisim_cxl_cmds[] = {
-	{CXL_OP_GET_EVENT_RECORDS, "EVENTS_GET_RECORDS", 1, 0, 0},
-	{CXL_OP_CLEAR_EVENT_RECORDS, "EVENTS_CLEAR_RECORDS", -1, CEL_LOG, 0},
-	{CXL_OP_GET_EVENT_INT_POLICY, "EVENTS_GET_INTERRUPT_POLICY", 0, 0, 0},
-	{CXL_OP_SET_EVENT_INT_POLICY, "EVENTS_SET_INTERRUPT_POLICY", 4, CEL_CONFIG, 0},
-	{CXL_OP_GET_FW_INFO, "FIRMWARE_UPDATE_GET_INFO", 0, 0, 0},
-	{CXL_OP_GET_TIMESTAMP, "TIMESTAMP_GET", 0, 0, 0},
-	{CXL_OP_SET_TIMESTAMP, "TIMESTAMP_SET", 8, CEL_POLICY, 0},
-	{CXL_OP_GET_SUPPORTED_LOGS, "LOGS_GET_SUPPORTED", 0, 0, 0},
-	{CXL_OP_GET_LOG, "LOGS_GET_LOG", 0x18, 0, 0},
-	{CXL_OP_IDENTIFY_MEMDEV, "IDENTIFY_MEMORY_DEVICE", 0, 0, 0},
-	{CXL_OP_GET_PARTITION_INFO, "CCLS_GET_PARTITION_INFO", 0, 0, 0},
-	{CXL_OP_GET_LSA, "CCLS_GET_LSA", 8, 0, 0},
-	{CXL_OP_SET_LSA, "CCLS_SET_LSA", -1, CEL_CONFIG | CEL_DATA, 0},
-	{CXL_OP_GET_POISON_LIST, "MEDIA_AND_POISON_GET_POISON_LIST", 16, 0, PCISIM_QEMU_CXL_POISON},
-	{CXL_OP_INJECT_POISON, "MEDIA_AND_POISON_INJECT_POISON", 8, 0, PCISIM_QEMU_CXL_POISON},
-	{CXL_OP_CLEAR_POISON, "MEDIA_AND_POISON_CLEAR_POISON", 72, CEL_DATA, PCISIM_QEMU_CXL_POISON},
+	{CXL_OP_GET_EVENT_RECORDS, "EVENTS_GET_RECORDS", 1, 0, 0, false},
+	{CXL_OP_CLEAR_EVENT_RECORDS, "EVENTS_CLEAR_RECORDS", -1, CEL_LOG, 0, false},
+	{CXL_OP_GET_EVENT_INT_POLICY, "EVENTS_GET_INTERRUPT_POLICY", 0, 0, 0, false},
+	/* 9.1: the dynamic capacity log's setting may follow the four others */
+	{CXL_OP_SET_EVENT_INT_POLICY, "EVENTS_SET_INTERRUPT_POLICY", -1, CEL_CONFIG, PCISIM_QEMU_CXL_DCD, false},
+	{CXL_OP_SET_EVENT_INT_POLICY, "EVENTS_SET_INTERRUPT_POLICY", 4, CEL_CONFIG, 0, false},
+	{CXL_OP_GET_FW_INFO, "FIRMWARE_UPDATE_GET_INFO", 0, 0, 0, false},
+	{CXL_OP_GET_TIMESTAMP, "TIMESTAMP_GET", 0, 0, 0, false},
+	{CXL_OP_SET_TIMESTAMP, "TIMESTAMP_SET", 8, CEL_POLICY, 0, false},
+	{CXL_OP_GET_SUPPORTED_LOGS, "LOGS_GET_SUPPORTED", 0, 0, 0, false},
+	{CXL_OP_GET_LOG, "LOGS_GET_LOG", 0x18, 0, 0, false},
+	{CXL_OP_IDENTIFY_MEMDEV, "IDENTIFY_MEMORY_DEVICE", 0, 0, 0, false},
+	{CXL_OP_GET_PARTITION_INFO, "CCLS_GET_PARTITION_INFO", 0, 0, 0, false},
+	{CXL_OP_GET_LSA, "CCLS_GET_LSA", 8, 0, 0, false},
+	{CXL_OP_SET_LSA, "CCLS_SET_LSA", -1, CEL_CONFIG | CEL_DATA, 0, false},
+	{CXL_OP_GET_POISON_LIST, "MEDIA_AND_POISON_GET_POISON_LIST", 16, 0, PCISIM_QEMU_CXL_POISON, false},
+	{CXL_OP_INJECT_POISON, "MEDIA_AND_POISON_INJECT_POISON", 8, 0, PCISIM_QEMU_CXL_POISON, false},
+	{CXL_OP_CLEAR_POISON, "MEDIA_AND_POISON_CLEAR_POISON", 72, CEL_DATA, PCISIM_QEMU_CXL_POISON, false},
 	{CXL_OP_SANITIZE, "SANITIZE_OVERWRITE", 0, CEL_DATA | CEL_SECURITY | CEL_BACKGROUND,
-	 PCISIM_QEMU_CXL_BG_CMDS},
-	{CXL_OP_GET_SECURITY_STATE, "GET_SECURITY_STATE", 0, 0, PCISIM_QEMU_CXL_BG_CMDS},
+	 PCISIM_QEMU_CXL_BG_CMDS, false},
+	{CXL_OP_GET_SECURITY_STATE, "GET_SECURITY_STATE", 0, 0, PCISIM_QEMU_CXL_BG_CMDS, false},
+	{CXL_OP_GET_DC_CONFIG, "DCD_GET_DC_CONFIG", 2, 0, PCISIM_QEMU_CXL_DCD, true},
+	{CXL_OP_GET_DC_EXTENT_LIST, "DCD_GET_DYNAMIC_CAPACITY_EXTENT_LIST", 8, 0, PCISIM_QEMU_CXL_DCD, true},
+	{CXL_OP_ADD_DC_RESPONSE, "DCD_ADD_DYNAMIC_CAPACITY_RESPONSE", -1, CEL_DATA, PCISIM_QEMU_CXL_DCD, true},
+	{CXL_OP_RELEASE_DC, "DCD_RELEASE_DYNAMIC_CAPACITY", -1, CEL_DATA, PCISIM_QEMU_CXL_DCD, true},
 	{0},
 };
 
@@ -57,8 +68,8 @@ static const uint8_t cel_uuid[16] = {0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0
 const struct pcisim_cxl_cmd *pcisim_cxl_cmd_find(uint16_t opcode, unsigned compat)
 {
 	for (const struct pcisim_cxl_cmd *c = pcisim_cxl_cmds; c->name; c++)
-		if (c->opcode == opcode)
-			return !c->needs || (compat & c->needs) ? c : NULL;
+		if (c->opcode == opcode && (!c->needs || (compat & c->needs)))
+			return c;
 	return NULL;
 }
 
@@ -95,6 +106,12 @@ struct call {
 	size_t len_out;
 };
 
+/* The logs Get/Clear Event Records serve: the dynamic capacity log from 9.1 on */
+static bool log_served(const struct pcisim_cxl_type3 *t, unsigned log)
+{
+	return log < PCISIM_CXL_EVENT_LOGS || (log == PCISIM_CXL_EVENT_LOG_DCD && (t->compat & PCISIM_QEMU_CXL_DCD));
+}
+
 static int get_event_records(struct call *c)
 {
 	if (!(c->t->compat & PCISIM_QEMU_CXL_EVENTS)) {
@@ -103,7 +120,7 @@ static int get_event_records(struct call *c)
 		return CXL_MBOX_SUCCESS;
 	}
 	unsigned log = c->in[0];
-	if (log >= PCISIM_CXL_EVENT_LOGS)
+	if (!log_served(c->t, log))
 		return CXL_MBOX_INVALID_INPUT;
 	struct pcisim_cxl_event_log *l = &c->t->logs[log];
 	unsigned max = (CXL_MBOX_PAYLOAD_MAX - 0x20) / PCISIM_CXL_EVENT_RECORD;
@@ -138,7 +155,7 @@ static int clear_event_records(struct call *c)
 	if (c->len_in < 6)
 		return CXL_MBOX_INVALID_PAYLOAD_LENGTH;
 	unsigned log = c->in[0], flags = c->in[1], nr = c->in[2];
-	if (log >= PCISIM_CXL_EVENT_LOGS)
+	if (!log_served(c->t, log))
 		return CXL_MBOX_INVALID_INPUT;
 	if (c->len_in < 6 + 2 * (size_t)nr)
 		return CXL_MBOX_INVALID_PAYLOAD_LENGTH;
@@ -164,21 +181,32 @@ static int clear_event_records(struct call *c)
 
 static int get_int_policy(struct call *c)
 {
+	bool dcd = c->t->compat & PCISIM_QEMU_CXL_DCD;
 	memset(c->out, 0, 4);
 	if (c->t->compat & PCISIM_QEMU_CXL_EVENTS)
 		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS; i++)
 			if (c->t->logs[i].irq_enabled)
 				c->out[i] = (uint8_t)(PCISIM_CXL_MSIX_EVENT(i) << 4 | CXL_INT_MSI_MSIX);
 	c->len_out = 4;
+	if (dcd) {
+		/* QEMU reports the mode only ("Dynamic Capacity borrows the same vector as info") */
+		c->out[4] = c->t->logs[PCISIM_CXL_EVENT_LOG_DCD].irq_enabled ? CXL_INT_MSI_MSIX : 0;
+		c->len_out = 5;
+	}
 	return CXL_MBOX_SUCCESS;
 }
 
 /* only MSI/MSI-X is kept: QEMU forgets the other modes (no FW interrupts) */
 static int set_int_policy(struct call *c)
 {
+	if (c->len_in < 4)
+		return CXL_MBOX_INVALID_PAYLOAD_LENGTH; /* 9.1's variable form: at least the four logs */
 	if (c->t->compat & PCISIM_QEMU_CXL_EVENTS)
 		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS; i++)
 			c->t->logs[i].irq_enabled = (c->in[i] & 3) == CXL_INT_MSI_MSIX;
+	/* the dynamic capacity log's setting is optional (the vector is the log's, 2 + 4) */
+	if (c->len_in >= 5 && (c->t->compat & PCISIM_QEMU_CXL_DCD))
+		c->t->logs[PCISIM_CXL_EVENT_LOG_DCD].irq_enabled = (c->in[4] & 3) == CXL_INT_MSI_MSIX;
 	return CXL_MBOX_SUCCESS;
 }
 
@@ -216,11 +244,17 @@ static int set_timestamp(struct call *c)
 	return CXL_MBOX_SUCCESS;
 }
 
+/* Is @k the device's form of its command? (version, and a DC command on a DCD only) */
+static bool device_has(const struct pcisim_cxl_type3 *t, const struct pcisim_cxl_cmd *k)
+{
+	return pcisim_cxl_cmd_find(k->opcode, t->compat) == k && (!k->dc || t->dc.nregions);
+}
+
 static unsigned cel_entries(const struct pcisim_cxl_type3 *t, uint8_t *out)
 {
 	unsigned n = 0;
 	for (const struct pcisim_cxl_cmd *k = pcisim_cxl_cmds; k->name; k++)
-		if (!k->needs || (t->compat & k->needs)) {
+		if (device_has(t, k)) {
 			if (out) {
 				put16(out + 4 * n, k->opcode);
 				put16(out + 4 * n + 2, k->effect);
@@ -263,7 +297,7 @@ static int identify_memdev(struct call *c)
 	struct pcisim_cxl_type3 *t = c->t;
 	if (t->vmem % CXL_CAPACITY_MULTIPLIER || t->pmem % CXL_CAPACITY_MULTIPLIER)
 		return CXL_MBOX_INTERNAL_ERROR;
-	memset(c->out, 0, 0x43);
+	memset(c->out, 0, 0x45);
 	memcpy(c->out, "BWFW VERSION 00", 15);
 	put64(c->out + 0x10, (t->vmem + t->pmem) / CXL_CAPACITY_MULTIPLIER);
 	put64(c->out + 0x18, t->vmem / CXL_CAPACITY_MULTIPLIER);
@@ -275,6 +309,11 @@ static int identify_memdev(struct call *c)
 	}
 	/* the event log sizes (0x30-0x37) stay 0, as QEMU leaves them */
 	c->len_out = 0x43;
+	if (t->compat & PCISIM_QEMU_CXL_DCD) {
+		/* CXL r3.1 Table 8-127: the dynamic capacity event log size follows */
+		put16(c->out + 0x43, PCISIM_CXL_EVENT_LOG_MAX);
+		c->len_out = 0x45;
+	}
 	return CXL_MBOX_SUCCESS;
 }
 
@@ -351,7 +390,7 @@ static int inject_poison(struct call *c)
 {
 	struct pcisim_cxl_type3 *t = c->t;
 	uint64_t dpa = get(c->in, 8);
-	if (dpa % CXL_CACHE_LINE || dpa + CXL_CACHE_LINE > t->vmem + t->pmem)
+	if (dpa % CXL_CACHE_LINE || dpa + CXL_CACHE_LINE > t->vmem + t->pmem + t->dc.total)
 		return CXL_MBOX_INVALID_PA;
 	for (unsigned k = 0; k < t->npoison; k++)
 		if (dpa >= t->poison[k].start && dpa + CXL_CACHE_LINE <= t->poison[k].start + t->poison[k].length)
@@ -366,7 +405,7 @@ static int clear_poison(struct call *c)
 {
 	struct pcisim_cxl_type3 *t = c->t;
 	uint64_t dpa = get(c->in, 8);
-	if (dpa % CXL_CACHE_LINE || dpa + CXL_CACHE_LINE > t->vmem + t->pmem)
+	if (dpa % CXL_CACHE_LINE || dpa + CXL_CACHE_LINE > t->vmem + t->pmem + t->dc.total)
 		return CXL_MBOX_INVALID_PA;
 	/* clearing a line with no poison is no error: the data is written either way */
 	pcisim_cxl_dpa_access(&t->fn, dpa, (void *)(uintptr_t)(c->in + 8), CXL_CACHE_LINE, true);
@@ -412,6 +451,28 @@ static int get_security_state(struct call *c)
 	put32(c->out, 0);
 	c->len_out = 4;
 	return CXL_MBOX_SUCCESS;
+}
+
+/* the dynamic capacity commands of set 0x48 (dcd.c) */
+static int dc_command(struct call *c, uint16_t opcode)
+{
+	return pcisim_cxl_dc_mbox(&c->t->fn, opcode, c->in, c->len_in, c->out, &c->len_out);
+}
+static int get_dc_config(struct call *c)
+{
+	return dc_command(c, CXL_OP_GET_DC_CONFIG);
+}
+static int get_dc_extent_list(struct call *c)
+{
+	return dc_command(c, CXL_OP_GET_DC_EXTENT_LIST);
+}
+static int add_dc_response(struct call *c)
+{
+	return dc_command(c, CXL_OP_ADD_DC_RESPONSE);
+}
+static int release_dc(struct call *c)
+{
+	return dc_command(c, CXL_OP_RELEASE_DC);
 }
 
 uint64_t pcisim_cxl_bg_status(const struct pcisim_cxl_type3 *t)
@@ -472,6 +533,10 @@ static handler_fn handler(uint16_t opcode)
 	case CXL_OP_CLEAR_POISON: return clear_poison;
 	case CXL_OP_SANITIZE: return sanitize;
 	case CXL_OP_GET_SECURITY_STATE: return get_security_state;
+	case CXL_OP_GET_DC_CONFIG: return get_dc_config;
+	case CXL_OP_GET_DC_EXTENT_LIST: return get_dc_extent_list;
+	case CXL_OP_ADD_DC_RESPONSE: return add_dc_response;
+	case CXL_OP_RELEASE_DC: return release_dc;
 	default: return NULL;
 	}
 }
@@ -486,7 +551,7 @@ int pcisim_cxl_mbox_exec(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t
 		return CXL_MBOX_UNSUPPORTED;
 	pcisim_cxl_bg_update(t);
 	const struct pcisim_cxl_cmd *k = pcisim_cxl_cmd_find(opcode, t->compat);
-	handler_fn h = k ? handler(opcode) : NULL;
+	handler_fn h = k && device_has(t, k) ? handler(opcode) : NULL;
 	if (!h)
 		return CXL_MBOX_UNSUPPORTED;
 	if (k->in >= 0 && len_in != (size_t)k->in)

@@ -126,7 +126,12 @@ uint64_t pcisim_cxl_capacity(struct pcisim_pcifn *fn)
 int pcisim_cxl_dpa_access(struct pcisim_pcifn *fn, uint64_t dpa, void *buf, size_t len, bool write)
 {
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
-	if (!t || dpa + len > t->vmem + t->pmem || dpa + len < dpa)
+	if (!t || dpa + len < dpa)
+		return -1;
+	uint64_t stat = t->vmem + t->pmem;
+	/* dynamic capacity follows the static memory: only accepted extents are memory
+	 * (QEMU cxl_type3_hpa_to_as_and_dpa: -ENODEV for a block not backed) */
+	if (dpa + len > stat && (dpa < stat || !pcisim_cxl_dc_backed(&t->dc, dpa, len)))
 		return -1;
 	store_access(t, 0, dpa, buf, len, write);
 	return 0;
@@ -161,8 +166,12 @@ int pcisim_cxl_mem_access(struct pcisim_fabric *fab, uint64_t hpa, void *buf, si
 	int rc = pcisim_cxl_decode(fab, hpa, route);
 	if (rc)
 		return rc;
-	if (pcisim_cxl_dpa_access(route->device, route->dpa, buf, len, write))
-		return -PCISIM_CXL_DEC_NO_DEVICE;
+	if (pcisim_cxl_dpa_access(route->device, route->dpa, buf, len, write)) {
+		const struct pcisim_cxl_dc *dc = pcisim_cxl_dc_of(route->device);
+		uint64_t stat = pcisim_cxl_capacity(route->device);
+		bool in_dc = dc && route->dpa >= stat && route->dpa < stat + dc->total;
+		return in_dc ? -PCISIM_CXL_DEC_DC_NOT_ACCEPTED : -PCISIM_CXL_DEC_NO_DEVICE;
+	}
 	if (poisoned)
 		*poisoned = pcisim_cxl_poisoned(route->device, route->dpa, len);
 	return 0;
@@ -307,7 +316,7 @@ int pcisim_cxl_qmp_inject_cor(struct pcisim_pcifn *fn, unsigned type, char *err,
 bool pcisim_cxl_event_add(struct pcisim_pcifn *fn, unsigned log, uint8_t rec[PCISIM_CXL_EVENT_RECORD])
 {
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
-	if (!t || log >= PCISIM_CXL_EVENT_LOGS)
+	if (!t || log >= PCISIM_CXL_EVENT_LOGS_ALL)
 		return false;
 	struct pcisim_cxl_event_log *l = &t->logs[log];
 	uint64_t ts = pcisim_cxl_timestamp(t);
@@ -329,7 +338,7 @@ bool pcisim_cxl_event_add(struct pcisim_pcifn *fn, unsigned log, uint8_t rec[PCI
 	t->dregs[CXL_DEV_STATUS_OFFSET] |= (uint8_t)(1u << log);
 	/* cxl_event_irq_assert() when the log was empty: every enabled log with records */
 	if (l->n == 1)
-		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS; i++)
+		for (unsigned i = 0; i < PCISIM_CXL_EVENT_LOGS_ALL; i++)
 			if (t->logs[i].irq_enabled && t->logs[i].n)
 				pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_EVENT(i));
 	return l->n == 1;
@@ -338,7 +347,7 @@ bool pcisim_cxl_event_add(struct pcisim_pcifn *fn, unsigned log, uint8_t rec[PCI
 unsigned pcisim_cxl_event_count(struct pcisim_pcifn *fn, unsigned log)
 {
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
-	return t && log < PCISIM_CXL_EVENT_LOGS ? t->logs[log].n : 0;
+	return t && log < PCISIM_CXL_EVENT_LOGS_ALL ? t->logs[log].n : 0;
 }
 
 /* ---- named state for expectations (state: {state: t0, key: cxl_poison_count}) ---- */
@@ -346,8 +355,18 @@ unsigned pcisim_cxl_event_count(struct pcisim_pcifn *fn, unsigned log)
 static const char *const query_names[] = {
 	"cxl_poison_count", "cxl_poison_overflowed", "cxl_ras_unc_status", "cxl_ras_cor_status",
 	"cxl_ras_first_error", "cxl_event_status", "cxl_events_informational", "cxl_events_warning",
-	"cxl_events_failure", "cxl_events_fatal", NULL,
+	"cxl_events_failure", "cxl_events_fatal", "cxl_events_dynamic_capacity", "cxl_dc_regions",
+	"cxl_dc_accepted", "cxl_dc_accepted_bytes", "cxl_dc_pending", "cxl_dc_pending_groups", NULL,
 };
+
+/* Pending groups: their extents carry nondecreasing group numbers (dcd.c) */
+static unsigned pending_groups(const struct pcisim_cxl_dc *dc)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < dc->npending; i++)
+		n += !i || dc->pending_group[i] != dc->pending_group[i - 1];
+	return n;
+}
 
 int pcisim_cxl_type3_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
 {
@@ -365,7 +384,16 @@ int pcisim_cxl_type3_query(struct pcisim_comp *c, const char *key, struct pcisim
 	case 3: v->u = cm[CXL_RAS_COR_STATUS / 4]; break;
 	case 4: v->u = cm[CXL_RAS_CAP_CTRL / 4] & CXL_RAS_CAP_CTRL_FEP; break;
 	case 5: v->u = t->dregs[CXL_DEV_STATUS_OFFSET]; break;
-	default: v->u = t->logs[k - 6].n; break;
+	case 6: case 7: case 8: case 9: case 10: v->u = t->logs[k - 6].n; break;
+	case 11: v->u = t->dc.nregions; break;
+	case 12: v->u = t->dc.naccepted; break;
+	case 13:
+		v->u = 0;
+		for (unsigned i = 0; i < t->dc.naccepted; i++)
+			v->u += t->dc.accepted[i].len;
+		break;
+	case 14: v->u = t->dc.npending; break;
+	default: v->u = pending_groups(&t->dc); break;
 	}
 	return 0;
 }
@@ -479,6 +507,15 @@ static int regs_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		t->vmem = backend(fn, "volatile-memdev");
 		t->pmem = backend(fn, "persistent-memdev") + backend(fn, "memdev");
 		t->lsa_size = backend(fn, "lsa");
+		/* ct3_build_cdat_table(): the DC regions' DSMAS handles follow the static memory's */
+		uint32_t handle = (t->vmem ? 1u : 0u) + (t->pmem ? 1u : 0u);
+		unsigned nregions = (unsigned)pcisim_props_u64(&fn->props, "num-dc-regions", 0);
+		uint64_t dc_size = backend(fn, "volatile-dc-memdev");
+		char err[160];
+		/* a backend no -object declares has no known size: no regions to build */
+		if (pcisim_cxl_dc_init(&t->dc, dc_size ? nregions : 0, dc_size, t->vmem + t->pmem, handle, err,
+				       sizeof(err)))
+			return pcisim_diag_error(d, fn->props.loc, "cxl-type3: %s", err);
 	}
 	return 0;
 }

@@ -37,6 +37,8 @@ enum pcisim_cxl_mbox_rc {
 	CXL_MBOX_INVALID_PA = 0xf,
 	CXL_MBOX_INJECT_POISON_LIMIT = 0x10,
 	CXL_MBOX_INVALID_PAYLOAD_LENGTH = 0x16,
+	CXL_MBOX_RESOURCES_EXHAUSTED = 0x1d, /* dynamic capacity: more extents than the device tracks */
+	CXL_MBOX_INVALID_EXTENT_LIST = 0x1e, /* dynamic capacity: unaligned or overlapping extents */
 };
 
 /* Opcodes (set << 8 | command) */
@@ -74,10 +76,14 @@ struct pcisim_cxl_cmd {
 	long in;           /* input payload length, -1 = variable */
 	uint16_t effect;   /* Command Effects Log bits */
 	unsigned needs;    /* PCISIM_QEMU_* bit, 0 = every version with CXL */
+	bool dc;           /* only on a device with dynamic capacity regions (dcd.h) */
 };
-/** Every command pcisim knows, in opcode order; ends with {0}. */
+/**
+ * Every command pcisim knows, in opcode order; ends with {0}. A command whose form
+ * changed has an entry per form, the newer (with its PCISIM_QEMU_* bit) first.
+ */
 extern const struct pcisim_cxl_cmd pcisim_cxl_cmds[];
-/** The command @opcode as @compat has it, or NULL (the device answers Unsupported). */
+/** The command @opcode as @compat has it (its first entry @compat has), or NULL (Unsupported). */
 const struct pcisim_cxl_cmd *pcisim_cxl_cmd_find(uint16_t opcode, unsigned compat);
 
 /**

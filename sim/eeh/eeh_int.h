@@ -34,6 +34,12 @@ struct pcisim_eeh_state {
 struct pcisim_eeh_state *pcisim__eeh_state(struct pcisim_sim *sim);
 /** The state if any was made (NULL otherwise): for read-only uses. */
 struct pcisim_eeh_state *pcisim__eeh_state_peek(const struct pcisim_sim *sim);
+/**
+ * pcisim__eeh_pe_reset_fns() - ibm,set-slot-reset activated: every function of @pe is
+ * reset (@kind WARM for a hot reset, COLD for a fundamental one), its registers back to
+ * their reset values ("pci.reset" records with @why).
+ */
+void pcisim__eeh_pe_reset_fns(struct pcisim_eeh_pe *pe, enum pcisim_reset_kind kind, const char *why);
 /** UNAVAILABLE -> NORMAL after PCISIM_EEH_PE_READY_DELAY. */
 void pcisim__eeh_pe_schedule_ready(struct pcisim_eeh_pe *pe);
 

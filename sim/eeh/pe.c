@@ -16,6 +16,8 @@
 
 #include "sim/core/trace.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/pcie/reset.h"
+#include "sim/pcie/vfio.h"
 
 static const struct pcisim_ext_key eeh_key = {"eeh"};
 
@@ -165,6 +167,28 @@ struct pcisim_eeh_pe *pcisim_eeh_pe_find(struct pcisim_sim *sim, uint64_t buid, 
 			return pcisim_eeh_pe_of(fn);
 	}
 	return NULL;
+}
+
+void pcisim__eeh_pe_reset_fns(struct pcisim_eeh_pe *pe, enum pcisim_reset_kind kind, const char *why)
+{
+	/*
+	 * The PE's reset is a conventional reset of each of its functions (PCIe r5.0
+	 * §6.6.1: a hot reset keeps the sticky bits, a fundamental one does not), in
+	 * creation order. Software restores what it needs after ibm,configure-pe.
+	 */
+	struct pcisim_fabric *fab = pcisim_fabric_get(pe->top->comp.sim);
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (fn->comp.removed || !fn->bus || !pcisim_eeh_pe_contains(pe, fn))
+			continue;
+		/*
+		 * A vfio-pci view of a function of this machine: QEMU forwards the reset to
+		 * the host (VFIO_EEH_PE_RESET), which resets the host's function; QEMU's
+		 * emulated copy keeps the guest's values.
+		 */
+		struct pcisim_pcifn *host = pcisim_vfio_host_fn(fn);
+		pcisim_reset_fn(host ? host : fn, kind, why);
+	}
 }
 
 static void ready_ev(struct pcisim_sim *sim, struct pcisim_event *ev)

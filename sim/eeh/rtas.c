@@ -132,7 +132,9 @@ static int32_t read_slot_reset_state2(struct pcisim_sim *sim, struct pcisim_rtas
 	a->rets[1] = pcisim_eeh_pe_rtas_state(pe);
 	a->rets[2] = 1; /* EEH supported */
 	/* unavailable info: how long a temporary unavailability lasts; 0: permanent */
-	a->rets[3] = pe->state == PCISIM_EEH_PE_PERM_UNAVAILABLE ? 0 : PCISIM_RTAS_PE_UNAVAIL_INFO_MS;
+	a->rets[3] = pe->state == PCISIM_EEH_PE_PERM_UNAVAILABLE && !pcisim_fabric_get(sim)->machine.eeh_qemu
+			     ? 0
+			     : PCISIM_RTAS_PE_UNAVAIL_INFO_MS; /* QEMU: always RTAS_EEH_PE_UNAVAIL_INFO */
 	if (a->nret == 5)
 		a->rets[4] = 0; /* recovery info */
 	return PCISIM_RTAS_OUT_SUCCESS;
@@ -148,11 +150,15 @@ static int32_t set_slot_reset(struct pcisim_sim *sim, struct pcisim_rtas_args *a
 	switch (a->args[3]) {
 	case PCISIM_RTAS_SLOT_RESET_HOT:
 	case PCISIM_RTAS_SLOT_RESET_FUNDAMENTAL:
+	{
+		const char *why = a->args[3] == PCISIM_RTAS_SLOT_RESET_HOT ? "ibm,set-slot-reset: hot reset"
+									    : "ibm,set-slot-reset: fundamental reset";
 		pe->armed.armed = false; /* a reset clears the PHB's injection */
-		pcisim_eeh_pe_set_state(pe, PCISIM_EEH_PE_RESET,
-					a->args[3] == PCISIM_RTAS_SLOT_RESET_HOT ? "ibm,set-slot-reset: hot reset"
-										: "ibm,set-slot-reset: fundamental reset");
+		pcisim_eeh_pe_set_state(pe, PCISIM_EEH_PE_RESET, why);
+		pcisim__eeh_pe_reset_fns(pe, a->args[3] == PCISIM_RTAS_SLOT_RESET_HOT ? PCISIM_RESET_WARM : PCISIM_RESET_COLD,
+					 why);
 		return PCISIM_RTAS_OUT_SUCCESS;
+	}
 	case PCISIM_RTAS_SLOT_RESET_DEACTIVATE:
 		if (pe->state == PCISIM_EEH_PE_RESET) {
 			pcisim_eeh_pe_set_state(pe, PCISIM_EEH_PE_UNAVAILABLE, "ibm,set-slot-reset: reset deactivated");
@@ -202,7 +208,8 @@ static int32_t open_errinjct(struct pcisim_sim *sim, struct pcisim_rtas_args *a,
 		return o->why = "a session is already open", PCISIM_RTAS_OUT_ERRINJCT_TOKEN;
 	}
 	s->session_open = true;
-	s->session_token = ++s->next_token;
+	/* QEMU's series: "spapr->errinjct_token = 1"; a platform's tokens are its own */
+	s->session_token = pcisim_fabric_get(sim)->machine.eeh_qemu ? 1 : ++s->next_token;
 	a->rets[0] = s->session_token;
 	a->rets[1] = PCISIM_RTAS_OUT_SUCCESS;
 	return PCISIM_RTAS_OUT_SUCCESS;
@@ -210,6 +217,10 @@ static int32_t open_errinjct(struct pcisim_sim *sim, struct pcisim_rtas_args *a,
 
 static int32_t errinjct(struct pcisim_sim *sim, struct pcisim_rtas_args *a, struct call_out *o)
 {
+	struct pcisim_eeh_state *s = pcisim__eeh_state(sim);
+	/* QEMU's series checks the open token first, and answers a wrong one with -3 */
+	if (pcisim_fabric_get(sim)->machine.eeh_qemu && (!s->session_open || a->args[1] != s->session_token))
+		return o->why = "QEMU: the open token is not the session's", PCISIM_RTAS_OUT_PARAM_ERROR;
 	/* the 2025 QEMU series maps only the IOA bus errors to VFIO_EEH_PE_INJECT_ERR */
 	if (pcisim_fabric_get(sim)->machine.eeh_qemu && a->args[0] != PCISIM_ERRINJCT_IOA_BUS_ERROR &&
 	    a->args[0] != PCISIM_ERRINJCT_IOA_BUS_ERROR_64 && pcisim_errinjct_token_name(a->args[0]))
@@ -223,7 +234,9 @@ static int32_t close_errinjct(struct pcisim_sim *sim, struct pcisim_rtas_args *a
 {
 	struct pcisim_eeh_state *s = pcisim__eeh_state(sim);
 	if (!s->session_open || a->args[0] != s->session_token)
-		return o->why = "not the open session's token", PCISIM_RTAS_OUT_ERRINJCT_TOKEN;
+		return o->why = "not the open session's token",
+		       pcisim_fabric_get(sim)->machine.eeh_qemu ? PCISIM_RTAS_OUT_NOT_OPEN
+								 : PCISIM_RTAS_OUT_ERRINJCT_TOKEN;
 	s->session_open = false;
 	return PCISIM_RTAS_OUT_SUCCESS;
 }

@@ -8,7 +8,12 @@
  * Return codes (LoPAPR; QEMU include/hw/ppc/spapr.h RTAS_OUT_*): 0 success, 1 no errors
  * found (ibm,slot-error-detail), -1 hardware error, -2 busy, -3 parameter error,
  * -4 (the error-injection calls): a session is already open / the open token is not
- * the session's.
+ * the session's (powerpc-utils' errinjct tool: "the facility is already open", "The
+ * error injection facility is not open or you are not the one that opened it").
+ * With `eeh: qemu` the calls answer as the 2025 QEMU series' RFC (hw/ppc/spapr_pci.c
+ * rtas_ibm_open_errinjct(), rtas_ibm_errinjct(), rtas_ibm_close_errinjct()): the open
+ * token is always 1, a second open answers -4 (RTAS_OUT_ALREADY_OPEN), ibm,errinjct with
+ * another token -3, ibm,close-errinjct with another token -5 (RTAS_OUT_NOT_OPEN).
  *
  * Argument layouts (in, out):
  *  ibm,set-eeh-option          4: config addr, BUID hi, BUID lo, option      1: status
@@ -39,6 +44,7 @@
 #define PCISIM_RTAS_OUT_BUSY (-2)
 #define PCISIM_RTAS_OUT_PARAM_ERROR (-3)
 #define PCISIM_RTAS_OUT_ERRINJCT_TOKEN (-4) /* LoPAPR errinjct: session open / bad open token */
+#define PCISIM_RTAS_OUT_NOT_OPEN (-5)       /* the QEMU series' ibm,close-errinjct: not the session's token */
 
 /* ibm,set-eeh-option options (QEMU RTAS_EEH_*) */
 #define PCISIM_RTAS_EEH_DISABLE 0

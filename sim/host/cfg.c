@@ -3,12 +3,19 @@
  * pcisim_cfg_request() per attempt; the root complex re-issues RRS that software
  * cannot see, pt.h) and the instant variant (route.c's rule at one moment). Linux's
  * pci_dev_wait(), built on the routed one, is in pt.c.
+ *
+ * On a pseries machine both meet the PHB first: a function whose PE is frozen, in reset
+ * or unavailable has its configuration space isolated (PAPR; Linux's eeh code expects
+ * all ones from it: eeh_dev_check_failure() is called on an all-ones config read). The
+ * PHB answers such a read with all ones and drops such a write without passing them
+ * on; sim/eeh's pcisim_eeh_access() says which, and counts them at the PE.
  */
 #include "sim/host/cfg.h"
 
 #include <assert.h>
 #include <string.h>
 
+#include "sim/eeh/eeh.h"
 #include "sim/pcie/fabric.h"
 
 static uint32_t all_ones(unsigned len)
@@ -16,9 +23,44 @@ static uint32_t all_ones(unsigned len)
 	return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
 }
 
+/* The function at @bus/@devfn on a machine with a sPAPR PHB (NULL elsewhere: no PE). */
+static struct pcisim_pcifn *phb_fn_at(struct pcisim_sim *sim, uint8_t bus, uint8_t devfn)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	if (!fab->root_host || !pcisim_eeh_is_phb(fab->root_host))
+		return NULL;
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (!fn->comp.removed && fn->bus && fn->bus->number == bus && fn->devfn == devfn)
+			return fn;
+	}
+	return NULL;
+}
+
+/* Does the PHB isolate this access to @fn (its PE not letting configuration through)? */
+static bool eeh_isolated(struct pcisim_pcifn *fn, bool write, uint16_t off)
+{
+	return fn && pcisim_eeh_phb_of(fn) &&
+	       !pcisim_eeh_access(fn, write ? PCISIM_EEH_STORE_CFG : PCISIM_EEH_LOAD_CFG,
+				  (uint64_t)pcisim_eeh_config_addr(fn) | off);
+}
+
 /* ---- routed ---- */
 
 static void host_cfg_issue(struct pcisim_host_cfg *a);
+
+/* The PHB answered an isolated access itself: all ones, or the write dropped. */
+static void eeh_isolated_event(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_host_cfg *a = ev->ptr;
+	a->status = PCISIM_CPL_SC;
+	a->val = a->write ? 0 : all_ones(a->len);
+	a->busy = false;
+	a->completed = sim->now;
+	if (a->wake)
+		a->wake(a->ctx);
+}
+PCISIM_EVKIND(eeh_isolated_kind, "host.cfg_eeh_isolated", eeh_isolated_event);
 
 static void reissue_event(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
@@ -59,6 +101,13 @@ static void host_cfg_done(struct pcisim_sim *sim, const struct pcisim_cfg_cpl *c
 
 static void host_cfg_issue(struct pcisim_host_cfg *a)
 {
+	if (eeh_isolated(phb_fn_at(a->sim, a->bus, a->devfn), a->write, a->off)) {
+		struct pcisim_event *ev = pcisim_event_new(a->sim, &eeh_isolated_kind, a->requester);
+		ev->ptr = a;
+		ev->a[0] = (uint64_t)a->bus << 24 | (uint64_t)a->devfn << 16 | a->off;
+		pcisim_post(a->sim, ev, a->sim->now, PCISIM_CLASS_MSG);
+		return;
+	}
 	int64_t tag = pcisim_cfg_request(a->sim, a->requester, a->bus, a->devfn, a->off, a->len,
 					 a->write, a->wval, host_cfg_done, a);
 	assert(tag > 0);
@@ -127,6 +176,9 @@ static struct pcisim_cfg_cpl access_now(struct pcisim_pcifn *fn, uint16_t off, u
 	assert(why <= PCISIM_INSTANT_CACHED);
 	if (!fn || !fn->bus)
 		return (struct pcisim_cfg_cpl){.status = PCISIM_CPL_UR, .val = write ? 0 : all_ones(len)};
+	if (eeh_isolated(fn, write, off)) /* all ones; a write is not done */
+		return (struct pcisim_cfg_cpl){.status = write ? PCISIM_CPL_UR : PCISIM_CPL_SC,
+					       .val = write ? 0 : all_ones(len)};
 	return pcisim_cfg_access_now(fn->comp.sim, fn->bus->number, fn->devfn, off, len, write, val);
 }
 

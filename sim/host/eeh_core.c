@@ -17,6 +17,8 @@
 #include "sim/eeh/eeh.h"
 #include "sim/eeh/rtas.h"
 #include "sim/host/aer_rec.h"
+#include "sim/host/cfg.h"
+#include "sim/pcie/regs/pci.h"
 
 struct eeh_rec {
 	struct pcisim_host *h;
@@ -29,6 +31,19 @@ struct eeh_rec {
 	bool removed; /* permanently failed: Linux forgot the devices */
 	unsigned attempt; /* eeh_pe_reset_full(): the reset attempt, from 1 */
 	bool hotplug;     /* "Reset with hotplug activity": the devices are removed and re-added */
+	/*
+	 * Linux's saved copy of each function's first 64 bytes of config space
+	 * (eeh_dev->config_space, eeh_save_bars() when the device was added), taken from
+	 * the model when the recovery starts: the PE is frozen then, so a config read
+	 * would give all ones, and the freeze changed no register since Linux saved it.
+	 */
+	struct saved_fn *saved;
+	size_t nsaved;
+};
+
+struct saved_fn {
+	struct pcisim_pcifn *fn;
+	uint32_t dw[16];
 };
 
 /* eeh_pe_reset_full(): "Make three attempts at resetting the bus" */
@@ -44,8 +59,10 @@ static const struct pcisim_ext_key host_eeh_key = {"host-eeh"};
 static void host_eeh_destroy(void *p)
 {
 	struct eeh_host *s = p;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->r[i]->saved);
 		free(s->r[i]);
+	}
 	free(s->r);
 	free(s);
 }
@@ -146,6 +163,81 @@ static enum pcisim_ers eeh_merge(enum pcisim_ers old, enum pcisim_ers vote)
 	return priority(vote) > priority(old) ? vote : old;
 }
 
+/* ---- the PE's config space around its reset (eeh_pe.c) ---- */
+
+static void save_bars(struct eeh_rec *r)
+{
+	r->nsaved = 0;
+	EACH_FN(r, fn)
+	{
+		struct saved_fn *v = realloc(r->saved, (r->nsaved + 1) * sizeof(*v));
+		if (!v)
+			abort();
+		r->saved = v;
+		struct saved_fn *sf = &r->saved[r->nsaved++];
+		sf->fn = fn;
+		for (unsigned i = 0; i < 16; i++)
+			sf->dw[i] = pcisim_cfg_get32(&fn->cfg, (uint16_t)(4 * i));
+	}
+}
+
+static void wr(struct pcisim_pcifn *fn, uint16_t off, uint32_t v, unsigned len)
+{
+	pcisim_host_cfg_write_instant(fn, off, v, len, PCISIM_INSTANT_ERROR_HANDLING);
+}
+
+static uint8_t saved_byte(const struct saved_fn *sf, uint16_t off)
+{
+	return (uint8_t)(sf->dw[off / 4] >> (8 * (off % 4)));
+}
+
+/*
+ * eeh_pe_restore_bars() after ibm,configure-pe: a device gets back its BARs (0x10 to
+ * 0x24), its expansion ROM address, cache line size, latency timer and the dword at
+ * 0x3c, and of its Command register only Parity Error Response and SERR# Enable
+ * ("don't touch the other command bits": Memory Space stays off until the driver's
+ * pci_restore_state()); a bridge gets back 0x10 to 0x30 (BARs, bus numbers, windows),
+ * its ROM at 0x38, the same bytes and its Command with Memory Space and Bus Master on
+ * (eeh_restore_device_bars(), eeh_restore_bridge_bars()).
+ */
+static void restore_bars(struct eeh_rec *r)
+{
+	for (size_t k = 0; k < r->nsaved; k++) {
+		const struct saved_fn *sf = &r->saved[k];
+		struct pcisim_pcifn *fn = sf->fn;
+		if (fn->comp.removed)
+			continue;
+		bool bridge = fn->drv->bridge;
+		for (unsigned i = 4; i < (bridge ? 13u : 10u); i++)
+			wr(fn, (uint16_t)(4 * i), sf->dw[i], 4);
+		wr(fn, bridge ? 14 * 4 : 12 * 4, sf->dw[bridge ? 14 : 12], 4);
+		wr(fn, PCI_CACHE_LINE_SIZE, saved_byte(sf, PCI_CACHE_LINE_SIZE), 1);
+		wr(fn, PCI_LATENCY_TIMER, saved_byte(sf, PCI_LATENCY_TIMER), 1);
+		wr(fn, 15 * 4, sf->dw[15], 4);
+		uint32_t cmd;
+		if (bridge) {
+			cmd = sf->dw[1] | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+		} else {
+			cmd = pcisim_host_cfg_read_instant(fn, PCI_COMMAND, 4, PCISIM_INSTANT_ERROR_HANDLING);
+			cmd = (cmd & ~(uint32_t)(PCI_COMMAND_PARITY | PCI_COMMAND_SERR)) |
+			      (sf->dw[1] & (PCI_COMMAND_PARITY | PCI_COMMAND_SERR));
+		}
+		wr(fn, PCI_COMMAND, cmd, 4);
+	}
+}
+
+/*
+ * A driver's slot_reset begins with pci_restore_state() (e1000e's
+ * e1000_io_slot_reset(), igb's igb_io_slot_reset()): its Command register as it left
+ * it after probe (Memory Space, Bus Master) is back.
+ */
+static void restore_state(struct eeh_rec *r, struct pcisim_pcifn *fn)
+{
+	for (size_t k = 0; k < r->nsaved; k++)
+		if (r->saved[k].fn == fn)
+			wr(fn, PCI_COMMAND, r->saved[k].dw[1] & 0xffff, 2);
+}
+
 enum cb { CB_ERROR_DETECTED, CB_MMIO_ENABLED, CB_SLOT_RESET, CB_RESUME };
 static const char *const cb_names[] = {"error_detected", "mmio_enabled", "slot_reset", "resume"};
 
@@ -173,6 +265,8 @@ static pcisim_time broadcast(struct eeh_rec *r, enum cb cb)
 			v = PCISIM_ERS_NONE; /* no handlers: eeh_report_error() votes NONE */
 		if (cb != CB_RESUME && v != PCISIM_ERS_ABSENT)
 			merged = eeh_merge(merged, v);
+		if (has && cb == CB_SLOT_RESET)
+			restore_state(r, fn);
 		if (has)
 			PCISIM_RECORD(sim_of(r), &fn->comp, "eeh.callback", PCISIM_FS("callback", cb_names[cb]),
 				      PCISIM_FS("vote", cb == CB_RESUME ? "" : pcisim_ers_name(v)));
@@ -232,19 +326,48 @@ static void recovered(struct eeh_rec *r)
 }
 
 /*
- * Linux's EEH_STATE_* flags for an RTAS state code (pseries_eeh_get_state(): 0 MMIO and
- * DMA active, 1 reset active as well, 2 none, 4 MMIO enabled, 5 unavailable), as the
- * "Slot inactive" warning prints them. [mapping from memory of eeh_pseries.c]
+ * Linux's EEH_STATE_* flags (arch/powerpc/include/asm/eeh.h) and pseries_eeh_get_state()
+ * (arch/powerpc/platforms/pseries/eeh_pseries.c), which turns ibm,read-slot-reset-state2's
+ * outputs into them: EEH not supported (rets[1] 0) -> NOT_SUPPORT; state 0 -> MMIO and
+ * DMA active and enabled (since the 2025 fix "powerpc/pseries/eeh: Fix get PE state
+ * translation"; before it only active); 1 -> reset active, MMIO and DMA active; 2 -> 0;
+ * 4 -> MMIO enabled; 5 with an unavailable time -> UNAVAILABLE, without (permanently
+ * unavailable) -> NOT_SUPPORT; any other -> NOT_SUPPORT. The "Slot inactive after
+ * reset" warning prints these flags.
  */
-static unsigned linux_state_flags(unsigned rtas_state)
+#define EEH_STATE_UNAVAILABLE (1u << 0)
+#define EEH_STATE_NOT_SUPPORT (1u << 1)
+#define EEH_STATE_RESET_ACTIVE (1u << 2)
+#define EEH_STATE_MMIO_ACTIVE (1u << 3)
+#define EEH_STATE_DMA_ACTIVE (1u << 4)
+#define EEH_STATE_MMIO_ENABLED (1u << 5)
+#define EEH_STATE_DMA_ENABLED (1u << 6)
+
+static unsigned pseries_get_state(const struct pcisim_rtas_args *a)
 {
-	switch (rtas_state) {
-	case 0: return 0x18;
-	case 1: return 0x1c;
-	case 4: return 0x20;
-	case 5: return 0x01;
-	default: return 0;
+	if (!a->rets[2])
+		return EEH_STATE_NOT_SUPPORT;
+	switch (a->rets[1]) {
+	case PCISIM_RTAS_PE_STATE_NORMAL:
+		return EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE | EEH_STATE_MMIO_ENABLED | EEH_STATE_DMA_ENABLED;
+	case PCISIM_RTAS_PE_STATE_RESET:
+		return EEH_STATE_RESET_ACTIVE | EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE;
+	case PCISIM_RTAS_PE_STATE_STOPPED_IO_DMA:
+		return 0;
+	case PCISIM_RTAS_PE_STATE_STOPPED_DMA:
+		return EEH_STATE_MMIO_ENABLED;
+	case PCISIM_RTAS_PE_STATE_UNAVAIL:
+		return a->rets[3] ? EEH_STATE_UNAVAILABLE : EEH_STATE_NOT_SUPPORT;
+	default:
+		return EEH_STATE_NOT_SUPPORT;
 	}
+}
+
+/* eeh_state_active() (asm/eeh.h): MMIO and DMA both active */
+static bool eeh_state_active(unsigned flags)
+{
+	return (flags & (EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE)) ==
+	       (EEH_STATE_MMIO_ACTIVE | EEH_STATE_DMA_ACTIVE);
 }
 
 static void reset_attempt(struct eeh_rec *r)
@@ -296,6 +419,7 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	struct eeh_rec *r = ev->ptr;
 	struct pcisim_rtas_args a;
+	unsigned flags;
 	switch (r->state) {
 	case PCISIM_EEH_REC_ERROR_DETECTED:
 		/* the drivers answered error_detected(io_frozen) */
@@ -335,18 +459,20 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 		/* eeh_wait_state(): poll until MMIO and DMA are active */
 		if (rtas_pe(r, "ibm,read-slot-reset-state2", 3, 4, 0, &a) < 0)
 			return fail(r, "the PE state could not be read");
-		if (a.rets[1] == PCISIM_RTAS_PE_STATE_UNAVAIL && a.rets[3])
+		flags = pseries_get_state(&a);
+		if (flags == EEH_STATE_UNAVAILABLE)
 			return next_step(r, (pcisim_time)a.rets[3] * PCISIM_MS);
-		if (a.rets[1] != PCISIM_RTAS_PE_STATE_NORMAL) {
+		if (!eeh_state_active(flags)) {
 			pcisim_log(sim, &r->pe->top->comp, "linux",
 				   "EEH: PHB#%x-PE#%x: Slot inactive after reset: 0x%x (attempt %u)", phb_nr(r),
-				   pcisim_eeh_pe_addr(r->pe), linux_state_flags(a.rets[1]), r->attempt);
+				   pcisim_eeh_pe_addr(r->pe), flags, r->attempt);
 			if (++r->attempt <= EEH_RESET_ATTEMPTS)
 				return reset_attempt(r);
 			return fail(r, "the PE did not come back after three resets");
 		}
 		if (rtas_pe(r, "ibm,configure-pe", 3, 1, 0, NULL) < 0)
 			return fail(r, "ibm,configure-pe failed");
+		restore_bars(r);
 		if (r->hotplug) {
 			/* the drivers probed afresh: no slot_reset; recovered */
 			readd_devices(r);
@@ -380,13 +506,18 @@ static void step_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 static void start(struct eeh_rec *r)
 {
 	struct pcisim_sim *sim = sim_of(r);
-	if (!r->tstamp_set || sim->now - r->tstamp > PCISIM_EEH_FREEZE_WINDOW) {
+	/*
+	 * eeh_pe_update_time_stamp() counts in whole seconds (ktime_get_seconds()): the
+	 * count starts again when the seconds since its stamp exceed 3600.
+	 */
+	if (!r->tstamp_set || sim->now / PCISIM_S - r->tstamp / PCISIM_S > PCISIM_EEH_FREEZE_WINDOW / PCISIM_S) {
 		r->tstamp = sim->now; /* eeh_pe_update_time_stamp() */
 		r->tstamp_set = true;
 		r->freeze_count = 0;
 	}
 	r->freeze_count++;
 	r->status = PCISIM_ERS_NONE;
+	save_bars(r);
 	set_state(r, PCISIM_EEH_REC_ERROR_DETECTED, "frozen PE");
 	if (r->freeze_count > r->h->cfg.eeh_max_freezes) {
 		pcisim_log(sim, &r->pe->top->comp, "linux",
@@ -419,8 +550,14 @@ bool pcisim_host_eeh_check_failure(struct pcisim_host *h, struct pcisim_pcifn *f
 	struct pcisim_rtas_args a;
 	if (rtas_pe(r, "ibm,read-slot-reset-state2", 3, 4, 0, &a) < 0)
 		return false;
-	if (a.rets[1] == PCISIM_RTAS_PE_STATE_NORMAL)
-		return false; /* the device really read all ones */
+	/*
+	 * eeh_dev_check_failure() punts when the state cannot be had, EEH is not supported
+	 * (or the PE is permanently unavailable), or MMIO and DMA are active (normal, or a
+	 * reset in progress): the device really read all ones.
+	 */
+	unsigned flags = pseries_get_state(&a);
+	if (flags == EEH_STATE_NOT_SUPPORT || eeh_state_active(flags))
+		return false;
 	pcisim_log(h->comp.sim, &fn->comp, "linux", "EEH: eeh_dev_check_failure: Frozen PHB#%x-PE#%x detected",
 		   phb_nr(r), pcisim_eeh_pe_addr(pe));
 	start(r);

@@ -19,6 +19,7 @@
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/pcie/vfio.h"
 
 static const struct pcisim_ext_key host_key = {"host"};
 
@@ -168,6 +169,8 @@ static const char *linux_driver(const struct pcisim_pcifn *fn)
 
 static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
 {
+	if (pcisim_vfio_host_fn(fn))
+		return; /* a vfio-pci view of a host function is QEMU's, seen by the guest only */
 	bool *v = visible_slot(h, fn);
 	if (*v)
 		return;

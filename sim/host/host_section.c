@@ -11,6 +11,7 @@
 #include "sim/core/ynode.h"
 #include "sim/host/fm.h"
 #include "sim/host/host.h"
+#include "sim/host/vfio_passthrough.h"
 
 static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "acpiphp", "boot",
 					   /* error handling: AER, DPC, the drivers, vfio */
@@ -168,7 +169,7 @@ static int parse_error_handling(struct pcisim_sim *sim, struct pcisim_host_confi
 			if ((rc = check_vfio_group(sim, cfg, n->keys[i], d)))
 				return rc;
 	}
-	return 0;
+	return pcisim_vfio_check_views(sim, cfg, d);
 }
 
 static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,

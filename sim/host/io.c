@@ -26,6 +26,7 @@
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
 #include "sim/pcie/route.h"
+#include "sim/pcie/vfio.h"
 
 /* TLP sizes (PCIe r5.0 §2.2): a 4-DW memory request header, a 3-DW completion header. */
 #define IO_REQ_HDR 16
@@ -561,6 +562,9 @@ static int act_start(struct pcisim_sim *sim, const struct pcisim_step *s)
 		pcisim_log(sim, c, "pcisim", "io_start %s: no PCI device '%s'", name, pcisim_step_param(s, "id")->s);
 		return -1;
 	}
+	/* the guest's I/O through its vfio-pci view is the passed-through device's own DMA and MMIO */
+	if (pcisim_vfio_host_fn(fn))
+		fn = pcisim_vfio_host_fn(fn);
 	struct workload *w = find_wl(sim, name);
 	if (w && w->running) {
 		pcisim_log(sim, c, "pcisim", "io_start: workload '%s' is already running", name);

@@ -5,6 +5,7 @@
  */
 #include "sim/host/acpiphp.h"
 #include "sim/host/actions.h"
+#include "sim/host/cxl_dc_guest.h"
 #include "sim/host/cxl_host.h"
 #include "sim/host/aer_recovery.h"
 #include "sim/host/aer_service.h"
@@ -38,6 +39,8 @@ void pcisim_host_register(void)
 	pcisim_record_kinds_add(pcisim_cxl_host_kinds);
 	pcisim_actions_add(pcisim_cxl_io_actions);
 	pcisim_record_kinds_add(pcisim_cxl_io_kinds);
+	pcisim_actions_add(pcisim_cxl_dc_guest_actions);
+	pcisim_record_kinds_add(pcisim_cxl_dc_guest_kinds);
 	pcisim_fm_register();
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed

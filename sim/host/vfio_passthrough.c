@@ -11,6 +11,11 @@
  * FLR with the remedy. The guest's own waits are those of Linux on the virtual port
  * (QEMU's pcie-root-port: 16 GT/s with DLLLA reporting, the link instantly up): 2 ms
  * of SBR, 20 ms, 100 ms, then pci_dev_wait on the device through vfio.
+ *
+ * With a `-device vfio-pci,host=...` of the passed-through function in the machine (its
+ * view, sim/pcie/vfio.h), the guest reads its device through that view (QEMU's
+ * emulated bits over the host function's) and names it by the view's address; the
+ * guest's root port is then the port above the view, if any.
  */
 #include "sim/host/vfio_passthrough.h"
 
@@ -23,11 +28,13 @@
 #include "sim/host/pt.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
+#include "sim/pcie/vfio.h"
 
 struct guest_rec {
 	struct pcisim_comp comp; /* "guest:<id>" */
 	struct pcisim_host *h;
 	struct pcisim_pcifn *fn;
+	struct pcisim_pcifn *view; /* the vfio-pci function the guest sees, or NULL */
 	struct pcisim_host_drv cfg;
 	struct pcisim_pt pt;
 	bool pending;  /* signalled, not started */
@@ -45,6 +52,7 @@ struct guest_rec {
 	unsigned wi;                /* the member a callback loop is at */
 	struct pcisim_aer_rec m; /* the guest's pcie_do_recovery() */
 	pcisim_time wake_at, deadline, step;
+	char port[32], bdf[32]; /* names for the log lines (a protothread keeps no locals) */
 	uint64_t recovered, failed;
 	const char *last;
 };
@@ -177,10 +185,31 @@ void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_f
 	}
 }
 
-/* The guest's view of its device, through vfio. */
+/* The guest's view of its device, through vfio (and QEMU's emulation, with a view). */
 static uint32_t guest_rd(struct guest_rec *g, uint16_t off, unsigned len)
 {
+	if (g->view)
+		return pcisim_fn_cfg_read(g->view, off, len);
 	return pcisim_host_cfg_read_instant(g->fn, off, len, PCISIM_INSTANT_VFIO);
+}
+
+/* The guest's name of its device: the view's address, or 0000:01:00.F below its port. */
+static const char *guest_bdf(const struct guest_rec *g, char *buf, size_t n)
+{
+	if (g->view)
+		return pcisim_fn_bdf_str(g->view, buf, n);
+	snprintf(buf, n, "0000:01:00.%u", g->fn->devfn & 7u);
+	return buf;
+}
+
+/* The guest's root port: the port above the view, or its virtual 00:1c.0. */
+static const char *guest_port(const struct guest_rec *g, char *buf, size_t n)
+{
+	const struct pcisim_pcifn *v = g->view;
+	if (v && v->bus && v->bus->bridge)
+		return pcisim_fn_bdf_str(v->bus->bridge, buf, n);
+	snprintf(buf, n, "0000:00:1c.0");
+	return buf;
 }
 
 /* The host's Secondary Bus Reset of @b on behalf of vfio (a hot reset). */
@@ -196,8 +225,8 @@ static enum pcisim_ers guest_vote(struct guest_rec *g, struct guest_rec *mem, en
 				  enum pcisim_ers v)
 {
 	if (v && guest_rd(mem, PCI_VENDOR_ID, 2) == 0xffff) {
-		/* the guest sees the device at 01:00 below its virtual root port */
-		guest_log(g, "pci 0000:01:00.%u: AER: %s: device reads all ones", mem->fn->devfn & 7u,
+		char bdf[32];
+		guest_log(g, "pci %s: AER: %s: device reads all ones", guest_bdf(mem, bdf, sizeof(bdf)),
 			  pcisim_aer_cb_name(cb));
 		v = PCISIM_ERS_DISCONNECT;
 	}
@@ -222,8 +251,9 @@ static void guest_finish(struct guest_rec *g, bool ok)
 			mem->failed++;
 		mem->last = ok ? "recovered" : "failed";
 	}
-	guest_log(g, ok ? "pcieport 0000:00:1c.0: AER: device recovery successful"
-			: "pcieport 0000:00:1c.0: AER: device recovery failed");
+	char port[32];
+	guest_log(g, "pcieport %s: AER: device recovery %s", guest_port(g, port, sizeof(port)),
+		  ok ? "successful" : "failed");
 	pcisim_aer_rec_set_state(g->comp.sim, &g->m, ok ? PCISIM_AER_REC_RECOVERED : PCISIM_AER_REC_FAILED,
 				 ok ? "device recovery successful" : "device recovery failed");
 	pcisim_aer_rec_set_state(g->comp.sim, &g->m, PCISIM_AER_REC_IDLE, "recovery over");
@@ -257,7 +287,8 @@ static int guest_thread(struct guest_rec *g)
 		g->m.status = PCISIM_ERS_CAN_RECOVER;
 		if (!g->m.frozen) {
 			/* pcie_do_recovery(normal): no link reset, the channel stays normal */
-			guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Non-Fatal) error received: 0000:01:00.0");
+			guest_log(g, "pcieport %s: AER: Uncorrectable (Non-Fatal) error received: %s",
+				  guest_port(g, g->port, sizeof(g->port)), guest_bdf(g, g->bdf, sizeof(g->bdf)));
 			pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
 			for (g->wi = 0; g->wi < g->nmembers; g->wi++) {
 				if (MEMBER(g)->cfg.guest.error_detected)
@@ -268,7 +299,8 @@ static int guest_thread(struct guest_rec *g)
 			}
 			goto after_reset;
 		}
-		guest_log(g, "pcieport 0000:00:1c.0: AER: Uncorrectable (Fatal) error received: 0000:01:00.0");
+		guest_log(g, "pcieport %s: AER: Uncorrectable (Fatal) error received: %s",
+			  guest_port(g, g->port, sizeof(g->port)), guest_bdf(g, g->bdf, sizeof(g->bdf)));
 		pcisim_aer_rec_set_state(sim, &g->m, PCISIM_AER_REC_ERROR_DETECTED, "QEMU injected the error");
 		for (unsigned i = 0; i < g->nmembers; i++)
 			pcisim_host_set_io_state(g->h, g->members[i]->fn, PCISIM_IO_FROZEN);
@@ -302,7 +334,7 @@ static int guest_thread(struct guest_rec *g)
 			G_SLEEP(pt, g, g->step);
 			g->step *= 2;
 		}
-		guest_log(g, "pcieport 0000:00:1c.0: AER: Root Port link has been reset (0)");
+		guest_log(g, "pcieport %s: AER: Root Port link has been reset (0)", guest_port(g, g->port, sizeof(g->port)));
 	after_reset:
 		if (g->m.status == PCISIM_ERS_CAN_RECOVER) {
 			g->m.status = PCISIM_ERS_RECOVERED;
@@ -394,6 +426,9 @@ void pcisim_vfio_build(struct pcisim_host *h)
 		}
 		g->h = h;
 		g->fn = pcisim_fabric_find_fn(h->fab, drv->id);
+		for (uint32_t k = 0; k < h->fab->nfns; k++)
+			if (!h->fab->fns[k]->comp.removed && pcisim_vfio_host_fn(h->fab->fns[k]) == g->fn)
+				g->view = h->fab->fns[k];
 		g->cfg = *drv;
 		g->m.subject = &g->fn->comp;
 		g->m.domain = "guest";
@@ -425,6 +460,61 @@ void pcisim_vfio_build(struct pcisim_host *h)
 		l->members = v;
 		l->members[l->nmembers++] = g;
 	}
+}
+
+/* The view of @host among the machine's vfio-pci functions, or NULL. */
+static struct pcisim_pcifn *view_of(struct pcisim_fabric *fab, const struct pcisim_pcifn *host)
+{
+	for (uint32_t i = 0; i < fab->nfns; i++)
+		if (!fab->fns[i]->comp.removed && pcisim_vfio_host_fn(fab->fns[i]) == host)
+			return fab->fns[i];
+	return NULL;
+}
+
+int pcisim_vfio_check_views(struct pcisim_sim *sim, const struct pcisim_host_config *cfg, struct pcisim_diag *d)
+{
+	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	char hb[32], vb[32], sb[32];
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *v = fab->fns[i], *hf = pcisim_vfio_host_fn(v);
+		if (v->comp.removed || !hf)
+			continue;
+		const struct pcisim_host_drv *c = pcisim_host_config_driver(cfg, hf->comp.name);
+		if (!c || !c->vfio)
+			return pcisim_diag_error(d, v->props.loc,
+						 "vfio-pci '%s': its host device %s is '%s', which the host does not pass through; expected 'drivers: {%s: {vfio: on}}' in the host: section (vfio-pci must own it in the host)",
+						 v->comp.name, pcisim_fn_bdf_str(hf, hb, sizeof(hb)), hf->comp.name, hf->comp.name);
+		/*
+		 * The slides' Problem B: "topology of multi-function device should look the
+		 * same between host and guest" ("link reset request from one function would
+		 * reset all functions"): the views of one host device's functions are one
+		 * device in the guest, each at its host function number.
+		 */
+		if ((v->devfn & 7) != (hf->devfn & 7))
+			goto problem_b;
+		for (uint16_t k = 0; hf->bus && k < hf->bus->nfns; k++) {
+			struct pcisim_pcifn *sib = hf->bus->fns[k], *sv;
+			if (sib == hf || sib->comp.removed || (sib->devfn >> 3) != (hf->devfn >> 3))
+				continue;
+			if (!(sv = view_of(fab, sib)))
+				return pcisim_diag_error(d, v->props.loc,
+							 "vfio-pci '%s': %s is function %u of a multi-function host device whose function %u (%s) the guest does not see; expected a -device vfio-pci,host=%s beside it (the slides' Problem B: every function assigned, topology identical between host and guest)",
+							 v->comp.name, pcisim_fn_bdf_str(hf, hb, sizeof(hb)), hf->devfn & 7u,
+							 sib->devfn & 7u, sib->comp.name, pcisim_fn_bdf_str(sib, sb, sizeof(sb)));
+			if (sv->bus != v->bus || (sv->devfn >> 3) != (v->devfn >> 3)) {
+				v = sv;
+				hf = sib;
+				goto problem_b;
+			}
+		}
+		continue;
+	problem_b:
+		return pcisim_diag_error(d, v->props.loc,
+					 "vfio-pci '%s': the guest sees host function %s at %s; expected function %u of the same guest device as its siblings (the slides' Problem B: topology of a multi-function device identical between host and guest, since a link reset from one function resets them all)",
+					 v->comp.name, pcisim_fn_bdf_str(hf, hb, sizeof(hb)), pcisim_fn_bdf_str(v, vb, sizeof(vb)),
+					 hf->devfn & 7u);
+	}
+	return 0;
 }
 
 void pcisim_vfio_free(struct pcisim_host *h)

@@ -38,6 +38,14 @@ void pcisim_vfio_error_detected(struct pcisim_host *h, struct pcisim_pcifn *dev,
 bool pcisim_vfio_vm_stopped(struct pcisim_host *h, const struct pcisim_pcifn *fn);
 /** pcisim_vfio_host_recovery_done() - the host's recovery of @devs is over: signal deferred guests. */
 void pcisim_vfio_host_recovery_done(struct pcisim_host *h, const struct pcisim_fn_list *devs);
+/**
+ * pcisim_vfio_check_views() - the vfio-pci functions of the machine that are views of
+ * its own functions (sim/pcie/vfio.h): each host function must be passed through
+ * (`vfio: on`), and the functions of one multi-function host device must all be seen by
+ * the guest as one device, each at its own function number (the slides' Problem B).
+ * Return: 0, or an error at the vfio-pci device's location.
+ */
+int pcisim_vfio_check_views(struct pcisim_sim *sim, const struct pcisim_host_config *cfg, struct pcisim_diag *d);
 /** pcisim_vfio_free() - free what pcisim_vfio_build() made (AER's free). */
 void pcisim_vfio_free(struct pcisim_host *h);
 

@@ -229,6 +229,7 @@ void pcisim_qemu_register(void)
 	pcisim_aer_inject_register();
 	pcisim_acpi_pcihp_register();
 	pcisim_qmp_cxl_register();
+	pcisim_qmp_cxl_dcd_register();
 	pcisim_machines_register();
 	pcisim_qemu_models_register();
 }

@@ -41,6 +41,8 @@ void pcisim_migration_register(void);
 void pcisim_aer_inject_register(void);
 /** The cxl-inject-* QMP commands (qmp_cxl.c). */
 void pcisim_qmp_cxl_register(void);
+/** cxl-add-dynamic-capacity, cxl-release-dynamic-capacity (qmp_cxl_dcd.c). */
+void pcisim_qmp_cxl_dcd_register(void);
 /** The q35 built-ins and pxb expander bridges. */
 void pcisim_qemu_models_register(void);
 /** Everything above, in that order. */

@@ -274,6 +274,54 @@ def case_cxl(pcisim, tmp):
     expect_eq("the saved session's hash", h2.group(1), h1.group(1))
 
 
+def case_dcd(pcisim, tmp):
+    """QEMU 9.1's dynamic capacity commands over QMP: an offer (its extent list passed
+    through), QEMU's refusals as GenericError with QEMU's words, and the saved session
+    replaying to serve's hash."""
+    sock = os.path.join(tmp, "qmp.sock")
+    saved = os.path.join(tmp, "session.yaml")
+    trace = os.path.join(tmp, "serve.jsonl")
+    scen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cxl-dcd.yaml")
+    err = open(os.path.join(tmp, "serve.err"), "w+")
+    out = open(os.path.join(tmp, "serve.out"), "w+")
+    p = subprocess.Popen([pcisim, "serve", scen, "--qmp", "unix:" + sock, "--event-hold", "0",
+                          "--trace-out", trace], stdout=out, stderr=err)
+    wait_listening(err, "qmp")
+    add = ('{"execute": "cxl-add-dynamic-capacity", "arguments": {"path": "/machine/peripheral/t0", '
+           '"host-id": 0, "selection-policy": "%s", "region": 0, "extents": %s}}')
+    got = socat_session(sock, [
+        '{"execute": "qmp_capabilities"}',
+        add % ("prescriptive", '[{"offset": 0, "len": 2097152}, {"offset": 4194304, "len": 2097152}]'),
+        add % ("prescriptive", '[{"offset": 0, "len": 2097152}]'),
+        add % ("free", '[{"offset": 0, "len": 2097152}]'),
+        '{"execute": "cxl-release-dynamic-capacity", "arguments": {"path": "t0", "host-id": 0, '
+        '"removal-policy": "prescriptive", "region": 0, "extents": [{"offset": 0, "len": 2097152}]}}',
+        '{"execute": "x-pcisim-save", "arguments": {"file": "%s"}}' % saved,
+        '{"execute": "quit"}',
+    ])
+    rc, summary = finish(p, out)
+    expect_eq("exit status", rc, 0)
+    lines = got.splitlines()
+    expect_eq("the offer", lines[2], '{"return": {}}')
+    expect_eq("an overlapping offer", lines[3],
+              '{"error": {"class": "GenericError", "desc": "cannot add DPA again while still pending"}}')
+    expect_eq("the free policy", lines[4],
+              '{"error": {"class": "GenericError", "desc": "Selection policy not supported"}}')
+    expect_eq("releasing what is pending", lines[5],
+              '{"error": {"class": "GenericError", "desc": "cannot release extent with pending DPA range"}}')
+    with open(trace) as f:
+        recs = [json.loads(ln) for ln in f if '"cxl.dcd"' in ln]
+    if len(recs) != 4:
+        fail("expected four cxl.dcd records, got %r" % recs)
+    sim = subprocess.run([pcisim, "simulate", saved], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         timeout=120)
+    h1 = re.search(r"trace hash: ([0-9a-f]{16})", summary)
+    h2 = re.search(r"trace hash: ([0-9a-f]{16})", sim.stdout.decode())
+    if not h1 or not h2:
+        fail("no trace hash: serve %r, simulate %r %r" % (summary, sim.stdout.decode(), sim.stderr.decode()))
+    expect_eq("the saved session's hash", h2.group(1), h1.group(1))
+
+
 def qemu_echo(line):
     """QEMU's readline echo of a typed line: after each byte, back over the line, the line, ESC [ K."""
     return "".join("\x1b[D" * (i - 1) + line[:i] + "\x1b[K" for i in range(1, len(line) + 1)) + "\r\n"
@@ -599,12 +647,13 @@ CASES = {
     "import_bad": case_import_bad,
     "serve_bad": case_serve_bad,
     "cxl": case_cxl,
+    "dcd": case_dcd,
 }
 
 if __name__ == "__main__":
     pcisim, case = os.path.abspath(sys.argv[1]), sys.argv[2]
     for tool in ("socat", "nc"):
-        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "stop_and_limits", "hmp_nc", "cxl") and not shutil.which(tool):
+        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "stop_and_limits", "hmp_nc", "cxl", "dcd") and not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             sys.exit(77)
     tmp = tempfile.mkdtemp(prefix="pcisim-qmp-")
