@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "testbench.h"
+#include "sim/cxl/dcd.h"
 #include "sim/cxl/fmapi.h"
 #include "sim/cxl/memdev.h"
 #include "sim/mctp/cci.h"
@@ -493,6 +494,72 @@ static void same_answer_mailbox_and_mctp(void **state)
 	tb_free(t);
 }
 
+/* A DCD: the host's DC command (type 0x08) and the FM's DCD management (type 0x07)
+ * over MCTP answer as the mailbox and the FM-owned LD's CCI do; an add offered over
+ * MCTP is pending in the device as one offered through the mailbox path would be. */
+static void dcd_over_mctp_same_answers(void **state)
+{
+	(void)state;
+	struct tb *t = tb_text("version: 1\nname: t\n"
+			       "machine: {type: q35, cxl: on, cxl-fmw: [{targets: [cxl.1], size: 4G}]}\n"
+			       "topology:\n"
+			       "  - qemu_args: |\n"
+			       "      -object memory-backend-ram,id=dc,size=1G\n"
+			       "      -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1\n"
+			       "      -device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2\n"
+			       "      -device cxl-type3,bus=rp0,volatile-dc-memdev=dc,num-dc-regions=2,id=dcd0\n");
+	if (t->rc)
+		fail_msg("did not load: %s", t->err);
+	struct pcisim_pcifn *dev = tb_fn(t, "dcd0");
+	static uint8_t mb[CXL_MBOX_PAYLOAD_MAX], rq[512], rs[PCISIM_MCTP_CXL_MSG_MAX];
+	struct pcisim_cxl_cci_msg m;
+	size_t mlen, n, r;
+	bool bg;
+	/* Get Dynamic Capacity Configuration (0x4800): region count 8, start 0 */
+	uint8_t cfg_in[2] = {8, 0};
+	int rc = pcisim_cxl_mbox_exec(dev, CXL_OP_GET_DC_CONFIG, cfg_in, 2, mb, &mlen, &bg);
+	assert_int_equal(rc, CXL_MBOX_SUCCESS);
+	n = pcisim_mctp_cci_request(PCISIM_MCTP_TYPE_CXL_CCI, 2, CXL_OP_GET_DC_CONFIG, cfg_in, 2, rq);
+	r = pcisim_mctp_cci_serve(dev, rq, n, rs);
+	assert_int_equal(pcisim_cxl_cci_decode(rs + 1, r - 1, &m), 0);
+	assert_int_equal(m.rc, CXL_MBOX_SUCCESS);
+	assert_int_equal(m.len, mlen);
+	assert_memory_equal(m.payload, mb, mlen);
+	/* Get DCD Info (0x5600), into a clean buffer as the CCI gives it */
+	memset(mb, 0, sizeof(mb));
+	rc = pcisim_cxl_dc_fm_exec(dev, CXL_OP_FM_GET_DCD_INFO, NULL, 0, mb, &mlen);
+	assert_int_equal(rc, CXL_MBOX_SUCCESS);
+	n = pcisim_mctp_cci_request(PCISIM_MCTP_TYPE_CXL_FMAPI, 3, CXL_OP_FM_GET_DCD_INFO, NULL, 0, rq);
+	r = pcisim_mctp_cci_serve(dev, rq, n, rs);
+	assert_int_equal(pcisim_cxl_cci_decode(rs + 1, r - 1, &m), 0);
+	assert_int_equal(m.rc, CXL_MBOX_SUCCESS);
+	assert_int_equal(m.len, mlen);
+	assert_memory_equal(m.payload, mb, mlen);
+	assert_int_equal(m.payload[1], 2); /* two regions */
+	/* Initiate Dynamic Capacity Add over MCTP: 4 MiB at DPA 0, then pending */
+	uint8_t add[32 + 40] = {0};
+	add[2] = PCISIM_CXL_DC_SELECT_PRESCRIPTIVE;
+	add[4 + 2] = 0x40; /* length 4 MiB */
+	add[0x1c] = 1;
+	add[32 + 8 + 2] = 0x40;
+	n = pcisim_mctp_cci_request(PCISIM_MCTP_TYPE_CXL_FMAPI, 4, CXL_OP_FM_INITIATE_DC_ADD, add, sizeof(add), rq);
+	r = pcisim_mctp_cci_serve(dev, rq, n, rs);
+	assert_int_equal(pcisim_cxl_cci_decode(rs + 1, r - 1, &m), 0);
+	assert_int_equal(m.rc, CXL_MBOX_SUCCESS);
+	assert_int_equal(pcisim_cxl_dc_of(dev)->npending, 1);
+	/* the same add again overlaps the pending one: Invalid Extent List, both ways */
+	r = pcisim_mctp_cci_serve(dev, rq, n, rs);
+	pcisim_cxl_cci_decode(rs + 1, r - 1, &m);
+	assert_int_equal(m.rc, pcisim_cxl_dc_fm_exec(dev, CXL_OP_FM_INITIATE_DC_ADD, add, sizeof(add), mb, &mlen));
+	assert_int_not_equal(m.rc, CXL_MBOX_SUCCESS);
+	/* the DC commands over the wrong message type: Unsupported */
+	n = pcisim_mctp_cci_request(PCISIM_MCTP_TYPE_CXL_CCI, 5, CXL_OP_FM_GET_DCD_INFO, NULL, 0, rq);
+	r = pcisim_mctp_cci_serve(dev, rq, n, rs);
+	pcisim_cxl_cci_decode(rs + 1, r - 1, &m);
+	assert_int_equal(m.rc, CXL_MBOX_UNSUPPORTED);
+	tb_free(t);
+}
+
 int main(void)
 {
 	tb_register();
@@ -509,6 +576,7 @@ int main(void)
 		cmocka_unit_test(fmapi_unbind_bind_background),
 		cmocka_unit_test(fmapi_port_control_and_tunnel_errors),
 		cmocka_unit_test(same_answer_mailbox_and_mctp),
+		cmocka_unit_test(dcd_over_mctp_same_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,11 +66,26 @@ int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *d
 	return 0;
 }
 
+static void anchor_destroy(struct pcisim_comp *c)
+{
+	free(c);
+}
+
+static const struct pcisim_comp_ops anchor_ops = {.type = "machine", .destroy = anchor_destroy};
+
 int pcisim_sim_view_init(struct pcisim_sim *view, struct pcisim_sim *engine, const char *name)
 {
 	int rc = pcisim_sim_init(view, engine->seed, engine->diag);
 	if (rc)
 		return rc;
+	/* the view's own component: events its models post without a target run with the
+	 * view (their handlers reach the view's fabric and state) */
+	view->machine = name;
+	view->anchor = calloc(1, sizeof(*view->anchor));
+	if (!view->anchor || (rc = pcisim_comp_add(view, view->anchor, NULL, "-", &anchor_ops))) {
+		free(view->anchor);
+		return rc ? rc : PCISIM_ERR(PCISIM_ENOMEM);
+	}
 	view->engine = engine;
 	view->machine = name;
 	view->hooks = engine->hooks;
@@ -128,7 +143,11 @@ static __attribute__((noinline, cold)) void kind_init(struct pcisim_evkind *kind
 struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,
 				      struct pcisim_comp *target)
 {
-	sim = pcisim_engine(sim);
+	if (__builtin_expect(sim->engine != NULL, 0)) {
+		if (!target)
+			target = sim->anchor; /* machines (sim.h): its handler runs with this view */
+		sim = sim->engine;
+	}
 	uint32_t slot = sim->free_head;
 	if (__builtin_expect(slot == NO_SLOT, 0))
 		slot = pool_take_grow(sim);

@@ -29,7 +29,8 @@
  * sim that runs them all (pcisim_sim_view_init). A view has no events, time, hash or
  * trace of its own: scheduling, cancelling, tracing and hashing through a view act on
  * its engine, and the engine keeps every view's now equal to its own. A handler runs
- * with the sim of its event's target (a view's component gets its view). Component
+ * with the sim of its event's target (a view's component gets its view); an event a
+ * view schedules without a target gets the view's own component "-" as its target. Component
  * paths in a view start with the machine's name ("fm/pcie.0/..."), and a name
  * "MACHINE/ID" finds a view's component from the engine or another view.
  *
@@ -185,6 +186,7 @@ struct pcisim_sim {
 	 * name, and an engine's views in the order they were attached */
 	struct pcisim_sim *engine;
 	const char *machine;
+	struct pcisim_comp *anchor; /* a view's own component "-": the target of its target-less events */
 	struct pcisim_sim **views;
 	size_t nviews, capviews;
 

@@ -364,6 +364,7 @@ static int tunnel(struct pcisim_pcifn *usp, const uint8_t *in, size_t len_in, ui
 	if (!below)
 		return CXL_MBOX_INVALID_INPUT;
 	static uint8_t rsp[CXL_MBOX_PAYLOAD_MAX];
+	memset(rsp, 0, sizeof(rsp)); /* reserved bytes the handlers leave are 0 */
 	size_t rlen = 0;
 	bool bg;
 	int rc = pcisim_cxl_mbox_exec(below, rq.opcode, rq.payload, rq.len, rsp, &rlen, &bg);

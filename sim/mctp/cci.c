@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "sim/cxl/dcd.h"
 #include "sim/cxl/fmapi.h"
 #include "sim/cxl/memdev.h"
 #include "sim/mctp/packet.h"
@@ -26,6 +27,7 @@ size_t pcisim_mctp_cci_serve(struct pcisim_pcifn *target, const uint8_t *req, si
 		return 0;
 	uint8_t type = req[0] & 0x7f, set = (uint8_t)(rq.opcode >> 8);
 	static uint8_t out[CXL_MBOX_PAYLOAD_MAX];
+	memset(out, 0, sizeof(out)); /* reserved bytes the handlers leave are 0, as in the mailbox */
 	size_t olen = 0;
 	bool bg = false;
 	int rc = CXL_MBOX_UNSUPPORTED;
@@ -37,8 +39,9 @@ size_t pcisim_mctp_cci_serve(struct pcisim_pcifn *target, const uint8_t *req, si
 		rc = usp ? pcisim_cxl_switch_exec(target, rq.opcode, rq.payload, rq.len, out, &olen, &bg)
 			 : pcisim_cxl_mbox_exec(target, rq.opcode, rq.payload, rq.len, out, &olen, &bg);
 	else if (type == PCISIM_MCTP_TYPE_CXL_FMAPI && fm_set)
+		/* a switch's FM-API, or a type 3's DCD management (its FM-owned LD's CCI) */
 		rc = usp ? pcisim_cxl_switch_exec(target, rq.opcode, rq.payload, rq.len, out, &olen, &bg)
-			 : CXL_MBOX_UNSUPPORTED; /* a type 3's FM-API (DCD management) is the DCD model's */
+			 : pcisim_cxl_dc_fm_exec(target, rq.opcode, rq.payload, rq.len, out, &olen);
 	if (olen + 1 + CXL_CCI_MSG_HDR > PCISIM_MCTP_CXL_MSG_MAX) {
 		olen = 0;
 		rc = CXL_MBOX_INTERNAL_ERROR;
