@@ -144,7 +144,12 @@ static void send_req(struct pcisim_fm *fm, struct fm_req *r)
 	struct pcisim_mctp_pkt pk[8];
 	size_t np = pcisim_mctp_fragment(msg, n, PCISIM_MCTP_BASELINE_MTU, &h, pk, 8);
 	uint64_t cookie = (uint64_t)r->id << 8 | r->attempt;
-	for (size_t i = 0; i < np && fm->txlen < FM_TXQ; i++) {
+	if (fm->txlen + np > FM_TXQ) { /* the kernel's queue is full: the send fails (ENOBUFS) */
+		PCISIM_RECORD(sim, &fm->comp, "fm.error", PCISIM_FU("cmd", r->id), PCISIM_FS("what", r->what),
+			      PCISIM_FS("error", "transmit queue full (ENOBUFS)"));
+		np = 0;
+	}
+	for (size_t i = 0; i < np; i++) {
 		struct fm_tx *t = &fm->txq[(fm->txhead + fm->txlen) % FM_TXQ];
 		t->n = pcisim_mctp_i2c_encode(r->addr, fm->port.addr, &pk[i], t->frame);
 		t->cookie = cookie;
