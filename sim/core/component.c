@@ -164,13 +164,23 @@ struct pcisim_comp *pcisim_comp_by_id(const struct pcisim_sim *sim, uint32_t id)
 
 const char **pcisim_comp_names(const struct pcisim_sim *sim)
 {
-	const char **v = calloc(sim->ncomps + 1, sizeof(*v));
+	size_t n = sim->ncomps;
+	for (size_t j = 0; j < sim->nviews; j++)
+		n += sim->views[j]->ncomps;
+	const char **v = calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
 	size_t k = 0;
 	for (uint32_t i = 0; i < sim->ncomps; i++)
 		if (!sim->comps[i]->removed)
 			v[k++] = sim->comps[i]->name;
+	/* machines (sim.h): the machines' components by their paths, which name them */
+	for (size_t j = 0; j < sim->nviews; j++)
+		for (uint32_t i = 0; i < sim->views[j]->ncomps; i++) {
+			const struct pcisim_comp *c = sim->views[j]->comps[i];
+			if (!c->removed && c != sim->views[j]->anchor)
+				v[k++] = c->path;
+		}
 	return v;
 }
 
