@@ -33,13 +33,9 @@ static int cmp_pend(const void *a, const void *b)
 	return memcmp(((const struct pend *)a)->w, ((const struct pend *)b)->w, sizeof(uint64_t) * 7);
 }
 
-uint64_t pcisim_state_hash(struct pcisim_sim *sim)
+/* Every component's saved state and dump, in id order. */
+static void hash_comps(XXH3_state_t *x, struct pcisim_sim *sim)
 {
-	XXH3_state_t *x = XXH3_createState();
-	if (!x)
-		oom();
-	XXH3_64bits_reset(x);
-	XXH3_64bits_update(x, &sim->executed, sizeof(sim->executed));
 	for (uint32_t i = 0; i < sim->ncomps; i++) {
 		struct pcisim_comp *c = sim->comps[i];
 		uint64_t head[2] = {c->id, c->removed};
@@ -64,6 +60,21 @@ uint64_t pcisim_state_hash(struct pcisim_sim *sim)
 			}
 		}
 	}
+}
+
+uint64_t pcisim_state_hash(struct pcisim_sim *sim)
+{
+	XXH3_state_t *x = XXH3_createState();
+	if (!x)
+		oom();
+	XXH3_64bits_reset(x);
+	XXH3_64bits_update(x, &sim->executed, sizeof(sim->executed));
+	hash_comps(x, sim);
+	/* machines (sim.h): every machine's components too */
+	for (size_t i = 0; i < sim->nviews; i++) {
+		XXH3_64bits_update(x, sim->views[i]->machine, strlen(sim->views[i]->machine) + 1);
+		hash_comps(x, sim->views[i]);
+	}
 	/* Pending events relative to now, in a canonical order. */
 	size_t n = 0;
 	struct pend *v = calloc(sim->pool_cap + 1, sizeof(*v));
@@ -74,9 +85,11 @@ uint64_t pcisim_state_hash(struct pcisim_sim *sim)
 		if (!pcisim_pending(sim, h))
 			continue;
 		const struct pcisim_event *ev = &sim->pool[s];
-		v[n++] = (struct pend){{pcisim_when(sim, h) - sim->now, pcisim_name_code(ev->kind->name),
-					ev->target ? ev->target->id : UINT32_MAX, ev->a[0], ev->a[1], ev->a[2],
-					ev->a[3]}};
+		/* another machine's component by its path: ids are per machine */
+		uint64_t target = !ev->target ? UINT32_MAX
+				  : ev->target->sim != sim ? pcisim_name_code(ev->target->path) : ev->target->id;
+		v[n++] = (struct pend){{pcisim_when(sim, h) - sim->now, pcisim_name_code(ev->kind->name), target,
+					ev->a[0], ev->a[1], ev->a[2], ev->a[3]}};
 	}
 	qsort(v, n, sizeof(*v), cmp_pend);
 	XXH3_64bits_update(x, v, n * sizeof(*v));

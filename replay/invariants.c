@@ -11,6 +11,9 @@
  *  - io-accounted: every I/O request is completed, errored with its reason, or still
  *    in flight (sim/host/io.c keeps the identity; a request lost is a model bug);
  *  - recoveries-complete: when a run goes idle, no AER or DPC recovery is half-way.
+ *  - fm-single-run: no Fabric Manager command ran twice on a device (sim/host/fm.c
+ *    follows each command's identity through the endpoints and the RFC's buffer);
+ *  - fm-answers-match: every answer the Fabric Manager accepted answers its command.
  * Other models add tables with pcisim_invariants_add().
  */
 #include <stdlib.h>
@@ -23,6 +26,7 @@
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 #include "sim/host/aer_service.h"
+#include "sim/host/fm.h"
 #include "sim/host/host.h"
 #include "sim/host/io.h"
 #include "sim/qemu/migration.h"
@@ -147,6 +151,26 @@ static bool recoveries_complete(struct pcisim_sim *sim, const char *end_reason, 
 	return true;
 }
 
+static bool fm_single_run(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw, char *what,
+			  size_t nwhat)
+{
+	(void)end_reason;
+	if (pcisim_fm_check_single_run(sim, what, nwhat))
+		return true;
+	snprintf(where, nw, "fm");
+	return false;
+}
+
+static bool fm_answers_match(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,
+			     char *what, size_t nwhat)
+{
+	(void)end_reason;
+	if (pcisim_fm_check_answers_match(sim, what, nwhat))
+		return true;
+	snprintf(where, nw, "fm");
+	return false;
+}
+
 static const struct pcisim_invariant builtin[] = {
 	{"migration-completes", "every migration the run started completed", migration_completes,
 	 "{migration: completed}", "migration", "failed"},
@@ -155,6 +179,13 @@ static const struct pcisim_invariant builtin[] = {
 	 io_accounted, NULL, NULL, NULL},
 	{"recoveries-complete", "an idle run leaves no AER/DPC recovery half-way", recoveries_complete,
 	 NULL, NULL, NULL},
+	/* the FM emulation RFC's protocol: what the emulated system does, so a scenario
+	 * that states how often its commands ran, or whose answer they took, accounts
+	 * for them */
+	{"fm-single-run", "no Fabric Manager command runs twice on a device (a retry crossing a late answer)",
+	 fm_single_run, "{fm_command: N, ran: 1}", NULL, NULL},
+	{"fm-answers-match", "every answer the Fabric Manager accepts answers the command it waits for",
+	 fm_answers_match, "{fm_command: N, answered_by: N}", NULL, NULL},
 	{0},
 };
 

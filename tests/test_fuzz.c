@@ -341,7 +341,7 @@ static void bad_fuzz_sections_are_located_errors(void **state)
 	static const struct {
 		const char *fuzz, *msg;
 	} cases[] = {
-		{"{invariants: [no-such]}", ":10:21: error: unknown invariant 'no-such'; valid names: io-accounted, migration-completes, recoveries-complete, slot-settled"},
+		{"{invariants: [no-such]}", ":10:21: error: unknown invariant 'no-such'; valid names: fm-answers-match, fm-single-run, io-accounted, migration-completes, recoveries-complete, slot-settled"},
 		{"{runs: 0}", ":10:14: error: 'runs': 0 is out of range"},
 		{"{colour: red}", ":10:8: error: unknown key 'colour' in 'fuzz'; valid keys: runs, seed, order, jitter, minimise, invariants, faults"},
 		{"{order: maybe}", ":10:15: error: 'order': 'maybe' is not a boolean"},

@@ -72,14 +72,17 @@ static Agedge_t *edge(Agraph_t *g, const char *from, const char *to)
 	return e;
 }
 
-/* The FM RFC's CXL switch: 16 nodes (q35 host bridge, 6 functions on pcie.0, the
- * CXL host bridge and 8 functions below it), a tree of 15 edges. */
+/* The FM RFC's CXL switch: 16 PCI nodes (q35 host bridge, 6 functions on pcie.0, the
+ * CXL host bridge and 8 functions below it), a tree of 15 edges; and the I2C bus with
+ * its two MCTP endpoints (3 nodes), an MCTP edge from the bus to each and a CCI edge
+ * from each to the device it serves. */
 static void fm_switch_counts(void **state)
 {
 	(void)state;
 	Agraph_t *g = graph_of("tests/lspci-fm-switch.yaml", "fm");
-	assert_int_equal(agnnodes(g), 16);
-	assert_int_equal(agnedges(g), 15);
+	assert_int_equal(agnnodes(g), 16 + 3);
+	assert_int_equal(agnedges(g), 15 + 4);
+	assert_string_equal(attr(agnode(g, "aspeed.i2c.bus.0", 0), "shape"), "hexagon");
 	Agnode_t *hb = agnode(g, "cxl.1", 0);
 	assert_non_null(hb);
 	assert_string_equal(attr(hb, "shape"), "box3d");
@@ -89,9 +92,12 @@ static void fm_switch_counts(void **state)
 	const char *lbl = attr(edge(g, "swport2", "cxl-dcd0"), "label");
 	assert_non_null(strstr(lbl, "GT/s x"));
 	assert_string_equal(attr(edge(g, "us0", "swport2"), "label"), "");
-	/* no I2C MCTP endpoints: they are not PCI functions */
-	for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n))
-		assert_null(strstr(agnameof(n), "i2c"));
+	/* the I2C MCTP endpoints are not PCI functions: on the bus, not in the PCI tree,
+	 * each with a CCI edge to the device it serves */
+	assert_string_equal(attr(edge(g, "aspeed.i2c.bus.0", "i2c_mctp_cxl#0"), "label"), "MCTP");
+	assert_string_equal(attr(edge(g, "i2c_mctp_cxl#0", "us0"), "label"), "CCI");
+	assert_string_equal(attr(edge(g, "i2c_mctp_cxl#1", "cxl-dcd0"), "label"), "CCI");
+	assert_string_equal(attr(agnode(g, "i2c_mctp_cxl#1", 0), "shape"), "ellipse");
 	agclose(g);
 }
 
@@ -146,7 +152,7 @@ static void dot_on_stdout(void **state)
 	assert_int_equal(run_cmd("graph tests/lspci-fm-switch.yaml", &out), 0);
 	Agraph_t *g = agmemread(out);
 	assert_non_null(g);
-	assert_int_equal(agnnodes(g), 16);
+	assert_int_equal(agnnodes(g), 16 + 3);
 	agclose(g);
 	free(out);
 }

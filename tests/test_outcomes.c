@@ -79,7 +79,7 @@ static void failed_migration_without_expectations_fails(void **state)
 	assert_has(out, line);
 	assert_has(out, "FAIL invariant migration-completes violated at migration: failed: get_pci_config_device: Bad config data");
 	assert_has(out, "; no expectation accounts for it (expect it with {invariant: migration-completes, violated: yes} or {migration: failed}, or opt out with {invariant: migration-completes, ignore: yes})\n");
-	assert_has(out, "invariants: 4 checked, 3 held, 1 violated\n");
+	assert_has(out, "invariants: 6 checked, 5 held, 1 violated\n");
 	assert_has(out, "expectations: 0 passed, 0 failed\n");
 	free(out);
 	/* --quiet still says why it failed */
@@ -99,7 +99,7 @@ static void expected_migration_failure_passes(void **state)
 	assert_has(out, "ok   invariant migration-completes violated at migration: failed: get_pci_config_device");
 	assert_has(out, "; expected by ");
 	assert_has(out, "expected.yaml:12:5 (migration)\n");
-	assert_has(out, "invariants: 4 checked, 3 held, 1 violated as expected\n");
+	assert_has(out, "invariants: 6 checked, 5 held, 1 violated as expected\n");
 	assert_has(out, qemu_line); /* the outcome is printed all the same */
 	assert_lacks(out, "FAIL");
 	free(out);
@@ -134,7 +134,7 @@ static void invariant_expectation(void **state)
 	rc = tb_cli(&out, "simulate %s",
 		    scenario("holds.yaml", fixed, "expect:\n  - {invariant: migration-completes, violated: no}\n"));
 	assert_int_equal(rc, 0);
-	assert_has(out, "invariants: 4 checked, 4 held\n");
+	assert_has(out, "invariants: 6 checked, 6 held\n");
 	free(out);
 }
 
@@ -147,7 +147,7 @@ static void opt_out(void **state)
 				 "expect:\n  - invariant: migration-completes\n    ignore: yes\n"));
 	assert_int_equal(rc, 0);
 	assert_has(out, "ok   invariant migration-completes not checked: ignored by ");
-	assert_has(out, "invariants: 3 checked, 3 held (1 ignored)\n");
+	assert_has(out, "invariants: 5 checked, 5 held (1 ignored)\n");
 	assert_has(out, qemu_line); /* an outcome is still an outcome */
 	free(out);
 	/* fuzz honours the opt-out too: the same runs fail without it and pass with it */
@@ -170,7 +170,7 @@ static void unknown_invariant(void **state)
 	assert_int_equal(rc, 2);
 	char want[512];
 	snprintf(want, sizeof(want),
-		 "%s:12:17: error: unknown invariant 'migration'; valid invariants: io-accounted, migration-completes, recoveries-complete, slot-settled\n",
+		 "%s:12:17: error: unknown invariant 'migration'; valid invariants: fm-answers-match, fm-single-run, io-accounted, migration-completes, recoveries-complete, slot-settled\n",
 		 path);
 	assert_string_equal(out, want);
 	free(out);
@@ -217,7 +217,7 @@ static void outcomes_of_shipped_scenarios(void **state)
 		if (rc)
 			fail_msg("%s: exit %d\n%s", cases[i].file, rc, out);
 		assert_has(out, cases[i].line);
-		assert_has(out, "invariants: 4 checked, 4 held\n");
+		assert_has(out, "invariants: 6 checked, 6 held\n");
 		free(out);
 	}
 }

@@ -1150,7 +1150,7 @@ static void test_import_verify(void **state)
 			    "was written. Please report this with the launch script.\n"
 			    "pcisim import-qemu: internal error: the scenario written for c.sh does not load "
 			    "(<stdout>:5:1: error: unknown key 'foo' in a scenario; valid keys: version, name, "
-			    "description, seed, until, machine, topology, host, timeline, expect, fuzz, include); "
+			    "description, seed, until, machine, topology, host, timeline, expect, fuzz, include, machines); "
 			    "nothing was written. Please report this with the launch script.\n");
 	free(msg);
 }

@@ -29,6 +29,8 @@
 #include "sim/core/component.h"
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
+#include "sim/mctp/endpoint.h"
+#include "sim/mctp/i2c.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
@@ -218,9 +220,16 @@ static void set(void *obj, const char *name, const char *value)
 	agsafeset(obj, (char *)name, (char *)value, "");
 }
 
+/* A node's name: the id, or for another machine's component its path (ids repeat
+ * between machines). */
+static const char *node_name(const struct pcisim_comp *c)
+{
+	return c->sim->engine ? c->path : c->name;
+}
+
 static Agnode_t *add_node(struct builder *b, struct pcisim_pcifn *fn, bool unpowered)
 {
-	Agnode_t *n = agnode(b->g, fn->comp.name, 1);
+	Agnode_t *n = agnode(b->g, (char *)node_name(&fn->comp), 1);
 	struct pcisim_dot_attrs a;
 	memset(&a, 0, sizeof(a));
 	char bdf[32];
@@ -305,10 +314,80 @@ static void add_bus(struct builder *b, struct pcisim_pcifn *parent, Agnode_t *pn
 	}
 }
 
-static Agraph_t *build_graph(struct pcisim_fabric *fab, const char *title)
+/* One machine's PCI tree into @g (a cluster of the graph for a machine of machines:). */
+static void add_fabric(Agraph_t *g, struct pcisim_fabric *fab)
+{
+	struct builder b = {g, fab};
+	/* pcie.0's host bridge is the root; expander host bridges sit on pcie.0 */
+	for (uint32_t i = 0; i < fab->nfns; i++) {
+		struct pcisim_pcifn *fn = fab->fns[i];
+		if (on_graph(fn) && fn->drv->kind == PCISIM_FN_HOST_BRIDGE && !fn->bus) {
+			Agnode_t *n = add_node(&b, fn, false);
+			add_bus(&b, fn, n, fn->secondary, false);
+		}
+	}
+}
+
+/*
+ * The I2C buses of @sim's machine, their MCTP endpoints (an edge to the device each
+ * serves, and for a forwarding one a dashed edge to the other VM's device that runs
+ * its requests), and the Fabric Manager on the bus.
+ */
+static void add_i2c(Agraph_t *g, Agraph_t *top, struct pcisim_sim *sim)
+{
+	uint32_t nb;
+	struct pcisim_i2c_bus *const *buses = pcisim_i2c_buses(pcisim_fabric_get(sim), &nb);
+	for (uint32_t i = 0; i < nb; i++) {
+		struct pcisim_i2c_bus *bus = buses[i];
+		char label[160];
+		snprintf(label, sizeof(label), "%s\\nI2C %u kHz", bus->comp.name, bus->hz / 1000);
+		Agnode_t *bn = agnode(g, (char *)node_name(&bus->comp), 1);
+		set(bn, "label", label);
+		set(bn, "shape", "hexagon");
+		set(bn, "style", "filled");
+		set(bn, "fillcolor", "khaki");
+		for (uint32_t j = 0; j < bus->nports; j++) {
+			struct pcisim_comp *c = bus->ports[j]->owner;
+			if (!c || c->removed)
+				continue;
+			struct pcisim_mctp_ep *ep = pcisim_mctp_ep_of(c);
+			struct pcisim_value eid = {0};
+			pcisim_comp_query(c, "eid", &eid);
+			snprintf(label, sizeof(label), "%s\\n%s\\naddr 0x%02x%s", c->name, c->ops->type,
+				 bus->ports[j]->addr, ep ? "" : "\\nFabric Manager");
+			if (ep) {
+				size_t l = strlen(label);
+				snprintf(label + l, sizeof(label) - l, " EID %llu", (unsigned long long)eid.u);
+			}
+			Agnode_t *en = agnode(g, (char *)node_name(c), 1);
+			set(en, "label", label);
+			set(en, "shape", ep ? "ellipse" : "component");
+			set(en, "style", "filled");
+			set(en, "fillcolor", ep ? "palegreen" : "orange");
+			Agedge_t *e = agedge(g, bn, en, NULL, 1);
+			set(e, "label", "MCTP");
+			if (!ep)
+				continue;
+			struct pcisim_pcifn *t = pcisim_mctp_ep_target(ep);
+			if (t && !t->comp.removed) {
+				Agedge_t *te = agedge(top, en, agnode(top, (char *)node_name(&t->comp), 1), NULL, 1);
+				set(te, "label", "CCI");
+				set(te, "style", "dotted");
+			}
+			struct pcisim_pcifn *f = pcisim_mctp_ep_fwd_target(ep);
+			if (f) {
+				Agedge_t *fe = agedge(top, en, agnode(top, (char *)node_name(&f->comp), 1), NULL, 1);
+				set(fe, "label", "shared buffer + QMP");
+				set(fe, "style", "dashed");
+				set(fe, "color", "blue");
+			}
+		}
+	}
+}
+
+static Agraph_t *build_graph(struct pcisim_sim *sim, const char *title)
 {
 	Agraph_t *g = agopen("pcisim", Agdirected, NULL);
-	struct builder b = {g, fab};
 	agattr(g, AGRAPH, "rankdir", "LR");
 	agattr(g, AGRAPH, "label", (char *)title);
 	agattr(g, AGRAPH, "labelloc", "t");
@@ -317,13 +396,17 @@ static Agraph_t *build_graph(struct pcisim_fabric *fab, const char *title)
 	agattr(g, AGNODE, "fontsize", "10");
 	agattr(g, AGEDGE, "fontname", "Helvetica");
 	agattr(g, AGEDGE, "fontsize", "9");
-	/* pcie.0's host bridge is the root; expander host bridges sit on pcie.0 */
-	for (uint32_t i = 0; i < fab->nfns; i++) {
-		struct pcisim_pcifn *fn = fab->fns[i];
-		if (on_graph(fn) && fn->drv->kind == PCISIM_FN_HOST_BRIDGE && !fn->bus) {
-			Agnode_t *n = add_node(&b, fn, false);
-			add_bus(&b, fn, n, fn->secondary, false);
-		}
+	add_fabric(g, pcisim_fabric_get(sim));
+	add_i2c(g, g, sim);
+	/* machines: one cluster each, in the order they were built */
+	for (size_t i = 0; i < sim->nviews; i++) {
+		char cname[160];
+		snprintf(cname, sizeof(cname), "cluster_%s", sim->views[i]->machine);
+		Agraph_t *sg = agsubg(g, cname, 1);
+		agsafeset(sg, "label", (char *)sim->views[i]->machine, "");
+		agsafeset(sg, "style", "rounded", "");
+		add_fabric(sg, pcisim_fabric_get(sim->views[i]));
+		add_i2c(sg, g, sim->views[i]);
 	}
 	return g;
 }
@@ -388,7 +471,7 @@ static int graph_main(int argc, char **argv)
 	char t[40], title[256];
 	pcisim_time_format(o.has_at ? o.at : 0, t, sizeof(t));
 	snprintf(title, sizeof(title), "%s at %s", sc.name ? sc.name : o.file, t);
-	Agraph_t *g = build_graph(pcisim_fabric_get(&sim), title);
+	Agraph_t *g = build_graph(&sim, title);
 	status = write_graph(g, &o);
 	agclose(g);
 out:

@@ -81,9 +81,138 @@ static void name_from_file(const char *file, char *out, size_t n)
 		snprintf(out, n, "imported");
 }
 
+/*
+ * One command line's scenario text: the script @file imported as a one-machine
+ * scenario named @name into *@yaml (malloc'ed). Returns 0, or an exit status.
+ */
+static int import_one(const char *file, const char *name, struct pcisim_diag *diag, char **yaml,
+		      size_t *ylen, char **script)
+{
+	bool is_stdin = !strcmp(file, "-");
+	const char *shown = is_stdin ? "<stdin>" : file;
+	FILE *in = is_stdin ? stdin : fopen(file, "rb");
+	if (!in) {
+		pcisim_diag_error(diag, (struct pcisim_loc){file, 0, 0}, "cannot open: %s", strerror(errno));
+		return PCISIM_EXIT_USAGE;
+	}
+	size_t len = 0;
+	char *text = read_all(in, &len);
+	int err = errno;
+	if (!is_stdin)
+		fclose(in);
+	if (!text) {
+		pcisim_diag_error(diag, (struct pcisim_loc){shown, 0, 0}, "cannot read: %s", strerror(err));
+		return PCISIM_EXIT_USAGE;
+	}
+	if (strlen(text) != len) {
+		pcisim_diag_error(diag, (struct pcisim_loc){shown, 0, 0},
+				  "not a text file (it contains NUL bytes); expected a shell script or a QEMU command line");
+		free(text);
+		return PCISIM_EXIT_USAGE;
+	}
+	char desc[512], src[256];
+	const char *base = strrchr(shown, '/');
+	base = base ? base + 1 : shown;
+	snprintf(src, sizeof(src), "%s", base);
+	snprintf(desc, sizeof(desc), "QEMU launch command imported from %s", base);
+	struct pcisim_qemu_yaml_opts o = {name, desc, src};
+	FILE *mem = open_memstream(yaml, ylen);
+	if (!mem) {
+		free(text);
+		return pcisim_usage_error("import-qemu", "out of memory");
+	}
+	struct pcisim_arena arena;
+	pcisim_arena_init(&arena);
+	int rc = pcisim_qemu_import(mem, &arena, shown, text, &o, diag);
+	fclose(mem);
+	pcisim_arena_free(&arena);
+	if (rc) {
+		free(text);
+		free(*yaml);
+		*yaml = NULL;
+		return PCISIM_EXIT_USAGE;
+	}
+	*script = text;
+	return 0;
+}
+
+/* -qmp tcp:HOST:PORT[,...] of a script into @out ("" when it has none). */
+static void qmp_of(const char *script, char *out, size_t n)
+{
+	const char *q = strstr(script, "-qmp tcp:");
+	out[0] = 0;
+	if (!q)
+		return;
+	q += 9;
+	size_t l = strcspn(q, ", \t\n\\\"'");
+	snprintf(out, n, "%.*s", (int)l, q);
+	if (!strchr(out, ':'))
+		out[0] = 0;
+}
+
+/*
+ * Several launch scripts: one machines: entry each (docs/machines.md), named after its
+ * file, with its -qmp address, its machine: and topology: as a one-machine import
+ * writes them.
+ */
+static int import_machines(const char **files, size_t n, const char *name, FILE *mem, struct pcisim_diag *diag)
+{
+	char names[16][128];
+	if (n > 16)
+		return pcisim_usage_error("import-qemu", "at most 16 launch scripts (one machine each)");
+	fprintf(mem, "# A pcisim scenario written by 'pcisim import-qemu' from");
+	for (size_t i = 0; i < n; i++)
+		fprintf(mem, "%s %s", i ? (i + 1 == n ? " and" : ",") : "", files[i]);
+	fprintf(mem, ": one machine each.\n# The machines are built in the order of their names, whatever the order here.\n");
+	fprintf(mem, "version: 1\nname: %s\ndescription: QEMU launch commands imported as %zu machines\nmachines:\n",
+		name, n);
+	for (size_t i = 0; i < n; i++) {
+		name_from_file(files[i], names[i], sizeof(names[i]));
+		for (char *c = names[i]; *c; c++)
+			if (*c == '.')
+				*c = '-';
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(names[i], names[j])) {
+				size_t l = strlen(names[i]);
+				snprintf(names[i] + l, sizeof(names[i]) - l, "-%zu", i + 1);
+			}
+		char *yaml = NULL, *script = NULL;
+		size_t ylen = 0;
+		int rc = import_one(files[i], names[i], diag, &yaml, &ylen, &script);
+		if (rc)
+			return rc;
+		char qmp[128];
+		qmp_of(script, qmp, sizeof(qmp));
+		free(script);
+		fprintf(mem, "  - name: %s\n", names[i]);
+		if (qmp[0])
+			fprintf(mem, "    qmp: \"%s\"  # its -qmp: another machine's i2c_mctp_cxl qmp= names it\n", qmp);
+		/* the one-machine scenario's machine: and topology: (and their comments) */
+		bool in = false;
+		for (char *line = yaml, *next; line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = 0;
+			if (!strncmp(line, "timeline:", 9))
+				break;
+			if (in && line[0])
+				fprintf(mem, "    %s\n", line);
+			if (!strncmp(line, "description:", 12))
+				in = true;
+		}
+		free(yaml);
+	}
+	fprintf(mem, "timeline: []\nexpect: []\n");
+	return 0;
+}
+
+static int write_out(char *yaml, size_t ylen, const char *outfile);
+
 static int import_main(int argc, char **argv)
 {
 	const char *file = NULL, *outfile = NULL, *name = NULL;
+	const char **files = NULL;
+	size_t nfiles = 0;
 	struct pcisim_cli p;
 	pcisim_cli_init(&p, &pcisim_cmd_import_qemu, argc, argv);
 	int id, rc = 0;
@@ -102,11 +231,37 @@ static int import_main(int argc, char **argv)
 	}
 	if (!rc && id < 0)
 		rc = PCISIM_EXIT_USAGE;
-	if (!rc)
+	if (!rc) {
 		file = p.operands[0];
-	pcisim_cli_free(&p); /* the operands point into argv */
+		nfiles = p.noperands;
+		files = calloc(nfiles, sizeof(*files));
+		if (!files)
+			abort();
+		memcpy(files, p.operands, nfiles * sizeof(*files)); /* they point into argv */
+	}
+	pcisim_cli_free(&p);
 	if (rc)
 		return rc;
+	if (nfiles > 1) {
+		struct pcisim_diag d2;
+		pcisim_diag_init(&d2, stderr);
+		char *yaml = NULL;
+		size_t ylen = 0;
+		FILE *mem = open_memstream(&yaml, &ylen);
+		if (!mem) {
+			free(files);
+			return pcisim_usage_error("import-qemu", "out of memory");
+		}
+		rc = import_machines(files, nfiles, name ? name : "machines", mem, &d2);
+		fclose(mem);
+		free(files);
+		if (rc || pcisim_import_qemu_verify(yaml, ylen, outfile ? outfile : "<stdout>", "the launch scripts", stderr)) {
+			free(yaml);
+			return rc ? rc : PCISIM_EXIT_USAGE;
+		}
+		return write_out(yaml, ylen, outfile);
+	}
+	free(files);
 
 	struct pcisim_diag diag;
 	pcisim_diag_init(&diag, stderr);
@@ -165,6 +320,12 @@ static int import_main(int argc, char **argv)
 		free(yaml);
 		return PCISIM_EXIT_USAGE;
 	}
+	return write_out(yaml, ylen, outfile);
+}
+
+/* Write the verified scenario (and free it); nothing half-written is left behind. */
+static int write_out(char *yaml, size_t ylen, const char *outfile)
+{
 	FILE *out = outfile ? fopen(outfile, "w") : stdout;
 	if (!out) {
 		free(yaml);
@@ -198,12 +359,14 @@ const struct pcisim_command pcisim_cmd_import_qemu = {
 		"-device (and the -object memory backends they use), an empty timeline and expect. "
 		"The first qemu-system-*/qemu-kvm command of the script is read; a file that names no "
 		"QEMU program is read whole as one command line. Options pcisim does not model "
-		"(-drive, -netdev, -m, -smp, ...) are listed in a comment and in one warning.",
+		"(-drive, -netdev, -m, -smp, ...) are listed in a comment and in one warning. "
+		"Several FILEs (the FM emulation RFC's target and FM VMs) make one scenario with a "
+		"machines: entry each, named after its file, with the address of its -qmp.",
 	.main = import_main,
-	.synopsis = "FILE [-o OUT.yaml] [--name NAME]",
+	.synopsis = "FILE... [-o OUT.yaml] [--name NAME]",
 	.options = options,
 	.operand = "the launch script FILE",
-	.operand_one = "script",
+	.operand_one = NULL, /* several scripts: one machine each */
 	.operand_arg = PCISIM_OPTARG_FILE,
 	.exit_status = "0 written, 2 bad input (reported as FILE:LINE:COL: error: ...)",
 	.notes = "The command line is checked as 'pcisim simulate' will check the scenario "

@@ -183,18 +183,33 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
  * Returns -1 (after saying why) when a --lspci-vvv or --lspci-x function does not
  * exist.
  */
+/* machines: "MACHINE/ID" is ID in that machine's fabric; else the engine's own */
+static struct pcisim_pcifn *lspci_find(struct pcisim_sim *sim, const char *id)
+{
+	for (size_t i = 0; i < sim->nviews; i++) {
+		size_t n = strlen(sim->views[i]->machine);
+		if (!strncmp(id, sim->views[i]->machine, n) && id[n] == '/')
+			return pcisim_lspci_find(pcisim_fabric_get(sim->views[i]), id + n + 1);
+	}
+	return pcisim_lspci_find(pcisim_fabric_get(sim), id);
+}
+
 static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *out)
 {
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
 	if (o->lspci)
 		pcisim_lspci_tree(fab, out);
+	for (size_t i = 0; o->lspci && i < sim->nviews; i++) { /* machines: each one's tree */
+		fprintf(out, "machine %s:\n", sim->views[i]->machine);
+		pcisim_lspci_tree(pcisim_fabric_get(sim->views[i]), out);
+	}
 	for (unsigned i = 0; i < o->nlspci_vvv; i++) {
-		struct pcisim_pcifn *fn = pcisim_lspci_find(fab, o->lspci_vvv[i]);
+		struct pcisim_pcifn *fn = lspci_find(sim, o->lspci_vvv[i]);
 		if (!fn) {
 			char t[40];
 			pcisim_time_format(sim->now, t, sizeof(t));
 			fprintf(stderr,
-				"pcisim simulate: error: option '--lspci-vvv': no PCI function '%s' at %s; give a QEMU id of the topology or an address like 00:12.0\n",
+				"pcisim simulate: error: option '--lspci-vvv': no PCI function '%s' at %s; give a QEMU id of the topology (MACHINE/ID with machines:) or an address like 00:12.0\n",
 				o->lspci_vvv[i], t);
 			return -1;
 		}
@@ -204,7 +219,7 @@ static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *o
 	if (o->lspci)
 		pcisim_lspci_hotplug(fab, out);
 	for (unsigned i = 0; i < o->nlspci_x; i++) {
-		struct pcisim_pcifn *fn = pcisim_lspci_find(fab, o->lspci_x[i]);
+		struct pcisim_pcifn *fn = lspci_find(sim, o->lspci_x[i]);
 		if (!fn) {
 			char t[40];
 			pcisim_time_format(sim->now, t, sizeof(t));

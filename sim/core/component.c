@@ -89,6 +89,13 @@ int pcisim_comp_add(struct pcisim_sim *sim, struct pcisim_comp *c, struct pcisim
 		if (!c->path)
 			return PCISIM_ERR(PCISIM_ENOMEM);
 		snprintf(c->path, n, "%s/%s", parent->path, name);
+	} else if (sim->machine) {
+		/* a machine's view: its roots carry the machine's name (sim.h "Machines") */
+		size_t n = strlen(sim->machine) + 1 + strlen(name) + 1;
+		c->path = malloc(n);
+		if (!c->path)
+			return PCISIM_ERR(PCISIM_ENOMEM);
+		snprintf(c->path, n, "%s/%s", sim->machine, name);
 	} else {
 		c->path = xstrdup(name);
 	}
@@ -112,13 +119,42 @@ void pcisim_comp_remove(struct pcisim_sim *sim, struct pcisim_comp *c)
 	(void)sim;
 }
 
-struct pcisim_comp *pcisim_comp_find(const struct pcisim_sim *sim, const char *name)
+static struct pcisim_comp *find_here(const struct pcisim_sim *sim, const char *name)
 {
 	if (!sim->index_cap)
 		return NULL;
 	bool found;
 	uint32_t i = slot_of(sim, name, &found);
 	return found ? sim->index[i] : NULL;
+}
+
+/* "MACHINE/ID" in the view of that machine: @name past the prefix, or NULL */
+static const char *in_machine(const struct pcisim_sim *view, const char *name)
+{
+	size_t n = strlen(view->machine);
+	return !strncmp(name, view->machine, n) && name[n] == '/' ? name + n + 1 : NULL;
+}
+
+static struct pcisim_comp *find_in_view(const struct pcisim_sim *view, const char *name)
+{
+	const char *rest = in_machine(view, name);
+	if (!rest)
+		return NULL;
+	struct pcisim_comp *c = find_here(view, name); /* a full path */
+	return c ? c : find_here(view, rest);
+}
+
+struct pcisim_comp *pcisim_comp_find(const struct pcisim_sim *sim, const char *name)
+{
+	struct pcisim_comp *c = find_here(sim, name);
+	if (c || (!sim->engine && !sim->nviews))
+		return c;
+	/* machines (sim.h): "MACHINE/ID" names a component of that machine's view */
+	const struct pcisim_sim *eng = sim->engine ? sim->engine : sim;
+	for (size_t i = 0; i < eng->nviews; i++)
+		if ((c = find_in_view(eng->views[i], name)))
+			return c;
+	return NULL;
 }
 
 struct pcisim_comp *pcisim_comp_by_id(const struct pcisim_sim *sim, uint32_t id)
@@ -128,13 +164,23 @@ struct pcisim_comp *pcisim_comp_by_id(const struct pcisim_sim *sim, uint32_t id)
 
 const char **pcisim_comp_names(const struct pcisim_sim *sim)
 {
-	const char **v = calloc(sim->ncomps + 1, sizeof(*v));
+	size_t n = sim->ncomps;
+	for (size_t j = 0; j < sim->nviews; j++)
+		n += sim->views[j]->ncomps;
+	const char **v = calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
 	size_t k = 0;
 	for (uint32_t i = 0; i < sim->ncomps; i++)
 		if (!sim->comps[i]->removed)
 			v[k++] = sim->comps[i]->name;
+	/* machines (sim.h): the machines' components by their paths, which name them */
+	for (size_t j = 0; j < sim->nviews; j++)
+		for (uint32_t i = 0; i < sim->views[j]->ncomps; i++) {
+			const struct pcisim_comp *c = sim->views[j]->comps[i];
+			if (!c->removed && c != sim->views[j]->anchor)
+				v[k++] = c->path;
+		}
 	return v;
 }
 

@@ -15,7 +15,26 @@ static const struct pcisim_ext_key scenario_key = {"scenario"};
 
 const struct pcisim_scenario *pcisim_sim_scenario(const struct pcisim_sim *sim)
 {
-	return pcisim_ext_get(sim, &scenario_key);
+	return pcisim_ext_get(sim->engine ? sim->engine : sim, &scenario_key);
+}
+
+/*
+ * machines (sim.h): a step acts on the machine whose component it names first
+ * ("target/cxl-dcd0"); a step naming none acts on the engine's.
+ */
+static struct pcisim_sim *step_sim(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	if (!sim->nviews)
+		return sim;
+	for (size_t i = 0; i < s->nvals; i++) {
+		const struct pcisim_pval *v = &s->vals[i];
+		if (!v->set || v->def->type != PCISIM_P_COMP)
+			continue;
+		struct pcisim_comp *c = pcisim_comp_find(sim, v->s);
+		if (c)
+			return c->sim;
+	}
+	return sim;
 }
 
 static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
@@ -36,7 +55,7 @@ static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
 	pcisim_record(sim, NULL, "action", f, n);
 	free(f);
 	if (s->def->run)
-		s->def->run(sim, s);
+		s->def->run(step_sim(sim, s), s);
 }
 PCISIM_EVKIND_CONCURRENT(step_kind, "scenario.step", run_step);
 
@@ -155,12 +174,12 @@ void *pcisim_expect_state(struct pcisim_sim *sim, const struct pcisim_expect *e)
 int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d)
 {
-	static const char *const order[] = {"machine", "topology", "host"};
-	struct pcisim_ynode *nodes[] = {sc->machine, sc->topology, sc->host};
+	static const char *const order[] = {"machine", "topology", "host", "machines"};
+	struct pcisim_ynode *nodes[] = {sc->machine, sc->topology, sc->host, sc->machines};
 	int rc;
 
 	pcisim_ext_set(sim, &scenario_key, sc, NULL);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		const struct pcisim_section_def *def = pcisim__section_find(order[i]);
 		if (!def) {
 			if (nodes[i])
@@ -176,7 +195,7 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 		struct pcisim_step *s = &sc->steps[i];
 		if ((rc = check_refs(sim, sc, s->vals, s->nvals, d)))
 			return rc;
-		if (s->def->check && (rc = s->def->check(sim, s, d)))
+		if (s->def->check && (rc = s->def->check(step_sim(sim, s), s, d)))
 			return rc;
 	}
 	for (size_t i = 0; i < sc->nexpects; i++) {

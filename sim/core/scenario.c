@@ -321,7 +321,7 @@ struct pcisim_comp *pcisim_step_comp(struct pcisim_sim *sim, const struct pcisim
 
 static const char *const top_keys[] = {
 	"version", "name",  "description", "seed",   "until", "machine",
-	"topology", "host", "timeline",    "expect", "fuzz",  "include", NULL,
+	"topology", "host", "timeline",    "expect", "fuzz",  "include", "machines", NULL,
 };
 
 struct loader {
@@ -529,6 +529,7 @@ static int take_sections(struct loader *L, const struct pcisim_ynode *root, bool
 				return rc;
 			struct pcisim_ynode **dst = !strcmp(k, "topology") ? &sc->topology
 						    : !strcmp(k, "timeline") ? &sc->timeline
+						    : !strcmp(k, "machines") ? &sc->machines
 									     : &sc->expect;
 			seq_merge(sc, dst, v, false);
 		}

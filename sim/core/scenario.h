@@ -206,6 +206,7 @@ struct pcisim_scenario {
 
 	/* merged sections (NULL when absent) */
 	struct pcisim_ynode *machine, *topology, *host, *timeline, *expect, *fuzz;
+	struct pcisim_ynode *machines; /* several machines (sim/qemu/machines.c), or NULL */
 
 	struct pcisim_step *steps; /* the timeline's steps, then the fuzz: faults: menu */
 	size_t nsteps;             /* both */

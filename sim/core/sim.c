@@ -66,6 +66,42 @@ int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *d
 	return 0;
 }
 
+static void anchor_destroy(struct pcisim_comp *c)
+{
+	free(c);
+}
+
+static const struct pcisim_comp_ops anchor_ops = {.type = "machine", .destroy = anchor_destroy};
+
+int pcisim_sim_view_init(struct pcisim_sim *view, struct pcisim_sim *engine, const char *name)
+{
+	int rc = pcisim_sim_init(view, engine->seed, engine->diag);
+	if (rc)
+		return rc;
+	/* the view's own component: events its models post without a target run with the
+	 * view (their handlers reach the view's fabric and state) */
+	view->machine = name;
+	view->anchor = calloc(1, sizeof(*view->anchor));
+	if (!view->anchor || (rc = pcisim_comp_add(view, view->anchor, NULL, "-", &anchor_ops))) {
+		free(view->anchor);
+		return rc ? rc : PCISIM_ERR(PCISIM_ENOMEM);
+	}
+	view->engine = engine;
+	view->machine = name;
+	view->hooks = engine->hooks;
+	view->now = engine->now;
+	if (engine->nviews == engine->capviews) {
+		size_t nc = engine->capviews ? engine->capviews * 2 : 4;
+		struct pcisim_sim **nv = realloc(engine->views, nc * sizeof(*nv));
+		if (!nv)
+			return PCISIM_ERR(PCISIM_ENOMEM);
+		engine->views = nv;
+		engine->capviews = nc;
+	}
+	engine->views[engine->nviews++] = view;
+	return 0;
+}
+
 void pcisim_sim_free(struct pcisim_sim *sim)
 {
 	for (size_t i = sim->nexts; i-- > 0;)
@@ -83,6 +119,7 @@ void pcisim_sim_free(struct pcisim_sim *sim)
 	}
 	free(sim->comps);
 	free(sim->index);
+	free(sim->views);
 	if (sim->trace)
 		pcisim_trace_free(sim->trace);
 	pcisim_evq_free(&sim->q);
@@ -106,6 +143,11 @@ static __attribute__((noinline, cold)) void kind_init(struct pcisim_evkind *kind
 struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,
 				      struct pcisim_comp *target)
 {
+	if (__builtin_expect(sim->engine != NULL, 0)) {
+		if (!target)
+			target = sim->anchor; /* machines (sim.h): its handler runs with this view */
+		sim = sim->engine;
+	}
 	uint32_t slot = sim->free_head;
 	if (__builtin_expect(slot == NO_SLOT, 0))
 		slot = pool_take_grow(sim);
@@ -152,6 +194,7 @@ static __attribute__((noinline, cold)) uint64_t ranked_seq(struct pcisim_sim *si
 pcisim_timer pcisim_post(struct pcisim_sim *sim, struct pcisim_event *ev, pcisim_time when,
 			 unsigned cls)
 {
+	sim = pcisim_engine(sim);
 	assert(when >= sim->now && "event scheduled in the past");
 	assert(cls < 16);
 	uint32_t slot = (uint32_t)(ev - sim->pool);
@@ -174,6 +217,7 @@ pcisim_timer pcisim_schedule(struct pcisim_sim *sim, pcisim_time delay, unsigned
 			     struct pcisim_evkind *kind, struct pcisim_comp *target, uint64_t a0,
 			     uint64_t a1)
 {
+	sim = pcisim_engine(sim);
 	struct pcisim_event *ev = pcisim_event_new(sim, kind, target);
 	ev->a[0] = a0;
 	ev->a[1] = a1;
@@ -182,6 +226,8 @@ pcisim_timer pcisim_schedule(struct pcisim_sim *sim, pcisim_time delay, unsigned
 
 static struct pcisim_event *handle_event(const struct pcisim_sim *sim, pcisim_timer t)
 {
+	if (sim->engine)
+		sim = sim->engine;
 	if (!t.gen || t.slot >= sim->pool_cap)
 		return NULL;
 	struct pcisim_event *ev = &sim->pool[t.slot];
@@ -196,6 +242,7 @@ bool pcisim_cancel(struct pcisim_sim *sim, pcisim_timer *t)
 	*t = (pcisim_timer){0, 0};
 	if (!ev)
 		return false;
+	sim = pcisim_engine(sim);
 	/* A tombstone: the key stays queued and is skipped, unhashed, when it surfaces. */
 	ev->state = EV_CANCELLED;
 	sim->pending--;
@@ -212,6 +259,8 @@ pcisim_time pcisim_when(const struct pcisim_sim *sim, pcisim_timer t)
 	struct pcisim_event *ev = handle_event(sim, t);
 	if (!ev)
 		return PCISIM_TIME_MAX;
+	if (sim->engine)
+		sim = sim->engine;
 	/* Rare (diagnostics only): scan the queue for the slot. */
 	struct pcisim_evq_key k;
 	return pcisim_evq_find_slot(&sim->q, t.slot, &k) ? k.time : PCISIM_TIME_MAX;
@@ -238,6 +287,7 @@ static inline uint64_t hash_fold7(uint64_t hash, const uint64_t w[7])
 
 void pcisim_hash_fold(struct pcisim_sim *sim, const uint64_t w[7])
 {
+	sim = pcisim_engine(sim);
 	sim->hash = hash_fold7(sim->hash, w);
 }
 
@@ -261,6 +311,7 @@ static inline __attribute__((always_inline)) bool skip_tombstones(struct pcisim_
 
 pcisim_time pcisim_next_time(struct pcisim_sim *sim)
 {
+	sim = pcisim_engine(sim);
 	struct pcisim_evq_key k;
 	return skip_tombstones(sim, &k) ? k.time : PCISIM_TIME_MAX;
 }
@@ -286,11 +337,24 @@ static inline __attribute__((always_inline)) bool run_event(struct pcisim_sim *s
 	sim->pending--;
 	uint64_t w[7] = {key->time, ev.kind->code, ev.target ? ev.target->id : UINT32_MAX,
 			 ev.a[0], ev.a[1], ev.a[2], ev.a[3]};
+	struct pcisim_sim *hs = sim;
+	if (__builtin_expect(sim->nviews != 0, 0)) {
+		/* machines: every view's clock and hooks follow; a view's component is named
+		 * in the hash by its path (ids are per view) and its handler gets its view */
+		for (size_t i = 0; i < sim->nviews; i++) {
+			sim->views[i]->now = sim->now;
+			sim->views[i]->hooks = sim->hooks;
+		}
+		if (ev.target && ev.target->sim != sim) {
+			hs = ev.target->sim;
+			w[2] = pcisim_name_code(ev.target->path);
+		}
+	}
 	sim->hash = hash_fold7(sim->hash, w);
 	sim->executed++;
 	if (__builtin_expect(sim->hooks != NULL, 0) && sim->hooks->event)
 		sim->hooks->event(sim->hooks->ctx, sim, &ev);
-	ev.kind->fn(sim, &ev);
+	ev.kind->fn(hs, &ev);
 	return true;
 }
 
@@ -345,12 +409,14 @@ uint64_t pcisim_run(struct pcisim_sim *sim, pcisim_time until)
 	}
 	if (!sim->stopping && until != PCISIM_TIME_MAX && sim->now < until)
 		sim->now = until;
+	for (size_t i = 0; i < sim->nviews; i++)
+		sim->views[i]->now = sim->now;
 	return sim->executed - before;
 }
 
 void pcisim_stop(struct pcisim_sim *sim)
 {
-	sim->stopping = true;
+	pcisim_engine(sim)->stopping = true;
 }
 
 void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,

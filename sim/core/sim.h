@@ -23,6 +23,17 @@
  *  - with a rank hook installed (fuzz, explore; struct pcisim_hooks), events at
  *    one time and class run by (rank, sequence) instead.
  *
+ * Machines. A scenario with several machines (machines:) builds each into a view: a
+ * struct pcisim_sim of its own for what belongs to one machine (its components and
+ * their names, its fabric, host and other upper-layer state), attached to the engine
+ * sim that runs them all (pcisim_sim_view_init). A view has no events, time, hash or
+ * trace of its own: scheduling, cancelling, tracing and hashing through a view act on
+ * its engine, and the engine keeps every view's now equal to its own. A handler runs
+ * with the sim of its event's target (a view's component gets its view); an event a
+ * view schedules without a target gets the view's own component "-" as its target. Component
+ * paths in a view start with the machine's name ("fm/pcie.0/..."), and a name
+ * "MACHINE/ID" finds a view's component from the engine or another view.
+ *
  * The hash. Before each event runs, the engine folds its record
  *   (time, kind code, target id, a[0], a[1], a[2], a[3]) as seven little-endian
  *   uint64 into hash = XXH3_64bits_withSeed(record, 56, hash);
@@ -171,6 +182,14 @@ struct pcisim_sim {
 	uint64_t next_watch;    /* executed count of the watchdog's next look */
 	const char *stopped_by; /* why the watchdog stopped the run, else NULL */
 
+	/* machines: a view's engine (NULL: this sim runs its own events), its machine's
+	 * name, and an engine's views in the order they were attached */
+	struct pcisim_sim *engine;
+	const char *machine;
+	struct pcisim_comp *anchor; /* a view's own component "-": the target of its target-less events */
+	struct pcisim_sim **views;
+	size_t nviews, capviews;
+
 	/* upper-layer state (pcisim_ext_set), in the order the keys were first set */
 	struct pcisim_ext {
 		const struct pcisim_ext_key *key;
@@ -183,6 +202,18 @@ struct pcisim_sim {
 /** pcisim_sim_init() - an empty simulation at time 0 with @seed; @diag may be NULL. */
 int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *diag);
 void pcisim_sim_free(struct pcisim_sim *sim);
+
+/**
+ * pcisim_sim_view_init() - @view (uninitialised) becomes the view of machine @name
+ * (kept, not copied) run by @engine (see "Machines" above); freed with pcisim_sim_free()
+ * before the engine. Returns 0 or a negative PCISIM_E*.
+ */
+int pcisim_sim_view_init(struct pcisim_sim *view, struct pcisim_sim *engine, const char *name);
+/** The engine that runs @sim's events: @sim itself unless it is a view. */
+static inline struct pcisim_sim *pcisim_engine(struct pcisim_sim *sim)
+{
+	return __builtin_expect(sim->engine != NULL, 0) ? sim->engine : sim;
+}
 
 /** Allocate an event (zeroed); fill a[] and ptr, then pcisim_post() it. */
 struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,

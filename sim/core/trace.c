@@ -177,7 +177,9 @@ void pcisim_record_format(const struct pcisim_record *r, char *buf, size_t n)
 
 static void hash_record(struct pcisim_sim *sim, const struct pcisim_record *r)
 {
-	uint64_t w[7] = {r->t, pcisim_name_code(r->kind), r->comp_id, r->nfields, 0, 0, 0};
+	/* a machine view's component (no id in the engine: UINT32_MAX) by its path */
+	uint64_t w[7] = {r->t, pcisim_name_code(r->kind), r->comp_id, r->nfields,
+			 r->comp_id == UINT32_MAX && r->comp_path ? pcisim_name_code(r->comp_path) : 0, 0, 0};
 	pcisim_hash_fold(sim, w);
 	for (uint32_t i = 0; i < r->nfields; i++) {
 		const struct pcisim_field *f = &r->fields[i];
@@ -190,12 +192,14 @@ static void hash_record(struct pcisim_sim *sim, const struct pcisim_record *r)
 void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *kind,
 		   const struct pcisim_field *f, size_t n)
 {
+	sim = pcisim_engine(sim); /* a machine view traces into its engine */
 	struct pcisim_trace *t = sim->trace;
 	struct pcisim_record r = {
 		.t = sim->now,
 		.seq = t ? t->count : 0,
 		.kind = kind,
-		.comp_id = c ? c->id : UINT32_MAX,
+		/* ids are per view: another machine's component is known by its path only */
+		.comp_id = c && c->sim == sim ? c->id : UINT32_MAX,
 		.comp_path = c ? c->path : NULL,
 		.nfields = (uint32_t)n,
 		.fields = (struct pcisim_field *)f,

@@ -10,6 +10,7 @@
 
 #include "sim/core/scenario.h"
 #include "sim/core/ynode.h"
+#include "sim/host/fm.h"
 #include "sim/host/host.h"
 #include "sim/host/vfio_passthrough.h"
 
@@ -18,7 +19,9 @@ static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "acpiph
 					   "aer", "drivers", "aer_reset_on_need_reset", "vfio_remedy",
 					   "vfio_notify", "dpc", "eeh_max_freezes",
 					   /* Linux's CXL drivers */
-					   "cxl", "cxl_event_irq", "cxl_dcd", NULL};
+					   "cxl", "cxl_event_irq", "cxl_dcd",
+					   /* the Fabric Manager's MCTP stack and application (fm.h) */
+					   "fm", NULL};
 
 static const char *const remedy_choices[] = {"none", "skip_host_reset", "serialize", "vm_stop",
 					    "flr_translation", "nonfatal_only", NULL};
@@ -226,7 +229,11 @@ static int host_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		return -PCISIM_EINVAL;
 	if ((rc = parse_error_handling(sim, &h->cfg, node, d)))
 		return rc;
-	return pcisim_host_start(h, d);
+	if ((rc = pcisim_host_start(h, d)))
+		return rc;
+	if ((n = pcisim_ymap_get(node, "fm")))
+		return pcisim_fm_build(sim, n, d);
+	return 0;
 }
 
 static const struct pcisim_section_def host_section = {"host", host_build};

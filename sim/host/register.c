@@ -13,6 +13,7 @@
 #include "sim/host/eeh_core.h"
 #include "sim/host/errinjct_tool.h"
 #include "sim/host/host.h"
+#include "sim/host/fm.h"
 #include "sim/host/host_section.h"
 #include "sim/host/pciehp.h"
 #include "sim/host/portdrv.h"
@@ -42,6 +43,7 @@ void pcisim_host_register(void)
 	pcisim_record_kinds_add(pcisim_cxl_dc_guest_kinds);
 	pcisim_record_kinds_add(pcisim_cxl_events_kinds);
 	pcisim_record_kinds_add(pcisim_cxl_dcd_kinds);
+	pcisim_fm_register();
 	/*
 	 * The port services, in the order they are built and, within a boot round, probed
 	 * (portdrv.h). The order is part of every trace: components are numbered as they

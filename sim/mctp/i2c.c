@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "sim/core/sim.h"
+#include "sim/core/trace.h"
+#include "sim/mctp/smbus.h"
 
 /* The buses of one simulation, kept with it. */
 struct i2c_state {
@@ -57,20 +59,259 @@ static void bus_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_i2c_bus *b = (struct pcisim_i2c_bus *)c;
 	free(b->devs);
+	free(b->ports);
 	free(b);
 }
 
 static void bus_describe(struct pcisim_comp *c, FILE *out)
 {
 	const struct pcisim_i2c_bus *b = (const struct pcisim_i2c_bus *)c;
-	fprintf(out, "%s (i2c-bus): %u device(s)\n", c->name, b->ndevs);
+	fprintf(out, "%s (i2c-bus): %u device(s), %u kHz, %llu write(s), %llu NACK(s)\n", c->name,
+		b->ndevs, b->hz / 1000, (unsigned long long)b->writes, (unsigned long long)b->nacks);
+}
+
+static int bus_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
+{
+	const struct pcisim_i2c_bus *b = (const struct pcisim_i2c_bus *)c;
+	if (!strcmp(key, "speed"))
+		v->u = b->hz;
+	else if (!strcmp(key, "writes"))
+		v->u = b->writes;
+	else if (!strcmp(key, "nacks"))
+		v->u = b->nacks;
+	else if (!strcmp(key, "dropped"))
+		v->u = b->dropped;
+	else if (!strcmp(key, "corrupted"))
+		v->u = b->corrupted;
+	else if (!strcmp(key, "arbitrations"))
+		v->u = b->arbitrations;
+	else
+		return -PCISIM_ENOENT;
+	return 0;
+}
+
+static const char *const bus_query_keys[] = {"speed", "writes", "nacks", "dropped", "corrupted",
+					     "arbitrations", NULL};
+
+/* What a snapshot keeps of a bus: its speed, its armed faults and counters (a write
+ * on the wire is the event queue's). */
+static int bus_save(struct pcisim_comp *c, struct pcisim_blob *out)
+{
+	const struct pcisim_i2c_bus *b = (const struct pcisim_i2c_bus *)c;
+	pcisim_blob_put_u32(out, b->hz);
+	pcisim_blob_put_u64(out, b->stalled_until);
+	pcisim_blob_put_u32(out, b->drop_next);
+	pcisim_blob_put_u32(out, b->corrupt_next);
+	pcisim_blob_put_u64(out, b->writes);
+	pcisim_blob_put_u64(out, b->nacks);
+	pcisim_blob_put_u64(out, b->dropped);
+	pcisim_blob_put_u64(out, b->corrupted);
+	pcisim_blob_put_u64(out, b->arbitrations);
+	return 0;
+}
+
+static int bus_load(struct pcisim_comp *c, struct pcisim_blob_reader *in, struct pcisim_diag *d)
+{
+	struct pcisim_i2c_bus *b = (struct pcisim_i2c_bus *)c;
+	(void)d;
+	b->hz = pcisim_blob_get_u32(in);
+	b->stalled_until = pcisim_blob_get_u64(in);
+	b->drop_next = pcisim_blob_get_u32(in);
+	b->corrupt_next = pcisim_blob_get_u32(in);
+	b->writes = pcisim_blob_get_u64(in);
+	b->nacks = pcisim_blob_get_u64(in);
+	b->dropped = pcisim_blob_get_u64(in);
+	b->corrupted = pcisim_blob_get_u64(in);
+	b->arbitrations = pcisim_blob_get_u64(in);
+	return 0;
 }
 
 static const struct pcisim_comp_ops bus_ops = {
 	.type = "i2c-bus",
+	.save = bus_save,
+	.load = bus_load,
 	.describe = bus_describe,
+	.query = bus_query,
+	.query_keys = bus_query_keys,
 	.destroy = bus_destroy,
 };
+
+/* ---- transfers ---- */
+
+struct pcisim_i2c_bus *pcisim_i2c_bus_find(struct pcisim_sim *sim, const char *name)
+{
+	struct i2c_state *st = pcisim_ext_get(sim, &i2c_key);
+	for (uint32_t i = 0; st && i < st->nbuses; i++)
+		if (!strcmp(st->buses[i]->comp.name, name))
+			return st->buses[i];
+	return NULL;
+}
+
+struct pcisim_i2c_port *pcisim_i2c_port_at(const struct pcisim_i2c_bus *bus, uint8_t addr)
+{
+	for (uint32_t i = 0; i < bus->nports; i++)
+		if (bus->ports[i]->addr == addr)
+			return bus->ports[i];
+	return NULL;
+}
+
+int pcisim_i2c_attach(struct pcisim_i2c_bus *bus, struct pcisim_i2c_port *p)
+{
+	if (pcisim_i2c_port_at(bus, p->addr))
+		return -PCISIM_EBUSY;
+	if (bus->nports == bus->capports) {
+		bus->capports = bus->capports ? bus->capports * 2 : 4;
+		bus->ports = realloc(bus->ports, bus->capports * sizeof(*bus->ports));
+		if (!bus->ports)
+			abort();
+	}
+	bus->ports[bus->nports++] = p;
+	p->bus = bus;
+	p->waiting = false;
+	return 0;
+}
+
+void pcisim_i2c_detach(struct pcisim_i2c_port *p)
+{
+	struct pcisim_i2c_bus *b = p->bus;
+	if (!b)
+		return;
+	for (uint32_t i = 0; i < b->nports; i++)
+		if (b->ports[i] == p) {
+			memmove(b->ports + i, b->ports + i + 1, (b->nports - i - 1) * sizeof(*b->ports));
+			b->nports--;
+			break;
+		}
+	p->waiting = false;
+	if (b->active == p)
+		b->active = NULL; /* its end event finds nobody */
+	p->bus = NULL;
+}
+
+static void xfer_done(struct pcisim_sim *sim, struct pcisim_event *ev);
+PCISIM_EVKIND(xfer_done_kind, "i2c.write_done", xfer_done);
+static void kick(struct pcisim_sim *sim, struct pcisim_event *ev);
+PCISIM_EVKIND(kick_kind, "i2c.stall_end", kick);
+
+static int frame_cmp(const struct pcisim_i2c_port *a, const struct pcisim_i2c_port *b)
+{
+	size_t n = a->n < b->n ? a->n : b->n;
+	int c = memcmp(a->frame, b->frame, n);
+	if (c)
+		return c;
+	/* one frame is a prefix of the other: the shorter one's STOP ends it first */
+	return a->n < b->n ? -1 : a->n > b->n;
+}
+
+/* The bus is free: the waiting masters start together and arbitrate. */
+static void bus_start(struct pcisim_i2c_bus *b)
+{
+	struct pcisim_sim *sim = b->comp.sim;
+	if (b->active)
+		return;
+	if (b->stalled_until > sim->now) {
+		if (!pcisim_pending(sim, b->kick))
+			b->kick = pcisim_schedule(sim, b->stalled_until - sim->now, PCISIM_CLASS_MSG,
+						  &kick_kind, &b->comp, 0, 0);
+		return;
+	}
+	struct pcisim_i2c_port *win = NULL;
+	unsigned contenders = 0;
+	for (uint32_t i = 0; i < b->nports; i++) {
+		struct pcisim_i2c_port *p = b->ports[i];
+		if (!p->waiting)
+			continue;
+		contenders++;
+		if (!win || frame_cmp(p, win) < 0)
+			win = p;
+	}
+	if (!win)
+		return;
+	if (contenders > 1) {
+		b->arbitrations++;
+		for (uint32_t i = 0; i < b->nports; i++) {
+			struct pcisim_i2c_port *p = b->ports[i];
+			if (p->waiting && p != win)
+				PCISIM_RECORD(sim, &b->comp, "i2c.arbitration_lost",
+					      PCISIM_FS("loser", p->owner ? p->owner->name : "?"),
+					      PCISIM_FS("winner", win->owner ? win->owner->name : "?"));
+		}
+	}
+	win->waiting = false;
+	b->active = win;
+	pcisim_time t = pcisim_i2c_wire_time(win->n, b->hz);
+	pcisim_schedule(sim, t, PCISIM_CLASS_MSG, &xfer_done_kind, &b->comp, win->addr, win->n);
+}
+
+int pcisim_i2c_write(struct pcisim_i2c_port *p, const uint8_t *frame, size_t n)
+{
+	if (!p->bus)
+		return -PCISIM_ENOENT;
+	if (!n || n > sizeof(p->frame))
+		return -PCISIM_EINVAL;
+	if (p->waiting || p->bus->active == p)
+		return -PCISIM_EBUSY;
+	memcpy(p->frame, frame, n);
+	p->n = n;
+	p->waiting = true;
+	bus_start(p->bus);
+	return 0;
+}
+
+static void kick(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	(void)sim;
+	bus_start((struct pcisim_i2c_bus *)ev->target);
+}
+
+static void xfer_done(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_i2c_bus *b = (struct pcisim_i2c_bus *)ev->target;
+	struct pcisim_i2c_port *w = b->active;
+	b->active = NULL;
+	if (!w) { /* the writer left the bus meanwhile */
+		bus_start(b);
+		return;
+	}
+	b->writes++;
+	uint8_t frame[sizeof(w->frame)];
+	size_t n = w->n;
+	memcpy(frame, w->frame, n);
+	struct pcisim_i2c_port *to = pcisim_i2c_port_at(b, frame[0] >> 1);
+	uint64_t cookie = w->cookie;
+	bool acked = to && to != w && !to->nack_next && !to->busy;
+	if (to && to->nack_next)
+		to->nack_next--;
+	if (!acked) {
+		b->nacks++;
+		PCISIM_RECORD(sim, &b->comp, "i2c.nack", PCISIM_FS("from", w->owner ? w->owner->name : "?"),
+			      PCISIM_FX("address", frame[0] >> 1));
+	}
+	bool deliver = acked;
+	if (acked && b->drop_next) {
+		b->drop_next--;
+		b->dropped++;
+		deliver = false;
+		PCISIM_RECORD(sim, &b->comp, "i2c.dropped", PCISIM_FS("from", w->owner ? w->owner->name : "?"),
+			      PCISIM_FX("address", frame[0] >> 1));
+	} else if (acked && b->corrupt_next && n > 2) {
+		b->corrupt_next--;
+		b->corrupted++;
+		frame[n - 2] ^= 0x01; /* the last byte before the PEC */
+		PCISIM_RECORD(sim, &b->comp, "i2c.corrupted", PCISIM_FS("from", w->owner ? w->owner->name : "?"),
+			      PCISIM_FX("address", frame[0] >> 1));
+	}
+	/* the writer's completion first: a responder that answers at once finds the
+	 * bus free and its own port idle */
+	if (w->sent)
+		w->sent(w, acked);
+	if (deliver && to->receive) {
+		b->delivering = cookie;
+		to->receive(to, frame, n);
+		b->delivering = 0;
+	}
+	bus_start(b);
+}
 
 static void dev_destroy(struct pcisim_comp *c)
 {
@@ -163,6 +404,7 @@ static struct pcisim_i2c_bus *bus_get(struct pcisim_fabric *fab, const char *nam
 	struct pcisim_i2c_bus *b = calloc(1, sizeof(*b));
 	if (!b)
 		abort();
+	b->hz = 100000; /* standard mode until a master sets its speed */
 	if (pcisim_comp_add(fab->sim, &b->comp, NULL, name, &bus_ops)) {
 		free(b);
 		pcisim_diag_error(d, loc, "'%s' names an I2C bus, but a device already has that id",
@@ -219,7 +461,7 @@ static int i2c_create(struct pcisim_fabric *fab, const struct pcisim_driver *drv
 					 "%s: I2C address 0x%02x on %s is already used by '%s'", drv->name,
 					 addr, bus->comp.name, o->comp.name);
 	}
-	if ((rc = pcisim_comp_add(fab->sim, &dev->comp, &bus->comp, id, dev_ops(drv)))) {
+	if ((rc = pcisim_comp_add(fab->sim, &dev->comp, &bus->comp, id, m && m->ops ? m->ops : dev_ops(drv)))) {
 		free(dev);
 		return pcisim_diag_error(d, props->loc, "Duplicate device ID '%s'", id);
 	}

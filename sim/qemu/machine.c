@@ -134,6 +134,8 @@ int pcisim_machine_build(struct pcisim_sim *sim, const struct pcisim_ynode *node
 static int machine_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			 const struct pcisim_ynode *node, struct pcisim_diag *d)
 {
+	if (sc->machines) /* each machine is built by the machines: section (machines.c) */
+		return 0;
 	return pcisim_machine_build(sim, node, NULL, d);
 }
 
@@ -187,6 +189,8 @@ int pcisim_topology_build(struct pcisim_sim *sim, struct pcisim_arena *a,
 static int topology_build(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 			  const struct pcisim_ynode *node, struct pcisim_diag *d)
 {
+	if (sc->machines) /* machines.c */
+		return 0;
 	/* Properties live as long as the devices: in the fabric's arena, not the scenario's
 	 * (one scenario serves many runs in fuzz and explore). */
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
@@ -226,5 +230,6 @@ void pcisim_qemu_register(void)
 	pcisim_acpi_pcihp_register();
 	pcisim_qmp_cxl_register();
 	pcisim_qmp_cxl_dcd_register();
+	pcisim_machines_register();
 	pcisim_qemu_models_register();
 }

@@ -29,6 +29,8 @@ int pcisim_q35_create(struct pcisim_fabric *fab, bool vga, struct pcisim_diag *d
 /** The pseries machine's PHB 0 and its root bus pci.0 (pseries.c). */
 int pcisim_pseries_create(struct pcisim_fabric *fab, struct pcisim_diag *d);
 
+/** The machines: section: several QEMU processes in one scenario (machines.c). */
+void pcisim_machines_register(void);
 /** The machine: and topology: sections (machine.c). */
 void pcisim_machine_register(void);
 /** Monitor actions: device_add, device_del, set_link, ... (monitor.c). */

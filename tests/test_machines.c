@@ -1,0 +1,205 @@
+/*
+ * Several machines in one scenario (machines:), as the FM emulation RFC runs them: a
+ * target VM and a Fabric Manager VM with the same ids, the FM's endpoint forwarding
+ * to the target through the shared buffer and QMP; the same run whatever the order
+ * of the machines (and of the scripts given to import-qemu); a timeline step acting
+ * on another machine's device ("target/cxl-dcd0").
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "testbench.h"
+
+static char dir[] = "/tmp/pcisim-test-machines-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return tb_tmpdir_setup(dir);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return tb_tmpdir_teardown(dir);
+}
+
+/* One RFC machine: the switch, the DCD below it, two endpoints; @fwd: the FM VM's
+ * forwarding endpoint at address 6, and the FM itself. */
+static void machine(FILE *f, const char *name, int qmp, bool fm)
+{
+	fprintf(f,
+		"  - name: %s\n"
+		"    qmp: localhost:%d\n"
+		"    machine: {type: q35, cxl: on, cxl-fmw: [{targets: [cxl.1], size: 4G}]}\n"
+		"    topology:\n"
+		"      - qemu_args: |\n"
+		"          -object memory-backend-ram,id=cxl-mem2,size=4G\n"
+		"          -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1\n"
+		"          -device cxl-rp,port=0,bus=cxl.1,id=cxl_rp_port0,chassis=0,slot=2\n"
+		"          -device cxl-upstream,port=2,sn=1234,bus=cxl_rp_port0,id=us0,addr=0.0,multifunction=on\n"
+		"          -device cxl-downstream,port=3,bus=us0,id=swport2,chassis=0,slot=6\n"
+		"          -device cxl-type3,bus=swport2,volatile-memdev=cxl-mem2,id=cxl-dcd0,sn=99\n"
+		"          -device i2c_mctp_cxl,bus=aspeed.i2c.bus.0,address=4,target=us0\n"
+		"          -device i2c_mctp_cxl,bus=aspeed.i2c.bus.0,address=6,target=cxl-dcd0%s\n",
+		name, qmp, fm ? ",qmp=127.0.0.1:4445,mctp-msg-forward=on" : "");
+	if (fm)
+		fprintf(f, "    host:\n      fm: {bus: aspeed.i2c.bus.0, endpoints: [{address: 4, eid: 9}, {address: 6, eid: 10}]}\n");
+}
+
+static void write_scenario(const char *path, bool fm_first, const char *extra_steps, const char *expect)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "version: 1\nname: two-vms\nseed: 3\nuntil: 3s\nmachines:\n");
+	if (fm_first)
+		machine(f, "fm", 4446, true);
+	machine(f, "target", 4445, false);
+	if (!fm_first)
+		machine(f, "fm", 4446, true);
+	fprintf(f, "timeline:\n"
+		   "  - {at: 100ms, do: fm.identify_switch, eid: 9}\n"
+		   "  - {at: 200ms, do: fm.send, eid: 10, type: cci, opcode: 0x4000}\n%s"
+		   "expect:\n%s",
+		extra_steps, expect);
+	fclose(f);
+}
+
+static char *hash_of(const char *out)
+{
+	const char *h = strstr(out, "trace hash: ");
+	assert_non_null(h);
+	return strndup(h + 12, 16);
+}
+
+/* The FM VM's request runs on the target VM's device (the FM's own copy of it has the
+ * same id); the answer comes back; the FM's own switch answers Identify. The same
+ * hash with the machines listed either way round. */
+static void forwarded_across_machines_any_order(void **state)
+{
+	(void)state;
+	static const char expect[] =
+		"  - record: fm.switch\n    fields: {ports: 2, vppbs: 1}\n"
+		"  - record: mctp.fwd_run\n    fields: {opcode: 0x4000, rc: 0x0}\n"
+		"  - record: fm.response\n    fields: {what: fm.send, rc: 0x0, bytes: 69}\n"
+		"  - state: fm/aspeed.i2c.bus.0\n    key: writes\n    equals: 10\n";
+	char a[256], b[256], *out;
+	snprintf(a, sizeof(a), "%s/a.yaml", dir);
+	snprintf(b, sizeof(b), "%s/b.yaml", dir);
+	write_scenario(a, true, "", expect);
+	write_scenario(b, false, "", expect);
+	assert_int_equal(tb_cli(&out, "simulate %s", a), 0);
+	char *ha = hash_of(out);
+	assert_non_null(strstr(out, "expectations: 4 passed, 0 failed"));
+	free(out);
+	assert_int_equal(tb_cli(&out, "simulate %s", b), 0);
+	char *hb = hash_of(out);
+	free(out);
+	assert_string_equal(ha, hb);
+	free(ha);
+	free(hb);
+}
+
+/* The target's device is hot-removed after the FM side wrote the request and before
+ * the notification reaches the target: its QMP command finds no device, nothing runs,
+ * the FM times out after libcxlmi's 1000 ms. */
+static void target_unplugged_while_pending(void **state)
+{
+	(void)state;
+	char a[256], *out;
+	snprintf(a, sizeof(a), "%s/unplug.yaml", dir);
+	write_scenario(a, true, "  - {at: 202100us, do: surprise_remove, id: target/cxl-dcd0}\n",
+		       "  - record: mctp.fwd_notify\n    fields: {taken: off, why: \"the target VM has no such device (unplugged)\"}\n"
+		       "  - record: fm.timeout\n    fields: {what: fm.send}\n    after: 1200ms\n    before: 1200ms\n"
+		       "  - count: mctp.fwd_run\n    equals: 0\n");
+	int rc = tb_cli(&out, "simulate %s", a);
+	if (rc)
+		fail_msg("%s", out);
+	free(out);
+}
+
+/* import-qemu with both of the RFC's scripts: a machines: entry each, named after its
+ * file, with its -qmp address; the same scenario run from either order. */
+static void import_both_orders(void **state)
+{
+	(void)state;
+	char *out, *y;
+	assert_int_equal(tb_cli(&out, "import-qemu tests/golden/fm-target.sh tests/golden/fm-client.sh -o %s/ab.yaml --name rfc", dir), 0);
+	free(out);
+	assert_int_equal(tb_cli(&out, "import-qemu tests/golden/fm-client.sh tests/golden/fm-target.sh -o %s/ba.yaml --name rfc", dir), 0);
+	free(out);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/ab.yaml", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n;
+	y = calloc(1, 1 << 16);
+	n = fread(y, 1, (1 << 16) - 1, f);
+	fclose(f);
+	assert_true(n > 0);
+	assert_non_null(strstr(y, "machines:\n  - name: fm-target\n    qmp: \"localhost:4445\""));
+	assert_non_null(strstr(y, "  - name: fm-client\n    qmp: \"localhost:4446\""));
+	assert_non_null(strstr(y, "mctp-msg-forward: \"on\""));
+	free(y);
+	assert_int_equal(tb_cli(&out, "simulate %s/ab.yaml", dir), 0);
+	char *h1 = hash_of(out);
+	free(out);
+	assert_int_equal(tb_cli(&out, "simulate %s/ba.yaml", dir), 0);
+	char *h2 = hash_of(out);
+	free(out);
+	assert_string_equal(h1, h2);
+	free(h1);
+	free(h2);
+	/* lspci: each machine's tree, and a function named MACHINE/ID */
+	assert_int_equal(tb_cli(&out, "simulate %s/ab.yaml --lspci --lspci-vvv fm-target/cxl-dcd0", dir), 0);
+	assert_non_null(strstr(out, "machine fm-client:\n-+-[0000:00]"));
+	assert_non_null(strstr(out, "machine fm-target:\n-+-[0000:00]"));
+	assert_non_null(strstr(out, "11:00.0 CXL: Intel Corporation Device [8086:0d93]"));
+	free(out);
+	/* a graph with both machines as clusters and the forwarding edge between them */
+	assert_int_equal(tb_cli(&out, "graph %s/ab.yaml", dir), 0);
+	assert_non_null(strstr(out, "cluster_fm-client"));
+	assert_non_null(strstr(out, "cluster_fm-target"));
+	assert_non_null(strstr(out, "\"fm-client/aspeed.i2c.bus.0/i2c_mctp_cxl#1\" -> \"fm-target/pcie.0/cxl.1/cxl_rp_port0/us0/swport2/cxl-dcd0\""));
+	free(out);
+}
+
+/* explore on the forwarding: the stall that holds a timely answer past libcxlmi's
+ * timeout, and the second run of the command that follows, are found and printed. */
+static void explore_finds_the_double_run(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tb_cli(&out, "explore scenarios/fm-forward-explore.yaml");
+	if (rc != 1 || !strstr(out, "failing schedule:") || !strstr(out, "do: i2c.stall}") ||
+	    !strstr(out, "invariant fm-single-run@fm: FM command 3 (fm.send) ran twice: attempts 1 and 2"))
+		fail_msg("explore: exit %d:\n%s", rc, out);
+	free(out);
+}
+
+/* the fuzz menu of I2C and forwarding faults finds the same kind of double run */
+static void fuzz_menu_finds_double_runs(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tb_cli(&out, "fuzz scenarios/fm-forward-fuzz.yaml --runs 100");
+	if (rc != 1 || !strstr(out, "invariant fm-single-run@fm"))
+		fail_msg("fuzz: exit %d:\n%s", rc, out);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(forwarded_across_machines_any_order),
+		cmocka_unit_test(target_unplugged_while_pending),
+		cmocka_unit_test(import_both_orders),
+		cmocka_unit_test(explore_finds_the_double_run),
+		cmocka_unit_test(fuzz_menu_finds_double_runs),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
