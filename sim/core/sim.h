@@ -146,6 +146,8 @@ struct pcisim_ext_key {
 	const char *name;
 };
 
+struct pcisim_heap;
+
 struct pcisim_sim {
 	pcisim_time now;
 	uint64_t seed;
@@ -178,11 +180,22 @@ struct pcisim_sim {
 		void (*destroy)(void *val);
 	} *ext;
 	size_t nexts, capexts;
+
+	/* where the models' memory lives (heap.h); a snapshot copies it (snapshot.h) */
+	struct pcisim_heap *heap;
 };
 
 /** pcisim_sim_init() - an empty simulation at time 0 with @seed; @diag may be NULL. */
 int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *diag);
 void pcisim_sim_free(struct pcisim_sim *sim);
+
+/**
+ * pcisim_sim_enter() - make @sim's heap current (heap.h) for memory that belongs to
+ * the run (state an upper layer keeps per run and wants in snapshots); returns the
+ * heap that was current, for pcisim_heap_leave(). The engine does this itself
+ * around building the machine and running events.
+ */
+struct pcisim_heap *pcisim_sim_enter(struct pcisim_sim *sim);
 
 /** Allocate an event (zeroed); fill a[] and ptr, then pcisim_post() it. */
 struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,

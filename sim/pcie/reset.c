@@ -22,6 +22,7 @@
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 struct pcisim_reset_entry {
 	uint16_t off;
@@ -53,7 +54,7 @@ static const struct pcisim_ext_key reset_key = {"pcie-reset"};
 static void store_destroy(void *p)
 {
 	pcisim_arena_free(p);
-	free(p);
+	pcisim_free(p);
 }
 
 static struct pcisim_arena *store(struct pcisim_sim *sim)
@@ -61,7 +62,7 @@ static struct pcisim_arena *store(struct pcisim_sim *sim)
 	struct pcisim_arena *a = pcisim_ext_get(sim, &reset_key);
 	if (a)
 		return a;
-	a = calloc(1, sizeof(*a));
+	a = pcisim_calloc(1, sizeof(*a));
 	if (!a)
 		abort();
 	pcisim_arena_init(a);
