@@ -185,6 +185,7 @@ struct campaign {
 	size_t nsigs, capsigs;
 	double last_progress;
 	bool progress;
+	struct pcisim_run_base *base; /* the built machine every run restores (NULL: none) */
 };
 
 static struct sig *sig_find(struct campaign *c, const char *text)
@@ -242,7 +243,7 @@ static char *run_one(struct campaign *c, uint64_t r, struct pcisim_diag *d)
 	struct pcisim_run_spec spec;
 	run_spec(c, &spec, r);
 	struct pcisim_run_result res;
-	int rc = pcisim_run_scenario(&spec, &res, d);
+	int rc = pcisim_run_from(c->base, &spec, &res, d);
 	char *sig = rc ? strdup("error: the scenario could not be instantiated") : res.signature;
 	res.signature = NULL;
 	pcisim_run_result_free(&res);
@@ -906,6 +907,8 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 		pcisim_run_result_free(&res);
 		if (r0)
 			goto out;
+		/* Build the machine once: every run restores it (docs/snapshots.md). */
+		c.base = pcisim_run_base_new(&spec, d);
 	}
 #ifdef PCISIM_HAVE_MPI
 	if (o->mpi)
@@ -962,6 +965,7 @@ out:
 		free(c.sigs[i].repro_steps);
 	}
 	free(c.sigs);
+	pcisim_run_base_free(c.base);
 	pcisim_fuzz_config_free(&c.cfg);
 	pcisim_scenario_free(&sc);
 #ifdef PCISIM_HAVE_MPI

@@ -45,6 +45,13 @@ struct pcisim_heap {
 /* Process-level: the live heaps and the current one (the engine is single-threaded). */
 static struct pcisim_heap *live;
 static struct pcisim_heap *cur;
+/*
+ * Heaps of sims that ended, kept for the next sims (a tool or a test runs thousands
+ * one after the other): a fresh mapping would cost a page fault per page touched.
+ */
+#define SPARES 2
+static struct pcisim_heap *spare[SPARES];
+static unsigned nspare;
 
 static void oom(void)
 {
@@ -66,8 +73,22 @@ static unsigned class_of(size_t n)
 	return n <= (size_t)3 << (b - 1) ? 2 * b - 9 : 2 * b - 8;
 }
 
+static void region_init(struct pcisim_heap *h)
+{
+	struct region *rg = (struct region *)h->base;
+	memset(rg, 0, sizeof(*rg));
+	rg->top = (sizeof(struct region) + 63) & ~(size_t)63;
+	h->next = live;
+	live = h;
+}
+
 struct pcisim_heap *pcisim_heap_new(void)
 {
+	if (nspare) {
+		struct pcisim_heap *h = spare[--nspare];
+		region_init(h);
+		return h;
+	}
 	/* libc: the handle outlives nothing but is no part of any snapshot. */
 	struct pcisim_heap *h = calloc(1, sizeof(*h));
 	if (!h)
@@ -86,10 +107,7 @@ struct pcisim_heap *pcisim_heap_new(void)
 		free(h);
 		return NULL;
 	}
-	struct region *rg = (struct region *)h->base;
-	rg->top = (sizeof(struct region) + 63) & ~(size_t)63;
-	h->next = live;
-	live = h;
+	region_init(h);
 	return h;
 }
 
@@ -104,6 +122,10 @@ void pcisim_heap_delete(struct pcisim_heap *h)
 		}
 	if (cur == h)
 		cur = NULL;
+	if (nspare < SPARES) {
+		spare[nspare++] = h;
+		return;
+	}
 	munmap(h->base, h->reserve);
 	free(h);
 }
