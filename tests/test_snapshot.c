@@ -260,12 +260,78 @@ static void restore_twice(void **state)
 	run_free(&r);
 }
 
+/*
+ * Fuzz runs from the snapshot of the built machine give exactly the results of runs
+ * that build their own (signature, hash, events, records, every choice, step times):
+ * a campaign's findings are a function of these, so they are the same too.
+ */
+static void fuzz_runs_from_snapshot(const char *file, uint64_t runs, bool both)
+{
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_scenario sc;
+	assert_int_equal(pcisim_scenario_load(&sc, file, &d), 0);
+	struct pcisim_run_spec proto;
+	pcisim_run_spec_init(&proto, &sc);
+	proto.policy = PCISIM_POLICY_RANDOM;
+	proto.order = proto.jitter = true;
+	struct pcisim_run_base *base = pcisim_run_base_new(&proto, &d);
+	assert_non_null(base);
+	unsigned failing = 0;
+	for (uint64_t r = 0; r < runs; r++) {
+		struct pcisim_run_result a, b;
+		struct pcisim_run_spec s1 = proto, s2 = proto;
+		char purpose[32];
+		snprintf(purpose, sizeof(purpose), "run %llu", (unsigned long long)r);
+		pcisim_rng_stream(&s1.rng, 7, "fuzz", purpose);
+		pcisim_rng_stream(&s2.rng, 7, "fuzz", purpose);
+		assert_int_equal(pcisim_run_scenario(&s1, &a, &d), 0);
+		assert_int_equal(pcisim_run_from(base, &s2, &b, &d), 0);
+		assert_string_equal(a.signature, b.signature);
+		assert_int_equal(a.hash, b.hash);
+		assert_int_equal(a.events, b.events);
+		assert_int_equal(a.records, b.records);
+		assert_int_equal(a.now, b.now);
+		assert_int_equal(a.nchoices, b.nchoices);
+		for (size_t i = 0; i < a.nchoices; i++) {
+			assert_int_equal(a.choices[i].choice, b.choices[i].choice);
+			assert_memory_equal(a.choices[i].a, b.choices[i].a, sizeof(a.choices[i].a));
+			assert_string_equal(a.choices[i].kind ? a.choices[i].kind : "",
+					    b.choices[i].kind ? b.choices[i].kind : "");
+		}
+		for (size_t i = 0; i < sc.nsteps; i++)
+			assert_int_equal(a.step_at[i], b.step_at[i]);
+		failing += a.signature[0] != 0;
+		pcisim_run_result_free(&a);
+		pcisim_run_result_free(&b);
+	}
+	/* both outcomes were among the runs compared (where the scenario has both) */
+	if (both)
+		assert_true(failing > 0 && failing < runs);
+	pcisim_run_base_free(base);
+	pcisim_scenario_free(&sc);
+}
+
+static void fuzz_pds_from_snapshot(void **state)
+{
+	(void)state;
+	fuzz_runs_from_snapshot(PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", 300, true);
+}
+
+static void fuzz_eeh_from_snapshot(void **state)
+{
+	(void)state;
+	fuzz_runs_from_snapshot(PCISIM_SOURCE_DIR "/scenarios/eeh-fuzz.yaml", 40, false);
+}
+
 int main(void)
 {
 	pcisim_register_all();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(heap_restores_blocks),
 		cmocka_unit_test(restore_twice),
+		cmocka_unit_test(fuzz_pds_from_snapshot),
+		cmocka_unit_test(fuzz_eeh_from_snapshot),
 		cmocka_unit_test(every_scenario),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,6 +122,12 @@ static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 	uint16_t slot = exp && pcisim_is_port(fn) ? (uint16_t)(exp + PCI_EXP_SLTCTL) : 0;
 	uint32_t k = 0;
 	for (unsigned i = 0; i < c->size; i++) {
+		/* Most of config space resets nothing: skip 8 such bytes at a time. */
+		if (!(i & 7) && i + 8 <= c->size &&
+		    !(load64(m->wmask + i) | load64(m->w1cmask + i) | load64(m->sticky + i))) {
+			i += 7;
+			continue;
+		}
 		uint8_t r = (uint8_t)(m->wmask[i] | m->w1cmask[i]);
 		if (kind == PCISIM_RESET_COLD)
 			r |= m->sticky[i];
