@@ -34,5 +34,23 @@ for f in scenarios/pds-migration-race.yaml scenarios/attention-button-cancel.yam
 		echo "ok $f (snapshot at $t)"; pass=$((pass + 1))
 	fi
 done
+# replay --from T: items before T are re-run and not compared, items from T on are
+f=scenarios/pds-migration-race.yaml
+"$bin" simulate "$f" --record "$tmp/r.jsonl" >/dev/null 2>&1
+sed 's/Linux booted: pciehp on/Linux booted: pciehp ON/' "$tmp/r.jsonl" >"$tmp/early.jsonl"
+last=$(grep -n '"text","s"' "$tmp/r.jsonl" | tail -1 | cut -d: -f1)
+sed "${last}s/\"text\",\"s\",\"/\"text\",\"s\",\"changed /" "$tmp/r.jsonl" >"$tmp/late.jsonl"
+a=$("$bin" replay "$tmp/early.jsonl" --from 2s 2>&1); rca=$?
+b=$("$bin" replay "$tmp/early.jsonl" 2>&1); rcb=$?
+c=$("$bin" replay "$tmp/late.jsonl" --from 2s 2>&1); rcc=$?
+if [ $rca -ne 0 ] || ! printf '%s' "$a" | grep -q "from 2.000000000 s: identical: 72 items compared, 454 before it re-run"; then
+	echo "FAIL replay --from 2s of a trace changed before 2 s (exit $rca): $a"; fail=$((fail + 1))
+elif [ $rcb -eq 0 ] || ! printf '%s' "$b" | grep -q "diverged at item #17 of 526"; then
+	echo "FAIL replay of a trace changed before 2 s (exit $rcb): $b"; fail=$((fail + 1))
+elif [ $rcc -eq 0 ] || ! printf '%s' "$c" | grep -q "diverged at item #"; then
+	echo "FAIL replay --from 2s of a trace changed after 2 s (exit $rcc): $c"; fail=$((fail + 1))
+else
+	echo "ok replay --from"; pass=$((pass + 1))
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
