@@ -173,7 +173,8 @@ static unsigned rank_hook(void *ctx, struct pcisim_sim *sim, const struct pcisim
 {
 	struct runctx *c = ctx;
 	const struct pcisim_run_spec *s = c->s;
-	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT))
+	/* !s->order: a run from a base whose hook is installed, as if it were not */
+	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT) || !s->order)
 		return 0;
 	unsigned r = 0;
 	if (s->policy == PCISIM_POLICY_RANDOM) {
@@ -200,6 +201,8 @@ static pcisim_time jitter_hook(void *ctx, struct pcisim_sim *sim, struct pcisim_
 	struct runctx *c = ctx;
 	const struct pcisim_run_spec *s = c->s;
 	pcisim_time v = nominal;
+	if (!s->jitter)
+		return nominal; /* a run from a base whose hook is installed, as if it were not */
 	if (s->policy == PCISIM_POLICY_RANDOM && s->jitter && hi > lo) {
 		pcisim_time dlo = lo, dhi = hi;
 		if (s->jitter_pct) {
@@ -536,8 +539,10 @@ struct pcisim_run_base {
 static bool base_fits(const struct pcisim_run_base *b, const struct pcisim_run_spec *s)
 {
 	const struct pcisim_run_spec *p = &b->proto;
-	return s->sc == p->sc && s->seed == p->seed && s->policy == p->policy &&
-	       s->order == p->order && s->jitter == p->jitter &&
+	/* a hook the run does not use answers as if it were not installed (rank_hook, jitter_hook) */
+	return s->sc == p->sc && s->seed == p->seed &&
+	       (s->policy == p->policy || (s->policy != PCISIM_POLICY_DEFAULT && p->policy != PCISIM_POLICY_DEFAULT)) &&
+	       (!s->order || p->order) && (!s->jitter || p->jitter) &&
 	       !!(s->w || s->on_item) == !!(p->w || p->on_item) && !s->at_start &&
 	       !!s->on_event == !!p->on_event && !(s->w && s->hdr);
 }
