@@ -19,7 +19,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "replay/fuzz.h"
 #include "replay/register.h"
+#include <jansson.h>
 #include "replay/runner.h"
 #include "sim/core/heap.h"
 #include "sim/core/scenario.h"
@@ -324,6 +326,67 @@ static void fuzz_eeh_from_snapshot(void **state)
 	fuzz_runs_from_snapshot(PCISIM_SOURCE_DIR "/scenarios/eeh-fuzz.yaml", 40, false);
 }
 
+/* A campaign's findings as JSON text: what must not depend on timing or processes. */
+static char *findings(enum pcisim_fuzz_strategy st, unsigned jobs, uint64_t runs)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct pcisim_fuzz_opts o = {.runs = runs, .has_runs = true, .jobs = jobs, .json = true,
+				     .no_minimise = true, .out = out, .strategy = st};
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	pcisim_fuzz(PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", &o, &d);
+	fclose(out);
+	json_t *j = json_loads(buf, 0, NULL);
+	assert_non_null(j);
+	json_t *keep = json_object();
+	for (const char *const *k = (const char *const[]){"runs", "failing_runs", "strategy", "corpus", "features", NULL}; *k; k++)
+		if (json_object_get(j, *k))
+			json_object_set(keep, *k, json_object_get(j, *k));
+	json_t *sigs = json_array();
+	json_t *a = json_object_get(j, "signatures");
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *x = json_array_get(a, i), *y = json_object();
+		json_object_set(y, "signature", json_object_get(x, "signature"));
+		json_object_set(y, "runs", json_object_get(x, "runs"));
+		json_object_set(y, "first_run", json_object_get(x, "first_run"));
+		json_array_append_new(sigs, y);
+	}
+	json_object_set_new(keep, "signatures", sigs);
+	char *txt = json_dumps(keep, JSON_SORT_KEYS);
+	json_decref(keep);
+	json_decref(j);
+	free(buf);
+	return txt;
+}
+
+/* guided: the same campaign seed gives the same corpus and findings; it finds the race */
+static void guided_is_deterministic(void **state)
+{
+	(void)state;
+	char *a = findings(PCISIM_STRATEGY_GUIDED, 1, 400), *b = findings(PCISIM_STRATEGY_GUIDED, 1, 400);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"strategy\": \"guided\""));
+	assert_non_null(strstr(a, "Bad config data: i=0x6e"));
+	assert_null(strstr(a, "\"corpus\": 0,"));
+	free(a);
+	free(b);
+}
+
+/* swarm: run r is the same run in a worker process (two workers give one process's findings) */
+static void swarm_same_with_workers(void **state)
+{
+	(void)state;
+	char *a = findings(PCISIM_STRATEGY_SWARM, 1, 400), *b = findings(PCISIM_STRATEGY_SWARM, 2, 400);
+	assert_string_equal(a, b);
+	char *r = findings(PCISIM_STRATEGY_RANDOM, 1, 400);
+	assert_string_not_equal(a, r); /* swarm's runs are not random's */
+	free(a);
+	free(b);
+	free(r);
+}
+
 int main(void)
 {
 	pcisim_register_all();
@@ -332,6 +395,8 @@ int main(void)
 		cmocka_unit_test(restore_twice),
 		cmocka_unit_test(fuzz_pds_from_snapshot),
 		cmocka_unit_test(fuzz_eeh_from_snapshot),
+		cmocka_unit_test(guided_is_deterministic),
+		cmocka_unit_test(swarm_same_with_workers),
 		cmocka_unit_test(every_scenario),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
