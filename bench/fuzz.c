@@ -6,8 +6,12 @@
  * Each figure is the median of 5 repetitions (the time to the first failure over 5
  * campaign seeds).
  *
- * usage: bench_fuzz [SCENARIO] [RUNS]   (from the project root; default
- *        scenarios/pds-migration-fuzz.yaml and 5000 runs per repetition)
+ * Both ways are measured: building the machine for every run (as pcisim fuzz did
+ * before snapshots), and restoring a snapshot of the machine built once.
+ *
+ * usage: bench_fuzz [SCENARIO] [RUNS] [both|build|snapshot]   (from the project
+ *        root; default scenarios/pds-migration-fuzz.yaml, 5000 runs per repetition,
+ *        both ways)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -34,19 +38,28 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Run r of campaign @seed, as pcisim fuzz makes it; true when it failed. */
-static bool one_run(struct pcisim_scenario *sc, uint64_t seed, uint64_t r, struct pcisim_diag *d,
-		    bool *pds)
+static void fuzz_spec(struct pcisim_run_spec *spec, struct pcisim_scenario *sc, uint64_t seed, uint64_t r)
 {
-	struct pcisim_run_spec spec;
-	pcisim_run_spec_init(&spec, sc);
-	spec.policy = PCISIM_POLICY_RANDOM;
+	pcisim_run_spec_init(spec, sc);
+	spec->policy = PCISIM_POLICY_RANDOM;
 	char purpose[32];
 	snprintf(purpose, sizeof(purpose), "run %" PRIu64, r);
-	pcisim_rng_stream(&spec.rng, seed, "fuzz", purpose);
-	spec.order = spec.jitter = true;
+	pcisim_rng_stream(&spec->rng, seed, "fuzz", purpose);
+	spec->order = spec->jitter = true;
+}
+
+/*
+ * Run r of campaign @seed, as pcisim fuzz makes it, from the built machine @base
+ * (NULL: building the machine for the run, as pcisim fuzz did before snapshots);
+ * true when it failed.
+ */
+static bool one_run(struct pcisim_scenario *sc, struct pcisim_run_base *base, uint64_t seed,
+		    uint64_t r, struct pcisim_diag *d, bool *pds)
+{
+	struct pcisim_run_spec spec;
+	fuzz_spec(&spec, sc, seed, r);
 	struct pcisim_run_result res;
-	if (pcisim_run_scenario(&spec, &res, d)) {
+	if (pcisim_run_from(base, &spec, &res, d)) {
 		fprintf(stderr, "bench_fuzz: the scenario does not run\n");
 		exit(2);
 	}
@@ -60,6 +73,7 @@ int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "scenarios/pds-migration-fuzz.yaml";
 	uint64_t runs = argc > 2 ? strtoull(argv[2], NULL, 10) : 5000;
+	const char *ways = argc > 3 ? argv[3] : "both";
 	/* As pcisim fuzz does: keep freed memory in the heap (every run frees and takes back
 	 * the same large blocks; returning them to the kernel costs page faults). */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
@@ -68,45 +82,66 @@ int main(int argc, char **argv)
 	struct pcisim_diag d;
 	pcisim_diag_init(&d, stderr);
 
-	/* Time to the first PDS failure, from a cold start (load included), 5 seeds. */
-	double first[5];
-	uint64_t first_run[5];
-	for (int k = 0; k < 5; k++) {
-		double t0 = now_s();
+	for (int snap = 0; snap < 2; snap++) {
+		if ((snap && !strcmp(ways, "build")) || (!snap && !strcmp(ways, "snapshot")))
+			continue;
+		const char *how = snap ? "from a snapshot of the built machine" : "building the machine every run";
+		/* Time to the first PDS failure, from a cold start (load and build included), 5 seeds. */
+		double first[5];
+		uint64_t first_run[5];
+		for (int k = 0; k < 5; k++) {
+			double t0 = now_s();
+			struct pcisim_scenario sc;
+			if (pcisim_scenario_load(&sc, path, &d))
+				return 2;
+			struct pcisim_run_spec proto;
+			fuzz_spec(&proto, &sc, 1000 + (uint64_t)k, 0);
+			struct pcisim_run_base *base = snap ? pcisim_run_base_new(&proto, &d) : NULL;
+			uint64_t r = 0;
+			bool pds = false;
+			/* bounded: a scenario other than the PDS race may never show it */
+			while (r < 100000 && !(one_run(&sc, base, 1000 + (uint64_t)k, r, &d, &pds) && pds))
+				r++;
+			first[k] = now_s() - t0;
+			first_run[k] = r;
+			pcisim_run_base_free(base);
+			pcisim_scenario_free(&sc);
+		}
+
+		/* Throughput: complete runs per second, one core. */
 		struct pcisim_scenario sc;
 		if (pcisim_scenario_load(&sc, path, &d))
 			return 2;
-		uint64_t r = 0;
-		bool pds = false;
-		while (!(one_run(&sc, 1000 + (uint64_t)k, r, &d, &pds) && pds))
-			r++;
-		first[k] = now_s() - t0;
-		first_run[k] = r;
-		pcisim_scenario_free(&sc);
-	}
-
-	/* Throughput: complete runs per second, one core. */
-	struct pcisim_scenario sc;
-	if (pcisim_scenario_load(&sc, path, &d))
-		return 2;
-	double rate[5];
-	uint64_t failed = 0;
-	for (int k = 0; k < 5; k++) {
-		double t0 = now_s();
-		failed = 0;
-		for (uint64_t r = 0; r < runs; r++) {
-			bool pds;
-			failed += one_run(&sc, 1, r, &d, &pds);
+		struct pcisim_run_spec proto;
+		fuzz_spec(&proto, &sc, 1, 0);
+		struct pcisim_run_base *base = snap ? pcisim_run_base_new(&proto, &d) : NULL;
+		if (snap && !base) {
+			fprintf(stderr, "bench_fuzz: building the machine makes choices; no snapshot\n");
+			return 2;
 		}
-		rate[k] = (double)runs / (now_s() - t0);
-		printf("repetition %d: %" PRIu64 " runs in %.3f s: %.0f runs/s (%" PRIu64 " failing); first PDS failure after %.3f ms (run %" PRIu64 ", campaign seed %d)\n",
-		       k + 1, runs, (double)runs / rate[k], rate[k], failed, first[k] * 1e3, first_run[k], 1000 + k);
+		double rate[5];
+		uint64_t failed = 0;
+		for (int k = 0; k < 5; k++) {
+			double t0 = now_s();
+			failed = 0;
+			for (uint64_t r = 0; r < runs; r++) {
+				bool pds;
+				failed += one_run(&sc, base, 1, r, &d, &pds);
+			}
+			rate[k] = (double)runs / (now_s() - t0);
+			printf("%s: repetition %d: %" PRIu64 " runs in %.3f s: %.0f runs/s (%" PRIu64 " failing); first PDS failure after %.3f ms (run %" PRIu64 ", campaign seed %d)\n",
+			       how, k + 1, runs, (double)runs / rate[k], rate[k], failed, first[k] * 1e3,
+			       first_run[k], 1000 + k);
+		}
+		if (base)
+			printf("snapshot of the built machine: %zu bytes\n", pcisim_run_base_bytes(base));
+		pcisim_run_base_free(base);
+		pcisim_scenario_free(&sc);
+		qsort(rate, 5, sizeof(double), cmp_d);
+		qsort(first, 5, sizeof(double), cmp_d);
+		printf("scenario: %s, %s\n", path, how);
+		printf("median: %.0f complete runs/s on one core\n", rate[2]);
+		printf("median: PDS failure first found after %.3f ms of wall time\n", first[2] * 1e3);
 	}
-	pcisim_scenario_free(&sc);
-	qsort(rate, 5, sizeof(double), cmp_d);
-	qsort(first, 5, sizeof(double), cmp_d);
-	printf("scenario: %s\n", path);
-	printf("median: %.0f complete runs/s on one core\n", rate[2]);
-	printf("median: PDS failure first found after %.3f ms of wall time\n", first[2] * 1e3);
 	return 0;
 }

@@ -136,6 +136,10 @@ struct xp {
 	size_t *fail_order;
 	struct pcisim_diag quiet;
 	struct pcisim_diag *d;
+	/* the built machine every schedule restores (docs/snapshots.md): without and with
+	 * an event callback (the base run that hashes states) */
+	struct pcisim_run_base *base[2];
+	bool no_base[2];
 };
 
 static bool seen_add(struct xp *x, uint64_t h)
@@ -203,7 +207,14 @@ static int run_once(struct xp *x, struct pcisim_run_spec *spec, struct pcisim_ru
 		return -1;
 	}
 	x->runs++;
-	return pcisim_run_scenario(spec, res, &x->quiet);
+	unsigned k = spec->on_event != NULL;
+	if (!x->base[k] && !x->no_base[k]) {
+		struct pcisim_run_spec proto = *spec;
+		proto.step_at = NULL, proto.step_on = NULL, proto.step_order = NULL;
+		x->base[k] = pcisim_run_base_new(&proto, &x->quiet);
+		x->no_base[k] = !x->base[k];
+	}
+	return pcisim_run_from(x->base[k], spec, res, &x->quiet);
 }
 
 /* The position in x->order where a step placed at @t goes, at or after @from. */
@@ -575,6 +586,8 @@ int pcisim_explore(const char *path, const struct pcisim_explore_opts *o_in,
 	}
 	rc = x.fail_sig ? 1 : 0;
 out:
+	pcisim_run_base_free(x.base[0]);
+	pcisim_run_base_free(x.base[1]);
 	free(x.ranged);
 	free(x.order);
 	free(x.on);

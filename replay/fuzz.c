@@ -15,6 +15,7 @@
 #define _DEFAULT_SOURCE
 
 #include "replay/fuzz.h"
+#include "replay/guided.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -169,6 +170,7 @@ struct sig {
 	unsigned minimise_runs;
 	bool reproduced, repro_fails;
 	char *repro_steps; /* the kept steps, one line each */
+	struct pcisim_schedule sched; /* guided: the first failing run's choices (n = 0: run r) */
 };
 
 struct campaign {
@@ -185,6 +187,9 @@ struct campaign {
 	size_t nsigs, capsigs;
 	double last_progress;
 	bool progress;
+	struct pcisim_run_base *base; /* the built machine every run restores (NULL: none) */
+	bool *swarm_on;               /* swarm: the steps of the run being set up */
+	struct pcisim_guided *guided; /* guided: coverage and corpus */
 };
 
 static struct sig *sig_find(struct campaign *c, const char *text)
@@ -234,6 +239,28 @@ static void run_spec(struct campaign *c, struct pcisim_run_spec *spec, uint64_t 
 	spec->jitter = c->cfg.jitter;
 	spec->jitter_pct = c->cfg.jitter_pct;
 	spec->invs = c->invs;
+	if (c->o->strategy == PCISIM_STRATEGY_SWARM) {
+		/* this run's swarm: each feature in or out with probability 1/2, from a stream of its own */
+		struct pcisim_rng sw;
+		pcisim_rng_stream(&sw, c->seed, "swarm", purpose);
+		spec->order = spec->order && pcisim_rng_below(&sw, 2);
+		spec->jitter = spec->jitter && pcisim_rng_below(&sw, 2);
+		for (size_t i = 0; i < c->sc->nsteps; i++)
+			c->swarm_on[i] = !c->sc->steps[i].fault || pcisim_rng_below(&sw, 2);
+		spec->step_on = c->swarm_on;
+	}
+}
+
+/* A guided run's spec: the replay of a (mutated) schedule, or run r as random does. */
+static void guided_spec(struct campaign *c, struct pcisim_run_spec *spec, uint64_t r,
+			const struct pcisim_schedule *sched)
+{
+	run_spec(c, spec, r);
+	if (sched && sched->n) {
+		spec->policy = PCISIM_POLICY_REPLAY;
+		spec->replay = sched->v;
+		spec->nreplay = sched->n;
+	}
 }
 
 /* Run r; its signature into @sig (malloc'ed, "" when it passed). */
@@ -242,7 +269,7 @@ static char *run_one(struct campaign *c, uint64_t r, struct pcisim_diag *d)
 	struct pcisim_run_spec spec;
 	run_spec(c, &spec, r);
 	struct pcisim_run_result res;
-	int rc = pcisim_run_scenario(&spec, &res, d);
+	int rc = pcisim_run_from(c->base, &spec, &res, d);
 	char *sig = rc ? strdup("error: the scenario could not be instantiated") : res.signature;
 	res.signature = NULL;
 	pcisim_run_result_free(&res);
@@ -276,6 +303,47 @@ static uint64_t nth_run(const struct campaign *c, uint64_t k)
 static bool out_of_time(const struct campaign *c)
 {
 	return c->deadline > 0 && now_s() >= c->deadline;
+}
+
+/*
+ * Guided: one process, runs in order (each depends on the corpus the earlier ones
+ * built); run r is a mutated corpus schedule or, one time in four and while the
+ * corpus is empty, run r of the random strategy.
+ */
+static void run_guided(struct campaign *c, struct pcisim_diag *d)
+{
+	for (uint64_t r = 0;; r++) {
+		if ((c->runs && r >= c->runs) || ((r & 63) == 0 && out_of_time(c)))
+			break;
+		struct pcisim_rng rng;
+		char purpose[32];
+		snprintf(purpose, sizeof(purpose), "run %" PRIu64, r);
+		pcisim_rng_stream(&rng, c->seed, "guided", purpose);
+		struct pcisim_schedule sched = {0};
+		bool mutated = pcisim_guided_next(c->guided, &rng, &sched);
+		struct pcisim_run_spec spec;
+		guided_spec(c, &spec, r, mutated ? &sched : NULL);
+		spec.on_item = pcisim_guided_item;
+		spec.item_ctx = c->guided;
+		pcisim_guided_run_start(c->guided);
+		struct pcisim_run_result res;
+		int rc = pcisim_run_from(c->base, &spec, &res, d);
+		pcisim_guided_run_end(c->guided, res.choices, res.nchoices);
+		c->done++;
+		const char *sig = rc ? "error: the scenario could not be instantiated" : res.signature;
+		if (sig[0]) {
+			c->failed++;
+			bool fresh = !sig_find(c, sig);
+			struct sig *s = sig_add(c, sig, r, now_s() - c->t0);
+			s->count++;
+			if (fresh)
+				pcisim_schedule_copy(&s->sched, res.choices, res.nchoices);
+		}
+		pcisim_run_result_free(&res);
+		pcisim_schedule_free(&sched);
+		if ((r & 255) == 0)
+			progress(c, false);
+	}
 }
 
 static void run_inline(struct campaign *c, struct pcisim_diag *d)
@@ -619,7 +687,7 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 	snprintf(origin, sizeof(origin), "pcisim fuzz: run %" PRIu64 " of campaign seed %" PRIu64,
 		 s->first_run, c->seed);
 	struct pcisim_run_spec spec;
-	run_spec(c, &spec, s->first_run);
+	guided_spec(c, &spec, s->first_run, &s->sched);
 	struct pcisim_tinclude *incs = calloc(c->sc->ndocs + 1, sizeof(*incs));
 	if (!incs)
 		oom();
@@ -714,6 +782,13 @@ static json_t *summary_json(const struct campaign *c, double elapsed, const char
 	json_object_set_new(j, "shard", json_string(shard));
 	if (c->ranks > 1)
 		json_object_set_new(j, "mpi_ranks", json_integer(c->ranks));
+	if (c->o->strategy != PCISIM_STRATEGY_RANDOM)
+		json_object_set_new(j, "strategy",
+				    json_string(c->o->strategy == PCISIM_STRATEGY_SWARM ? "swarm" : "guided"));
+	if (c->guided) {
+		json_object_set_new(j, "corpus", json_integer((json_int_t)pcisim_guided_corpus(c->guided)));
+		json_object_set_new(j, "features", json_integer((json_int_t)pcisim_guided_features(c->guided)));
+	}
 	json_object_set_new(j, "runs", json_integer((json_int_t)c->done));
 	json_object_set_new(j, "failing_runs", json_integer((json_int_t)c->failed));
 	json_object_set_new(j, "seconds", json_real(elapsed));
@@ -754,6 +829,11 @@ static void print_summary(const struct campaign *c, double elapsed, FILE *out)
 		fprintf(out, ", shard %" PRIu64 "/%" PRIu64, c->o->shard_i, c->o->shard_n);
 	if (c->ranks > 1)
 		fprintf(out, ", %d MPI ranks", c->ranks);
+	if (c->o->strategy == PCISIM_STRATEGY_SWARM)
+		fprintf(out, ", strategy swarm");
+	else if (c->o->strategy == PCISIM_STRATEGY_GUIDED)
+		fprintf(out, ", strategy guided (corpus %zu schedules, %zu features)",
+			pcisim_guided_corpus(c->guided), pcisim_guided_features(c->guided));
 	fprintf(out, "\n");
 	if (!c->nsigs) {
 		fprintf(out, "no failures: every run met its expectations and the invariants\n");
@@ -885,6 +965,9 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 	if (pcisim_fuzz_config(&sc, &c.cfg, d))
 		goto out;
 	c.invs = c.cfg.invs;
+	c.swarm_on = calloc(sc.nsteps + 1, sizeof(*c.swarm_on));
+	if (!c.swarm_on)
+		oom();
 	c.seed = o->has_seed ? o->seed : c.cfg.seed;
 	c.runs = o->has_runs ? o->runs : o->seconds > 0 ? 0 : c.cfg.runs;
 	c.shard_n = o->shard_n ? o->shard_n : 1;
@@ -906,6 +989,14 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 		pcisim_run_result_free(&res);
 		if (r0)
 			goto out;
+		/* Build the machine once: every run restores it (docs/snapshots.md). */
+		if (o->strategy == PCISIM_STRATEGY_GUIDED) {
+			c.guided = pcisim_guided_new(&sc);
+			spec.on_item = pcisim_guided_item;
+			spec.item_ctx = c.guided;
+		}
+		spec.step_on = NULL;
+		c.base = pcisim_run_base_new(&spec, d);
 	}
 #ifdef PCISIM_HAVE_MPI
 	if (o->mpi)
@@ -914,7 +1005,9 @@ int pcisim_fuzz(const char *path, const struct pcisim_fuzz_opts *o, struct pcisi
 	c.t0 = now_s();
 	c.deadline = o->seconds > 0 ? c.t0 + o->seconds : 0;
 	unsigned jobs = o->jobs ? o->jobs : 1;
-	if (o->mpi) {
+	if (o->strategy == PCISIM_STRATEGY_GUIDED) {
+		run_guided(&c, d);
+	} else if (o->mpi) {
 		run_inline(&c, d);
 #ifdef PCISIM_HAVE_MPI
 		if (mpi_gather(&c)) {
@@ -961,7 +1054,12 @@ out:
 		free(c.sigs[i].text);
 		free(c.sigs[i].repro_steps);
 	}
+	for (size_t i = 0; i < c.nsigs; i++)
+		pcisim_schedule_free(&c.sigs[i].sched);
 	free(c.sigs);
+	pcisim_run_base_free(c.base);
+	pcisim_guided_free(c.guided);
+	free(c.swarm_on);
 	pcisim_fuzz_config_free(&c.cfg);
 	pcisim_scenario_free(&sc);
 #ifdef PCISIM_HAVE_MPI

@@ -22,6 +22,18 @@
 
 #include "replay/runner.h"
 
+/*
+ * How runs choose (docs/fuzz.md): random draws every choice uniformly (faults in or
+ * out with probability 1/2); swarm also leaves each fault out, and the permutation of
+ * concurrent events and the jitter of latencies off, per run with probability 1/2
+ * (swarm testing); guided mutates schedules that reached new coverage (guided.h).
+ */
+enum pcisim_fuzz_strategy {
+	PCISIM_STRATEGY_RANDOM = 0,
+	PCISIM_STRATEGY_SWARM,
+	PCISIM_STRATEGY_GUIDED,
+};
+
 struct pcisim_fuzz_opts {
 	uint64_t runs;      /* campaign size (0 = until the time budget, or the scenario's) */
 	bool has_runs;
@@ -43,6 +55,7 @@ struct pcisim_fuzz_opts {
 	 * signatures, saves the failures and reports; the other ranks print nothing.
 	 */
 	bool mpi;
+	enum pcisim_fuzz_strategy strategy;
 };
 
 /** The campaign settings a scenario's fuzz: section gives (checked, located errors). */

@@ -14,7 +14,9 @@
 
 #include "sim/core/component.h"
 #include "sim/core/grow.h"
+#include "sim/core/heap.h"
 #include "sim/core/sim.h"
+#include "sim/core/snapshot.h"
 #include "sim/core/trace.h"
 
 static void oom(void)
@@ -171,7 +173,8 @@ static unsigned rank_hook(void *ctx, struct pcisim_sim *sim, const struct pcisim
 {
 	struct runctx *c = ctx;
 	const struct pcisim_run_spec *s = c->s;
-	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT))
+	/* !s->order: a run from a base whose hook is installed, as if it were not */
+	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT) || !s->order)
 		return 0;
 	unsigned r = 0;
 	if (s->policy == PCISIM_POLICY_RANDOM) {
@@ -198,6 +201,8 @@ static pcisim_time jitter_hook(void *ctx, struct pcisim_sim *sim, struct pcisim_
 	struct runctx *c = ctx;
 	const struct pcisim_run_spec *s = c->s;
 	pcisim_time v = nominal;
+	if (!s->jitter)
+		return nominal; /* a run from a base whose hook is installed, as if it were not */
 	if (s->policy == PCISIM_POLICY_RANDOM && s->jitter && hi > lo) {
 		pcisim_time dlo = lo, dhi = hi;
 		if (s->jitter_pct) {
@@ -435,32 +440,69 @@ static void result_init(struct pcisim_run_result *res, const struct pcisim_scena
 		res->step_at[i] = PCISIM_TIME_MAX;
 }
 
+/* The scenario a run plays: @s->sc, or a subset or reordering of its steps in @sub. */
+static struct pcisim_scenario *run_scenario_of(const struct pcisim_run_spec *s, struct pcisim_run_result *res,
+					       struct pcisim_scenario *sub, size_t **orig)
+{
+	struct pcisim_scenario *sc = s->sc;
+	*orig = NULL;
+	if (!s->step_on && !s->step_order)
+		return sc;
+	/* A subset of the steps runs as a scenario of its own (sharing everything else). */
+	*sub = *sc;
+	sub->steps = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*sub->steps));
+	size_t *o = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*o));
+	sub->nsteps = 0;
+	for (size_t k = 0; k < sc->nsteps; k++) {
+		size_t i = s->step_order ? s->step_order[k] : k;
+		if (!s->step_on || s->step_on[i]) {
+			o[sub->nsteps] = i;
+			sub->steps[sub->nsteps] = sc->steps[i];
+			sub->steps[sub->nsteps].index = sub->nsteps;
+			sub->nsteps++;
+		}
+	}
+	*orig = o;
+	return sub;
+}
+
+/* Run the scheduled machine to the end and conclude; false when a bound stopped it. */
+static bool run_and_conclude(struct runctx *c, struct pcisim_sim *sim)
+{
+	const struct pcisim_run_spec *s = c->s;
+	struct pcisim_run_result *res = c->res;
+	sim->watchdog = s->watchdog;
+	pcisim_run(sim, s->until);
+	if (sim->stopped_by) {
+		/* an unfinished run has no verdict */
+		res->stopped_by = pcisim_arena_strdup(&res->arena, sim->stopped_by);
+		res->events = sim->executed;
+		res->now = sim->now;
+		sim->hooks = NULL;
+		res->signature = strdup("");
+		return false;
+	}
+	const char *reason = sim->stopping ? "stopped"
+			     : pcisim_next_time(sim) == PCISIM_TIME_MAX ? "idle"
+									 : "time limit";
+	struct pcisim_heap *prev = pcisim_sim_enter(sim);
+	PCISIM_RECORD(sim, NULL, "sim.end", PCISIM_FU("events", sim->executed),
+		      PCISIM_FS("reason", reason));
+	pcisim_heap_leave(prev);
+	ctx_finish(c, reason);
+	if (s->at_end)
+		s->at_end(s->end_ctx, sim);
+	return true;
+}
+
 int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_result *res,
 			struct pcisim_diag *d)
 {
 	struct pcisim_scenario *sc = s->sc;
 	result_init(res, sc);
-
-	/* A subset of the steps runs as a scenario of its own (sharing everything else). */
 	struct pcisim_scenario sub;
-	size_t *orig = NULL;
-	struct pcisim_scenario *run_sc = sc;
-	if (s->step_on || s->step_order) {
-		sub = *sc;
-		sub.steps = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*sub.steps));
-		orig = pcisim_arena_alloc(&res->arena, (sc->nsteps + 1) * sizeof(*orig));
-		sub.nsteps = 0;
-		for (size_t k = 0; k < sc->nsteps; k++) {
-			size_t i = s->step_order ? s->step_order[k] : k;
-			if (!s->step_on || s->step_on[i]) {
-				orig[sub.nsteps] = i;
-				sub.steps[sub.nsteps] = sc->steps[i];
-				sub.steps[sub.nsteps].index = sub.nsteps;
-				sub.nsteps++;
-			}
-		}
-		run_sc = &sub;
-	}
+	size_t *orig;
+	struct pcisim_scenario *run_sc = run_scenario_of(s, res, &sub, &orig);
 
 	struct pcisim_sim sim;
 	struct runctx c = {.s = s, .res = res, .sc = run_sc, .orig = orig};
@@ -477,28 +519,96 @@ int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_resul
 		res->signature = strdup("");
 		return res->rc;
 	}
-	sim.watchdog = s->watchdog;
-	pcisim_run(&sim, s->until);
-	if (sim.stopped_by) {
-		/* an unfinished run has no verdict */
-		res->stopped_by = pcisim_arena_strdup(&res->arena, sim.stopped_by);
-		res->events = sim.executed;
-		res->now = sim.now;
-		sim.hooks = NULL;
-		pcisim_sim_free(&sim);
-		res->signature = strdup("");
-		return res->rc;
-	}
-	const char *reason = sim.stopping ? "stopped"
-			     : pcisim_next_time(&sim) == PCISIM_TIME_MAX ? "idle"
-									  : "time limit";
-	PCISIM_RECORD(&sim, NULL, "sim.end", PCISIM_FU("events", sim.executed),
-		      PCISIM_FS("reason", reason));
-	ctx_finish(&c, reason);
-	if (s->at_end)
-		s->at_end(s->end_ctx, &sim);
+	run_and_conclude(&c, &sim);
 	pcisim_sim_free(&sim);
-	return 0;
+	return res->rc;
+}
+
+/* ---- runs from a snapshot of the built machine ---- */
+
+struct pcisim_run_base {
+	struct pcisim_run_spec proto; /* what every run from it shares (scenario, seed, hooks) */
+	struct pcisim_sim sim;
+	struct runctx c; /* at a fixed address: the hooks and the item sink point here */
+	bool hooked;     /* the hooks are installed */
+	struct pcisim_snapshot *snap;
+	struct pcisim_run_result build_res; /* the build's result (no choice in it) */
+};
+
+/* Does run @s play out on @b's machine exactly as it would on a machine of its own? */
+static bool base_fits(const struct pcisim_run_base *b, const struct pcisim_run_spec *s)
+{
+	const struct pcisim_run_spec *p = &b->proto;
+	/* a hook the run does not use answers as if it were not installed (rank_hook, jitter_hook) */
+	return s->sc == p->sc && s->seed == p->seed &&
+	       (s->policy == p->policy || (s->policy != PCISIM_POLICY_DEFAULT && p->policy != PCISIM_POLICY_DEFAULT)) &&
+	       (!s->order || p->order) && (!s->jitter || p->jitter) &&
+	       !!(s->w || s->on_item) == !!(p->w || p->on_item) && !s->at_start &&
+	       !!s->on_event == !!p->on_event && !(s->w && s->hdr);
+}
+
+struct pcisim_run_base *pcisim_run_base_new(const struct pcisim_run_spec *proto, struct pcisim_diag *d)
+{
+	if (proto->at_start || (proto->w && proto->hdr))
+		return NULL;
+	struct pcisim_run_base *b = calloc(1, sizeof(*b));
+	if (!b)
+		oom();
+	b->proto = *proto;
+	result_init(&b->build_res, proto->sc);
+	b->c = (struct runctx){.s = &b->proto, .res = &b->build_res, .sc = proto->sc};
+	if (pcisim_sim_init(&b->sim, proto->seed, d)) {
+		pcisim_run_result_free(&b->build_res);
+		free(b);
+		return NULL;
+	}
+	pcisim_trace_attach(&b->sim, false);
+	ctx_start(&b->c, &b->sim);
+	b->hooked = b->sim.hooks != NULL;
+	/* The machine is the same for every run only if building it chose nothing. */
+	if (pcisim_scenario_build(&b->sim, proto->sc, d) || b->build_res.nchoices) {
+		pcisim_run_base_free(b);
+		return NULL;
+	}
+	b->snap = pcisim_snapshot_take(&b->sim);
+	return b;
+}
+
+void pcisim_run_base_free(struct pcisim_run_base *b)
+{
+	if (!b)
+		return;
+	pcisim_snapshot_free(b->snap);
+	b->sim.hooks = NULL;
+	pcisim_sim_free(&b->sim);
+	pcisim_run_result_free(&b->build_res);
+	free(b);
+}
+
+size_t pcisim_run_base_bytes(const struct pcisim_run_base *b)
+{
+	return b && b->snap ? pcisim_snapshot_bytes(b->snap) : 0;
+}
+
+int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
+		    struct pcisim_run_result *res, struct pcisim_diag *d)
+{
+	if (!b || !base_fits(b, s))
+		return pcisim_run_scenario(s, res, d);
+	result_init(res, s->sc);
+	struct pcisim_scenario sub;
+	size_t *orig;
+	struct pcisim_scenario *run_sc = run_scenario_of(s, res, &sub, &orig);
+	pcisim_snapshot_restore(&b->sim, b->snap);
+	b->c = (struct runctx){.s = s, .res = res, .sc = run_sc, .orig = orig, .sim = &b->sim,
+			       .hooks = b->c.hooks, .emit = s->w || s->on_item};
+	b->c.hooks.ctx = &b->c;
+	b->sim.hooks = b->hooked ? &b->c.hooks : NULL;
+	b->sim.diag = d;
+	pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
+	run_and_conclude(&b->c, &b->sim);
+	b->sim.hooks = NULL;
+	return res->rc;
 }
 
 /* ---- recording a run driven by someone else (simulate --record) ---- */

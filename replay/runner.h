@@ -106,6 +106,24 @@ int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_resul
 			struct pcisim_diag *d);
 void pcisim_run_result_free(struct pcisim_run_result *res);
 
+/*
+ * Runs from a snapshot (docs/snapshots.md). Building the machine makes no choice, so
+ * every run of a campaign starts from the same built machine: pcisim_run_base_new()
+ * builds it once for runs like @proto (same scenario, seed, policy, order and jitter
+ * switches, outputs of the same kinds) and snapshots it; pcisim_run_from() restores
+ * that snapshot and plays the run from there, with exactly the result
+ * pcisim_run_scenario() gives (a run that does not fit the base is run that way).
+ * NULL from pcisim_run_base_new() when the scenario cannot be built (diag written),
+ * or when its build makes choices (then every run builds its own machine).
+ */
+struct pcisim_run_base;
+struct pcisim_run_base *pcisim_run_base_new(const struct pcisim_run_spec *proto, struct pcisim_diag *d);
+int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
+		    struct pcisim_run_result *res, struct pcisim_diag *d);
+void pcisim_run_base_free(struct pcisim_run_base *b);
+/** Memory the base's snapshot takes. */
+size_t pcisim_run_base_bytes(const struct pcisim_run_base *b);
+
 /* ---- recording a run that someone else drives (simulate --record) ---- */
 
 struct pcisim_recorder;

@@ -30,6 +30,8 @@ struct pcisim_replay_opts {
 	bool has_until;    /* stop at @until (with @dump: print the state there) */
 	pcisim_time until;
 	bool dump;
+	bool has_from;     /* compare only the items at or after @from (earlier ones re-run unchecked) */
+	pcisim_time from;
 	bool json;         /* one JSON object instead of text */
 	FILE *out;
 	const struct pcisim_watchdog *watchdog; /* bounds on the replayed run (NULL = none) */

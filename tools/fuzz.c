@@ -22,6 +22,7 @@ enum {
 	OPT_PROGRESS,
 	OPT_QUIET,
 	OPT_MPI,
+	OPT_STRATEGY,
 };
 
 static const struct pcisim_option options[] = {
@@ -45,6 +46,11 @@ static const struct pcisim_option options[] = {
 	 "save failures there: DIR/fail-XXXXXXXX/{trace.jsonl, repro.yaml, repro.jsonl} and "
 	 "DIR/summary.json",
 	 0, NULL},
+	{OPT_STRATEGY, "--strategy", NULL, PCISIM_OPTARG_TEXT, "S",
+	 "how runs choose: random (default: every choice drawn), swarm (faults, reordering and "
+	 "jitter each off in half the runs), guided (mutate schedules that reached new coverage; "
+	 "one process)",
+	 0, "random, swarm or guided"},
 	PCISIM_OPTION_JSON,
 	PCISIM_OPTION_SET,
 	{OPT_NO_MINIMISE, "--no-minimise", "--no-minimize", PCISIM_OPTARG_NONE, NULL,
@@ -79,9 +85,7 @@ static int fuzz_main(int argc, char **argv)
 	struct pcisim_fuzz_opts o = {0};
 	bool quiet = false, force_progress = false;
 	o.jobs = 1;
-#ifdef PCISIM_HAVE_MPI
-	bool mpi = false;
-#endif
+	bool mpi = false; /* --mpi (builds with PCISIM_MPI) */
 	struct pcisim_cli p;
 	pcisim_cli_init(&p, &pcisim_cmd_fuzz, argc, argv);
 	int id, rc = 0;
@@ -114,6 +118,17 @@ static int fuzz_main(int argc, char **argv)
 		case OPT_OUT:
 			o.out_dir = p.val;
 			break;
+		case OPT_STRATEGY:
+			if (!strcmp(p.val, "random"))
+				o.strategy = PCISIM_STRATEGY_RANDOM;
+			else if (!strcmp(p.val, "swarm"))
+				o.strategy = PCISIM_STRATEGY_SWARM;
+			else if (!strcmp(p.val, "guided"))
+				o.strategy = PCISIM_STRATEGY_GUIDED;
+			else
+				rc = pcisim_usage_error("fuzz", "option '--strategy': unknown strategy '%s'; valid choices: random, swarm, guided",
+							p.val);
+			break;
 		case OPT_NO_MINIMISE:
 			o.no_minimise = true;
 			break;
@@ -134,6 +149,9 @@ static int fuzz_main(int argc, char **argv)
 		rc = PCISIM_EXIT_USAGE;
 	if (!rc && o.has_runs && o.seconds > 0)
 		rc = pcisim_usage_error("fuzz", "options '--runs' and '--time' do not go together; choose one");
+	/* a guided run depends on every earlier one: one process, in order */
+	if (!rc && o.strategy == PCISIM_STRATEGY_GUIDED && (o.jobs > 1 || o.shard_n > 1 || mpi))
+		rc = pcisim_usage_error("fuzz", "option '--strategy guided' runs in one process: it does not go with --jobs, --shard or --mpi");
 	if (rc) {
 		pcisim_cli_free(&p);
 		return rc;

@@ -11,7 +11,7 @@
 #include "tools/limits.h"
 #include "tools/timeline.h"
 
-enum { OPT_CONTEXT = 1, OPT_DUMP, OPT_CONVERT, OPT_DIFF };
+enum { OPT_CONTEXT = 1, OPT_DUMP, OPT_CONVERT, OPT_DIFF, OPT_FROM };
 
 static const struct pcisim_option options[] = {
 	/* the shared --set, with what it means for a recorded run */
@@ -24,6 +24,10 @@ static const struct pcisim_option options[] = {
 	 "show N items before a divergence (default 8)", 0, NULL},
 	{PCISIM_OPT_UNTIL, "--until", NULL, PCISIM_OPTARG_TIME, "TIME",
 	 "stop the replay at simulated TIME", 0, NULL},
+	{OPT_FROM, "--from", NULL, PCISIM_OPTARG_TIME, "TIME",
+	 "start at simulated TIME: the run up to it is re-executed as a snapshot restore does "
+	 "(unchecked, its hash still compared at the end), the items from TIME on are compared",
+	 0, NULL},
 	{OPT_DUMP, "--dump", NULL, PCISIM_OPTARG_NONE, NULL,
 	 "with --until: print every component's state (registers decoded, slot, link and pciehp "
 	 "states) and the pending events",
@@ -75,6 +79,10 @@ static int replay_run(struct pcisim_cli *p, struct pcisim_replay_opts *po, const
 		return pcisim_usage_error("replay", "missing the TRACE; usage: pcisim replay TRACE [OPTIONS]");
 	if (o.dump && !o.has_until)
 		return pcisim_usage_error("replay", "option '--dump' needs '--until TIME' (the time to show)");
+	if (o.has_from && o.has_until && o.from > o.until)
+		return pcisim_usage_error("replay", "option '--from': the time is after '--until'");
+	if (o.has_from && p->nsets)
+		return pcisim_usage_error("replay", "options '--from' and '--set' do not go together: '--set' compares verdicts, not items");
 	if (o.dump && p->nsets)
 		return pcisim_usage_error("replay", "options '--dump' and '--set' do not go together");
 	for (size_t i = 0; i < p->nsets; i++)
@@ -121,6 +129,10 @@ static int replay_main(int argc, char **argv)
 	int id;
 	while ((id = pcisim_cli_next(&p)) > 0) {
 		switch (id) {
+		case OPT_FROM:
+			o.has_from = true;
+			o.from = p.t;
+			break;
 		case OPT_CONTEXT:
 			o.context = p.u > 1000 ? 1000 : (unsigned)p.u;
 			break;

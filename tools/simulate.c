@@ -13,6 +13,7 @@
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
 #include "replay/runner.h"
+#include "replay/snapfile.h"
 #include "sim/pcie/fabric.h"
 #include "tools/cxl_list.h"
 #include "tools/lspci.h"
@@ -38,6 +39,9 @@ enum {
 	OPT_RECORD,
 	OPT_LSPCI_X,
 	OPT_CXL_LIST,
+	OPT_SNAPSHOT_AT,
+	OPT_OUTPUT,
+	OPT_RESTORE,
 };
 
 static const struct pcisim_option options[] = {
@@ -70,6 +74,16 @@ static const struct pcisim_option options[] = {
 	 "record the run for 'pcisim replay' (every event, record and choice): JSON Lines if FILE "
 	 "ends in .jsonl, else binary",
 	 0, NULL},
+	{OPT_SNAPSHOT_AT, "--snapshot-at", NULL, PCISIM_OPTARG_TIME, "TIME",
+	 "when the run reaches simulated TIME, write a snapshot to the file of '-o'; the run goes on "
+	 "as without it ('--restore' goes on from the snapshot)",
+	 0, NULL},
+	{OPT_OUTPUT, "--output", "-o", PCISIM_OPTARG_FILE, "FILE",
+	 "with --snapshot-at: the snapshot file to write", 0, NULL},
+	{OPT_RESTORE, "--restore", NULL, PCISIM_OPTARG_FILE, "FILE",
+	 "go on from the snapshot FILE (written by --snapshot-at from the same scenario): print "
+	 "only what happens after its time; the verdict and trace hash are the whole run's",
+	 0, NULL},
 	PCISIM_OPTIONS_VIEWS,
 	PCISIM_OPTION_SET,
 	PCISIM_OPTIONS_LIMITS,
@@ -96,6 +110,9 @@ struct sim_opts {
 	pcisim_time cxl_list[8]; /* --cxl-list times, in the order given; PCISIM_TIME_MAX: end */
 	unsigned ncxl_list;
 	struct pcisim_limits limits;
+	bool has_snapshot_at;
+	pcisim_time snapshot_at;
+	const char *snap_out, *restore;
 };
 
 static int parse_args(int argc, char **argv, struct sim_opts *o)
@@ -120,6 +137,16 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 			break;
 		case OPT_QUIET:
 			o->quiet = true;
+			break;
+		case OPT_SNAPSHOT_AT:
+			o->has_snapshot_at = true;
+			o->snapshot_at = p.t;
+			break;
+		case OPT_OUTPUT:
+			o->snap_out = p.val;
+			break;
+		case OPT_RESTORE:
+			o->restore = p.val;
 			break;
 		case OPT_LSPCI:
 			o->lspci = true;
@@ -168,6 +195,19 @@ static int parse_args(int argc, char **argv, struct sim_opts *o)
 	pcisim_cli_free(&p);
 	if (rc)
 		return -1;
+	/* snapshots: --snapshot-at with -o FILE; --restore alone (it runs the snapshot's inputs) */
+	if (o->has_snapshot_at != !!o->snap_out)
+		return pcisim_usage_error("simulate", o->snap_out ? "option '-o' names the file of '--snapshot-at TIME'; give both"
+								  : "option '--snapshot-at' needs '-o FILE', the snapshot file to write"),
+		       -1;
+	if (o->restore && o->has_snapshot_at)
+		return pcisim_usage_error("simulate", "options '--restore' and '--snapshot-at' do not go together"), -1;
+	if (o->restore && (o->nsets || o->has_seed))
+		return pcisim_usage_error("simulate", "option '--restore': the run takes the seed and --set values of the snapshot; give neither"),
+		       -1;
+	if (o->restore && o->record)
+		return pcisim_usage_error("simulate", "options '--restore' and '--record' do not go together: record the whole run, then 'pcisim replay TRACE --from TIME'"),
+		       -1;
 #ifndef PCISIM_PROFILE
 	if (o->profile) {
 		pcisim_usage_error("simulate",
@@ -254,6 +294,17 @@ static uint64_t recorder_bytes(void *rec)
 	return pcisim_recorder_bytes(rec);
 }
 
+/* The sinks that print or write what happens (--timeline, --trace-out, the views). */
+static int attach_outputs(struct sim_opts *o, struct pcisim_sim *sim, struct pcisim_trace *tr,
+			  FILE *trace_file, const char *name)
+{
+	if (o->timeline && !o->json)
+		pcisim_trace_add_sink(tr, pcisim_sink_timeline(stdout));
+	if (trace_file)
+		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
+	return pcisim_views_attach("simulate", &o->views, sim, name);
+}
+
 static int simulate_main(int argc, char **argv)
 {
 	struct sim_opts o;
@@ -270,8 +321,21 @@ static int simulate_main(int argc, char **argv)
 		pcisim_scenario_free(&sc);
 		return PCISIM_EXIT_USAGE;
 	}
+	struct pcisim_snapfile snap = {0};
+	if (o.restore) {
+		if (pcisim_snapfile_read(&snap, o.restore, &diag) ||
+		    pcisim_snapfile_check_scenario(&snap, o.restore, &sc, &diag)) {
+			pcisim_snapfile_free(&snap);
+			pcisim_scenario_free(&sc);
+			return PCISIM_EXIT_USAGE;
+		}
+		memcpy(o.sets, snap.sets, snap.nsets * sizeof(*snap.sets));
+		o.nsets = snap.nsets;
+		o.seed = snap.seed, o.has_seed = true;
+	}
 	for (size_t i = 0; i < o.nsets; i++)
 		if (pcisim_scenario_set(&sc, o.sets[i], &diag)) {
+			pcisim_snapfile_free(&snap);
 			pcisim_scenario_free(&sc);
 			return PCISIM_EXIT_USAGE;
 		}
@@ -296,12 +360,9 @@ static int simulate_main(int argc, char **argv)
 	struct pcisim_sim sim;
 	pcisim_sim_init(&sim, seed, &diag);
 	struct pcisim_trace *tr = pcisim_trace_attach(&sim, false);
-	if (o.timeline && !o.json)
-		pcisim_trace_add_sink(tr, pcisim_sink_timeline(stdout));
-	if (trace_file)
-		pcisim_trace_add_sink(tr, pcisim_sink_jsonl(trace_file));
 	struct pcisim_outcomes *watch = pcisim_outcomes_attach(&sim);
-	if (pcisim_views_attach("simulate", &o.views, &sim, sc.name))
+	/* What the run prints: from the start, or (--restore) from the snapshot's time on. */
+	if (!o.restore && attach_outputs(&o, &sim, tr, trace_file, sc.name))
 		goto out;
 
 	struct pcisim_recorder *rec = NULL;
@@ -317,6 +378,20 @@ static int simulate_main(int argc, char **argv)
 	}
 
 	pcisim_time until = o.has_until ? o.until : sc.has_until ? sc.until : DEFAULT_UNTIL;
+	if (o.restore) {
+		/* the deterministic prefix, without output, must reach the snapshot's state */
+		pcisim_run(&sim, snap.at);
+		if (sim.executed != snap.events || sim.hash != snap.hash || tr->count != snap.records) {
+			pcisim_diag_error(&diag, (struct pcisim_loc){o.restore, 0, 0},
+					  "the run does not reach the snapshot's state at its time (%llu events, %llu records, hash %016llx; this run: %llu, %llu, %016llx): the scenario's includes or pcisim changed since it was taken",
+					  (unsigned long long)snap.events, (unsigned long long)snap.records,
+					  (unsigned long long)snap.hash, (unsigned long long)sim.executed,
+					  (unsigned long long)tr->count, (unsigned long long)sim.hash);
+			goto out;
+		}
+		if (attach_outputs(&o, &sim, tr, trace_file, sc.name))
+			goto out;
+	}
 	o.limits.output_bytes = recorder_bytes;
 	o.limits.output_ctx = rec;
 	pcisim_limits_arm(&o.limits, &sim);
@@ -327,17 +402,33 @@ static int simulate_main(int argc, char **argv)
 	/* --cxl-list: the run stops at each time asked for (in time order), is listed, goes on */
 	if (o.ncxl_list)
 		cxl_lists = json_array();
-	for (pcisim_time from = 0;;) {
+	bool snap_due = o.has_snapshot_at && o.snapshot_at <= until;
+	for (pcisim_time from = o.restore ? snap.at + 1 : 0;;) {
 		pcisim_time next = PCISIM_TIME_MAX;
 		for (unsigned i = 0; i < o.ncxl_list; i++)
 			if (o.cxl_list[i] >= from && o.cxl_list[i] < next && o.cxl_list[i] <= until)
 				next = o.cxl_list[i];
+		bool snap_now = snap_due && o.snapshot_at >= from && o.snapshot_at <= next;
+		if (snap_now)
+			next = o.snapshot_at;
 		if (next == PCISIM_TIME_MAX)
 			break;
 		pcisim_run(&sim, next);
-		if (sim.stopping)
+		if (sim.stopping || sim.stopped_by)
 			break;
-		cxl_list_at(&sim, cxl_lists, o.json);
+		if (snap_now) {
+			/* --snapshot-at: what identifies the run and the state it reached */
+			snap_due = false;
+			struct pcisim_snapfile sf = {.scenario = (char *)sc.name, .file = (char *)o.file,
+						     .digest = pcisim_scenario_digest(&sc), .seed = seed,
+						     .nsets = o.nsets, .at = sim.now, .events = sim.executed,
+						     .records = tr->count, .hash = sim.hash};
+			memcpy(sf.sets, o.sets, o.nsets * sizeof(*o.sets));
+			if (pcisim_snapfile_write(&sf, o.snap_out, &diag))
+				goto out;
+		} else {
+			cxl_list_at(&sim, cxl_lists, o.json);
+		}
 		from = next + 1;
 	}
 	pcisim_run(&sim, until);
@@ -446,6 +537,7 @@ static int simulate_main(int argc, char **argv)
 out:
 	json_decref(cxl_lists);
 	pcisim_sim_free(&sim);
+	pcisim_snapfile_free(&snap);
 	pcisim_scenario_free(&sc);
 	if (trace_file)
 		fclose(trace_file);

@@ -1,7 +1,12 @@
 /*
- * Bump allocator in chunks of at least 64 KiB.
+ * Bump allocator in chunks of 4 KiB doubling up to 64 KiB (a small arena costs a
+ * snapshot little), each allocation zeroed as it is handed out. An arena takes its
+ * chunks from the heap that was current when it was initialised (heap.h), so that
+ * an arena of a scenario or a result never lands in a sim's heap, and one of a sim
+ * always does.
  */
 #include "sim/core/arena.h"
+#include "sim/core/heap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +23,7 @@ void pcisim_arena_init(struct pcisim_arena *a)
 {
 	a->head = NULL;
 	a->used_total = 0;
+	a->heap = pcisim_heap_current();
 }
 
 void pcisim_arena_free(struct pcisim_arena *a)
@@ -25,7 +31,7 @@ void pcisim_arena_free(struct pcisim_arena *a)
 	struct pcisim_arena_chunk *c = a->head;
 	while (c) {
 		struct pcisim_arena_chunk *n = c->next;
-		free(c);
+		pcisim_free(c);
 		c = n;
 	}
 	a->head = NULL;
@@ -37,17 +43,19 @@ void *pcisim_arena_alloc(struct pcisim_arena *a, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	struct pcisim_arena_chunk *c = a->head;
 	if (!c || c->size - c->used < n) {
-		size_t sz = n > 65536 ? n : 65536;
-		c = calloc(1, sizeof(*c) + sz);
-		if (!c) {
-			fprintf(stderr, "pcisim: out of memory\n");
-			abort();
-		}
+		size_t sz = c ? (c->size < 65536 ? 2 * c->size : 65536) : 4096 - sizeof(*c) - 16;
+		if (sz < n)
+			sz = n;
+		struct pcisim_heap *prev = pcisim_heap_enter(a->heap);
+		c = pcisim_malloc(sizeof(*c) + sz);
+		pcisim_heap_leave(prev);
 		c->size = sz;
+		c->used = 0;
 		c->next = a->head;
 		a->head = c;
 	}
 	void *p = c->data + c->used;
+	memset(p, 0, n);
 	c->used += n;
 	a->used_total += n;
 	return p;

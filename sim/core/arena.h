@@ -8,9 +8,11 @@
 #include <stddef.h>
 
 struct pcisim_arena_chunk;
+struct pcisim_heap;
 struct pcisim_arena {
 	struct pcisim_arena_chunk *head;
 	size_t used_total;
+	struct pcisim_heap *heap; /* where its chunks come from: the heap current at init (heap.h) */
 };
 
 void pcisim_arena_init(struct pcisim_arena *a);

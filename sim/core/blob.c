@@ -2,6 +2,7 @@
  * Little-endian byte streams.
  */
 #include "sim/core/blob.h"
+#include "sim/core/heap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 
 void pcisim_blob_free(struct pcisim_blob *b)
 {
-	free(b->data);
+	pcisim_free(b->data);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -19,7 +20,7 @@ void pcisim_blob_put(struct pcisim_blob *b, const void *p, size_t n)
 		size_t nc = b->cap ? b->cap : 256;
 		while (nc < b->len + n)
 			nc *= 2;
-		uint8_t *nd = realloc(b->data, nc);
+		uint8_t *nd = pcisim_realloc(b->data, nc);
 		if (!nd) {
 			fprintf(stderr, "pcisim: out of memory\n");
 			abort();

@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "sim/core/sim.h"
+#include "sim/core/heap.h"
 
 static char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
+	char *p = pcisim_malloc(n);
 	if (!p) {
 		fprintf(stderr, "pcisim: out of memory\n");
 		abort();
@@ -49,8 +50,8 @@ static void index_put(struct pcisim_sim *sim, const char *key, struct pcisim_com
 
 static void index_rebuild(struct pcisim_sim *sim, uint32_t cap)
 {
-	free(sim->index);
-	sim->index = calloc(cap, sizeof(*sim->index));
+	pcisim_free(sim->index);
+	sim->index = pcisim_calloc(cap, sizeof(*sim->index));
 	if (!sim->index) {
 		fprintf(stderr, "pcisim: out of memory\n");
 		abort();
@@ -73,7 +74,7 @@ int pcisim_comp_add(struct pcisim_sim *sim, struct pcisim_comp *c, struct pcisim
 		return -PCISIM_EBUSY;
 	if (sim->ncomps == sim->capcomps) {
 		uint32_t nc = sim->capcomps ? sim->capcomps * 2 : 64;
-		struct pcisim_comp **n = realloc(sim->comps, nc * sizeof(*n));
+		struct pcisim_comp **n = pcisim_realloc(sim->comps, nc * sizeof(*n));
 		if (!n)
 			return PCISIM_ERR(PCISIM_ENOMEM);
 		sim->comps = n;
@@ -85,14 +86,14 @@ int pcisim_comp_add(struct pcisim_sim *sim, struct pcisim_comp *c, struct pcisim
 	c->name = xstrdup(name);
 	if (parent) {
 		size_t n = strlen(parent->path) + 1 + strlen(name) + 1;
-		c->path = malloc(n);
+		c->path = pcisim_malloc(n);
 		if (!c->path)
 			return PCISIM_ERR(PCISIM_ENOMEM);
 		snprintf(c->path, n, "%s/%s", parent->path, name);
 	} else if (sim->machine) {
 		/* a machine's view: its roots carry the machine's name (sim.h "Machines") */
 		size_t n = strlen(sim->machine) + 1 + strlen(name) + 1;
-		c->path = malloc(n);
+		c->path = pcisim_malloc(n);
 		if (!c->path)
 			return PCISIM_ERR(PCISIM_ENOMEM);
 		snprintf(c->path, n, "%s/%s", sim->machine, name);
@@ -167,7 +168,7 @@ const char **pcisim_comp_names(const struct pcisim_sim *sim)
 	size_t n = sim->ncomps;
 	for (size_t j = 0; j < sim->nviews; j++)
 		n += sim->views[j]->ncomps;
-	const char **v = calloc(n + 1, sizeof(*v));
+	const char **v = pcisim_calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
 	size_t k = 0;

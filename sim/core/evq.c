@@ -439,3 +439,60 @@ size_t pcisim_evq_remove_if(struct pcisim_evq *q, bool (*dead)(void *ctx, uint64
 	q->n -= removed;
 	return removed;
 }
+
+size_t pcisim_evq_keys(const struct pcisim_evq *q, struct pcisim_evq_key *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < q->nearly; i++)
+		out[n++] = q->early[i];
+	for (size_t i = 0; i < q->ncur; i++)
+		out[n++] = (struct pcisim_evq_key){q->last, q->cur[i]};
+	for (unsigned w = 0; w < PCISIM_EVQ_WORDS; w++) {
+		for (uint64_t bits = q->nonempty[w]; bits; bits &= bits - 1) {
+			unsigned b = w * 64 + (unsigned)__builtin_ctzll(bits);
+			const struct pcisim_evq_bucket *v = &q->bucket[b];
+			uint32_t nh = v->n < PCISIM_EVQ_HOME ? v->n : PCISIM_EVQ_HOME;
+			for (uint32_t i = 0; i < nh; i++)
+				out[n++] = q->home[b][i];
+			for (const struct pcisim_evq_block *blk = v->head; blk; blk = blk->next) {
+				uint32_t k = block_keys(v, blk);
+				for (uint32_t i = 0; i < k; i++)
+					out[n++] = blk->k[i];
+			}
+		}
+	}
+	return n;
+}
+
+void pcisim_evq_load(struct pcisim_evq *q, uint64_t last, const struct pcisim_evq_key *keys, size_t n)
+{
+	/* Empty it, touching only the buckets in use. */
+	q->nearly = q->ncur = 0;
+	for (unsigned w = 0; w < PCISIM_EVQ_WORDS; w++) {
+		for (uint64_t bits = q->nonempty[w]; bits; bits &= bits - 1) {
+			unsigned b = w * 64 + (unsigned)__builtin_ctzll(bits);
+			struct pcisim_evq_bucket *v = &q->bucket[b];
+			for (struct pcisim_evq_block *blk = v->head, *next; blk; blk = next) {
+				next = blk->next;
+				block_free(q, blk);
+			}
+			bucket_reset(v);
+		}
+		q->nonempty[w] = 0;
+	}
+	q->summary = 0;
+	q->n = 0;
+	q->last = last;
+	q->src = PCISIM_EVQ_SRC_CUR;
+	for (size_t i = 0; i < n; i++) {
+		/* keys below the base go where pushes below it go (early); the rest as usual */
+		if (keys[i].time < q->last) {
+			if (grow((void **)&q->early, &q->capearly, q->nearly + 1, sizeof(*q->early)))
+				oom();
+			early_sift_up(q->early, q->nearly++, keys[i]);
+			q->n++;
+		} else if (pcisim_evq_push(q, keys[i].time, keys[i].tie)) {
+			oom();
+		}
+	}
+}

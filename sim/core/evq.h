@@ -339,6 +339,13 @@ bool pcisim_evq_find_slot(const struct pcisim_evq *q, uint32_t slot, struct pcis
  * pcisim_evq_remove_if() - drop every key for which @dead(@ctx, tie) is true, keeping
  * the order of the others; returns how many were dropped. O(n).
  */
+/** Every queued key into @out (room for pcisim_evq_size()), in no particular order. */
+size_t pcisim_evq_keys(const struct pcisim_evq *q, struct pcisim_evq_key *out);
+/**
+ * pcisim_evq_load() - make @q hold exactly the @n keys @keys, with base @last (a
+ * queue saved by pcisim_evq_keys() pops the same keys in the same order again).
+ */
+void pcisim_evq_load(struct pcisim_evq *q, uint64_t last, const struct pcisim_evq_key *keys, size_t n);
 size_t pcisim_evq_remove_if(struct pcisim_evq *q, bool (*dead)(void *ctx, uint64_t tie), void *ctx);
 
 #endif

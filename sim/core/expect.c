@@ -12,6 +12,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
+#include "sim/core/heap.h"
 
 /* ---- matching records ---- */
 
@@ -74,7 +75,7 @@ static int check_kind(const char *kind, const struct pcisim_ynode *at, struct pc
 	const char **names = pcisim_record_kind_names();
 	char buf[1024];
 	pcisim_choices(buf, sizeof(buf), names);
-	free(names);
+	pcisim_free(names);
 	return pcisim_diag_error(d, at->loc, "unknown record kind '%s'; valid kinds: %s", kind, buf);
 }
 

@@ -2,6 +2,7 @@
  * Growing arrays (grow.h): doubling realloc, abort when memory runs out.
  */
 #include "sim/core/grow.h"
+#include "sim/core/heap.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ void *pcisim_grow(void *v, size_t *cap, size_t need, size_t size)
 	}
 	if (size && nc > SIZE_MAX / size)
 		oom();
-	void *nv = realloc(v, nc * size);
+	void *nv = pcisim_realloc(v, nc * size);
 	if (!nv)
 		oom();
 	*cap = nc;

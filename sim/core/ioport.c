@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/core/diag.h"
+#include "sim/core/heap.h"
 
 int pcisim_ioport_claim(struct pcisim_ioport_space *io, uint16_t base, uint16_t len,
 			const struct pcisim_ioport_ops *ops, void *opaque)
@@ -23,7 +24,7 @@ int pcisim_ioport_claim(struct pcisim_ioport_space *io, uint16_t base, uint16_t 
 		return -PCISIM_EBUSY;
 	if (io->n == io->cap) {
 		size_t cap = io->cap ? io->cap * 2 : 4;
-		struct pcisim_ioport_range *r = realloc(io->r, cap * sizeof(*r));
+		struct pcisim_ioport_range *r = pcisim_realloc(io->r, cap * sizeof(*r));
 		if (!r)
 			abort();
 		io->r = r;
@@ -84,6 +85,6 @@ void pcisim_ioport_write(const struct pcisim_ioport_space *io, uint16_t port, un
 
 void pcisim_ioport_space_free(struct pcisim_ioport_space *io)
 {
-	free(io->r);
+	pcisim_free(io->r);
 	*io = (struct pcisim_ioport_space){0};
 }

@@ -2,6 +2,7 @@
  * xoshiro256** and splitmix64, written from the published algorithm descriptions.
  */
 #include "sim/core/rng.h"
+#include "sim/core/heap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +28,14 @@ void pcisim_rng_stream(struct pcisim_rng *r, uint64_t seed, const char *path, co
 	/* Hash "path\0purpose" so ("a/b","") and ("a","b") stay distinct. */
 	size_t lp = strlen(path), lu = strlen(purpose);
 	char small[256];
-	char *buf = lp + lu + 1 <= sizeof(small) ? small : malloc(lp + lu + 1);
+	char *buf = lp + lu + 1 <= sizeof(small) ? small : pcisim_malloc(lp + lu + 1);
 	if (!buf)
 		abort();
 	memcpy(buf, path, lp + 1);
 	memcpy(buf + lp + 1, purpose, lu);
 	pcisim_rng_seed(r, XXH3_64bits_withSeed(buf, lp + 1 + lu, seed));
 	if (buf != small)
-		free(buf);
+		pcisim_free(buf);
 }
 
 uint64_t pcisim_rng_between(struct pcisim_rng *r, uint64_t lo, uint64_t hi)

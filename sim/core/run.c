@@ -10,6 +10,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
+#include "sim/core/heap.h"
 
 static const struct pcisim_ext_key scenario_key = {"scenario"};
 
@@ -42,7 +43,7 @@ static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
 	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
 	const struct pcisim_step *s = &sc->steps[ev->a[0]];
 	/* "do", then every parameter given (a YAML node parameter is its owner's business) */
-	struct pcisim_field *f = malloc((1 + s->nvals) * sizeof(*f));
+	struct pcisim_field *f = pcisim_malloc((1 + s->nvals) * sizeof(*f));
 	if (!f) {
 		fprintf(stderr, "pcisim: out of memory\n");
 		abort();
@@ -53,7 +54,7 @@ static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
 		if (s->vals[i].set && s->vals[i].def->type != PCISIM_P_NODE)
 			f[n++] = PCISIM_FS(s->vals[i].def->name, s->vals[i].s);
 	pcisim_record(sim, NULL, "action", f, n);
-	free(f);
+	pcisim_free(f);
 	if (s->def->run)
 		s->def->run(step_sim(sim, s), s);
 }
@@ -85,7 +86,7 @@ static int check_refs(struct pcisim_sim *sim, const struct pcisim_scenario *sc,
 		const char **names = pcisim_comp_names(sim);
 		char buf[1024];
 		pcisim_choices(buf, sizeof(buf), names);
-		free(names);
+		pcisim_free(names);
 		return pcisim_diag_error(d, v->node->loc,
 					 "unknown component '%s' for '%s'; valid choices: %s", v->s,
 					 v->def->name, buf[0] ? buf : "(none: the topology is empty)");
@@ -126,10 +127,10 @@ static void expect_run_free(void *p)
 		const struct pcisim_expect *e = &x->sc->expects[i];
 		if (x->states[i] && e->def->state_free)
 			e->def->state_free(e, x->states[i]);
-		free(x->states[i]);
+		pcisim_free(x->states[i]);
 	}
-	free(x->states);
-	free(x);
+	pcisim_free(x->states);
+	pcisim_free(x);
 }
 
 /*
@@ -145,18 +146,19 @@ static void expect_run_start(struct pcisim_sim *sim, const struct pcisim_scenari
 		watch = watch || sc->expects[i].def->state_size;
 	if (!watch)
 		return;
-	struct expect_run *x = calloc(1, sizeof(*x));
-	struct expect_sink *es = calloc(1, sizeof(*es));
-	if (!x || !es || !(x->states = calloc(sc->nexpects, sizeof(*x->states))))
+	struct expect_run *x = pcisim_calloc(1, sizeof(*x));
+	struct expect_sink *es = pcisim_calloc(1, sizeof(*es));
+	if (!x || !es || !(x->states = pcisim_calloc(sc->nexpects, sizeof(*x->states))))
 		abort();
 	x->sc = sc;
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		size_t n = sc->expects[i].def->state_size;
-		if (n && !(x->states[i] = calloc(1, n)))
+		if (n && !(x->states[i] = pcisim_calloc(1, n)))
 			abort();
 	}
 	es->run = x;
 	es->sink.emit = expect_sink_emit;
+	es->sink.in_run = true;
 	if (!sim->trace)
 		pcisim_trace_attach(sim, false);
 	pcisim_trace_add_sink(sim->trace, &es->sink);
@@ -171,8 +173,7 @@ void *pcisim_expect_state(struct pcisim_sim *sim, const struct pcisim_expect *e)
 	return x->states[e->index];
 }
 
-int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
-				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d)
+static int build(struct pcisim_sim *sim, struct pcisim_scenario *sc, struct pcisim_diag *d)
 {
 	static const char *const order[] = {"machine", "topology", "host", "machines"};
 	struct pcisim_ynode *nodes[] = {sc->machine, sc->topology, sc->host, sc->machines};
@@ -206,9 +207,31 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 			return rc;
 	}
 	expect_run_start(sim, sc);
+	return 0;
+}
+
+int pcisim_scenario_build(struct pcisim_sim *sim, struct pcisim_scenario *sc, struct pcisim_diag *d)
+{
+	struct pcisim_heap *prev = pcisim_sim_enter(sim);
+	int rc = build(sim, sc, d);
+	pcisim_heap_leave(prev);
+	return rc;
+}
+
+void pcisim_scenario_schedule(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+			      pcisim_time_chooser choose, void *ctx)
+{
+	struct pcisim_heap *prev = pcisim_sim_enter(sim);
+	pcisim_ext_set(sim, &scenario_key, sc, NULL);
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		struct pcisim_step *s = &sc->steps[i];
-		s->when = choose ? choose(ctx, s) : s->fault ? PCISIM_TIME_MAX : s->at.lo;
+		if (choose) {
+			struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the chooser's memory is its own */
+			s->when = choose(ctx, s);
+			pcisim_heap_leave(h);
+		} else {
+			s->when = s->fault ? PCISIM_TIME_MAX : s->at.lo;
+		}
 		if (s->fault && s->when == PCISIM_TIME_MAX)
 			continue; /* a fault this run leaves out */
 		if (s->when < s->at.lo || s->when > s->at.hi)
@@ -217,7 +240,16 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 		ev->a[0] = i;
 		pcisim_post(sim, ev, s->when, PCISIM_CLASS_ACTION);
 	}
-	return 0;
+	pcisim_heap_leave(prev);
+}
+
+int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d)
+{
+	int rc = pcisim_scenario_build(sim, sc, d);
+	if (!rc)
+		pcisim_scenario_schedule(sim, sc, choose, ctx);
+	return rc;
 }
 
 /* ---- steps that check what they saw ---- */
@@ -235,10 +267,10 @@ static void step_fails_free(void *p)
 {
 	struct step_fails *f = p;
 	for (size_t i = 0; i < f->n; i++)
-		free(f->lines[i]);
-	free(f->lines);
-	free(f->steps);
-	free(f);
+		pcisim_free(f->lines[i]);
+	pcisim_free(f->lines);
+	pcisim_free(f->steps);
+	pcisim_free(f);
 }
 
 void pcisim_step_fail(struct pcisim_sim *sim, const struct pcisim_step *s, const char *expected,
@@ -246,21 +278,21 @@ void pcisim_step_fail(struct pcisim_sim *sim, const struct pcisim_step *s, const
 {
 	struct step_fails *f = pcisim_ext_get(sim, &step_fails_key);
 	if (!f) {
-		if (!(f = calloc(1, sizeof(*f))))
+		if (!(f = pcisim_calloc(1, sizeof(*f))))
 			abort();
 		pcisim_ext_set(sim, &step_fails_key, f, step_fails_free);
 	}
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 8;
-		if (!(f->lines = realloc(f->lines, f->cap * sizeof(*f->lines))) ||
-		    !(f->steps = realloc(f->steps, f->cap * sizeof(*f->steps))))
+		if (!(f->lines = pcisim_realloc(f->lines, f->cap * sizeof(*f->lines))) ||
+		    !(f->steps = pcisim_realloc(f->steps, f->cap * sizeof(*f->steps))))
 			abort();
 	}
 	char t[40];
 	pcisim_time_format(sim->now, t, sizeof(t));
 	int n = snprintf(NULL, 0, "%s:%u:%u: %s at %s: expected %s; observed %s", s->loc.file,
 			 s->loc.line, s->loc.col, s->def->name, t, expected, observed);
-	char *line = malloc((size_t)n + 1);
+	char *line = pcisim_malloc((size_t)n + 1);
 	if (!line)
 		abort();
 	snprintf(line, (size_t)n + 1, "%s:%u:%u: %s at %s: expected %s; observed %s", s->loc.file,
@@ -306,7 +338,7 @@ long pcisim_scenario_add_step(struct pcisim_sim *sim, struct pcisim_scenario *sc
 			const char **names = pcisim_comp_names(sim);
 			char buf[1024];
 			pcisim_choices(buf, sizeof(buf), names);
-			free(names);
+			pcisim_free(names);
 			return pcisim_diag_error(d, v->node->loc, "unknown component '%s' for '%s'; valid choices: %s",
 						 v->s, v->def->name, buf[0] ? buf : "(none: the topology is empty)");
 		}

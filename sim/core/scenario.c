@@ -15,6 +15,7 @@
 #include "sim/core/grow.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
+#include "sim/core/heap.h"
 
 /* ---- registries ---- */
 
@@ -99,7 +100,7 @@ const char **pcisim_action_names(void)
 	for (size_t i = 0; i < naction_tables; i++)
 		for (const struct pcisim_action_def *a = action_tables[i]; a->name; a++)
 			n++;
-	const char **v = calloc(n + 1, sizeof(*v));
+	const char **v = pcisim_calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
 	n = 0;
@@ -116,7 +117,7 @@ const char **pcisim_expect_keys(void)
 	for (size_t i = 0; i < nexpect_tables; i++)
 		for (const struct pcisim_expect_def *e = expect_tables[i]; e->key; e++)
 			n++;
-	const char **v = calloc(n + 1, sizeof(*v));
+	const char **v = pcisim_calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
 	n = 0;
@@ -245,7 +246,7 @@ static int parse_params(struct pcisim_arena *a, const struct pcisim_ynode *m, co
 			size_t nskip = 0;
 			while (skip && skip[nskip])
 				nskip++;
-			const char **names = calloc(nskip + np + 1, sizeof(*names));
+			const char **names = pcisim_calloc(nskip + np + 1, sizeof(*names));
 			if (!names)
 				return PCISIM_ERR(PCISIM_ENOMEM);
 			size_t nn = 0;
@@ -255,7 +256,7 @@ static int parse_params(struct pcisim_arena *a, const struct pcisim_ynode *m, co
 				names[nn++] = params[j].name;
 			char buf[512];
 			pcisim_choices(buf, sizeof(buf), names);
-			free(names);
+			pcisim_free(names);
 			return pcisim_diag_error(d, m->keys[k]->loc,
 						 "unknown parameter '%s' for %s; valid parameters: %s",
 						 key, where, buf);
@@ -396,7 +397,7 @@ static int map_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
 	if (m->n) {
 		memcpy(k, m->keys, m->n * sizeof(*k));
 		memcpy(v, m->vals, m->n * sizeof(*v));
-		idx = malloc(m->n * sizeof(*idx));
+		idx = pcisim_malloc(m->n * sizeof(*idx));
 		if (!idx)
 			return PCISIM_ERR(PCISIM_ENOMEM);
 		for (size_t i = 0; i < m->n; i++)
@@ -416,7 +417,7 @@ static int map_merge(struct pcisim_scenario *sc, struct pcisim_ynode **dst,
 		k[n] = src->keys[i];
 		v[n++] = src->vals[i];
 	}
-	free(idx);
+	pcisim_free(idx);
 	m->keys = k;
 	m->vals = v;
 	m->n = n;
@@ -461,7 +462,7 @@ static int take_sections(struct loader *L, const struct pcisim_ynode *root, bool
 			if (!rel[0])
 				return pcisim_diag_error(d, items[i]->loc,
 							 "an 'include' entry must be a file name, not an empty value");
-			char *base = strdup(items[i]->loc.file);
+			char *base = pcisim_strdup(items[i]->loc.file);
 			if (!base)
 				return PCISIM_ERR(PCISIM_ENOMEM);
 			char *dir = dirname(base);
@@ -470,7 +471,7 @@ static int take_sections(struct loader *L, const struct pcisim_ynode *root, bool
 				full = pcisim_arena_strdup(&sc->arena, rel);
 			else
 				full = pcisim_arena_printf(&sc->arena, "%s/%s", dir, rel);
-			free(base);
+			pcisim_free(base);
 			rc = load_doc(L, full, NULL, 0, items[i]->loc, false);
 			if (rc)
 				return rc;
@@ -548,7 +549,7 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 	/* The same file under another spelling (../x, ./x, a link) is the same file. */
 	char *real = text || (!top && L->inc) ? NULL : realpath(path, NULL);
 	const char *canon = pcisim_arena_strdup(&sc->arena, real ? real : path);
-	free(real);
+	pcisim_free(real);
 	for (unsigned i = 0; i < L->depth; i++)
 		if (!strcmp(L->canon[i], canon)) {
 			char chain[768];
@@ -566,7 +567,7 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 					 "includes nested too deeply: '%s' would be file %u of a chain; at most %d files",
 					 path, L->depth + 1, PCISIM_MAX_INCLUDE_DEPTH);
 
-	struct pcisim_ydoc *nd = realloc(sc->docs, (sc->ndocs + 1) * sizeof(*nd));
+	struct pcisim_ydoc *nd = pcisim_realloc(sc->docs, (sc->ndocs + 1) * sizeof(*nd));
 	if (!nd)
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	sc->docs = nd;
@@ -625,7 +626,7 @@ void pcisim_action_inline(const char *action, const char *param)
 			return;
 	if (ninlines == capinlines) {
 		capinlines = capinlines ? 2 * capinlines : 4;
-		if (!(inlines = realloc(inlines, capinlines * sizeof(*inlines)))) {
+		if (!(inlines = pcisim_realloc(inlines, capinlines * sizeof(*inlines)))) {
 			fprintf(stderr, "pcisim: out of memory\n");
 			abort();
 		}
@@ -694,7 +695,7 @@ static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 		const char **names = pcisim_action_names();
 		char buf[1024];
 		pcisim_choices(buf, sizeof(buf), names);
-		free(names);
+		pcisim_free(names);
 		return pcisim_diag_error(d, n->loc, "%s needs '%s' (%s); valid %s: %s", what, akey,
 					 fault ? "a fault kind: any timeline action" : "an action",
 					 fault ? "kinds" : "actions", buf);
@@ -715,7 +716,7 @@ static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 		const char **names = pcisim_action_names();
 		char buf[1024];
 		pcisim_choices(buf, sizeof(buf), names);
-		free(names);
+		pcisim_free(names);
 		if (fault)
 			return pcisim_diag_error(d, act->loc,
 						 "unknown fault kind '%s'; valid kinds (the timeline's actions): %s",
@@ -788,7 +789,7 @@ static int parse_expects(struct pcisim_scenario *sc, struct pcisim_diag *d)
 			const char **keys = pcisim_expect_keys();
 			char buf[512];
 			pcisim_choices(buf, sizeof(buf), keys);
-			free(keys);
+			pcisim_free(keys);
 			if (!n->n)
 				return pcisim_diag_error(d, n->loc,
 							 "an empty expectation; expected one of the kinds: %s",
@@ -862,7 +863,7 @@ void pcisim_scenario_free(struct pcisim_scenario *sc)
 {
 	for (size_t i = 0; i < sc->ndocs; i++)
 		pcisim_ydoc_free(&sc->docs[i]);
-	free(sc->docs);
+	pcisim_free(sc->docs);
 	pcisim_arena_free(&sc->arena);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -258,6 +258,16 @@ typedef pcisim_time (*pcisim_time_chooser)(void *ctx, const struct pcisim_step *
  */
 int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 				pcisim_time_chooser choose, void *ctx, struct pcisim_diag *d);
+/**
+ * The two halves of instantiate: pcisim_scenario_build() builds and checks (no
+ * choice is made: every run of the scenario gets the same machine, so a campaign
+ * builds it once and snapshots it, snapshot.h); pcisim_scenario_schedule() chooses
+ * the steps' times and queues them. Schedule may be given a scenario that differs
+ * from the one built only in its steps (a subset, another order).
+ */
+int pcisim_scenario_build(struct pcisim_sim *sim, struct pcisim_scenario *sc, struct pcisim_diag *d);
+void pcisim_scenario_schedule(struct pcisim_sim *sim, struct pcisim_scenario *sc,
+			      pcisim_time_chooser choose, void *ctx);
 
 /**
  * pcisim_scenario_creates() - does a step of @sc create a component named @name (a

@@ -12,7 +12,9 @@
 
 #include "sim/core/component.h"
 #include "sim/core/grow.h"
+#include "sim/core/heap.h"
 #include "sim/core/trace.h"
+#include "sim/core/heap.h"
 
 _Static_assert(sizeof(struct pcisim_event) == 1u << 6, "pool records are 64 bytes");
 
@@ -37,8 +39,8 @@ static void pool_grow(struct pcisim_sim *sim)
 		}
 		ncap = PCISIM_EVQ_SLOT_MAX + 1u;
 	}
-	struct pcisim_event *np = realloc(sim->pool, (size_t)ncap * sizeof(*np));
-	uint32_t *nf = realloc(sim->free_next, (size_t)ncap * sizeof(*nf));
+	struct pcisim_event *np = pcisim_realloc(sim->pool, (size_t)ncap * sizeof(*np));
+	uint32_t *nf = pcisim_realloc(sim->free_next, (size_t)ncap * sizeof(*nf));
 	if (!np || !nf)
 		oom();
 	memset(np + sim->pool_cap, 0, (size_t)(ncap - sim->pool_cap) * sizeof(*np));
@@ -60,15 +62,23 @@ int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *d
 	sim->seed = seed;
 	sim->diag = diag;
 	sim->free_head = NO_SLOT;
+	/* The queue's storage is the engine's, outside the heap: a snapshot keeps its
+	 * keys instead (snapshot.c), which is far less than its buckets. */
 	if (pcisim_evq_init(&sim->q, 1024))
 		return PCISIM_ERR(PCISIM_ENOMEM);
+	if (!(sim->heap = pcisim_heap_new())) {
+		pcisim_evq_free(&sim->q);
+		return PCISIM_ERR(PCISIM_ENOMEM);
+	}
+	struct pcisim_heap *prev = pcisim_heap_enter(sim->heap);
 	pool_grow(sim);
+	pcisim_heap_leave(prev);
 	return 0;
 }
 
 static void anchor_destroy(struct pcisim_comp *c)
 {
-	free(c);
+	pcisim_free(c);
 }
 
 static const struct pcisim_comp_ops anchor_ops = {.type = "machine", .destroy = anchor_destroy};
@@ -78,12 +88,24 @@ int pcisim_sim_view_init(struct pcisim_sim *view, struct pcisim_sim *engine, con
 	int rc = pcisim_sim_init(view, engine->seed, engine->diag);
 	if (rc)
 		return rc;
+	/* A view's memory is its engine's: one heap, so one snapshot holds every machine
+	 * (docs/snapshots.md). Its own event pool is never used (the engine runs events). */
+	pcisim_free(view->pool);
+	pcisim_free(view->free_next);
+	view->pool = NULL;
+	view->free_next = NULL;
+	view->pool_cap = 0;
+	pcisim_heap_delete(view->heap);
+	view->heap = engine->heap;
+	view->heap_shared = true;
+	struct pcisim_heap *prev = pcisim_heap_enter(engine->heap);
 	/* the view's own component: events its models post without a target run with the
 	 * view (their handlers reach the view's fabric and state) */
 	view->machine = name;
-	view->anchor = calloc(1, sizeof(*view->anchor));
+	view->anchor = pcisim_calloc(1, sizeof(*view->anchor));
 	if (!view->anchor || (rc = pcisim_comp_add(view, view->anchor, NULL, "-", &anchor_ops))) {
-		free(view->anchor);
+		pcisim_free(view->anchor);
+		pcisim_heap_leave(prev);
 		return rc ? rc : PCISIM_ERR(PCISIM_ENOMEM);
 	}
 	view->engine = engine;
@@ -92,40 +114,52 @@ int pcisim_sim_view_init(struct pcisim_sim *view, struct pcisim_sim *engine, con
 	view->now = engine->now;
 	if (engine->nviews == engine->capviews) {
 		size_t nc = engine->capviews ? engine->capviews * 2 : 4;
-		struct pcisim_sim **nv = realloc(engine->views, nc * sizeof(*nv));
-		if (!nv)
+		struct pcisim_sim **nv = pcisim_realloc(engine->views, nc * sizeof(*nv));
+		if (!nv) {
+			pcisim_heap_leave(prev);
 			return PCISIM_ERR(PCISIM_ENOMEM);
+		}
 		engine->views = nv;
 		engine->capviews = nc;
 	}
 	engine->views[engine->nviews++] = view;
+	pcisim_heap_leave(prev);
 	return 0;
+}
+
+struct pcisim_heap *pcisim_sim_enter(struct pcisim_sim *sim)
+{
+	return pcisim_heap_enter(sim->heap);
 }
 
 void pcisim_sim_free(struct pcisim_sim *sim)
 {
+	struct pcisim_heap *heap = sim->heap;
 	for (size_t i = sim->nexts; i-- > 0;)
 		if (sim->ext[i].destroy)
 			sim->ext[i].destroy(sim->ext[i].val);
-	free(sim->ext);
+	pcisim_free(sim->ext);
 	/* Destroy components newest first: children before their parents. */
 	for (uint32_t i = sim->ncomps; i-- > 0;) {
 		struct pcisim_comp *c = sim->comps[i];
 		char *name = c->name, *path = c->path;
 		if (c->ops && c->ops->destroy)
 			c->ops->destroy(c);
-		free(name);
-		free(path);
+		pcisim_free(name);
+		pcisim_free(path);
 	}
-	free(sim->comps);
-	free(sim->index);
-	free(sim->views);
+	pcisim_free(sim->comps);
+	pcisim_free(sim->index);
+	pcisim_free(sim->views);
 	if (sim->trace)
 		pcisim_trace_free(sim->trace);
 	pcisim_evq_free(&sim->q);
-	free(sim->pool);
-	free(sim->free_next);
+	pcisim_free(sim->pool);
+	pcisim_free(sim->free_next);
+	bool shared = sim->heap_shared;
 	memset(sim, 0, sizeof(*sim));
+	if (!shared)
+		pcisim_heap_delete(heap);
 }
 
 /* Out of the hot path: the pool is empty (grow it), or a kind is used for the first time. */
@@ -187,7 +221,9 @@ static __attribute__((noinline, cold)) uint64_t ranked_seq(struct pcisim_sim *si
 			1ull << PCISIM_RANK_SHIFT);
 		abort();
 	}
+	struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the hook's memory is its own */
 	unsigned rank = sim->hooks->rank(sim->hooks->ctx, sim, ev, when, cls);
+	pcisim_heap_leave(h);
 	return (uint64_t)(rank & PCISIM_RANK_MAX) << PCISIM_RANK_SHIFT | seq;
 }
 
@@ -352,8 +388,11 @@ static inline __attribute__((always_inline)) bool run_event(struct pcisim_sim *s
 	}
 	sim->hash = hash_fold7(sim->hash, w);
 	sim->executed++;
-	if (__builtin_expect(sim->hooks != NULL, 0) && sim->hooks->event)
+	if (__builtin_expect(sim->hooks != NULL, 0) && sim->hooks->event) {
+		struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the hook's memory is its own */
 		sim->hooks->event(sim->hooks->ctx, sim, &ev);
+		pcisim_heap_leave(h);
+	}
 	ev.kind->fn(hs, &ev);
 	return true;
 }
@@ -361,10 +400,12 @@ static inline __attribute__((always_inline)) bool run_event(struct pcisim_sim *s
 bool pcisim_step(struct pcisim_sim *sim, pcisim_time until)
 {
 	struct pcisim_evq_key key;
-	while (pcisim_evq_pop_until(&sim->q, until, &key))
-		if (run_event(sim, &key))
-			return true;
-	return false;
+	struct pcisim_heap *prev = pcisim_heap_enter(sim->heap);
+	bool ran = false;
+	while (!ran && pcisim_evq_pop_until(&sim->q, until, &key))
+		ran = run_event(sim, &key);
+	pcisim_heap_leave(prev);
+	return ran;
 }
 
 static void watch_next(struct pcisim_sim *sim, const struct pcisim_watchdog *w)
@@ -379,14 +420,27 @@ static void watch(struct pcisim_sim *sim, const struct pcisim_watchdog *w)
 {
 	if (w->max_events && sim->executed >= w->max_events)
 		sim->stopped_by = "event limit";
-	else if (w->check)
+	else if (w->check) {
+		struct pcisim_heap *h = pcisim_heap_enter(NULL);
 		sim->stopped_by = w->check(w->ctx, sim);
+		pcisim_heap_leave(h);
+	}
 	if (sim->stopped_by)
 		sim->stopping = true;
 	watch_next(sim, w);
 }
 
+static uint64_t run_loop(struct pcisim_sim *sim, pcisim_time until);
+
 uint64_t pcisim_run(struct pcisim_sim *sim, pcisim_time until)
+{
+	struct pcisim_heap *prev = pcisim_heap_enter(sim->heap);
+	uint64_t n = run_loop(sim, until);
+	pcisim_heap_leave(prev);
+	return n;
+}
+
+static uint64_t run_loop(struct pcisim_sim *sim, pcisim_time until)
 {
 	uint64_t before = sim->executed;
 	struct pcisim_evq_key key;

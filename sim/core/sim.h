@@ -157,6 +157,8 @@ struct pcisim_ext_key {
 	const char *name;
 };
 
+struct pcisim_heap;
+
 struct pcisim_sim {
 	pcisim_time now;
 	uint64_t seed;
@@ -197,6 +199,10 @@ struct pcisim_sim {
 		void (*destroy)(void *val);
 	} *ext;
 	size_t nexts, capexts;
+
+	/* where the models' memory lives (heap.h); a snapshot copies it (snapshot.h) */
+	struct pcisim_heap *heap;
+	bool heap_shared; /* a machine view: the heap is its engine's */
 };
 
 /** pcisim_sim_init() - an empty simulation at time 0 with @seed; @diag may be NULL. */
@@ -214,6 +220,14 @@ static inline struct pcisim_sim *pcisim_engine(struct pcisim_sim *sim)
 {
 	return __builtin_expect(sim->engine != NULL, 0) ? sim->engine : sim;
 }
+
+/**
+ * pcisim_sim_enter() - make @sim's heap current (heap.h) for memory that belongs to
+ * the run (state an upper layer keeps per run and wants in snapshots); returns the
+ * heap that was current, for pcisim_heap_leave(). The engine does this itself
+ * around building the machine and running events.
+ */
+struct pcisim_heap *pcisim_sim_enter(struct pcisim_sim *sim);
 
 /** Allocate an event (zeroed); fill a[] and ptr, then pcisim_post() it. */
 struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,

@@ -11,6 +11,7 @@
 #include "sim/core/component.h"
 #include "sim/core/grow.h"
 #include "sim/core/sim.h"
+#include "sim/core/heap.h"
 
 /* ---- record kinds ---- */
 
@@ -69,7 +70,7 @@ const char **pcisim_record_kind_names(void)
 	for (size_t i = 0; i < nkind_tables; i++)
 		for (const struct pcisim_record_kind *k = kind_tables[i]; k->name; k++)
 			n++;
-	const char **v = calloc(n + 1, sizeof(*v));
+	const char **v = pcisim_calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
 	n = 0;
@@ -84,10 +85,11 @@ const char **pcisim_record_kind_names(void)
 
 struct pcisim_trace *pcisim_trace_attach(struct pcisim_sim *sim, bool retain)
 {
-	struct pcisim_trace *t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
+	/* the trace's count and retained records are the run's: in its heap */
+	struct pcisim_heap *prev = pcisim_sim_enter(sim);
+	struct pcisim_trace *t = pcisim_calloc(1, sizeof(*t));
 	pcisim_arena_init(&t->arena);
+	pcisim_heap_leave(prev);
 	t->retain = retain;
 	if (sim->trace)
 		pcisim_trace_free(sim->trace);
@@ -101,11 +103,11 @@ void pcisim_trace_free(struct pcisim_trace *t)
 		n = s->next;
 		if (s->close)
 			s->close(s);
-		free(s);
+		pcisim_free(s);
 	}
-	free(t->recs);
+	pcisim_free(t->recs);
 	pcisim_arena_free(&t->arena);
-	free(t);
+	pcisim_free(t);
 }
 
 uint64_t pcisim_trace_bytes(const struct pcisim_trace *t)
@@ -211,7 +213,7 @@ void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *ki
 	if (t->retain) {
 		if (t->nrecs == t->caprecs) {
 			size_t nc = t->caprecs ? t->caprecs * 2 : 256;
-			struct pcisim_record *nr = realloc(t->recs, nc * sizeof(*nr));
+			struct pcisim_record *nr = pcisim_realloc(t->recs, nc * sizeof(*nr));
 			if (!nr) {
 				fprintf(stderr, "pcisim: out of memory\n");
 				abort();
@@ -231,8 +233,16 @@ void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *ki
 		r.fields = cf;
 		t->recs[t->nrecs++] = r;
 	}
-	for (struct pcisim_sink *s = t->sinks; s; s = s->next)
-		s->emit(s, &r);
+	for (struct pcisim_sink *s = t->sinks; s; s = s->next) {
+		if (s->in_run) {
+			s->emit(s, &r);
+		} else {
+			/* a front end's sink: what it allocates is its own, not the run's (heap.h) */
+			struct pcisim_heap *h = pcisim_heap_enter(NULL);
+			s->emit(s, &r);
+			pcisim_heap_leave(h);
+		}
+	}
 }
 
 void pcisim_log(struct pcisim_sim *sim, struct pcisim_comp *c, const char *source,
@@ -259,7 +269,7 @@ static void timeline_emit(struct pcisim_sink *s, const struct pcisim_record *r)
 
 struct pcisim_sink *pcisim_sink_timeline(FILE *out)
 {
-	struct pcisim_sink *s = calloc(1, sizeof(*s));
+	struct pcisim_sink *s = pcisim_calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->emit = timeline_emit;
@@ -317,14 +327,14 @@ static void jsonl_emit(struct pcisim_sink *s, const struct pcisim_record *r)
 		int n = fprintf(s->out, "%s\n", txt);
 		if (n > 0)
 			s->bytes += (uint64_t)n;
-		free(txt);
+		pcisim_free(txt);
 	}
 	json_decref(o);
 }
 
 struct pcisim_sink *pcisim_sink_jsonl(FILE *out)
 {
-	struct pcisim_sink *s = calloc(1, sizeof(*s));
+	struct pcisim_sink *s = pcisim_calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->emit = jsonl_emit;

@@ -71,6 +71,12 @@ struct pcisim_sink {
 	FILE *out;
 	uint64_t bytes; /* what it wrote so far (the built-in sinks count; others may) */
 	struct pcisim_sink *next;
+	/*
+	 * The sink's state is part of the run (an expectation watching records): emit is
+	 * called with the sim's heap current, so what it allocates is in snapshots
+	 * (snapshot.h). Otherwise it runs with no heap current, as front-end code does.
+	 */
+	bool in_run;
 };
 
 struct pcisim_trace {

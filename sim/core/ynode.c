@@ -2,6 +2,7 @@
  * YAML to located node trees through libyaml's event parser.
  */
 #include "sim/core/ynode.h"
+#include "sim/core/heap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,7 +59,7 @@ static int add_anchor(struct builder *b, const unsigned char *name, struct pcisi
 		return 0;
 	if (b->nanchors == b->capanchors) {
 		size_t nc = b->capanchors ? b->capanchors * 2 : 8;
-		struct anchor *na = realloc(b->anchors, nc * sizeof(*na));
+		struct anchor *na = pcisim_realloc(b->anchors, nc * sizeof(*na));
 		if (!na)
 			return PCISIM_ERR(PCISIM_ENOMEM);
 		b->anchors = na;
@@ -184,7 +185,7 @@ static int check_unique_keys(struct builder *b, const struct pcisim_ynode *n)
 					break;
 				}
 	} else {
-		struct keyref *r = malloc(n->n * sizeof(*r));
+		struct keyref *r = pcisim_malloc(n->n * sizeof(*r));
 		if (!r)
 			return PCISIM_ERR(PCISIM_ENOMEM);
 		for (size_t i = 0; i < n->n; i++)
@@ -194,7 +195,7 @@ static int check_unique_keys(struct builder *b, const struct pcisim_ynode *n)
 			if (!strcmp(r[i].s, r[i - 1].s) && (dup == SIZE_MAX || r[i].i < dup) &&
 			    (i < 2 || strcmp(r[i - 2].s, r[i].s)))
 				dup = r[i].i, first = r[i - 1].i;
-		free(r);
+		pcisim_free(r);
 	}
 	if (dup == SIZE_MAX)
 		return 0;
@@ -445,7 +446,7 @@ int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *tex
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&b.parser);
-	free(b.anchors);
+	pcisim_free(b.anchors);
 	return rc;
 }
 
@@ -453,7 +454,7 @@ int pcisim_ydoc_parse(struct pcisim_ydoc *doc, const char *file, const char *tex
 static int load_stream(struct pcisim_ydoc *doc, const char *path, FILE *f, struct pcisim_diag *d)
 {
 	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
+	char *buf = pcisim_malloc(cap);
 	for (;;) {
 		if (!buf) {
 			fclose(f);
@@ -464,26 +465,26 @@ static int load_stream(struct pcisim_ydoc *doc, const char *path, FILE *f, struc
 		if (len < cap)
 			break;
 		if (cap >= (64u << 20)) {
-			free(buf);
+			pcisim_free(buf);
 			fclose(f);
 			return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0},
 						 "file too large (scenarios are at most 64 MiB)");
 		}
 		cap *= 2;
-		char *nb = realloc(buf, cap);
+		char *nb = pcisim_realloc(buf, cap);
 		if (!nb)
-			free(buf);
+			pcisim_free(buf);
 		buf = nb;
 	}
 	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (err) {
-		free(buf);
+		pcisim_free(buf);
 		return pcisim_diag_error(d, (struct pcisim_loc){path, 0, 0}, "cannot read: %s",
 					 strerror(err));
 	}
 	int rc = pcisim_ydoc_parse(doc, path, buf, len, d);
-	free(buf);
+	pcisim_free(buf);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
  * State; the rest follows the specification, with one VCS whose vPPBs are the
  * downstream ports in creation order.
  */
+#include "sim/core/heap.h"
 #include "sim/cxl/fmapi.h"
 
 #include <stdlib.h>
@@ -118,9 +119,9 @@ static void states_free(void *p)
 	struct fm_states *st = p;
 	for (struct sw_state *s = st->head, *n; s; s = n) {
 		n = s->next;
-		free(s);
+		pcisim_free(s);
 	}
-	free(st);
+	pcisim_free(st);
 }
 
 static struct sw_state *sw_of(struct pcisim_pcifn *usp)
@@ -128,7 +129,7 @@ static struct sw_state *sw_of(struct pcisim_pcifn *usp)
 	struct pcisim_sim *sim = usp->comp.sim;
 	struct fm_states *st = pcisim_ext_get(sim, &fm_key);
 	if (!st) {
-		st = calloc(1, sizeof(*st));
+		st = pcisim_calloc(1, sizeof(*st));
 		if (!st)
 			abort();
 		pcisim_ext_set(sim, &fm_key, st, states_free);
@@ -137,7 +138,7 @@ static struct sw_state *sw_of(struct pcisim_pcifn *usp)
 	for (; *pp; pp = &(*pp)->next)
 		if ((*pp)->usp_id == usp->comp.id)
 			return *pp;
-	struct sw_state *s = calloc(1, sizeof(*s));
+	struct sw_state *s = pcisim_calloc(1, sizeof(*s));
 	if (!s)
 		abort();
 	s->usp_id = usp->comp.id;

@@ -25,6 +25,7 @@
 #include "sim/cxl/hdm.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 #define CXL_FMW_ALIGN (256ull << 20)
 
@@ -169,8 +170,8 @@ static const struct pcisim_ext_key decode_cache_key = {"cxl.decode"};
 static void cache_free(void *p)
 {
 	struct decode_cache *c = p;
-	free(c->hbs);
-	free(c);
+	pcisim_free(c->hbs);
+	pcisim_free(c);
 }
 
 /* devices[0] of a bridge's secondary bus */
@@ -225,17 +226,17 @@ static struct decode_cache *decode_cache(struct pcisim_fabric *fab)
 	if (c && c->fmw == m->cxl_fmw && c->nwin == m->ncxl_fmw && c->nfns == fab->nfns)
 		return c;
 	if (!c) {
-		c = calloc(1, sizeof(*c));
+		c = pcisim_calloc(1, sizeof(*c));
 		if (!c)
 			abort();
 		pcisim_ext_set(fab->sim, &decode_cache_key, c, cache_free);
 	}
-	free(c->hbs);
+	pcisim_free(c->hbs);
 	memset(c, 0, sizeof(*c));
 	c->fmw = m->cxl_fmw;
 	c->nwin = m->ncxl_fmw < 16 ? m->ncxl_fmw : 16;
 	c->nfns = fab->nfns;
-	c->hbs = calloc(16 * 16, sizeof(*c->hbs));
+	c->hbs = pcisim_calloc(16 * 16, sizeof(*c->hbs));
 	if (!c->hbs)
 		abort();
 	for (unsigned w = 0; w < c->nwin; w++) {

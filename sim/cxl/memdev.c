@@ -32,6 +32,7 @@
 #include "sim/pcie/regs/aer.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 #define PAGE 4096u
 #define LSA_KEY (1ull << 63)
@@ -74,13 +75,13 @@ static uint8_t *page(struct pcisim_cxl_type3 *t, uint64_t key, bool create)
 		return NULL;
 	if (t->npages == t->cappages) {
 		size_t cap = t->cappages ? t->cappages * 2 : 16;
-		void *v = realloc(t->pages, cap * sizeof(*t->pages));
+		void *v = pcisim_realloc(t->pages, cap * sizeof(*t->pages));
 		if (!v)
 			abort();
 		t->pages = v;
 		t->cappages = cap;
 	}
-	uint8_t *data = calloc(1, PAGE);
+	uint8_t *data = pcisim_calloc(1, PAGE);
 	if (!data)
 		abort();
 	memmove(&t->pages[i + 1], &t->pages[i], (t->npages - i) * sizeof(*t->pages));
@@ -149,8 +150,8 @@ void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t)
 void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t)
 {
 	for (size_t i = 0; i < t->npages; i++)
-		free(t->pages[i].data);
-	free(t->pages);
+		pcisim_free(t->pages[i].data);
+	pcisim_free(t->pages);
 	t->pages = NULL;
 	t->npages = t->cappages = 0;
 }
@@ -409,7 +410,7 @@ const char *const *pcisim_cxl_type3_query_keys(void)
 		n++;
 	while (query_names[m])
 		m++;
-	keys = calloc(n + m + 1, sizeof(*keys));
+	keys = pcisim_calloc(n + m + 1, sizeof(*keys));
 	if (!keys)
 		abort();
 	memcpy(keys, query_names, m * sizeof(*keys));

@@ -27,6 +27,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/core/heap.h"
 
 static const char *const token_names[PCISIM_ERRINJCT_NTOKENS + 1] = {
 	[PCISIM_ERRINJCT_FATAL] = "fatal",
@@ -193,7 +194,7 @@ void pcisim_rtas_guest_write_buf(struct pcisim_sim *sim, uint64_t addr, const ui
 			memcpy(s->bufs[i].bytes, bytes, PCISIM_RTAS_ERRINJCT_BUF);
 			return;
 		}
-	struct pcisim_eeh_buf *n = realloc(s->bufs, (s->nbufs + 1) * sizeof(*n));
+	struct pcisim_eeh_buf *n = pcisim_realloc(s->bufs, (s->nbufs + 1) * sizeof(*n));
 	if (!n)
 		abort();
 	s->bufs = n;

@@ -16,6 +16,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/core/heap.h"
 #include "sim/pcie/reset.h"
 #include "sim/pcie/vfio.h"
 
@@ -25,10 +26,10 @@ static void state_destroy(void *p)
 {
 	struct pcisim_eeh_state *s = p;
 	for (size_t i = 0; i < s->npes; i++)
-		free(s->pes[i]);
-	free(s->pes);
-	free(s->bufs);
-	free(s);
+		pcisim_free(s->pes[i]);
+	pcisim_free(s->pes);
+	pcisim_free(s->bufs);
+	pcisim_free(s);
 }
 
 struct pcisim_eeh_state *pcisim__eeh_state(struct pcisim_sim *sim)
@@ -36,7 +37,7 @@ struct pcisim_eeh_state *pcisim__eeh_state(struct pcisim_sim *sim)
 	struct pcisim_eeh_state *s = pcisim_ext_get(sim, &eeh_key);
 	if (s)
 		return s;
-	s = calloc(1, sizeof(*s));
+	s = pcisim_calloc(1, sizeof(*s));
 	if (!s)
 		abort();
 	pcisim_ext_set(sim, &eeh_key, s, state_destroy);
@@ -131,8 +132,8 @@ struct pcisim_eeh_pe *pcisim_eeh_pe_of(struct pcisim_pcifn *fn)
 	for (size_t i = 0; i < s->npes; i++)
 		if (qemu ? s->pes[i]->phb == phb : s->pes[i]->top == top)
 			return s->pes[i];
-	struct pcisim_eeh_pe **n = realloc(s->pes, (s->npes + 1) * sizeof(*n));
-	struct pcisim_eeh_pe *pe = calloc(1, sizeof(*pe));
+	struct pcisim_eeh_pe **n = pcisim_realloc(s->pes, (s->npes + 1) * sizeof(*n));
+	struct pcisim_eeh_pe *pe = pcisim_calloc(1, sizeof(*pe));
 	if (!n || !pe)
 		abort();
 	s->pes = n;

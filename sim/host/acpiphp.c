@@ -32,6 +32,7 @@
 #include "sim/core/trace.h"
 #include "sim/host/host.h"
 #include "sim/pcie/fabric.h"
+#include "sim/core/heap.h"
 
 /* docs/specs/acpi_pci_hotplug.rst: the registers the AML reaches */
 #define PCIU 0x00
@@ -67,8 +68,8 @@ static struct acpiphp *of(struct pcisim_sim *sim)
 static void free_acpiphp(void *p)
 {
 	struct acpiphp *a = p;
-	free(a->q);
-	free(a);
+	pcisim_free(a->q);
+	pcisim_free(a);
 }
 
 static const struct pcisim_acpi_fw *fw(const struct acpiphp *a)
@@ -184,7 +185,7 @@ static void queue_work(struct acpiphp *a, uint8_t type, unsigned bsel, unsigned 
 {
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 8;
-		struct work *q = realloc(a->q, a->cap * sizeof(*q));
+		struct work *q = pcisim_realloc(a->q, a->cap * sizeof(*q));
 		if (!q)
 			abort();
 		a->q = q;
@@ -263,7 +264,7 @@ void pcisim_acpiphp_boot(struct pcisim_host *h)
 	const struct pcisim_acpi_fw *f = &h->fab->machine.acpi;
 	if (!f->pcihp_base || !f->sci || !h->cfg.acpi_pcihp || !h->cfg.acpiphp)
 		return;
-	struct acpiphp *a = calloc(1, sizeof(*a));
+	struct acpiphp *a = pcisim_calloc(1, sizeof(*a));
 	if (!a)
 		abort();
 	a->h = h;

@@ -19,6 +19,7 @@
 #include "sim/pcie/regs/aer.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 /* ---- Linux's view of a function ---- */
 
@@ -52,7 +53,7 @@ void pcisim_aer_list_below(struct pcisim_host *h, struct pcisim_pcibus *b, struc
 			continue;
 		if (l->n == l->cap) {
 			l->cap = l->cap ? 2 * l->cap : 16;
-			struct pcisim_pcifn **v = realloc(l->v, l->cap * sizeof(*v));
+			struct pcisim_pcifn **v = pcisim_realloc(l->v, l->cap * sizeof(*v));
 			if (!v)
 				abort();
 			l->v = v;
@@ -430,8 +431,8 @@ bool pcisim_aer_recovery_holds(const struct pcisim_aer_recovery *r, const struct
 
 void pcisim_aer_recovery_fini(struct pcisim_aer_recovery *r)
 {
-	free(r->devs.v);
-	free(r->saved);
+	pcisim_free(r->devs.v);
+	pcisim_free(r->saved);
 	r->devs = (struct pcisim_fn_list){0};
 	r->saved = NULL;
 	r->nsaved = 0;

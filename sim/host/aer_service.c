@@ -21,6 +21,7 @@
 #include "sim/pcie/regs/aer.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 /* The service's state: one struct pcisim_aer_port per root port with AER, fabric order. */
 struct aer_data {
@@ -132,7 +133,7 @@ static bool find_source(struct pcisim_aer_port *s)
 	s->cand.n = 0;
 	if (!s->cand.cap) {
 		s->cand.cap = 16;
-		if (!(s->cand.v = malloc(s->cand.cap * sizeof(*s->cand.v))))
+		if (!(s->cand.v = pcisim_malloc(s->cand.cap * sizeof(*s->cand.v))))
 			abort();
 	}
 	s->cand.v[s->cand.n++] = &s->port->fn;
@@ -213,9 +214,9 @@ uint32_t pcisim_aer_print_error(struct pcisim_aer_port *s, struct pcisim_pcifn *
 static void save_state(struct pcisim_aer_recovery *r)
 {
 	if (r->nsaved < r->devs.cap) {
-		free(r->saved);
+		pcisim_free(r->saved);
 		r->nsaved = r->devs.cap;
-		if (!(r->saved = calloc(r->nsaved, sizeof(*r->saved))))
+		if (!(r->saved = pcisim_calloc(r->nsaved, sizeof(*r->saved))))
 			abort();
 	}
 	for (unsigned i = 0; i < r->devs.n; i++) {
@@ -464,8 +465,8 @@ static void port_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_aer_port *s = (struct pcisim_aer_port *)c;
 	pcisim_aer_recovery_fini(&s->rec);
-	free(s->cand.v);
-	free(s);
+	pcisim_free(s->cand.v);
+	pcisim_free(s);
 }
 
 static const char *const port_keys[] = {"state", "recovery", "bound", "queued", "last", "cor",
@@ -485,7 +486,7 @@ static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *dia
 	*data = NULL;
 	if (!h->cfg.aer)
 		return 0;
-	struct aer_data *d = calloc(1, sizeof(*d));
+	struct aer_data *d = pcisim_calloc(1, sizeof(*d));
 	if (!d)
 		abort();
 	*data = d;
@@ -497,13 +498,13 @@ static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *dia
 		if (fn->comp.removed || fn->drv->kind != PCISIM_FN_ROOT_PORT || !pcisim_is_port(fn) ||
 		    !pcisim_to_port(fn)->aer)
 			continue;
-		struct pcisim_aer_port *s = calloc(1, sizeof(*s));
+		struct pcisim_aer_port *s = pcisim_calloc(1, sizeof(*s));
 		if (!s)
 			abort();
 		char name[160];
 		snprintf(name, sizeof(name), "aer:%s", fn->comp.name);
 		if (pcisim_comp_add(h->comp.sim, &s->comp, &h->comp, name, &port_ops)) {
-			free(s);
+			pcisim_free(s);
 			continue;
 		}
 		s->h = h;
@@ -511,7 +512,7 @@ static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *dia
 		s->rec.h = h;
 		s->rec.comp = &s->comp;
 		s->rec.wake = rec_wake;
-		struct pcisim_aer_port **v = realloc(d->ports, (d->n + 1) * sizeof(*v));
+		struct pcisim_aer_port **v = pcisim_realloc(d->ports, (d->n + 1) * sizeof(*v));
 		if (!v)
 			abort();
 		d->ports = v;
@@ -616,8 +617,8 @@ static void svc_remove(struct pcisim_host *h, void *data, struct pcisim_port *p)
 static void svc_free(struct pcisim_host *h, void *data)
 {
 	struct aer_data *d = data;
-	free(d->ports); /* the ports are components: the sim frees them */
-	free(d);
+	pcisim_free(d->ports); /* the ports are components: the sim frees them */
+	pcisim_free(d);
 	pcisim_vfio_free(h); /* the passthrough state its build made */
 }
 

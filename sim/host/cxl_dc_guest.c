@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/heap.h"
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/cxl/dcd.h"
@@ -129,14 +130,14 @@ static const struct pcisim_ext_key dc_guest_key = {"host.cxl_dc_guest"};
 
 static void dc_guest_free(void *p)
 {
-	free(p);
+	pcisim_free(p);
 }
 
 static struct dc_guest *guest_of(struct pcisim_sim *sim)
 {
 	struct dc_guest *g = pcisim_ext_get(sim, &dc_guest_key);
 	if (!g) {
-		g = calloc(1, sizeof(*g));
+		g = pcisim_calloc(1, sizeof(*g));
 		if (!g)
 			abort();
 		pcisim_ext_set(sim, &dc_guest_key, g, dc_guest_free);

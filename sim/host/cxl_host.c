@@ -48,6 +48,7 @@
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 #define CXL_CLASS_MEMDEV 0x050210       /* PCI_CLASS_MEMORY_CXL << 8 | 0x10 (cxl_mem_pci_tbl) */
 #define CXL_REGLOC_BLOCK1 0x0c          /* PCI_DVSEC_ID_CXL_REGLOC_BLOCK1_OFFSET */
@@ -546,14 +547,14 @@ void pcisim_cxl_host_fn_added(struct pcisim_host *h, struct pcisim_pcifn *fn)
 
 static void cxl_host_free(void *p)
 {
-	free(p);
+	pcisim_free(p);
 }
 
 void pcisim_cxl_host_boot(struct pcisim_host *h)
 {
 	struct pcisim_sim *sim = h->comp.sim;
 	struct pcisim_fabric *fab = h->fab;
-	struct pcisim_cxl_host *c = calloc(1, sizeof(*c));
+	struct pcisim_cxl_host *c = pcisim_calloc(1, sizeof(*c));
 	if (!c)
 		abort();
 	c->h = h;

@@ -17,6 +17,7 @@
 #include "sim/eeh/eeh.h"
 #include "sim/eeh/rtas.h"
 #include "sim/host/aer_rec.h"
+#include "sim/core/heap.h"
 #include "sim/host/cfg.h"
 #include "sim/pcie/regs/pci.h"
 
@@ -60,11 +61,11 @@ static void host_eeh_destroy(void *p)
 {
 	struct eeh_host *s = p;
 	for (size_t i = 0; i < s->n; i++) {
-		free(s->r[i]->saved);
-		free(s->r[i]);
+		pcisim_free(s->r[i]->saved);
+		pcisim_free(s->r[i]);
 	}
-	free(s->r);
-	free(s);
+	pcisim_free(s->r);
+	pcisim_free(s);
 }
 
 static struct eeh_rec *rec_of(struct pcisim_host *h, struct pcisim_eeh_pe *pe)
@@ -72,7 +73,7 @@ static struct eeh_rec *rec_of(struct pcisim_host *h, struct pcisim_eeh_pe *pe)
 	struct pcisim_sim *sim = h->comp.sim;
 	struct eeh_host *s = pcisim_ext_get(sim, &host_eeh_key);
 	if (!s) {
-		s = calloc(1, sizeof(*s));
+		s = pcisim_calloc(1, sizeof(*s));
 		if (!s)
 			abort();
 		pcisim_ext_set(sim, &host_eeh_key, s, host_eeh_destroy);
@@ -80,8 +81,8 @@ static struct eeh_rec *rec_of(struct pcisim_host *h, struct pcisim_eeh_pe *pe)
 	for (size_t i = 0; i < s->n; i++)
 		if (s->r[i]->pe == pe)
 			return s->r[i];
-	struct eeh_rec **n = realloc(s->r, (s->n + 1) * sizeof(*n));
-	struct eeh_rec *r = calloc(1, sizeof(*r));
+	struct eeh_rec **n = pcisim_realloc(s->r, (s->n + 1) * sizeof(*n));
+	struct eeh_rec *r = pcisim_calloc(1, sizeof(*r));
 	if (!n || !r)
 		abort();
 	s->r = n;
@@ -170,7 +171,7 @@ static void save_bars(struct eeh_rec *r)
 	r->nsaved = 0;
 	EACH_FN(r, fn)
 	{
-		struct saved_fn *v = realloc(r->saved, (r->nsaved + 1) * sizeof(*v));
+		struct saved_fn *v = pcisim_realloc(r->saved, (r->nsaved + 1) * sizeof(*v));
 		if (!v)
 			abort();
 		r->saved = v;

@@ -5,6 +5,7 @@
  * MTU), libcxlmi src/cxlmi/mctp.c (1000 ms default timeout, 2000 ms at most, the
  * response's tag checked against the request's); read, not copied.
  */
+#include "sim/core/heap.h"
 #include "sim/host/fm.h"
 
 #include <stdio.h>
@@ -170,7 +171,7 @@ static struct fm_req *new_req(struct pcisim_fm *fm, const char *what, uint8_t ty
 {
 	if (fm->nreqs == fm->capreqs) {
 		fm->capreqs = fm->capreqs ? fm->capreqs * 2 : 16;
-		fm->reqs = realloc(fm->reqs, fm->capreqs * sizeof(*fm->reqs));
+		fm->reqs = pcisim_realloc(fm->reqs, fm->capreqs * sizeof(*fm->reqs));
 		if (!fm->reqs)
 			abort();
 	}
@@ -450,8 +451,8 @@ static int fm_load(struct pcisim_comp *c, struct pcisim_blob_reader *in, struct 
 static void fm_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_fm *fm = (struct pcisim_fm *)c;
-	free(fm->reqs);
-	free(fm);
+	pcisim_free(fm->reqs);
+	pcisim_free(fm);
 }
 
 static const struct pcisim_comp_ops fm_ops = {
@@ -518,7 +519,7 @@ int pcisim_fm_build(struct pcisim_sim *sim, const struct pcisim_ynode *node, str
 	if (!ib)
 		return pcisim_diag_error(d, b->loc, "'bus': no I2C bus '%s' (a bus exists once an i2c_mctp_cxl device names it)",
 					 bus);
-	struct pcisim_fm *fm = calloc(1, sizeof(*fm));
+	struct pcisim_fm *fm = pcisim_calloc(1, sizeof(*fm));
 	if (!fm)
 		abort();
 	fm->bus = ib;
@@ -582,7 +583,7 @@ int pcisim_fm_build(struct pcisim_sim *sim, const struct pcisim_ynode *node, str
 		pcisim_schedule(sim, fm->boot, PCISIM_CLASS_HOST, &boot_kind, &fm->comp, 0, 0);
 	return 0;
 err:
-	free(fm);
+	pcisim_free(fm);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 #include "sim/pcie/vfio.h"
 
 static const struct pcisim_ext_key host_key = {"host"};
@@ -53,7 +54,7 @@ static int services_build(struct pcisim_host *h, struct pcisim_diag *d)
 {
 	if (!h->svc) {
 		h->nsvc = pcisim_port_services_count();
-		if (!(h->svc = calloc(h->nsvc ? h->nsvc : 1, sizeof(*h->svc))))
+		if (!(h->svc = pcisim_calloc(h->nsvc ? h->nsvc : 1, sizeof(*h->svc))))
 			abort();
 	}
 	for (size_t i = 0; i < h->nsvc; i++) {
@@ -116,7 +117,7 @@ static void services_free(struct pcisim_host *h)
 		if (h->svc[i] && s->free)
 			s->free(h, h->svc[i]);
 	}
-	free(h->svc);
+	pcisim_free(h->svc);
 	h->svc = NULL;
 }
 
@@ -130,7 +131,7 @@ static void *grow_by_id(void *v, size_t *n, size_t size, uint32_t id)
 	size_t nn = *n ? *n : 64;
 	while (nn <= id)
 		nn *= 2;
-	char *nv = realloc(v, nn * size);
+	char *nv = pcisim_realloc(v, nn * size);
 	if (!nv)
 		abort();
 	memset(nv + *n * size, 0, (nn - *n) * size);
@@ -413,10 +414,10 @@ static void host_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_host *h = (struct pcisim_host *)c;
 	services_free(h);
-	free(h->cfg.drivers);
-	free(h->visible);
-	free(h->io_state);
-	free(h);
+	pcisim_free(h->cfg.drivers);
+	pcisim_free(h->visible);
+	pcisim_free(h->io_state);
+	pcisim_free(h);
 }
 
 static int host_query(struct pcisim_comp *c, const char *key, struct pcisim_value *v)
@@ -440,14 +441,14 @@ static const struct pcisim_comp_ops host_ops = {
 struct pcisim_host *pcisim_host_create(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
 				       struct pcisim_loc loc, struct pcisim_diag *d)
 {
-	struct pcisim_host *h = calloc(1, sizeof(*h));
+	struct pcisim_host *h = pcisim_calloc(1, sizeof(*h));
 	if (!h)
 		abort();
 	h->fab = pcisim_fabric_get(sim);
 	h->cfg = *cfg;
 	if (pcisim_comp_add(sim, &h->comp, NULL, "linux", &host_ops)) {
 		pcisim_diag_error(d, loc, "the name 'linux' is taken by a device id");
-		free(h);
+		pcisim_free(h);
 		return NULL;
 	}
 	cfg->drivers = NULL; /* the host's now */

@@ -12,6 +12,7 @@
 #include "sim/core/ynode.h"
 #include "sim/host/fm.h"
 #include "sim/host/host.h"
+#include "sim/core/heap.h"
 #include "sim/host/vfio_passthrough.h"
 
 static const char *const section_keys[] = {"os", "pciehp", "acpi_pcihp", "acpiphp", "boot",
@@ -94,7 +95,7 @@ static int parse_driver(struct pcisim_sim *sim, struct pcisim_host_config *cfg,
 		    (rc = pcisim_yget_time(n, "'callback_time'", &c.guest.cb_time, d)))
 			return rc;
 	}
-	struct pcisim_host_drv *nv = realloc(cfg->drivers, (cfg->ndrivers + 1) * sizeof(*nv));
+	struct pcisim_host_drv *nv = pcisim_realloc(cfg->drivers, (cfg->ndrivers + 1) * sizeof(*nv));
 	if (!nv)
 		abort();
 	cfg->drivers = nv;

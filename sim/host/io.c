@@ -26,6 +26,7 @@
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
 #include "sim/pcie/route.h"
+#include "sim/core/heap.h"
 #include "sim/pcie/vfio.h"
 
 /* TLP sizes (PCIe r5.0 §2.2): a 4-DW memory request header, a 3-DW completion header. */
@@ -106,12 +107,12 @@ static void state_destroy(void *p)
 {
 	struct io_state *s = p;
 	for (size_t i = 0; i < s->n; i++) {
-		free(s->w[i]->name);
-		free(s->w[i]->pend);
-		free(s->w[i]);
+		pcisim_free(s->w[i]->name);
+		pcisim_free(s->w[i]->pend);
+		pcisim_free(s->w[i]);
 	}
-	free(s->w);
-	free(s);
+	pcisim_free(s->w);
+	pcisim_free(s);
 }
 
 static struct io_state *state(struct pcisim_sim *sim)
@@ -119,7 +120,7 @@ static struct io_state *state(struct pcisim_sim *sim)
 	struct io_state *s = pcisim_ext_get(sim, &io_key);
 	if (s)
 		return s;
-	s = calloc(1, sizeof(*s));
+	s = pcisim_calloc(1, sizeof(*s));
 	if (!s)
 		abort();
 	pcisim_ext_set(sim, &io_key, s, state_destroy);
@@ -206,7 +207,7 @@ static struct pending *pend_new(struct workload *w)
 			if (!w->pend[i].live)
 				return &w->pend[i];
 		w->cappend = w->cappend ? w->cappend * 2 : 16;
-		w->pend = realloc(w->pend, w->cappend * sizeof(*w->pend));
+		w->pend = pcisim_realloc(w->pend, w->cappend * sizeof(*w->pend));
 		if (!w->pend)
 			abort();
 	}
@@ -571,12 +572,12 @@ static int act_start(struct pcisim_sim *sim, const struct pcisim_step *s)
 		return -1;
 	}
 	if (!w) {
-		w = calloc(1, sizeof(*w));
+		w = pcisim_calloc(1, sizeof(*w));
 		if (!w)
 			abort();
-		w->name = strdup(name);
+		w->name = pcisim_strdup(name);
 		struct io_state *st = state(sim);
-		struct workload **v = realloc(st->w, (st->n + 1) * sizeof(*v));
+		struct workload **v = pcisim_realloc(st->w, (st->n + 1) * sizeof(*v));
 		if (!v)
 			abort();
 		st->w = v;

@@ -16,6 +16,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/slot.h"
+#include "sim/core/heap.h"
 
 #define SLTSTA_EVENTS                                                                         \
 	(PCI_EXP_SLTSTA_ABP | PCI_EXP_SLTSTA_PFD | PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_CC |    \
@@ -690,7 +691,7 @@ static void pciehp_describe(struct pcisim_comp *comp, FILE *out)
 
 static void pciehp_destroy(struct pcisim_comp *comp)
 {
-	free(comp);
+	pcisim_free(comp);
 }
 
 static const char *const pciehp_keys[] = {"state", "bound", "pending_events", NULL};
@@ -707,13 +708,13 @@ static void probe_wake(void *ctx);
 
 static struct pcisim_pciehp *create(struct pcisim_host *h, struct pcisim_port *port)
 {
-	struct pcisim_pciehp *c = calloc(1, sizeof(*c));
+	struct pcisim_pciehp *c = pcisim_calloc(1, sizeof(*c));
 	if (!c)
 		abort();
 	char name[160];
 	snprintf(name, sizeof(name), "pciehp:%s", port->fn.comp.name);
 	if (pcisim_comp_add(h->comp.sim, &c->comp, &h->comp, name, &pciehp_ops)) {
-		free(c);
+		pcisim_free(c);
 		return NULL;
 	}
 	c->host = h;
@@ -834,7 +835,7 @@ static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *dia
 	*data = NULL;
 	if (!h->cfg.pciehp || h->cfg.acpi_pcihp)
 		return 0;
-	struct pciehp_data *d = calloc(1, sizeof(*d));
+	struct pciehp_data *d = pcisim_calloc(1, sizeof(*d));
 	if (!d)
 		abort();
 	*data = d;
@@ -851,7 +852,7 @@ static int svc_build(struct pcisim_host *h, void **data, struct pcisim_diag *dia
 		struct pcisim_pciehp *c = create(h, p);
 		if (!c)
 			continue;
-		struct pcisim_pciehp **v = realloc(d->c, (d->n + 1) * sizeof(*v));
+		struct pcisim_pciehp **v = pcisim_realloc(d->c, (d->n + 1) * sizeof(*v));
 		if (!v)
 			abort();
 		d->c = v;
@@ -889,8 +890,8 @@ static void svc_remove(struct pcisim_host *h, void *data, struct pcisim_port *po
 static void svc_free(struct pcisim_host *h, void *data)
 {
 	struct pciehp_data *d = data;
-	free(d->c); /* the controllers are components: the sim frees them */
-	free(d);
+	pcisim_free(d->c); /* the controllers are components: the sim frees them */
+	pcisim_free(d);
 }
 
 static const struct pcisim_record_kind pciehp_kinds[] = {

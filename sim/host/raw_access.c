@@ -19,6 +19,7 @@
 #include "sim/eeh/eeh.h"
 #include "sim/pcie/mmio.h"
 #include "sim/pcie/regdesc.h"
+#include "sim/core/heap.h"
 
 static uint64_t ones(unsigned len)
 {
@@ -43,8 +44,8 @@ static const struct pcisim_ext_key cpu_key = {"host.guest_cpu"};
 static void cpu_free(void *p)
 {
 	struct guest_cpu *c = p;
-	free(c->q);
-	free(c);
+	pcisim_free(c->q);
+	pcisim_free(c);
 }
 
 static void cpu_run(struct guest_cpu *c);
@@ -55,7 +56,7 @@ static struct guest_cpu *cpu_of(struct pcisim_sim *sim)
 	struct guest_cpu *c = pcisim_ext_get(sim, &cpu_key);
 	if (c)
 		return c;
-	if (!(c = calloc(1, sizeof(*c))))
+	if (!(c = pcisim_calloc(1, sizeof(*c))))
 		abort();
 	c->sim = sim;
 	/* Linux's component requests them when there is a guest; else the CPU itself */
@@ -72,7 +73,7 @@ void pcisim_raw_submit(struct pcisim_sim *sim, const struct pcisim_raw_op *op)
 		c->head = c->n = 0;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 16;
-		if (!(c->q = realloc(c->q, c->cap * sizeof(*c->q))))
+		if (!(c->q = pcisim_realloc(c->q, c->cap * sizeof(*c->q))))
 			abort();
 	}
 	c->q[c->n++] = *op;

@@ -41,6 +41,7 @@
 #include "sim/host/raw_access.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/core/heap.h"
 
 /* setpci --dumpregs: the registers of the standard headers, by name */
 static const struct named_reg {
@@ -493,25 +494,25 @@ static int by_address(const void *a, const void *b)
 static int check_setpci(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
 {
 	(void)sim;
-	struct setpci *sp = malloc(sizeof(*sp));
+	struct setpci *sp = pcisim_malloc(sizeof(*sp));
 	if (!sp)
 		abort();
 	int rc = parse(s, sp, d);
-	free(sp);
+	pcisim_free(sp);
 	return rc;
 }
 
 static int run_setpci(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
-	struct setpci *sp = malloc(sizeof(*sp));
+	struct setpci *sp = pcisim_malloc(sizeof(*sp));
 	if (!sp)
 		abort();
 	if (parse(s, sp, NULL)) {
-		free(sp);
+		pcisim_free(sp);
 		return -1;
 	}
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	struct pcisim_pcifn **fns = calloc(fab && fab->nfns ? fab->nfns : 1, sizeof(*fns));
+	struct pcisim_pcifn **fns = pcisim_calloc(fab && fab->nfns ? fab->nfns : 1, sizeof(*fns));
 	if (!fns)
 		abort();
 	size_t nf = 0;
@@ -584,8 +585,8 @@ static int run_setpci(struct pcisim_sim *sim, const struct pcisim_step *s)
 				   (int)op->text_len, op->text);
 		}
 	}
-	free(fns);
-	free(sp);
+	pcisim_free(fns);
+	pcisim_free(sp);
 	return rc;
 }
 

@@ -28,6 +28,7 @@
 #include "sim/host/pt.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/reset.h"
+#include "sim/core/heap.h"
 #include "sim/pcie/vfio.h"
 
 struct guest_rec {
@@ -397,8 +398,8 @@ static int guest_query(struct pcisim_comp *c, const char *key, struct pcisim_val
 
 static void guest_destroy(struct pcisim_comp *c)
 {
-	free(((struct guest_rec *)c)->members);
-	free(c);
+	pcisim_free(((struct guest_rec *)c)->members);
+	pcisim_free(c);
 }
 
 static const char *const guest_keys[] = {"state", "recovery", "last", "recovered", "failed", NULL};
@@ -415,13 +416,13 @@ void pcisim_vfio_build(struct pcisim_host *h)
 		const struct pcisim_host_drv *drv = &h->cfg.drivers[i];
 		if (!drv->vfio)
 			continue;
-		struct guest_rec *g = calloc(1, sizeof(*g));
+		struct guest_rec *g = pcisim_calloc(1, sizeof(*g));
 		if (!g)
 			abort();
 		char name[160];
 		snprintf(name, sizeof(name), "guest:%s", drv->id);
 		if (pcisim_comp_add(h->comp.sim, &g->comp, &h->comp, name, &guest_ops)) {
-			free(g);
+			pcisim_free(g);
 			continue;
 		}
 		g->h = h;
@@ -433,9 +434,9 @@ void pcisim_vfio_build(struct pcisim_host *h)
 		g->m.subject = &g->fn->comp;
 		g->m.domain = "guest";
 		g->m.frozen = true; /* QEMU injects the error as fatal */
-		if (!h->vfio && !(h->vfio = calloc(1, sizeof(*h->vfio))))
+		if (!h->vfio && !(h->vfio = pcisim_calloc(1, sizeof(*h->vfio))))
 			abort();
-		struct guest_rec **v = realloc(h->vfio->guests, (h->vfio->n + 1) * sizeof(*v));
+		struct guest_rec **v = pcisim_realloc(h->vfio->guests, (h->vfio->n + 1) * sizeof(*v));
 		if (!v)
 			abort();
 		h->vfio->guests = v;
@@ -454,7 +455,7 @@ void pcisim_vfio_build(struct pcisim_host *h)
 			g->leader = l;
 		else
 			l = g;
-		struct guest_rec **v = realloc(l->members, (l->nmembers + 1) * sizeof(*v));
+		struct guest_rec **v = pcisim_realloc(l->members, (l->nmembers + 1) * sizeof(*v));
 		if (!v)
 			abort();
 		l->members = v;
@@ -521,8 +522,8 @@ void pcisim_vfio_free(struct pcisim_host *h)
 {
 	if (!h->vfio)
 		return;
-	free(h->vfio->guests); /* the guests are components: the sim frees them */
-	free(h->vfio);
+	pcisim_free(h->vfio->guests); /* the guests are components: the sim frees them */
+	pcisim_free(h->vfio);
 	h->vfio = NULL;
 }
 

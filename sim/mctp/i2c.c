@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/core/sim.h"
+#include "sim/core/heap.h"
 #include "sim/core/trace.h"
 #include "sim/mctp/smbus.h"
 
@@ -22,8 +23,8 @@ static const struct pcisim_ext_key i2c_key = {"i2c-buses"};
 static void state_free(void *p)
 {
 	struct i2c_state *st = p;
-	free(st->buses);
-	free(st);
+	pcisim_free(st->buses);
+	pcisim_free(st);
 }
 
 static struct i2c_state *state_get(struct pcisim_sim *sim)
@@ -31,7 +32,7 @@ static struct i2c_state *state_get(struct pcisim_sim *sim)
 	struct i2c_state *st = pcisim_ext_get(sim, &i2c_key);
 	if (st)
 		return st;
-	st = calloc(1, sizeof(*st));
+	st = pcisim_calloc(1, sizeof(*st));
 	if (!st)
 		abort();
 	pcisim_ext_set(sim, &i2c_key, st, state_free);
@@ -58,9 +59,9 @@ struct pcisim_i2c_dev *pcisim_i2c_dev_at(const struct pcisim_i2c_bus *bus, uint8
 static void bus_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_i2c_bus *b = (struct pcisim_i2c_bus *)c;
-	free(b->devs);
-	free(b->ports);
-	free(b);
+	pcisim_free(b->devs);
+	pcisim_free(b->ports);
+	pcisim_free(b);
 }
 
 static void bus_describe(struct pcisim_comp *c, FILE *out)
@@ -161,7 +162,7 @@ int pcisim_i2c_attach(struct pcisim_i2c_bus *bus, struct pcisim_i2c_port *p)
 		return -PCISIM_EBUSY;
 	if (bus->nports == bus->capports) {
 		bus->capports = bus->capports ? bus->capports * 2 : 4;
-		bus->ports = realloc(bus->ports, bus->capports * sizeof(*bus->ports));
+		bus->ports = pcisim_realloc(bus->ports, bus->capports * sizeof(*bus->ports));
 		if (!bus->ports)
 			abort();
 	}
@@ -315,7 +316,7 @@ static void xfer_done(struct pcisim_sim *sim, struct pcisim_event *ev)
 
 static void dev_destroy(struct pcisim_comp *c)
 {
-	free(c);
+	pcisim_free(c);
 }
 
 static void dev_describe(struct pcisim_comp *c, FILE *out)
@@ -358,12 +359,12 @@ static const struct pcisim_comp_ops *dev_ops(const struct pcisim_driver *drv)
 			return cache[i].ops;
 	if (n == cap) {
 		cap = cap ? cap * 2 : 8;
-		void *v = realloc(cache, cap * sizeof(*cache));
+		void *v = realloc(cache, cap * sizeof(*cache)); /* libc: kept for the process */
 		if (!v)
 			abort();
 		cache = v;
 	}
-	struct pcisim_comp_ops *ops = calloc(1, sizeof(*ops));
+	struct pcisim_comp_ops *ops = calloc(1, sizeof(*ops)); /* libc: kept for the process */
 	if (!ops)
 		abort();
 	ops->type = drv->name;
@@ -401,19 +402,19 @@ static struct pcisim_i2c_bus *bus_get(struct pcisim_fabric *fab, const char *nam
 	for (uint32_t i = 0; i < st->nbuses; i++)
 		if (!strcmp(st->buses[i]->comp.name, name))
 			return st->buses[i];
-	struct pcisim_i2c_bus *b = calloc(1, sizeof(*b));
+	struct pcisim_i2c_bus *b = pcisim_calloc(1, sizeof(*b));
 	if (!b)
 		abort();
 	b->hz = 100000; /* standard mode until a master sets its speed */
 	if (pcisim_comp_add(fab->sim, &b->comp, NULL, name, &bus_ops)) {
-		free(b);
+		pcisim_free(b);
 		pcisim_diag_error(d, loc, "'%s' names an I2C bus, but a device already has that id",
 				  name);
 		return NULL;
 	}
 	if (st->nbuses == st->capbuses) {
 		st->capbuses = st->capbuses ? st->capbuses * 2 : 4;
-		st->buses = realloc(st->buses, st->capbuses * sizeof(*st->buses));
+		st->buses = pcisim_realloc(st->buses, st->capbuses * sizeof(*st->buses));
 		if (!st->buses)
 			abort();
 	}
@@ -439,7 +440,7 @@ static int i2c_create(struct pcisim_fabric *fab, const struct pcisim_driver *drv
 	struct pcisim_i2c_bus *bus = bus_get(fab, bp->value, d, bp->loc);
 	if (!bus)
 		return PCISIM_ERR(PCISIM_EINVAL);
-	struct pcisim_i2c_dev *dev = calloc(1, m && m->size ? m->size : sizeof(*dev));
+	struct pcisim_i2c_dev *dev = pcisim_calloc(1, m && m->size ? m->size : sizeof(*dev));
 	if (!dev)
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	dev->drv = drv;
@@ -449,25 +450,25 @@ static int i2c_create(struct pcisim_fabric *fab, const struct pcisim_driver *drv
 	dev->props = *props;
 	int rc;
 	if (m && m->realize && (rc = m->realize(dev, d))) {
-		free(dev);
+		pcisim_free(dev);
 		return rc;
 	}
 	/* Two devices cannot answer at one address on one bus. */
 	struct pcisim_i2c_dev *o = pcisim_i2c_dev_at(bus, dev->addr);
 	if (o) {
 		const struct pcisim_prop *a = pcisim_props_find(props, "address");
-		free(dev);
+		pcisim_free(dev);
 		return pcisim_diag_error(d, a ? a->loc : props->loc,
 					 "%s: I2C address 0x%02x on %s is already used by '%s'", drv->name,
 					 addr, bus->comp.name, o->comp.name);
 	}
 	if ((rc = pcisim_comp_add(fab->sim, &dev->comp, &bus->comp, id, m && m->ops ? m->ops : dev_ops(drv)))) {
-		free(dev);
+		pcisim_free(dev);
 		return pcisim_diag_error(d, props->loc, "Duplicate device ID '%s'", id);
 	}
 	if (bus->ndevs == bus->capdevs) {
 		bus->capdevs = bus->capdevs ? bus->capdevs * 2 : 4;
-		bus->devs = realloc(bus->devs, bus->capdevs * sizeof(*bus->devs));
+		bus->devs = pcisim_realloc(bus->devs, bus->capdevs * sizeof(*bus->devs));
 		if (!bus->devs)
 			abort();
 	}

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/heap.h"
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/cxl/fmapi.h"
@@ -75,9 +76,9 @@ static const struct pcisim_ext_key state_key = {"mctp"};
 static void state_free(void *p)
 {
 	struct mctp_state *st = p;
-	free(st->execs);
-	free(st->vms);
-	free(st);
+	pcisim_free(st->execs);
+	pcisim_free(st->vms);
+	pcisim_free(st);
 }
 
 /* kept with the engine: the executions and VMs of every machine (sim.h "Machines") */
@@ -86,7 +87,7 @@ static struct mctp_state *state_of(struct pcisim_sim *sim)
 	sim = pcisim_engine(sim);
 	struct mctp_state *st = pcisim_ext_get(sim, &state_key);
 	if (!st) {
-		st = calloc(1, sizeof(*st));
+		st = pcisim_calloc(1, sizeof(*st));
 		if (!st)
 			abort();
 		pcisim_ext_set(sim, &state_key, st, state_free);
@@ -115,7 +116,7 @@ void pcisim_mctp_qmp_target_add(struct pcisim_sim *sim, const char *addr, struct
 	struct mctp_state *st = state_of(sim);
 	if (st->nvms == st->capvms) {
 		st->capvms = st->capvms ? st->capvms * 2 : 4;
-		st->vms = realloc(st->vms, st->capvms * sizeof(*st->vms));
+		st->vms = pcisim_realloc(st->vms, st->capvms * sizeof(*st->vms));
 		if (!st->vms)
 			abort();
 	}
@@ -129,7 +130,7 @@ static void log_exec(struct pcisim_mctp_ep *ep, struct pcisim_pcifn *fn, uint64_
 	struct mctp_state *st = state_of(ep->dev.comp.sim);
 	if (st->nexecs == st->capexecs) {
 		st->capexecs = st->capexecs ? st->capexecs * 2 : 16;
-		st->execs = realloc(st->execs, st->capexecs * sizeof(*st->execs));
+		st->execs = pcisim_realloc(st->execs, st->capexecs * sizeof(*st->execs));
 		if (!st->execs)
 			abort();
 	}
@@ -484,7 +485,7 @@ static void ep_detach(struct pcisim_comp *c)
 {
 	struct pcisim_mctp_ep *ep = (struct pcisim_mctp_ep *)c;
 	pcisim_i2c_detach(&ep->port);
-	free(ep);
+	pcisim_free(ep);
 }
 
 static const struct pcisim_comp_ops ep_ops = {

@@ -24,6 +24,7 @@
 #include "sim/pcie/regs/msix.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 /* An ERR_* message is a 4-DW Msg TLP without data (PCIe r5.0 §2.2.8.3). */
 #define AER_MSG_TLP_BYTES 16
@@ -212,9 +213,9 @@ static void state_destroy(void *p)
 {
 	struct aer_state *s = p;
 	for (size_t i = 0; i < s->nlogs; i++)
-		free(s->logs[i].v);
-	free(s->logs);
-	free(s);
+		pcisim_free(s->logs[i].v);
+	pcisim_free(s->logs);
+	pcisim_free(s);
 }
 
 static struct aer_state *state(struct pcisim_sim *sim)
@@ -222,7 +223,7 @@ static struct aer_state *state(struct pcisim_sim *sim)
 	struct aer_state *s = pcisim_ext_get(sim, &aer_key);
 	if (s)
 		return s;
-	s = calloc(1, sizeof(*s));
+	s = pcisim_calloc(1, sizeof(*s));
 	if (!s)
 		abort();
 	pcisim_ext_set(sim, &aer_key, s, state_destroy);
@@ -255,7 +256,7 @@ static struct aer_log *fn_log(struct pcisim_pcifn *fn, uint16_t aer)
 		size_t n = s->nlogs ? s->nlogs : 64;
 		while (n <= id)
 			n *= 2;
-		struct aer_log *v = realloc(s->logs, n * sizeof(*v));
+		struct aer_log *v = pcisim_realloc(s->logs, n * sizeof(*v));
 		if (!v)
 			abort();
 		memset(v + s->nlogs, 0, (n - s->nlogs) * sizeof(*v));
@@ -270,7 +271,7 @@ static struct aer_log *fn_log(struct pcisim_pcifn *fn, uint16_t aer)
 							   PCISIM_ERR_LOG_MAX_DEFAULT)
 			      : 0;
 		if (l->max) {
-			l->v = calloc(l->max, sizeof(*l->v));
+			l->v = pcisim_calloc(l->max, sizeof(*l->v));
 			if (!l->v)
 				abort();
 		}
@@ -759,7 +760,7 @@ void pcisim_aer_listener_add(const struct pcisim_aer_listener *l)
 	for (size_t i = 0; i < nlisteners; i++)
 		if (listeners[i] == l)
 			return;
-	const struct pcisim_aer_listener **n = realloc(listeners, (nlisteners + 1) * sizeof(*n));
+	const struct pcisim_aer_listener **n = pcisim_realloc(listeners, (nlisteners + 1) * sizeof(*n));
 	if (!n)
 		abort();
 	listeners = n;

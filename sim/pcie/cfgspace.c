@@ -22,13 +22,14 @@
 
 #include "sim/core/diag.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/core/heap.h"
 
 /* ---- mask storage ---- */
 
 /* One block: the struct followed by the five mask arrays. */
 static struct pcisim_cfg_masks *masks_alloc(uint16_t size)
 {
-	struct pcisim_cfg_masks *m = calloc(1, sizeof(*m) + 5u * size);
+	struct pcisim_cfg_masks *m = pcisim_calloc(1, sizeof(*m) + 5u * size);
 	if (!m)
 		return NULL;
 	uint8_t *p = (uint8_t *)(m + 1);
@@ -55,7 +56,7 @@ static struct pcisim_cfg_masks *masks_copy(const struct pcisim_cfg_masks *src)
 static void masks_put(struct pcisim_cfg_masks *m)
 {
 	if (m && --m->refs == 0)
-		free(m);
+		pcisim_free(m);
 }
 
 void pcisim_cfg_masks_ref(struct pcisim_cfg_masks *m)
@@ -195,12 +196,12 @@ static void init_masks(uint8_t *cfg, struct pcisim_cfg_masks *m, bool bridge)
 int pcisim_cfg_init(struct pcisim_cfg *c, uint16_t size, bool bridge)
 {
 	assert(size == PCISIM_CFG_PCI_SIZE || size == PCISIM_CFG_PCIE_SIZE);
-	c->bytes = calloc(size, 1);
+	c->bytes = pcisim_calloc(size, 1);
 	c->m = masks_alloc(size);
 	c->size = size;
 	if (!c->bytes || !c->m) {
-		free(c->bytes);
-		free(c->m);
+		pcisim_free(c->bytes);
+		pcisim_free(c->m);
 		c->bytes = NULL;
 		c->m = NULL;
 		return PCISIM_ERR(PCISIM_ENOMEM);
@@ -211,7 +212,7 @@ int pcisim_cfg_init(struct pcisim_cfg *c, uint16_t size, bool bridge)
 
 int pcisim_cfg_clone(struct pcisim_cfg *c, const struct pcisim_cfg *tmpl)
 {
-	c->bytes = malloc(tmpl->size);
+	c->bytes = pcisim_malloc(tmpl->size);
 	if (!c->bytes)
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	memcpy(c->bytes, tmpl->bytes, tmpl->size);
@@ -225,7 +226,7 @@ void pcisim_cfg_free(struct pcisim_cfg *c)
 {
 	if (!c)
 		return;
-	free(c->bytes);
+	pcisim_free(c->bytes);
 	masks_put(c->m);
 	c->bytes = NULL;
 	c->m = NULL;

@@ -3,6 +3,7 @@
  * root and downstream port needs its own pair, kept per simulation.
  */
 #include "sim/pcie/models.h"
+#include "sim/core/heap.h"
 
 #include <stdlib.h>
 
@@ -22,9 +23,9 @@ static const struct pcisim_ext_key chassis_key = {"pcie-chassis-slots"};
 static void chassis_destroy(void *p)
 {
 	struct chassis_map *m = p;
-	free(m->keys);
-	free(m->fns);
-	free(m);
+	pcisim_free(m->keys);
+	pcisim_free(m->fns);
+	pcisim_free(m);
 }
 
 static uint32_t chassis_hash(uint32_t k)
@@ -48,15 +49,15 @@ static void chassis_grow(struct chassis_map *m)
 {
 	struct chassis_map old = *m;
 	m->cap = old.cap ? old.cap * 2 : 64;
-	m->keys = calloc(m->cap, sizeof(*m->keys));
-	m->fns = calloc(m->cap, sizeof(*m->fns));
+	m->keys = pcisim_calloc(m->cap, sizeof(*m->keys));
+	m->fns = pcisim_calloc(m->cap, sizeof(*m->fns));
 	if (!m->keys || !m->fns)
 		abort();
 	for (uint32_t i = 0; i < old.cap; i++)
 		if (old.fns[i])
 			*chassis_slot(m, old.keys[i]) = old.fns[i];
-	free(old.keys);
-	free(old.fns);
+	pcisim_free(old.keys);
+	pcisim_free(old.fns);
 }
 
 int pcisim__chassis_add_slot(struct pcisim_pcifn *fn, unsigned chassis, unsigned slot,
@@ -65,7 +66,7 @@ int pcisim__chassis_add_slot(struct pcisim_pcifn *fn, unsigned chassis, unsigned
 	struct pcisim_sim *sim = fn->fabric->sim;
 	struct chassis_map *m = pcisim_ext_get(sim, &chassis_key);
 	if (!m) {
-		m = calloc(1, sizeof(*m));
+		m = pcisim_calloc(1, sizeof(*m));
 		if (!m)
 			abort();
 		pcisim_ext_set(sim, &chassis_key, m, chassis_destroy);

@@ -9,6 +9,7 @@
 #include "sim/core/ioport.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/route.h"
+#include "sim/core/heap.h"
 
 #define CONF1_ENABLE 0x80000000u
 
@@ -72,16 +73,16 @@ static const struct pcisim_ioport_ops conf1_ops = {"pci-conf1", 1 | 2 | 4, conf1
 
 int pcisim_conf1_claim(struct pcisim_sim *sim)
 {
-	struct conf1 *c = calloc(1, sizeof(*c));
+	struct conf1 *c = pcisim_calloc(1, sizeof(*c));
 	if (!c)
 		abort();
 	c->sim = sim;
 	int rc = pcisim_ioport_claim(&pcisim_fabric_get(sim)->machine.io, PCISIM_CONF1_ADDRESS_PORT, 8,
 				     &conf1_ops, c);
 	if (rc) {
-		free(c);
+		pcisim_free(c);
 		return rc;
 	}
-	pcisim_ext_set(sim, &conf1_key, c, free);
+	pcisim_ext_set(sim, &conf1_key, c, pcisim_free);
 	return 0;
 }

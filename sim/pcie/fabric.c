@@ -10,6 +10,7 @@
 
 #include "sim/pcie/regdesc.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/core/heap.h"
 
 /* ---- driver registry ---- */
 
@@ -24,7 +25,7 @@ void pcisim_drivers_add(const struct pcisim_driver *table)
 			return;
 	if (ndriver_tables == capdriver_tables) {
 		size_t cap = capdriver_tables ? capdriver_tables * 2 : 16;
-		const struct pcisim_driver **v = realloc(driver_tables, cap * sizeof(*v));
+		const struct pcisim_driver **v = pcisim_realloc(driver_tables, cap * sizeof(*v));
 		if (!v)
 			abort();
 		driver_tables = v;
@@ -45,7 +46,7 @@ void pcisim_bus_kind_add(const struct pcisim_bus_kind *k)
 			return;
 	if (nbus_kinds == capbus_kinds) {
 		size_t cap = capbus_kinds ? capbus_kinds * 2 : 4;
-		const struct pcisim_bus_kind **v = realloc(bus_kinds, cap * sizeof(*v));
+		const struct pcisim_bus_kind **v = pcisim_realloc(bus_kinds, cap * sizeof(*v));
 		if (!v)
 			abort();
 		bus_kinds = v;
@@ -66,7 +67,7 @@ void pcisim_fabric_hooks_add(const struct pcisim_fabric_hooks *h)
 			return;
 	if (nhooks == caphooks) {
 		size_t cap = caphooks ? caphooks * 2 : 8;
-		const struct pcisim_fabric_hooks **v = realloc(hooks, cap * sizeof(*v));
+		const struct pcisim_fabric_hooks **v = pcisim_realloc(hooks, cap * sizeof(*v));
 		if (!v)
 			abort();
 		hooks = v;
@@ -132,7 +133,7 @@ const char **pcisim_driver_names(void)
 	for (size_t i = 0; i < ndriver_tables; i++)
 		for (const struct pcisim_driver *d = driver_tables[i]; d->name; d++)
 			n++;
-	const char **v = calloc(n + 1, sizeof(*v));
+	const char **v = pcisim_calloc(n + 1, sizeof(*v));
 	if (!v)
 		return NULL;
 	n = 0;
@@ -175,23 +176,23 @@ static void fabric_destroy(void *p)
 {
 	struct pcisim_fabric *fab = p;
 	for (uint32_t i = 0; i < fab->nbuses; i++) {
-		free(fab->buses[i]->name);
-		free(fab->buses[i]->fns);
-		free(fab->buses[i]);
+		pcisim_free(fab->buses[i]->name);
+		pcisim_free(fab->buses[i]->fns);
+		pcisim_free(fab->buses[i]);
 	}
-	free(fab->buses);
-	free(fab->fns);
+	pcisim_free(fab->buses);
+	pcisim_free(fab->fns);
 	for (size_t i = 0; i < fab->nkept; i++)
-		free(fab->kept[i]);
+		pcisim_free(fab->kept[i]);
 	pcisim_arena_free(&fab->arena);
 	for (size_t i = 0; i < fab->nmasks; i++)
 		pcisim_cfg_masks_unref(fab->masks[i]);
-	free(fab->masks);
-	free(fab->masks_hash);
-	free(fab->kept);
-	free(fab->machine.backends);
+	pcisim_free(fab->masks);
+	pcisim_free(fab->masks_hash);
+	pcisim_free(fab->kept);
+	pcisim_free(fab->machine.backends);
 	pcisim_ioport_space_free(&fab->machine.io);
-	free(fab);
+	pcisim_free(fab);
 }
 
 /* ---- what the machine publishes ---- */
@@ -209,7 +210,7 @@ void pcisim_machine_add_backend(struct pcisim_machine *m, const struct pcisim_me
 {
 	if ((m->nbackends & (m->nbackends - 1)) == 0) {
 		struct pcisim_membackend *v =
-			realloc(m->backends, (m->nbackends ? m->nbackends * 2 : 4) * sizeof(*v));
+			pcisim_realloc(m->backends, (m->nbackends ? m->nbackends * 2 : 4) * sizeof(*v));
 		if (!v)
 			abort();
 		m->backends = v;
@@ -222,7 +223,7 @@ struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
 	struct pcisim_fabric *fab = pcisim_ext_get(sim, &fabric_key);
 	if (fab)
 		return fab;
-	fab = calloc(1, sizeof(*fab));
+	fab = pcisim_calloc(1, sizeof(*fab));
 	if (!fab)
 		abort();
 	fab->sim = sim;
@@ -236,16 +237,16 @@ static struct pcisim_pcibus *bus_new(struct pcisim_fabric *fab, const char *name
 				     struct pcisim_pcifn *bridge, struct pcisim_pcifn *host,
 				     bool is_root)
 {
-	struct pcisim_pcibus *b = calloc(1, sizeof(*b));
+	struct pcisim_pcibus *b = pcisim_calloc(1, sizeof(*b));
 	if (!b)
 		abort();
-	b->name = strdup(name);
+	b->name = pcisim_strdup(name);
 	b->bridge = bridge;
 	b->host = host;
 	b->is_root = is_root;
 	if (fab->nbuses == fab->capbuses) {
 		fab->capbuses = fab->capbuses ? fab->capbuses * 2 : 16;
-		fab->buses = realloc(fab->buses, fab->capbuses * sizeof(*fab->buses));
+		fab->buses = pcisim_realloc(fab->buses, fab->capbuses * sizeof(*fab->buses));
 		if (!fab->buses)
 			abort();
 	}
@@ -257,7 +258,7 @@ void pcisim_fabric_keep(struct pcisim_fabric *fab, void *p)
 {
 	/* Grow by doubling: device_add in a long fuzz run keeps many. */
 	if ((fab->nkept & (fab->nkept - 1)) == 0) {
-		void **n = realloc(fab->kept, (fab->nkept ? fab->nkept * 2 : 8) * sizeof(*n));
+		void **n = pcisim_realloc(fab->kept, (fab->nkept ? fab->nkept * 2 : 8) * sizeof(*n));
 		if (!n)
 			abort();
 		fab->kept = n;
@@ -297,7 +298,7 @@ static void bus_insert(struct pcisim_pcibus *b, struct pcisim_pcifn *fn)
 {
 	if (b->nfns == b->capfns) {
 		b->capfns = b->capfns ? b->capfns * 2 : 4;
-		b->fns = realloc(b->fns, b->capfns * sizeof(*b->fns));
+		b->fns = pcisim_realloc(b->fns, b->capfns * sizeof(*b->fns));
 		if (!b->fns)
 			abort();
 	}
@@ -344,8 +345,8 @@ static void intern_masks(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
 	for (size_t i = 0; i < fab->nmasks; i++)
 		if (fab->masks_hash[i] == h && pcisim_cfg_masks_try_share(&fn->cfg, fab->masks[i]))
 			return;
-	struct pcisim_cfg_masks **nm = realloc(fab->masks, (fab->nmasks + 1) * sizeof(*nm));
-	uint64_t *nh = realloc(fab->masks_hash, (fab->nmasks + 1) * sizeof(*nh));
+	struct pcisim_cfg_masks **nm = pcisim_realloc(fab->masks, (fab->nmasks + 1) * sizeof(*nm));
+	uint64_t *nh = pcisim_realloc(fab->masks_hash, (fab->nmasks + 1) * sizeof(*nh));
 	if (!nm || !nh)
 		abort();
 	fab->masks = nm;
@@ -379,7 +380,7 @@ static void fn_comp_destroy(struct pcisim_comp *c)
 	if (ops && ops->destroy)
 		ops->destroy(c);
 	pcisim_cfg_free(&fn->cfg);
-	free(fn);
+	pcisim_free(fn);
 }
 
 static int check_id(struct pcisim_fabric *fab, const char *id, struct pcisim_loc loc,
@@ -412,12 +413,12 @@ static const struct pcisim_comp_ops *fn_ops(const struct pcisim_driver *drv)
 			return cache[i].ops;
 	if (n == cap) {
 		cap = cap ? cap * 2 : 32;
-		void *v = realloc(cache, cap * sizeof(*cache));
+		void *v = realloc(cache, cap * sizeof(*cache)); /* libc: kept for the process */
 		if (!v)
 			abort();
 		cache = v;
 	}
-	struct pcisim_comp_ops *ops = calloc(1, sizeof(*ops));
+	struct pcisim_comp_ops *ops = calloc(1, sizeof(*ops)); /* libc: kept for the process */
 	if (!ops)
 		abort();
 	if (drv->ops)
@@ -448,7 +449,7 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 	if (!drv) {
 		const char **names = pcisim_driver_names();
 		pcisim_choices(buf, sizeof(buf), names);
-		free(names);
+		pcisim_free(names);
 		const struct pcisim_prop *dp = NULL;
 		return pcisim_diag_error(d, dp ? dp->loc : props->loc,
 					 "unknown device driver '%s'; valid drivers: %s", props->driver,
@@ -562,7 +563,7 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 		return rc;
 	struct pcisim_pcifn *upstream = bus ? bus->bridge : NULL;
 
-	struct pcisim_pcifn *fn = calloc(1, drv->size ? drv->size : sizeof(*fn));
+	struct pcisim_pcifn *fn = pcisim_calloc(1, drv->size ? drv->size : sizeof(*fn));
 	if (!fn)
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	fn->drv = drv;
@@ -574,7 +575,7 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 	fn->props = *props;
 	if ((rc = pcisim_cfg_init(&fn->cfg, drv->pcie ? PCISIM_CFG_PCIE_SIZE : PCISIM_CFG_PCI_SIZE,
 				  drv->bridge))) {
-		free(fn);
+		pcisim_free(fn);
 		return rc;
 	}
 	const struct pcisim_comp_ops *ops = fn_ops(drv);
@@ -583,12 +584,12 @@ int pcisim_device_create(struct pcisim_fabric *fab, const struct pcisim_props *p
 		parent = bus->bridge ? &bus->bridge->comp : bus->host ? &bus->host->comp : NULL;
 	if ((rc = pcisim_comp_add(fab->sim, &fn->comp, parent, id, ops))) {
 		pcisim_cfg_free(&fn->cfg);
-		free(fn);
+		pcisim_free(fn);
 		return pcisim_diag_error(d, props->loc, "Duplicate device ID '%s'", id);
 	}
 	if (fab->nfns == fab->capfns) {
 		fab->capfns = fab->capfns ? fab->capfns * 2 : 64;
-		fab->fns = realloc(fab->fns, fab->capfns * sizeof(*fab->fns));
+		fab->fns = pcisim_realloc(fab->fns, fab->capfns * sizeof(*fab->fns));
 		if (!fab->fns)
 			abort();
 	}

@@ -9,6 +9,7 @@
 #include "sim/core/sim.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/core/heap.h"
 
 struct mmio_handler {
 	struct pcisim_pcifn *fn;
@@ -27,8 +28,8 @@ static const struct pcisim_ext_key mmio_key = {"pcie.mmio"};
 static void registry_free(void *p)
 {
 	struct mmio_registry *r = p;
-	free(r->v);
-	free(r);
+	pcisim_free(r->v);
+	pcisim_free(r);
 }
 
 int pcisim_mmio_register(struct pcisim_pcifn *fn, unsigned bar, const struct pcisim_mmio_ops *ops,
@@ -39,7 +40,7 @@ int pcisim_mmio_register(struct pcisim_pcifn *fn, unsigned bar, const struct pci
 	struct pcisim_sim *sim = fn->comp.sim;
 	struct mmio_registry *r = pcisim_ext_get(sim, &mmio_key);
 	if (!r) {
-		if (!(r = calloc(1, sizeof(*r))))
+		if (!(r = pcisim_calloc(1, sizeof(*r))))
 			abort();
 		pcisim_ext_set(sim, &mmio_key, r, registry_free);
 	}
@@ -51,7 +52,7 @@ int pcisim_mmio_register(struct pcisim_pcifn *fn, unsigned bar, const struct pci
 		}
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 8;
-		if (!(r->v = realloc(r->v, r->cap * sizeof(*r->v))))
+		if (!(r->v = pcisim_realloc(r->v, r->cap * sizeof(*r->v))))
 			abort();
 	}
 	r->v[r->n++] = (struct mmio_handler){fn, bar, ops, ctx};

@@ -2,6 +2,7 @@
  * QEMU device properties: parsing and checking.
  */
 #include "sim/pcie/props.h"
+#include "sim/core/heap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -276,7 +277,7 @@ int pcisim_props_check(const struct pcisim_props *p, const struct pcisim_prop_de
 				n++;
 			for (const struct pcisim_prop_def *t = common; t && t->name; t++)
 				n++;
-			const char **names = calloc(n + 1, sizeof(*names));
+			const char **names = pcisim_calloc(n + 1, sizeof(*names));
 			n = 0;
 			for (const struct pcisim_prop_def *t = specific; t && t->name; t++)
 				names[n++] = t->name;
@@ -284,7 +285,7 @@ int pcisim_props_check(const struct pcisim_props *p, const struct pcisim_prop_de
 				names[n++] = t->name;
 			char buf[1024];
 			pcisim_choices(buf, sizeof(buf), names);
-			free(names);
+			pcisim_free(names);
 			return pcisim_diag_error(d, v->key_loc,
 						 "unknown property '%s' for device '%s'; valid properties: %s",
 						 v->name, p->driver, buf);

@@ -22,6 +22,7 @@
 #include "sim/pcie/port.h"
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
+#include "sim/core/heap.h"
 
 struct pcisim_reset_entry {
 	uint16_t off;
@@ -53,7 +54,7 @@ static const struct pcisim_ext_key reset_key = {"pcie-reset"};
 static void store_destroy(void *p)
 {
 	pcisim_arena_free(p);
-	free(p);
+	pcisim_free(p);
 }
 
 static struct pcisim_arena *store(struct pcisim_sim *sim)
@@ -61,7 +62,7 @@ static struct pcisim_arena *store(struct pcisim_sim *sim)
 	struct pcisim_arena *a = pcisim_ext_get(sim, &reset_key);
 	if (a)
 		return a;
-	a = calloc(1, sizeof(*a));
+	a = pcisim_calloc(1, sizeof(*a));
 	if (!a)
 		abort();
 	pcisim_arena_init(a);
@@ -121,6 +122,12 @@ static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 	uint16_t slot = exp && pcisim_is_port(fn) ? (uint16_t)(exp + PCI_EXP_SLTCTL) : 0;
 	uint32_t k = 0;
 	for (unsigned i = 0; i < c->size; i++) {
+		/* Most of config space resets nothing: skip 8 such bytes at a time. */
+		if (!(i & 7) && i + 8 <= c->size &&
+		    !(load64(m->wmask + i) | load64(m->w1cmask + i) | load64(m->sticky + i))) {
+			i += 7;
+			continue;
+		}
 		uint8_t r = (uint8_t)(m->wmask[i] | m->w1cmask[i]);
 		if (kind == PCISIM_RESET_COLD)
 			r |= m->sticky[i];

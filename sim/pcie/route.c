@@ -22,6 +22,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/pcie/reset.h"
+#include "sim/core/heap.h"
 
 struct route_req {
 	struct route_req *prev, *next; /* the in-flight list */
@@ -52,9 +53,9 @@ static void route_destroy(void *p)
 	while (st->head) {
 		struct route_req *r = st->head;
 		st->head = r->next;
-		free(r);
+		pcisim_free(r);
 	}
-	free(st);
+	pcisim_free(st);
 }
 
 static struct route_state *route_state(struct pcisim_sim *sim)
@@ -62,7 +63,7 @@ static struct route_state *route_state(struct pcisim_sim *sim)
 	struct route_state *st = pcisim_ext_get(sim, &route_key);
 	if (st)
 		return st;
-	st = calloc(1, sizeof(*st));
+	st = pcisim_calloc(1, sizeof(*st));
 	if (!st)
 		abort();
 	pcisim_ext_set(sim, &route_key, st, route_destroy);
@@ -143,7 +144,7 @@ static void deliver(struct pcisim_sim *sim, struct route_req *r)
 	st->in_flight--;
 	if (r->done)
 		r->done(sim, &r->cpl, r->ctx);
-	free(r);
+	pcisim_free(r);
 }
 
 /* Bytes of the completion TLP: a header, and one data DW for a successful read. */
@@ -382,7 +383,7 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 	if ((len != 1 && len != 2 && len != 4) || off % len || off + len > PCISIM_CFG_PCIE_SIZE)
 		return PCISIM_ERR(PCISIM_EINVAL);
 	struct route_state *st = route_state(sim);
-	struct route_req *r = calloc(1, sizeof(*r));
+	struct route_req *r = pcisim_calloc(1, sizeof(*r));
 	if (!r)
 		abort();
 	r->requester = requester;

@@ -32,6 +32,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/pcie/slot.h"
+#include "sim/core/heap.h"
 
 static struct pcisim_pcifn *bsel_bridge(const struct pcisim_fabric *fab, uint32_t bsel)
 {
@@ -70,7 +71,7 @@ static void assign_bsel(struct pcisim_fabric *fab, struct pcisim_pcibus *bus, st
 {
 	if (bus->bridge && pcisim_bridge_hp_owner(bus->bridge) == PCISIM_HP_ACPI &&
 	    *n < PCISIM_ACPI_PCIHP_MAX_BUS) {
-		struct pcisim_pcifn **g = realloc(*v, (*n + 1) * sizeof(**v));
+		struct pcisim_pcifn **g = pcisim_realloc(*v, (*n + 1) * sizeof(**v));
 		if (!g)
 			abort();
 		*v = g;
@@ -237,7 +238,7 @@ static int claim_failed(struct pcisim_pcifn *lpc, const char *what, int rc, stru
 
 int pcisim_acpi_pcihp_setup(struct pcisim_fabric *fab, struct pcisim_pcifn *lpc, struct pcisim_diag *d)
 {
-	struct pcisim_acpi_pcihp *s = calloc(1, sizeof(*s));
+	struct pcisim_acpi_pcihp *s = pcisim_calloc(1, sizeof(*s));
 	if (!s)
 		abort();
 	pcisim_fabric_keep(fab, s);

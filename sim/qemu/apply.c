@@ -15,6 +15,7 @@
 #include "sim/qemu/compat.h"
 #include "sim/qemu/machine_type.h"
 #include "sim/qemu/qemu_args_int.h"
+#include "sim/core/heap.h"
 
 /* q35's display adapter: slot 1, function 0 (QEMU pc_q35.c puts VGA first on pcie.0). */
 #define PCI_DEVFN_VGA (1 << 3)
@@ -33,10 +34,10 @@ static void state_free(void *p)
 {
 	struct qemu_state *t = p;
 	for (size_t i = 0; i < t->nowned; i++)
-		free(t->owned[i]);
-	free(t->owned);
-	free(t->v);
-	free(t);
+		pcisim_free(t->owned[i]);
+	pcisim_free(t->owned);
+	pcisim_free(t->v);
+	pcisim_free(t);
 }
 
 static struct qemu_state *state_get(struct pcisim_fabric *fab)
@@ -44,7 +45,7 @@ static struct qemu_state *state_get(struct pcisim_fabric *fab)
 	struct qemu_state *t = pcisim_ext_get(fab->sim, &state_key);
 	if (t)
 		return t;
-	t = calloc(1, sizeof(*t));
+	t = pcisim_calloc(1, sizeof(*t));
 	if (!t)
 		abort();
 	pcisim_ext_set(fab->sim, &state_key, t, state_free);
@@ -55,8 +56,8 @@ static struct qemu_state *state_get(struct pcisim_fabric *fab)
 static void *state_alloc(struct pcisim_fabric *fab, size_t n)
 {
 	struct qemu_state *t = state_get(fab);
-	void **no = realloc(t->owned, (t->nowned + 1) * sizeof(*no));
-	void *p = calloc(1, n ? n : 1);
+	void **no = pcisim_realloc(t->owned, (t->nowned + 1) * sizeof(*no));
+	void *p = pcisim_calloc(1, n ? n : 1);
 	if (!no || !p)
 		abort();
 	t->owned = no;
@@ -219,7 +220,7 @@ static int add_backends(struct pcisim_fabric *fab, const struct pcisim_qemu_conf
 						 old->id_loc.line, old->id_loc.col);
 		if (bt->n == bt->cap) {
 			bt->cap = bt->cap ? bt->cap * 2 : 8;
-			bt->v = realloc(bt->v, bt->cap * sizeof(*bt->v));
+			bt->v = pcisim_realloc(bt->v, bt->cap * sizeof(*bt->v));
 			if (!bt->v)
 				abort();
 		}

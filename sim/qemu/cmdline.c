@@ -16,6 +16,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/qemu/qemu_args_int.h"
+#include "sim/core/heap.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* locations                                                                             */
@@ -166,7 +167,7 @@ static void buf_put(struct tok *t, char c)
 {
 	if (t->blen + 2 > t->bcap) {
 		t->bcap = t->bcap ? t->bcap * 2 : 256;
-		t->buf = realloc(t->buf, t->bcap);
+		t->buf = pcisim_realloc(t->buf, t->bcap);
 		if (!t->buf)
 			abort();
 	}
@@ -228,7 +229,7 @@ static void var_set(struct tok *t, const char *assignment)
 	const char *eq = strchr(assignment, '=');
 	if (t->nvars == t->capvars) {
 		t->capvars = t->capvars ? t->capvars * 2 : 16;
-		t->vars = realloc(t->vars, t->capvars * sizeof(*t->vars));
+		t->vars = pcisim_realloc(t->vars, t->capvars * sizeof(*t->vars));
 		if (!t->vars)
 			abort();
 	}
@@ -735,8 +736,8 @@ static int split(struct pcisim_arena *a, const char *text, struct srcmap *map, e
 		found = find_qemu_command(&t, &start, &end, &prog);
 		if (!found && mode == SPLIT_SCRIPT) {
 			/* No QEMU program named: the whole text is one command line. */
-			free(t.buf);
-			free(t.vars);
+			pcisim_free(t.buf);
+			pcisim_free(t.vars);
 			*map = fresh;
 			return split(a, text, map, SPLIT_CMDLINE, out, d);
 		}
@@ -749,8 +750,8 @@ static int split(struct pcisim_arena *a, const char *text, struct srcmap *map, e
 		if (found)
 			rc = build_opts(&t, start, end, out);
 	}
-	free(t.buf);
-	free(t.vars);
+	pcisim_free(t.buf);
+	pcisim_free(t.vars);
 	if (!rc && !out->n)
 		rc = pcisim_diag_error(d, map->base,
 				       "no QEMU options found; expected a command line such as 'qemu-system-x86_64 -machine q35 -device pcie-root-port,id=rp1'");

@@ -13,6 +13,7 @@
 #include "sim/qemu/compat.h"
 #include "sim/qemu/machine_type.h"
 #include "sim/qemu/qemu_args_int.h"
+#include "sim/core/heap.h"
 
 /* One key=value of a -machine, -object or -global argument (QEMU keyval syntax). */
 struct kv {
@@ -35,7 +36,7 @@ static int kv_split(struct pcisim_arena *a, const char *arg, struct pcisim_loc l
 	size_t k = 0;
 	const char *p = arg;
 	bool first = true;
-	char *buf = malloc(strlen(arg) + 1);
+	char *buf = pcisim_malloc(strlen(arg) + 1);
 	if (!buf)
 		abort();
 	while (*p) {
@@ -63,14 +64,14 @@ static int kv_split(struct pcisim_arena *a, const char *arg, struct pcisim_loc l
 		first = false;
 		if (!eq) {
 			int rc = pcisim_diag_error(d, kl, "expected key=value in %s, got '%s'", opt, buf);
-			free(buf);
+			pcisim_free(buf);
 			return rc;
 		}
 		struct pcisim_loc vl = pcisim_loc_advance(kl, buf, (size_t)(eq - buf) + 1);
 		v[k++] = (struct kv){pcisim_arena_strndup(a, buf, (size_t)(eq - buf)),
 				     pcisim_arena_strdup(a, eq + 1), kl, vl};
 	}
-	free(buf);
+	pcisim_free(buf);
 	*out = v;
 	*nout = k;
 	return 0;
@@ -470,7 +471,7 @@ int pcisim_qemu_config_read(struct pcisim_arena *a, const struct pcisim_qemu_cmd
 	c->program = cmd->program;
 	c->program_loc = cmd->program_loc;
 	size_t igcap = 0, becap = 0, devcap = 0;
-	struct fmw_build *fb = calloc(1, sizeof(*fb));
+	struct fmw_build *fb = pcisim_calloc(1, sizeof(*fb));
 	if (!fb)
 		abort();
 	int rc = 0;
@@ -530,7 +531,7 @@ int pcisim_qemu_config_read(struct pcisim_arena *a, const struct pcisim_qemu_cmd
 		c->vga = 0, c->vga_loc = nodefaults_loc;
 	if (!rc)
 		rc = fmw_finish(a, c, fb, d);
-	free(fb);
+	pcisim_free(fb);
 	return rc;
 }
 

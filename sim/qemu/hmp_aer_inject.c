@@ -42,6 +42,7 @@
 #include "sim/pcie/regs/pci.h"
 #include "sim/pcie/regs/pcie_cap.h"
 #include "sim/qemu/machine.h"
+#include "sim/core/heap.h"
 
 #define MAX_TOK 16
 
@@ -219,7 +220,7 @@ static bool is_pcie(struct pcisim_pcifn *fn)
 /* The PCI Express devices of the machine, for messages: "rp1, ep, ...". */
 static void pcie_ids(struct pcisim_fabric *fab, char *buf, size_t n)
 {
-	const char **names = calloc(fab->nfns + 1, sizeof(*names));
+	const char **names = pcisim_calloc(fab->nfns + 1, sizeof(*names));
 	if (!names)
 		abort();
 	size_t k = 0;
@@ -227,7 +228,7 @@ static void pcie_ids(struct pcisim_fabric *fab, char *buf, size_t n)
 		if (!fab->fns[i]->comp.removed && is_pcie(fab->fns[i]))
 			names[k++] = fab->fns[i]->comp.name;
 	pcisim_choices(buf, n, names);
-	free(names);
+	pcisim_free(names);
 	if (!k)
 		snprintf(buf, n, "none (the topology has no PCI Express device)");
 }
@@ -332,7 +333,7 @@ static int run_once(struct pcisim_sim *sim, const struct pcisim_step *s)
 	struct req r;
 	int rc = get_req(s, &r, &quiet);
 	fclose(mf);
-	free(mbuf);
+	pcisim_free(mbuf);
 	if (rc)
 		return -1; /* checked at load */
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sim/core/sim.h"
+#include "sim/core/heap.h"
 
 /*
  * Characters a YAML file may not hold raw where import writes text (YAML 1.1 §5.1
@@ -198,7 +199,7 @@ static void write_backends(FILE *out, const struct pcisim_qemu_config *c)
 		yaml_scalar(out, text);
 		fputc('\n', out);
 	}
-	free(text);
+	pcisim_free(text);
 }
 
 static void write_device(FILE *out, const struct pcisim_props *p)

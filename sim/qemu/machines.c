@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/heap.h"
 #include "sim/core/scenario.h"
 #include "sim/mctp/endpoint.h"
 #include "sim/qemu/machine.h"
@@ -28,10 +29,10 @@ static void machines_free(void *p)
 	struct machines *m = p;
 	for (size_t i = m->n; i-- > 0;) {
 		pcisim_sim_free(m->views[i]);
-		free(m->views[i]);
+		pcisim_free(m->views[i]);
 	}
-	free(m->views);
-	free(m);
+	pcisim_free(m->views);
+	pcisim_free(m);
 }
 
 static const char *const entry_keys[] = {"name", "machine", "topology", "host", "qmp", NULL};
@@ -65,11 +66,11 @@ static int build_one(struct pcisim_sim *sim, const struct pcisim_scenario *sc, s
 {
 	int rc;
 	const char *name = entry_name(e);
-	struct pcisim_sim *view = calloc(1, sizeof(*view));
+	struct pcisim_sim *view = pcisim_calloc(1, sizeof(*view));
 	if (!view)
 		abort();
 	if ((rc = pcisim_sim_view_init(view, sim, name))) {
-		free(view);
+		pcisim_free(view);
 		return rc;
 	}
 	m->views[m->n++] = view;
@@ -119,7 +120,7 @@ static int machines_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 					 "a scenario with 'machines' gives each machine its machine:, topology: and host: inside its entry, not at the top");
 	if (!node->n)
 		return pcisim_diag_error(d, node->loc, "'machines' needs at least one machine: {name: NAME, topology: [...]}");
-	const struct pcisim_ynode **es = calloc(node->n, sizeof(*es));
+	const struct pcisim_ynode **es = pcisim_calloc(node->n, sizeof(*es));
 	if (!es)
 		abort();
 	for (size_t i = 0; i < node->n; i++) {
@@ -145,10 +146,10 @@ static int machines_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 		es[i] = e;
 	}
 	qsort(es, node->n, sizeof(*es), cmp_entries);
-	struct machines *m = calloc(1, sizeof(*m));
+	struct machines *m = pcisim_calloc(1, sizeof(*m));
 	if (!m)
 		abort();
-	m->views = calloc(node->n, sizeof(*m->views));
+	m->views = pcisim_calloc(node->n, sizeof(*m->views));
 	if (!m->views)
 		abort();
 	pcisim_ext_set(sim, &machines_key, m, machines_free);
@@ -165,7 +166,7 @@ static int machines_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 		}
 	rc = 0;
 out:
-	free(es);
+	pcisim_free(es);
 	return rc;
 }
 

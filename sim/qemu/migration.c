@@ -22,6 +22,7 @@
 #include "sim/qemu/migration.h"
 #include "sim/qemu/compat.h"
 #include "sim/qemu/machine_type.h"
+#include "sim/core/heap.h"
 
 /*
  * QEMU's device path for a PCI function (on a bus): root slot.fn, then ":slot.fn" per
@@ -149,7 +150,7 @@ static const struct pcisim_ext_key migration_log_key = {"migration-log"};
 
 static void migration_log_free(void *p)
 {
-	free(p);
+	pcisim_free(p);
 }
 
 static void outcome_set(struct pcisim_migration_outcome *o, pcisim_time t, const char *result,
@@ -168,7 +169,7 @@ static void migration_ended(struct pcisim_sim *sim, const char *result, const ch
 		      PCISIM_FU("sections", sections));
 	struct migration_log *ml = pcisim_ext_get(sim, &migration_log_key);
 	if (!ml) {
-		if (!(ml = calloc(1, sizeof(*ml))))
+		if (!(ml = pcisim_calloc(1, sizeof(*ml))))
 			abort();
 		pcisim_ext_set(sim, &migration_log_key, ml, migration_log_free);
 	}
@@ -215,7 +216,7 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 
 	/* Save: every function, in creation order (QEMU's registration order). */
 	struct pcisim_blob stream = {0};
-	struct section *secs = calloc(src->nfns + 1, sizeof(*secs));
+	struct section *secs = pcisim_calloc(src->nfns + 1, sizeof(*secs));
 	size_t nsecs = 0;
 	for (uint32_t i = 0; i < src->nfns; i++) {
 		struct pcisim_pcifn *fn = src->fns[i];
@@ -304,14 +305,14 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 			result = "failed";
 			rc = -1;
 		}
-		free(lbuf);
+		pcisim_free(lbuf);
 	}
 	migration_ended(sim, result, reason, nsecs);
 	pcisim_sim_free(&dsim);
 	pcisim_arena_free(&arena);
 	fclose(df);
-	free(dbuf);
-	free(secs);
+	pcisim_free(dbuf);
+	pcisim_free(secs);
 	pcisim_blob_free(&stream);
 	return rc ? -1 : 0;
 }

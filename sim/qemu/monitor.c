@@ -16,6 +16,7 @@
 #include "sim/pcie/port.h"
 #include "sim/pcie/slot.h"
 #include "sim/qemu/machine.h"
+#include "sim/core/heap.h"
 
 /* A diag that collects one monitor error message (without a location prefix). */
 struct monitor_err {
@@ -44,7 +45,7 @@ static int err_close(struct monitor_err *e, struct pcisim_sim *sim, struct pcisi
 		pcisim_log(sim, c, "qemu", "Error: %s", msg);
 		rc = -1;
 	}
-	free(e->buf);
+	pcisim_free(e->buf);
 	return rc;
 }
 
@@ -69,7 +70,7 @@ static int act_device_add(struct pcisim_sim *sim, const struct pcisim_step *s)
 	/* The step's other keys are the device's properties, as in QMP device_add. */
 	struct pcisim_props props = {0};
 	/* Properties live in the scenario; the device keeps a pointer to them. */
-	struct pcisim_prop *v = calloc(n->n + 1, sizeof(*v));
+	struct pcisim_prop *v = pcisim_calloc(n->n + 1, sizeof(*v));
 	if (!v)
 		abort();
 	props.loc = n->loc;
@@ -92,7 +93,7 @@ static int act_device_add(struct pcisim_sim *sim, const struct pcisim_step *s)
 	struct pcisim_pcifn *fn = NULL;
 	int rc = pcisim_device_create(fab, &props, true, &fn, &e.d);
 	if (rc || !fn)
-		free(v);
+		pcisim_free(v);
 	else
 		pcisim_fabric_keep(fab, v);
 	if (err_close(&e, sim, NULL))
@@ -112,7 +113,7 @@ static int check_device_add(struct pcisim_sim *sim, const struct pcisim_step *s,
 	if (!dd) {
 		const char **names = pcisim_driver_names();
 		pcisim_choices(buf, sizeof(buf), names);
-		free(names);
+		pcisim_free(names);
 		return pcisim_diag_error(d, drv->node->loc, "unknown device driver '%s'; valid drivers: %s",
 					 drv->s, buf);
 	}

@@ -15,6 +15,7 @@
 #include "sim/eeh/eeh.h"
 #include "sim/eeh/rtas.h"
 #include "sim/qemu/machine.h"
+#include "sim/core/heap.h"
 
 /*
  * What the device tree's /rtas node tells the guest: a property per RTAS function
@@ -40,7 +41,7 @@ int pcisim_pseries_create(struct pcisim_fabric *fab, struct pcisim_diag *d)
 {
 	if (fab->root_host)
 		return 0;
-	struct pcisim_prop *v = calloc(2, sizeof(*v));
+	struct pcisim_prop *v = pcisim_calloc(2, sizeof(*v));
 	if (!v)
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	pcisim_fabric_keep(fab, v);

@@ -35,6 +35,7 @@
 #include "sim/qemu/acpi_pcihp.h"
 #include "sim/qemu/machine.h"
 #include "sim/pcie/regs/pci.h"
+#include "sim/core/heap.h"
 
 /* Reset values of the chipset registers a guest sees before firmware touches them. */
 #define MCH_HOST_BRIDGE_GGC 0x50
@@ -165,7 +166,7 @@ static int builtin(struct pcisim_fabric *fab, const char *driver, const char *id
 		   bool mf, struct pcisim_pcifn **out, struct pcisim_diag *d)
 {
 	/* The properties stay with the function (fn->props), so they live as long as the fabric. */
-	struct pcisim_prop *v = calloc(4, sizeof(*v));
+	struct pcisim_prop *v = pcisim_calloc(4, sizeof(*v));
 	if (!v)
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	pcisim_fabric_keep(fab, v);

@@ -39,6 +39,7 @@
 #include "sim/cxl/memdev.h"
 #include "sim/pcie/fabric.h"
 #include "sim/qemu/machine.h"
+#include "sim/core/heap.h"
 
 #define QOM_PERIPHERAL "/machine/peripheral/"
 
@@ -260,7 +261,7 @@ static int run_uncor(struct pcisim_sim *sim, const struct pcisim_step *s)
 	struct pcisim_diag d;
 	int rc = uncor_list(s, e, 16, &n, quiet(&f, &buf, &len, &d));
 	fclose(f);
-	free(buf);
+	pcisim_free(buf);
 	return rc ? -1 : inject_uncor(sim, s, e, n, "cxl-inject-uncorrectable-errors");
 }
 
@@ -283,7 +284,7 @@ static int run_uncor_alias(struct pcisim_sim *sim, const struct pcisim_step *s)
 			e.header[e.nheader++] = (uint32_t)v;
 		}
 		fclose(f);
-		free(buf);
+		pcisim_free(buf);
 	}
 	pcisim_log(sim, NULL, "pcisim",
 		   "cxl-inject-uncorrectable-error is not a QEMU command; taken as cxl-inject-uncorrectable-errors");
