@@ -118,10 +118,11 @@ struct pcisim_heap *pcisim_heap_new(void)
 	 * that watch every usable byte (valgrind's memcheck); under valgrind less is
 	 * reserved for the same reason.
 	 */
-	size_t most = (size_t)64 << 30;
+	/* 64 GiB where addresses are 64 bits wide; a 32-bit process has 3-4 GiB in all */
+	size_t most = (size_t)1 << (SIZE_MAX > UINT32_MAX ? 36 : 30);
 #ifdef RUNNING_ON_VALGRIND
 	if (RUNNING_ON_VALGRIND)
-		most = (size_t)4 << 30;
+		most = (size_t)1 << (SIZE_MAX > UINT32_MAX ? 32 : 28);
 #endif
 	for (size_t r = most; r >= (size_t)256 << 20; r /= 4) {
 		void *p = mmap(NULL, r, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -218,7 +219,8 @@ static char *block_take(struct pcisim_heap *h, unsigned k)
 
 static void *heap_alloc(struct pcisim_heap *h, size_t n)
 {
-	if (n > ((size_t)1 << 46))
+	/* no heap is this large (2^46 bytes, 2^30 in a 32-bit process); keeps class_of() in range */
+	if (n > ((size_t)1 << (SIZE_MAX > UINT32_MAX ? 46 : 30)))
 		oom();
 	unsigned k = class_of(n + HDR);
 	char *blk = block_take(h, k);
