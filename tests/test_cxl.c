@@ -366,6 +366,69 @@ static const char two_level[] =
 	"  - {driver: cxl-type3, id: t3, bus: rp3, volatile-memdev: m3}\n";
 
 
+/* Switches stacked: us0 below the root port, us1 below us0's ds0 (two devices), a device
+ * straight below us0's ds1; one root port (8.1: the host bridge passes through). */
+static const char stacked[] =
+	"version: 1\nname: t\n"
+	"machine: {type: q35, qemu: \"8.1\", cxl: on, cxl-fmw: [{targets: [hb0], size: 4G}]}\n"
+	"topology:\n"
+	"  - qemu_args: |\n"
+	"      -object memory-backend-ram,id=m0,size=256M\n"
+	"      -object memory-backend-ram,id=m1,size=256M\n"
+	"      -object memory-backend-ram,id=m2,size=256M\n"
+	"  - {driver: pxb-cxl, id: hb0, bus: pcie.0, bus_nr: 12}\n"
+	"  - {driver: cxl-rp, id: rp0, bus: hb0, port: 0, chassis: 1, slot: 1}\n"
+	"  - {driver: cxl-upstream, id: us0, bus: rp0}\n"
+	"  - {driver: cxl-downstream, id: ds0, bus: us0, port: 0, chassis: 1, slot: 2}\n"
+	"  - {driver: cxl-downstream, id: ds1, bus: us0, port: 1, chassis: 1, slot: 3}\n"
+	"  - {driver: cxl-upstream, id: us1, bus: ds0}\n"
+	"  - {driver: cxl-downstream, id: ds10, bus: us1, port: 0, chassis: 1, slot: 4}\n"
+	"  - {driver: cxl-downstream, id: ds11, bus: us1, port: 1, chassis: 1, slot: 5}\n"
+	"  - {driver: cxl-type3, id: t0, bus: ds10, volatile-memdev: m0}\n"
+	"  - {driver: cxl-type3, id: t1, bus: ds11, volatile-memdev: m1}\n"
+	"  - {driver: cxl-type3, id: t2, bus: ds1, volatile-memdev: m2}\n";
+
+static void decode_stacked_switches(void **state)
+{
+	(void)state;
+	struct tb *t = tb_text(stacked);
+	if (t->rc)
+		fail_msg("did not load: %s", t->err);
+	struct pcisim_fabric *fab = pcisim_fabric_get(&t->sim);
+	uint64_t base = PCISIM_CXL_FMW_START, size = 1ull << 30;
+	program(tb_fn(t, "us0"), base, size, 0, 1, 0x0100); /* 2 ways, 256 B: ds0, ds1 */
+	program(tb_fn(t, "us1"), base, size, 1, 1, 0x0100); /* 2 ways, 512 B: ds10, ds11 */
+	program(tb_fn(t, "t0"), base, size, 0, 2, 0);       /* 4 ways */
+	program(tb_fn(t, "t1"), base, size, 0, 2, 0);
+	program(tb_fn(t, "t2"), base, size, 0, 1, 0);       /* 2 ways */
+	for (uint64_t g = 0; g < 64; g++) {
+		struct pcisim_cxl_route r;
+		assert_int_equal(pcisim_cxl_decode(fab, base + g * 256 + 17, &r), 0);
+		if (g % 2) { /* bit 8 set: us0's ds1, the device right below it */
+			assert_string_equal(r.device->comp.name, "t2");
+			assert_string_equal(r.switch_up->comp.name, "us0");
+			assert_string_equal(r.switch_down->comp.name, "ds1");
+			assert_int_equal(r.dpa, (g / 2) * 256 + 17);
+		} else { /* ds0, then bit 9 at us1 */
+			assert_string_equal(r.device->comp.name, g % 4 ? "t1" : "t0");
+			assert_string_equal(r.switch_up->comp.name, "us1");
+			assert_string_equal(r.switch_down->comp.name, g % 4 ? "ds11" : "ds10");
+			assert_int_equal(r.dpa, (g / 4) * 256 + 17);
+		}
+	}
+	uint8_t w[8] = {8, 7, 6, 5, 4, 3, 2, 1}, rd[8] = {0};
+	assert_int_equal(pcisim_cxl_mem_access(fab, base + 0x600, w, 8, true, NULL, NULL), 0);
+	assert_int_equal(pcisim_cxl_dpa_access(tb_fn(t, "t1"), 0x100, rd, 8, false), 0);
+	assert_memory_equal(rd, w, 8);
+	/* the lower switch's decoder uncommitted: its devices' lines fail, t2's still decode */
+	cwr(tb_fn(t, "us1"), CXL_HDM_DEC(0) + CXL_HDM_CTRL, 0);
+	struct pcisim_cxl_route r;
+	assert_int_equal(pcisim_cxl_decode(fab, base, &r), -PCISIM_CXL_DEC_NO_DECODER);
+	assert_int_equal(pcisim_cxl_decode(fab, base + 0x100, &r), 0);
+	assert_string_equal(r.device->comp.name, "t2");
+	tb_free(t);
+}
+
 static struct tb *two_level_programmed(void)
 {
 	struct tb *t = tb_text(two_level);
@@ -947,6 +1010,7 @@ int main(void)
 		cmocka_unit_test(reset_restores_registers),
 		cmocka_unit_test(interleave_every_pair),
 		cmocka_unit_test(decode_two_level),
+		cmocka_unit_test(decode_stacked_switches),
 		cmocka_unit_test(device_decoder_every_pair),
 		cmocka_unit_test(host_bridge_passthrough),
 		cmocka_unit_test(device_registers),

@@ -159,6 +159,13 @@ void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t);
 int pcisim_cxl_lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write);
 /** Free what a type 3 device allocated (memory pages). */
 void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t);
+/**
+ * pcisim_cxl_as_realized() - @fn's CXL state as a freshly realized device has it: the
+ * component (and device) registers at their reset values and, for a type 3 device, no
+ * poison, empty event logs, no timestamp, no DC extents (a migration's destination,
+ * where QEMU sends nothing of a CXL function). Memory pages stay.
+ */
+void pcisim_cxl_as_realized(struct pcisim_pcifn *fn);
 
 static inline uint32_t pcisim_cxl_cm32(const struct pcisim_cxl_cregs *r, unsigned off)
 {

@@ -140,13 +140,18 @@ struct dport {
 	uint8_t pn;
 	struct pcisim_pcifn *fn;
 	struct below below;
+	int sw;                      /* below is a switch: its index in the switches; else -1 */
+};
+/* a switch: its upstream port and its downstream ports by Port Number */
+struct swnode {
+	struct dport dsp[MAX_PORTS];
+	unsigned ndsp;
 };
 struct rport {
 	uint8_t pn;
 	struct pcisim_pcifn *fn;
 	struct below below;          /* a type 3 device or a switch upstream port */
-	struct dport dsp[MAX_PORTS]; /* when below is a switch */
-	unsigned ndsp;
+	int sw;                      /* below is a switch: its index in the switches; else -1 */
 };
 struct hbridge {
 	struct pcisim_pcifn *fn;
@@ -164,6 +169,8 @@ struct decode_cache {
 	struct hbridge *hb[16][16];
 	struct hbridge *hbs; /* distinct host bridges */
 	unsigned nhbs;
+	struct swnode *sws; /* the switches below them, at any depth */
+	unsigned nsws, capsws;
 };
 static const struct pcisim_ext_key decode_cache_key = {"cxl.decode"};
 
@@ -171,6 +178,7 @@ static void cache_free(void *p)
 {
 	struct decode_cache *c = p;
 	pcisim_free(c->hbs);
+	pcisim_free(c->sws);
 	pcisim_free(c);
 }
 
@@ -186,7 +194,40 @@ static struct below first_below(struct pcisim_pcifn *port)
 	return x;
 }
 
-static void build_hb(struct hbridge *h, struct pcisim_pcifn *fn, const struct pcisim_machine *m)
+/* Switches nest (a cxl-upstream below a cxl-downstream); a bus hierarchy is a tree, and
+ * this bound only keeps a malformed one from recursing without end. */
+#define MAX_SWITCH_DEPTH 8
+
+/* The switch whose upstream port is @up.fn: its downstream ports and, recursively, the
+ * switches below them. Returns its index, or -1 when @up is no switch. */
+static int build_switch(struct decode_cache *c, struct below up, unsigned depth)
+{
+	if (!up.r || up.r->kind != PCISIM_CXL_COMP_UPSTREAM_PORT || depth >= MAX_SWITCH_DEPTH)
+		return -1;
+	if (c->nsws == c->capsws) {
+		c->capsws = c->capsws ? 2 * c->capsws : 8;
+		c->sws = pcisim_realloc(c->sws, c->capsws * sizeof(*c->sws));
+		if (!c->sws)
+			abort();
+	}
+	int si = (int)c->nsws++;
+	memset(&c->sws[si], 0, sizeof(c->sws[si]));
+	struct pcisim_pcibus *sb = up.fn->secondary;
+	for (uint16_t j = 0; sb && j < sb->nfns && c->sws[si].ndsp < MAX_PORTS; j++) {
+		struct pcisim_pcifn *ds = sb->fns[j];
+		struct pcisim_cxl_cregs *dr = pcisim_cxl_cregs_of(ds);
+		if (ds->comp.removed || !ds->secondary || !dr)
+			continue;
+		struct dport d = {dr->port_number, ds, first_below(ds), -1};
+		d.sw = build_switch(c, d.below, depth + 1); /* may move c->sws */
+		struct swnode *n = &c->sws[si];
+		n->dsp[n->ndsp++] = d;
+	}
+	return si;
+}
+
+static void build_hb(struct decode_cache *c, struct hbridge *h, struct pcisim_pcifn *fn,
+		     const struct pcisim_machine *m)
 {
 	memset(h, 0, sizeof(*h));
 	h->fn = fn;
@@ -200,19 +241,7 @@ static void build_hb(struct hbridge *h, struct pcisim_pcifn *fn, const struct pc
 		p->pn = rr->port_number;
 		p->fn = rp;
 		p->below = first_below(rp);
-		if (!p->below.r || p->below.r->kind != PCISIM_CXL_COMP_UPSTREAM_PORT)
-			continue;
-		struct pcisim_pcibus *sb = p->below.fn->secondary;
-		for (uint16_t j = 0; sb && j < sb->nfns && p->ndsp < MAX_PORTS; j++) {
-			struct pcisim_pcifn *ds = sb->fns[j];
-			struct pcisim_cxl_cregs *dr = pcisim_cxl_cregs_of(ds);
-			if (ds->comp.removed || !ds->secondary || !dr)
-				continue;
-			struct dport *d = &p->dsp[p->ndsp++];
-			d->pn = dr->port_number;
-			d->fn = ds;
-			d->below = first_below(ds);
-		}
+		p->sw = build_switch(c, p->below, 0);
 	}
 	/* a single root port passes through unless hdm_for_passthrough (8.0 on) */
 	h->passthrough = h->nrp == 1 && (m->compat & PCISIM_QEMU_CXL_HB_PASSTHROUGH) &&
@@ -232,6 +261,7 @@ static struct decode_cache *decode_cache(struct pcisim_fabric *fab)
 		pcisim_ext_set(fab->sim, &decode_cache_key, c, cache_free);
 	}
 	pcisim_free(c->hbs);
+	pcisim_free(c->sws);
 	memset(c, 0, sizeof(*c));
 	c->fmw = m->cxl_fmw;
 	c->nwin = m->ncxl_fmw < 16 ? m->ncxl_fmw : 16;
@@ -254,7 +284,7 @@ static struct decode_cache *decode_cache(struct pcisim_fabric *fab)
 			for (k = 0; k < c->nhbs && c->hbs[k].fn != fn; k++)
 				;
 			if (k == c->nhbs)
-				build_hb(&c->hbs[c->nhbs++], fn, m);
+				build_hb(c, &c->hbs[c->nhbs++], fn, m);
 			c->hb[w][i] = &c->hbs[k];
 		}
 	}
@@ -297,19 +327,22 @@ int pcisim_cxl_decode(struct pcisim_fabric *fab, uint64_t hpa, struct pcisim_cxl
 	struct below d = rp->below;
 	if (d.fn && d.fn->comp.removed)
 		return -PCISIM_CXL_DEC_NO_DEVICE;
-	if (d.r && d.r->kind == PCISIM_CXL_COMP_UPSTREAM_PORT) {
+	/* through each switch on the way: its upstream port's decoder picks the dport */
+	for (int si = rp->sw; si >= 0;) {
+		const struct swnode *sw = &c->sws[si];
 		uint8_t pn;
 		out->switch_up = d.fn;
 		if (!port_target(d.r, hpa, &pn))
 			return -PCISIM_CXL_DEC_NO_DECODER;
-		struct dport *dp = NULL;
-		for (unsigned i = 0; i < rp->ndsp && !dp; i++)
-			if (rp->dsp[i].pn == pn && !rp->dsp[i].fn->comp.removed)
-				dp = &rp->dsp[i];
+		const struct dport *dp = NULL;
+		for (unsigned i = 0; i < sw->ndsp && !dp; i++)
+			if (sw->dsp[i].pn == pn && !sw->dsp[i].fn->comp.removed)
+				dp = &sw->dsp[i];
 		if (!dp)
 			return -PCISIM_CXL_DEC_NO_PORT;
 		out->switch_down = dp->fn;
 		d = dp->below;
+		si = dp->sw;
 		if (d.fn && d.fn->comp.removed)
 			return -PCISIM_CXL_DEC_NO_DEVICE;
 	}

@@ -53,7 +53,7 @@ struct pcisim_cxl_route {
 	unsigned window_index;
 	struct pcisim_pcifn *host_bridge;  /* pxb-cxl */
 	struct pcisim_pcifn *root_port;
-	struct pcisim_pcifn *switch_up;    /* NULL without a switch */
+	struct pcisim_pcifn *switch_up;    /* the switch nearest the device; NULL without one */
 	struct pcisim_pcifn *switch_down;
 	struct pcisim_pcifn *device;       /* the type 3 device */
 	uint64_t dpa;

@@ -526,6 +526,29 @@ static void regs_hook_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind
 	regs_reset(fn);
 }
 
+void pcisim_cxl_as_realized(struct pcisim_pcifn *fn)
+{
+	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
+	regs_reset(fn);
+	if (!t)
+		return;
+	/* what lives only in the device model starts empty on a fresh device; the memory
+	 * and LSA backends are RAM (migrated) and keep their bytes */
+	memset(t->poison, 0, sizeof(t->poison));
+	t->npoison = 0;
+	t->poison_overflowed = false;
+	t->poison_overflow_ts = 0;
+	memset(t->logs, 0, sizeof(t->logs));
+	memset(&t->ts, 0, sizeof(t->ts));
+	t->aer_injected = 0;
+	t->dc.naccepted = t->dc.npending = 0;
+	t->dc.next_group = 0;
+	memset(t->dc.accepted, 0, sizeof(t->dc.accepted));
+	memset(t->dc.pending, 0, sizeof(t->dc.pending));
+	memset(t->dc.by_start, 0, sizeof(t->dc.by_start));
+	memset(t->dc.pending_group, 0, sizeof(t->dc.pending_group));
+}
+
 static const struct pcisim_fabric_hooks cxl_regs_hooks = {
 	.name = "cxl-regs",
 	.realized = regs_realized,

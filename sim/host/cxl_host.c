@@ -365,8 +365,9 @@ static int add_hb_port(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 
 /*
  * cxl_port for a switch (drivers/cxl/port.c cxl_switch_port_probe): a port for the
- * upstream port @usp below host bridge port @hb, its dports the downstream ports
- * below it, its component block (BAR assigned first) and decoders.
+ * upstream port @usp below port @hb (the host bridge's, or the switch above's), its
+ * dports the downstream ports below it, its component block (BAR assigned first) and
+ * decoders.
  */
 static int add_switch_port(struct pcisim_cxl_host *c, struct pcisim_pcifn *usp, int hb)
 {
@@ -464,26 +465,40 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 			break;
 	}
 	/* cxl_mem: the endpoint below its root port's host bridge port */
-	/* directly below a root port, or below a switch's downstream port */
-	struct pcisim_pcifn *dport = fn->bus ? fn->bus->bridge : NULL, *usp = NULL;
-	m->root_port = dport;
-	if (dport && dport->drv->kind == PCISIM_FN_DOWNSTREAM_PORT && dport->bus && dport->bus->bridge &&
-	    dport->bus->bridge->drv->kind == PCISIM_FN_UPSTREAM_PORT) {
-		usp = dport->bus->bridge;
-		m->root_port = usp->bus ? usp->bus->bridge : NULL;
+	/* directly below a root port, or below a switch's downstream port, whose switch may
+	 * itself sit below another switch's downstream port (cxl_port enumerates each level) */
+	struct pcisim_pcifn *dport = fn->bus ? fn->bus->bridge : NULL;
+	struct pcisim_pcifn *usp[PCISIM_CXLH_MAX_SWITCH_LEVELS];
+	uint8_t usp_pn[PCISIM_CXLH_MAX_SWITCH_LEVELS]; /* the dport below each, toward the memdev */
+	unsigned nusp = 0;
+	bool too_deep = false;
+	while (dport && dport->drv->kind == PCISIM_FN_DOWNSTREAM_PORT && dport->bus && dport->bus->bridge &&
+	       dport->bus->bridge->drv->kind == PCISIM_FN_UPSTREAM_PORT) {
+		if (nusp == PCISIM_CXLH_MAX_SWITCH_LEVELS) {
+			too_deep = true;
+			break;
+		}
+		usp_pn[nusp] = port_number(dport);
+		usp[nusp++] = dport->bus->bridge;
+		dport = usp[nusp - 1]->bus ? usp[nusp - 1]->bus->bridge : NULL;
 	}
+	m->root_port = too_deep ? NULL : dport;
 	for (unsigned i = 0; m->root_port && i < c->nports; i++)
 		if (!c->ports[i].endpoint && c->ports[i].parent < 0 && c->ports[i].comp_bar < 0 &&
 		    c->ports[i].fn->secondary == m->root_port->bus)
 			m->hb_port = (int)i, m->host_bridge = c->ports[i].fn;
-	if (m->hb_port >= 0 && usp) {
-		int sw = add_switch_port(c, usp, m->hb_port);
-		if (sw < 0)
+	/* the switch ports top down, each the parent of the one below; the chain bottom up */
+	int sw[PCISIM_CXLH_MAX_SWITCH_LEVELS];
+	int parent = m->hb_port;
+	for (unsigned k = nusp; m->hb_port >= 0 && k-- > 0;) {
+		sw[k] = add_switch_port(c, usp[k], parent);
+		if (sw[k] < 0)
 			m->hb_port = -1;
-		else {
-			m->chain[m->nchain] = sw;
-			m->chain_pn[m->nchain++] = port_number(dport);
-		}
+		parent = sw[k];
+	}
+	for (unsigned k = 0; m->hb_port >= 0 && k < nusp; k++) {
+		m->chain[m->nchain] = sw[k];
+		m->chain_pn[m->nchain++] = usp_pn[k];
 	}
 	if (m->hb_port >= 0) {
 		m->chain[m->nchain] = m->hb_port;

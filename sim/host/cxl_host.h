@@ -38,6 +38,7 @@ struct pcisim_host;
 #define PCISIM_CXLH_MAX_DECODERS 4   /* per port (CXL_HDM_DECODERS_MAX) */
 #define PCISIM_CXLH_MAX_WAYS 16
 #define PCISIM_CXLH_MAX_DC_PARTS 8   /* DC regions a device reports (CXL r3.1 Table 8-176) */
+#define PCISIM_CXLH_MAX_SWITCH_LEVELS 4 /* switches stacked between a root port and a memdev */
 #define PCISIM_CXLH_MAX_EXTENTS 64   /* extents the host keeps per memdev (accepted, or a More chain) */
 #define PCISIM_CXLH_EVENT_LOGS 5     /* informational, warning, failure, fatal, dynamic capacity */
 
@@ -57,7 +58,7 @@ struct pcisim_cxlh_port {
 	unsigned id;                 /* portN / endpointN */
 	bool endpoint;
 	struct pcisim_pcifn *fn;     /* pxb-cxl, a switch's upstream port, or the memdev's function */
-	int parent;                  /* switches: the host bridge port's index; -1 otherwise */
+	int parent;                  /* switches: the index of the port above (a switch or the host bridge); -1 otherwise */
 	int comp_bar;                /* switches: the component block's BAR (-1: a host bridge's CHBS) */
 	uint64_t comp_off;
 	int memdev;                  /* endpoints: index into memdevs */
@@ -100,10 +101,10 @@ struct pcisim_cxlh_memdev {
 	uint64_t serial;             /* Device Serial Number capability */
 	struct pcisim_pcifn *root_port, *host_bridge;
 	int hb_port;                 /* index into ports of its host bridge port */
-	/* the ports above, bottom up (a switch's upstream port, then the host bridge): indices
-	 * into ports, and the Port Number of the dport each reaches the memdev through */
-	int chain[2];
-	uint8_t chain_pn[2];
+	/* the ports above, bottom up (each switch's upstream port, then the host bridge):
+	 * indices into ports, and the Port Number of the dport each reaches the memdev through */
+	int chain[PCISIM_CXLH_MAX_SWITCH_LEVELS + 1];
+	uint8_t chain_pn[PCISIM_CXLH_MAX_SWITCH_LEVELS + 1];
 	unsigned nchain;
 	int endpoint;                /* index into ports of its endpoint */
 	uint64_t dpa_used;           /* pmem allocated to regions, from the pmem partition's start */

@@ -330,9 +330,10 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		}
 	}
 	/*
-	 * Granularity (cxl_port_setup_targets): a host bridge's is the region's times the
-	 * root's ways (the root's own is the window's, which the region's stands for); a
-	 * switch's is its host bridge's times the host bridge's ways.
+	 * Granularity (cxl_port_setup_targets): each port's is its parent's times the
+	 * parent's ways. A host bridge's parent is the root (whose granularity the region's
+	 * stands for), a switch's the host bridge or the switch above; a passthrough port
+	 * programs nothing and counts one way.
 	 */
 	for (unsigned i = 0; i < c->nports; i++) {
 		int hi = r->port_decoder[i];
@@ -340,9 +341,10 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 			continue;
 		struct pcisim_cxlh_port *pp = &c->ports[i];
 		unsigned gran = r->granularity * root->ways;
-		if (pp->parent >= 0) {
-			int phi = r->port_decoder[pp->parent];
-			gran *= phi >= 0 ? c->ports[pp->parent].dec[phi].ways : 1;
+		for (int up = pp->parent, depth = 0; up >= 0 && depth < PCISIM_CXLH_MAX_PORTS;
+		     up = c->ports[up].parent, depth++) {
+			int phi = r->port_decoder[up];
+			gran *= phi >= 0 ? c->ports[up].dec[phi].ways : 1;
 		}
 		pp->dec[hi].granularity = gran;
 	}

@@ -53,6 +53,7 @@
 #include "sim/cxl/memdev.h"
 #include "sim/cxl/regs.h"
 #include "sim/pcie/port.h"
+#include "sim/pcie/regs/pci.h"
 #include "replay/register.h"
 
 /* Every function ever seen, by id, with the address it had when first seen. */
@@ -136,6 +137,10 @@ static struct pcisim_pcibus *bus_by_number(struct pcisim_fabric *fab, uint8_t nr
 		if (b->bridge && b->bridge->comp.removed)
 			continue;
 		if (b->host && b->host->comp.removed)
+			continue;
+		/* a bridge's bus is reached through its Secondary Bus Number, as the routed
+		 * path does: a reset that cleared it leaves the bus at no number */
+		if (b->bridge && b->bridge->cfg.bytes && b->bridge->cfg.bytes[PCI_SECONDARY_BUS] != nr)
 			continue;
 		if (b->number == nr)
 			return b;

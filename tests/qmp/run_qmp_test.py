@@ -229,6 +229,39 @@ def case_save_roundtrip(pcisim, tmp):
             fail("the saved scenario lacks %r:\n%s" % (needle, text))
 
 
+def case_cxl_migrate(pcisim, tmp):
+    """QMP migrate of a machine with a cxl-type3: QEMU has no VMState and no blocker
+    for it, so the migration completes (no 'non-migratable device' error) and sends no
+    section of the CXL functions."""
+    sock = os.path.join(tmp, "qmp.sock")
+    trace = os.path.join(tmp, "serve.jsonl")
+    scen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cxl-t3.yaml")
+    err = open(os.path.join(tmp, "serve.err"), "w+")
+    out = open(os.path.join(tmp, "serve.out"), "w+")
+    p = subprocess.Popen([pcisim, "serve", scen, "--qmp", "unix:" + sock, "--event-hold", "0",
+                          "--trace-out", trace], stdout=out, stderr=err)
+    wait_listening(err, "qmp")
+    got = socat_session(sock, [
+        '{"execute": "qmp_capabilities"}',
+        '{"execute": "migrate", "arguments": {"uri": "exec:cat > /dev/null"}}',
+        '{"execute": "query-migrate"}',
+        '{"execute": "quit"}',
+    ])
+    rc, summary = finish(p, out)
+    expect_eq("exit status", rc, 0)
+    lines = got.splitlines()
+    expect_eq("migrate", lines[2], '{"return": {}}')
+    expect_eq("query-migrate", lines[3], '{"return": {"status": "completed"}}')
+    with open(trace) as f:
+        recs = [json.loads(ln) for ln in f]
+    ended = [r.get("fields", r) for r in recs if r.get("kind") == "migration"]
+    if not ended or ended[-1].get("result") != "completed" or ended[-1].get("sections") != 0:
+        fail("the trace's migration record: %r" % ended)
+    resets = [r.get("component") or r.get("comp") for r in recs if r.get("kind") == "pci.reset"]
+    if len(resets) != 3:
+        fail("expected the three CXL functions reset as the destination built them: %r" % resets)
+
+
 def case_cxl(pcisim, tmp):
     """QEMU's cxl-inject-* commands over QMP: each runs as its timeline action (a list
     argument passed through as it is), and the saved session replays to serve's hash."""
@@ -647,13 +680,14 @@ CASES = {
     "import_bad": case_import_bad,
     "serve_bad": case_serve_bad,
     "cxl": case_cxl,
+    "cxl_migrate": case_cxl_migrate,
     "dcd": case_dcd,
 }
 
 if __name__ == "__main__":
     pcisim, case = os.path.abspath(sys.argv[1]), sys.argv[2]
     for tool in ("socat", "nc"):
-        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "stop_and_limits", "hmp_nc", "cxl", "dcd") and not shutil.which(tool):
+        if case in ("socat", "save_roundtrip", "manual_clock", "log_roundtrip", "stop_and_limits", "hmp_nc", "cxl", "cxl_migrate", "dcd") and not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             sys.exit(77)
     tmp = tempfile.mkdtemp(prefix="pcisim-qmp-")
