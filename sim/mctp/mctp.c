@@ -20,7 +20,7 @@ static const struct pcisim_record_kind mctp_kinds[] = {
 	{"mctp.rx_drop", "an MCTP endpoint's reassembly dropped a packet or a message (fields: result, seq, tag)"},
 	{"mctp.fwd_state", "the RFC's shared buffer changed state (fields: from, to, why)"},
 	{"mctp.fwd_notify", "the RFC's QMP notification reached the target VM (fields: taken, why)"},
-	{"mctp.fwd_target", "the RFC's target VM stopped or resumed for a migration (fields: what, why, state, queued)"},
+	{"mctp.fwd_target", "the RFC's target VM stopped or resumed for a migration or a reset (fields: what, why, state, queued)"},
 	{"mctp.fwd_run", "the target VM ran a forwarded request on its device (fields: opcode, rc, from)"},
 	{0},
 };
