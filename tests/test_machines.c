@@ -192,6 +192,17 @@ static void fuzz_menu_finds_double_runs(void **state)
 	free(out);
 }
 
+/* the target's migration in the fuzz menu: fuzz finds a double run a migration takes part in */
+static void fuzz_menu_finds_migration_double_run(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tb_cli(&out, "fuzz scenarios/fm-target-fuzz.yaml --runs 1000 --out %s/target-fuzz", dir);
+	if (rc != 1 || !strstr(out, "invariant fm-single-run@fm") || !strstr(out, "(fault mctp.target_migrate@"))
+		fail_msg("fuzz: exit %d:\n%s", rc, out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +211,7 @@ int main(void)
 		cmocka_unit_test(import_both_orders),
 		cmocka_unit_test(explore_finds_the_double_run),
 		cmocka_unit_test(fuzz_menu_finds_double_runs),
+		cmocka_unit_test(fuzz_menu_finds_migration_double_run),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
