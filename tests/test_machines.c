@@ -192,6 +192,45 @@ static void fuzz_menu_finds_double_runs(void **state)
 	free(out);
 }
 
+/*
+ * --cxl-list with machines: one listing per machine, each from that machine's host:
+ * the CXL host's machine lists its memdev, the other, with no CXL host, nothing.
+ */
+static void cxl_list_per_machine(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof(path), "%s/cxl-list.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "version: 1\nname: cxl-two\nseed: 1\nuntil: 10ms\nmachines:\n"
+		   "  - name: mem\n"
+		   "    machine: {type: q35, cxl: on, cxl-fmw: [{targets: [hb0], size: 4G}]}\n"
+		   "    topology:\n"
+		   "      - qemu_args: |\n"
+		   "          -object memory-backend-ram,id=m0,size=512M\n"
+		   "          -object memory-backend-ram,id=l0,size=1M\n"
+		   "      - {driver: pxb-cxl, id: hb0, bus: pcie.0, bus_nr: 12}\n"
+		   "      - {driver: cxl-rp, id: rp0, bus: hb0, port: 0, chassis: 1, slot: 1}\n"
+		   "      - {driver: cxl-type3, id: cxl-mem0, bus: rp0, memdev: m0, lsa: l0}\n"
+		   "    host: {cxl: on}\n"
+		   "  - name: bare\n"
+		   "    machine: {type: q35}\n"
+		   "    topology: []\n");
+	fclose(f);
+	char *out;
+	int rc = tb_cli(&out, "simulate %s --quiet --cxl-list end", path);
+	const char *bare = strstr(out, "cxl list -vvv at 0.010000000 s, machine bare:\n[]\n");
+	const char *mem = strstr(out, "cxl list -vvv at 0.010000000 s, machine mem:\n");
+	if (rc || !bare || !mem || mem < bare || !strstr(mem, "\"memdev\": \"mem0\""))
+		fail_msg("--cxl-list per machine: exit %d:\n%s", rc, out);
+	free(out);
+	rc = tb_cli(&out, "simulate %s --quiet --json --cxl-list end", path);
+	if (rc || !strstr(out, "\"machine\": \"bare\"") || !strstr(out, "\"machine\": \"mem\""))
+		fail_msg("--cxl-list --json per machine: exit %d:\n%s", rc, out);
+	free(out);
+}
+
 /* the target's migration in the fuzz menu: fuzz finds a double run a migration takes part in */
 static void fuzz_menu_finds_migration_double_run(void **state)
 {
@@ -212,6 +251,7 @@ int main(void)
 		cmocka_unit_test(explore_finds_the_double_run),
 		cmocka_unit_test(fuzz_menu_finds_double_runs),
 		cmocka_unit_test(fuzz_menu_finds_migration_double_run),
+		cmocka_unit_test(cxl_list_per_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
