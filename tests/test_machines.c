@@ -231,6 +231,62 @@ static void cxl_list_per_machine(void **state)
 	free(out);
 }
 
+/* The tid of the Perfetto thread named @name in @json, or -1. */
+static int perfetto_tid(const char *json, const char *name)
+{
+	char want[300];
+	snprintf(want, sizeof(want), "\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}", name);
+	const char *at = strstr(json, want);
+	if (!at)
+		return -1;
+	const char *line = at;
+	while (line > json && line[-1] != '\n')
+		line--;
+	int tid = -1;
+	return sscanf(line, "{\"ph\":\"M\",\"pid\":1,\"tid\":%d,", &tid) == 1 ? tid : -1;
+}
+
+/*
+ * --perfetto with machines: each machine's components have their own threads, named
+ * by their MACHINE/... paths, and their records land there: the target's DCD runs the
+ * forwarded requests, the FM VM's endpoint records the target's migration.
+ */
+static void perfetto_tracks_per_machine(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof(path), "%s/m.json", dir);
+	char *out;
+	int rc = tb_cli(&out, "simulate scenarios/fm-target-migrated.yaml --quiet --perfetto %s", path);
+	assert_int_equal(rc, 0);
+	free(out);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t len;
+	char *json = NULL;
+	FILE *m = open_memstream(&json, &len);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(m);
+	fclose(f);
+	int dcd = perfetto_tid(json, "target/pcie.0/cxl.1/cxl_rp_port0/us0/swport2/cxl-dcd0");
+	int fm_dcd = perfetto_tid(json, "fm/pcie.0/cxl.1/cxl_rp_port0/us0/swport2/cxl-dcd0");
+	int ep = perfetto_tid(json, "fm/aspeed.i2c.bus.0/i2c_mctp_cxl#1");
+	assert_true(dcd > 0 && fm_dcd > 0 && ep > 0);
+	assert_int_not_equal(dcd, fm_dcd);
+	assert_int_not_equal(dcd, ep);
+	char want[200];
+	snprintf(want, sizeof(want), "\"tid\":%d,\"ts\":152200,\"s\":\"t\",\"name\":\"mctp.fwd_run\"", dcd);
+	if (!strstr(json, want))
+		fail_msg("no mctp.fwd_run on the target DCD's thread %d", dcd);
+	snprintf(want, sizeof(want), "\"tid\":%d,\"ts\":110000,\"s\":\"t\",\"name\":\"mctp.fwd_target\"", ep);
+	if (!strstr(json, want))
+		fail_msg("no mctp.fwd_target on the FM endpoint's thread %d", ep);
+	free(json);
+}
+
 /* the target's migration in the fuzz menu: fuzz finds a double run a migration takes part in */
 static void fuzz_menu_finds_migration_double_run(void **state)
 {
@@ -252,6 +308,7 @@ int main(void)
 		cmocka_unit_test(fuzz_menu_finds_double_runs),
 		cmocka_unit_test(fuzz_menu_finds_migration_double_run),
 		cmocka_unit_test(cxl_list_per_machine),
+		cmocka_unit_test(perfetto_tracks_per_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
