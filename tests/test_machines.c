@@ -287,6 +287,34 @@ static void perfetto_tracks_per_machine(void **state)
 	free(json);
 }
 
+/* --vcd with machines: a scope per machine, each component below its machine's. */
+static void vcd_scopes_per_machine(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof(path), "%s/m.vcd", dir);
+	char *out;
+	int rc = tb_cli(&out, "simulate scenarios/fm-target-migrated.yaml --quiet --vcd %s", path);
+	assert_int_equal(rc, 0);
+	free(out);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char *text = NULL;
+	size_t len;
+	FILE *m = open_memstream(&text, &len);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(m);
+	fclose(f);
+	assert_non_null(strstr(text, "$scope module fm $end\n$scope module pcie_0 $end\n$scope module cxl_1 $end\n"));
+	const char *t = strstr(text, "$scope module target $end\n$scope module pcie_0 $end\n$scope module cxl_1 $end\n");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "$scope module cxl_rp_port0 $end\n$var wire 16"));
+	free(text);
+}
+
 /* the target's migration in the fuzz menu: fuzz finds a double run a migration takes part in */
 static void fuzz_menu_finds_migration_double_run(void **state)
 {
@@ -309,6 +337,7 @@ int main(void)
 		cmocka_unit_test(fuzz_menu_finds_migration_double_run),
 		cmocka_unit_test(cxl_list_per_machine),
 		cmocka_unit_test(perfetto_tracks_per_machine),
+		cmocka_unit_test(vcd_scopes_per_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
