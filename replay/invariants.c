@@ -101,14 +101,20 @@ static bool migration_completes(struct pcisim_sim *sim, const char *end_reason, 
 	return false;
 }
 
-static bool slot_settled(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,
-			 char *what, size_t nwhat)
+/* "ID" in a one-machine run, "MACHINE/ID" in a view: where an invariant broke. */
+static void where_name(char *where, size_t nw, const struct pcisim_sim *m, const char *name)
+{
+	if (m->machine)
+		snprintf(where, nw, "%s/%s", m->machine, name);
+	else
+		snprintf(where, nw, "%s", name);
+}
+
+static bool slot_settled_in(struct pcisim_sim *m, char *where, size_t nw, char *what, size_t nwhat)
 {
 	static const char *const transient[] = {"BLINKINGON", "BLINKINGOFF", "POWERON", "POWEROFF", NULL};
-	if (strcmp(end_reason, "idle"))
-		return true;
-	for (uint32_t i = 0; i < sim->ncomps; i++) {
-		struct pcisim_comp *c = sim->comps[i];
+	for (uint32_t i = 0; i < m->ncomps; i++) {
+		struct pcisim_comp *c = m->comps[i];
 		if (c->removed || !c->ops || !c->ops->type || strcmp(c->ops->type, "pciehp"))
 			continue;
 		struct pcisim_value v;
@@ -116,11 +122,25 @@ static bool slot_settled(struct pcisim_sim *sim, const char *end_reason, char *w
 			continue;
 		for (size_t k = 0; transient[k]; k++)
 			if (!strcmp(v.s, transient[k])) {
-				snprintf(where, nw, "%s", c->name);
+				where_name(where, nw, m, c->name);
 				snprintf(what, nwhat, "left in %s with nothing left to run", v.s);
 				return false;
 			}
 	}
+	return true;
+}
+
+/* Every machine: the engine's own, then its views (machines:) in the order of their names. */
+static bool slot_settled(struct pcisim_sim *sim, const char *end_reason, char *where, size_t nw,
+			 char *what, size_t nwhat)
+{
+	if (strcmp(end_reason, "idle"))
+		return true;
+	if (!slot_settled_in(sim, where, nw, what, nwhat))
+		return false;
+	for (size_t i = 0; i < sim->nviews; i++)
+		if (!slot_settled_in(sim->views[i], where, nw, what, nwhat))
+			return false;
 	return true;
 }
 
@@ -133,21 +153,33 @@ static bool io_accounted(struct pcisim_sim *sim, const char *end_reason, char *w
 	return false;
 }
 
-static bool recoveries_complete(struct pcisim_sim *sim, const char *end_reason, char *where,
-				size_t nw, char *what, size_t nwhat)
+static bool recoveries_complete_in(struct pcisim_sim *m, char *where, size_t nw, char *what, size_t nwhat)
 {
-	struct pcisim_host *h = pcisim_host_of(sim);
-	if (!h || strcmp(end_reason, "idle"))
+	struct pcisim_host *h = pcisim_host_of(m);
+	if (!h)
 		return true;
-	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
+	struct pcisim_fabric *fab = pcisim_fabric_get(m);
 	for (uint32_t i = 0; i < fab->nfns; i++) {
 		struct pcisim_pcifn *fn = fab->fns[i];
 		if (fn->comp.removed || !pcisim_host_aer_recovering(h, fn))
 			continue;
-		snprintf(where, nw, "%s", fn->comp.name);
+		where_name(where, nw, m, fn->comp.name);
 		snprintf(what, nwhat, "error recovery still running with nothing left to run");
 		return false;
 	}
+	return true;
+}
+
+static bool recoveries_complete(struct pcisim_sim *sim, const char *end_reason, char *where,
+				size_t nw, char *what, size_t nwhat)
+{
+	if (strcmp(end_reason, "idle"))
+		return true;
+	if (!recoveries_complete_in(sim, where, nw, what, nwhat))
+		return false;
+	for (size_t i = 0; i < sim->nviews; i++)
+		if (!recoveries_complete_in(sim->views[i], where, nw, what, nwhat))
+			return false;
 	return true;
 }
 

@@ -210,6 +210,56 @@ static void lost_notification_and_gone_target(void **state)
 	assert_int_equal(t.runs, 1);
 }
 
+/*
+ * The target VM's migration: a stop while it runs a request waits for the request;
+ * notifications during the downtime wait and the first runs at resume with the
+ * buffer's state as it was; a second one then finds nothing pending.
+ */
+static void migration_downtime(void **state)
+{
+	(void)state;
+	struct pcisim_fwd f;
+	struct target t;
+	uint8_t rsp[8];
+	uint64_t cookie = 0;
+	init(&f, &t);
+	/* stopped while idle: a request's notification waits, nothing runs */
+	assert_true(pcisim_fwd_stop(&f));
+	pcisim_fwd_request(&f, (uint8_t[]){0x04}, 1, 0x401);
+	assert_int_equal(pcisim_fwd_notify(&f), PCISIM_FWD_QUEUED);
+	pcisim_fwd_request(&f, (uint8_t[]){0x05}, 1, 0x402); /* a retry over it */
+	assert_int_equal(pcisim_fwd_notify(&f), PCISIM_FWD_QUEUED);
+	assert_int_equal(t.runs, 0);
+	assert_int_equal(f.state, PCISIM_FWD_REQUEST);
+	assert_int_equal(pcisim_fwd_poll(&f, rsp, &cookie), 0);
+	/* resume: one queued notification runs now, the buffer holds the newer request */
+	assert_true(pcisim_fwd_resume(&f));
+	assert_int_equal(pcisim_fwd_notify(&f), PCISIM_FWD_TAKEN);
+	assert_true(pcisim_fwd_complete(&f)); /* the other one runs after it */
+	assert_int_equal(pcisim_fwd_notify(&f), PCISIM_FWD_SPURIOUS);
+	assert_int_equal(t.runs, 1);
+	assert_int_equal(t.last, 0x05);
+	assert_int_equal(pcisim_fwd_poll(&f, rsp, &cookie), 1);
+	assert_int_equal(cookie, 0x402);
+
+	/* stopped while running a request: the stop waits for the response */
+	pcisim_fwd_request(&f, (uint8_t[]){0x06}, 1, 0x403);
+	assert_int_equal(pcisim_fwd_notify(&f), PCISIM_FWD_TAKEN);
+	assert_false(pcisim_fwd_stop(&f));
+	assert_false(f.stopped);
+	pcisim_fwd_request(&f, (uint8_t[]){0x07}, 1, 0x404);
+	assert_int_equal(pcisim_fwd_notify(&f), PCISIM_FWD_QUEUED);
+	assert_false(pcisim_fwd_complete(&f)); /* stopped now: the queued one keeps waiting */
+	assert_true(f.stopped);
+	assert_int_equal(t.runs, 2);
+	assert_int_equal(t.last, 0x06);
+	/* the newer request was lost by the reset of the field, as without a migration */
+	assert_int_equal(f.state, PCISIM_FWD_IDLE);
+	assert_true(pcisim_fwd_resume(&f));
+	assert_int_equal(pcisim_fwd_notify(&f), PCISIM_FWD_SPURIOUS);
+	assert_false(pcisim_fwd_resume(&f)); /* nothing left to run */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +267,7 @@ int main(void)
 		cmocka_unit_test(every_order_of_notify_complete_poll),
 		cmocka_unit_test(second_request_at_every_point),
 		cmocka_unit_test(lost_notification_and_gone_target),
+		cmocka_unit_test(migration_downtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,6 +192,140 @@ static void fuzz_menu_finds_double_runs(void **state)
 	free(out);
 }
 
+/*
+ * --cxl-list with machines: one listing per machine, each from that machine's host:
+ * the CXL host's machine lists its memdev, the other, with no CXL host, nothing.
+ */
+static void cxl_list_per_machine(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof(path), "%s/cxl-list.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "version: 1\nname: cxl-two\nseed: 1\nuntil: 10ms\nmachines:\n"
+		   "  - name: mem\n"
+		   "    machine: {type: q35, cxl: on, cxl-fmw: [{targets: [hb0], size: 4G}]}\n"
+		   "    topology:\n"
+		   "      - qemu_args: |\n"
+		   "          -object memory-backend-ram,id=m0,size=512M\n"
+		   "          -object memory-backend-ram,id=l0,size=1M\n"
+		   "      - {driver: pxb-cxl, id: hb0, bus: pcie.0, bus_nr: 12}\n"
+		   "      - {driver: cxl-rp, id: rp0, bus: hb0, port: 0, chassis: 1, slot: 1}\n"
+		   "      - {driver: cxl-type3, id: cxl-mem0, bus: rp0, memdev: m0, lsa: l0}\n"
+		   "    host: {cxl: on}\n"
+		   "  - name: bare\n"
+		   "    machine: {type: q35}\n"
+		   "    topology: []\n");
+	fclose(f);
+	char *out;
+	int rc = tb_cli(&out, "simulate %s --quiet --cxl-list end", path);
+	const char *bare = strstr(out, "cxl list -vvv at 0.010000000 s, machine bare:\n[]\n");
+	const char *mem = strstr(out, "cxl list -vvv at 0.010000000 s, machine mem:\n");
+	if (rc || !bare || !mem || mem < bare || !strstr(mem, "\"memdev\": \"mem0\""))
+		fail_msg("--cxl-list per machine: exit %d:\n%s", rc, out);
+	free(out);
+	rc = tb_cli(&out, "simulate %s --quiet --json --cxl-list end", path);
+	if (rc || !strstr(out, "\"machine\": \"bare\"") || !strstr(out, "\"machine\": \"mem\""))
+		fail_msg("--cxl-list --json per machine: exit %d:\n%s", rc, out);
+	free(out);
+}
+
+/* The tid of the Perfetto thread named @name in @json, or -1. */
+static int perfetto_tid(const char *json, const char *name)
+{
+	char want[300];
+	snprintf(want, sizeof(want), "\"name\":\"thread_name\",\"args\":{\"name\":\"%s\"}", name);
+	const char *at = strstr(json, want);
+	if (!at)
+		return -1;
+	const char *line = at;
+	while (line > json && line[-1] != '\n')
+		line--;
+	int tid = -1;
+	return sscanf(line, "{\"ph\":\"M\",\"pid\":1,\"tid\":%d,", &tid) == 1 ? tid : -1;
+}
+
+/*
+ * --perfetto with machines: each machine's components have their own threads, named
+ * by their MACHINE/... paths, and their records land there: the target's DCD runs the
+ * forwarded requests, the FM VM's endpoint records the target's migration.
+ */
+static void perfetto_tracks_per_machine(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof(path), "%s/m.json", dir);
+	char *out;
+	int rc = tb_cli(&out, "simulate scenarios/fm-target-migrated.yaml --quiet --perfetto %s", path);
+	assert_int_equal(rc, 0);
+	free(out);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t len;
+	char *json = NULL;
+	FILE *m = open_memstream(&json, &len);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(m);
+	fclose(f);
+	int dcd = perfetto_tid(json, "target/pcie.0/cxl.1/cxl_rp_port0/us0/swport2/cxl-dcd0");
+	int fm_dcd = perfetto_tid(json, "fm/pcie.0/cxl.1/cxl_rp_port0/us0/swport2/cxl-dcd0");
+	int ep = perfetto_tid(json, "fm/aspeed.i2c.bus.0/i2c_mctp_cxl#1");
+	assert_true(dcd > 0 && fm_dcd > 0 && ep > 0);
+	assert_int_not_equal(dcd, fm_dcd);
+	assert_int_not_equal(dcd, ep);
+	char want[200];
+	snprintf(want, sizeof(want), "\"tid\":%d,\"ts\":152200,\"s\":\"t\",\"name\":\"mctp.fwd_run\"", dcd);
+	if (!strstr(json, want))
+		fail_msg("no mctp.fwd_run on the target DCD's thread %d", dcd);
+	snprintf(want, sizeof(want), "\"tid\":%d,\"ts\":110000,\"s\":\"t\",\"name\":\"mctp.fwd_target\"", ep);
+	if (!strstr(json, want))
+		fail_msg("no mctp.fwd_target on the FM endpoint's thread %d", ep);
+	free(json);
+}
+
+/* --vcd with machines: a scope per machine, each component below its machine's. */
+static void vcd_scopes_per_machine(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof(path), "%s/m.vcd", dir);
+	char *out;
+	int rc = tb_cli(&out, "simulate scenarios/fm-target-migrated.yaml --quiet --vcd %s", path);
+	assert_int_equal(rc, 0);
+	free(out);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char *text = NULL;
+	size_t len;
+	FILE *m = open_memstream(&text, &len);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(m);
+	fclose(f);
+	assert_non_null(strstr(text, "$scope module fm $end\n$scope module pcie_0 $end\n$scope module cxl_1 $end\n"));
+	const char *t = strstr(text, "$scope module target $end\n$scope module pcie_0 $end\n$scope module cxl_1 $end\n");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "$scope module cxl_rp_port0 $end\n$var wire 16"));
+	free(text);
+}
+
+/* the target's migration in the fuzz menu: fuzz finds a double run a migration takes part in */
+static void fuzz_menu_finds_migration_double_run(void **state)
+{
+	(void)state;
+	char *out;
+	int rc = tb_cli(&out, "fuzz scenarios/fm-target-fuzz.yaml --runs 1000 --out %s/target-fuzz", dir);
+	if (rc != 1 || !strstr(out, "invariant fm-single-run@fm") || !strstr(out, "(fault mctp.target_migrate@"))
+		fail_msg("fuzz: exit %d:\n%s", rc, out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +334,10 @@ int main(void)
 		cmocka_unit_test(import_both_orders),
 		cmocka_unit_test(explore_finds_the_double_run),
 		cmocka_unit_test(fuzz_menu_finds_double_runs),
+		cmocka_unit_test(fuzz_menu_finds_migration_double_run),
+		cmocka_unit_test(cxl_list_per_machine),
+		cmocka_unit_test(perfetto_tracks_per_machine),
+		cmocka_unit_test(vcd_scopes_per_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

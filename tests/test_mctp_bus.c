@@ -209,6 +209,64 @@ static void stall_drop_corrupt(void **state)
 	tb_free(t);
 }
 
+/*
+ * SMBus tTIMEOUT (25 ms) at its boundary: SCL held low for exactly 25 ms during a
+ * write stretches it by that much and it arrives; 1 ps longer and the master aborts
+ * the write 25 ms into the stall: nothing arrives, the writer learns it failed, and
+ * the bus carries the next write once the clock is released.
+ */
+static void clock_low_timeout_boundary(void **state)
+{
+	(void)state;
+	struct pcisim_i2c_bus *bus;
+	struct tb *t = bus_bench(&bus);
+	struct probe a, b;
+	probe_attach(&a, t, bus, 0x10);
+	probe_attach(&b, t, bus, 0x20);
+	uint8_t f[80];
+	size_t n = frame(f, 0x20, 1, 69);
+	pcisim_time w = pcisim_i2c_wire_time(n, bus->hz);
+
+	/* exactly tTIMEOUT: stretched */
+	pcisim_time t0 = t->sim.now;
+	assert_int_equal(pcisim_i2c_write(&a.port, f, n), 0);
+	pcisim_run(&t->sim, t0 + PCISIM_MS);
+	assert_int_equal(b.got, 0);
+	pcisim_time s0 = t->sim.now;
+	assert_true(s0 < t0 + w);
+	pcisim_i2c_stall(bus, PCISIM_SMBUS_TIMEOUT);
+	pcisim_run(&t->sim, t0 + 100 * PCISIM_MS);
+	assert_int_equal(b.got, 1);
+	assert_int_equal(b.got_at[0], t0 + w + PCISIM_SMBUS_TIMEOUT);
+	assert_int_equal(a.acked, 1);
+	assert_int_equal(a.nacked, 0);
+	assert_int_equal(bus->timeouts, 0);
+
+	/* 1 ps past it: aborted at the timeout, nothing delivered */
+	pcisim_time t1 = t->sim.now;
+	assert_int_equal(pcisim_i2c_write(&a.port, f, n), 0);
+	pcisim_run(&t->sim, t1 + PCISIM_MS);
+	pcisim_time s1 = t->sim.now;
+	pcisim_i2c_stall(bus, PCISIM_SMBUS_TIMEOUT + 1);
+	pcisim_run(&t->sim, t1 + 100 * PCISIM_MS);
+	assert_int_equal(b.got, 1);
+	assert_int_equal(a.acked, 1);
+	assert_int_equal(a.nacked, 1);
+	assert_int_equal(a.sent_at[1], s1 + PCISIM_SMBUS_TIMEOUT);
+	assert_int_equal(bus->timeouts, 1);
+	assert_int_equal(bus->writes, 1); /* the aborted write never completed */
+
+	/* a write asked for inside the stall waits for SCL's release */
+	pcisim_time t2 = t->sim.now;
+	pcisim_i2c_stall(bus, 30 * PCISIM_MS);
+	assert_int_equal(pcisim_i2c_write(&a.port, f, n), 0);
+	pcisim_run(&t->sim, t2 + 100 * PCISIM_MS);
+	assert_int_equal(b.got, 2);
+	assert_int_equal(b.got_at[1], t2 + 30 * PCISIM_MS + w);
+	assert_int_equal(bus->timeouts, 1); /* nothing was on the wire */
+	tb_free(t);
+}
+
 /* the endpoint drops a corrupted packet with a located record and answers the next */
 static void endpoint_pec_error(void **state)
 {
@@ -248,6 +306,7 @@ int main(void)
 		cmocka_unit_test(arbitration),
 		cmocka_unit_test(nacks),
 		cmocka_unit_test(stall_drop_corrupt),
+		cmocka_unit_test(clock_low_timeout_boundary),
 		cmocka_unit_test(endpoint_pec_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,13 @@ struct perfetto {
 	struct comp_tracks *comps; /* by component id */
 	size_t capcomps;
 	struct comp_tracks run;    /* records of no component */
+	/* machines: the components of the other machines (views), whose records carry
+	 * a path ("target/pcie.0/...") and no id of the engine's: by path, first seen first */
+	struct other_comp {
+		char *path;
+		struct comp_tracks ct;
+	} *others;
+	size_t nothers, capothers;
 	uint32_t ntids, ncomps_seen;
 	bool first_event;
 	pcisim_time now;           /* time of the last record */
@@ -174,10 +181,32 @@ static void put_metadata(struct perfetto *p, const char *what, uint32_t tid, jso
 
 /* ---- tracks ---- */
 
+static void tracks_init(struct comp_tracks *ct)
+{
+	memset(ct, 0, sizeof(*ct));
+	for (int l = 0; l < NLANES; l++)
+		ct->lane[l].end_at = PCISIM_TIME_MAX;
+}
+
+/* Another machine's component: its tracks by path (a view's ids are its own). */
+static struct comp_tracks *other_of(struct perfetto *p, const char *path)
+{
+	for (size_t i = 0; i < p->nothers; i++)
+		if (!strcmp(p->others[i].path, path))
+			return &p->others[i].ct;
+	p->others = pcisim_grow(p->others, &p->capothers, p->nothers + 1, sizeof(*p->others));
+	struct other_comp *o = &p->others[p->nothers++];
+	o->path = strdup(path);
+	if (!o->path)
+		abort();
+	tracks_init(&o->ct);
+	return &o->ct;
+}
+
 static struct comp_tracks *comp_of(struct perfetto *p, const struct pcisim_record *r)
 {
 	if (r->comp_id == UINT32_MAX)
-		return &p->run;
+		return r->comp_path ? other_of(p, r->comp_path) : &p->run;
 	if (r->comp_id >= p->capcomps) {
 		size_t old = p->capcomps;
 		p->comps = pcisim_grow(p->comps, &p->capcomps, (size_t)r->comp_id + 1, sizeof(*p->comps));
@@ -273,15 +302,20 @@ static void instant(struct perfetto *p, const struct pcisim_record *r, const cha
 
 /* ---- pending FLR ends ---- */
 
+static struct track *earlier(struct track *best, struct comp_tracks *ct)
+{
+	struct track *tr = &ct->lane[LANE_RESET];
+	return tr->end_at != PCISIM_TIME_MAX && (!best || tr->end_at < best->end_at) ? tr : best;
+}
+
 /* The [reset] track whose FLR span ends first, or NULL when none is pending. */
-static struct track *earliest_end(struct comp_tracks *cts, size_t n)
+static struct track *earliest_end(struct perfetto *p)
 {
 	struct track *best = NULL;
-	for (size_t i = 0; i < n; i++) {
-		struct track *tr = &cts[i].lane[LANE_RESET];
-		if (tr->end_at != PCISIM_TIME_MAX && (!best || tr->end_at < best->end_at))
-			best = tr;
-	}
+	for (size_t i = 0; i < p->capcomps; i++)
+		best = earlier(best, &p->comps[i]);
+	for (size_t i = 0; i < p->nothers; i++)
+		best = earlier(best, &p->others[i].ct);
 	return best;
 }
 
@@ -289,7 +323,7 @@ static struct track *earliest_end(struct comp_tracks *cts, size_t n)
 static void end_due(struct perfetto *p, pcisim_time t)
 {
 	while (p->next_end <= t) {
-		struct track *tr = earliest_end(p->comps, p->capcomps);
+		struct track *tr = earliest_end(p);
 		if (!tr || tr->end_at > t) {
 			p->next_end = tr ? tr->end_at : PCISIM_TIME_MAX;
 			return;
@@ -569,6 +603,8 @@ static void perfetto_close(struct pcisim_sink *s)
 	end_due(p, p->now);
 	for (size_t i = 0; i < p->capcomps; i++)
 		close_all(p, &p->comps[i]);
+	for (size_t i = 0; i < p->nothers; i++)
+		close_all(p, &p->others[i].ct);
 	close_all(p, &p->run);
 	put(p, "\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":");
 	put_json(p, json_pack("{s:s,s:s}", "generator", "pcisim " PCISIM_VERSION, "time",
@@ -576,6 +612,9 @@ static void perfetto_close(struct pcisim_sink *s)
 	put(p, "\n}\n");
 	pcisim_timeline_io_free(&p->io);
 	free(p->comps);
+	for (size_t i = 0; i < p->nothers; i++)
+		free(p->others[i].path);
+	free(p->others);
 }
 
 struct pcisim_sink *pcisim_sink_perfetto(FILE *out, struct pcisim_sim *sim, const char *title)

@@ -68,7 +68,7 @@ static const struct pcisim_option options[] = {
 	 0, "a function: a QEMU id or an address like 00:12.0"},
 	{OPT_CXL_LIST, "--cxl-list", NULL, PCISIM_OPTARG_TEXT, "TIME",
 	 "print what 'cxl list -vvv' shows at simulated TIME (a duration, or 'end': after the run), "
-	 "with host: {cxl: on}; may be repeated",
+	 "with host: {cxl: on} (one listing per machine with machines:); may be repeated",
 	 0, "a duration such as 4ms, or end"},
 	{OPT_RECORD, "--record", NULL, PCISIM_OPTARG_FILE, "FILE",
 	 "record the run for 'pcisim replay' (every event, record and choice): JSON Lines if FILE "
@@ -273,20 +273,39 @@ static int print_lspci(struct pcisim_sim *sim, const struct sim_opts *o, FILE *o
 	return 0;
 }
 
-/* --cxl-list: `cxl list -vvv` now, printed, or kept in @lists for the JSON summary. */
-static void cxl_list_at(struct pcisim_sim *sim, json_t *lists, bool json)
+/*
+ * --cxl-list: `cxl list -vvv` now, printed, or kept in @lists for the JSON summary.
+ * With machines: one listing per machine, each its host's view (`cxl list` runs in a
+ * guest), labelled with the machine's name.
+ */
+static void cxl_list_one(struct pcisim_sim *m, json_t *lists, bool json)
 {
 	if (json) {
 		json_t *o = json_object();
-		json_object_set_new(o, "at_ps", json_integer((json_int_t)sim->now));
-		json_object_set_new(o, "list", pcisim_cxl_list_json(sim));
+		json_object_set_new(o, "at_ps", json_integer((json_int_t)m->now));
+		if (m->machine)
+			json_object_set_new(o, "machine", json_string(m->machine));
+		json_object_set_new(o, "list", pcisim_cxl_list_json(m));
 		json_array_append_new(lists, o);
 		return;
 	}
 	char t[40];
-	pcisim_time_format_fixed(sim->now, t, sizeof(t));
-	printf("cxl list -vvv at %s s:\n", t);
-	pcisim_cxl_list(sim, stdout);
+	pcisim_time_format_fixed(m->now, t, sizeof(t));
+	if (m->machine)
+		printf("cxl list -vvv at %s s, machine %s:\n", t, m->machine);
+	else
+		printf("cxl list -vvv at %s s:\n", t);
+	pcisim_cxl_list(m, stdout);
+}
+
+static void cxl_list_at(struct pcisim_sim *sim, json_t *lists, bool json)
+{
+	if (!sim->nviews) {
+		cxl_list_one(sim, lists, json);
+		return;
+	}
+	for (size_t i = 0; i < sim->nviews; i++)
+		cxl_list_one(sim->views[i], lists, json);
 }
 
 static uint64_t recorder_bytes(void *rec)

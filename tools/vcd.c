@@ -143,11 +143,32 @@ static uint32_t scope_child(struct vcd *v, uint32_t parent, const char *name, si
 	return scope_new(v, parent, name, n);
 }
 
-/* The scope of @r's component: its path, one level per '/', below the root. */
+/* The scope of a component's path, one level per '/', below the root. */
+static uint32_t scope_of_path(struct vcd *v, const char *path)
+{
+	uint32_t s = 0;
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n)
+			s = scope_child(v, s, p, n);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return s;
+}
+
+/*
+ * The scope of @r's component: its path, one level per '/', below the root. Another
+ * machine's component (machines:) has a path that starts with the machine's name
+ * and no id of the engine's: found by its path each time.
+ */
 static uint32_t scope_of(struct vcd *v, const struct pcisim_record *r)
 {
-	if (r->comp_id == UINT32_MAX || !r->comp_path)
+	if (!r->comp_path)
 		return v->run_scope;
+	if (r->comp_id == UINT32_MAX)
+		return scope_of_path(v, r->comp_path);
 	if (r->comp_id >= v->capcomp) {
 		size_t old = v->capcomp;
 		v->comp_scope = pcisim_grow(v->comp_scope, &v->capcomp, (size_t)r->comp_id + 1,
@@ -156,15 +177,7 @@ static uint32_t scope_of(struct vcd *v, const struct pcisim_record *r)
 	}
 	if (v->comp_scope[r->comp_id])
 		return v->comp_scope[r->comp_id] - 1;
-	uint32_t s = 0;
-	for (const char *p = r->comp_path; *p;) {
-		size_t n = strcspn(p, "/");
-		if (n)
-			s = scope_child(v, s, p, n);
-		p += n;
-		if (*p)
-			p++;
-	}
+	uint32_t s = scope_of_path(v, r->comp_path);
 	v->comp_scope[r->comp_id] = s + 1;
 	return s;
 }

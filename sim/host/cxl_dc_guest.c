@@ -12,7 +12,11 @@
  *                         Dynamic Capacity, always, never, or only when no reader of
  *                         this guest is using the range (release: unused, the
  *                         policy of Linux's DCD series: memory in use is not given
- *                         back; always is a guest that gives it back regardless)
+ *                         back; always is a guest that gives it back regardless);
+ *                         think: a time between the read and the answers (the
+ *                         guest deciding, onlining memory): what arrives in the log
+ *                         meanwhile stays for its next pass, and the answers go to
+ *                         the device as it is by then
  *   guest.cxl_mem_read,   one CPU load or store of 1, 2, 4 or 8 bytes at a host
  *   guest.cxl_mem_write   physical address of a CXL window (pcisim_cxl_mem_access:
  *                         windows, decoders, then the device, where dynamic capacity
@@ -121,9 +125,18 @@ struct reader {
 	int last_error; /* the failure last recorded, 0 none */
 };
 
+/* The records a guest read and answers after its think time (guest.cxl_dc_events think:). */
+struct dc_answer {
+	bool pending;
+	struct pcisim_pcifn *fn;
+	unsigned take, policy, n;
+	uint8_t recs[MAX_RECS][128];
+};
+
 struct dc_guest {
 	struct reader r[MAX_READERS];
 	unsigned n;
+	struct dc_answer answer;
 };
 
 static const struct pcisim_ext_key dc_guest_key = {"host.cxl_dc_guest"};
@@ -257,6 +270,51 @@ static int answer_release(struct pcisim_sim *sim, struct pcisim_pcifn *fn, const
 	return 0;
 }
 
+/* Answer the records read, in log order, then clear them. */
+static void answer_records(struct pcisim_sim *sim, struct pcisim_pcifn *fn, const uint8_t (*recs)[128], unsigned n,
+			   unsigned take, unsigned policy)
+{
+	/* in log order: an offer runs to its record without More */
+	for (unsigned i = 0; i < n;) {
+		unsigned type = recs[i][0x30];
+		if (type == PCISIM_CXL_DC_EV_ADD) {
+			unsigned j = i;
+			while (j + 1 < n && (recs[j][0x35] & 1))
+				j++;
+			answer_offer(sim, fn, recs + i, j - i + 1, take);
+			i = j + 1;
+		} else {
+			if (type == PCISIM_CXL_DC_EV_RELEASE || type == PCISIM_CXL_DC_EV_FORCED_RELEASE)
+				answer_release(sim, fn, recs[i], policy);
+			i++;
+		}
+	}
+	/* Clear Event Records: the handles read, oldest first */
+	if (n) {
+		uint8_t cl[6 + 2 * MAX_RECS], out[64];
+		unsigned len;
+		memset(cl, 0, sizeof(cl));
+		cl[0] = PCISIM_CXL_EVENT_LOG_DCD;
+		cl[2] = (uint8_t)n;
+		for (unsigned i = 0; i < n; i++)
+			put(cl + 6 + 2 * i, get(recs[i] + 0x14, 2), 2);
+		mbox(fn, CXL_OP_CLEAR_EVENT_RECORDS, cl, 6 + 2 * n, out, sizeof(out), &len);
+	}
+}
+
+static void answer_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	(void)ev;
+	struct dc_answer *a = &guest_of(sim)->answer;
+	a->pending = false;
+	if (a->fn->comp.removed) {
+		failed_step(sim, a->fn, "answer");
+		return;
+	}
+	answer_records(sim, a->fn, (const uint8_t(*)[128])a->recs, a->n, a->take, a->policy);
+}
+PCISIM_EVKIND(answer_kind, "guest.cxl_dc_answer", answer_ev);
+
 static int act_dc_events(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
 	struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(sim), pcisim_step_param(s, "dev")->s);
@@ -268,8 +326,15 @@ static int act_dc_events(struct pcisim_sim *sim, const struct pcisim_step *s)
 		take = (unsigned)strtoul(acc->s, NULL, 0);
 	const struct pcisim_pval *rel = pcisim_step_param(s, "release");
 	unsigned policy = rel->set ? (unsigned)rel->u : 0;
+	const struct pcisim_pval *th = pcisim_step_param(s, "think");
+	pcisim_time think = th && th->set ? th->u : 0;
 	if (!fn || fn->comp.removed)
 		return -1;
+	struct dc_answer *a = &guest_of(sim)->answer;
+	if (think && a->pending) {
+		pcisim_log(sim, &fn->comp, "guest", "guest.cxl_dc_events: still answering the records it read");
+		return -1;
+	}
 	uint8_t out[CXL_MBOX_PAYLOAD_MAX];
 	uint8_t log = PCISIM_CXL_EVENT_LOG_DCD;
 	unsigned len;
@@ -282,31 +347,20 @@ static int act_dc_events(struct pcisim_sim *sim, const struct pcisim_step *s)
 	uint8_t recs[MAX_RECS][128];
 	for (unsigned i = 0; i < n; i++)
 		memcpy(recs[i], out + 0x20 + 128 * i, 128);
-	/* in log order: an offer runs to its record without More */
-	for (unsigned i = 0; i < n;) {
-		unsigned type = recs[i][0x30];
-		if (type == PCISIM_CXL_DC_EV_ADD) {
-			unsigned j = i;
-			while (j + 1 < n && (recs[j][0x35] & 1))
-				j++;
-			answer_offer(sim, fn, (const uint8_t(*)[128])recs[i], j - i + 1, take);
-			i = j + 1;
-		} else {
-			if (type == PCISIM_CXL_DC_EV_RELEASE || type == PCISIM_CXL_DC_EV_FORCED_RELEASE)
-				answer_release(sim, fn, recs[i], policy);
-			i++;
-		}
+	if (!think) {
+		answer_records(sim, fn, (const uint8_t(*)[128])recs, n, take, policy);
+		return 0;
 	}
-	/* Clear Event Records: the handles read, oldest first */
-	if (n) {
-		uint8_t cl[6 + 2 * MAX_RECS];
-		memset(cl, 0, sizeof(cl));
-		cl[0] = PCISIM_CXL_EVENT_LOG_DCD;
-		cl[2] = (uint8_t)n;
-		for (unsigned i = 0; i < n; i++)
-			put(cl + 6 + 2 * i, get(recs[i] + 0x14, 2), 2);
-		mbox(fn, CXL_OP_CLEAR_EVENT_RECORDS, cl, 6 + 2 * n, out, sizeof(out), &len);
-	}
+	PCISIM_RECORD(sim, &fn->comp, "cxl.dc_guest", PCISIM_FS("what", "read"), PCISIM_FU("records", n),
+		      PCISIM_FT("answers_in", think));
+	memset(a, 0, sizeof(*a));
+	a->pending = true;
+	a->fn = fn;
+	a->take = take;
+	a->policy = policy;
+	a->n = n;
+	memcpy(a->recs, recs, sizeof(recs[0]) * n);
+	pcisim_schedule(sim, think, PCISIM_CLASS_HOST, &answer_kind, &fn->comp, 0, 0);
 	return 0;
 }
 
@@ -433,6 +487,7 @@ static const struct pcisim_param_def events_params[] = {
 	{"accept", PCISIM_P_STR, false, "all, none, or N: the first N extents of each offer", NULL, 0, 0, "all"},
 	{"release", PCISIM_P_CHOICE, false, "give asked-back extents back: unused (not while a reader uses them), always, never",
 	 release_choices, 0, 0, "unused"},
+	{"think", PCISIM_P_TIME, false, "time between reading the log and answering it (0: at once)", NULL, 0, 0, "0"},
 	{0},
 };
 static const char *const expect_choices[] = {"ok", "error", NULL};
@@ -476,7 +531,7 @@ const struct pcisim_action_def pcisim_cxl_dc_guest_actions[] = {
 };
 
 const struct pcisim_record_kind pcisim_cxl_dc_guest_kinds[] = {
-	{"cxl.dc_guest", "the guest answered a DC event: what (offer: offered, accepted; release: dpa, len, in_use, answer kept or released), rc"},
+	{"cxl.dc_guest", "the guest answered a DC event: what (read: records, answers_in; offer: offered, accepted; release: dpa, len, in_use, answer kept or released), rc"},
 	{"cxl.mem", "a guest load or store at a CXL host physical address (op, address, width, value, ok, why)"},
 	{"cxl.mem_reader", "a guest reader of CXL memory started, stopped, or failed for a new reason (name, what, address, reads, failed, why)"},
 	{0},

@@ -76,7 +76,7 @@ enum pcisim_fwd_notified pcisim_fwd_notify(struct pcisim_fwd *f)
 	}
 	if (f->target.unavailable && f->target.unavailable(f->target.ctx))
 		return PCISIM_FWD_UNAVAILABLE;
-	if (f->busy) { /* QMP commands run one after another */
+	if (f->busy || f->stopped) { /* QMP commands run one after another, and not while the VM is stopped */
 		f->queued++;
 		return PCISIM_FWD_QUEUED;
 	}
@@ -110,7 +110,11 @@ bool pcisim_fwd_complete(struct pcisim_fwd *f)
 		f->dropped++; /* written while the target ran: the reset below loses it */
 	set_state(f, PCISIM_FWD_IDLE, f->state == PCISIM_FWD_REQUEST ? "response written; the newer request is lost"
 								       : "response written");
-	if (f->queued) {
+	if (f->stop_after_run) { /* the switch-over waited for the big lock */
+		f->stop_after_run = false;
+		f->stopped = true;
+	}
+	if (f->queued && !f->stopped) {
 		f->queued--;
 		return true;
 	}
@@ -128,4 +132,25 @@ size_t pcisim_fwd_poll(struct pcisim_fwd *f, uint8_t *rsp, uint64_t *cookie)
 	memcpy(rsp, f->rsp, f->rsp_len);
 	*cookie = f->rsp_cookie;
 	return f->rsp_len;
+}
+
+bool pcisim_fwd_stop(struct pcisim_fwd *f)
+{
+	if (f->busy) {
+		f->stop_after_run = true;
+		return false;
+	}
+	f->stopped = true;
+	return true;
+}
+
+bool pcisim_fwd_resume(struct pcisim_fwd *f)
+{
+	f->stopped = false;
+	f->stop_after_run = false;
+	if (f->queued && !f->busy) {
+		f->queued--;
+		return true;
+	}
+	return false;
 }

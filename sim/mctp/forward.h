@@ -24,6 +24,13 @@
  * meanwhile (that one is lost, and its waiting FM side takes the older answer); a
  * notification that finds the field not REQUEST does nothing. Every transition goes
  * through one function that records mctp.fwd_state (from, to, why).
+ *
+ * The target VM's migration, as the forwarding sees it: the VM stops for the
+ * switch-over's downtime and its QMP handler with it. The switch-over needs QEMU's big
+ * lock, which a QMP command running a request holds, so a request taken before the
+ * stop completes first. Notifications arriving during the downtime wait (in the QMP
+ * socket) and run when the destination resumes; the buffer, a /dev/shm file, keeps
+ * its state field and contents across the switch-over.
  */
 #ifndef PCISIM_MCTP_FORWARD_H
 #define PCISIM_MCTP_FORWARD_H
@@ -77,6 +84,8 @@ struct pcisim_fwd {
 	uint64_t rsp_cookie;  /* the request the response in the buffer answers */
 	uint64_t wait_cookie; /* the request the endpoint waits for */
 	uint32_t lose_next;   /* fault: notifications to lose */
+	bool stopped;         /* the target VM is stopped (a migration's downtime) */
+	bool stop_after_run;  /* asked to stop while running a request: stops when it completes */
 	pcisim_time notify_latency, poll_interval, process_time;
 	uint64_t forwarded, overwritten, lost, spurious, executed, answered, mismatched, dropped;
 };
@@ -104,5 +113,15 @@ enum pcisim_fwd_notified pcisim_fwd_notify(struct pcisim_fwd *f);
 bool pcisim_fwd_complete(struct pcisim_fwd *f);
 const char *pcisim_fwd_notified_name(enum pcisim_fwd_notified n);
 size_t pcisim_fwd_poll(struct pcisim_fwd *f, uint8_t *rsp, uint64_t *cookie);
+
+/*
+ * The target VM's migration downtime:
+ *  - stop: the VM stops now (true) or, while it runs a request, when complete() ends
+ *    it (false; @stopped tells when); notifications meanwhile are QUEUED;
+ *  - resume: the destination runs; returns true when a queued notification runs now
+ *    (the caller calls notify).
+ */
+bool pcisim_fwd_stop(struct pcisim_fwd *f);
+bool pcisim_fwd_resume(struct pcisim_fwd *f);
 
 #endif

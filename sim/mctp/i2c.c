@@ -86,13 +86,15 @@ static int bus_query(struct pcisim_comp *c, const char *key, struct pcisim_value
 		v->u = b->corrupted;
 	else if (!strcmp(key, "arbitrations"))
 		v->u = b->arbitrations;
+	else if (!strcmp(key, "timeouts"))
+		v->u = b->timeouts;
 	else
 		return -PCISIM_ENOENT;
 	return 0;
 }
 
 static const char *const bus_query_keys[] = {"speed", "writes", "nacks", "dropped", "corrupted",
-					     "arbitrations", NULL};
+					     "arbitrations", "timeouts", NULL};
 
 /* What a snapshot keeps of a bus: its speed, its armed faults and counters (a write
  * on the wire is the event queue's). */
@@ -241,7 +243,8 @@ static void bus_start(struct pcisim_i2c_bus *b)
 	win->waiting = false;
 	b->active = win;
 	pcisim_time t = pcisim_i2c_wire_time(win->n, b->hz);
-	pcisim_schedule(sim, t, PCISIM_CLASS_MSG, &xfer_done_kind, &b->comp, win->addr, win->n);
+	b->xfer_end = sim->now + t;
+	b->xfer = pcisim_schedule(sim, t, PCISIM_CLASS_MSG, &xfer_done_kind, &b->comp, win->addr, win->n);
 }
 
 int pcisim_i2c_write(struct pcisim_i2c_port *p, const uint8_t *frame, size_t n)
@@ -312,6 +315,46 @@ static void xfer_done(struct pcisim_sim *sim, struct pcisim_event *ev)
 		b->delivering = 0;
 	}
 	bus_start(b);
+}
+
+static void xfer_timeout(struct pcisim_sim *sim, struct pcisim_event *ev);
+PCISIM_EVKIND(xfer_timeout_kind, "i2c.clock_low_timeout", xfer_timeout);
+
+/* SCL low past tTIMEOUT: the master gives the write up (a STOP once the clock is
+ * released), the addressed device resets its interface and forgets the partial frame. */
+static void xfer_timeout(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_i2c_bus *b = (struct pcisim_i2c_bus *)ev->target;
+	struct pcisim_i2c_port *w = b->active;
+	b->active = NULL;
+	if (w) {
+		b->timeouts++;
+		PCISIM_RECORD(sim, &b->comp, "i2c.timeout", PCISIM_FS("from", w->owner ? w->owner->name : "?"),
+			      PCISIM_FX("address", w->frame[0] >> 1), PCISIM_FT("low_for", PCISIM_SMBUS_TIMEOUT));
+		if (w->sent)
+			w->sent(w, false);
+	}
+	bus_start(b);
+}
+
+void pcisim_i2c_stall(struct pcisim_i2c_bus *b, pcisim_time d)
+{
+	struct pcisim_sim *sim = b->comp.sim;
+	pcisim_time until = sim->now + d;
+	if (until > b->stalled_until)
+		b->stalled_until = until;
+	PCISIM_RECORD(sim, &b->comp, "i2c.stalled", PCISIM_FT("until", b->stalled_until));
+	if (!b->active || !pcisim_pending(sim, b->xfer) || b->xfer_end <= sim->now)
+		return;
+	/* a write on the wire: SCL low stretches it, or times it out */
+	pcisim_cancel(sim, &b->xfer);
+	if (d > PCISIM_SMBUS_TIMEOUT) {
+		b->xfer = pcisim_schedule(sim, PCISIM_SMBUS_TIMEOUT, PCISIM_CLASS_MSG, &xfer_timeout_kind, &b->comp, 0, 0);
+		return;
+	}
+	b->xfer_end += d;
+	b->xfer = pcisim_schedule(sim, b->xfer_end - sim->now, PCISIM_CLASS_MSG, &xfer_done_kind, &b->comp,
+				  b->active->addr, b->active->n);
 }
 
 static void dev_destroy(struct pcisim_comp *c)

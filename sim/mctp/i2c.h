@@ -19,7 +19,9 @@
  *    and the writer learns it was ACKed; with no port there (or a NACK fault) the
  *    writer learns NACK and nothing is delivered;
  *  - faults (the i2c.* actions, for fuzz menus): a stall holds the bus for a time
- *    (writes wait), a drop makes the next write vanish after the writer saw its ACKs,
+ *    (writes wait; a write on the wire is stretched by it, or, when SCL stays low
+ *    longer than SMBus's tTIMEOUT, 25 ms, aborted at that point: the writer learns
+ *    it failed and the addressed port drops the partial frame), a drop makes the next write vanish after the writer saw its ACKs,
  *    a corruption flips a bit of the next write's last payload byte (the receiver's PEC
  *    check fails), a NACK makes the port at an address refuse its next writes.
  */
@@ -46,8 +48,11 @@ struct pcisim_i2c_bus {
 	struct pcisim_i2c_port *active; /* the write on the wire, or NULL */
 	pcisim_time stalled_until;   /* a stall fault holds the bus until then */
 	pcisim_timer kick;           /* the end of a stall */
+	pcisim_timer xfer;           /* the end (or the clock-low timeout) of the write on the wire */
+	pcisim_time xfer_end;        /* when that write ends unless stalled */
 	uint32_t drop_next, corrupt_next; /* faults armed for the next writes */
 	uint64_t writes, nacks, dropped, corrupted, arbitrations; /* counters (query keys) */
+	uint64_t timeouts; /* writes aborted by the SMBus clock-low timeout */
 	uint64_t delivering; /* the cookie of the write being delivered (pcisim_i2c_write_cookie) */
 };
 
@@ -121,6 +126,17 @@ static inline uint64_t pcisim_i2c_write_cookie(const struct pcisim_i2c_bus *bus)
 {
 	return bus->delivering;
 }
+
+/* SMBus 2.0/3.x tTIMEOUT,MIN (DSP0237 uses SMBus timing): a master aborts a transfer
+ * whose SCL is held low longer, and a device resets its interface */
+#define PCISIM_SMBUS_TIMEOUT (25 * PCISIM_MS)
+
+/**
+ * pcisim_i2c_stall() - SCL held low from now for @d: the bus carries nothing until
+ * then; the write on the wire, if any, ends @d later, or, when @d is longer than
+ * PCISIM_SMBUS_TIMEOUT, is aborted after that timeout (record i2c.timeout).
+ */
+void pcisim_i2c_stall(struct pcisim_i2c_bus *bus, pcisim_time d);
 
 /** The device at @addr on @bus, or NULL. */
 struct pcisim_i2c_dev *pcisim_i2c_dev_at(const struct pcisim_i2c_bus *bus, uint8_t addr);

@@ -32,10 +32,7 @@ static int act_stall(struct pcisim_sim *sim, const struct pcisim_step *s)
 	struct pcisim_i2c_bus *b = step_bus(sim, s);
 	if (!b)
 		return -1;
-	pcisim_time until = sim->now + pcisim_step_param(s, "for")->u;
-	if (until > b->stalled_until)
-		b->stalled_until = until;
-	PCISIM_RECORD(sim, &b->comp, "i2c.stalled", PCISIM_FT("until", b->stalled_until));
+	pcisim_i2c_stall(b, pcisim_step_param(s, "for")->u);
 	return 0;
 }
 

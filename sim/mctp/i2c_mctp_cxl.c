@@ -47,6 +47,8 @@ struct pcisim_mctp_ep {
 	struct pcisim_fwd fwd;
 	uint8_t fwd_addr, fwd_eid, fwd_tag; /* whom the awaited answer goes to */
 	pcisim_timer poll;
+	pcisim_time downtime; /* how long the target VM stays stopped (migration, reset), once it stops */
+	const char *stop_why; /* what stopped it: "migration switch-over" or "system_reset" */
 	uint64_t rx_messages, tx_messages, rx_errors;
 };
 
@@ -292,11 +294,37 @@ static void fwd_notify_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 				PCISIM_CLASS_MSG, &fwd_complete_kind, &ep->dev.comp, 0, 0);
 }
 
+static void fwd_resume_ev(struct pcisim_sim *sim, struct pcisim_event *ev);
+PCISIM_EVKIND(fwd_resume_kind, "mctp.fwd_target_resume", fwd_resume_ev);
+
+/* The target VM stopped (a migration's switch-over, a reset): it runs again after the downtime. */
+static void target_stopped(struct pcisim_sim *sim, struct pcisim_mctp_ep *ep)
+{
+	PCISIM_RECORD(sim, &ep->dev.comp, "mctp.fwd_target", PCISIM_FS("what", "stopped"),
+		      PCISIM_FS("why", ep->stop_why), PCISIM_FU("queued", ep->fwd.queued));
+	pcisim_schedule(sim, ep->downtime, PCISIM_CLASS_MSG, &fwd_resume_kind, &ep->dev.comp, 0, 0);
+}
+
+static void fwd_resume_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
+{
+	struct pcisim_mctp_ep *ep = (struct pcisim_mctp_ep *)ev->target;
+	bool run = pcisim_fwd_resume(&ep->fwd);
+	PCISIM_RECORD(sim, &ep->dev.comp, "mctp.fwd_target", PCISIM_FS("what", "resumed"),
+		      PCISIM_FS("why", !strcmp(ep->stop_why, "system_reset") ? "reset done; the buffer kept its state"
+									 : "migration done; the buffer kept its state"),
+		      PCISIM_FS("state", pcisim_fwd_state_name(ep->fwd.state)), PCISIM_FU("queued", ep->fwd.queued + run));
+	if (run) /* a notification that waited in the QMP socket */
+		fwd_notify_ev(sim, ev);
+}
+
 static void fwd_complete_ev(struct pcisim_sim *sim, struct pcisim_event *ev)
 {
 	struct pcisim_mctp_ep *ep = (struct pcisim_mctp_ep *)ev->target;
+	bool was_stopped = ep->fwd.stopped;
 	if (pcisim_fwd_complete(&ep->fwd)) /* the QMP command that waited runs now */
 		fwd_notify_ev(sim, ev);
+	if (!was_stopped && ep->fwd.stopped)
+		target_stopped(sim, ep);
 }
 
 static void arm_poll(struct pcisim_mctp_ep *ep)
@@ -608,6 +636,43 @@ static int act_fwd_timing(struct pcisim_sim *sim, const struct pcisim_step *s)
 	return 0;
 }
 
+/*
+ * The target VM stops for a while (after the request it runs, if any): @why is a
+ * migration's switch-over or a system_reset, both of which wait for QEMU's big lock.
+ */
+static int target_stop(struct pcisim_sim *sim, const struct pcisim_step *s, const char *param,
+		       pcisim_time dflt, const char *why)
+{
+	struct pcisim_mctp_ep *ep = step_fwd_ep(sim, s);
+	if (!ep)
+		return -1;
+	if (ep->fwd.stopped || ep->fwd.stop_after_run) {
+		pcisim_log(sim, &ep->dev.comp, "pcisim", "%s: the target VM is already stopped (%s)", s->def->name,
+			   ep->stop_why);
+		return -1;
+	}
+	const struct pcisim_pval *d = pcisim_step_param(s, param);
+	ep->downtime = d && d->set ? d->u : dflt;
+	ep->stop_why = why;
+	if (pcisim_fwd_stop(&ep->fwd))
+		target_stopped(sim, ep);
+	else
+		PCISIM_RECORD(sim, &ep->dev.comp, "mctp.fwd_target", PCISIM_FS("what", "stop-waits"),
+			      PCISIM_FS("why", "the QMP command running a request holds the big lock"));
+	return 0;
+}
+
+static int act_target_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	/* QEMU's default downtime-limit: 300 ms */
+	return target_stop(sim, s, "downtime", 300 * PCISIM_MS, "migration switch-over");
+}
+
+static int act_target_reset(struct pcisim_sim *sim, const struct pcisim_step *s)
+{
+	return target_stop(sim, s, "for", PCISIM_MS, "system_reset");
+}
+
 static int check_fwd_ep(struct pcisim_sim *sim, const struct pcisim_step *s, struct pcisim_diag *d)
 {
 	const struct pcisim_pval *v = pcisim_step_param(s, "endpoint");
@@ -633,7 +698,27 @@ static const struct pcisim_param_def timing_params[] = {
 	{0},
 };
 
+static const struct pcisim_param_def migrate_params[] = {
+	{"endpoint", PCISIM_P_COMP, true, "the forwarding i2c_mctp_cxl endpoint (its id)", NULL, 0, 0, NULL},
+	{"downtime", PCISIM_P_TIME, false, "how long the target VM is stopped for the switch-over", NULL, 0, 0,
+	 "300ms"},
+	{0},
+};
+
+static const struct pcisim_param_def reset_params[] = {
+	{"endpoint", PCISIM_P_COMP, true, "the forwarding i2c_mctp_cxl endpoint (its id)", NULL, 0, 0, NULL},
+	{"for", PCISIM_P_TIME, false, "how long the reset keeps QEMU's main loop (and its QMP handler) busy", NULL, 0,
+	 0, "1ms"},
+	{0},
+};
+
 const struct pcisim_action_def pcisim_mctp_fwd_actions[] = {
+	{"mctp.target_reset",
+	 "the FM emulation RFC's target VM gets a system_reset: its QMP handler waits for it, the buffer keeps its state",
+	 reset_params, false, check_fwd_ep, act_target_reset},
+	{"mctp.target_migrate",
+	 "the FM emulation RFC's target VM migrates: it stops for the downtime, its QMP notifications wait",
+	 migrate_params, false, check_fwd_ep, act_target_migrate},
 	{"mctp.lose_notify", "the FM emulation RFC's QMP notification to the target VM is lost (a fault)", lose_params,
 	 false, check_fwd_ep, act_lose_notify},
 	{"mctp.fwd_timing", "the FM emulation RFC's forwarding latencies: notification, the target's run, the poll",
