@@ -123,7 +123,7 @@ static void regions_and_config(void **state)
 	assert_int_equal(dc->regions[0].dsmad_handle, 1); /* after the volatile memory's DSMAS */
 	assert_int_equal(dc->total, 2 * GiB);
 
-	uint8_t out[2048], in[2] = {8, 1}; /* up to 8 regions from region 1 */
+	uint8_t out[2048], in[3] = {8, 1, 0}; /* up to 8 regions from region 1 */
 	size_t n;
 	assert_int_equal(mbox(d, CXL_OP_GET_DC_CONFIG, in, 2, out, &n), CXL_MBOX_SUCCESS);
 	assert_int_equal(n, 8 + 40 + 16);
