@@ -227,6 +227,10 @@ struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
 	if (!fab)
 		abort();
 	fab->sim = sim;
+	/* strings made during a run (setpci's register names) live in the sim's heap, so a
+	 * snapshot restore takes them back with everything else */
+	pcisim_arena_init(&fab->arena);
+	fab->arena.heap = sim->heap;
 	/* The machine's settings are the machine layer's to fill (sim/qemu/machine.c). */
 	fab->machine.type = "q35";
 	pcisim_ext_set(sim, &fabric_key, fab, fabric_destroy);
