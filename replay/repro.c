@@ -375,6 +375,7 @@ int pcisim_write_reproducer(const struct pcisim_scenario *sc, const bool *keep,
 	key_node(&m, "machine", sc->machine);
 	key_node(&m, "topology", sc->topology);
 	key_node(&m, "host", sc->host);
+	key_node(&m, "machines", sc->machines); /* an include's machines, folded in */
 	scalar(&m, "timeline", false);
 	yaml_sequence_start_event_initialize(&x, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
 	ev(&m, &x);

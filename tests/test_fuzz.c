@@ -578,6 +578,35 @@ static void help_texts_print_as_written(void **state)
 	free(txt);
 }
 
+/*
+ * A scenario whose machines come from an include (two VMs and the FM's I2C bus): the
+ * reproducer carries them, folded in, so it loads and fails on its own.
+ */
+static void a_reproducer_keeps_included_machines(void **state)
+{
+	(void)state;
+	char out[512];
+	snprintf(out, sizeof(out), "%s/fm-target", tmpdir);
+	struct pcisim_fuzz_opts o = {.runs = 10, .has_runs = true, .seed = 1, .has_seed = true,
+				     .jobs = 1, .out_dir = out};
+	json_t *j = campaign(PCISIM_SOURCE_DIR "/scenarios/fm-target-fuzz.yaml", &o, 1);
+	json_t *s = json_array_get(json_object_get(j, "signatures"), 0);
+	assert_non_null(s);
+	assert_true(json_is_true(json_object_get(s, "reproducer_fails")));
+	char path[700];
+	snprintf(path, sizeof(path), "%s/repro.yaml", json_string_value(json_object_get(s, "dir")));
+	char *yaml = slurp(path);
+	assert_null(strstr(yaml, "\ninclude:"));
+	assert_non_null(strstr(yaml, "\nmachines:"));
+	assert_non_null(strstr(yaml, "aspeed.i2c.bus.0"));
+	free(yaml);
+	char *txt;
+	assert_int_equal(tb_cli(&txt, "simulate %s --quiet", path), 1);
+	assert_non_null(strstr(txt, "fm-single-run"));
+	free(txt);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +615,7 @@ int main(void)
 		cmocka_unit_test(deterministic_across_jobs_and_shards),
 		cmocka_unit_test(an_order_of_simultaneous_steps_is_found_and_written_down),
 		cmocka_unit_test(a_fault_menu_finds_a_failure_that_needs_a_fault),
+		cmocka_unit_test(a_reproducer_keeps_included_machines),
 		cmocka_unit_test(jittered_hops_are_recorded_and_replayed),
 		cmocka_unit_test(bad_fuzz_sections_are_located_errors),
 		cmocka_unit_test(a_time_budget_ends_the_campaign),
