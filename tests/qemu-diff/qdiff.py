@@ -371,9 +371,10 @@ class QemuRun:
             self.io_out(C.PCIHP + 0x10, 4, step["bsel"])
             self.io_out(C.PCIHP + 0x08, 4, 1 << step["slot"])
             # QEMU emits DEVICE_DELETED once the device is finalized, after an RCU grace
-            # period: wait for it (up to 1 s; none comes when nothing was ejected)
+            # period: wait for it (up to 5 s, for a loaded machine; none comes when
+            # nothing was ejected)
             n = len([e for e in self.q.events if e["event"] == "DEVICE_DELETED"])
-            for _ in range(20):
+            for _ in range(100):
                 self.q.qmp("query-status")
                 if len([e for e in self.q.events if e["event"] == "DEVICE_DELETED"]) > n:
                     break
