@@ -20,13 +20,18 @@ const struct pcisim_scenario *pcisim_sim_scenario(const struct pcisim_sim *sim)
 }
 
 /*
- * machines (sim.h): a step acts on the machine whose component it names first
- * ("target/cxl-dcd0"); a step naming none acts on the engine's.
+ * machines (sim.h): a step acts on the machine its machine: key names, else on the
+ * machine whose component it names first ("target/cxl-dcd0"); a step naming none acts
+ * on the engine's.
  */
 static struct pcisim_sim *step_sim(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
 	if (!sim->nviews)
 		return sim;
+	if (s->machine) /* machine: NAME, checked at load (sim/qemu/machines.c) */
+		for (size_t i = 0; i < sim->nviews; i++)
+			if (!strcmp(sim->views[i]->machine, s->machine))
+				return sim->views[i];
 	for (size_t i = 0; i < s->nvals; i++) {
 		const struct pcisim_pval *v = &s->vals[i];
 		if (!v->set || v->def->type != PCISIM_P_COMP)
@@ -43,13 +48,15 @@ static void run_step(struct pcisim_sim *sim, struct pcisim_event *ev)
 	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
 	const struct pcisim_step *s = &sc->steps[ev->a[0]];
 	/* "do", then every parameter given (a YAML node parameter is its owner's business) */
-	struct pcisim_field *f = pcisim_malloc((1 + s->nvals) * sizeof(*f));
+	struct pcisim_field *f = pcisim_malloc((2 + s->nvals) * sizeof(*f));
 	if (!f) {
 		fprintf(stderr, "pcisim: out of memory\n");
 		abort();
 	}
 	size_t n = 0;
 	f[n++] = PCISIM_FS("do", s->def->name);
+	if (s->machine)
+		f[n++] = PCISIM_FS("machine", s->machine);
 	for (size_t i = 0; i < s->nvals; i++)
 		if (s->vals[i].set && s->vals[i].def->type != PCISIM_P_NODE)
 			f[n++] = PCISIM_FS(s->vals[i].def->name, s->vals[i].s);

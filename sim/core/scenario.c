@@ -610,8 +610,11 @@ static int load_doc(struct loader *L, const char *path, const char *text, size_t
 	return rc;
 }
 
+/* a step's own keys; "machine" only where there are machines to name (machines:) */
 static const char *const step_keys[] = {"at", "do", NULL};
 static const char *const fault_keys[] = {"at", "kind", NULL};
+static const char *const step_keys_m[] = {"at", "do", "machine", NULL};
+static const char *const fault_keys_m[] = {"at", "kind", "machine", NULL};
 
 /* Actions a step may name by a key of their own (pcisim_action_inline), in registration order. */
 static struct inline_action {
@@ -655,7 +658,7 @@ static const struct pcisim_action_def *inline_action(const struct pcisim_ynode *
 static int parse_inline(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 			struct pcisim_step *s, const char *param, struct pcisim_diag *d)
 {
-	const char *const skip[] = {"at", s->def->name, NULL};
+	const char *const skip[] = {"at", sc->machines ? "machine" : s->def->name, s->def->name, NULL};
 	char where[160];
 	snprintf(where, sizeof(where), "action '%s'", s->def->name);
 	return parse_params(&sc->arena, n, where, s->def->params, skip, s->def->open_params,
@@ -681,6 +684,15 @@ static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 	if (!at)
 		return pcisim_diag_error(d, n->loc, "%s needs 'at' (a time like 10ms or a range like 0ms..2s)",
 					 what);
+	const struct pcisim_ynode *mach = pcisim_ymap_get(n, "machine");
+	if (mach) {
+		if ((rc = pcisim_yget_str(mach, "'machine'", &s->machine, d)))
+			return rc;
+		if (!sc->machines)
+			return pcisim_diag_error(d, mach->loc,
+						 "'machine' names one of the scenario's machines: entries, and this scenario has one machine");
+		s->machine_node = mach;
+	}
 	const char *param = NULL;
 	const struct pcisim_action_def *inl = fault || act ? NULL : inline_action(n, &param);
 	if (inl) {
@@ -726,7 +738,8 @@ static int parse_step(struct pcisim_scenario *sc, const struct pcisim_ynode *n,
 	}
 	char where[160];
 	snprintf(where, sizeof(where), "%s '%s'", fault ? "fault" : "action", name);
-	return parse_params(&sc->arena, n, where, s->def->params, fault ? fault_keys : step_keys,
+	const char *const *own = sc->machines ? (fault ? fault_keys_m : step_keys_m) : fault ? fault_keys : step_keys;
+	return parse_params(&sc->arena, n, where, s->def->params, own,
 			    s->def->open_params, NULL, NULL, &s->vals, &s->nvals, d);
 }
 

@@ -96,6 +96,12 @@ struct pcisim_step {
 	 * time): ordinary runs (simulate) leave them out.
 	 */
 	bool fault;
+	/*
+	 * machines: the machine the step acts on when it names none of its components
+	 * (a QMP command's QOM path, an HMP line): `machine: NAME`; NULL when not given.
+	 */
+	const char *machine;
+	const struct pcisim_ynode *machine_node;
 	struct pcisim_pval *vals;
 	size_t nvals;
 };

@@ -146,6 +146,26 @@ static int machines_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 		es[i] = e;
 	}
 	qsort(es, node->n, sizeof(*es), cmp_entries);
+	/* a step's machine: names one of them */
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const char *want = sc->steps[i].machine;
+		size_t j = 0;
+		while (want && j < node->n && strcmp(entry_name(es[j]), want))
+			j++;
+		if (!want || j < node->n)
+			continue;
+		const char **names = pcisim_calloc(node->n + 1, sizeof(*names));
+		if (!names)
+			abort();
+		for (j = 0; j < node->n; j++)
+			names[j] = entry_name(es[j]);
+		char buf[512];
+		pcisim_choices(buf, sizeof(buf), names);
+		pcisim_free(names);
+		rc = pcisim_diag_error(d, sc->steps[i].machine_node->loc, "'machine': no machine '%s'; valid choices: %s",
+				       want, buf);
+		goto out;
+	}
 	struct machines *m = pcisim_calloc(1, sizeof(*m));
 	if (!m)
 		abort();
