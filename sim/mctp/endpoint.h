@@ -49,4 +49,12 @@ const struct pcisim_mctp_exec *pcisim_mctp_execs(struct pcisim_sim *sim, size_t 
  */
 void pcisim_mctp_qmp_target_add(struct pcisim_sim *sim, const char *addr, struct pcisim_sim *vm);
 
+/**
+ * pcisim_mctp_vm_stop() - the VM @vm (a machine of machines:) stops for @downtime, as
+ * a migration's switch-over stops it (@why): every forwarding endpoint whose qmp= is
+ * @vm sees its QMP handler gone for that long, as mctp.target_migrate models it.
+ * Returns how many endpoints forward to @vm.
+ */
+unsigned pcisim_mctp_vm_stop(struct pcisim_sim *vm, pcisim_time downtime, const char *why);
+
 #endif

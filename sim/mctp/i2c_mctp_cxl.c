@@ -662,6 +662,30 @@ static int target_stop(struct pcisim_sim *sim, const struct pcisim_step *s, cons
 	return 0;
 }
 
+unsigned pcisim_mctp_vm_stop(struct pcisim_sim *vm, pcisim_time downtime, const char *why)
+{
+	struct pcisim_sim *eng = pcisim_engine(vm);
+	unsigned n = 0;
+	for (size_t v = 0; v < eng->nviews; v++) {
+		struct pcisim_sim *s = eng->views[v];
+		for (uint32_t i = 0; i < s->ncomps; i++) {
+			struct pcisim_mctp_ep *ep = pcisim_mctp_ep_of(s->comps[i]);
+			if (!ep || !ep->forward || ep->dev.comp.removed || fwd_vm(ep) != vm || ep->fwd.stopped ||
+			    ep->fwd.stop_after_run)
+				continue;
+			ep->downtime = downtime;
+			ep->stop_why = why;
+			if (pcisim_fwd_stop(&ep->fwd))
+				target_stopped(s, ep);
+			else
+				PCISIM_RECORD(s, &ep->dev.comp, "mctp.fwd_target", PCISIM_FS("what", "stop-waits"),
+					      PCISIM_FS("why", "the QMP command running a request holds the big lock"));
+			n++;
+		}
+	}
+	return n;
+}
+
 static int act_target_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
 	/* QEMU's default downtime-limit: 300 ms */

@@ -31,6 +31,13 @@ int pcisim_pseries_create(struct pcisim_fabric *fab, struct pcisim_diag *d);
 
 /** The machines: section: several QEMU processes in one scenario (machines.c). */
 void pcisim_machines_register(void);
+/**
+ * pcisim_machines_entry() - a machine of machines: (@view, a view of its engine): its
+ * entry's machine: and topology: nodes (either may be NULL), as its command line gave
+ * them. Returns 0, or -1 when @view is not such a machine.
+ */
+int pcisim_machines_entry(struct pcisim_sim *view, const struct pcisim_ynode **machine,
+			  const struct pcisim_ynode **topology);
 /** The machine: and topology: sections (machine.c). */
 void pcisim_machine_register(void);
 /** Monitor actions: device_add, device_del, set_link, ... (monitor.c). */

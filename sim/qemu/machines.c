@@ -19,6 +19,7 @@
 
 struct machines {
 	struct pcisim_sim **views;
+	const struct pcisim_ynode **entries; /* each view's entry of machines: */
 	size_t n;
 };
 
@@ -32,6 +33,7 @@ static void machines_free(void *p)
 		pcisim_free(m->views[i]);
 	}
 	pcisim_free(m->views);
+	pcisim_free(m->entries);
 	pcisim_free(m);
 }
 
@@ -73,6 +75,7 @@ static int build_one(struct pcisim_sim *sim, const struct pcisim_scenario *sc, s
 		pcisim_free(view);
 		return rc;
 	}
+	m->entries[m->n] = e;
 	m->views[m->n++] = view;
 	const struct pcisim_ynode *mn = pcisim_ymap_get(e, "machine");
 	if (mn && (rc = pcisim_yexpect(mn, PCISIM_Y_MAP, "'machine'", d)))
@@ -146,48 +149,62 @@ static int machines_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 		es[i] = e;
 	}
 	qsort(es, node->n, sizeof(*es), cmp_entries);
-	/* a step's machine: names one of them */
+	/* a step's machine: names one of them; migrate names no component, so it needs one */
+	char names[512];
+	{
+		const char **list = pcisim_calloc(node->n + 1, sizeof(*list));
+		if (!list)
+			abort();
+		for (size_t j = 0; j < node->n; j++)
+			list[j] = entry_name(es[j]);
+		pcisim_choices(names, sizeof(names), list);
+		pcisim_free(list);
+	}
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		const char *want = sc->steps[i].machine;
+		if (!want && !strcmp(sc->steps[i].def->name, "migrate")) {
+			rc = pcisim_diag_error(d, sc->steps[i].loc,
+					       "'migrate' in a scenario with 'machines' needs 'machine': the VM that migrates; valid choices: %s",
+					       names);
+			goto out;
+		}
 		size_t j = 0;
 		while (want && j < node->n && strcmp(entry_name(es[j]), want))
 			j++;
 		if (!want || j < node->n)
 			continue;
-		const char **names = pcisim_calloc(node->n + 1, sizeof(*names));
-		if (!names)
-			abort();
-		for (j = 0; j < node->n; j++)
-			names[j] = entry_name(es[j]);
-		char buf[512];
-		pcisim_choices(buf, sizeof(buf), names);
-		pcisim_free(names);
 		rc = pcisim_diag_error(d, sc->steps[i].machine_node->loc, "'machine': no machine '%s'; valid choices: %s",
-				       want, buf);
+				       want, names);
 		goto out;
 	}
 	struct machines *m = pcisim_calloc(1, sizeof(*m));
 	if (!m)
 		abort();
 	m->views = pcisim_calloc(node->n, sizeof(*m->views));
-	if (!m->views)
+	m->entries = pcisim_calloc(node->n, sizeof(*m->entries));
+	if (!m->views || !m->entries)
 		abort();
 	pcisim_ext_set(sim, &machines_key, m, machines_free);
 	for (size_t i = 0; i < node->n; i++)
 		if ((rc = build_one(sim, sc, m, es[i], d)))
 			goto out;
-	/* migration builds its destination from the top-level machine: and topology:
-	 * (migration.c); a machine of machines: has none of those */
-	for (size_t i = 0; i < sc->nsteps; i++)
-		if (!strcmp(sc->steps[i].def->name, "migrate")) {
-			rc = pcisim_diag_error(d, sc->steps[i].loc,
-					       "'migrate' is not modelled in a scenario with 'machines' yet (its destination is built from the top-level machine: and topology:)");
-			goto out;
-		}
 	rc = 0;
 out:
 	pcisim_free(es);
 	return rc;
+}
+
+int pcisim_machines_entry(struct pcisim_sim *view, const struct pcisim_ynode **machine,
+			  const struct pcisim_ynode **topology)
+{
+	struct machines *m = view->engine ? pcisim_ext_get(view->engine, &machines_key) : NULL;
+	for (size_t i = 0; m && i < m->n; i++)
+		if (m->views[i] == view) {
+			*machine = pcisim_ymap_get(m->entries[i], "machine");
+			*topology = pcisim_ymap_get(m->entries[i], "topology");
+			return 0;
+		}
+	return -1;
 }
 
 static const struct pcisim_section_def machines_section = {"machines", machines_build};

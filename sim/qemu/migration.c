@@ -19,6 +19,7 @@
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
 #include "sim/cxl/cxl_state.h"
+#include "sim/mctp/endpoint.h"
 #include "sim/pcie/fabric.h"
 #include "sim/pcie/reset.h"
 #include "sim/pcie/regs/pci.h"
@@ -171,11 +172,13 @@ static void migration_ended(struct pcisim_sim *sim, const char *result, const ch
 {
 	PCISIM_RECORD(sim, NULL, "migration", PCISIM_FS("result", result), PCISIM_FS("reason", reason),
 		      PCISIM_FU("sections", sections));
-	struct migration_log *ml = pcisim_ext_get(sim, &migration_log_key);
+	/* the scenario's migrations, whichever machine of machines: moved */
+	struct pcisim_sim *eng = pcisim_engine(sim);
+	struct migration_log *ml = pcisim_ext_get(eng, &migration_log_key);
 	if (!ml) {
 		if (!(ml = pcisim_calloc(1, sizeof(*ml))))
 			abort();
-		pcisim_ext_set(sim, &migration_log_key, ml, migration_log_free);
+		pcisim_ext_set(eng, &migration_log_key, ml, migration_log_free);
 	}
 	outcome_set(&ml->last, sim->now, result, reason);
 	if (!ml->last.completed && !ml->first_failure.happened) {
@@ -188,13 +191,13 @@ static void migration_ended(struct pcisim_sim *sim, const char *result, const ch
 
 const struct pcisim_migration_outcome *pcisim_migration_last(struct pcisim_sim *sim)
 {
-	const struct migration_log *ml = pcisim_ext_get(sim, &migration_log_key);
+	const struct migration_log *ml = pcisim_ext_get(pcisim_engine(sim), &migration_log_key);
 	return ml ? &ml->last : NULL;
 }
 
 const struct pcisim_migration_outcome *pcisim_migration_first_failure(struct pcisim_sim *sim)
 {
-	const struct migration_log *ml = pcisim_ext_get(sim, &migration_log_key);
+	const struct migration_log *ml = pcisim_ext_get(pcisim_engine(sim), &migration_log_key);
 	return ml && ml->first_failure.happened ? &ml->first_failure : NULL;
 }
 
@@ -219,10 +222,23 @@ static void as_destination_built(struct pcisim_fabric *fab)
 	}
 }
 
+/*
+ * The command line a QEMU process was started with: the scenario's machine: and
+ * topology:, or, for a machine of machines:, its entry's.
+ */
+static void command_line(struct pcisim_sim *sim, const struct pcisim_ynode **machine,
+			 const struct pcisim_ynode **topology)
+{
+	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
+	*machine = sc->machine;
+	*topology = sc->topology;
+	if (sim->engine)
+		pcisim_machines_entry(sim, machine, topology);
+}
+
 static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
 	struct pcisim_fabric *src = pcisim_fabric_get(sim);
-	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
 	const struct pcisim_pval *dst_p = pcisim_step_param(s, "destination");
 	const struct pcisim_ynode *dst = dst_p && dst_p->set ? dst_p->node : NULL;
 	const struct pcisim_ynode *dst_machine = dst ? pcisim_ymap_get(dst, "machine") : NULL;
@@ -267,9 +283,11 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	pcisim_sim_init(&dsim, sim->seed, &dd);
 	struct pcisim_arena arena;
 	pcisim_arena_init(&arena);
-	int rc = pcisim_machine_build(&dsim, sc->machine, dst_machine, &dd);
+	const struct pcisim_ynode *cl_machine, *cl_topology;
+	command_line(sim, &cl_machine, &cl_topology);
+	int rc = pcisim_machine_build(&dsim, cl_machine, dst_machine, &dd);
 	if (!rc)
-		rc = pcisim_topology_build(&dsim, &arena, dst_topology ? dst_topology : sc->topology, &dd);
+		rc = pcisim_topology_build(&dsim, &arena, dst_topology ? dst_topology : cl_topology, &dd);
 	struct pcisim_fabric *dfab = pcisim_fabric_get(&dsim);
 	const char *result = "completed", *reason = "";
 	char reasonbuf[512] = "";
@@ -335,6 +353,11 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	if (!rc)
 		as_destination_built(src);
 	migration_ended(sim, result, reason, nsecs);
+	/* machines: what another VM sees of the switch-over (the forwarding's QMP peer
+	 * gone for the downtime, sim/mctp/i2c_mctp_cxl.c) */
+	const struct pcisim_pval *down = pcisim_step_param(s, "downtime");
+	if (!rc && sim->engine)
+		pcisim_mctp_vm_stop(sim, down && down->set ? down->u : 300 * PCISIM_MS, "migration switch-over");
 	pcisim_sim_free(&dsim);
 	pcisim_arena_free(&arena);
 	fclose(df);
@@ -360,14 +383,15 @@ static int check_migrate(struct pcisim_sim *sim, const struct pcisim_step *s, st
 	if (t && (rc = pcisim_yexpect(t, PCISIM_Y_SEQ, "'topology'", d)))
 		return rc;
 	/* Build the destination once now, so its errors are input errors with locations. */
-	const struct pcisim_scenario *sc = pcisim_sim_scenario(sim);
+	const struct pcisim_ynode *cl_machine, *cl_topology;
+	command_line(sim, &cl_machine, &cl_topology);
 	struct pcisim_sim dsim;
 	pcisim_sim_init(&dsim, sim->seed, d);
 	struct pcisim_arena arena;
 	pcisim_arena_init(&arena);
-	rc = pcisim_machine_build(&dsim, sc->machine, m, d);
+	rc = pcisim_machine_build(&dsim, cl_machine, m, d);
 	if (!rc)
-		rc = pcisim_topology_build(&dsim, &arena, t ? t : sc->topology, d);
+		rc = pcisim_topology_build(&dsim, &arena, t ? t : cl_topology, d);
 	pcisim_sim_free(&dsim);
 	pcisim_arena_free(&arena);
 	return rc;
@@ -399,6 +423,9 @@ static const struct pcisim_param_def migrate_params[] = {
 	{"destination", PCISIM_P_NODE, false,
 	 "the destination's own command line: {machine: {...}, topology: [...]}",
 	 NULL, 0, 0, "the scenario's"},
+	{"downtime", PCISIM_P_TIME, false,
+	 "how long the switch-over stops the VM (QEMU's downtime-limit); what a forwarding FM's QMP notifications wait out in machines:",
+	 NULL, 0, 0, "300ms"},
 	{0},
 };
 
