@@ -375,25 +375,49 @@ static void fmapi_port_control_and_tunnel_errors(void **state)
 	struct pcisim_pcifn *usp = tb_fn(t, "us0");
 	static uint8_t out[CXL_MBOX_PAYLOAD_MAX];
 	int rc;
-	/* PPB 2 (swport2): assert PERST# takes its link down; deassert brings it back */
-	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){2, 0}, 2, out, &rc);
+	/* Physical port 3 (swport2, the type 3 device below it), as QEMU's
+	 * cmd_physical_port_control(): assert PERST# resets the port and the device below
+	 * and holds them; nothing else for 100 ms; deassert releases them. */
+	struct pcisim_pcifn *dsp = tb_fn(t, "swport2"), *t3 = tb_fn(t, "cxl-dcd0");
+	pcisim_cfg_write(&t3->cfg, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_int_not_equal(pcisim_cfg_read(&dsp->cfg, PCI_SECONDARY_BUS, 1), 0);
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, 0}, 2, out, &rc);
 	assert_int_equal(rc, CXL_MBOX_SUCCESS);
+	assert_int_equal(pcisim_cfg_read(&dsp->cfg, PCI_SECONDARY_BUS, 1), 0); /* the port's own reset */
+	assert_int_equal(pcisim_cfg_read(&t3->cfg, PCI_COMMAND, 2), 0);          /* and the device's */
 	pcisim_run(&t->sim, t->sim.now + PCISIM_MS);
 	fm(usp, CXL_FMAPI_GET_PHYS_PORT_STATE, (uint8_t[]){1, 3}, 2, out, &rc);
 	assert_int_equal(out[4 + 4], CXL_PORT_DEV_NONE);
 	assert_int_not_equal(out[4 + 11], 4);
-	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){2, 1}, 2, out, &rc);
+	assert_int_equal(out[4 + 13], CXL_PORT_LINK_PERST_ASSERTED);
+	/* within the hold: deassert, reset PPB and a second assert are refused */
+	for (uint8_t op = 0; op < 3; op++) {
+		fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, op}, 2, out, &rc);
+		assert_int_equal(rc, CXL_MBOX_INTERNAL_ERROR);
+	}
+	pcisim_run(&t->sim, t->sim.now + 100 * PCISIM_MS);
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, 2}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INTERNAL_ERROR); /* still asserted */
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, 1}, 2, out, &rc);
 	assert_int_equal(rc, CXL_MBOX_SUCCESS);
-	pcisim_run(&t->sim, t->sim.now + PCISIM_MS);
+	pcisim_run(&t->sim, t->sim.now + 200 * PCISIM_MS);
 	fm(usp, CXL_FMAPI_GET_PHYS_PORT_STATE, (uint8_t[]){1, 3}, 2, out, &rc);
 	assert_int_equal(out[4 + 4], CXL_PORT_DEV_T3_SLD);
 	assert_int_equal(out[4 + 11], 4);
-	/* reset PPB: retrains, the device stays */
-	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){2, 2}, 2, out, &rc);
+	assert_int_equal(out[4 + 13], 0);
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, 1}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INTERNAL_ERROR); /* not asserted */
+	/* reset PPB: a cold reset of the port and what is below it; the link retrains */
+	pcisim_cfg_write(&t3->cfg, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, 2}, 2, out, &rc);
 	assert_int_equal(rc, CXL_MBOX_SUCCESS);
-	/* errors: no PPB 3, no opcode 3, a wrong length */
-	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){3, 0}, 2, out, &rc);
-	assert_int_equal(rc, CXL_MBOX_INVALID_INPUT);
+	assert_int_equal(pcisim_cfg_read(&t3->cfg, PCI_COMMAND, 2), 0);
+	pcisim_run(&t->sim, t->sim.now + 200 * PCISIM_MS);
+	fm(usp, CXL_FMAPI_GET_PHYS_PORT_STATE, (uint8_t[]){1, 3}, 2, out, &rc);
+	assert_int_equal(out[4 + 11], 4);
+	/* errors: no physical port 7 (QEMU: Internal Error), no opcode 3, a wrong length */
+	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){7, 0}, 2, out, &rc);
+	assert_int_equal(rc, CXL_MBOX_INTERNAL_ERROR);
 	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){0, 3}, 2, out, &rc);
 	assert_int_equal(rc, CXL_MBOX_INVALID_INPUT);
 	fm(usp, CXL_FMAPI_PHYS_PORT_CONTROL, (uint8_t[]){0}, 1, out, &rc);

@@ -16,6 +16,7 @@
 #include "sim/cxl/memdev.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
+#include "sim/pcie/reset.h"
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -105,6 +106,9 @@ struct sw_state {
 	uint16_t bg_opcode, bg_rc;
 	uint8_t bg_vppb;
 	pcisim_time bg_start;
+	/* Physical Port Control, per physical port number: PERST# asserted since when */
+	uint8_t perst[32]; /* bit per port */
+	pcisim_time perst_at[256];
 	struct sw_state *next;
 };
 
@@ -149,6 +153,12 @@ static struct sw_state *sw_of(struct pcisim_pcifn *usp)
 static bool vppb_bound(const struct sw_state *s, unsigned v)
 {
 	return !(s->unbound[v / 8] & (1u << (v % 8)));
+}
+
+/* Physical Port Control: PERST# asserted on physical port @pn (port_control() below) */
+static bool perst_on(const struct sw_state *s, unsigned pn)
+{
+	return s->perst[pn / 8] & (1u << (pn % 8));
 }
 
 static int identify_switch(struct pcisim_pcifn *usp, uint8_t *out, size_t *len)
@@ -234,6 +244,8 @@ static void port_state(struct pcisim_pcifn *usp, unsigned id, uint8_t *o)
 	o[7] = l ? l->width : 0;
 	o[10] = l ? l->speed : 0;
 	o[11] = ltssm_code(l);
+	if (perst_on(s, id))
+		o[13] |= CXL_PORT_LINK_PERST_ASSERTED;
 }
 
 static int get_port_state(struct pcisim_pcifn *usp, const uint8_t *in, size_t len_in, uint8_t *out,
@@ -257,24 +269,89 @@ static int get_port_state(struct pcisim_pcifn *usp, const uint8_t *in, size_t le
 	return CXL_MBOX_SUCCESS;
 }
 
+/*
+ * Physical Port Control (CXL r3.2 7.6.7.1.3) as QEMU serves it (hw/cxl/
+ * cxl-mailbox-utils.c cmd_physical_port_control(), the Physical Port Control series
+ * of 2025): the PPB is the port with that physical port number (an unknown one is an
+ * Internal Error); assert PERST# puts the port's function and everything below it in
+ * a cold reset and holds it there, sets PERST Asserted in Get Physical Port State's
+ * link state flags, and refuses every other control of the port for the 100 ms hold;
+ * deassert is refused until the hold has passed, then releases the reset; reset PPB
+ * is a cold reset of the port and everything below it, refused while PERST# is
+ * asserted. pcisim also holds the port's link down while PERST# is asserted: the
+ * device below is in reset, its link cannot train.
+ */
+#define PERST_HOLD (100 * PCISIM_MS) /* QEMU's ASSERT_WAIT_TIME_MS */
+
+static void ppb_reset(struct pcisim_pcifn *usp, struct pcisim_pcifn *fn, const char *why)
+{
+	pcisim_reset_fn(fn, PCISIM_RESET_COLD, why);
+	if (fn != usp) {
+		pcisim_reset_fundamental(pcisim_to_port(fn), why);
+		return;
+	}
+	struct pcisim_pcifn *d[256];
+	unsigned n = dsps(usp, d, 256);
+	for (unsigned i = 0; i < n; i++) {
+		pcisim_reset_fn(d[i], PCISIM_RESET_COLD, why);
+		pcisim_reset_fundamental(pcisim_to_port(d[i]), why);
+	}
+}
+
+static void ppb_links(struct pcisim_pcifn *usp, struct pcisim_pcifn *fn, bool hold)
+{
+	struct pcisim_pcifn *d[256];
+	unsigned n = fn == usp ? dsps(usp, d, 256) : 1;
+	if (fn != usp)
+		d[0] = fn;
+	for (unsigned i = 0; i < n; i++) {
+		struct pcisim_link *l = pcisim_link_of(d[i]);
+		if (l && hold)
+			pcisim_link_hold(l, PCISIM_LINK_HOLD_SETLINK, "FM-API PERST# asserted");
+		else if (l)
+			pcisim_link_release(l, PCISIM_LINK_HOLD_SETLINK, "FM-API PERST# deasserted");
+	}
+}
+
 static int port_control(struct pcisim_pcifn *usp, const uint8_t *in, size_t len_in)
 {
 	if (len_in != 2)
 		return CXL_MBOX_INVALID_PAYLOAD_LENGTH;
-	struct pcisim_pcifn *d[256];
-	unsigned n = dsps(usp, d, 256);
-	if (in[0] >= n || in[1] > 2)
-		return CXL_MBOX_INVALID_INPUT;
-	struct pcisim_link *l = pcisim_link_of(d[in[0]]);
-	if (!l)
+	unsigned pn = in[0];
+	struct pcisim_pcifn *fn = port_no(usp) == pn ? usp : pcisim_cxl_switch_dsp(usp, pn);
+	if (!fn)
 		return CXL_MBOX_INTERNAL_ERROR;
-	/* PERST# held keeps the link down as set_link off does; reset PPB retrains it */
-	if (in[1] == 0)
-		pcisim_link_hold(l, PCISIM_LINK_HOLD_SETLINK, "FM-API PERST# asserted");
-	else if (in[1] == 1)
-		pcisim_link_release(l, PCISIM_LINK_HOLD_SETLINK, "FM-API PERST# deasserted");
-	else
-		pcisim_link_restart(l, "FM-API reset PPB");
+	struct sw_state *s = sw_of(usp);
+	pcisim_time now = usp->comp.sim->now;
+	bool on = perst_on(s, pn), held = on && now - s->perst_at[pn] < PERST_HOLD;
+	const char *what;
+	switch (in[1]) {
+	case 0:
+		if (on)
+			return CXL_MBOX_INTERNAL_ERROR;
+		s->perst[pn / 8] |= (uint8_t)(1u << (pn % 8));
+		s->perst_at[pn] = now;
+		ppb_links(usp, fn, true);
+		ppb_reset(usp, fn, "FM-API Physical Port Control: PERST# asserted");
+		what = "perst-assert";
+		break;
+	case 1:
+		if (!on || held)
+			return CXL_MBOX_INTERNAL_ERROR;
+		s->perst[pn / 8] &= (uint8_t)~(1u << (pn % 8));
+		ppb_links(usp, fn, false);
+		what = "perst-deassert";
+		break;
+	case 2:
+		if (on)
+			return CXL_MBOX_INTERNAL_ERROR;
+		ppb_reset(usp, fn, "FM-API Physical Port Control: reset PPB");
+		what = "reset-ppb";
+		break;
+	default:
+		return CXL_MBOX_INVALID_INPUT;
+	}
+	PCISIM_RECORD(usp->comp.sim, &fn->comp, "cxl.port_control", PCISIM_FS("what", what), PCISIM_FU("port", pn));
 	return CXL_MBOX_SUCCESS;
 }
 
@@ -411,6 +488,7 @@ int pcisim_cxl_switch_exec(struct pcisim_pcifn *usp, uint16_t opcode, const uint
 
 static const struct pcisim_record_kind fmapi_kinds[] = {
 	{"cxl.fmapi_bg_done", "a switch's background FM-API command (Bind/Unbind vPPB) ended (fields: opcode, vppb, bound)"},
+	{"cxl.port_control", "FM-API Physical Port Control acted on a port (fields: what perst-assert|perst-deassert|reset-ppb, port)"},
 	{0},
 };
 

@@ -47,6 +47,8 @@ enum {
 
 #define CXL_FMAPI_IDENTIFY_LEN 0x49
 #define CXL_FMAPI_PORT_STATE_LEN 16
+/* Get Physical Port State, link state flags (bytes 13-14): PERST# asserted (r3.2 Table 7-19) */
+#define CXL_PORT_LINK_PERST_ASSERTED 0x02
 #define CXL_FMAPI_BIND_TIME (10 * PCISIM_MS) /* time a bind or unbind runs in the background (pcisim's choice) */
 
 /*

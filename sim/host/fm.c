@@ -968,7 +968,7 @@ static const struct pcisim_param_def port_state_params[] = {
 };
 static const struct pcisim_param_def port_control_params[] = {
 	EID_PARAM,
-	{"ppb", PCISIM_P_INT, true, "the PPB (downstream port index)", NULL, 0, 255, NULL},
+	{"ppb", PCISIM_P_INT, true, "the PPB: its physical port number (a cxl-downstream's port=, or the upstream port's)", NULL, 0, 255, NULL},
 	{"op", PCISIM_P_CHOICE, true, "assert-perst, deassert-perst or reset", port_ops, 0, 0, NULL},
 	{0},
 };
