@@ -553,6 +553,7 @@ static const struct pcisim_fabric_hooks cxl_regs_hooks = {
 	.name = "cxl-regs",
 	.realized = regs_realized,
 	.reset = regs_hook_reset,
+	.fn_reset = regs_hook_reset,
 };
 
 void pcisim_cxl_regs_register(void)

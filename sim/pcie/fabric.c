@@ -113,6 +113,13 @@ static void hooks_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 			hooks[i]->reset(fn, kind);
 }
 
+void pcisim_fabric_hooks_fn_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
+{
+	for (size_t i = 0; i < nhooks; i++)
+		if (hooks[i]->fn_reset)
+			hooks[i]->fn_reset(fn, kind);
+}
+
 const struct pcisim_driver *pcisim_driver_find(const char *name)
 {
 	for (size_t i = 0; i < ndriver_tables; i++)

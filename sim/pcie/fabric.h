@@ -181,6 +181,8 @@ const struct pcisim_prop_def *pcisim_common_props(void);
  * @removed:    the function left its bus (device_del completed, surprise removal)
  * @cfg_written: after every guest config write the model applied
  * @reset:      after the model's system reset (pcisim_fabric_reset)
+ * @fn_reset:   after a reset of one function (pcisim_reset_fn: a bus reset, slot
+ *              power, FLR), as QEMU's device reset runs the whole device's handler
  */
 struct pcisim_fabric_hooks {
 	const char *name;
@@ -189,10 +191,13 @@ struct pcisim_fabric_hooks {
 	void (*removed)(struct pcisim_pcifn *fn);
 	void (*cfg_written)(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len);
 	void (*reset)(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
+	void (*fn_reset)(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
 };
 
 /** Register a feature's hooks (once; a second call with the same table is ignored). */
 void pcisim_fabric_hooks_add(const struct pcisim_fabric_hooks *h);
+/** Run every feature's @fn_reset hook for @fn (reset.c, after a function's reset). */
+void pcisim_fabric_hooks_fn_reset(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind);
 
 /* ---- the fabric ---- */
 

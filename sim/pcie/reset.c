@@ -183,6 +183,9 @@ void pcisim_reset_fn(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind, const
 		fn->drv->reset(fn, kind);
 	else
 		pcisim_fn_reset_default(fn, kind);
+	/* the features' state of the function (a CXL function's component and device
+	 * registers): QEMU's device reset runs the device's whole reset handler */
+	pcisim_fabric_hooks_fn_reset(fn, kind);
 	sync_bridge_state(fn, kind);
 }
 
