@@ -758,6 +758,25 @@ CASES.append(case(
     why="ACPI hot-plug on bridges off, so that pciehp owns the slots (cxl-rp's and "
         "cxl-downstream's)"))
 
+CASES.append(case(
+    "cxl-sbr", "cxl",
+    "a Secondary Bus Reset on the cxl-rp above a type 3 device whose HDM decoder is "
+    "committed and whose timestamp is set: what the device keeps",
+    "pc-q35-7.2", CXL_TOPO,
+    [CXL_ASSIGN]
+    + [mmio_write("t3a", 0, CXL_HDM + 0x10 + off, v)
+       for off, v in ((0x00, 0x10000000), (0x04, 0x1), (0x08, 0x10000000), (0x0c, 0))]
+    + [mmio_write("t3a", 0, CXL_HDM + 0x20, 0x0200)]
+    + mailbox("t3a", 0x0301, payload=[0x12345678, 0x9])       # Set Timestamp
+    + [mmio_read("t3a", 0, HDM_REGS, "t3a HDM decoder 0 committed")]
+    + [w("crp0", "bridge_control", set=0x40), w("crp0", "bridge_control", clear=0x40)]
+    + [CXL_ASSIGN]
+    + [mmio_read("t3a", 0, HDM_REGS, "t3a HDM decoder 0 after the bus reset")]
+    + mailbox("t3a", 0x0300, out_dwords=2),                   # Get Timestamp
+    cxl=CXL_MACHINE,
+    why="QEMU resets a bus's devices on the 0->1 edge of Secondary Bus Reset; the "
+        "firmware's BAR assignment is made again to reach the registers"))
+
 # A 2-way interleave over the two type 3 devices: the window (4 GiB at 0x110000000,
 # granularity 256 B) over pxb-cxl; its decoder (CHBS) interleaves crp0 (port 0) and
 # crp1 (port 1); cus0 passes everything to cds0 (port 0); each device's decoder 0

@@ -130,20 +130,71 @@ static void note_functions(struct pcisim_fabric *fab)
 	}
 }
 
-static struct pcisim_pcibus *bus_by_number(struct pcisim_fabric *fab, uint8_t nr)
+/*
+ * QEMU's walk to a bus number (hw/pci/pci.c pci_find_bus_nr(), 7.2): from pcie.0, a
+ * child bus with that number is the answer; else the walk enters the child whose
+ * range holds it: a bridge's bus when its Secondary Bus Reset is clear
+ * (pci_secondary_bus_in_range()), an expander's root bus when one of the bridges on
+ * it has the number in range (pci_root_bus_in_range()). So a Secondary Bus Reset hides
+ * the buses below the bridge's own secondary one, and, for a port on an expander's
+ * root bus (a cxl-rp under pxb-cxl), that secondary bus too.
+ */
+static bool live_bus(const struct pcisim_pcibus *b)
+{
+	return !(b->bridge && b->bridge->comp.removed) && !(b->host && b->host->comp.removed);
+}
+
+static int bus_num(const struct pcisim_pcibus *b)
+{
+	/* a bridge's bus is reached through its Secondary Bus Number, as the routed path
+	 * does: a reset that cleared it leaves the bus at no number */
+	if (b->bridge)
+		return b->bridge->cfg.bytes ? b->bridge->cfg.bytes[PCI_SECONDARY_BUS] : -1;
+	return b->number;
+}
+
+static bool sec_in_range(const struct pcisim_pcifn *br, uint8_t nr)
+{
+	const uint8_t *c = br->cfg.bytes;
+	return c && !(pcisim_cfg_get16(&br->cfg, PCI_BRIDGE_CONTROL) & PCI_BRIDGE_CTL_BUS_RESET) &&
+	       c[PCI_SECONDARY_BUS] <= nr && nr <= c[PCI_SUBORDINATE_BUS];
+}
+
+static bool child_of(const struct pcisim_pcibus *x, const struct pcisim_pcibus *b)
+{
+	return (x->bridge && x->bridge->bus == b) || (x->is_root && x->host && x->host->bus == b);
+}
+
+static bool root_in_range(struct pcisim_fabric *fab, const struct pcisim_pcibus *root, uint8_t nr)
 {
 	for (uint32_t i = 0; i < fab->nbuses; i++) {
-		struct pcisim_pcibus *b = fab->buses[i];
-		if (b->bridge && b->bridge->comp.removed)
-			continue;
-		if (b->host && b->host->comp.removed)
-			continue;
-		/* a bridge's bus is reached through its Secondary Bus Number, as the routed
-		 * path does: a reset that cleared it leaves the bus at no number */
-		if (b->bridge && b->bridge->cfg.bytes && b->bridge->cfg.bytes[PCI_SECONDARY_BUS] != nr)
-			continue;
-		if (b->number == nr)
-			return b;
+		const struct pcisim_pcibus *x = fab->buses[i];
+		if (live_bus(x) && x->bridge && x->bridge->bus == root && sec_in_range(x->bridge, nr))
+			return true;
+	}
+	return false;
+}
+
+static struct pcisim_pcibus *bus_by_number(struct pcisim_fabric *fab, uint8_t nr)
+{
+	struct pcisim_pcibus *bus = NULL;
+	for (uint32_t i = 0; i < fab->nbuses && !bus; i++)
+		if (fab->buses[i]->is_root && (!fab->buses[i]->host || !fab->buses[i]->host->bus))
+			bus = fab->buses[i]; /* pcie.0: its host bridge sits on no bus */
+	if (bus && bus_num(bus) == nr)
+		return bus;
+	while (bus) {
+		struct pcisim_pcibus *next = NULL;
+		for (uint32_t i = 0; i < fab->nbuses && !next; i++) {
+			struct pcisim_pcibus *x = fab->buses[i];
+			if (!live_bus(x) || !child_of(x, bus))
+				continue;
+			if (bus_num(x) == nr)
+				return x;
+			if (x->is_root ? root_in_range(fab, x, nr) : sec_in_range(x->bridge, nr))
+				next = x;
+		}
+		bus = next;
 	}
 	return NULL;
 }
