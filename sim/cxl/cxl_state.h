@@ -118,6 +118,27 @@ struct pcisim_cxl_type3 {
 	struct pcisim_irq msix[PCISIM_CXL_MSIX_VECTORS]; /* "msix0".."msix7" */
 };
 
+/*
+ * cxl-switch-mailbox-cci (QEMU CSWMBCCIDev): the switch's CCI as a PCI function, its
+ * device register block (capability array, mailbox) in BAR 0; the commands are its
+ * target switch's FM-API set (fmapi.h).
+ */
+struct pcisim_cxl_swcci {
+	struct pcisim_pcifn fn;
+	uint8_t dregs[CXL_DEV_BLOCK_SIZE]; /* device register block as the guest reads it */
+};
+
+/** @fn as a switch mailbox CCI, or NULL. */
+struct pcisim_cxl_swcci *pcisim_cxl_swcci_of(struct pcisim_pcifn *fn);
+/** QEMU cxl_device_register_init_swcci(): the block's reset values. */
+void pcisim_cxl_swcci_init(struct pcisim_cxl_swcci *sw);
+/** The cxl-upstream port target= names, or NULL when it is gone. */
+struct pcisim_pcifn *pcisim_cxl_swcci_target(struct pcisim_cxl_swcci *sw);
+/** A guest read of @sw's BAR 0 (regs.h's rules for the device block). */
+uint64_t pcisim_cxl_swcci_read(struct pcisim_cxl_swcci *sw, uint64_t off, unsigned size);
+/** A guest write of @sw's BAR 0: a doorbell runs the command on the target switch. */
+void pcisim_cxl_swcci_write(struct pcisim_cxl_swcci *sw, uint64_t off, unsigned size, uint64_t val);
+
 /** The component registers of @fn, or NULL when it has none. */
 struct pcisim_cxl_cregs *pcisim_cxl_cregs_of(struct pcisim_pcifn *fn);
 /** @fn as a type 3 device, or NULL. */

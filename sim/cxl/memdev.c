@@ -445,6 +445,11 @@ static uint64_t backend(struct pcisim_pcifn *fn, const char *prop)
 
 static void regs_reset(struct pcisim_pcifn *fn)
 {
+	struct pcisim_cxl_swcci *sw = pcisim_cxl_swcci_of(fn);
+	if (sw) {
+		pcisim_cxl_swcci_init(sw); /* cswmbcci_reset() */
+		return;
+	}
 	int kind = comp_kind(fn);
 	unsigned compat = fn->fabric->machine.compat;
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
@@ -498,6 +503,8 @@ static int regs_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		pcisim_mmio_register(fn, 0, &component_mmio, fn);
 	if (!strcmp(fn->drv->name, "cxl-type3"))
 		pcisim_mmio_register(fn, 2, &device_mmio, fn);
+	if (pcisim_cxl_swcci_of(fn))
+		pcisim_mmio_register(fn, 0, &device_mmio, fn); /* the switch mailbox CCI's block */
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
 	regs_reset(fn);
 	static const char *const vec[PCISIM_CXL_MSIX_VECTORS] = {"msix0", "msix1", "msix2", "msix3",
