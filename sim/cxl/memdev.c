@@ -154,6 +154,7 @@ void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t)
 	pcisim_free(t->pages);
 	t->pages = NULL;
 	t->npages = t->cappages = 0;
+	pcisim_cxl_scan_media_free(t);
 }
 
 int pcisim_cxl_mem_access(struct pcisim_fabric *fab, uint64_t hpa, void *buf, size_t len, bool write,
@@ -223,6 +224,11 @@ int pcisim_cxl_qmp_inject_poison(struct pcisim_pcifn *fn, uint64_t start, uint64
 		if (!t->poison_overflowed)
 			t->poison_overflow_ts = pcisim_cxl_timestamp(t);
 		t->poison_overflowed = true;
+		/* 9.1 on: kept in the backup list, for Scan Media to find (scan_media.c) */
+		if ((t->compat & PCISIM_QEMU_CXL_SCAN_MEDIA) && pcisim_cxl_poison_backup(t, start, length, 2)) {
+			snprintf(err, n, "pcisim: out of memory for the poison backup list");
+			return -1;
+		}
 		return 0;
 	}
 	struct pcisim_cxl_poison *p = &t->poison[t->npoison++];
@@ -545,6 +551,7 @@ void pcisim_cxl_as_realized(struct pcisim_pcifn *fn)
 	t->npoison = 0;
 	t->poison_overflowed = false;
 	t->poison_overflow_ts = 0;
+	pcisim_cxl_scan_media_free(t);
 	memset(t->logs, 0, sizeof(t->logs));
 	memset(&t->ts, 0, sizeof(t->ts));
 	t->aer_injected = 0;
