@@ -192,8 +192,10 @@ int pcisim_cxl_get_scan_media_results(struct pcisim_cxl_type3 *t, uint8_t *out, 
 	out[18] = (uint8_t)n;
 	out[19] = (uint8_t)(n >> 8);
 	/* the records returned are consumed */
-	memmove(t->scan_results, t->scan_results + n, (t->nscan_results - n) * sizeof(*t->scan_results));
-	t->nscan_results -= n;
+	if (n) {
+		memmove(t->scan_results, t->scan_results + n, (t->nscan_results - n) * sizeof(*t->scan_results));
+		t->nscan_results -= n;
+	}
 	*len_out = RESULTS_HDR + (size_t)n * RESULT_REC;
 	return CXL_MBOX_SUCCESS;
 }
