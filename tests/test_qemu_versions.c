@@ -115,6 +115,10 @@ static void properties_newer_than_the_binary(void **state)
 		 "'hotplug' is not a property of 'pcie-root-port' in the emulated QEMU (QEMU 5.0 added it); QEMU reports: Property '.hotplug' not found"},
 		{"7.0", "{driver: cxl-type3, id: mem0}",
 		 "'cxl-type3' is not a valid device model name in the emulated QEMU (QEMU 7.1 added it)"},
+		{"7.2", "{driver: cxl-switch-mailbox-cci, target: us0}",
+		 "'cxl-switch-mailbox-cci' is not a valid device model name in the emulated QEMU (QEMU 8.2 added it)"},
+		{"8.1", "{driver: cxl-switch-mailbox-cci, target: us0}",
+		 "'cxl-switch-mailbox-cci' is not a valid device model name in the emulated QEMU (QEMU 8.2 added it)"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char text[512];

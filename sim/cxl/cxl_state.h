@@ -110,6 +110,13 @@ struct pcisim_cxl_type3 {
 	unsigned npoison;
 	bool poison_overflowed;
 	uint64_t poison_overflow_ts;
+	/* Scan Media (9.1 on, scan_media.c): QMP injections past the full list, oldest
+	 * first; the last scan's records, in the order they are reported */
+	struct pcisim_cxl_poison *poison_bkp;
+	unsigned npoison_bkp, cap_poison_bkp;
+	struct pcisim_cxl_poison *scan_results;
+	unsigned nscan_results, cap_scan_results;
+	bool scan_hasrun; /* a scan has finished: its results can be read */
 	struct pcisim_cxl_event_log logs[PCISIM_CXL_EVENT_LOGS_ALL];
 	struct pcisim_cxl_dc dc; /* dynamic capacity (num-dc-regions, dcd.h) */
 	struct pcisim_cxl_page *pages; /* sorted by key */
@@ -117,6 +124,27 @@ struct pcisim_cxl_type3 {
 	uint64_t aer_injected; /* AER internal errors raised by CXL RAS injection */
 	struct pcisim_irq msix[PCISIM_CXL_MSIX_VECTORS]; /* "msix0".."msix7" */
 };
+
+/*
+ * cxl-switch-mailbox-cci (QEMU CSWMBCCIDev): the switch's CCI as a PCI function, its
+ * device register block (capability array, mailbox) in BAR 0; the commands are its
+ * target switch's FM-API set (fmapi.h).
+ */
+struct pcisim_cxl_swcci {
+	struct pcisim_pcifn fn;
+	uint8_t dregs[CXL_DEV_BLOCK_SIZE]; /* device register block as the guest reads it */
+};
+
+/** @fn as a switch mailbox CCI, or NULL. */
+struct pcisim_cxl_swcci *pcisim_cxl_swcci_of(struct pcisim_pcifn *fn);
+/** QEMU cxl_device_register_init_swcci(): the block's reset values. */
+void pcisim_cxl_swcci_init(struct pcisim_cxl_swcci *sw);
+/** The cxl-upstream port target= names, or NULL when it is gone. */
+struct pcisim_pcifn *pcisim_cxl_swcci_target(struct pcisim_cxl_swcci *sw);
+/** A guest read of @sw's BAR 0 (regs.h's rules for the device block). */
+uint64_t pcisim_cxl_swcci_read(struct pcisim_cxl_swcci *sw, uint64_t off, unsigned size);
+/** A guest write of @sw's BAR 0: a doorbell runs the command on the target switch. */
+void pcisim_cxl_swcci_write(struct pcisim_cxl_swcci *sw, uint64_t off, unsigned size, uint64_t val);
 
 /** The component registers of @fn, or NULL when it has none. */
 struct pcisim_cxl_cregs *pcisim_cxl_cregs_of(struct pcisim_pcifn *fn);
@@ -155,6 +183,23 @@ void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t);
 uint64_t pcisim_cxl_bg_status(const struct pcisim_cxl_type3 *t);
 /** Sanitize's end: the media overwritten with zeros and ready again (memdev.c). */
 void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t);
+/* ---- Scan Media (scan_media.c; CXL r3.1 §8.2.9.9.4.4-6, QEMU 9.1 on) ---- */
+
+/** Is a Scan Media running on @t? (Get Poison List says so; poison changes are frozen.) */
+bool pcisim_cxl_scan_running(const struct pcisim_cxl_type3 *t);
+/** Get Scan Media Capabilities (4303h): the estimate in ms for the 16-byte input's range. */
+int pcisim_cxl_get_scan_media_caps(struct pcisim_cxl_type3 *t, const uint8_t *in, uint8_t *out, size_t *len_out);
+/** Scan Media (4304h): the lists as QEMU updates them at the start; sets t->bg.runtime. */
+int pcisim_cxl_scan_media(struct pcisim_cxl_type3 *t, const uint8_t *in);
+/** The end of a Scan Media: the overflow cleared when the list holds just the results. */
+void pcisim_cxl_scan_media_done(struct pcisim_cxl_type3 *t);
+/** Get Scan Media Results (4305h): up to 126 records, consumed; Unsupported before any scan ended. */
+int pcisim_cxl_get_scan_media_results(struct pcisim_cxl_type3 *t, uint8_t *out, size_t *len_out);
+/** Keep an injected poison range the full list could not take (QMP, 9.1 on). Return: 0 or -1. */
+int pcisim_cxl_poison_backup(struct pcisim_cxl_type3 *t, uint64_t start, uint64_t length, uint8_t type);
+/** Forget the backup list and the results (their memory freed). */
+void pcisim_cxl_scan_media_free(struct pcisim_cxl_type3 *t);
+
 /** The label storage area at @off: -1 past its end (memdev.c). */
 int pcisim_cxl_lsa_access(struct pcisim_cxl_type3 *t, uint64_t off, void *buf, size_t len, bool write);
 /** Free what a type 3 device allocated (memory pages). */

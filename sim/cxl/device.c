@@ -16,10 +16,20 @@
  * Status ignore writes; payload writes of any size store. When Doorbell is then set
  * the command runs: Status gets the return code in [47:32] and bit 0 when it went to
  * the background, Command gets the output length, Doorbell clears.
+ *
+ * The same block (capability array, mailbox, doorbell: the code below is shared) is
+ * BAR 0 of a cxl-switch-mailbox-cci, whose commands are the switch's FM-API set
+ * (fmapi.c). QEMU (hw/cxl/cxl-device-utils.c cxl_device_register_init_swcci(),
+ * hw/cxl/switch-mailbox-cci.c): the same three capabilities, Device Status version 2,
+ * mailbox version 1, Memory Device Status version 1 (media ready, mailbox ready);
+ * mailbox capabilities: payload 2^11, background completion interrupt capable, MSI/
+ * MSI-X message number 3 (CXL_SWCCI_MSIX_MBOX; no doorbell interrupt capability). The
+ * function has no MSI-X capability, so no interrupt ever leaves it.
  */
 #include <string.h>
 
 #include "sim/cxl/cxl_state.h"
+#include "sim/cxl/fmapi.h"
 #include "sim/cxl/memdev.h"
 
 static void put64(uint8_t *p, uint64_t v)
@@ -66,32 +76,64 @@ void pcisim_cxl_dregs_init(struct pcisim_cxl_type3 *t)
 		pcisim_cancel(t->fn.comp.sim, &t->bg.done);
 }
 
-uint64_t pcisim_cxl_device_read(struct pcisim_pcifn *fn, uint64_t off, unsigned size)
+/* ---- the register block, whichever CCI is behind it ---- */
+
+/* Is a @size access at @off of a device register block well formed? */
+static bool dblock_access_ok(uint64_t off, unsigned size)
 {
-	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
-	if (!t || !t->cregs.init || !t->cregs.ndecoders || !size || size > 8 || (size & (size - 1)) ||
-	    off + size > CXL_DEV_BLOCK_SIZE || (off & (size - 1)))
-		return 0;
+	return size && size <= 8 && !(size & (size - 1)) && off + size <= CXL_DEV_BLOCK_SIZE && !(off & (size - 1));
+}
+
+/* A read of block @d, with @bg_status the Background Command Status as of now */
+static uint64_t dblock_read(const uint8_t *d, uint64_t off, unsigned size, uint64_t bg_status)
+{
 	/* the capability array takes 4 and 8 bytes; the registers any size (mailbox_reg_read) */
 	if (off < CXL_DEV_STATUS_OFFSET && size < 4)
 		return 0;
 	if (off >= CXL_MBOX_BG_STATUS && off < CXL_MBOX_BG_STATUS + 8) {
 		/* the progress as of now; a read changes nothing (completion is an event) */
-		uint64_t v = pcisim_cxl_bg_status(t) >> (8 * (off - CXL_MBOX_BG_STATUS));
+		uint64_t v = bg_status >> (8 * (off - CXL_MBOX_BG_STATUS));
 		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
 	}
 	/* QEMU's mdev_reg_read answers the status whatever the offset: a 4-byte read of
 	 * the upper half (0x8ac) sees the lower one (checked against QEMU 7.2) */
 	if (off >= CXL_MEMDEV_OFFSET && off < CXL_MEMDEV_OFFSET + CXL_MEMDEV_LENGTH) {
-		uint64_t v = get_le(t->dregs + CXL_MEMDEV_OFFSET, 8);
+		uint64_t v = get_le(d + CXL_MEMDEV_OFFSET, 8);
 		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
 	}
-	return get_le(t->dregs + off, size);
+	return get_le(d + off, size);
 }
 
-static void doorbell(struct pcisim_cxl_type3 *t)
+/* A write to block @d (mailbox_reg_write); true when Doorbell is then set */
+static bool dblock_write(uint8_t *d, uint64_t off, unsigned size, uint64_t val)
 {
-	uint8_t *d = t->dregs;
+	if (off >= CXL_MBOX_PAYLOAD && off < CXL_MEMDEV_OFFSET) {
+		for (unsigned i = 0; i < size; i++)
+			d[off + i] = (uint8_t)(val >> (8 * i));
+		return false;
+	}
+	if (size == 4 && (off == CXL_MBOX_CTRL || off == CXL_MBOX_CAP)) {
+		for (unsigned i = 0; i < 4; i++)
+			d[off + i] = (uint8_t)(val >> (8 * i));
+	} else if (size == 8 && off == CXL_MBOX_CMD) {
+		put64(d + off, val);
+	} else {
+		return false; /* capability array, status, memory device status: read-only */
+	}
+	return (d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_DOORBELL) != 0;
+}
+
+typedef int (*cci_exec_fn)(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t *in, size_t len_in,
+			   uint8_t *out, size_t *len_out, bool *bg);
+
+/*
+ * The doorbell of block @d (cxl_process_mailbox): the command and its input from the
+ * registers to @exec on @fn, the return code (and bit 0 when it went to the
+ * background) to Status, the output length to Command (the command and set
+ * cleared), Doorbell cleared. Returns the return code; *@len_in the input length.
+ */
+static int dblock_doorbell(uint8_t *d, cci_exec_fn exec, struct pcisim_pcifn *fn, size_t *len_in)
+{
 	uint64_t cmd = get_le(d + CXL_MBOX_CMD, 8);
 	uint16_t opcode = (uint16_t)(cmd & 0xffff);
 	size_t len = (size_t)((cmd >> 16) & 0xfffff);
@@ -101,15 +143,37 @@ static void doorbell(struct pcisim_cxl_type3 *t)
 	if (len > CXL_MBOX_PAYLOAD_MAX)
 		len = CXL_MBOX_PAYLOAD_MAX;
 	memcpy(in, d + CXL_MBOX_PAYLOAD, len);
-	int rc = pcisim_cxl_mbox_exec(&t->fn, opcode, in, len, d + CXL_MBOX_PAYLOAD, &len_out, &bg);
+	int rc = exec(fn, opcode, in, len, d + CXL_MBOX_PAYLOAD, &len_out, &bg);
 	put64(d + CXL_MBOX_STATUS, (bg ? 1u : 0u) | (uint64_t)(rc & 0xffff) << 32);
+	put64(d + CXL_MBOX_CMD, (uint64_t)(len_out & 0xfffff) << 16);
+	d[CXL_MBOX_CTRL] &= (uint8_t)~CXL_MBOX_CTRL_DOORBELL;
+	*len_in = len;
+	return rc;
+}
+
+/* ---- a type 3 device's block (BAR 2) ---- */
+
+uint64_t pcisim_cxl_device_read(struct pcisim_pcifn *fn, uint64_t off, unsigned size)
+{
+	struct pcisim_cxl_swcci *sw = pcisim_cxl_swcci_of(fn);
+	if (sw)
+		return pcisim_cxl_swcci_read(sw, off, size);
+	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
+	if (!t || !t->cregs.init || !t->cregs.ndecoders || !dblock_access_ok(off, size))
+		return 0;
+	return dblock_read(t->dregs, off, size, pcisim_cxl_bg_status(t));
+}
+
+static void doorbell(struct pcisim_cxl_type3 *t)
+{
+	uint8_t *d = t->dregs;
+	size_t len_in;
+	int rc = dblock_doorbell(d, pcisim_cxl_mbox_exec, &t->fn, &len_in);
 	/* QEMU clears the command and set and leaves the output length; 7.2's handlers
 	 * update the length in place, so a refused command shows the input length
 	 * (both checked against QEMU 7.2) */
 	if (rc != CXL_MBOX_SUCCESS && rc != CXL_MBOX_BG_STARTED && !(t->compat & PCISIM_QEMU_CXL_CFG_R3))
-		len_out = len;
-	put64(d + CXL_MBOX_CMD, (uint64_t)(len_out & 0xfffff) << 16);
-	d[CXL_MBOX_CTRL] &= (uint8_t)~CXL_MBOX_CTRL_DOORBELL;
+		put64(d + CXL_MBOX_CMD, (uint64_t)(len_in & 0xfffff) << 16);
 	/* only a mailbox that says it can interrupt does (7.2's cannot) */
 	if ((d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_INT_EN) && (d[CXL_MBOX_CAP] & CXL_MBOX_CAP_INT))
 		pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_MBOX);
@@ -132,24 +196,76 @@ void pcisim_cxl_msix_notify(struct pcisim_cxl_type3 *t, unsigned vec)
 
 void pcisim_cxl_device_write(struct pcisim_pcifn *fn, uint64_t off, unsigned size, uint64_t val)
 {
+	struct pcisim_cxl_swcci *sw = pcisim_cxl_swcci_of(fn);
+	if (sw) {
+		pcisim_cxl_swcci_write(sw, off, size, val);
+		return;
+	}
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
-	if (!t || !t->cregs.init || !t->cregs.ndecoders || !size || size > 8 || (size & (size - 1)) ||
-	    off + size > CXL_DEV_BLOCK_SIZE || (off & (size - 1)))
+	if (!t || !t->cregs.init || !t->cregs.ndecoders || !dblock_access_ok(off, size))
 		return;
-	uint8_t *d = t->dregs;
-	if (off >= CXL_MBOX_PAYLOAD && off < CXL_MEMDEV_OFFSET) {
-		for (unsigned i = 0; i < size; i++)
-			d[off + i] = (uint8_t)(val >> (8 * i));
-		return;
-	}
-	if (size == 4 && (off == CXL_MBOX_CTRL || off == CXL_MBOX_CAP)) {
-		for (unsigned i = 0; i < 4; i++)
-			d[off + i] = (uint8_t)(val >> (8 * i));
-	} else if (size == 8 && off == CXL_MBOX_CMD) {
-		put64(d + off, val);
-	} else {
-		return; /* capability array, status, memory device status: read-only */
-	}
-	if (d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_DOORBELL)
+	if (dblock_write(t->dregs, off, size, val))
 		doorbell(t);
+}
+
+/* ---- the switch mailbox CCI's block (BAR 0) ---- */
+
+struct pcisim_cxl_swcci *pcisim_cxl_swcci_of(struct pcisim_pcifn *fn)
+{
+	return fn && !strcmp(fn->drv->name, "cxl-switch-mailbox-cci") ? (struct pcisim_cxl_swcci *)fn : NULL;
+}
+
+void pcisim_cxl_swcci_init(struct pcisim_cxl_swcci *sw)
+{
+	uint8_t *d = sw->dregs;
+	memset(d, 0, sizeof(sw->dregs));
+	put64(d + CXL_DEV_CAP_ARRAY, 0 | 1ull << 16 | 3ull << 32);
+	put64(d + CXL_DEV_CAP_HDR(0), CXL_DEV_CAP_ID_STATUS | 2ull << 16 | (uint64_t)CXL_DEV_STATUS_OFFSET << 32);
+	put64(d + CXL_DEV_CAP_HDR(0) + 8, CXL_DEV_STATUS_LENGTH);
+	put64(d + CXL_DEV_CAP_HDR(1), CXL_DEV_CAP_ID_MAILBOX | 1ull << 16 | (uint64_t)CXL_MBOX_OFFSET << 32);
+	put64(d + CXL_DEV_CAP_HDR(1) + 8, CXL_MBOX_LENGTH);
+	put64(d + CXL_DEV_CAP_HDR(2), CXL_DEV_CAP_ID_MEMDEV | 1ull << 16 | (uint64_t)CXL_MEMDEV_OFFSET << 32);
+	put64(d + CXL_DEV_CAP_HDR(2) + 8, CXL_MEMDEV_LENGTH);
+	put64(d + CXL_MBOX_CAP, CXL_MBOX_PAYLOAD_SHIFT | CXL_MBOX_CAP_BG_INT | 3u << 7 /* CXL_SWCCI_MSIX_MBOX */);
+	put64(d + CXL_MEMDEV_OFFSET, 1u << 2 | CXL_MEMDEV_MBOX_READY);
+}
+
+struct pcisim_pcifn *pcisim_cxl_swcci_target(struct pcisim_cxl_swcci *sw)
+{
+	const char *id = pcisim_props_str(&sw->fn.props, "target", NULL);
+	struct pcisim_pcifn *usp = id ? pcisim_fabric_find_fn(sw->fn.fabric, id) : NULL;
+	return usp && !usp->comp.removed ? usp : NULL;
+}
+
+/* The switch's CCI answers for this function (cxl_initialize_mailbox_swcci: usp->swcci) */
+static int swcci_exec(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t *in, size_t len_in, uint8_t *out,
+		      size_t *len_out, bool *bg)
+{
+	struct pcisim_pcifn *usp = pcisim_cxl_swcci_target(pcisim_cxl_swcci_of(fn));
+	*len_out = 0;
+	*bg = false;
+	return usp ? pcisim_cxl_switch_exec(usp, opcode, in, len_in, out, len_out, bg) : CXL_MBOX_UNSUPPORTED;
+}
+
+uint64_t pcisim_cxl_swcci_read(struct pcisim_cxl_swcci *sw, uint64_t off, unsigned size)
+{
+	if (!dblock_access_ok(off, size))
+		return 0;
+	struct pcisim_pcifn *usp = pcisim_cxl_swcci_target(sw);
+	bool running = false;
+	uint64_t bg = usp ? pcisim_cxl_switch_bg_reg(usp, &running) : 0;
+	if (off >= CXL_MBOX_STATUS && off < CXL_MBOX_STATUS + 8) {
+		/* bit 0 follows the switch's background operation (a bind ends as an event) */
+		uint64_t st = (get_le(sw->dregs + CXL_MBOX_STATUS, 8) & ~1ull) | (running ? 1u : 0u);
+		st >>= 8 * (off - CXL_MBOX_STATUS);
+		return size == 8 ? st : st & ((1ull << (8 * size)) - 1);
+	}
+	return dblock_read(sw->dregs, off, size, bg);
+}
+
+void pcisim_cxl_swcci_write(struct pcisim_cxl_swcci *sw, uint64_t off, unsigned size, uint64_t val)
+{
+	size_t len_in;
+	if (dblock_access_ok(off, size) && dblock_write(sw->dregs, off, size, val))
+		dblock_doorbell(sw->dregs, swcci_exec, &sw->fn, &len_in);
 }

@@ -426,6 +426,23 @@ static int bg_status(struct pcisim_pcifn *usp, uint8_t *out, size_t *len)
 	return CXL_MBOX_SUCCESS;
 }
 
+uint64_t pcisim_cxl_switch_bg_reg(struct pcisim_pcifn *usp, bool *running)
+{
+	*running = false;
+	if (!is_usp(usp))
+		return 0;
+	struct sw_state *s = sw_of(usp);
+	if (!s->bg_opcode)
+		return 0; /* no background command yet */
+	uint64_t pct = 100;
+	if (s->bg_running) {
+		pcisim_time el = usp->comp.sim->now - s->bg_start;
+		pct = el >= CXL_FMAPI_BIND_TIME ? 100 : el * 100 / CXL_FMAPI_BIND_TIME;
+	}
+	*running = s->bg_running;
+	return s->bg_opcode | pct << 16 | (uint64_t)(s->bg_running ? 0 : s->bg_rc) << 32;
+}
+
 static int tunnel(struct pcisim_pcifn *usp, const uint8_t *in, size_t len_in, uint8_t *out, size_t *len)
 {
 	if (len_in < 4)

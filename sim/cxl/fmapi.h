@@ -83,6 +83,14 @@ int pcisim_cxl_cci_decode(const uint8_t *in, size_t n, struct pcisim_cxl_cci_msg
 int pcisim_cxl_switch_exec(struct pcisim_pcifn *usp, uint16_t opcode, const uint8_t *in, size_t len_in,
 			   uint8_t *out, size_t *len_out, bool *bg);
 
+/**
+ * pcisim_cxl_switch_bg_reg() - the switch's background operation as the mailbox's
+ * Background Command Status register shows it (CXL r3.1 §8.2.8.4.7): [15:0] opcode,
+ * [22:16] percent complete, [47:32] return code, as of now; *@running while one runs.
+ * Changes nothing.
+ */
+uint64_t pcisim_cxl_switch_bg_reg(struct pcisim_pcifn *usp, bool *running);
+
 /** The downstream port of @usp's switch with port number @port (PCIe Port Number), or NULL. */
 struct pcisim_pcifn *pcisim_cxl_switch_dsp(struct pcisim_pcifn *usp, unsigned port);
 

@@ -8,7 +8,10 @@
  * do nothing), Get FW Info, Get/Set Timestamp, Get Supported Logs, Get Log (the Command
  * Effects Log), Identify Memory Device, Get Partition Info, Get/Set LSA. 8.1 makes the
  * event commands real and adds Get Poison List, Inject Poison and Clear Poison; 8.2
- * adds Sanitize (a background command) and Get Security State. QEMU has no Get Health
+ * adds Sanitize (a background command) and Get Security State, 9.1 Scan Media (Get
+ * Scan Media Capabilities, Scan Media in the background, Get Scan Media Results:
+ * scan_media.c), which also sets Get Poison List's Scan Media in Progress flag and
+ * freezes Inject and Clear Poison while it runs. QEMU has no Get Health
  * Info (0x4200) in any of these: it answers Unsupported. 9.1 adds, on a device with
  * dynamic capacity regions only, the DC commands 0x4800-0x4803 (dcd.c), the dynamic
  * capacity event log (log 4: its records, its interrupt setting as the fifth byte of
@@ -51,6 +54,12 @@ const struct pcisim_cxl_cmd pcisim_cxl_cmds[] = {
 	{CXL_OP_GET_POISON_LIST, "MEDIA_AND_POISON_GET_POISON_LIST", 16, 0, PCISIM_QEMU_CXL_POISON, false},
 	{CXL_OP_INJECT_POISON, "MEDIA_AND_POISON_INJECT_POISON", 8, 0, PCISIM_QEMU_CXL_POISON, false},
 	{CXL_OP_CLEAR_POISON, "MEDIA_AND_POISON_CLEAR_POISON", 72, CEL_DATA, PCISIM_QEMU_CXL_POISON, false},
+	/* 9.1: Scan Media (scan_media.c) */
+	{CXL_OP_GET_SCAN_MEDIA_CAPS, "MEDIA_AND_POISON_GET_SCAN_MEDIA_CAPABILITIES", 16, 0,
+	 PCISIM_QEMU_CXL_SCAN_MEDIA, false},
+	{CXL_OP_SCAN_MEDIA, "MEDIA_AND_POISON_SCAN_MEDIA", 17, CEL_BACKGROUND, PCISIM_QEMU_CXL_SCAN_MEDIA, false},
+	{CXL_OP_GET_SCAN_MEDIA_RESULTS, "MEDIA_AND_POISON_GET_SCAN_MEDIA_RESULTS", 0, 0, PCISIM_QEMU_CXL_SCAN_MEDIA,
+	 false},
 	{CXL_OP_SANITIZE, "SANITIZE_OVERWRITE", 0, CEL_DATA | CEL_SECURITY | CEL_BACKGROUND,
 	 PCISIM_QEMU_CXL_BG_CMDS, false},
 	{CXL_OP_GET_SECURITY_STATE, "GET_SECURITY_STATE", 0, 0, PCISIM_QEMU_CXL_BG_CMDS, false},
@@ -371,7 +380,9 @@ static int get_poison_list(struct call *c)
 		put32(r + 8, (uint32_t)(p->length / CXL_CACHE_LINE));
 		put32(r + 12, 0);
 	}
-	c->out[0] = (uint8_t)((more ? 1u : 0u) | (t->poison_overflowed ? 2u : 0u));
+	/* flags: More Media Error Records, Poison List Overflow, Scan Media in Progress */
+	c->out[0] = (uint8_t)((more ? 1u : 0u) | (t->poison_overflowed ? 2u : 0u) |
+			      (pcisim_cxl_scan_running(t) ? 4u : 0u));
 	put64(c->out + 2, t->poison_overflow_ts);
 	put16(c->out + 10, (uint16_t)n);
 	c->len_out = 0x20 + 16 * (size_t)n;
@@ -395,6 +406,9 @@ static int inject_poison(struct call *c)
 	for (unsigned k = 0; k < t->npoison; k++)
 		if (dpa >= t->poison[k].start && dpa + CXL_CACHE_LINE <= t->poison[k].start + t->poison[k].length)
 			return CXL_MBOX_SUCCESS;
+	/* a running Scan Media freezes the list: Success, nothing added (QEMU 9.1) */
+	if (pcisim_cxl_scan_running(t))
+		return CXL_MBOX_SUCCESS;
 	if (t->npoison == PCISIM_CXL_POISON_MAX)
 		return CXL_MBOX_INJECT_POISON_LIMIT;
 	poison_add(t, dpa, CXL_CACHE_LINE, 3);
@@ -409,6 +423,9 @@ static int clear_poison(struct call *c)
 		return CXL_MBOX_INVALID_PA;
 	/* clearing a line with no poison is no error: the data is written either way */
 	pcisim_cxl_dpa_access(&t->fn, dpa, (void *)(uintptr_t)(c->in + 8), CXL_CACHE_LINE, true);
+	/* a running Scan Media freezes the list: the data is written, the entry stays */
+	if (pcisim_cxl_scan_running(t))
+		return CXL_MBOX_SUCCESS;
 	for (unsigned k = 0; k < t->npoison; k++) {
 		struct pcisim_cxl_poison p = t->poison[k];
 		if (dpa < p.start || dpa >= p.start + p.length)
@@ -444,6 +461,19 @@ static int sanitize(struct call *c)
 	/* media disabled while it runs (cxl_dev_disable_media) */
 	t->dregs[CXL_MEMDEV_OFFSET] = (uint8_t)((t->dregs[CXL_MEMDEV_OFFSET] & ~CXL_MEMDEV_MEDIA_STATUS) | 3u << 2);
 	return CXL_MBOX_BG_STARTED;
+}
+
+static int get_scan_media_caps(struct call *c)
+{
+	return pcisim_cxl_get_scan_media_caps(c->t, c->in, c->out, &c->len_out);
+}
+static int scan_media(struct call *c)
+{
+	return pcisim_cxl_scan_media(c->t, c->in);
+}
+static int get_scan_media_results(struct call *c)
+{
+	return pcisim_cxl_get_scan_media_results(c->t, c->out, &c->len_out);
 }
 
 static int get_security_state(struct call *c)
@@ -498,6 +528,8 @@ void pcisim_cxl_bg_update(struct pcisim_cxl_type3 *t)
 			pcisim_cancel(t->fn.comp.sim, &t->bg.done);
 		if (t->bg.opcode == CXL_OP_SANITIZE)
 			pcisim_cxl_sanitize_done(t);
+		else if (t->bg.opcode == CXL_OP_SCAN_MEDIA)
+			pcisim_cxl_scan_media_done(t);
 		put64(d + CXL_MBOX_STATUS, get(d + CXL_MBOX_STATUS, 8) & ~1ull);
 		if (d[CXL_MBOX_CTRL] & CXL_MBOX_CTRL_BG_INT_EN)
 			pcisim_cxl_msix_notify(t, PCISIM_CXL_MSIX_MBOX);
@@ -531,6 +563,9 @@ static handler_fn handler(uint16_t opcode)
 	case CXL_OP_GET_POISON_LIST: return get_poison_list;
 	case CXL_OP_INJECT_POISON: return inject_poison;
 	case CXL_OP_CLEAR_POISON: return clear_poison;
+	case CXL_OP_GET_SCAN_MEDIA_CAPS: return get_scan_media_caps;
+	case CXL_OP_SCAN_MEDIA: return scan_media;
+	case CXL_OP_GET_SCAN_MEDIA_RESULTS: return get_scan_media_results;
 	case CXL_OP_SANITIZE: return sanitize;
 	case CXL_OP_GET_SECURITY_STATE: return get_security_state;
 	case CXL_OP_GET_DC_CONFIG: return get_dc_config;

@@ -154,6 +154,7 @@ void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t)
 	pcisim_free(t->pages);
 	t->pages = NULL;
 	t->npages = t->cappages = 0;
+	pcisim_cxl_scan_media_free(t);
 }
 
 int pcisim_cxl_mem_access(struct pcisim_fabric *fab, uint64_t hpa, void *buf, size_t len, bool write,
@@ -223,6 +224,11 @@ int pcisim_cxl_qmp_inject_poison(struct pcisim_pcifn *fn, uint64_t start, uint64
 		if (!t->poison_overflowed)
 			t->poison_overflow_ts = pcisim_cxl_timestamp(t);
 		t->poison_overflowed = true;
+		/* 9.1 on: kept in the backup list, for Scan Media to find (scan_media.c) */
+		if ((t->compat & PCISIM_QEMU_CXL_SCAN_MEDIA) && pcisim_cxl_poison_backup(t, start, length, 2)) {
+			snprintf(err, n, "pcisim: out of memory for the poison backup list");
+			return -1;
+		}
 		return 0;
 	}
 	struct pcisim_cxl_poison *p = &t->poison[t->npoison++];
@@ -445,6 +451,11 @@ static uint64_t backend(struct pcisim_pcifn *fn, const char *prop)
 
 static void regs_reset(struct pcisim_pcifn *fn)
 {
+	struct pcisim_cxl_swcci *sw = pcisim_cxl_swcci_of(fn);
+	if (sw) {
+		pcisim_cxl_swcci_init(sw); /* cswmbcci_reset() */
+		return;
+	}
 	int kind = comp_kind(fn);
 	unsigned compat = fn->fabric->machine.compat;
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
@@ -498,6 +509,8 @@ static int regs_realized(struct pcisim_pcifn *fn, struct pcisim_diag *d)
 		pcisim_mmio_register(fn, 0, &component_mmio, fn);
 	if (!strcmp(fn->drv->name, "cxl-type3"))
 		pcisim_mmio_register(fn, 2, &device_mmio, fn);
+	if (pcisim_cxl_swcci_of(fn))
+		pcisim_mmio_register(fn, 0, &device_mmio, fn); /* the switch mailbox CCI's block */
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
 	regs_reset(fn);
 	static const char *const vec[PCISIM_CXL_MSIX_VECTORS] = {"msix0", "msix1", "msix2", "msix3",
@@ -538,6 +551,7 @@ void pcisim_cxl_as_realized(struct pcisim_pcifn *fn)
 	t->npoison = 0;
 	t->poison_overflowed = false;
 	t->poison_overflow_ts = 0;
+	pcisim_cxl_scan_media_free(t);
 	memset(t->logs, 0, sizeof(t->logs));
 	memset(&t->ts, 0, sizeof(t->ts));
 	t->aer_injected = 0;

@@ -8,7 +8,9 @@
  *  - @off is the byte offset inside the block, @size 1, 2, 4 or 8. The component
  *    block is BAR 0 of cxl-rp, cxl-upstream, cxl-downstream, cxl-type3 and cxl-type1;
  *    a pxb-cxl host bridge's is its CHBS region (ACPI CEDT), not a BAR. The device
- *    block is a type 3 device's BAR 2. Values are little-endian, as the guest sees them.
+ *    block is a type 3 device's BAR 2 and a cxl-switch-mailbox-cci's BAR 0 (its
+ *    commands go to its target switch's FM-API set, sim/cxl/fmapi.h). Values are
+ *    little-endian, as the guest sees them.
  *  - Access rules are QEMU's (hw/cxl/cxl-component-utils.c, cxl-device-utils.c):
  *      component block: only 0x1000-0x1fff (CXL.cache/mem) is backed; 4-byte accesses
  *        only (7.2 asserts on any other size; later versions log LOG_UNIMP): anything
@@ -128,9 +130,9 @@ struct pcisim_pcifn;
 uint64_t pcisim_cxl_component_read(struct pcisim_pcifn *fn, uint64_t off, unsigned size);
 /** A guest write of @size bytes of @val at @off of @fn's component register block. */
 void pcisim_cxl_component_write(struct pcisim_pcifn *fn, uint64_t off, unsigned size, uint64_t val);
-/** A guest read at @off of a type 3 device's device register block (BAR 2). */
+/** A guest read at @off of a device register block (type 3 BAR 2, switch mailbox CCI BAR 0). */
 uint64_t pcisim_cxl_device_read(struct pcisim_pcifn *fn, uint64_t off, unsigned size);
-/** A guest write at @off of a type 3 device's device register block (BAR 2). */
+/** A guest write at @off of a device register block (type 3 BAR 2, switch mailbox CCI BAR 0). */
 void pcisim_cxl_device_write(struct pcisim_pcifn *fn, uint64_t off, unsigned size, uint64_t val);
 
 #endif

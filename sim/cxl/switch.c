@@ -20,7 +20,8 @@
  *    link speed filled in (upstream x1 at 2.5 GT/s, downstream speed and width 0).
  *  - hw/cxl/switch-mailbox-cci.c: 19e5:a123 rev 0, class 0c0b00; PCIe endpoint 0x80,
  *    the CXL device registers (mailbox) in 64-bit BAR 0, Register Locator 0x100;
- *    target= must be a cxl-upstream ("Target not set" without it).
+ *    target= must be a cxl-upstream ("Target not set" without it). From QEMU 8.2
+ *    (PCISIM_QEMU_CXL_SWITCH_CCI); the register block and its doorbell are device.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -260,8 +261,11 @@ const struct pcisim_driver pcisim_cxl_switch_drivers[] = {
 	},
 	{
 		.name = "cxl-switch-mailbox-cci",
+		.needs = PCISIM_QEMU_CXL_SWITCH_CCI,
+		.since = "8.2",
 		.help = "CXL Switch Mailbox CCI (19e5:a123; hw/cxl/switch-mailbox-cci.c)",
 		.kind = PCISIM_FN_ENDPOINT,
+		.size = sizeof(struct pcisim_cxl_swcci),
 		.props = swcci_props,
 		.pcie = true,
 		.hotpluggable = true,

@@ -112,6 +112,21 @@ enum {
 	 * 2.5 GT/s x1 at the root port and devices, none filled in at downstream ports)
 	 */
 	PCISIM_QEMU_CXL_CFG_R3 = 1 << 30,
+	/*
+	 * The bits above fill an int; behaviours QEMU brought in the same pull request
+	 * as one of them share its bit under their own name:
+	 *
+	 * the cxl-switch-mailbox-cci PCI function (hw/cxl/switch-mailbox-cci.c) came
+	 * with the background operations, in the 8.2 pull "[PULL 50/63] hw/cxl: Add a
+	 * switch mailbox CCI function" (7 November 2023, the 8.2 soft freeze);
+	 */
+	PCISIM_QEMU_CXL_SWITCH_CCI = PCISIM_QEMU_CXL_BG_CMDS,
+	/*
+	 * Get Scan Media Capabilities, Scan Media and Get Scan Media Results
+	 * (hw/cxl/cxl-mailbox-utils.c) came in the 9.1 pull "[PULL 06/63] hw/cxl: Add
+	 * get scan media capabilities cmd support" (21 July 2024), with dynamic capacity.
+	 */
+	PCISIM_QEMU_CXL_SCAN_MEDIA = PCISIM_QEMU_CXL_DCD,
 };
 
 /** A memory backend the machine was given (QEMU -object memory-backend-*). */

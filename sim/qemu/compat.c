@@ -166,7 +166,10 @@ void pcisim_qemu_compat_update(struct pcisim_machine *m)
 	 * 8.1: the event log series ("hw/cxl/events: Wire up get/clear event mailbox
 	 * commands", cxl-inject-general-media/dram/memory-module-event) and poison
 	 * ("hw/cxl: QMP based poison injection support", Get/Inject/Clear Poison);
-	 * 8.2: mailbox background operations with Sanitize, and Get Security State.
+	 * 8.2: mailbox background operations with Sanitize, and Get Security State, and
+	 * in the same pull the cxl-switch-mailbox-cci function (PCISIM_QEMU_CXL_SWITCH_CCI
+	 * shares the bit); 9.1 (below) brought Scan Media with dynamic capacity
+	 * (PCISIM_QEMU_CXL_SCAN_MEDIA shares that bit).
 	 */
 	/* after 7.2: the CXL r3 config space layouts (machine.h); which release brought
 	 * each piece is not checked here, only 7.2's layout is (tests/qemu-diff) */
