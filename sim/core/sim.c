@@ -132,8 +132,51 @@ struct pcisim_heap *pcisim_sim_enter(struct pcisim_sim *sim)
 	return pcisim_heap_enter(sim->heap);
 }
 
+struct pcisim_sim_cache {
+	const void *key;
+	void *val;
+	void (*destroy)(void *val);
+	struct pcisim_sim_cache *next;
+};
+
+void *pcisim_sim_cache_get(struct pcisim_sim *sim, const void *key)
+{
+	for (struct pcisim_sim_cache *c = pcisim_engine(sim)->caches; c; c = c->next)
+		if (c->key == key)
+			return c->val;
+	return NULL;
+}
+
+void pcisim_sim_cache_set(struct pcisim_sim *sim, const void *key, void *val, void (*destroy)(void *val))
+{
+	sim = pcisim_engine(sim);
+	struct pcisim_heap *h = pcisim_heap_enter(NULL); /* outside the run's heap */
+	struct pcisim_sim_cache *c = pcisim_calloc(1, sizeof(*c));
+	pcisim_heap_leave(h);
+	if (!c) {
+		fprintf(stderr, "pcisim: out of memory\n");
+		abort();
+	}
+	*c = (struct pcisim_sim_cache){key, val, destroy, sim->caches};
+	sim->caches = c;
+}
+
+static void caches_free(struct pcisim_sim *sim)
+{
+	struct pcisim_heap *h = pcisim_heap_enter(NULL);
+	while (sim->caches) {
+		struct pcisim_sim_cache *c = sim->caches;
+		sim->caches = c->next;
+		if (c->destroy)
+			c->destroy(c->val);
+		pcisim_free(c);
+	}
+	pcisim_heap_leave(h);
+}
+
 void pcisim_sim_free(struct pcisim_sim *sim)
 {
+	caches_free(sim);
 	struct pcisim_heap *heap = sim->heap;
 	for (size_t i = sim->nexts; i-- > 0;)
 		if (sim->ext[i].destroy)

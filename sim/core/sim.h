@@ -203,6 +203,10 @@ struct pcisim_sim {
 	/* where the models' memory lives (heap.h); a snapshot copies it (snapshot.h) */
 	struct pcisim_heap *heap;
 	bool heap_shared; /* a machine view: the heap is its engine's */
+
+	/* upper layers' caches outside the heap: kept across snapshot restores, freed
+	 * with the sim (pcisim_sim_cache_get) */
+	struct pcisim_sim_cache *caches;
 };
 
 /** pcisim_sim_init() - an empty simulation at time 0 with @seed; @diag may be NULL. */
@@ -228,6 +232,16 @@ static inline struct pcisim_sim *pcisim_engine(struct pcisim_sim *sim)
  * around building the machine and running events.
  */
 struct pcisim_heap *pcisim_sim_enter(struct pcisim_sim *sim);
+
+/**
+ * pcisim_sim_cache_get() / pcisim_sim_cache_set() - what an upper layer computes once
+ * for the engine of @sim and reuses in every run restored into it (a migration's
+ * destination machine, built from the same command line each time): never part of a
+ * run's state, so kept outside the heap and across snapshot restores; @destroy runs
+ * when the sim is freed. A cached value must not depend on anything a run changes.
+ */
+void *pcisim_sim_cache_get(struct pcisim_sim *sim, const void *key);
+void pcisim_sim_cache_set(struct pcisim_sim *sim, const void *key, void *val, void (*destroy)(void *val));
 
 /** Allocate an event (zeroed); fill a[] and ptr, then pcisim_post() it. */
 struct pcisim_event *pcisim_event_new(struct pcisim_sim *sim, struct pcisim_evkind *kind,

@@ -48,10 +48,11 @@ struct pcisim_snapshot *pcisim_snapshot_take(struct pcisim_sim *sim)
 
 void pcisim_snapshot_restore(struct pcisim_sim *sim, const struct pcisim_snapshot *s)
 {
-	/* What the caller installed stays: hooks, bounds, diagnostics. */
+	/* What the caller installed stays: hooks, bounds, diagnostics, caches. */
 	const struct pcisim_hooks *hooks = sim->hooks;
 	const struct pcisim_watchdog *watchdog = sim->watchdog;
 	struct pcisim_diag *diag = sim->diag;
+	struct pcisim_sim_cache *caches = sim->caches; /* outside the run's state */
 	pcisim_heap_restore(sim->heap, s->image, s->image_len);
 	/* every member but the queue (large, and rebuilt from the keys below) */
 	size_t qa = offsetof(struct pcisim_sim, q), qb = offsetof(struct pcisim_sim, pool);
@@ -60,6 +61,7 @@ void pcisim_snapshot_restore(struct pcisim_sim *sim, const struct pcisim_snapsho
 	sim->hooks = hooks;
 	sim->watchdog = watchdog;
 	sim->diag = diag;
+	sim->caches = caches;
 	pcisim_evq_load(&sim->q, s->q_last, s->keys, s->nkeys);
 	pcisim_evq_set_prefetch(&sim->q, sim->pool, 6);
 }

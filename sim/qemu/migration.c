@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sim/core/scenario.h"
+#include "sim/core/snapshot.h"
 #include "sim/core/trace.h"
 #include "sim/cxl/cxl_state.h"
 #include "sim/mctp/endpoint.h"
@@ -236,6 +237,61 @@ static void command_line(struct pcisim_sim *sim, const struct pcisim_ynode **mac
 		pcisim_machines_entry(sim, machine, topology);
 }
 
+/*
+ * The destination of a migrate step, built from its command line once per engine and
+ * put back as built for every migration (a fuzz campaign or explore migrates in every
+ * run): its sim, the arena of its qemu_args strings, the snapshot taken right after
+ * the build. Built into its own heap, so that the snapshot holds all of it.
+ */
+struct dest {
+	struct pcisim_sim sim;
+	struct pcisim_arena arena;
+	struct pcisim_snapshot *built;
+};
+
+static void dest_free(void *p)
+{
+	struct dest *x = p;
+	pcisim_snapshot_free(x->built);
+	pcisim_arena_free(&x->arena);
+	pcisim_sim_free(&x->sim);
+	pcisim_free(x);
+}
+
+static struct dest *dest_get(struct pcisim_sim *sim, const struct pcisim_step *s, const struct pcisim_ynode *machine,
+			     const struct pcisim_ynode *override, const struct pcisim_ynode *topology,
+			     struct pcisim_diag *dd, int *rc, bool *cached)
+{
+	struct dest *x = pcisim_sim_cache_get(sim, s->node);
+	if (x && x->sim.seed == sim->seed) {
+		pcisim_snapshot_restore(&x->sim, x->built);
+		x->sim.diag = dd;
+		*rc = 0;
+		*cached = true;
+		return x;
+	}
+	struct pcisim_heap *h = pcisim_heap_enter(NULL); /* outside the run's heap */
+	x = pcisim_calloc(1, sizeof(*x));
+	pcisim_heap_leave(h);
+	if (!x)
+		abort();
+	pcisim_sim_init(&x->sim, sim->seed, dd);
+	h = pcisim_sim_enter(&x->sim);
+	pcisim_arena_init(&x->arena);
+	*rc = pcisim_machine_build(&x->sim, machine, override, dd);
+	if (!*rc)
+		*rc = pcisim_topology_build(&x->sim, &x->arena, topology, dd);
+	pcisim_fabric_get(&x->sim);
+	pcisim_heap_leave(h);
+	/* a destination that could not start is not kept: the next migration says so again */
+	*cached = !*rc && !pcisim_sim_cache_get(sim, s->node);
+	if (*cached) {
+		x->built = pcisim_snapshot_take(&x->sim);
+		pcisim_sim_cache_set(sim, s->node, x, dest_free);
+	}
+	return x;
+}
+
 static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 {
 	struct pcisim_fabric *src = pcisim_fabric_get(sim);
@@ -279,16 +335,15 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	size_t dlen = 0;
 	FILE *df = open_memstream(&dbuf, &dlen);
 	pcisim_diag_init(&dd, df);
-	struct pcisim_sim dsim;
-	pcisim_sim_init(&dsim, sim->seed, &dd);
-	struct pcisim_arena arena;
-	pcisim_arena_init(&arena);
 	const struct pcisim_ynode *cl_machine, *cl_topology;
 	command_line(sim, &cl_machine, &cl_topology);
-	int rc = pcisim_machine_build(&dsim, cl_machine, dst_machine, &dd);
-	if (!rc)
-		rc = pcisim_topology_build(&dsim, &arena, dst_topology ? dst_topology : cl_topology, &dd);
-	struct pcisim_fabric *dfab = pcisim_fabric_get(&dsim);
+	bool cached;
+	int rc = 0;
+	struct dest *x = dest_get(sim, s, cl_machine, dst_machine, dst_topology ? dst_topology : cl_topology, &dd,
+				  &rc, &cached);
+	struct pcisim_sim *dsim = &x->sim;
+	struct pcisim_heap *dprev = pcisim_sim_enter(dsim); /* what the loads allocate is the destination's */
+	struct pcisim_fabric *dfab = pcisim_fabric_get(dsim);
 	const char *result = "completed", *reason = "";
 	char reasonbuf[512] = "";
 	if (rc) {
@@ -350,6 +405,9 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		}
 		pcisim_free(lbuf);
 	}
+	pcisim_heap_leave(dprev);
+	if (!cached)
+		dest_free(x);
 	if (!rc)
 		as_destination_built(src);
 	migration_ended(sim, result, reason, nsecs);
@@ -358,8 +416,6 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	const struct pcisim_pval *down = pcisim_step_param(s, "downtime");
 	if (!rc && sim->engine)
 		pcisim_mctp_vm_stop(sim, down && down->set ? down->u : 300 * PCISIM_MS, "migration switch-over");
-	pcisim_sim_free(&dsim);
-	pcisim_arena_free(&arena);
 	fclose(df);
 	pcisim_free(dbuf);
 	pcisim_free(secs);
