@@ -25,6 +25,8 @@ static const char *const default_races[] = {
 	"bench/races/aer-fatal-in-serialized-recovery.yaml",
 	"bench/races/fm-retry-crosses-completion.yaml",
 	"bench/races/fm-stall-crosses-timeout.yaml",
+	"bench/races/aer-fatal-lost-in-link-flap.yaml",
+	"bench/races/device-del-during-power-on.yaml",
 	NULL,
 };
 
