@@ -72,6 +72,7 @@ struct pcisim_guided *pcisim_guided_new(const struct pcisim_scenario *sc)
 	g->rtimes = calloc(PCISIM_GUIDED_TIMES, sizeof(*g->rtimes));
 	if (!g->set || !g->corpus || !g->rtimes)
 		oom();
+	g->stride = 1; /* items come before the first run too: the machine's build */
 	return g;
 }
 
