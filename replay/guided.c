@@ -151,10 +151,12 @@ void pcisim_guided_run_start(struct pcisim_guided *g)
 }
 
 /* Keep @t among the run's record times: every stride-th distinct time; when the array
- * is full, every other one kept is dropped and the stride doubles. */
+ * is full, every other one kept is dropped and the stride doubles. A time before the
+ * last one (none is expected: records come in time order) is left out, so that the
+ * array stays ascending for the binary search. */
 static void record_time(struct pcisim_guided *g, pcisim_time t)
 {
-	if (g->seen && g->last_t == t)
+	if (g->seen && g->last_t >= t)
 		return;
 	g->last_t = t;
 	if (g->seen++ % g->stride)
