@@ -21,8 +21,12 @@
 #include "replay/register.h"
 
 static const char *const default_races[] = {
-	"bench/races/button-window-device-del.yaml",
 	"bench/races/button-press-meets-device-del.yaml",
+	"bench/races/aer-fatal-in-serialized-recovery.yaml",
+	"bench/races/fm-retry-crosses-completion.yaml",
+	"bench/races/fm-stall-crosses-timeout.yaml",
+	"bench/races/aer-fatal-lost-in-link-flap.yaml",
+	"bench/races/device-del-during-power-on.yaml",
 	NULL,
 };
 

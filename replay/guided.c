@@ -23,6 +23,13 @@ struct pcisim_guided {
 	pcisim_time prev_t;
 	uint64_t prev_ev;
 	bool have_prev;
+	/* the last state record before a step (where the step landed) */
+	uint64_t prev_rec;
+	/* the run's record times: distinct, ascending, every stride-th one kept */
+	pcisim_time *rtimes;
+	size_t nrt;
+	uint64_t stride, seen;
+	pcisim_time last_t;
 };
 
 static void oom(void)
@@ -35,6 +42,8 @@ void pcisim_schedule_copy(struct pcisim_schedule *dst, const struct pcisim_titem
 {
 	pcisim_arena_init(&dst->arena);
 	dst->n = n;
+	dst->times = NULL;
+	dst->ntimes = 0;
 	dst->v = pcisim_arena_alloc(&dst->arena, (n + 1) * sizeof(*dst->v));
 	for (size_t i = 0; i < n; i++) {
 		dst->v[i] = items[i];
@@ -60,8 +69,10 @@ struct pcisim_guided *pcisim_guided_new(const struct pcisim_scenario *sc)
 	g->cap = 1024;
 	g->set = calloc(g->cap, sizeof(*g->set));
 	g->corpus = calloc(CORPUS_MAX, sizeof(*g->corpus));
-	if (!g->set || !g->corpus)
+	g->rtimes = calloc(PCISIM_GUIDED_TIMES, sizeof(*g->rtimes));
+	if (!g->set || !g->corpus || !g->rtimes)
 		oom();
+	g->stride = 1; /* items come before the first run too: the machine's build */
 	return g;
 }
 
@@ -74,6 +85,7 @@ void pcisim_guided_free(struct pcisim_guided *g)
 	free(g->corpus);
 	free(g->set);
 	free(g->run);
+	free(g->rtimes);
 	free(g);
 }
 
@@ -132,6 +144,32 @@ void pcisim_guided_run_start(struct pcisim_guided *g)
 {
 	g->nrun = 0;
 	g->have_prev = false;
+	g->prev_rec = 0;
+	g->nrt = 0;
+	g->stride = 1;
+	g->seen = 0;
+}
+
+/* Keep @t among the run's record times: every stride-th distinct time; when the array
+ * is full, every other one kept is dropped and the stride doubles. A time before the
+ * last one (none is expected: records come in time order) is left out, so that the
+ * array stays ascending for the binary search. */
+static void record_time(struct pcisim_guided *g, pcisim_time t)
+{
+	if (g->seen && g->last_t >= t)
+		return;
+	g->last_t = t;
+	if (g->seen++ % g->stride)
+		return;
+	if (g->nrt == PCISIM_GUIDED_TIMES) {
+		for (size_t i = 0; i < PCISIM_GUIDED_TIMES / 2; i++)
+			g->rtimes[i] = g->rtimes[2 * i];
+		g->nrt = PCISIM_GUIDED_TIMES / 2;
+		g->stride *= 2;
+		if ((g->seen - 1) % g->stride)
+			return;
+	}
+	g->rtimes[g->nrt++] = t;
 }
 
 static uint64_t str_hash(const char *s, uint64_t seed)
@@ -160,6 +198,11 @@ void pcisim_guided_item(void *ctx, const struct pcisim_titem *it)
 				h = str_hash(f->s, str_hash(f->name, h));
 		}
 		feature(g, h);
+		record_time(g, it->t);
+		if (it->kind && !strcmp(it->kind, "action"))
+			feature(g, XXH3_64bits_withSeed(&h, sizeof(h), g->prev_rec ^ 0x6c616e646564ull));
+		else
+			g->prev_rec = h;
 	}
 }
 
@@ -168,8 +211,13 @@ size_t pcisim_guided_run_end(struct pcisim_guided *g, const struct pcisim_titem 
 	size_t fresh = g->nrun;
 	for (size_t i = 0; i < g->nrun; i++)
 		set_add(g, g->run[i]);
-	if (fresh && g->ncorpus < CORPUS_MAX)
-		pcisim_schedule_copy(&g->corpus[g->ncorpus++], choices, n);
+	if (fresh && g->ncorpus < CORPUS_MAX) {
+		struct pcisim_schedule *s = &g->corpus[g->ncorpus++];
+		pcisim_schedule_copy(s, choices, n);
+		s->ntimes = g->nrt;
+		s->times = pcisim_arena_alloc(&s->arena, (g->nrt + 1) * sizeof(*s->times));
+		memcpy(s->times, g->rtimes, g->nrt * sizeof(*s->times));
+	}
 	g->nrun = 0;
 	return fresh;
 }
@@ -199,15 +247,24 @@ static pcisim_time log_uniform(struct pcisim_rng *rng, pcisim_time w)
 	return pcisim_rng_between(rng, 1, hi);
 }
 
-static bool shift_step(struct pcisim_schedule *s, const struct pcisim_scenario *sc, struct pcisim_rng *rng)
+/* The ranged steps of @s (items), at most @max. */
+static size_t ranged_steps(const struct pcisim_schedule *s, const struct pcisim_scenario *sc, size_t *cand,
+			   size_t max)
 {
-	size_t cand[64], nc = 0;
-	for (size_t i = 0; i < s->n && nc < 64; i++) {
+	size_t nc = 0;
+	for (size_t i = 0; i < s->n && nc < max; i++) {
 		const struct pcisim_titem *it = &s->v[i];
 		if (it->choice == PCISIM_CH_STEP && it->a[0] < sc->nsteps && it->a[1] != PCISIM_TIME_MAX &&
 		    sc->steps[it->a[0]].at.hi > sc->steps[it->a[0]].at.lo)
 			cand[nc++] = i;
 	}
+	return nc;
+}
+
+static bool shift_step(struct pcisim_schedule *s, const struct pcisim_scenario *sc, struct pcisim_rng *rng)
+{
+	size_t cand[64];
+	size_t nc = ranged_steps(s, sc, cand, 64);
 	if (!nc)
 		return false;
 	struct pcisim_titem *it = &s->v[cand[pcisim_rng_below(rng, nc)]];
@@ -218,6 +275,51 @@ static bool shift_step(struct pcisim_schedule *s, const struct pcisim_scenario *
 		t = t - st->at.lo >= d ? t - d : st->at.lo;
 	else
 		t = st->at.hi - t >= d ? t + d : st->at.hi;
+	it->a[1] = t;
+	return true;
+}
+
+/* The first index of @v (ascending) whose time is >= @t. */
+static size_t lower_bound(const pcisim_time *v, size_t n, pcisim_time t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Move a step next to a time its parent's run recorded something at, inside the step's range. */
+static bool snap_step(struct pcisim_schedule *s, const struct pcisim_schedule *parent,
+		      const struct pcisim_scenario *sc, struct pcisim_rng *rng)
+{
+	size_t cand[64];
+	size_t nc = ranged_steps(s, sc, cand, 64);
+	if (!nc || !parent->ntimes)
+		return false;
+	struct pcisim_titem *it = &s->v[cand[pcisim_rng_below(rng, nc)]];
+	const struct pcisim_step *st = &sc->steps[it->a[0]];
+	const pcisim_time *v = parent->times;
+	size_t i0 = lower_bound(v, parent->ntimes, st->at.lo);
+	size_t i1 = st->at.hi == PCISIM_TIME_MAX ? parent->ntimes : lower_bound(v, parent->ntimes, st->at.hi + 1);
+	if (i0 >= i1)
+		return false;
+	size_t k = i0 + (size_t)pcisim_rng_below(rng, i1 - i0);
+	pcisim_time t = v[k];
+	unsigned how = (unsigned)pcisim_rng_below(rng, 8); /* 0: onto it; 1..5: after; 6, 7: before */
+	if (how >= 1 && how <= 5) {
+		pcisim_time next = k + 1 < parent->ntimes && v[k + 1] <= st->at.hi ? v[k + 1] : st->at.hi;
+		if (next > t)
+			t += log_uniform(rng, next - t);
+	} else if (how >= 6) {
+		pcisim_time prev = k > 0 && v[k - 1] >= st->at.lo ? v[k - 1] : st->at.lo;
+		if (t > prev)
+			t -= log_uniform(rng, t - prev);
+	}
 	it->a[1] = t;
 	return true;
 }
@@ -286,12 +388,15 @@ bool pcisim_guided_next(struct pcisim_guided *g, struct pcisim_rng *rng, struct 
 	unsigned muts = 1 + (unsigned)pcisim_rng_below(rng, 3);
 	for (unsigned m = 0, tries = 0; m < muts && tries < 12; tries++) {
 		bool done;
-		switch (pcisim_rng_below(rng, 3)) {
+		switch (pcisim_rng_below(rng, 4)) {
 		case 0:
 			done = shift_step(out, g->sc, rng);
 			break;
 		case 1:
 			done = swap_ranks(out, rng);
+			break;
+		case 2:
+			done = snap_step(out, parent, g->sc, rng);
 			break;
 		default:
 			done = toggle_fault(out, g->sc, rng);

@@ -8,7 +8,10 @@
  *    and boolean field but free text), so a pciehp.state record from=X to=Y why=Z
  *    at a component is one (component, state, transition) triple;
  *  - orderings: per pair of events that ran one after the other at the same time,
- *    (kind and target of the first, kind and target of the second).
+ *    (kind and target of the first, kind and target of the second);
+ *  - where a step landed: per timeline step (its action record), the step with the
+ *    state record that came last before it, so a step moved into a new interval
+ *    between two state changes is new coverage even when it changes nothing else.
  * A schedule enters the corpus when its run covered a feature never seen before.
  *
  * Mutations of a corpus schedule (one to three of them), in the manner of greybox
@@ -16,6 +19,13 @@
  * BUGGIFY places them (in or out, anywhere in their window):
  *  - shift a step within its range, by an amount drawn log-uniformly from 1 ps to
  *    the range's width (narrow windows are found next to times that got somewhere);
+ *  - move a step next to something its parent's run recorded inside the step's
+ *    range: onto that time, or after it (before it) by an amount drawn log-uniformly
+ *    from 1 ps to the gap to the next (previous) recorded time. Races live next to
+ *    the model's own events (the end of a recovery, a packet on the bus), in the
+ *    gaps between them, as pcisim explore enumerates them; this finds the 1.2 us
+ *    window in 10 s of bench/races/aer-fatal-lost-in-link-flap.yaml in tens of runs,
+ *    where random runs need some 10^7;
  *  - swap the ranks of two concurrent events (same due time and class), or give one
  *    a new rank;
  *  - add a fault of the menu (at a time in its window) or drop one.
@@ -34,12 +44,21 @@
 #include "sim/core/rng.h"
 #include "sim/core/scenario.h"
 
-/** A schedule: choice items, with their strings, owned. */
+/**
+ * A schedule: choice items, with their strings, owned. A corpus schedule also keeps
+ * the times its run recorded something at (ascending, distinct, at most
+ * PCISIM_GUIDED_TIMES of them, every k-th when the run had more), for the mutation
+ * that moves a step next to one of them; other schedules have none.
+ */
 struct pcisim_schedule {
 	struct pcisim_titem *v;
 	size_t n;
+	pcisim_time *times;
+	size_t ntimes;
 	struct pcisim_arena arena;
 };
+
+#define PCISIM_GUIDED_TIMES 1024
 
 void pcisim_schedule_copy(struct pcisim_schedule *dst, const struct pcisim_titem *items, size_t n);
 void pcisim_schedule_free(struct pcisim_schedule *s);
