@@ -168,6 +168,14 @@ static int machines_build(struct pcisim_sim *sim, const struct pcisim_scenario *
 					       names);
 			goto out;
 		}
+		/* a QMP command that names its device by QOM path: every VM has that path */
+		const struct pcisim_pval *path = pcisim_step_param(&sc->steps[i], "path");
+		if (!want && path && path->set && path->def->type == PCISIM_P_STR && path->s[0] == '/') {
+			rc = pcisim_diag_error(d, path->node ? path->node->loc : sc->steps[i].loc,
+					       "'%s' names its device by QOM path, which every machine has: give 'machine', the VM whose QMP it goes to; valid choices: %s",
+					       sc->steps[i].def->name, names);
+			goto out;
+		}
 		size_t j = 0;
 		while (want && j < node->n && strcmp(entry_name(es[j]), want))
 			j++;
