@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sim/cxl/cxl_state.h"
+#include "sim/cxl/le.h"
 #include "sim/cxl/dcd.h"
 #include "sim/cxl/memdev.h"
 
@@ -84,25 +85,19 @@ const struct pcisim_cxl_cmd *pcisim_cxl_cmd_find(uint16_t opcode, unsigned compa
 
 static void put16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+	pcisim_le_put(p, v, 2);
 }
 static void put32(uint8_t *p, uint32_t v)
 {
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	pcisim_le_put(p, v, 4);
 }
 static void put64(uint8_t *p, uint64_t v)
 {
-	for (unsigned i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	pcisim_le_put(p, v, 8);
 }
 static uint64_t get(const uint8_t *p, unsigned n)
 {
-	uint64_t v = 0;
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	return pcisim_le_get(p, n);
 }
 
 /* ---- handlers: (device, input, its length, output) -> rc, *len_out ---- */

@@ -38,6 +38,7 @@
 
 #include "sim/core/heap.h"
 #include "sim/cxl/cxl_state.h"
+#include "sim/cxl/le.h"
 #include "sim/cxl/memdev.h"
 
 #define LINE 64u
@@ -46,20 +47,15 @@
 
 static void put32(uint8_t *p, uint32_t v)
 {
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	pcisim_le_put(p, v, 4);
 }
 static void put64(uint8_t *p, uint64_t v)
 {
-	for (unsigned i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	pcisim_le_put(p, v, 8);
 }
 static uint64_t get64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (unsigned i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	return pcisim_le_get(p, 8);
 }
 
 /* Append @p to the array *@a of *@n entries (room *@cap), growing it on the sim heap. */
