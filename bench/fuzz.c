@@ -46,6 +46,7 @@ static void fuzz_spec(struct pcisim_run_spec *spec, struct pcisim_scenario *sc, 
 	snprintf(purpose, sizeof(purpose), "run %" PRIu64, r);
 	pcisim_rng_stream(&spec->rng, seed, "fuzz", purpose);
 	spec->order = spec->jitter = true;
+	spec->unhashed = true; /* as pcisim fuzz runs */
 }
 
 /*

@@ -239,6 +239,7 @@ static void run_spec(struct campaign *c, struct pcisim_run_spec *spec, uint64_t 
 	spec->jitter = c->cfg.jitter;
 	spec->jitter_pct = c->cfg.jitter_pct;
 	spec->invs = c->invs;
+	spec->unhashed = true; /* a campaign reads signatures, never hashes */
 	if (c->o->strategy == PCISIM_STRATEGY_SWARM) {
 		/* this run's swarm: each feature in or out with probability 1/2, from a stream of its own */
 		struct pcisim_rng sw;
@@ -688,6 +689,7 @@ static void save_sig(struct campaign *c, struct sig *s, const char *path, struct
 		 s->first_run, c->seed);
 	struct pcisim_run_spec spec;
 	guided_spec(c, &spec, s->first_run, &s->sched);
+	spec.unhashed = false; /* the trace ends with its hash */
 	struct pcisim_tinclude *incs = calloc(c->sc->ndocs + 1, sizeof(*incs));
 	if (!incs)
 		oom();

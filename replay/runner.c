@@ -415,7 +415,7 @@ static void ctx_finish(struct runctx *c, const char *reason)
 	struct pcisim_sim *sim = c->sim;
 	res->reason = reason;
 	verdict(c, reason);
-	res->hash = sim->hash;
+	res->hash = sim->unhashed ? 0 : sim->hash;
 	res->events = sim->executed;
 	res->records = sim->trace->count;
 	res->now = sim->now;
@@ -507,6 +507,7 @@ int pcisim_run_scenario(const struct pcisim_run_spec *s, struct pcisim_run_resul
 	struct pcisim_sim sim;
 	struct runctx c = {.s = s, .res = res, .sc = run_sc, .orig = orig};
 	pcisim_sim_init(&sim, s->seed, d);
+	sim.unhashed = s->unhashed && !s->w; /* a trace ends with its hash */
 	pcisim_trace_attach(&sim, false);
 	ctx_start(&c, &sim);
 	if (s->at_start)
@@ -605,6 +606,7 @@ int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
 	b->c.hooks.ctx = &b->c;
 	b->sim.hooks = b->hooked ? &b->c.hooks : NULL;
 	b->sim.diag = d;
+	b->sim.unhashed = s->unhashed && !s->w;
 	pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
 	run_and_conclude(&b->c, &b->sim);
 	b->sim.hooks = NULL;

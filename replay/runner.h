@@ -78,6 +78,9 @@ struct pcisim_run_spec {
 	FILE *report;        /* expectation lines as simulate prints them (NULL = none) */
 	bool verbose_report; /* print passing expectations too */
 	const struct pcisim_watchdog *watchdog; /* bounds on the run (NULL = none) */
+	/* The caller does not read the result's hash (a fuzz campaign): the sim runs
+	 * unhashed (sim.h), records nothing watches are not made, and res->hash is 0. */
+	bool unhashed;
 };
 
 struct pcisim_run_result {

@@ -429,7 +429,8 @@ static inline __attribute__((always_inline)) bool run_event(struct pcisim_sim *s
 			w[2] = pcisim_name_code(ev.target->path);
 		}
 	}
-	sim->hash = hash_fold7(sim->hash, w);
+	if (__builtin_expect(!sim->unhashed, 1))
+		sim->hash = hash_fold7(sim->hash, w);
 	sim->executed++;
 	if (__builtin_expect(sim->hooks != NULL, 0) && sim->hooks->event) {
 		struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the hook's memory is its own */

@@ -166,6 +166,12 @@ struct pcisim_sim {
 	uint64_t executed; /* events executed */
 	uint64_t seq;      /* next sequence number */
 	bool stopping;
+	/*
+	 * Set by a caller that will not read the hash (a fuzz campaign's runs): no event or
+	 * record is folded into it, and a record that no sink watches and no trace keeps
+	 * is not made at all (pcisim_recording()). What the model does is the same.
+	 */
+	bool unhashed;
 	struct pcisim_diag *diag; /* where model errors go */
 
 	struct pcisim_evq q;

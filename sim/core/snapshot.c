@@ -53,6 +53,7 @@ void pcisim_snapshot_restore(struct pcisim_sim *sim, const struct pcisim_snapsho
 	const struct pcisim_watchdog *watchdog = sim->watchdog;
 	struct pcisim_diag *diag = sim->diag;
 	struct pcisim_sim_cache *caches = sim->caches; /* outside the run's state */
+	bool unhashed = sim->unhashed;
 	pcisim_heap_restore(sim->heap, s->image, s->image_len);
 	/* every member but the queue (large, and rebuilt from the keys below) */
 	size_t qa = offsetof(struct pcisim_sim, q), qb = offsetof(struct pcisim_sim, pool);
@@ -62,6 +63,7 @@ void pcisim_snapshot_restore(struct pcisim_sim *sim, const struct pcisim_snapsho
 	sim->watchdog = watchdog;
 	sim->diag = diag;
 	sim->caches = caches;
+	sim->unhashed = unhashed;
 	pcisim_evq_load(&sim->q, s->q_last, s->keys, s->nkeys);
 	pcisim_evq_set_prefetch(&sim->q, sim->pool, 6);
 }

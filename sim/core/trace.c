@@ -177,8 +177,17 @@ void pcisim_record_format(const struct pcisim_record *r, char *buf, size_t n)
 	}
 }
 
+bool pcisim_recording(struct pcisim_sim *sim)
+{
+	sim = pcisim_engine(sim);
+	const struct pcisim_trace *t = sim->trace;
+	return !sim->unhashed || (t && (t->retain || t->sinks));
+}
+
 static void hash_record(struct pcisim_sim *sim, const struct pcisim_record *r)
 {
+	if (sim->unhashed)
+		return;
 	/* a machine view's component (no id in the engine: UINT32_MAX) by its path */
 	uint64_t w[7] = {r->t, pcisim_name_code(r->kind), r->comp_id, r->nfields,
 			 r->comp_id == UINT32_MAX && r->comp_path ? pcisim_name_code(r->comp_path) : 0, 0, 0};
@@ -248,6 +257,8 @@ void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *ki
 void pcisim_log(struct pcisim_sim *sim, struct pcisim_comp *c, const char *source,
 		const char *fmt, ...)
 {
+	if (!pcisim_recording(sim))
+		return;
 	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);

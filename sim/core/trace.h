@@ -111,13 +111,25 @@ void pcisim_record_format(const struct pcisim_record *r, char *buf, size_t n);
 /** Format a field value as text ("0x0040", "on", "10ms", ...). */
 void pcisim_field_format(const struct pcisim_field *f, char *buf, size_t n);
 
-/** Emit a record: hashed always; retained and sent to sinks when a trace is attached. */
+/**
+ * Emit a record: hashed (unless the sim is unhashed); retained and sent to sinks when
+ * a trace is attached.
+ */
 void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *kind,
 		   const struct pcisim_field *f, size_t n);
+/**
+ * pcisim_recording() - whether a record made now would reach anything: the hash, a
+ * retained trace or a sink. False only in an unhashed sim that nothing watches, where
+ * PCISIM_RECORD and pcisim_log skip even the formatting of their fields.
+ */
+bool pcisim_recording(struct pcisim_sim *sim);
 #define PCISIM_RECORD(sim, comp, kind, ...)                                                \
 	do {                                                                               \
-		const struct pcisim_field f_[] = {__VA_ARGS__};                            \
-		pcisim_record((sim), (comp), (kind), f_, sizeof(f_) / sizeof(f_[0]));      \
+		struct pcisim_sim *rs_ = (sim);                                            \
+		if (pcisim_recording(rs_)) {                                               \
+			const struct pcisim_field f_[] = {__VA_ARGS__};                    \
+			pcisim_record(rs_, (comp), (kind), f_, sizeof(f_) / sizeof(f_[0])); \
+		}                                                                          \
 	} while (0)
 
 /**
