@@ -109,7 +109,36 @@ static bool in_range(unsigned i, uint16_t start, unsigned len)
 	return start && i >= start && i < start + len;
 }
 
-/* Put the resettable bits of @fn's config space back to their realize-time values. */
+static void store64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* The bits of byte @i a reset of @kind puts back, before the exceptions below. */
+static uint64_t reset_bits(const struct pcisim_cfg_masks *m, unsigned i, enum pcisim_reset_kind kind)
+{
+	uint64_t w = load64(m->wmask + i) | load64(m->w1cmask + i), st = load64(m->sticky + i);
+	return kind == PCISIM_RESET_COLD ? w | st : w & ~st;
+}
+
+/* Does [i, i + 8) hold a byte that resets otherwise than its masks say? */
+static bool has_exception(unsigned i, enum pcisim_reset_kind kind, uint16_t exp, uint16_t slot)
+{
+	unsigned end = i + 8;
+	bool meets = slot && slot < end && slot + 4u > i;
+	if (kind == PCISIM_RESET_FLR && exp) {
+		unsigned lnk = exp + PCI_EXP_LNKCTL, lnk2 = exp + PCI_EXP_LNKCTL2, dev = exp + PCI_EXP_DEVCTL;
+		meets = meets || (lnk < end && lnk + 4 > i) || (lnk2 < end && lnk2 + 4 > i) ||
+			(dev >= i && dev < end);
+	}
+	return meets;
+}
+
+/*
+ * Put the resettable bits of @fn's config space back to their realize-time values,
+ * 8 bytes at a time (a PCIe function's masks make every byte from 0x40 to the end
+ * writable, so few chunks are all zero); a chunk with an exception goes byte by byte.
+ */
 static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 {
 	struct pcisim_cfg *c = &fn->cfg;
@@ -121,32 +150,37 @@ static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 	/* The slot model owns Slot Control/Status (their reset follows presence). */
 	uint16_t slot = exp && pcisim_is_port(fn) ? (uint16_t)(exp + PCI_EXP_SLTCTL) : 0;
 	uint32_t k = 0;
-	for (unsigned i = 0; i < c->size; i++) {
-		/* Most of config space resets nothing: skip 8 such bytes at a time. */
-		if (!(i & 7) && i + 8 <= c->size &&
-		    !(load64(m->wmask + i) | load64(m->w1cmask + i) | load64(m->sticky + i))) {
-			i += 7;
+	for (unsigned i = 0; i + 8 <= c->size; i += 8) {
+		uint64_t r = reset_bits(m, i, kind);
+		if (!r)
 			continue;
-		}
-		uint8_t r = (uint8_t)(m->wmask[i] | m->w1cmask[i]);
-		if (kind == PCISIM_RESET_COLD)
-			r |= m->sticky[i];
-		else
-			r &= (uint8_t)~m->sticky[i];
 		while (k < img->n && img->v[k].off < i)
 			k++;
-		if (!r || in_range(i, slot, 4))
+		uint8_t dflt[8] = {0};
+		for (uint32_t e = k; e < img->n && img->v[e].off < i + 8; e++)
+			dflt[img->v[e].off - i] = img->v[e].val;
+		if (!has_exception(i, kind, exp, slot)) {
+			store64(c->bytes + i, (load64(c->bytes + i) & ~r) | (load64(dflt) & r));
 			continue;
-		if (kind == PCISIM_RESET_FLR && exp) {
-			/* FLR leaves the link registers and Max_Payload_Size alone (PCIe r5.0 §6.6.2). */
-			if (in_range(i, (uint16_t)(exp + PCI_EXP_LNKCTL), 4) ||
-			    in_range(i, (uint16_t)(exp + PCI_EXP_LNKCTL2), 4))
-				continue;
-			if (i == (unsigned)(exp + PCI_EXP_DEVCTL))
-				r &= (uint8_t)~PCI_EXP_DEVCTL_PAYLOAD;
 		}
-		uint8_t dflt = k < img->n && img->v[k].off == i ? img->v[k].val : 0;
-		c->bytes[i] = (uint8_t)((c->bytes[i] & ~r) | (dflt & r));
+		for (unsigned j = i; j < i + 8; j++) {
+			uint8_t rb = (uint8_t)(m->wmask[j] | m->w1cmask[j]);
+			if (kind == PCISIM_RESET_COLD)
+				rb |= m->sticky[j];
+			else
+				rb &= (uint8_t)~m->sticky[j];
+			if (!rb || in_range(j, slot, 4))
+				continue;
+			if (kind == PCISIM_RESET_FLR && exp) {
+				/* FLR leaves the link registers and Max_Payload_Size alone (PCIe r5.0 §6.6.2). */
+				if (in_range(j, (uint16_t)(exp + PCI_EXP_LNKCTL), 4) ||
+				    in_range(j, (uint16_t)(exp + PCI_EXP_LNKCTL2), 4))
+					continue;
+				if (j == (unsigned)(exp + PCI_EXP_DEVCTL))
+					rb &= (uint8_t)~PCI_EXP_DEVCTL_PAYLOAD;
+			}
+			c->bytes[j] = (uint8_t)((c->bytes[j] & ~rb) | (dflt[j - i] & rb));
+		}
 	}
 }
 
