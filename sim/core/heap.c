@@ -1,9 +1,12 @@
 /*
- * The sim heap (heap.h): a reserved region, bookkeeping at its start, blocks of
- * size classes 32, 48, 64, 96, 128, ... (powers of two and halfway between) above
+ * The sim heap (heap.h): a reserved region, bookkeeping at its start, blocks above
  * it, taken from per-class free lists or from the top. Each block starts with a
  * 16-byte header naming its class, so a block is released into its own list and a
- * resize knows its room. Nothing is ever coalesced or returned: a run of a model
+ * resize knows its room. The classes are of room after the header: 16, 32, 48, 64,
+ * 96, 128, ... (powers of two and halfway between), so that the power-of-two sizes
+ * models ask for (4 KiB config spaces, the engine's pool) take a block of their size
+ * plus the header and not one of the next class; a snapshot copies every byte up to
+ * the top, used or not. Nothing is ever coalesced or returned: a run of a model
  * allocates the same few sizes again and again, and the whole region is dropped at
  * once when its sim ends.
  *
@@ -35,7 +38,7 @@
 #define UNDEFINED(p, n) ((void)(p), (void)(n))
 #endif
 
-#define NCLASS 96
+#define NCLASS 97
 #define HDR 16
 #define MAGIC 0x70636973696d6870ull /* "pcisimhp" */
 
@@ -78,18 +81,30 @@ static void oom(void)
 	abort();
 }
 
-static size_t class_size(unsigned k)
+/* Room after the header in a block of class @k: 16, then 32, 48, 64, 96, ... */
+static size_t class_room(unsigned k)
 {
+	if (!k)
+		return 16;
+	k--;
 	return k & 1 ? (size_t)48 << (k / 2) : (size_t)32 << (k / 2);
 }
 
-/* The smallest class holding @n bytes (header included). */
+/* Bytes of a block of class @k, header included: a multiple of 16 (blocks stay aligned). */
+static size_t class_size(unsigned k)
+{
+	return HDR + class_room(k);
+}
+
+/* The smallest class with room for @n bytes. */
 static unsigned class_of(size_t n)
 {
-	if (n <= 32)
+	if (n <= 16)
 		return 0;
+	if (n <= 32)
+		return 1;
 	unsigned b = 63u - (unsigned)__builtin_clzll((unsigned long long)(n - 1));
-	return n <= (size_t)3 << (b - 1) ? 2 * b - 9 : 2 * b - 8;
+	return n <= (size_t)3 << (b - 1) ? 2 * b - 8 : 2 * b - 7;
 }
 
 static void region_init(struct pcisim_heap *h)
@@ -222,7 +237,7 @@ static void *heap_alloc(struct pcisim_heap *h, size_t n)
 	/* no heap is this large (2^46 bytes, 2^30 in a 32-bit process); keeps class_of() in range */
 	if (n > ((size_t)1 << (SIZE_MAX > UINT32_MAX ? 46 : 30)))
 		oom();
-	unsigned k = class_of(n + HDR);
+	unsigned k = class_of(n);
 	char *blk = block_take(h, k);
 	struct blockhdr hd = {k, 0, MAGIC};
 	memcpy(blk, &hd, sizeof(hd));
@@ -282,7 +297,7 @@ void *pcisim_aligned_alloc(size_t align, size_t n)
 	}
 	if (align <= HDR)
 		return heap_alloc(cur, n);
-	unsigned k = class_of(n + align + HDR);
+	unsigned k = class_of(n + align);
 	char *blk = block_take(cur, k);
 	uintptr_t a = ((uintptr_t)blk + HDR + align - 1) & ~(uintptr_t)(align - 1);
 	char *p = (char *)a;

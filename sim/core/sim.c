@@ -28,9 +28,15 @@ static void oom(void)
 	abort();
 }
 
+/*
+ * A sim starts with room for 128 pending events, a few times what a machine keeps
+ * queued: the pool is part of every snapshot, which copies it whole (docs/snapshots.md).
+ */
+#define POOL_FIRST 128
+
 static void pool_grow(struct pcisim_sim *sim)
 {
-	uint32_t ncap = sim->pool_cap ? sim->pool_cap * 2 : 1024;
+	uint32_t ncap = sim->pool_cap ? sim->pool_cap * 2 : POOL_FIRST;
 	if (ncap > PCISIM_EVQ_SLOT_MAX + 1u) {
 		if (sim->pool_cap == PCISIM_EVQ_SLOT_MAX + 1u) {
 			fprintf(stderr, "pcisim: more than %u events pending at once\n",

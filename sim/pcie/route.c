@@ -148,8 +148,9 @@ static void deliver(struct pcisim_sim *sim, struct route_req *r)
 	struct route_state *st = route_state(sim);
 	pcisim_cancel(sim, &r->cto);
 	r->cpl.completed = sim->now;
-	char bdf[16];
-	bdf_str(&r->cpl, bdf, sizeof(bdf));
+	char bdf[16] = "";
+	if (pcisim_recording(sim))
+		bdf_str(&r->cpl, bdf, sizeof(bdf));
 	PCISIM_RECORD(sim, r->requester, "cfg.completion", PCISIM_FU("tag", r->cpl.tag),
 		      PCISIM_FS("bdf", bdf), PCISIM_FX("off", r->cpl.off),
 		      PCISIM_FS("op", r->cpl.write ? "write" : "read"),
@@ -428,8 +429,9 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 		st->head->prev = r;
 	st->head = r;
 	st->in_flight++;
-	char bdf[16];
-	bdf_str(&r->cpl, bdf, sizeof(bdf));
+	char bdf[16] = "";
+	if (pcisim_recording(sim))
+		bdf_str(&r->cpl, bdf, sizeof(bdf));
 	PCISIM_RECORD(sim, requester, "cfg.request", PCISIM_FU("tag", r->cpl.tag), PCISIM_FS("bdf", bdf),
 		      PCISIM_FX("off", off), PCISIM_FU("len", len), PCISIM_FS("op", write ? "write" : "read"),
 		      PCISIM_FX("val", r->wval));
