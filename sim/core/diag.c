@@ -14,6 +14,12 @@ void pcisim_diag_init(struct pcisim_diag *d, FILE *out)
 	d->out = out;
 }
 
+void pcisim_diag_init_silent(struct pcisim_diag *d)
+{
+	pcisim_diag_init(d, NULL);
+	d->silent = true;
+}
+
 size_t pcisim_utf8_decode(const char *s, uint32_t *cp)
 {
 	/* NUL-terminated text: the at most 4 bytes of a character, up to the NUL */
@@ -87,7 +93,8 @@ static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc l
 	if ((size_t)n < sizeof(raw))
 		vsnprintf(raw + n, sizeof(raw) - (size_t)n, fmt, ap);
 	escape_controls(msg, sizeof(msg), raw);
-	fprintf(d->out ? d->out : stderr, "%s\n", msg);
+	if (!d->silent)
+		fprintf(d->out ? d->out : stderr, "%s\n", msg);
 	if (save && !save[0]) {
 		size_t l = strlen(msg);
 		if (l >= savelen)

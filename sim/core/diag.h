@@ -14,6 +14,7 @@
 #define PCISIM_CORE_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,6 +68,7 @@ struct pcisim_diag_alias {
 
 struct pcisim_diag {
 	FILE *out;       /* where messages go; NULL = stderr */
+	bool silent;     /* messages go nowhere (counted, the first kept) */
 	unsigned errors; /* errors reported so far */
 	unsigned warnings;
 	char first[512]; /* the first error message, for tests and JSON output */
@@ -75,6 +77,8 @@ struct pcisim_diag {
 };
 
 void pcisim_diag_init(struct pcisim_diag *d, FILE *out);
+/** A diag that prints nothing: it counts, and keeps the first error in @d->first. */
+void pcisim_diag_init_silent(struct pcisim_diag *d);
 /** Report locations in @a->file as @a says, until d->aliases is set back. */
 void pcisim_diag_alias_push(struct pcisim_diag *d, struct pcisim_diag_alias *a);
 

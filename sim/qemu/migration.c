@@ -330,11 +330,8 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		      PCISIM_FU("bytes", stream.len));
 
 	/* The destination: its own machine from its own command line. */
-	struct pcisim_diag dd;
-	char *dbuf = NULL;
-	size_t dlen = 0;
-	FILE *df = open_memstream(&dbuf, &dlen);
-	pcisim_diag_init(&dd, df);
+	struct pcisim_diag dd; /* the destination's errors: the first is the reason */
+	pcisim_diag_init_silent(&dd);
 	const struct pcisim_ynode *cl_machine, *cl_topology;
 	command_line(sim, &cl_machine, &cl_topology);
 	bool cached;
@@ -388,12 +385,8 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		struct pcisim_blob_reader r;
 		pcisim_blob_reader_init(&r, stream.data + sec->off, sec->len);
 		struct pcisim_diag ld;
-		char *lbuf = NULL;
-		size_t llen = 0;
-		FILE *lf = open_memstream(&lbuf, &llen);
-		pcisim_diag_init(&ld, lf);
+		pcisim_diag_init_silent(&ld);
 		int lrc = target->comp.ops->load(&target->comp, &r, &ld);
-		fclose(lf);
 		if (lrc) {
 			const char *msg = strstr(ld.first, "error: ");
 			msg = msg ? msg + 7 : ld.first;
@@ -403,7 +396,6 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 			result = "failed";
 			rc = -1;
 		}
-		pcisim_free(lbuf);
 	}
 	pcisim_heap_leave(dprev);
 	if (!cached)
@@ -416,8 +408,6 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	const struct pcisim_pval *down = pcisim_step_param(s, "downtime");
 	if (!rc && sim->engine)
 		pcisim_mctp_vm_stop(sim, down && down->set ? down->u : 300 * PCISIM_MS, "migration switch-over");
-	fclose(df);
-	pcisim_free(dbuf);
 	pcisim_free(secs);
 	pcisim_blob_free(&stream);
 	return rc ? -1 : 0;
