@@ -47,6 +47,7 @@ static void fuzz_spec(struct pcisim_run_spec *spec, struct pcisim_scenario *sc, 
 	pcisim_rng_stream(&spec->rng, seed, "fuzz", purpose);
 	spec->order = spec->jitter = true;
 	spec->unhashed = true; /* as pcisim fuzz runs */
+	spec->drop_choices = true;
 }
 
 /*

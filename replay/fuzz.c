@@ -269,6 +269,7 @@ static char *run_one(struct campaign *c, uint64_t r, struct pcisim_diag *d)
 {
 	struct pcisim_run_spec spec;
 	run_spec(c, &spec, r);
+	spec.drop_choices = true; /* run r is its seed: a finding is run again, recorded */
 	struct pcisim_run_result res;
 	int rc = pcisim_run_from(c->base, &spec, &res, d);
 	char *sig = rc ? strdup("error: the scenario could not be instantiated") : res.signature;

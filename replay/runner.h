@@ -81,6 +81,9 @@ struct pcisim_run_spec {
 	/* The caller does not read the result's hash (a fuzz campaign): the sim runs
 	 * unhashed (sim.h), records nothing watches are not made, and res->hash is 0. */
 	bool unhashed;
+	/* The caller does not read res->choices (random and swarm runs, whose schedule is
+	 * their seed): choices still reach the writer and on_item, but are not kept. */
+	bool drop_choices;
 };
 
 struct pcisim_run_result {

@@ -13,7 +13,6 @@
 #include "sim/core/trace.h"
 #include "sim/pcie/aer.h"
 
-extern const struct pcisim_driver pcisim_eeh_phb_drivers[];   /* phb.c */
 extern const struct pcisim_action_def pcisim__rtas_actions[]; /* rtas.c */
 
 static const struct pcisim_record_kind eeh_kinds[] = {

@@ -31,6 +31,9 @@ struct pcisim_eeh_state {
 	size_t nbufs;
 };
 
+/* The sPAPR PHB's driver table (phb.c): its first entry is the PHB. */
+extern const struct pcisim_driver pcisim_eeh_phb_drivers[];
+
 struct pcisim_eeh_state *pcisim__eeh_state(struct pcisim_sim *sim);
 /** The state if any was made (NULL otherwise): for read-only uses. */
 struct pcisim_eeh_state *pcisim__eeh_state_peek(const struct pcisim_sim *sim);

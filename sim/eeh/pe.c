@@ -64,7 +64,9 @@ const char *pcisim_eeh_pe_state_name(enum pcisim_eeh_pe_state s)
 
 bool pcisim_eeh_is_phb(const struct pcisim_pcifn *fn)
 {
-	return fn && fn->drv && !strcmp(fn->drv->name, PCISIM_SPAPR_PHB_DRIVER);
+	/* the one driver of that name (a function's drv points into its table): no
+	 * strcmp, since every config access of a machine asks */
+	return fn && fn->drv == pcisim_eeh_phb_drivers;
 }
 
 struct pcisim_pcifn *pcisim_eeh_phb_of(const struct pcisim_pcifn *fn)
