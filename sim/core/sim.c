@@ -188,6 +188,9 @@ void pcisim_sim_free(struct pcisim_sim *sim)
 		if (sim->ext[i].destroy)
 			sim->ext[i].destroy(sim->ext[i].val);
 	pcisim_free(sim->ext);
+	sim->ext = NULL;
+	sim->nexts = 0;
+	memset(sim->ext_hint, 0, sizeof(sim->ext_hint));
 	/* Destroy components newest first: children before their parents. */
 	for (uint32_t i = sim->ncomps; i-- > 0;) {
 		struct pcisim_comp *c = sim->comps[i];
@@ -523,6 +526,12 @@ void pcisim_stop(struct pcisim_sim *sim)
 	pcisim_engine(sim)->stopping = true;
 }
 
+/* A slot of ext_hint for @key: the address only finds a hint, never orders anything. */
+static unsigned ext_hint_of(const struct pcisim_ext_key *key)
+{
+	return (unsigned)(((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ull) >> 60);
+}
+
 void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,
 		    void (*destroy)(void *val))
 {
@@ -536,12 +545,19 @@ void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, vo
 		}
 	sim->ext = pcisim_grow(sim->ext, &sim->capexts, sim->nexts + 1, sizeof(*sim->ext));
 	sim->ext[sim->nexts++] = (struct pcisim_ext){key, val, destroy};
+	sim->ext_hint[ext_hint_of(key)] = (struct pcisim_ext_hint){key, sim->nexts};
 }
 
 void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key)
 {
-	for (size_t i = 0; i < sim->nexts; i++)
+	/* a sim is never a const object: the const says the extensions do not change */
+	struct pcisim_ext_hint *h = &((struct pcisim_sim *)sim)->ext_hint[ext_hint_of(key)];
+	if (h->key == key)
+		return h->at ? sim->ext[h->at - 1].val : NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < sim->nexts && !at; i++)
 		if (sim->ext[i].key == key)
-			return sim->ext[i].val;
-	return NULL;
+			at = i + 1;
+	*h = (struct pcisim_ext_hint){key, at};
+	return at ? sim->ext[at - 1].val : NULL;
 }

@@ -205,6 +205,13 @@ struct pcisim_sim {
 		void (*destroy)(void *val);
 	} *ext;
 	size_t nexts, capexts;
+	/* the last answers of pcisim_ext_get(), by a hash of the key's address (models ask
+	 * per memory access, often for a key never set): the key and its index + 1, 0 for
+	 * none; pcisim_ext_set() keeps them true */
+	struct pcisim_ext_hint {
+		const struct pcisim_ext_key *key;
+		size_t at;
+	} ext_hint[16];
 
 	/* where the models' memory lives (heap.h); a snapshot copies it (snapshot.h) */
 	struct pcisim_heap *heap;
