@@ -153,10 +153,10 @@ int main(int argc, char **argv)
 		printf("scenario: %s, %s\n", path, how);
 		printf("median: %.0f complete runs/s on one core\n", rate[2]);
 		if (first[2] < 0)
-			printf("median: no %s failure found in 3 s\n", pds_scenario ? "PDS" : "");
+			printf("median: no %sfailure found in 3 s\n", pds_scenario ? "PDS " : "");
 		else
-			printf("median: %s failure first found after %.3f ms of wall time\n",
-			       pds_scenario ? "PDS" : "first", first[2] * 1e3);
+			printf("median: %s found after %.3f ms of wall time\n",
+			       pds_scenario ? "PDS failure first" : "first failure", first[2] * 1e3);
 	}
 	return 0;
 }
