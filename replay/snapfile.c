@@ -124,7 +124,7 @@ int pcisim_snapfile_read(struct pcisim_snapfile *s, const char *path, struct pci
 		    json_is_integer(ver) ? v : "(missing)", "1");
 		goto out;
 	}
-	uint64_t at;
+	uint64_t at = 0;
 	if (get_str(j, "scenario", &s->scenario, d, path) || get_str(j, "file", &s->file, d, path) ||
 	    get_hex(j, "digest", &s->digest, d, path) || get_u64(j, "seed", &s->seed, d, path) ||
 	    get_u64(j, "at_ps", &at, d, path) || get_u64(j, "events", &s->events, d, path) ||

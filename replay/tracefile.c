@@ -1151,7 +1151,7 @@ static int get_u64le(struct bin *b, uint64_t *out)
 
 static int get_bytes(struct bin *b, const char **out, size_t *n)
 {
-	uint64_t l;
+	uint64_t l = 0;
 	int rc = get_var(b, &l);
 	if (rc)
 		return rc;
@@ -1176,7 +1176,7 @@ static int get_bytes(struct bin *b, const char **out, size_t *n)
 
 static int get_str(struct bin *b, const char **out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = get_var(b, &v);
 	if (rc)
 		return rc;
@@ -1245,7 +1245,7 @@ static int get_str_some(struct bin *b, const char **out, const char *what, const
 
 static int get_dt(struct bin *b, pcisim_time *t)
 {
-	uint64_t z;
+	uint64_t z = 0;
 	int rc = get_var(b, &z);
 	if (rc)
 		return rc;
@@ -1259,7 +1259,7 @@ static int b_header(struct bin *b)
 {
 	struct pcisim_tfile *t = b->r->t;
 	struct pcisim_theader *h = &t->h;
-	uint64_t fmt, n, flags;
+	uint64_t fmt = 0, n = 0, flags = 0;
 	int rc;
 	if ((rc = get_var(b, &fmt)))
 		return rc;
@@ -1324,7 +1324,7 @@ static int b_item(struct bin *b, uint8_t tag)
 	int rc;
 	if (tag == 'Z') {
 		struct pcisim_tend *e = &t->end;
-		uint64_t failed, n;
+		uint64_t failed = 0, n = 0;
 		if ((rc = get_var(b, &e->events)) || (rc = get_var(b, &e->records)) ||
 		    (rc = get_u64le(b, &e->hash)) || (rc = get_var(b, &e->now)) ||
 		    (rc = get_text(b, &e->reason, "the end item's reason",
@@ -1377,7 +1377,7 @@ static int b_item(struct bin *b, uint8_t tag)
 	    (rc = get_comp(b, &it->comp, tag == 'E' ? "the target of an event" : "the component of an item")))
 		return rc;
 	if (tag == 'R') {
-		uint64_t n;
+		uint64_t n = 0;
 		if ((rc = get_var(b, &n)))
 			return rc;
 		if (n > b->len - b->pos)

@@ -314,7 +314,7 @@ static void state_slot_status_bits(void **state)
 				    "  - {state: rp1, key: slot_status, bits_clear: 0x48}\n");
 	int rc = tb_cli(&out, "simulate %s", path);
 	assert_int_equal(rc, 1);
-	char want[512];
+	char want[1024];
 	snprintf(want, sizeof(want),
 		 "ok   %s:8:5: state: expected rp1.slot_status has bits 0x40 set, bits 0x8 clear; observed 0x40 (64)\n"
 		 "FAIL %s:9:5: state: expected rp1.slot_status has bits 0x48 clear; observed 0x40 (64), bits 0x40 set\n",

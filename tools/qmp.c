@@ -747,9 +747,10 @@ static int hmp_step(const char *line, struct stepdesc *sd, char *why, size_t nwh
 		sd->p[1] = (struct kv){"expect_error", "true"};
 		return 1;
 	}
-	char *x[2];
+	char *x[2] = {NULL, NULL};
 	size_t m = words(w[1], x, 2);
-	const char *uri = m && !strcmp(x[0], "-d") ? (m > 1 ? x[1] : NULL) : x[0];
+	/* "migrate" with nothing after it names no URI */
+	const char *uri = !m ? NULL : !strcmp(x[0], "-d") ? (m > 1 ? x[1] : NULL) : x[0];
 	if (!uri) {
 		snprintf(why, nwhy, "Parameter 'uri' is missing");
 		return -1;
@@ -1255,7 +1256,7 @@ static char *hmp_run(struct pcisim_qmp *q, const char *cmdline, bool *quit)
 	size_t ll = strlen(line);
 	while (ll && (line[ll - 1] == '\n' || line[ll - 1] == '\r' || line[ll - 1] == ' '))
 		line[--ll] = 0;
-	char *w[3];
+	char *w[3] = {NULL, NULL, NULL};
 	size_t n = words(line, w, 2);
 	char why[1024];
 	struct stepdesc sd;

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sim/core/sim.h"
 #include "sim/core/heap.h"
@@ -75,15 +76,10 @@ static bool yaml_needs_quotes(const char *s)
 	};
 	if (!s[0])
 		return true;
-	char low[8];
 	size_t l = strlen(s);
-	if (l < sizeof(low)) {
-		for (size_t i = 0; i <= l; i++)
-			low[i] = (char)tolower((unsigned char)s[i]);
-		for (size_t i = 0; words[i]; i++)
-			if (!strcmp(low, words[i]))
-				return true;
-	}
+	for (size_t i = 0; words[i]; i++)
+		if (!strcasecmp(s, words[i]))
+			return true;
 	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) || s[0] == ' ' || s[l - 1] == ' ')
 		return true;
 	for (const char *p = s; *p; p++) {
