@@ -140,6 +140,9 @@ struct xp {
 	 * an event callback (the base run that hashes states) */
 	struct pcisim_run_base *base[2];
 	bool no_base[2];
+	/* the next run is the child of this cursor's run with step branch_step added */
+	struct pcisim_run_cursor *branch_from;
+	size_t branch_step;
 };
 
 static bool seen_add(struct xp *x, uint64_t h)
@@ -199,14 +202,9 @@ static void spec_for(struct xp *x, struct pcisim_run_spec *spec)
 	spec->step_order = x->order;
 }
 
-static int run_once(struct xp *x, struct pcisim_run_spec *spec, struct pcisim_run_result *res)
+/* The built machine runs like @spec start from (NULL: each run builds its own). */
+static struct pcisim_run_base *base_for(struct xp *x, const struct pcisim_run_spec *spec)
 {
-	if (x->runs >= x->o->max_runs) {
-		x->bound_hit = true;
-		x->stop = true;
-		return -1;
-	}
-	x->runs++;
 	unsigned k = spec->on_event != NULL;
 	if (!x->base[k] && !x->no_base[k]) {
 		struct pcisim_run_spec proto = *spec;
@@ -214,7 +212,22 @@ static int run_once(struct xp *x, struct pcisim_run_spec *spec, struct pcisim_ru
 		x->base[k] = pcisim_run_base_new(&proto, &x->quiet);
 		x->no_base[k] = !x->base[k];
 	}
-	return pcisim_run_from(x->base[k], spec, res, &x->quiet);
+	return x->base[k];
+}
+
+static int run_once(struct xp *x, struct pcisim_run_spec *spec, struct pcisim_run_result *res)
+{
+	struct pcisim_run_cursor *parent = x->branch_from;
+	x->branch_from = NULL; /* only this run is the child: its own children branch from it */
+	if (x->runs >= x->o->max_runs) {
+		x->bound_hit = true;
+		x->stop = true;
+		return -1;
+	}
+	x->runs++;
+	if (parent)
+		return pcisim_run_branch(parent, spec, x->branch_step, res, &x->quiet);
+	return pcisim_run_from(base_for(x, spec), spec, res, &x->quiet);
 }
 
 /* The position in x->order where a step placed at @t goes, at or after @from. */
@@ -319,6 +332,16 @@ static void dfs(struct xp *x, size_t k, pcisim_time t_last, size_t pos_last)
 		return;
 	}
 	pcisim_run_result_free(&res);
+	/*
+	 * The children run from this run paused just before the placed step's time
+	 * (docs/snapshots.md), not from time 0; on the machine their kind of run uses.
+	 */
+	struct pcisim_run_spec pspec;
+	spec_for(x, &pspec);
+	if (x->nplaced + 1 < x->nranged)
+		pspec.on_event = base_event;
+	struct pcisim_run_base *pb = base_for(x, &pspec);
+	struct pcisim_run_cursor *cur = pb ? pcisim_run_cursor_new(pb, &pspec) : NULL;
 	uint64_t left = 0; /* the set of ranged steps not yet placed */
 	for (size_t s = 0; s < x->n; s++)
 		if (x->ranged[s] && !x->placed[s])
@@ -368,11 +391,16 @@ static void dfs(struct xp *x, size_t k, pcisim_time t_last, size_t pos_last)
 			size_t p1 = p0;
 			while (p1 < k && x->at[x->order[p1]] == t)
 				p1++;
-			for (size_t p = p0; p <= p1 && !x->stop; p++)
+			for (size_t p = p0; p <= p1 && !x->stop; p++) {
+				x->branch_from = cur;
+				x->branch_step = s;
 				place(x, k, s, t, p);
+				x->branch_from = NULL;
+			}
 		}
 		free(cand);
 	}
+	pcisim_run_cursor_free(cur);
 	free(b.v);
 }
 

@@ -47,6 +47,12 @@ struct runctx {
 	size_t rank_cur, jitter_cur; /* REPLAY cursors into s->replay */
 	size_t capchoices;
 	bool emit;
+	/*
+	 * A branched run (pcisim_run_branch): the steps its parent's prefix ran are in the
+	 * parent's scenario, @prior (@nprior steps), which is @sc without its step @gap.
+	 */
+	const struct pcisim_step *prior;
+	size_t nprior, gap;
 };
 
 static void emit(struct runctx *c, const struct pcisim_titem *it)
@@ -283,6 +289,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * @st as a step of the run's scenario: a branched run's prefix ran its parent's copy
+ * of it, which a model may still hold, and the run from time 0 knows only one.
+ */
+static const struct pcisim_step *run_step_of(const struct runctx *c, const struct pcisim_step *st)
+{
+	uintptr_t a = (uintptr_t)st, lo = (uintptr_t)c->prior;
+	if (!c->prior || a < lo || a >= lo + c->nprior * sizeof(*st))
+		return st;
+	size_t j = (a - lo) / sizeof(*st);
+	return &c->sc->steps[j < c->gap ? j : j + 1];
+}
+
 static void verdict(struct runctx *c, const char *reason)
 {
 	const struct pcisim_run_spec *s = c->s;
@@ -310,13 +329,14 @@ static void verdict(struct runctx *c, const char *reason)
 	const struct pcisim_step *fstep;
 	const char *fline;
 	for (unsigned i = 0; (fline = pcisim_step_failure(sim, i, &fstep)); i++) {
+		fstep = run_step_of(c, fstep);
 		if (s->report)
 			fprintf(s->report, "FAIL %s\n", fline);
 		r->failed++;
 		bool again = false; /* one signature entry per step, however often it failed */
 		const struct pcisim_step *prev;
 		for (unsigned j = 0; j < i && !again; j++)
-			again = pcisim_step_failure(sim, j, &prev) && prev == fstep;
+			again = pcisim_step_failure(sim, j, &prev) && run_step_of(c, prev) == fstep;
 		if (!again)
 			sv_add(&sig, pcisim_arena_printf(&r->arena, "step %s@%u", fstep->def->name,
 							 fstep->loc.line));
@@ -476,7 +496,7 @@ static bool run_and_conclude(struct runctx *c, struct pcisim_sim *sim)
 	const struct pcisim_run_spec *s = c->s;
 	struct pcisim_run_result *res = c->res;
 	sim->watchdog = s->watchdog;
-	pcisim_run(sim, s->until);
+	res->ran = pcisim_run(sim, s->until);
 	if (sim->stopped_by) {
 		/* an unfinished run has no verdict */
 		res->stopped_by = pcisim_arena_strdup(&res->arena, sim->stopped_by);
@@ -536,8 +556,10 @@ struct pcisim_run_base {
 	struct pcisim_sim sim;
 	struct runctx c; /* at a fixed address: the hooks and the item sink point here */
 	bool hooked;     /* the hooks are installed */
+	struct pcisim_hooks hooks; /* which ones */
 	struct pcisim_snapshot *snap;
 	struct pcisim_run_result build_res; /* the build's result (no choice in it) */
+	uint64_t epoch; /* counts the runs and cursor moves that left @sim elsewhere */
 };
 
 /* Does run @s play out on @b's machine exactly as it would on a machine of its own? */
@@ -570,6 +592,7 @@ struct pcisim_run_base *pcisim_run_base_new(const struct pcisim_run_spec *proto,
 	pcisim_trace_attach(&b->sim, false);
 	ctx_start(&b->c, &b->sim);
 	b->hooked = b->sim.hooks != NULL;
+	b->hooks = b->c.hooks;
 	/* The machine is the same for every run only if building it chose nothing. */
 	if (pcisim_scenario_build(&b->sim, proto->sc, d) || b->build_res.nchoices) {
 		pcisim_run_base_free(b);
@@ -595,6 +618,20 @@ size_t pcisim_run_base_bytes(const struct pcisim_run_base *b)
 	return b && b->snap ? pcisim_snapshot_bytes(b->snap) : 0;
 }
 
+/* Make @c the context of the run in @b's sim (its hooks point at b->c). */
+static void base_enter(struct pcisim_run_base *b, const struct runctx *c, struct pcisim_diag *d)
+{
+	b->c = *c;
+	b->c.sim = &b->sim;
+	b->c.hooks = b->hooks;
+	b->c.emit = c->s->w || c->s->on_item;
+	b->c.hooks.ctx = &b->c;
+	b->sim.hooks = b->hooked ? &b->c.hooks : NULL;
+	b->sim.watchdog = NULL;
+	b->sim.diag = d;
+	b->sim.unhashed = c->s->unhashed && !c->s->w; /* a trace ends with its hash */
+}
+
 int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
 		    struct pcisim_run_result *res, struct pcisim_diag *d)
 {
@@ -605,16 +642,187 @@ int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
 	size_t *orig;
 	struct pcisim_scenario *run_sc = run_scenario_of(s, res, &sub, &orig);
 	pcisim_snapshot_restore(&b->sim, b->snap);
-	b->c = (struct runctx){.s = s, .res = res, .sc = run_sc, .orig = orig, .sim = &b->sim,
-			       .hooks = b->c.hooks, .emit = s->w || s->on_item};
-	b->c.hooks.ctx = &b->c;
-	b->sim.hooks = b->hooked ? &b->c.hooks : NULL;
-	b->sim.diag = d;
-	b->sim.unhashed = s->unhashed && !s->w;
+	b->epoch++;
+	base_enter(b, &(struct runctx){.s = s, .res = res, .sc = run_sc, .orig = orig}, d);
 	pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
 	run_and_conclude(&b->c, &b->sim);
 	b->sim.hooks = NULL;
 	return res->rc;
+}
+
+/* ---- runs branched from a paused run (explore) ---- */
+
+struct pcisim_run_cursor {
+	struct pcisim_run_base *b;
+	struct pcisim_run_spec spec; /* the parent run: its steps, no outputs or callbacks */
+	pcisim_time *at;             /* its step arrays (the caller's change as it explores) */
+	bool *on;
+	size_t *order;
+	struct pcisim_run_result res; /* the parent's scheduling: its choices, its scenario's steps */
+	struct pcisim_scenario sub;
+	struct pcisim_scenario *sc; /* the scenario the parent plays */
+	size_t *orig;
+	uint64_t seq0;         /* the sequence number of the parent's first step */
+	pcisim_time sched_now; /* the time the steps were scheduled at */
+	struct pcisim_snapshot *snap; /* the parent paused before @pos */
+	pcisim_time pos;
+	uint64_t epoch; /* the base's epoch when its sim was last left paused before @pos */
+	bool dead;      /* the parent stopped before @pos: nothing to branch from */
+};
+
+/*
+ * Does @s play out from a paused run of @b's machine as a run of its own would? Only
+ * runs whose choices are all forced: a chooser that draws (RANDOM) or reads a
+ * recording (REPLAY) would be asked in another order, and items or a trace written
+ * would lack the prefix.
+ */
+static bool branch_fits(const struct pcisim_run_base *b, const struct pcisim_run_spec *s)
+{
+	return b && base_fits(b, s) && s->policy == PCISIM_POLICY_DEFAULT && !s->w && !s->on_item &&
+	       !s->watchdog && s->step_on && s->step_order && s->step_at;
+}
+
+/* Put the parent back at the start of its run: the built machine, its steps queued. */
+static void cursor_rewind(struct pcisim_run_cursor *cur)
+{
+	struct pcisim_run_base *b = cur->b;
+	pcisim_snapshot_restore(&b->sim, b->snap);
+	cur->res.nchoices = 0;
+	base_enter(b, &(struct runctx){.s = &cur->spec, .res = &cur->res, .sc = cur->sc, .orig = cur->orig},
+		   b->sim.diag);
+	cur->sched_now = b->sim.now;
+	cur->seq0 = b->sim.seq;
+	pcisim_scenario_schedule(&b->sim, cur->sc, choose_step, &b->c);
+	cur->pos = b->sim.now;
+	cur->dead = false;
+	pcisim_snapshot_free(cur->snap);
+	cur->snap = pcisim_snapshot_take(&b->sim);
+	cur->epoch = ++b->epoch;
+}
+
+struct pcisim_run_cursor *pcisim_run_cursor_new(struct pcisim_run_base *b, const struct pcisim_run_spec *parent)
+{
+	if (!branch_fits(b, parent))
+		return NULL;
+	struct pcisim_run_cursor *cur = calloc(1, sizeof(*cur));
+	size_t n = parent->sc->nsteps + 1;
+	if (!cur || !(cur->at = malloc(n * sizeof(*cur->at))) || !(cur->on = malloc(n * sizeof(*cur->on))) ||
+	    !(cur->order = malloc(n * sizeof(*cur->order))))
+		oom();
+	memcpy(cur->at, parent->step_at, (n - 1) * sizeof(*cur->at));
+	memcpy(cur->on, parent->step_on, (n - 1) * sizeof(*cur->on));
+	memcpy(cur->order, parent->step_order, (n - 1) * sizeof(*cur->order));
+	cur->b = b;
+	cur->spec = *parent;
+	cur->spec.step_at = cur->at;
+	cur->spec.step_on = cur->on;
+	cur->spec.step_order = cur->order;
+	cur->spec.on_event = NULL, cur->spec.event_ctx = NULL;
+	cur->spec.at_end = NULL, cur->spec.end_ctx = NULL;
+	cur->spec.report = NULL;
+	result_init(&cur->res, parent->sc);
+	cur->sc = run_scenario_of(&cur->spec, &cur->res, &cur->sub, &cur->orig);
+	cursor_rewind(cur);
+	return cur;
+}
+
+void pcisim_run_cursor_free(struct pcisim_run_cursor *cur)
+{
+	if (!cur)
+		return;
+	pcisim_snapshot_free(cur->snap);
+	pcisim_run_result_free(&cur->res);
+	free(cur->at);
+	free(cur->on);
+	free(cur->order);
+	free(cur);
+}
+
+/* Leave the parent paused before @t in the base's sim; false when it stopped before. */
+static bool cursor_seek(struct pcisim_run_cursor *cur, pcisim_time t)
+{
+	struct pcisim_run_base *b = cur->b;
+	if (t < cur->pos)
+		cursor_rewind(cur);
+	if (t < cur->pos)
+		return false; /* before the steps were scheduled */
+	if (cur->dead)
+		return false;
+	if (b->epoch != cur->epoch)
+		pcisim_snapshot_restore(&b->sim, cur->snap);
+	if (t > cur->pos) {
+		base_enter(b, &(struct runctx){.s = &cur->spec, .res = &cur->res, .sc = cur->sc, .orig = cur->orig},
+			   b->sim.diag);
+		pcisim_run(&b->sim, t - 1);
+		b->sim.hooks = NULL;
+		/* a run that stopped does not go on to t (pcisim_run would restart it) */
+		cur->dead = b->sim.stopping || b->sim.stopped_by;
+		cur->pos = t;
+		pcisim_snapshot_free(cur->snap);
+		cur->snap = pcisim_snapshot_take(&b->sim);
+	}
+	cur->epoch = ++b->epoch;
+	return !cur->dead;
+}
+
+/*
+ * Position of step @s in @child's run (and @child's scenario, @orig) when it is the
+ * cursor's parent with just step @s added: the same steps in the same order and at the
+ * same times otherwise; SIZE_MAX when it is not.
+ */
+static size_t branch_position(const struct pcisim_run_cursor *cur, const struct pcisim_run_spec *child,
+			      const struct pcisim_scenario *sc, const size_t *orig, size_t s)
+{
+	const struct pcisim_run_spec *par = &cur->spec;
+	if (child->sc != par->sc || child->until != par->until || child->unhashed != par->unhashed || !orig ||
+	    sc->nsteps != cur->sc->nsteps + 1)
+		return SIZE_MAX;
+	size_t p = 0;
+	while (p < sc->nsteps && orig[p] != s)
+		p++;
+	if (p == sc->nsteps || par->step_on[s])
+		return SIZE_MAX;
+	for (size_t i = 0; i < cur->sc->nsteps; i++) {
+		size_t j = cur->orig[i];
+		if (orig[i < p ? i : i + 1] != j || child->step_at[j] != par->step_at[j])
+			return SIZE_MAX;
+	}
+	return p;
+}
+
+int pcisim_run_branch(struct pcisim_run_cursor *cur, const struct pcisim_run_spec *child, size_t s,
+		      struct pcisim_run_result *res, struct pcisim_diag *d)
+{
+	if (!cur || !branch_fits(cur->b, child))
+		return pcisim_run_from(cur ? cur->b : NULL, child, res, d);
+	struct pcisim_run_base *b = cur->b;
+	result_init(res, child->sc);
+	struct pcisim_scenario sub;
+	size_t *orig;
+	struct pcisim_scenario *run_sc = run_scenario_of(child, res, &sub, &orig);
+	size_t p = branch_position(cur, child, run_sc, orig, s);
+	const struct pcisim_step *st = &child->sc->steps[s];
+	pcisim_time t = child->step_at[s];
+	if (t < st->at.lo || t > st->at.hi)
+		t = st->at.lo; /* as choose_step() takes it */
+	if (p == SIZE_MAX || t == PCISIM_TIME_MAX || t > child->until || !cursor_seek(cur, t))
+		goto straight;
+	base_enter(b, &(struct runctx){.s = child, .res = res, .sc = run_sc, .orig = orig,
+				       .prior = cur->sc->steps, .nprior = cur->sc->nsteps, .gap = p}, d);
+	if (pcisim_scenario_insert_step(&b->sim, run_sc, p, cur->seq0, choose_step, &b->c)) {
+		b->sim.hooks = NULL;
+		goto straight;
+	}
+	/* the choices were made at scheduling time in a run of its own */
+	for (size_t i = 0; i < res->nchoices; i++)
+		res->choices[i].t = cur->sched_now;
+	b->epoch++;
+	run_and_conclude(&b->c, &b->sim);
+	b->sim.hooks = NULL;
+	return res->rc;
+straight:
+	pcisim_run_result_free(res);
+	return pcisim_run_from(b, child, res, d);
 }
 
 /* ---- recording a run driven by someone else (simulate --record) ---- */

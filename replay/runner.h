@@ -89,6 +89,7 @@ struct pcisim_run_spec {
 struct pcisim_run_result {
 	int rc; /* 0, or <0 when the scenario could not be instantiated (diag written) */
 	uint64_t hash, events, records;
+	uint64_t ran; /* events this call ran itself: a branched run's prefix ran in its parent */
 	pcisim_time now;
 	const char *reason; /* idle, stopped, time limit (static) */
 	unsigned failed;     /* expectations that failed */
@@ -129,6 +130,29 @@ int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
 void pcisim_run_base_free(struct pcisim_run_base *b);
 /** Memory the base's snapshot takes. */
 size_t pcisim_run_base_bytes(const struct pcisim_run_base *b);
+
+/*
+ * Branched runs (pcisim explore, docs/snapshots.md). A cursor is a run of @parent
+ * from @b's machine that pauses wherever a child is branched from it:
+ * pcisim_run_branch() runs @child, which is @parent with one more step @s (the same
+ * steps otherwise, in the same order, at the same forced times), from the parent
+ * paused just before the time of @s (every event before it run, none at it), instead
+ * of from time 0. The result, the trace hash and every state are those of
+ * pcisim_run_from(@b, @child): the queued events get the sequence numbers, and the
+ * queued steps the indices, the child's own schedule gives them (sim/core/scenario.h,
+ * pcisim_scenario_insert_step). A child that does not fit (a chooser that draws or
+ * replays, items or a trace written, a watchdog, a parent stopped before the time of
+ * @s) runs from the built machine. Branching is cheapest with children in ascending
+ * time of @s: the cursor runs on from where it paused, and goes back to the start
+ * for an earlier time. The cursor and the runs share @b's sim; each puts back what it
+ * needs. NULL from pcisim_run_cursor_new() when @parent cannot be branched from
+ * (pcisim_run_branch() with a NULL cursor runs from @b).
+ */
+struct pcisim_run_cursor;
+struct pcisim_run_cursor *pcisim_run_cursor_new(struct pcisim_run_base *b, const struct pcisim_run_spec *parent);
+int pcisim_run_branch(struct pcisim_run_cursor *cur, const struct pcisim_run_spec *child, size_t s,
+		      struct pcisim_run_result *res, struct pcisim_diag *d);
+void pcisim_run_cursor_free(struct pcisim_run_cursor *cur);
 
 /* ---- recording a run that someone else drives (simulate --record) ---- */
 

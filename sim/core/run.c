@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/core/component.h"
+#include "sim/core/evq.h"
 #include "sim/core/scenario.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"
@@ -225,6 +226,23 @@ int pcisim_scenario_build(struct pcisim_sim *sim, struct pcisim_scenario *sc, st
 	return rc;
 }
 
+/* Choose step @s's time for this run into s->when; false for a fault the run leaves out. */
+static bool choose_when(struct pcisim_step *s, pcisim_time_chooser choose, void *ctx)
+{
+	if (choose) {
+		struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the chooser's memory is its own */
+		s->when = choose(ctx, s);
+		pcisim_heap_leave(h);
+	} else {
+		s->when = s->fault ? PCISIM_TIME_MAX : s->at.lo;
+	}
+	if (s->fault && s->when == PCISIM_TIME_MAX)
+		return false;
+	if (s->when < s->at.lo || s->when > s->at.hi)
+		s->when = s->at.lo;
+	return true;
+}
+
 void pcisim_scenario_schedule(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 			      pcisim_time_chooser choose, void *ctx)
 {
@@ -232,22 +250,78 @@ void pcisim_scenario_schedule(struct pcisim_sim *sim, struct pcisim_scenario *sc
 	pcisim_ext_set(sim, &scenario_key, sc, NULL);
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		struct pcisim_step *s = &sc->steps[i];
-		if (choose) {
-			struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the chooser's memory is its own */
-			s->when = choose(ctx, s);
-			pcisim_heap_leave(h);
-		} else {
-			s->when = s->fault ? PCISIM_TIME_MAX : s->at.lo;
-		}
-		if (s->fault && s->when == PCISIM_TIME_MAX)
+		if (!choose_when(s, choose, ctx))
 			continue; /* a fault this run leaves out */
-		if (s->when < s->at.lo || s->when > s->at.hi)
-			s->when = s->at.lo;
 		struct pcisim_event *ev = pcisim_event_new(sim, &step_kind, NULL);
 		ev->a[0] = i;
 		pcisim_post(sim, ev, s->when, PCISIM_CLASS_ACTION);
 	}
 	pcisim_heap_leave(prev);
+}
+
+
+int pcisim_scenario_insert_step(struct pcisim_sim *sim, struct pcisim_scenario *to, size_t p, uint64_t seq0,
+				pcisim_time_chooser choose, void *ctx)
+{
+	sim = pcisim_engine(sim);
+	if (p >= to->nsteps || (sim->hooks && sim->hooks->rank))
+		return -1; /* a rank above the sequence number would not be renumbered */
+	/*
+	 * Every step's time as pcisim_scenario_schedule() chooses it, in its order, so the
+	 * chooser is asked exactly what it is asked by a run scheduled from @to; the steps
+	 * posted before step p tell the sequence number it would have had.
+	 */
+	struct pcisim_heap *prev = pcisim_sim_enter(sim);
+	uint64_t seq = seq0;
+	bool posted = false;
+	for (size_t i = 0; i < to->nsteps; i++) {
+		bool on = choose_when(&to->steps[i], choose, ctx);
+		if (i < p)
+			seq += on;
+		else if (i == p)
+			posted = on;
+	}
+	pcisim_heap_leave(prev);
+	pcisim_time when = to->steps[p].when;
+	/* scratch of this call, outside the sim heap: its layout stays that of the run from 0 */
+	size_t cap = pcisim_evq_size(&sim->q) + 1;
+	struct pcisim_evq_key *keys = malloc(cap * sizeof(*keys)); /* libc: as said above */
+	if (!keys)
+		abort();
+	size_t n = pcisim_evq_keys(&sim->q, keys);
+	bool early = !posted || when < sim->now;
+	for (size_t i = 0; i < n && !early; i++)
+		early = keys[i].time < when; /* the run has not reached the step's time yet */
+	if (early) {
+		free(keys); /* libc: as above */
+		return -1;
+	}
+	/*
+	 * That run posted the steps after p, and every event posted since, one sequence
+	 * number later, and queued the steps after p under their index + 1 (a[0]). The
+	 * slots stay: a timer handle a model keeps still names its event.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t slot = pcisim_evq_tie_slot(keys[i].tie);
+		uint64_t s = pcisim_evq_tie_seq(keys[i].tie);
+		if (s >= seq)
+			keys[i].tie = pcisim_evq_tie(pcisim_evq_tie_class(keys[i].tie), s + 1, slot);
+		struct pcisim_event *ev = &sim->pool[slot];
+		if (ev->kind == &step_kind && ev->a[0] >= p)
+			ev->a[0]++;
+	}
+	pcisim_evq_load(&sim->q, sim->q.last, keys, n);
+	free(keys); /* libc: as above */
+	prev = pcisim_sim_enter(sim);
+	pcisim_ext_set(sim, &scenario_key, to, NULL);
+	uint64_t next = sim->seq + 1;
+	sim->seq = seq;
+	struct pcisim_event *ev = pcisim_event_new(sim, &step_kind, NULL);
+	ev->a[0] = p;
+	pcisim_post(sim, ev, when, PCISIM_CLASS_ACTION);
+	sim->seq = next;
+	pcisim_heap_leave(prev);
+	return 0;
 }
 
 int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *sc,

@@ -274,6 +274,19 @@ int pcisim_scenario_instantiate(struct pcisim_sim *sim, struct pcisim_scenario *
 int pcisim_scenario_build(struct pcisim_sim *sim, struct pcisim_scenario *sc, struct pcisim_diag *d);
 void pcisim_scenario_schedule(struct pcisim_sim *sim, struct pcisim_scenario *sc,
 			      pcisim_time_chooser choose, void *ctx);
+/**
+ * pcisim_scenario_insert_step() - branch a run (pcisim explore): @sim runs a schedule
+ * of @to without its step @p (pcisim_scenario_schedule() of the other steps, in @to's
+ * order, the first step posted under sequence number @seq0, no rank hook) and has
+ * run every event before the time step @p is due at, none at or after it. Makes it
+ * exactly the run that scheduling @to would have at that point: @choose is asked for
+ * every step's time as pcisim_scenario_schedule() asks it, the queued events get the
+ * sequence numbers and the queued steps the indices they would have had, the step is
+ * queued, and @to becomes the run's scenario. Returns 0, or -1 (nothing queued or
+ * renumbered) when step @p is a fault left out or due before an event still queued.
+ */
+int pcisim_scenario_insert_step(struct pcisim_sim *sim, struct pcisim_scenario *to, size_t p, uint64_t seq0,
+				pcisim_time_chooser choose, void *ctx);
 
 /**
  * pcisim_scenario_creates() - does a step of @sc create a component named @name (a
