@@ -261,65 +261,44 @@ static void branch_matches_straight(const char *file, unsigned per, struct count
 	fclose(quiet);
 }
 
-static void check(const char *name, unsigned per)
+/* A scenario and how many of its parent's event times to branch at, per step. */
+struct scenario_case {
+	const char *name;
+	unsigned per;
+};
+
+static void check(void **state)
 {
+	const struct scenario_case *sc = *state;
 	char file[1024];
-	snprintf(file, sizeof(file), "%s/%s", PCISIM_SOURCE_DIR, name);
+	snprintf(file, sizeof(file), "%s/%s", PCISIM_SOURCE_DIR, sc->name);
 	struct counts c = {0};
-	branch_matches_straight(file, per, &c);
-	print_message("%s: %u children, %u branched\n", name, c.children, c.branched);
+	branch_matches_straight(file, sc->per, &c);
+	print_message("%s: %u children, %u branched\n", sc->name, c.children, c.branched);
 	/* most children must really have branched (not fallen back to a run from 0) */
 	assert_true(c.children > 0);
 	assert_true(c.branched * 2 > c.children);
 }
 
-static void pds_migration(void **state)
-{
-	(void)state;
-	check("scenarios/pds-migration-fuzz.yaml", 12);
-}
-
-static void vfio_remedies(void **state)
-{
-	(void)state;
-	check("scenarios/vfio-remedies-explore.yaml", 8);
-}
-
-static void vfio_multifunction(void **state)
-{
-	(void)state;
-	check("scenarios/vfio-multifunction-explore.yaml", 8);
-}
-
-static void dcd_release_race(void **state)
-{
-	(void)state;
-	check("scenarios/dcd-release-race.yaml", 6);
-}
-
-/* two machines (views of one engine): a step queued on the other machine's component */
-static void fm_retry_race(void **state)
-{
-	(void)state;
-	check("bench/races/fm-retry-crosses-completion.yaml", 6);
-}
-
-static void aer_serialized_race(void **state)
-{
-	(void)state;
-	check("bench/races/aer-fatal-in-serialized-recovery.yaml", 8);
-}
-
 int main(void)
 {
+	static struct scenario_case cases[] = {
+		{"scenarios/pds-migration-fuzz.yaml", 12},
+		{"scenarios/vfio-remedies-explore.yaml", 8},
+		{"scenarios/vfio-multifunction-explore.yaml", 8},
+		{"scenarios/dcd-release-race.yaml", 6},
+		/* two machines (views of one engine): steps on the other machine's components */
+		{"bench/races/fm-retry-crosses-completion.yaml", 6},
+		{"bench/races/aer-fatal-in-serialized-recovery.yaml", 8},
+	};
 	pcisim_register_all();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(pds_migration),
-		cmocka_unit_test(vfio_remedies),
-		cmocka_unit_test(vfio_multifunction),
-		cmocka_unit_test(dcd_release_race),
-		cmocka_unit_test(fm_retry_race),
-		cmocka_unit_test(aer_serialized_race),
+		cmocka_unit_test_prestate(check, &cases[0]),
+		cmocka_unit_test_prestate(check, &cases[1]),
+		cmocka_unit_test_prestate(check, &cases[2]),
+		cmocka_unit_test_prestate(check, &cases[3]),
+		cmocka_unit_test_prestate(check, &cases[4]),
+		cmocka_unit_test_prestate(check, &cases[5]),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
