@@ -143,9 +143,9 @@ size_t pcisim_run_base_bytes(const struct pcisim_run_base *b);
  * pcisim_scenario_insert_step). A child that does not fit (a chooser that draws or
  * replays, items or a trace written, a watchdog, a parent stopped before the time of
  * @s) runs from the built machine. Branching is cheapest with children in ascending
- * time of @s: the cursor runs on from where it paused, and goes back to the start
- * for an earlier time. The cursor and the runs share @b's sim; each puts back what it
- * needs. NULL from pcisim_run_cursor_new() when @parent cannot be branched from
+ * time of @s: the cursor runs on from its latest snapshot (taken where it saves more
+ * events than copying the heap costs), and goes back to the start for an earlier
+ * time. The cursor and the runs share @b's sim; each puts back what it needs. NULL from pcisim_run_cursor_new() when @parent cannot be branched from
  * (pcisim_run_branch() with a NULL cursor runs from @b).
  */
 struct pcisim_run_cursor;
