@@ -280,6 +280,101 @@ static void check(void **state)
 	assert_true(c.branched * 2 > c.children);
 }
 
+static void count_item(void *ctx, const struct pcisim_titem *it)
+{
+	(void)it;
+	++*(uint64_t *)ctx;
+}
+
+/*
+ * A child that cannot branch exactly runs from the built machine: one that hands out
+ * items (they would lack the prefix's) gives every item and the straight result.
+ */
+static void items_run_from_the_start(void **state)
+{
+	(void)state;
+	struct pcisim_diag d;
+	pcisim_diag_init(&d, stderr);
+	struct pcisim_scenario sc;
+	assert_int_equal(pcisim_scenario_load(&sc, PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", &d), 0);
+	size_t n = sc.nsteps, s = SIZE_MAX;
+	struct sched par = {.n = n};
+	par.at = calloc(n, sizeof(*par.at));
+	par.on = calloc(n, sizeof(*par.on));
+	par.order = calloc(n, sizeof(*par.order));
+	assert_true(par.at && par.on && par.order);
+	for (size_t i = 0; i < n; i++) {
+		par.on[i] = sc.steps[i].at.lo == sc.steps[i].at.hi;
+		par.at[i] = par.on[i] ? sc.steps[i].at.lo : PCISIM_TIME_MAX;
+		if (!par.on[i] && s == SIZE_MAX)
+			s = i;
+	}
+	assert_true(s != SIZE_MAX);
+	for (size_t i = 0, k = 0; i < n; i++) /* fixed steps of this scenario are in time order */
+		if (par.on[i])
+			par.order[k++] = i, par.non++;
+	for (size_t i = 0, k = par.non; i < n; i++)
+		if (!par.on[i])
+			par.order[k++] = i;
+	struct pcisim_run_spec pspec;
+	sched_spec(&sc, &par, &pspec, NULL);
+	pspec.on_item = count_item;
+	uint64_t ignored = 0;
+	pspec.item_ctx = &ignored;
+	struct pcisim_run_spec proto = pspec;
+	proto.step_at = NULL, proto.step_on = NULL, proto.step_order = NULL;
+	struct pcisim_run_base *b = pcisim_run_base_new(&proto, &d);
+	assert_non_null(b);
+	assert_null(pcisim_run_cursor_new(b, &pspec)); /* items: no branching */
+	pspec.on_item = NULL;
+	proto.on_item = NULL;
+	struct pcisim_run_base *plain = pcisim_run_base_new(&proto, &d);
+	struct pcisim_run_cursor *cur = pcisim_run_cursor_new(plain, &pspec);
+	assert_non_null(cur);
+	/* the step at the middle of its range, after the parent's first events */
+	pcisim_time t = sc.steps[s].at.lo + (sc.steps[s].at.hi - sc.steps[s].at.lo) / 2;
+	size_t order[64];
+	assert_true(n <= 64);
+	size_t k = 0, p = 0;
+	while (p < par.non && par.at[par.order[p]] <= t)
+		p++;
+	for (size_t i = 0; i < par.non; i++) {
+		if (i == p)
+			order[k++] = s;
+		order[k++] = par.order[i];
+	}
+	if (p == par.non)
+		order[k++] = s;
+	for (size_t i = par.non; i < n; i++)
+		if (par.order[i] != s)
+			order[k++] = par.order[i];
+	par.on[s] = true;
+	par.at[s] = t;
+	uint64_t na = 0, nb = 0;
+	struct pcisim_run_spec straight, child;
+	sched_spec(&sc, &par, &straight, NULL);
+	straight.step_order = order;
+	straight.on_item = count_item, straight.item_ctx = &na;
+	child = straight;
+	child.item_ctx = &nb;
+	struct pcisim_run_result a, r;
+	assert_int_equal(pcisim_run_scenario(&straight, &a, &d), 0);
+	assert_int_equal(pcisim_run_branch(cur, &child, s, &r, &d), 0);
+	assert_same_result(&a, &r, n);
+	assert_int_equal(r.ran, r.events); /* run from the start */
+	assert_true(na > 0);
+	assert_int_equal(na, nb);
+	pcisim_run_result_free(&a);
+	pcisim_run_result_free(&r);
+	pcisim_run_cursor_free(cur);
+	pcisim_run_base_free(plain);
+	pcisim_run_base_free(b);
+	free(par.at);
+	free(par.on);
+	free(par.order);
+	pcisim_scenario_free(&sc);
+}
+
 int main(void)
 {
 	static struct scenario_case cases[] = {
@@ -299,6 +394,7 @@ int main(void)
 		cmocka_unit_test_prestate(check, &cases[3]),
 		cmocka_unit_test_prestate(check, &cases[4]),
 		cmocka_unit_test_prestate(check, &cases[5]),
+		cmocka_unit_test(items_run_from_the_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
