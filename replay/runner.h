@@ -145,7 +145,8 @@ size_t pcisim_run_base_bytes(const struct pcisim_run_base *b);
  * @s) runs from the built machine. Branching is cheapest with children in ascending
  * time of @s: the cursor runs on from its latest snapshot (taken where it saves more
  * events than copying the heap costs), and goes back to the start for an earlier
- * time. The cursor and the runs share @b's sim; each puts back what it needs. NULL from pcisim_run_cursor_new() when @parent cannot be branched from
+ * time. The cursor and the runs share @b's sim; each puts back what it needs. NULL
+ * from pcisim_run_cursor_new() when @parent cannot be branched from
  * (pcisim_run_branch() with a NULL cursor runs from @b).
  */
 struct pcisim_run_cursor;

@@ -3,8 +3,8 @@
 # whose exploration runs into its bound of 100000 runs, cxl-fuzz and eeh-fuzz), what
 # it printed before its runs were branched from snapshots: runs, schedules, pruned
 # placements, the first failing schedule, its signature and the reproducer. Each
-# tests/explore/NAME[ OPTIONS].txt is the output of `pcisim explore NAME.yaml
-# [OPTIONS] --out OUT` (the scenario in scenarios/ or bench/races/).
+# tests/explore/NAME[--OPTION].txt is the output of `pcisim explore NAME.yaml
+# [--OPTION] --out OUT` (the scenario in scenarios/ or bench/races/).
 # usage: run_explore_figures.sh PCISIM   (from the project root)
 pcisim=$1
 tmp=$(mktemp -d) || exit 1
@@ -13,7 +13,7 @@ rc=0
 n=0
 for want in tests/explore/*.txt; do
 	base=$(basename "$want" .txt)
-	name=${base%% *}
+	name=${base%%--*}
 	opts=${base#"$name"}
 	f=scenarios/$name.yaml
 	[ -f "$f" ] || f=bench/races/$name.yaml

@@ -259,7 +259,6 @@ void pcisim_scenario_schedule(struct pcisim_sim *sim, struct pcisim_scenario *sc
 	pcisim_heap_leave(prev);
 }
 
-
 int pcisim_scenario_insert_step(struct pcisim_sim *sim, struct pcisim_scenario *to, size_t p, uint64_t seq0,
 				pcisim_time_chooser choose, void *ctx)
 {
