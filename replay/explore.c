@@ -197,6 +197,7 @@ static void base_end(void *ctx, struct pcisim_sim *sim)
 static void spec_for(struct xp *x, struct pcisim_run_spec *spec)
 {
 	pcisim_run_spec_init(spec, x->sc);
+	spec->unhashed = true; /* explore compares states and signatures, never trace hashes */
 	spec->step_at = x->at;
 	spec->step_on = x->on;
 	spec->step_order = x->order;
