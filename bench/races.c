@@ -19,6 +19,7 @@
 #include "replay/explore.h"
 #include "replay/fuzz.h"
 #include "replay/register.h"
+#include "sim/core/scenario.h"
 
 static const char *const default_races[] = {
 	"bench/races/button-press-meets-device-del.yaml",
@@ -70,10 +71,27 @@ int main(int argc, char **argv)
 {
 	double budget = 10;
 	int a = 1;
-	if (argc > 2 && !strcmp(argv[1], "--budget")) {
-		budget = atof(argv[2]);
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: bench_races [--budget SECONDS] [SCENARIO...]\n");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--budget")) {
+		char *end = NULL;
+		budget = argc > 2 ? strtod(argv[2], &end) : 0;
+		if (argc < 3 || end == argv[2] || *end || !(budget > 0)) {
+			fprintf(stderr, "bench_races: --budget: expected a number of seconds above 0, got '%s'\n"
+					"usage: bench_races [--budget SECONDS] [SCENARIO...]\n",
+				argc > 2 ? argv[2] : "");
+			return 2;
+		}
 		a = 3;
 	}
+	for (int i = a; i < argc; i++)
+		if (argv[i][0] == '-') {
+			fprintf(stderr, "bench_races: unknown option '%s'; the options are --budget SECONDS and --help\n",
+				argv[i]);
+			return 2;
+		}
 	const char *const *races = argc > a ? (const char *const *)argv + a : default_races;
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -88,6 +106,13 @@ int main(int argc, char **argv)
 		{"swarm", PCISIM_STRATEGY_SWARM},
 		{"guided", PCISIM_STRATEGY_GUIDED},
 	};
+	/* every scenario loads, or nothing is measured (its errors say why) */
+	for (size_t r = 0; races[r]; r++) {
+		struct pcisim_scenario sc;
+		if (pcisim_scenario_load(&sc, races[r], &d))
+			return 2;
+		pcisim_scenario_free(&sc);
+	}
 	printf("wall time to the first failure, one core, budget %.0f s per strategy\n", budget);
 	for (size_t r = 0; races[r]; r++) {
 		printf("%s\n", races[r]);
