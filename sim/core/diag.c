@@ -69,6 +69,8 @@ static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc l
 static void vreport(struct pcisim_diag *d, const char *what, struct pcisim_loc loc,
 		    const char *fmt, va_list ap, char *save, size_t savelen)
 {
+	if (d->silent && (!save || save[0]))
+		return; /* printed nowhere, and the first message is kept already */
 	char raw[1024], msg[1536];
 	int n;
 	const char *prefix = "";

@@ -44,6 +44,8 @@ static struct pcisim_sim *sim_of(struct pcisim_pciehp *c)
 static void hp_log(struct pcisim_pciehp *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void hp_log(struct pcisim_pciehp *c, const char *fmt, ...)
 {
+	if (!pcisim_recording(sim_of(c)))
+		return; /* a log line nothing would see */
 	char msg[512], bdf[32];
 	va_list ap;
 	va_start(ap, fmt);

@@ -82,7 +82,12 @@ static struct pcisim_comp *lcomp(struct pcisim_link *l);
 
 pcisim_time pcisim_link_hop_latency(struct pcisim_sim *sim, struct pcisim_link *l, unsigned bytes)
 {
-	pcisim_time nom = pcisim_link_tlp_latency(l, bytes);
+	struct pcisim_link_lat *c = &l->lat[(bytes >> 2) & 1];
+	if (c->bytes != bytes || c->speed != l->speed || c->width != l->width || c->fixed != l->hop_fixed ||
+	    !c->bytes)
+		*c = (struct pcisim_link_lat){(uint16_t)bytes, l->speed, l->width, l->hop_fixed,
+					      pcisim_link_tlp_latency(l, bytes)};
+	pcisim_time nom = c->latency;
 	if (!sim->hooks || !sim->hooks->jitter)
 		return nom;
 	return pcisim_jitter(sim, lcomp(l), "link.hop", nom, nom,

@@ -59,6 +59,16 @@ struct pcisim_link {
 	pcisim_time up_at;         /* when L0 was last entered from Configuration */
 	pcisim_timer timer;        /* the pending transition, if any */
 	uint32_t transitions;      /* state changes so far */
+	/*
+	 * The last TLP latencies worked out (two divisions each), by TLP size: a request
+	 * header and a completion with data cross each hop again and again. Valid while
+	 * speed, width and hop_fixed are those it was worked out for.
+	 */
+	struct pcisim_link_lat {
+		uint16_t bytes;
+		uint8_t speed, width;
+		pcisim_time fixed, latency;
+	} lat[2];
 };
 
 #endif
