@@ -14,6 +14,7 @@
 
 #include "replay/fuzz.h"
 #include "sim/core/component.h"
+#include "sim/core/evq.h"
 #include "sim/core/sim.h"
 
 static void oom(void)
@@ -75,22 +76,26 @@ uint64_t pcisim_state_hash(struct pcisim_sim *sim)
 		XXH3_64bits_update(x, sim->views[i]->machine, strlen(sim->views[i]->machine) + 1);
 		hash_comps(x, sim->views[i]);
 	}
-	/* Pending events relative to now, in a canonical order. */
-	size_t n = 0;
-	struct pend *v = calloc(sim->pool_cap + 1, sizeof(*v));
-	if (!v)
+	/* Pending events relative to now, in a canonical order: each queued key once (a
+	 * cancelled event's key stays queued until it surfaces; pcisim_pending() tells) */
+	size_t nkeys = pcisim_evq_size(&sim->q), n = 0;
+	struct pcisim_evq_key *keys = malloc((nkeys + 1) * sizeof(*keys));
+	struct pend *v = calloc(nkeys + 1, sizeof(*v));
+	if (!keys || !v)
 		oom();
-	for (uint32_t s = 0; s < sim->pool_cap; s++) {
-		pcisim_timer h = {s, sim->pool[s].gen};
-		if (!pcisim_pending(sim, h))
-			continue;
+	nkeys = pcisim_evq_keys(&sim->q, keys);
+	for (size_t k = 0; k < nkeys; k++) {
+		uint32_t s = pcisim_evq_tie_slot(keys[k].tie);
 		const struct pcisim_event *ev = &sim->pool[s];
+		if (!pcisim_pending(sim, (pcisim_timer){s, ev->gen}))
+			continue;
 		/* another machine's component by its path: ids are per machine */
 		uint64_t target = !ev->target ? UINT32_MAX
 				  : ev->target->sim != sim ? pcisim_name_code(ev->target->path) : ev->target->id;
-		v[n++] = (struct pend){{pcisim_when(sim, h) - sim->now, pcisim_name_code(ev->kind->name), target,
+		v[n++] = (struct pend){{keys[k].time - sim->now, pcisim_name_code(ev->kind->name), target,
 					ev->a[0], ev->a[1], ev->a[2], ev->a[3]}};
 	}
+	free(keys);
 	qsort(v, n, sizeof(*v), cmp_pend);
 	XXH3_64bits_update(x, v, n * sizeof(*v));
 	free(v);
