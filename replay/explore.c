@@ -34,8 +34,15 @@ static int cmp_pend(const void *a, const void *b)
 	return memcmp(((const struct pend *)a)->w, ((const struct pend *)b)->w, sizeof(uint64_t) * 7);
 }
 
+/* A memory stream the dumps of one state hash are written to, one after the other. */
+struct dumps {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
 /* Every component's saved state and dump, in id order. */
-static void hash_comps(XXH3_state_t *x, struct pcisim_sim *sim)
+static void hash_comps(XXH3_state_t *x, struct pcisim_sim *sim, struct dumps *d)
 {
 	for (uint32_t i = 0; i < sim->ncomps; i++) {
 		struct pcisim_comp *c = sim->comps[i];
@@ -49,16 +56,13 @@ static void hash_comps(XXH3_state_t *x, struct pcisim_sim *sim)
 			XXH3_64bits_update(x, b.data, b.len);
 			pcisim_blob_free(&b);
 		}
-		if (c->ops->describe) {
-			char *buf = NULL;
-			size_t len = 0;
-			FILE *m = open_memstream(&buf, &len);
-			if (m) {
-				c->ops->describe(c, m);
-				fclose(m);
-				XXH3_64bits_update(x, buf, len);
-				free(buf);
-			}
+		if (c->ops->describe && d->f) {
+			/* this dump alone: what the stream holds past the last one (a stream per
+			 * dump cost a zeroed 8 KiB buffer each, at every event of the run) */
+			size_t start = d->len;
+			c->ops->describe(c, d->f);
+			fflush(d->f);
+			XXH3_64bits_update(x, d->buf + start, d->len - start);
 		}
 	}
 }
@@ -70,12 +74,17 @@ uint64_t pcisim_state_hash(struct pcisim_sim *sim)
 		oom();
 	XXH3_64bits_reset(x);
 	XXH3_64bits_update(x, &sim->executed, sizeof(sim->executed));
-	hash_comps(x, sim);
+	struct dumps d = {0};
+	d.f = open_memstream(&d.buf, &d.len);
+	hash_comps(x, sim, &d);
 	/* machines (sim.h): every machine's components too */
 	for (size_t i = 0; i < sim->nviews; i++) {
 		XXH3_64bits_update(x, sim->views[i]->machine, strlen(sim->views[i]->machine) + 1);
-		hash_comps(x, sim->views[i]);
+		hash_comps(x, sim->views[i], &d);
 	}
+	if (d.f)
+		fclose(d.f);
+	free(d.buf);
 	/* Pending events relative to now, in a canonical order: each queued key once (a
 	 * cancelled event's key stays queued until it surfaces; pcisim_pending() tells) */
 	size_t nkeys = pcisim_evq_size(&sim->q), n = 0;
