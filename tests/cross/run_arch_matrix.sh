@@ -26,7 +26,7 @@
 #   --arch LIST      the other architectures, e.g. "s390x" (default "i386 s390x arm64")
 #   --native BIN     use this x86-64 pcisim instead of building one
 #   --out DIR        build and work directory (default build-arch)
-#   --jobs N         parallel build jobs (default 1)
+#   --jobs N         parallel build jobs, and architectures run side by side (default 1)
 #   --ctest          also build each ARCH with its tests and run ctest under qemu (slow:
 #                    about 4 minutes per architecture)
 set -euo pipefail
@@ -165,15 +165,21 @@ done <"$GOLDEN"
 
 declare -A CELL # CELL[check,scenario,arch] = ok | differs
 passes=0 fails=0
+# The architectures run at the same time (--jobs), each in a subshell of its own, so a
+# check's result goes to a file of its architecture's, read back by take_notes.
 note() { # note CHECK SCENARIO ARCH ok|differs [WHY...]
 	local c=$1 s=$2 a=$3 r=$4
 	shift 4
-	CELL[$c,$s,$a]=$r
-	[ "$r" != ok ] || passes=$((passes + 1))
-	if [ "$r" != ok ]; then
-		fails=$((fails + 1))
-		printf 'DIFFERS %s %s %s: %s\n' "$c" "$a" "$s" "$*" | tee -a "$LOG"
-	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$s" "$a" "$r" "$*" >>"$OUT/notes-$a.tsv"
+	[ "$r" = ok ] || printf 'DIFFERS %s %s %s: %s\n' "$c" "$a" "$s" "$*" | tee -a "$LOG"
+}
+take_notes() { # take_notes ARCH: its results into CELL and the counts
+	local c s a r why
+	[ -f "$OUT/notes-$1.tsv" ] || return 0
+	while IFS=$'\t' read -r c s a r why; do
+		CELL[$c,$s,$a]=$r
+		if [ "$r" = ok ]; then passes=$((passes + 1)); else fails=$((fails + 1)); fi
+	done <"$OUT/notes-$1.tsv"
 }
 oneline() { printf '%s' "$1" | head -"${2:-6}" | tr '\n' ' '; }
 
@@ -272,9 +278,12 @@ for a in x86_64 $ARCHES; do printf '   %-7s %s\n' "$a" "${RUN[$a]}"; done
 
 SCENARIOS=(scenarios/*.yaml)
 TR=$OUT/traces TXT=$OUT/text
-rm -rf "$TR" "$TXT"
+rm -rf "$TR" "$TXT" "$OUT"/notes-*.tsv "$OUT"/time-*
 mkdir -p "$TR" "$TXT"
-for a in x86_64 $ARCHES; do
+# run_arch ARCH: every check of every scenario on ARCH (after x86-64's, whose
+# recordings and texts the others are checked against)
+run_arch() {
+	local a=$1 t0 f n
 	t0=$(date +%s)
 	say "$a: ${#SCENARIOS[@]} scenarios"
 	for f in "${SCENARIOS[@]}"; do
@@ -293,7 +302,25 @@ for a in x86_64 $ARCHES; do
 			fi
 		fi
 	done
-	TIME[run-$a]=$(($(date +%s) - t0))
+	echo $(($(date +%s) - t0)) >"$OUT/time-$a"
+}
+run_arch x86_64
+# the other architectures side by side, --jobs at a time, the slowest first (qemu-user
+# takes most of the time; i386 runs natively)
+pids=()
+for a in $(printf '%s\n' $ARCHES | grep -v '^i386$') $(printf '%s\n' $ARCHES | grep '^i386$'); do
+	if [ "$JOBS" -gt 1 ]; then
+		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 1; done
+		run_arch "$a" &
+		pids+=($!)
+	else
+		run_arch "$a"
+	fi
+done
+for p in "${pids[@]}"; do wait "$p" || die "an architecture's run stopped early (see $LOG)"; done
+for a in x86_64 $ARCHES; do
+	take_notes "$a"
+	[ ! -f "$OUT/time-$a" ] || TIME[run-$a]=$(cat "$OUT/time-$a")
 done
 if [ $CTEST -eq 1 ]; then
 	for a in $ARCHES; do
