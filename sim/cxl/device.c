@@ -30,20 +30,13 @@
 
 #include "sim/cxl/cxl_state.h"
 #include "sim/cxl/fmapi.h"
+#include "sim/cxl/le.h"
 #include "sim/cxl/memdev.h"
 
+/* a 64-bit register of the device's register block */
 static void put64(uint8_t *p, uint64_t v)
 {
-	for (unsigned i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	pcisim_le_put(p, v, 8);
 }
 
 pcisim_time pcisim_cxl_now(const struct pcisim_cxl_type3 *t)
@@ -98,10 +91,10 @@ static uint64_t dblock_read(const uint8_t *d, uint64_t off, unsigned size, uint6
 	/* QEMU's mdev_reg_read answers the status whatever the offset: a 4-byte read of
 	 * the upper half (0x8ac) sees the lower one (checked against QEMU 7.2) */
 	if (off >= CXL_MEMDEV_OFFSET && off < CXL_MEMDEV_OFFSET + CXL_MEMDEV_LENGTH) {
-		uint64_t v = get_le(d + CXL_MEMDEV_OFFSET, 8);
+		uint64_t v = pcisim_le_get(d + CXL_MEMDEV_OFFSET, 8);
 		return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
 	}
-	return get_le(d + off, size);
+	return pcisim_le_get(d + off, size);
 }
 
 /* A write to block @d (mailbox_reg_write); true when Doorbell is then set */
@@ -134,7 +127,7 @@ typedef int (*cci_exec_fn)(struct pcisim_pcifn *fn, uint16_t opcode, const uint8
  */
 static int dblock_doorbell(uint8_t *d, cci_exec_fn exec, struct pcisim_pcifn *fn, size_t *len_in)
 {
-	uint64_t cmd = get_le(d + CXL_MBOX_CMD, 8);
+	uint64_t cmd = pcisim_le_get(d + CXL_MBOX_CMD, 8);
 	uint16_t opcode = (uint16_t)(cmd & 0xffff);
 	size_t len = (size_t)((cmd >> 16) & 0xfffff);
 	uint8_t in[CXL_MBOX_PAYLOAD_MAX];
@@ -256,7 +249,7 @@ uint64_t pcisim_cxl_swcci_read(struct pcisim_cxl_swcci *sw, uint64_t off, unsign
 	uint64_t bg = usp ? pcisim_cxl_switch_bg_reg(usp, &running) : 0;
 	if (off >= CXL_MBOX_STATUS && off < CXL_MBOX_STATUS + 8) {
 		/* bit 0 follows the switch's background operation (a bind ends as an event) */
-		uint64_t st = (get_le(sw->dregs + CXL_MBOX_STATUS, 8) & ~1ull) | (running ? 1u : 0u);
+		uint64_t st = (pcisim_le_get(sw->dregs + CXL_MBOX_STATUS, 8) & ~1ull) | (running ? 1u : 0u);
 		st >>= 8 * (off - CXL_MBOX_STATUS);
 		return size == 8 ? st : st & ((1ull << (8 * size)) - 1);
 	}

@@ -13,6 +13,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/cxl/cxl_state.h"
+#include "sim/cxl/le.h"
 #include "sim/cxl/memdev.h"
 #include "sim/pcie/link.h"
 #include "sim/pcie/port.h"
@@ -20,13 +21,12 @@
 
 static void put16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+	pcisim_le_put(p, v, 2);
 }
 
 static uint16_t get16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] | p[1] << 8);
+	return (uint16_t)pcisim_le_get(p, 2);
 }
 
 size_t pcisim_cxl_cci_encode(const struct pcisim_cxl_cci_msg *m, const uint8_t *payload, uint8_t *out)

@@ -536,21 +536,15 @@ void pcisim_cfg_reset(struct pcisim_cfg *c, const uint8_t *reset_image, bool col
 	}
 }
 
-static uint64_t chunk64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 int pcisim_cfg_load_check(const struct pcisim_cfg *c, const uint8_t *incoming, uint16_t *bad)
 {
 	const struct pcisim_cfg_masks *m = c->m;
 	/* 8 bytes at a time (a migration compares two 4 KiB spaces per function); the
 	 * first differing byte of a differing chunk is the one reported */
 	for (unsigned i = 0; i < c->size; i += 8) {
-		uint64_t diff = (chunk64(incoming + i) ^ chunk64(c->bytes + i)) & chunk64(m->cmask + i) &
-				~chunk64(m->wmask + i) & ~chunk64(m->w1cmask + i);
+		uint64_t diff = (pcisim_cfg_load64(incoming + i) ^ pcisim_cfg_load64(c->bytes + i)) &
+				pcisim_cfg_load64(m->cmask + i) & ~pcisim_cfg_load64(m->wmask + i) &
+				~pcisim_cfg_load64(m->w1cmask + i);
 		if (!diff)
 			continue;
 		for (unsigned j = i; j < i + 8; j++)

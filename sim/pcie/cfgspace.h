@@ -25,9 +25,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PCISIM_CFG_PCI_SIZE 256
 #define PCISIM_CFG_PCIE_SIZE 4096
+
+/*
+ * Eight bytes of config space or of a mask as one word, for the loops that go over a
+ * whole space (resets, a migration's compare). Only AND, OR and XOR are done on such
+ * words, so host byte order does not matter.
+ */
+static inline uint64_t pcisim_cfg_load64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void pcisim_cfg_store64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
 
 struct pcisim_cfg_masks {
 	uint32_t refs;

@@ -332,23 +332,27 @@ static void bus_remove(struct pcisim_pcibus *b, struct pcisim_pcifn *fn)
 		}
 }
 
-/* "0000:bb:dd.f" as "0000:%02x:%02x.%x" prints it, by hand: the host names a function
- * this way at every scan, many times a run */
-char *pcisim_fn_bdf_str(const struct pcisim_pcifn *fn, char *buf, size_t n)
+char *pcisim_bdf_format(unsigned bus, unsigned devfn, char *buf, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	if (!n)
-		return buf;
-	if (!fn->bus) {
-		snprintf(buf, n, "-");
+	unsigned dev = devfn >> 3u & 31u;
+	char b[8] = {hex[bus >> 4 & 15u], hex[bus & 15u], ':', hex[dev >> 4], hex[dev & 15u], '.', hex[devfn & 7u], 0};
+	if (n) {
+		size_t k = n < sizeof(b) ? n - 1 : sizeof(b) - 1;
+		memcpy(buf, b, k);
+		buf[k] = 0;
+	}
+	return buf;
+}
+
+char *pcisim_fn_bdf_str(const struct pcisim_pcifn *fn, char *buf, size_t n)
+{
+	if (n < 6 || !fn->bus) {
+		snprintf(buf, n, fn->bus ? "0000:" : "-");
 		return buf;
 	}
-	unsigned bus = fn->bus->number, dev = fn->devfn >> 3u;
-	char b[13] = {'0', '0', '0', '0', ':', hex[bus >> 4 & 15], hex[bus & 15], ':', hex[dev >> 4], hex[dev & 15],
-		      '.', hex[fn->devfn & 7u], 0};
-	size_t k = n < sizeof(b) ? n - 1 : sizeof(b) - 1;
-	memcpy(buf, b, k);
-	buf[k] = 0;
+	memcpy(buf, "0000:", 5);
+	pcisim_bdf_format(fn->bus->number, fn->devfn, buf + 5, n - 5);
 	return buf;
 }
 

@@ -246,6 +246,12 @@ void pcisim_fabric_enumerate(struct pcisim_fabric *fab);
 
 /** "0000:00:12.0"-style address into @buf. */
 char *pcisim_fn_bdf_str(const struct pcisim_pcifn *fn, char *buf, size_t n);
+/**
+ * pcisim_bdf_format() - "bb:dd.f" of @bus and @devfn into @buf (truncated to @n), as
+ * "%02x:%02x.%x" prints it but without snprintf: config requests and host scans name
+ * functions this way many times a run.
+ */
+char *pcisim_bdf_format(unsigned bus, unsigned devfn, char *buf, size_t n);
 
 /**
  * pcisim_fn_reset_default() - what QEMU's pci_do_device_reset does to every function:

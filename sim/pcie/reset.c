@@ -70,13 +70,6 @@ static struct pcisim_arena *store(struct pcisim_sim *sim)
 	return a;
 }
 
-static uint64_t load64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 static void reset_fn_realized(struct pcisim_pcifn *fn)
 {
 	const struct pcisim_cfg *c = &fn->cfg;
@@ -88,8 +81,9 @@ static void reset_fn_realized(struct pcisim_pcifn *fn)
 	struct pcisim_reset_entry tmp[PCISIM_CFG_PCIE_SIZE];
 	uint32_t n = 0;
 	for (unsigned i = 0; i < c->size; i += 8) {
-		if (!(load64(c->bytes + i) &
-		      (load64(m->wmask + i) | load64(m->w1cmask + i) | load64(m->sticky + i))))
+		if (!(pcisim_cfg_load64(c->bytes + i) &
+		      (pcisim_cfg_load64(m->wmask + i) | pcisim_cfg_load64(m->w1cmask + i) |
+		       pcisim_cfg_load64(m->sticky + i))))
 			continue;
 		for (unsigned j = i; j < i + 8; j++) {
 			uint8_t v = (uint8_t)(c->bytes[j] & (m->wmask[j] | m->w1cmask[j] | m->sticky[j]));
@@ -109,15 +103,11 @@ static bool in_range(unsigned i, uint16_t start, unsigned len)
 	return start && i >= start && i < start + len;
 }
 
-static void store64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, sizeof(v));
-}
-
 /* The bits of byte @i a reset of @kind puts back, before the exceptions below. */
 static uint64_t reset_bits(const struct pcisim_cfg_masks *m, unsigned i, enum pcisim_reset_kind kind)
 {
-	uint64_t w = load64(m->wmask + i) | load64(m->w1cmask + i), st = load64(m->sticky + i);
+	uint64_t w = pcisim_cfg_load64(m->wmask + i) | pcisim_cfg_load64(m->w1cmask + i);
+	uint64_t st = pcisim_cfg_load64(m->sticky + i);
 	return kind == PCISIM_RESET_COLD ? w | st : w & ~st;
 }
 
@@ -160,7 +150,8 @@ static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 		for (uint32_t e = k; e < img->n && img->v[e].off < i + 8; e++)
 			dflt[img->v[e].off - i] = img->v[e].val;
 		if (!has_exception(i, kind, exp, slot)) {
-			store64(c->bytes + i, (load64(c->bytes + i) & ~r) | (load64(dflt) & r));
+			pcisim_cfg_store64(c->bytes + i,
+					   (pcisim_cfg_load64(c->bytes + i) & ~r) | (pcisim_cfg_load64(dflt) & r));
 			continue;
 		}
 		for (unsigned j = i; j < i + 8; j++) {

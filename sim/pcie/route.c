@@ -107,21 +107,6 @@ static uint32_t all_ones(unsigned len)
 	return len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
 }
 
-/* "bb:dd.f", as "%02x:%02x.%x" prints it: by hand, since every request and
- * completion record has one and snprintf was 7% of a fuzz run (callgrind) */
-static void bdf_str(const struct pcisim_cfg_cpl *c, char *buf, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned dev = c->devfn >> 3u;
-	char b[8] = {hex[c->bus >> 4], hex[c->bus & 15], ':', hex[dev >> 4], hex[dev & 15], '.',
-		     hex[c->devfn & 7u], 0};
-	if (!n)
-		return;
-	size_t k = n < sizeof(b) ? n - 1 : sizeof(b) - 1;
-	memcpy(buf, b, k);
-	buf[k] = 0;
-}
-
 /* ---- events ---- */
 
 static void down_event(struct pcisim_sim *sim, struct pcisim_event *ev);
@@ -148,12 +133,10 @@ static void deliver(struct pcisim_sim *sim, struct route_req *r)
 	struct route_state *st = route_state(sim);
 	pcisim_cancel(sim, &r->cto);
 	r->cpl.completed = sim->now;
-	char bdf[16] = "";
-	if (pcisim_recording(sim))
-		bdf_str(&r->cpl, bdf, sizeof(bdf));
+	char bdf[16]; /* formatted only when the record is made */
 	PCISIM_RECORD(sim, r->requester, "cfg.completion", PCISIM_FU("tag", r->cpl.tag),
-		      PCISIM_FS("bdf", bdf), PCISIM_FX("off", r->cpl.off),
-		      PCISIM_FS("op", r->cpl.write ? "write" : "read"),
+		      PCISIM_FS("bdf", pcisim_bdf_format(r->cpl.bus, r->cpl.devfn, bdf, sizeof(bdf))),
+		      PCISIM_FX("off", r->cpl.off), PCISIM_FS("op", r->cpl.write ? "write" : "read"),
 		      PCISIM_FS("status", pcisim_cpl_status_name(r->cpl.status)),
 		      PCISIM_FX("val", r->cpl.val), PCISIM_FT("latency", r->cpl.completed - r->cpl.issued),
 		      PCISIM_FU("links", r->cpl.links));
@@ -429,10 +412,9 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 		st->head->prev = r;
 	st->head = r;
 	st->in_flight++;
-	char bdf[16] = "";
-	if (pcisim_recording(sim))
-		bdf_str(&r->cpl, bdf, sizeof(bdf));
-	PCISIM_RECORD(sim, requester, "cfg.request", PCISIM_FU("tag", r->cpl.tag), PCISIM_FS("bdf", bdf),
+	char bdf[16]; /* formatted only when the record is made */
+	PCISIM_RECORD(sim, requester, "cfg.request", PCISIM_FU("tag", r->cpl.tag),
+		      PCISIM_FS("bdf", pcisim_bdf_format(r->cpl.bus, r->cpl.devfn, bdf, sizeof(bdf))),
 		      PCISIM_FX("off", off), PCISIM_FU("len", len), PCISIM_FS("op", write ? "write" : "read"),
 		      PCISIM_FX("val", r->wval));
 	r->at = root_bus_for(sim, bus);
