@@ -263,7 +263,8 @@ static bool invariant_expect_eval(struct pcisim_sim *sim, const struct pcisim_ex
 		return true;
 	}
 	snprintf(exp, ne, "invariant %s %s", name, violated->u ? "violated" : "holds");
-	char where[256] = "", what[768] = "";
+	char where[256], what[768];
+	where[0] = what[0] = 0;
 	bool holds = inv->check(sim, pcisim_run_end_reason(sim), where, sizeof(where), what, sizeof(what));
 	if (holds)
 		snprintf(obs, no, "it holds");

@@ -37,7 +37,7 @@ struct route_req {
 	struct pcisim_port *root_port; /* the root port it went through, if any */
 	unsigned up;                   /* links still to cross on the way back */
 	pcisim_timer cto;
-	/* last: a request taken from the spares clears everything before it; entries past
+	/* last: a new request sets every member before it (pcisim_cfg_request); entries past
 	 * cpl.links are never read (they hold an earlier request's ports) */
 	struct pcisim_port *path[PCISIM_ROUTE_MAX_LINKS]; /* ports whose links it crossed, in order */
 };
@@ -390,23 +390,32 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 		return PCISIM_ERR(PCISIM_EINVAL);
 	struct route_state *st = route_state(sim);
 	struct route_req *r = st->spare;
-	if (r) {
+	if (r)
 		st->spare = r->next;
-		memset(r, 0, offsetof(struct route_req, path));
-	} else if (!(r = pcisim_calloc(1, sizeof(*r)))) {
+	else if (!(r = pcisim_calloc(1, sizeof(*r))))
 		abort();
-	}
+	/*
+	 * Every member before the path, one by one: a memset of them became a "rep stos",
+	 * whose start-up cost was 5% of a fuzz run (perf).
+	 */
+	r->prev = NULL;
 	r->requester = requester;
 	r->done = done;
 	r->ctx = ctx;
+	r->cpl = (struct pcisim_cfg_cpl){
+		.status = PCISIM_CPL_SC,
+		.bus = bus,
+		.devfn = devfn,
+		.off = off,
+		.len = (uint8_t)len,
+		.write = write,
+		.issued = sim->now,
+		.tag = ++st->next_tag,
+	};
 	r->wval = write ? val & all_ones(len) : 0;
-	r->cpl.tag = ++st->next_tag;
-	r->cpl.bus = bus;
-	r->cpl.devfn = devfn;
-	r->cpl.off = off;
-	r->cpl.len = (uint8_t)len;
-	r->cpl.write = write;
-	r->cpl.issued = sim->now;
+	r->root_port = NULL;
+	r->up = 0;
+	r->cto = (pcisim_timer){0, 0};
 	r->next = st->head;
 	if (st->head)
 		st->head->prev = r;
