@@ -55,6 +55,29 @@ static void section_id(const struct pcisim_pcifn *fn, char *buf, size_t n)
 	snprintf(buf, n, "%s/%s", path, fn->drv->vmsd_name ? fn->drv->vmsd_name : fn->drv->name);
 }
 
+/*
+ * Do @a and @b have the same section id (section_id()) without formatting either: the
+ * same root bus number, the same devfn at every level up to it, the same VMState name.
+ * A migration matches every section against the destination's functions.
+ */
+static bool same_section(const struct pcisim_pcifn *a, const struct pcisim_pcifn *b)
+{
+	const char *na = a->drv->vmsd_name ? a->drv->vmsd_name : a->drv->name;
+	const char *nb = b->drv->vmsd_name ? b->drv->vmsd_name : b->drv->name;
+	if (na != nb && strcmp(na, nb))
+		return false;
+	for (;;) {
+		if (a->devfn != b->devfn)
+			return false;
+		const struct pcisim_pcifn *ua = a->bus->bridge, *ub = b->bus->bridge;
+		bool ra = !ua || !ua->bus, rb = !ub || !ub->bus;
+		if (ra || rb)
+			return ra && rb && a->bus->number == b->bus->number;
+		a = ua;
+		b = ub;
+	}
+}
+
 static bool migratable(const struct pcisim_pcifn *fn)
 {
 	return !fn->comp.removed && fn->bus &&
@@ -62,7 +85,8 @@ static bool migratable(const struct pcisim_pcifn *fn)
 }
 
 struct section {
-	char id[200];
+	const struct pcisim_pcifn *fn; /* the source's function; NULL: id says which */
+	const char *id;
 	const struct pcisim_driver *drv;
 	size_t off, len;
 };
@@ -137,10 +161,14 @@ static void fail_lines(struct pcisim_sim *sim, const struct pcisim_machine *m, c
 			   sec->drv->vmsd_name ? sec->drv->vmsd_name : sec->drv->name,
 			   sec->drv->vmsd_path);
 	}
-	if (sec)
+	if (sec && pcisim_recording(sim)) {
+		char id[200];
+		if (sec->fn)
+			section_id(sec->fn, id, sizeof(id));
 		pcisim_log(sim, NULL, "qemu",
 			   "%s: error while loading state for instance 0x0 of device '%s'", prog,
-			   sec->id);
+			   sec->fn ? id : sec->id);
+	}
 	pcisim_log(sim, NULL, "qemu", "%s: load of migration failed: Invalid argument", prog);
 }
 
@@ -320,7 +348,7 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 		if (!migratable(fn))
 			continue;
 		struct section *sec = &secs[nsecs++];
-		section_id(fn, sec->id, sizeof(sec->id));
+		sec->fn = fn;
 		sec->drv = fn->drv;
 		sec->off = stream.len;
 		fn->comp.ops->save(&fn->comp, &stream);
@@ -342,7 +370,8 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	struct pcisim_heap *dprev = pcisim_sim_enter(dsim); /* what the loads allocate is the destination's */
 	struct pcisim_fabric *dfab = pcisim_fabric_get(dsim);
 	const char *result = "completed", *reason = "";
-	char reasonbuf[512] = "";
+	char reasonbuf[512];
+	reasonbuf[0] = 0;
 	if (rc) {
 		result = "failed";
 		snprintf(reasonbuf, sizeof(reasonbuf), "destination could not start: %.400s", dd.first);
@@ -363,19 +392,15 @@ static int act_migrate(struct pcisim_sim *sim, const struct pcisim_step *s)
 	for (size_t i = 0; !rc && i < nsecs; i++) {
 		struct section *sec = &secs[i];
 		struct pcisim_pcifn *target = NULL;
-		char id[200];
-		for (uint32_t j = 0; j < dfab->nfns && !target; j++) {
-			if (!migratable(dfab->fns[j]))
-				continue;
-			section_id(dfab->fns[j], id, sizeof(id));
-			if (!strcmp(id, sec->id))
+		for (uint32_t j = 0; j < dfab->nfns && !target; j++)
+			if (migratable(dfab->fns[j]) && same_section(dfab->fns[j], sec->fn))
 				target = dfab->fns[j];
-		}
 		if (!target) {
-			char msg[512];
+			char msg[512], id[200];
+			section_id(sec->fn, id, sizeof(id));
 			snprintf(msg, sizeof(msg),
 				 "Unknown savevm section or instance '%s' 0. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices",
-				 sec->id);
+				 id);
 			fail_lines(sim, &dfab->machine, msg, NULL);
 			result = "failed";
 			reason = "unknown section";
