@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "sim/core/heap.h"
 #include "sim/pcie/cfgspace.h"
 #include "sim/pcie/regs/pci.h"
 
@@ -207,6 +208,46 @@ static void test_clone_cow(void **state)
 	pcisim_cfg_free(&b);
 	pcisim_cfg_free(&d);
 	assert_null(a.bytes);
+}
+
+/*
+ * Frozen masks: equal sets share the sim heap's one constant copy, which no snapshot
+ * holds; a change, even by their only user, makes the arrays the user's own first.
+ */
+static void test_freeze_cow(void **state)
+{
+	(void)state;
+	struct pcisim_heap *h = pcisim_heap_new();
+	assert_non_null(h);
+	struct pcisim_heap *prev = pcisim_heap_enter(h);
+	struct pcisim_cfg a, b;
+	assert_int_equal(pcisim_cfg_init(&a, PCISIM_CFG_PCIE_SIZE, true), 0);
+	assert_int_equal(pcisim_cfg_init(&b, PCISIM_CFG_PCIE_SIZE, true), 0);
+	pcisim_cfg_masks_freeze(a.m);
+	pcisim_cfg_masks_freeze(b.m);
+	assert_true(a.m->constant && b.m->constant);
+	assert_ptr_not_equal(a.m, b.m);
+	assert_ptr_equal(a.m->wmask, b.m->wmask); /* one copy of equal arrays */
+	size_t count = 0;
+	assert_int_equal(pcisim_heap_constant_bytes(h, &count), 5u * PCISIM_CFG_PCIE_SIZE);
+	assert_int_equal(count, 1);
+	assert_false(pcisim_cfg_masks_shared(&a)); /* one user of the struct */
+	const uint8_t *k = a.m->wmask;
+	pcisim_cfg_mask_clr(&a, PCISIM_WMASK, PCI_COMMAND, 2, PCI_COMMAND_IO);
+	assert_false(a.m->constant);
+	assert_ptr_not_equal(a.m->wmask, k);
+	assert_int_equal(wm(&a, PCI_COMMAND, 2) & PCI_COMMAND_IO, 0);
+	assert_int_equal(wm(&b, PCI_COMMAND, 2) & PCI_COMMAND_IO, PCI_COMMAND_IO);
+	assert_int_equal(k[PCI_COMMAND] & PCI_COMMAND_IO, PCI_COMMAND_IO); /* the constant is as it was */
+	pcisim_cfg_free(&a);
+	pcisim_cfg_free(&b);
+	pcisim_heap_leave(prev);
+	pcisim_heap_delete(h);
+	/* no sim heap: the masks stay their own */
+	assert_int_equal(pcisim_cfg_init(&a, PCISIM_CFG_PCIE_SIZE, false), 0);
+	pcisim_cfg_masks_freeze(a.m);
+	assert_false(a.m->constant);
+	pcisim_cfg_free(&a);
 }
 
 /* Many clones: one mask set in all. */
@@ -478,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_raw_helpers),
 		cmocka_unit_test(test_clone_cow),
 		cmocka_unit_test(test_clone_many),
+		cmocka_unit_test(test_freeze_cow),
 		cmocka_unit_test(test_cap_autoplace),
 		cmocka_unit_test(test_cap_overlap),
 		cmocka_unit_test(test_ext_caps),

@@ -41,15 +41,14 @@ static void heap_restores_blocks(void **state)
 	char *b = pcisim_malloc(100);
 	strcpy(b, "kept");
 	size_t n = pcisim_heap_used(h);
-	void *img = malloc(n);
-	pcisim_heap_save(h, img);
+	struct pcisim_heap_image *img = pcisim_heap_image_take(h);
 	/* after the snapshot: a freed, a grown, a new block */
 	pcisim_free(a);
 	b = pcisim_realloc(b, 5000);
 	strcat(b, " and grown");
 	char *c = pcisim_strdup("after");
 	assert_true(pcisim_heap_used(h) > n);
-	pcisim_heap_restore(h, img, n);
+	pcisim_heap_image_restore(h, img);
 	assert_int_equal(pcisim_heap_used(h), n);
 	assert_string_equal(a, "before");
 	/* the block freed since is in use again: the next one of its size is another */
@@ -60,7 +59,67 @@ static void heap_restores_blocks(void **state)
 	/* no heap current: the C library */
 	char *e = pcisim_strdup("libc");
 	pcisim_free(e);
-	free(img);
+	pcisim_heap_image_free(img);
+	pcisim_heap_delete(h);
+}
+
+/* A large free block's contents are no part of an image; the blocks around it are. */
+static void heap_image_skips_free_blocks(void **state)
+{
+	(void)state;
+	struct pcisim_heap *h = pcisim_heap_new();
+	assert_non_null(h);
+	struct pcisim_heap *prev = pcisim_heap_enter(h);
+	char *a = pcisim_strdup("below");
+	char *big = pcisim_malloc(20000);
+	memset(big, 'x', 20000);
+	char *c = pcisim_strdup("above");
+	pcisim_free(big);
+	struct pcisim_heap_image *img = pcisim_heap_image_take(h);
+	assert_true(pcisim_heap_image_bytes(img) < pcisim_heap_used(h) - 19000);
+	strcpy(a, "BELOW");
+	strcpy(c, "ABOVE");
+	char *again = pcisim_malloc(20000); /* the freed block, taken again */
+	assert_ptr_equal(again, big);
+	pcisim_heap_image_restore(h, img);
+	assert_string_equal(a, "below");
+	assert_string_equal(c, "above");
+	/* free again after the restore: its list link came back with the image */
+	assert_ptr_equal(pcisim_malloc(20000), big);
+	assert_true(pcisim_malloc(20000) != big);
+	pcisim_heap_leave(prev);
+	pcisim_heap_image_free(img);
+	pcisim_heap_delete(h);
+}
+
+/* Constants: one copy per distinct bytes, outside the region, untouched by restores. */
+static void heap_constants(void **state)
+{
+	(void)state;
+	unsigned char bytes[4096];
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (unsigned char)(i * 7);
+	assert_null(pcisim_heap_constant(bytes, sizeof(bytes))); /* no heap current */
+	struct pcisim_heap *h = pcisim_heap_new();
+	assert_non_null(h);
+	struct pcisim_heap *prev = pcisim_heap_enter(h);
+	size_t before = pcisim_heap_used(h);
+	const unsigned char *k = pcisim_heap_constant(bytes, sizeof(bytes));
+	assert_non_null(k);
+	assert_memory_equal(k, bytes, sizeof(bytes));
+	assert_int_equal(pcisim_heap_used(h), before); /* not in the region */
+	struct pcisim_heap_image *img = pcisim_heap_image_take(h);
+	assert_ptr_equal(pcisim_heap_constant(bytes, sizeof(bytes)), k);
+	bytes[100] ^= 1;
+	const unsigned char *k2 = pcisim_heap_constant(bytes, sizeof(bytes));
+	assert_ptr_not_equal(k2, k);
+	pcisim_heap_image_restore(h, img);
+	size_t count = 0;
+	assert_int_equal(pcisim_heap_constant_bytes(h, &count), 2 * sizeof(bytes));
+	assert_int_equal(count, 2);
+	assert_ptr_equal(pcisim_heap_constant(bytes, sizeof(bytes)), k2);
+	pcisim_heap_leave(prev);
+	pcisim_heap_image_free(img);
 	pcisim_heap_delete(h);
 }
 
@@ -406,6 +465,8 @@ int main(void)
 	pcisim_register_all();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(heap_restores_blocks),
+		cmocka_unit_test(heap_image_skips_free_blocks),
+		cmocka_unit_test(heap_constants),
 		cmocka_unit_test(restore_twice),
 		cmocka_unit_test(fuzz_pds_from_snapshot),
 		cmocka_unit_test(fuzz_eeh_from_snapshot),

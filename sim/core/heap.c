@@ -23,6 +23,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <xxhash.h>
+
 /*
  * Under valgrind, a block handed out is "undefined" as malloc's are, so memcheck
  * still reports a model reading memory it never wrote (a block may hold the bytes of
@@ -54,11 +56,20 @@ struct blockhdr {
 	uint64_t magic;
 };
 
+/* A constant (pcisim_heap_constant): libc memory, no part of any snapshot. */
+struct constant {
+	struct constant *next;
+	uint64_t hash;
+	size_t n;
+	_Alignas(16) unsigned char bytes[];
+};
+
 struct pcisim_heap {
 	char *base;
 	size_t reserve;
 	size_t committed; /* bytes from base made readable and writable (never shrinks) */
 	struct pcisim_heap *next; /* the live heaps */
+	struct constant *constants; /* newest first */
 };
 
 /* The reservation is inaccessible address space; it is made usable in steps of this. */
@@ -158,10 +169,20 @@ struct pcisim_heap *pcisim_heap_new(void)
 	return h;
 }
 
+static void constants_free(struct pcisim_heap *h)
+{
+	while (h->constants) {
+		struct constant *k = h->constants;
+		h->constants = k->next;
+		free(k); /* libc: see struct constant */
+	}
+}
+
 void pcisim_heap_delete(struct pcisim_heap *h)
 {
 	if (!h)
 		return;
+	constants_free(h);
 	for (struct pcisim_heap **pp = &live; *pp; pp = &(*pp)->next)
 		if (*pp == h) {
 			*pp = h->next;
@@ -356,17 +377,133 @@ char *pcisim_strndup(const char *s, size_t n)
 	return p;
 }
 
+const void *pcisim_heap_constant(const void *p, size_t n)
+{
+	if (!cur)
+		return NULL;
+	uint64_t hash = XXH3_64bits(p, n);
+	for (struct constant *k = cur->constants; k; k = k->next)
+		if (k->hash == hash && k->n == n && !memcmp(k->bytes, p, n))
+			return k->bytes;
+	struct constant *k = malloc(sizeof(*k) + (n ? n : 1)); /* libc: outside the region */
+	if (!k)
+		oom();
+	k->hash = hash;
+	k->n = n;
+	memcpy(k->bytes, p, n);
+	k->next = cur->constants;
+	cur->constants = k;
+	return k->bytes;
+}
+
+size_t pcisim_heap_constant_bytes(const struct pcisim_heap *h, size_t *count)
+{
+	size_t bytes = 0, c = 0;
+	for (const struct constant *k = h ? h->constants : NULL; k; k = k->next, c++)
+		bytes += k->n;
+	if (count)
+		*count = c;
+	return bytes;
+}
+
 size_t pcisim_heap_used(const struct pcisim_heap *h)
 {
 	return ((const struct region *)h->base)->top;
 }
 
-void pcisim_heap_save(const struct pcisim_heap *h, void *dst)
+/* A free block of at least this many bytes is left out of an image but for its header and link. */
+#define IMAGE_SKIP_MIN 1024
+#define IMAGE_KEEP (HDR + sizeof(void *))
+
+struct span {
+	size_t off, len; /* bytes of the region at off, in the image at the sum of the lens before */
+};
+
+struct pcisim_heap_image {
+	size_t nspans;
+	struct span *spans;
+	unsigned char *bytes;
+	size_t nbytes;
+};
+
+static int cmp_size(const void *a, const void *b)
 {
-	memcpy(dst, h->base, pcisim_heap_used(h));
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
 }
 
-void pcisim_heap_restore(struct pcisim_heap *h, const void *src, size_t len)
+struct pcisim_heap_image *pcisim_heap_image_take(const struct pcisim_heap *h)
 {
-	memcpy(h->base, src, len);
+	const struct region *rg = (const struct region *)h->base;
+	/* the large free blocks, by offset: the gaps between spans */
+	size_t nfree = 0, capfree = 0, *gaps = NULL; /* pairs: offset, size */
+	for (unsigned k = 0; k < NCLASS; k++) {
+		if (class_size(k) < IMAGE_SKIP_MIN)
+			continue;
+		for (char *blk = rg->free[k]; blk;) {
+			if (nfree == capfree) {
+				capfree = capfree ? 2 * capfree : 16;
+				size_t *ng = realloc(gaps, capfree * 2 * sizeof(*ng)); /* libc: beside the heap */
+				if (!ng)
+					oom();
+				gaps = ng;
+			}
+			gaps[2 * nfree] = (size_t)(blk - h->base);
+			gaps[2 * nfree + 1] = class_size(k);
+			nfree++;
+			void *next;
+			memcpy(&next, blk + HDR, sizeof(next));
+			blk = next;
+		}
+	}
+	if (nfree)
+		qsort(gaps, nfree, 2 * sizeof(*gaps), cmp_size);
+	struct pcisim_heap_image *img = calloc(1, sizeof(*img)); /* libc: as above */
+	if (!img)
+		oom();
+	img->spans = malloc((nfree + 1) * sizeof(*img->spans)); /* libc: as above */
+	if (!img->spans)
+		oom();
+	size_t at = 0;
+	for (size_t i = 0; i < nfree; i++) {
+		size_t end = gaps[2 * i] + IMAGE_KEEP;
+		img->spans[img->nspans++] = (struct span){at, end - at};
+		img->nbytes += end - at;
+		at = gaps[2 * i] + gaps[2 * i + 1];
+	}
+	img->spans[img->nspans++] = (struct span){at, rg->top - at};
+	img->nbytes += rg->top - at;
+	free(gaps);
+	img->bytes = malloc(img->nbytes ? img->nbytes : 1); /* libc: as above */
+	if (!img->bytes)
+		oom();
+	size_t pos = 0;
+	for (size_t i = 0; i < img->nspans; i++) {
+		memcpy(img->bytes + pos, h->base + img->spans[i].off, img->spans[i].len);
+		pos += img->spans[i].len;
+	}
+	return img;
+}
+
+void pcisim_heap_image_restore(struct pcisim_heap *h, const struct pcisim_heap_image *img)
+{
+	const unsigned char *src = img->bytes;
+	for (size_t i = 0; i < img->nspans; i++) {
+		memcpy(h->base + img->spans[i].off, src, img->spans[i].len);
+		src += img->spans[i].len;
+	}
+}
+
+size_t pcisim_heap_image_bytes(const struct pcisim_heap_image *img)
+{
+	return sizeof(*img) + img->nspans * sizeof(*img->spans) + img->nbytes;
+}
+
+void pcisim_heap_image_free(struct pcisim_heap_image *img)
+{
+	if (!img)
+		return;
+	free(img->spans);
+	free(img->bytes);
+	free(img);
 }

@@ -54,15 +54,39 @@ char *pcisim_strdup(const char *s) __attribute__((malloc));
 char *pcisim_strndup(const char *s, size_t n) __attribute__((malloc));
 void pcisim_free(void *p);
 
-/** Bytes of @h a snapshot copies (its bookkeeping and every block, used or free). */
-size_t pcisim_heap_used(const struct pcisim_heap *h);
-/** Copy those bytes into @dst (room for pcisim_heap_used()). */
-void pcisim_heap_save(const struct pcisim_heap *h, void *dst);
 /**
- * pcisim_heap_restore() - put back @len bytes saved from @h by pcisim_heap_save():
- * every block allocated since is gone, every block freed since is back with the
- * contents it had.
+ * pcisim_heap_constant() - bytes that will never change again, kept by the current
+ * heap *outside* its region: a snapshot neither copies nor restores them. Returns a
+ * read-only copy of @n bytes at @p, the same copy for the same bytes (so the runs of
+ * a campaign, which build the same things from the same snapshot, add nothing), kept
+ * until the heap is deleted; NULL when no heap is current (the caller keeps its own).
+ * For large tables that a model fills once and then only reads (a config space's
+ * masks): what a restore copies back is what can change.
  */
-void pcisim_heap_restore(struct pcisim_heap *h, const void *src, size_t len);
+const void *pcisim_heap_constant(const void *p, size_t n);
+/** Bytes @h keeps as constants, and how many distinct ones. */
+size_t pcisim_heap_constant_bytes(const struct pcisim_heap *h, size_t *count);
+
+/** Bytes from the start of @h's region to its top (bookkeeping and blocks, used or free). */
+size_t pcisim_heap_used(const struct pcisim_heap *h);
+
+/*
+ * An image of a heap: what a snapshot copies. Every byte up to the top but the
+ * contents of large free blocks (their header and free-list link are kept): a
+ * block released stays in its region, and the machine's build releases some large
+ * ones (the masks it made constant, tables it grew), which no restore needs.
+ */
+struct pcisim_heap_image;
+/** The image of @h as it is now (libc memory, beside the heap). */
+struct pcisim_heap_image *pcisim_heap_image_take(const struct pcisim_heap *h);
+/**
+ * pcisim_heap_image_restore() - put @img back into the heap it was taken from:
+ * every block allocated since is gone, every block freed since is back with the
+ * contents it had (a free block's contents are undefined, as before).
+ */
+void pcisim_heap_image_restore(struct pcisim_heap *h, const struct pcisim_heap_image *img);
+/** Bytes @img holds (its copied bytes and its bookkeeping). */
+size_t pcisim_heap_image_bytes(const struct pcisim_heap_image *img);
+void pcisim_heap_image_free(struct pcisim_heap_image *img);
 
 #endif

@@ -15,8 +15,7 @@ struct pcisim_snapshot {
 	uint64_t q_last;
 	struct pcisim_evq_key *keys;
 	size_t nkeys;
-	void *image;
-	size_t image_len;
+	struct pcisim_heap_image *image;
 };
 
 static void oom(void)
@@ -36,13 +35,11 @@ struct pcisim_snapshot *pcisim_snapshot_take(struct pcisim_sim *sim)
 	s->q_last = sim->q.last;
 	s->nkeys = pcisim_evq_size(&sim->q);
 	s->keys = malloc((s->nkeys ? s->nkeys : 1) * sizeof(*s->keys)); /* libc: as above */
-	s->image_len = pcisim_heap_used(sim->heap);
-	s->image = malloc(s->image_len); /* libc: as above */
-	if (!s->keys || !s->image)
+	if (!s->keys)
 		oom();
 	size_t n = pcisim_evq_keys(&sim->q, s->keys);
 	(void)n;
-	pcisim_heap_save(sim->heap, s->image);
+	s->image = pcisim_heap_image_take(sim->heap);
 	return s;
 }
 
@@ -54,7 +51,7 @@ void pcisim_snapshot_restore(struct pcisim_sim *sim, const struct pcisim_snapsho
 	struct pcisim_diag *diag = sim->diag;
 	struct pcisim_sim_cache *caches = sim->caches; /* outside the run's state */
 	bool unhashed = sim->unhashed;
-	pcisim_heap_restore(sim->heap, s->image, s->image_len);
+	pcisim_heap_image_restore(sim->heap, s->image);
 	/* every member but the queue (large, and rebuilt from the keys below) */
 	size_t qa = offsetof(struct pcisim_sim, q), qb = offsetof(struct pcisim_sim, pool);
 	memcpy(sim, &s->sim, qa);
@@ -73,11 +70,11 @@ void pcisim_snapshot_free(struct pcisim_snapshot *s)
 	if (!s)
 		return;
 	free(s->keys);
-	free(s->image);
+	pcisim_heap_image_free(s->image);
 	free(s);
 }
 
 size_t pcisim_snapshot_bytes(const struct pcisim_snapshot *s)
 {
-	return sizeof(*s) + s->nkeys * sizeof(*s->keys) + s->image_len;
+	return sizeof(*s) + s->nkeys * sizeof(*s->keys) + pcisim_heap_image_bytes(s->image);
 }

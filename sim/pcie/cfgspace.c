@@ -26,20 +26,29 @@
 
 /* ---- mask storage ---- */
 
-/* One block: the struct followed by the five mask arrays. */
+/* The five mask arrays, one after the other from @p. */
+static void masks_point(struct pcisim_cfg_masks *m, uint8_t *p)
+{
+	m->wmask = p;
+	m->w1cmask = p + m->size;
+	m->cmask = p + 2u * m->size;
+	m->sticky = p + 3u * m->size;
+	m->used = p + 4u * m->size;
+}
+
+/* Two blocks: the struct, and the five arrays (which may become a constant). */
 static struct pcisim_cfg_masks *masks_alloc(uint16_t size)
 {
-	struct pcisim_cfg_masks *m = pcisim_calloc(1, sizeof(*m) + 5u * size);
-	if (!m)
+	struct pcisim_cfg_masks *m = pcisim_calloc(1, sizeof(*m));
+	uint8_t *p = pcisim_calloc(5u, size);
+	if (!m || !p) {
+		pcisim_free(m);
+		pcisim_free(p);
 		return NULL;
-	uint8_t *p = (uint8_t *)(m + 1);
+	}
 	m->refs = 1;
 	m->size = size;
-	m->wmask = p;
-	m->w1cmask = p + size;
-	m->cmask = p + 2u * size;
-	m->sticky = p + 3u * size;
-	m->used = p + 4u * size;
+	masks_point(m, p);
 	return m;
 }
 
@@ -55,8 +64,24 @@ static struct pcisim_cfg_masks *masks_copy(const struct pcisim_cfg_masks *src)
 
 static void masks_put(struct pcisim_cfg_masks *m)
 {
-	if (m && --m->refs == 0)
-		pcisim_free(m);
+	if (!m || --m->refs)
+		return;
+	if (!m->constant)
+		pcisim_free(m->wmask);
+	pcisim_free(m);
+}
+
+void pcisim_cfg_masks_freeze(struct pcisim_cfg_masks *m)
+{
+	if (m->constant)
+		return;
+	uint8_t *k = (uint8_t *)pcisim_heap_constant(m->wmask, 5u * m->size);
+	if (!k)
+		return; /* no sim heap: the arrays stay the function's own */
+	pcisim_free(m->wmask);
+	/* never written through: every change goes through masks_own() */
+	masks_point(m, k);
+	m->constant = true;
 }
 
 void pcisim_cfg_masks_ref(struct pcisim_cfg_masks *m)
@@ -92,6 +117,14 @@ bool pcisim_cfg_masks_try_share(struct pcisim_cfg *c, struct pcisim_cfg_masks *m
 static struct pcisim_cfg_masks *masks_own(struct pcisim_cfg *c)
 {
 	struct pcisim_cfg_masks *m = c->m;
+	if (m->refs == 1 && m->constant) {
+		/* the only user changes constant arrays: they become its own again */
+		uint8_t *p = pcisim_malloc(5u * m->size);
+		memcpy(p, m->wmask, 5u * m->size);
+		masks_point(m, p);
+		m->constant = false;
+		return m;
+	}
 	if (m->refs == 1)
 		return m;
 	struct pcisim_cfg_masks *n = masks_copy(m);

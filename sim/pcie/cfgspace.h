@@ -51,7 +51,10 @@ struct pcisim_cfg_masks {
 	uint32_t refs;
 	uint16_t size;
 	uint16_t flags; /* PCISIM_CFG_F_*: model behaviours not visible in the bytes */
+	/* the five arrays are one block of 5 * size bytes from wmask on: the masks' own,
+	 * or (constant) the sim heap's constants, read-only (pcisim_cfg_masks_freeze) */
 	uint8_t *wmask, *w1cmask, *cmask, *sticky, *used;
+	bool constant;
 };
 
 /*
@@ -100,6 +103,13 @@ int pcisim_cfg_clone(struct pcisim_cfg *c, const struct pcisim_cfg *tmpl);
  * one reference per distinct set and lets each new function share it.
  */
 void pcisim_cfg_masks_ref(struct pcisim_cfg_masks *m);
+/**
+ * pcisim_cfg_masks_freeze() - @m's arrays become a constant of the current sim heap
+ * (heap.h): shared by every equal set, outside what a snapshot copies; a later change
+ * copies them back first (copy on write, as for shared masks). Nothing when no sim
+ * heap is current. The fabric freezes the masks it interns (a realized function's).
+ */
+void pcisim_cfg_masks_freeze(struct pcisim_cfg_masks *m);
 void pcisim_cfg_masks_unref(struct pcisim_cfg_masks *m);
 /** XXH3-64 over the five masks, the size and the flags. */
 uint64_t pcisim_cfg_masks_hash(const struct pcisim_cfg_masks *m);

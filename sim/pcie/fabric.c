@@ -378,6 +378,8 @@ static void intern_masks(struct pcisim_fabric *fab, struct pcisim_pcifn *fn)
 	fab->masks = nm;
 	fab->masks_hash = nh;
 	pcisim_cfg_masks_ref(fn->cfg.m);
+	/* from now on only read (any change is copy on write): kept out of snapshots */
+	pcisim_cfg_masks_freeze(fn->cfg.m);
 	fab->masks[fab->nmasks] = fn->cfg.m;
 	fab->masks_hash[fab->nmasks++] = h;
 }
