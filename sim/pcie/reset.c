@@ -98,36 +98,26 @@ static void reset_fn_realized(struct pcisim_pcifn *fn)
 	fn->reset_image = img;
 }
 
-static bool in_range(unsigned i, uint16_t start, unsigned len)
+/* The bits of byte @j a reset of @kind puts back, before the exceptions below. */
+static uint8_t reset_byte(const struct pcisim_cfg_masks *m, unsigned j, enum pcisim_reset_kind kind)
 {
-	return start && i >= start && i < start + len;
+	uint8_t w = (uint8_t)(m->wmask[j] | m->w1cmask[j]);
+	return kind == PCISIM_RESET_COLD ? (uint8_t)(w | m->sticky[j]) : (uint8_t)(w & ~m->sticky[j]);
 }
 
-/* The bits of byte @i a reset of @kind puts back, before the exceptions below. */
-static uint64_t reset_bits(const struct pcisim_cfg_masks *m, unsigned i, enum pcisim_reset_kind kind)
-{
-	uint64_t w = pcisim_cfg_load64(m->wmask + i) | pcisim_cfg_load64(m->w1cmask + i);
-	uint64_t st = pcisim_cfg_load64(m->sticky + i);
-	return kind == PCISIM_RESET_COLD ? w | st : w & ~st;
-}
-
-/* Does [i, i + 8) hold a byte that resets otherwise than its masks say? */
-static bool has_exception(unsigned i, enum pcisim_reset_kind kind, uint16_t exp, uint16_t slot)
-{
-	unsigned end = i + 8;
-	bool meets = slot && slot < end && slot + 4u > i;
-	if (kind == PCISIM_RESET_FLR && exp) {
-		unsigned lnk = exp + PCI_EXP_LNKCTL, lnk2 = exp + PCI_EXP_LNKCTL2, dev = exp + PCI_EXP_DEVCTL;
-		meets = meets || (lnk < end && lnk + 4 > i) || (lnk2 < end && lnk2 + 4 > i) ||
-			(dev >= i && dev < end);
-	}
-	return meets;
-}
+/* Bytes a reset leaves alone, in part (@keep: the bits kept) or whole. */
+struct kept {
+	uint16_t off;
+	uint8_t len, keep;
+	uint8_t was[4];
+};
 
 /*
- * Put the resettable bits of @fn's config space back to their realize-time values,
- * 8 bytes at a time (a PCIe function's masks make every byte from 0x40 to the end
- * writable, so few chunks are all zero); a chunk with an exception goes byte by byte.
+ * Put the resettable bits of @fn's config space back to their realize-time values.
+ * Three passes, each simple enough to be cheap (a fuzz run resets a function or two):
+ * clear every resettable bit 8 bytes at a time (a PCIe function's masks make every
+ * byte from 0x40 to the end writable); set the realize-time values from the sparse
+ * image; put back the bytes the reset does not touch, saved before.
  */
 static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 {
@@ -137,42 +127,45 @@ static void restore(struct pcisim_pcifn *fn, enum pcisim_reset_kind kind)
 		return;
 	const struct pcisim_cfg_masks *m = c->m;
 	uint16_t exp = pcisim_cfg_find_cap(c, PCI_CAP_ID_EXP);
+	struct kept kept[4];
+	unsigned nkept = 0;
 	/* The slot model owns Slot Control/Status (their reset follows presence). */
-	uint16_t slot = exp && pcisim_is_port(fn) ? (uint16_t)(exp + PCI_EXP_SLTCTL) : 0;
-	uint32_t k = 0;
-	for (unsigned i = 0; i + 8 <= c->size; i += 8) {
-		uint64_t r = reset_bits(m, i, kind);
-		if (!r)
-			continue;
-		while (k < img->n && img->v[k].off < i)
-			k++;
-		uint8_t dflt[8] = {0};
-		for (uint32_t e = k; e < img->n && img->v[e].off < i + 8; e++)
-			dflt[img->v[e].off - i] = img->v[e].val;
-		if (!has_exception(i, kind, exp, slot)) {
-			pcisim_cfg_store64(c->bytes + i,
-					   (pcisim_cfg_load64(c->bytes + i) & ~r) | (pcisim_cfg_load64(dflt) & r));
-			continue;
-		}
-		for (unsigned j = i; j < i + 8; j++) {
-			uint8_t rb = (uint8_t)(m->wmask[j] | m->w1cmask[j]);
-			if (kind == PCISIM_RESET_COLD)
-				rb |= m->sticky[j];
-			else
-				rb &= (uint8_t)~m->sticky[j];
-			if (!rb || in_range(j, slot, 4))
-				continue;
-			if (kind == PCISIM_RESET_FLR && exp) {
-				/* FLR leaves the link registers and Max_Payload_Size alone (PCIe r5.0 §6.6.2). */
-				if (in_range(j, (uint16_t)(exp + PCI_EXP_LNKCTL), 4) ||
-				    in_range(j, (uint16_t)(exp + PCI_EXP_LNKCTL2), 4))
-					continue;
-				if (j == (unsigned)(exp + PCI_EXP_DEVCTL))
-					rb &= (uint8_t)~PCI_EXP_DEVCTL_PAYLOAD;
-			}
-			c->bytes[j] = (uint8_t)((c->bytes[j] & ~rb) | (dflt[j - i] & rb));
-		}
+	if (exp && pcisim_is_port(fn))
+		kept[nkept++] = (struct kept){(uint16_t)(exp + PCI_EXP_SLTCTL), 4, 0xff, {0}};
+	if (kind == PCISIM_RESET_FLR && exp) {
+		/* FLR leaves the link registers and Max_Payload_Size alone (PCIe r5.0 §6.6.2). */
+		kept[nkept++] = (struct kept){(uint16_t)(exp + PCI_EXP_LNKCTL), 4, 0xff, {0}};
+		kept[nkept++] = (struct kept){(uint16_t)(exp + PCI_EXP_LNKCTL2), 4, 0xff, {0}};
+		kept[nkept++] = (struct kept){(uint16_t)(exp + PCI_EXP_DEVCTL), 1, (uint8_t)PCI_EXP_DEVCTL_PAYLOAD, {0}};
 	}
+	for (unsigned k = 0; k < nkept; k++)
+		if (kept[k].off + kept[k].len <= c->size)
+			memcpy(kept[k].was, c->bytes + kept[k].off, kept[k].len);
+		else
+			kept[k].len = 0;
+	if (kind == PCISIM_RESET_COLD) {
+		for (unsigned i = 0; i + 8 <= c->size; i += 8)
+			pcisim_cfg_store64(c->bytes + i,
+					   pcisim_cfg_load64(c->bytes + i) &
+						   ~(pcisim_cfg_load64(m->wmask + i) | pcisim_cfg_load64(m->w1cmask + i) |
+						     pcisim_cfg_load64(m->sticky + i)));
+	} else {
+		for (unsigned i = 0; i + 8 <= c->size; i += 8)
+			pcisim_cfg_store64(c->bytes + i,
+					   pcisim_cfg_load64(c->bytes + i) &
+						   ~((pcisim_cfg_load64(m->wmask + i) | pcisim_cfg_load64(m->w1cmask + i)) &
+						     ~pcisim_cfg_load64(m->sticky + i)));
+	}
+	for (uint32_t e = 0; e < img->n; e++) {
+		unsigned j = img->v[e].off;
+		if (j < c->size)
+			c->bytes[j] |= (uint8_t)(img->v[e].val & reset_byte(m, j, kind));
+	}
+	for (unsigned k = 0; k < nkept; k++)
+		for (unsigned b = 0; b < kept[k].len; b++) {
+			uint8_t *p = c->bytes + kept[k].off + b;
+			*p = (uint8_t)((*p & ~kept[k].keep) | (kept[k].was[b] & kept[k].keep));
+		}
 }
 
 /* Did the reset clear a Secondary Bus Reset or Link Disable that was in force? */

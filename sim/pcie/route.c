@@ -392,7 +392,7 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 	struct route_req *r = st->spare;
 	if (r)
 		st->spare = r->next;
-	else if (!(r = pcisim_calloc(1, sizeof(*r))))
+	else if (!(r = pcisim_malloc(sizeof(*r)))) /* the path is written before it is read */
 		abort();
 	/*
 	 * Every member before the path, one by one: a memset of them became a "rep stos",
