@@ -88,6 +88,31 @@ const char **pcisim_invariant_names(void)
 	return out;
 }
 
+const struct pcisim_invariant *const *pcisim_invariant_all(void)
+{
+	/* libc: process-wide, like the tables */
+	static const struct pcisim_invariant **all;
+	static size_t for_tables = SIZE_MAX;
+	if (all && for_tables == ntables)
+		return all;
+	const char **names = pcisim_invariant_names();
+	size_t n = 0;
+	while (names && names[n])
+		n++;
+	const struct pcisim_invariant **v = calloc(n + 1, sizeof(*v));
+	if (!v) {
+		fprintf(stderr, "pcisim: out of memory\n");
+		abort();
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = pcisim_invariant_find(names[i]);
+	free(names);
+	free(all);
+	all = v;
+	for_tables = ntables;
+	return all;
+}
+
 /* ---- built-in invariants ---- */
 
 static bool migration_completes(struct pcisim_sim *sim, const char *end_reason, char *where,

@@ -321,6 +321,8 @@ static void verdict(struct runctx *c, const char *reason)
 	struct strvec sig = {0}, fail = {0};
 	const char **inv_exp = NULL; /* as_expect of each violated invariant that has one */
 	size_t ninv_exp = 0, capinv_exp = 0;
+	/* the failures' lines: for a trace and for callers that read the hash (runner.h) */
+	bool lines = !s->unhashed || s->w;
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct pcisim_expect *e = &sc->expects[i];
 		char exp[1024], obs[1024]; /* only the strings: zeroing 2 KiB per expectation showed in fuzz runs */
@@ -333,8 +335,9 @@ static void verdict(struct runctx *c, const char *reason)
 			continue;
 		r->failed++;
 		sv_add(&sig, pcisim_arena_printf(&r->arena, "expect %s@%u", e->def->key, e->loc.line));
-		sv_add(&fail, pcisim_arena_printf(&r->arena, "expectation %s (line %u): expected %s; observed %s",
-						  e->def->key, e->loc.line, exp, obs));
+		if (lines)
+			sv_add(&fail, pcisim_arena_printf(&r->arena, "expectation %s (line %u): expected %s; observed %s",
+							  e->def->key, e->loc.line, exp, obs));
 	}
 	/* steps that checked what they read (expect: on a raw read) */
 	const struct pcisim_step *fstep;
@@ -351,25 +354,12 @@ static void verdict(struct runctx *c, const char *reason)
 		if (!again)
 			sv_add(&sig, pcisim_arena_printf(&r->arena, "step %s@%u", fstep->def->name,
 							 fstep->loc.line));
-		sv_add(&fail, pcisim_arena_printf(&r->arena, "step %s", fline));
+		if (lines)
+			sv_add(&fail, pcisim_arena_printf(&r->arena, "step %s", fline));
 	}
 	if (s->invariants) {
-		const char **all = NULL;
-		const struct pcisim_invariant *const *invs = s->invs;
-		const struct pcisim_invariant **every = NULL;
-		if (!invs) {
-			/* every registered invariant, by name */
-			all = pcisim_invariant_names();
-			size_t n = 0;
-			while (all && all[n])
-				n++;
-			every = calloc(n + 1, sizeof(*every));
-			if (!every)
-				oom();
-			for (size_t i = 0; i < n; i++)
-				every[i] = pcisim_invariant_find(all[i]);
-			invs = every;
-		}
+		/* NULL: every registered invariant, by name */
+		const struct pcisim_invariant *const *invs = s->invs ? s->invs : pcisim_invariant_all();
 		for (size_t i = 0; invs[i]; i++) {
 			char where[256], what[768];
 			where[0] = what[0] = 0;
@@ -378,15 +368,14 @@ static void verdict(struct runctx *c, const char *reason)
 				continue;
 			r->violations++;
 			sv_add(&sig, pcisim_arena_printf(&r->arena, "invariant %s@%s: %s", invs[i]->name, where, what));
-			sv_add(&fail, pcisim_arena_printf(&r->arena, "invariant %s violated at %s: %s",
-							  invs[i]->name, where, what));
+			if (lines)
+				sv_add(&fail, pcisim_arena_printf(&r->arena, "invariant %s violated at %s: %s",
+								  invs[i]->name, where, what));
 			if (invs[i]->as_expect) {
 				inv_exp = pcisim_grow(inv_exp, &capinv_exp, ninv_exp + 1, sizeof(*inv_exp));
 				inv_exp[ninv_exp++] = invs[i]->as_expect;
 			}
 		}
-		free(every);
-		free(all);
 	}
 	if (sig.n)
 		qsort(sig.v, sig.n, sizeof(*sig.v), cmp_str);

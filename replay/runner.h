@@ -79,7 +79,9 @@ struct pcisim_run_spec {
 	bool verbose_report; /* print passing expectations too */
 	const struct pcisim_watchdog *watchdog; /* bounds on the run (NULL = none) */
 	/* The caller does not read the result's hash (a fuzz campaign): the sim runs
-	 * unhashed (sim.h), records nothing watches are not made, and res->hash is 0. */
+	 * unhashed (sim.h), records nothing watches are not made, and res->hash is 0.
+	 * Without a trace writer, res->failures is empty too (the signature, counts and
+	 * inv_expect are kept): a campaign runs a finding again for its lines. */
 	bool unhashed;
 	/* The caller does not read res->choices (random and swarm runs, whose schedule is
 	 * their seed): choices still reach the writer and on_item, but are not kept. */
@@ -245,11 +247,17 @@ struct pcisim_invariant {
  */
 void pcisim_invariants_add(const struct pcisim_invariant *table);
 const struct pcisim_invariant *pcisim_invariant_find(const char *name);
-/** Names of every invariant, NULL-terminated (free() the array). */
 /** Does @sc opt out of invariant @name ({invariant: NAME, ignore: yes})? fuzz, explore
  * and replay then leave it unchecked, as simulate does. */
 bool pcisim_invariant_ignored(const struct pcisim_scenario *sc, const char *name);
+/** Names of every invariant, NULL-terminated (free() the array). */
 const char **pcisim_invariant_names(void);
+/**
+ * Every invariant by name (what pcisim_invariant_find() finds for each of
+ * pcisim_invariant_names()), NULL-terminated; kept, and made again only when a table
+ * was registered since. A run's verdict asks for it.
+ */
+const struct pcisim_invariant *const *pcisim_invariant_all(void);
 /** Why a finished run ended, as invariants take it: "stopped", "idle" or "time limit". */
 const char *pcisim_run_end_reason(struct pcisim_sim *sim);
 /** Register the built-in invariants, record kinds and the `invariant:` expectation. */
