@@ -526,12 +526,6 @@ void pcisim_stop(struct pcisim_sim *sim)
 	pcisim_engine(sim)->stopping = true;
 }
 
-/* A slot of ext_hint for @key: the address only finds a hint, never orders anything. */
-static unsigned ext_hint_of(const struct pcisim_ext_key *key)
-{
-	return (unsigned)(((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ull) >> 60);
-}
-
 void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,
 		    void (*destroy)(void *val))
 {
@@ -545,15 +539,13 @@ void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, vo
 		}
 	sim->ext = pcisim_grow(sim->ext, &sim->capexts, sim->nexts + 1, sizeof(*sim->ext));
 	sim->ext[sim->nexts++] = (struct pcisim_ext){key, val, destroy};
-	sim->ext_hint[ext_hint_of(key)] = (struct pcisim_ext_hint){key, sim->nexts};
+	sim->ext_hint[pcisim_ext_hint_of(key)] = (struct pcisim_ext_hint){key, sim->nexts};
 }
 
-void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key)
+void *pcisim_ext_lookup(const struct pcisim_sim *sim, const struct pcisim_ext_key *key)
 {
 	/* a sim is never a const object: the const says the extensions do not change */
-	struct pcisim_ext_hint *h = &((struct pcisim_sim *)sim)->ext_hint[ext_hint_of(key)];
-	if (h->key == key)
-		return h->at ? sim->ext[h->at - 1].val : NULL;
+	struct pcisim_ext_hint *h = &((struct pcisim_sim *)sim)->ext_hint[pcisim_ext_hint_of(key)];
 	size_t at = 0;
 	for (size_t i = 0; i < sim->nexts && !at; i++)
 		if (sim->ext[i].key == key)

@@ -314,6 +314,19 @@ static inline pcisim_time pcisim_jitter(struct pcisim_sim *sim, struct pcisim_co
  */
 void pcisim_ext_set(struct pcisim_sim *sim, const struct pcisim_ext_key *key, void *val,
 		    void (*destroy)(void *val));
-void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key);
+void *pcisim_ext_lookup(const struct pcisim_sim *sim, const struct pcisim_ext_key *key);
+/* A slot of ext_hint for @key: the address only finds a hint, never orders anything. */
+static inline unsigned pcisim_ext_hint_of(const struct pcisim_ext_key *key)
+{
+	return (unsigned)(((uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ull) >> 60);
+}
+static inline void *pcisim_ext_get(const struct pcisim_sim *sim, const struct pcisim_ext_key *key)
+{
+	/* inline for a hint that answers (models ask per memory access); else the list */
+	const struct pcisim_ext_hint *h = &sim->ext_hint[pcisim_ext_hint_of(key)];
+	if (__builtin_expect(h->key == key, 1))
+		return h->at ? sim->ext[h->at - 1].val : NULL;
+	return pcisim_ext_lookup(sim, key);
+}
 
 #endif

@@ -177,13 +177,6 @@ void pcisim_record_format(const struct pcisim_record *r, char *buf, size_t n)
 	}
 }
 
-bool pcisim_recording(struct pcisim_sim *sim)
-{
-	sim = pcisim_engine(sim);
-	const struct pcisim_trace *t = sim->trace;
-	return !sim->unhashed || (t && (t->retain || t->sinks));
-}
-
 static void hash_record(struct pcisim_sim *sim, const struct pcisim_record *r)
 {
 	if (sim->unhashed)

@@ -21,9 +21,9 @@
 #include <stdio.h>
 
 #include "sim/core/arena.h"
+#include "sim/core/sim.h"
 #include "sim/core/time.h"
 
-struct pcisim_sim;
 struct pcisim_comp;
 
 enum pcisim_ftype {
@@ -122,7 +122,13 @@ void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *ki
  * retained trace or a sink. False only in an unhashed sim that nothing watches, where
  * PCISIM_RECORD and pcisim_log skip even the formatting of their fields.
  */
-bool pcisim_recording(struct pcisim_sim *sim);
+static inline bool pcisim_recording(struct pcisim_sim *sim)
+{
+	/* inline: asked before every record and log line a model makes */
+	sim = pcisim_engine(sim);
+	const struct pcisim_trace *t = sim->trace;
+	return !sim->unhashed || (t && (t->retain || t->sinks));
+}
 #define PCISIM_RECORD(sim, comp, kind, ...)                                                \
 	do {                                                                               \
 		struct pcisim_sim *rs_ = (sim);                                            \
