@@ -59,14 +59,20 @@ int pcisim_evq_init(struct pcisim_evq *q, size_t cap_hint)
 {
 	memset(q, 0, sizeof(*q));
 	q->pf_base = no_payload;
+	q->bucket = malloc(PCISIM_EVQ_BUCKETS * sizeof(*q->bucket));
+	if (!q->bucket)
+		return -1;
 	for (unsigned b = 0; b < PCISIM_EVQ_BUCKETS; b++)
 		bucket_reset(&q->bucket[b]);
-	if (grow((void **)&q->cur, &q->capcur, 16, sizeof(*q->cur)))
+	if (grow((void **)&q->cur, &q->capcur, 16, sizeof(*q->cur))) {
+		free(q->bucket);
 		return -1;
+	}
 	/* Untouched pages of it cost nothing: only the buckets in use are ever written. */
 	q->home = aligned_alloc(64, PCISIM_EVQ_BUCKETS * sizeof(*q->home));
 	if (!q->home) {
 		free(q->cur);
+		free(q->bucket);
 		return -1;
 	}
 	/* Blocks come in slabs as buckets fill; cap_hint reserves nothing up front. */
@@ -79,6 +85,7 @@ void pcisim_evq_free(struct pcisim_evq *q)
 	free(q->cur);
 	free(q->early);
 	free(q->home);
+	free(q->bucket);
 	for (size_t i = 0; i < q->nslabs; i++)
 		free(q->slabs[i]);
 	free(q->slabs);

@@ -99,7 +99,9 @@ struct pcisim_evq {
 	void **slabs; /* block allocations, for pcisim_evq_free() */
 	size_t nslabs, capslabs;
 	struct pcisim_evq_key (*home)[PCISIM_EVQ_HOME]; /* per bucket: its first keys */
-	struct pcisim_evq_bucket bucket[PCISIM_EVQ_BUCKETS];
+	/* PCISIM_EVQ_BUCKETS of them, beside the queue (48 KiB): a struct pcisim_sim that
+	 * never runs events (a machine view, in the heap and so in every snapshot) frees them */
+	struct pcisim_evq_bucket *bucket;
 };
 
 /*

@@ -101,6 +101,7 @@ int pcisim_sim_view_init(struct pcisim_sim *view, struct pcisim_sim *engine, con
 	view->pool = NULL;
 	view->free_next = NULL;
 	view->pool_cap = 0;
+	pcisim_evq_free(&view->q); /* nor its queue: empty, so every snapshot carries less */
 	pcisim_heap_delete(view->heap);
 	view->heap = engine->heap;
 	view->heap_shared = true;
