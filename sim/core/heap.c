@@ -3,10 +3,11 @@
  * it, taken from per-class free lists or from the top. Each block starts with a
  * 16-byte header naming its class, so a block is released into its own list and a
  * resize knows its room. The classes are of room after the header: 16, 32, 48, 64,
- * 96, 128, ... (powers of two and halfway between), so that the power-of-two sizes
- * models ask for (4 KiB config spaces, the engine's pool) take a block of their size
- * plus the header and not one of the next class; a snapshot copies every byte up to
- * the top, used or not. Nothing is ever coalesced or returned: a run of a model
+ * 96, 128, ... (powers of two and halfway between up to 4 KiB, eighths above: see
+ * class_room()), so that the power-of-two sizes models ask for (4 KiB config spaces,
+ * the engine's pool) take a block of their size plus the header and not one of the
+ * next class; a snapshot copies every byte up to the top, used or not, but the
+ * contents of large free blocks. Nothing is ever coalesced or returned: a run of a model
  * allocates the same few sizes again and again, and the whole region is dropped at
  * once when its sim ends.
  *
@@ -40,7 +41,8 @@
 #define UNDEFINED(p, n) ((void)(p), (void)(n))
 #endif
 
-#define NCLASS 97
+/* 16 classes up to 4 KiB, then 8 per power of two up to 2^46 (class_room) */
+#define NCLASS (16 + 8 * 34)
 #define HDR 16
 #define MAGIC 0x70636973696d6870ull /* "pcisimhp" */
 
@@ -92,11 +94,20 @@ static void oom(void)
 	abort();
 }
 
-/* Room after the header in a block of class @k: 16, then 32, 48, 64, 96, ... */
+/*
+ * Room after the header in a block of class @k: 16, then 32, 48, 64, 96, ... 4096 (two
+ * classes per power of two), then eight per power of two (4608, 5120, ... 8192, 9216,
+ * ...). A snapshot copies a block's unused tail too: above 4 KiB, where the large
+ * tables of models sit (a device's state, a machine view), a tail is at most an eighth.
+ */
 static size_t class_room(unsigned k)
 {
 	if (!k)
 		return 16;
+	if (k >= 16) {
+		unsigned j = k - 16, b = 12 + j / 8;
+		return ((size_t)1 << b) + ((size_t)(j % 8 + 1) << (b - 3));
+	}
 	k--;
 	return k & 1 ? (size_t)48 << (k / 2) : (size_t)32 << (k / 2);
 }
@@ -115,6 +126,11 @@ static unsigned class_of(size_t n)
 	if (n <= 32)
 		return 1;
 	unsigned b = 63u - (unsigned)__builtin_clzll((unsigned long long)(n - 1));
+	if (b >= 12) { /* 2^b < n <= 2^(b+1), over 4 KiB: in eighths of 2^b */
+		size_t step = (size_t)1 << (b - 3);
+		unsigned s = (unsigned)((n - ((size_t)1 << b) + step - 1) / step) - 1;
+		return 16 + 8 * (b - 12) + s;
+	}
 	return n <= (size_t)3 << (b - 1) ? 2 * b - 8 : 2 * b - 7;
 }
 
