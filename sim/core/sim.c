@@ -436,7 +436,8 @@ static inline __attribute__((always_inline)) bool run_event(struct pcisim_sim *s
 		}
 		if (ev.target && ev.target->sim != sim) {
 			hs = ev.target->sim;
-			w[2] = pcisim_name_code(ev.target->path);
+			if (!sim->unhashed) /* a hash of the path: only for the hash */
+				w[2] = pcisim_name_code(ev.target->path);
 		}
 	}
 	if (__builtin_expect(!sim->unhashed, 1))
