@@ -266,13 +266,13 @@ static void ext_caps_view(struct vfio_fn *v)
 		return;
 	uint16_t kept[64], n = 0;
 	for (uint16_t pos = PCISIM_CFG_PCI_SIZE; pos && n < 64;
-	     pos = (uint16_t)(pcisim_cfg_get32(c, pos) >> 20)) {
+	     pos = PCI_EXT_CAP_NEXT(pcisim_cfg_get32(c, pos))) { /* DW aligned, as QEMU and Linux read it */
 		uint16_t id = pcisim_cfg_get16(c, pos);
 		emu_set(v, (uint16_t)(pos + 2), 2, 0xf0);
 		v->emu[pos + 3] = 0xff;
 		if (id != PCI_EXT_CAP_ID_SRIOV && id != PCI_EXT_CAP_ID_ARI)
 			kept[n++] = pos;
-		if (pos < PCISIM_CFG_PCI_SIZE || (pcisim_cfg_get32(c, pos) >> 20) <= pos)
+		if (pos < PCISIM_CFG_PCI_SIZE || PCI_EXT_CAP_NEXT(pcisim_cfg_get32(c, pos)) <= pos)
 			break; /* a corrupt chain ends the walk */
 	}
 	emu_set(v, PCISIM_CFG_PCI_SIZE, 4, 0xff); /* "We'll mark this entire first dword as emulated" */
