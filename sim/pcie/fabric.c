@@ -177,7 +177,7 @@ const struct pcisim_prop_def *pcisim_common_props(void)
 
 /* ---- the fabric object ---- */
 
-static const struct pcisim_ext_key fabric_key = {"pcie-fabric"};
+const struct pcisim_ext_key pcisim_fabric_key = {"pcie-fabric"};
 
 static void fabric_destroy(void *p)
 {
@@ -225,12 +225,9 @@ void pcisim_machine_add_backend(struct pcisim_machine *m, const struct pcisim_me
 	m->backends[m->nbackends++] = *b;
 }
 
-struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
+struct pcisim_fabric *pcisim_fabric_new(struct pcisim_sim *sim)
 {
-	struct pcisim_fabric *fab = pcisim_ext_get(sim, &fabric_key);
-	if (fab)
-		return fab;
-	fab = pcisim_calloc(1, sizeof(*fab));
+	struct pcisim_fabric *fab = pcisim_calloc(1, sizeof(*fab));
 	if (!fab)
 		abort();
 	fab->sim = sim;
@@ -240,7 +237,7 @@ struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
 	fab->arena.heap = sim->heap;
 	/* The machine's settings are the machine layer's to fill (sim/qemu/machine.c). */
 	fab->machine.type = "q35";
-	pcisim_ext_set(sim, &fabric_key, fab, fabric_destroy);
+	pcisim_ext_set(sim, &pcisim_fabric_key, fab, fabric_destroy);
 	return fab;
 }
 

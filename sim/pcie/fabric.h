@@ -221,7 +221,15 @@ struct pcisim_fabric {
 	size_t nkept;
 };
 
-struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim);
+extern const struct pcisim_ext_key pcisim_fabric_key;
+/* the slow path of pcisim_fabric_get(): the sim has no fabric yet */
+struct pcisim_fabric *pcisim_fabric_new(struct pcisim_sim *sim);
+/* inline: models ask for their fabric per config access and per event */
+static inline struct pcisim_fabric *pcisim_fabric_get(struct pcisim_sim *sim)
+{
+	struct pcisim_fabric *fab = pcisim_ext_get(sim, &pcisim_fabric_key);
+	return fab ? fab : pcisim_fabric_new(sim);
+}
 struct pcisim_pcibus *pcisim_fabric_find_bus(struct pcisim_fabric *fab, const char *name);
 struct pcisim_pcifn *pcisim_fabric_find_fn(struct pcisim_fabric *fab, const char *id);
 
