@@ -355,8 +355,9 @@ static void dfs(struct xp *x, size_t k, pcisim_time t_last, size_t pos_last)
 	spec_for(x, &pspec);
 	if (x->nplaced + 1 < x->nranged)
 		pspec.on_event = base_event;
-	struct pcisim_run_base *pb = base_for(x, &pspec);
-	struct pcisim_run_cursor *cur = pb ? pcisim_run_cursor_new(pb, &pspec) : NULL;
+	/* made for the first child that runs: when every child is pruned, none is */
+	struct pcisim_run_cursor *cur = NULL;
+	bool cur_made = false;
 	uint64_t left = 0; /* the set of ranged steps not yet placed */
 	for (size_t s = 0; s < x->n; s++)
 		if (x->ranged[s] && !x->placed[s])
@@ -406,6 +407,11 @@ static void dfs(struct xp *x, size_t k, pcisim_time t_last, size_t pos_last)
 			size_t p1 = p0;
 			while (p1 < k && x->at[x->order[p1]] == t)
 				p1++;
+			if (!cur_made) {
+				struct pcisim_run_base *pb = base_for(x, &pspec);
+				cur = pb ? pcisim_run_cursor_new(pb, &pspec) : NULL;
+				cur_made = true;
+			}
 			for (size_t p = p0; p <= p1 && !x->stop; p++) {
 				x->branch_from = cur;
 				x->branch_step = s;
