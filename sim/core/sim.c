@@ -29,13 +29,16 @@ static void oom(void)
 }
 
 /*
- * A sim starts with room for 128 pending events, a few times what a machine keeps
- * queued: the pool is part of every snapshot, which copies it whole (docs/snapshots.md).
+ * The pool is made for the first event (a sim that never posts one, such as a
+ * migration's destination, has none) with room for 128, a few times what a machine
+ * keeps queued: the pool is part of every snapshot, which copies it whole
+ * (docs/snapshots.md). It lives in the sim's heap, whichever heap is current.
  */
 #define POOL_FIRST 128
 
 static void pool_grow(struct pcisim_sim *sim)
 {
+	struct pcisim_heap *prev = pcisim_heap_enter(sim->heap);
 	uint32_t ncap = sim->pool_cap ? sim->pool_cap * 2 : POOL_FIRST;
 	if (ncap > PCISIM_EVQ_SLOT_MAX + 1u) {
 		if (sim->pool_cap == PCISIM_EVQ_SLOT_MAX + 1u) {
@@ -60,6 +63,7 @@ static void pool_grow(struct pcisim_sim *sim)
 	sim->free_next = nf;
 	sim->pool_cap = ncap;
 	pcisim_evq_set_prefetch(&sim->q, np, 6);
+	pcisim_heap_leave(prev);
 }
 
 int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *diag)
@@ -76,9 +80,6 @@ int pcisim_sim_init(struct pcisim_sim *sim, uint64_t seed, struct pcisim_diag *d
 		pcisim_evq_free(&sim->q);
 		return PCISIM_ERR(PCISIM_ENOMEM);
 	}
-	struct pcisim_heap *prev = pcisim_heap_enter(sim->heap);
-	pool_grow(sim);
-	pcisim_heap_leave(prev);
 	return 0;
 }
 
