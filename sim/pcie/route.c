@@ -382,6 +382,21 @@ static void cto_event(struct pcisim_sim *sim, struct pcisim_event *ev)
 
 /* ---- issue ---- */
 
+/* The completion of a request to @bus/@devfn issued now, until it completes. */
+static struct pcisim_cfg_cpl cpl_start(const struct pcisim_sim *sim, enum pcisim_cpl_status status, uint8_t bus,
+				       uint8_t devfn, uint16_t off, unsigned len, bool write)
+{
+	return (struct pcisim_cfg_cpl){
+		.status = status,
+		.bus = bus,
+		.devfn = devfn,
+		.off = off,
+		.len = (uint8_t)len,
+		.write = write,
+		.issued = sim->now,
+	};
+}
+
 int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester, uint8_t bus,
 			   uint8_t devfn, uint16_t off, unsigned len, bool write, uint32_t val,
 			   pcisim_cfg_done_fn done, void *ctx)
@@ -402,16 +417,8 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 	r->requester = requester;
 	r->done = done;
 	r->ctx = ctx;
-	r->cpl = (struct pcisim_cfg_cpl){
-		.status = PCISIM_CPL_SC,
-		.bus = bus,
-		.devfn = devfn,
-		.off = off,
-		.len = (uint8_t)len,
-		.write = write,
-		.issued = sim->now,
-		.tag = ++st->next_tag,
-	};
+	r->cpl = cpl_start(sim, PCISIM_CPL_SC, bus, devfn, off, len, write);
+	r->cpl.tag = ++st->next_tag;
 	r->wval = write ? val & all_ones(len) : 0;
 	r->root_port = NULL;
 	r->up = 0;
@@ -437,16 +444,8 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 struct pcisim_cfg_cpl pcisim_cfg_access_now(struct pcisim_sim *sim, uint8_t bus, uint8_t devfn,
 					    uint16_t off, unsigned len, bool write, uint32_t val)
 {
-	struct pcisim_cfg_cpl cpl = {
-		.status = PCISIM_CPL_UR,
-		.bus = bus,
-		.devfn = devfn,
-		.off = off,
-		.len = (uint8_t)len,
-		.write = write,
-		.issued = sim->now,
-		.completed = sim->now,
-	};
+	struct pcisim_cfg_cpl cpl = cpl_start(sim, PCISIM_CPL_UR, bus, devfn, off, len, write);
+	cpl.completed = sim->now;
 	if ((len != 1 && len != 2 && len != 4) || off % len || off + len > PCISIM_CFG_PCIE_SIZE) {
 		cpl.val = write ? 0 : 0xffffffffu;
 		return cpl;
