@@ -59,6 +59,15 @@ struct pcisim_cxl_route {
 	uint64_t dpa;
 };
 
+/*
+ * The smallest interleave granularity of a window or an HDM decoder (CXL 2.0
+ * §8.2.5.12.7: 256 bytes), whose bases and sizes are multiples of 256 MiB: the
+ * addresses of an aligned block of this many bytes decode to one route, their DPAs
+ * in the same order and as far apart. Within one event (decoders cannot change), a
+ * caller reading a block line by line may decode its first line only.
+ */
+#define PCISIM_CXL_DECODE_GRANULE 256u
+
 /** Decode failures (negative returns of pcisim_cxl_decode). */
 enum {
 	PCISIM_CXL_DEC_NO_WINDOW = 1, /* in no fixed memory window */

@@ -168,6 +168,14 @@ int pcisim_cxl_mem_access(struct pcisim_fabric *fab, uint64_t hpa, void *buf, si
 	int rc = pcisim_cxl_decode(fab, hpa, route);
 	if (rc)
 		return rc;
+	return pcisim_cxl_routed_access(route, buf, len, write, poisoned);
+}
+
+int pcisim_cxl_routed_access(const struct pcisim_cxl_route *route, void *buf, size_t len, bool write,
+			     bool *poisoned)
+{
+	if (poisoned)
+		*poisoned = false;
 	if (pcisim_cxl_dpa_access(route->device, route->dpa, buf, len, write)) {
 		const struct pcisim_cxl_dc *dc = pcisim_cxl_dc_of(route->device);
 		uint64_t stat = pcisim_cxl_capacity(route->device);

@@ -109,6 +109,13 @@ int pcisim_cxl_mbox_exec(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t
  */
 int pcisim_cxl_mem_access(struct pcisim_fabric *fab, uint64_t hpa, void *buf, size_t len, bool write,
 			  struct pcisim_cxl_route *route, bool *poisoned);
+/**
+ * pcisim_cxl_routed_access() - pcisim_cxl_mem_access() after its decode: @route as
+ * pcisim_cxl_decode() gave it (for another address of the same decode granule,
+ * hdm.h, with its dpa moved by as much).
+ */
+int pcisim_cxl_routed_access(const struct pcisim_cxl_route *route, void *buf, size_t len, bool write,
+			     bool *poisoned);
 /** Read/write device memory at @dpa directly (volatile first, then persistent). */
 int pcisim_cxl_dpa_access(struct pcisim_pcifn *fn, uint64_t dpa, void *buf, size_t len, bool write);
 /** Device capacity in bytes (volatile + persistent). */

@@ -59,9 +59,26 @@ static int read_once(struct pcisim_cxl_host *c, struct pcisim_cxlh_io *w, uint64
 	uint64_t base = r->base + w->cursor;
 	w->cursor = (w->cursor + w->size) % r->size;
 	uint8_t buf[LINE];
+	/* the route of the decode granule read last (hdm.h: one decode per granule) */
+	struct pcisim_cxl_route last = {0};
+	uint64_t last_hpa = 0;
+	bool have = false;
 	for (uint64_t off = 0; off < w->size; off += LINE) {
 		bool poisoned = false;
-		int rc = pcisim_cxl_mem_access(c->h->fab, base + off, buf, LINE, false, route, &poisoned);
+		uint64_t hpa = base + off;
+		int rc;
+		if (have && hpa / PCISIM_CXL_DECODE_GRANULE == last_hpa / PCISIM_CXL_DECODE_GRANULE) {
+			*route = last;
+			route->dpa = last.dpa + (hpa - last_hpa);
+			rc = pcisim_cxl_routed_access(route, buf, LINE, false, &poisoned);
+		} else {
+			rc = pcisim_cxl_mem_access(c->h->fab, hpa, buf, LINE, false, route, &poisoned);
+			if (!rc) {
+				last = *route;
+				last_hpa = hpa;
+				have = true;
+			}
+		}
 		if (rc || poisoned) {
 			*bad_hpa = base + off;
 			return rc ? rc : 1;
