@@ -266,9 +266,11 @@ static struct decode_cache *decode_cache(struct pcisim_fabric *fab)
 	c->fmw = m->cxl_fmw;
 	c->nwin = m->ncxl_fmw < 16 ? m->ncxl_fmw : 16;
 	c->nfns = fab->nfns;
-	c->hbs = pcisim_calloc(16 * 16, sizeof(*c->hbs));
-	if (!c->hbs)
-		abort();
+	/* the windows' targets, each host bridge once in order of first appearance: hbs
+	 * holds as many as there are (one, mostly), not 256 (170 KB zeroed per run) */
+	struct pcisim_pcifn *hbfn[16 * 16];
+	int at[16][16];
+	unsigned nh = 0;
 	for (unsigned w = 0; w < c->nwin; w++) {
 		const struct pcisim_cxl_fmw *fw = &m->cxl_fmw[w];
 		int ig = pcisim_cxl_ig_enc(fw->granularity ? fw->granularity : 256);
@@ -277,17 +279,27 @@ static struct decode_cache *decode_cache(struct pcisim_fabric *fab)
 		c->ig[w] = ig < 0 ? 0 : (unsigned)ig;
 		c->ntargets[w] = fw->ntargets < 16 ? fw->ntargets : 16;
 		for (unsigned i = 0; i < c->ntargets[w]; i++) {
+			at[w][i] = -1;
 			struct pcisim_pcifn *fn = pcisim_fabric_find_fn(fab, fw->targets[i]);
 			if (!fn || !pcisim_cxl_cregs_of(fn))
 				continue;
 			unsigned k;
-			for (k = 0; k < c->nhbs && c->hbs[k].fn != fn; k++)
+			for (k = 0; k < nh && hbfn[k] != fn; k++)
 				;
-			if (k == c->nhbs)
-				build_hb(c, &c->hbs[c->nhbs++], fn, m);
-			c->hb[w][i] = &c->hbs[k];
+			if (k == nh)
+				hbfn[nh++] = fn;
+			at[w][i] = (int)k;
 		}
 	}
+	c->hbs = pcisim_calloc(nh ? nh : 1, sizeof(*c->hbs));
+	if (!c->hbs)
+		abort();
+	for (unsigned k = 0; k < nh; k++)
+		build_hb(c, &c->hbs[c->nhbs++], hbfn[k], m);
+	for (unsigned w = 0; w < c->nwin; w++)
+		for (unsigned i = 0; i < c->ntargets[w]; i++)
+			if (at[w][i] >= 0)
+				c->hb[w][i] = &c->hbs[at[w][i]];
 	return c;
 }
 
