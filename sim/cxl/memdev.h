@@ -112,7 +112,8 @@ int pcisim_cxl_mem_access(struct pcisim_fabric *fab, uint64_t hpa, void *buf, si
 /**
  * pcisim_cxl_routed_access() - pcisim_cxl_mem_access() after its decode: @route as
  * pcisim_cxl_decode() gave it (for another address of the same decode granule,
- * hdm.h, with its dpa moved by as much).
+ * hdm.h, with its dpa moved by as much). @len may cover several lines of that
+ * granule: it fails, or *@poisoned is set, when any of them would.
  */
 int pcisim_cxl_routed_access(const struct pcisim_cxl_route *route, void *buf, size_t len, bool write,
 			     bool *poisoned);
