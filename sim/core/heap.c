@@ -442,9 +442,9 @@ struct pcisim_heap_image {
 	size_t nbytes;
 };
 
-static int cmp_size(const void *a, const void *b)
+static int cmp_span_off(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t x = ((const struct span *)a)->off, y = ((const struct span *)b)->off;
 	return x < y ? -1 : x > y;
 }
 
@@ -452,28 +452,27 @@ struct pcisim_heap_image *pcisim_heap_image_take(const struct pcisim_heap *h)
 {
 	const struct region *rg = (const struct region *)h->base;
 	/* the large free blocks, by offset: the gaps between spans */
-	size_t nfree = 0, capfree = 0, *gaps = NULL; /* pairs: offset, size */
+	size_t nfree = 0, capfree = 0;
+	struct span *gaps = NULL;
 	for (unsigned k = 0; k < NCLASS; k++) {
 		if (class_size(k) < IMAGE_SKIP_MIN)
 			continue;
 		for (char *blk = rg->free[k]; blk;) {
 			if (nfree == capfree) {
 				capfree = capfree ? 2 * capfree : 16;
-				size_t *ng = realloc(gaps, capfree * 2 * sizeof(*ng)); /* libc: beside the heap */
+				struct span *ng = realloc(gaps, capfree * sizeof(*ng)); /* libc: beside the heap */
 				if (!ng)
 					oom();
 				gaps = ng;
 			}
-			gaps[2 * nfree] = (size_t)(blk - h->base);
-			gaps[2 * nfree + 1] = class_size(k);
-			nfree++;
+			gaps[nfree++] = (struct span){(size_t)(blk - h->base), class_size(k)};
 			void *next;
 			memcpy(&next, blk + HDR, sizeof(next));
 			blk = next;
 		}
 	}
 	if (nfree)
-		qsort(gaps, nfree, 2 * sizeof(*gaps), cmp_size);
+		qsort(gaps, nfree, sizeof(*gaps), cmp_span_off);
 	struct pcisim_heap_image *img = calloc(1, sizeof(*img)); /* libc: as above */
 	if (!img)
 		oom();
@@ -482,10 +481,10 @@ struct pcisim_heap_image *pcisim_heap_image_take(const struct pcisim_heap *h)
 		oom();
 	size_t at = 0;
 	for (size_t i = 0; i < nfree; i++) {
-		size_t end = gaps[2 * i] + IMAGE_KEEP;
+		size_t end = gaps[i].off + IMAGE_KEEP;
 		img->spans[img->nspans++] = (struct span){at, end - at};
 		img->nbytes += end - at;
-		at = gaps[2 * i] + gaps[2 * i + 1];
+		at = gaps[i].off + gaps[i].len;
 	}
 	img->spans[img->nspans++] = (struct span){at, rg->top - at};
 	img->nbytes += rg->top - at;
