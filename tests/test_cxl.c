@@ -299,6 +299,26 @@ static void interleave_every_pair(void **state)
 	assert_int_equal(pcisim_cxl_ig_enc(384), -1);
 }
 
+/*
+ * What a route's span promises (hdm.h): every line that starts inside it decodes to
+ * the same device at a DPA as far from the route's. Lines checked: the first 1024 and
+ * the last; @exact, when not 0, is the span expected.
+ */
+static void check_span(struct pcisim_fabric *fab, uint64_t hpa, const struct pcisim_cxl_route *r, uint64_t exact)
+{
+	assert_true(r->span >= 1);
+	if (exact)
+		assert_int_equal(r->span, exact);
+	for (uint64_t o = 0; o < r->span; o = o < 1024 * 64 ? o + 64 : r->span - 1) {
+		struct pcisim_cxl_route x;
+		assert_int_equal(pcisim_cxl_decode(fab, hpa + o, &x), 0);
+		assert_ptr_equal(x.device, r->device);
+		assert_int_equal(x.dpa, r->dpa + o);
+		if (o == r->span - 1)
+			break;
+	}
+}
+
 /* decoder 0 of @f: [base, base + size), granularity 256 << ig, ways encoding iw, committed */
 static void program(struct pcisim_pcifn *f, uint64_t base, uint64_t size, unsigned ig, unsigned iw,
 		    uint32_t targets)
@@ -328,6 +348,8 @@ static void device_decoder_every_pair(void **state)
 				struct pcisim_cxl_route r;
 				assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + o, &r), 0);
 				assert_int_equal(r.dpa, (o / g / w) * g + o % g);
+				/* interleaved: to the granule's end; else to the decoder's */
+				check_span(fab, PCISIM_CXL_FMW_START + o, &r, w > 1 ? g - o % g : (1ull << 32) - o);
 			}
 		}
 	/* a second decoder's DPAs follow the first's share of it, plus its skip */
@@ -340,6 +362,15 @@ static void device_decoder_every_pair(void **state)
 	struct pcisim_cxl_route r;
 	assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + (1ull << 30) + 0x40, &r), 0);
 	assert_int_equal(r.dpa, (1ull << 29) + (1ull << 28) + 0x40);
+	check_span(fab, PCISIM_CXL_FMW_START + (1ull << 30) + 0x40, &r, (1ull << 28) - 0x40);
+	/* a later decoder's range, holding an address, ends the span where an earlier
+	 * decoder's range begins: decoder 0 moved above decoder 1's start */
+	uint64_t at = PCISIM_CXL_FMW_START + (1ull << 30) + (1ull << 29);
+	cwr(d, CXL_HDM_DEC(1) + CXL_HDM_SIZE_LO, 0x30000000);
+	cwr(d, CXL_HDM_DEC(0) + CXL_HDM_BASE_LO, (uint32_t)at);
+	cwr(d, CXL_HDM_DEC(0) + CXL_HDM_BASE_HI, (uint32_t)(at >> 32));
+	assert_int_equal(pcisim_cxl_decode(fab, PCISIM_CXL_FMW_START + (1ull << 30) + 0x40, &r), 0);
+	check_span(fab, PCISIM_CXL_FMW_START + (1ull << 30) + 0x40, &r, (1ull << 29) - 0x40);
 	tb_free(t);
 }
 
@@ -404,6 +435,7 @@ static void decode_stacked_switches(void **state)
 	for (uint64_t g = 0; g < 64; g++) {
 		struct pcisim_cxl_route r;
 		assert_int_equal(pcisim_cxl_decode(fab, base + g * 256 + 17, &r), 0);
+		check_span(fab, base + g * 256 + 17, &r, 256 - 17);
 		if (g % 2) { /* bit 8 set: us0's ds1, the device right below it */
 			assert_string_equal(r.device->comp.name, "t2");
 			assert_string_equal(r.switch_up->comp.name, "us0");

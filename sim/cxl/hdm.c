@@ -76,16 +76,33 @@ static uint64_t dec_reg64(const struct pcisim_cxl_cregs *r, unsigned i, unsigned
 	return (uint64_t)(r->cm[d] & 0xf0000000u) | (uint64_t)r->cm[d + 1] << 32;
 }
 
-/* cxl_hdm_find_target(): the port number a port's decoders send @hpa to */
-static bool port_target(const struct pcisim_cxl_cregs *r, uint64_t hpa, uint8_t *pn)
+/* Lower *@end to @e: where the route found so far stops holding. */
+static void limit(uint64_t *end, uint64_t e)
+{
+	if (e < *end)
+		*end = e;
+}
+
+/* The end of @off's interleave granule of encoding @ig: the next target's first byte. */
+static uint64_t granule_end(uint64_t off, unsigned ig)
+{
+	return (off | (pcisim_cxl_ig_bytes(ig) - 1)) + 1;
+}
+
+/* cxl_hdm_find_target(): the port number a port's decoders send @hpa to; *@end is
+ * lowered to where that stops holding (route.span, hdm.h) */
+static bool port_target(const struct pcisim_cxl_cregs *r, uint64_t hpa, uint8_t *pn, uint64_t *end)
 {
 	for (unsigned i = 0; i < r->ndecoders; i++) {
 		uint32_t ctrl = r->cm[(CXL_HDM_DEC(i) + CXL_HDM_CTRL) / 4];
 		if (!(ctrl & CXL_HDM_CTRL_COMMITTED))
 			continue;
 		uint64_t base = dec_reg64(r, i, CXL_HDM_BASE_LO), size = dec_reg64(r, i, CXL_HDM_SIZE_LO);
-		if (hpa < base || hpa - base >= size)
+		if (hpa < base || hpa - base >= size) {
+			if (base > hpa) /* first in the list: it would take the addresses from its base */
+				limit(end, base);
 			continue;
+		}
 		unsigned ways = pcisim_cxl_ways_dec((ctrl & CXL_HDM_CTRL_IW) >> 4);
 		if (!ways)
 			return false;
@@ -94,13 +111,16 @@ static bool port_target(const struct pcisim_cxl_cregs *r, uint64_t hpa, uint8_t 
 			return false;
 		uint32_t w = r->cm[(CXL_HDM_DEC(i) + (idx < 4 ? CXL_HDM_TARGET_LO : CXL_HDM_TARGET_HI)) / 4];
 		*pn = (uint8_t)(w >> (8 * (idx & 3)));
+		limit(end, base + size);
+		if (ways > 1)
+			limit(end, granule_end(hpa, ctrl & CXL_HDM_CTRL_IG));
 		return true;
 	}
 	return false;
 }
 
-/* cxl_type3_dpa() */
-static bool device_dpa(const struct pcisim_cxl_cregs *r, uint64_t hpa, uint64_t *dpa)
+/* cxl_type3_dpa(); *@end as for port_target() */
+static bool device_dpa(const struct pcisim_cxl_cregs *r, uint64_t hpa, uint64_t *dpa, uint64_t *end)
 {
 	uint64_t dpa_base = 0;
 	for (unsigned i = 0; i < r->ndecoders; i++) {
@@ -112,10 +132,16 @@ static bool device_dpa(const struct pcisim_cxl_cregs *r, uint64_t hpa, uint64_t 
 		if (!ways)
 			return false;
 		if (hpa < base || hpa - base >= size) {
+			if (base > hpa)
+				limit(end, base);
 			dpa_base += size / ways;
 			continue;
 		}
 		*dpa = dpa_base + pcisim_cxl_dpa_offset(hpa - base, ig, iw);
+		/* one way: the offset is the HPA's own; more: linear within a granule */
+		limit(end, base + size);
+		if (ways > 1)
+			limit(end, base + granule_end(hpa - base, ig));
 		return true;
 	}
 	return false;
@@ -314,6 +340,9 @@ int pcisim_cxl_decode(struct pcisim_fabric *fab, uint64_t hpa, struct pcisim_cxl
 			break;
 	if (w == c->nwin)
 		return -PCISIM_CXL_DEC_NO_WINDOW;
+	uint64_t end = c->base[w] + c->size[w];
+	if (c->ntargets[w] > 1)
+		limit(&end, c->base[w] + granule_end(hpa - c->base[w], c->ig[w]));
 	out->window = &m->cxl_fmw[w];
 	out->window_index = w;
 	if (!c->ntargets[w])
@@ -327,7 +356,7 @@ int pcisim_cxl_decode(struct pcisim_fabric *fab, uint64_t hpa, struct pcisim_cxl
 		rp = &h->rp[0];
 	} else {
 		uint8_t pn;
-		if (!port_target(h->r, hpa, &pn))
+		if (!port_target(h->r, hpa, &pn, &end))
 			return -PCISIM_CXL_DEC_NO_DECODER;
 		for (unsigned i = 0; i < h->nrp && !rp; i++)
 			if (h->rp[i].pn == pn && !h->rp[i].fn->comp.removed)
@@ -344,7 +373,7 @@ int pcisim_cxl_decode(struct pcisim_fabric *fab, uint64_t hpa, struct pcisim_cxl
 		const struct swnode *sw = &c->sws[si];
 		uint8_t pn;
 		out->switch_up = d.fn;
-		if (!port_target(d.r, hpa, &pn))
+		if (!port_target(d.r, hpa, &pn, &end))
 			return -PCISIM_CXL_DEC_NO_DECODER;
 		const struct dport *dp = NULL;
 		for (unsigned i = 0; i < sw->ndsp && !dp; i++)
@@ -361,8 +390,9 @@ int pcisim_cxl_decode(struct pcisim_fabric *fab, uint64_t hpa, struct pcisim_cxl
 	if (!d.r || d.r->kind != PCISIM_CXL_COMP_TYPE3)
 		return -PCISIM_CXL_DEC_NO_DEVICE;
 	out->device = d.fn;
-	if (!device_dpa(d.r, hpa, &out->dpa))
+	if (!device_dpa(d.r, hpa, &out->dpa, &end))
 		return -PCISIM_CXL_DEC_NO_DECODER;
+	out->span = end - hpa;
 	return 0;
 }
 

@@ -57,16 +57,14 @@ struct pcisim_cxl_route {
 	struct pcisim_pcifn *switch_down;
 	struct pcisim_pcifn *device;       /* the type 3 device */
 	uint64_t dpa;
+	/* How many bytes from the HPA on (a multiple of 64, at least 64) decode the same
+	 * way: to this device, at DPAs in the same order and as far apart. It ends at the
+	 * first interleave granule boundary of an interleaving window or decoder, at the
+	 * end of a window or decoder, or where an earlier decoder in a list begins. Within
+	 * one event (decoders cannot change), a caller reading line by line may decode the
+	 * first line of a span only. */
+	uint64_t span;
 };
-
-/*
- * The smallest interleave granularity of a window or an HDM decoder (CXL 2.0
- * §8.2.5.12.7: 256 bytes), whose bases and sizes are multiples of 256 MiB: the
- * addresses of an aligned block of this many bytes decode to one route, their DPAs
- * in the same order and as far apart. Within one event (decoders cannot change), a
- * caller reading a block line by line may decode its first line only.
- */
-#define PCISIM_CXL_DECODE_GRANULE 256u
 
 /** Decode failures (negative returns of pcisim_cxl_decode). */
 enum {

@@ -100,11 +100,13 @@ static void store_access(struct pcisim_cxl_type3 *t, uint64_t base_key, uint64_t
 		uint8_t *p = page(t, key, write);
 		if (write)
 			memcpy(p + in, buf, n);
+		else if (!buf)
+			; /* a read whose data nobody keeps (pcisim_cxl_read_lines) */
 		else if (p)
 			memcpy(buf, p + in, n);
 		else
 			memset(buf, 0, n);
-		buf += n;
+		buf = buf ? buf + n : NULL;
 		off += n;
 		len -= n;
 	}
@@ -184,6 +186,42 @@ int pcisim_cxl_routed_access(const struct pcisim_cxl_route *route, void *buf, si
 	}
 	if (poisoned)
 		*poisoned = pcisim_cxl_poisoned(route->device, route->dpa, len);
+	return 0;
+}
+
+int pcisim_cxl_read_lines(struct pcisim_fabric *fab, uint64_t hpa, uint64_t len, bool stop_at_poison,
+			  struct pcisim_cxl_route *route, uint64_t *bad_hpa)
+{
+	enum { LINE = 64 };
+	bool poisoned = false;
+	bool *pp = stop_at_poison ? &poisoned : NULL;
+	for (uint64_t off = 0; off < len;) {
+		int rc = pcisim_cxl_mem_access(fab, hpa + off, NULL, LINE, false, route, pp);
+		if (rc || poisoned) {
+			*bad_hpa = hpa + off;
+			return rc ? rc : 1;
+		}
+		/* the lines that start inside the span; their data is not kept (NULL) */
+		uint64_t lines = (route->span + LINE - 1) / LINE, first_off = off;
+		uint64_t end = len - off > lines * LINE ? off + lines * LINE : len;
+		const struct pcisim_cxl_route first = *route;
+		if (end - off > LINE) {
+			route->dpa = first.dpa + LINE;
+			if (!pcisim_cxl_routed_access(route, NULL, (size_t)(end - off - LINE), false, pp) && !poisoned) {
+				off = end;
+				continue;
+			}
+		}
+		for (off += LINE; off < end; off += LINE) {
+			*route = first;
+			route->dpa = first.dpa + (off - first_off);
+			rc = pcisim_cxl_routed_access(route, NULL, LINE, false, pp);
+			if (rc || poisoned) {
+				*bad_hpa = hpa + off;
+				return rc ? rc : 1;
+			}
+		}
+	}
 	return 0;
 }
 

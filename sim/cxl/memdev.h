@@ -103,7 +103,8 @@ int pcisim_cxl_mbox_exec(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t
  * pcisim_cxl_mem_access() - a host read (@write false) or write of @len bytes at
  * @hpa, decoded through the windows and decoders (hdm.h) to a device and DPA; the
  * access must not cross a 64-byte line. *@poisoned tells whether the line is in the
- * device's poison list (QEMU's data path returns the data regardless). Return: 0,
+ * device's poison list (QEMU's data path returns the data regardless). A read may
+ * pass @buf NULL when it keeps no data (it fails or meets poison all the same). Return: 0,
  * a -PCISIM_CXL_DEC_* decode error, or -PCISIM_CXL_DEC_NO_DEVICE past the device's
  * capacity.
  */
@@ -111,12 +112,22 @@ int pcisim_cxl_mem_access(struct pcisim_fabric *fab, uint64_t hpa, void *buf, si
 			  struct pcisim_cxl_route *route, bool *poisoned);
 /**
  * pcisim_cxl_routed_access() - pcisim_cxl_mem_access() after its decode: @route as
- * pcisim_cxl_decode() gave it (for another address of the same decode granule,
- * hdm.h, with its dpa moved by as much). @len may cover several lines of that
- * granule: it fails, or *@poisoned is set, when any of them would.
+ * pcisim_cxl_decode() gave it (for another address of the same span, hdm.h, with its
+ * dpa moved by as much). @len may cover several lines of that span: it fails, or
+ * *@poisoned is set, when any of them would.
  */
 int pcisim_cxl_routed_access(const struct pcisim_cxl_route *route, void *buf, size_t len, bool write,
 			     bool *poisoned);
+/**
+ * pcisim_cxl_read_lines() - a CPU's read of @len bytes (whole 64-byte lines) at @hpa,
+ * line after line, that stops at the first line that fails or, with @stop_at_poison,
+ * is poisoned; the data is not kept. Return: 0; the failure, with *@bad_hpa and *@route that line's; or 1
+ * for a poisoned line, likewise. Each span (hdm.h) is decoded once and, when its
+ * first line read clean, the rest of it read as one access (its lines one by one
+ * only when that one fails or meets poison), so it costs a few accesses per span.
+ */
+int pcisim_cxl_read_lines(struct pcisim_fabric *fab, uint64_t hpa, uint64_t len, bool stop_at_poison,
+			  struct pcisim_cxl_route *route, uint64_t *bad_hpa);
 /** Read/write device memory at @dpa directly (volatile first, then persistent). */
 int pcisim_cxl_dpa_access(struct pcisim_pcifn *fn, uint64_t dpa, void *buf, size_t len, bool write);
 /** Device capacity in bytes (volatile + persistent). */

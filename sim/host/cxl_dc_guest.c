@@ -172,10 +172,9 @@ static void reader_tick(struct pcisim_sim *sim, struct pcisim_event *ev)
 	if (!r->running)
 		return;
 	struct pcisim_fabric *fab = pcisim_fabric_get(sim);
-	int rc = 0;
-	uint8_t line[LINE];
-	for (uint64_t off = 0; off < r->size && !rc; off += LINE)
-		rc = pcisim_cxl_mem_access(fab, r->address + off, line, LINE, false, NULL, NULL);
+	struct pcisim_cxl_route route;
+	uint64_t bad;
+	int rc = pcisim_cxl_read_lines(fab, r->address, r->size, false, &route, &bad);
 	r->reads++;
 	if (rc) {
 		r->failed++;

@@ -58,47 +58,7 @@ static int read_once(struct pcisim_cxl_host *c, struct pcisim_cxlh_io *w, uint64
 	const struct pcisim_cxlh_region *r = &c->regions[w->region];
 	uint64_t base = r->base + w->cursor;
 	w->cursor = (w->cursor + w->size) % r->size;
-	uint8_t buf[PCISIM_CXL_DECODE_GRANULE];
-	/*
-	 * Line by line, as the reads reach the device; but one decode per granule
-	 * (hdm.h), and the rest of a whole granule read at once when its first line
-	 * decoded and read clean: the granule's lines all fail or are poisoned only if
-	 * the rest, read as one, does, and then they are read one by one to find the first.
-	 */
-	const uint64_t G = PCISIM_CXL_DECODE_GRANULE;
-	for (uint64_t off = 0; off < w->size;) {
-		bool poisoned = false;
-		uint64_t hpa = base + off;
-		int rc = pcisim_cxl_mem_access(c->h->fab, hpa, buf, LINE, false, route, &poisoned);
-		if (rc || poisoned) {
-			*bad_hpa = hpa;
-			return rc ? rc : 1;
-		}
-		uint64_t end = off + G - hpa % G; /* the granule's end */
-		if (end > w->size)
-			end = w->size;
-		const struct pcisim_cxl_route first = *route;
-		bool whole = false;
-		if (end - off > LINE) {
-			route->dpa = first.dpa + LINE;
-			whole = !pcisim_cxl_routed_access(route, buf, (size_t)(end - off - LINE), false, &poisoned) &&
-				!poisoned;
-		}
-		if (whole) {
-			off = end;
-			continue;
-		}
-		for (off += LINE; off < end; off += LINE) {
-			*route = first;
-			route->dpa = first.dpa + (base + off - hpa);
-			rc = pcisim_cxl_routed_access(route, buf, LINE, false, &poisoned);
-			if (rc || poisoned) {
-				*bad_hpa = base + off;
-				return rc ? rc : 1;
-			}
-		}
-	}
-	return 0;
+	return pcisim_cxl_read_lines(c->h->fab, base, w->size, true, route, bad_hpa);
 }
 
 static void tick(struct pcisim_sim *sim, struct pcisim_event *ev)
