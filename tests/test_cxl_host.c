@@ -50,7 +50,7 @@ static void memdev_probe(void **state)
 	struct pcisim_cxl_host *c = pcisim_cxl_host_of(&t->sim);
 	assert_non_null(c);
 	assert_int_equal(c->nmemdevs, 2);
-	const struct pcisim_cxlh_memdev *m = &c->memdevs[0];
+	const struct pcisim_cxlh_memdev *m = c->memdevs[0];
 	assert_ptr_equal(m->fn, tb_fn(t, "mem0"));
 	/* QEMU's register locator: component block in BAR 0, device block in BAR 2, offset 0 */
 	assert_int_equal(m->comp_bar, 0);
@@ -338,7 +338,7 @@ static void region_below_a_switch(void **state)
 	assert_int_equal(c->ports[1].id, 2);
 	assert_int_equal(c->ports[1].parent, 0);
 	assert_int_equal(c->ports[1].ndports, 2);
-	assert_int_equal(c->memdevs[1].nchain, 2);
+	assert_int_equal(c->memdevs[1]->nchain, 2);
 	/* the switch's decoder: 2 ways, 1 KiB, Port Numbers 4 and 5 */
 	struct pcisim_pcifn *us = tb_fn(t, "us0");
 	assert_int_not_equal(pcisim_mmio_bar_base(us, 0), 0);

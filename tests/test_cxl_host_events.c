@@ -125,7 +125,7 @@ static void dcd_probe_and_unhandled_vector(void **state)
 			   "     region: 0, extents: [{offset: 0, len: 0x200000}]}\n");
 	assert_int_equal(t->failed, 0);
 	struct pcisim_cxl_host *c = pcisim_cxl_host_of(&t->sim);
-	const struct pcisim_cxlh_memdev *m = &c->memdevs[0];
+	const struct pcisim_cxlh_memdev *m = c->memdevs[0];
 	assert_true(m->dcd);
 	assert_int_equal(m->ndc, 2);
 	assert_int_equal(m->dc[0].base, 0);

@@ -47,7 +47,7 @@ static void ram_then_pmem_regions(void **state)
 					"  - {at: 3ms, do: guest.cxl_mem_write, address: 0x120000080, value: 0x2222, expect: ok}\n");
 	assert_int_equal(t->failed, 0);
 	struct pcisim_cxl_host *c = pcisim_cxl_host_of(&t->sim);
-	const struct pcisim_cxlh_memdev *m = &c->memdevs[0];
+	const struct pcisim_cxlh_memdev *m = c->memdevs[0];
 	assert_int_equal(m->ram, 256ull << 20);
 	assert_int_equal(m->pmem, 512ull << 20);
 	assert_int_equal(c->nregions, 2);

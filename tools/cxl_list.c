@@ -122,7 +122,7 @@ static json_t *port_json(const struct pcisim_cxl_host *c, const struct pcisim_cx
 	json_object_set_new(o, "dports", dp);
 	json_t *eps = json_array();
 	for (unsigned i = 0; i < c->nmemdevs; i++) {
-		const struct pcisim_cxlh_memdev *m = &c->memdevs[i];
+		const struct pcisim_cxlh_memdev *m = c->memdevs[i];
 		if (m->removed || m->detached || m->endpoint < 0 || !m->nchain || &c->ports[m->chain[0]] != p)
 			continue;
 		const struct pcisim_cxlh_port *ep = &c->ports[m->endpoint];
@@ -193,7 +193,7 @@ static json_t *regions_json(const struct pcisim_cxl_host *c, unsigned root)
 		json_object_set_new(o, "online_memory_blocks", json_integer(r->memory_blocks));
 		json_t *maps = json_array();
 		for (unsigned k = 0; k < r->ways; k++) {
-			const struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
+			const struct pcisim_cxlh_memdev *m = c->memdevs[r->memdevs[k]];
 			json_t *x = json_object();
 			json_object_set_new(x, "position", json_integer(k));
 			json_object_set_new(x, "memdev", jname("mem", m->id));
@@ -207,7 +207,7 @@ static json_t *regions_json(const struct pcisim_cxl_host *c, unsigned root)
 			/* the extents the region holds: offset in the region's DPA, length, tag */
 			json_t *ex = json_array();
 			for (unsigned k = 0; k < r->ways; k++) {
-				const struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
+				const struct pcisim_cxlh_memdev *m = c->memdevs[r->memdevs[k]];
 				for (unsigned e = 0; e < m->next; e++) {
 					if (m->ext[e].region != (int)r->id)
 						continue;

@@ -153,7 +153,7 @@ static void event_thread(struct pcisim_sim *sim, struct pcisim_event *ev)
 	struct pcisim_cxl_host *c = pcisim_cxl_host_of(sim);
 	if (!c || ev->a[0] >= c->nmemdevs)
 		return;
-	struct pcisim_cxlh_memdev *m = &c->memdevs[ev->a[0]];
+	struct pcisim_cxlh_memdev *m = c->memdevs[ev->a[0]];
 	m->event_thread_queued = false;
 	if (m->removed || m->fn->comp.removed)
 		return;
@@ -176,7 +176,7 @@ static void event_irq(struct pcisim_irq *irq, void *ctx, int level, bool edge)
 	(void)edge;
 	struct pcisim_cxl_host *c = ctx;
 	for (unsigned i = 0; i < c->nmemdevs; i++) {
-		struct pcisim_cxlh_memdev *m = &c->memdevs[i];
+		struct pcisim_cxlh_memdev *m = c->memdevs[i];
 		struct pcisim_cxl_type3 *t = m->events_irq && !m->removed ? pcisim_cxl_type3_of(m->fn) : NULL;
 		if (!t || irq < t->msix || irq >= t->msix + PCISIM_CXL_MSIX_VECTORS)
 			continue;

@@ -92,7 +92,7 @@ uint32_t pcisim_cxlh_comp_read(struct pcisim_cxl_host *c, const struct pcisim_cx
 		struct pcisim_mmio_target t = pcisim_mmio_bar_target(p->fn, (unsigned)p->comp_bar, p->comp_off + off);
 		return (uint32_t)pcisim_mmio_read(&t, 4);
 	}
-	struct pcisim_cxlh_memdev *m = &c->memdevs[p->memdev];
+	struct pcisim_cxlh_memdev *m = c->memdevs[p->memdev];
 	struct pcisim_mmio_target t = pcisim_mmio_bar_target(m->fn, (unsigned)m->comp_bar, m->comp_off + off);
 	return (uint32_t)pcisim_mmio_read(&t, 4);
 }
@@ -110,7 +110,7 @@ bool pcisim_cxlh_comp_write(struct pcisim_cxl_host *c, const struct pcisim_cxlh_
 		struct pcisim_mmio_target t = pcisim_mmio_bar_target(p->fn, (unsigned)p->comp_bar, p->comp_off + off);
 		return pcisim_mmio_write(&t, val, 4);
 	}
-	struct pcisim_cxlh_memdev *m = &c->memdevs[p->memdev];
+	struct pcisim_cxlh_memdev *m = c->memdevs[p->memdev];
 	struct pcisim_mmio_target t = pcisim_mmio_bar_target(m->fn, (unsigned)m->comp_bar, m->comp_off + off);
 	return pcisim_mmio_write(&t, val, 4);
 }
@@ -322,7 +322,7 @@ static unsigned free_port_id(const struct pcisim_cxl_host *c)
 		bool taken = false;
 		for (unsigned i = 0; i < c->nports; i++) {
 			const struct pcisim_cxlh_port *p = &c->ports[i];
-			bool dead = p->endpoint && c->memdevs[p->memdev].removed;
+			bool dead = p->endpoint && c->memdevs[p->memdev]->removed;
 			taken |= !dead && p->id == id;
 		}
 		if (!taken)
@@ -419,7 +419,10 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	struct pcisim_sim *sim = fn->comp.sim;
 	if (c->nmemdevs == PCISIM_CXLH_MAX_MEMDEVS)
 		return;
-	struct pcisim_cxlh_memdev *m = &c->memdevs[c->nmemdevs];
+	struct pcisim_cxlh_memdev **slot = &c->memdevs[c->nmemdevs];
+	if (!*slot && !(*slot = pcisim_malloc(sizeof(**slot))))
+		abort();
+	struct pcisim_cxlh_memdev *m = *slot;
 	memset(m, 0, sizeof(*m));
 	m->fn = fn;
 	m->hb_port = m->endpoint = -1;
@@ -460,7 +463,7 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	for (m->id = 0;; m->id++) {
 		bool taken = false;
 		for (unsigned i = 0; i < c->nmemdevs; i++)
-			taken |= !c->memdevs[i].removed && c->memdevs[i].id == m->id;
+			taken |= !c->memdevs[i]->removed && c->memdevs[i]->id == m->id;
 		if (!taken)
 			break;
 	}
@@ -517,7 +520,7 @@ static void probe_memdev(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 	ep->endpoint = true;
 	ep->parent = -1;
 	ep->fn = fn;
-	ep->memdev = (int)(m - c->memdevs);
+	ep->memdev = (int)c->nmemdevs - 1; /* m, counted above */
 	m->endpoint = (int)c->nports++;
 	enumerate_decoders(c, ep);
 	PCISIM_RECORD(sim, &fn->comp, "cxl.port", PCISIM_FU("port", ep->id), PCISIM_FS("host", m->bdf),
@@ -562,7 +565,10 @@ void pcisim_cxl_host_fn_added(struct pcisim_host *h, struct pcisim_pcifn *fn)
 
 static void cxl_host_free(void *p)
 {
-	pcisim_free(p);
+	struct pcisim_cxl_host *c = p;
+	for (unsigned i = 0; i < PCISIM_CXLH_MAX_MEMDEVS; i++)
+		pcisim_free(c->memdevs[i]);
+	pcisim_free(c);
 }
 
 void pcisim_cxl_host_boot(struct pcisim_host *h)

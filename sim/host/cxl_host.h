@@ -171,7 +171,9 @@ struct pcisim_cxlh_io {
 struct pcisim_cxl_host {
 	struct pcisim_host *h;
 	uint64_t mmio_next;          /* the BAR allocator */
-	struct pcisim_cxlh_memdev memdevs[PCISIM_CXLH_MAX_MEMDEVS];
+	/* each made when Linux first probes one (5.6 KB each: a fixed array of them was
+	 * 90 KB zeroed at every boot); the first nmemdevs are Linux's */
+	struct pcisim_cxlh_memdev *memdevs[PCISIM_CXLH_MAX_MEMDEVS];
 	unsigned nmemdevs;
 	struct pcisim_cxlh_port ports[PCISIM_CXLH_MAX_PORTS];
 	unsigned nports;

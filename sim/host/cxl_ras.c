@@ -42,7 +42,7 @@
 static int memdev_of(struct pcisim_cxl_host *c, const struct pcisim_pcifn *fn)
 {
 	for (unsigned i = 0; c && i < c->nmemdevs; i++)
-		if (c->memdevs[i].fn == fn && !c->memdevs[i].removed)
+		if (c->memdevs[i]->fn == fn && !c->memdevs[i]->removed)
 			return (int)i;
 	return -1;
 }
@@ -97,7 +97,7 @@ enum pcisim_ers pcisim_cxl_host_aer_cb(struct pcisim_host *h, struct pcisim_pcif
 	int i = memdev_of(c, dev);
 	if (i < 0)
 		return PCISIM_ERS_ABSENT;
-	struct pcisim_cxlh_memdev *m = &c->memdevs[i];
+	struct pcisim_cxlh_memdev *m = c->memdevs[i];
 	switch (cb) {
 	case PCISIM_AER_CB_DETECTED: {
 		if (m->detached) {
@@ -138,7 +138,7 @@ bool pcisim_cxl_host_cor_error(struct pcisim_host *h, struct pcisim_pcifn *dev, 
 	int i = memdev_of(c, dev);
 	if (i < 0)
 		return false;
-	struct pcisim_cxlh_memdev *m = &c->memdevs[i];
+	struct pcisim_cxlh_memdev *m = c->memdevs[i];
 	struct pcisim_cxlh_port *ep = endpoint_of(c, m);
 	uint32_t st = ep && !m->detached ? pcisim_cxlh_comp_read(c, ep, RAS(CXL_RAS_COR_STATUS)) : 0;
 	if (st != 0xffffffffu && (st & CXL_RAS_COR_BITS)) {

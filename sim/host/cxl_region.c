@@ -114,7 +114,7 @@ static void region_record(struct pcisim_sim *sim, struct pcisim_comp *who, const
 static void region_decode_reset(struct pcisim_cxl_host *c, struct pcisim_cxlh_region *r)
 {
 	for (unsigned k = 0; k < r->ways; k++) {
-		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
+		struct pcisim_cxlh_memdev *m = c->memdevs[r->memdevs[k]];
 		if (m->endpoint >= 0 && r->ep_decoder[k] >= 0 &&
 		    c->ports[m->endpoint].dec[r->ep_decoder[k]].in_use)
 			reset_decoder(c, &c->ports[m->endpoint], (unsigned)r->ep_decoder[k]);
@@ -220,13 +220,13 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		struct pcisim_pcifn *fn = pcisim_fabric_find_fn(pcisim_fabric_get(sim), id);
 		int mi = -1;
 		for (unsigned i = 0; fn && i < c->nmemdevs; i++)
-			if (c->memdevs[i].fn == fn && !c->memdevs[i].removed)
+			if (c->memdevs[i]->fn == fn && !c->memdevs[i]->removed)
 				mi = (int)i;
-		if (mi < 0 || c->memdevs[mi].endpoint < 0 || c->memdevs[mi].detached) {
+		if (mi < 0 || c->memdevs[mi]->endpoint < 0 || c->memdevs[mi]->detached) {
 			pcisim_log(sim, who, "cxl", "cxl create-region: '%s' is no enabled memdev", id);
 			return -1;
 		}
-		struct pcisim_cxlh_memdev *m = &c->memdevs[mi];
+		struct pcisim_cxlh_memdev *m = c->memdevs[mi];
 		/* the position's host bridge must be the root decoder's target at that position */
 		int want = root->targets[k % root->ways];
 		if (m->hb_port != want) {
@@ -273,7 +273,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 	}
 	/* the decoders: every endpoint's, every switch and host bridge port's (once) */
 	for (unsigned k = 0; k < r->ways; k++) {
-		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
+		struct pcisim_cxlh_memdev *m = c->memdevs[r->memdevs[k]];
 		struct pcisim_cxlh_port *ep = &c->ports[m->endpoint];
 		int di = free_decoder(ep);
 		bool short_of = di < 0;
@@ -284,7 +284,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 		if (short_of) {
 			pcisim_log(sim, who, "cxl", "cxl create-region: no free decoder for mem%u", m->id);
 			for (unsigned j = 0; j < k; j++) { /* give back what this attempt took */
-				struct pcisim_cxlh_memdev *mj = &c->memdevs[r->memdevs[j]];
+				struct pcisim_cxlh_memdev *mj = c->memdevs[r->memdevs[j]];
 				c->ports[mj->endpoint].dec[r->ep_decoder[j]].in_use = false;
 				*part_used(mj, r) -= r->size / r->ways;
 			}
@@ -352,7 +352,7 @@ static int act_create_region(struct pcisim_sim *sim, const struct pcisim_step *s
 	bool ok = true;
 	bool done[PCISIM_CXLH_MAX_PORTS] = {false};
 	for (unsigned k = 0; k < r->ways; k++) {
-		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
+		struct pcisim_cxlh_memdev *m = c->memdevs[r->memdevs[k]];
 		ok &= commit_decoder(c, &c->ports[m->endpoint], (unsigned)r->ep_decoder[k]);
 		for (unsigned l = 0; l < m->nchain; l++) {
 			int pi = m->chain[l];
@@ -410,7 +410,7 @@ static int act_destroy_region(struct pcisim_sim *sim, const struct pcisim_step *
 	region_offline(sim, who, r);
 	region_decode_reset(c, r);
 	for (unsigned k = 0; k < r->ways; k++) {
-		struct pcisim_cxlh_memdev *m = &c->memdevs[r->memdevs[k]];
+		struct pcisim_cxlh_memdev *m = c->memdevs[r->memdevs[k]];
 		uint64_t *used = part_used(m, r);
 		*used = *used >= r->size / r->ways ? *used - r->size / r->ways : 0;
 	}
@@ -443,7 +443,7 @@ static void teardown_step(struct pcisim_cxlh_memdev *m, const char *step, bool o
 
 void pcisim_cxlh_memdev_detach(struct pcisim_cxl_host *c, unsigned i, const char *why)
 {
-	struct pcisim_cxlh_memdev *m = &c->memdevs[i];
+	struct pcisim_cxlh_memdev *m = c->memdevs[i];
 	struct pcisim_host *h = c->h;
 	struct pcisim_pcifn *fn = m->fn;
 	if (m->detached)
@@ -465,7 +465,7 @@ void pcisim_cxlh_memdev_detach(struct pcisim_cxl_host *c, unsigned i, const char
 		/* 3. unmap: the decoders reset, this endpoint's first */
 		bool dev_ok = true;
 		for (unsigned k = 0; k < r->ways; k++) {
-			struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
+			struct pcisim_cxlh_memdev *t = c->memdevs[r->memdevs[k]];
 			if (r->memdevs[k] == (int)i && t->endpoint >= 0 && r->ep_decoder[k] >= 0) {
 				dev_ok = reset_decoder(c, &c->ports[t->endpoint], (unsigned)r->ep_decoder[k]);
 				r->ep_decoder[k] = -1;
@@ -474,7 +474,7 @@ void pcisim_cxlh_memdev_detach(struct pcisim_cxl_host *c, unsigned i, const char
 		region_decode_reset(c, r);
 		teardown_step(m, "unmap", dev_ok);
 		for (unsigned k = 0; k < r->ways; k++) {
-			struct pcisim_cxlh_memdev *t = &c->memdevs[r->memdevs[k]];
+			struct pcisim_cxlh_memdev *t = c->memdevs[r->memdevs[k]];
 			uint64_t *used = part_used(t, r);
 			*used = *used >= r->size / r->ways ? *used - r->size / r->ways : 0;
 		}
@@ -492,9 +492,9 @@ void pcisim_cxl_host_fn_removed(struct pcisim_host *h, struct pcisim_pcifn *fn, 
 	struct pcisim_cxl_host *c = pcisim_cxl_host_of(h->comp.sim);
 	(void)surprise;
 	for (unsigned i = 0; c && i < c->nmemdevs; i++)
-		if (c->memdevs[i].fn == fn && !c->memdevs[i].removed) {
+		if (c->memdevs[i]->fn == fn && !c->memdevs[i]->removed) {
 			pcisim_cxlh_memdev_detach(c, i, "cxl_pci removed");
-			c->memdevs[i].removed = true; /* cxl_pci unbound: the memdev is gone too */
+			c->memdevs[i]->removed = true; /* cxl_pci unbound: the memdev is gone too */
 		}
 }
 
