@@ -307,7 +307,7 @@ static const struct pcisim_param_def invariant_expect_params[] = {
 
 static const struct pcisim_expect_def invariant_expects[] = {
 	{"invariant", "a built-in invariant is violated, holds, or is not checked",
-	 invariant_expect_params, invariant_expect_check, invariant_expect_eval, 0, NULL, NULL},
+	 invariant_expect_params, invariant_expect_check, invariant_expect_eval, 0, NULL, NULL, NULL},
 	{0},
 };
 

@@ -343,6 +343,49 @@ static void first_tick(void *ctx, const struct pcisim_titem *it)
 		snprintf(first, 16, "%s", it->fields[1].s);
 }
 
+/*
+ * An unhashed run (a campaign's) makes no log line that nothing watches, and every
+ * log line an expectation watches: a log expectation, and a record or count
+ * expectation of kind "log", hold as in a hashed run.
+ */
+static void unhashed_runs_make_the_log_lines_they_watch(void **state)
+{
+	(void)state;
+	static const char *const expects[][2] = {
+		{"  - log: hello\n", ""},
+		{"  - {record: log, fields: {text: hello}}\n", ""},
+		{"  - {count: log, equals: 1}\n", ""},
+		{"  - log: goodbye\n", "x"},
+		{"  - {count: migration, equals: 0}\n", ""},
+	};
+	uint64_t watched = 0; /* records of the unhashed run that watches the log */
+	for (size_t i = 0; i < sizeof(expects) / sizeof(expects[0]); i++) {
+		char yaml[512];
+		snprintf(yaml, sizeof(yaml),
+			 "version: 1\nname: logs\nseed: 1\ntimeline:\n  - {at: 1ms, do: log, text: hello}\nexpect:\n%s",
+			 expects[i][0]);
+		struct pcisim_diag d;
+		pcisim_diag_init(&d, stderr);
+		struct pcisim_scenario sc;
+		assert_int_equal(pcisim_scenario_parse(&sc, "logs.yaml", yaml, strlen(yaml), &d), 0);
+		struct pcisim_run_spec spec;
+		pcisim_run_spec_init(&spec, &sc);
+		struct pcisim_run_result hashed, unhashed;
+		assert_int_equal(pcisim_run_scenario(&spec, &hashed, &d), 0);
+		spec.unhashed = true;
+		assert_int_equal(pcisim_run_scenario(&spec, &unhashed, &d), 0);
+		assert_int_equal(hashed.failed, unhashed.failed);
+		assert_int_equal(hashed.failed, expects[i][1][0] ? 1 : 0);
+		/* the line is made only when an expectation looks at logs */
+		if (!i)
+			watched = unhashed.records;
+		assert_int_equal(unhashed.records, watched - (i == 4 ? 1 : 0));
+		pcisim_run_result_free(&hashed);
+		pcisim_run_result_free(&unhashed);
+		pcisim_scenario_free(&sc);
+	}
+}
+
 static void jitter_and_ranks_are_recorded_and_replayed(void **state)
 {
 	pcisim_actions_add(test_actions);
@@ -576,6 +619,7 @@ int main(void)
 		cmocka_unit_test(set_qemu_81_removes_the_pds_failure),
 		cmocka_unit_test(cli_record_replay_dump_diff),
 		cmocka_unit_test(corrupt_corpus_gives_clean_errors),
+		cmocka_unit_test(unhashed_runs_make_the_log_lines_they_watch),
 		cmocka_unit_test(jitter_and_ranks_are_recorded_and_replayed),
 		cmocka_unit_test(includes_come_from_the_trace),
 		cmocka_unit_test(header_overrides_are_checked_where_they_are),

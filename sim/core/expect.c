@@ -542,15 +542,26 @@ static const struct pcisim_param_def state_params[] = {
 	{0},
 };
 
+static const char *match_watches(const struct pcisim_expect *e)
+{
+	return e->vals[0].s;
+}
+
+static const char *log_watches(const struct pcisim_expect *e)
+{
+	(void)e;
+	return "log";
+}
+
 static const struct pcisim_expect_def core_expects[] = {
 	{"record", "a trace record of a kind happened", record_params, record_check, record_eval,
-	 sizeof(struct match_state), match_observe, NULL},
+	 sizeof(struct match_state), match_observe, NULL, match_watches},
 	{"count", "the number of records of a kind", count_params, count_check, count_eval,
-	 sizeof(struct match_state), match_observe, NULL},
+	 sizeof(struct match_state), match_observe, NULL, match_watches},
 	{"log", "a log line was printed", log_params, log_check, log_eval, sizeof(struct log_state),
-	 log_observe, log_state_free},
+	 log_observe, log_state_free, log_watches},
 	{"state", "a component's state or register at the end", state_params, state_check,
-	 state_eval, 0, NULL, NULL},
+	 state_eval, 0, NULL, NULL, NULL},
 	{0},
 };
 

@@ -167,6 +167,13 @@ static void expect_run_start(struct pcisim_sim *sim, const struct pcisim_scenari
 	es->run = x;
 	es->sink.emit = expect_sink_emit;
 	es->sink.in_run = true;
+	es->sink.skips_logs = true;
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct pcisim_expect *e = &sc->expects[i];
+		const char *kind = e->def->observe && e->def->watches ? e->def->watches(e) : "log";
+		if (e->def->observe && (!kind || !strcmp(kind, "log")))
+			es->sink.skips_logs = false;
+	}
 	if (!sim->trace)
 		pcisim_trace_attach(sim, false);
 	pcisim_trace_add_sink(sim->trace, &es->sink);

@@ -139,6 +139,9 @@ struct pcisim_expect_def {
 	size_t state_size;
 	void (*observe)(const struct pcisim_expect *e, void *state, const struct pcisim_record *r);
 	void (*state_free)(const struct pcisim_expect *e, void *state);
+	/* The one record kind @observe looks at, or NULL (every kind): a run none of whose
+	 * expectations looks at "log" records does not format log lines it does not hash. */
+	const char *(*watches)(const struct pcisim_expect *e);
 };
 
 struct pcisim_expect {

@@ -250,7 +250,7 @@ void pcisim_record(struct pcisim_sim *sim, struct pcisim_comp *c, const char *ki
 void pcisim_log(struct pcisim_sim *sim, struct pcisim_comp *c, const char *source,
 		const char *fmt, ...)
 {
-	if (!pcisim_recording(sim))
+	if (!pcisim_logging(sim))
 		return;
 	char text[1024];
 	va_list ap;

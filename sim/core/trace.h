@@ -77,6 +77,8 @@ struct pcisim_sink {
 	 * (snapshot.h). Otherwise it runs with no heap current, as front-end code does.
 	 */
 	bool in_run;
+	/* emit ignores records of kind "log" (pcisim_logging) */
+	bool skips_logs;
 };
 
 struct pcisim_trace {
@@ -128,6 +130,21 @@ static inline bool pcisim_recording(struct pcisim_sim *sim)
 	sim = pcisim_engine(sim);
 	const struct pcisim_trace *t = sim->trace;
 	return !sim->unhashed || (t && (t->retain || t->sinks));
+}
+/**
+ * pcisim_logging() - pcisim_recording() for a log line: false also when every sink
+ * watching ignores "log" records (an expectation about other kinds).
+ */
+static inline bool pcisim_logging(struct pcisim_sim *sim)
+{
+	sim = pcisim_engine(sim);
+	const struct pcisim_trace *t = sim->trace;
+	if (!sim->unhashed || (t && t->retain))
+		return true;
+	for (const struct pcisim_sink *s = t ? t->sinks : NULL; s; s = s->next)
+		if (!s->skips_logs)
+			return true;
+	return false;
 }
 #define PCISIM_RECORD(sim, comp, kind, ...)                                                \
 	do {                                                                               \

@@ -112,7 +112,7 @@ static const struct pcisim_param_def eeh_expect_params[] = {
 
 static const struct pcisim_expect_def eeh_expects[] = {
 	{"eeh", "a PE's PAPR state or its frozen-access counters at the end", eeh_expect_params, eeh_check,
-	 eeh_eval, 0, NULL, NULL},
+	 eeh_eval, 0, NULL, NULL, NULL},
 	{0},
 };
 

@@ -676,7 +676,7 @@ static const struct pcisim_param_def fm_command_params[] = {
 
 static const struct pcisim_expect_def fm_expects[] = {
 	{"fm_command", "how often a Fabric Manager command ran on a device, and whose answer it took",
-	 fm_command_params, fm_command_check, fm_command_eval, 0, NULL, NULL},
+	 fm_command_params, fm_command_check, fm_command_eval, 0, NULL, NULL, NULL},
 	{0},
 };
 

@@ -766,7 +766,7 @@ static const struct pcisim_param_def io_expect_params[] = {
 
 static const struct pcisim_expect_def io_expects[] = {
 	{"io", "an I/O workload's accounting at the end (and always: every request accounted for)",
-	 io_expect_params, io_check, io_eval, 0, NULL, NULL},
+	 io_expect_params, io_check, io_eval, 0, NULL, NULL, NULL},
 	{0},
 };
 

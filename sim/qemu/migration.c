@@ -634,7 +634,7 @@ static const struct pcisim_action_def migration_actions[] = {
 
 static const struct pcisim_expect_def migration_expects[] = {
 	{"migration", "the outcome of the last migration", migration_expect_params, NULL,
-	 migration_eval, 0, NULL, NULL},
+	 migration_eval, 0, NULL, NULL, NULL},
 	{0},
 };
 
