@@ -174,6 +174,19 @@ static void smbus_frame_and_pec(void **state)
 	(void)state;
 	/* the CRC-8/SMBUS check value of "123456789" */
 	assert_int_equal(pcisim_smbus_pec((const uint8_t *)"123456789", 9), 0xf4);
+	/* against the bitwise definition (SMBus 3.1 §6.4), on buffers of every byte value */
+	uint8_t buf[300];
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 37 + (i >> 3));
+	for (size_t n = 0; n <= sizeof(buf); n += 13) {
+		uint8_t want = 0;
+		for (size_t i = 0; i < n; i++) {
+			want ^= buf[i];
+			for (unsigned b = 0; b < 8; b++)
+				want = (uint8_t)(want & 0x80 ? (want << 1) ^ 0x07 : want << 1);
+		}
+		assert_int_equal(pcisim_smbus_pec(buf, n), want);
+	}
 	struct pcisim_mctp_pkt p = {.h = {.version = 1, .dest = 9, .src = 8, .som = true, .eom = true,
 					  .to = true, .tag = 1},
 				    .len = 3, .data = {0x00, 0x81, 0x02}};
