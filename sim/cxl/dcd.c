@@ -35,12 +35,14 @@
  * Backing is computed from the accepted extents rather than kept in a block bitmap:
  * the same answer for every block-aligned range, which are the only ones asked.
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sim/cxl/cxl_state.h"
 #include "sim/cxl/dcd.h"
 #include "sim/cxl/memdev.h"
+#include "sim/core/heap.h"
 
 #define CXL_CAPACITY_MULTIPLIER (256ull << 20)
 #define PAYLOAD_MAX CXL_MBOX_PAYLOAD_MAX
@@ -77,9 +79,62 @@ const struct pcisim_cxl_dc *pcisim_cxl_dc_of(struct pcisim_pcifn *fn)
 	return t ? &t->dc : NULL;
 }
 
+void pcisim_cxl_dc_clear(struct pcisim_cxl_dc *dc)
+{
+	pcisim_free(dc->accepted);
+	pcisim_free(dc->by_start);
+	pcisim_free(dc->pending);
+	pcisim_free(dc->pending_group);
+	dc->accepted = dc->pending = NULL;
+	dc->by_start = NULL;
+	dc->pending_group = NULL;
+	dc->naccepted = dc->cap_accepted = dc->npending = dc->cap_pending = 0;
+	dc->next_group = 0;
+}
+
+/* @p, of @old elements of @size bytes, with room for @cap; the new ones zero */
+static void *grow(void *p, unsigned old, unsigned cap, size_t size)
+{
+	uint8_t *q = pcisim_realloc(p, cap * size);
+	if (!q)
+		abort();
+	memset(q + old * size, 0, (cap - old) * size);
+	return q;
+}
+
+static unsigned room(unsigned cap, unsigned n)
+{
+	for (cap = cap ? cap : 8; cap < n; cap *= 2)
+		;
+	return cap;
+}
+
+/* Room for @n accepted extents (and their index). */
+static void accepted_room(struct pcisim_cxl_dc *dc, unsigned n)
+{
+	if (n <= dc->cap_accepted)
+		return;
+	unsigned cap = room(dc->cap_accepted, n);
+	dc->accepted = grow(dc->accepted, dc->cap_accepted, cap, sizeof(*dc->accepted));
+	dc->by_start = grow(dc->by_start, dc->cap_accepted, cap, sizeof(*dc->by_start));
+	dc->cap_accepted = cap;
+}
+
+/* Room for @n pending extents (and their groups). */
+static void pending_room(struct pcisim_cxl_dc *dc, unsigned n)
+{
+	if (n <= dc->cap_pending)
+		return;
+	unsigned cap = room(dc->cap_pending, n);
+	dc->pending = grow(dc->pending, dc->cap_pending, cap, sizeof(*dc->pending));
+	dc->pending_group = grow(dc->pending_group, dc->cap_pending, cap, sizeof(*dc->pending_group));
+	dc->cap_pending = cap;
+}
+
 int pcisim_cxl_dc_init(struct pcisim_cxl_dc *dc, unsigned nregions, uint64_t size, uint64_t static_size,
 		       uint32_t first_handle, char *err, size_t n)
 {
+	pcisim_cxl_dc_clear(dc);
 	memset(dc, 0, sizeof(*dc));
 	if (!nregions)
 		return 0;
@@ -208,6 +263,7 @@ static bool overlaps_accepted(const struct pcisim_cxl_dc *dc, uint64_t dpa, uint
 static void queue_group(struct pcisim_cxl_dc *dc, const struct pcisim_cxl_dc_extent *e, unsigned n)
 {
 	uint32_t g = dc->next_group++;
+	pending_room(dc, dc->npending + n);
 	for (unsigned i = 0; i < n; i++) {
 		dc->pending[dc->npending] = e[i];
 		dc->pending_group[dc->npending++] = g;
@@ -393,6 +449,7 @@ int pcisim_cxl_dc_add_response(struct pcisim_pcifn *fn, const struct pcisim_cxl_
 		if (!inside || overlaps_accepted(dc, acc[i].start, acc[i].len))
 			return CXL_MBOX_INVALID_PA;
 	}
+	accepted_room(dc, dc->naccepted + n);
 	for (unsigned i = 0; i < n; i++) {
 		struct pcisim_cxl_dc_extent *e = &dc->accepted[dc->naccepted++];
 		memset(e, 0, sizeof(*e));
@@ -471,6 +528,7 @@ int pcisim_cxl_dc_release_response(struct pcisim_pcifn *fn, const struct pcisim_
 	unsigned m = 0;
 	if ((rc = release_dry_run(dc, rel, n, out, &m)))
 		return rc;
+	accepted_room(dc, m);
 	memcpy(dc->accepted, out, m * sizeof(*out));
 	dc->naccepted = m;
 	reindex(dc);

@@ -33,8 +33,9 @@
  *    memory, region 0 at their end, each region the next (CXL r3.1 §9.13.3).
  *  - Lists keep QEMU's order: accepted extents in the order they were accepted, a
  *    release appending the pieces it leaves of a split extent at the end.
- *  - No allocation: a device holds at most PCISIM_CXL_DC_EXTENTS_MAX extents,
- *    pending and accepted together (QEMU's CXL_NUM_EXTENTS_SUPPORTED).
+ *  - A device holds at most PCISIM_CXL_DC_EXTENTS_MAX extents, pending and
+ *    accepted together (QEMU's CXL_NUM_EXTENTS_SUPPORTED). The lists grow as
+ *    extents come: room for all 512 was 44 KB a device, in every snapshot.
  */
 #ifndef PCISIM_CXL_DCD_H
 #define PCISIM_CXL_DCD_H
@@ -99,12 +100,12 @@ struct pcisim_cxl_dc {
 	unsigned nregions;
 	struct pcisim_cxl_dc_region regions[PCISIM_CXL_DC_REGIONS_MAX];
 	uint64_t total; /* bytes of all regions */
-	struct pcisim_cxl_dc_extent accepted[PCISIM_CXL_DC_EXTENTS_MAX];
-	unsigned naccepted;
-	uint16_t by_start[PCISIM_CXL_DC_EXTENTS_MAX]; /* accepted[] indices by start DPA, for look-ups */
-	struct pcisim_cxl_dc_extent pending[PCISIM_CXL_DC_EXTENTS_MAX];
-	uint32_t pending_group[PCISIM_CXL_DC_EXTENTS_MAX];
-	unsigned npending;
+	struct pcisim_cxl_dc_extent *accepted;
+	unsigned naccepted, cap_accepted;
+	uint16_t *by_start; /* accepted[] indices by start DPA, for look-ups (cap_accepted) */
+	struct pcisim_cxl_dc_extent *pending;
+	uint32_t *pending_group; /* (cap_pending) */
+	unsigned npending, cap_pending;
 	uint32_t next_group;
 	uint32_t generation; /* Get DC Extent List's generation number: QEMU never changes it */
 };
@@ -120,6 +121,9 @@ const struct pcisim_cxl_dc *pcisim_cxl_dc_of(struct pcisim_pcifn *fn);
  */
 int pcisim_cxl_dc_init(struct pcisim_cxl_dc *dc, unsigned nregions, uint64_t size, uint64_t static_size,
 		       uint32_t first_handle, char *err, size_t n);
+
+/** Drop every extent, pending and accepted, and the lists' memory (a reset, the device's end). */
+void pcisim_cxl_dc_clear(struct pcisim_cxl_dc *dc);
 
 /** Is every byte of [@dpa, @dpa + @len) in accepted extents? (QEMU ct3_test_region_block_backed) */
 bool pcisim_cxl_dc_backed(const struct pcisim_cxl_dc *dc, uint64_t dpa, uint64_t len);

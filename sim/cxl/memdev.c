@@ -151,6 +151,7 @@ void pcisim_cxl_sanitize_done(struct pcisim_cxl_type3 *t)
 
 void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t)
 {
+	pcisim_cxl_dc_clear(&t->dc);
 	for (size_t i = 0; i < t->npages; i++)
 		pcisim_free(t->pages[i].data);
 	pcisim_free(t->pages);
@@ -601,12 +602,7 @@ void pcisim_cxl_as_realized(struct pcisim_pcifn *fn)
 	memset(t->logs, 0, sizeof(t->logs));
 	memset(&t->ts, 0, sizeof(t->ts));
 	t->aer_injected = 0;
-	t->dc.naccepted = t->dc.npending = 0;
-	t->dc.next_group = 0;
-	memset(t->dc.accepted, 0, sizeof(t->dc.accepted));
-	memset(t->dc.pending, 0, sizeof(t->dc.pending));
-	memset(t->dc.by_start, 0, sizeof(t->dc.by_start));
-	memset(t->dc.pending_group, 0, sizeof(t->dc.pending_group));
+	pcisim_cxl_dc_clear(&t->dc);
 }
 
 static const struct pcisim_fabric_hooks cxl_regs_hooks = {
