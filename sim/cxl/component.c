@@ -27,6 +27,7 @@
  *    never uncommits, and its commit clears the Commit bit again. No sanity check, no commit order, and
  *    Lock On Commit is stored but not enforced: QEMU's "TODO: Sanity checks".
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/cxl/cxl_state.h"
@@ -41,7 +42,7 @@ static uint32_t cap_hdr(unsigned id, unsigned version, unsigned ptr)
 	return (uint32_t)id | (uint32_t)version << 16 | (uint32_t)ptr << 20;
 }
 
-void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat)
+static void init_regs(struct pcisim_cxl_cregs *r, uint32_t *wm, int comp, unsigned compat)
 {
 	unsigned caps;
 	switch (comp) {
@@ -65,14 +66,14 @@ void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat
 	r->cm[CXL_CM_CAP_HDR / 4] = 1 | 1u << 16 | 1u << 20 | caps << 24;
 	r->cm[CXL_CM_RAS_CAP_HDR / 4] = cap_hdr(CXL_CAP_ID_RAS, 2, CXL_RAS_OFFSET);
 	r->cm[CXL_RAS_UNC_MASK / 4] = CXL_RAS_UNC_BITS;
-	r->wmask[CXL_RAS_UNC_MASK / 4] = CXL_RAS_UNC_BITS;
+	wm[CXL_RAS_UNC_MASK / 4] = CXL_RAS_UNC_BITS;
 	r->cm[CXL_RAS_UNC_SEVERITY / 4] = CXL_RAS_UNC_BITS;
-	r->wmask[CXL_RAS_UNC_SEVERITY / 4] = CXL_RAS_UNC_BITS;
+	wm[CXL_RAS_UNC_SEVERITY / 4] = CXL_RAS_UNC_BITS;
 	r->cm[CXL_RAS_COR_MASK / 4] = CXL_RAS_COR_BITS;
-	r->wmask[CXL_RAS_COR_MASK / 4] = CXL_RAS_COR_BITS;
+	wm[CXL_RAS_COR_MASK / 4] = CXL_RAS_COR_BITS;
 	if (r->ras_rw1c) {
-		r->wmask[CXL_RAS_UNC_STATUS / 4] = CXL_RAS_UNC_BITS;
-		r->wmask[CXL_RAS_COR_STATUS / 4] = CXL_RAS_COR_BITS;
+		wm[CXL_RAS_UNC_STATUS / 4] = CXL_RAS_UNC_BITS;
+		wm[CXL_RAS_COR_STATUS / 4] = CXL_RAS_COR_BITS;
 		r->cm[CXL_RAS_CAP_CTRL / 4] = CXL_RAS_CAP_CTRL_MHRC;
 	}
 	r->cm[CXL_CM_LINK_CAP_HDR / 4] = cap_hdr(CXL_CAP_ID_LINK, 2, CXL_LINK_OFFSET);
@@ -84,21 +85,48 @@ void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat
 	unsigned targets = comp == PCISIM_CXL_COMP_UPSTREAM_PORT ? 8 : 1;
 	r->cm[CXL_HDM_CAP / 4] =
 		(r->ndecoders == 4 ? 2u : 0u) | targets << 4 | CXL_HDM_CAP_IG_256B | CXL_HDM_CAP_IG_4K;
-	r->wmask[CXL_HDM_GLOBAL_CTRL / 4] = 0x3;
+	wm[CXL_HDM_GLOBAL_CTRL / 4] = 0x3;
 	for (unsigned i = 0; i < r->ndecoders; i++) {
 		unsigned d = CXL_HDM_DEC(i) / 4;
-		r->wmask[d + CXL_HDM_BASE_LO / 4] = 0xf0000000;
-		r->wmask[d + CXL_HDM_BASE_HI / 4] = 0xffffffff;
-		r->wmask[d + CXL_HDM_SIZE_LO / 4] = 0xf0000000;
-		r->wmask[d + CXL_HDM_SIZE_HI / 4] = 0xffffffff;
-		r->wmask[d + CXL_HDM_CTRL / 4] = CXL_HDM_CTRL_WMASK;
-		r->wmask[d + CXL_HDM_TARGET_LO / 4] = r->device ? 0xf0000000 : 0xffffffff;
-		r->wmask[d + CXL_HDM_TARGET_HI / 4] = 0xffffffff;
+		wm[d + CXL_HDM_BASE_LO / 4] = 0xf0000000;
+		wm[d + CXL_HDM_BASE_HI / 4] = 0xffffffff;
+		wm[d + CXL_HDM_SIZE_LO / 4] = 0xf0000000;
+		wm[d + CXL_HDM_SIZE_HI / 4] = 0xffffffff;
+		wm[d + CXL_HDM_CTRL / 4] = CXL_HDM_CTRL_WMASK;
+		wm[d + CXL_HDM_TARGET_LO / 4] = r->device ? 0xf0000000 : 0xffffffff;
+		wm[d + CXL_HDM_TARGET_HI / 4] = 0xffffffff;
 	}
 	if (caps < 5)
 		return;
 	r->cm[0x10 / 4] = cap_hdr(6, 1, CM_EXTSEC_OFFSET);
 	r->cm[0x14 / 4] = cap_hdr(8, 1, compat & PCISIM_QEMU_CXL_CFG_R3 ? CM_SNOOP_OFFSET : CM_SNOOP_OFFSET_7_2);
+}
+
+/*
+ * The write masks depend only on the layout (RAS RW1C, decoders, device or port, the
+ * capabilities), so few distinct tables exist: each is kept once, for the process,
+ * and components point at it. Written when first met and never again.
+ */
+#define MAX_WMASKS 32
+static const uint32_t *shared_wmask(const uint32_t *wm)
+{
+	static uint32_t tables[MAX_WMASKS][PCISIM_CXL_CM_SIZE / 4];
+	static unsigned n;
+	for (unsigned i = 0; i < n; i++)
+		if (!memcmp(tables[i], wm, sizeof(tables[i])))
+			return tables[i];
+	if (n == MAX_WMASKS)
+		abort(); /* cannot happen: 16 layouts at most */
+	memcpy(tables[n], wm, sizeof(tables[n]));
+	return tables[n++];
+}
+
+void pcisim_cxl_cregs_init(struct pcisim_cxl_cregs *r, int comp, unsigned compat)
+{
+	uint32_t wm[PCISIM_CXL_CM_SIZE / 4];
+	memset(wm, 0, sizeof(wm));
+	init_regs(r, wm, comp, compat);
+	r->wmask = shared_wmask(wm);
 }
 
 /*

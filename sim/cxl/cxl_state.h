@@ -33,7 +33,9 @@ struct pcisim_cxl_ras_err {
 /* The component register block's CXL.cache/mem area (QEMU ComponentRegisters). */
 struct pcisim_cxl_cregs {
 	uint32_t cm[PCISIM_CXL_CM_SIZE / 4];
-	uint32_t wmask[PCISIM_CXL_CM_SIZE / 4];
+	/* the writable bits: one table per layout, shared and never written (component.c),
+	 * so no snapshot copies 8 KB of them per component */
+	const uint32_t *wmask;
 	unsigned ndecoders;
 	bool device;   /* device HDM decoders (DPA skip), not a port's target list */
 	bool ras_rw1c; /* RAS status RW1C and the error queue (PCISIM_QEMU_CXL_RAS_INJECT) */
