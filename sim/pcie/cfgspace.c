@@ -280,11 +280,6 @@ void pcisim_cfg_set(struct pcisim_cfg *c, uint16_t off, uint32_t val, unsigned l
 	le_set(c->bytes, off, val, len);
 }
 
-uint32_t pcisim_cfg_get32(const struct pcisim_cfg *c, uint16_t off)
-{
-	return pcisim_cfg_get(c, off, 4);
-}
-
 void pcisim_cfg_setbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits)
 {
 	pcisim_cfg_set(c, off, pcisim_cfg_get(c, off, len) | bits, len);

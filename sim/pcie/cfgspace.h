@@ -22,6 +22,7 @@
 #ifndef PCISIM_PCIE_CFGSPACE_H
 #define PCISIM_PCIE_CFGSPACE_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -134,8 +135,14 @@ static inline uint16_t pcisim_cfg_get16(const struct pcisim_cfg *c, uint16_t off
 {
 	return (uint16_t)(c->bytes[off] | c->bytes[off + 1] << 8);
 }
-/** pcisim_cfg_get32() - the dword at @off (hardware side). */
-uint32_t pcisim_cfg_get32(const struct pcisim_cfg *c, uint16_t off);
+/** pcisim_cfg_get32() - the dword at @off (hardware side). Inline: models read
+ * their registers with it on every access (one load where the host is little-endian). */
+static inline uint32_t pcisim_cfg_get32(const struct pcisim_cfg *c, uint16_t off)
+{
+	assert((unsigned)off + 4 <= c->size);
+	const uint8_t *b = c->bytes + off;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
 /** Set/clear bits of a register (hardware side). */
 void pcisim_cfg_setbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);
 void pcisim_cfg_clrbits(struct pcisim_cfg *c, uint16_t off, unsigned len, uint32_t bits);

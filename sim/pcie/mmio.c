@@ -122,9 +122,10 @@ static struct pcisim_mmio_target target_of(struct pcisim_pcifn *fn, unsigned bar
 	struct pcisim_mmio_target t = {fn, (int)bar, off, NULL, NULL};
 	const struct mmio_registry *r = pcisim_ext_get(fn->comp.sim, &mmio_key);
 	for (size_t i = 0; r && i < r->n; i++)
-		if (r->v[i].fn == fn && r->v[i].bar == bar) {
+		if (r->v[i].fn == fn && r->v[i].bar == bar) { /* one entry per BAR (register) */
 			t.ops = r->v[i].ops;
 			t.ctx = r->v[i].ctx;
+			break;
 		}
 	return t;
 }
