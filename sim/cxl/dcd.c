@@ -471,7 +471,8 @@ static int release_dry_run(const struct pcisim_cxl_dc *dc, const struct pcisim_c
 {
 	unsigned m = dc->naccepted;
 	int delta = 0;
-	memcpy(out, dc->accepted, m * sizeof(*out));
+	if (m) /* no list yet: accepted is NULL */
+		memcpy(out, dc->accepted, m * sizeof(*out));
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t dpa = rel[i].start, len = rel[i].len;
 		if (!pcisim_cxl_dc_backed(dc, dpa, len))
@@ -529,7 +530,8 @@ int pcisim_cxl_dc_release_response(struct pcisim_pcifn *fn, const struct pcisim_
 	if ((rc = release_dry_run(dc, rel, n, out, &m)))
 		return rc;
 	accepted_room(dc, m);
-	memcpy(dc->accepted, out, m * sizeof(*out));
+	if (m)
+		memcpy(dc->accepted, out, m * sizeof(*out));
 	dc->naccepted = m;
 	reindex(dc);
 	return CXL_MBOX_SUCCESS;
