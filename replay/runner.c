@@ -189,8 +189,9 @@ static unsigned rank_hook(void *ctx, struct pcisim_sim *sim, const struct pcisim
 {
 	struct runctx *c = ctx;
 	const struct pcisim_run_spec *s = c->s;
-	/* !s->order: a run from a base whose hook is installed, as if it were not */
-	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT) || !s->order)
+	/* the engine asks only for concurrent kinds (sim.h); !s->order: a run from a base
+	 * whose hook is installed, as if it were not */
+	if (!s->order)
 		return 0;
 	unsigned r = 0;
 	if (s->policy == PCISIM_POLICY_RANDOM) {

@@ -275,6 +275,8 @@ static __attribute__((noinline, cold)) uint64_t ranked_seq(struct pcisim_sim *si
 			1ull << PCISIM_RANK_SHIFT);
 		abort();
 	}
+	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT))
+		return seq; /* only these may run in another order: no call for the rest */
 	struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the hook's memory is its own */
 	unsigned rank = sim->hooks->rank(sim->hooks->ctx, sim, ev, when, cls);
 	pcisim_heap_leave(h);

@@ -115,14 +115,14 @@ enum pcisim_class {
  *
  * - event: called for each executed event after its record was folded into the hash
  *   and before its handler runs (sim->now is its time).
- * - rank: called for each posted event; returns its rank, 0..PCISIM_RANK_MAX. Among
+ * - rank: called for each posted event of a kind flagged PCISIM_EVK_CONCURRENT (the
+ *   others have rank 0); returns its rank, 0..PCISIM_RANK_MAX. Among
  *   the events due at the same time in the same class, lower ranks run first, equal
  *   ranks in scheduling order. Rank 0 for every event is the ordinary order (the
  *   queue keys are then bit for bit those of a run without hooks). With a rank hook
  *   a run may schedule at most 2^PCISIM_RANK_SHIFT events (the rank takes the top
- *   bits of the sequence number in the key; see evq.h). The hook decides which
- *   events it perturbs (fuzz: kinds flagged PCISIM_EVK_CONCURRENT) and must record
- *   its answers so that a replay gives the same ranks (replay/ does).
+ *   bits of the sequence number in the key; see evq.h). The hook must record its
+ *   answers so that a replay gives the same ranks (replay/ does).
  * - jitter: the value of a model latency declared with pcisim_jitter().
  */
 #define PCISIM_RANK_BITS 8
