@@ -170,8 +170,10 @@ static void expect_run_start(struct pcisim_sim *sim, const struct pcisim_scenari
 	es->sink.skips_logs = true;
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct pcisim_expect *e = &sc->expects[i];
-		const char *kind = e->def->observe && e->def->watches ? e->def->watches(e) : "log";
-		if (e->def->observe && (!kind || !strcmp(kind, "log")))
+		if (!e->def->observe)
+			continue;
+		const char *kind = e->def->watches ? e->def->watches(e) : NULL; /* NULL: every kind */
+		if (!kind || !strcmp(kind, "log"))
 			es->sink.skips_logs = false;
 	}
 	if (!sim->trace)

@@ -35,13 +35,13 @@
  * Backing is computed from the accepted extents rather than kept in a block bitmap:
  * the same answer for every block-aligned range, which are the only ones asked.
  */
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sim/cxl/cxl_state.h"
 #include "sim/cxl/dcd.h"
 #include "sim/cxl/memdev.h"
+#include "sim/core/grow.h"
 #include "sim/core/heap.h"
 
 #define CXL_CAPACITY_MULTIPLIER (256ull << 20)
@@ -92,43 +92,23 @@ void pcisim_cxl_dc_clear(struct pcisim_cxl_dc *dc)
 	dc->next_group = 0;
 }
 
-/* @p, of @old elements of @size bytes, with room for @cap; the new ones zero */
-static void *grow(void *p, unsigned old, unsigned cap, size_t size)
+/*
+ * Room for @n accepted extents and their index, or @n pending ones and their groups:
+ * each pair of arrays grows alike (pcisim_grow() doubles from the same capacity), so
+ * one capacity counts for both.
+ */
+static void accepted_room(struct pcisim_cxl_dc *dc, size_t n)
 {
-	uint8_t *q = pcisim_realloc(p, cap * size);
-	if (!q)
-		abort();
-	memset(q + old * size, 0, (cap - old) * size);
-	return q;
+	size_t cap = dc->cap_accepted;
+	dc->accepted = pcisim_grow(dc->accepted, &dc->cap_accepted, n, sizeof(*dc->accepted));
+	dc->by_start = pcisim_grow(dc->by_start, &cap, n, sizeof(*dc->by_start));
 }
 
-static unsigned room(unsigned cap, unsigned n)
+static void pending_room(struct pcisim_cxl_dc *dc, size_t n)
 {
-	for (cap = cap ? cap : 8; cap < n; cap *= 2)
-		;
-	return cap;
-}
-
-/* Room for @n accepted extents (and their index). */
-static void accepted_room(struct pcisim_cxl_dc *dc, unsigned n)
-{
-	if (n <= dc->cap_accepted)
-		return;
-	unsigned cap = room(dc->cap_accepted, n);
-	dc->accepted = grow(dc->accepted, dc->cap_accepted, cap, sizeof(*dc->accepted));
-	dc->by_start = grow(dc->by_start, dc->cap_accepted, cap, sizeof(*dc->by_start));
-	dc->cap_accepted = cap;
-}
-
-/* Room for @n pending extents (and their groups). */
-static void pending_room(struct pcisim_cxl_dc *dc, unsigned n)
-{
-	if (n <= dc->cap_pending)
-		return;
-	unsigned cap = room(dc->cap_pending, n);
-	dc->pending = grow(dc->pending, dc->cap_pending, cap, sizeof(*dc->pending));
-	dc->pending_group = grow(dc->pending_group, dc->cap_pending, cap, sizeof(*dc->pending_group));
-	dc->cap_pending = cap;
+	size_t cap = dc->cap_pending;
+	dc->pending = pcisim_grow(dc->pending, &dc->cap_pending, n, sizeof(*dc->pending));
+	dc->pending_group = pcisim_grow(dc->pending_group, &cap, n, sizeof(*dc->pending_group));
 }
 
 int pcisim_cxl_dc_init(struct pcisim_cxl_dc *dc, unsigned nregions, uint64_t size, uint64_t static_size,

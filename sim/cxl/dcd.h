@@ -101,11 +101,13 @@ struct pcisim_cxl_dc {
 	struct pcisim_cxl_dc_region regions[PCISIM_CXL_DC_REGIONS_MAX];
 	uint64_t total; /* bytes of all regions */
 	struct pcisim_cxl_dc_extent *accepted;
-	unsigned naccepted, cap_accepted;
-	uint16_t *by_start; /* accepted[] indices by start DPA, for look-ups (cap_accepted) */
+	unsigned naccepted;
+	size_t cap_accepted; /* room in accepted and by_start (pcisim_grow) */
+	uint16_t *by_start;  /* accepted[] indices by start DPA, for look-ups */
 	struct pcisim_cxl_dc_extent *pending;
-	uint32_t *pending_group; /* (cap_pending) */
-	unsigned npending, cap_pending;
+	uint32_t *pending_group;
+	unsigned npending;
+	size_t cap_pending;  /* room in pending and pending_group */
 	uint32_t next_group;
 	uint32_t generation; /* Get DC Extent List's generation number: QEMU never changes it */
 };
