@@ -46,10 +46,12 @@ struct pcisim_scenario;
 
 /**
  * fuzz_check_invariants() - every violated invariant among a run's @failures (struct
- * pcisim_run_result: "invariant NAME violated at WHERE: WHAT") must be accounted for by
- * an expectation of @sc: the invariant has an as_expect form ({migration: completed})
- * and @sc has an expectation of that kind. Otherwise fuzz_fail(), naming @how the run
- * was made.
+ * pcisim_run_result: "invariant NAME violated at WHERE: WHAT") that is the model's own
+ * consistency (no as_expect form: io-accounted, slot-settled, recoveries-complete) must
+ * be stated by an {invariant: NAME, violated: ...} expectation of @sc; otherwise
+ * fuzz_fail(), naming @how the run was made. An invariant with an as_expect form
+ * (migration-completes, fm-single-run) is the emulated system's outcome, which a race
+ * may break whether or not the input speaks of it, and is never a finding.
  */
 void fuzz_check_invariants(const struct pcisim_scenario *sc, char *const *failures, size_t n,
 			   const char *how, const uint8_t *data, size_t size);
