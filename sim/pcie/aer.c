@@ -855,6 +855,8 @@ void pcisim_aer_link_down(struct pcisim_port *p)
 
 void pcisim_aer_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, unsigned len)
 {
+	if (off + len <= PCI_CFG_SPACE_SIZE)
+		return; /* extended capabilities start at 0x100: no walk for header writes */
 	uint16_t aer = aer_off(fn);
 	/*
 	 * QEMU runs this after every config write; only a write to the capability can

@@ -109,6 +109,8 @@ void pcisim_dpc_port_cfg_written(struct pcisim_port *p, uint16_t old_status, uin
 				 uint32_t val, unsigned len)
 {
 	(void)val;
+	if (off + len <= PCI_CFG_SPACE_SIZE)
+		return; /* extended capabilities start at 0x100: no walk for header writes */
 	uint16_t dpc = pcisim_dpc_off(p);
 	if (!dpc || !overlaps(off, len, (uint16_t)(dpc + PCI_EXP_DPC_CTL), 4))
 		return;

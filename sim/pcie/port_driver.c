@@ -35,7 +35,8 @@ void pcisim_port_cfg_write(struct pcisim_pcifn *fn, uint16_t off, uint32_t val, 
 	}
 	uint16_t old_bctl = pcisim_cfg_get16(&fn->cfg, PCI_BRIDGE_CONTROL);
 	uint32_t old_root_cmd = pcisim_aer_root_cmd(p); /* aer.c */
-	uint16_t old_dpc_sta = pcisim_dpc_status(p);    /* dpc.c */
+	/* dpc.c: only a write to the extended space can reach the DPC capability */
+	uint16_t old_dpc_sta = off + len > PCI_CFG_SPACE_SIZE ? pcisim_dpc_status(p) : 0;
 	pcisim_cfg_write(&fn->cfg, off, val, len);
 	/* reset.c/link.c: Secondary Bus Reset edges, Link Disable, Retrain Link (as QEMU's
 	 * pci_bridge_write_config() handles SBR before the slot hooks) */

@@ -417,7 +417,19 @@ int64_t pcisim_cfg_request(struct pcisim_sim *sim, struct pcisim_comp *requester
 	r->requester = requester;
 	r->done = done;
 	r->ctx = ctx;
-	r->cpl = cpl_start(sim, PCISIM_CPL_SC, bus, devfn, off, len, write);
+	/* member by member too: a struct built on the stack and copied was read back
+	 * whole before its byte stores had landed (a store-forwarding stall, perf) */
+	r->cpl.status = PCISIM_CPL_SC;
+	r->cpl.val = 0;
+	r->cpl.bus = bus;
+	r->cpl.devfn = devfn;
+	r->cpl.off = off;
+	r->cpl.len = (uint8_t)len;
+	r->cpl.write = write;
+	r->cpl.issued = sim->now;
+	r->cpl.completed = 0;
+	r->cpl.links = 0;
+	r->cpl.completer = NULL;
 	r->cpl.tag = ++st->next_tag;
 	r->wval = write ? val & all_ones(len) : 0;
 	r->root_port = NULL;
