@@ -122,6 +122,36 @@ static void target_unplugged_while_pending(void **state)
 	free(out);
 }
 
+/* Seven commands of four packets each, beside the Identify commands of
+ * write_scenario(), five of them sent while the first two's frames are still on the bus: the FM's transmit queue grows past its first room (8 frames)
+ * with frames waiting at its head, and every frame still goes out once, in order.
+ * The forwarding endpoint NACKs what arrives while it is busy (28 frames), and the
+ * commands whose packets it refused time out; a reordered or lost frame changes these
+ * counts. */
+static void transmit_queue_grows_in_order(void **state)
+{
+	(void)state;
+	char steps[7 * 640] = "", a[256], *out;
+	static const char *const at[] = {"200ms", "200ms", "201ms", "201ms", "201ms", "201ms", "201ms"};
+	for (unsigned i = 0; i < 7; i++) {
+		char step[640];
+		snprintf(step, sizeof(step),
+			 "  - {at: %s, do: fm.send, eid: 10, type: cci, opcode: 0x4000, timeout: 2s, payload: \"%0400d\"}\n",
+			 at[i], 0);
+		strcat(steps, step);
+	}
+	snprintf(a, sizeof(a), "%s/txq.yaml", dir);
+	write_scenario(a, true, steps,
+		       "  - count: fm.request\n    fields: {attempt: 1}\n    equals: 11\n"
+		       "  - count: fm.error\n    equals: 0\n"
+		       "  - count: fm.tx_nack\n    equals: 28\n"
+		       "  - state: fm/aspeed.i2c.bus.0\n    key: writes\n    equals: 38\n");
+	int rc = tb_cli(&out, "simulate %s", a);
+	if (rc)
+		fail_msg("%s", out);
+	free(out);
+}
+
 /* import-qemu with both of the RFC's scripts: a machines: entry each, named after its
  * file, with its -qmp address; the same scenario run from either order. */
 static void import_both_orders(void **state)
@@ -354,6 +384,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(forwarded_across_machines_any_order),
 		cmocka_unit_test(target_unplugged_while_pending),
+		cmocka_unit_test(transmit_queue_grows_in_order),
 		cmocka_unit_test(qmp_step_names_its_machine),
 		cmocka_unit_test(import_both_orders),
 		cmocka_unit_test(explore_finds_the_double_run),

@@ -23,7 +23,7 @@
 #include "sim/mctp/smbus.h"
 
 #define FM_MAX_EPS 16
-#define FM_TXQ 256
+#define FM_TXQ 256 /* frames the kernel's queue holds; a send past them fails (ENOBUFS) */
 #define FM_PAYLOAD_MAX 256
 
 struct fm_req {
@@ -64,7 +64,10 @@ struct pcisim_fm {
 	unsigned neps;
 	struct fm_req *reqs;
 	size_t nreqs, capreqs;
-	struct fm_tx txq[FM_TXQ];
+	/* a ring of txcap frames (grown as frames wait, up to FM_TXQ): room for all 256
+	 * made every snapshot of an FM 71 KB larger */
+	struct fm_tx *txq;
+	size_t txcap;
 	unsigned txhead, txlen;
 	struct pcisim_mctp_reasm rx[8]; /* responses, by tag */
 	uint64_t rx_cookie[8];          /* the identity riding with each tag's response */
@@ -101,13 +104,33 @@ static void port_sent(struct pcisim_i2c_port *p, bool acked)
 	struct pcisim_fm *fm = (struct pcisim_fm *)p->owner;
 	if (!acked) /* mctp-i2c reports the error; the request then times out */
 		PCISIM_RECORD(fm->comp.sim, &fm->comp, "fm.tx_nack", PCISIM_FX("address", fm->txq[fm->txhead].frame[0] >> 1));
-	fm->txhead = (fm->txhead + 1) % FM_TXQ;
+	fm->txhead = (unsigned)((fm->txhead + 1) % fm->txcap);
 	fm->txlen--;
 	tx_kick(fm);
 }
 
 static void timeout_ev(struct pcisim_sim *sim, struct pcisim_event *ev);
 PCISIM_EVKIND(timeout_kind, "fm.timeout", timeout_ev);
+
+/* Room in the ring for @need frames (<= FM_TXQ): a larger ring, the waiting frames first. */
+static void tx_room(struct pcisim_fm *fm, size_t need)
+{
+	if (need <= fm->txcap)
+		return;
+	size_t cap = fm->txcap ? fm->txcap : 8;
+	while (cap < need)
+		cap *= 2;
+	struct fm_tx *q = pcisim_malloc(cap * sizeof(*q));
+	if (!q)
+		abort();
+	memset(q, 0, cap * sizeof(*q));
+	for (unsigned i = 0; i < fm->txlen; i++)
+		q[i] = fm->txq[(fm->txhead + i) % fm->txcap];
+	pcisim_free(fm->txq);
+	fm->txq = q;
+	fm->txcap = cap;
+	fm->txhead = 0;
+}
 
 static int alloc_tag(struct pcisim_fm *fm)
 {
@@ -150,8 +173,9 @@ static void send_req(struct pcisim_fm *fm, struct fm_req *r)
 			      PCISIM_FS("error", "transmit queue full (ENOBUFS)"));
 		np = 0;
 	}
+	tx_room(fm, fm->txlen + np);
 	for (size_t i = 0; i < np; i++) {
-		struct fm_tx *t = &fm->txq[(fm->txhead + fm->txlen) % FM_TXQ];
+		struct fm_tx *t = &fm->txq[(fm->txhead + fm->txlen) % fm->txcap];
 		t->n = pcisim_mctp_i2c_encode(r->addr, fm->port.addr, &pk[i], t->frame);
 		t->cookie = cookie;
 		fm->txlen++;
@@ -452,6 +476,7 @@ static void fm_destroy(struct pcisim_comp *c)
 {
 	struct pcisim_fm *fm = (struct pcisim_fm *)c;
 	pcisim_free(fm->reqs);
+	pcisim_free(fm->txq);
 	pcisim_free(fm);
 }
 
