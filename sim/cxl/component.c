@@ -180,34 +180,35 @@ struct pcisim_cxl_type3 *pcisim_cxl_type3_of(struct pcisim_pcifn *fn)
 }
 
 /* The type 3 device's RAS status write (ct3d_reg_write): the queue of injected errors. */
-static void ras_unc_status_write(struct pcisim_cxl_cregs *r, uint32_t value)
+static void ras_unc_status_write(struct pcisim_cxl_type3 *t, uint32_t value)
 {
+	struct pcisim_cxl_cregs *r = &t->cregs;
 	uint32_t capctrl = r->cm[CXL_RAS_CAP_CTRL / 4];
 	unsigned fe = capctrl & CXL_RAS_CAP_CTRL_FEP;
-	if (r->nerrs) {
+	if (t->nras_errs) {
 		if (fe >= 32 || (1u << fe) != value) {
 			/* not the first error's bit alone: drop every queued error written */
 			unsigned k = 0;
-			for (unsigned i = 0; i < r->nerrs; i++)
-				if (!((1u << r->errs[i].type) & value))
-					r->errs[k++] = r->errs[i];
-			r->nerrs = k;
+			for (unsigned i = 0; i < t->nras_errs; i++)
+				if (!((1u << t->ras_errs[i].type) & value))
+					t->ras_errs[k++] = t->ras_errs[i];
+			t->nras_errs = k;
 		} else {
-			memmove(&r->errs[0], &r->errs[1], (r->nerrs - 1) * sizeof(r->errs[0]));
-			r->nerrs--;
+			memmove(&t->ras_errs[0], &t->ras_errs[1], (t->nras_errs - 1) * sizeof(t->ras_errs[0]));
+			t->nras_errs--;
 		}
-		if (r->nerrs) {
+		if (t->nras_errs) {
 			for (unsigned i = 0; i < CXL_RAS_HEADER_DWORDS; i++)
-				r->cm[CXL_RAS_HEADER_LOG / 4 + i] = r->errs[0].header[i];
-			capctrl = (capctrl & ~(uint32_t)CXL_RAS_CAP_CTRL_FEP) | r->errs[0].type;
+				r->cm[CXL_RAS_HEADER_LOG / 4 + i] = t->ras_errs[0].header[i];
+			capctrl = (capctrl & ~(uint32_t)CXL_RAS_CAP_CTRL_FEP) | t->ras_errs[0].type;
 		} else {
 			capctrl = (capctrl & ~(uint32_t)CXL_RAS_CAP_CTRL_FEP) | CXL_RAS_FEP_UNUSED;
 		}
 		r->cm[CXL_RAS_CAP_CTRL / 4] = capctrl;
 	}
 	uint32_t unc = 0;
-	for (unsigned i = 0; i < r->nerrs; i++)
-		unc |= 1u << r->errs[i].type;
+	for (unsigned i = 0; i < t->nras_errs; i++)
+		unc |= 1u << t->ras_errs[i].type;
 	r->cm[CXL_RAS_UNC_STATUS / 4] = unc;
 }
 
@@ -226,7 +227,7 @@ static void cm_write(struct pcisim_pcifn *fn, struct pcisim_cxl_cregs *r, unsign
 	value = (value & mask) | (r->cm[off / 4] & ~mask);
 	struct pcisim_cxl_type3 *t = pcisim_cxl_type3_of(fn);
 	if (t && r->ras_rw1c && off == CXL_RAS_UNC_STATUS) {
-		ras_unc_status_write(r, value & mask);
+		ras_unc_status_write(t, value & mask);
 		return;
 	}
 	if (t && r->ras_rw1c && off == CXL_RAS_COR_STATUS) {

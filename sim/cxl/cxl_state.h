@@ -42,8 +42,6 @@ struct pcisim_cxl_cregs {
 	bool init;
 	int kind;            /* enum pcisim_cxl_comp */
 	uint8_t port_number; /* Link Capabilities Port Number (decoders' targets name it) */
-	struct pcisim_cxl_ras_err errs[PCISIM_CXL_RAS_QUEUE_MAX]; /* [0] is in the header log */
-	unsigned nerrs;
 };
 
 /* cxl-upstream and pxb-cxl */
@@ -94,6 +92,10 @@ struct pcisim_cxl_page {
 struct pcisim_cxl_type3 {
 	struct pcisim_pcifn fn;
 	struct pcisim_cxl_cregs cregs;
+	/* the uncorrectable errors queued for the RAS header log: QEMU queues them on the
+	 * type 3 device only, so the ports' registers carry no 8 KB queue */
+	struct pcisim_cxl_ras_err ras_errs[PCISIM_CXL_RAS_QUEUE_MAX]; /* [0] is in the header log */
+	unsigned nras_errs; /* emptied with the component registers (regs_reset) */
 	uint8_t dregs[CXL_DEV_BLOCK_SIZE]; /* device register block as the guest reads it */
 	unsigned compat;
 	uint64_t vmem, pmem, lsa_size; /* bytes */

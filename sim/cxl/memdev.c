@@ -307,7 +307,7 @@ int pcisim_cxl_qmp_inject_uncor(struct pcisim_pcifn *fn, const struct pcisim_cxl
 		return -1;
 	}
 	struct pcisim_cxl_cregs *r = &t->cregs;
-	bool first = r->nerrs == 0;
+	bool first = t->nras_errs == 0;
 	for (unsigned i = 0; i < nerrs; i++) {
 		unsigned type = errs[i].type;
 		if (type >= 17 || !pcisim_cxl_uncor_names[type]) {
@@ -320,25 +320,25 @@ int pcisim_cxl_qmp_inject_uncor(struct pcisim_pcifn *fn, const struct pcisim_cxl
 		}
 		if (!((1u << type) & ~r->cm[CXL_RAS_UNC_MASK / 4]))
 			continue;
-		if (r->nerrs == PCISIM_CXL_RAS_QUEUE_MAX) {
+		if (t->nras_errs == PCISIM_CXL_RAS_QUEUE_MAX) {
 			snprintf(err, n, "pcisim keeps at most %d queued CXL errors (clear RAS status first)",
 				 PCISIM_CXL_RAS_QUEUE_MAX);
 			return -1;
 		}
-		struct pcisim_cxl_ras_err *q = &r->errs[r->nerrs++];
+		struct pcisim_cxl_ras_err *q = &t->ras_errs[t->nras_errs++];
 		memset(q, 0, sizeof(*q));
 		q->type = (uint8_t)type;
 		memcpy(q->header, errs[i].header, errs[i].nheader * sizeof(uint32_t));
 	}
-	if (first && r->nerrs) {
+	if (first && t->nras_errs) {
 		for (unsigned i = 0; i < CXL_RAS_HEADER_DWORDS; i++)
-			r->cm[CXL_RAS_HEADER_LOG / 4 + i] = r->errs[0].header[i];
+			r->cm[CXL_RAS_HEADER_LOG / 4 + i] = t->ras_errs[0].header[i];
 		r->cm[CXL_RAS_CAP_CTRL / 4] = (r->cm[CXL_RAS_CAP_CTRL / 4] & ~(uint32_t)CXL_RAS_CAP_CTRL_FEP) |
-					       r->errs[0].type;
+					       t->ras_errs[0].type;
 	}
 	uint32_t unc = 0;
-	for (unsigned i = 0; i < r->nerrs; i++)
-		unc |= 1u << r->errs[i].type;
+	for (unsigned i = 0; i < t->nras_errs; i++)
+		unc |= 1u << t->ras_errs[i].type;
 	if (!unc)
 		return 0;
 	r->cm[CXL_RAS_UNC_STATUS / 4] = unc;
@@ -518,8 +518,10 @@ static void regs_reset(struct pcisim_pcifn *fn)
 		r = &((struct pcisim_cxl_port *)fn)->cregs;
 	}
 	pcisim_cxl_cregs_init(r, kind, compat);
-	if (t)
+	if (t) {
+		t->nras_errs = 0;
 		pcisim_cxl_dregs_init(t);
+	}
 	uint16_t exp = pcisim_cfg_find_cap(&fn->cfg, PCI_CAP_ID_EXP);
 	r->port_number = exp ? (uint8_t)(pcisim_cfg_get32(&fn->cfg, (uint16_t)(exp + PCI_EXP_LNKCAP)) >> 24) : 0;
 }
