@@ -346,6 +346,22 @@ static void region_below_a_switch(void **state)
 	assert_int_equal(pcisim_mmio_read(&mt, 4), 0x0504);
 	mt = pcisim_mmio_bar_target(us, 0, PCISIM_CXL_CM_OFFSET + CXL_HDM_DEC(0) + CXL_HDM_CTRL);
 	assert_int_equal(pcisim_mmio_read(&mt, 4) & 0x4ff, CXL_HDM_CTRL_COMMITTED | 0x12);
+	/* a target further on in the same BAR, from the one decode: the same register,
+	 * and none past the BAR's end or from no target */
+	struct pcisim_mmio_target blk = pcisim_mmio_bar_target(us, 0, PCISIM_CXL_CM_OFFSET);
+	struct pcisim_mmio_target at = pcisim_mmio_target_at(&blk, CXL_HDM_DEC(0) + CXL_HDM_TARGET_LO);
+	assert_int_equal(at.off, PCISIM_CXL_CM_OFFSET + CXL_HDM_DEC(0) + CXL_HDM_TARGET_LO);
+	assert_int_equal(pcisim_mmio_read(&at, 4), 0x0504);
+	uint64_t size = pcisim_mmio_bar_size(us, 0);
+	assert_int_equal(blk.size, size);
+	at = pcisim_mmio_target_at(&blk, size - PCISIM_CXL_CM_OFFSET - 4);
+	assert_ptr_equal(at.fn, us);
+	at = pcisim_mmio_target_at(&blk, size - PCISIM_CXL_CM_OFFSET);
+	assert_null(at.fn);
+	assert_int_equal(pcisim_mmio_read(&at, 4), 0xffffffffu);
+	struct pcisim_mmio_target none = pcisim_mmio_bar_target(us, 0, size);
+	at = pcisim_mmio_target_at(&none, 0);
+	assert_null(at.fn);
 	struct pcisim_fabric *fab = pcisim_fabric_get(&t->sim);
 	for (uint64_t g = 0; g < 8; g++) {
 		struct pcisim_cxl_route r;

@@ -205,7 +205,12 @@ void pcisim_cxl_device_write(struct pcisim_pcifn *fn, uint64_t off, unsigned siz
 
 struct pcisim_cxl_swcci *pcisim_cxl_swcci_of(struct pcisim_pcifn *fn)
 {
-	return fn && !strcmp(fn->drv->name, "cxl-switch-mailbox-cci") ? (struct pcisim_cxl_swcci *)fn : NULL;
+	/* asked on every access to a device block: the driver, a static table, is looked
+	 * up by name once and then compared (as component.c's layout_of()) */
+	static const struct pcisim_driver *drv;
+	if (!drv)
+		drv = pcisim_driver_find("cxl-switch-mailbox-cci");
+	return fn && drv && fn->drv == drv ? (struct pcisim_cxl_swcci *)fn : NULL;
 }
 
 void pcisim_cxl_swcci_init(struct pcisim_cxl_swcci *sw)

@@ -78,12 +78,6 @@ uint64_t pcisim_cxlh_dev_read(struct pcisim_cxlh_memdev *m, uint64_t off, unsign
 
 #define dev_read pcisim_cxlh_dev_read
 
-static bool dev_write(struct pcisim_cxlh_memdev *m, uint64_t off, uint64_t v, unsigned len)
-{
-	struct pcisim_mmio_target t = pcisim_mmio_bar_target(m->fn, (unsigned)m->dev_bar, m->dev_off + off);
-	return pcisim_mmio_write(&t, v, len);
-}
-
 uint32_t pcisim_cxlh_comp_read(struct pcisim_cxl_host *c, const struct pcisim_cxlh_port *p, uint64_t off)
 {
 	if (!p->endpoint && p->comp_bar < 0) /* a host bridge's CHBS: no BAR decodes it */
@@ -158,6 +152,14 @@ static void assign_bars(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
  * return code, or -1 when the doorbell never cleared (or the device is gone); the
  * output payload (up to @out_max bytes) into @out, its length into @out_len.
  */
+/* Register @reg of the mailbox decoded as @box, in @t. */
+static const struct pcisim_mmio_target *mbox_reg(const struct pcisim_mmio_target *box, unsigned reg,
+						 struct pcisim_mmio_target *t)
+{
+	*t = pcisim_mmio_target_at(box, reg - CXL_MBOX_OFFSET);
+	return t;
+}
+
 int pcisim_cxlh_mbox(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, uint16_t opcode, const uint8_t *in,
 		     unsigned in_len, uint8_t *out, unsigned out_max, unsigned *out_len)
 {
@@ -165,29 +167,36 @@ int pcisim_cxlh_mbox(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, ui
 	(void)c;
 	uint64_t mb = m->mbox;
 	int rc = -1;
+	/*
+	 * The accesses of one command happen at one instant, so the mailbox is decoded
+	 * once before the doorbell and once after it (the command runs inside the
+	 * doorbell's write and may change what decodes), not once per register.
+	 */
+	struct pcisim_mmio_target box = pcisim_mmio_bar_target(m->fn, (unsigned)m->dev_bar, m->dev_off + mb), t;
 	/* "Mailbox re-busy": Doorbell must be clear before anything is written */
-	if (dev_read(m, mb + (CXL_MBOX_CTRL - CXL_MBOX_OFFSET), 4) & CXL_MBOX_CTRL_DOORBELL)
+	if (pcisim_mmio_read(mbox_reg(&box, CXL_MBOX_CTRL, &t), 4) & CXL_MBOX_CTRL_DOORBELL)
 		goto done;
 	/* the payload registers are little-endian bytes: pack and unpack them as such */
 	for (unsigned i = 0; i < in_len; i += 4) {
 		uint32_t w = 0;
 		for (unsigned b = 0; b < 4 && i + b < in_len; b++)
 			w |= (uint32_t)in[i + b] << (8 * b);
-		dev_write(m, mb + (CXL_MBOX_PAYLOAD - CXL_MBOX_OFFSET) + i, w, 4);
+		pcisim_mmio_write(mbox_reg(&box, CXL_MBOX_PAYLOAD + i, &t), w, 4);
 	}
-	dev_write(m, mb + (CXL_MBOX_CMD - CXL_MBOX_OFFSET), (uint64_t)opcode | (uint64_t)in_len << 16, 8);
-	dev_write(m, mb + (CXL_MBOX_CTRL - CXL_MBOX_OFFSET), CXL_MBOX_CTRL_DOORBELL, 4);
+	pcisim_mmio_write(mbox_reg(&box, CXL_MBOX_CMD, &t), (uint64_t)opcode | (uint64_t)in_len << 16, 8);
+	pcisim_mmio_write(mbox_reg(&box, CXL_MBOX_CTRL, &t), CXL_MBOX_CTRL_DOORBELL, 4);
+	box = pcisim_mmio_bar_target(m->fn, (unsigned)m->dev_bar, m->dev_off + mb);
 	/* cxl_pci_mbox_wait_for_doorbell(): QEMU has answered inside the write */
-	if (dev_read(m, mb + (CXL_MBOX_CTRL - CXL_MBOX_OFFSET), 4) & CXL_MBOX_CTRL_DOORBELL)
+	if (pcisim_mmio_read(mbox_reg(&box, CXL_MBOX_CTRL, &t), 4) & CXL_MBOX_CTRL_DOORBELL)
 		goto done;
-	uint64_t st = dev_read(m, mb + (CXL_MBOX_STATUS - CXL_MBOX_OFFSET), 8);
-	uint64_t cmd = dev_read(m, mb + (CXL_MBOX_CMD - CXL_MBOX_OFFSET), 8);
+	uint64_t st = pcisim_mmio_read(mbox_reg(&box, CXL_MBOX_STATUS, &t), 8);
+	uint64_t cmd = pcisim_mmio_read(mbox_reg(&box, CXL_MBOX_CMD, &t), 8);
 	rc = (int)((st >> 32) & 0xffff);
 	unsigned n = (unsigned)((cmd >> 16) & 0x1fffff);
 	if (n > out_max)
 		n = out_max;
 	for (unsigned i = 0; i < n; i += 4) {
-		uint32_t w = (uint32_t)dev_read(m, mb + (CXL_MBOX_PAYLOAD - CXL_MBOX_OFFSET) + i, 4);
+		uint32_t w = (uint32_t)pcisim_mmio_read(mbox_reg(&box, CXL_MBOX_PAYLOAD + i, &t), 4);
 		for (unsigned b = 0; b < 4 && i + b < n; b++)
 			out[i + b] = (uint8_t)(w >> (8 * b));
 	}

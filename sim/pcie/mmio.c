@@ -117,9 +117,9 @@ static bool decodes_memory(const struct pcisim_pcifn *fn)
 	       (pcisim_cfg_get16(&fn->cfg, PCI_COMMAND) & PCI_COMMAND_MEMORY);
 }
 
-static struct pcisim_mmio_target target_of(struct pcisim_pcifn *fn, unsigned bar, uint64_t off)
+static struct pcisim_mmio_target target_of(struct pcisim_pcifn *fn, unsigned bar, uint64_t off, uint64_t size)
 {
-	struct pcisim_mmio_target t = {fn, (int)bar, off, NULL, NULL};
+	struct pcisim_mmio_target t = {fn, (int)bar, off, NULL, NULL, size};
 	const struct mmio_registry *r = pcisim_ext_get(fn->comp.sim, &mmio_key);
 	for (size_t i = 0; r && i < r->n; i++)
 		if (r->v[i].fn == fn && r->v[i].bar == bar) { /* one entry per BAR (register) */
@@ -130,7 +130,7 @@ static struct pcisim_mmio_target target_of(struct pcisim_pcifn *fn, unsigned bar
 	return t;
 }
 
-static const struct pcisim_mmio_target none = {NULL, -1, 0, NULL, NULL};
+static const struct pcisim_mmio_target none = {NULL, -1, 0, NULL, NULL, 0};
 
 struct pcisim_mmio_target pcisim_mmio_decode(struct pcisim_sim *sim, uint64_t addr)
 {
@@ -143,7 +143,7 @@ struct pcisim_mmio_target pcisim_mmio_decode(struct pcisim_sim *sim, uint64_t ad
 			uint64_t size = is_upper_half(fn, bar) ? 0 : pcisim_mmio_bar_size(fn, bar);
 			uint64_t base = size ? pcisim_mmio_bar_base(fn, bar) : 0;
 			if (base && addr >= base && addr - base < size)
-				return target_of(fn, bar, addr - base);
+				return target_of(fn, bar, addr - base, size);
 		}
 	}
 	return none;
@@ -156,7 +156,16 @@ struct pcisim_mmio_target pcisim_mmio_bar_target(struct pcisim_pcifn *fn, unsign
 	uint64_t size = pcisim_mmio_bar_size(fn, bar);
 	if (!size || off >= size || !pcisim_mmio_bar_base(fn, bar))
 		return none;
-	return target_of(fn, bar, off);
+	return target_of(fn, bar, off, size);
+}
+
+struct pcisim_mmio_target pcisim_mmio_target_at(const struct pcisim_mmio_target *t, uint64_t delta)
+{
+	if (!t->fn || t->off + delta < t->off || t->off + delta >= t->size)
+		return none;
+	struct pcisim_mmio_target at = *t;
+	at.off += delta;
+	return at;
 }
 
 uint64_t pcisim_mmio_read(const struct pcisim_mmio_target *t, unsigned len)

@@ -42,6 +42,7 @@ struct pcisim_mmio_target {
 	uint64_t off;            /* the offset within that BAR */
 	const struct pcisim_mmio_ops *ops; /* what answers there; NULL: unbacked */
 	void *ctx;
+	uint64_t size;           /* the BAR's size; 0: none */
 };
 
 /**
@@ -65,6 +66,15 @@ struct pcisim_mmio_target pcisim_mmio_decode(struct pcisim_sim *sim, uint64_t ad
  * or the function is absent or unpowered.
  */
 struct pcisim_mmio_target pcisim_mmio_bar_target(struct pcisim_pcifn *fn, unsigned bar, uint64_t off);
+
+/**
+ * pcisim_mmio_target_at() - the target @delta bytes past @t in the same BAR, as
+ * pcisim_mmio_bar_target() would decode it while nothing has changed the function's
+ * BARs, Command register or presence since @t was decoded (none when it lies past the
+ * BAR, or @t is none). For a driver's run of accesses to one register block that
+ * happen at one instant: one decode, not one per access.
+ */
+struct pcisim_mmio_target pcisim_mmio_target_at(const struct pcisim_mmio_target *t, uint64_t delta);
 
 /** pcisim_mmio_read() - read @len bytes at @t (all ones when unbacked). */
 uint64_t pcisim_mmio_read(const struct pcisim_mmio_target *t, unsigned len);
