@@ -152,6 +152,24 @@ static void transmit_queue_grows_in_order(void **state)
 	free(out);
 }
 
+/* A response of 16 packets: Get Log of the Command Effects Log for 1000 bytes, run on
+ * the target and sent back by the forwarding endpoint, whose packet room grows to it. */
+static void long_response_in_sixteen_packets(void **state)
+{
+	(void)state;
+	char a[256], *out;
+	snprintf(a, sizeof(a), "%s/getlog.yaml", dir);
+	write_scenario(a, true,
+		       "  - {at: 300ms, do: fm.send, eid: 10, type: cci, opcode: 0x0401,"
+		       " payload: \"0da9c0b5bf414b788f7996b1623b3f17" "00000000" "e8030000\"}\n",
+		       "  - record: mctp.tx\n    component: fm/aspeed.i2c.bus.0/i2c_mctp_cxl#1\n    fields: {bytes: 1013, packets: 16}\n"
+		       "  - record: fm.response\n    fields: {opcode: 0x401, rc: 0x0, bytes: 1000}\n");
+	int rc = tb_cli(&out, "simulate %s", a);
+	if (rc)
+		fail_msg("%s", out);
+	free(out);
+}
+
 /* import-qemu with both of the RFC's scripts: a machines: entry each, named after its
  * file, with its -qmp address; the same scenario run from either order. */
 static void import_both_orders(void **state)
@@ -385,6 +403,7 @@ int main(void)
 		cmocka_unit_test(forwarded_across_machines_any_order),
 		cmocka_unit_test(target_unplugged_while_pending),
 		cmocka_unit_test(transmit_queue_grows_in_order),
+		cmocka_unit_test(long_response_in_sixteen_packets),
 		cmocka_unit_test(qmp_step_names_its_machine),
 		cmocka_unit_test(import_both_orders),
 		cmocka_unit_test(explore_finds_the_double_run),

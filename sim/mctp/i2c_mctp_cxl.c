@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/grow.h"
 #include "sim/core/heap.h"
 #include "sim/core/scenario.h"
 #include "sim/core/trace.h"
@@ -38,12 +39,14 @@ struct pcisim_mctp_ep {
 	uint64_t rx_cookie;
 	struct pcisim_pcifn *target;
 	/* the response being sent */
-	struct pcisim_mctp_pkt tx[EP_TX_MAX];
-	size_t ntx, itx;
+	struct pcisim_mctp_pkt *tx; /* grown to the largest response yet (at most EP_TX_MAX):
+				     * room for 24 packets was 6 KB in every snapshot */
+	size_t captx, ntx, itx;
 	uint8_t tx_addr;
 	uint64_t tx_cookie;
 	/* forwarding (mctp-msg-forward=on) */
 	bool forward;
+	char qmp_addr[64]; /* qmp=, as the VMs' addresses are kept (norm_addr) */
 	struct pcisim_fwd fwd;
 	uint8_t fwd_addr, fwd_eid, fwd_tag; /* whom the awaited answer goes to */
 	pcisim_timer poll;
@@ -184,7 +187,10 @@ static void send_msg(struct pcisim_mctp_ep *ep, const uint8_t *msg, size_t len, 
 				    .to = false, .tag = tag};
 	if (ep->ntx) /* a response still going out: QEMU's endpoint never has two */
 		return;
-	ep->ntx = pcisim_mctp_fragment(msg, len, PCISIM_MCTP_BASELINE_MTU, &h, ep->tx, EP_TX_MAX);
+	size_t need = (len + PCISIM_MCTP_BASELINE_MTU - 1) / PCISIM_MCTP_BASELINE_MTU;
+	ep->tx = pcisim_grow(ep->tx, &ep->captx, need < EP_TX_MAX ? need : EP_TX_MAX, sizeof(*ep->tx));
+	ep->ntx = pcisim_mctp_fragment(msg, len, PCISIM_MCTP_BASELINE_MTU, &h, ep->tx,
+				       ep->captx < EP_TX_MAX ? ep->captx : EP_TX_MAX);
 	ep->itx = 0;
 	if (!ep->ntx)
 		return;
@@ -226,10 +232,8 @@ static struct pcisim_sim *fwd_vm(struct pcisim_mctp_ep *ep)
 	struct mctp_state *st = pcisim_ext_get(pcisim_engine(sim), &state_key);
 	if (!st || !st->nvms)
 		return sim; /* one machine: the target VM is this one */
-	char want[64];
-	norm_addr(pcisim_props_str(&ep->dev.props, "qmp", ""), want, sizeof(want));
 	for (size_t i = 0; i < st->nvms; i++)
-		if (!strcmp(st->vms[i].addr, want))
+		if (!strcmp(st->vms[i].addr, ep->qmp_addr))
 			return st->vms[i].vm;
 	return NULL;
 }
@@ -513,6 +517,7 @@ static void ep_detach(struct pcisim_comp *c)
 {
 	struct pcisim_mctp_ep *ep = (struct pcisim_mctp_ep *)c;
 	pcisim_i2c_detach(&ep->port);
+	pcisim_free(ep->tx);
 	pcisim_free(ep);
 }
 
@@ -540,6 +545,7 @@ static int mctp_realize(struct pcisim_i2c_dev *dev, struct pcisim_diag *d)
 	}
 	struct pcisim_mctp_ep *ep = ep_of(dev);
 	ep->forward = fwd;
+	norm_addr(pcisim_props_str(pr, "qmp", ""), ep->qmp_addr, sizeof(ep->qmp_addr));
 	ep->types[0] = PCISIM_MCTP_TYPE_CXL_FMAPI;
 	ep->types[1] = PCISIM_MCTP_TYPE_CXL_CCI;
 	ep->ctl.types = ep->types;
