@@ -36,12 +36,12 @@ static bool field_matches(const struct pcisim_field *f, const struct pcisim_ynod
 static bool record_matches(const struct pcisim_record *r, const struct pcisim_expect *e,
 			   const char *kind)
 {
+	if (strcmp(r->kind, kind))
+		return false; /* most records: before any parameter is looked up */
 	const struct pcisim_pval *comp = pcisim_expect_param(e, "component");
 	const struct pcisim_pval *fields = pcisim_expect_param(e, "fields");
 	const struct pcisim_pval *after = pcisim_expect_param(e, "after");
 	const struct pcisim_pval *before = pcisim_expect_param(e, "before");
-	if (strcmp(r->kind, kind))
-		return false;
 	if (after && after->set && r->t < after->u)
 		return false;
 	if (before && before->set && r->t > before->u)
