@@ -300,25 +300,49 @@ struct outcome {
 	char reason[512];
 };
 
+/*
+ * The key's bytes are gathered in a buffer and hashed in few updates: a streaming
+ * update per devfn and name was 2% of a pds-migration-fuzz run (callgrind).
+ */
+struct keybuf {
+	XXH3_state_t st;
+	size_t n;
+	uint8_t b[1024];
+};
+
+static void key_put(struct keybuf *k, const void *p, size_t len)
+{
+	if (k->n + len > sizeof(k->b)) {
+		XXH3_128bits_update(&k->st, k->b, k->n);
+		k->n = 0;
+	}
+	if (len > sizeof(k->b)) {
+		XXH3_128bits_update(&k->st, p, len);
+		return;
+	}
+	memcpy(k->b + k->n, p, len);
+	k->n += len;
+}
+
 /* What identifies @fn's place in the machine: devfn at each level, the root bus's number. */
-static void key_place(XXH3_state_t *st, const struct pcisim_pcifn *fn)
+static void key_place(struct keybuf *k, const struct pcisim_pcifn *fn)
 {
 	for (;;) {
 		uint16_t d = fn->devfn;
-		XXH3_128bits_update(st, &d, sizeof(d));
+		key_put(k, &d, sizeof(d));
 		const struct pcisim_pcifn *up = fn->bus->bridge;
 		if (!up || !up->bus) {
 			uint16_t nr = (uint16_t)(0x100 | fn->bus->number);
-			XXH3_128bits_update(st, &nr, sizeof(nr));
+			key_put(k, &nr, sizeof(nr));
 			return;
 		}
 		fn = up;
 	}
 }
 
-static void key_str(XXH3_state_t *st, const char *str)
+static void key_str(struct keybuf *k, const char *str)
 {
-	XXH3_128bits_update(st, str, strlen(str) + 1);
+	key_put(k, str, strlen(str) + 1);
 }
 
 static bool has_rom(const struct pcisim_pcifn *fn);
@@ -326,27 +350,29 @@ static bool has_rom(const struct pcisim_pcifn *fn);
 static XXH128_hash_t outcome_key(const struct pcisim_fabric *src, const struct section *secs, size_t nsecs,
 				 const struct pcisim_blob *stream)
 {
-	XXH3_state_t st;
-	XXH3_128bits_reset(&st);
+	struct keybuf k;
+	k.n = 0;
+	XXH3_128bits_reset(&k.st);
 	for (size_t i = 0; i < nsecs; i++) {
 		const struct section *sec = &secs[i];
-		key_place(&st, sec->fn);
-		key_str(&st, sec->drv->name);
-		key_str(&st, sec->drv->vmsd_name ? sec->drv->vmsd_name : "");
+		key_place(&k, sec->fn);
+		key_str(&k, sec->drv->name);
+		key_str(&k, sec->drv->vmsd_name ? sec->drv->vmsd_name : "");
 		uint64_t ol[2] = {sec->off, sec->len};
-		XXH3_128bits_update(&st, ol, sizeof(ol));
+		key_put(&k, ol, sizeof(ol));
 	}
-	XXH3_128bits_update(&st, "|", 1);
-	XXH3_128bits_update(&st, stream->data, stream->len);
-	XXH3_128bits_update(&st, "|", 1);
+	key_put(&k, "|", 1);
+	key_put(&k, stream->data, stream->len);
+	key_put(&k, "|", 1);
 	for (uint32_t i = 0; i < src->nfns; i++) {
 		const struct pcisim_pcifn *fn = src->fns[i];
 		if (fn->comp.removed || !fn->bus || !has_rom(fn))
 			continue;
-		key_place(&st, fn);
-		key_str(&st, fn->drv->name);
+		key_place(&k, fn);
+		key_str(&k, fn->drv->name);
 	}
-	return XXH3_128bits_digest(&st);
+	XXH3_128bits_update(&k.st, k.b, k.n);
+	return XXH3_128bits_digest(&k.st);
 }
 
 static const struct outcome *memo_find(const struct dest *x, XXH128_hash_t key)
