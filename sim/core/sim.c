@@ -262,21 +262,18 @@ static inline void release(struct pcisim_sim *sim, struct pcisim_event *ev)
 	sim->free_head = slot;
 }
 
-/* Under a rank hook: the rank above the sequence number (see struct pcisim_hooks). */
-static __attribute__((noinline, cold)) uint64_t ranked_seq(struct pcisim_sim *sim,
-							    const struct pcisim_event *ev,
-							    pcisim_time when, unsigned cls,
-							    uint64_t seq)
+static __attribute__((noinline, cold, noreturn)) void too_many_ranked(void)
 {
-	if (!sim->hooks->rank)
-		return seq;
-	if (seq >> PCISIM_RANK_SHIFT) {
-		fprintf(stderr, "pcisim: a run with a rank hook may schedule at most %llu events\n",
-			1ull << PCISIM_RANK_SHIFT);
-		abort();
-	}
-	if (!(ev->kind->flags & PCISIM_EVK_CONCURRENT))
-		return seq; /* only these may run in another order: no call for the rest */
+	fprintf(stderr, "pcisim: a run with a rank hook may schedule at most %llu events\n",
+		1ull << PCISIM_RANK_SHIFT);
+	abort();
+}
+
+/* Under a rank hook, an event of a concurrent kind: its rank above the sequence number
+ * (see struct pcisim_hooks). */
+static __attribute__((noinline)) uint64_t ranked_seq(struct pcisim_sim *sim, const struct pcisim_event *ev,
+						     pcisim_time when, unsigned cls, uint64_t seq)
+{
 	struct pcisim_heap *h = pcisim_heap_enter(NULL); /* the hook's memory is its own */
 	unsigned rank = sim->hooks->rank(sim->hooks->ctx, sim, ev, when, cls);
 	pcisim_heap_leave(h);
@@ -296,8 +293,13 @@ pcisim_timer pcisim_post(struct pcisim_sim *sim, struct pcisim_event *ev, pcisim
 		abort();
 	}
 	uint64_t seq = sim->seq++;
-	if (__builtin_expect(sim->hooks != NULL, 0))
-		seq = ranked_seq(sim, ev, when, cls, seq);
+	if (__builtin_expect(sim->hooks != NULL, 0) && sim->hooks->rank) {
+		if (seq >> PCISIM_RANK_SHIFT)
+			too_many_ranked();
+		/* only these may run in another order: no call for the rest */
+		if (ev->kind->flags & PCISIM_EVK_CONCURRENT)
+			seq = ranked_seq(sim, ev, when, cls, seq);
+	}
 	if (pcisim_evq_push(&sim->q, when, pcisim_evq_tie(cls, seq, slot)))
 		oom();
 	ev->state = EV_PENDING;
