@@ -825,6 +825,23 @@ static void ras_every_type(void **state)
 	assert_int_equal(crd(d, CXL_RAS_UNC_STATUS), 0x1);
 	assert_int_equal(crd(d, CXL_RAS_CAP_CTRL) & CXL_RAS_CAP_CTRL_FEP, 0);
 	assert_int_equal(crd(d, CXL_RAS_HEADER_LOG), 0xa);
+	cwr(d, CXL_RAS_UNC_STATUS, 0x1);
+	assert_int_equal(crd(d, CXL_RAS_UNC_STATUS), 0);
+	/* the queue holds 64 errors, kept in order as it grows; the 65th is refused; writing
+	 * the first error's bit alone takes them off one by one */
+	for (uint32_t i = 0; i < PCISIM_CXL_RAS_QUEUE_MAX; i++) {
+		struct pcisim_cxl_uncor_err e = {.type = 7, .header = {0x100 + i}, .nheader = 1};
+		assert_int_equal(pcisim_cxl_qmp_inject_uncor(d, &e, 1, err, sizeof(err)), 0);
+	}
+	struct pcisim_cxl_uncor_err more = {.type = 7, .header = {0xdead}, .nheader = 1};
+	assert_int_equal(pcisim_cxl_qmp_inject_uncor(d, &more, 1, err, sizeof(err)), -1);
+	assert_string_equal(err, "pcisim keeps at most 64 queued CXL errors (clear RAS status first)");
+	for (uint32_t i = 0; i < PCISIM_CXL_RAS_QUEUE_MAX; i++) {
+		assert_int_equal(crd(d, CXL_RAS_HEADER_LOG), 0x100 + i);
+		assert_int_equal(crd(d, CXL_RAS_UNC_STATUS), 1u << 7);
+		cwr(d, CXL_RAS_UNC_STATUS, 1u << 7);
+	}
+	assert_int_equal(crd(d, CXL_RAS_UNC_STATUS), 0);
 	tb_free(t);
 }
 

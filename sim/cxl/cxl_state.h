@@ -92,9 +92,11 @@ struct pcisim_cxl_page {
 struct pcisim_cxl_type3 {
 	struct pcisim_pcifn fn;
 	struct pcisim_cxl_cregs cregs;
-	/* the uncorrectable errors queued for the RAS header log: QEMU queues them on the
-	 * type 3 device only, so the ports' registers carry no 8 KB queue */
-	struct pcisim_cxl_ras_err ras_errs[PCISIM_CXL_RAS_QUEUE_MAX]; /* [0] is in the header log */
+	/* the uncorrectable errors queued for the RAS header log ([0] is in it): QEMU queues
+	 * them on the type 3 device only. Grown as errors are injected, up to
+	 * PCISIM_CXL_RAS_QUEUE_MAX: room for all was 8 KB in every snapshot. */
+	struct pcisim_cxl_ras_err *ras_errs;
+	size_t cap_ras_errs;
 	unsigned nras_errs; /* emptied with the component registers (regs_reset) */
 	uint8_t dregs[CXL_DEV_BLOCK_SIZE]; /* device register block as the guest reads it */
 	unsigned compat;

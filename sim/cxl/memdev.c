@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/grow.h"
 #include "sim/cxl/cxl.h"
 #include "sim/cxl/cxl_state.h"
 #include "sim/cxl/dvsec.h"
@@ -157,6 +158,10 @@ void pcisim_cxl_type3_free(struct pcisim_cxl_type3 *t)
 	pcisim_free(t->pages);
 	t->pages = NULL;
 	t->npages = t->cappages = 0;
+	pcisim_free(t->ras_errs);
+	t->ras_errs = NULL;
+	t->nras_errs = 0;
+	t->cap_ras_errs = 0;
 	pcisim_cxl_scan_media_free(t);
 }
 
@@ -325,6 +330,7 @@ int pcisim_cxl_qmp_inject_uncor(struct pcisim_pcifn *fn, const struct pcisim_cxl
 				 PCISIM_CXL_RAS_QUEUE_MAX);
 			return -1;
 		}
+		t->ras_errs = pcisim_grow(t->ras_errs, &t->cap_ras_errs, t->nras_errs + 1, sizeof(*t->ras_errs));
 		struct pcisim_cxl_ras_err *q = &t->ras_errs[t->nras_errs++];
 		memset(q, 0, sizeof(*q));
 		q->type = (uint8_t)type;
