@@ -145,6 +145,19 @@ static bool *visible_slot(struct pcisim_host *h, const struct pcisim_pcifn *fn)
 	return &h->visible[fn->comp.id];
 }
 
+/* The port service driver's name for a port's driver, NULL for other functions. */
+static const char *port_driver(const struct pcisim_driver *drv)
+{
+	switch (drv->kind) {
+	case PCISIM_FN_ROOT_PORT:
+	case PCISIM_FN_UPSTREAM_PORT:
+	case PCISIM_FN_DOWNSTREAM_PORT:
+		return "pcieport";
+	default:
+		return NULL;
+	}
+}
+
 /* The Linux driver that binds to a QEMU device model (for the timeline). */
 static const char *linux_driver(const struct pcisim_pcifn *fn)
 {
@@ -155,17 +168,30 @@ static const char *linux_driver(const struct pcisim_pcifn *fn)
 		{"e1000", "e1000"},           {"virtio-rng-pci", "virtio-pci"},
 		{"cxl-type3", "cxl_pci"},     {"cxl-type1", "cxl_pci"},
 	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+	/*
+	 * Asked for every function at every scan: the answers for the first drivers asked
+	 * are kept, found by the driver's address (drivers are static tables; the
+	 * addresses are compared, never ordered), so the names are compared once each.
+	 */
+	static struct {
+		const struct pcisim_driver *drv;
+		const char *answer;
+	} known[32];
+	static unsigned nknown;
+	for (unsigned i = 0; i < nknown; i++)
+		if (known[i].drv == fn->drv)
+			return known[i].answer;
+	const char *answer = NULL;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]) && !answer; i++)
 		if (!strcmp(map[i].model, fn->drv->name))
-			return map[i].driver;
-	switch (fn->drv->kind) {
-	case PCISIM_FN_ROOT_PORT:
-	case PCISIM_FN_UPSTREAM_PORT:
-	case PCISIM_FN_DOWNSTREAM_PORT:
-		return "pcieport";
-	default:
-		return NULL;
+			answer = map[i].driver;
+	if (!answer)
+		answer = port_driver(fn->drv);
+	if (nknown < sizeof(known) / sizeof(known[0])) {
+		known[nknown].drv = fn->drv;
+		known[nknown++].answer = answer;
 	}
+	return answer;
 }
 
 static void add_fn(struct pcisim_host *h, struct pcisim_pcifn *fn, const char *why)
