@@ -147,11 +147,6 @@ static void assign_bars(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 
 /* ---- the mailbox ---- */
 
-/*
- * __cxl_pci_mbox_send_cmd(): one command through the doorbell. Returns the mailbox
- * return code, or -1 when the doorbell never cleared (or the device is gone); the
- * output payload (up to @out_max bytes) into @out, its length into @out_len.
- */
 /* Register @reg of the mailbox decoded as @box, in @t. */
 static const struct pcisim_mmio_target *mbox_reg(const struct pcisim_mmio_target *box, unsigned reg,
 						 struct pcisim_mmio_target *t)
@@ -160,6 +155,11 @@ static const struct pcisim_mmio_target *mbox_reg(const struct pcisim_mmio_target
 	return t;
 }
 
+/*
+ * __cxl_pci_mbox_send_cmd(): one command through the doorbell. Returns the mailbox
+ * return code, or -1 when the doorbell never cleared (or the device is gone); the
+ * output payload (up to @out_max bytes) into @out, its length into @out_len.
+ */
 int pcisim_cxlh_mbox(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, uint16_t opcode, const uint8_t *in,
 		     unsigned in_len, uint8_t *out, unsigned out_max, unsigned *out_len)
 {
