@@ -69,6 +69,15 @@ static void write_scenario(const char *path, bool fm_first, const char *extra_st
 	fclose(f);
 }
 
+/* `pcisim simulate @path` meets every expectation (its output shown when not). */
+static void simulate_passes(const char *path)
+{
+	char *out;
+	if (tb_cli(&out, "simulate %s", path))
+		fail_msg("%s", out);
+	free(out);
+}
+
 static char *hash_of(const char *out)
 {
 	const char *h = strstr(out, "trace hash: ");
@@ -110,16 +119,13 @@ static void forwarded_across_machines_any_order(void **state)
 static void target_unplugged_while_pending(void **state)
 {
 	(void)state;
-	char a[256], *out;
+	char a[256];
 	snprintf(a, sizeof(a), "%s/unplug.yaml", dir);
 	write_scenario(a, true, "  - {at: 202100us, do: surprise_remove, id: target/cxl-dcd0}\n",
 		       "  - record: mctp.fwd_notify\n    fields: {taken: off, why: \"the target VM has no such device (unplugged)\"}\n"
 		       "  - record: fm.timeout\n    fields: {what: fm.send}\n    after: 1200ms\n    before: 1200ms\n"
 		       "  - count: mctp.fwd_run\n    equals: 0\n");
-	int rc = tb_cli(&out, "simulate %s", a);
-	if (rc)
-		fail_msg("%s", out);
-	free(out);
+	simulate_passes(a);
 }
 
 /* Seven commands of four packets each, beside the Identify commands of
@@ -131,7 +137,7 @@ static void target_unplugged_while_pending(void **state)
 static void transmit_queue_grows_in_order(void **state)
 {
 	(void)state;
-	char steps[7 * 640] = "", a[256], *out;
+	char steps[7 * 640] = "", a[256];
 	static const char *const at[] = {"200ms", "200ms", "201ms", "201ms", "201ms", "201ms", "201ms"};
 	for (unsigned i = 0; i < 7; i++) {
 		char step[640];
@@ -146,10 +152,7 @@ static void transmit_queue_grows_in_order(void **state)
 		       "  - count: fm.error\n    equals: 0\n"
 		       "  - count: fm.tx_nack\n    equals: 28\n"
 		       "  - state: fm/aspeed.i2c.bus.0\n    key: writes\n    equals: 38\n");
-	int rc = tb_cli(&out, "simulate %s", a);
-	if (rc)
-		fail_msg("%s", out);
-	free(out);
+	simulate_passes(a);
 }
 
 /* A response of 16 packets: Get Log of the Command Effects Log for 1000 bytes, run on
@@ -157,17 +160,14 @@ static void transmit_queue_grows_in_order(void **state)
 static void long_response_in_sixteen_packets(void **state)
 {
 	(void)state;
-	char a[256], *out;
+	char a[256];
 	snprintf(a, sizeof(a), "%s/getlog.yaml", dir);
 	write_scenario(a, true,
 		       "  - {at: 300ms, do: fm.send, eid: 10, type: cci, opcode: 0x0401,"
 		       " payload: \"0da9c0b5bf414b788f7996b1623b3f17" "00000000" "e8030000\"}\n",
 		       "  - record: mctp.tx\n    component: fm/aspeed.i2c.bus.0/i2c_mctp_cxl#1\n    fields: {bytes: 1013, packets: 16}\n"
 		       "  - record: fm.response\n    fields: {opcode: 0x401, rc: 0x0, bytes: 1000}\n");
-	int rc = tb_cli(&out, "simulate %s", a);
-	if (rc)
-		fail_msg("%s", out);
-	free(out);
+	simulate_passes(a);
 }
 
 /* import-qemu with both of the RFC's scripts: a machines: entry each, named after its

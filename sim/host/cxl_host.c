@@ -147,6 +147,12 @@ static void assign_bars(struct pcisim_cxl_host *c, struct pcisim_pcifn *fn)
 
 /* ---- the mailbox ---- */
 
+/* The mailbox's block as a BAR access decodes it now. */
+static struct pcisim_mmio_target mbox_decode(const struct pcisim_cxlh_memdev *m)
+{
+	return pcisim_mmio_bar_target(m->fn, (unsigned)m->dev_bar, m->dev_off + m->mbox);
+}
+
 /* Register @reg of the mailbox decoded as @box, in @t. */
 static const struct pcisim_mmio_target *mbox_reg(const struct pcisim_mmio_target *box, unsigned reg,
 						 struct pcisim_mmio_target *t)
@@ -165,14 +171,13 @@ int pcisim_cxlh_mbox(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, ui
 {
 	struct pcisim_sim *sim = m->fn->comp.sim;
 	(void)c;
-	uint64_t mb = m->mbox;
 	int rc = -1;
 	/*
 	 * The accesses of one command happen at one instant, so the mailbox is decoded
 	 * once before the doorbell and once after it (the command runs inside the
 	 * doorbell's write and may change what decodes), not once per register.
 	 */
-	struct pcisim_mmio_target box = pcisim_mmio_bar_target(m->fn, (unsigned)m->dev_bar, m->dev_off + mb), t;
+	struct pcisim_mmio_target box = mbox_decode(m), t;
 	/* "Mailbox re-busy": Doorbell must be clear before anything is written */
 	if (pcisim_mmio_read(mbox_reg(&box, CXL_MBOX_CTRL, &t), 4) & CXL_MBOX_CTRL_DOORBELL)
 		goto done;
@@ -185,7 +190,7 @@ int pcisim_cxlh_mbox(struct pcisim_cxl_host *c, struct pcisim_cxlh_memdev *m, ui
 	}
 	pcisim_mmio_write(mbox_reg(&box, CXL_MBOX_CMD, &t), (uint64_t)opcode | (uint64_t)in_len << 16, 8);
 	pcisim_mmio_write(mbox_reg(&box, CXL_MBOX_CTRL, &t), CXL_MBOX_CTRL_DOORBELL, 4);
-	box = pcisim_mmio_bar_target(m->fn, (unsigned)m->dev_bar, m->dev_off + mb);
+	box = mbox_decode(m);
 	/* cxl_pci_mbox_wait_for_doorbell(): QEMU has answered inside the write */
 	if (pcisim_mmio_read(mbox_reg(&box, CXL_MBOX_CTRL, &t), 4) & CXL_MBOX_CTRL_DOORBELL)
 		goto done;

@@ -892,8 +892,8 @@ static void aer_fn_cfg_written(struct pcisim_pcifn *fn, uint16_t off, uint32_t v
 {
 	/* A port's config write calls the hooks itself, in QEMU's order: every port model
 	 * takes its cfg_write from PCISIM_PORT_DRIVER_HOOKS (port_driver.c). */
-	if (pcisim_is_port(fn))
-		return;
+	if (pcisim_is_port(fn) || off + len <= PCI_CFG_SPACE_SIZE)
+		return; /* a header write cannot reach AER: no driver names compared */
 	if (!aer_write_hook(fn))
 		return;
 	pcisim_aer_cfg_written(fn, off, val, len);
