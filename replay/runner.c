@@ -64,9 +64,14 @@ static void emit(struct runctx *c, const struct pcisim_titem *it)
 }
 
 /* Does a choice go anywhere: kept in the result, written to a trace or handed on? */
+static bool choice_kept_by(const struct pcisim_run_spec *s)
+{
+	return !s->drop_choices || s->w || s->on_item;
+}
+
 static bool choice_kept(const struct runctx *c)
 {
-	return !c->s->drop_choices || c->s->w || c->s->on_item;
+	return choice_kept_by(c->s);
 }
 
 static void add_choice(struct runctx *c, const struct pcisim_titem *it)
@@ -562,6 +567,20 @@ struct pcisim_run_base {
 	struct pcisim_snapshot *snap;
 	struct pcisim_run_result build_res; /* the build's result (no choice in it) */
 	uint64_t epoch; /* counts the runs and cursor moves that left @sim elsewhere */
+	/*
+	 * The prefix every run shares (base_prefix()): the built machine run on through
+	 * the events that come before anything a run chooses, snapshotted; NULL when
+	 * there are none. Runs from it post their steps under the sequence numbers they
+	 * would have had (from @pre_seq0; the prefix's own events were numbered after room
+	 * for every step).
+	 */
+	struct pcisim_snapshot *pre;
+	uint64_t pre_seq0;
+	uint64_t pre_events;  /* events the prefix ran */
+	pcisim_time pre_now;  /* the prefix's last event's time */
+	pcisim_time build_now;
+	bool pre_unhashed;    /* the prefix ran unhashed (then so must its runs) */
+	bool probed;          /* a choice hook was called while a prefix ran */
 };
 
 /* Does run @s play out on @b's machine exactly as it would on a machine of its own? */
@@ -574,6 +593,99 @@ static bool base_fits(const struct pcisim_run_base *b, const struct pcisim_run_s
 	       (!s->order || p->order) && (!s->jitter || p->jitter) &&
 	       !!(s->w || s->on_item) == !!(p->w || p->on_item) && !s->at_start &&
 	       !!s->on_event == !!p->on_event && !(s->w && s->hdr);
+}
+
+/*
+ * The shared prefix. A run restores the built machine, chooses its steps' times and
+ * ranks and posts them (pcisim_scenario_schedule()), then runs. Until an event asks a
+ * choice hook for a rank or a latency, and until the earliest time any step may be
+ * due, every run executes the same events with the same effects: the steps wait in
+ * the queue, untouched, and their sequence numbers, all below those of the events
+ * that follow, only order them before those at one time, class and rank. So the base
+ * runs those events once, numbering the events they post after room for every step,
+ * and a run from its snapshot posts its steps under the numbers they would have had:
+ * every pair of events compares as in a run from the built machine.
+ */
+static unsigned probe_rank(void *ctx, struct pcisim_sim *sim, const struct pcisim_event *ev, pcisim_time when,
+			   unsigned cls)
+{
+	(void)sim, (void)ev, (void)when, (void)cls;
+	((struct pcisim_run_base *)ctx)->probed = true;
+	return 0;
+}
+
+static pcisim_time probe_jitter(void *ctx, struct pcisim_sim *sim, struct pcisim_comp *comp, const char *site,
+				pcisim_time nominal, pcisim_time lo, pcisim_time hi)
+{
+	(void)sim, (void)comp, (void)site, (void)lo, (void)hi;
+	((struct pcisim_run_base *)ctx)->probed = true;
+	return nominal;
+}
+
+/*
+ * From the built machine, run at most @limit events of the prefix: those before time
+ * @tmin, or at it in a class before the steps'. Returns how many ran whose run called
+ * no choice hook, and sets *@over when the last one executed did (or stopped the run).
+ */
+static uint64_t prefix_run(struct pcisim_run_base *b, pcisim_time tmin, uint64_t limit, bool *over)
+{
+	struct pcisim_sim *sim = &b->sim;
+	pcisim_snapshot_restore(sim, b->snap);
+	sim->seq = b->pre_seq0 + b->proto.sc->nsteps;
+	sim->unhashed = b->pre_unhashed;
+	b->probed = *over = false;
+	uint64_t n = 0;
+	pcisim_time t;
+	unsigned cls;
+	while (n < limit && pcisim_next_key(sim, &t, &cls) && t <= b->proto.until &&
+	       (t < tmin || (t == tmin && cls < PCISIM_CLASS_ACTION))) {
+		pcisim_step(sim, b->proto.until);
+		if (b->probed || sim->stopping || sim->stopped_by) {
+			*over = true;
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+static void base_prefix(struct pcisim_run_base *b)
+{
+	const struct pcisim_run_spec *p = &b->proto;
+	if (b->hooks.event || p->watchdog)
+		return; /* a run that sees every event, or counts them, plays them itself */
+	pcisim_time tmin = PCISIM_TIME_MAX;
+	for (size_t i = 0; i < p->sc->nsteps; i++)
+		if (p->sc->steps[i].at.lo < tmin)
+			tmin = p->sc->steps[i].at.lo;
+	b->pre_seq0 = b->sim.seq;
+	b->build_now = b->sim.now;
+	b->pre_unhashed = p->unhashed && !p->w;
+	/* the hooks the runs install, answering as none installed and noting the call */
+	b->c.hooks = (struct pcisim_hooks){.ctx = b, .rank = b->hooks.rank ? probe_rank : NULL,
+					   .jitter = b->hooks.jitter ? probe_jitter : NULL};
+	b->sim.hooks = b->hooked ? &b->c.hooks : NULL;
+	bool over;
+	uint64_t n = prefix_run(b, tmin, UINT64_MAX, &over);
+	if (over && n)
+		n = prefix_run(b, tmin, n, &over); /* again, up to the event before */
+	if (n && !over) {
+		b->pre = pcisim_snapshot_take(&b->sim);
+		b->pre_events = n;
+		b->pre_now = b->sim.now;
+	}
+	b->c.hooks = b->hooks;
+	b->sim.hooks = NULL;
+}
+
+/* Does run @s start with @b's prefix? Only runs that choose their own steps from the
+ * whole scenario, see no event, keep no choice made before the prefix's end and run
+ * past it. */
+static bool pre_fits(const struct pcisim_run_base *b, const struct pcisim_run_spec *s)
+{
+	return b->pre && !s->step_on && !s->step_order && !s->w && !s->on_item && !s->on_event &&
+	       !s->watchdog && s->until >= b->pre_now && (s->unhashed && !s->w) == b->pre_unhashed &&
+	       (!choice_kept_by(s) || b->pre_now == b->build_now);
 }
 
 struct pcisim_run_base *pcisim_run_base_new(const struct pcisim_run_spec *proto, struct pcisim_diag *d)
@@ -601,6 +713,7 @@ struct pcisim_run_base *pcisim_run_base_new(const struct pcisim_run_spec *proto,
 		return NULL;
 	}
 	b->snap = pcisim_snapshot_take(&b->sim);
+	base_prefix(b);
 	return b;
 }
 
@@ -609,6 +722,7 @@ void pcisim_run_base_free(struct pcisim_run_base *b)
 	if (!b)
 		return;
 	pcisim_snapshot_free(b->snap);
+	pcisim_snapshot_free(b->pre);
 	b->sim.hooks = NULL;
 	pcisim_sim_free(&b->sim);
 	pcisim_run_result_free(&b->build_res);
@@ -617,7 +731,14 @@ void pcisim_run_base_free(struct pcisim_run_base *b)
 
 size_t pcisim_run_base_bytes(const struct pcisim_run_base *b)
 {
-	return b && b->snap ? pcisim_snapshot_bytes(b->snap) : 0;
+	if (!b || !b->snap)
+		return 0;
+	return pcisim_snapshot_bytes(b->snap) + (b->pre ? pcisim_snapshot_bytes(b->pre) : 0);
+}
+
+uint64_t pcisim_run_base_shared_events(const struct pcisim_run_base *b)
+{
+	return b && b->pre ? b->pre_events : 0;
 }
 
 /* Make @c the context of the run in @b's sim (its hooks point at b->c). */
@@ -643,10 +764,18 @@ int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
 	struct pcisim_scenario sub;
 	size_t *orig;
 	struct pcisim_scenario *run_sc = run_scenario_of(s, res, &sub, &orig);
-	pcisim_snapshot_restore(&b->sim, b->snap);
+	bool pre = pre_fits(b, s);
+	pcisim_snapshot_restore(&b->sim, pre ? b->pre : b->snap);
 	b->epoch++;
 	base_enter(b, &(struct runctx){.s = s, .res = res, .sc = run_sc, .orig = orig}, d);
-	pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
+	if (pre) {
+		uint64_t next = b->sim.seq;
+		b->sim.seq = b->pre_seq0; /* the steps' numbers, as in a run from the build */
+		pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
+		b->sim.seq = next;
+	} else {
+		pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
+	}
 	run_and_conclude(&b->c, &b->sim);
 	b->sim.hooks = NULL;
 	return res->rc;

@@ -130,8 +130,14 @@ struct pcisim_run_base *pcisim_run_base_new(const struct pcisim_run_spec *proto,
 int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
 		    struct pcisim_run_result *res, struct pcisim_diag *d);
 void pcisim_run_base_free(struct pcisim_run_base *b);
-/** Memory the base's snapshot takes. */
+/** Memory the base's snapshots take (the built machine's and the shared prefix's). */
 size_t pcisim_run_base_bytes(const struct pcisim_run_base *b);
+/*
+ * Events that every run from @b would execute alike before anything it chooses can
+ * matter (0: none). The base ran them once; runs from it that choose their own times
+ * from the whole scenario and record no items start after them (docs/snapshots.md).
+ */
+uint64_t pcisim_run_base_shared_events(const struct pcisim_run_base *b);
 
 /*
  * Branched runs (pcisim explore, docs/snapshots.md). A cursor is a run of @parent

@@ -399,6 +399,96 @@ static void fuzz_eeh_from_snapshot(void **state)
 	fuzz_runs_from_snapshot(PCISIM_SOURCE_DIR "/scenarios/eeh-fuzz.yaml", 40, false);
 }
 
+/*
+ * A campaign's base runs the events every run shares once (the boot at time 0, up to
+ * the first step or choice): a run from it, as pcisim fuzz makes them (unhashed, no
+ * choices kept), ends exactly as the same run building its own machine, hashed and
+ * recording every choice. A run that plays a subset of the steps (swarm) starts from
+ * the built machine and ends the same way too. Hashed runs from a hashed base end
+ * with the same trace hash: every event at the same time, in the same order.
+ */
+static void runs_share_prefix(const char *file, uint64_t runs, uint64_t min_shared, bool hashed)
+{
+	struct pcisim_diag d;
+	FILE *quiet = fopen("/dev/null", "w"); /* the machines' warnings, once per run */
+	assert_non_null(quiet);
+	pcisim_diag_init(&d, quiet);
+	struct pcisim_scenario sc;
+	assert_int_equal(pcisim_scenario_load(&sc, file, &d), 0);
+	struct pcisim_run_spec proto;
+	pcisim_run_spec_init(&proto, &sc);
+	proto.policy = PCISIM_POLICY_RANDOM;
+	proto.order = proto.jitter = true;
+	proto.unhashed = !hashed;
+	proto.drop_choices = true;
+	struct pcisim_run_base *base = pcisim_run_base_new(&proto, &d);
+	assert_non_null(base);
+	assert_true(pcisim_run_base_shared_events(base) >= min_shared);
+	bool *on = calloc(sc.nsteps + 1, sizeof(*on));
+	assert_non_null(on);
+	for (uint64_t r = 0; r < runs; r++) {
+		struct pcisim_run_result a, u;
+		struct pcisim_run_spec s1 = proto, s2 = proto;
+		char purpose[32];
+		snprintf(purpose, sizeof(purpose), "run %llu", (unsigned long long)r);
+		pcisim_rng_stream(&s1.rng, 11, "fuzz", purpose);
+		pcisim_rng_stream(&s2.rng, 11, "fuzz", purpose);
+		s1.unhashed = !hashed;
+		s1.drop_choices = false;
+		if (r % 4 == 3) { /* a swarm's subset: every other fault */
+			for (size_t i = 0; i < sc.nsteps; i++)
+				on[i] = !sc.steps[i].fault || (i + r) % 2;
+			s1.step_on = s2.step_on = on;
+		}
+		assert_int_equal(pcisim_run_scenario(&s1, &a, &d), 0);
+		assert_int_equal(pcisim_run_from(base, &s2, &u, &d), 0);
+		assert_string_equal(a.signature, u.signature);
+		assert_int_equal(a.events, u.events);
+		assert_int_equal(a.now, u.now);
+		assert_string_equal(a.reason, u.reason);
+		if (hashed)
+			assert_int_equal(a.hash, u.hash);
+		if (r % 4 != 3)
+			assert_int_equal(u.ran + pcisim_run_base_shared_events(base), u.events);
+		for (size_t i = 0; i < sc.nsteps; i++)
+			assert_int_equal(a.step_at[i], u.step_at[i]);
+		pcisim_run_result_free(&a);
+		pcisim_run_result_free(&u);
+	}
+	free(on);
+	pcisim_run_base_free(base);
+	pcisim_scenario_free(&sc);
+	fclose(quiet);
+}
+
+static void shared_prefix_pds(void **state)
+{
+	(void)state;
+	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", 200, 20, false);
+	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", 60, 20, true);
+}
+
+/* its prefix ends before an event that asks for a latency (pciehp's boot, to 0.1 s) */
+static void shared_prefix_to_a_choice(void **state)
+{
+	(void)state;
+	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/pds-migration-race.yaml", 60, 20, true);
+}
+
+static void shared_prefix_cxl(void **state)
+{
+	(void)state;
+	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/cxl-fuzz.yaml", 60, 1, false);
+	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/cxl-fuzz.yaml", 30, 1, true);
+}
+
+static void shared_prefix_fm(void **state)
+{
+	(void)state;
+	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/fm-target-fuzz.yaml", 60, 2, false);
+	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/fm-target-fuzz.yaml", 30, 2, true);
+}
+
 /* A campaign's findings as JSON text: what must not depend on timing or processes. */
 static char *findings(enum pcisim_fuzz_strategy st, unsigned jobs, uint64_t runs)
 {
@@ -470,6 +560,10 @@ int main(void)
 		cmocka_unit_test(restore_twice),
 		cmocka_unit_test(fuzz_pds_from_snapshot),
 		cmocka_unit_test(fuzz_eeh_from_snapshot),
+		cmocka_unit_test(shared_prefix_pds),
+		cmocka_unit_test(shared_prefix_to_a_choice),
+		cmocka_unit_test(shared_prefix_cxl),
+		cmocka_unit_test(shared_prefix_fm),
 		cmocka_unit_test(guided_is_deterministic),
 		cmocka_unit_test(swarm_same_with_workers),
 		cmocka_unit_test(every_scenario),

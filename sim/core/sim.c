@@ -410,6 +410,17 @@ pcisim_time pcisim_next_time(struct pcisim_sim *sim)
 	return skip_tombstones(sim, &k) ? k.time : PCISIM_TIME_MAX;
 }
 
+bool pcisim_next_key(struct pcisim_sim *sim, pcisim_time *when, unsigned *cls)
+{
+	sim = pcisim_engine(sim);
+	struct pcisim_evq_key k;
+	if (!skip_tombstones(sim, &k))
+		return false;
+	*when = k.time;
+	*cls = pcisim_evq_tie_class(k.tie);
+	return true;
+}
+
 /*
  * Run the event behind @key, just popped (a tombstone is released unrun and unhashed:
  * false). The handler gets a copy of the record: the slot goes back to the pool

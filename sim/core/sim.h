@@ -285,6 +285,8 @@ bool pcisim_step(struct pcisim_sim *sim, pcisim_time until);
 void pcisim_stop(struct pcisim_sim *sim);
 /** Time of the next pending event, PCISIM_TIME_MAX when none. */
 pcisim_time pcisim_next_time(struct pcisim_sim *sim);
+/** The next pending event's time and class into @when and @cls; false when none. */
+bool pcisim_next_key(struct pcisim_sim *sim, pcisim_time *when, unsigned *cls);
 
 /** Fold 56 bytes (7 words) into the running hash (engine and trace use this). */
 void pcisim_hash_fold(struct pcisim_sim *sim, const uint64_t w[7]);
