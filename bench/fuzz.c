@@ -145,7 +145,9 @@ int main(int argc, char **argv)
 				       first[k] * 1e3, first_run[k], 1000 + k);
 		}
 		if (base)
-			printf("snapshot of the built machine: %zu bytes\n", pcisim_run_base_bytes(base));
+			printf("snapshots: %zu bytes (the built machine, and it after the events every run shares: %" PRIu64
+			       ")\n",
+			       pcisim_run_base_bytes(base), pcisim_run_base_shared_events(base));
 		pcisim_run_base_free(base);
 		pcisim_scenario_free(&sc);
 		qsort(rate, 5, sizeof(double), cmp_d);

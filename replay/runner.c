@@ -923,7 +923,7 @@ static bool cursor_seek(struct pcisim_run_cursor *cur, pcisim_time t)
 			return false;
 		}
 		uint64_t ran = b->sim.executed - cur->snap_executed;
-		if (ran * BRANCH_EVENT_BYTES >= pcisim_run_base_bytes(b)) {
+		if (ran * BRANCH_EVENT_BYTES >= pcisim_snapshot_bytes(b->snap)) { /* what a copy costs */
 			pcisim_snapshot_free(cur->snap);
 			cur->snap = pcisim_snapshot_take(&b->sim);
 			cur->snap_pos = t;
