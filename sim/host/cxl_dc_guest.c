@@ -55,15 +55,21 @@
 
 /* ---- the mailbox, through BAR 2 ---- */
 
-static bool dev_write(struct pcisim_pcifn *fn, uint64_t off, uint64_t v, unsigned len)
+/*
+ * The registers of BAR 2 as decoded in @bar (pcisim_mmio_target_at()): a command's
+ * accesses happen at one instant, so the BAR is decoded once before the doorbell and
+ * once after it (only the command, inside the doorbell's write, could change what
+ * decodes it).
+ */
+static bool dev_write(const struct pcisim_mmio_target *bar, uint64_t off, uint64_t v, unsigned len)
 {
-	struct pcisim_mmio_target t = pcisim_mmio_bar_target(fn, DEV_BAR, off);
+	struct pcisim_mmio_target t = pcisim_mmio_target_at(bar, off);
 	return pcisim_mmio_write(&t, v, len);
 }
 
-static uint64_t dev_read(struct pcisim_pcifn *fn, uint64_t off, unsigned len)
+static uint64_t dev_read(const struct pcisim_mmio_target *bar, uint64_t off, unsigned len)
 {
-	struct pcisim_mmio_target t = pcisim_mmio_bar_target(fn, DEV_BAR, off);
+	struct pcisim_mmio_target t = pcisim_mmio_target_at(bar, off);
 	return pcisim_mmio_read(&t, len);
 }
 
@@ -72,26 +78,28 @@ static int mbox(struct pcisim_pcifn *fn, uint16_t opcode, const uint8_t *in, uns
 		unsigned max, unsigned *out_len)
 {
 	*out_len = 0;
-	if (dev_read(fn, CXL_MBOX_CTRL, 4) & CXL_MBOX_CTRL_DOORBELL)
+	struct pcisim_mmio_target bar = pcisim_mmio_bar_target(fn, DEV_BAR, 0);
+	if (dev_read(&bar, CXL_MBOX_CTRL, 4) & CXL_MBOX_CTRL_DOORBELL)
 		return -1; /* busy, or all ones: nothing decodes the BAR */
 	for (unsigned i = 0; i < len; i += 4) {
 		uint32_t w = 0;
 		for (unsigned b = 0; b < 4 && i + b < len; b++)
 			w |= (uint32_t)in[i + b] << (8 * b);
-		if (!dev_write(fn, CXL_MBOX_PAYLOAD + i, w, 4))
+		if (!dev_write(&bar, CXL_MBOX_PAYLOAD + i, w, 4))
 			return -1;
 	}
-	if (!dev_write(fn, CXL_MBOX_CMD, opcode | (uint64_t)len << 16, 8) ||
-	    !dev_write(fn, CXL_MBOX_CTRL, CXL_MBOX_CTRL_DOORBELL, 4))
+	if (!dev_write(&bar, CXL_MBOX_CMD, opcode | (uint64_t)len << 16, 8) ||
+	    !dev_write(&bar, CXL_MBOX_CTRL, CXL_MBOX_CTRL_DOORBELL, 4))
 		return -1;
-	if (dev_read(fn, CXL_MBOX_CTRL, 4) & CXL_MBOX_CTRL_DOORBELL)
+	bar = pcisim_mmio_bar_target(fn, DEV_BAR, 0);
+	if (dev_read(&bar, CXL_MBOX_CTRL, 4) & CXL_MBOX_CTRL_DOORBELL)
 		return -1;
-	int rc = (int)(dev_read(fn, CXL_MBOX_STATUS, 8) >> 32 & 0xffff);
-	unsigned n = (unsigned)(dev_read(fn, CXL_MBOX_CMD, 8) >> 16 & 0x1fffff);
+	int rc = (int)(dev_read(&bar, CXL_MBOX_STATUS, 8) >> 32 & 0xffff);
+	unsigned n = (unsigned)(dev_read(&bar, CXL_MBOX_CMD, 8) >> 16 & 0x1fffff);
 	if (n > max)
 		n = max;
 	for (unsigned i = 0; i < n; i += 4) {
-		uint32_t w = (uint32_t)dev_read(fn, CXL_MBOX_PAYLOAD + i, 4);
+		uint32_t w = (uint32_t)dev_read(&bar, CXL_MBOX_PAYLOAD + i, 4);
 		for (unsigned b = 0; b < 4 && i + b < n; b++)
 			out[i + b] = (uint8_t)(w >> (8 * b));
 	}
