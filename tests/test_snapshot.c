@@ -329,16 +329,23 @@ static void restore_twice(void **state)
  * run: only its hash (0), its record count (records nothing watched were not made)
  * and its choices (none kept) differ.
  */
+/* Load @file into @sc; @proto as a fuzz run of it (random, reordered, jittered). */
+static void fuzz_proto(const char *file, struct pcisim_scenario *sc, struct pcisim_run_spec *proto,
+		       struct pcisim_diag *d)
+{
+	assert_int_equal(pcisim_scenario_load(sc, file, d), 0);
+	pcisim_run_spec_init(proto, sc);
+	proto->policy = PCISIM_POLICY_RANDOM;
+	proto->order = proto->jitter = true;
+}
+
 static void fuzz_runs_from_snapshot(const char *file, uint64_t runs, bool both)
 {
 	struct pcisim_diag d;
 	pcisim_diag_init(&d, stderr);
 	struct pcisim_scenario sc;
-	assert_int_equal(pcisim_scenario_load(&sc, file, &d), 0);
 	struct pcisim_run_spec proto;
-	pcisim_run_spec_init(&proto, &sc);
-	proto.policy = PCISIM_POLICY_RANDOM;
-	proto.order = proto.jitter = true;
+	fuzz_proto(file, &sc, &proto, &d);
 	struct pcisim_run_base *base = pcisim_run_base_new(&proto, &d);
 	assert_non_null(base);
 	unsigned failing = 0;
@@ -414,11 +421,8 @@ static void runs_share_prefix(const char *file, uint64_t runs, uint64_t min_shar
 	assert_non_null(quiet);
 	pcisim_diag_init(&d, quiet);
 	struct pcisim_scenario sc;
-	assert_int_equal(pcisim_scenario_load(&sc, file, &d), 0);
 	struct pcisim_run_spec proto;
-	pcisim_run_spec_init(&proto, &sc);
-	proto.policy = PCISIM_POLICY_RANDOM;
-	proto.order = proto.jitter = true;
+	fuzz_proto(file, &sc, &proto, &d);
 	proto.unhashed = !hashed;
 	proto.drop_choices = true;
 	struct pcisim_run_base *base = pcisim_run_base_new(&proto, &d);
@@ -461,32 +465,28 @@ static void runs_share_prefix(const char *file, uint64_t runs, uint64_t min_shar
 	fclose(quiet);
 }
 
-static void shared_prefix_pds(void **state)
+/*
+ * The campaigns, unhashed as fuzz runs them (more runs) and hashed; pds-migration-race's
+ * prefix ends before an event that asks for a latency (pciehp's boot), the others' at
+ * a step due at 0 s.
+ */
+static void shared_prefix_campaigns(void **state)
 {
 	(void)state;
-	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", 200, 20, false);
-	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", 60, 20, true);
-}
-
-/* its prefix ends before an event that asks for a latency (pciehp's boot, to 0.1 s) */
-static void shared_prefix_to_a_choice(void **state)
-{
-	(void)state;
-	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/pds-migration-race.yaml", 60, 20, true);
-}
-
-static void shared_prefix_cxl(void **state)
-{
-	(void)state;
-	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/cxl-fuzz.yaml", 60, 1, false);
-	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/cxl-fuzz.yaml", 30, 1, true);
-}
-
-static void shared_prefix_fm(void **state)
-{
-	(void)state;
-	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/fm-target-fuzz.yaml", 60, 2, false);
-	runs_share_prefix(PCISIM_SOURCE_DIR "/scenarios/fm-target-fuzz.yaml", 30, 2, true);
+	static const struct {
+		const char *file;
+		uint64_t unhashed_runs, hashed_runs, min_shared;
+	} c[] = {
+		{PCISIM_SOURCE_DIR "/scenarios/pds-migration-fuzz.yaml", 200, 60, 20},
+		{PCISIM_SOURCE_DIR "/scenarios/pds-migration-race.yaml", 0, 60, 20},
+		{PCISIM_SOURCE_DIR "/scenarios/cxl-fuzz.yaml", 60, 30, 1},
+		{PCISIM_SOURCE_DIR "/scenarios/fm-target-fuzz.yaml", 60, 30, 2},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		if (c[i].unhashed_runs)
+			runs_share_prefix(c[i].file, c[i].unhashed_runs, c[i].min_shared, false);
+		runs_share_prefix(c[i].file, c[i].hashed_runs, c[i].min_shared, true);
+	}
 }
 
 /* A campaign's findings as JSON text: what must not depend on timing or processes. */
@@ -560,10 +560,7 @@ int main(void)
 		cmocka_unit_test(restore_twice),
 		cmocka_unit_test(fuzz_pds_from_snapshot),
 		cmocka_unit_test(fuzz_eeh_from_snapshot),
-		cmocka_unit_test(shared_prefix_pds),
-		cmocka_unit_test(shared_prefix_to_a_choice),
-		cmocka_unit_test(shared_prefix_cxl),
-		cmocka_unit_test(shared_prefix_fm),
+		cmocka_unit_test(shared_prefix_campaigns),
 		cmocka_unit_test(guided_is_deterministic),
 		cmocka_unit_test(swarm_same_with_workers),
 		cmocka_unit_test(every_scenario),
