@@ -168,6 +168,7 @@ static void expect_run_start(struct pcisim_sim *sim, const struct pcisim_scenari
 	es->sink.emit = expect_sink_emit;
 	es->sink.in_run = true;
 	es->sink.skips_logs = true;
+	bool every = false; /* an expectation looks at every kind, or more than the sink lists */
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct pcisim_expect *e = &sc->expects[i];
 		if (!e->def->observe)
@@ -175,7 +176,16 @@ static void expect_run_start(struct pcisim_sim *sim, const struct pcisim_scenari
 		const char *kind = e->def->watches ? e->def->watches(e) : NULL; /* NULL: every kind */
 		if (!kind || !strcmp(kind, "log"))
 			es->sink.skips_logs = false;
+		bool listed = false;
+		for (unsigned k = 0; kind && k < es->sink.nkinds && !listed; k++)
+			listed = !strcmp(es->sink.kinds[k], kind);
+		if (!kind || (!listed && es->sink.nkinds == PCISIM_SINK_KINDS))
+			every = true;
+		else if (!listed)
+			es->sink.kinds[es->sink.nkinds++] = kind;
 	}
+	if (every)
+		es->sink.nkinds = 0;
 	if (!sim->trace)
 		pcisim_trace_attach(sim, false);
 	pcisim_trace_add_sink(sim->trace, &es->sink);

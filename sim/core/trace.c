@@ -118,6 +118,18 @@ uint64_t pcisim_trace_bytes(const struct pcisim_trace *t)
 	return n;
 }
 
+bool pcisim_trace_wants(const struct pcisim_trace *t, const char *kind)
+{
+	for (const struct pcisim_sink *s = t->sinks; s; s = s->next) {
+		if (!s->nkinds)
+			return true;
+		for (unsigned i = 0; i < s->nkinds; i++)
+			if (s->kinds[i] == kind || !strcmp(s->kinds[i], kind))
+				return true;
+	}
+	return false;
+}
+
 void pcisim_trace_add_sink(struct pcisim_trace *t, struct pcisim_sink *s)
 {
 	struct pcisim_sink **p = &t->sinks;

@@ -65,6 +65,8 @@ struct pcisim_record_kind {
 	const char *help;
 };
 
+#define PCISIM_SINK_KINDS 8
+
 struct pcisim_sink {
 	void (*emit)(struct pcisim_sink *s, const struct pcisim_record *r);
 	void (*close)(struct pcisim_sink *s);
@@ -79,6 +81,10 @@ struct pcisim_sink {
 	bool in_run;
 	/* emit ignores records of kind "log" (pcisim_logging) */
 	bool skips_logs;
+	/* the record kinds emit looks at, 0: every kind. In an unhashed sim a record of a
+	 * kind that no sink looks at is not even made (pcisim_recording_kind()). */
+	const char *kinds[PCISIM_SINK_KINDS];
+	unsigned nkinds;
 };
 
 struct pcisim_trace {
@@ -146,12 +152,28 @@ static inline bool pcisim_logging(struct pcisim_sim *sim)
 			return true;
 	return false;
 }
+/** Does a sink of @t look at records of @kind? (pcisim_recording_kind) */
+bool pcisim_trace_wants(const struct pcisim_trace *t, const char *kind);
+/**
+ * pcisim_recording_kind() - pcisim_recording() for a record of @kind: false also when
+ * every sink lists the kinds it looks at and @kind is not among them (a campaign's
+ * expectations about a few kinds: the others' fields are not even formatted).
+ */
+static inline bool pcisim_recording_kind(struct pcisim_sim *sim, const char *kind)
+{
+	sim = pcisim_engine(sim);
+	const struct pcisim_trace *t = sim->trace;
+	if (!sim->unhashed || (t && t->retain))
+		return true;
+	return t && t->sinks && pcisim_trace_wants(t, kind);
+}
 #define PCISIM_RECORD(sim, comp, kind, ...)                                                \
 	do {                                                                               \
 		struct pcisim_sim *rs_ = (sim);                                            \
-		if (pcisim_recording(rs_)) {                                               \
+		const char *rk_ = (kind);                                                  \
+		if (pcisim_recording_kind(rs_, rk_)) {                                     \
 			const struct pcisim_field f_[] = {__VA_ARGS__};                    \
-			pcisim_record(rs_, (comp), (kind), f_, sizeof(f_) / sizeof(f_[0])); \
+			pcisim_record(rs_, (comp), rk_, f_, sizeof(f_) / sizeof(f_[0]));   \
 		}                                                                          \
 	} while (0)
 
