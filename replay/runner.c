@@ -768,14 +768,12 @@ int pcisim_run_from(struct pcisim_run_base *b, const struct pcisim_run_spec *s,
 	pcisim_snapshot_restore(&b->sim, pre ? b->pre : b->snap);
 	b->epoch++;
 	base_enter(b, &(struct runctx){.s = s, .res = res, .sc = run_sc, .orig = orig}, d);
-	if (pre) {
-		uint64_t next = b->sim.seq;
+	uint64_t next = b->sim.seq;
+	if (pre)
 		b->sim.seq = b->pre_seq0; /* the steps' numbers, as in a run from the build */
-		pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
+	pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
+	if (pre)
 		b->sim.seq = next;
-	} else {
-		pcisim_scenario_schedule(&b->sim, run_sc, choose_step, &b->c);
-	}
 	run_and_conclude(&b->c, &b->sim);
 	b->sim.hooks = NULL;
 	return res->rc;
